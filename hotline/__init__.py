@@ -1,0 +1,146 @@
+"""hotline: the green number and consultation log of a housing-law information service.
+
+`create_app(config)` builds the Flask app in small named steps. It has no side effects: it
+creates no schema, starts no scheduler and opens no network connection.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+import click
+from flask import Flask, render_template
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from hotline.config import DEFAULTS, ConfigError, from_environment
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(TEMPLATES_DIR), instance_relative_config=True)
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, overrides: Mapping | None) -> None:
+    app.config.update(DEFAULTS)
+    app.config.update(from_environment())
+    if overrides:
+        app.config.update(overrides)
+    cfg = app.config
+    development = cfg["HOTLINE_ENV"] == "development"
+    if cfg.get("TESTING") or development:
+        cfg["SESSION_COOKIE_SECURE"] = bool(overrides and overrides.get("SESSION_COOKIE_SECURE"))
+    if not cfg.get("SECRET_KEY"):
+        if cfg.get("TESTING") or development or click.get_current_context(silent=True) is not None:
+            # Tests, the local demo and one-off CLI commands get a throw-away key.
+            cfg["SECRET_KEY"] = secrets.token_hex(32)
+        else:
+            raise ConfigError(
+                "HOTLINE_SECRET_KEY n'est pas défini : le serveur ne peut pas démarrer sans clé "
+                "secrète. Générez-en une (python -c 'import secrets; print(secrets.token_hex(32))') "
+                "et placez-la dans l'environnement (voir .env.example)."
+            )
+    cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg.get("DATABASE_URL"), app.instance_path)
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg)
+    if cfg.get("PROXY_HOPS"):
+        hops = cfg["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    logging.getLogger("hotline").setLevel(cfg.get("LOG_LEVEL", "INFO"))
+
+
+def database_uri(url: str | None, instance_path: str) -> str:
+    if not url:
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
+        return "sqlite:///" + str(Path(instance_path) / "hotline.sqlite3")
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def engine_options(uri: str, cfg: Mapping) -> dict:
+    if uri.startswith("sqlite"):
+        return {"connect_args": {"timeout": cfg["DB_BUSY_TIMEOUT_MS"] / 1000}}
+    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
+
+
+def register_extensions(app: Flask) -> None:
+    from hotline import database
+    from hotline.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    database.install_sqlite_pragmas(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+
+def register_blueprints(app: Flask) -> None:
+    from hotline.admin.views import bp as admin_bp
+    from hotline.auth.views import bp as auth_bp
+    from hotline.consultations.views import bp as consultations_bp
+    from hotline.ivr.views import bp as ivr_bp
+    from hotline.ivr.calls_views import bp as calls_bp
+    from hotline.extensions import csrf
+    from hotline.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(consultations_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(calls_bp)
+    csrf.exempt(ivr_bp)  # Twilio signs its requests instead (see ivr/security.py).
+    app.register_blueprint(ivr_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def render(code: int, title: str, message: str):
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    app.register_error_handler(CSRFError, lambda e: render(
+        400, "Formulaire expiré", "Le formulaire a expiré ou n'a pas été envoyé depuis cette page. "
+        "Revenez en arrière, rechargez la page et envoyez-le de nouveau."))
+    app.register_error_handler(403, lambda e: render(
+        403, "Accès refusé", "Votre rôle ne donne pas accès à cette page."))
+    app.register_error_handler(404, lambda e: render(
+        404, "Page introuvable", "Cette page n'existe pas ou n'existe plus."))
+    app.register_error_handler(405, lambda e: render(
+        405, "Méthode non permise", "Cette action n'est pas possible ainsi."))
+    app.register_error_handler(429, lambda e: render(
+        429, "Trop de tentatives", "Trop de tentatives en peu de temps. Patientez quelques minutes."))
+    app.register_error_handler(500, lambda e: render(
+        500, "Erreur du serveur", "Une erreur est survenue. Rien n'a été enregistré ; réessayez."))
+
+
+def register_template_helpers(app: Flask) -> None:
+    from hotline import templating
+
+    templating.install(app)
+
+
+def register_commands(app: Flask) -> None:
+    from hotline.auth.commands import users_cli
+    from hotline.demo import demo_command
+    from hotline.ivr.commands import ivr_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(ivr_cli)

@@ -1,0 +1,1 @@
+"""Administration pages: accounts, the territories mapping, the duty roster and opening hours."""

@@ -1,0 +1,45 @@
+"""Forms of the administration pages."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TimeField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from hotline.permanences.models import WEEKDAYS
+
+
+class ShiftForm(FlaskForm):
+    user_id = SelectField("Juriste", coerce=int, validators=[DataRequired("Choisissez un(e) juriste.")])
+    mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
+    territory = SelectField("Territoire", validators=[Optional()])
+    weekday = SelectField("Jour", coerce=int, choices=list(enumerate(WEEKDAYS)))
+    starts = TimeField("De", validators=[DataRequired("Heure de début ?")])
+    ends = TimeField("À", validators=[DataRequired("Heure de fin ?")])
+
+    def validate_ends(self, field):
+        if self.starts.data and field.data and field.data <= self.starts.data:
+            raise ValidationError("L'heure de fin doit suivre l'heure de début.")
+
+
+class HoursForm(FlaskForm):
+    mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
+    weekday = SelectField("Jour", coerce=int, choices=list(enumerate(WEEKDAYS)))
+    opens = TimeField("Ouverture", validators=[DataRequired("Heure d'ouverture ?")])
+    closes = TimeField("Fermeture", validators=[DataRequired("Heure de fermeture ?")])
+
+    def validate_closes(self, field):
+        if self.opens.data and field.data and field.data <= self.opens.data:
+            raise ValidationError("La fermeture doit suivre l'ouverture.")
+
+
+class ClosureForm(FlaskForm):
+    mission = SelectField("Ligne", validators=[Optional()])
+    starts_on = DateField("Du", validators=[DataRequired("Date de début ?")])
+    ends_on = DateField("Au", validators=[DataRequired("Date de fin ?")])
+    reason = StringField("Motif", validators=[DataRequired("Indiquez le motif."), Length(max=200)])
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError("La fin doit suivre le début.")
+
+
+class MoveForm(FlaskForm):
+    territory = SelectField("Territoire", validators=[DataRequired()])

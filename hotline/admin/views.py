@@ -1,0 +1,205 @@
+"""Administration pages. Thin: the rules live in auth.services, reference.services,
+permanences.duty and ivr.opening.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from hotline.admin.forms import ClosureForm, HoursForm, MoveForm, ShiftForm
+from hotline.auth.access import roles_required
+from hotline.auth.forms import UserForm
+from hotline.auth.models import User
+from hotline.auth.services import AccountError, create_user, update_user
+from hotline.extensions import db
+from hotline.ivr import opening
+from hotline.ivr.models import Closure, OpeningHours
+from hotline.permanences import duty
+from hotline.permanences.models import DutyShift
+from hotline.reference import labels
+from hotline.reference.models import Commune, Epci
+from hotline.reference.services import fold, move_commune, move_epci, territories, territory_labels
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@roles_required("admin")
+def admins_only():
+    return None
+
+
+def _user_form(**kwargs) -> UserForm:
+    form = UserForm(**kwargs)
+    form.missions.choices = list(labels("missions").items())
+    form.territories.choices = [(t.code, t.label) for t in territories(include_buckets=False)]
+    return form
+
+
+@bp.route("/users/")
+def users():
+    rows = db.session.scalars(select(User).order_by(User.active.desc(), User.role, User.name))
+    return render_template("admin/users.html", users=list(rows))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def user_new():
+    form = _user_form()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append("Indiquez un mot de passe initial.")
+        else:
+            try:
+                user = create_user(form.email.data, form.name.data, form.role.data, form.password.data,
+                                   phone=form.phone.data, missions=form.missions.data,
+                                   territories=form.territories.data)
+                user.active = bool(form.active.data)
+                db.session.commit()
+                flash(f"Compte créé pour {user.name}.", "success")
+                return redirect(url_for(".users"))
+            except AccountError as error:
+                db.session.rollback()
+                _attach_error(form, str(error))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+def _attach_error(form: UserForm, message: str) -> None:
+    """Show a service's message at the field it is about."""
+    lowered = message.lower()
+    field = (form.password if "mot de passe" in lowered else form.phone if "téléphone" in lowered
+             or "numéro" in lowered else form.email if "adresse" in lowered or "compte existe" in lowered
+             else form.role)
+    field.errors = [*field.errors, message]
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = _user_form(obj=user)
+    if request.method == "GET":
+        form.missions.data, form.territories.data = user.missions, user.territories
+    form.email.data = user.email  # the email is the login: not changed here
+    if form.validate_on_submit():
+        try:
+            update_user(user, name=form.name.data, role=form.role.data, phone=form.phone.data,
+                        missions=form.missions.data, territories=form.territories.data,
+                        active=form.active.data, password=form.password.data or None)
+            db.session.commit()
+            flash("Compte mis à jour.", "success")
+            return redirect(url_for(".users"))
+        except AccountError as error:
+            db.session.rollback()
+            _attach_error(form, str(error))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/territories/")
+def territory_map():
+    q = request.args.get("q", "").strip()
+    communes = []
+    if q:
+        wanted = fold(q)
+        communes = [c for c in db.session.scalars(select(Commune).order_by(Commune.name))
+                    if wanted in fold(c.name) or c.insee == q or q in {p.postal_code for p in c.postal_codes}][:50]
+    epcis = list(db.session.scalars(select(Epci).order_by(Epci.territory_code, Epci.name)))
+    return render_template("admin/territories.html", epcis=epcis, communes=communes, q=q,
+                           territories=territories(include_buckets=False), form=MoveForm())
+
+
+def _move(mover, key, back):
+    form = MoveForm()
+    form.territory.choices = [(t.code, t.label) for t in territories(include_buckets=False)]
+    if form.validate_on_submit():
+        try:
+            moved = mover(key, form.territory.data)
+            db.session.commit()
+            flash(f"Rattachement modifié{f' ({moved} communes)' if moved else ''}.", "success")
+        except LookupError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    else:
+        flash("Choisissez un territoire.", "error")
+    return redirect(back)
+
+
+@bp.route("/epcis/<siren>/territory", methods=["POST"])
+def epci_move(siren: str):
+    return _move(move_epci, siren, url_for(".territory_map"))
+
+
+@bp.route("/communes/<insee>/territory", methods=["POST"])
+def commune_move(insee: str):
+    return _move(move_commune, insee, url_for(".territory_map", q=request.args.get("q", insee)))
+
+
+@bp.route("/roster/", methods=["GET", "POST"])
+def roster():
+    form = ShiftForm()
+    jurists = db.session.scalars(select(User).where(User.role == "jurist", User.active.is_(True))
+                                 .order_by(User.name))
+    form.user_id.choices = [(u.id, u.name) for u in jurists]
+    form.mission.choices = list(labels("missions").items())
+    form.territory.choices = [("", "Tous les territoires")] + \
+        [(t.code, t.label) for t in territories(include_buckets=False)]
+    if form.validate_on_submit():
+        try:
+            duty.add_shift(form.user_id.data, form.mission.data, form.territory.data or None,
+                           form.weekday.data, form.starts.data, form.ends.data)
+            db.session.commit()
+            flash("Créneau de garde ajouté.", "success")
+            return redirect(url_for(".roster"))
+        except ValueError as error:
+            db.session.rollback()
+            form.user_id.errors = [*form.user_id.errors, str(error)]
+    return render_template("admin/roster.html", form=form, shifts=duty.roster(),
+                           territory_names=territory_labels())
+
+
+@bp.route("/roster/<int:shift_id>/delete", methods=["POST"])
+def roster_delete(shift_id: int):
+    shift = db.session.get(DutyShift, shift_id) or abort(404)
+    db.session.delete(shift)
+    db.session.commit()
+    flash("Créneau supprimé.", "success")
+    return redirect(url_for(".roster"))
+
+
+@bp.route("/hours/", methods=["GET", "POST"])
+def hours():
+    hours_form, closure_form = HoursForm(prefix="h"), ClosureForm(prefix="c")
+    hours_form.mission.choices = list(labels("missions").items())
+    closure_form.mission.choices = [("", "Les deux lignes")] + list(labels("missions").items())
+    if request.method == "POST" and "h-opens" in request.form and hours_form.validate_on_submit():
+        try:
+            opening.add_hours(hours_form.mission.data, hours_form.weekday.data, hours_form.opens.data,
+                              hours_form.closes.data)
+            db.session.commit()
+            flash("Créneau d'ouverture ajouté.", "success")
+            return redirect(url_for(".hours"))
+        except ValueError as error:
+            db.session.rollback()
+            hours_form.opens.errors = [*hours_form.opens.errors, str(error)]
+    if request.method == "POST" and "c-reason" in request.form and closure_form.validate_on_submit():
+        opening.add_closure(closure_form.mission.data, closure_form.starts_on.data,
+                            closure_form.ends_on.data, closure_form.reason.data)
+        db.session.commit()
+        flash("Fermeture exceptionnelle enregistrée.", "success")
+        return redirect(url_for(".hours"))
+    return render_template("admin/hours.html", hours_form=hours_form, closure_form=closure_form,
+                           weekly=opening.weekly_hours(), closures=opening.closures())
+
+
+@bp.route("/hours/<int:row_id>/delete", methods=["POST"])
+def hours_delete(row_id: int):
+    db.session.delete(db.session.get(OpeningHours, row_id) or abort(404))
+    db.session.commit()
+    flash("Créneau supprimé.", "success")
+    return redirect(url_for(".hours"))
+
+
+@bp.route("/closures/<int:row_id>/delete", methods=["POST"])
+def closure_delete(row_id: int):
+    db.session.delete(db.session.get(Closure, row_id) or abort(404))
+    db.session.commit()
+    flash("Fermeture supprimée.", "success")
+    return redirect(url_for(".hours"))

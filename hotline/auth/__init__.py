@@ -1,0 +1,1 @@
+"""Users, roles, login, and the access rules that every other part relies on."""

@@ -1,0 +1,51 @@
+"""Who may do what. The rules, in one place:
+
+- jurist: records consultations and reads/edits those of their own mission(s); reads the
+  households that have a consultation in one of their missions or that they created; works the
+  calls of their mission(s).
+- manager: reads every consultation, household and call (no editing); will pull the reports.
+- admin: manages accounts, the territories mapping, the duty roster and opening hours. An admin
+  does not read households or consultations (need to know).
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+
+def roles_required(*roles: str):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def can_record(user) -> bool:
+    return user.role == "jurist"
+
+
+def readable_missions(user) -> list[str] | None:
+    """Missions whose records the user may read; None means all."""
+    if user.role == "manager":
+        return None
+    if user.role == "jurist":
+        return user.missions
+    return []
+
+
+def can_edit_consultation(user, consultation) -> bool:
+    return user.role == "jurist" and consultation.mission in user.missions
+
+
+def can_read_consultation(user, consultation) -> bool:
+    missions = readable_missions(user)
+    return missions is None or consultation.mission in missions

@@ -1,0 +1,27 @@
+"""Login and account forms."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from hotline.auth.models import ROLES
+from hotline.forms_common import MultiCheckboxField
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Adresse électronique", validators=[DataRequired("Indiquez votre adresse.")])
+    password = PasswordField("Mot de passe", validators=[DataRequired("Indiquez votre mot de passe.")])
+
+
+class UserForm(FlaskForm):
+    email = EmailField("Adresse électronique", validators=[
+        DataRequired("Indiquez l'adresse."), Email("Adresse électronique invalide."), Length(max=254)])
+    name = StringField("Nom et prénom", validators=[DataRequired("Indiquez le nom."), Length(max=120)])
+    role = SelectField("Rôle", choices=list(ROLES.items()))
+    phone = StringField("Téléphone (appelé par le numéro vert)", validators=[Optional(), Length(max=30)])
+    missions = MultiCheckboxField("Mission(s)", choices=[])
+    territories = MultiCheckboxField("Territoire(s)", choices=[])
+    active = BooleanField("Compte actif", default=True)
+    password = PasswordField("Mot de passe (12 caractères au moins)", validators=[Optional()])
+
+
+__all__ = ["LoginForm", "UserForm", "SelectMultipleField"]

@@ -1,0 +1,81 @@
+"""Staff accounts, their missions and territories, and the login attempts log."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hotline.extensions import db
+from hotline.models_base import UTCDateTime, utcnow
+
+ROLES = {"jurist": "Juriste", "manager": "Responsable", "admin": "Administrateur"}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164, rung by the voice menu
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    mission_links: Mapped[list["UserMission"]] = relationship(cascade="all, delete-orphan")
+    territory_links: Mapped[list["UserTerritory"]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses disabled accounts.
+        return bool(self.active)
+
+    @property
+    def missions(self) -> list[str]:
+        return sorted(link.mission for link in self.mission_links)
+
+    @missions.setter
+    def missions(self, codes) -> None:
+        self.mission_links = [UserMission(mission=code) for code in sorted(set(codes))]
+
+    @property
+    def territories(self) -> list[str]:
+        return sorted(link.territory_code for link in self.territory_links)
+
+    @territories.setter
+    def territories(self, codes) -> None:
+        self.territory_links = [UserTerritory(territory_code=code) for code in sorted(set(codes))]
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class UserMission(db.Model):
+    __tablename__ = "user_missions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    mission: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class UserTerritory(db.Model):
+    __tablename__ = "user_territories"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    territory_code: Mapped[str] = mapped_column(ForeignKey("territories.code"), primary_key=True)
+
+
+class LoginAttempt(db.Model):
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    success: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(40))

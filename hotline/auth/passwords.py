@@ -1,0 +1,57 @@
+"""Password hashing (Argon2id) and the password policy. Pure: no Flask, no database."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 12
+_hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id with RFC 9106 parameters.
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    path = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def weakness(password: str, email: str | None = None) -> str | None:
+    """A French reason why the password is refused, or None when it is acceptable."""
+    if len(password) < MIN_LENGTH:
+        return f"Le mot de passe doit compter au moins {MIN_LENGTH} caractères."
+    lowered = password.lower()
+    core = re.sub(r"^[\d\W_]+|[\d\W_]+$", "", lowered)
+    if lowered in common_passwords() or core in common_passwords() or not core and lowered.isdigit():
+        return "Ce mot de passe est trop courant : choisissez-en un autre."
+    if len(set(lowered)) <= 3:
+        return "Ce mot de passe est trop répétitif : choisissez-en un autre."
+    if email:
+        local = email.split("@")[0].lower()
+        if len(local) >= 4 and local in lowered:
+            return "Le mot de passe ne doit pas contenir votre adresse électronique."
+    return None
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+# Verified against when the email is unknown, so that timing does not reveal which accounts exist.
+DUMMY_HASH = _hasher.hash("dummy password for timing equality")

@@ -1,0 +1,128 @@
+"""Creating accounts and checking logins. Services flush; the caller commits."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import phonenumbers
+from flask import current_app
+from sqlalchemy import func, select
+
+from hotline.auth.models import ROLES, LoginAttempt, User
+from hotline.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password, weakness
+from hotline.extensions import db
+from hotline.models_base import utcnow
+
+log = logging.getLogger("hotline.auth")
+
+
+class AccountError(ValueError):
+    """A French message about why an account cannot be created or changed."""
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def normalize_phone(text: str | None) -> str | None:
+    """A French or international number -> E.164, or AccountError with a French message."""
+    if not text or not text.strip():
+        return None
+    try:
+        number = phonenumbers.parse(text, "FR")
+    except phonenumbers.NumberParseException:
+        raise AccountError("Numéro de téléphone illisible.") from None
+    if not phonenumbers.is_valid_number(number):
+        raise AccountError("Ce numéro de téléphone n'existe pas.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(email: str, name: str, role: str, password: str | None, phone: str | None = None,
+                missions=(), territories=()) -> User:
+    email = normalize_email(email)
+    if "@" not in email or len(email) < 3:
+        raise AccountError("Adresse électronique invalide.")
+    if role not in ROLES:
+        raise AccountError(f"Rôle inconnu : {role} (attendu : {', '.join(ROLES)}).")
+    if not name or not name.strip():
+        raise AccountError("Le nom est obligatoire.")
+    if find_user(email) is not None:
+        raise AccountError(f"Un compte existe déjà pour {email}.")
+    validate_scope(missions, territories)
+    user = User(email=email, name=name.strip(), role=role, phone=normalize_phone(phone))
+    if password is not None:
+        set_password(user, password)
+    user.missions = missions
+    user.territories = territories
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    reason = weakness(password, user.email)
+    if reason:
+        raise AccountError(reason)
+    user.password_hash = hash_password(password)
+
+
+def recent_failures(email: str) -> int:
+    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    return db.session.scalar(
+        select(func.count()).select_from(LoginAttempt)
+        .where(LoginAttempt.email == email, LoginAttempt.success.is_(False),
+               LoginAttempt.at >= utcnow() - window)
+    ) or 0
+
+
+def authenticate(email: str, password: str, remote_addr: str | None) -> User | None:
+    """The user if the credentials are right and the account is not locked; logs every attempt."""
+    email = normalize_email(email)[:254]
+    user = find_user(email)
+    if recent_failures(email) >= current_app.config["LOGIN_MAX_FAILURES"]:
+        verify_password(DUMMY_HASH, password)
+        outcome, result = "locked", None
+    elif user is None:
+        verify_password(DUMMY_HASH, password)
+        outcome, result = "unknown_account", None
+    elif not verify_password(user.password_hash, password):
+        outcome, result = "bad_password", None
+    elif not user.active:
+        outcome, result = "disabled", None
+    else:
+        outcome, result = "ok", user
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+    db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, success=result is not None,
+                                reason=outcome))
+    log.info("login attempt outcome=%s user_id=%s", outcome, user.id if user else None)
+    return result
+
+
+def validate_scope(missions, territories) -> None:
+    from hotline.reference import labels
+    from hotline.reference.models import Territory
+
+    unknown = [m for m in missions if m not in labels("missions")]
+    if unknown:
+        raise AccountError(f"Mission inconnue : {', '.join(unknown)}.")
+    for code in territories:
+        if db.session.get(Territory, code) is None:
+            raise AccountError(f"Territoire inconnu : {code}.")
+
+
+def update_user(user: User, *, name: str, role: str, phone: str | None, missions, territories,
+                active: bool, password: str | None = None) -> None:
+    if role not in ROLES:
+        raise AccountError("Rôle inconnu.")
+    validate_scope(missions, territories)
+    user.name, user.role, user.active = name.strip(), role, bool(active)
+    user.phone = normalize_phone(phone)
+    user.missions, user.territories = missions, territories
+    if password:
+        set_password(user, password)
+    db.session.flush()

@@ -1,0 +1,74 @@
+"""Every setting, read from HOTLINE_* environment variables (documented in .env.example).
+
+A mapping passed to create_app() overrides all of them.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or invalid; the message says which and what to do."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict:
+    env = os.environ if environ is None else environ
+    mode = env.get("HOTLINE_ENV", "production").strip().lower()
+    return {
+        "HOTLINE_ENV": mode,
+        "SECRET_KEY": env.get("HOTLINE_SECRET_KEY") or None,
+        "DATABASE_URL": env.get("HOTLINE_DATABASE_URL") or None,
+        "TIMEZONE": env.get("HOTLINE_TIMEZONE", "Europe/Paris"),
+        "TWILIO_AUTH_TOKEN": env.get("HOTLINE_TWILIO_AUTH_TOKEN") or None,
+        "TWILIO_ACCOUNT_SID": env.get("HOTLINE_TWILIO_ACCOUNT_SID") or None,
+        "PUBLIC_URL": (env.get("HOTLINE_PUBLIC_URL") or "").rstrip("/") or None,
+        "PROXY_HOPS": int(env.get("HOTLINE_PROXY_HOPS", "0") or 0),
+        "BACKUP_NUMBER": env.get("HOTLINE_BACKUP_NUMBER") or None,
+        "FIXED_NOW": env.get("HOTLINE_FIXED_NOW") or None,
+        "RATELIMIT_STORAGE_URI": env.get("HOTLINE_RATELIMIT_STORAGE_URI", "memory://"),
+        "SESSION_COOKIE_SECURE": _bool(env.get("HOTLINE_SECURE_COOKIES"), mode != "development"),
+        "LOG_LEVEL": env.get("HOTLINE_LOG_LEVEL", "INFO"),
+        "IVR_NUMBERS": parse_numbers(env.get("HOTLINE_IVR_NUMBERS", "")),
+    }
+
+
+def parse_numbers(value: str) -> dict[str, str]:
+    """'+33800000001=prevention_expulsion,+33800000002=info_logement' -> {number: mission}."""
+    numbers = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        number, sep, mission = item.partition("=")
+        if not sep:
+            raise ConfigError(f"HOTLINE_IVR_NUMBERS : « {item} » doit avoir la forme +33800000000=mission")
+        numbers[number.strip()] = mission.strip()
+    return numbers
+
+
+DEFAULTS = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    "LOGIN_RATE_LIMIT": "20 per 10 minutes",
+    "PER_PAGE": 25,
+    "DB_BUSY_TIMEOUT_MS": 5000,
+    # Voice menu settings (issue: the green number).
+    "IVR_VOICE": "Polly.Lea",
+    "IVR_LANGUAGE": "fr-FR",
+    "IVR_RING_STRATEGY": "simultaneous",  # or "sequential"
+    "IVR_RING_TIMEOUT": 20,
+    "IVR_MAX_QUEUE_WAIT": 180,
+    "IVR_MAX_TRIES": 3,
+    "IVR_DB_TIMEOUT_SECONDS": 1.0,
+}

@@ -1,0 +1,1 @@
+"""Households and the jurists' consultation log: models, forms, services and pages."""

@@ -1,0 +1,188 @@
+"""The consultation form: French labels and messages, choices from the client's vocabularies."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from hotline import clock
+from hotline.auth.services import AccountError, normalize_phone
+from hotline.consultations.parsing import ParseError, is_insee_outside_department, parse_amount
+from hotline.forms_common import MultiCheckboxField
+from hotline.reference import labels, theme_codes
+from hotline.reference.services import resolve_commune, territory_labels
+
+CHOOSE = ("", "— Choisir —")
+
+
+def _choices(vocabulary: str) -> list[tuple[str, str]]:
+    return list(labels(vocabulary).items())
+
+
+class ConsultationForm(FlaskForm):
+    version = HiddenField()
+    household_id = HiddenField()
+    call_id = HiddenField()
+    household_name = StringField("Nom du ménage (facultatif)", validators=[Optional(), Length(max=120)])
+    household_phone = StringField("Téléphone du ménage", validators=[Optional(), Length(max=30)])
+    household_adults = IntegerField("Adultes", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
+    household_children = IntegerField("Enfants", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
+
+    date = DateField("Date", validators=[DataRequired("Indiquez la date (jj/mm/aaaa).")])
+    time = TimeField("Heure", validators=[Optional()])
+    duration_minutes = IntegerField("Durée (minutes)", validators=[
+        Optional(), NumberRange(0, 600, "Une durée entre 0 et 600 minutes.")])
+    mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
+    mode = SelectField("Mode de consultation", validators=[DataRequired("Choisissez le mode.")])
+    consultant_type = SelectField("Qui consulte ?", default="particulier")
+    commune = StringField("Commune du ménage (nom ou code INSEE)", validators=[Optional(), Length(max=120)])
+    territory = SelectField("Territoire (si la commune n'est pas connue)", validators=[Optional()])
+    occupancy_status = SelectField("Statut d'occupation", default="inconnu")
+    housing_sector = SelectField("Parc", default="inconnu")
+    family_situation = SelectField("Situation familiale", default="inconnu")
+    age_band = SelectField("Âge", default="inconnu")
+    resource_types = MultiCheckboxField("Nature des ressources")
+    resource_band = SelectField("Ressources mensuelles", default="inconnu")
+    themes = MultiCheckboxField("Thèmes")
+    referral_source = SelectField("Orienté par", default="inconnu")
+    outcomes = MultiCheckboxField("Suites données")
+    habitat_indigne = BooleanField("Habitat indigne signalé")
+    permis_louer = BooleanField("Permis de louer concerné")
+
+    procedure_stage = SelectField("Stade de la procédure", validators=[Optional()])
+    debt_amount = StringField("Montant de la dette (€)", validators=[Optional(), Length(max=30)],
+                              description="Par exemple 1 234,56. Laissez vide si inconnu.")
+    debt_origins = MultiCheckboxField("Origine de la dette")
+
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=10000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mission.choices = [CHOOSE] + _choices("missions")
+        self.mode.choices = [CHOOSE] + _choices("modes")
+        self.consultant_type.choices = _choices("consultant_types")
+        self.territory.choices = [("", "— Déduit de la commune —")] + list(territory_labels().items())
+        for name in ("occupancy_status", "housing_sector", "family_situation", "age_band",
+                     "resource_band", "referral_source"):
+            getattr(self, name).choices = _choices(_VOCABULARY[name])
+        self.resource_types.choices = _choices("resource_types")
+        self.themes.choices = list(theme_codes().items())
+        self.outcomes.choices = _choices("outcomes")
+        self.procedure_stage.choices = [("", "— Non concerné —")] + _choices("procedure_stages")
+        self.debt_origins.choices = _choices("debt_origins")
+        self.resolved_commune = None
+        self.parsed_debt = None
+        self.parsed_phone = None
+
+    def validate_date(self, field):
+        if field.data and field.data > clock.local_today():
+            raise ValidationError("La date ne peut pas être dans le futur.")
+
+    def validate_commune(self, field):
+        text = (field.data or "").strip()
+        if not text:
+            return
+        commune = resolve_commune(text)
+        if commune is None and not is_insee_outside_department(text.upper()):
+            raise ValidationError("Commune inconnue : tapez son nom exact ou son code INSEE (5 caractères).")
+        self.resolved_commune = commune
+
+    def validate_territory(self, field):
+        if field.data and self.resolved_commune is not None and \
+                self.resolved_commune.territory_code != field.data:
+            raise ValidationError("Ce territoire ne correspond pas à la commune indiquée.")
+
+    def validate_debt_amount(self, field):
+        try:
+            self.parsed_debt = parse_amount(field.data)
+        except ParseError as error:
+            raise ValidationError(str(error)) from None
+
+    def validate_household_phone(self, field):
+        try:
+            self.parsed_phone = normalize_phone(field.data)
+        except AccountError as error:
+            raise ValidationError(str(error)) from None
+
+
+_VOCABULARY = {
+    "occupancy_status": "occupancy_statuses", "housing_sector": "housing_sectors",
+    "family_situation": "family_situations", "age_band": "age_bands",
+    "resource_band": "resource_bands", "referral_source": "referral_sources",
+}
+
+
+class SearchForm(FlaskForm):
+    """The list filters; read from the query string, so without CSRF."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField("Du", validators=[Optional()])
+    date_to = DateField("Au", validators=[Optional()])
+    mission = SelectField("Mission", validators=[Optional()])
+    territory = SelectField("Territoire", validators=[Optional()])
+    jurist = SelectField("Juriste", validators=[Optional()])
+    stage = SelectField("Stade", validators=[Optional()])
+    q = StringField("Ménage (nom ou téléphone)", validators=[Optional(), Length(max=120)])
+
+
+def cleaned(form: ConsultationForm) -> dict:
+    """The validated form as the data that services.apply() takes."""
+    from hotline.consultations.services import place
+
+    commune = form.resolved_commune
+    insee = commune.insee if commune else ((form.commune.data or "").strip().upper() or None)
+    commune_insee, territory = place(insee, form.territory.data or None)
+    return {
+        "date": form.date.data, "time": form.time.data, "duration_minutes": form.duration_minutes.data,
+        "mission": form.mission.data, "mode": form.mode.data,
+        "consultant_type": form.consultant_type.data, "commune_insee": commune_insee,
+        "territory_code": territory, "occupancy_status": form.occupancy_status.data,
+        "housing_sector": form.housing_sector.data, "family_situation": form.family_situation.data,
+        "age_band": form.age_band.data, "resource_band": form.resource_band.data,
+        "referral_source": form.referral_source.data, "procedure_stage": form.procedure_stage.data or None,
+        "debt_amount": form.parsed_debt, "habitat_indigne": bool(form.habitat_indigne.data),
+        "permis_louer": bool(form.permis_louer.data), "notes": (form.notes.data or "").strip() or None,
+        "resource_types": form.resource_types.data or [], "debt_origins": form.debt_origins.data or [],
+        "outcomes": form.outcomes.data or [], "themes": form.themes.data or [],
+    }
+
+
+def fill_from(form: ConsultationForm, consultation) -> None:
+    """Put a saved consultation into the form for editing."""
+    for name in ("date", "time", "duration_minutes", "mission", "mode", "consultant_type",
+                 "occupancy_status", "housing_sector", "family_situation", "age_band",
+                 "resource_band", "referral_source", "habitat_indigne", "permis_louer", "notes"):
+        getattr(form, name).data = getattr(consultation, name)
+    form.procedure_stage.data = consultation.procedure_stage or ""
+    form.commune.data = consultation.commune_insee or ""
+    form.territory.data = consultation.territory_code
+    form.debt_amount.data = f"{consultation.debt_amount:.2f}".replace(".", ",") \
+        if consultation.debt_amount is not None else ""
+    form.resource_types.data = consultation.codes_of("resource_type")
+    form.debt_origins.data = consultation.codes_of("debt_origin")
+    form.outcomes.data = consultation.codes_of("outcome")
+    form.themes.data = consultation.themes
+    form.version.data = str(consultation.version)
+
+
+def prefill_from_call(form: ConsultationForm, call) -> None:
+    """A consultation given on the phone: what the voice menu already learnt."""
+    from hotline import clock
+
+    form.mode.data = "telephone"
+    if call.mission:
+        form.mission.data = call.mission
+    if call.consultant_type:
+        form.consultant_type.data = call.consultant_type
+    if call.commune_insee:
+        form.commune.data = call.commune_insee
+    elif call.territory_code:
+        form.territory.data = call.territory_code
+    started = (call.answered_at or call.started_at).astimezone(clock.local_zone())
+    form.date.data = started.date()
+    form.time.data = started.time().replace(second=0, microsecond=0, tzinfo=None)
+    if call.talk_seconds:
+        form.duration_minutes.data = max(1, round(call.talk_seconds / 60))
+    form.referral_source.data = "numero_vert"

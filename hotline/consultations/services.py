@@ -1,0 +1,188 @@
+"""Recording, editing and finding consultations and households. Services flush; views commit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from hotline.auth.access import readable_missions
+from hotline.consultations.models import Consultation, ConsultationRevision, Household
+from hotline.extensions import db
+from hotline.reference import NON_RENSEIGNE
+from hotline.reference.services import fold, territory_for_insee
+
+EVICTION_MISSION = "prevention_expulsion"
+
+# The plain columns a form or an import sets, in the order the history shows them.
+SCALAR_FIELDS = (
+    "date", "time", "duration_minutes", "mission", "mode", "jurist_id", "consultant_type",
+    "commune_insee", "territory_code", "occupancy_status", "housing_sector", "family_situation",
+    "age_band", "resource_band", "referral_source", "procedure_stage", "debt_amount",
+    "habitat_indigne", "permis_louer", "notes", "household_id",
+)
+CODE_FIELDS = ("resource_types", "debt_origins", "outcomes", "themes")
+_CODE_KIND = {"resource_types": "resource_type", "debt_origins": "debt_origin", "outcomes": "outcome"}
+
+
+class ConflictError(RuntimeError):
+    """Someone else saved the consultation since the form was opened."""
+
+
+def place(commune_insee: str | None, territory: str | None) -> tuple[str | None, str]:
+    """(commune, territory) from what is known: the commune decides when there is one."""
+    if commune_insee:
+        return commune_insee, territory_for_insee(commune_insee)
+    return None, territory or NON_RENSEIGNE
+
+
+def apply(consultation: Consultation, data: dict) -> None:
+    """Set fields from cleaned data; eviction fields are kept only for the eviction mission."""
+    data = dict(data)
+    if data.get("mission") != EVICTION_MISSION:
+        data.update(procedure_stage=None, debt_amount=None, debt_origins=[])
+    for name in SCALAR_FIELDS:
+        if name in data:
+            setattr(consultation, name, data[name])
+    for name, kind in _CODE_KIND.items():
+        if name in data:
+            consultation.set_codes(kind, data[name])
+    if "themes" in data:
+        themes = list(dict.fromkeys(code.split("/")[0] for code in data["themes"]))
+        consultation.set_codes("theme", themes)
+        consultation.set_codes("subtheme", [code for code in data["themes"] if "/" in code])
+
+
+def snapshot(consultation: Consultation) -> dict:
+    values = {name: getattr(consultation, name) for name in SCALAR_FIELDS}
+    values.update(resource_types=consultation.codes_of("resource_type"),
+                  debt_origins=consultation.codes_of("debt_origin"),
+                  outcomes=consultation.codes_of("outcome"),
+                  themes=sorted(consultation.themes))
+    return values
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, list):
+        return sorted(value)
+    return value
+
+
+def record_consultation(data: dict, author_id: int | None, household: Household | None) -> Consultation:
+    consultation = Consultation(created_by_id=author_id, household=household)
+    apply(consultation, data)
+    db.session.add(consultation)
+    db.session.flush()
+    return consultation
+
+
+def update_consultation(consultation: Consultation, data: dict, author_id: int,
+                        expected_version: int | None) -> dict:
+    """Apply an edit and keep its history; returns {field: [before, after]} of what changed."""
+    if expected_version is not None and expected_version != consultation.version:
+        raise ConflictError("Cette consultation a été modifiée par quelqu'un d'autre depuis que "
+                            "vous l'avez ouverte. Rechargez la page pour voir sa dernière version.")
+    before = {k: _jsonable(v) for k, v in snapshot(consultation).items()}
+    apply(consultation, data)
+    after = {k: _jsonable(v) for k, v in snapshot(consultation).items()}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if changes:
+        consultation.revisions.append(ConsultationRevision(changed_by_id=author_id, changes=changes))
+    db.session.flush()
+    return changes
+
+
+def create_household(name=None, phone=None, commune_insee=None, adults=None, children=None,
+                     author_id=None, external_ref=None) -> Household:
+    household = Household(name=(name or "").strip() or None, phone=phone, commune_insee=commune_insee,
+                          adults=adults, children=children, created_by_id=author_id,
+                          external_ref=external_ref)
+    db.session.add(household)
+    db.session.flush()
+    return household
+
+
+def can_read_household(user, household: Household) -> bool:
+    missions = readable_missions(user)
+    if missions is None:
+        return True
+    if not missions:
+        return False
+    if household.created_by_id == user.id:
+        return True
+    return any(c.mission in missions for c in household.consultations)
+
+
+def find_households(text: str, user, limit: int = 20) -> list[Household]:
+    """Households by phone (any format) or by name, among those the user may read."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    digits = "".join(ch for ch in text if ch.isdigit())
+    conditions = [func.lower(Household.name).contains(text.lower())]
+    if len(digits) >= 6:
+        tail = digits[-9:]  # national significant number: 06 12.. and +33 6 12.. meet here
+        conditions.append(Household.phone.contains(tail))
+    query = select(Household).where(or_(*conditions)).options(
+        selectinload(Household.consultations)).order_by(Household.id.desc()).limit(200)
+    found = [h for h in db.session.scalars(query) if can_read_household(user, h)]
+    wanted = fold(text)
+    found.sort(key=lambda h: (fold(h.name or "") != wanted, -h.id))
+    return found[:limit]
+
+
+def household_by_phone(phone: str | None, user) -> Household | None:
+    if not phone:
+        return None
+    query = select(Household).where(Household.phone == phone).order_by(Household.id.desc())
+    for household in db.session.scalars(query):
+        if can_read_household(user, household):
+            return household
+    return None
+
+
+@dataclass(frozen=True)
+class StageStep:
+    date: date
+    stage: str
+    consultation_id: int
+    debt_amount: Decimal | None
+
+
+def stage_timeline(household: Household) -> list[StageStep]:
+    """The procedure stages the household went through, oldest first, one step per change."""
+    steps: list[StageStep] = []
+    for consultation in sorted(household.consultations, key=lambda c: (c.date, c.time or time.min, c.id)):
+        if consultation.procedure_stage and (not steps or steps[-1].stage != consultation.procedure_stage):
+            steps.append(StageStep(consultation.date, consultation.procedure_stage, consultation.id,
+                                   consultation.debt_amount))
+    return steps
+
+
+def search_consultations(user, filters: dict):
+    query = select(Consultation).options(selectinload(Consultation.household),
+                                         selectinload(Consultation.jurist))
+    missions = readable_missions(user)
+    if missions is not None:
+        query = query.where(Consultation.mission.in_(missions or ["-"]))
+    if filters.get("date_from"):
+        query = query.where(Consultation.date >= filters["date_from"])
+    if filters.get("date_to"):
+        query = query.where(Consultation.date <= filters["date_to"])
+    for key, column in (("mission", Consultation.mission), ("territory", Consultation.territory_code),
+                        ("stage", Consultation.procedure_stage)):
+        if filters.get(key):
+            query = query.where(column == filters[key])
+    if filters.get("jurist"):
+        query = query.where(Consultation.jurist_id == int(filters["jurist"]))
+    if filters.get("q"):
+        ids = [h.id for h in find_households(filters["q"], user, limit=200)]
+        query = query.where(Consultation.household_id.in_(ids or [-1]))
+    return query.order_by(Consultation.date.desc(), Consultation.id.desc())
+

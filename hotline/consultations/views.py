@@ -1,0 +1,166 @@
+"""Pages of the consultation log and of households. Thin: the work is in services."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from hotline import audit, clock
+from hotline.auth.access import can_edit_consultation, can_read_consultation, readable_missions, roles_required
+from hotline.auth.models import User
+from hotline.consultations import services
+from hotline.consultations.forms import ConsultationForm, SearchForm, cleaned, fill_from, prefill_from_call
+from hotline.ivr import calls as call_service
+from hotline.consultations.models import Consultation, Household
+from hotline.extensions import db
+from hotline.reference import labels
+from hotline.reference.services import territory_labels
+
+bp = Blueprint("consultations", __name__)
+
+
+def _household_or_404(household_id) -> Household:
+    household = db.session.get(Household, household_id)
+    if household is None:
+        abort(404)
+    if not services.can_read_household(current_user, household):
+        abort(403)
+    return household
+
+
+@bp.route("/consultations/")
+@login_required
+def index():
+    if readable_missions(current_user) == []:
+        abort(403)
+    form = SearchForm(request.args)
+    form.mission.choices = [("", "Toutes")] + list(labels("missions").items())
+    form.territory.choices = [("", "Tous")] + list(territory_labels().items())
+    jurists = db.session.scalars(select(User).where(User.role == "jurist").order_by(User.name))
+    form.jurist.choices = [("", "Tous")] + [(str(u.id), u.name) for u in jurists]
+    form.stage.choices = [("", "Tous")] + list(labels("procedure_stages").items())
+    filters = form.data if form.validate() else {}
+    page = db.paginate(services.search_consultations(current_user, filters),
+                       per_page=current_app.config["PER_PAGE"], error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("consultations/index.html", form=form, page=page, args=args)
+
+
+def _new_household_from(form: ConsultationForm) -> Household:
+    commune = form.resolved_commune
+    return services.create_household(
+        name=form.household_name.data, phone=form.parsed_phone,
+        commune_insee=commune.insee if commune else None,
+        adults=form.household_adults.data, children=form.household_children.data,
+        author_id=current_user.id)
+
+
+@bp.route("/consultations/new", methods=["GET", "POST"])
+@roles_required("jurist")
+def new():
+    form = ConsultationForm()
+    household = None
+    household_id = form.household_id.data or request.args.get("household")
+    if household_id and str(household_id).isdigit():
+        household = _household_or_404(int(household_id))
+        audit.record("household.read", "household", household.id)
+    call = call_service.readable_call(request.args.get("call") or form.call_id.data, current_user)
+    if request.method == "GET":
+        form.date.data = clock.local_today()
+        if len(current_user.missions) == 1:
+            form.mission.data = current_user.missions[0]
+        if call is not None:
+            prefill_from_call(form, call)
+            household = household or services.household_by_phone(call.from_number, current_user)
+            form.call_id.data = str(call.id)
+        if household is not None:
+            form.household_id.data = str(household.id)
+    if form.validate_on_submit():
+        if form.mission.data not in current_user.missions:
+            form.mission.errors.append("Vous n'êtes pas rattaché(e) à cette mission.")
+        else:
+            if household is None:
+                household = _new_household_from(form)
+            data = cleaned(form) | {"jurist_id": current_user.id}
+            consultation = services.record_consultation(data, current_user.id, household)
+            if call is not None:
+                consultation.call_id = call.id
+            db.session.commit()
+            flash("Consultation enregistrée.", "success")
+            return redirect(url_for("consultations.show", consultation_id=consultation.id))
+    elif request.method == "POST":
+        flash("Le formulaire contient des erreurs : elles sont indiquées à chaque champ.", "error")
+    matches = services.find_households(request.args.get("q", ""), current_user) if request.args.get("q") else []
+    db.session.commit()  # the audit of a household read
+    return render_template("consultations/form.html", form=form, household=household,
+                           matches=matches, call=call, consultation=None,
+                           timeline=services.stage_timeline(household) if household else [])
+
+
+@bp.route("/consultations/<int:consultation_id>")
+@login_required
+def show(consultation_id: int):
+    consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    if not can_read_consultation(current_user, consultation):
+        abort(403)
+    if consultation.household_id:
+        audit.record("household.read", "household", consultation.household_id)
+    audit.record("consultation.read", "consultation", consultation.id)
+    db.session.commit()
+    return render_template("consultations/show.html", c=consultation,
+                           can_edit=can_edit_consultation(current_user, consultation))
+
+
+@bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
+@roles_required("jurist")
+def edit(consultation_id: int):
+    consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    if not can_edit_consultation(current_user, consultation):
+        abort(403)
+    form = ConsultationForm()
+    if request.method == "GET":
+        fill_from(form, consultation)
+    elif form.validate_on_submit():
+        if form.mission.data not in current_user.missions:
+            form.mission.errors.append("Vous n'êtes pas rattaché(e) à cette mission.")
+        else:
+            expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+            try:
+                changes = services.update_consultation(consultation, cleaned(form), current_user.id, expected)
+                db.session.commit()
+            except services.ConflictError as error:
+                db.session.rollback()
+                flash(str(error), "error")
+            else:
+                flash("Modifications enregistrées." if changes else "Aucune modification.", "success")
+                return redirect(url_for("consultations.show", consultation_id=consultation.id))
+    else:
+        flash("Le formulaire contient des erreurs : elles sont indiquées à chaque champ.", "error")
+    household = consultation.household
+    if household is not None:
+        audit.record("household.read", "household", household.id)
+    db.session.commit()
+    return render_template("consultations/form.html", form=form, household=household, matches=[],
+                           call=None, consultation=consultation,
+                           timeline=services.stage_timeline(household) if household else [])
+
+
+@bp.route("/households/")
+@login_required
+def households():
+    if readable_missions(current_user) == []:
+        abort(403)
+    q = request.args.get("q", "")
+    return render_template("consultations/households.html", q=q,
+                           matches=services.find_households(q, current_user))
+
+
+@bp.route("/households/<int:household_id>")
+@login_required
+def household(household_id: int):
+    household = _household_or_404(household_id)
+    audit.record("household.read", "household", household.id)
+    db.session.commit()
+    visible = [c for c in household.consultations if can_read_consultation(current_user, c)]
+    return render_template("consultations/household.html", h=household, consultations=visible,
+                           timeline=services.stage_timeline(household))

@@ -1,0 +1,204 @@
+"""`flask demo`: realistic demo data — accounts of each role, the duty roster, a year of
+consultations in every territory, households whose eviction procedure moves on, and calls.
+
+Running it again does not duplicate anything: it only gives the demo accounts new passwords.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+import click
+from sqlalchemy import func, select
+
+from hotline import clock
+from hotline.auth.models import User
+from hotline.auth.passwords import hash_password
+from hotline.auth.services import create_user
+from hotline.consultations import services as consultations
+from hotline.consultations.models import Consultation
+from hotline.extensions import db
+from hotline.ivr import calls
+from hotline.ivr.models import Call
+from hotline.permanences.models import DutyShift
+from hotline.reference import labels, theme_codes
+from hotline.reference.models import Commune
+
+DEMO_DOMAIN = "demo.example.org"
+JURISTS = [  # name, territory, phone (the voice menu rings it)
+    ("Claire Vasseur", "boulonnais", "+33612345601"),
+    ("Julien Caron", "boulonnais", "+33612345602"),
+    ("Sophie Lefebvre", "lens-henin", "+33612345603"),
+    ("Thomas Delattre", "artois", "+33612345604"),
+    ("Nadia Benali", "arrageois", "+33612345605"),
+    ("Marc Dubois", "calaisis", "+33612345606"),
+    ("Élodie Leroy", "audomarois", "+33612345607"),
+    ("Hugo Lemaire", "montreuillois", "+33612345608"),
+    ("Camille Wattez", "ternois", "+33612345609"),
+]
+STAGE_PATH = ["impaye", "signalement_caf", "commandement_payer", "assignation", "diagnostic_social_financier",
+              "audience", "jugement", "signification_jugement", "commandement_quitter", "requisition_cfp"]
+FIRST_NAMES = ["Martin", "Bernard", "Dubois", "Durand", "Lefebvre", "Leroy", "Moreau", "Simon", "Laurent",
+               "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel",
+               "Girard", "Andre", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand",
+               "Garnier", "Faure", "Rousseau", "Blanc", "Guerin", "Muller", "Henry", "Roussel", "Nicolas",
+               "Perrin", "Morin", "Mathieu", "Clement", "Gauthier", "Dumont", "Lopez", "Fontaine", "Chevalier"]
+
+
+def _password() -> str:
+    return "Demo-" + secrets.token_urlsafe(12)
+
+
+def _accounts() -> list[tuple[User, str]]:
+    """Demo accounts, created once; each run gives them new passwords, printed at the end."""
+    specs = [("admin", "Alice Admin", "admin", None, [], []),
+             ("responsable", "Rémi Responsable", "manager", None, [], [])]
+    for i, (name, territory, phone) in enumerate(JURISTS, start=1):
+        specs.append((f"juriste{i}", name, "jurist", phone, list(labels("missions")), [territory]))
+    result = []
+    for local, name, role, phone, missions, territories in specs:
+        email = f"{local}@{DEMO_DOMAIN}"
+        password = _password()
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = create_user(email, name, role, password, phone=phone, missions=missions,
+                               territories=territories)
+        else:
+            user.password_hash = hash_password(password)
+        result.append((user, password))
+    return result
+
+
+def _roster(jurists: list[User]) -> None:
+    if db.session.scalar(select(func.count()).select_from(DutyShift)):
+        return
+    for user in jurists:
+        for mission in labels("missions"):
+            for day in range(5):
+                for starts, ends in ((time(9), time(12, 30)), (time(13, 30), time(17))):
+                    db.session.add(DutyShift(user_id=user.id, mission=mission, weekday=day, starts=starts,
+                                             ends=ends, territory_code=user.territories[0]))
+    # The last jurist also answers the general pool.
+    pool = jurists[-1]
+    for mission in labels("missions"):
+        for day in range(5):
+            db.session.add(DutyShift(user_id=pool.id, mission=mission, weekday=day, starts=time(9),
+                                     ends=time(17), territory_code=None))
+
+
+def _pick(rng: random.Random, vocabulary: str, unknown_share: float = 0.15) -> str:
+    codes = list(labels(vocabulary))
+    if "inconnu" in codes and rng.random() < unknown_share:
+        return "inconnu"
+    return rng.choice([c for c in codes if c != "inconnu"])
+
+
+def _consultations(rng: random.Random, jurists: list[User], today, households: int = 650) -> int:
+    communes = list(db.session.scalars(select(Commune)))
+    weights = [max(c.population, 50) ** 0.8 for c in communes]
+    themes = list(theme_codes())
+    by_territory = {}
+    for jurist in jurists:
+        by_territory.setdefault(jurist.territories[0], []).append(jurist)
+    count = 0
+    for n in range(households):
+        commune = rng.choices(communes, weights)[0]
+        mission = "prevention_expulsion" if rng.random() < 0.45 else "info_logement"
+        household = consultations.create_household(
+            name=f"{rng.choice(FIRST_NAMES)} {rng.choice('ABCDEFGHJLMNPRST')}." if rng.random() < 0.8 else None,
+            phone=f"+3363{rng.randrange(10**7):07d}" if rng.random() < 0.7 else None,
+            commune_insee=commune.insee, adults=rng.choice([1, 1, 2, 2, 3]), children=rng.choice([0, 0, 1, 2, 3]))
+        visits = 1 if mission == "info_logement" and rng.random() < 0.8 else rng.randint(1, 5)
+        day = today - timedelta(days=rng.randint(0, 364))
+        stage_index = rng.randint(0, 4)
+        debt = Decimal(rng.randint(300, 9000)) + Decimal(rng.randint(0, 99)) / 100
+        profile = {name: _pick(rng, vocab) for name, vocab in (
+            ("occupancy_status", "occupancy_statuses"), ("housing_sector", "housing_sectors"),
+            ("family_situation", "family_situations"), ("age_band", "age_bands"),
+            ("resource_band", "resource_bands"))}
+        for visit in range(visits):
+            if day > today:
+                break
+            jurist = rng.choice(by_territory.get(commune.territory_code) or jurists)
+            data = {
+                "date": day, "time": time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])),
+                "duration_minutes": rng.randint(5, 60), "mission": mission,
+                "mode": rng.choices(list(labels("modes")), [50, 15, 15, 8, 6, 3, 3])[0],
+                "jurist_id": jurist.id,
+                "consultant_type": "travailleur_social" if rng.random() < 0.2 else "particulier",
+                "commune_insee": commune.insee, "territory_code": commune.territory_code,
+                "referral_source": _pick(rng, "referral_sources"),
+                "resource_types": rng.sample([c for c in labels("resource_types") if c != "inconnu"], rng.randint(1, 2)),
+                "themes": rng.sample(themes, rng.randint(1, 2)),
+                "outcomes": rng.sample(list(labels("outcomes")), rng.randint(1, 3)),
+                "habitat_indigne": rng.random() < 0.05, "permis_louer": rng.random() < 0.04,
+                **profile,
+            }
+            if mission == "prevention_expulsion":
+                data["themes"] = ["impayes_expulsion/" + rng.choice(["impaye_locataire", "procedure_expulsion",
+                                                                      "plan_apurement"])] + data["themes"][:1]
+                data["procedure_stage"] = STAGE_PATH[min(stage_index, len(STAGE_PATH) - 1)]
+                data["debt_amount"] = debt if rng.random() < 0.85 else None
+                data["debt_origins"] = rng.sample([c for c in labels("debt_origins") if c != "inconnu"], rng.randint(1, 2))
+                stage_index += rng.randint(1, 2)
+                debt += Decimal(rng.randint(0, 1200))
+            consultations.record_consultation(data, jurist.id, household)
+            count += 1
+            day += timedelta(days=rng.randint(7, 60))
+        if n % 100 == 0:
+            db.session.flush()
+    return count
+
+
+def _calls(rng: random.Random, jurists: list[User], now: datetime) -> int:
+    outcomes = ["answered"] * 6 + ["voicemail", "callback_requested", "missed", "abandoned", "closed"]
+    for n in range(120):
+        started = now - timedelta(days=rng.randint(0, 60), minutes=rng.randint(0, 600))
+        jurist = rng.choice(jurists)
+        outcome = rng.choice(outcomes)
+        call = Call(call_sid=f"CAdemo{n:032d}", to_number="+33800000062",
+                    from_number=f"+3363{rng.randrange(10**7):07d}", started_at=started,
+                    mission=rng.choice(list(labels("missions"))), territory_code=jurist.territories[0],
+                    path=["accueil", "routage"], outcome=outcome, twilio_status="completed",
+                    ended_at=started + timedelta(minutes=rng.randint(1, 25)))
+        if outcome == "answered":
+            call.answered_at = started + timedelta(seconds=rng.randint(5, 90))
+            call.answered_by_id = jurist.id
+            call.wait_seconds = int((call.answered_at - started).total_seconds())
+            call.talk_seconds = int((call.ended_at - call.answered_at).total_seconds())
+        else:
+            call.wait_seconds = int((call.ended_at - started).total_seconds())
+        db.session.add(call)
+        db.session.flush()
+        if outcome in ("voicemail", "callback_requested", "missed") and started > now - timedelta(days=7):
+            if outcome == "voicemail":
+                call.recording_url = f"https://api.twilio.com/2010-04-01/Accounts/ACdemo/Recordings/REdemo{n:028d}"
+                call.recording_seconds = rng.randint(10, 110)
+            calls.add_callback(call, {"voicemail": "voicemail", "callback_requested": "callback_request"}
+                               .get(outcome, "missed"))
+    return 120
+
+
+@click.command("demo", help="Remplir la base avec des données de démonstration.")
+@click.option("--seed", default=62, show_default=True, help="Graine du hasard, pour des données reproductibles")
+def demo_command(seed: int):
+    if not db.session.scalar(select(func.count()).select_from(Commune)):
+        raise click.ClickException("La base n'est pas initialisée : lancez d'abord « hotline db upgrade ».")
+    rng = random.Random(seed)
+    accounts = _accounts()
+    jurists = [u for u, _ in accounts if u.role == "jurist"]
+    db.session.flush()
+    _roster(jurists)
+    if not db.session.scalar(select(func.count()).select_from(Consultation)):
+        made = _consultations(rng, jurists, clock.local_today())
+        _calls(rng, jurists, clock.now())
+        click.echo(f"{made} consultations et 120 appels de démonstration créés.")
+    else:
+        click.echo("Données de démonstration déjà présentes : seuls les mots de passe sont renouvelés.")
+    db.session.commit()
+    click.echo("\nComptes de démonstration (mots de passe renouvelés à chaque « hotline demo ») :")
+    for user, password in accounts:
+        territory = f" — {', '.join(user.territories)}" if user.territories else ""
+        click.echo(f"  {user.role_label:<15} {user.email:<38} {password}{territory}")

@@ -1,0 +1,77 @@
+"""The jurists' "Appels" page: calls in progress, callbacks to do, calls to log or close."""
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from hotline import clock
+from hotline.auth.access import roles_required
+from hotline.extensions import db
+from hotline.ivr import calls
+from hotline.ivr.models import CALLBACK_RESULTS, CLOSE_REASONS, CallbackTask
+
+bp = Blueprint("calls", __name__, url_prefix="/calls")
+
+
+@bp.route("/")
+@roles_required("jurist", "manager")
+def index():
+    live, recent = calls.my_calls(current_user)
+    tasks = calls.open_tasks(current_user)
+    by_territory = [(code, list(items)) for code, items in
+                    groupby(tasks, key=lambda t: t.call.territory_code or "non_renseigne")]
+    return render_template("calls/index.html", live=live, recent=recent, by_territory=by_territory,
+                           unlogged=calls.unlogged_calls(current_user), results=CALLBACK_RESULTS,
+                           reasons=CLOSE_REASONS)
+
+
+def _task(task_id: int) -> CallbackTask:
+    task = db.session.get(CallbackTask, task_id) or abort(404)
+    if calls.readable_call(task.call_id, current_user) is None:
+        abort(403)
+    return task
+
+
+@bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@roles_required("jurist")
+def claim(task_id: int):
+    task = _task(task_id)
+    try:
+        calls.claim(task, current_user, clock.now())
+        db.session.commit()
+        flash("Rappel pris en charge.", "success")
+    except calls.TaskError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/tasks/<int:task_id>/done", methods=["POST"])
+@roles_required("jurist")
+def done(task_id: int):
+    task = _task(task_id)
+    try:
+        calls.complete(task, current_user, request.form.get("result", ""), request.form.get("comment"),
+                       clock.now())
+        db.session.commit()
+        flash("Rappel marqué comme traité.", "success")
+    except calls.TaskError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/<int:call_id>/close", methods=["POST"])
+@roles_required("jurist")
+def close(call_id: int):
+    call = calls.readable_call(call_id, current_user) or abort(404)
+    try:
+        calls.close_without_consultation(call, current_user, request.form.get("reason", ""))
+        db.session.commit()
+        flash("Appel clos sans consultation.", "success")
+    except calls.TaskError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for(".index"))

@@ -1,0 +1,73 @@
+"""Everything a caller (or the answering jurist) hears, in French, in one place."""
+
+GREETING = "Bonjour, vous êtes en relation avec le service d'information juridique sur le logement du Pas-de-Calais."
+PRIVACY = ("Les informations que vous donnez sont utilisées uniquement pour vous répondre et établir "
+           "des statistiques anonymes ; vous pouvez y accéder ou les faire rectifier auprès du service.")
+
+MISSION_MENU = ("Si vous êtes menacé d'expulsion ou avez des loyers impayés, tapez 1. "
+                "Pour toute autre question sur le logement, tapez 2. "
+                "Si vous êtes travailleur social et appelez pour un ménage, tapez 3.")
+SOCIAL_WORKER_MENU = ("Pour un ménage menacé d'expulsion ou en impayé de loyer, tapez 1. "
+                      "Pour une autre question sur le logement, tapez 2.")
+
+POSTAL_CODE = "Tapez les 5 chiffres du code postal de la commune du logement, puis la touche dièse."
+POSTAL_CODE_UNKNOWN = "Ce code postal n'est pas reconnu."
+NOT_UNDERSTOOD = "Je n'ai pas compris votre choix."
+NO_INPUT = "Je n'ai rien entendu."
+
+
+def commune_menu(names: list[str]) -> str:
+    two_digits = len(names) > 9
+    choices = " ".join(f"Pour {name}, tapez {i}." for i, name in enumerate(names, start=1))
+    end = " suivi de la touche dièse" if two_digits else ""
+    return (f"Ce code postal couvre plusieurs communes. Dites le nom de votre commune, ou tapez son "
+            f"numéro{end}. {choices}")
+
+
+OUT_OF_DEPARTMENT = ("Ce code postal n'est pas dans le Pas-de-Calais. L'agence départementale pour "
+                     "l'information sur le logement de votre département peut vous renseigner "
+                     "gratuitement. En cas d'impayé de loyer ou de menace d'expulsion, appelez le "
+                     "numéro national SOS Loyers Impayés : 0 805, 16, 00, 75. "
+                     "Pour être mis malgré tout en relation avec un juriste du Pas-de-Calais, tapez 1.")
+
+GENERAL_POOL = "Je vous mets en relation avec le premier juriste disponible."
+CONNECTING = "Nous recherchons un juriste disponible, merci de patienter."
+
+
+def queue_position(position: int) -> str:
+    rank = "le prochain appel à être servi" if position <= 1 else f"en position {position} dans la file d'attente"
+    return f"Tous nos juristes sont en ligne. Vous êtes {rank}. Merci de rester en ligne."
+
+
+QUEUE_PAUSE_SECONDS = 15  # between two announcements of the position, before ringing again
+
+
+def closed(next_opening: str | None) -> str:
+    if next_opening:
+        return f"Le service est actuellement fermé. Il sera de nouveau ouvert {next_opening}."
+    return "Le service est actuellement fermé."
+
+
+NOBODY_AVAILABLE = "Aucun juriste n'est disponible pour le moment."
+VOICEMAIL_OFFER = ("Pour laisser un message, tapez 1. Pour être rappelé au numéro qui appelle, "
+                   "tapez 2.")
+VOICEMAIL_ONLY = "Vous pouvez laisser un message."
+RECORD_INSTRUCTIONS = ("Après le bip, indiquez votre nom, votre numéro de téléphone et votre commune, "
+                       "puis l'objet de votre appel. Vous disposez de deux minutes. Tapez dièse pour terminer.")
+RECORDED = "Merci, votre message est enregistré. Un juriste vous rappellera dans les meilleurs délais. Au revoir."
+NO_RECORDING = "Nous n'avons pas reçu de message. Un juriste vous rappellera au numéro qui a appelé. Au revoir."
+CALLBACK_CONFIRMED = "C'est noté : un juriste vous rappellera dans les meilleurs délais à ce numéro. Au revoir."
+GOODBYE = "Merci de votre appel. Au revoir."
+
+DEGRADED = "Nous vous mettons en relation avec notre permanence. Merci de patienter."
+DEGRADED_NO_BACKUP = ("Notre service rencontre une difficulté technique. Merci de rappeler dans quelques "
+                      "minutes. En cas d'urgence liée à une expulsion, appelez le 0 805, 16, 00, 75.")
+
+
+def whisper(mission_label: str, territory_label: str | None) -> str:
+    where = f", {territory_label}" if territory_label else ""
+    return f"Appel {mission_label}{where}. Appuyez sur 1 pour prendre l'appel."
+
+
+WHISPER_MISSIONS = {"prevention_expulsion": "numéro vert prévention des expulsions",
+                    "info_logement": "information logement", None: "numéro vert"}

@@ -1,0 +1,427 @@
+"""The Twilio webhooks: one small POST endpoint per step of the menu.
+
+Each step checks Twilio's signature, then runs with a deadline: if the database is down or slow,
+the caller is sent to the backup number instead of hearing an error.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as StepTimeout
+from functools import wraps
+
+import phonenumbers
+from flask import Blueprint, Response, copy_current_request_context, current_app, request, url_for
+
+from hotline import clock
+from hotline.extensions import db
+from hotline.ivr import calls, flow, opening, prompts, security
+from hotline.ivr.hours import describe
+from hotline.ivr.models import Call
+from hotline.permanences.duty import on_duty
+from hotline.reference import HORS_DEPARTEMENT, labels
+from hotline.reference.services import communes_for_postal_code, fold, territory_labels
+
+bp = Blueprint("ivr", __name__, url_prefix="/ivr")
+log = logging.getLogger("hotline.ivr")
+_executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="ivr-step")
+
+POSTAL_CODE = re.compile(r"^\d{5}$")
+FRENCH_POSTAL_CODE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$")
+
+
+def twiml(response) -> Response:
+    return Response(str(response), mimetype="text/xml")
+
+
+def voice() -> flow.Voice:
+    return flow.Voice(current_app.config["IVR_VOICE"], current_app.config["IVR_LANGUAGE"])
+
+
+def degraded() -> Response:
+    return twiml(flow.degraded(voice(), current_app.config.get("BACKUP_NUMBER")))
+
+
+def webhook(rule: str):
+    """Route a signed Twilio webhook, whose handler runs under the database deadline."""
+
+    def decorator(handler):
+        @bp.route(rule, methods=["POST"], endpoint=handler.__name__)
+        @wraps(handler)
+        def view():
+            if not security.is_signed():
+                log.warning("ivr: refused unsigned or forged request on %s", request.path)
+                return Response("Signature Twilio absente ou invalide.", status=403, mimetype="text/plain")
+            return run_with_deadline(handler)
+
+        return view
+
+    return decorator
+
+
+def run_with_deadline(handler) -> Response:
+    timeout = current_app.config.get("IVR_DB_TIMEOUT_SECONDS")
+
+    def guarded():
+        try:
+            result = handler()
+            db.session.commit()
+            return twiml(result) if not isinstance(result, Response) else result
+        except Exception:
+            db.session.rollback()
+            log.exception("ivr: step %s failed; caller sent to the backup number", handler.__name__)
+            return None
+
+    if not timeout:
+        return guarded() or degraded()
+    future = _executor.submit(copy_current_request_context(guarded))
+    try:
+        return future.result(timeout=timeout) or degraded()
+    except StepTimeout:
+        log.error("ivr: step %s exceeded %.1fs; caller sent to the backup number", handler.__name__, timeout)
+        return degraded()
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def current_call() -> Call:
+    """The call of this request; a step reached without /voice (e.g. a retry) opens it."""
+    form = request.form
+    return calls.open_call(form.get("CallSid", ""), form.get("To"), form.get("From"), clock.now(),
+                           mission_for_number(form.get("To")))
+
+
+def mission_for_number(number: str | None) -> str | None:
+    return current_app.config["IVR_NUMBERS"].get((number or "").strip())
+
+
+def wrong_answer(call: Call, ask_endpoint: str, message: str):
+    """Ask again, or after the last try send the caller to the general pool: never a dead end."""
+    call.tries = (call.tries or 0) + 1
+    if call.tries >= current_app.config["IVR_MAX_TRIES"]:
+        call.tries = 0
+        calls.step(call, "pool_general")
+        call.territory_code = None
+        return flow.then(voice().speech(message, prompts.GENERAL_POOL), url_for(".route"))
+    return flow.then(voice().speech(message), url_for(f".{ask_endpoint}"))
+
+
+def keys() -> str:
+    return (request.form.get("Digits") or "").strip()
+
+
+def settle_mission(call: Call, mission: str, next_endpoint: str = ".postal"):
+    call.mission = mission
+    call.tries = 0
+    calls.step(call, f"mission:{mission}")
+    return flow.then(flow.VoiceResponse(), url_for(next_endpoint))
+
+
+# --- the steps -----------------------------------------------------------------------------------
+
+@webhook("/voice")
+def voice_entry():
+    call = current_call()
+    v = voice()
+    response = v.speech(prompts.GREETING, prompts.PRIVACY)
+    if call.mission:
+        calls.step(call, f"numero:{call.mission}")
+        return flow.then(response, url_for(".postal"))
+    return flow.then(response, url_for(".mission_menu"))
+
+
+@webhook("/mission")
+def mission_menu():
+    current_call()
+    return flow.question(voice(), prompts.MISSION_MENU, url_for(".mission_choice"))
+
+
+@webhook("/mission/choice")
+def mission_choice():
+    call = current_call()
+    choice = keys()
+    if choice == "1":
+        return settle_mission(call, "prevention_expulsion")
+    if choice == "2":
+        return settle_mission(call, "info_logement")
+    if choice == "3":
+        call.consultant_type = "travailleur_social"
+        call.tries = 0
+        calls.step(call, "travailleur_social")
+        return flow.then(flow.VoiceResponse(), url_for(".social_worker_menu"))
+    return wrong_answer(call, "mission_menu", prompts.NOT_UNDERSTOOD if choice else prompts.NO_INPUT)
+
+
+@webhook("/mission/social-worker")
+def social_worker_menu():
+    current_call()
+    return flow.question(voice(), prompts.SOCIAL_WORKER_MENU, url_for(".social_worker_choice"))
+
+
+@webhook("/mission/social-worker/choice")
+def social_worker_choice():
+    call = current_call()
+    choice = keys()
+    if choice in ("1", "2"):
+        return settle_mission(call, "prevention_expulsion" if choice == "1" else "info_logement")
+    return wrong_answer(call, "social_worker_menu", prompts.NOT_UNDERSTOOD if choice else prompts.NO_INPUT)
+
+
+@webhook("/postal")
+def postal():
+    current_call()
+    return flow.question(voice(), prompts.POSTAL_CODE, url_for(".postal_choice"), num_digits=5,
+                         timeout=8, finish_on_key="#")
+
+
+@webhook("/postal/choice")
+def postal_choice():
+    call = current_call()
+    code = keys()
+    if not POSTAL_CODE.match(code):
+        return wrong_answer(call, "postal", prompts.POSTAL_CODE_UNKNOWN if code else prompts.NO_INPUT)
+    communes = communes_for_postal_code(code)
+    if not communes:
+        if not code.startswith("62") and FRENCH_POSTAL_CODE.match(code):
+            call.postal_code = code
+            call.territory_code = HORS_DEPARTEMENT
+            call.tries = 0
+            calls.step(call, f"hors_departement:{code}")
+            return flow.then(flow.VoiceResponse(), url_for(".out_of_department"))
+        return wrong_answer(call, "postal", prompts.POSTAL_CODE_UNKNOWN)
+    call.postal_code = code
+    call.tries = 0
+    calls.step(call, f"code_postal:{code}")
+    territories = {c.territory_code for c in communes}
+    if len(territories) == 1:
+        call.territory_code = territories.pop()
+        if len(communes) == 1:
+            call.commune_insee = communes[0].insee
+        return flow.then(flow.VoiceResponse(), url_for(".route"))
+    return flow.then(flow.VoiceResponse(), url_for(".commune_menu"))
+
+
+@webhook("/commune")
+def commune_menu():
+    call = current_call()
+    names = [c.name for c in communes_for_postal_code(call.postal_code or "")]
+    if not names:
+        return flow.then(flow.VoiceResponse(), url_for(".postal"))
+    return flow.question(voice(), prompts.commune_menu(names), url_for(".commune_choice"),
+                         num_digits=2 if len(names) > 9 else 1, timeout=8,
+                         finish_on_key="#" if len(names) > 9 else None, hints=names)
+
+
+@webhook("/commune/choice")
+def commune_choice():
+    call = current_call()
+    communes = communes_for_postal_code(call.postal_code or "")
+    chosen = None
+    choice = keys()
+    if choice.isdigit() and 1 <= int(choice) <= len(communes):
+        chosen = communes[int(choice) - 1]
+    spoken = fold(request.form.get("SpeechResult") or "")
+    if chosen is None and spoken:
+        matches = [c for c in communes if fold(c.name) == spoken] or \
+                  [c for c in communes if fold(c.name) in spoken or spoken in fold(c.name)]
+        chosen = matches[0] if len(matches) == 1 else None
+    if chosen is None:
+        return wrong_answer(call, "commune_menu", prompts.NOT_UNDERSTOOD if (choice or spoken) else prompts.NO_INPUT)
+    call.commune_insee = chosen.insee
+    call.territory_code = chosen.territory_code
+    call.tries = 0
+    calls.step(call, f"commune:{chosen.insee}")
+    return flow.then(flow.VoiceResponse(), url_for(".route"))
+
+
+@webhook("/out-of-department")
+def out_of_department():
+    current_call()
+    return flow.question(voice(), prompts.OUT_OF_DEPARTMENT, url_for(".out_of_department_choice"),
+                         timeout=8)
+
+
+@webhook("/out-of-department/choice")
+def out_of_department_choice():
+    call = current_call()
+    if keys() == "1":
+        calls.step(call, "pool_general")
+        return flow.then(voice().speech(prompts.GENERAL_POOL), url_for(".route"))
+    return wrong_answer(call, "out_of_department", prompts.NOT_UNDERSTOOD if keys() else prompts.NO_INPUT)
+
+
+def jurists_for(call: Call, at) -> list:
+    zone = clock.local_zone()
+    missions = [call.mission] if call.mission else list(labels("missions"))
+    territory = call.territory_code if call.territory_code in territory_labels() else None
+    if territory == HORS_DEPARTEMENT:
+        territory = None
+    found = []
+    for mission in missions:
+        found += on_duty(mission, territory, at, zone)
+    if not found and territory:
+        for mission in missions:
+            found += on_duty(mission, None, at, zone)
+    return list(dict.fromkeys(found))
+
+
+@webhook("/route")
+def route():
+    call = current_call()
+    if "routage" not in (call.path or []):
+        calls.step(call, "routage")
+    at = clock.now()
+    local = at.astimezone(clock.local_zone())
+    if not opening.line_open(call.mission, local):
+        return flow.then(flow.VoiceResponse(), url_for(".closed"))
+    jurists = jurists_for(call, at)
+    if not jurists:
+        calls.step(call, "personne_de_garde")
+        return flow.then(voice().speech(prompts.NOBODY_AVAILABLE), url_for(".voicemail_offer"))
+    return dial_jurists(call, jurists, index=int(request.args.get("i", 0) or 0))
+
+
+def dial_jurists(call: Call, jurists: list, index: int = 0):
+    sequential = current_app.config["IVR_RING_STRATEGY"] == "sequential"
+    chosen = [jurists[index % len(jurists)]] if sequential else jurists[:10]
+    numbers = [(u.phone, url_for(".whisper", u=u.id)) for u in chosen]
+    action = url_for(".dial_result", i=index) if sequential else url_for(".dial_result")
+    prefix = prompts.CONNECTING if index == 0 and call.queued_at is None else None
+    return flow.dial(voice(), numbers, action, current_app.config["IVR_RING_TIMEOUT"], prefix=prefix)
+
+
+@webhook("/dial-result")
+def dial_result():
+    call = current_call()
+    status = request.form.get("DialCallStatus", "")
+    if status == "completed" or call.answered_at is not None:
+        if call.outcome == "in_progress":
+            call.outcome = "answered"
+        duration = request.form.get("DialCallDuration", "")
+        if duration.isdigit():
+            call.talk_seconds = int(duration)
+        return flow.goodbye(voice(), prompts.GOODBYE)
+    if current_app.config["IVR_RING_STRATEGY"] == "sequential":
+        index = int(request.args.get("i", 0) or 0) + 1
+        jurists = jurists_for(call, clock.now())
+        if index < len(jurists):
+            return dial_jurists(call, jurists, index)
+    return flow.then(flow.VoiceResponse(), url_for(".queue"))
+
+
+@webhook("/queue")
+def queue():
+    call = current_call()
+    now = clock.now()
+    if call.queued_at is None:
+        call.queued_at = now
+        calls.step(call, "file_attente")
+    waited = (now - call.queued_at).total_seconds()
+    if waited >= current_app.config["IVR_MAX_QUEUE_WAIT"]:
+        call.outcome = "missed"
+        return flow.then(voice().speech(prompts.NOBODY_AVAILABLE), url_for(".voicemail_offer"))
+    position = calls.queue_position(call)
+    return flow.hold(voice(), prompts.queue_position(position), prompts.QUEUE_PAUSE_SECONDS,
+                     url_for(".route"))
+
+
+@webhook("/closed")
+def closed():
+    call = current_call()
+    call.outcome = "closed"
+    calls.step(call, "ferme")
+    local = clock.now().astimezone(clock.local_zone())
+    opening = opening.next_opening(call.mission, local)
+    text = prompts.closed(describe(opening, local) if opening else None)
+    return flow.then(voice().speech(text), url_for(".voicemail_offer"))
+
+
+def callable_number(number: str | None) -> bool:
+    try:
+        return bool(number) and phonenumbers.is_valid_number(phonenumbers.parse(number, "FR"))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+@webhook("/voicemail")
+def voicemail_offer():
+    call = current_call()
+    if not callable_number(call.from_number):
+        return flow.record(voice(), url_for(".recorded"), prefix=prompts.VOICEMAIL_ONLY)
+    return flow.question(voice(), prompts.VOICEMAIL_OFFER, url_for(".voicemail_choice"))
+
+
+@webhook("/voicemail/choice")
+def voicemail_choice():
+    call = current_call()
+    choice = keys()
+    if choice == "2":
+        calls.step(call, "rappel_demande")
+        calls.add_callback(call, "callback_request")
+        if call.outcome != "closed":
+            call.outcome = "callback_requested"
+        return flow.goodbye(voice(), prompts.CALLBACK_CONFIRMED)
+    if choice == "1" or (call.tries or 0) + 1 >= current_app.config["IVR_MAX_TRIES"]:
+        call.tries = 0
+        return flow.record(voice(), url_for(".recorded"))
+    call.tries = (call.tries or 0) + 1
+    return flow.then(voice().speech(prompts.NOT_UNDERSTOOD if choice else prompts.NO_INPUT),
+                     url_for(".voicemail_offer"))
+
+
+@webhook("/voicemail/recorded")
+def recorded():
+    call = current_call()
+    url = request.form.get("RecordingUrl")
+    if call.outcome in ("in_progress", "missed"):
+        call.outcome = "voicemail"
+    if url:
+        call.recording_url = url
+        seconds = request.form.get("RecordingDuration", "")
+        call.recording_seconds = int(seconds) if seconds.isdigit() else None
+        calls.step(call, "message")
+        calls.add_callback(call, "voicemail")
+        return flow.goodbye(voice(), prompts.RECORDED)
+    calls.step(call, "message_vide")
+    calls.add_callback(call, "missed")
+    return flow.goodbye(voice(), prompts.NO_RECORDING)
+
+
+@webhook("/whisper")
+def whisper():
+    parent = calls.get_call(request.form.get("ParentCallSid", ""))
+    mission = parent.mission if parent else None
+    territory = territory_labels().get(parent.territory_code) if parent and parent.territory_code else None
+    text = prompts.whisper(prompts.WHISPER_MISSIONS.get(mission, "numéro vert"), territory)
+    return flow.whisper(voice(), text, url_for(".whisper_accept", u=request.args.get("u", "")))
+
+
+@webhook("/whisper/accept")
+def whisper_accept():
+    if keys() != "1":
+        return flow.goodbye(voice(), "")
+    parent = calls.get_call(request.form.get("ParentCallSid", ""))
+    user_id = request.args.get("u", "")
+    if parent is not None and parent.answered_at is None:
+        parent.answered_at = clock.now()
+        parent.answered_by_id = int(user_id) if user_id.isdigit() else None
+        parent.outcome = "answered"
+        calls.step(parent, f"repondu:{user_id}")
+    return flow.connect()
+
+
+@webhook("/status")
+def status():
+    form = request.form
+    calls.finish(form.get("CallSid", ""), form.get("CallStatus", ""), clock.now())
+    return flow.VoiceResponse()
+
+
+@bp.route("/fallback", methods=["POST"])
+def fallback():
+    """Twilio's Fallback URL: called when the main webhook failed. Touches no database."""
+    if not security.is_signed():
+        return Response("Signature Twilio absente ou invalide.", status=403, mimetype="text/plain")
+    log.error("ivr: fallback URL called (error code %s)", request.form.get("ErrorCode", "?"))
+    return degraded()

@@ -1,0 +1,58 @@
+"""Jinja filters and globals: French labels of codes, dates, euros and masked phone numbers."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+
+from hotline import clock
+from hotline.consultations.parsing import format_euros
+from hotline.reference import label, labels, theme_codes
+
+FR_MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+             "nov.", "déc."]
+
+
+def fr_date(value) -> str:
+    if not value:
+        return ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+def fr_datetime(value) -> str:
+    if not value:
+        return ""
+    local = value.astimezone(clock.local_zone())
+    return f"{fr_date(local)} {local:%H:%M}"
+
+
+def masked_phone(number: str | None) -> str:
+    """Jurists see the caller's number; other roles see only its last two digits."""
+    if not number:
+        return "numéro masqué"
+    if getattr(current_user, "role", None) == "jurist":
+        return number
+    return number[:3] + " •• •• •• " + number[-2:] if len(number) > 6 else "••"
+
+
+def aria(field, has_hint) -> dict:
+    """aria-invalid and aria-describedby for a form field, so screen readers read its errors."""
+    described = ([f"{field.id}-err"] if field.errors else []) + ([f"{field.id}-hint"] if has_hint else [])
+    attrs = {"aria-describedby": " ".join(described)} if described else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return attrs
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        label=lambda code, vocabulary: label(vocabulary, code),
+        theme_label=lambda code: theme_codes().get(code, code),
+        fr_date=fr_date, fr_datetime=fr_datetime, euros=format_euros, masked_phone=masked_phone,
+    )
+    app.jinja_env.globals.update(vocabulary=labels, aria=aria)
+
+    @app.context_processor
+    def reference_helpers():
+        from hotline.reference.services import commune_options, territory_labels
+
+        return {"territory_names": territory_labels, "commune_options": commune_options}
