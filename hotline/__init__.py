@@ -40,16 +40,17 @@ def configure(app: Flask, overrides: Mapping | None) -> None:
     development = cfg["HOTLINE_ENV"] == "development"
     if cfg.get("TESTING") or development:
         cfg["SESSION_COOKIE_SECURE"] = bool(overrides and overrides.get("SESSION_COOKIE_SECURE"))
-    if not cfg.get("SECRET_KEY"):
-        if cfg.get("TESTING") or development or click.get_current_context(silent=True) is not None:
-            # Tests, the local demo and one-off CLI commands get a throw-away key.
-            cfg["SECRET_KEY"] = secrets.token_hex(32)
-        else:
+    relaxed = bool(cfg.get("TESTING") or development or click.get_current_context(silent=True) is not None)
+    for key, variable in (("SECRET_KEY", "HOTLINE_SECRET_KEY"), ("TWILIO_AUTH_TOKEN", "HOTLINE_TWILIO_AUTH_TOKEN")):
+        if cfg.get(key):
+            continue
+        if not relaxed:
             raise ConfigError(
-                "HOTLINE_SECRET_KEY n'est pas défini : le serveur ne peut pas démarrer sans clé "
-                "secrète. Générez-en une (python -c 'import secrets; print(secrets.token_hex(32))') "
-                "et placez-la dans l'environnement (voir .env.example)."
-            )
+                f"{variable} n'est pas défini : le serveur ne démarre pas sans lui. "
+                "Voir .env.example (une clé se génère avec : python -c 'import secrets; "
+                "print(secrets.token_hex(32))').")
+        # Tests, the local demo and one-off CLI commands get a throw-away value.
+        cfg[key] = secrets.token_hex(32)
     cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg.get("DATABASE_URL"), app.instance_path)
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg)
     if cfg.get("PROXY_HOPS"):
@@ -59,8 +60,7 @@ def configure(app: Flask, overrides: Mapping | None) -> None:
 
 
 def database_uri(url: str | None, instance_path: str) -> str:
-    if not url:
-        Path(instance_path).mkdir(parents=True, exist_ok=True)
+    if not url:  # the folder is made at the first connection (database.py), not here
         return "sqlite:///" + str(Path(instance_path) / "hotline.sqlite3")
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]

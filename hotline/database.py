@@ -1,4 +1,6 @@
 """Database engine settings: SQLite pragmas (WAL, foreign keys, busy timeout)."""
+from pathlib import Path
+
 from flask import Flask
 from sqlalchemy import event
 
@@ -12,6 +14,11 @@ def install_sqlite_pragmas(app: Flask) -> None:
 
     with app.app_context():
         engine = db.engine
+
+    @event.listens_for(engine, "do_connect")
+    def _make_folder(_dialect, _record, _cargs, _cparams):
+        if engine.url.database and engine.url.database != ":memory:":
+            Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from hotline import clock
@@ -182,6 +183,7 @@ def _calls(rng: random.Random, jurists: list[User], now: datetime) -> int:
 
 
 @click.command("demo", help="Remplir la base avec des données de démonstration.")
+@with_appcontext
 @click.option("--seed", default=62, show_default=True, help="Graine du hasard, pour des données reproductibles")
 def demo_command(seed: int):
     if not db.session.scalar(select(func.count()).select_from(Commune)):

@@ -34,20 +34,33 @@ def masked_phone(number: str | None) -> str:
     return number[:3] + " •• •• •• " + number[-2:] if len(number) > 6 else "••"
 
 
-def aria(field, has_hint) -> dict:
-    """aria-invalid and aria-describedby for a form field, so screen readers read its errors."""
+def aria(field, has_hint, extra: dict | None = None) -> dict:
+    """The field's attributes, with aria-invalid and aria-describedby so screen readers read its
+    hint and errors."""
+    attrs = dict(extra or {})
     described = ([f"{field.id}-err"] if field.errors else []) + ([f"{field.id}-hint"] if has_hint else [])
-    attrs = {"aria-describedby": " ".join(described)} if described else {}
+    described += [attrs.pop("aria-describedby")] if "aria-describedby" in attrs else []
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
     if field.errors:
         attrs["aria-invalid"] = "true"
     return attrs
+
+
+def commune_label(insee: str | None) -> str:
+    from hotline.reference.services import get_commune
+
+    if not insee:
+        return ""
+    commune = get_commune(insee)
+    return f"{commune.display} — {insee}" if commune else f"{insee} (hors département)"
 
 
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(
         label=lambda code, vocabulary: label(vocabulary, code),
         theme_label=lambda code: theme_codes().get(code, code),
-        fr_date=fr_date, fr_datetime=fr_datetime, euros=format_euros, masked_phone=masked_phone,
+        fr_date=fr_date, fr_datetime=fr_datetime, commune=commune_label, euros=format_euros, masked_phone=masked_phone,
     )
     app.jinja_env.globals.update(vocabulary=labels, aria=aria)
 

@@ -18,7 +18,7 @@ from hotline.permanences import duty
 from hotline.permanences.models import DutyShift
 from hotline.reference import labels
 from hotline.reference.models import Commune, Epci
-from hotline.reference.services import fold, move_commune, move_epci, territories, territory_labels
+from hotline.reference.services import fold, move_commune, move_epci, territories
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -151,8 +151,7 @@ def roster():
         except ValueError as error:
             db.session.rollback()
             form.user_id.errors = [*form.user_id.errors, str(error)]
-    return render_template("admin/roster.html", form=form, shifts=duty.roster(),
-                           territory_names=territory_labels())
+    return render_template("admin/roster.html", form=form, shifts=duty.roster())
 
 
 @bp.route("/roster/<int:shift_id>/delete", methods=["POST"])

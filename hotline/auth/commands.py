@@ -4,15 +4,26 @@ from __future__ import annotations
 import sys
 
 import click
+from flask.cli import AppGroup
 
 from hotline.auth.models import ROLES
 from hotline.auth.services import AccountError, create_user
 from hotline.extensions import db
 
 
-@click.group("users", help="Gérer les comptes.")
+@click.group("users", cls=AppGroup, help="Gérer les comptes.")
 def users_cli():
     pass
+
+
+def prompt_password(tries: int = 3) -> str:
+    """Hidden and confirmed, with French messages (click's own confirmation speaks English)."""
+    for _ in range(tries):
+        password = click.prompt("Mot de passe", hide_input=True)
+        if password == click.prompt("Confirmez le mot de passe", hide_input=True):
+            return password
+        click.echo("Les deux saisies ne correspondent pas. Recommencez.", err=True)
+    raise click.ClickException("Mot de passe non confirmé.")
 
 
 @users_cli.command("create", help="Créer un compte.")
@@ -27,7 +38,7 @@ def create(email, role, name, phone, missions, territories, password_stdin):
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Confirmez le mot de passe")
+        password = prompt_password()
     try:
         user = create_user(email, name, role, password, phone=phone, missions=missions,
                            territories=territories)

@@ -22,6 +22,8 @@ def index():
     tasks = calls.open_tasks(current_user)
     by_territory = [(code, list(items)) for code, items in
                     groupby(tasks, key=lambda t: t.call.territory_code or "non_renseigne")]
+    mine = set(current_user.territories)
+    by_territory.sort(key=lambda group: group[0] not in mine)  # the jurist's own territories first
     return render_template("calls/index.html", live=live, recent=recent, by_territory=by_territory,
                            unlogged=calls.unlogged_calls(current_user), results=CALLBACK_RESULTS,
                            reasons=CLOSE_REASONS)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 from flask import current_app
 from sqlalchemy import select
 
@@ -11,7 +12,7 @@ from hotline.ivr.calls import get_call
 from hotline.ivr.simulator import Simulator
 
 
-@click.group("ivr", help="Numéro vert.")
+@click.group("ivr", cls=AppGroup, help="Numéro vert.")
 def ivr_cli():
     pass
 

@@ -1,0 +1,43 @@
+# The two commands of a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+DEV_DB := instance/demo.sqlite3
+
+.PHONY: run test install browser bench clean
+
+$(BIN)/hotline: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/hotline
+
+# Starts the app with demo data on SQLite, at http://127.0.0.1:$(PORT)/ .
+run: install
+	HOTLINE_ENV=development HOTLINE_DATABASE_URL=sqlite:///$(CURDIR)/$(DEV_DB) $(BIN)/hotline db upgrade
+	HOTLINE_ENV=development HOTLINE_DATABASE_URL=sqlite:///$(CURDIR)/$(DEV_DB) $(BIN)/hotline demo
+	HOTLINE_ENV=development HOTLINE_DATABASE_URL=sqlite:///$(CURDIR)/$(DEV_DB) \
+	  HOTLINE_IVR_NUMBERS="+33800000062=prevention_expulsion" \
+	  $(BIN)/hotline run --port $(PORT)
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: the browser tests will be skipped"; fi; }
+
+# Every test, on SQLite; then again on PostgreSQL when HOTLINE_TEST_DATABASE_URL is set.
+test: install browser
+	env -u HOTLINE_TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$HOTLINE_TEST_DATABASE_URL" ]; then \
+	  echo "--- again on PostgreSQL ---"; HOTLINE_TEST_DATABASE_URL="$$HOTLINE_TEST_DATABASE_URL" $(BIN)/pytest; fi
+
+bench: install
+	$(BIN)/python bench/ivr_load.py
+
+clean:
+	rm -rf $(VENV) instance *.egg-info

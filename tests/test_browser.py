@@ -1,0 +1,105 @@
+"""End to end, in Debian's headless chromium driven by Playwright: what a jurist does."""
+import os
+import shutil
+import threading
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from conftest import PASSWORD
+from hotline.consultations.models import Consultation
+from hotline.extensions import db
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(base_url=server, locale="fr-FR", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(page, user):
+    page.goto("/consultations/new")
+    assert "/login" in page.url
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def fill_consultation(page, debt):
+    page.select_option("#mission", "prevention_expulsion")
+    page.select_option("#mode", "telephone")
+    page.fill("#household_name", "Famille Lensoise")
+    page.fill("#household_phone", "06 10 20 30 40")
+    page.fill("#commune", "Lens")
+    page.check("input[name=themes][value='impayes_expulsion/impaye_locataire']")
+    page.check("input[name=outcomes][value=saisine_fsl]")
+    page.select_option("#procedure_stage", "commandement_payer")
+    page.fill("#debt_amount", debt)
+    page.check("input[name=debt_origins][value=perte_emploi]")
+
+
+def test_jurist_records_an_eviction_consultation(page, jurist, app, tmp_path):
+    log_in(page, jurist)
+    assert page.url.endswith("/consultations/new")
+    assert not page.is_visible("#eviction-block")  # hidden until the eviction mission is chosen
+    page.select_option("#mission", "prevention_expulsion")
+    assert page.is_visible("#eviction-block")
+
+    fill_consultation(page, "-12")
+    page.click("#consultation-form button[type=submit]")
+    assert page.inner_text("#debt_amount-err") == "Le montant de la dette ne peut pas être négatif."
+    assert page.input_value("#household_name") == "Famille Lensoise"
+    assert page.input_value("#commune") == "Lens"
+    assert page.is_checked("input[name=outcomes][value=saisine_fsl]")
+    assert page.get_attribute("#debt_amount", "aria-invalid") == "true"
+
+    page.fill("#debt_amount", "1 234,56")
+    page.click("#consultation-form button[type=submit]")
+    assert page.inner_text(".flash-success") == "Consultation enregistrée."
+    page.screenshot(path=str(tmp_path / "consultation.png"), full_page=True)
+    assert "1\u202f234,56" in page.inner_text("dl.facts")
+
+    page.click("text=Consultations")
+    assert page.is_visible("text=Famille Lensoise")
+    page.click("text=Famille Lensoise")
+    timeline = page.inner_text("ol.timeline")
+    assert "Commandement de payer visant la clause résolutoire" in timeline
+    with app.app_context():
+        saved = db.session.scalar(select(Consultation))
+        assert (saved.territory_code, str(saved.debt_amount)) == ("lens-henin", "1234.56")
+
+
+def test_keyboard_reaches_the_form(page, jurist):
+    log_in(page, jurist)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"
