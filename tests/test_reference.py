@@ -30,6 +30,12 @@ def test_vocabularies_load():
     assert taxonomy()["procedure_stages"]["commandement_payer"].startswith("Commandement de payer")
 
 
+def test_every_postal_code_has_five_digits():
+    codes = [pc for row in communes_file() for pc in row.postal_codes]
+    assert codes and all(len(pc) == 5 and pc.isdigit() for pc in codes)
+    assert next(r for r in communes_file() if r.insee == "62691").postal_codes == ("62120", "62129")
+
+
 def test_upgrade_loaded_every_commune_and_territory(ctx):
     assert db.session.scalar(select(func.count()).select_from(Commune)) == 887 == len(communes_file())
     codes = set(db.session.scalars(select(Territory.code)))

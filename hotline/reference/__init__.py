@@ -6,6 +6,7 @@ loaded into the database by `db upgrade`, where an administrator may move them.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,7 +82,8 @@ def communes_file() -> tuple[CommuneRow, ...]:
         return tuple(
             CommuneRow(
                 insee=row["insee"], name=row["name"],
-                postal_codes=tuple(row["postal_codes"].split("|")),
+                # Usually '|'-separated; one row of the source separates with a space.
+                postal_codes=tuple(filter(None, re.split(r"[|\s;,]+", row["postal_codes"]))),
                 epci_siren=row["epci_siren"], epci_name=row["epci_name"],
                 territory=row["territory"], population=int(row["population"] or 0),
             )
