@@ -95,6 +95,16 @@ def runner(app):
 
 
 _counter = itertools.count(1)
+_hashes: dict[str, str] = {}
+
+
+def hashed(password: str) -> str:
+    """Argon2 is slow by design: hash each test password once per run."""
+    from hotline.auth.passwords import hash_password
+
+    if password not in _hashes:
+        _hashes[password] = hash_password(password)
+    return _hashes[password]
 
 
 @pytest.fixture
@@ -105,9 +115,10 @@ def make_user(app):
 
         n = next(_counter)
         with app.app_context():
-            user = create_user(email or f"user{n}@example.org", name or f"Utilisateur {n}", role, password,
+            user = create_user(email or f"user{n}@example.org", name or f"Utilisateur {n}", role, None,
                                phone=phone, missions=missions if role == "jurist" else (),
                                territories=territories)
+            user.password_hash = hashed(password)
             user.active = active
             db.session.commit()
             db.session.refresh(user)

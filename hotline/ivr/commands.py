@@ -18,7 +18,8 @@ def ivr_cli():
 
 
 @ivr_cli.command("simulate", help="Simuler un appel : requêtes signées, comme Twilio.")
-@click.option("--to", "to", default=None, help="Numéro appelé (par défaut : le premier numéro configuré)")
+@click.option("--to", "to", default="+33800000000", show_default=True,
+              help="Numéro appelé ; un numéro de HOTLINE_IVR_NUMBERS choisit directement sa mission")
 @click.option("--from", "caller", default="+33612000000", show_default=True, help="Numéro de l'appelant")
 @click.option("--at", default=None, help="Instant de l'appel, heure de Paris : 2026-12-01T10:00")
 @click.option("--keys", default="", help="Touches successives, séparées par des espaces ; « - » pour un silence, "
@@ -27,7 +28,6 @@ def ivr_cli():
 @click.option("--no-message", is_flag=True, help="L'appelant ne laisse pas de message")
 def simulate(to, caller, at, keys, no_answer, no_message):
     app = current_app._get_current_object()
-    to = to or next(iter(app.config["IVR_NUMBERS"]), "+33800000000")
     walk = Simulator(app, to=to, caller=caller, at=at, keys=keys, answer=not no_answer,
                      leave_message=not no_message).run()
     names = {u.phone: u.name for u in db.session.scalars(select(User).where(User.phone.is_not(None)))}

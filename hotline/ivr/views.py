@@ -332,8 +332,8 @@ def closed():
     call.outcome = "closed"
     calls.step(call, "ferme")
     local = clock.now().astimezone(clock.local_zone())
-    opening = opening.next_opening(call.mission, local)
-    text = prompts.closed(describe(opening, local) if opening else None)
+    reopens = opening.next_opening(call.mission, local)
+    text = prompts.closed(describe(reopens, local) if reopens else None)
     return flow.then(voice().speech(text), url_for(".voicemail_offer"))
 
 
