@@ -97,7 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from hotline.consultations.views import bp as consultations_bp
     from hotline.ivr.views import bp as ivr_bp
     from hotline.ivr.calls_views import bp as calls_bp
-    from hotline.extensions import csrf
+    from hotline.extensions import csrf, limiter
     from hotline.views import bp as main_bp
 
     app.register_blueprint(main_bp)
@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(calls_bp)
     csrf.exempt(ivr_bp)  # Twilio signs its requests instead (see ivr/security.py).
+    limiter.exempt(ivr_bp)  # Twilio treats a 429 as an error: the webhooks are never limited.
     app.register_blueprint(ivr_bp)
 
 

@@ -36,6 +36,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _bool(env.get("HOTLINE_SECURE_COOKIES"), mode != "development"),
         "LOG_LEVEL": env.get("HOTLINE_LOG_LEVEL", "INFO"),
         "IVR_NUMBERS": parse_numbers(env.get("HOTLINE_IVR_NUMBERS", "")),
+        "IVR_DB_TIMEOUT_SECONDS": float(env.get("HOTLINE_IVR_DB_TIMEOUT", "1.0") or 0),
     }
 
 
@@ -70,5 +71,4 @@ DEFAULTS = {
     "IVR_RING_TIMEOUT": 20,
     "IVR_MAX_QUEUE_WAIT": 180,
     "IVR_MAX_TRIES": 3,
-    "IVR_DB_TIMEOUT_SECONDS": 1.0,
 }

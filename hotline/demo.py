@@ -162,7 +162,7 @@ def _calls(rng: random.Random, jurists: list[User], now: datetime) -> int:
         call = Call(call_sid=f"CAdemo{n:032d}", to_number="+33800000062",
                     from_number=f"+3363{rng.randrange(10**7):07d}", started_at=started,
                     mission=rng.choice(list(labels("missions"))), territory_code=jurist.territories[0],
-                    path=["accueil", "routage"], outcome=outcome, twilio_status="completed",
+                    path="accueil > routage", outcome=outcome, twilio_status="completed",
                     ended_at=started + timedelta(minutes=rng.randint(1, 25)))
         if outcome == "answered":
             call.answered_at = started + timedelta(seconds=rng.randint(5, 90))

@@ -101,5 +101,8 @@ def test_jurist_records_an_eviction_consultation(page, jurist, app, tmp_path):
 
 def test_keyboard_reaches_the_form(page, jurist):
     log_in(page, jurist)
+    page.wait_for_url("**/consultations/new")
+    page.wait_for_load_state("load")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"

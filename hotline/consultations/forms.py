@@ -186,3 +186,4 @@ def prefill_from_call(form: ConsultationForm, call) -> None:
     if call.talk_seconds:
         form.duration_minutes.data = max(1, round(call.talk_seconds / 60))
     form.referral_source.data = "numero_vert"
+    form.household_phone.data = call.from_number or ""  # used only if a new household is created

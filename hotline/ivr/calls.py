@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from hotline.auth.access import readable_missions
@@ -11,6 +13,13 @@ from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 
 FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
+
+
+SEPARATOR = " > "
+
+
+def steps(call: Call) -> list[str]:
+    return call.path.split(SEPARATOR) if call.path else []
 
 
 def get_call(call_sid: str) -> Call | None:
@@ -24,7 +33,7 @@ def open_call(call_sid: str, to_number: str | None, from_number: str | None, at:
     if call is not None:
         return call
     call = Call(call_sid=call_sid, to_number=to_number, from_number=from_number, started_at=at,
-                mission=mission, path=["accueil"])
+                mission=mission, path="accueil")
     try:
         with db.session.begin_nested():
             db.session.add(call)
@@ -34,7 +43,27 @@ def open_call(call_sid: str, to_number: str | None, from_number: str | None, at:
 
 
 def step(call: Call, name: str) -> None:
-    call.path = [*(call.path or []), name]
+    call.path = f"{call.path}{SEPARATOR}{name}" if call.path else name
+
+
+def start(call_sid: str, to_number: str | None, from_number: str | None, at: datetime,
+          mission: str | None, path: str) -> None:
+    """The entry's one statement: insert the call's row; a repeated webhook leaves it alone."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(Call.__table__).values(
+        call_sid=call_sid, to_number=to_number, from_number=from_number, started_at=at, mission=mission,
+        path=path).on_conflict_do_nothing(index_elements=["call_sid"]))
+
+
+def advance(call_sid: str, name: str, **values) -> bool:
+    """One UPDATE that sets values and appends a step, without reading the row first.
+    False when the call has no row yet."""
+    result = db.session.execute(
+        update(Call).where(Call.call_sid == call_sid)
+        .values(path=Call.path.concat(SEPARATOR + name), **values)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
 
 
 def queue_position(call: Call) -> int:
@@ -67,7 +96,7 @@ def finish(call_sid: str, status: str, at: datetime) -> bool:
         return False
     if get_call(call_sid) is None:
         # The call never reached the menu (the fallback URL answered it): log it all the same.
-        db.session.add(Call(call_sid=call_sid, started_at=at, outcome="backup", path=["secours"]))
+        db.session.add(Call(call_sid=call_sid, started_at=at, outcome="backup", path="secours"))
         db.session.flush()
     result = db.session.execute(
         update(Call).where(Call.call_sid == call_sid, Call.ended_at.is_(None))
@@ -85,7 +114,7 @@ def finish(call_sid: str, status: str, at: datetime) -> bool:
     else:
         call.wait_seconds = max(0, int((ended - call.started_at).total_seconds()))
         if call.outcome == "in_progress":
-            reached_routing = "routage" in (call.path or [])
+            reached_routing = "routage" in steps(call)
             call.outcome = "missed" if reached_routing else "abandoned"
             if reached_routing and call.from_number:
                 add_callback(call, "missed")

@@ -49,4 +49,4 @@ def simulate(to, caller, at, keys, no_answer, no_message):
     click.echo(f"Journal : issue={call.outcome} ({call.outcome_label}), mission={call.mission or '—'}, "
                f"territoire={call.territory_code or '—'}, commune={call.commune_insee or '—'}, "
                f"répondu par={who}, attente={call.wait_seconds}s, conversation={call.talk_seconds or 0}s")
-    click.echo(f"Parcours : {' > '.join(call.path or [])}")
+    click.echo(f"Parcours : {call.path}")

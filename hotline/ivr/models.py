@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, SmallInteger, String, Text, Time
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, SmallInteger, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.auth.models import User
@@ -51,7 +51,7 @@ class Call(db.Model):
     postal_code: Mapped[str | None] = mapped_column(String(5))
     commune_insee: Mapped[str | None] = mapped_column(String(5))
     territory_code: Mapped[str | None] = mapped_column(ForeignKey("territories.code"), index=True)
-    path: Mapped[list] = mapped_column(JSON, default=list)  # steps of the menu, in order
+    path: Mapped[str] = mapped_column(Text, default="")  # steps of the menu: "accueil > routage > ..."
     tries: Mapped[int] = mapped_column(SmallInteger, default=0)  # wrong answers to the current question
 
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

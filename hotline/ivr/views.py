@@ -21,7 +21,7 @@ from hotline.ivr.hours import describe
 from hotline.ivr.models import Call
 from hotline.permanences.duty import on_duty
 from hotline.reference import HORS_DEPARTEMENT, labels
-from hotline.reference.services import communes_for_postal_code, fold, territory_labels
+from hotline.reference.services import fold, postal_places, territory_labels
 
 bp = Blueprint("ivr", __name__, url_prefix="/ivr")
 log = logging.getLogger("hotline.ivr")
@@ -122,13 +122,12 @@ def settle_mission(call: Call, mission: str, next_endpoint: str = ".postal"):
 
 @webhook("/voice")
 def voice_entry():
-    call = current_call()
-    v = voice()
-    response = v.speech(prompts.GREETING, prompts.PRIVACY)
-    if call.mission:
-        calls.step(call, f"numero:{call.mission}")
-        return flow.then(response, url_for(".postal"))
-    return flow.then(response, url_for(".mission_menu"))
+    form = request.form
+    mission = mission_for_number(form.get("To"))
+    path = f"accueil{calls.SEPARATOR}numero:{mission}" if mission else "accueil"
+    calls.start(form.get("CallSid", ""), form.get("To"), form.get("From"), clock.now(), mission, path)
+    response = voice().speech(prompts.GREETING, prompts.PRIVACY)
+    return flow.then(response, url_for(".postal" if mission else ".mission_menu"))
 
 
 @webhook("/mission")
@@ -177,12 +176,23 @@ def postal():
 
 @webhook("/postal/choice")
 def postal_choice():
-    call = current_call()
     code = keys()
+    places = postal_places(code) if POSTAL_CODE.match(code) else ()
+    territories = {p.territory_code for p in places}
+    if len(territories) == 1:
+        # The hot path: one UPDATE, no read of the call's row.
+        values = {"postal_code": code, "territory_code": places[0].territory_code, "tries": 0,
+                  "commune_insee": places[0].insee if len(places) == 1 else None}
+        if not calls.advance(request.form.get("CallSid", ""), f"code_postal:{code}", **values):
+            call = current_call()
+            for name, value in values.items():
+                setattr(call, name, value)
+            calls.step(call, f"code_postal:{code}")
+        return flow.then(flow.VoiceResponse(), url_for(".route"))
+    call = current_call()
     if not POSTAL_CODE.match(code):
         return wrong_answer(call, "postal", prompts.POSTAL_CODE_UNKNOWN if code else prompts.NO_INPUT)
-    communes = communes_for_postal_code(code)
-    if not communes:
+    if not places:
         if not code.startswith("62") and FRENCH_POSTAL_CODE.match(code):
             call.postal_code = code
             call.territory_code = HORS_DEPARTEMENT
@@ -193,19 +203,13 @@ def postal_choice():
     call.postal_code = code
     call.tries = 0
     calls.step(call, f"code_postal:{code}")
-    territories = {c.territory_code for c in communes}
-    if len(territories) == 1:
-        call.territory_code = territories.pop()
-        if len(communes) == 1:
-            call.commune_insee = communes[0].insee
-        return flow.then(flow.VoiceResponse(), url_for(".route"))
     return flow.then(flow.VoiceResponse(), url_for(".commune_menu"))
 
 
 @webhook("/commune")
 def commune_menu():
     call = current_call()
-    names = [c.name for c in communes_for_postal_code(call.postal_code or "")]
+    names = [p.name for p in postal_places(call.postal_code or "")]
     if not names:
         return flow.then(flow.VoiceResponse(), url_for(".postal"))
     return flow.question(voice(), prompts.commune_menu(names), url_for(".commune_choice"),
@@ -216,7 +220,7 @@ def commune_menu():
 @webhook("/commune/choice")
 def commune_choice():
     call = current_call()
-    communes = communes_for_postal_code(call.postal_code or "")
+    communes = postal_places(call.postal_code or "")
     chosen = None
     choice = keys()
     if choice.isdigit() and 1 <= int(choice) <= len(communes):
@@ -269,7 +273,7 @@ def jurists_for(call: Call, at) -> list:
 @webhook("/route")
 def route():
     call = current_call()
-    if "routage" not in (call.path or []):
+    if "routage" not in calls.steps(call):
         calls.step(call, "routage")
     at = clock.now()
     local = at.astimezone(clock.local_zone())

@@ -1,7 +1,9 @@
 """Questions about places: which territory a commune is in, which communes a postal code names."""
 from __future__ import annotations
 
+import time
 import unicodedata
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -56,6 +58,33 @@ def communes_for_postal_code(postal_code: str) -> list[Commune]:
     return list(db.session.scalars(query))
 
 
+@dataclass(frozen=True)
+class Place:
+    insee: str
+    name: str
+    territory_code: str
+
+
+PLACES_TTL_SECONDS = 60
+_places: dict[str, tuple[float, tuple[Place, ...]]] = {}
+
+
+def postal_places(postal_code: str) -> tuple[Place, ...]:
+    """The communes of a postal code, for the voice menu's hot path: kept a minute in memory.
+
+    An administrator's move reaches this process at once and the other workers within a minute.
+    """
+    now = time.monotonic()
+    cached = _places.get(postal_code)
+    if cached and cached[0] > now:
+        return cached[1]
+    places = tuple(Place(c.insee, c.name, c.territory_code) for c in communes_for_postal_code(postal_code))
+    if len(_places) > 2000:
+        _places.clear()
+    _places[postal_code] = (now + PLACES_TTL_SECONDS, places)
+    return places
+
+
 def resolve_commune(text: str) -> Commune | None:
     """A commune from what a person typed: INSEE code, name, or 'Name (postal code)'."""
     text = (text or "").strip()
@@ -91,6 +120,7 @@ def move_epci(siren: str, territory_code: str) -> int:
     for commune in communes:
         commune.territory_code = territory_code
     db.session.flush()
+    _places.clear()
     return len(communes)
 
 

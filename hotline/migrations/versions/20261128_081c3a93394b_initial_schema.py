@@ -95,7 +95,7 @@ def upgrade():
     sa.Column('postal_code', sa.String(length=5), nullable=True),
     sa.Column('commune_insee', sa.String(length=5), nullable=True),
     sa.Column('territory_code', sa.String(length=40), nullable=True),
-    sa.Column('path', sa.JSON(), nullable=False),
+    sa.Column('path', sa.Text(), nullable=False),
     sa.Column('tries', sa.SmallInteger(), nullable=False),
     sa.Column('started_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('queued_at', hotline.models_base.UTCDateTime(timezone=True), nullable=True),

@@ -1,0 +1,192 @@
+"""Load benchmark of the voice menu's entry and postal-code steps, against a bare Flask baseline.
+
+Starts gunicorn (2 workers) on the real app, with SQLite holding the demo data, and on a bare Flask
+app that returns the same TwiML; drives both with wrk (32 connections, every request a new
+Twilio-signed call) in alternating rounds, and prints requests/s, p50, p99 and the ratios.
+Usage: python bench/ivr_load.py [--seconds 10] [--rounds 2] [--connections 32]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TOKEN = "bench-auth-token"
+PUBLIC = "https://hotline.example.org"
+STEPS = {"entry": ("voice", {}), "postal": ("postal/choice", {"Digits": "62200"})}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def signed_requests(step: str, extra: dict, count: int, prefix: str) -> list[tuple[str, str, str]]:
+    validator = RequestValidator(TOKEN)
+    path = f"/ivr/{step}"
+    out = []
+    for n in range(count):
+        params = {"CallSid": f"CA{prefix}{n:012d}", "AccountSid": "AC" + "0" * 32, "From": "+33612000000",
+                  "To": "+33800000063", "CallStatus": "in-progress", **extra}
+        out.append((path, urlencode(params), validator.compute_signature(PUBLIC + path, params)))
+    return out
+
+
+def lua_script(requests: list[tuple[str, str, str]], folder: Path, name: str) -> Path:
+    data = folder / f"{name}-data.lua"
+    with open(data, "w", encoding="utf-8") as fh:
+        fh.write("return {\n")
+        for path, body, signature in requests:
+            fh.write(f'{{"{path}","{body}","{signature}"}},\n')
+        fh.write("}\n")
+    script = folder / f"{name}.lua"
+    script.write_text(f"""
+local counter = 1
+function setup(thread) thread:set("id", counter); counter = counter + 1 end
+function init(args) requests = dofile("{data}"); i = id * 100000 end
+function request()
+  i = i + 1
+  local r = requests[(i % #requests) + 1]
+  return wrk.format("POST", r[1], {{["Content-Type"] = "application/x-www-form-urlencoded",
+                                   ["X-Twilio-Signature"] = r[3]}}, r[2])
+end
+""", encoding="utf-8")
+    return script
+
+
+def run_wrk(port: int, script: Path, seconds: int, connections: int) -> dict:
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
+                          f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+    def ms(label):
+        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50%"),
+            "p99": ms("99%"), "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def gunicorn(app: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                             app], env=env, cwd=cwd, start_new_session=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    work = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    env = dict(os.environ, HOTLINE_DATABASE_URL=f"sqlite:///{work}/bench.sqlite3", HOTLINE_SECRET_KEY="bench",
+               HOTLINE_TWILIO_AUTH_TOKEN=TOKEN, HOTLINE_PUBLIC_URL=PUBLIC, HOTLINE_FIXED_NOW="2026-12-01T10:00",
+               HOTLINE_LOG_LEVEL="WARNING", HOTLINE_ENV="production")
+    subprocess.run([str(BIN / "hotline"), "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([str(BIN / "hotline"), "demo"], env=env, check=True, capture_output=True)
+
+    # The TwiML the real app answers, served as-is by the bare baseline.
+    from hotline import create_app
+
+    app = create_app({"DATABASE_URL": env["HOTLINE_DATABASE_URL"], "SECRET_KEY": "bench", "TWILIO_AUTH_TOKEN": TOKEN,
+                      "PUBLIC_URL": PUBLIC, "FIXED_NOW": env["HOTLINE_FIXED_NOW"]})
+    client = app.test_client()
+    bodies = {}
+    for name, (step, extra) in STEPS.items():
+        path, body, signature = signed_requests(step, extra, 1, "warmup")[0]
+        response = client.post(path, data=body, content_type="application/x-www-form-urlencoded",
+                               headers={"X-Twilio-Signature": signature})
+        assert response.status_code == 200, response.data
+        bodies[step] = response.get_data(as_text=True)
+    (work / "bodies.json").write_text(json.dumps(bodies), encoding="utf-8")
+
+    # The postal step follows the entry of a call: its calls already have their row.
+    from sqlalchemy import insert
+
+    from hotline.extensions import db
+    from hotline.ivr.models import Call
+    from hotline.models_base import utcnow
+
+    pools = {(round_, name): signed_requests(step, extra, 60000, f"{round_}{name[0]}")
+             for round_ in range(args.rounds) for name, (step, extra) in STEPS.items()}
+    with app.app_context():
+        for (round_, name), requests in pools.items():
+            if name == "postal":
+                rows = [{"call_sid": f"CA{round_}p{n:012d}", "started_at": utcnow(), "path": "accueil",
+                         "mission": "prevention_expulsion", "tries": 0, "outcome": "in_progress"}
+                        for n in range(len(requests))]
+                db.session.execute(insert(Call), rows)
+        db.session.commit()
+
+    app_port, bare_port = free_port(), free_port()
+    servers = [gunicorn("hotline.wsgi:app", app_port, env, ROOT),
+               gunicorn("bare_app:app", bare_port, dict(env, BENCH_BODIES=str(work / "bodies.json")), ROOT / "bench")]
+    results: dict[str, dict[str, list[dict]]] = {}
+    try:
+        wait_for(app_port)
+        wait_for(bare_port)
+        for round_ in range(args.rounds):
+            for name, (step, extra) in STEPS.items():
+                script = lua_script(pools[(round_, name)], work, f"{name}{round_}")
+                for target, port in (("bare", bare_port), ("hotline", app_port)):
+                    results.setdefault(name, {}).setdefault(target, []).append(
+                        run_wrk(port, script, args.seconds, args.connections))
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=10)
+    report(results, args)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results: dict, args) -> None:
+    print(f"\n{args.connections} connections, {args.seconds} s x {args.rounds} rounds, gunicorn -w 2, "
+          f"{os.cpu_count()} cores (medians of the rounds)\n")
+    print(f"{'step':<8} {'target':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    summary = {}
+    for name, targets in results.items():
+        med = {t: {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p99", "non_2xx")}
+               for t, runs in targets.items()}
+        for target in ("bare", "hotline"):
+            m = med[target]
+            print(f"{name:<8} {target:<8} {m['rps']:>9.0f} {m['p50']:>8.1f} {m['p99']:>8.1f} {m['non_2xx']:>8.0f}")
+        ratio = med["hotline"]["rps"] / med["bare"]["rps"]
+        p99_ratio = med["hotline"]["p99"] / med["bare"]["p99"]
+        print(f"{name:<8} ratio    throughput {ratio:.0%} of bare, p99 x{p99_ratio:.1f}; "
+              f"target: p99 < 50 ms ({'met' if med['hotline']['p99'] < 50 else 'NOT met'}), "
+              f">= 50 % of bare ({'met' if ratio >= 0.5 else 'NOT met'})")
+        summary[name] = {"median": med, "throughput_ratio": ratio, "p99_ratio": p99_ratio}
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

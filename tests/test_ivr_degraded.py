@@ -1,0 +1,96 @@
+"""The line never dies with the database: a stopped or hanging database sends callers to the backup."""
+import socket
+import threading
+import time as clock
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import TOKEN
+from hotline import create_app
+from hotline.ivr.security import sign
+
+BACKUP = "+33321000000"
+
+
+def signed_post(app, path, **params):
+    params = {"CallSid": "CAdown", "From": "+33612000000", "To": "+33800000063"} | params
+    client = app.test_client()
+    return client.post(path, data=params, headers={"X-Twilio-Signature": sign("http://localhost" + path, params, TOKEN)})
+
+
+def degraded_app(url):
+    return create_app({"TESTING": True, "SECRET_KEY": "x", "TWILIO_AUTH_TOKEN": TOKEN, "DATABASE_URL": url,
+                       "BACKUP_NUMBER": BACKUP, "IVR_DB_TIMEOUT_SECONDS": 1.0})
+
+
+def assert_dials_backup(response):
+    assert response.status_code == 200 and response.mimetype == "text/xml"
+    root = ET.fromstring(response.data)
+    assert root.find("Dial").text == BACKUP
+
+
+@pytest.fixture
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return port  # nothing listens there any more: connections are refused at once
+
+
+@pytest.fixture
+def hanging_server():
+    """Accepts connections and never answers: a database that hangs."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held, stop = [], threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+@pytest.mark.parametrize("path", ["/ivr/voice", "/ivr/fallback", "/ivr/postal/choice"])
+def test_stopped_database_dials_the_backup_number(closed_port, path):
+    app = degraded_app(f"postgresql://hotline@127.0.0.1:{closed_port}/hotline")
+    started = clock.monotonic()
+    assert_dials_backup(signed_post(app, path, Digits="62200"))
+    assert clock.monotonic() - started < 2
+
+
+def test_hanging_database_answers_within_two_seconds(hanging_server):
+    app = degraded_app(f"postgresql://hotline@127.0.0.1:{hanging_server}/hotline")
+    started = clock.monotonic()
+    assert_dials_backup(signed_post(app, "/ivr/voice"))
+    assert clock.monotonic() - started < 2
+
+
+def test_missing_sqlite_schema_dials_the_backup_number(tmp_path):
+    app = degraded_app(f"sqlite:///{tmp_path}/empty.sqlite3")
+    assert_dials_backup(signed_post(app, "/ivr/voice"))
+
+
+def test_fallback_without_backup_number_still_speaks(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "TWILIO_AUTH_TOKEN": TOKEN,
+                      "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+    root = ET.fromstring(signed_post(app, "/ivr/fallback").data)
+    assert "0 805, 16, 00, 75" in root.find("Say").text and root.find("Hangup") is not None
+
+
+def test_fallback_refuses_unsigned(tmp_path):
+    app = degraded_app(f"sqlite:///{tmp_path}/x.sqlite3")
+    assert app.test_client().post("/ivr/fallback", data={"CallSid": "CA1"}).status_code == 403
