@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -46,24 +47,35 @@ def step(call: Call, name: str) -> None:
     call.path = f"{call.path}{SEPARATOR}{name}" if call.path else name
 
 
+@lru_cache(maxsize=4)
+def _start_statement(dialect: str):
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    columns = ("call_sid", "to_number", "from_number", "started_at", "mission", "path")
+    return insert(Call.__table__).values({c: bindparam(c) for c in columns}) \
+        .on_conflict_do_nothing(index_elements=["call_sid"])
+
+
 def start(call_sid: str, to_number: str | None, from_number: str | None, at: datetime,
           mission: str | None, path: str) -> None:
     """The entry's one statement: insert the call's row; a repeated webhook leaves it alone."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(Call.__table__).values(
-        call_sid=call_sid, to_number=to_number, from_number=from_number, started_at=at, mission=mission,
-        path=path).on_conflict_do_nothing(index_elements=["call_sid"]))
+    statement = _start_statement(db.session.get_bind().dialect.name)
+    db.session.execute(statement, {"call_sid": call_sid, "to_number": to_number, "from_number": from_number,
+                                   "started_at": at, "mission": mission, "path": path})
+
+
+@lru_cache(maxsize=16)
+def _advance_statement(columns: tuple[str, ...]):
+    return (update(Call).where(Call.call_sid == bindparam("sid"))
+            .values(path=Call.path.concat(bindparam("step")), **{c: bindparam(f"v_{c}") for c in columns})
+            .execution_options(synchronize_session=False))
 
 
 def advance(call_sid: str, name: str, **values) -> bool:
     """One UPDATE that sets values and appends a step, without reading the row first.
     False when the call has no row yet."""
-    result = db.session.execute(
-        update(Call).where(Call.call_sid == call_sid)
-        .values(path=Call.path.concat(SEPARATOR + name), **values)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    statement = _advance_statement(tuple(sorted(values)))
+    params = {"sid": call_sid, "step": SEPARATOR + name} | {f"v_{k}": v for k, v in values.items()}
+    return db.session.execute(statement, params).rowcount == 1
 
 
 def queue_position(call: Call) -> int:
