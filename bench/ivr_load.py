@@ -119,7 +119,7 @@ def main() -> None:
                       "PUBLIC_URL": PUBLIC, "FIXED_NOW": env["HOTLINE_FIXED_NOW"]})
     client = app.test_client()
     bodies = {}
-    for name, (step, extra) in STEPS.items():
+    for step, extra in STEPS.values():
         path, body, signature = signed_requests(step, extra, 1, "warmup")[0]
         response = client.post(path, data=body, content_type="application/x-www-form-urlencoded",
                                headers={"X-Twilio-Signature": signature})
@@ -153,7 +153,7 @@ def main() -> None:
         wait_for(app_port)
         wait_for(bare_port)
         for round_ in range(args.rounds):
-            for name, (step, extra) in STEPS.items():
+            for name in STEPS:
                 script = lua_script(pools[(round_, name)], work, f"{name}{round_}")
                 for target, port in (("bare", bare_port), ("hotline", app_port)):
                     results.setdefault(name, {}).setdefault(target, []).append(

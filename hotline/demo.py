@@ -119,7 +119,7 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
             ("occupancy_status", "occupancy_statuses"), ("housing_sector", "housing_sectors"),
             ("family_situation", "family_situations"), ("age_band", "age_bands"),
             ("resource_band", "resource_bands"))}
-        for visit in range(visits):
+        for _ in range(visits):
             if day > today:
                 break
             jurist = rng.choice(by_territory.get(commune.territory_code) or jurists)

@@ -153,6 +153,22 @@ def jurist(make_user):
 
 
 @pytest.fixture
+def make_household(app):
+    def make(**fields):
+        from hotline.consultations.models import Household
+
+        with app.app_context():
+            household = Household(**fields)
+            db.session.add(household)
+            db.session.commit()
+            db.session.refresh(household)
+            db.session.expunge(household)
+            return household
+
+    return make
+
+
+@pytest.fixture
 def make_consultation(app):
     def make(**overrides):
         from hotline.consultations import services

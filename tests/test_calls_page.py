@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from conftest import csrf_token
-from hotline.consultations.models import Consultation, Household
+from hotline.consultations.models import Consultation
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 
@@ -49,13 +49,8 @@ def value(html, field):
 
 
 def test_consultation_from_a_call_is_prefilled_and_linked(client, jurist, login, answered_call, app,
-                                                          make_consultation):
-    with app.app_context():
-        household = Household(name="Famille Appelante", phone="+33611223344")
-        db.session.add(household)
-        db.session.commit()
-        db.session.refresh(household)
-        db.session.expunge(household)
+                                                          make_consultation, make_household):
+    household = make_household(name="Famille Appelante", phone="+33611223344")
     make_consultation(household=household, mission="prevention_expulsion")
     login(jurist)
     page = client.get("/calls/").get_data(as_text=True)

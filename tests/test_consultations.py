@@ -100,13 +100,8 @@ def test_territory_without_commune_and_mismatch(client, jurist, login, app):
         assert db.session.scalar(select(Consultation.territory_code)) == "calaisis"
 
 
-def test_consultation_for_a_known_household_shows_its_history(client, jurist, login, make_consultation, app):
-    with app.app_context():
-        household = Household(name="Famille Martin", phone="+33699887766", commune_insee="62498")
-        db.session.add(household)
-        db.session.commit()
-        db.session.refresh(household)
-        db.session.expunge(household)
+def test_consultation_for_a_known_household_shows_its_history(client, jurist, login, make_consultation, make_household, app):
+    household = make_household(name="Famille Martin", phone="+33699887766", commune_insee="62498")
     make_consultation(household=household, mission="prevention_expulsion", procedure_stage="impaye",
                       date=date(2026, 1, 5), debt_amount=Decimal("800"))
     make_consultation(household=household, mission="prevention_expulsion", procedure_stage="assignation",
@@ -185,13 +180,8 @@ def test_manager_reads_but_does_not_edit(client, make_user, login, make_consulta
     assert client.get("/consultations/new").status_code == 403
 
 
-def test_every_household_read_is_audited(client, jurist, login, make_consultation, app):
-    with app.app_context():
-        household = Household(name="Famille Audit")
-        db.session.add(household)
-        db.session.commit()
-        db.session.refresh(household)
-        db.session.expunge(household)
+def test_every_household_read_is_audited(client, jurist, login, make_consultation, make_household, app):
+    household = make_household(name="Famille Audit")
     c = make_consultation(household=household)
     login(jurist)
     assert client.get(f"/households/{household.id}").status_code == 200
@@ -202,13 +192,8 @@ def test_every_household_read_is_audited(client, jurist, login, make_consultatio
         assert events == [(jurist.id, "household.read", str(household.id))] * 2
 
 
-def test_household_of_another_mission_is_refused(client, make_user, login, make_consultation, app):
-    with app.app_context():
-        household = Household(name="Famille Secrète")
-        db.session.add(household)
-        db.session.commit()
-        db.session.refresh(household)
-        db.session.expunge(household)
+def test_household_of_another_mission_is_refused(client, make_user, login, make_consultation, make_household, app):
+    household = make_household(name="Famille Secrète")
     make_consultation(household=household, mission="prevention_expulsion")
     login(make_user("jurist", missions=("info_logement",)))
     assert client.get(f"/households/{household.id}").status_code == 403

@@ -154,13 +154,16 @@ def roster():
     return render_template("admin/roster.html", form=form, shifts=duty.roster())
 
 
+def _delete(model, row_id: int, message: str, endpoint: str):
+    db.session.delete(db.session.get(model, row_id) or abort(404))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(endpoint))
+
+
 @bp.route("/roster/<int:shift_id>/delete", methods=["POST"])
 def roster_delete(shift_id: int):
-    shift = db.session.get(DutyShift, shift_id) or abort(404)
-    db.session.delete(shift)
-    db.session.commit()
-    flash("Créneau supprimé.", "success")
-    return redirect(url_for(".roster"))
+    return _delete(DutyShift, shift_id, "Créneau supprimé.", ".roster")
 
 
 @bp.route("/hours/", methods=["GET", "POST"])
@@ -190,15 +193,9 @@ def hours():
 
 @bp.route("/hours/<int:row_id>/delete", methods=["POST"])
 def hours_delete(row_id: int):
-    db.session.delete(db.session.get(OpeningHours, row_id) or abort(404))
-    db.session.commit()
-    flash("Créneau supprimé.", "success")
-    return redirect(url_for(".hours"))
+    return _delete(OpeningHours, row_id, "Créneau supprimé.", ".hours")
 
 
 @bp.route("/closures/<int:row_id>/delete", methods=["POST"])
 def closure_delete(row_id: int):
-    db.session.delete(db.session.get(Closure, row_id) or abort(404))
-    db.session.commit()
-    flash("Fermeture supprimée.", "success")
-    return redirect(url_for(".hours"))
+    return _delete(Closure, row_id, "Fermeture supprimée.", ".hours")

@@ -36,44 +36,37 @@ def _task(task_id: int) -> CallbackTask:
     return task
 
 
-@bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
-@roles_required("jurist")
-def claim(task_id: int):
-    task = _task(task_id)
+def _attempt(action, success: str):
+    """Run one action on a task or call, commit, and say how it went."""
     try:
-        calls.claim(task, current_user, clock.now())
+        action()
         db.session.commit()
-        flash("Rappel pris en charge.", "success")
+        flash(success, "success")
     except calls.TaskError as error:
         db.session.rollback()
         flash(str(error), "error")
     return redirect(url_for(".index"))
+
+
+@bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@roles_required("jurist")
+def claim(task_id: int):
+    task = _task(task_id)
+    return _attempt(lambda: calls.claim(task, current_user, clock.now()), "Rappel pris en charge.")
 
 
 @bp.route("/tasks/<int:task_id>/done", methods=["POST"])
 @roles_required("jurist")
 def done(task_id: int):
     task = _task(task_id)
-    try:
-        calls.complete(task, current_user, request.form.get("result", ""), request.form.get("comment"),
-                       clock.now())
-        db.session.commit()
-        flash("Rappel marqué comme traité.", "success")
-    except calls.TaskError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    return redirect(url_for(".index"))
+    return _attempt(lambda: calls.complete(task, current_user, request.form.get("result", ""),
+                                           request.form.get("comment"), clock.now()),
+                    "Rappel marqué comme traité.")
 
 
 @bp.route("/<int:call_id>/close", methods=["POST"])
 @roles_required("jurist")
 def close(call_id: int):
     call = calls.readable_call(call_id, current_user) or abort(404)
-    try:
-        calls.close_without_consultation(call, current_user, request.form.get("reason", ""))
-        db.session.commit()
-        flash("Appel clos sans consultation.", "success")
-    except calls.TaskError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    return redirect(url_for(".index"))
+    return _attempt(lambda: calls.close_without_consultation(call, current_user, request.form.get("reason", "")),
+                    "Appel clos sans consultation.")
