@@ -58,7 +58,7 @@ def test_consultation_from_a_call_is_prefilled_and_linked(client, jurist, login,
     form = client.get(f"/consultations/new?call={answered_call}").get_data(as_text=True)
     assert (selected(form, "mode"), selected(form, "mission"), selected(form, "referral_source")) == (
         "telephone", "prevention_expulsion", "numero_vert")
-    assert (value(form, "commune"), value(form, "date"), value(form, "time")) == ("62498", "2026-11-20", "10:30")
+    assert (value(form, "commune"), value(form, "date"), value(form, "time")) == ("Lens (62300)", "2026-11-20", "10:30")
     assert value(form, "duration_minutes") == "12"
     assert value(form, "household_id") == str(household.id)
     token = csrf_token(client, f"/consultations/new?call={answered_call}")

@@ -75,6 +75,15 @@ def test_invalid_field_gets_a_french_message_and_the_rest_is_kept(client, jurist
         assert db.session.scalar(select(Consultation)) is None
 
 
+def test_commune_by_name_and_postal_code(client, jurist, login, app):
+    login(jurist)
+    page = client.get("/consultations/new").get_data(as_text=True)
+    assert '<option value="Boulogne-sur-Mer (62200)">62160</option>' in page  # typing 622 suggests it
+    assert client.post("/consultations/new", data=form_data(client, commune="Boulogne-sur-Mer (62200)")).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Consultation.commune_insee)) == "62160"
+
+
 def test_info_mission_drops_eviction_fields(client, jurist, login, app):
     login(jurist)
     client.post("/consultations/new", data=form_data(client, mission="info_logement"))

@@ -10,7 +10,7 @@ from hotline.auth.services import AccountError, normalize_phone
 from hotline.consultations.parsing import ParseError, is_insee_outside_department, parse_amount
 from hotline.forms_common import MultiCheckboxField
 from hotline.reference import labels, theme_codes
-from hotline.reference.services import resolve_commune, territory_labels
+from hotline.reference.services import commune_field_value, resolve_commune, territory_labels
 
 CHOOSE = ("", "— Choisir —")
 
@@ -82,9 +82,11 @@ class ConsultationForm(FlaskForm):
         text = (field.data or "").strip()
         if not text:
             return
+        # Bare digits are an INSEE code: 134 of the 150 postal codes of the Pas-de-Calais are also
+        # some other commune's INSEE code. A postal code goes with the name: "Lens (62300)".
         commune = resolve_commune(text)
         if commune is None and not is_insee_outside_department(text.upper()):
-            raise ValidationError("Commune inconnue : tapez son nom exact ou son code INSEE (5 caractères).")
+            raise ValidationError("Commune inconnue : tapez son nom (ou « Nom (code postal) ») ou son code INSEE.")
         self.resolved_commune = commune
 
     def validate_territory(self, field):
@@ -156,7 +158,7 @@ def fill_from(form: ConsultationForm, consultation) -> None:
                  "resource_band", "referral_source", "habitat_indigne", "permis_louer", "notes"):
         getattr(form, name).data = getattr(consultation, name)
     form.procedure_stage.data = consultation.procedure_stage or ""
-    form.commune.data = consultation.commune_insee or ""
+    form.commune.data = commune_field_value(consultation.commune_insee)
     form.territory.data = consultation.territory_code
     form.debt_amount.data = f"{consultation.debt_amount:.2f}".replace(".", ",") \
         if consultation.debt_amount is not None else ""
@@ -177,7 +179,7 @@ def prefill_from_call(form: ConsultationForm, call) -> None:
     if call.consultant_type:
         form.consultant_type.data = call.consultant_type
     if call.commune_insee:
-        form.commune.data = call.commune_insee
+        form.commune.data = commune_field_value(call.commune_insee)
     elif call.territory_code:
         form.territory.data = call.territory_code
     started = (call.answered_at or call.started_at).astimezone(clock.local_zone())

@@ -103,11 +103,22 @@ def resolve_commune(text: str) -> Commune | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+def field_label(commune: Commune) -> str:
+    """What the commune field shows and resolve_commune() reads back: 'Lens (62300)'."""
+    return f"{commune.name} ({commune.postal_codes[0].postal_code})" if commune.postal_codes else commune.name
+
+
+def commune_field_value(insee: str | None) -> str:
+    if not insee:
+        return ""
+    commune = get_commune(insee)
+    return field_label(commune) if commune else insee
+
+
 def commune_options() -> list[tuple[str, str]]:
     """('Lens (62300)', '62498') pairs for the commune field's suggestions."""
     query = select(Commune).options(selectinload(Commune.postal_codes)).order_by(Commune.name)
-    return [(f"{c.name} ({c.postal_codes[0].postal_code})" if c.postal_codes else c.name, c.insee)
-            for c in db.session.scalars(query)]
+    return [(field_label(c), c.insee) for c in db.session.scalars(query)]
 
 
 def move_epci(siren: str, territory_code: str) -> int:
