@@ -29,6 +29,8 @@ BIN = Path(sys.executable).parent
 TOKEN = "bench-auth-token"
 PUBLIC = "https://hotline.example.org"
 STEPS = {"entry": ("voice", {}), "postal": ("postal/choice", {"Digits": "62200"})}
+# For diagnosis only (--steps): the fallback step checks the signature and answers, with no database.
+EXTRA_STEPS = {"fallback": ("fallback", {})}
 
 
 def free_port() -> int:
@@ -102,7 +104,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--steps", default="entry,postal", help="among: entry, postal, fallback")
     args = parser.parse_args()
+    steps = {name: (STEPS | EXTRA_STEPS)[name] for name in args.steps.split(",")}
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
@@ -119,7 +123,7 @@ def main() -> None:
                       "PUBLIC_URL": PUBLIC, "FIXED_NOW": env["HOTLINE_FIXED_NOW"]})
     client = app.test_client()
     bodies = {}
-    for step, extra in STEPS.values():
+    for step, extra in steps.values():
         path, body, signature = signed_requests(step, extra, 1, "warmup")[0]
         response = client.post(path, data=body, content_type="application/x-www-form-urlencoded",
                                headers={"X-Twilio-Signature": signature})
@@ -135,7 +139,7 @@ def main() -> None:
     from hotline.models_base import utcnow
 
     pools = {(round_, name): signed_requests(step, extra, 60000, f"{round_}{name[0]}")
-             for round_ in range(args.rounds) for name, (step, extra) in STEPS.items()}
+             for round_ in range(args.rounds) for name, (step, extra) in steps.items()}
     with app.app_context():
         for (round_, name), requests in pools.items():
             if name == "postal":
@@ -153,7 +157,7 @@ def main() -> None:
         wait_for(app_port)
         wait_for(bare_port)
         for round_ in range(args.rounds):
-            for name in STEPS:
+            for name in steps:
                 script = lua_script(pools[(round_, name)], work, f"{name}{round_}")
                 for target, port in (("bare", bare_port), ("hotline", app_port)):
                     results.setdefault(name, {}).setdefault(target, []).append(

@@ -95,9 +95,9 @@ def register_blueprints(app: Flask) -> None:
     from hotline.admin.views import bp as admin_bp
     from hotline.auth.views import bp as auth_bp
     from hotline.consultations.views import bp as consultations_bp
-    from hotline.ivr.views import bp as ivr_bp
-    from hotline.ivr.calls_views import bp as calls_bp
     from hotline.extensions import csrf, limiter
+    from hotline.ivr.calls_views import bp as calls_bp
+    from hotline.ivr.views import bp as ivr_bp
     from hotline.views import bp as main_bp
 
     app.register_blueprint(main_bp)

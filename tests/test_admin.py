@@ -1,7 +1,7 @@
 """Administration pages: accounts, roster, opening hours."""
+from conftest import PASSWORD, csrf_token
 from sqlalchemy import select
 
-from conftest import PASSWORD, csrf_token
 from hotline.auth.models import User
 from hotline.extensions import db
 from hotline.ivr.models import Closure, OpeningHours

@@ -1,8 +1,8 @@
 """Accounts, the CLI, login, sessions, CSRF and access to pages."""
 import pytest
+from conftest import PASSWORD, csrf_token
 from sqlalchemy import select
 
-from conftest import PASSWORD, csrf_token
 from hotline.auth.models import LoginAttempt, User
 from hotline.extensions import db
 

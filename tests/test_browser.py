@@ -4,10 +4,10 @@ import shutil
 import threading
 
 import pytest
+from conftest import PASSWORD
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from conftest import PASSWORD
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
 

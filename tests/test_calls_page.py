@@ -3,9 +3,9 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import csrf_token
 from sqlalchemy import select
 
-from conftest import csrf_token
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask

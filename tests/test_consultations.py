@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from conftest import csrf_token
 from sqlalchemy import select
 
-from conftest import csrf_token
 from hotline.audit import AuditEvent
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db

@@ -3,9 +3,9 @@ import threading
 from datetime import time
 
 import pytest
+from conftest import EVICTION_NUMBER, INFO_NUMBER, TOKEN, twiml
 from sqlalchemy import select
 
-from conftest import EVICTION_NUMBER, INFO_NUMBER, TOKEN, twiml
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask, Closure
 from hotline.permanences.models import DutyShift

@@ -5,8 +5,8 @@ import time as clock
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import TOKEN
+
 from hotline import create_app
 from hotline.ivr.security import sign
 
@@ -94,3 +94,32 @@ def test_fallback_without_backup_number_still_speaks(tmp_path):
 def test_fallback_refuses_unsigned(tmp_path):
     app = degraded_app(f"sqlite:///{tmp_path}/x.sqlite3")
     assert app.test_client().post("/ivr/fallback", data={"CallSid": "CA1"}).status_code == 403
+
+
+def test_locked_sqlite_database_answers_within_two_seconds(app):
+    """A writer holding SQLite's lock: the step gives up at the deadline, in the request's thread."""
+    import sqlite3
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not uri.startswith("sqlite:///"):
+        pytest.skip("SQLite only")
+    app.config["BACKUP_NUMBER"] = BACKUP
+    holder = sqlite3.connect(uri[len("sqlite:///"):], isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        started = clock.monotonic()
+        response = signed_post(app, "/ivr/voice", CallSid="CAlocked")
+        elapsed = clock.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        app.config["BACKUP_NUMBER"] = None
+    assert_dials_backup(response)
+    assert 0.9 < elapsed < 2
+    # The connection went back to the pool with the usual busy timeout.
+    from sqlalchemy import text
+
+    from hotline.extensions import db
+
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == app.config["DB_BUSY_TIMEOUT_MS"]

@@ -5,14 +5,19 @@ import subprocess
 import sys
 
 import pytest
+from conftest import SHARED
 from sqlalchemy import func, select
 
-from conftest import SHARED
 from hotline.extensions import db
 from hotline.reference import DATA_DIR, communes_file, labels, taxonomy, theme_codes
 from hotline.reference.models import Commune, Epci, Territory
-from hotline.reference.services import (communes_for_postal_code, move_commune, move_epci, resolve_commune,
-                                        territory_for_insee)
+from hotline.reference.services import (
+    communes_for_postal_code,
+    move_commune,
+    move_epci,
+    resolve_commune,
+    territory_for_insee,
+)
 
 
 @pytest.mark.parametrize("name", ["taxonomy.yaml", "territories.yaml", "communes-62.csv"])

@@ -10,9 +10,9 @@ from hotline.auth.access import can_edit_consultation, can_read_consultation, re
 from hotline.auth.models import User
 from hotline.consultations import services
 from hotline.consultations.forms import ConsultationForm, SearchForm, cleaned, fill_from, prefill_from_call
-from hotline.ivr import calls as call_service
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
+from hotline.ivr import calls as call_service
 from hotline.reference import labels
 from hotline.reference.services import territory_labels
 

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import logging
 import re
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as StepTimeout
 from functools import wraps
 
 import phonenumbers
-from flask import Blueprint, Response, copy_current_request_context, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
 from hotline import clock
 from hotline.extensions import db
-from hotline.ivr import calls, flow, opening, prompts, security
+from hotline.ivr import calls, deadline, flow, opening, prompts, security
 from hotline.ivr.hours import describe
 from hotline.ivr.models import Call
 from hotline.permanences.duty import on_duty
@@ -25,7 +23,6 @@ from hotline.reference.services import fold, postal_places, territory_labels
 
 bp = Blueprint("ivr", __name__, url_prefix="/ivr")
 log = logging.getLogger("hotline.ivr")
-_executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="ivr-step")
 
 POSTAL_CODE = re.compile(r"^\d{5}$")
 FRENCH_POSTAL_CODE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$")
@@ -65,20 +62,18 @@ def run_with_deadline(handler) -> Response:
 
     def guarded():
         try:
-            result = handler()
-            db.session.commit()
+            with deadline.bounded(timeout):
+                result = handler()
+                db.session.commit()
             return twiml(result) if not isinstance(result, Response) else result
         except Exception:
             db.session.rollback()
             log.exception("ivr: step %s failed; caller sent to the backup number", handler.__name__)
             return None
 
-    if not timeout:
-        return guarded() or degraded()
-    future = _executor.submit(copy_current_request_context(guarded))
     try:
-        return future.result(timeout=timeout) or degraded()
-    except StepTimeout:
+        return deadline.run(guarded, timeout) or degraded()
+    except deadline.DeadlineExceeded:
         log.error("ivr: step %s exceeded %.1fs; caller sent to the backup number", handler.__name__, timeout)
         return degraded()
 

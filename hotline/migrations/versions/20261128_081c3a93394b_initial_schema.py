@@ -4,10 +4,10 @@ Revision ID: 081c3a93394b
 Revises: 
 Create Date: 2026-11-28 16:16:06.081462
 """
-from alembic import op
 import sqlalchemy as sa
-import hotline.models_base
+from alembic import op
 
+import hotline.models_base
 
 revision = '081c3a93394b'
 down_revision = None

@@ -1,0 +1,54 @@
+"""A bound on the database time of each voice-menu step, so that a failing or slow database sends
+the caller to the backup number instead of leaving them in silence.
+
+SQLite is a local file: its waits are lock waits and long statements, which SQLite itself can bound
+(busy timeout, progress handler) in the request's own thread. A database over the network may hang
+anywhere, even while connecting: the step then runs in a worker thread that the request stops
+waiting for at the deadline.
+"""
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as DeadlineExceeded
+from contextlib import contextmanager
+
+from flask import copy_current_request_context, current_app
+
+from hotline.extensions import db
+
+_executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="ivr-step")
+PROGRESS_EVERY = 2000  # SQLite VM instructions between two looks at the clock
+
+__all__ = ["DeadlineExceeded", "bounded", "run"]
+
+
+def _is_sqlite() -> bool:
+    return db.engine.url.get_backend_name() == "sqlite"
+
+
+@contextmanager
+def bounded(timeout: float | None):
+    """Within the block, SQLite gives up (raises) once the deadline has passed."""
+    if not timeout or not _is_sqlite():
+        yield
+        return
+    deadline = time.monotonic() + timeout
+    raw = db.session.connection().connection.driver_connection
+    raw.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+    raw.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_EVERY)
+    try:
+        yield
+    finally:
+        raw.set_progress_handler(None, 0)
+        raw.execute(f"PRAGMA busy_timeout={int(current_app.config['DB_BUSY_TIMEOUT_MS'])}")
+
+
+def run(step, timeout: float | None):
+    """step() in this thread, or in a worker thread abandoned at the deadline (network databases).
+
+    Raises DeadlineExceeded when the worker did not finish in time.
+    """
+    if not timeout or _is_sqlite():
+        return step()
+    return _executor.submit(copy_current_request_context(step)).result(timeout=timeout)
