@@ -92,3 +92,24 @@ def test_security_headers_of_cookies(app, client, make_user, login):
     cookie = token_page.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert login(user)
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_database_errors_do_not_log_values(app):
+    from sqlalchemy.exc import StatementError
+
+    with app.app_context():
+        try:
+            db.session.execute(text("SELECT * FROM no_such_table WHERE x = :phone"), {"phone": "+33611223344"})
+        except StatementError as error:
+            assert "+33611223344" not in str(error)
+        else:  # pragma: no cover
+            raise AssertionError("the query should have failed")
+        finally:
+            db.session.rollback()

@@ -116,8 +116,10 @@ def test_consultation_for_a_known_household_shows_its_history(client, jurist, lo
     make_consultation(household=household, mission="prevention_expulsion", procedure_stage="assignation",
                       date=date(2026, 4, 5), debt_amount=Decimal("2100"))
     login(jurist)
-    found = client.get("/consultations/new?q=06 99 88 77 66").get_data(as_text=True)
-    assert "Famille Martin" in found
+    found = client.post("/consultations/new", data={"find": "1", "q": "06 99 88 77 66",
+                                                    "csrf_token": csrf_token(client, "/consultations/new")})
+    assert "Famille Martin" in found.get_data(as_text=True)
+    assert client.post("/consultations/new", data={"find": "1", "q": "Martin"}).status_code == 400  # CSRF
     page = client.get(f"/consultations/new?household={household.id}").get_data(as_text=True)
     aside = page.split('id="history-title"')[1]
     assert aside.index("Impayé constitué") < aside.index("Assignation devant le juge")
@@ -206,4 +208,5 @@ def test_household_of_another_mission_is_refused(client, make_user, login, make_
     make_consultation(household=household, mission="prevention_expulsion")
     login(make_user("jurist", missions=("info_logement",)))
     assert client.get(f"/households/{household.id}").status_code == 403
-    assert "Famille Secrète" not in client.get("/households/?q=Secr").get_data(as_text=True)
+    token = csrf_token(client, "/households/")
+    assert "Famille Secrète" not in client.post("/households/", data={"q": "Secr", "csrf_token": token}).get_data(as_text=True)

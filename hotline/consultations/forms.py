@@ -135,7 +135,6 @@ class SearchForm(FlaskForm):
     territory = SelectField("Territoire", validators=[Optional()])
     jurist = SelectField("Juriste", validators=[Optional()])
     stage = SelectField("Stade", validators=[Optional()])
-    q = StringField("Ménage (nom ou téléphone)", validators=[Optional(), Length(max=120)])
 
 
 def cleaned(form: ConsultationForm) -> dict:

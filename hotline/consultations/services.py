@@ -181,8 +181,5 @@ def search_consultations(user, filters: dict):
             query = query.where(column == filters[key])
     if filters.get("jurist"):
         query = query.where(Consultation.jurist_id == int(filters["jurist"]))
-    if filters.get("q"):
-        ids = [h.id for h in find_households(filters["q"], user, limit=200)]
-        query = query.where(Consultation.household_id.in_(ids or [-1]))
     return query.order_by(Consultation.date.desc(), Consultation.id.desc())
 

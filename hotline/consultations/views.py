@@ -58,14 +58,16 @@ def _new_household_from(form: ConsultationForm) -> Household:
 @bp.route("/consultations/new", methods=["GET", "POST"])
 @roles_required("jurist")
 def new():
-    form = ConsultationForm()
+    # The household finder posts its terms (a name, a phone number): they stay out of URLs and logs.
+    finding = request.method == "POST" and "find" in request.form
+    form = ConsultationForm(formdata=None) if finding else ConsultationForm()
     household = None
     household_id = form.household_id.data or request.args.get("household")
     if household_id and str(household_id).isdigit():
         household = _household_or_404(int(household_id))
         audit.record("household.read", "household", household.id)
     call = call_service.readable_call(request.args.get("call") or form.call_id.data, current_user)
-    if request.method == "GET":
+    if request.method == "GET" or finding:
         form.date.data = clock.local_today()
         if len(current_user.missions) == 1:
             form.mission.data = current_user.missions[0]
@@ -75,7 +77,7 @@ def new():
             form.call_id.data = str(call.id)
         if household is not None:
             form.household_id.data = str(household.id)
-    if form.validate_on_submit():
+    elif form.validate_on_submit():
         if form.mission.data not in current_user.missions:
             form.mission.errors.append("Vous n'êtes pas rattaché(e) à cette mission.")
         else:
@@ -88,11 +90,12 @@ def new():
             db.session.commit()
             flash("Consultation enregistrée.", "success")
             return redirect(url_for("consultations.show", consultation_id=consultation.id))
-    elif request.method == "POST":
+    else:
         flash("Le formulaire contient des erreurs : elles sont indiquées à chaque champ.", "error")
-    matches = services.find_households(request.args.get("q", ""), current_user) if request.args.get("q") else []
+    terms = request.form.get("q", "") if finding else ""
+    matches = services.find_households(terms, current_user) if terms else []
     db.session.commit()  # the audit of a household read
-    return render_template("consultations/form.html", form=form, household=household,
+    return render_template("consultations/form.html", form=form, household=household, terms=terms,
                            matches=matches, call=call, consultation=None,
                            timeline=services.stage_timeline(household) if household else [])
 
@@ -141,18 +144,19 @@ def edit(consultation_id: int):
         audit.record("household.read", "household", household.id)
     db.session.commit()
     return render_template("consultations/form.html", form=form, household=household, matches=[],
-                           call=None, consultation=consultation,
+                           call=None, consultation=consultation, terms="",
                            timeline=services.stage_timeline(household) if household else [])
 
 
-@bp.route("/households/")
+@bp.route("/households/", methods=["GET", "POST"])
 @login_required
 def households():
+    """Find a household. The terms are posted, so that names and numbers stay out of URLs and logs."""
     if readable_missions(current_user) == []:
         abort(403)
-    q = request.args.get("q", "")
-    return render_template("consultations/households.html", q=q,
-                           matches=services.find_households(q, current_user))
+    terms = request.form.get("q", "").strip() if request.method == "POST" else ""
+    return render_template("consultations/households.html", terms=terms,
+                           matches=services.find_households(terms, current_user))
 
 
 @bp.route("/households/<int:household_id>")
