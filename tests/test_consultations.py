@@ -210,3 +210,21 @@ def test_household_of_another_mission_is_refused(client, make_user, login, make_
     assert client.get(f"/households/{household.id}").status_code == 403
     token = csrf_token(client, "/households/")
     assert "Famille Secrète" not in client.post("/households/", data={"q": "Secr", "csrf_token": token}).get_data(as_text=True)
+
+
+def test_jurist_corrects_a_household(client, jurist, login, make_consultation, make_household, app):
+    household = make_household(name="Famille Erreur", phone="+33611111111")
+    make_consultation(household=household)
+    login(jurist)
+    url = f"/households/{household.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Famille Erreur"' in page
+    bad = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Famille Juste", "phone": "12"})
+    assert 'id="phone-err"' in bad.get_data(as_text=True) and 'value="Famille Juste"' in bad.get_data(as_text=True)
+    good = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Famille Juste",
+                                  "phone": "06 22 22 22 22", "commune": "Arras", "adults": "2", "children": "1"})
+    assert good.status_code == 302
+    with app.app_context():
+        h = db.session.get(Household, household.id)
+        assert (h.name, h.phone, h.commune.name, h.adults, h.children) == ("Famille Juste", "+33622222222", "Arras", 2, 1)
+        assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "household.update"))

@@ -50,6 +50,7 @@ def login():
         if user is not None:
             target = safe_next(request.args.get("next"))
             session.clear()  # a new session at login: nothing from before carries over
+            session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME (a working day)
             login_user(user)
             return redirect(target or url_for("main.home"))
         flash(GENERIC_FAILURE, "error")

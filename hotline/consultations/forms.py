@@ -123,6 +123,30 @@ _VOCABULARY = {
 }
 
 
+class HouseholdForm(FlaskForm):
+    name = StringField("Nom du ménage", validators=[Optional(), Length(max=120)])
+    phone = StringField("Téléphone", validators=[Optional(), Length(max=30)])
+    commune = StringField("Commune (nom ou code INSEE)", validators=[Optional(), Length(max=120)])
+    adults = IntegerField("Adultes", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
+    children = IntegerField("Enfants", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parsed_phone = None
+        self.resolved_commune = None
+
+    def validate_phone(self, field):
+        try:
+            self.parsed_phone = normalize_phone(field.data)
+        except AccountError as error:
+            raise ValidationError(str(error)) from None
+
+    def validate_commune(self, field):
+        self.resolved_commune = resolve_commune(field.data)
+        if self.resolved_commune is None:
+            raise ValidationError("Commune du Pas-de-Calais inconnue : tapez son nom ou son code INSEE.")
+
+
 class SearchForm(FlaskForm):
     """The list filters; read from the query string, so without CSRF."""
 

@@ -108,6 +108,18 @@ def create_household(name=None, phone=None, commune_insee=None, adults=None, chi
     return household
 
 
+def update_household(household: Household, *, name, phone, commune_insee, adults, children) -> dict:
+    """Correct a household's record; returns {field: [before, after]} of what changed."""
+    changes = {}
+    for field, value in (("name", (name or "").strip() or None), ("phone", phone),
+                         ("commune_insee", commune_insee), ("adults", adults), ("children", children)):
+        if getattr(household, field) != value:
+            changes[field] = [getattr(household, field), value]
+            setattr(household, field, value)
+    db.session.flush()
+    return changes
+
+
 def can_read_household(user, household: Household) -> bool:
     missions = readable_missions(user)
     if missions is None:

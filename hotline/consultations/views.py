@@ -9,7 +9,14 @@ from hotline import audit, clock
 from hotline.auth.access import can_edit_consultation, can_read_consultation, readable_missions, roles_required
 from hotline.auth.models import User
 from hotline.consultations import services
-from hotline.consultations.forms import ConsultationForm, SearchForm, cleaned, fill_from, prefill_from_call
+from hotline.consultations.forms import (
+    ConsultationForm,
+    HouseholdForm,
+    SearchForm,
+    cleaned,
+    fill_from,
+    prefill_from_call,
+)
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.ivr import calls as call_service
@@ -168,3 +175,27 @@ def household(household_id: int):
     visible = [c for c in household.consultations if can_read_consultation(current_user, c)]
     return render_template("consultations/household.html", h=household, consultations=visible,
                            timeline=services.stage_timeline(household))
+
+
+@bp.route("/households/<int:household_id>/edit", methods=["GET", "POST"])
+@roles_required("jurist")
+def household_edit(household_id: int):
+    household = _household_or_404(household_id)
+    form = HouseholdForm(obj=household)
+    if request.method == "GET":
+        from hotline.reference.services import commune_field_value
+
+        form.commune.data = commune_field_value(household.commune_insee)
+    elif form.validate_on_submit():
+        changes = services.update_household(
+            household, name=form.name.data, phone=form.parsed_phone,
+            commune_insee=form.resolved_commune.insee if form.resolved_commune else None,
+            adults=form.adults.data, children=form.children.data)
+        if changes:
+            audit.record("household.update", "household", household.id)
+        db.session.commit()
+        flash("Ménage mis à jour." if changes else "Aucune modification.", "success")
+        return redirect(url_for("consultations.household", household_id=household.id))
+    audit.record("household.read", "household", household.id)
+    db.session.commit()
+    return render_template("consultations/household_form.html", form=form, h=household)
