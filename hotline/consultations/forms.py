@@ -24,6 +24,14 @@ from hotline.reference.services import commune_field_value, resolve_commune, ter
 CHOOSE = ("", "— Choisir —")
 
 
+def e164(field) -> str | None:
+    """The field's phone number in E.164, or its French error at the field."""
+    try:
+        return normalize_phone(field.data)
+    except AccountError as error:
+        raise ValidationError(str(error)) from None
+
+
 def _choices(vocabulary: str) -> list[tuple[str, str]]:
     return list(labels(vocabulary).items())
 
@@ -110,10 +118,7 @@ class ConsultationForm(FlaskForm):
             raise ValidationError(str(error)) from None
 
     def validate_household_phone(self, field):
-        try:
-            self.parsed_phone = normalize_phone(field.data)
-        except AccountError as error:
-            raise ValidationError(str(error)) from None
+        self.parsed_phone = e164(field)
 
 
 _VOCABULARY = {
@@ -136,10 +141,7 @@ class HouseholdForm(FlaskForm):
         self.resolved_commune = None
 
     def validate_phone(self, field):
-        try:
-            self.parsed_phone = normalize_phone(field.data)
-        except AccountError as error:
-            raise ValidationError(str(error)) from None
+        self.parsed_phone = e164(field)
 
     def validate_commune(self, field):
         self.resolved_commune = resolve_commune(field.data)
