@@ -408,3 +408,20 @@ def test_caller_hanging_up_in_the_menu_is_abandoned(app, twilio):
     twiml(twilio("/ivr/status", CallSid="CAab", CallStatus="completed"))
     row = call_row(app, "CAab")
     assert row.outcome == "abandoned" and row.path == "accueil"
+
+
+def test_territory_jurists_first_then_the_general_pool(app, twilio, roster, make_user):
+    at(app, OPEN)
+    pool = make_user("jurist", phone="+33612345699", territories=("ternois",), name="Pool")
+    with app.app_context():
+        db.session.add(DutyShift(user_id=pool.id, mission="prevention_expulsion", territory_code=None, weekday=1,
+                                 starts=time(9), ends=time(17)))
+        db.session.commit()
+    twilio("/ivr/voice", CallSid="CAp1", To=EVICTION_NUMBER)
+    twilio("/ivr/postal/choice", CallSid="CAp1", Digits="62200")
+    rung = [n.text for n in twiml(twilio("/ivr/route", CallSid="CAp1")).findall("Dial/Number")]
+    assert rung == ["+33612345601", "+33612345602"]  # Boulonnais jurists only
+    twilio("/ivr/voice", CallSid="CAp2", To=EVICTION_NUMBER)
+    twilio("/ivr/postal/choice", CallSid="CAp2", Digits="62100")  # Calais: nobody of its own on duty
+    rung = [n.text for n in twiml(twilio("/ivr/route", CallSid="CAp2")).findall("Dial/Number")]
+    assert rung == ["+33612345699"]

@@ -251,18 +251,18 @@ def out_of_department_choice():
 
 
 def jurists_for(call: Call, at) -> list:
+    """Whom to ring: the territory's own jurists on duty; if none, the general pool (rostered for
+    all territories); if none either, anyone on duty for the mission."""
     zone = clock.local_zone()
     missions = [call.mission] if call.mission else list(labels("missions"))
     territory = call.territory_code if call.territory_code in territory_labels() else None
     if territory == HORS_DEPARTEMENT:
         territory = None
-    found = []
-    for mission in missions:
-        found += on_duty(mission, territory, at, zone)
-    if not found and territory:
-        for mission in missions:
-            found += on_duty(mission, None, at, zone)
-    return list(dict.fromkeys(found))
+    for scope in ((territory, False), (territory, True), (None, True)) if territory else ((None, True),):
+        found = [u for mission in missions for u in on_duty(mission, scope[0], at, zone, include_pool=scope[1])]
+        if found:
+            return list(dict.fromkeys(found))
+    return []
 
 
 @webhook("/route")

@@ -10,10 +10,10 @@ from hotline.extensions import db
 from hotline.permanences.models import DutyShift
 
 
-def on_duty(mission: str, territory: str | None, at: datetime, zone) -> list[User]:
+def on_duty(mission: str, territory: str | None, at: datetime, zone, *, include_pool: bool = True) -> list[User]:
     """Active jurists with a phone, on duty for the mission at the instant `at`.
 
-    With a territory: those rostered for it, and those rostered for all territories.
+    With a territory: those rostered for it, then (include_pool) those rostered for all territories.
     Without one (general pool): everyone rostered for the mission.
     """
     local = at.astimezone(zone)
@@ -25,10 +25,11 @@ def on_duty(mission: str, territory: str | None, at: datetime, zone) -> list[Use
                User.active.is_(True), User.phone.is_not(None))
         .order_by(DutyShift.territory_code.is_(None), User.id)
     )
-    if territory:
+    if territory and include_pool:
         query = query.where(or_(DutyShift.territory_code == territory, DutyShift.territory_code.is_(None)))
-    users = list(dict.fromkeys(db.session.scalars(query)))
-    return users
+    elif territory:
+        query = query.where(DutyShift.territory_code == territory)
+    return list(dict.fromkeys(db.session.scalars(query)))
 
 
 def roster() -> list[DutyShift]:
