@@ -36,7 +36,9 @@ test: install browser
 	@if [ -n "$$HOTLINE_TEST_DATABASE_URL" ]; then \
 	  echo "--- again on PostgreSQL ---"; HOTLINE_TEST_DATABASE_URL="$$HOTLINE_TEST_DATABASE_URL" $(BIN)/pytest; fi
 
+# The voice-menu load benchmark (bench/README.md); wrk comes from Debian's packages.
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/ivr_load.py
 
 clean:
