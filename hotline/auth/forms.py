@@ -1,6 +1,6 @@
 """Login and account forms."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from hotline.auth.models import ROLES
@@ -23,5 +23,3 @@ class UserForm(FlaskForm):
     active = BooleanField("Compte actif", default=True)
     password = PasswordField("Mot de passe (12 caractères au moins)", validators=[Optional()])
 
-
-__all__ = ["LoginForm", "UserForm", "SelectMultipleField"]

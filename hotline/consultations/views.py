@@ -21,7 +21,7 @@ from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.ivr import calls as call_service
 from hotline.reference import labels
-from hotline.reference.services import territory_labels
+from hotline.reference.services import commune_field_value, territory_labels
 
 bp = Blueprint("consultations", __name__)
 
@@ -183,8 +183,6 @@ def household_edit(household_id: int):
     household = _household_or_404(household_id)
     form = HouseholdForm(obj=household)
     if request.method == "GET":
-        from hotline.reference.services import commune_field_value
-
         form.commune.data = commune_field_value(household.commune_insee)
     elif form.validate_on_submit():
         changes = services.update_household(

@@ -20,8 +20,6 @@ OUTCOMES = {
     "closed": "Hors horaires",
     "backup": "Renvoyé vers le numéro de secours",
 }
-# Outcomes that leave the call without a jurist: counted as calls_missed in the reports.
-MISSED_OUTCOMES = ("missed", "voicemail", "callback_requested", "abandoned", "closed")
 
 CLOSE_REASONS = {
     "silence": "Silence, appel vide",

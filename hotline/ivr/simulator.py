@@ -30,7 +30,6 @@ class Walk:
     call_sid: str
     events: list[Event] = field(default_factory=list)
     ended: str = ""
-    responses: list[ET.Element] = field(default_factory=list)
 
     def heard(self) -> list[str]:
         return [e.text for e in self.events if e.kind == "say"]
@@ -79,7 +78,6 @@ class Simulator:
         started = self.now
         document = self.post("/ivr/voice", self.params())
         for _ in range(MAX_STEPS):
-            walk.responses.append(document)
             document = self._play(document, walk)
             if document is None:
                 break
