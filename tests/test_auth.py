@@ -179,3 +179,26 @@ def test_admin_does_not_read_consultations(client, make_user, login):
     assert client.get("/consultations/").status_code == 403
     assert client.get("/households/1").status_code in (403, 404)
     assert client.get("/").headers["Location"] == "/admin/users/"
+
+
+def test_console_script_creates_a_user_from_any_directory(tmp_path):
+    import os
+    import shutil
+    import sqlite3
+    import subprocess
+
+    hotline = shutil.which("hotline") or os.path.join(os.path.dirname(__import__("sys").executable), "hotline")
+    env = dict(os.environ, HOTLINE_DATABASE_URL=f"sqlite:///{tmp_path}/cli.sqlite3")
+    env.pop("HOTLINE_TEST_DATABASE_URL", None)
+    subprocess.run([hotline, "db", "upgrade"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    created = subprocess.run([hotline, "users", "create", "cli@example.org", "--role", "admin", "--name", "CLI",
+                              "--password-stdin"], input=PASSWORD + "\n", cwd=tmp_path, env=env,
+                             capture_output=True, text=True)
+    assert created.returncode == 0, created.stderr
+    assert "Compte créé" in created.stdout
+    again = subprocess.run([hotline, "users", "create", "cli@example.org", "--role", "admin", "--name", "CLI",
+                            "--password-stdin"], input=PASSWORD + "\n", cwd=tmp_path, env=env,
+                           capture_output=True, text=True)
+    assert again.returncode != 0 and "existe déjà" in again.stderr
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as con:
+        assert con.execute("select role from users where email = 'cli@example.org'").fetchone() == ("admin",)
