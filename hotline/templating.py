@@ -1,7 +1,7 @@
 """Jinja filters and globals: French labels of codes, dates, euros and masked phone numbers."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_login import current_user
 
 from hotline import clock
@@ -68,4 +68,10 @@ def install(app: Flask) -> None:
     def reference_helpers():
         from hotline.reference.services import commune_options, territory_labels
 
-        return {"territory_names": territory_labels, "commune_options": commune_options}
+        def territory_names() -> dict[str, str]:
+            """code -> label, read once per request however many rows a table shows."""
+            if "territory_names" not in g:
+                g.territory_names = territory_labels()
+            return g.territory_names
+
+        return {"territory_names": territory_names, "commune_options": commune_options}

@@ -29,10 +29,6 @@ def roles_required(*roles: str):
     return decorator
 
 
-def can_record(user) -> bool:
-    return user.role == "jurist"
-
-
 def readable_missions(user) -> list[str] | None:
     """Missions whose records the user may read; None means all."""
     if user.role == "manager":

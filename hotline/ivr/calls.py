@@ -106,9 +106,11 @@ def finish(call_sid: str, status: str, at: datetime) -> bool:
     """
     if status not in FINAL_STATUSES:
         return False
-    if get_call(call_sid) is None:
+    call = get_call(call_sid)
+    if call is None:
         # The call never reached the menu (the fallback URL answered it): log it all the same.
-        db.session.add(Call(call_sid=call_sid, started_at=at, outcome="backup", path="secours"))
+        call = Call(call_sid=call_sid, started_at=at, outcome="backup", path="secours")
+        db.session.add(call)
         db.session.flush()
     result = db.session.execute(
         update(Call).where(Call.call_sid == call_sid, Call.ended_at.is_(None))
@@ -116,7 +118,6 @@ def finish(call_sid: str, status: str, at: datetime) -> bool:
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         return False
-    call = get_call(call_sid)
     db.session.refresh(call)
     ended = call.ended_at
     if call.answered_at is not None:

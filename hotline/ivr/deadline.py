@@ -2,7 +2,8 @@
 the caller to the backup number instead of leaving them in silence.
 
 SQLite is a local file: its waits are lock waits and long statements, which SQLite itself can bound
-(busy timeout, progress handler) in the request's own thread. A database over the network may hang
+(busy timeout, progress handler) in the request's own thread, on the connection a step actually
+uses; a step that asks nothing of the database pays nothing. A database over the network may hang
 anywhere, even while connecting: the step then runs in a worker thread that the request stops
 waiting for at the deadline.
 """
@@ -13,7 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as DeadlineExceeded
 from contextlib import contextmanager
 
-from flask import copy_current_request_context, current_app
+from flask import copy_current_request_context, current_app, g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from hotline.extensions import db
 
@@ -27,21 +30,34 @@ def _is_sqlite() -> bool:
     return db.engine.url.get_backend_name() == "sqlite"
 
 
+@event.listens_for(Session, "after_begin")
+def _bound_sqlite_connection(_session, _transaction, connection) -> None:
+    """When a bounded step first uses its connection, SQLite learns the deadline."""
+    if not has_app_context() or g.get("ivr_deadline") is None or connection.dialect.name != "sqlite":
+        return
+    deadline = g.ivr_deadline
+    raw = connection.connection.driver_connection
+    remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+    raw.execute(f"PRAGMA busy_timeout={remaining_ms}")
+    raw.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_EVERY)
+    g.ivr_bounded.append(raw)
+
+
 @contextmanager
 def bounded(timeout: float | None):
     """Within the block, SQLite gives up (raises) once the deadline has passed."""
     if not timeout or not _is_sqlite():
         yield
         return
-    deadline = time.monotonic() + timeout
-    raw = db.session.connection().connection.driver_connection
-    raw.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-    raw.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_EVERY)
+    g.ivr_deadline, g.ivr_bounded = time.monotonic() + timeout, []
     try:
         yield
     finally:
-        raw.set_progress_handler(None, 0)
-        raw.execute(f"PRAGMA busy_timeout={int(current_app.config['DB_BUSY_TIMEOUT_MS'])}")
+        g.ivr_deadline = None
+        usual = int(current_app.config["DB_BUSY_TIMEOUT_MS"])
+        for raw in g.ivr_bounded:  # the connections go back to the pool as they were
+            raw.set_progress_handler(None, 0)
+            raw.execute(f"PRAGMA busy_timeout={usual}")
 
 
 def run(step, timeout: float | None):

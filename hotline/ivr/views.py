@@ -65,7 +65,7 @@ def run_with_deadline(handler) -> Response:
             with deadline.bounded(timeout):
                 result = handler()
                 db.session.commit()
-            return twiml(result) if not isinstance(result, Response) else result
+            return twiml(result)
         except Exception:
             db.session.rollback()
             log.exception("ivr: step %s failed; caller sent to the backup number", handler.__name__)
@@ -127,7 +127,6 @@ def voice_entry():
 
 @webhook("/mission")
 def mission_menu():
-    current_call()
     return flow.question(voice(), prompts.MISSION_MENU, url_for(".mission_choice"))
 
 
@@ -149,7 +148,6 @@ def mission_choice():
 
 @webhook("/mission/social-worker")
 def social_worker_menu():
-    current_call()
     return flow.question(voice(), prompts.SOCIAL_WORKER_MENU, url_for(".social_worker_choice"))
 
 
@@ -164,7 +162,6 @@ def social_worker_choice():
 
 @webhook("/postal")
 def postal():
-    current_call()
     return flow.question(voice(), prompts.POSTAL_CODE, url_for(".postal_choice"), num_digits=5,
                          timeout=8, finish_on_key="#")
 
@@ -236,7 +233,6 @@ def commune_choice():
 
 @webhook("/out-of-department")
 def out_of_department():
-    current_call()
     return flow.question(voice(), prompts.OUT_OF_DEPARTMENT, url_for(".out_of_department_choice"),
                          timeout=8)
 
@@ -255,9 +251,7 @@ def jurists_for(call: Call, at) -> list:
     all territories); if none either, anyone on duty for the mission."""
     zone = clock.local_zone()
     missions = [call.mission] if call.mission else list(labels("missions"))
-    territory = call.territory_code if call.territory_code in territory_labels() else None
-    if territory == HORS_DEPARTEMENT:
-        territory = None
+    territory = call.territory_code if call.territory_code != HORS_DEPARTEMENT else None
     for scope in ((territory, False), (territory, True), (None, True)) if territory else ((None, True),):
         found = [u for mission in missions for u in on_duty(mission, scope[0], at, zone, include_pool=scope[1])]
         if found:
