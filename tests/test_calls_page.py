@@ -127,3 +127,9 @@ def test_jurist_of_another_mission_cannot_take_the_task(client, make_user, login
     assert "Aucun rappel en attente." in client.get("/calls/").get_data(as_text=True)
     token = csrf_token(client, "/calls/")
     assert client.post(f"/calls/tasks/{voicemail_task}/claim", data={"csrf_token": token}).status_code == 403
+
+
+def test_manager_reads_the_task_status_in_french(client, make_user, login, voicemail_task):
+    login(make_user("manager"))
+    page = client.get("/calls/").get_data(as_text=True)
+    assert "À faire" in page and ">open<" not in page
