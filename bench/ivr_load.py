@@ -29,8 +29,8 @@ BIN = Path(sys.executable).parent
 TOKEN = "bench-auth-token"
 PUBLIC = "https://hotline.example.org"
 STEPS = {"entry": ("voice", {}), "postal": ("postal/choice", {"Digits": "62200"})}
-# For diagnosis only (--steps): the fallback step checks the signature and answers, with no database.
-EXTRA_STEPS = {"fallback": ("fallback", {})}
+# For diagnosis only (--steps): a question step (signature and TwiML, no database) and the fallback.
+EXTRA_STEPS = {"menu": ("mission", {}), "fallback": ("fallback", {})}
 
 
 def free_port() -> int:
@@ -104,7 +104,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--steps", default="entry,postal", help="among: entry, postal, fallback")
+    parser.add_argument("--steps", default="entry,postal", help="among: entry, postal, menu, fallback")
     args = parser.parse_args()
     steps = {name: (STEPS | EXTRA_STEPS)[name] for name in args.steps.split(",")}
     if not shutil.which("wrk"):

@@ -29,6 +29,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
+    mount_voice_app(app)
     return app
 
 
@@ -54,9 +55,6 @@ def configure(app: Flask, overrides: Mapping | None) -> None:
         cfg[key] = secrets.token_hex(32)
     cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg.get("DATABASE_URL"), app.instance_path)
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg)
-    if cfg.get("PROXY_HOPS"):
-        hops = cfg["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     logging.getLogger("hotline").setLevel(cfg.get("LOG_LEVEL", "INFO"))
 
 
@@ -97,9 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from hotline.admin.views import bp as admin_bp
     from hotline.auth.views import bp as auth_bp
     from hotline.consultations.views import bp as consultations_bp
-    from hotline.extensions import csrf, limiter
     from hotline.ivr.calls_views import bp as calls_bp
-    from hotline.ivr.views import bp as ivr_bp
     from hotline.views import bp as main_bp
 
     app.register_blueprint(main_bp)
@@ -107,9 +103,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(calls_bp)
-    csrf.exempt(ivr_bp)  # Twilio signs its requests instead (see ivr/security.py).
-    limiter.exempt(ivr_bp)  # Twilio treats a 429 as an error: the webhooks are never limited.
-    app.register_blueprint(ivr_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -156,6 +149,19 @@ def register_template_helpers(app: Flask) -> None:
     from hotline import templating
 
     templating.install(app)
+
+
+def mount_voice_app(app: Flask) -> None:
+    """The Twilio webhooks (/ivr/*) are served by an app of their own, without sessions, CSRF or
+    rate limits (see ivr/app.py); ProxyFix, when configured, sits in front of both."""
+    from hotline.ivr.app import VoiceDispatcher, create_voice_app
+
+    voice = create_voice_app(app.config)
+    app.extensions["hotline.voice"] = voice
+    app.wsgi_app = VoiceDispatcher(app.wsgi_app, voice)
+    if app.config.get("PROXY_HOPS"):
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def register_commands(app: Flask) -> None:

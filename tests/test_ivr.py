@@ -96,9 +96,10 @@ def test_signature_is_checked_against_the_public_url(app, client):
         app.config["PUBLIC_URL"] = None
 
 
-def test_webhooks_need_no_csrf_and_are_never_rate_limited(twilio):
-    codes = {twilio("/ivr/voice", CallSid=f"CA{i}").status_code for i in range(40)}
-    assert codes == {200}
+def test_webhooks_need_no_csrf_are_never_rate_limited_and_set_no_cookie(twilio):
+    responses = [twilio("/ivr/voice", CallSid=f"CA{i}") for i in range(40)]
+    assert {r.status_code for r in responses} == {200}
+    assert not any(r.headers.get("Set-Cookie") or r.headers.get("X-RateLimit-Limit") for r in responses)
 
 
 # --- every branch, whatever the keys ----------------------------------------------------------------

@@ -84,6 +84,20 @@ def test_missing_sqlite_schema_dials_the_backup_number(tmp_path):
     assert_dials_backup(signed_post(app, "/ivr/voice"))
 
 
+def test_an_unexpected_error_outside_a_step_still_dials_the_backup(app, monkeypatch):
+    from hotline.ivr import security
+
+    def broken():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(security, "is_signed", broken)
+    app.config["BACKUP_NUMBER"] = BACKUP
+    try:
+        assert_dials_backup(signed_post(app, "/ivr/voice"))
+    finally:
+        app.config["BACKUP_NUMBER"] = None
+
+
 def test_fallback_without_backup_number_still_speaks(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "TWILIO_AUTH_TOKEN": TOKEN,
                       "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
@@ -116,10 +130,10 @@ def test_locked_sqlite_database_answers_within_two_seconds(app):
         app.config["BACKUP_NUMBER"] = None
     assert_dials_backup(response)
     assert 0.9 < elapsed < 2
-    # The connection went back to the pool with the usual busy timeout.
+    # The voice app's connection went back to its pool with the usual busy timeout.
     from sqlalchemy import text
 
     from hotline.extensions import db
 
-    with app.app_context():
+    with app.extensions["hotline.voice"].app_context():
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == app.config["DB_BUSY_TIMEOUT_MS"]

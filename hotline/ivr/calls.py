@@ -57,25 +57,28 @@ def _start_statement(dialect: str):
 
 def start(call_sid: str, to_number: str | None, from_number: str | None, at: datetime,
           mission: str | None, path: str) -> None:
-    """The entry's one statement: insert the call's row; a repeated webhook leaves it alone."""
-    statement = _start_statement(db.session.get_bind().dialect.name)
-    db.session.execute(statement, {"call_sid": call_sid, "to_number": to_number, "from_number": from_number,
-                                   "started_at": at, "mission": mission, "path": path})
+    """The entry's one statement, committed at once: insert the call's row; a repeated webhook
+    leaves it alone."""
+    with db.engine.begin() as connection:
+        connection.execute(_start_statement(connection.dialect.name),
+                           {"call_sid": call_sid, "to_number": to_number, "from_number": from_number,
+                            "started_at": at, "mission": mission, "path": path})
 
 
 @lru_cache(maxsize=16)
 def _advance_statement(columns: tuple[str, ...]):
-    return (update(Call).where(Call.call_sid == bindparam("sid"))
-            .values(path=Call.path.concat(bindparam("step")), **{c: bindparam(f"v_{c}") for c in columns})
-            .execution_options(synchronize_session=False))
+    return (update(Call.__table__).where(Call.__table__.c.call_sid == bindparam("sid"))
+            .values(path=Call.__table__.c.path.concat(bindparam("step")),
+                    **{c: bindparam(f"v_{c}") for c in columns}))
 
 
 def advance(call_sid: str, name: str, **values) -> bool:
-    """One UPDATE that sets values and appends a step, without reading the row first.
-    False when the call has no row yet."""
+    """One UPDATE, committed at once, that sets values and appends a step without reading the row
+    first. False when the call has no row yet."""
     statement = _advance_statement(tuple(sorted(values)))
     params = {"sid": call_sid, "step": SEPARATOR + name} | {f"v_{k}": v for k, v in values.items()}
-    return db.session.execute(statement, params).rowcount == 1
+    with db.engine.begin() as connection:
+        return connection.execute(statement, params).rowcount == 1
 
 
 def queue_position(call: Call) -> int:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 from flask import copy_current_request_context, current_app, g, has_app_context
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Engine
 
 from hotline.extensions import db
 
@@ -30,9 +30,9 @@ def _is_sqlite() -> bool:
     return db.engine.url.get_backend_name() == "sqlite"
 
 
-@event.listens_for(Session, "after_begin")
-def _bound_sqlite_connection(_session, _transaction, connection) -> None:
-    """When a bounded step first uses its connection, SQLite learns the deadline."""
+@event.listens_for(Engine, "begin")
+def _bound_sqlite_connection(connection) -> None:
+    """When a bounded step begins a transaction (ORM session or Core), SQLite learns the deadline."""
     if not has_app_context() or g.get("ivr_deadline") is None or connection.dialect.name != "sqlite":
         return
     deadline = g.ivr_deadline

@@ -29,7 +29,20 @@ FRENCH_POSTAL_CODE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$")
 
 
 def twiml(response) -> Response:
-    return Response(str(response), mimetype="text/xml")
+    return Response(response if isinstance(response, str) else str(response), mimetype="text/xml")
+
+
+_constant_answers: dict[tuple, str] = {}
+
+
+def constant(name: str, build) -> str:
+    """The TwiML of an answer that depends only on the settings, built once per process."""
+    cfg = current_app.config
+    key = (name, request.script_root, cfg["IVR_VOICE"], cfg["IVR_LANGUAGE"])
+    text = _constant_answers.get(key)
+    if text is None:
+        text = _constant_answers[key] = str(build())
+    return text
 
 
 def voice() -> flow.Voice:
@@ -64,7 +77,9 @@ def run_with_deadline(handler) -> Response:
         try:
             with deadline.bounded(timeout):
                 result = handler()
-                db.session.commit()
+                session = db.session()
+                if session.in_transaction():  # a step that asked nothing of the database commits nothing
+                    session.commit()
             return twiml(result)
         except Exception:
             db.session.rollback()
@@ -121,13 +136,13 @@ def voice_entry():
     mission = mission_for_number(form.get("To"))
     path = f"accueil{calls.SEPARATOR}numero:{mission}" if mission else "accueil"
     calls.start(form.get("CallSid", ""), form.get("To"), form.get("From"), clock.now(), mission, path)
-    response = voice().speech(prompts.GREETING, prompts.PRIVACY)
-    return flow.then(response, url_for(".postal" if mission else ".mission_menu"))
+    return constant(f"greeting:{bool(mission)}", lambda: flow.then(
+        voice().speech(prompts.GREETING, prompts.PRIVACY), url_for(".postal" if mission else ".mission_menu")))
 
 
 @webhook("/mission")
 def mission_menu():
-    return flow.question(voice(), prompts.MISSION_MENU, url_for(".mission_choice"))
+    return constant("mission", lambda: flow.question(voice(), prompts.MISSION_MENU, url_for(".mission_choice")))
 
 
 @webhook("/mission/choice")
@@ -148,7 +163,8 @@ def mission_choice():
 
 @webhook("/mission/social-worker")
 def social_worker_menu():
-    return flow.question(voice(), prompts.SOCIAL_WORKER_MENU, url_for(".social_worker_choice"))
+    return constant("social_worker", lambda: flow.question(voice(), prompts.SOCIAL_WORKER_MENU,
+                                                           url_for(".social_worker_choice")))
 
 
 @webhook("/mission/social-worker/choice")
@@ -162,8 +178,8 @@ def social_worker_choice():
 
 @webhook("/postal")
 def postal():
-    return flow.question(voice(), prompts.POSTAL_CODE, url_for(".postal_choice"), num_digits=5,
-                         timeout=8, finish_on_key="#")
+    return constant("postal", lambda: flow.question(voice(), prompts.POSTAL_CODE, url_for(".postal_choice"),
+                                                    num_digits=5, timeout=8, finish_on_key="#"))
 
 
 @webhook("/postal/choice")
@@ -180,7 +196,7 @@ def postal_choice():
             for name, value in values.items():
                 setattr(call, name, value)
             calls.step(call, f"code_postal:{code}")
-        return flow.then(flow.VoiceResponse(), url_for(".route"))
+        return constant("to_route", lambda: flow.then(flow.VoiceResponse(), url_for(".route")))
     call = current_call()
     if not POSTAL_CODE.match(code):
         return wrong_answer(call, "postal", prompts.POSTAL_CODE_UNKNOWN if code else prompts.NO_INPUT)

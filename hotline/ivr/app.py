@@ -1,0 +1,59 @@
+"""The voice line's own WSGI app: Twilio's webhooks without the web pages' machinery.
+
+Twilio proves each request with its signature, not with a session cookie: the webhooks need no
+session, CSRF token, login or rate limit (Twilio treats a 429 as an error). Serving them from a
+separate Flask app, mounted under /ivr/ by `VoiceDispatcher`, keeps those hooks off the phone line's
+path entirely. Both apps share one configuration object and the same models and database.
+"""
+from __future__ import annotations
+
+from flask import Config, Flask
+from flask.sessions import SessionInterface
+from werkzeug.exceptions import HTTPException
+
+PREFIX = "/ivr/"
+
+
+class NoSessions(SessionInterface):
+    """The webhooks keep no session: Flask hands them a null session and sets no cookie."""
+
+    def open_session(self, app, request):
+        return None
+
+    def save_session(self, app, session, response):
+        return None
+
+
+def create_voice_app(config: Config) -> Flask:
+    from hotline import database
+    from hotline.extensions import db
+    from hotline.ivr import views
+
+    voice = Flask(__name__)
+    voice.config = config  # the same object: a setting changed on the web app holds here too
+    voice.session_interface = NoSessions()
+    db.init_app(voice)
+    database.install_sqlite_pragmas(voice)
+    voice.register_blueprint(views.bp)
+
+    @voice.errorhandler(Exception)
+    def never_a_dead_line(error):
+        """Whatever went wrong outside a step's own guard, the caller is put through to the backup."""
+        if isinstance(error, HTTPException):
+            return error
+        views.log.exception("ivr: unexpected error; caller sent to the backup number")
+        return views.degraded()
+
+    return voice
+
+
+class VoiceDispatcher:
+    """Sends /ivr/* to the voice app and everything else to the web pages; paths are unchanged."""
+
+    def __init__(self, web, voice: Flask):
+        self.web, self.voice = web, voice
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith(PREFIX):
+            return self.voice(environ, start_response)
+        return self.web(environ, start_response)
