@@ -31,6 +31,7 @@ PUBLIC = "https://hotline.example.org"
 STEPS = {"entry": ("voice", {}), "postal": ("postal/choice", {"Digits": "62200"})}
 # For diagnosis only (--steps): a question step (signature and TwiML, no database) and the fallback.
 EXTRA_STEPS = {"menu": ("mission", {}), "fallback": ("fallback", {})}
+POOL = 60000  # signed requests per step and round, each with its own CallSid
 
 
 def free_port() -> int:
@@ -91,7 +92,8 @@ def run_wrk(port: int, script: Path, seconds: int, connections: int) -> dict:
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50%"),
-            "p99": ms("99%"), "non_2xx": int(errors.group(1)) if errors else 0}
+            "p99": ms("99%"), "non_2xx": int(errors.group(1)) if errors else 0,
+            "requests": int(re.search(r"(\d+) requests in", out).group(1))}
 
 
 def gunicorn(app: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
@@ -138,7 +140,7 @@ def main() -> None:
     from hotline.ivr.models import Call
     from hotline.models_base import utcnow
 
-    pools = {(round_, name): signed_requests(step, extra, 60000, f"{round_}{name[0]}")
+    pools = {(round_, name): signed_requests(step, extra, POOL, f"{round_}{name[0]}")
              for round_ in range(args.rounds) for name, (step, extra) in steps.items()}
     with app.app_context():
         for (round_, name), requests in pools.items():
@@ -167,7 +169,23 @@ def main() -> None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=10)
     report(results, args)
+    if "entry" in steps:
+        check_call_log(app, results["entry"]["hotline"])
     shutil.rmtree(work, ignore_errors=True)
+
+
+def check_call_log(app, runs: list[dict]) -> None:
+    """Every entry answered must have left its call-log row, once the servers have stopped."""
+    from sqlalchemy import func, select
+
+    from hotline.extensions import db
+    from hotline.ivr.models import Call
+
+    with app.app_context():
+        rows = db.session.scalar(select(func.count()).select_from(Call).where(Call.call_sid.like("CA_e%")))
+    answered = sum(min(run["requests"], POOL) for run in runs)  # a pool's CallSids are all distinct
+    print(f"\ncall log: {rows} rows for {answered} entry requests answered by hotline"
+          f" ({'none lost' if rows >= answered else f'{answered - rows} LOST'})")
 
 
 def report(results: dict, args) -> None:

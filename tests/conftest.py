@@ -19,6 +19,7 @@ from sqlalchemy import delete, text
 
 from hotline import create_app
 from hotline.extensions import db, limiter
+from hotline.ivr.calllog import writer_of
 from hotline.ivr.security import sign
 from hotline.reference.seed import sync as seed_reference
 
@@ -65,6 +66,7 @@ def app(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def clean_database(app):
     yield
+    writer_of(app).flush()
     with app.app_context():
         db.session.remove()
         for table in MUTABLE_TABLES:
@@ -198,14 +200,17 @@ def twiml(response) -> ET.Element:
 
 
 @pytest.fixture
-def twilio(client):
-    """POST signed like Twilio: twilio('/ivr/voice', CallSid='CA1', Digits='1')."""
+def twilio(app, client):
+    """POST signed like Twilio: twilio('/ivr/voice', CallSid='CA1', Digits='1'). Like a caller's
+    pause between two steps, it lets the call-log writer write what the step handed it."""
 
     def post(path, token=TOKEN, **params):
         base = {"AccountSid": "AC" + "0" * 32, "From": "+33612000000", "To": INFO_NUMBER}
         base.update(params)
         signature = sign("http://localhost" + path, base, token)
-        return client.post(path, data=base, headers={"X-Twilio-Signature": signature})
+        response = client.post(path, data=base, headers={"X-Twilio-Signature": signature})
+        assert writer_of(app).flush()
+        return response
 
     return post
 

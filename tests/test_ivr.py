@@ -426,3 +426,68 @@ def test_territory_jurists_first_then_the_general_pool(app, twilio, roster, make
     twilio("/ivr/postal/choice", CallSid="CAp2", Digits="62100")  # Calais: nobody of its own on duty
     rung = [n.text for n in twiml(twilio("/ivr/route", CallSid="CAp2")).findall("Dial/Number")]
     assert rung == ["+33612345699"]
+
+
+# --- the call-log writer's statements land in any order ------------------------------------------
+
+def test_routing_does_not_wait_for_the_postal_code_statement(app, client, roster):
+    """Another process's writer may not have landed the postal code when Twilio asks for routing:
+    the signed URL carries it, and routing records it; the late statement then changes nothing."""
+    from conftest import INFO_NUMBER as TO
+
+    from hotline.ivr import calls
+    from hotline.ivr.calllog import writer_of
+    from hotline.ivr.security import sign
+    from hotline.reference.services import postal_places
+
+    at(app, OPEN)
+    sid = "CAlate"
+    params = {"CallSid": sid, "From": "+33612000000", "To": TO}
+
+    def post(path, **extra):
+        data = params | extra
+        return client.post(path, data=data, headers={"X-Twilio-Signature": sign("http://localhost" + path, data, TOKEN)})
+
+    post("/ivr/voice")
+    writer_of(app).flush()
+    post("/ivr/mission/choice", Digits="1")
+    root = twiml(post("/ivr/route?cp=62200"))  # the postal-code statement has not landed
+    assert sorted(n.text for n in root.iter("Number")) == ["+33612345601", "+33612345602"]
+    row = call_row(app, sid)
+    assert (row.postal_code, row.territory_code) == ("62200", "boulonnais")
+    with app.extensions["hotline.voice"].test_request_context():
+        calls.postal_code_found(sid, TO, "+33612000000", row.started_at, None, "62200", postal_places("62200"))
+    writer_of(app).flush()
+    late = call_row(app, sid)
+    assert late.path == row.path and late.path.count("code_postal:62200") == 1
+
+
+def test_a_postal_code_statement_before_the_entry_statement_makes_the_row(app, roster):
+    from hotline.ivr import calls
+    from hotline.ivr.calllog import writer_of
+    from hotline.models_base import utcnow
+    from hotline.reference.services import postal_places
+
+    with app.extensions["hotline.voice"].test_request_context():
+        now = utcnow()
+        calls.postal_code_found("CAorder", EVICTION_NUMBER, "+33612000000", now, "prevention_expulsion",
+                                "62200", postal_places("62200"))
+        calls.start("CAorder", EVICTION_NUMBER, "+33612000000", now, "prevention_expulsion")
+    assert writer_of(app).flush()
+    row = call_row(app, "CAorder")
+    assert row.path == "accueil > numero:prevention_expulsion > code_postal:62200"
+    assert (row.mission, row.territory_code, row.commune_insee, row.outcome) == \
+        ("prevention_expulsion", "boulonnais", "62160", "in_progress")
+
+
+def test_only_small_url_encoded_forms_are_read(app, client):
+    """The voice app reads Twilio's forms itself: anything else is not Twilio, hence a 403."""
+    from hotline.ivr.security import sign
+
+    params = {"CallSid": "CAbig", "From": "+33612000000", "To": INFO_NUMBER, "Padding": "x" * 70_000}
+    signature = sign("http://localhost/ivr/voice", params, TOKEN)
+    assert client.post("/ivr/voice", data=params, headers={"X-Twilio-Signature": signature}).status_code == 403
+    small = {"CallSid": "CAjson", "From": "+33612000000", "To": INFO_NUMBER}
+    signature = sign("http://localhost/ivr/voice", small, TOKEN)
+    assert client.post("/ivr/voice", json=small, headers={"X-Twilio-Signature": signature}).status_code == 403
+    assert client.post("/ivr/voice", data=small, headers={"X-Twilio-Signature": signature}).status_code == 200

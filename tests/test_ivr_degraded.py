@@ -110,19 +110,26 @@ def test_fallback_refuses_unsigned(tmp_path):
     assert app.test_client().post("/ivr/fallback", data={"CallSid": "CA1"}).status_code == 403
 
 
-def test_locked_sqlite_database_answers_within_two_seconds(app):
-    """A writer holding SQLite's lock: the step gives up at the deadline, in the request's thread."""
-    import sqlite3
-
+def sqlite_only(app):
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if not uri.startswith("sqlite:///"):
         pytest.skip("SQLite only")
+    return uri[len("sqlite:///"):]
+
+
+def test_locked_sqlite_database_answers_within_two_seconds(app):
+    """A writer holding SQLite's lock: a step that writes gives up at the deadline, in its own thread."""
+    import sqlite3
+
+    path = sqlite_only(app)
     app.config["BACKUP_NUMBER"] = BACKUP
-    holder = sqlite3.connect(uri[len("sqlite:///"):], isolation_level=None)
+    signed_post(app, "/ivr/voice", CallSid="CAlocked")
+    app.extensions["hotline.voice"].extensions["hotline.call_log"].flush()
+    holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
         started = clock.monotonic()
-        response = signed_post(app, "/ivr/voice", CallSid="CAlocked")
+        response = signed_post(app, "/ivr/mission/choice", CallSid="CAlocked", Digits="1")
         elapsed = clock.monotonic() - started
     finally:
         holder.execute("ROLLBACK")
@@ -137,3 +144,69 @@ def test_locked_sqlite_database_answers_within_two_seconds(app):
 
     with app.extensions["hotline.voice"].app_context():
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == app.config["DB_BUSY_TIMEOUT_MS"]
+
+
+def test_entry_keeps_answering_while_locked_then_sends_to_backup_once_the_log_fails(tmp_path):
+    """The entry's row is written by the call-log writer: a short lock delays it without the caller
+    noticing; once the writer fails, new callers go to the backup number; after the lock, every row lands."""
+    import sqlite3
+
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from hotline.extensions import db
+    from hotline.ivr.calllog import writer_of
+    from hotline.ivr.models import Call
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "TWILIO_AUTH_TOKEN": TOKEN, "BACKUP_NUMBER": BACKUP,
+                      "DATABASE_URL": f"sqlite:///{tmp_path}/lock.sqlite3", "DB_BUSY_TIMEOUT_MS": 300})
+    with app.app_context():
+        upgrade()
+    holder = sqlite3.connect(tmp_path / "lock.sqlite3", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        first = signed_post(app, "/ivr/voice", CallSid="CAfirst")
+        assert ET.fromstring(first.data).find("Redirect").text == "/ivr/mission"  # the menu, not the backup
+        deadline = clock.monotonic() + 3
+        while not writer_of(app).failing and clock.monotonic() < deadline:
+            clock.sleep(0.05)
+        assert writer_of(app).failing
+        clock.sleep(1.1)  # past the health probe's cache
+        assert_dials_backup(signed_post(app, "/ivr/voice", CallSid="CAsecond"))
+        started = clock.monotonic()  # a step that reads the row does not wait for the failing writer
+        assert_dials_backup(signed_post(app, "/ivr/mission/choice", CallSid="CAfirst", Digits="1"))
+        assert clock.monotonic() - started < 0.5
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert writer_of(app).flush(timeout=10)
+    assert not writer_of(app).failing
+    with app.app_context():
+        assert set(db.session.scalars(select(Call.call_sid))) == {"CAfirst"}
+
+
+def test_a_stopping_process_writes_the_call_log_it_holds(tmp_path):
+    """The writer's statements are written when the process exits normally (gunicorn's SIGTERM)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    url = f"sqlite:///{tmp_path}/exit.sqlite3"
+    script = textwrap.dedent(f"""
+        from flask_migrate import upgrade
+        from hotline import create_app
+        from hotline.ivr import calls
+        from hotline.models_base import utcnow
+        app = create_app({{"TESTING": True, "DATABASE_URL": "{url}"}})
+        with app.app_context():
+            upgrade()
+        with app.extensions["hotline.voice"].test_request_context():
+            for n in range(50):
+                calls.start(f"CAexit{{n}}", "+33800000063", "+33612000000", utcnow(), None)
+        # no flush: the process ends here
+    """)
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "exit.sqlite3") as connection:
+        assert connection.execute("SELECT count(*) FROM calls").fetchone()[0] == 50

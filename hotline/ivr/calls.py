@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline.auth.access import readable_missions
 from hotline.extensions import db
+from hotline.ivr import calllog
 from hotline.ivr.models import Call, CallbackTask
 
 FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
@@ -34,7 +35,7 @@ def open_call(call_sid: str, to_number: str | None, from_number: str | None, at:
     if call is not None:
         return call
     call = Call(call_sid=call_sid, to_number=to_number, from_number=from_number, started_at=at,
-                mission=mission, path="accueil")
+                mission=mission, path=entry_path(mission))
     try:
         with db.session.begin_nested():
             db.session.add(call)
@@ -47,38 +48,65 @@ def step(call: Call, name: str) -> None:
     call.path = f"{call.path}{SEPARATOR}{name}" if call.path else name
 
 
+def entry_path(mission: str | None) -> str:
+    return f"accueil{SEPARATOR}numero:{mission}" if mission else "accueil"
+
+
+ROW_COLUMNS = ("call_sid", "to_number", "from_number", "started_at", "mission", "path")
+POSTAL_COLUMNS = ("postal_code", "territory_code", "commune_insee")
+
+
+def _insert(dialect: str):
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Call.__table__)
+
+
 @lru_cache(maxsize=4)
 def _start_statement(dialect: str):
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    columns = ("call_sid", "to_number", "from_number", "started_at", "mission", "path")
-    return insert(Call.__table__).values({c: bindparam(c) for c in columns}) \
+    return _insert(dialect).values({c: bindparam(c) for c in ROW_COLUMNS}) \
         .on_conflict_do_nothing(index_elements=["call_sid"])
 
 
+@lru_cache(maxsize=4)
+def _postal_statement(dialect: str):
+    table = Call.__table__
+    statement = _insert(dialect).values({c: bindparam(c) for c in ROW_COLUMNS + POSTAL_COLUMNS} | {"tries": 0})
+    return statement.on_conflict_do_update(
+        index_elements=["call_sid"],
+        set_={"path": table.c.path.concat(bindparam("step")), "tries": 0,
+              **{c: statement.excluded[c] for c in POSTAL_COLUMNS}},
+        where=table.c.postal_code.is_distinct_from(statement.excluded.postal_code))
+
+
 def start(call_sid: str, to_number: str | None, from_number: str | None, at: datetime,
-          mission: str | None, path: str) -> None:
-    """The entry's one statement, committed at once: insert the call's row; a repeated webhook
-    leaves it alone."""
-    with db.engine.begin() as connection:
-        connection.execute(_start_statement(connection.dialect.name),
-                           {"call_sid": call_sid, "to_number": to_number, "from_number": from_number,
-                            "started_at": at, "mission": mission, "path": path})
+          mission: str | None) -> None:
+    """The entry's statement, written by the call-log writer: the call's row unless it exists."""
+    writer = calllog.writer()
+    writer.submit(_start_statement(writer.dialect), {
+        "call_sid": call_sid, "to_number": to_number, "from_number": from_number, "started_at": at,
+        "mission": mission, "path": entry_path(mission)})
 
 
-@lru_cache(maxsize=16)
-def _advance_statement(columns: tuple[str, ...]):
-    return (update(Call.__table__).where(Call.__table__.c.call_sid == bindparam("sid"))
-            .values(path=Call.__table__.c.path.concat(bindparam("step")),
-                    **{c: bindparam(f"v_{c}") for c in columns}))
+def postal_code_found(call_sid: str, to_number: str | None, from_number: str | None, at: datetime,
+                      mission: str | None, code: str, places) -> None:
+    """The postal-code step's statement, written by the call-log writer: the postal code, territory
+    and (when the code has one commune) commune on the call's row, made if missing; nothing when the
+    row already holds this postal code (routing may have recorded it first, see settle_postal)."""
+    name = f"code_postal:{code}"
+    writer = calllog.writer()
+    writer.submit(_postal_statement(writer.dialect), {
+        "call_sid": call_sid, "to_number": to_number, "from_number": from_number, "started_at": at,
+        "mission": mission, "path": entry_path(mission) + SEPARATOR + name, "step": SEPARATOR + name,
+        "postal_code": code, "territory_code": places[0].territory_code,
+        "commune_insee": places[0].insee if len(places) == 1 else None})
 
 
-def advance(call_sid: str, name: str, **values) -> bool:
-    """One UPDATE, committed at once, that sets values and appends a step without reading the row
-    first. False when the call has no row yet."""
-    statement = _advance_statement(tuple(sorted(values)))
-    params = {"sid": call_sid, "step": SEPARATOR + name} | {f"v_{k}": v for k, v in values.items()}
-    with db.engine.begin() as connection:
-        return connection.execute(statement, params).rowcount == 1
+def settle_postal(call: Call, code: str, places) -> None:
+    """The same as postal_code_found, on a row at hand."""
+    call.postal_code = code
+    call.territory_code = places[0].territory_code
+    call.commune_insee = places[0].insee if len(places) == 1 else None
+    call.tries = 0
+    step(call, f"code_postal:{code}")
 
 
 def queue_position(call: Call) -> int:

@@ -18,8 +18,6 @@ from flask import copy_current_request_context, current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from hotline.extensions import db
-
 _executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="ivr-step")
 PROGRESS_EVERY = 2000  # SQLite VM instructions between two looks at the clock
 
@@ -27,7 +25,7 @@ __all__ = ["DeadlineExceeded", "bounded", "run"]
 
 
 def _is_sqlite() -> bool:
-    return db.engine.url.get_backend_name() == "sqlite"
+    return current_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
 
 
 @event.listens_for(Engine, "begin")

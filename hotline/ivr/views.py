@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 
 from hotline import clock
 from hotline.extensions import db
-from hotline.ivr import calls, deadline, flow, opening, prompts, security
+from hotline.ivr import calllog, calls, deadline, flow, opening, prompts, security
 from hotline.ivr.hours import describe
 from hotline.ivr.models import Call
 from hotline.permanences.duty import on_duty
@@ -77,10 +77,13 @@ def run_with_deadline(handler) -> Response:
         try:
             with deadline.bounded(timeout):
                 result = handler()
-                session = db.session()
-                if session.in_transaction():  # a step that asked nothing of the database commits nothing
-                    session.commit()
+                if db.session.registry.has():  # a step that asked nothing of the database commits nothing
+                    db.session.commit()
             return twiml(result)
+        except calllog.DatabaseUnavailable:
+            db.session.rollback()
+            log.error("ivr: database unavailable; caller sent to the backup number")
+            return None
         except Exception:
             db.session.rollback()
             log.exception("ivr: step %s failed; caller sent to the backup number", handler.__name__)
@@ -96,7 +99,9 @@ def run_with_deadline(handler) -> Response:
 # --- helpers -------------------------------------------------------------------------------------
 
 def current_call() -> Call:
-    """The call of this request; a step reached without /voice (e.g. a retry) opens it."""
+    """The call of this request; a step reached without /voice (e.g. a retry) opens it.
+    This process's call-log statements are written first, so the row is as the last step left it."""
+    calllog.settle()
     form = request.form
     return calls.open_call(form.get("CallSid", ""), form.get("To"), form.get("From"), clock.now(),
                            mission_for_number(form.get("To")))
@@ -134,8 +139,8 @@ def settle_mission(call: Call, mission: str, next_endpoint: str = ".postal"):
 def voice_entry():
     form = request.form
     mission = mission_for_number(form.get("To"))
-    path = f"accueil{calls.SEPARATOR}numero:{mission}" if mission else "accueil"
-    calls.start(form.get("CallSid", ""), form.get("To"), form.get("From"), clock.now(), mission, path)
+    calllog.health().check()
+    calls.start(form.get("CallSid", ""), form.get("To"), form.get("From"), clock.now(), mission)
     return constant(f"greeting:{bool(mission)}", lambda: flow.then(
         voice().speech(prompts.GREETING, prompts.PRIVACY), url_for(".postal" if mission else ".mission_menu")))
 
@@ -188,15 +193,13 @@ def postal_choice():
     places = postal_places(code) if POSTAL_CODE.match(code) else ()
     territories = {p.territory_code for p in places}
     if len(territories) == 1:
-        # The hot path: one UPDATE, no read of the call's row.
-        values = {"postal_code": code, "territory_code": places[0].territory_code, "tries": 0,
-                  "commune_insee": places[0].insee if len(places) == 1 else None}
-        if not calls.advance(request.form.get("CallSid", ""), f"code_postal:{code}", **values):
-            call = current_call()
-            for name, value in values.items():
-                setattr(call, name, value)
-            calls.step(call, f"code_postal:{code}")
-        return constant("to_route", lambda: flow.then(flow.VoiceResponse(), url_for(".route")))
+        # The hot path: no read of the call's row; the writer records the postal code, and the URL
+        # to routing carries it too (see calllog.py).
+        calllog.health().check()
+        form = request.form
+        calls.postal_code_found(form.get("CallSid", ""), form.get("To"), form.get("From"), clock.now(),
+                                mission_for_number(form.get("To")), code, places)
+        return constant(f"to_route:{code}", lambda: flow.then(flow.VoiceResponse(), url_for(".route", cp=code)))
     call = current_call()
     if not POSTAL_CODE.match(code):
         return wrong_answer(call, "postal", prompts.POSTAL_CODE_UNKNOWN if code else prompts.NO_INPUT)
@@ -278,6 +281,11 @@ def jurists_for(call: Call, at) -> list:
 @webhook("/route")
 def route():
     call = current_call()
+    code = request.args.get("cp", "")
+    if code and call.postal_code != code:  # the postal-code step's statement has not landed yet
+        places = postal_places(code)
+        if len({p.territory_code for p in places}) == 1:
+            calls.settle_postal(call, code, places)
     if "routage" not in calls.steps(call):
         calls.step(call, "routage")
     at = clock.now()
