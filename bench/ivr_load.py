@@ -3,7 +3,7 @@
 Starts gunicorn (2 workers) on the real app, with SQLite holding the demo data, and on a bare Flask
 app that returns the same TwiML; drives both with wrk (32 connections, every request a new
 Twilio-signed call) in alternating rounds, and prints requests/s, p50, p99 and the ratios.
-Usage: python bench/ivr_load.py [--seconds 10] [--rounds 2] [--connections 32]
+Usage: python bench/ivr_load.py [--seconds 10] [--rounds 3] [--connections 32] [--steps entry,postal]
 """
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ def gunicorn(app: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--steps", default="entry,postal", help="among: entry, postal, menu, fallback")
     args = parser.parse_args()
@@ -113,7 +113,7 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
     env = dict(os.environ, HOTLINE_DATABASE_URL=f"sqlite:///{work}/bench.sqlite3", HOTLINE_SECRET_KEY="bench",
-               HOTLINE_TWILIO_AUTH_TOKEN=TOKEN, HOTLINE_PUBLIC_URL=PUBLIC, HOTLINE_FIXED_NOW="2026-12-01T10:00",
+               HOTLINE_TWILIO_AUTH_TOKEN=TOKEN, HOTLINE_PUBLIC_URL=PUBLIC,
                HOTLINE_LOG_LEVEL="WARNING", HOTLINE_ENV="production")
     subprocess.run([str(BIN / "hotline"), "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([str(BIN / "hotline"), "demo"], env=env, check=True, capture_output=True)
@@ -122,7 +122,7 @@ def main() -> None:
     from hotline import create_app
 
     app = create_app({"DATABASE_URL": env["HOTLINE_DATABASE_URL"], "SECRET_KEY": "bench", "TWILIO_AUTH_TOKEN": TOKEN,
-                      "PUBLIC_URL": PUBLIC, "FIXED_NOW": env["HOTLINE_FIXED_NOW"]})
+                      "PUBLIC_URL": PUBLIC})
     client = app.test_client()
     bodies = {}
     for step, extra in steps.values():

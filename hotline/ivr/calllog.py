@@ -38,7 +38,7 @@ log = logging.getLogger("hotline.ivr")
 MAX_BATCH = 500
 MAX_BACKLOG = 20_000  # statements kept while the database is away; older ones are dropped
 HEALTH_TTL = 1.0  # seconds a probe's answer is trusted
-LINGER = 0.02  # seconds the writer lets statements gather before a batch: one commit for many calls
+LINGER = 0.05  # seconds the writer lets statements gather before a batch: one commit for many calls
 SETTLE_TIMEOUT = 0.5  # seconds a step waits for the writer before reading a row
 
 
