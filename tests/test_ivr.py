@@ -491,3 +491,18 @@ def test_only_small_url_encoded_forms_are_read(app, client):
     signature = sign("http://localhost/ivr/voice", small, TOKEN)
     assert client.post("/ivr/voice", json=small, headers={"X-Twilio-Signature": signature}).status_code == 403
     assert client.post("/ivr/voice", data=small, headers={"X-Twilio-Signature": signature}).status_code == 200
+
+
+def test_status_right_after_the_entry_finds_the_row_the_writer_holds(app, client):
+    """A caller hanging up at once: the status callback reaches the same process before the writer
+    has written the entry's row; it is written first, and the call is logged as abandoned."""
+    from hotline.ivr.security import sign
+
+    def post(path, **params):
+        data = {"CallSid": "CAquick", "From": "+33612000000", "To": INFO_NUMBER} | params
+        return client.post(path, data=data, headers={"X-Twilio-Signature": sign("http://localhost" + path, data, TOKEN)})
+
+    post("/ivr/voice")  # no flush: the writer lingers
+    post("/ivr/status", CallStatus="completed")
+    row = call_row(app, "CAquick")
+    assert (row.outcome, row.path) == ("abandoned", "accueil")

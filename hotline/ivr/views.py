@@ -431,6 +431,7 @@ def whisper_accept():
 @webhook("/status")
 def status():
     form = request.form
+    calllog.settle()  # the call's row may still be in this process's writer
     calls.finish(form.get("CallSid", ""), form.get("CallStatus", ""), clock.now())
     return flow.VoiceResponse()
 
