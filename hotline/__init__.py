@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from hotline.auth.views import bp as auth_bp
     from hotline.consultations.views import bp as consultations_bp
     from hotline.ivr.calls_views import bp as calls_bp
+    from hotline.permanences.views import bp as permanences_bp
     from hotline.views import bp as main_bp
 
     app.register_blueprint(main_bp)
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(calls_bp)
+    app.register_blueprint(permanences_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

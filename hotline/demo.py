@@ -1,4 +1,4 @@
-"""`flask demo`: realistic demo data — accounts of each role, the duty roster, a year of
+"""`flask demo`: realistic demo data — accounts of each role, the duty roster, permanences, a year of
 consultations in every territory, households whose eviction procedure moves on, and calls.
 
 Running it again does not duplicate anything: it only gives the demo accounts new passwords.
@@ -87,6 +87,29 @@ def _roster(jurists: list[User]) -> None:
         for day in range(5):
             db.session.add(DutyShift(user_id=pool.id, mission=mission, weekday=day, starts=time(9),
                                      ends=time(17), territory_code=None))
+
+
+PERMANENCES = [  # jurist index, place, address, commune INSEE, frequency, weekday, week of month, hours
+    (0, "CCAS de Boulogne-sur-Mer", "Place Godefroy de Bouillon", "62160", "weekly", 1, None, (9, 12)),
+    (2, "Mairie de Lens", "17 bis place Jean Jaurès", "62498", "biweekly", 3, None, (14, 17)),
+    (3, "Centre social de Béthune", "Rue de la Délivrance", "62119", "monthly", 0, 2, (9, 12)),
+    (4, "Maison de services d'Arras", "Place des Héros", "62041", "weekly", 2, None, (14, 17)),
+    (5, "Mairie de Calais", "Place du Soldat Inconnu", "62193", "monthly", 4, -1, (9, 12)),
+    (7, "Mairie de Montreuil-sur-Mer", "Place Gambetta", "62588", "monthly", 1, 1, (9, 12)),
+]
+
+
+def _permanences(jurists: list[User], today) -> None:
+    from hotline.permanences import services as permanences
+    from hotline.permanences.models import Permanence
+
+    if db.session.scalar(select(func.count()).select_from(Permanence)):
+        return
+    for index, name, address, insee, frequency, weekday, week, (start, end) in PERMANENCES:
+        permanences.save(None, commune_insee=insee, name=name, address=address, mission="info_logement",
+                         user_id=jurists[index].id, frequency=frequency, weekday=weekday, week_of_month=week,
+                         starts=time(start), ends=time(end), first_day=today - timedelta(days=365),
+                         last_day=None, active=True)
 
 
 def _pick(rng: random.Random, vocabulary: str, unknown_share: float = 0.15) -> str:
@@ -193,6 +216,7 @@ def demo_command(seed: int):
     jurists = [u for u, _ in accounts if u.role == "jurist"]
     db.session.flush()
     _roster(jurists)
+    _permanences(jurists, clock.local_today())
     if not db.session.scalar(select(func.count()).select_from(Consultation)):
         made = _consultations(rng, jurists, clock.local_today())
         _calls(rng, jurists, clock.now())

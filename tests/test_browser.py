@@ -47,8 +47,8 @@ def page(browser, server):
     context.close()
 
 
-def log_in(page, user):
-    page.goto("/consultations/new")
+def log_in(page, user, start="/consultations/new"):
+    page.goto(start)
     assert "/login" in page.url
     page.fill("input[name=email]", user.email)
     page.fill("input[name=password]", PASSWORD)
@@ -106,3 +106,44 @@ def test_keyboard_reaches_the_form(page, jurist):
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"
+
+
+def test_admin_plans_a_permanence_and_its_jurist_cancels_a_date(page, browser, server, app, make_user, tmp_path):
+    from hotline.permanences.models import Permanence
+
+    admin, holder = make_user("admin"), make_user("jurist", name="Sophie Lefebvre")
+    app.config["FIXED_NOW"] = "2026-12-01T08:00"
+    log_in(page, admin, start="/permanences/")
+    page.click("nav >> text=Permanences")
+    page.click("text=Planifier les permanences")
+    page.click("text=Nouvelle permanence")
+    page.fill("#name", "Mairie de Lens")
+    page.fill("#address", "17 bis place Jean Jaurès")
+    page.fill("#commune", "Lens (62300)")
+    page.select_option("#mission", "info_logement")
+    page.select_option("#user_id", str(holder.id))
+    page.select_option("#frequency", "monthly")
+    page.select_option("#weekday", "1")
+    page.fill("#starts", "09:00")
+    page.fill("#ends", "12:00")
+    page.fill("#first_day", "2026-12-01")
+    page.click("button:text(\"Enregistrer\")")
+    assert page.inner_text("#week_of_month-err") == "Choisissez la semaine du mois."
+    assert page.input_value("#name") == "Mairie de Lens" and page.input_value("#commune") == "Lens (62300)"
+    page.select_option("#week_of_month", "2")
+    page.click("button:text(\"Enregistrer\")")
+    assert page.inner_text(".flash-success") == "Permanence « Mairie de Lens » enregistrée."
+    assert "Le 2e mardi du mois, 09:00–12:00" in page.inner_text("table")
+
+    context = browser.new_context(base_url=server, locale="fr-FR")
+    jurist_page = context.new_page()
+    log_in(jurist_page, holder, start="/permanences/")
+    row = jurist_page.locator("tr", has_text="08/12/2026")
+    row.locator("input[name=reason]").fill("Formation")
+    row.locator("button", has_text="Annuler").click()
+    assert "Annulée : Formation" in jurist_page.locator("tr", has_text="08/12/2026").inner_text()
+    jurist_page.screenshot(path=str(tmp_path / "permanences.png"), full_page=True)
+    context.close()
+    with app.app_context():
+        permanence = db.session.scalar(select(Permanence))
+        assert [(c.day.isoformat(), c.reason) for c in permanence.cancellations] == [("2026-12-08", "Formation")]

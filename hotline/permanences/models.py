@@ -1,13 +1,15 @@
-"""The duty roster: weekly shifts of a jurist on a mission, for a territory or for all."""
+"""The duty roster (weekly phone shifts) and the permanences (recurring office hours away from
+the office), with the occurrences cancelled."""
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, SmallInteger, String, Time
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, SmallInteger, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.auth.models import User
 from hotline.extensions import db
+from hotline.models_base import UTCDateTime, utcnow
 
 WEEKDAYS = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"]
 
@@ -30,3 +32,52 @@ class DutyShift(db.Model):
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
         CheckConstraint("starts < ends", name="starts_before_ends"),
     )
+
+
+class Permanence(db.Model):
+    """Recurring office hours of a jurist in a town hall or social centre: every week, every other
+    week, or the n-th (or last) given weekday of each month, from a first day, until a last one."""
+
+    __tablename__ = "permanences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))  # e.g. "Mairie de Lens"
+    address: Mapped[str] = mapped_column(String(250))
+    commune_insee: Mapped[str] = mapped_column(ForeignKey("communes.insee"))
+    territory_code: Mapped[str] = mapped_column(ForeignKey("territories.code"), index=True)
+    mission: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    frequency: Mapped[str] = mapped_column(String(20))  # recurrence.FREQUENCIES
+    weekday: Mapped[int] = mapped_column(SmallInteger)  # 0 = Monday
+    week_of_month: Mapped[int | None] = mapped_column(SmallInteger)  # 1..4, or -1 = the last; monthly only
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    user: Mapped[User | None] = relationship()
+    cancellations: Mapped[list[PermanenceCancellation]] = relationship(
+        back_populates="permanence", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        CheckConstraint("starts < ends", name="starts_before_ends"),
+    )
+
+
+class PermanenceCancellation(db.Model):
+    """One occurrence that does not take place, and why."""
+
+    __tablename__ = "permanence_cancellations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    permanence_id: Mapped[int] = mapped_column(ForeignKey("permanences.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200))
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    permanence: Mapped[Permanence] = relationship(back_populates="cancellations")
+
+    __table_args__ = (UniqueConstraint("permanence_id", "day", name="one_cancellation_a_day"),)

@@ -1,0 +1,61 @@
+"""Forms of the permanences pages."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, TimeField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from hotline.permanences.models import WEEKDAYS
+from hotline.permanences.recurrence import FREQUENCIES, WEEKS_OF_MONTH
+from hotline.reference.services import resolve_commune
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class PermanenceForm(FlaskForm):
+    name = StringField("Nom", description="Par exemple : Mairie de Lens",
+                       validators=[DataRequired("Indiquez le nom."), Length(max=120)])
+    address = StringField("Adresse", validators=[DataRequired("Indiquez l'adresse."), Length(max=250)])
+    commune = StringField("Commune (nom ou code INSEE)",
+                          validators=[DataRequired("Indiquez la commune."), Length(max=120)])
+    mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
+    user_id = SelectField("Juriste", coerce=_optional_int, validators=[Optional()])
+    frequency = SelectField("Fréquence", choices=list(FREQUENCIES.items()))
+    weekday = SelectField("Jour", coerce=int, choices=list(enumerate(WEEKDAYS)))
+    week_of_month = SelectField("Semaine du mois (chaque mois)", coerce=_optional_int,
+                                choices=[("", "—")] + [(k, v) for k, v in WEEKS_OF_MONTH.items()])
+    starts = TimeField("De", validators=[DataRequired("Heure de début ?")])
+    ends = TimeField("À", validators=[DataRequired("Heure de fin ?")])
+    first_day = DateField("Premier jour", validators=[DataRequired("Date du premier jour ?")])
+    last_day = DateField("Dernier jour (facultatif)", validators=[Optional()])
+    active = BooleanField("Active", default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resolved_commune = None
+
+    def validate_commune(self, field):
+        self.resolved_commune = resolve_commune(field.data)
+        if self.resolved_commune is None:
+            raise ValidationError("Commune du Pas-de-Calais inconnue : tapez son nom ou son code INSEE.")
+
+    def validate_ends(self, field):
+        if self.starts.data and field.data and field.data <= self.starts.data:
+            raise ValidationError("L'heure de fin doit suivre l'heure de début.")
+
+    def validate_week_of_month(self, field):
+        if self.frequency.data == "monthly" and field.data not in WEEKS_OF_MONTH:
+            raise ValidationError("Choisissez la semaine du mois.")
+
+    def validate_last_day(self, field):
+        if field.data and self.first_day.data and field.data < self.first_day.data:
+            raise ValidationError("Le dernier jour doit suivre le premier.")
+
+
+class CancelForm(FlaskForm):
+    day = DateField("Jour", validators=[DataRequired()])
+    reason = StringField("Motif", validators=[DataRequired("Indiquez le motif."), Length(max=200)])
+
+
+class RestoreForm(FlaskForm):
+    day = DateField("Jour", validators=[DataRequired()])

@@ -1,0 +1,85 @@
+"""When a permanence takes place: its recurrence as an RFC 5545 rule, its days in a range, and a
+French description. Pure functions (python-dateutil's rrule does the calendar work)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
+
+from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
+
+FREQUENCIES = {
+    "weekly": "Chaque semaine",
+    "biweekly": "Une semaine sur deux",
+    "monthly": "Chaque mois",
+}
+WEEKS_OF_MONTH = {1: "1er", 2: "2e", 3: "3e", 4: "4e", -1: "dernier"}
+DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+RFC_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+class RecurrenceError(ValueError):
+    """A French message: why this recurrence cannot be."""
+
+
+def check(frequency: str, weekday_: int, week_of_month: int | None, first_day: date,
+          last_day: date | None) -> None:
+    if frequency not in FREQUENCIES:
+        raise RecurrenceError("Choisissez la fréquence.")
+    if not 0 <= weekday_ <= 6:
+        raise RecurrenceError("Choisissez le jour.")
+    if frequency == "monthly" and week_of_month not in WEEKS_OF_MONTH:
+        raise RecurrenceError("Choisissez la semaine du mois (1re, 2e, 3e, 4e ou dernière).")
+    if last_day is not None and last_day < first_day:
+        raise RecurrenceError("Le dernier jour doit suivre le premier.")
+
+
+def _rule(frequency: str, weekday_: int, week_of_month: int | None, first_day: date,
+          last_day: date | None) -> rrule:
+    start = datetime.combine(first_day, time())
+    until = datetime.combine(last_day, time()) if last_day else None
+    if frequency == "monthly":
+        return rrule(MONTHLY, dtstart=start, until=until, byweekday=weekday(weekday_, week_of_month))
+    return rrule(WEEKLY, dtstart=start, until=until, interval=2 if frequency == "biweekly" else 1,
+                 byweekday=weekday_)
+
+
+def days(frequency: str, weekday_: int, week_of_month: int | None, first_day: date, last_day: date | None,
+         start: date, end: date) -> list[date]:
+    """The days of the recurrence from start to end, both included."""
+    rule = _rule(frequency, weekday_, week_of_month, first_day, last_day)
+    found = rule.between(datetime.combine(start, time()), datetime.combine(end, time()), inc=True)
+    return [moment.date() for moment in found]
+
+
+def rfc_rule(frequency: str, weekday_: int, week_of_month: int | None, last_day: date | None) -> str:
+    """The RRULE value of an iCalendar event (RFC 5545)."""
+    if frequency == "monthly":
+        parts = ["FREQ=MONTHLY", f"BYDAY={week_of_month:+d}{RFC_DAYS[weekday_]}"]
+    else:
+        parts = ["FREQ=WEEKLY", f"INTERVAL={2 if frequency == 'biweekly' else 1}", f"BYDAY={RFC_DAYS[weekday_]}"]
+    if last_day:
+        parts.append(f"UNTIL={last_day:%Y%m%d}")
+    return ";".join(parts)
+
+
+def describe(frequency: str, weekday_: int, week_of_month: int | None) -> str:
+    """'Chaque mardi', 'Un jeudi sur deux', 'Le 2e mardi du mois', 'Le dernier vendredi du mois'."""
+    day = DAY_NAMES[weekday_]
+    if frequency == "weekly":
+        return f"Chaque {day}"
+    if frequency == "biweekly":
+        return f"Un {day} sur deux"
+    return f"Le {WEEKS_OF_MONTH.get(week_of_month, '?')} {day} du mois"
+
+
+def not_held(day: date, cancelled: dict[date, str], is_holiday: Callable[[date], bool]) -> str | None:
+    """Why the occurrence of `day` does not take place, or None when it does."""
+    if day in cancelled:
+        return cancelled[day]
+    if is_holiday(day):
+        return "Jour férié"
+    return None
+
+
+def held_days(all_days: Iterable[date], cancelled: dict[date, str], is_holiday: Callable[[date], bool]) -> list[date]:
+    return [day for day in all_days if not_held(day, cancelled, is_holiday) is None]
