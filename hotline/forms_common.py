@@ -1,5 +1,18 @@
 """Form pieces shared by every feature."""
+from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
+from wtforms.meta import DefaultMeta
+
+
+class Form(FlaskForm):
+    """The base of every form: WTForms' own messages ("Not a valid integer value"...) in French."""
+
+    class Meta:
+        locales = ("fr_FR", "fr")
+
+        def get_translations(self, form):
+            # WTForms' bundled French catalogue, rather than Flask-WTF's lookup through Flask-Babel.
+            return DefaultMeta.get_translations(self, form)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -57,6 +57,8 @@ def test_jurist_records_an_eviction_consultation(client, jurist, login, app):
     ("commune", "Atlantis", "Commune inconnue"),
     ("mission", "", "Choisissez la mission"),
     ("household_phone", "12", "téléphone"),
+    ("household_adults", "deux", "entier"),  # WTForms' own message, in French too
+    ("date", "31/02/2026", "date"),
 ])
 def test_invalid_field_gets_a_french_message_and_the_rest_is_kept(client, jurist, login, app, field, value, message):
     login(jurist)

@@ -1,12 +1,12 @@
 """Forms of the administration pages."""
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from hotline.forms_common import Form
 from hotline.permanences.models import WEEKDAYS
 
 
-class ShiftForm(FlaskForm):
+class ShiftForm(Form):
     user_id = SelectField("Juriste", coerce=int, validators=[DataRequired("Choisissez un(e) juriste.")])
     mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
     territory = SelectField("Territoire", validators=[Optional()])
@@ -19,7 +19,7 @@ class ShiftForm(FlaskForm):
             raise ValidationError("L'heure de fin doit suivre l'heure de début.")
 
 
-class HoursForm(FlaskForm):
+class HoursForm(Form):
     mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
     weekday = SelectField("Jour", coerce=int, choices=list(enumerate(WEEKDAYS)))
     opens = TimeField("Ouverture", validators=[DataRequired("Heure d'ouverture ?")])
@@ -30,7 +30,7 @@ class HoursForm(FlaskForm):
             raise ValidationError("La fermeture doit suivre l'ouverture.")
 
 
-class ClosureForm(FlaskForm):
+class ClosureForm(Form):
     mission = SelectField("Ligne", validators=[Optional()])
     starts_on = DateField("Du", validators=[DataRequired("Date de début ?")])
     ends_on = DateField("Au", validators=[DataRequired("Date de fin ?")])
@@ -41,5 +41,5 @@ class ClosureForm(FlaskForm):
             raise ValidationError("La fin doit suivre le début.")
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     territory = SelectField("Territoire", validators=[DataRequired()])

@@ -1,18 +1,17 @@
 """Login and account forms."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from hotline.auth.models import ROLES
-from hotline.forms_common import MultiCheckboxField
+from hotline.forms_common import Form, MultiCheckboxField
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Adresse électronique", validators=[DataRequired("Indiquez votre adresse.")])
     password = PasswordField("Mot de passe", validators=[DataRequired("Indiquez votre mot de passe.")])
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField("Adresse électronique", validators=[
         DataRequired("Indiquez l'adresse."), Email("Adresse électronique invalide."), Length(max=254)])
     name = StringField("Nom et prénom", validators=[DataRequired("Indiquez le nom."), Length(max=120)])

@@ -1,7 +1,6 @@
 """The consultation form: French labels and messages, choices from the client's vocabularies."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from hotline import clock
 from hotline.auth.services import AccountError, normalize_phone
 from hotline.consultations.parsing import ParseError, is_insee_outside_department, parse_amount
-from hotline.forms_common import MultiCheckboxField
+from hotline.forms_common import Form, MultiCheckboxField
 from hotline.reference import labels, theme_codes
 from hotline.reference.services import commune_field_value, resolve_commune, territory_labels
 
@@ -36,7 +35,7 @@ def _choices(vocabulary: str) -> list[tuple[str, str]]:
     return list(labels(vocabulary).items())
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(Form):
     version = HiddenField()
     household_id = HiddenField()
     call_id = HiddenField()
@@ -128,7 +127,7 @@ _VOCABULARY = {
 }
 
 
-class HouseholdForm(FlaskForm):
+class HouseholdForm(Form):
     name = StringField("Nom du ménage", validators=[Optional(), Length(max=120)])
     phone = StringField("Téléphone", validators=[Optional(), Length(max=30)])
     commune = StringField("Commune (nom ou code INSEE)", validators=[Optional(), Length(max=120)])
@@ -149,7 +148,7 @@ class HouseholdForm(FlaskForm):
             raise ValidationError("Commune du Pas-de-Calais inconnue : tapez son nom ou son code INSEE.")
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """The list filters; read from the query string, so without CSRF."""
 
     class Meta:
