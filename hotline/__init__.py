@@ -93,6 +93,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from hotline.admin.views import bp as admin_bp
+    from hotline.appointments.views import bp as appointments_bp
     from hotline.auth.views import bp as auth_bp
     from hotline.consultations.views import bp as consultations_bp
     from hotline.ivr.calls_views import bp as calls_bp
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(calls_bp)
     app.register_blueprint(permanences_bp)
+    app.register_blueprint(appointments_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -170,7 +172,10 @@ def register_commands(app: Flask) -> None:
     from hotline.auth.commands import users_cli
     from hotline.demo import demo_command
     from hotline.ivr.commands import ivr_cli
+    from hotline.scheduler import reminders_cli, scheduler_command
 
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(ivr_cli)

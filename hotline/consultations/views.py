@@ -6,6 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hotline import audit, clock
+from hotline.appointments import services as appointment_services
+from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.auth.access import can_edit_consultation, can_read_consultation, readable_missions, roles_required
 from hotline.auth.models import User
 from hotline.consultations import services
@@ -84,6 +86,9 @@ def new():
             form.call_id.data = str(call.id)
         if household is not None:
             form.household_id.data = str(household.id)
+        for name in ("mission", "mode"):  # an appointment held opens the form with its own
+            if request.args.get(name) in labels(f"{name}s"):
+                getattr(form, name).data = request.args[name]
     elif form.validate_on_submit():
         if form.mission.data not in current_user.missions:
             form.mission.errors.append("Vous n'êtes pas rattaché(e) à cette mission.")
@@ -174,7 +179,9 @@ def household(household_id: int):
     db.session.commit()
     visible = [c for c in household.consultations if can_read_consultation(current_user, c)]
     return render_template("consultations/household.html", h=household, consultations=visible,
-                           timeline=services.stage_timeline(household))
+                           timeline=services.stage_timeline(household),
+                           appointments=appointment_services.for_household(household, current_user),
+                           appointment_statuses=APPOINTMENT_STATUSES)
 
 
 @bp.route("/households/<int:household_id>/edit", methods=["GET", "POST"])

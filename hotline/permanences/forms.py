@@ -1,8 +1,8 @@
 """Forms of the permanences pages."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from hotline.forms_common import Form
 from hotline.permanences.models import WEEKDAYS
 from hotline.permanences.recurrence import FREQUENCIES, WEEKS_OF_MONTH
 from hotline.reference.services import resolve_commune
@@ -12,7 +12,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class PermanenceForm(FlaskForm):
+class PermanenceForm(Form):
     name = StringField("Nom", description="Par exemple : Mairie de Lens",
                        validators=[DataRequired("Indiquez le nom."), Length(max=120)])
     address = StringField("Adresse", validators=[DataRequired("Indiquez l'adresse."), Length(max=250)])
@@ -52,10 +52,10 @@ class PermanenceForm(FlaskForm):
             raise ValidationError("Le dernier jour doit suivre le premier.")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     day = DateField("Jour", validators=[DataRequired()])
     reason = StringField("Motif", validators=[DataRequired("Indiquez le motif."), Length(max=200)])
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(Form):
     day = DateField("Jour", validators=[DataRequired()])

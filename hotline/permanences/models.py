@@ -55,6 +55,7 @@ class Permanence(db.Model):
     first_day: Mapped[date] = mapped_column(Date)
     last_day: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    slot_minutes: Mapped[int] = mapped_column(SmallInteger, default=30, server_default="30")  # appointments
 
     user: Mapped[User | None] = relationship()
     cancellations: Mapped[list[PermanenceCancellation]] = relationship(

@@ -82,9 +82,8 @@ def cancel(permanence: Permanence, day: date, reason: str, user) -> PermanenceCa
         PermanenceCancellation.permanence_id == permanence.id, PermanenceCancellation.day == day))
     if existing is not None:
         raise PermanenceError("Cette permanence est déjà annulée ce jour-là.")
-    row = PermanenceCancellation(permanence_id=permanence.id, day=day, reason=reason[:200],
-                                 cancelled_by_id=user.id)
-    db.session.add(row)
+    row = PermanenceCancellation(day=day, reason=reason[:200], cancelled_by_id=user.id)
+    permanence.cancellations.append(row)  # the loaded collection stays true
     db.session.flush()
     return row
 
@@ -94,7 +93,7 @@ def restore(permanence: Permanence, day: date) -> None:
         PermanenceCancellation.permanence_id == permanence.id, PermanenceCancellation.day == day))
     if row is None:
         raise PermanenceError("Cette permanence n'était pas annulée ce jour-là.")
-    db.session.delete(row)
+    permanence.cancellations.remove(row)  # delete-orphan
     db.session.flush()
 
 

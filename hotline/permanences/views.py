@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hotline import clock
+from hotline.appointments import services as appointments
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
 from hotline.extensions import db
@@ -114,7 +115,8 @@ def cancel(permanence_id: int):
     if not form.validate_on_submit():
         flash("Indiquez le motif de l'annulation.", "error")
         return _back()
-    return _attempt(lambda: services.cancel(permanence, form.day.data, form.reason.data, current_user),
+    return _attempt(lambda: appointments.cancel_occurrence(permanence, form.day.data, form.reason.data,
+                                                           current_user, clock.local_zone()),
                     f"Permanence « {permanence.name} » du {form.day.data:%d/%m/%Y} annulée.")
 
 

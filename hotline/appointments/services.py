@@ -1,0 +1,162 @@
+"""Booking appointments, the free slots of permanences, and what became of an appointment.
+Services flush only; times are local wall times of the service's zone, stored in UTC."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from hotline.appointments.models import Appointment
+from hotline.auth.models import User
+from hotline.consultations.models import Household
+from hotline.extensions import db
+from hotline.permanences import services as permanences
+from hotline.permanences.models import Permanence
+
+
+class BookingError(ValueError):
+    """A French message: why this booking or change is refused."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    permanence: Permanence
+    starts: datetime  # aware, local
+
+    @property
+    def key(self) -> str:
+        return f"{self.permanence.id}|{self.starts.isoformat()}"
+
+
+def free_slots(start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str | None = None,
+               territory: str | None = None) -> list[Slot]:
+    """The permanences' slots from start to end that are still free and not past."""
+    booked = {(a.permanence_id, a.starts_at) for a in db.session.scalars(
+        select(Appointment).where(Appointment.status == "booked", Appointment.permanence_id.is_not(None),
+                                  Appointment.starts_at >= now))}
+    slots = []
+    for occurrence in permanences.occurrences(start, end, mission=mission, territory=territory):
+        if occurrence.not_held:
+            continue
+        p = occurrence.permanence
+        moment, last = occurrence.starts_at(zone), occurrence.ends_at(zone)
+        step = timedelta(minutes=p.slot_minutes or 30)
+        while moment + step <= last:
+            if moment > now and (p.id, moment.astimezone(now.tzinfo)) not in booked:
+                slots.append(Slot(p, moment))
+            moment += step
+    return slots
+
+
+def parse_slot(key: str, zone: ZoneInfo) -> tuple[Permanence, datetime] | None:
+    permanence_id, _, moment = (key or "").partition("|")
+    if not permanence_id.isdigit():
+        return None
+    permanence = db.session.get(Permanence, int(permanence_id))
+    try:
+        starts = datetime.fromisoformat(moment)
+    except ValueError:
+        return None
+    if permanence is None or starts.tzinfo is None:
+        return None
+    return permanence, starts.astimezone(zone)
+
+
+def book(household: Household, *, mission: str, jurist: User | None, booked_by: User, now: datetime,
+         zone: ZoneInfo, slot: str | None = None, office_at: datetime | None = None, minutes: int = 30,
+         sms_reminder: bool = False) -> Appointment:
+    """An appointment in a permanence's slot ("id|ISO instant") or at the office at `office_at`."""
+    if sms_reminder and not household.phone:
+        raise BookingError("Ce ménage n'a pas de numéro de téléphone : pas de rappel par SMS possible.")
+    if slot:
+        found = parse_slot(slot, zone)
+        if found is None:
+            raise BookingError("Ce créneau n'existe pas.")
+        permanence, starts = found
+        day = starts.date()
+        occurrence = [o for o in permanences.occurrences(day, day) if o.permanence.id == permanence.id]
+        if not occurrence or occurrence[0].not_held:
+            raise BookingError("La permanence n'a pas lieu ce jour-là.")
+        minutes = permanence.slot_minutes or 30
+        jurist = permanence.user or jurist
+    elif office_at is not None:
+        permanence, starts = None, office_at if office_at.tzinfo else office_at.replace(tzinfo=zone)
+        if jurist is None:
+            raise BookingError("Choisissez le juriste qui reçoit au bureau.")
+    else:
+        raise BookingError("Choisissez un créneau de permanence ou une date au bureau.")
+    if starts <= now:
+        raise BookingError("Ce créneau est déjà passé.")
+    starts_utc = starts.astimezone(now.tzinfo)
+    if permanence is not None and db.session.scalar(select(Appointment.id).where(
+            Appointment.permanence_id == permanence.id, Appointment.starts_at == starts_utc,
+            Appointment.status == "booked")):
+        raise BookingError("Ce créneau vient d'être pris : choisissez-en un autre.")
+    if jurist is not None and _overlaps(jurist.id, starts_utc, minutes):
+        raise BookingError(f"{jurist.name} a déjà un rendez-vous à cette heure-là.")
+    appointment = Appointment(household_id=household.id, mission=mission, permanence_id=permanence.id if permanence
+                              else None, starts_at=starts_utc, minutes=minutes, user_id=jurist.id if jurist else None,
+                              booked_by_id=booked_by.id, status="booked", sms_reminder=sms_reminder)
+    db.session.add(appointment)
+    db.session.flush()
+    return appointment
+
+
+def _overlaps(user_id: int, starts: datetime, minutes: int) -> bool:
+    ends = starts + timedelta(minutes=minutes)
+    window = select(Appointment).where(Appointment.user_id == user_id, Appointment.status == "booked",
+                                       Appointment.starts_at < ends,
+                                       Appointment.starts_at > starts - timedelta(hours=4))
+    return any(a.starts_at + timedelta(minutes=a.minutes) > starts for a in db.session.scalars(window))
+
+
+OUTCOMES = {"held", "no_show", "cancelled"}
+
+
+def settle(appointment: Appointment, status: str, now: datetime) -> None:
+    """Mark a booked appointment held, missed (no_show) or cancelled; held and no_show once started."""
+    if status not in OUTCOMES:
+        raise BookingError("Choix inconnu.")
+    if appointment.status != "booked":
+        raise BookingError("Ce rendez-vous est déjà clos.")
+    if status in ("held", "no_show") and appointment.starts_at > now:
+        raise BookingError("Ce rendez-vous n'a pas encore commencé.")
+    appointment.status = status
+    db.session.flush()
+
+
+def cancel_occurrence(permanence: Permanence, day: date, reason: str, user: User, zone: ZoneInfo) -> None:
+    """Cancel a permanence's day, unless appointments are still booked in it."""
+    start = datetime.combine(day, datetime.min.time(), zone)
+    booked = len(list(db.session.scalars(select(Appointment.id).where(
+        Appointment.permanence_id == permanence.id, Appointment.status == "booked",
+        Appointment.starts_at >= start, Appointment.starts_at < start + timedelta(days=1)))))
+    if booked:
+        raise permanences.PermanenceError(
+            f"{booked} rendez-vous {'est pris' if booked == 1 else 'sont pris'} ce jour-là : "
+            "prévenez les ménages et annulez ces rendez-vous d'abord.")
+    permanences.cancel(permanence, day, reason, user)
+
+
+def listing(user: User, start: datetime, *, limit: int = 200) -> list[Appointment]:
+    """Coming appointments (and those of today): a jurist's own and their missions'; everything for a manager."""
+    query = select(Appointment).where(Appointment.starts_at >= start).order_by(Appointment.starts_at).limit(limit)
+    if user.role == "jurist":
+        query = query.where((Appointment.user_id == user.id) | Appointment.mission.in_(user.missions or ["-"]))
+    elif user.role != "manager":
+        return []
+    return list(db.session.scalars(query))
+
+
+def for_household(household: Household, user: User) -> list[Appointment]:
+    """The household's appointments the user may see, latest first."""
+    if user.role not in ("jurist", "manager"):
+        return []
+    query = select(Appointment).where(Appointment.household_id == household.id).order_by(Appointment.starts_at.desc())
+    return [a for a in db.session.scalars(query) if user.role == "manager" or can_change(user, a)]
+
+
+def can_change(user: User, appointment: Appointment) -> bool:
+    return user.role == "jurist" and (appointment.user_id == user.id or appointment.mission in (user.missions or []))

@@ -1,0 +1,204 @@
+"""Appointments: free slots, booking, what became of one, and SMS reminders sent through a local
+stand-in for Twilio's REST API."""
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import csrf_token
+from sqlalchemy import select
+from twilio_api import FakeTwilioApi
+
+from hotline.appointments import services
+from hotline.appointments.models import Appointment
+from hotline.extensions import db
+from hotline.permanences import services as permanences
+
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=PARIS)  # a Tuesday, before the permanence opens
+
+
+@pytest.fixture
+def lens(app, make_user):
+    """Sophie holds a permanence in Lens town hall every Tuesday, 9:00 to 12:00, slots of 30 minutes."""
+    sophie = make_user("jurist", name="Sophie Lefebvre", missions=("info_logement",))
+    with app.app_context():
+        p = permanences.save(None, commune_insee="62498", name="Mairie de Lens", address="17 bis place Jean Jaurès",
+                             mission="info_logement", user_id=sophie.id, frequency="weekly", weekday=1,
+                             week_of_month=None, starts=time(9), ends=time(12), first_day=date(2026, 11, 1),
+                             last_day=None, active=True)
+        db.session.commit()
+        return {"jurist": sophie, "permanence_id": p.id}
+
+
+@pytest.fixture
+def household(make_household, lens):
+    return make_household(name="Famille Martin", phone="+33612345678", commune_insee="62498",
+                          created_by_id=lens["jurist"].id)
+
+
+def slot_key(permanence_id, hour, minute=0, day=1):
+    return f"{permanence_id}|{datetime(2026, 12, day, hour, minute, tzinfo=PARIS).isoformat()}"
+
+
+def test_free_slots_leave_out_past_booked_and_cancelled(app, lens, household):
+    with app.app_context():
+        slots = services.free_slots(date(2026, 12, 1), date(2026, 12, 8), NOW, PARIS)
+        assert [s.starts.strftime("%d %H:%M") for s in slots[:7]] == \
+            ["01 09:00", "01 09:30", "01 10:00", "01 10:30", "01 11:00", "01 11:30", "08 09:00"]
+        h = db.session.get(type(household), household.id)
+        services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW, zone=PARIS,
+                      slot=slot_key(lens["permanence_id"], 9, 30))
+        p = db.session.get(permanences.Permanence, lens["permanence_id"])
+        permanences.cancel(p, date(2026, 12, 8), "Formation", lens["jurist"])
+        later = datetime(2026, 12, 1, 10, 15, tzinfo=PARIS)
+        slots = services.free_slots(date(2026, 12, 1), date(2026, 12, 8), later, PARIS)
+        assert [s.starts.strftime("%d %H:%M") for s in slots] == ["01 10:30", "01 11:00", "01 11:30"]
+
+
+def test_a_slot_is_booked_once_and_a_jurist_is_not_in_two_places(app, lens, household, make_user):
+    with app.app_context():
+        h = db.session.get(type(household), household.id)
+        first = services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW,
+                              zone=PARIS, slot=slot_key(lens["permanence_id"], 10))
+        assert first.user_id == lens["jurist"].id and first.mode == "permanence" and first.minutes == 30
+        with pytest.raises(services.BookingError, match="vient d'être pris"):
+            services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW, zone=PARIS,
+                          slot=slot_key(lens["permanence_id"], 10))
+        with pytest.raises(services.BookingError, match="déjà un rendez-vous"):
+            services.book(h, mission="info_logement", jurist=lens["jurist"], booked_by=lens["jurist"], now=NOW,
+                          zone=PARIS, office_at=datetime(2026, 12, 1, 10, 15))
+        with pytest.raises(services.BookingError, match="déjà passé"):
+            services.book(h, mission="info_logement", jurist=lens["jurist"], booked_by=lens["jurist"], now=NOW,
+                          zone=PARIS, office_at=datetime(2026, 11, 30, 10, 0))
+        with pytest.raises(services.BookingError, match="n'a pas lieu"):
+            services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW, zone=PARIS,
+                          slot=slot_key(lens["permanence_id"], 10, day=2))
+        with pytest.raises(permanences.PermanenceError, match="1 rendez-vous est pris"):
+            services.cancel_occurrence(first.permanence, date(2026, 12, 1), "Panne", lens["jurist"], PARIS)
+
+
+def test_jurist_books_from_the_household_page_and_a_mistake_keeps_the_choices(app, client, lens, household, login):
+    app.config["FIXED_NOW"] = "2026-12-01T08:00"
+    login(lens["jurist"])
+    page = client.get(f"/households/{household.id}").get_data(as_text=True)
+    assert f"/appointments/new?household={household.id}" in page
+    url = f"/appointments/new?household={household.id}"
+    form = client.get(url).get_data(as_text=True)
+    assert "Mairie de Lens — mardi 1 décembre 2026 à 09:00" in form or "Mairie de Lens — 01/12/2026 à 09:00" in form
+    data = {"csrf_token": csrf_token(client, url), "mission": "info_logement", "slot": "office", "office_at": "",
+            "jurist_id": str(lens["jurist"].id), "sms_reminder": "y"}
+    page = client.post(url, data=data).get_data(as_text=True)
+    assert "Indiquez la date et l&#39;heure du rendez-vous au bureau." in page
+    assert '<option selected value="office">' in page and 'checked id="sms_reminder"' in page
+    data["slot"] = slot_key(lens["permanence_id"], 9, 30)
+    response = client.post(url, data=data, follow_redirects=True)
+    assert "Rendez-vous pris le" in response.get_data(as_text=True)
+    with app.app_context():
+        booked = db.session.scalar(select(Appointment))
+        assert (booked.starts_at, booked.sms_reminder, booked.household_id) == \
+            (datetime(2026, 12, 1, 9, 30, tzinfo=PARIS), True, household.id)
+    listing = client.get("/appointments/").get_data(as_text=True)
+    assert "Famille Martin" in listing and "SMS prévu" in listing
+
+
+def test_held_opens_the_consultation_form_and_no_show_waits_for_the_hour(app, client, lens, household, login):
+    with app.app_context():
+        h = db.session.get(type(household), household.id)
+        appointment_id = services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW,
+                                       zone=PARIS, slot=slot_key(lens["permanence_id"], 9)).id
+        db.session.commit()
+    app.config["FIXED_NOW"] = "2026-12-01T08:30"
+    login(lens["jurist"])
+    token = csrf_token(client, "/appointments/")
+    early = client.post(f"/appointments/{appointment_id}/status", data={"csrf_token": token, "status": "no_show"},
+                        follow_redirects=True)
+    assert "n&#39;a pas encore commencé" in early.get_data(as_text=True)
+    app.config["FIXED_NOW"] = "2026-12-01T09:40"
+    held = client.post(f"/appointments/{appointment_id}/status", data={"csrf_token": token, "status": "held"})
+    assert held.status_code == 302
+    assert held.headers["Location"].endswith(f"/consultations/new?household={household.id}&mission=info_logement"
+                                             "&mode=permanence")
+    form = client.get(held.headers["Location"]).get_data(as_text=True)
+    assert '<option selected value="permanence">' in form
+    with app.app_context():
+        assert db.session.get(Appointment, appointment_id).status == "held"
+
+
+def test_another_missions_jurist_cannot_change_it(app, client, lens, household, make_user, login):
+    with app.app_context():
+        h = db.session.get(type(household), household.id)
+        appointment_id = services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW,
+                                       zone=PARIS, slot=slot_key(lens["permanence_id"], 9)).id
+        db.session.commit()
+    login(make_user("jurist", missions=("prevention_expulsion",)))
+    token = csrf_token(client, "/appointments/")
+    response = client.post(f"/appointments/{appointment_id}/status", data={"csrf_token": token, "status": "cancelled"})
+    assert response.status_code == 403
+
+
+# --- SMS reminders -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def twilio_api(app):
+    api = FakeTwilioApi()
+    app.config.update(TWILIO_ACCOUNT_SID="AC" + "1" * 32, SMS_FROM="+33700000000", TWILIO_API_URL=api.url,
+                      CONTACT_PHONE="03 21 00 00 00")
+    yield api
+    api.close()
+    app.config.update(TWILIO_ACCOUNT_SID=None, SMS_FROM=None, TWILIO_API_URL=None, CONTACT_PHONE=None)
+
+
+def test_reminders_go_once_the_day_before_to_those_who_agreed(app, runner, lens, household, make_household,
+                                                                twilio_api):
+    other = make_household(name="Famille Sans SMS", phone="+33698765432")
+    wrong = make_household(name="Famille Numéro Faux", phone="+33600000001")
+    twilio_api.refused.add("+33600000001")
+    with app.app_context():
+        def book(h, hour, sms):
+            return services.book(db.session.get(type(h), h.id), mission="info_logement", jurist=None,
+                                 booked_by=lens["jurist"], now=NOW, zone=PARIS, sms_reminder=sms,
+                                 slot=slot_key(lens["permanence_id"], hour, day=8))
+        agreed, refused = book(household, 9, True).id, book(other, 10, False).id
+        failing = services.book(db.session.get(type(wrong), wrong.id), mission="info_logement", jurist=None,
+                                booked_by=lens["jurist"], now=NOW, zone=PARIS, sms_reminder=True,
+                                slot=slot_key(lens["permanence_id"], 9, 30, day=8)).id
+        later = services.book(db.session.get(type(household), household.id), mission="info_logement", jurist=None,
+                              booked_by=lens["jurist"], now=NOW, zone=PARIS, sms_reminder=True,
+                              slot=slot_key(lens["permanence_id"], 9, day=15)).id
+        db.session.commit()
+    app.config["FIXED_NOW"] = "2026-12-07T10:00"  # the day before
+    result = runner.invoke(args=["reminders", "send"])
+    assert result.exit_code == 0, result.output
+    assert "1 envoyé(s), 1 en échec" in result.output
+    assert len(twilio_api.messages) == 1
+    message = twilio_api.messages[0]
+    assert (message["To"], message["From"], message["auth"].split(":")[0]) == \
+        ("+33612345678", "+33700000000", "AC" + "1" * 32)
+    assert message["Body"] == ("Rappel : rendez-vous avec un juriste du service logement le mardi 8 décembre à "
+                               "09h00, Mairie de Lens, 17 bis place Jean Jaurès. Pour annuler ou déplacer : "
+                               "03 21 00 00 00.")
+    assert "Martin" not in message["Body"]
+    assert runner.invoke(args=["reminders", "send"]).output.strip() == "Rappels : 0 envoyé(s), 0 en échec."
+    assert len(twilio_api.messages) == 1
+    with app.app_context():
+        rows = {a.id: a for a in db.session.scalars(select(Appointment))}
+        assert (rows[agreed].reminder_status, rows[agreed].reminder_sid) == ("sent", message["sid"])
+        assert rows[refused].reminder_status is None and rows[later].reminder_status is None
+        assert (rows[failing].reminder_status, rows[failing].reminder_sid) == ("failed", None)
+
+
+def test_the_scheduler_job_sends_and_says_when_sms_is_not_configured(app, lens, household, twilio_api, caplog):
+    from hotline.scheduler import send_reminders
+
+    with app.app_context():
+        services.book(db.session.get(type(household), household.id), mission="info_logement", jurist=None,
+                      booked_by=lens["jurist"], now=NOW, zone=PARIS, sms_reminder=True,
+                      slot=slot_key(lens["permanence_id"], 9, day=8))
+        db.session.commit()
+    app.config["FIXED_NOW"] = "2026-12-07T10:00"
+    app.config["SMS_FROM"] = None
+    assert send_reminders(app) == {"sent": 0, "failed": 0}
+    assert "HOTLINE_SMS_FROM" in caplog.text and twilio_api.messages == []
+    app.config["SMS_FROM"] = "+33700000000"
+    assert send_reminders(app) == {"sent": 1, "failed": 0}
+    assert len(twilio_api.messages) == 1
