@@ -112,6 +112,29 @@ def _permanences(jurists: list[User], today) -> None:
                          last_day=None, active=True)
 
 
+def _appointments(rng: random.Random, jurists: list[User]) -> int:
+    """A few appointments in the coming permanences, for households of their territory."""
+    from hotline.appointments import services as appointments
+    from hotline.appointments.models import Appointment
+    from hotline.consultations.models import Household
+
+    if db.session.scalar(select(func.count()).select_from(Appointment)):
+        return 0
+    now, zone, today = clock.now(), clock.local_zone(), clock.local_today()
+    slots = appointments.free_slots(today, today + timedelta(days=21), now, zone)
+    made = 0
+    for slot in rng.sample(slots, min(12, len(slots))):
+        households = list(db.session.scalars(select(Household).join(Commune).where(
+            Commune.territory_code == slot.permanence.territory_code, Household.phone.is_not(None)).limit(30)))
+        if not households:
+            continue
+        holder = slot.permanence.user or jurists[0]
+        appointments.book(rng.choice(households), mission=slot.permanence.mission, jurist=holder, booked_by=holder,
+                          now=now, zone=zone, slot=slot.key, sms_reminder=rng.random() < 0.7)
+        made += 1
+    return made
+
+
 def _pick(rng: random.Random, vocabulary: str, unknown_share: float = 0.15) -> str:
     codes = list(labels(vocabulary))
     if "inconnu" in codes and rng.random() < unknown_share:
@@ -220,7 +243,8 @@ def demo_command(seed: int):
     if not db.session.scalar(select(func.count()).select_from(Consultation)):
         made = _consultations(rng, jurists, clock.local_today())
         _calls(rng, jurists, clock.now())
-        click.echo(f"{made} consultations et 120 appels de démonstration créés.")
+        booked = _appointments(rng, jurists)
+        click.echo(f"{made} consultations, 120 appels et {booked} rendez-vous de démonstration créés.")
     else:
         click.echo("Données de démonstration déjà présentes : seuls les mots de passe sont renouvelés.")
     db.session.commit()

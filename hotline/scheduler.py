@@ -4,6 +4,7 @@ appointments). Run exactly one, beside the web workers; `hotline reminders send`
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -33,8 +34,9 @@ def scheduler_command():
     minutes = app.config["SCHEDULER_INTERVAL_MINUTES"]
     scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"],
                                   job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
+    # The scheduler runs on the real clock; the job reads the app's (possibly fixed) one.
     scheduler.add_job(send_reminders, "interval", args=[app], minutes=minutes, id="sms_reminders",
-                      next_run_time=clock.now())
+                      next_run_time=datetime.now(timezone.utc))
     click.echo(f"Planificateur lancé : rappels SMS toutes les {minutes} min. Ctrl+C pour arrêter.")
     try:
         scheduler.start()

@@ -73,6 +73,9 @@ def test_a_slot_is_booked_once_and_a_jurist_is_not_in_two_places(app, lens, hous
         with pytest.raises(services.BookingError, match="n'a pas lieu"):
             services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW, zone=PARIS,
                           slot=slot_key(lens["permanence_id"], 10, day=2))
+        with pytest.raises(services.BookingError, match="celui d'une permanence « Information sur le logement"):
+            services.book(h, mission="prevention_expulsion", jurist=None, booked_by=lens["jurist"], now=NOW,
+                          zone=PARIS, slot=slot_key(lens["permanence_id"], 11))
         with pytest.raises(permanences.PermanenceError, match="1 rendez-vous est pris"):
             services.cancel_occurrence(first.permanence, date(2026, 12, 1), "Panne", lens["jurist"], PARIS)
 
@@ -202,3 +205,47 @@ def test_the_scheduler_job_sends_and_says_when_sms_is_not_configured(app, lens, 
     app.config["SMS_FROM"] = "+33700000000"
     assert send_reminders(app) == {"sent": 1, "failed": 0}
     assert len(twilio_api.messages) == 1
+
+
+def test_the_scheduler_process_sends_the_reminders_due(tmp_path):
+    """`hotline scheduler`, as deployed: its first run sends what is due to the (stand-in) Twilio API."""
+    import os
+    import subprocess
+    import sys
+    import time as clock
+
+    from flask_migrate import upgrade
+
+    from hotline import create_app
+    from hotline.auth.services import create_user
+    from hotline.consultations.models import Household
+
+    url = f"sqlite:///{tmp_path}/scheduler.sqlite3"
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    with app.app_context():
+        upgrade()
+        jurist = create_user("j@example.org", "Juriste", "jurist", "Un-mot-de-passe-solide-62",
+                             missions=["info_logement"])
+        h = Household(name="Famille Martin", phone="+33612345678")
+        db.session.add(h)
+        db.session.flush()
+        services.book(h, mission="info_logement", jurist=jurist, booked_by=jurist, now=NOW, zone=PARIS,
+                      office_at=datetime(2026, 12, 8, 9, 0), sms_reminder=True)
+        db.session.commit()
+    api = FakeTwilioApi()
+    env = dict(os.environ, HOTLINE_DATABASE_URL=url, HOTLINE_ENV="production", HOTLINE_SECRET_KEY="s",
+               HOTLINE_TWILIO_AUTH_TOKEN="token", HOTLINE_TWILIO_ACCOUNT_SID="AC" + "2" * 32,
+               HOTLINE_SMS_FROM="+33700000000", HOTLINE_TWILIO_API_URL=api.url, HOTLINE_FIXED_NOW="2026-12-07T12:00")
+    hotline = os.path.join(os.path.dirname(sys.executable), "hotline")
+    process = subprocess.Popen([hotline, "scheduler"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = clock.monotonic() + 30
+        while not api.messages and clock.monotonic() < deadline:
+            clock.sleep(0.2)
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0].decode()
+        api.close()
+    assert len(api.messages) == 1, output
+    assert api.messages[0]["To"] == "+33612345678" and "au siège du service" in api.messages[0]["Body"]
+    assert "Planificateur lancé" in output and "+33612345678" not in output  # no phone number in the logs

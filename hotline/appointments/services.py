@@ -14,6 +14,7 @@ from hotline.consultations.models import Household
 from hotline.extensions import db
 from hotline.permanences import services as permanences
 from hotline.permanences.models import Permanence
+from hotline.reference import labels
 
 
 class BookingError(ValueError):
@@ -75,6 +76,9 @@ def book(household: Household, *, mission: str, jurist: User | None, booked_by: 
         if found is None:
             raise BookingError("Ce créneau n'existe pas.")
         permanence, starts = found
+        if permanence.mission != mission:
+            raise BookingError(f"Ce créneau est celui d'une permanence « {labels('missions')[permanence.mission]} » : "
+                               "choisissez cette mission ou un autre créneau.")
         day = starts.date()
         occurrence = [o for o in permanences.occurrences(day, day) if o.permanence.id == permanence.id]
         if not occurrence or occurrence[0].not_held:
