@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from hotline.consultations.views import bp as consultations_bp
     from hotline.ivr.calls_views import bp as calls_bp
     from hotline.permanences.views import bp as permanences_bp
+    from hotline.reports.views import bp as reports_bp
     from hotline.views import bp as main_bp
 
     app.register_blueprint(main_bp)
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calls_bp)
     app.register_blueprint(permanences_bp)
     app.register_blueprint(appointments_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -172,10 +174,12 @@ def register_commands(app: Flask) -> None:
     from hotline.auth.commands import users_cli
     from hotline.demo import demo_command
     from hotline.ivr.commands import ivr_cli
+    from hotline.reports.commands import reports_cli
     from hotline.scheduler import reminders_cli, scheduler_command
 
     app.cli.add_command(scheduler_command)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(ivr_cli)

@@ -1,5 +1,5 @@
-"""Monthly breakdowns per territory and the annual activity report (a later issue).
+"""Monthly breakdowns per territory and the tidy report of formats.md, with its CSV and XLSX exports.
 
-Reports read every other part and nothing imports them. The call log's `calls_*` indicators
-come from hotline.ivr.models.Call; consultations from hotline.consultations.models.
+Reports read every other part and nothing imports them: consultations, the call log (calls_*),
+callback tasks (callbacks_done) and permanences (permanences_held).
 """

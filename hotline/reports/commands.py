@@ -1,0 +1,48 @@
+"""`hotline reports export`: the tidy report of formats.md, as CSV or XLSX."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from hotline import clock
+from hotline.reference import labels
+from hotline.reports import services
+
+
+@click.group("reports", help="Rapports d'activité.")
+def reports_cli():
+    pass
+
+
+@reports_cli.command("export", help="Exporter le rapport (format d'échange) d'une période.")
+@click.option("--from", "first", required=True, help="Premier mois, AAAA-MM")
+@click.option("--to", "last", required=True, help="Dernier mois, AAAA-MM")
+@click.option("--mission", default="", help="Une mission (par défaut : toutes)")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Fichier (par défaut : la sortie)")
+@with_appcontext
+def export_command(first: str, last: str, mission: str, fmt: str, output: str | None):
+    try:
+        start, end = services.parse_month(first), services.parse_month(last)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    if end < start:
+        raise click.BadParameter("Le dernier mois doit suivre le premier.")
+    if mission and mission not in labels("missions"):
+        raise click.BadParameter(f"Mission inconnue : {mission} ({', '.join(labels('missions'))}).")
+    rows = services.report(start, end, [mission] if mission else list(labels("missions")), clock.now(),
+                           clock.local_zone())
+    if fmt == "xlsx":
+        if not output:
+            raise click.BadParameter("--output est nécessaire pour un fichier XLSX.")
+        with open(output, "wb") as fh:
+            fh.write(services.to_xlsx(rows))
+    elif output:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            fh.write(services.to_csv(rows))
+    else:
+        sys.stdout.write(services.to_csv(rows))
+    if output:
+        click.echo(f"{len(rows)} lignes écrites dans {output}.", err=True)

@@ -1,0 +1,124 @@
+"""The report's records, read from the consultations, the call log and the permanences, and its
+exports (CSV, XLSX). Reads only."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from hotline.consultations.models import Consultation
+from hotline.extensions import db
+from hotline.ivr.models import Call, CallbackTask
+from hotline.permanences import services as permanences
+from hotline.reference import NON_RENSEIGNE
+from hotline.reports import tidy
+
+
+def parse_month(text: str) -> date:
+    """'2026-03' -> 2026-03-01; ValueError with a French message otherwise."""
+    try:
+        year, month = (int(part) for part in (text or "").strip().split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise ValueError(f"« {text} » n'est pas un mois (AAAA-MM).") from None
+
+
+def months(first: date, last: date) -> list[date]:
+    found, current = [], first
+    while current <= last:
+        found.append(current)
+        current += relativedelta(months=1)
+    return found
+
+
+def consultation_records(first: date, end: date, missions: list[str]) -> list[tuple]:
+    query = (select(Consultation).options(selectinload(Consultation.codes))
+             .where(Consultation.date >= first, Consultation.date < end, Consultation.mission.in_(missions)))
+    records = []
+    for c in db.session.scalars(query):
+        multi = {kind: frozenset(code.code for code in c.codes if code.kind == kind) for kind in tidy.MULTI_CODES}
+        records.append(tidy.ConsultationRecord(
+            mission=c.mission, month=f"{c.date:%Y-%m}", territory=c.territory_code,
+            household=f"h{c.household_id}" if c.household_id else f"c{c.id}",
+            codes={name: getattr(c, name) for name in tidy.SINGLE_CODES}, multi=multi,
+            debt_amount=c.debt_amount, habitat_indigne=bool(c.habitat_indigne), permis_louer=bool(c.permis_louer)))
+    return records
+
+
+def _local_bounds(first: date, end: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    return datetime.combine(first, time(), zone), datetime.combine(end, time(), zone)
+
+
+def call_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
+    """Calls by the month they started; calls that never had a mission (hung up before choosing) are
+    counted in no mission."""
+    start, stop = _local_bounds(first, end, zone)
+    query = select(Call).where(Call.started_at >= start, Call.started_at < stop, Call.mission.in_(missions))
+    return [tidy.CallRecord(call.mission, f"{call.started_at.astimezone(zone):%Y-%m}",
+                            _territory(call.territory_code), call.outcome) for call in db.session.scalars(query)]
+
+
+def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
+    """Callbacks marked done, by the month they were done, with their call's mission and territory."""
+    start, stop = _local_bounds(first, end, zone)
+    query = (select(CallbackTask, Call).join(Call, CallbackTask.call_id == Call.id)
+             .where(CallbackTask.status == "done", CallbackTask.done_at >= start, CallbackTask.done_at < stop,
+                    Call.mission.in_(missions)))
+    return [tidy.CallRecord(call.mission, f"{task.done_at.astimezone(zone):%Y-%m}", _territory(call.territory_code),
+                            "done") for task, call in db.session.execute(query)]
+
+
+def _territory(code: str | None) -> str:
+    return code or NON_RENSEIGNE
+
+
+def held_permanences(first: date, last: date, missions: list[str], now: datetime,
+                     zone: ZoneInfo) -> dict[tuple[str, str, str], int]:
+    held: dict[tuple[str, str, str], int] = {}
+    for month in months(first, last):
+        end = month + relativedelta(months=1) - relativedelta(days=1)
+        for occurrence in permanences.occurrences(month, end, active_only=False):
+            p = occurrence.permanence
+            if p.mission in missions and occurrence.not_held is None and occurrence.ends_at(zone) <= now:
+                key = (p.mission, f"{month:%Y-%m}", p.territory_code)
+                held[key] = held.get(key, 0) + 1
+    return held
+
+
+def report(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo) -> list[tidy.Row]:
+    """The tidy report of the months first..last (first days of months), both included."""
+    end = last + relativedelta(months=1)
+    return tidy.build(consultation_records(first, end, missions), call_records(first, end, missions, zone),
+                      callback_records(first, end, missions, zone), held_permanences(first, last, missions, now, zone))
+
+
+def to_csv(rows: list[tidy.Row]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(tidy.COLUMNS)
+    writer.writerows(row.as_list() for row in rows)
+    return out.getvalue()
+
+
+def to_xlsx(rows: list[tidy.Row]) -> bytes:
+    """The same rows in a sheet named "rapport"; numbers stay numbers, amounts have two decimals."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "rapport"
+    sheet.append(list(tidy.COLUMNS))
+    for row in rows:
+        value = float(row.value) if isinstance(row.value, Decimal) else row.value
+        sheet.append([row.mission, row.period, row.territory, row.indicator, row.category, value])
+        if isinstance(row.value, Decimal):
+            sheet.cell(row=sheet.max_row, column=6).number_format = "0.00"
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

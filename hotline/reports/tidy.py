@@ -1,0 +1,143 @@
+"""The tidy report (formats.md, "Tidy report export"): every indicator, per mission, month (and
+the whole range as `total`) and territory (and `all`), from plain records. Pure: no database.
+
+Rows whose value is 0 are left out, as the format allows.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
+
+COLUMNS = ("mission", "period", "territory", "indicator", "category", "value")
+ALL = "all"
+TOTAL = "total"
+SINGLE_CODES = ("mode", "consultant_type", "occupancy_status", "housing_sector", "family_situation", "age_band",
+                "resource_band", "referral_source", "procedure_stage")
+MULTI_CODES = ("theme", "resource_type", "debt_origin", "outcome")
+RECEIVED_MODES = {"visite_siege", "permanence", "aller_vers"}
+# The call log's outcomes that count as a caller who asked for a jurist and got none.
+MISSED_OUTCOMES = {"missed", "voicemail", "callback_requested", "closed"}
+
+
+@dataclass(frozen=True)
+class ConsultationRecord:
+    mission: str
+    month: str  # YYYY-MM
+    territory: str
+    household: str  # "h<id>", or "c<id>" for a consultation without household (a household of its own)
+    codes: dict[str, str | None]  # SINGLE_CODES -> code (procedure_stage may be None)
+    multi: dict[str, frozenset[str]] = field(default_factory=dict)  # MULTI_CODES -> codes (themes: theme codes)
+    debt_amount: Decimal | None = None
+    habitat_indigne: bool = False
+    permis_louer: bool = False
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    mission: str
+    month: str
+    territory: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Row:
+    mission: str
+    period: str
+    territory: str
+    indicator: str
+    category: str
+    value: int | Decimal
+
+    def as_list(self) -> list[str]:
+        return [self.mission, self.period, self.territory, self.indicator, self.category, format_value(self.value)]
+
+
+def format_value(value: int | Decimal) -> str:
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return str(value)
+
+
+def _cells(mission: str, month: str, territory: str) -> list[tuple[str, str, str]]:
+    """Every (mission, period, territory) a record counts in."""
+    return [(mission, period, place) for period in (month, TOTAL) for place in (territory, ALL)]
+
+
+def build(consultations: Iterable[ConsultationRecord], calls: Iterable[CallRecord] = (),
+          callbacks_done: Iterable[CallRecord] = (), permanences_held: dict[tuple[str, str, str], int] | None = None,
+          ) -> list[Row]:
+    """The rows of the report. permanences_held: {(mission, month, territory): count}."""
+    counts: dict[tuple, int] = defaultdict(int)
+    households: dict[tuple, set[str]] = defaultdict(set)
+    received: dict[tuple, set[str]] = defaultdict(set)
+    debts: dict[tuple, list[Decimal]] = defaultdict(list)
+
+    for record in consultations:
+        for cell in _cells(record.mission, record.month, record.territory):
+            counts[(*cell, "consultations", "")] += 1
+            households[cell].add(record.household)
+            if record.codes.get("mode") in RECEIVED_MODES:
+                received[cell].add(record.household)
+            for name in SINGLE_CODES:
+                code = record.codes.get(name)
+                if code:
+                    counts[(*cell, name, code)] += 1
+            for name in MULTI_CODES:
+                for code in record.multi.get(name, ()):
+                    counts[(*cell, name, code)] += 1
+            if record.debt_amount is not None:
+                debts[cell].append(record.debt_amount)
+            if record.habitat_indigne:
+                counts[(*cell, "habitat_indigne", "")] += 1
+            if record.permis_louer:
+                counts[(*cell, "permis_louer", "")] += 1
+
+    for call in calls:
+        for cell in _cells(call.mission, call.month, call.territory):
+            counts[(*cell, "calls_received", "")] += 1
+            if call.outcome == "answered":
+                counts[(*cell, "calls_answered", "")] += 1
+            elif call.outcome in MISSED_OUTCOMES:
+                counts[(*cell, "calls_missed", "")] += 1
+    for call in callbacks_done:
+        for cell in _cells(call.mission, call.month, call.territory):
+            counts[(*cell, "callbacks_done", "")] += 1
+    for (mission, month, territory), number in (permanences_held or {}).items():
+        for cell in _cells(mission, month, territory):
+            counts[(*cell, "permanences_held", "")] += number
+
+    values: dict[tuple, int | Decimal] = dict(counts)
+    for cell, members in households.items():
+        values[(*cell, "households", "")] = len(members)
+    for cell, members in received.items():
+        values[(*cell, "households_received", "")] = len(members)
+    for cell, amounts in debts.items():
+        values[(*cell, "debt_known", "")] = len(amounts)
+        values[(*cell, "debt_amount_sum", "")] = sum(amounts, Decimal("0"))
+        values[(*cell, "debt_amount_median", "")] = Decimal(median(amounts))
+    rows = [Row(*key, value) for key, value in values.items() if value]
+    return sorted(rows, key=_order)
+
+
+INDICATOR_ORDER = ["consultations", "households", "households_received", *SINGLE_CODES, *MULTI_CODES, "debt_known",
+                   "debt_amount_sum", "debt_amount_median", "habitat_indigne", "permis_louer", "calls_received",
+                   "calls_answered", "calls_missed", "callbacks_done", "permanences_held", "activities"]
+
+
+def _order(row: Row):
+    return (row.mission, row.period == TOTAL, row.period, row.territory == ALL, row.territory,
+            INDICATOR_ORDER.index(row.indicator), row.category)
+
+
+def value_of(rows: Iterable[Row], mission: str, period: str, territory: str, indicator: str,
+             category: str = "") -> int | Decimal:
+    """One value of the report (0 when its row was left out)."""
+    for row in rows:
+        if (row.mission, row.period, row.territory, row.indicator, row.category) == \
+                (mission, period, territory, indicator, category):
+            return row.value
+    return 0
