@@ -92,6 +92,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from hotline.activities.views import bp as activities_bp
     from hotline.admin.views import bp as admin_bp
     from hotline.appointments.views import bp as appointments_bp
     from hotline.auth.views import bp as auth_bp
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(permanences_bp)
     app.register_blueprint(appointments_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(activities_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

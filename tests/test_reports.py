@@ -178,3 +178,32 @@ def test_export_command(app, runner, activity, tmp_path):
     assert ["prevention_expulsion", "total", "all", "permanences_held", "", "9"] in table
     wrong = runner.invoke(args=["reports", "export", "--from", "mars", "--to", "2026-04"])
     assert wrong.exit_code == 2 and "n'est pas un mois" in wrong.output
+
+
+def test_activities_recorded_by_jurists_count_in_the_report(app, client, make_user, login):
+    from conftest import csrf_token
+
+    from hotline.activities.models import Activity
+
+    app.config["FIXED_NOW"] = "2026-06-01T10:00"
+    login(make_user("jurist", missions=("prevention_expulsion",)))
+    data = {"csrf_token": csrf_token(client, "/activities/"), "date": "2026-07-01", "mission": "prevention_expulsion",
+            "activity_type": "ccapex", "territory": "lens-henin", "title": "CCAPEX de l'arrondissement de Lens"}
+    page = client.post("/activities/", data=data).get_data(as_text=True)
+    assert "La date ne peut pas être dans le futur." in page and 'value="CCAPEX de l&#39;arrondissement de Lens"' in page
+    for day in ("2026-03-05", "2026-03-19"):
+        response = client.post("/activities/", data=data | {"date": day})
+        assert response.status_code == 302
+    client.post("/activities/", data=data | {"date": "2026-04-02", "activity_type": "article", "territory": "all"})
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Activity)) == 2  # "all" is no territory
+        rows = services.report(date(2026, 3, 1), date(2026, 4, 1), ["prevention_expulsion"],
+                               datetime(2026, 6, 1, tzinfo=PARIS), PARIS)
+    assert tidy.value_of(rows, "prevention_expulsion", "2026-03", "lens-henin", "activities", "ccapex") == 2
+    assert tidy.value_of(rows, "prevention_expulsion", "total", "all", "activities", "ccapex") == 2
+    assert "CCAPEX de l&#39;arrondissement de Lens" in client.get("/activities/").get_data(as_text=True)
+
+
+def test_admins_do_not_see_activities(client, make_user, login):
+    login(make_user("admin"))
+    assert client.get("/activities/").status_code == 403

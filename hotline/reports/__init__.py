@@ -1,5 +1,5 @@
 """Monthly breakdowns per territory and the tidy report of formats.md, with its CSV and XLSX exports.
 
 Reports read every other part and nothing imports them: consultations, the call log (calls_*),
-callback tasks (callbacks_done) and permanences (permanences_held).
+callback tasks (callbacks_done), permanences (permanences_held) and activities.
 """

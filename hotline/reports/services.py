@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from hotline.activities.models import Activity
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
@@ -75,6 +76,12 @@ def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo
                             "done") for task, call in db.session.execute(query)]
 
 
+def activity_records(first: date, end: date, missions: list[str]) -> list[tidy.ActivityRecord]:
+    query = select(Activity).where(Activity.date >= first, Activity.date < end, Activity.mission.in_(missions))
+    return [tidy.ActivityRecord(a.mission, f"{a.date:%Y-%m}", a.territory_code, a.activity_type)
+            for a in db.session.scalars(query)]
+
+
 def _territory(code: str | None) -> str:
     return code or NON_RENSEIGNE
 
@@ -96,7 +103,8 @@ def report(first: date, last: date, missions: list[str], now: datetime, zone: Zo
     """The tidy report of the months first..last (first days of months), both included."""
     end = last + relativedelta(months=1)
     return tidy.build(consultation_records(first, end, missions), call_records(first, end, missions, zone),
-                      callback_records(first, end, missions, zone), held_permanences(first, last, missions, now, zone))
+                      callback_records(first, end, missions, zone), held_permanences(first, last, missions, now, zone),
+                      activity_records(first, end, missions))
 
 
 def to_csv(rows: list[tidy.Row]) -> str:

@@ -44,6 +44,14 @@ class CallRecord:
 
 
 @dataclass(frozen=True)
+class ActivityRecord:
+    mission: str
+    month: str
+    territory: str
+    activity_type: str
+
+
+@dataclass(frozen=True)
 class Row:
     mission: str
     period: str
@@ -69,7 +77,7 @@ def _cells(mission: str, month: str, territory: str) -> list[tuple[str, str, str
 
 def build(consultations: Iterable[ConsultationRecord], calls: Iterable[CallRecord] = (),
           callbacks_done: Iterable[CallRecord] = (), permanences_held: dict[tuple[str, str, str], int] | None = None,
-          ) -> list[Row]:
+          activities: Iterable[ActivityRecord] = ()) -> list[Row]:
     """The rows of the report. permanences_held: {(mission, month, territory): count}."""
     counts: dict[tuple, int] = defaultdict(int)
     households: dict[tuple, set[str]] = defaultdict(set)
@@ -109,6 +117,10 @@ def build(consultations: Iterable[ConsultationRecord], calls: Iterable[CallRecor
     for (mission, month, territory), number in (permanences_held or {}).items():
         for cell in _cells(mission, month, territory):
             counts[(*cell, "permanences_held", "")] += number
+
+    for activity in activities:
+        for cell in _cells(activity.mission, activity.month, activity.territory):
+            counts[(*cell, "activities", activity.activity_type)] += 1
 
     values: dict[tuple, int | Decimal] = dict(counts)
     for cell, members in households.items():

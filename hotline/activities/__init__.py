@@ -1,0 +1,1 @@
+"""The service's own activities (CCAPEX, working groups, articles, forums...), counted in the report."""
