@@ -128,6 +128,8 @@ def register_errorhandlers(app: Flask) -> None:
         404, "Page introuvable", "Cette page n'existe pas ou n'existe plus."))
     app.register_error_handler(405, lambda e: render(
         405, "Méthode non permise", "Cette action n'est pas possible ainsi."))
+    app.register_error_handler(413, lambda e: render(
+        413, "Fichier trop lourd", "Ce fichier dépasse 20 Mo : coupez-le en plusieurs fichiers."))
     app.register_error_handler(429, lambda e: render(
         429, "Trop de tentatives", "Trop de tentatives en peu de temps. Patientez quelques minutes."))
     app.register_error_handler(500, lambda e: render(
@@ -174,6 +176,7 @@ def mount_voice_app(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from hotline.auth.commands import users_cli
+    from hotline.consultations.commands import consultations_cli
     from hotline.demo import demo_command
     from hotline.ivr.commands import ivr_cli
     from hotline.reports.commands import reports_cli
@@ -183,5 +186,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(consultations_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(ivr_cli)

@@ -75,7 +75,7 @@ def _jsonable(value):
 
 
 def record_consultation(data: dict, author_id: int | None, household: Household | None) -> Consultation:
-    consultation = Consultation(created_by_id=author_id, household=household)
+    consultation = Consultation(created_by_id=author_id, household=household, external_id=data.get("external_id"))
     apply(consultation, data)
     db.session.add(consultation)
     db.session.flush()
@@ -195,3 +195,59 @@ def search_consultations(user, filters: dict):
         query = query.where(Consultation.jurist_id == int(filters["jurist"]))
     return query.order_by(Consultation.date.desc(), Consultation.id.desc())
 
+
+
+@dataclass
+class ImportResult:
+    problems: list
+    created: int = 0
+    updated: int = 0
+
+
+def import_lookups():
+    from hotline.consultations.importing import Lookups
+    from hotline.reference.services import communes_for_postal_code, get_commune, territories
+
+    def commune_territory(insee: str) -> str | None:
+        commune = get_commune(insee)
+        return commune.territory_code if commune else None
+
+    return Lookups(commune_territory=commune_territory,
+                   postal_territories=lambda code: {c.territory_code for c in communes_for_postal_code(code)},
+                   territories={t.code for t in territories(include_buckets=False)})
+
+
+def import_consultations(data: bytes, author_id: int | None, today: date, *, dry_run: bool = False) -> ImportResult:
+    """All or nothing: with any problem nothing is written. An external_id already known updates
+    that consultation (its history keeps the change); household_ref groups rows into households."""
+    from hotline.consultations.importing import read
+
+    parsed = read(data, import_lookups(), today)
+    if parsed.problems:
+        return ImportResult(parsed.problems)
+    ids = [row["external_id"] for _, row in parsed.rows if row["external_id"]]
+    existing = {c.external_id: c for c in db.session.scalars(
+        select(Consultation).where(Consultation.external_id.in_(ids)))} if ids else {}
+    result = ImportResult([], created=sum(1 for _, r in parsed.rows if r["external_id"] not in existing))
+    result.updated = len(parsed.rows) - result.created
+    if dry_run:
+        return result
+    households: dict[str, Household] = {}
+    for _, row in parsed.rows:
+        ref = row.pop("household_ref")
+        household = None
+        if ref:
+            household = households.get(ref) or db.session.scalar(select(Household).where(Household.external_ref == ref))
+            if household is None:
+                household = create_household(author_id=author_id, external_ref=ref,
+                                             commune_insee=row["commune_insee"] if row["territory_code"] not in
+                                             ("hors_departement", NON_RENSEIGNE) else None)
+            households[ref] = household
+        row["household_id"] = household.id if household else None
+        known = existing.get(row["external_id"])
+        if known is not None:
+            update_consultation(known, row, author_id, None)
+        else:
+            record_consultation(row, author_id, household)
+    db.session.flush()
+    return result

@@ -204,3 +204,27 @@ def household_edit(household_id: int):
     audit.record("household.read", "household", household.id)
     db.session.commit()
     return render_template("consultations/household_form.html", form=form, h=household)
+
+
+@bp.route("/consultations/import", methods=["GET", "POST"])
+@roles_required("manager")
+def import_file():
+    """Managers import a CSV of consultations (formats.md): all or nothing, every error listed."""
+    result, dry_run = None, False
+    if request.method == "POST":
+        upload = request.files.get("file")
+        dry_run = bool(request.form.get("dry_run"))
+        if upload is None or not upload.filename:
+            flash("Choisissez un fichier CSV.", "error")
+        else:
+            result = services.import_consultations(upload.read(), current_user.id, clock.local_today(),
+                                                   dry_run=dry_run)
+            if result.problems or dry_run:
+                db.session.rollback()
+            else:
+                audit.record("consultations.import", "import", f"{result.created}+{result.updated}")
+                db.session.commit()
+                flash(f"Import terminé : {result.created} consultation(s) créées, {result.updated} mises à jour.",
+                      "success")
+                return redirect(url_for(".import_file"))
+    return render_template("consultations/import.html", result=result, dry_run=dry_run)

@@ -1,0 +1,33 @@
+"""`hotline consultations import FILE [--dry-run]`: the consultations import of formats.md."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from hotline import clock
+from hotline.consultations import services
+from hotline.extensions import db
+
+
+@click.group("consultations", help="Consultations : import d'un fichier.")
+def consultations_cli():
+    pass
+
+
+@consultations_cli.command("import", help="Importer un fichier CSV de consultations (tout ou rien).")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Vérifier seulement : rien n'est écrit.")
+@with_appcontext
+def import_command(path: str, dry_run: bool):
+    with open(path, "rb") as fh:
+        result = services.import_consultations(fh.read(), None, clock.local_today(), dry_run=dry_run)
+    if result.problems:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        db.session.rollback()
+        raise click.ClickException(f"{len(result.problems)} erreur(s) : rien n'a été importé.")
+    if dry_run:
+        click.echo(f"Essai : {result.created} consultation(s) seraient créées, {result.updated} mises à jour.")
+        return
+    db.session.commit()
+    click.echo(f"Import terminé : {result.created} consultation(s) créées, {result.updated} mises à jour.")

@@ -1,0 +1,215 @@
+"""Reading a consultations import file (formats.md, "Consultations import"). Pure: the commune and
+postal-code tables come in as `Lookups`; nothing is written here.
+
+Every wrong cell of every row is reported with its line number (the header is line 1), its column
+and the reason, so that an import is all or nothing and the person can fix the file in one go.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from hotline.consultations.parsing import ParseError, is_insee_outside_department, parse_amount
+from hotline.reference import BUCKETS, HORS_DEPARTEMENT, NON_RENSEIGNE, labels, theme_codes
+
+COLUMNS = ("external_id", "date", "mission", "mode", "consultant_type", "commune_insee", "postal_code", "territory",
+           "occupancy_status", "housing_sector", "family_situation", "age_band", "resource_band", "referral_source",
+           "resource_types", "debt_origins", "outcomes", "themes", "procedure_stage", "debt_amount", "habitat_indigne",
+           "permis_louer", "duration_minutes", "household_ref")
+REQUIRED = ("date", "mission", "mode")
+SINGLE = {"consultant_type": "consultant_types", "occupancy_status": "occupancy_statuses",
+          "housing_sector": "housing_sectors", "family_situation": "family_situations", "age_band": "age_bands",
+          "resource_band": "resource_bands", "referral_source": "referral_sources"}
+MULTI = {"resource_types": "resource_types", "debt_origins": "debt_origins", "outcomes": "outcomes"}
+MAX_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"ligne {self.line}" + (f", colonne « {self.column} »" if self.column else "")
+        return f"{where} : {self.message}"
+
+
+@dataclass
+class Lookups:
+    commune_territory: Callable[[str], str | None]  # INSEE of the Pas-de-Calais -> territory, None if unknown
+    postal_territories: Callable[[str], set[str]]  # postal code -> territories of its communes
+    territories: set[str]  # the eight territory codes
+
+
+@dataclass
+class Parsed:
+    rows: list[tuple[int, dict]] = field(default_factory=list)  # (line, cleaned data)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def read(data: bytes, lookups: Lookups, today: date) -> Parsed:
+    text = decode(data)
+    header_line = text.split("\n", 1)[0]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    parsed = Parsed()
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        parsed.problems.append(Problem(1, "", "le fichier est vide."))
+        return parsed
+    unknown = [name for name in header if name not in COLUMNS]
+    for name in unknown:
+        parsed.problems.append(Problem(1, name, "colonne inconnue (voir le format d'import)."))
+    for name in REQUIRED:
+        if name not in header:
+            parsed.problems.append(Problem(1, name, "colonne obligatoire absente."))
+    doubled = {name for name in header if header.count(name) > 1}
+    for name in sorted(doubled):
+        parsed.problems.append(Problem(1, name, "colonne en double."))
+    if parsed.problems:
+        return parsed
+    seen_ids: dict[str, int] = {}
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if number - 1 > MAX_ROWS:
+            parsed.problems.append(Problem(number, "", f"plus de {MAX_ROWS} lignes : coupez le fichier."))
+            break
+        if len(cells) != len(header):
+            parsed.problems.append(Problem(number, "", f"{len(cells)} cellules pour {len(header)} colonnes."))
+            continue
+        values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+        data, problems = _row(values, number, lookups, today)
+        external_id = values.get("external_id", "")
+        if external_id:
+            if external_id in seen_ids:
+                problems.append(Problem(number, "external_id", f"déjà à la ligne {seen_ids[external_id]}."))
+            seen_ids.setdefault(external_id, number)
+        parsed.problems.extend(problems)
+        if not problems:
+            parsed.rows.append((number, data))
+    return parsed
+
+
+def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tuple[dict, list[Problem]]:
+    problems: list[Problem] = []
+
+    def wrong(column: str, message: str) -> None:
+        problems.append(Problem(line, column, message))
+
+    data: dict = {"external_id": values.get("external_id") or None,
+                  "household_ref": values.get("household_ref") or None}
+    try:
+        day = date.fromisoformat(values.get("date", ""))
+        if day > today:
+            wrong("date", "date dans le futur.")
+        data["date"] = day
+    except ValueError:
+        wrong("date", f"« {values.get('date', '')} » n'est pas une date AAAA-MM-JJ.")
+    for name, vocabulary in (("mission", "missions"), ("mode", "modes")):
+        code = values.get(name, "")
+        if code not in labels(vocabulary):
+            wrong(name, f"« {code} » n'est pas un code connu." if code else "valeur obligatoire.")
+        data[name] = code
+    data["consultant_type"] = values.get("consultant_type") or "particulier"
+    if data["consultant_type"] not in labels("consultant_types"):
+        wrong("consultant_type", f"« {data['consultant_type']} » n'est pas un code connu.")
+    for name, vocabulary in SINGLE.items():
+        if name == "consultant_type":
+            continue
+        code = values.get(name) or "inconnu"
+        if code not in labels(vocabulary):
+            wrong(name, f"« {code} » n'est pas un code connu.")
+        data[name] = code
+    for name, vocabulary in MULTI.items():
+        codes = _codes(values.get(name, ""))
+        for code in codes:
+            if code not in labels(vocabulary):
+                wrong(name, f"« {code} » n'est pas un code connu.")
+        data[name] = codes
+    themes = _codes(values.get("themes", ""))
+    for code in themes:
+        if code not in theme_codes():
+            wrong("themes", f"« {code} » n'est pas un thème connu.")
+    data["themes"] = themes
+    _place(values, data, wrong, lookups)
+    stage = values.get("procedure_stage") or None
+    if stage and stage not in labels("procedure_stages"):
+        wrong("procedure_stage", f"« {stage} » n'est pas un code connu.")
+    elif stage and data["mission"] != "prevention_expulsion":
+        wrong("procedure_stage", "seulement pour la mission prevention_expulsion.")
+    data["procedure_stage"] = stage
+    try:
+        data["debt_amount"] = parse_amount(values.get("debt_amount"), allow_thousands=False)
+    except ParseError as error:
+        wrong("debt_amount", str(error))
+    if data.get("debt_amount") is not None and data["mission"] != "prevention_expulsion":
+        wrong("debt_amount", "seulement pour la mission prevention_expulsion.")
+    for name in ("habitat_indigne", "permis_louer"):
+        flag = values.get(name) or "0"
+        if flag not in ("0", "1"):
+            wrong(name, "0 ou 1 attendu.")
+        data[name] = flag == "1"
+    minutes = values.get("duration_minutes", "")
+    if minutes and not minutes.isdigit():
+        wrong("duration_minutes", "nombre entier de minutes attendu (0 ou plus).")
+    data["duration_minutes"] = int(minutes) if minutes.isdigit() else None
+    return data, problems
+
+
+def _codes(cell: str) -> list[str]:
+    return list(dict.fromkeys(code.strip() for code in cell.split("|") if code.strip()))
+
+
+def _place(values: dict, data: dict, wrong, lookups: Lookups) -> None:
+    """commune_insee decides; else a postal code of a single territory; else the territory column."""
+    insee = values.get("commune_insee", "").upper()
+    postal = values.get("postal_code", "")
+    territory = values.get("territory", "")
+    if territory and territory not in lookups.territories and territory not in BUCKETS:
+        wrong("territory", f"« {territory} » n'est pas un territoire connu.")
+        territory = ""
+    found = None
+    if insee:
+        if not re.fullmatch(r"[0-9][0-9AB][0-9]{3}", insee):
+            wrong("commune_insee", "code INSEE de 5 caractères attendu.")
+        elif insee.startswith("62"):
+            found = lookups.commune_territory(insee)
+            if found is None:
+                wrong("commune_insee", f"« {insee} » n'est pas une commune du Pas-de-Calais.")
+        elif is_insee_outside_department(insee):
+            found = HORS_DEPARTEMENT
+        else:
+            wrong("commune_insee", f"« {insee} » n'est pas un code INSEE.")
+    elif postal:
+        if not re.fullmatch(r"\d{5}", postal):
+            wrong("postal_code", "code postal de 5 chiffres attendu.")
+        elif not postal.startswith("62"):
+            found = HORS_DEPARTEMENT
+        else:
+            places = lookups.postal_territories(postal)
+            if not places:
+                wrong("postal_code", f"« {postal} » n'est pas un code postal du Pas-de-Calais.")
+            elif len(places) == 1:
+                found = next(iter(places))
+            elif territory not in places:
+                wrong("postal_code", "code postal partagé entre plusieurs territoires : indiquez commune_insee "
+                                     "ou territory.")
+    if found and territory and territory != found:
+        wrong("territory", f"ne correspond pas à la commune ({found}).")
+    data["commune_insee"] = insee or None
+    data["territory_code"] = found or territory or NON_RENSEIGNE

@@ -1,0 +1,139 @@
+"""The consultations import of formats.md: all or nothing, every error by line and column, the
+shared sample file, updates by external_id, households by household_ref; page and command."""
+import io
+from datetime import date
+
+from conftest import SHARED, csrf_token
+from sqlalchemy import func, select
+
+from hotline.consultations import services
+from hotline.consultations.models import Consultation, Household
+from hotline.extensions import db
+
+TODAY = date(2026, 11, 28)
+TERRITORY_62481 = "montreuillois"  # communes-62.csv
+HEADER = "external_id;date;mission;mode;commune_insee;postal_code;territory;themes;procedure_stage;debt_amount;" \
+         "habitat_indigne;duration_minutes;household_ref"
+
+
+def run(app, text: str | bytes, dry_run=False):
+    data = text.encode("cp1252") if isinstance(text, str) else text
+    with app.app_context():
+        result = services.import_consultations(data, None, TODAY, dry_run=dry_run)
+        db.session.commit()
+        return result
+
+
+def count(app, model=Consultation):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_the_shared_sample_imports_and_imports_again_as_updates(app):
+    sample = (SHARED / "reference" / "sample-consultations.csv").read_bytes()
+    refs = {line.rsplit(",", 1)[1].strip() for line in sample.decode().splitlines()[1:]} - {""}
+    first = run(app, sample)
+    assert (first.problems, first.created, first.updated) == ([], 60, 0)
+    assert count(app) == 60 and count(app, Household) == len(refs)
+    again = run(app, sample)
+    assert (again.problems, again.created, again.updated) == ([], 0, 60)
+    assert count(app) == 60
+    with app.app_context():
+        c = db.session.scalar(select(Consultation).where(Consultation.external_id == "SRC-7-1"))
+        assert (c.commune_insee, c.territory_code, str(c.debt_amount), c.revisions) == \
+            ("62481", TERRITORY_62481, "7809.74", [])
+        assert c.household.external_ref == "H7-15" and sorted(c.codes_of("debt_origin")) == \
+            ["hausse_charges_energie", "litige_bailleur"]
+
+
+def test_every_wrong_cell_is_listed_and_nothing_is_written(app):
+    text = "\n".join([
+        HEADER,
+        "A1;2026-03-02;prevention_expulsion;telephone;62498;;;impayes_expulsion;assignation;1200,50;0;30;H1",
+        "A2;2026-13-02;prevention_expulsion;fax;62999;;;fantaisie;;1 200,50;2;-3;",
+        "A3;2027-01-01;info_logement;telephone;;62380;;;jugement;100;0;;",
+        "A1;2026-03-02;info_logement;telephone;59350;;lens-henin;;;;0;;",
+        "A5;2026-03-02;info_logement;telephone;;62179;;;;;0;;",
+    ])
+    result = run(app, text)
+    found = {(p.line, p.column) for p in result.problems}
+    assert found == {
+        (3, "date"), (3, "mode"), (3, "commune_insee"), (3, "themes"), (3, "debt_amount"), (3, "habitat_indigne"),
+        (3, "duration_minutes"),
+        (4, "date"), (4, "procedure_stage"), (4, "debt_amount"),
+        (5, "territory"), (5, "external_id"),
+        (6, "postal_code"),  # 62179 belongs to communes of two territories
+    }
+    assert "ligne 3, colonne « mode » : « fax » n'est pas un code connu." in [str(p) for p in result.problems]
+    assert count(app) == 0 and count(app, Household) == 0
+
+
+def test_the_header_is_checked_first(app):
+    result = run(app, "date,mission,mode,commentaire\n2026-03-02,info_logement,telephone,x\n")
+    assert [str(p) for p in result.problems] == ["ligne 1, colonne « commentaire » : colonne inconnue (voir le format "
+                                                 "d'import)."]
+    assert [str(p) for p in run(app, "date,mission\n").problems] == \
+        ["ligne 1, colonne « mode » : colonne obligatoire absente."]
+
+
+def test_postal_code_commune_and_territory_rules(app):
+    text = "\n".join([
+        "date,mission,mode,commune_insee,postal_code,territory",
+        "2026-03-02,info_logement,telephone,,62200,",          # one territory: boulonnais
+        "2026-03-02,info_logement,telephone,,59000,",          # outside: hors_departement
+        "2026-03-02,info_logement,telephone,,,ternois",        # territory alone
+        "2026-03-02,info_logement,telephone,,,",               # nothing: non_renseigne
+        "2026-03-02,info_logement,telephone,75056,,",          # Paris
+    ])
+    assert run(app, text).problems == []
+    with app.app_context():
+        territories = list(db.session.scalars(select(Consultation.territory_code).order_by(Consultation.id)))
+    assert territories == ["boulonnais", "hors_departement", "ternois", "non_renseigne", "hors_departement"]
+
+
+def test_utf8_with_bom_and_a_dry_run(app):
+    text = "\ufeffdate,mission,mode,themes\n2026-03-02,info_logement,telephone,rapports_locatifs/décence\n"
+    result = run(app, text.encode("utf-8"), dry_run=True)
+    assert result.problems[0].column == "themes"  # the subtheme code is "decence", without accent
+    ok = "\ufeffdate,mission,mode,themes\n2026-03-02,info_logement,telephone,rapports_locatifs/decence\n"
+    assert run(app, ok.encode("utf-8"), dry_run=True).created == 1 and count(app) == 0
+
+
+def test_managers_import_from_the_page(app, client, make_user, login):
+    login(make_user("manager"))
+    url = "/consultations/import"
+    token = csrf_token(client, url)
+    bad = "date,mission,mode\n2026-03-02,info_logement,fax\n".encode()
+    page = client.post(url, data={"csrf_token": token, "file": (io.BytesIO(bad), "a.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "1 erreur(s) : rien n'a été importé" in page and "« fax » n&#39;est pas un code connu." in page
+    good = "date,mission,mode\n2026-03-02,info_logement,telephone\n2026-03-03,info_logement,courrier\n".encode()
+    page = client.post(url, data={"csrf_token": token, "dry_run": "1", "file": (io.BytesIO(good), "a.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "Essai réussi : 2 consultation(s) seraient créées" in page and count(app) == 0
+    done = client.post(url, data={"csrf_token": token, "file": (io.BytesIO(good), "a.csv")},
+                       content_type="multipart/form-data", follow_redirects=True)
+    assert "Import terminé : 2 consultation(s) créées, 0 mises à jour." in done.get_data(as_text=True)
+    assert count(app) == 2
+
+
+def test_jurists_do_not_import(client, jurist, login):
+    login(jurist)
+    assert client.get("/consultations/import").status_code == 403
+
+
+def test_import_command(app, runner, tmp_path):
+    app.config["FIXED_NOW"] = "2026-11-28T10:00"
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("date;mission;mode\n2026-03-02;info_logement;telephone\n2026-03-02;autre;telephone\n",
+                     encoding="cp1252")
+    result = runner.invoke(args=["consultations", "import", str(wrong)])
+    assert result.exit_code == 1
+    assert "ligne 3, colonne « mission » : « autre » n'est pas un code connu." in result.output
+    assert "1 erreur(s) : rien n'a été importé." in result.output and count(app) == 0
+    sample = SHARED / "reference" / "sample-consultations.csv"
+    result = runner.invoke(args=["consultations", "import", str(sample), "--dry-run"])
+    assert "Essai : 60 consultation(s) seraient créées, 0 mises à jour." in result.output and count(app) == 0
+    result = runner.invoke(args=["consultations", "import", str(sample)])
+    assert result.exit_code == 0 and "60 consultation(s) créées" in result.output and count(app) == 60
+
