@@ -207,3 +207,22 @@ def test_activities_recorded_by_jurists_count_in_the_report(app, client, make_us
 def test_admins_do_not_see_activities(client, make_user, login):
     login(make_user("admin"))
     assert client.get("/activities/").status_code == 403
+
+
+def test_the_activity_report_pdf_reads_back(app, client, make_user, login, activity, runner, tmp_path):
+    from pypdf import PdfReader
+
+    app.config["FIXED_NOW"] = "2026-06-01T10:00"
+    login(make_user("manager"))
+    response = client.get("/reports/export.pdf?from=2026-03&to=2026-04&mission=prevention_expulsion")
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages).replace("\xa0", " ")
+    assert "Bilan d'activité" in text and "période : 03/2026 à 04/2026" in text
+    assert "Prévention des expulsions" in text and "Consultations 3" in text
+    assert "Montant total des dettes 2 700,50 €" in text and "Dette médiane 1 350,25 €" in text
+    assert "Lens-Hénin 2 67 %" in text and "Boulonnais 1 33 %" in text
+    assert "Assignation" in text and "Orientation vers le FSL 1 33 %" in text and "Permanences tenues 9" in text
+    out = tmp_path / "bilan.pdf"
+    result = runner.invoke(args=["reports", "export", "--from", "2026-03", "--to", "2026-04", "--format", "pdf",
+                                 "--output", str(out)])
+    assert result.exit_code == 0 and len(PdfReader(out).pages) >= 1

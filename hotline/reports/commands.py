@@ -8,7 +8,8 @@ from flask.cli import with_appcontext
 
 from hotline import clock
 from hotline.reference import labels
-from hotline.reports import services
+from hotline.reference.services import territory_labels
+from hotline.reports import bilan, services
 
 
 @click.group("reports", help="Rapports d'activité.")
@@ -20,7 +21,8 @@ def reports_cli():
 @click.option("--from", "first", required=True, help="Premier mois, AAAA-MM")
 @click.option("--to", "last", required=True, help="Dernier mois, AAAA-MM")
 @click.option("--mission", default="", help="Une mission (par défaut : toutes)")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="csv", show_default=True,
+              help="csv, xlsx (le format d'échange) ou pdf (le bilan d'activité)")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Fichier (par défaut : la sortie)")
 @with_appcontext
 def export_command(first: str, last: str, mission: str, fmt: str, output: str | None):
@@ -34,15 +36,19 @@ def export_command(first: str, last: str, mission: str, fmt: str, output: str | 
         raise click.BadParameter(f"Mission inconnue : {mission} ({', '.join(labels('missions'))}).")
     rows = services.report(start, end, [mission] if mission else list(labels("missions")), clock.now(),
                            clock.local_zone())
-    if fmt == "xlsx":
+    if fmt in ("xlsx", "pdf"):
         if not output:
-            raise click.BadParameter("--output est nécessaire pour un fichier XLSX.")
+            raise click.BadParameter(f"--output est nécessaire pour un fichier {fmt.upper()}.")
+        missions = [mission] if mission else list(labels("missions"))
+        body = services.to_xlsx(rows) if fmt == "xlsx" else \
+            bilan.build(rows, start, end, missions, territory_labels(), clock.now())
         with open(output, "wb") as fh:
-            fh.write(services.to_xlsx(rows))
+            fh.write(body)
     elif output:
         with open(output, "w", encoding="utf-8", newline="") as fh:
             fh.write(services.to_csv(rows))
     else:
         sys.stdout.write(services.to_csv(rows))
     if output:
-        click.echo(f"{len(rows)} lignes écrites dans {output}.", err=True)
+        what = "Bilan d'activité écrit" if fmt == "pdf" else f"{len(rows)} lignes écrites"
+        click.echo(f"{what} dans {output}.", err=True)

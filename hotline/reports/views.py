@@ -9,8 +9,8 @@ from hotline import audit, clock
 from hotline.auth.access import roles_required
 from hotline.extensions import db
 from hotline.reference import labels
-from hotline.reference.services import territories
-from hotline.reports import services, tidy
+from hotline.reference.services import territories, territory_labels
+from hotline.reports import bilan, services, tidy
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -69,11 +69,15 @@ def index():
 @roles_required("manager")
 def export(fmt: str):
     values, errors = _params()
-    if errors or fmt not in ("csv", "xlsx"):
-        return Response("; ".join(errors) or "Format inconnu : csv ou xlsx.", status=400,
+    if errors or fmt not in ("csv", "xlsx", "pdf"):
+        return Response("; ".join(errors) or "Format inconnu : csv, xlsx ou pdf.", status=400,
                         mimetype="text/plain")
     rows = _rows(values)
     name = f"rapport-{values['mission'] or 'toutes-missions'}-{values['from']}-{values['to']}"
+    if fmt == "pdf":
+        body = bilan.build(rows, values["first"], values["last"], values["missions"], territory_labels(), clock.now())
+        return Response(body, mimetype="application/pdf",
+                        headers={"Content-Disposition": f"attachment; filename=bilan-{name[8:]}.pdf"})
     if fmt == "csv":
         return Response(services.to_csv(rows), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={name}.csv"})
