@@ -180,9 +180,10 @@ def register_commands(app: Flask) -> None:
     from hotline.demo import demo_command
     from hotline.ivr.commands import ivr_cli
     from hotline.reports.commands import reports_cli
-    from hotline.scheduler import reminders_cli, scheduler_command
+    from hotline.scheduler import purge_command, reminders_cli, scheduler_command
 
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(purge_command)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(users_cli)

@@ -70,6 +70,11 @@ DEFAULTS = {
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "LOGIN_RATE_LIMIT": "20 per 10 minutes",
     "PER_PAGE": 25,
+    # Data protection: how long personal data is kept (hotline/retention.py).
+    "RETENTION_LOGIN_DAYS": 180,
+    "RETENTION_AUDIT_DAYS": 365,
+    "RETENTION_CALLER_DAYS": 365,
+    "RETENTION_HOUSEHOLD_YEARS": 3,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # uploads (consultation imports) up to 20 MB
     "DB_BUSY_TIMEOUT_MS": 5000,
     # Voice menu settings (issue: the green number).

@@ -1,5 +1,6 @@
-"""The scheduler process: `hotline scheduler` runs the timed jobs (today: SMS reminders of
-appointments). Run exactly one, beside the web workers; `hotline reminders send` runs the job once.
+"""The scheduler process: `hotline scheduler` runs the timed jobs: SMS reminders of appointments
+every few minutes, and the nightly purge of personal data past its retention (hotline/retention.py).
+Run exactly one, beside the web workers; `hotline reminders send` and `hotline purge` run a job once.
 """
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 from flask.cli import with_appcontext
 
-from hotline import clock
+from hotline import clock, retention
 from hotline.appointments import reminders
+from hotline.extensions import db
 from hotline.sms import SmsNotConfigured
 
 log = logging.getLogger("hotline.scheduler")
@@ -27,6 +29,14 @@ def send_reminders(app) -> dict[str, int]:
             return {"sent": 0, "failed": 0}
 
 
+def nightly_purge(app) -> dict[str, int]:
+    with app.app_context():
+        counts = retention.purge(clock.now())
+        db.session.commit()
+        log.info("purge: %s", ", ".join(f"{name} {count}" for name, count in counts.items()))
+        return counts
+
+
 @click.command("scheduler", help="Lancer le planificateur (rappels SMS des rendez-vous). Un seul processus.")
 @with_appcontext
 def scheduler_command():
@@ -37,7 +47,9 @@ def scheduler_command():
     # The scheduler runs on the real clock; the job reads the app's (possibly fixed) one.
     scheduler.add_job(send_reminders, "interval", args=[app], minutes=minutes, id="sms_reminders",
                       next_run_time=datetime.now(timezone.utc))
-    click.echo(f"Planificateur lancé : rappels SMS toutes les {minutes} min. Ctrl+C pour arrêter.")
+    scheduler.add_job(nightly_purge, "cron", args=[app], hour=3, minute=15, id="purge")
+    click.echo(f"Planificateur lancé : rappels SMS toutes les {minutes} min, purge des données chaque nuit à 3 h 15. "
+               "Ctrl+C pour arrêter.")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
@@ -57,3 +69,19 @@ def send_command():
     except SmsNotConfigured as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Rappels : {counts['sent']} envoyé(s), {counts['failed']} en échec.")
+
+
+@click.command("purge", help="Effacer les données personnelles dont la durée de conservation est passée.")
+@click.option("--dry-run", is_flag=True, help="Compter seulement : rien n'est effacé.")
+@with_appcontext
+def purge_command(dry_run: bool):
+    counts = retention.purge(clock.now(), dry_run=dry_run)
+    db.session.commit()
+    if dry_run:
+        click.echo(f"À effacer : {counts['login_attempts']} tentative(s) de connexion, {counts['audit_events']} "
+                   f"lecture(s) du journal, {counts['caller_numbers']} numéro(s) d'appelant ; "
+                   f"{counts['households']} ménage(s) à anonymiser.")
+    else:
+        click.echo(f"Effacé : {counts['login_attempts']} tentative(s) de connexion, {counts['audit_events']} "
+                   f"lecture(s) du journal, {counts['caller_numbers']} numéro(s) d'appelant ; "
+                   f"{counts['households']} ménage(s) anonymisé(s).")
