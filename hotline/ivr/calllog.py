@@ -4,7 +4,8 @@ check instead.
 Every call goes through the entry and, most of the time, the postal-code step. Each of them records
 one statement. Written in the request, the statement and its commit cost more than the rest of the
 step; so these two steps hand their statement to a writer thread of their process, which writes what
-has gathered in one transaction, typically within a few milliseconds.
+has gathered in one transaction, within LINGER (50 ms), or at once when a step of this process is
+about to read a call's row (`settle`).
 
 The two statements are order-free, so that writers of different processes may land them in any order:
 - the entry inserts the call's row unless it exists;
@@ -13,7 +14,7 @@ The step after the postal code (routing) does not wait for the writer: its URL c
 code, signed by Twilio like the rest of the URL, and routing records it itself when the row lacks it.
 
 What this changes, by design: a process killed without warning (SIGKILL, out of memory) loses the
-statements of its last milliseconds; a stopping process writes what it holds first. While the
+statements of its last 50 ms; a stopping process writes what it holds first. While the
 database fails, statements wait and are retried (up to MAX_BACKLOG), and the steps learn of the
 failure from `Health`, a probe cached for a second, and send callers to the backup number.
 """
