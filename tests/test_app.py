@@ -113,3 +113,18 @@ def test_database_errors_do_not_log_values(app):
             raise AssertionError("the query should have failed")
         finally:
             db.session.rollback()
+
+
+def test_health_check_says_whether_the_database_answers(client):
+    import socket
+
+    from hotline import create_app
+
+    response = client.get("/healthz")
+    assert (response.status_code, response.get_json()) == (200, {"status": "ok"})
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    down = create_app({"TESTING": True, "DATABASE_URL": f"postgresql://hotline@127.0.0.1:{port}/hotline"})
+    response = down.test_client().get("/healthz")
+    assert (response.status_code, response.get_json()) == (503, {"status": "database unavailable"})

@@ -147,3 +147,53 @@ def test_admin_plans_a_permanence_and_its_jurist_cancels_a_date(page, browser, s
     with app.app_context():
         permanence = db.session.scalar(select(Permanence))
         assert [(c.day.isoformat(), c.reason) for c in permanence.cancellations] == [("2026-12-08", "Formation")]
+
+
+def test_jurist_books_an_appointment_and_manager_reads_the_report(page, browser, server, app, make_user,
+                                                                  make_household, tmp_path):
+    from datetime import date, time
+
+    from hotline.appointments.models import Appointment
+    from hotline.permanences import services as permanences
+
+    app.config["FIXED_NOW"] = "2026-12-01T08:00"
+    holder = make_user("jurist", name="Sophie Lefebvre", missions=("info_logement",))
+    with app.app_context():
+        permanences.save(None, commune_insee="62498", name="Mairie de Lens", address="Place Jean Jaurès",
+                         mission="info_logement", user_id=holder.id, frequency="weekly", weekday=1,
+                         week_of_month=None, starts=time(9), ends=time(12), first_day=date(2026, 11, 1),
+                         last_day=None, active=True)
+        db.session.commit()
+    family = make_household(name="Famille Martin", phone="+33612345678", commune_insee="62498",
+                            created_by_id=holder.id)
+    log_in(page, holder, start=f"/households/{family.id}")
+    page.click("text=Prendre rendez-vous")
+    page.select_option("#slot", "office")
+    page.click("button:text('Prendre le rendez-vous')")
+    assert page.inner_text("#office_at-err") == "Indiquez la date et l'heure du rendez-vous au bureau."
+    page.select_option("#slot", label="Mairie de Lens — 01/12/2026 à 10:30")
+    page.check("#sms_reminder")
+    page.click("button:text('Prendre le rendez-vous')")
+    assert page.inner_text(".flash-success") == "Rendez-vous pris le 01/12/2026 à 10:30."
+    assert "Mairie de Lens, Sophie Lefebvre : Prévu" in page.inner_text("main")
+    page.click("nav >> text=Rendez-vous")
+    assert "Famille Martin" in page.inner_text("table") and "SMS prévu" in page.inner_text("table")
+    with app.app_context():
+        assert db.session.scalar(select(Appointment)).sms_reminder is True
+
+    manager = make_user("manager")
+    context = browser.new_context(base_url=server, locale="fr-FR", accept_downloads=True)
+    other = context.new_page()
+    log_in(other, manager, start="/reports/")
+    other.fill("#from", "2026-13")
+    other.click("button:text('Afficher')")
+    assert other.inner_text("p.error") == "« 2026-13 » n'est pas un mois (AAAA-MM)."
+    assert other.input_value("#to") == "2026-12"
+    other.fill("#from", "2026-01")
+    other.click("button:text('Afficher')")
+    with other.expect_download() as download:
+        other.click("text=CSV")
+    path = tmp_path / "rapport.csv"
+    download.value.save_as(path)
+    assert path.read_text(encoding="utf-8").splitlines()[0] == "mission,period,territory,indicator,category,value"
+    context.close()
