@@ -34,6 +34,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "SCHEDULER_INTERVAL_MINUTES": int(env.get("HOTLINE_SCHEDULER_INTERVAL_MINUTES") or 5),
         "OFFICE_ADDRESS": env.get("HOTLINE_OFFICE_ADDRESS") or "au siège du service",
         "CONTACT_PHONE": env.get("HOTLINE_CONTACT_PHONE") or None,
+        **{key: int(env[f"HOTLINE_{key}"]) for key in RETENTION_KEYS if env.get(f"HOTLINE_{key}")},
         "PUBLIC_URL": (env.get("HOTLINE_PUBLIC_URL") or "").rstrip("/") or None,
         "PROXY_HOPS": int(env.get("HOTLINE_PROXY_HOPS", "0") or 0),
         "BACKUP_NUMBER": env.get("HOTLINE_BACKUP_NUMBER") or None,
@@ -44,6 +45,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "IVR_NUMBERS": parse_numbers(env.get("HOTLINE_IVR_NUMBERS", "")),
         "IVR_DB_TIMEOUT_SECONDS": float(env.get("HOTLINE_IVR_DB_TIMEOUT", "1.0") or 0),
     }
+
+
+RETENTION_KEYS = ("RETENTION_LOGIN_DAYS", "RETENTION_AUDIT_DAYS", "RETENTION_CALLER_DAYS", "RETENTION_HOUSEHOLD_YEARS")
 
 
 def parse_numbers(value: str) -> dict[str, str]:

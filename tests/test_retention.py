@@ -65,3 +65,12 @@ def test_the_nightly_job_commits(app):
     assert nightly_purge(app)["login_attempts"] == 1
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+
+
+def test_retention_periods_come_from_the_environment(tmp_path):
+    from hotline import create_app
+    from hotline.config import from_environment
+
+    assert from_environment({"HOTLINE_RETENTION_AUDIT_DAYS": "90"})["RETENTION_AUDIT_DAYS"] == 90
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+    assert (app.config["RETENTION_LOGIN_DAYS"], app.config["RETENTION_HOUSEHOLD_YEARS"]) == (180, 3)
