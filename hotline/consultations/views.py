@@ -10,7 +10,7 @@ from hotline.appointments import services as appointment_services
 from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.auth.access import can_edit_consultation, can_read_consultation, readable_missions, roles_required
 from hotline.auth.models import User
-from hotline.consultations import services
+from hotline.consultations import procedure, services
 from hotline.consultations.forms import (
     ConsultationForm,
     HouseholdForm,
@@ -178,8 +178,10 @@ def household(household_id: int):
     audit.record("household.read", "household", household.id)
     db.session.commit()
     visible = [c for c in household.consultations if can_read_consultation(current_user, c)]
+    timeline = services.stage_timeline(household)
+    notice = procedure.truce_notice(timeline[-1].stage if timeline else None, clock.local_today())
     return render_template("consultations/household.html", h=household, consultations=visible,
-                           timeline=services.stage_timeline(household),
+                           timeline=timeline, truce_notice=notice,
                            appointments=appointment_services.for_household(household, current_user),
                            appointment_statuses=APPOINTMENT_STATUSES)
 
