@@ -506,3 +506,27 @@ def test_status_right_after_the_entry_finds_the_row_the_writer_holds(app, client
     post("/ivr/status", CallStatus="completed")
     row = call_row(app, "CAquick")
     assert (row.outcome, row.path) == ("abandoned", "accueil")
+
+
+def test_a_closed_line_tells_the_next_permanence_of_the_callers_territory(app, twilio, make_user):
+    from datetime import date
+
+    from hotline.permanences import services as permanences
+
+    holder = make_user("jurist")
+    with app.app_context():
+        permanences.save(None, commune_insee="62160", name="CCAS de Boulogne-sur-Mer",
+                         address="place Godefroy de Bouillon", mission="prevention_expulsion", user_id=holder.id,
+                         frequency="weekly", weekday=2, week_of_month=None, starts=time(9), ends=time(12),
+                         first_day=date(2026, 11, 1), last_day=None, active=True)
+        db.session.commit()
+    at(app, CLOSED)  # Tuesday 1 December, 20:00
+    twilio("/ivr/voice", CallSid="CAperm", To=EVICTION_NUMBER)
+    twilio("/ivr/postal/choice", CallSid="CAperm", To=EVICTION_NUMBER, Digits="62200")
+    heard = says(twiml(twilio("/ivr/closed", CallSid="CAperm", To=EVICTION_NUMBER)))
+    assert "Il sera de nouveau ouvert demain à 9 heures." in heard
+    assert ("Un juriste tient aussi une permanence demain à 9 heures, jusqu'à 12 heures : "
+            "CCAS de Boulogne-sur-Mer, place Godefroy de Bouillon.") in heard
+    twilio("/ivr/voice", CallSid="CAlens", To=EVICTION_NUMBER)
+    twilio("/ivr/postal/choice", CallSid="CAlens", To=EVICTION_NUMBER, Digits="62300")
+    assert "permanence" not in says(twiml(twilio("/ivr/closed", CallSid="CAlens", To=EVICTION_NUMBER)))

@@ -48,6 +48,10 @@ def closed(next_opening: str | None) -> str:
     return "Le service est actuellement fermé."
 
 
+def next_permanence(when: str, until: str, place: str, address: str) -> str:
+    return f"Un juriste tient aussi une permanence {when}, jusqu'à {until} : {place}, {address}."
+
+
 NOBODY_AVAILABLE = "Aucun juriste n'est disponible pour le moment."
 VOICEMAIL_OFFER = ("Pour laisser un message, tapez 1. Pour être rappelé au numéro qui appelle, "
                    "tapez 2.")

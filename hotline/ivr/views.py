@@ -15,9 +15,10 @@ from flask import Blueprint, Response, current_app, request, url_for
 from hotline import clock
 from hotline.extensions import db
 from hotline.ivr import calllog, calls, deadline, flow, opening, prompts, security
-from hotline.ivr.hours import describe
+from hotline.ivr.hours import describe, spoken_time
 from hotline.ivr.models import Call
 from hotline.permanences.duty import on_duty
+from hotline.permanences.services import next_held
 from hotline.reference import HORS_DEPARTEMENT, labels
 from hotline.reference.services import fold, postal_places, territory_labels
 
@@ -348,9 +349,15 @@ def closed():
     call = current_call()
     call.outcome = "closed"
     calls.step(call, "ferme")
-    local = clock.now().astimezone(clock.local_zone())
+    zone = clock.local_zone()
+    local = clock.now().astimezone(zone)
     reopens = opening.next_opening(call.mission, local)
     text = prompts.closed(describe(reopens, local) if reopens else None)
+    permanence = next_held(call.mission, call.territory_code, local, zone)  # another way to meet a jurist
+    if permanence is not None:
+        p = permanence.permanence
+        text += " " + prompts.next_permanence(describe(permanence.starts_at(zone), local), spoken_time(p.ends),
+                                              p.name, p.address)
     return flow.then(voice().speech(text), url_for(".voicemail_offer"))
 
 

@@ -118,6 +118,18 @@ def occurrences(start: date, end: date, *, mission: str | None = None, territory
     return sorted(found, key=lambda o: (o.day, o.permanence.starts, o.permanence.name))
 
 
+def next_held(mission: str | None, territory: str | None, now: datetime, zone: ZoneInfo,
+              days: int = 14) -> Occurrence | None:
+    """The next occurrence that will take place in the territory, starting after `now`, within `days`."""
+    if not territory:
+        return None
+    today = now.astimezone(zone).date()
+    for occurrence in occurrences(today, today + timedelta(days=days), mission=mission, territory=territory):
+        if occurrence.not_held is None and occurrence.starts_at(zone) > now:
+            return occurrence
+    return None
+
+
 def held_count(start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str | None = None,
                territory: str | None = None) -> int:
     """`permanences_held`: occurrences from start to end that took place (over at `now`, neither
