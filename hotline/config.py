@@ -44,6 +44,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "LOG_LEVEL": env.get("HOTLINE_LOG_LEVEL", "INFO"),
         "IVR_NUMBERS": parse_numbers(env.get("HOTLINE_IVR_NUMBERS", "")),
         "IVR_DB_TIMEOUT_SECONDS": float(env.get("HOTLINE_IVR_DB_TIMEOUT", "1.0") or 0),
+        "IVR_CALL_LOG_DEFERRED": _bool(env.get("HOTLINE_IVR_CALL_LOG_DEFERRED"), True),
     }
 
 

@@ -159,7 +159,8 @@ def test_entry_keeps_answering_while_locked_then_sends_to_backup_once_the_log_fa
     from hotline.ivr.models import Call
 
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "TWILIO_AUTH_TOKEN": TOKEN, "BACKUP_NUMBER": BACKUP,
-                      "DATABASE_URL": f"sqlite:///{tmp_path}/lock.sqlite3", "DB_BUSY_TIMEOUT_MS": 300})
+                      "DATABASE_URL": f"sqlite:///{tmp_path}/lock.sqlite3", "DB_BUSY_TIMEOUT_MS": 300,
+                      "IVR_CALL_LOG_DEFERRED": True})
     with app.app_context():
         upgrade()
     holder = sqlite3.connect(tmp_path / "lock.sqlite3", isolation_level=None)
@@ -210,3 +211,22 @@ def test_a_stopping_process_writes_the_call_log_it_holds(tmp_path):
 
     with sqlite3.connect(tmp_path / "exit.sqlite3") as connection:
         assert connection.execute("SELECT count(*) FROM calls").fetchone()[0] == 50
+
+
+def test_the_call_log_can_be_written_in_the_request(app, client):
+    """HOTLINE_IVR_CALL_LOG_DEFERRED=0: the entry's row exists when Twilio gets the answer, no writer."""
+    from sqlalchemy import select
+
+    from hotline.extensions import db
+    from hotline.ivr.models import Call
+
+    app.config["IVR_CALL_LOG_DEFERRED"] = False
+    try:
+        params = {"CallSid": "CAsync", "From": "+33612000000", "To": "+33800000063"}
+        response = client.post("/ivr/voice", data=params,
+                               headers={"X-Twilio-Signature": sign("http://localhost/ivr/voice", params, TOKEN)})
+        assert response.status_code == 200
+        with app.app_context():  # read at once: no flush
+            assert db.session.scalar(select(Call.path).where(Call.call_sid == "CAsync")) == "accueil"
+    finally:
+        app.config["IVR_CALL_LOG_DEFERRED"] = True
