@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from hotline import clock
+from hotline.actions import attempt
 from hotline.auth.access import roles_required
 from hotline.extensions import db
 from hotline.ivr import calls
@@ -38,13 +39,7 @@ def _task(task_id: int) -> CallbackTask:
 
 def _attempt(action, success: str):
     """Run one action on a task or call, commit, and say how it went."""
-    try:
-        action()
-        db.session.commit()
-        flash(success, "success")
-    except calls.TaskError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    attempt(action, success, calls.TaskError)
     return redirect(url_for(".index"))
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hotline import clock
+from hotline.actions import attempt
 from hotline.appointments import services as appointments
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
@@ -97,13 +98,7 @@ def _back():
 
 
 def _attempt(action, done: str):
-    try:
-        action()
-        db.session.commit()
-        flash(done, "success")
-    except services.PermanenceError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    attempt(action, done, services.PermanenceError)
     return _back()
 
 
