@@ -197,3 +197,27 @@ def test_jurist_books_an_appointment_and_manager_reads_the_report(page, browser,
     download.value.save_as(path)
     assert path.read_text(encoding="utf-8").splitlines()[0] == "mission,period,territory,indicator,category,value"
     context.close()
+
+
+def test_manager_imports_a_file_after_a_dry_run(page, app, make_user, tmp_path):
+    from conftest import SHARED
+
+    manager = make_user("manager")
+    log_in(page, manager, start="/consultations/import")
+    wrong = tmp_path / "faux.csv"
+    wrong.write_text("date;mission;mode\n2026-03-02;info_logement;fax\n", encoding="cp1252")
+    page.set_input_files("#file", str(wrong))
+    page.click("button:text('Importer')")
+    assert page.inner_text("h2") == "1 erreur(s) : rien n'a été importé"
+    assert page.inner_text("tbody tr") == "2\tmode\t« fax » n'est pas un code connu."
+    sample = SHARED / "reference" / "sample-consultations.csv"
+    page.set_input_files("#file", str(sample))
+    page.check("#dry_run")
+    page.click("button:text('Importer')")
+    assert "Essai réussi : 60 consultation(s) seraient créées" in page.inner_text("[role=status]")
+    page.uncheck("#dry_run")
+    page.set_input_files("#file", str(sample))
+    page.click("button:text('Importer')")
+    assert page.inner_text(".flash-success") == "Import terminé : 60 consultation(s) créées, 0 mises à jour."
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Consultation)) == 60
