@@ -11,10 +11,9 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from openpyxl import Workbook
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from hotline.activities.models import Activity
-from hotline.consultations.models import Consultation
+from hotline.consultations.models import Consultation, ConsultationCode
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import services as permanences
@@ -39,17 +38,29 @@ def months(first: date, last: date) -> list[date]:
     return found
 
 
-def consultation_records(first: date, end: date, missions: list[str]) -> list[tuple]:
-    query = (select(Consultation).options(selectinload(Consultation.codes))
-             .where(Consultation.date >= first, Consultation.date < end, Consultation.mission.in_(missions)))
+def consultation_records(first: date, end: date, missions: list[str]) -> list[tidy.ConsultationRecord]:
+    """Read with two plain queries (columns, then codes), not ORM objects: a report spans years."""
+    where = (Consultation.date >= first, Consultation.date < end, Consultation.mission.in_(missions))
+    columns = [Consultation.id, Consultation.mission, Consultation.date, Consultation.territory_code,
+               Consultation.household_id, Consultation.debt_amount, Consultation.habitat_indigne,
+               Consultation.permis_louer, *(getattr(Consultation, name) for name in tidy.SINGLE_CODES)]
+    codes: dict[int, dict[str, set[str]]] = {}
+    code_query = (select(ConsultationCode.consultation_id, ConsultationCode.kind, ConsultationCode.code)
+                  .join(Consultation, Consultation.id == ConsultationCode.consultation_id)
+                  .where(ConsultationCode.kind.in_(tidy.MULTI_CODES), *where))
+    for consultation_id, kind, code in db.session.execute(code_query):
+        codes.setdefault(consultation_id, {}).setdefault(kind, set()).add(code)
+    empty: dict[str, set[str]] = {}
     records = []
-    for c in db.session.scalars(query):
-        multi = {kind: frozenset(code.code for code in c.codes if code.kind == kind) for kind in tidy.MULTI_CODES}
+    for row in db.session.execute(select(*columns).where(*where)):
+        (cid, mission, day, territory, household_id, debt, indigne, permis), singles = row[:8], row[8:]
+        multi = codes.get(cid, empty)
         records.append(tidy.ConsultationRecord(
-            mission=c.mission, month=f"{c.date:%Y-%m}", territory=c.territory_code,
-            household=f"h{c.household_id}" if c.household_id else f"c{c.id}",
-            codes={name: getattr(c, name) for name in tidy.SINGLE_CODES}, multi=multi,
-            debt_amount=c.debt_amount, habitat_indigne=bool(c.habitat_indigne), permis_louer=bool(c.permis_louer)))
+            mission=mission, month=f"{day:%Y-%m}", territory=territory,
+            household=f"h{household_id}" if household_id else f"c{cid}",
+            codes=dict(zip(tidy.SINGLE_CODES, singles, strict=True)),
+            multi={kind: frozenset(multi.get(kind, ())) for kind in tidy.MULTI_CODES},
+            debt_amount=debt, habitat_indigne=bool(indigne), permis_louer=bool(permis)))
     return records
 
 

@@ -78,51 +78,67 @@ def _cells(mission: str, month: str, territory: str) -> list[tuple[str, str, str
 def build(consultations: Iterable[ConsultationRecord], calls: Iterable[CallRecord] = (),
           callbacks_done: Iterable[CallRecord] = (), permanences_held: dict[tuple[str, str, str], int] | None = None,
           activities: Iterable[ActivityRecord] = ()) -> list[Row]:
-    """The rows of the report. permanences_held: {(mission, month, territory): count}."""
-    counts: dict[tuple, int] = defaultdict(int)
+    """The rows of the report. permanences_held: {(mission, month, territory): count}.
+
+    Everything is first counted per (mission, month, territory), then rolled up into the `total`
+    and `all` cells: each record is looked at once."""
+    counts: dict[tuple, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     households: dict[tuple, set[str]] = defaultdict(set)
     received: dict[tuple, set[str]] = defaultdict(set)
     debts: dict[tuple, list[Decimal]] = defaultdict(list)
 
     for record in consultations:
-        for cell in _cells(record.mission, record.month, record.territory):
-            counts[(*cell, "consultations", "")] += 1
-            households[cell].add(record.household)
-            if record.codes.get("mode") in RECEIVED_MODES:
-                received[cell].add(record.household)
-            for name in SINGLE_CODES:
-                code = record.codes.get(name)
-                if code:
-                    counts[(*cell, name, code)] += 1
-            for name in MULTI_CODES:
-                for code in record.multi.get(name, ()):
-                    counts[(*cell, name, code)] += 1
-            if record.debt_amount is not None:
-                debts[cell].append(record.debt_amount)
-            if record.habitat_indigne:
-                counts[(*cell, "habitat_indigne", "")] += 1
-            if record.permis_louer:
-                counts[(*cell, "permis_louer", "")] += 1
-
+        cell = (record.mission, record.month, record.territory)
+        cell_counts = counts[cell]
+        cell_counts[("consultations", "")] += 1
+        households[cell].add(record.household)
+        if record.codes.get("mode") in RECEIVED_MODES:
+            received[cell].add(record.household)
+        for name in SINGLE_CODES:
+            code = record.codes.get(name)
+            if code:
+                cell_counts[(name, code)] += 1
+        for name in MULTI_CODES:
+            for code in record.multi.get(name, ()):
+                cell_counts[(name, code)] += 1
+        if record.debt_amount is not None:
+            debts[cell].append(record.debt_amount)
+        if record.habitat_indigne:
+            cell_counts[("habitat_indigne", "")] += 1
+        if record.permis_louer:
+            cell_counts[("permis_louer", "")] += 1
     for call in calls:
-        for cell in _cells(call.mission, call.month, call.territory):
-            counts[(*cell, "calls_received", "")] += 1
-            if call.outcome == "answered":
-                counts[(*cell, "calls_answered", "")] += 1
-            elif call.outcome in MISSED_OUTCOMES:
-                counts[(*cell, "calls_missed", "")] += 1
+        cell_counts = counts[(call.mission, call.month, call.territory)]
+        cell_counts[("calls_received", "")] += 1
+        if call.outcome == "answered":
+            cell_counts[("calls_answered", "")] += 1
+        elif call.outcome in MISSED_OUTCOMES:
+            cell_counts[("calls_missed", "")] += 1
     for call in callbacks_done:
-        for cell in _cells(call.mission, call.month, call.territory):
-            counts[(*cell, "callbacks_done", "")] += 1
-    for (mission, month, territory), number in (permanences_held or {}).items():
-        for cell in _cells(mission, month, territory):
-            counts[(*cell, "permanences_held", "")] += number
-
+        counts[(call.mission, call.month, call.territory)][("callbacks_done", "")] += 1
+    for cell, number in (permanences_held or {}).items():
+        counts[cell][("permanences_held", "")] += number
     for activity in activities:
-        for cell in _cells(activity.mission, activity.month, activity.territory):
-            counts[(*cell, "activities", activity.activity_type)] += 1
+        counts[(activity.mission, activity.month, activity.territory)][("activities", activity.activity_type)] += 1
 
-    values: dict[tuple, int | Decimal] = dict(counts)
+    def roll_up(table: dict, new, merge) -> dict:
+        rolled: dict = defaultdict(new)
+        for (mission, month, territory), value in table.items():
+            for cell in _cells(mission, month, territory):
+                merge(rolled[cell], value)
+        return rolled
+
+    def add_counts(into, value):
+        for key, number in value.items():
+            into[key] += number
+
+    counts = roll_up(counts, lambda: defaultdict(int), add_counts)
+    households = roll_up(households, set, set.update)
+    received = roll_up(received, set, set.update)
+    debts = roll_up(debts, list, list.extend)
+
+    values: dict[tuple, int | Decimal] = {(*cell, *key): number for cell, cell_counts in counts.items()
+                                          for key, number in cell_counts.items()}
     for cell, members in households.items():
         values[(*cell, "households", "")] = len(members)
     for cell, members in received.items():
