@@ -83,6 +83,14 @@ def read(data: bytes, lookups: Lookups, today: date) -> Parsed:
     if parsed.problems:
         return parsed
     seen_ids: dict[str, int] = {}
+    try:
+        _rows(reader, header, parsed, seen_ids, lookups, today)
+    except csv.Error as error:  # an unreadable line (a cell over 128 KB...): the file is refused whole
+        parsed.problems.append(Problem(reader.line_num, "", f"ligne illisible ({error})."))
+    return parsed
+
+
+def _rows(reader, header: list[str], parsed: Parsed, seen_ids: dict[str, int], lookups: Lookups, today: date) -> None:
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -102,7 +110,6 @@ def read(data: bytes, lookups: Lookups, today: date) -> Parsed:
         parsed.problems.extend(problems)
         if not problems:
             parsed.rows.append((number, data))
-    return parsed
 
 
 def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tuple[dict, list[Problem]]:
