@@ -26,7 +26,7 @@ def send_reminders(app) -> dict[str, int]:
             return reminders.send_due(clock.now(), clock.local_zone())
         except SmsNotConfigured as error:
             log.error("reminders: %s", error)
-            return {"sent": 0, "failed": 0}
+            return {"sent": 0, "failed": 0, "retry": 0}
 
 
 def nightly_purge(app) -> dict[str, int]:
@@ -68,7 +68,8 @@ def send_command():
         counts = reminders.send_due(clock.now(), clock.local_zone())
     except SmsNotConfigured as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Rappels : {counts['sent']} envoyé(s), {counts['failed']} en échec.")
+    click.echo(f"Rappels : {counts['sent']} envoyé(s), {counts['failed']} en échec"
+               + (f", {counts['retry']} à réessayer (Twilio injoignable)." if counts["retry"] else "."))
 
 
 @click.command("purge", help="Effacer les données personnelles dont la durée de conservation est passée.")

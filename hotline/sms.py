@@ -16,7 +16,8 @@ from twilio.rest import Client
 @dataclass(frozen=True)
 class Sent:
     sid: str | None
-    error: str | None  # a short reason when the message was not accepted
+    error: str | None = None  # a short reason when the message was not accepted
+    retry: bool = False  # no answer from Twilio (network, 5xx): worth trying again later
 
 
 class SmsNotConfigured(RuntimeError):
@@ -38,9 +39,12 @@ def client() -> Client:
 def send(twilio: Client, to: str, body: str) -> Sent:
     """One message; a refusal (invalid number, unreachable API) is returned, not raised."""
     try:
-        message = twilio.messages.create(to=to, from_=current_app.config["SMS_FROM"], body=body)
+        sender = current_app.config["SMS_FROM"]
+        # A Messaging Service (MG...) picks the sending number itself; otherwise SMS_FROM is the number.
+        origin = {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
+        message = twilio.messages.create(to=to, body=body, **origin)
         return Sent(message.sid, None)
     except TwilioRestException as error:
-        return Sent(None, f"Twilio {error.status} code {error.code}")
+        return Sent(None, f"Twilio {error.status} code {error.code}", retry=error.status >= 500)
     except (TwilioException, OSError) as error:
-        return Sent(None, type(error).__name__)
+        return Sent(None, type(error).__name__, retry=True)

@@ -200,10 +200,10 @@ def test_the_scheduler_job_sends_and_says_when_sms_is_not_configured(app, lens, 
         db.session.commit()
     app.config["FIXED_NOW"] = "2026-12-07T10:00"
     app.config["SMS_FROM"] = None
-    assert send_reminders(app) == {"sent": 0, "failed": 0}
+    assert send_reminders(app) == {"sent": 0, "failed": 0, "retry": 0}
     assert "HOTLINE_SMS_FROM" in caplog.text and twilio_api.messages == []
     app.config["SMS_FROM"] = "+33700000000"
-    assert send_reminders(app) == {"sent": 1, "failed": 0}
+    assert send_reminders(app) == {"sent": 1, "failed": 0, "retry": 0}
     assert len(twilio_api.messages) == 1
 
 
@@ -249,3 +249,40 @@ def test_the_scheduler_process_sends_the_reminders_due(tmp_path):
     assert len(api.messages) == 1, output
     assert api.messages[0]["To"] == "+33612345678" and "au siège du service" in api.messages[0]["Body"]
     assert "Planificateur lancé" in output and "+33612345678" not in output  # no phone number in the logs
+
+
+def test_a_messaging_service_can_send_the_reminders(app, lens, household, twilio_api):
+    from hotline.scheduler import send_reminders
+
+    with app.app_context():
+        services.book(db.session.get(type(household), household.id), mission="info_logement", jurist=None,
+                      booked_by=lens["jurist"], now=NOW, zone=PARIS, sms_reminder=True,
+                      slot=slot_key(lens["permanence_id"], 9, day=8))
+        db.session.commit()
+    app.config.update(FIXED_NOW="2026-12-07T10:00", SMS_FROM="MG" + "3" * 32)
+    assert send_reminders(app) == {"sent": 1, "failed": 0, "retry": 0}
+    message = twilio_api.messages[0]
+    assert message["MessagingServiceSid"] == "MG" + "3" * 32 and "From" not in message
+
+
+def test_a_reminder_is_tried_again_when_twilio_does_not_answer(app, lens, household, twilio_api):
+    import socket
+
+    from hotline.scheduler import send_reminders
+
+    with app.app_context():
+        appointment_id = services.book(db.session.get(type(household), household.id), mission="info_logement",
+                                       jurist=None, booked_by=lens["jurist"], now=NOW, zone=PARIS, sms_reminder=True,
+                                       slot=slot_key(lens["permanence_id"], 9, day=8)).id
+        db.session.commit()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    app.config.update(FIXED_NOW="2026-12-07T10:00", TWILIO_API_URL=nowhere)
+    assert send_reminders(app) == {"sent": 0, "failed": 0, "retry": 1}
+    with app.app_context():
+        assert db.session.get(Appointment, appointment_id).reminder_status is None
+    app.config["TWILIO_API_URL"] = twilio_api.url
+    assert send_reminders(app) == {"sent": 1, "failed": 0, "retry": 0}
+    with app.app_context():
+        assert db.session.get(Appointment, appointment_id).reminder_status == "sent"

@@ -38,7 +38,7 @@ def due(now: datetime, hours_before: int) -> list[Appointment]:
 def send_due(now: datetime, zone: ZoneInfo) -> dict[str, int]:
     """Send every reminder due; returns counts by outcome."""
     cfg = current_app.config
-    counts = {"sent": 0, "failed": 0}
+    counts = {"sent": 0, "failed": 0, "retry": 0}
     appointments = due(now, cfg["REMINDER_HOURS_BEFORE"])
     if not appointments:
         return counts
@@ -53,11 +53,15 @@ def send_due(now: datetime, zone: ZoneInfo) -> dict[str, int]:
         db.session.refresh(appointment)
         phone = appointment.household.phone
         result = sms.send(twilio, phone, text(appointment, zone, cfg["OFFICE_ADDRESS"], cfg.get("CONTACT_PHONE")))
-        appointment.reminder_status = "sent" if result.sid else "failed"
-        appointment.reminder_sid = result.sid
+        if result.retry:  # Twilio did not answer: the next run tries again while the reminder is due
+            appointment.reminder_status, appointment.reminder_at = None, None
+            counts["retry"] += 1
+        else:
+            appointment.reminder_status = "sent" if result.sid else "failed"
+            appointment.reminder_sid = result.sid
+            counts[appointment.reminder_status] += 1
         db.session.commit()
-        counts[appointment.reminder_status] += 1
         if result.error:
             log.warning("reminder of appointment %s not sent: %s", appointment.id, result.error)
-    log.info("reminders: %(sent)d sent, %(failed)d failed", counts)
+    log.info("reminders: %(sent)d sent, %(failed)d failed, %(retry)d to retry", counts)
     return counts
