@@ -73,6 +73,10 @@ def test_a_slot_is_booked_once_and_a_jurist_is_not_in_two_places(app, lens, hous
         with pytest.raises(services.BookingError, match="n'a pas lieu"):
             services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW, zone=PARIS,
                           slot=slot_key(lens["permanence_id"], 10, day=2))
+        for hour, minute in ((8, 30), (10, 15), (11, 45)):  # before opening, between two slots, past closing
+            with pytest.raises(services.BookingError, match="Ce créneau n'existe pas"):
+                services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW,
+                              zone=PARIS, slot=slot_key(lens["permanence_id"], hour, minute))
         with pytest.raises(services.BookingError, match="celui d'une permanence « Information sur le logement"):
             services.book(h, mission="prevention_expulsion", jurist=None, booked_by=lens["jurist"], now=NOW,
                           zone=PARIS, slot=slot_key(lens["permanence_id"], 11))

@@ -74,12 +74,11 @@ def test_territory_follows_the_commune_and_holidays_and_cancellations_are_not_he
         assert [(o.day.day, o.not_held) for o in items] == \
             [(4, None), (11, "Salle indisponible"), (18, None), (25, "Jour férié")]
         now = datetime(2026, 12, 18, 11, 0, tzinfo=PARIS)  # the 18th is not over yet
-        assert services.held_count(date(2026, 12, 1), date(2026, 12, 31), now, PARIS) == 1
+        assert len(services.held(date(2026, 12, 1), date(2026, 12, 31), now, PARIS)) == 1
         later = datetime(2027, 1, 2, tzinfo=PARIS)
-        assert services.held_count(date(2026, 12, 1), date(2026, 12, 31), later, PARIS) == 2
-        assert services.held_count(date(2026, 12, 1), date(2026, 12, 31), later, PARIS, territory="boulonnais") == 0
-        assert services.held_count(date(2026, 12, 1), date(2026, 12, 31), later, PARIS,
-                                   mission="prevention_expulsion") == 0
+        assert len(services.held(date(2026, 12, 1), date(2026, 12, 31), later, PARIS)) == 2
+        assert services.held(date(2026, 12, 1), date(2026, 12, 31), later, PARIS, territory="boulonnais") == []
+        assert services.held(date(2026, 12, 1), date(2026, 12, 31), later, PARIS, mission="prevention_expulsion") == []
         with pytest.raises(services.PermanenceError, match="n'a pas lieu"):
             services.cancel(permanence, date(2026, 12, 12), "Samedi", jurist)
         with pytest.raises(services.PermanenceError, match="déjà annulée"):

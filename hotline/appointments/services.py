@@ -79,11 +79,13 @@ def book(household: Household, *, mission: str, jurist: User | None, booked_by: 
         if permanence.mission != mission:
             raise BookingError(f"Ce créneau est celui d'une permanence « {labels('missions')[permanence.mission]} » : "
                                "choisissez cette mission ou un autre créneau.")
-        day = starts.date()
-        occurrence = [o for o in permanences.occurrences(day, day) if o.permanence.id == permanence.id]
-        if not occurrence or occurrence[0].not_held:
+        occurrence = permanences.occurrence_on(permanence, starts.date()) if permanence.active else None
+        if occurrence is None or occurrence.not_held:
             raise BookingError("La permanence n'a pas lieu ce jour-là.")
         minutes = permanence.slot_minutes or 30
+        offset = (starts - occurrence.starts_at(zone)).total_seconds() / 60
+        if offset < 0 or offset % minutes or starts + timedelta(minutes=minutes) > occurrence.ends_at(zone):
+            raise BookingError("Ce créneau n'existe pas.")
         jurist = permanence.user or jurist
     elif office_at is not None:
         permanence, starts = None, office_at if office_at.tzinfo else office_at.replace(tzinfo=zone)

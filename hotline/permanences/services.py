@@ -1,4 +1,4 @@
-"""Permanences: saving them, cancelling an occurrence, listing the coming ones, counting those held
+"""Permanences: saving them, cancelling an occurrence, listing the coming ones, those held
 (the report's `permanences_held`) and exporting them to a calendar. Services flush only."""
 from __future__ import annotations
 
@@ -75,12 +75,10 @@ def cancel(permanence: Permanence, day: date, reason: str, user) -> PermanenceCa
     reason = (reason or "").strip()
     if not reason:
         raise PermanenceError("Indiquez le motif de l'annulation.")
-    if day not in recurrence.days(permanence.frequency, permanence.weekday, permanence.week_of_month,
-                                  permanence.first_day, permanence.last_day, day, day):
+    occurrence = occurrence_on(permanence, day)
+    if occurrence is None:
         raise PermanenceError("Cette permanence n'a pas lieu ce jour-là.")
-    existing = db.session.scalar(select(PermanenceCancellation).where(
-        PermanenceCancellation.permanence_id == permanence.id, PermanenceCancellation.day == day))
-    if existing is not None:
+    if day in {c.day for c in permanence.cancellations}:
         raise PermanenceError("Cette permanence est déjà annulée ce jour-là.")
     row = PermanenceCancellation(day=day, reason=reason[:200], cancelled_by_id=user.id)
     permanence.cancellations.append(row)  # the loaded collection stays true
@@ -109,13 +107,21 @@ def occurrences(start: date, end: date, *, mission: str | None = None, territory
         query = query.where(Permanence.territory_code == territory)
     if user_id:
         query = query.where(Permanence.user_id == user_id)
-    found = []
-    for permanence in db.session.scalars(query):
-        cancelled = {c.day: c.reason for c in permanence.cancellations}
-        for day in recurrence.days(permanence.frequency, permanence.weekday, permanence.week_of_month,
-                                   permanence.first_day, permanence.last_day, start, end):
-            found.append(Occurrence(permanence, day, recurrence.not_held(day, cancelled, is_holiday)))
+    found = [o for permanence in db.session.scalars(query) for o in _occurrences_of(permanence, start, end)]
     return sorted(found, key=lambda o: (o.day, o.permanence.starts, o.permanence.name))
+
+
+def _occurrences_of(permanence: Permanence, start: date, end: date) -> list[Occurrence]:
+    cancelled = {c.day: c.reason for c in permanence.cancellations}
+    return [Occurrence(permanence, day, recurrence.not_held(day, cancelled, is_holiday))
+            for day in recurrence.days(permanence.frequency, permanence.weekday, permanence.week_of_month,
+                                       permanence.first_day, permanence.last_day, start, end)]
+
+
+def occurrence_on(permanence: Permanence, day: date) -> Occurrence | None:
+    """The permanence's occurrence of that day (held or not), or None when it has none that day."""
+    found = _occurrences_of(permanence, day, day)
+    return found[0] if found else None
 
 
 def next_held(mission: str | None, territory: str | None, now: datetime, zone: ZoneInfo,
@@ -130,12 +136,12 @@ def next_held(mission: str | None, territory: str | None, now: datetime, zone: Z
     return None
 
 
-def held_count(start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str | None = None,
-               territory: str | None = None) -> int:
+def held(start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str | None = None,
+         territory: str | None = None) -> list[Occurrence]:
     """`permanences_held`: occurrences from start to end that took place (over at `now`, neither
     cancelled nor on a public holiday), including those of permanences since deactivated."""
-    return sum(1 for o in occurrences(start, end, mission=mission, territory=territory, active_only=False)
-               if o.not_held is None and o.ends_at(zone) <= now)
+    return [o for o in occurrences(start, end, mission=mission, territory=territory, active_only=False)
+            if o.not_held is None and o.ends_at(zone) <= now]
 
 
 def calendar(items: list[Occurrence], zone: ZoneInfo, stamp: datetime) -> bytes:

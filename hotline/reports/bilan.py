@@ -91,16 +91,14 @@ def _heading(doc: FPDF, text: str, size: int = 13) -> None:
     doc.set_font("Helvetica", size=10)
 
 
-def _table(doc: FPDF, lines: list[tuple[str, str]], share_of: int | None = None) -> None:
+def _table(doc: FPDF, lines: list[tuple[str, int | Decimal]], share_of: int | None = None) -> None:
     width = doc.epw
     for label, value in lines:
         if doc.get_y() > 275:
             doc.add_page()
-        share = ""
-        if share_of:
-            share = f"{int(value.replace(' ', '')) * 100 / share_of:.0f} %" if value.replace(" ", "").isdigit() else ""
+        share = f"{value * 100 / share_of:.0f} %" if share_of and isinstance(value, int) else ""
         doc.cell(width * 0.66, 6, _text(label), border="B")
-        doc.cell(width * 0.2, 6, value, border="B", align="R")
+        doc.cell(width * 0.2, 6, _value(value), border="B", align="R")
         doc.cell(width * 0.14, 6, share, border="B", align="R", new_x="LMARGIN", new_y="NEXT")
 
 
@@ -111,9 +109,9 @@ def _mission(doc: FPDF, mission: str, total: dict, by_territory: dict, territory
     consultations = int(total.get((mission, "consultations", ""), 0))
     _heading(doc, "Chiffres clés")
     figures = KEY_FIGURES + (DEBT_FIGURES if mission == "prevention_expulsion" else [])
-    _table(doc, [(label, _value(total.get((mission, name, ""), 0))) for name, label in figures])
+    _table(doc, [(label, total.get((mission, name, ""), 0)) for name, label in figures])
     _heading(doc, "Consultations par territoire")
-    _table(doc, [(label, _value(by_territory.get((mission, code), 0))) for code, label in territory_labels.items()],
+    _table(doc, [(label, by_territory.get((mission, code), 0)) for code, label in territory_labels.items()],
            share_of=consultations)
     for indicator, vocabulary, title in BREAKDOWNS:
         counts = [(code, total[(mission, indicator, code)]) for code in labels(vocabulary)
@@ -124,4 +122,4 @@ def _mission(doc: FPDF, mission: str, total: dict, by_territory: dict, territory
         names = labels(vocabulary)
         counts.sort(key=lambda item: -item[1])
         share = consultations if indicator != "activities" else None
-        _table(doc, [(names[code], _value(value)) for code, value in counts], share_of=share)
+        _table(doc, [(names[code], value) for code, value in counts], share_of=share)

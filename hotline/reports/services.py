@@ -100,13 +100,11 @@ def _territory(code: str | None) -> str:
 def held_permanences(first: date, last: date, missions: list[str], now: datetime,
                      zone: ZoneInfo) -> dict[tuple[str, str, str], int]:
     held: dict[tuple[str, str, str], int] = {}
-    for month in months(first, last):
-        end = month + relativedelta(months=1) - relativedelta(days=1)
-        for occurrence in permanences.occurrences(month, end, active_only=False):
-            p = occurrence.permanence
-            if p.mission in missions and occurrence.not_held is None and occurrence.ends_at(zone) <= now:
-                key = (p.mission, f"{month:%Y-%m}", p.territory_code)
-                held[key] = held.get(key, 0) + 1
+    for occurrence in permanences.held(first, last + relativedelta(months=1, days=-1), now, zone):
+        p = occurrence.permanence
+        if p.mission in missions:
+            key = (p.mission, f"{occurrence.day:%Y-%m}", p.territory_code)
+            held[key] = held.get(key, 0) + 1
     return held
 
 
