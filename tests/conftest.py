@@ -27,7 +27,8 @@ TOKEN = "test-twilio-auth-token"
 EVICTION_NUMBER = "+33800000062"
 INFO_NUMBER = "+33800000063"
 PASSWORD = "Correct-Horse-Battery-62"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+DATA = Path(__file__).resolve().parent / "data"  # the files the tests read, kept in the repository
+SAMPLE_CONSULTATIONS = DATA / "sample-consultations.csv"  # the import sample of docs/formats.md
 
 # Tables emptied after each test, children first; reference tables are kept.
 MUTABLE_TABLES = (

@@ -4,7 +4,7 @@ import shutil
 import threading
 
 import pytest
-from conftest import PASSWORD
+from conftest import PASSWORD, SAMPLE_CONSULTATIONS
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -200,8 +200,6 @@ def test_jurist_books_an_appointment_and_manager_reads_the_report(page, browser,
 
 
 def test_manager_imports_a_file_after_a_dry_run(page, app, make_user, tmp_path):
-    from conftest import SHARED
-
     manager = make_user("manager")
     log_in(page, manager, start="/consultations/import")
     wrong = tmp_path / "faux.csv"
@@ -210,7 +208,7 @@ def test_manager_imports_a_file_after_a_dry_run(page, app, make_user, tmp_path):
     page.click("button:text('Importer')")
     assert page.inner_text("h2") == "1 erreur(s) : rien n'a été importé"
     assert page.inner_text("tbody tr") == "2\tmode\t« fax » n'est pas un code connu."
-    sample = SHARED / "reference" / "sample-consultations.csv"
+    sample = SAMPLE_CONSULTATIONS
     page.set_input_files("#file", str(sample))
     page.check("#dry_run")
     page.click("button:text('Importer')")

@@ -3,7 +3,7 @@ shared sample file, updates by external_id, households by household_ref; page an
 import io
 from datetime import date
 
-from conftest import SHARED, csrf_token
+from conftest import SAMPLE_CONSULTATIONS, csrf_token
 from sqlalchemy import func, select
 
 from hotline.consultations import services
@@ -30,7 +30,7 @@ def count(app, model=Consultation):
 
 
 def test_the_shared_sample_imports_and_imports_again_as_updates(app):
-    sample = (SHARED / "reference" / "sample-consultations.csv").read_bytes()
+    sample = SAMPLE_CONSULTATIONS.read_bytes()
     refs = {line.rsplit(",", 1)[1].strip() for line in sample.decode().splitlines()[1:]} - {""}
     first = run(app, sample)
     assert (first.problems, first.created, first.updated) == ([], 60, 0)
@@ -131,7 +131,7 @@ def test_import_command(app, runner, tmp_path):
     assert result.exit_code == 1
     assert "ligne 3, colonne « mission » : « autre » n'est pas un code connu." in result.output
     assert "1 erreur(s) : rien n'a été importé." in result.output and count(app) == 0
-    sample = SHARED / "reference" / "sample-consultations.csv"
+    sample = SAMPLE_CONSULTATIONS
     result = runner.invoke(args=["consultations", "import", str(sample), "--dry-run"])
     assert "Essai : 60 consultation(s) seraient créées, 0 mises à jour." in result.output and count(app) == 0
     result = runner.invoke(args=["consultations", "import", str(sample)])

@@ -1,11 +1,9 @@
 """Reference data: the package's copy, communes -> territories, postal codes, admin moves."""
-import filecmp
 import os
 import subprocess
 import sys
 
 import pytest
-from conftest import SHARED
 from sqlalchemy import func, select
 
 from hotline.extensions import db
@@ -18,14 +16,6 @@ from hotline.reference.services import (
     resolve_commune,
     territory_for_insee,
 )
-
-
-@pytest.mark.parametrize("name", ["taxonomy.yaml", "territories.yaml", "communes-62.csv"])
-def test_package_copy_matches_shared(name):
-    source = SHARED / "reference" / name
-    if not source.exists():
-        pytest.skip("../shared is not beside the repository")
-    assert filecmp.cmp(source, DATA_DIR / name, shallow=False), f"{name} differs from ../shared"
 
 
 def test_vocabularies_load():
