@@ -1,6 +1,7 @@
 """Form pieces shared by every feature."""
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
+from wtforms.validators import ValidationError
 from wtforms.meta import DefaultMeta
 
 
@@ -24,5 +25,5 @@ class MultiCheckboxField(SelectMultipleField):
     def pre_validate(self, form):
         allowed = {str(value) for value, *_ in self.iter_choices()}
         unknown = [value for value in (self.data or []) if value not in allowed]
-        if unknown:
-            raise ValueError(f"Valeur inconnue : {', '.join(unknown)}.")
+        if unknown:  # a ValidationError is the field's error; a bare ValueError would be a 500
+            raise ValidationError(f"Valeur inconnue : {', '.join(unknown)}.")
