@@ -80,6 +80,3 @@ def not_held(day: date, cancelled: dict[date, str], is_holiday: Callable[[date],
         return "Jour férié"
     return None
 
-
-def held_days(all_days: Iterable[date], cancelled: dict[date, str], is_holiday: Callable[[date], bool]) -> list[date]:
-    return [day for day in all_days if not_held(day, cancelled, is_holiday) is None]
