@@ -2,7 +2,7 @@
 French description. Pure functions (python-dateutil's rrule does the calendar work)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
