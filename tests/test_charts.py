@@ -1,0 +1,40 @@
+"""The reports' charts: SVG with a title and a description a screen reader says, PNG for the PDF."""
+import xml.etree.ElementTree as ET
+
+from hotline.reports import charts
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_bars_are_an_svg_image_with_title_description_and_every_label():
+    chart = charts.bars("Consultations par territoire", {"Lens-Hénin": 120, "Boulonnais": 45.5, "Calaisis": 0})
+    root = ET.fromstring(chart.svg())
+    assert root.tag == SVG + "svg" and root.get("role") == "img"
+    title, desc = root.find(SVG + "title"), root.find(SVG + "desc")
+    assert title.text == "Consultations par territoire"
+    assert desc.text == "Lens-Hénin : 120 ; Boulonnais : 45,5 ; Calaisis : 0"
+    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    texts = " ".join(t.text or "" for t in root.iter(SVG + "text"))
+    for label in ("Lens-Hénin", "Boulonnais", "Calaisis", "120", "45,5"):
+        assert label in texts
+
+
+def test_two_charts_on_one_page_have_distinct_ids():
+    first = ET.fromstring(charts.bars("A", {"x": 1}).svg())
+    second = ET.fromstring(charts.bars("B", {"x": 1}).svg())
+    assert first.find(SVG + "title").get("id") != second.find(SVG + "title").get("id")
+
+
+def test_lines_draw_each_series_and_the_png_is_an_image():
+    chart = charts.lines("Évolution mensuelle", ["2026-01", "2026-02", "2026-03"],
+                         {"Information": [3, 5, 4], "Prévention": [1, 0, 2]}, unit="%")
+    root = ET.fromstring(chart.svg())
+    assert "2 série(s) sur 3 période(s)" in root.find(SVG + "desc").text
+    texts = " ".join(t.text or "" for t in root.iter(SVG + "text"))
+    assert "Information" in texts and "Prévention" in texts and "2026-02" in texts
+    assert chart.png().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_same_numbers_draw_the_same_svg():
+    values = {"a": 1, "b": 2}
+    assert charts.bars("T", values).svg() == charts.bars("T", values).svg()
