@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from hotline import clock
+from hotline.activities.models import Activity
 from hotline.auth.models import User
 from hotline.auth.passwords import hash_password
 from hotline.auth.services import create_user
@@ -228,6 +229,33 @@ def _calls(rng: random.Random, jurists: list[User], now: datetime) -> int:
     return 120
 
 
+ACTIVITIES = [  # type, mission, title
+    ("ccapex", "prevention_expulsion", "CCAPEX de l'arrondissement"),
+    ("instance_locale", "prevention_expulsion", "Commission locale de prévention des expulsions"),
+    ("groupe_travail", "info_logement", "Groupe de travail habitat indigne"),
+    ("action_specifique", "info_logement", "Atelier « Bien louer » au centre social"),
+    ("article", "info_logement", "Article sur le permis de louer dans le bulletin intercommunal"),
+    ("manifestation", "info_logement", "Stand au salon de l'habitat"),
+    ("formation_partenaires", "prevention_expulsion", "Information des travailleurs sociaux sur la procédure"),
+]
+
+
+def _activities(rng: random.Random, jurists: list[User], today) -> int:
+    """Two years of the service's own activities: a CCAPEX every month per territory, and the rest now and then."""
+    made = 0
+    for months_ago in range(24):
+        for jurist in jurists:
+            for kind, mission, title in ACTIVITIES:
+                share = 0.6 if kind == "ccapex" else 0.08
+                if rng.random() >= share:
+                    continue
+                day = today - timedelta(days=30 * months_ago + rng.randint(0, 27))
+                db.session.add(Activity(date=day, mission=mission, activity_type=kind, title=title,
+                                        territory_code=jurist.territories[0], created_by_id=jurist.id))
+                made += 1
+    return made
+
+
 @click.command("demo", help="Remplir la base avec des données de démonstration.")
 @with_appcontext
 @click.option("--seed", default=62, show_default=True, help="Graine du hasard, pour des données reproductibles")
@@ -244,7 +272,9 @@ def demo_command(seed: int):
         made = _consultations(rng, jurists, clock.local_today())
         _calls(rng, jurists, clock.now())
         booked = _appointments(rng, jurists)
-        click.echo(f"{made} consultations, 120 appels et {booked} rendez-vous de démonstration créés.")
+        activities = _activities(rng, jurists, clock.local_today())
+        click.echo(f"{made} consultations, 120 appels, {booked} rendez-vous et {activities} activités "
+                   "de démonstration créés.")
     else:
         click.echo("Données de démonstration déjà présentes : seuls les mots de passe sont renouvelés.")
     db.session.commit()

@@ -3,6 +3,7 @@ import re
 
 from sqlalchemy import distinct, func, select
 
+from hotline.activities.models import Activity
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
 from hotline.permanences.models import DutyShift
@@ -26,6 +27,9 @@ def test_demo_data(runner, app, client):
         ).all()
         assert len(moving) > 10
         assert db.session.scalar(select(func.count()).select_from(DutyShift)) > 0
+        kinds = dict(db.session.execute(select(Activity.activity_type, func.count()).group_by(Activity.activity_type)).all())
+        assert kinds.get("ccapex", 0) > 50 and len(kinds) >= 5
+        assert {"info_logement", "prevention_expulsion"} == set(db.session.scalars(select(Activity.mission).distinct()))
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and "déjà présentes" in again.output
     new_passwords = dict(re.findall(r"(\S+@demo\.example\.org)\s+(\S+)", again.output))
