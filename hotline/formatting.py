@@ -1,0 +1,45 @@
+"""How values read in French on a page: durations, phone numbers, household composition. Pure."""
+from __future__ import annotations
+
+import phonenumbers
+
+
+def duration(seconds: int | None) -> str:
+    """1317 -> "21 min 57 s"; 3725 -> "1 h 02 min 05 s"; None -> "". Never negative."""
+    if seconds is None:
+        return ""
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min {secs:02d} s"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"
+
+
+def phone(number: str | None) -> str:
+    """+33612345678 -> "06 12 34 56 78" (French numbers as the French write them); a foreign number in
+    its international form; anything unreadable as it was given."""
+    if not number:
+        return ""
+    try:
+        parsed = phonenumbers.parse(number, "FR")
+    except phonenumbers.NumberParseException:
+        return number
+    if parsed.country_code == 33:
+        national = phonenumbers.national_significant_number(parsed)
+        digits = "0" + national if len(national) == 9 else national
+        if len(digits) == 10:
+            return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def composition(adults: int | None, children: int | None) -> str:
+    """The household's composition; what is unknown is said, not shown as "?"."""
+    parts = []
+    if adults is not None:
+        parts.append(f"{adults} adulte{'s' if adults > 1 else ''}")
+    if children is not None:
+        parts.append("sans enfant" if children == 0 else f"{children} enfant{'s' if children > 1 else ''}")
+    return ", ".join(parts) if parts else "composition non renseignée"

@@ -1,0 +1,28 @@
+"""Values as a French reader expects them."""
+import pytest
+
+from hotline import formatting
+
+
+@pytest.mark.parametrize("seconds, text", [
+    (None, ""), (0, "0 s"), (59, "59 s"), (60, "1 min 00 s"), (1317, "21 min 57 s"), (3600, "1 h 00 min 00 s"),
+    (3725, "1 h 02 min 05 s"), (-5, "0 s"),
+])
+def test_duration(seconds, text):
+    assert formatting.duration(seconds) == text
+
+
+@pytest.mark.parametrize("number, text", [
+    ("+33612345678", "06 12 34 56 78"), ("0321000000", "03 21 00 00 00"), ("+33800000062", "08 00 00 00 62"),
+    ("+32470123456", "+32 470 12 34 56"), ("pas un numéro", "pas un numéro"), (None, ""),
+])
+def test_phone(number, text):
+    assert formatting.phone(number) == text
+
+
+@pytest.mark.parametrize("adults, children, text", [
+    (2, 1, "2 adultes, 1 enfant"), (1, 0, "1 adulte, sans enfant"), (None, 3, "3 enfants"),
+    (None, None, "composition non renseignée"),
+])
+def test_composition(adults, children, text):
+    assert formatting.composition(adults, children) == text
