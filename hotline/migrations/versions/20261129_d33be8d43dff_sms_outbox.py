@@ -4,6 +4,8 @@ Revision ID: d33be8d43dff
 Revises: 43f43ef62512
 Create Date: 2026-11-29 08:40:00
 """
+from datetime import datetime, timezone
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,8 +17,23 @@ branch_labels = None
 depends_on = None
 
 
+# On SQLite, dropping a column rebuilds `appointments` (DROP TABLE + copy); with foreign keys on,
+# that DROP deletes through ON DELETE CASCADE whatever already points at it. So the reminders are read
+# first, the columns dropped, and only then is the outbox created and filled.
+REMINDERS = sa.table('appointments', sa.column('id', sa.Integer()), sa.column('created_at', sa.String()),
+                     sa.column('reminder_status', sa.String()), sa.column('reminder_sid', sa.String()),
+                     sa.column('reminder_at', sa.String()))
+
+
 def upgrade():
-    op.create_table('sms_messages',
+    bind = op.get_bind()
+    tried = bind.execute(sa.select(REMINDERS).where(REMINDERS.c.reminder_status.is_not(None))).mappings().all()
+    with op.batch_alter_table('appointments', schema=None) as batch_op:
+        batch_op.drop_column('reminder_at')
+        batch_op.drop_column('reminder_sid')
+        batch_op.drop_column('reminder_status')
+
+    outbox = op.create_table('sms_messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('purpose', sa.String(length=20), nullable=False),
     sa.Column('appointment_id', sa.Integer(), nullable=True),
@@ -36,38 +53,44 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_sms_messages_appointment_id'), ['appointment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_sms_messages_status'), ['status'], unique=False)
 
-    # Reminders already tried move into the outbox; one left `sending` by a dead sender has no
-    # reference in its text to look up: it becomes `unknown`, for a person to check.
-    op.execute("""
-        INSERT INTO sms_messages (purpose, appointment_id, key, status, claimed_until, attempts, sid, error,
-                                  created_at, updated_at)
-        SELECT 'reminder', id, 'reminder:' || CAST(id AS VARCHAR(20)),
-               CASE WHEN reminder_status = 'sending' THEN 'unknown' ELSE reminder_status END,
-               reminder_at, 1, reminder_sid, NULL, COALESCE(reminder_at, created_at), COALESCE(reminder_at, created_at)
-        FROM appointments WHERE reminder_status IS NOT NULL""")
-    with op.batch_alter_table('appointments', schema=None) as batch_op:
-        batch_op.drop_column('reminder_at')
-        batch_op.drop_column('reminder_sid')
-        batch_op.drop_column('reminder_status')
+    # A reminder left `sending` by a dead sender has no reference in its text to look up: it
+    # becomes `unknown`, for a person to check.
+    if tried:
+        op.bulk_insert(outbox, [{
+            'purpose': 'reminder', 'appointment_id': row['id'], 'key': f"reminder:{row['id']}",
+            'status': 'unknown' if row['reminder_status'] == 'sending' else row['reminder_status'],
+            'claimed_until': _instant(row['reminder_at']), 'attempts': 1, 'sid': row['reminder_sid'],
+            'created_at': _instant(row['reminder_at'] or row['created_at']),
+            'updated_at': _instant(row['reminder_at'] or row['created_at'])} for row in tried])
+
+
+def _instant(value):
+    """A stored instant read as text (SQLite) or datetime (PostgreSQL), as an aware UTC datetime."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return _instant(datetime.fromisoformat(str(value)))
 
 
 def downgrade():
+    bind = op.get_bind()
+    outbox = sa.table('sms_messages', sa.column('appointment_id', sa.Integer()), sa.column('purpose', sa.String()),
+                      sa.column('status', sa.String()), sa.column('sid', sa.String()),
+                      sa.column('updated_at', sa.String()))
+    tried = bind.execute(sa.select(outbox).where(outbox.c.purpose == 'reminder',
+                                                 outbox.c.status.not_in(('queued', 'cancelled')))).mappings().all()
+    with op.batch_alter_table('sms_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sms_messages_status'))
+        batch_op.drop_index(batch_op.f('ix_sms_messages_appointment_id'))
+    op.drop_table('sms_messages')
+
     with op.batch_alter_table('appointments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reminder_status', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('reminder_sid', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('reminder_at', hotline.models_base.UTCDateTime(timezone=True), nullable=True))
-    op.execute("""
-        UPDATE appointments SET
-            reminder_status = (SELECT CASE WHEN m.status IN ('sent', 'failed') THEN m.status ELSE 'sending' END
-                               FROM sms_messages m WHERE m.appointment_id = appointments.id AND m.purpose = 'reminder'
-                               AND m.status <> 'queued' AND m.status <> 'cancelled'),
-            reminder_sid = (SELECT m.sid FROM sms_messages m
-                            WHERE m.appointment_id = appointments.id AND m.purpose = 'reminder'),
-            reminder_at = (SELECT m.updated_at FROM sms_messages m
-                           WHERE m.appointment_id = appointments.id AND m.purpose = 'reminder'
-                           AND m.status <> 'queued' AND m.status <> 'cancelled')""")
-    with op.batch_alter_table('sms_messages', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_sms_messages_status'))
-        batch_op.drop_index(batch_op.f('ix_sms_messages_appointment_id'))
-
-    op.drop_table('sms_messages')
+    appointments = sa.table('appointments', sa.column('id', sa.Integer()), sa.column('reminder_status', sa.String()),
+                            sa.column('reminder_sid', sa.String()),
+                            sa.column('reminder_at', hotline.models_base.UTCDateTime(timezone=True)))
+    for row in tried:
+        bind.execute(appointments.update().where(appointments.c.id == row['appointment_id']).values(
+            reminder_status=row['status'] if row['status'] in ('sent', 'failed') else 'sending',
+            reminder_sid=row['sid'], reminder_at=_instant(row['updated_at'])))
