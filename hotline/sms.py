@@ -44,6 +44,9 @@ from hotline.extensions import db
 from hotline.models_base import UTCDateTime, utcnow
 
 log = logging.getLogger("hotline.sms")
+# Twilio's client logs its query strings at INFO: a list request names the phone number. Not here.
+client_log = logging.getLogger("hotline.sms.twilio")
+client_log.setLevel(logging.WARNING)
 
 TIMEOUT_SECONDS = 5  # Twilio's client gives up after this (config SMS_TIMEOUT_SECONDS)...
 LEASE_SECONDS = 120  # ...far under the claim's lease (config SMS_LEASE_SECONDS)
@@ -121,7 +124,8 @@ def client() -> Client:
     cfg = current_app.config
     check_configured(cfg)
     twilio = Client(cfg["TWILIO_ACCOUNT_SID"], cfg["TWILIO_AUTH_TOKEN"],
-                    http_client=TwilioHttpClient(timeout=cfg.get("SMS_TIMEOUT_SECONDS", TIMEOUT_SECONDS)))
+                    http_client=TwilioHttpClient(timeout=cfg.get("SMS_TIMEOUT_SECONDS", TIMEOUT_SECONDS),
+                                                 logger=client_log))
     if cfg.get("TWILIO_API_URL"):
         twilio.api.base_url = cfg["TWILIO_API_URL"]
     return twilio

@@ -1,9 +1,11 @@
 """SMS reminders go out exactly once, even when Twilio answers late, fails, or the sender is killed:
 the outbox (hotline/sms.py) against a real local HTTP server standing in for Twilio's REST API."""
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time as clock
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -88,8 +90,9 @@ def appointments_page(app, client, login, jurist) -> str:
     return client.get("/appointments/").get_data(as_text=True)
 
 
-def test_a_slow_twilio_gets_one_message_after_two_runs(app, client, login, booked, stand_in):
+def test_a_slow_twilio_gets_one_message_after_two_runs(app, client, login, booked, stand_in, caplog):
     """Twilio records the message, then answers after 1 s, when the client (0.5 s) has given up."""
+    caplog.set_level(logging.DEBUG)
     stand_in.delay = 1.0
     assert run_at(app, DAY_BEFORE) == outcomes(unknown=1)
     assert reminder(app, booked["id"]).status == "unknown"
@@ -103,6 +106,7 @@ def test_a_slow_twilio_gets_one_message_after_two_runs(app, client, login, booke
     assert (message.status, message.sid, message.attempts) == ("sent", stand_in.messages[0]["sid"], 2)
     assert stand_in.list_requests[-1]["To"] == PHONE
     assert stand_in.messages[0]["Body"].endswith(f"Réf. {message.id}.")
+    assert PHONE not in caplog.text  # not even in Twilio's client's own log of the list request
 
 
 def test_a_sender_killed_mid_run_is_reconciled_and_the_household_gets_one_sms(app, booked, stand_in):
@@ -190,3 +194,20 @@ def test_a_reminder_is_queued_once(app, booked, stand_in):
             enqueue("reminder", booked["id"], at(DAY_BEFORE))
         db.session.commit()
         assert len(db.session.scalars(select(SmsMessage)).all()) == 1
+
+
+def test_a_late_sender_does_not_overwrite_the_claim_that_took_over(app, booked, stand_in, caplog):
+    """A sender stuck past its lease: the next claim reconciles; the late answer changes nothing."""
+    stand_in.hold()
+    app.config.update(FIXED_NOW=DAY_BEFORE, SMS_TIMEOUT_SECONDS=10)
+    late = threading.Thread(target=send_reminders, args=(app,))
+    late.start()
+    deadline = clock.monotonic() + 10
+    while not stand_in.messages and clock.monotonic() < deadline:
+        clock.sleep(0.02)
+    assert run_at(app, "2026-12-07T10:05") == outcomes(sent=1)  # found in Twilio's list
+    stand_in.release()
+    late.join(timeout=10)
+    message = reminder(app, booked["id"])
+    assert (message.status, message.attempts, message.sid) == ("sent", 2, stand_in.messages[0]["sid"])
+    assert len(stand_in.messages) == 1 and "claim taken over by another sender" in caplog.text
