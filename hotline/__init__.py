@@ -53,6 +53,7 @@ def configure(app: Flask, overrides: Mapping | None) -> None:
                 "print(secrets.token_hex(32))').")
         # Tests, the local demo and one-off CLI commands get a throw-away value.
         cfg[key] = secrets.token_hex(32)
+        cfg[f"{key}_GENERATED"] = True  # not a real one: SMS are not sent with it (sms.check_configured)
     cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg.get("DATABASE_URL"), app.instance_path)
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg)
     logging.getLogger("hotline").setLevel(cfg.get("LOG_LEVEL", "INFO"))
@@ -179,12 +180,14 @@ def register_commands(app: Flask) -> None:
     from hotline.consultations.commands import consultations_cli
     from hotline.demo import demo_command
     from hotline.ivr.commands import ivr_cli
+    from hotline.cli import LazyCommand
     from hotline.reports.commands import reports_cli
-    from hotline.scheduler import purge_command, reminders_cli, scheduler_command
 
-    app.cli.add_command(scheduler_command)
-    app.cli.add_command(purge_command)
-    app.cli.add_command(reminders_cli)
+    # The scheduler's commands import APScheduler only when one of them runs: not in the web process.
+    for name, help_text in (("scheduler", "Lancer le planificateur (rappels SMS, purge). Un seul processus."),
+                            ("purge", "Effacer les données personnelles dont la durée de conservation est passée."),
+                            ("reminders", "Rappels SMS des rendez-vous.")):
+        app.cli.add_command(LazyCommand(name, "hotline.scheduler", help_text))
     app.cli.add_command(reports_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(consultations_cli)

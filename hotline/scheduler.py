@@ -1,6 +1,9 @@
 """The scheduler process: `hotline scheduler` runs the timed jobs: SMS reminders of appointments
 every few minutes, and the nightly purge of personal data past its retention (hotline/retention.py).
 Run exactly one, beside the web workers; `hotline reminders send` and `hotline purge` run a job once.
+
+Only the CLI imports this module (and APScheduler), when one of its commands runs: see
+hotline/cli.py's LazyCommand. The web process never does.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from flask.cli import with_appcontext
 from hotline import clock, retention
 from hotline.appointments import reminders
 from hotline.extensions import db
-from hotline.sms import SmsNotConfigured
+from hotline.sms import OUTCOMES, SmsNotConfigured, check_configured
 
 log = logging.getLogger("hotline.scheduler")
 
@@ -23,10 +26,10 @@ log = logging.getLogger("hotline.scheduler")
 def send_reminders(app) -> dict[str, int]:
     with app.app_context():
         try:
-            return reminders.send_due(clock.now(), clock.local_zone())
+            return reminders.send_due(clock.now())
         except SmsNotConfigured as error:
             log.error("reminders: %s", error)
-            return {"sent": 0, "failed": 0, "retry": 0}
+            return dict.fromkeys(OUTCOMES, 0)
 
 
 def nightly_purge(app) -> dict[str, int]:
@@ -41,6 +44,10 @@ def nightly_purge(app) -> dict[str, int]:
 @with_appcontext
 def scheduler_command():
     app = current_app._get_current_object()
+    try:  # without Twilio's real credentials, every reminder would fail: do not start
+        check_configured(app.config)
+    except SmsNotConfigured as error:
+        raise click.ClickException(f"Le planificateur ne démarre pas. {error}") from None
     minutes = app.config["SCHEDULER_INTERVAL_MINUTES"]
     scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"],
                                   job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
@@ -65,11 +72,12 @@ def reminders_cli():
 @with_appcontext
 def send_command():
     try:
-        counts = reminders.send_due(clock.now(), clock.local_zone())
+        counts = reminders.send_due(clock.now())
     except SmsNotConfigured as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Rappels : {counts['sent']} envoyé(s), {counts['failed']} en échec"
-               + (f", {counts['retry']} à réessayer (Twilio injoignable)." if counts["retry"] else "."))
+               + (f", {counts['retry']} à réessayer (Twilio injoignable)" if counts["retry"] else "")
+               + (f", {counts['unknown']} peut-être envoyé(s), à vérifier" if counts["unknown"] else "") + ".")
 
 
 @click.command("purge", help="Effacer les données personnelles dont la durée de conservation est passée.")

@@ -1,6 +1,7 @@
 """Appointments: free slots, booking, what became of one, and SMS reminders sent through a local
 stand-in for Twilio's REST API."""
 from datetime import date, datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,8 +13,10 @@ from hotline.appointments import services
 from hotline.appointments.models import Appointment
 from hotline.extensions import db
 from hotline.permanences import services as permanences
+from hotline.sms import OUTCOMES
 
 PARIS = ZoneInfo("Europe/Paris")
+ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=PARIS)  # a Tuesday, before the permanence opens
 
 
@@ -34,6 +37,10 @@ def lens(app, make_user):
 def household(make_household, lens):
     return make_household(name="Famille Martin", phone="+33612345678", commune_insee="62498",
                           created_by_id=lens["jurist"].id)
+
+
+def outcomes(**counts) -> dict[str, int]:
+    return dict.fromkeys(OUTCOMES, 0) | counts
 
 
 def slot_key(permanence_id, hour, minute=0, day=1):
@@ -181,17 +188,18 @@ def test_reminders_go_once_the_day_before_to_those_who_agreed(app, runner, lens,
     message = twilio_api.messages[0]
     assert (message["To"], message["From"], message["auth"].split(":")[0]) == \
         ("+33612345678", "+33700000000", "AC" + "1" * 32)
-    assert message["Body"] == ("Rappel : rendez-vous avec un juriste du service logement le mardi 8 décembre à "
-                               "09h00, Mairie de Lens, 17 bis place Jean Jaurès. Pour annuler ou déplacer : "
-                               "03 21 00 00 00.")
     assert "Martin" not in message["Body"]
     assert runner.invoke(args=["reminders", "send"]).output.strip() == "Rappels : 0 envoyé(s), 0 en échec."
     assert len(twilio_api.messages) == 1
     with app.app_context():
         rows = {a.id: a for a in db.session.scalars(select(Appointment))}
-        assert (rows[agreed].reminder_status, rows[agreed].reminder_sid) == ("sent", message["sid"])
-        assert rows[refused].reminder_status is None and rows[later].reminder_status is None
-        assert (rows[failing].reminder_status, rows[failing].reminder_sid) == ("failed", None)
+        assert (rows[agreed].reminder.status, rows[agreed].reminder.sid) == ("sent", message["sid"])
+        assert rows[refused].reminder is None and rows[later].reminder is None
+        assert (rows[failing].reminder.status, rows[failing].reminder.sid) == ("failed", None)
+        # The text ends with the outbox reference, which finds it again in Twilio's list.
+        assert message["Body"] == ("Rappel : rendez-vous avec un juriste du service logement le mardi 8 décembre à "
+                                   "09h00, Mairie de Lens, 17 bis place Jean Jaurès. Pour annuler ou déplacer : "
+                                   f"03 21 00 00 00. Réf. {rows[agreed].reminder.id}.")
 
 
 def test_the_scheduler_job_sends_and_says_when_sms_is_not_configured(app, lens, household, twilio_api, caplog):
@@ -204,10 +212,10 @@ def test_the_scheduler_job_sends_and_says_when_sms_is_not_configured(app, lens, 
         db.session.commit()
     app.config["FIXED_NOW"] = "2026-12-07T10:00"
     app.config["SMS_FROM"] = None
-    assert send_reminders(app) == {"sent": 0, "failed": 0, "retry": 0}
+    assert send_reminders(app) == outcomes()
     assert "HOTLINE_SMS_FROM" in caplog.text and twilio_api.messages == []
     app.config["SMS_FROM"] = "+33700000000"
-    assert send_reminders(app) == {"sent": 1, "failed": 0, "retry": 0}
+    assert send_reminders(app) == outcomes(sent=1)
     assert len(twilio_api.messages) == 1
 
 
@@ -240,8 +248,9 @@ def test_the_scheduler_process_sends_the_reminders_due(tmp_path):
     env = dict(os.environ, HOTLINE_DATABASE_URL=url, HOTLINE_ENV="production", HOTLINE_SECRET_KEY="s",
                HOTLINE_TWILIO_AUTH_TOKEN="token", HOTLINE_TWILIO_ACCOUNT_SID="AC" + "2" * 32,
                HOTLINE_SMS_FROM="+33700000000", HOTLINE_TWILIO_API_URL=api.url, HOTLINE_FIXED_NOW="2026-12-07T12:00")
-    hotline = os.path.join(os.path.dirname(sys.executable), "hotline")
-    process = subprocess.Popen([hotline, "scheduler"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # `python -m flask --app hotline` is the `hotline` script, with this checkout's package.
+    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "hotline", "scheduler"], env=env,
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = clock.monotonic() + 30
         while not api.messages and clock.monotonic() < deadline:
@@ -264,7 +273,7 @@ def test_a_messaging_service_can_send_the_reminders(app, lens, household, twilio
                       slot=slot_key(lens["permanence_id"], 9, day=8))
         db.session.commit()
     app.config.update(FIXED_NOW="2026-12-07T10:00", SMS_FROM="MG" + "3" * 32)
-    assert send_reminders(app) == {"sent": 1, "failed": 0, "retry": 0}
+    assert send_reminders(app) == outcomes(sent=1)
     message = twilio_api.messages[0]
     assert message["MessagingServiceSid"] == "MG" + "3" * 32 and "From" not in message
 
@@ -283,10 +292,10 @@ def test_a_reminder_is_tried_again_when_twilio_does_not_answer(app, lens, househ
         sock.bind(("127.0.0.1", 0))
         nowhere = f"http://127.0.0.1:{sock.getsockname()[1]}"
     app.config.update(FIXED_NOW="2026-12-07T10:00", TWILIO_API_URL=nowhere)
-    assert send_reminders(app) == {"sent": 0, "failed": 0, "retry": 1}
+    assert send_reminders(app) == outcomes(retry=1)  # never reached Twilio: sent at the next run
     with app.app_context():
-        assert db.session.get(Appointment, appointment_id).reminder_status is None
+        assert db.session.get(Appointment, appointment_id).reminder.status == "queued"
     app.config["TWILIO_API_URL"] = twilio_api.url
-    assert send_reminders(app) == {"sent": 1, "failed": 0, "retry": 0}
+    assert send_reminders(app) == outcomes(sent=1)
     with app.app_context():
-        assert db.session.get(Appointment, appointment_id).reminder_status == "sent"
+        assert db.session.get(Appointment, appointment_id).reminder.status == "sent"

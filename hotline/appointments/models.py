@@ -11,9 +11,9 @@ from hotline.consultations.models import Household
 from hotline.extensions import db
 from hotline.models_base import UTCDateTime, utcnow
 from hotline.permanences.models import Permanence
+from hotline.sms import SmsMessage
 
 STATUSES = {"booked": "Prévu", "held": "Tenu", "no_show": "Absent", "cancelled": "Annulé"}
-REMINDER_STATUSES = {"sending": "Envoi en cours", "sent": "SMS envoyé", "failed": "SMS non envoyé"}
 
 
 class Appointment(db.Model):
@@ -30,14 +30,15 @@ class Appointment(db.Model):
     booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default="booked")
     sms_reminder: Mapped[bool] = mapped_column(Boolean, default=False)  # the household agreed to an SMS
-    reminder_status: Mapped[str | None] = mapped_column(String(20))
-    reminder_sid: Mapped[str | None] = mapped_column(String(64))
-    reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     household: Mapped[Household] = relationship()
     permanence: Mapped[Permanence | None] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    # The SMS reminder in the outbox, once it fell due (hotline/sms.py, appointments/reminders.py).
+    reminder: Mapped[SmsMessage | None] = relationship(
+        primaryjoin=lambda: (SmsMessage.appointment_id == Appointment.id) & (SmsMessage.purpose == "reminder"),
+        viewonly=True, uselist=False)
 
     __table_args__ = (
         # A permanence's slot holds one appointment at a time.

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from hotline.appointments.models import Appointment
 from hotline.auth.models import User
@@ -148,7 +149,8 @@ def cancel_occurrence(permanence: Permanence, day: date, reason: str, user: User
 
 def listing(user: User, start: datetime, *, limit: int = 200) -> list[Appointment]:
     """Coming appointments (and those of today): a jurist's own and their missions'; everything for a manager."""
-    query = select(Appointment).where(Appointment.starts_at >= start).order_by(Appointment.starts_at).limit(limit)
+    query = select(Appointment).where(Appointment.starts_at >= start).order_by(Appointment.starts_at).limit(limit) \
+        .options(selectinload(Appointment.reminder))
     if user.role == "jurist":
         query = query.where((Appointment.user_id == user.id) | Appointment.mission.in_(user.missions or ["-"]))
     elif user.role != "manager":

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from hotline import audit, clock
 from hotline.appointments import services
 from hotline.appointments.forms import OFFICE, AppointmentForm
-from hotline.appointments.models import REMINDER_STATUSES, STATUSES, Appointment
+from hotline.appointments.models import STATUSES, Appointment
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
 from hotline.consultations.models import Household
@@ -30,8 +30,7 @@ def index():
     zone = clock.local_zone()
     today = datetime.combine(clock.local_today(), time(), zone)
     items = services.listing(current_user, today)
-    return render_template("appointments/index.html", items=items, statuses=STATUSES,
-                           reminder_statuses=REMINDER_STATUSES, zone=zone, now=clock.now(),
+    return render_template("appointments/index.html", items=items, statuses=STATUSES, zone=zone, now=clock.now(),
                            can_change=lambda a: services.can_change(current_user, a))
 
 
