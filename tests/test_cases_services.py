@@ -1,9 +1,10 @@
 """The case and its acts in the database: record_acts, corrections with history, case_of, acts_of."""
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.cases.services import CaseError, act_dates, act_history, acts_of, case_notices, case_of, record_acts
@@ -138,3 +139,17 @@ def test_the_household_page_notices_come_from_the_recorded_acts(household, consu
     found = {n.key: n for n in case_notices(household, date(2026, 11, 28))}
     assert found["treve_hivernale"].on == date(2027, 4, 1)
     assert found["expulsion_au_plus_tot"].on == date(2026, 11, 20)
+
+
+def test_the_database_holds_one_current_act_a_stage(household, consult):
+    seen = consult(date(2024, 2, 1))
+    case = record_acts(household, seen, {"commandement_payer": date(2024, 1, 8)})
+    db.session.commit()
+    db.session.add(ProcedureAct(case_id=case.id, stage="commandement_payer", occurred_on=date(2024, 1, 9)))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.add(ProcedureAct(case_id=case.id, stage="commandement_payer", occurred_on=date(2024, 1, 9),
+                                replaced_at=datetime.now(timezone.utc)))
+    db.session.commit()  # history rows are not limited
+    assert len(act_history(case)) == 2 and act_dates(case) == {"commandement_payer": date(2024, 1, 8)}

@@ -18,8 +18,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 
 from hotline.cases import notices
-from hotline.cases.notices import legal_order
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
+from hotline.cases.notices import legal_order
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.models_base import utcnow
