@@ -7,7 +7,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
-from hotline.cases.services import CaseError, act_dates, act_history, acts_of, case_notices, case_of, record_acts
+from hotline.cases.services import (
+    CaseError,
+    act_dates,
+    act_history,
+    acts_of,
+    case_notices,
+    case_of,
+    parse_acts,
+    record_acts,
+)
 from hotline.consultations import services as consultations
 from hotline.extensions import db
 
@@ -153,3 +162,24 @@ def test_the_database_holds_one_current_act_a_stage(household, consult):
                                 replaced_at=datetime.now(timezone.utc)))
     db.session.commit()  # history rows are not limited
     assert len(act_history(case)) == 2 and act_dates(case) == {"commandement_payer": date(2024, 1, 8)}
+
+
+def test_the_import_cell_of_procedure_acts():
+    assert parse_acts("commandement_payer=2024-02-05|assignation=2024-04-10") == {
+        "commandement_payer": date(2024, 2, 5), "assignation": date(2024, 4, 10)}
+    assert parse_acts(" commandement_payer = 2024-02-05 | ") == {"commandement_payer": date(2024, 2, 5)}
+    assert parse_acts("") == {} and parse_acts(None) == {}
+
+
+@pytest.mark.parametrize("cell,message", [
+    ("commandement=2024-02-05", "attendu code=AAAA-MM-JJ"),
+    ("inconnu=2024-02-05", "attendu code=AAAA-MM-JJ"),
+    ("commandement_payer", "attendu code=AAAA-MM-JJ"),
+    ("commandement_payer=05/02/2024", "AAAA-MM-JJ"),
+    ("commandement_payer=2024-02-30", "AAAA-MM-JJ"),
+    ("audience=2024-02-05|audience=2024-03-05", "deux fois"),
+])
+def test_a_wrong_import_cell_is_a_french_error(cell, message):
+    with pytest.raises(CaseError) as raised:
+        parse_acts(cell)
+    assert message in raised.value.errors["procedure_acts"]

@@ -84,6 +84,25 @@ def _check(household: Household, consultation: Consultation, acts: Mapping[str, 
     return errors
 
 
+def parse_acts(cell: str | None) -> dict[str, date]:
+    """The import's `procedure_acts` cell (docs/formats.md): `code=YYYY-MM-DD` separated by `|`.
+    Raises CaseError({"procedure_acts": French message}) naming what is wrong."""
+    acts: dict[str, date] = {}
+    known = set(legal_order())
+    for item in filter(None, (part.strip() for part in (cell or "").split("|"))):
+        code, equals, text = (piece.strip() for piece in item.partition("="))
+        if not equals or code not in known:
+            raise CaseError({"procedure_acts": f"« {item} » : attendu code=AAAA-MM-JJ avec un code de "
+                                               "procedure_stages (sauf inconnu)."})
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise CaseError({"procedure_acts": f"« {item} » : la date doit s'écrire AAAA-MM-JJ."}) from None
+        if acts.setdefault(code, day) != day:
+            raise CaseError({"procedure_acts": f"{code} figure deux fois avec deux dates différentes."})
+    return acts
+
+
 def case_of(household: Household) -> Case | None:
     return db.session.scalar(select(Case).where(Case.household_id == household.id))
 
