@@ -70,7 +70,7 @@ def test_a_commandement_de_quitter_ending_in_the_truce():
     assert eviction.on == date(2026, 11, 20)
     assert "le délai de deux mois avant l'expiration duquel aucune expulsion ne peut avoir lieu" in eviction.text
     assert "20/11/2026" in eviction.text and "L412-1" in eviction.article
-    assert any("réduire ou supprimer" in c for c in eviction.caveats)  # L412-1 al. 2
+    assert any("réduire ou le supprimer" in c and "voies de fait" in c for c in eviction.caveats)  # L412-1 al. 2
     assert any("d'un mois à un an" in c and "L412-3" in c for c in eviction.caveats)
     truce = notices["treve_hivernale"]
     assert truce.on == date(2027, 4, 1) and "01/04/2027" in truce.text and "L412-6" in truce.article

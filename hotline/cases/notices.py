@@ -29,11 +29,12 @@ TRUCE_SOON_DAYS = 60
 JUDGMENT_STAGES = ("jugement", "jugement_resiliation")
 
 TRUCE_CAVEAT = ("La trêve ne s'applique pas lorsque le relogement des intéressés est assuré dans des conditions "
-                "suffisantes respectant l'unité et les besoins de la famille, ni aux personnes entrées dans les "
-                "locaux par voie de fait (art. L412-6 du " + CPCE + ").")
+                "suffisantes respectant l'unité et les besoins de la famille ; elle peut être écartée pour des "
+                "personnes entrées dans les locaux par voie de fait (art. L412-6 du " + CPCE + ").")
 JUDGE_CAVEATS = (
-    "Le juge peut réduire ou supprimer le délai de deux mois, notamment pour des personnes entrées dans les "
-    "locaux par voie de fait (art. L412-1 du " + CPCE + ").",
+    "Le délai de deux mois ne s'applique pas lorsque le juge a constaté une entrée dans les locaux par manœuvres, "
+    "menaces, voies de fait ou contrainte ; le juge peut aussi le réduire ou le supprimer dans certains cas "
+    "(art. L412-1 du " + CPCE + ").",
     "Le juge peut accorder des délais pour quitter les lieux, d'un mois à un an (art. L412-3 et L412-4 du "
     + CPCE + ").",
 )
