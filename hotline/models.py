@@ -1,6 +1,7 @@
 """Every model of the app, imported in one place for Alembic and the shell."""
 from hotline.audit import AuditEvent
 from hotline.auth.models import LoginAttempt, User, UserMission, UserTerritory
+from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations.models import Consultation, ConsultationCode, ConsultationRevision, Household
 from hotline.ivr.models import Call, CallbackTask, Closure, OpeningHours
 from hotline.models_base import Base, utcnow
@@ -8,7 +9,8 @@ from hotline.permanences.models import DutyShift
 from hotline.reference.models import Commune, CommunePostalCode, Epci, Territory
 
 __all__ = [
-    "AuditEvent", "Base", "Call", "CallbackTask", "Closure", "Commune", "CommunePostalCode",
-    "Consultation", "ConsultationCode", "ConsultationRevision", "DutyShift", "Epci", "Household",
-    "LoginAttempt", "OpeningHours", "Territory", "User", "UserMission", "UserTerritory", "utcnow",
+    "AuditEvent", "Base", "Call", "CallbackTask", "Case", "CaseStatement", "Closure", "Commune",
+    "CommunePostalCode", "Consultation", "ConsultationCode", "ConsultationRevision", "DutyShift", "Epci",
+    "Household", "LoginAttempt", "OpeningHours", "ProcedureAct", "Territory", "User", "UserMission",
+    "UserTerritory", "utcnow",
 ]

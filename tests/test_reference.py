@@ -2,12 +2,14 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+import hotline
 from hotline.extensions import db
-from hotline.reference import DATA_DIR, communes_file, labels, taxonomy, theme_codes
+from hotline.reference import DATA_DIR, communes_file, label, labels, taxonomy, theme_codes
 from hotline.reference.models import Commune, Epci, Territory
 from hotline.reference.services import (
     communes_for_postal_code,
@@ -23,6 +25,36 @@ def test_vocabularies_load():
     assert "75_plus" in labels("age_bands") and "25_39" in labels("age_bands")
     assert "impayes_expulsion/impaye_locataire" in theme_codes()
     assert taxonomy()["procedure_stages"]["commandement_payer"].startswith("Commandement de payer")
+
+
+def test_procedure_stages_in_legal_order():
+    """The updated contract (loi 89-462 art. 24 and CPCE as amended by loi 2023-668)."""
+    assert list(labels("procedure_stages")) == [
+        "prevention_amont", "impaye", "signalement_caf", "conge_bailleur", "commandement_payer",
+        "signalement_ccapex_bailleur", "assignation", "diagnostic_social_financier", "audience", "jugement",
+        "jugement_delais", "jugement_resiliation", "jugement_rejet", "signification_jugement", "appel",
+        "commandement_quitter", "saisine_jex", "requisition_cfp", "cfp_accorde", "cfp_refuse", "expulsion_effective",
+        "inconnu"]
+    # Rows recorded at `jugement` before the judgment's content was asked keep their code and a label.
+    assert label("procedure_stages", "jugement") == "Jugement (contenu non précisé)"
+
+
+def test_the_case_vocabularies():
+    assert set(labels("landlord_types")) == {"personne_physique", "sci_familiale", "personne_morale_privee",
+                                             "bailleur_social", "inconnu"}
+    assert set(labels("housing_benefits")) == {"aucune", "versee_bailleur", "versee_locataire", "suspendue",
+                                               "inconnu"}
+    # docs/formats.md names the bands of debt_months.
+    formats = (DATA_DIR.parents[2] / "docs" / "formats.md").read_text(encoding="utf-8")
+    assert set(labels("debt_months_bands")) == {"jusqu_3_mois", "de_3_a_6_mois", "plus_de_6_mois", "inconnu"}
+    assert all(f"`{code}`" in formats for code in labels("debt_months_bands"))
+
+
+def test_outcomes_say_the_service_informs_and_does_not_negotiate():
+    outcomes = labels("outcomes")
+    assert outcomes["plan_apurement_amiable"] == "Information et accompagnement vers un plan d'apurement amiable"
+    assert outcomes["contact_bailleur"] == "Mise en relation avec le bailleur, à la demande du ménage"
+    assert not any("négoci" in text.lower() for text in outcomes.values())
 
 
 def test_every_postal_code_has_five_digits():
@@ -89,6 +121,8 @@ def test_moving_a_commune(ctx, restore_mapping):
 
 def test_db_upgrade_twice_from_another_directory_is_harmless(tmp_path):
     env = dict(os.environ, HOTLINE_DATABASE_URL=f"sqlite:///{tmp_path}/cli.sqlite3")
+    # From another directory, the package under test (this checkout's) must still be the one imported.
+    env["PYTHONPATH"] = str(Path(hotline.__file__).resolve().parents[1])
     env.pop("HOTLINE_TEST_DATABASE_URL", None)
     for _ in range(2):
         result = subprocess.run([sys.executable, "-m", "flask", "--app", "hotline", "db", "upgrade"],
@@ -101,6 +135,8 @@ def test_db_upgrade_twice_from_another_directory_is_harmless(tmp_path):
         assert con.execute("select count(*) from commune_postal_codes").fetchone()[0] == \
             sum(len(r.postal_codes) for r in communes_file())
         assert con.execute("select count(*) from territories").fetchone()[0] == 10
+        for table in ("cases", "case_statements", "procedure_acts"):  # the case's tables are there, empty
+            assert con.execute(f"select count(*) from {table}").fetchone()[0] == 0
 
 
 def test_admin_moves_an_epci_through_the_page(client, make_user, login, app, restore_mapping):

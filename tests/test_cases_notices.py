@@ -1,0 +1,149 @@
+"""What the household page says (hotline/cases/notices.py): information with dates, articles and
+caveats, never a promise; no eviction without a commandement de quitter les lieux (CPCE L411-1,
+L412-1)."""
+import re
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hotline.cases.notices import furthest_stage, legal_order, next_deadline, next_step, statements
+from hotline.consultations.procedure import truce_notice
+
+# Affirmative wording: an eviction "peut être exécutée / peut avoir lieu / est possible"...
+# ("aucune expulsion ne peut avoir lieu" is the negation, not matched).
+SAYS_EVICTION_POSSIBLE = re.compile(
+    r"(?<!ne )(?:peut|pourra|peuvent) (?:être exécutée|avoir lieu|être réalisée)"
+    r"|expulsion (?:est )?possible|peut être procédé|procéder (?:à l'expulsion|aux opérations d'expulsion)",
+    re.IGNORECASE)
+BEFORE_COMMANDEMENT_QUITTER = legal_order()[:legal_order().index("commandement_quitter")]
+
+
+def said(notices) -> str:
+    return " ".join([n.text for n in notices] + [c for n in notices for c in n.caveats])
+
+
+def test_the_detector_catches_the_old_wrong_notice():
+    """The notice it replaces told a household at signification_jugement that it could be evicted."""
+    old = truce_notice("signification_jugement", date(2026, 9, 15))
+    assert SAYS_EVICTION_POSSIBLE.search(old)
+
+
+def test_at_signification_no_statement_says_an_eviction_can_be_carried_out():
+    notices = statements({"signification_jugement": date(2026, 9, 1)}, None, date(2026, 9, 15))
+    assert not SAYS_EVICTION_POSSIBLE.search(said(notices))
+    keys = {n.key: n for n in notices}
+    assert "expulsion_au_plus_tot" not in keys
+    assert "sans ce commandement" in keys["pas_de_commandement_quitter"].text
+    assert "L411-1" in keys["pas_de_commandement_quitter"].article
+    # Served today, the two months would end on 15/11, in the truce: not before 1 April.
+    assert keys["pas_de_commandement_quitter"].on == date(2027, 4, 1)
+    assert keys["treve_hivernale"].on == date(2026, 11, 1)
+
+
+acts_before = st.dictionaries(st.sampled_from(BEFORE_COMMANDEMENT_QUITTER),
+                              st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31)))
+any_stage = st.one_of(st.none(), st.sampled_from(legal_order()))
+
+
+@given(acts=acts_before, stage=any_stage, lease=st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1))),
+       today=st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31)))
+def test_without_a_commandement_de_quitter_no_statement_says_an_eviction_can_be_carried_out(
+        acts, stage, lease, today):
+    notices = statements(acts, lease, today, stage)
+    assert not SAYS_EVICTION_POSSIBLE.search(said(notices))
+    assert "expulsion_au_plus_tot" not in {n.key for n in notices}
+
+
+@pytest.mark.parametrize("stage", legal_order())
+def test_every_stage_reached_without_a_commandement_de_quitter(stage):
+    for today in (date(2026, 6, 15), date(2026, 9, 15), date(2026, 12, 15)):
+        acts = {code: date(2026, 5, 4) for code in BEFORE_COMMANDEMENT_QUITTER if code != "jugement"}
+        notices = statements(acts, None, today, stage)
+        assert not SAYS_EVICTION_POSSIBLE.search(said(notices)), (stage, today)
+
+
+def test_a_commandement_de_quitter_ending_in_the_truce():
+    notices = {n.key: n for n in statements({"commandement_quitter": date(2026, 9, 20)}, None, date(2026, 11, 28))}
+    eviction = notices["expulsion_au_plus_tot"]
+    assert eviction.on == date(2026, 11, 20)
+    assert "le délai de deux mois avant l'expiration duquel aucune expulsion ne peut avoir lieu" in eviction.text
+    assert "20/11/2026" in eviction.text and "L412-1" in eviction.article
+    assert any("réduire ou le supprimer" in c and "voies de fait" in c for c in eviction.caveats)  # L412-1 al. 2
+    assert any("d'un mois à un an" in c and "L412-3" in c for c in eviction.caveats)
+    truce = notices["treve_hivernale"]
+    assert truce.on == date(2027, 4, 1) and "01/04/2027" in truce.text and "L412-6" in truce.article
+    assert any("relogement" in c and "voie de fait" in c for c in truce.caveats)
+
+
+def test_lease_date_unknown_says_both_dates():
+    (notice,) = statements({"commandement_payer": date(2024, 2, 5)}, None, date(2024, 2, 10))
+    assert "18/03/2024" in notice.text and "05/04/2024" in notice.text and "29/07/2023" in notice.text
+    assert notice.on == date(2024, 3, 18)
+    assert "inconnue" in notice.text
+    assert any("trois ans" in c for c in notice.caveats)  # art. 24 V
+
+
+def test_an_old_lease_refers_to_its_own_clause():
+    (notice,) = statements({"commandement_payer": date(2024, 2, 5)}, date(2023, 7, 28), date(2024, 2, 10))
+    assert notice.on == date(2024, 4, 5) and "deux mois" in notice.text
+    assert any("24-70.002" in c for c in notice.caveats)
+
+
+def test_a_delay_to_pay_ending_on_a_saturday_says_the_report_is_not_certain():
+    (notice,) = statements({"commandement_payer": date(2024, 2, 10)}, date(2024, 1, 1), date(2024, 2, 12))
+    assert notice.on == date(2024, 3, 23)
+    assert any("n'est pas un jour ouvrable" in c and "642" in c for c in notice.caveats)
+
+
+def test_the_appeal_and_the_referee_caveat():
+    (notice,) = statements({"signification_jugement": date(2024, 2, 16)}, None, date(2024, 4, 1), "appel")[:1]
+    assert notice.key == "appel" and notice.on == date(2024, 3, 18)
+    assert "a expiré le 18/03/2024" in notice.text
+    assert any("490" in c for c in notice.caveats)
+
+
+def test_the_prefects_silence():
+    notices = {n.key: n for n in statements({"commandement_quitter": date(2024, 3, 1),
+                                             "requisition_cfp": date(2024, 6, 3)}, None, date(2024, 6, 10))}
+    assert notices["refus_implicite_cfp"].on == date(2024, 8, 3)
+    assert "R153-1" in notices["refus_implicite_cfp"].article
+
+
+def test_every_notice_cites_its_articles():
+    acts = {"commandement_payer": date(2024, 1, 8), "signification_jugement": date(2024, 6, 12),
+            "commandement_quitter": date(2024, 6, 12), "requisition_cfp": date(2024, 9, 2)}
+    for notice in statements(acts, None, date(2024, 10, 15)):
+        assert re.search(r"[Aa]rt\. [LR]?\d", notice.article), notice
+
+
+def test_furthest_stage_follows_the_legal_order():
+    assert furthest_stage({"assignation": date(2024, 3, 1), "commandement_payer": date(2024, 1, 1)}) == "assignation"
+    assert furthest_stage({"assignation": date(2024, 3, 1)}, "signification_jugement") == "signification_jugement"
+    assert furthest_stage({}, "inconnu") is None
+
+
+@pytest.mark.parametrize("stage", [s for s in legal_order() if s != "prevention_amont"])
+def test_each_stage_has_a_next_legal_step_with_its_articles(stage):
+    text, article = next_step(stage)
+    assert text and re.search(r"[Aa]rt\. [LR]?\d", article)
+
+
+def test_no_next_step_before_any_unpaid_rent():
+    assert next_step("prevention_amont") is None and next_step(None) is None and next_step("inconnu") is None
+
+
+@pytest.mark.parametrize("today,within,expected", [
+    pytest.param(date(2024, 3, 1), 30, ("clause_resolutoire", date(2024, 3, 18)), id="the earlier of two dates"),
+    pytest.param(date(2024, 3, 1), 10, None, id="nothing within 10 days"),
+    pytest.param(date(2024, 3, 19), 30, ("clause_resolutoire", date(2024, 4, 5)), id="the later one once passed"),
+    pytest.param(date(2024, 4, 6), 30, None, id="everything passed"),
+])
+def test_next_deadline_within_days(today, within, expected):
+    assert next_deadline({"commandement_payer": date(2024, 2, 5)}, None, today, within) == expected
+
+
+def test_next_deadline_takes_the_first_of_several():
+    acts = {"signification_jugement": date(2024, 6, 12), "commandement_quitter": date(2024, 6, 12)}
+    assert next_deadline(acts, None, date(2024, 6, 20), 90) == ("appel", date(2024, 7, 12))

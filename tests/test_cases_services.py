@@ -1,0 +1,185 @@
+"""The case and its acts in the database: record_acts, corrections with history, case_of, acts_of."""
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from hotline.cases.models import Case, CaseStatement, ProcedureAct
+from hotline.cases.services import (
+    CaseError,
+    act_dates,
+    act_history,
+    acts_of,
+    case_notices,
+    case_of,
+    parse_acts,
+    record_acts,
+)
+from hotline.consultations import services as consultations
+from hotline.extensions import db
+
+
+@pytest.fixture
+def household(ctx):
+    family = consultations.create_household(name="Famille Martin")
+    db.session.commit()
+    return family
+
+
+@pytest.fixture
+def consult(household):
+    def make(day, mission="prevention_expulsion", themes=("impayes_expulsion",)):
+        consultation = consultations.record_consultation(
+            {"date": day, "mission": mission, "mode": "telephone", "territory_code": "lens-henin",
+             "themes": list(themes)}, None, household)
+        db.session.commit()
+        return consultation
+    return make
+
+
+def rows(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_acts_are_recorded_in_legal_order(household, consult):
+    seen = consult(date(2024, 6, 20))
+    record_acts(household, seen, {"signification_jugement": date(2024, 6, 12), "commandement_payer": date(2024, 1, 8),
+                                  "assignation": date(2024, 3, 20)},
+                lease_signed_on=date(2019, 9, 1), landlord_type="personne_physique",
+                rent_amount=Decimal("540.00"), housing_benefit="versee_bailleur")
+    db.session.commit()
+    case = case_of(household)
+    assert [a.stage for a in acts_of(case)] == ["commandement_payer", "assignation", "signification_jugement"]
+    assert all(a.consultation_id == seen.id and a.recorded_at is not None for a in acts_of(case))
+    assert (case.lease_signed_on, case.landlord_type, case.rent_amount, case.housing_benefit) == \
+        (date(2019, 9, 1), "personne_physique", Decimal("540.00"), "versee_bailleur")
+
+
+def test_a_later_correction_replaces_the_date_and_keeps_the_old_one(household, consult):
+    first, second = consult(date(2024, 2, 1)), consult(date(2024, 3, 1))
+    record_acts(household, first, {"commandement_payer": date(2024, 1, 18)})
+    record_acts(household, second, {"commandement_payer": date(2024, 1, 8)})
+    db.session.commit()
+    case = case_of(household)
+    assert act_dates(case) == {"commandement_payer": date(2024, 1, 8)}
+    history = act_history(case)
+    assert [(a.occurred_on, a.consultation_id, a.replaced_at is None) for a in history] == [
+        (date(2024, 1, 18), first.id, False), (date(2024, 1, 8), second.id, True)]
+
+
+def test_an_older_consultation_does_not_undo_a_later_correction(household, consult):
+    """An import of an old file after a live correction: the old date goes to the history only."""
+    later = consult(date(2024, 3, 1))
+    record_acts(household, later, {"commandement_payer": date(2024, 1, 8)})
+    earlier = consult(date(2024, 2, 1))
+    record_acts(household, earlier, {"commandement_payer": date(2024, 1, 18)})
+    db.session.commit()
+    case = case_of(household)
+    assert act_dates(case) == {"commandement_payer": date(2024, 1, 8)}
+    assert sorted((a.occurred_on, a.replaced_at is None) for a in act_history(case)) == [
+        (date(2024, 1, 8), True), (date(2024, 1, 18), False)]
+
+
+def test_recording_the_same_thing_twice_changes_nothing(household, consult):
+    seen = consult(date(2024, 2, 1))
+    for _ in range(2):
+        record_acts(household, seen, {"commandement_payer": date(2024, 1, 8)}, rent_amount=Decimal("500"))
+        db.session.commit()
+    assert (rows(Case), rows(ProcedureAct), rows(CaseStatement)) == (1, 1, 1)
+
+
+def test_the_case_keeps_what_the_latest_consultation_said_field_by_field(household, consult):
+    old, new = consult(date(2024, 2, 1)), consult(date(2024, 5, 1))
+    record_acts(household, new, {}, rent_amount=Decimal("610"), landlord_type="bailleur_social")
+    record_acts(household, old, {}, rent_amount=Decimal("580"), lease_signed_on=date(2018, 4, 1),
+                housing_benefit="versee_locataire")
+    db.session.commit()
+    case = case_of(household)
+    assert (case.rent_amount, case.landlord_type, case.lease_signed_on, case.housing_benefit) == \
+        (Decimal("610"), "bailleur_social", date(2018, 4, 1), "versee_locataire")
+    said = {s.consultation_id: s.rent_amount for s in db.session.scalars(select(CaseStatement))}
+    assert said == {old.id: Decimal("580"), new.id: Decimal("610")}  # what the reports read per consultation
+
+
+def test_an_info_line_consultation_about_unpaid_rent_may_record_acts(household, consult):
+    seen = consult(date(2024, 2, 1), mission="info_logement", themes=("impayes_expulsion/impaye_locataire",))
+    record_acts(household, seen, {"commandement_payer": date(2024, 1, 8)})
+    db.session.commit()
+    assert act_dates(case_of(household)) == {"commandement_payer": date(2024, 1, 8)}
+
+
+def test_a_hearing_may_be_ahead_of_the_consultation(household, consult):
+    seen = consult(date(2024, 2, 1))
+    record_acts(household, seen, {"audience": date(2024, 4, 15)})
+    db.session.commit()
+    assert act_dates(case_of(household)) == {"audience": date(2024, 4, 15)}
+
+
+@pytest.mark.parametrize("acts,fields,mission,field,message", [
+    ({"commandement": date(2024, 1, 8)}, {}, "prevention_expulsion", "acts.commandement",
+     "n'est pas un acte de la procédure"),
+    ({"inconnu": date(2024, 1, 8)}, {}, "prevention_expulsion", "acts.inconnu", "n'est pas un acte"),
+    ({"commandement_payer": date(2024, 3, 8)}, {}, "prevention_expulsion", "acts.commandement_payer",
+     "postérieure à celle de la consultation"),
+    ({"commandement_payer": None}, {}, "prevention_expulsion", "acts.commandement_payer", "date manquante"),
+    ({"commandement_payer": date(2024, 1, 8)}, {}, "info_logement", "acts", "impayé de loyer"),
+    ({}, {"landlord_type": "marchand_de_sommeil"}, "prevention_expulsion", "landlord_type", "valeur de la liste"),
+    ({}, {"housing_benefit": "apl"}, "prevention_expulsion", "housing_benefit", "valeur de la liste"),
+    ({}, {"rent_amount": Decimal("-1")}, "prevention_expulsion", "rent_amount", "de 0 à moins de 10 000 000"),
+    ({}, {"rent_amount": "beaucoup"}, "prevention_expulsion", "rent_amount", "montant en euros"),
+    ({}, {"lease_signed_on": date(2030, 1, 1)}, "prevention_expulsion", "lease_signed_on", "date passée"),
+    ({}, {"bail": date(2020, 1, 1)}, "prevention_expulsion", "bail", "Champ inconnu"),
+])
+def test_bad_input_is_a_french_error_and_writes_nothing(household, consult, acts, fields, mission, field, message):
+    seen = consult(date(2024, 2, 1), mission=mission, themes=("rapports_locatifs",))
+    with pytest.raises(CaseError) as raised:
+        record_acts(household, seen, {"assignation": date(2024, 1, 30), **acts}, **fields)
+    assert message in raised.value.errors[field]
+    db.session.rollback()
+    assert (rows(Case), rows(ProcedureAct), rows(CaseStatement)) == (0, 0, 0)
+
+
+def test_the_household_page_notices_come_from_the_recorded_acts(household, consult):
+    seen = consult(date(2026, 10, 2))
+    record_acts(household, seen, {"commandement_quitter": date(2026, 9, 20)}, lease_signed_on=date(2024, 1, 1))
+    db.session.commit()
+    found = {n.key: n for n in case_notices(household, date(2026, 11, 28))}
+    assert found["treve_hivernale"].on == date(2027, 4, 1)
+    assert found["expulsion_au_plus_tot"].on == date(2026, 11, 20)
+
+
+def test_the_database_holds_one_current_act_a_stage(household, consult):
+    seen = consult(date(2024, 2, 1))
+    case = record_acts(household, seen, {"commandement_payer": date(2024, 1, 8)})
+    db.session.commit()
+    db.session.add(ProcedureAct(case_id=case.id, stage="commandement_payer", occurred_on=date(2024, 1, 9)))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.add(ProcedureAct(case_id=case.id, stage="commandement_payer", occurred_on=date(2024, 1, 9),
+                                replaced_at=datetime.now(timezone.utc)))
+    db.session.commit()  # history rows are not limited
+    assert len(act_history(case)) == 2 and act_dates(case) == {"commandement_payer": date(2024, 1, 8)}
+
+
+def test_the_import_cell_of_procedure_acts():
+    assert parse_acts("commandement_payer=2024-02-05|assignation=2024-04-10") == {
+        "commandement_payer": date(2024, 2, 5), "assignation": date(2024, 4, 10)}
+    assert parse_acts(" commandement_payer = 2024-02-05 | ") == {"commandement_payer": date(2024, 2, 5)}
+    assert parse_acts("") == {} and parse_acts(None) == {}
+
+
+@pytest.mark.parametrize("cell,message", [
+    ("commandement=2024-02-05", "attendu code=AAAA-MM-JJ"),
+    ("inconnu=2024-02-05", "attendu code=AAAA-MM-JJ"),
+    ("commandement_payer", "attendu code=AAAA-MM-JJ"),
+    ("commandement_payer=05/02/2024", "AAAA-MM-JJ"),
+    ("commandement_payer=2024-02-30", "AAAA-MM-JJ"),
+    ("audience=2024-02-05|audience=2024-03-05", "deux fois"),
+])
+def test_a_wrong_import_cell_is_a_french_error(cell, message):
+    with pytest.raises(CaseError) as raised:
+        parse_acts(cell)
+    assert message in raised.value.errors["procedure_acts"]

@@ -1,0 +1,143 @@
+"""The deadline assistant (hotline/cases/deadlines.py): table-driven, each row naming its source.
+
+Sources checked with the search tool (corpus "pages"): CPC art. 641 and 642 (Légifrance text as
+quoted by doctrine.fr), loi n° 89-462 art. 24 I as amended by loi n° 2023-668 art. 10, Cass. 3e
+civ., avis, 13 juin 2024, n° 24-70.002 (scpld.fr, jurislogement.org), Cass. 3e civ., avis, 6 nov.
+2025, n° 25-70.018 (six weeks = 42 days, cloix-mendesgil.com), CPCE L411-1, L412-1 (doctrine.fr),
+L412-6, R153-1 (app.livv.eu).
+"""
+import calendar
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hotline.cases.deadlines import deadlines, is_working_day
+
+D = date
+UNKNOWN = None
+
+
+def row(source, acts, lease, key, expected):
+    return pytest.param(acts, lease, key, expected, id=source)
+
+
+@pytest.mark.parametrize("acts,lease,key,expected", [
+    # Loi 89-462 art. 24 I (loi 2023-668, in force 29 July 2023) and avis n° 24-70.002.
+    row("art24-I six weeks: lease signed 29/07/2023, the law's first day",
+        {"commandement_payer": D(2024, 2, 5)}, D(2023, 7, 29), "clause_resolutoire", D(2024, 3, 18)),
+    row("avis 24-70.002 two months: lease signed 28/07/2023, the day before",
+        {"commandement_payer": D(2024, 2, 5)}, D(2023, 7, 28), "clause_resolutoire", D(2024, 4, 5)),
+    row("art24-I lease date unknown: both dates (six weeks, two months)",
+        {"commandement_payer": D(2024, 2, 5)}, UNKNOWN, "clause_resolutoire", (D(2024, 3, 18), D(2024, 4, 5))),
+    row("avis 25-70.018 six weeks = 42 days, the act's day not counted (CPC 641 al.1)",
+        {"commandement_payer": D(2025, 12, 31)}, D(2024, 1, 1), "clause_resolutoire", D(2026, 2, 11)),
+    row("CPC 641 al.2 two months from 31/12 end on 29/02 (leap year)",
+        {"commandement_payer": D(2023, 12, 31)}, D(2020, 5, 1), "clause_resolutoire", D(2024, 2, 29)),
+    row("CPC 641 al.2 two months from 31/12 end on 28/02",
+        {"commandement_payer": D(2024, 12, 31)}, D(2020, 5, 1), "clause_resolutoire", D(2025, 2, 28)),
+    row("CPC 641 al.2 two months from 31/07 end on 30/09",
+        {"commandement_payer": D(2024, 7, 31)}, D(2020, 5, 1), "clause_resolutoire", D(2024, 9, 30)),
+    row("decision: CPC 642 not applied to the delay to pay: a Saturday stays",
+        {"commandement_payer": D(2024, 2, 10)}, D(2024, 1, 1), "clause_resolutoire", D(2024, 3, 23)),
+    row("decision: CPC 642 not applied to the delay to pay: 1 May stays",
+        {"commandement_payer": D(2024, 3, 1)}, D(2020, 1, 1), "clause_resolutoire", D(2024, 5, 1)),
+    # CPC art. 538 (one month), 641 al. 2 (same day number or the month's last day), 642 al. 2.
+    row("CPC 538+641 one month from 31/01 ends 29/02 (leap year)",
+        {"signification_jugement": D(2024, 1, 31)}, UNKNOWN, "appel", D(2024, 2, 29)),
+    row("CPC 538+641 one month from 31/01 ends 28/02",
+        {"signification_jugement": D(2025, 1, 31)}, UNKNOWN, "appel", D(2025, 2, 28)),
+    row("CPC 538+641 one month from 31/03 ends 30/04",
+        {"signification_jugement": D(2024, 3, 31)}, UNKNOWN, "appel", D(2024, 4, 30)),
+    row("CPC 642 a Saturday is carried to Monday",
+        {"signification_jugement": D(2024, 2, 16)}, UNKNOWN, "appel", D(2024, 3, 18)),
+    row("CPC 642 a Sunday is carried to Monday",
+        {"signification_jugement": D(2024, 2, 17)}, UNKNOWN, "appel", D(2024, 3, 18)),
+    row("CPC 642 All Saints' Day (Friday) is carried to Monday",
+        {"signification_jugement": D(2024, 10, 1)}, UNKNOWN, "appel", D(2024, 11, 4)),
+    row("CPC 642 Easter Monday is carried to Tuesday",
+        {"signification_jugement": D(2025, 3, 21)}, UNKNOWN, "appel", D(2025, 4, 22)),
+    row("CPC 642 Saturday, Sunday, then Whit Monday: carried to Tuesday",
+        {"signification_jugement": D(2025, 5, 7)}, UNKNOWN, "appel", D(2025, 6, 10)),
+    row("CPC 642 Good Friday is worked in the Pas-de-Calais (not Alsace-Moselle)",
+        {"signification_jugement": D(2024, 2, 29)}, UNKNOWN, "appel", D(2024, 3, 29)),
+    # CPCE L412-1 (two months after the commandement de quitter) and L412-6 (1 November - 31 March).
+    row("L412-1 two months ending 31/10, the day before the truce",
+        {"commandement_quitter": D(2024, 8, 31)}, UNKNOWN, "expulsion_au_plus_tot", D(2024, 10, 31)),
+    row("L412-6 two months ending 01/11, the truce's first day: 1 April",
+        {"commandement_quitter": D(2024, 9, 1)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 1)),
+    row("L412-6 two months ending 15/12: 1 April of the next year",
+        {"commandement_quitter": D(2024, 10, 15)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 1)),
+    row("L412-6 two months ending 31/03, the truce's last day: 1 April",
+        {"commandement_quitter": D(2025, 1, 31)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 1)),
+    row("L412-1 two months ending 01/04, the day after the truce",
+        {"commandement_quitter": D(2025, 2, 1)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 1)),
+    row("L412-1+CPC 641 two months from 31/07 end on 30/09",
+        {"commandement_quitter": D(2024, 7, 31)}, UNKNOWN, "expulsion_au_plus_tot", D(2024, 9, 30)),
+    row("L412-6+CPC 641 two months from 31/12 end on 28/02, in the truce: 1 April",
+        {"commandement_quitter": D(2024, 12, 31)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 1)),
+    row("decision: L412-1 end not carried: 15 August stays",
+        {"commandement_quitter": D(2024, 6, 15)}, UNKNOWN, "expulsion_au_plus_tot", D(2024, 8, 15)),
+    row("decision: L412-1 end not carried: a Saturday stays",
+        {"commandement_quitter": D(2024, 5, 6)}, UNKNOWN, "expulsion_au_plus_tot", D(2024, 7, 6)),
+    # CPCE R153-1: two months of silence are a refusal.
+    row("R153-1 two months of silence",
+        {"requisition_cfp": D(2024, 1, 15)}, UNKNOWN, "refus_implicite_cfp", D(2024, 3, 15)),
+    row("R153-1+CPC 641 two months from 31/12 end on 28/02",
+        {"requisition_cfp": D(2024, 12, 31)}, UNKNOWN, "refus_implicite_cfp", D(2025, 2, 28)),
+    row("decision: R153-1 not carried: 15 August stays",
+        {"requisition_cfp": D(2024, 6, 15)}, UNKNOWN, "refus_implicite_cfp", D(2024, 8, 15)),
+])
+def test_deadline(acts, lease, key, expected):
+    assert deadlines(acts, lease)[key] == expected
+
+
+@pytest.mark.parametrize("acts,keys", [
+    pytest.param({}, set(), id="no act, no deadline"),
+    pytest.param({"impaye": D(2024, 1, 5), "assignation": D(2024, 3, 1), "jugement_resiliation": D(2024, 6, 1)},
+                 set(), id="acts without a deadline of their own"),
+    pytest.param({"signification_jugement": D(2024, 6, 10), "jugement": D(2024, 6, 1)}, {"appel"},
+                 id="L411-1 no commandement de quitter: no earliest eviction"),
+    pytest.param({"commandement_payer": D(2024, 1, 5), "signification_jugement": D(2024, 6, 10),
+                  "commandement_quitter": D(2024, 6, 10), "requisition_cfp": D(2024, 9, 1)},
+                 {"clause_resolutoire", "appel", "expulsion_au_plus_tot", "refus_implicite_cfp"},
+                 id="every source act present"),
+])
+def test_only_keys_whose_act_is_present(acts, keys):
+    assert set(deadlines(acts, None)) == keys
+
+
+days = st.dates(min_value=D(2000, 1, 1), max_value=D(2090, 12, 31))
+
+
+def one_month_later(day: date) -> date:
+    """CPC art. 641 al. 2, written out: the same day number next month, or that month's last day."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@given(served=days)
+def test_the_appeal_ends_on_the_first_working_day_from_the_month(served):
+    last = deadlines({"signification_jugement": served}, None)["appel"]
+    end = one_month_later(served)
+    assert is_working_day(last) and end <= last <= end + timedelta(days=4)
+    assert not any(is_working_day(end + timedelta(days=n)) for n in range((last - end).days))
+
+
+@given(served=days)
+def test_no_earliest_eviction_falls_in_the_truce(served):
+    earliest = deadlines({"commandement_quitter": served}, None)["expulsion_au_plus_tot"]
+    assert 4 <= earliest.month <= 10
+    assert earliest >= served + timedelta(days=59)
+
+
+@given(served=days, lease=st.one_of(st.none(), days))
+def test_the_delay_to_pay_is_six_weeks_or_two_months(served, lease):
+    due = deadlines({"commandement_payer": served}, lease)["clause_resolutoire"]
+    six_weeks, two_months = served + timedelta(days=42), deadlines({"requisition_cfp": served}, None)[
+        "refus_implicite_cfp"]
+    if lease is None:
+        assert due == (six_weeks, two_months) and six_weeks < two_months
+    else:
+        assert due == (six_weeks if lease >= D(2023, 7, 29) else two_months)
