@@ -5,7 +5,7 @@ needs no data change: codes live in reference/data/taxonomy.yaml, not in the dat
 recorded at the stage `jugement` keep that code, still in the list.
 
 Revision ID: 5c1d2a7e9b40
-Revises: 43f43ef62512
+Revises: d33be8d43dff
 Create Date: 2026-11-29 08:17:05.783645
 """
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 import hotline.models_base
 
 revision = '5c1d2a7e9b40'
-down_revision = '43f43ef62512'
+down_revision = 'd33be8d43dff'
 branch_labels = None
 depends_on = None
 
