@@ -86,7 +86,7 @@ SECRETS = ("Famille Secrète", "+33655555555", "DOSSIER-SECRET-42", "Notes secr�
            "Rappeler Mme Secrète après 18 h", "SMsecret0000000000000000000000000", "IMPORT-SECRET-7")
 
 
-def _text_values(row) -> list[str]:
+def text_values(row) -> list[str]:
     """Every text value of a row: String, Text and JSON columns (JSON as its serialized text)."""
     values = []
     for column in row.__table__.columns:
@@ -96,7 +96,7 @@ def _text_values(row) -> list[str]:
     return values
 
 
-def _household_rows(household_id: int) -> list:
+def household_rows(household_id: int) -> list:
     consultations = list(db.session.scalars(select(Consultation).where(Consultation.household_id == household_id)))
     consultation_ids = [c.id for c in consultations]
     call_ids = [c.call_id for c in consultations if c.call_id]
@@ -110,7 +110,7 @@ def _household_rows(household_id: int) -> list:
             + list(db.session.scalars(select(Appointment).where(Appointment.household_id == household_id))))
 
 
-def _old_household_with_everything(app, make_household, make_consultation, **household_fields):
+def old_household_with_everything(app, make_household, make_consultation, **household_fields):
     """A household last seen in 2022: notes, an edit of them, the call it came from with a callback comment,
     an appointment with an SMS reminder."""
     household = make_household(created_at=NOW - timedelta(days=5 * 365), commune_insee="62498", adults=1,
@@ -138,18 +138,18 @@ def _old_household_with_everything(app, make_household, make_consultation, **hou
 
 
 def test_a_purged_household_leaves_no_free_text(app, runner, make_household, make_consultation):
-    household = _old_household_with_everything(app, make_household, make_consultation, name=SECRETS[0],
+    household = old_household_with_everything(app, make_household, make_consultation, name=SECRETS[0],
                                                phone=SECRETS[1], external_ref=SECRETS[2])
     # Anonymised by an earlier version of the purge: name and phone gone, notes and the rest still there.
-    half_purged = _old_household_with_everything(app, make_household, make_consultation)
+    half_purged = old_household_with_everything(app, make_household, make_consultation)
     app.config["FIXED_NOW"] = NOW.isoformat()
     assert "2 ménage(s) anonymisé(s)" in runner.invoke(args=["purge"]).output
     with app.app_context():
         for household_id in (household.id, half_purged.id):
-            rows = _household_rows(household_id)
+            rows = household_rows(household_id)
             assert {type(r).__name__ for r in rows} >= {"Household", "Consultation", "ConsultationRevision",
                                                          "Call", "CallbackTask", "Appointment"}
-            leaks = [(type(r).__name__, v) for r in rows for v in _text_values(r) if any(s in v for s in SECRETS)]
+            leaks = [(type(r).__name__, v) for r in rows for v in text_values(r) if any(s in v for s in SECRETS)]
             assert leaks == []
             assert all(r.notes is None for r in rows if isinstance(r, Consultation))
             assert all(c.comment is None for c in rows if isinstance(c, CallbackTask))
