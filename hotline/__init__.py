@@ -178,6 +178,7 @@ def mount_voice_app(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from hotline.auth.commands import users_cli
+    from hotline.backup import backup_command
     from hotline.consultations.commands import consultations_cli
     from hotline.demo import demo_command
     from hotline.ivr.commands import ivr_cli
@@ -192,3 +193,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(consultations_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(ivr_cli)
+    app.cli.add_command(backup_command)
