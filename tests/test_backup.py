@@ -1,6 +1,7 @@
 """`hotline backup FILE` makes a copy that restores, by the steps README.md gives ("Backups"), and finds
 the data; SQLite's copy is consistent while the app writes."""
 import os
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -8,6 +9,7 @@ import threading
 import time
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import select
 
 from hotline import create_app
@@ -29,6 +31,11 @@ def _names(app) -> list[str]:
 
 
 def test_a_backup_restores_and_holds_the_data(app, runner, make_household, make_consultation, tmp_path):
+    if _is_postgresql(app):
+        try:
+            pg_tool("pg_dump"), pg_tool("pg_restore")
+        except BackupError:
+            pytest.skip("PostgreSQL's client programs (pg_dump, pg_restore) are not installed")
     household = make_household(name="Famille Sauvegardée", phone="+33611111111")
     make_consultation(household=household, notes="Avant la sauvegarde")
     target = tmp_path / "sauvegarde"
@@ -42,7 +49,10 @@ def test_a_backup_restores_and_holds_the_data(app, runner, make_household, make_
         restored = _restore_postgresql(app, target)
     else:
         # README: stop the app, put the copy in place of the database file, `hotline db upgrade`.
-        restored = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{target}"})
+        shutil.copy(target, tmp_path / "hotline.sqlite3")
+        restored = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'hotline.sqlite3'}"})
+        with restored.app_context():
+            upgrade()
     assert _names(restored) == ["Famille Sauvegardée"]
     with restored.app_context():
         assert db.session.scalar(select(Household).where(Household.name == "Famille Sauvegardée")) \
