@@ -90,7 +90,7 @@ def backup(target: Path) -> str:
             method = "sauvegarde en ligne SQLite"
         elif url.get_backend_name() == "postgresql":
             _dump_postgresql(url, partial)
-            method = "pg_dump, format custom (restauration : pg_restore)"
+            method = "pg_dump au format custom, à restaurer avec pg_restore"
         else:
             raise BackupError(f"Base {url.get_backend_name()} : sauvegarde non prise en charge.")
         os.replace(partial, target)
