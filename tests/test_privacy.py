@@ -47,15 +47,15 @@ def _events(app, action):
 def test_only_managers_reach_personal_data(client, make_user, login, household, role):
     login(make_user(role))
     for path in ("", "export.json", "export.pdf"):
-        assert client.get(f"/households/{household.id}/donnees/{path}").status_code == 403
-    assert client.post(f"/households/{household.id}/donnees/effacer",
+        assert client.get(f"/households/{household.id}/personal-data/{path}").status_code == 403
+    assert client.post(f"/households/{household.id}/personal-data/erase",
                        data={"confirmation": "EFFACER"}).status_code in (400, 403)
     page = client.get(f"/households/{household.id}").get_data(as_text=True)
     assert "Données personnelles (RGPD)" not in page
 
 
 def test_anonymous_users_are_sent_to_the_login(client, household):
-    response = client.get(f"/households/{household.id}/donnees/export.json")
+    response = client.get(f"/households/{household.id}/personal-data/export.json")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
@@ -63,7 +63,7 @@ def test_the_json_export_holds_everything_and_is_audited(app, client, make_user,
     manager = make_user("manager")
     login(manager)
     assert "Données personnelles (RGPD)" in client.get(f"/households/{household.id}").get_data(as_text=True)
-    response = client.get(f"/households/{household.id}/donnees/export.json")
+    response = client.get(f"/households/{household.id}/personal-data/export.json")
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"] == f"attachment; filename=donnees-menage-{household.id}.json"
@@ -82,8 +82,8 @@ def test_the_json_export_holds_everything_and_is_audited(app, client, make_user,
 
 def test_the_pdf_reads_back_in_french(app, client, make_user, login, household):
     login(make_user("manager"))
-    client.get(f"/households/{household.id}/donnees/")
-    response = client.get(f"/households/{household.id}/donnees/export.pdf")
+    client.get(f"/households/{household.id}/personal-data/")
+    response = client.get(f"/households/{household.id}/personal-data/export.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
@@ -100,7 +100,7 @@ def test_a_name_outside_windows_1252_still_exports(app, client, make_user, login
     household = make_household(name="Ďurišová 😀 Ŵ", phone="+33611111111")
     make_consultation(household=household, notes="Noté : « bail » → œuvre ✓")
     login(make_user("manager"))
-    response = client.get(f"/households/{household.id}/donnees/export.pdf")
+    response = client.get(f"/households/{household.id}/personal-data/export.pdf")
     assert response.status_code == 200
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "?urišová ? ?" in text and "« bail » ? œuvre ?" in text
@@ -108,12 +108,12 @@ def test_a_name_outside_windows_1252_still_exports(app, client, make_user, login
 
 def test_erasing_asks_for_the_word_and_writes_nothing_without_it(app, client, make_user, login, household):
     login(make_user("manager"))
-    url = f"/households/{household.id}/donnees/"
-    response = client.post(url + "effacer", data={"confirmation": "oui", "csrf_token": csrf_token(client, url)})
+    url = f"/households/{household.id}/personal-data/"
+    response = client.post(url + "erase", data={"confirmation": "oui", "csrf_token": csrf_token(client, url)})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Tapez EFFACER pour confirmer l&#39;effacement." in html
     assert 'value="oui"' in html
-    assert client.post(url + "effacer", data={"confirmation": "EFFACER"}).status_code == 400  # no CSRF token
+    assert client.post(url + "erase", data={"confirmation": "EFFACER"}).status_code == 400  # no CSRF token
     with app.app_context():
         assert db.session.get(Household, household.id).name == SECRETS[0]
     assert _events(app, "household.erase") == []
@@ -125,8 +125,8 @@ def test_erasing_keeps_the_figures_and_is_audited(app, client, make_user, login,
         version = db.session.scalar(select(Consultation.version).where(Consultation.household_id == household.id))
         before = reports.report(date(2022, 1, 1), date(2026, 11, 1), ["prevention_expulsion"], NOW, timezone.utc)
     login(manager)
-    url = f"/households/{household.id}/donnees/"
-    response = client.post(url + "effacer", data={"confirmation": " effacer ", "csrf_token": csrf_token(client, url)})
+    url = f"/households/{household.id}/personal-data/"
+    response = client.post(url + "erase", data={"confirmation": " effacer ", "csrf_token": csrf_token(client, url)})
     assert response.status_code == 302 and response.headers["Location"].endswith(url)
     assert "sont effacées" in client.get(url).get_data(as_text=True)
     assert _events(app, "household.erase") == [(str(household.id), manager.id)]

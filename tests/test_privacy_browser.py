@@ -13,7 +13,7 @@ def test_a_manager_erases_a_household_from_its_page(app, page, make_user, make_h
     make_consultation(household=household, notes="Notes à effacer")
     log_in(page, make_user("manager"), start=f"/households/{household.id}")
     page.get_by_role("link", name="Données personnelles (RGPD)").click()
-    page.wait_for_url(f"**/households/{household.id}/donnees/")
+    page.wait_for_url(f"**/households/{household.id}/personal-data/")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     page.get_by_label("Pour confirmer, tapez EFFACER").fill("effacé")

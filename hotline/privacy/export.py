@@ -70,10 +70,11 @@ def household_data(household: Household, generated: datetime) -> dict:
         select(CallbackTask).where(CallbackTask.call_id.in_([c.id for c in calls])))}
     appointments = db.session.scalars(select(Appointment).where(Appointment.household_id == household.id)
                                       .order_by(Appointment.starts_at))
-    objects = [("household", str(household.id))] + [("consultation", str(c.id)) for c in consultations]
     accesses = db.session.execute(
         select(AuditEvent.at, AuditEvent.action, User.role).outerjoin(User, User.id == AuditEvent.user_id)
-        .where(or_(*((AuditEvent.object_type == kind) & (AuditEvent.object_id == key) for kind, key in objects)))
+        .where(or_((AuditEvent.object_type == "household") & (AuditEvent.object_id == str(household.id)),
+                   (AuditEvent.object_type == "consultation")
+                   & AuditEvent.object_id.in_([str(c.id) for c in consultations])))
         .order_by(AuditEvent.at, AuditEvent.id))
     return {
         "format": FORMAT_VERSION,

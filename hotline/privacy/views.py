@@ -13,7 +13,7 @@ from hotline.extensions import db
 from hotline.privacy import export, personal
 from hotline.privacy.forms import EraseForm
 
-bp = Blueprint("privacy", __name__, url_prefix="/households/<int:household_id>/donnees")
+bp = Blueprint("privacy", __name__, url_prefix="/households/<int:household_id>/personal-data")
 
 
 def _household(household_id: int) -> Household:
@@ -51,7 +51,7 @@ def download(household_id: int, fmt: str):
         "Cache-Control": "no-store"})
 
 
-@bp.route("/effacer", methods=["POST"])
+@bp.route("/erase", methods=["POST"])
 @roles_required("manager")
 def erase(household_id: int):
     household = _household(household_id)
