@@ -5,12 +5,15 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 DEV_DB := instance/demo.sqlite3
 
-.PHONY: run test install browser bench clean
+LOCK_VENV := .lock-venv
 
-$(BIN)/hotline: pyproject.toml
+.PHONY: run test install browser bench lock clean
+
+# Installs the exact versions of constraints.txt (the lock file), whatever PyPI holds today.
+$(BIN)/hotline: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
 install: $(BIN)/hotline
@@ -41,5 +44,16 @@ bench: install
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/ivr_load.py
 
+# Rewrites constraints.txt: the newest versions pyproject.toml allows, resolved in a throw-away venv
+# (hotline itself left out). Run it after changing a dependency; commit the file.
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/pip install --quiet -e '.[dev,prod]'
+	{ sed -n '/^#/p;/^#/!q' constraints.txt; $(LOCK_VENV)/bin/pip freeze --exclude-editable | grep -v '^[#-]'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf $(LOCK_VENV)
+
 clean:
-	rm -rf $(VENV) instance *.egg-info
+	rm -rf $(VENV) $(LOCK_VENV) instance *.egg-info

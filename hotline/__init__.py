@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from hotline.consultations.views import bp as consultations_bp
     from hotline.ivr.calls_views import bp as calls_bp
     from hotline.permanences.views import bp as permanences_bp
+    from hotline.privacy.views import bp as privacy_bp
     from hotline.reports.views import bp as reports_bp
     from hotline.views import bp as main_bp
 
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(appointments_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(activities_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -177,6 +179,7 @@ def mount_voice_app(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from hotline.auth.commands import users_cli
+    from hotline.backup import backup_command
     from hotline.consultations.commands import consultations_cli
     from hotline.demo import demo_command
     from hotline.ivr.commands import ivr_cli
@@ -193,3 +196,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(consultations_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(ivr_cli)
+    app.cli.add_command(backup_command)

@@ -1,11 +1,14 @@
 """How long personal data is kept, and the purge that enforces it (run nightly by the scheduler,
-or by `hotline purge`). Statistics survive: rows are kept, the personal fields are emptied.
+or by `hotline purge`). Statistics survive: rows are kept, the personal fields are emptied
+(hotline/privacy/personal.py says which).
 
 - login attempts (address and e-mail typed): RETENTION_LOGIN_DAYS (180);
 - audit events (who read what): RETENTION_AUDIT_DAYS (365);
-- callers' numbers and voicemail links in the call log: RETENTION_CALLER_DAYS (365);
-- households without a consultation or appointment for RETENTION_HOUSEHOLD_YEARS (3): their name
-  and phone number are erased; their consultations, composition and commune stay for the figures.
+- callers' numbers, voicemail links and callback comments in the call log: RETENTION_CALLER_DAYS (365);
+- households without a consultation or appointment for RETENTION_HOUSEHOLD_YEARS (3): their name,
+  phone number and file reference, their consultations' notes (and the history of them), the calls
+  they came from, callback comments and appointments' SMS are erased; their consultations,
+  composition and commune stay for the figures.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, select
 
 from hotline.appointments.models import Appointment
 from hotline.audit import AuditEvent
@@ -21,6 +24,11 @@ from hotline.auth.models import LoginAttempt
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.ivr.models import Call
+from hotline.privacy import personal
+
+
+def _count(model, condition) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
 
 
 def purge(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
@@ -29,32 +37,28 @@ def purge(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
     login_limit = now - timedelta(days=cfg["RETENTION_LOGIN_DAYS"])
     audit_limit = now - timedelta(days=cfg["RETENTION_AUDIT_DAYS"])
     caller_limit = now - timedelta(days=cfg["RETENTION_CALLER_DAYS"])
-    household_limit = (now - relativedelta(years=cfg["RETENTION_HOUSEHOLD_YEARS"])).date()
+    household_since = now - relativedelta(years=cfg["RETENTION_HOUSEHOLD_YEARS"])
 
-    old_calls = (Call.started_at < caller_limit) & (or_(Call.from_number.is_not(None), Call.recording_url.is_not(None)))
+    old_calls = (Call.started_at < caller_limit) & personal.call_holds_personal_data()
     recent_consultation = exists().where(Consultation.household_id == Household.id,
-                                         Consultation.date >= household_limit)
+                                         Consultation.date >= household_since.date())
     recent_appointment = exists().where(Appointment.household_id == Household.id,
-                                        Appointment.starts_at >= datetime.combine(household_limit, datetime.min.time(),
-                                                                                  now.tzinfo))
-    stale_households = (or_(Household.name.is_not(None), Household.phone.is_not(None))
-                        & (Household.created_at < now - relativedelta(years=cfg["RETENTION_HOUSEHOLD_YEARS"]))
+                                        Appointment.starts_at >= datetime.combine(household_since.date(),
+                                                                                  datetime.min.time(), now.tzinfo))
+    stale_households = (personal.household_holds_personal_data() & (Household.created_at < household_since)
                         & ~recent_consultation & ~recent_appointment)
-    plan = {
-        "login_attempts": (LoginAttempt, LoginAttempt.at < login_limit, None),
-        "audit_events": (AuditEvent, AuditEvent.at < audit_limit, None),
-        "caller_numbers": (Call, old_calls, {"from_number": None, "recording_url": None}),
-        "households": (Household, stale_households, {"name": None, "phone": None}),
-    }
     counts = {}
-    for name, (model, condition, erase) in plan.items():
-        counts[name] = db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
-        if dry_run or not counts[name]:
-            continue
-        if erase is None:
+    for name, model, condition in (("login_attempts", LoginAttempt, LoginAttempt.at < login_limit),
+                                   ("audit_events", AuditEvent, AuditEvent.at < audit_limit)):
+        counts[name] = _count(model, condition)
+        if counts[name] and not dry_run:
             db.session.execute(delete(model).where(condition).execution_options(synchronize_session=False))
-        else:
-            db.session.execute(update(model).where(condition).values(**erase)
-                               .execution_options(synchronize_session=False))
+    counts["caller_numbers"] = _count(Call, old_calls)
+    if counts["caller_numbers"] and not dry_run:
+        personal.erase_calls(old_calls)
+    households = list(db.session.scalars(select(Household.id).where(stale_households).order_by(Household.id)))
+    counts["households"] = len(households)
+    if households and not dry_run:
+        personal.erase_households(households)
     db.session.flush()
     return counts

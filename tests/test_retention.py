@@ -1,13 +1,17 @@
 """Personal data past its retention is erased; the figures stay."""
+import json
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import JSON, String, Text, func, select
 
+from hotline.appointments.models import Appointment
 from hotline.audit import AuditEvent
 from hotline.auth.models import LoginAttempt
-from hotline.consultations.models import Consultation, Household
+from hotline.consultations import services
+from hotline.consultations.models import Consultation, ConsultationCode, ConsultationRevision, Household
 from hotline.extensions import db
-from hotline.ivr.models import Call
+from hotline.ivr.models import Call, CallbackTask
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
 
@@ -74,3 +78,104 @@ def test_retention_periods_come_from_the_environment(tmp_path):
     assert from_environment({"HOTLINE_RETENTION_AUDIT_DAYS": "90"})["RETENTION_AUDIT_DAYS"] == 90
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
     assert (app.config["RETENTION_LOGIN_DAYS"], app.config["RETENTION_HOUSEHOLD_YEARS"]) == (180, 3)
+
+
+# Every personal or free-text value the test puts in a household's records; none may survive its purge.
+SECRETS = ("Famille Secrète", "+33655555555", "DOSSIER-SECRET-42", "Notes secrètes sur la famille",
+           "Notes corrigées, secrètes aussi", "+33655555555", "https://api.twilio.com/rec/SECRET",
+           "Rappeler Mme Secrète après 18 h", "SMsecret0000000000000000000000000", "IMPORT-SECRET-7")
+
+
+def text_values(row) -> list[str]:
+    """Every text value of a row: String, Text and JSON columns (JSON as its serialized text)."""
+    values = []
+    for column in row.__table__.columns:
+        value = getattr(row, column.key)
+        if value is not None and isinstance(column.type, (String, Text, JSON)):
+            values.append(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+    return values
+
+
+def household_rows(household_id: int) -> list:
+    consultations = list(db.session.scalars(select(Consultation).where(Consultation.household_id == household_id)))
+    consultation_ids = [c.id for c in consultations]
+    call_ids = [c.call_id for c in consultations if c.call_id]
+    return ([db.session.get(Household, household_id)] + consultations
+            + list(db.session.scalars(select(ConsultationRevision)
+                                      .where(ConsultationRevision.consultation_id.in_(consultation_ids))))
+            + list(db.session.scalars(select(ConsultationCode)
+                                      .where(ConsultationCode.consultation_id.in_(consultation_ids))))
+            + list(db.session.scalars(select(Call).where(Call.id.in_(call_ids))))
+            + list(db.session.scalars(select(CallbackTask).where(CallbackTask.call_id.in_(call_ids))))
+            + list(db.session.scalars(select(Appointment).where(Appointment.household_id == household_id))))
+
+
+def old_household_with_everything(app, make_household, make_consultation, **household_fields):
+    """A household last seen in 2022: notes, an edit of them, the call it came from with a callback comment,
+    an appointment with an SMS reminder."""
+    household = make_household(created_at=NOW - timedelta(days=5 * 365), commune_insee="62498", adults=1,
+                               children=2, **household_fields)
+    consultation = make_consultation(household=household, date=date(2022, 1, 10), notes=SECRETS[3],
+                                     external_id=f"{SECRETS[9]}-{household.id}", mission="prevention_expulsion",
+                                     procedure_stage="assignation", debt_amount=Decimal("1234.50"))
+    with app.app_context():
+        call = Call(call_sid=f"CA{household.id}", started_at=datetime(2022, 1, 10, 9, tzinfo=timezone.utc),
+                    path="accueil", from_number=SECRETS[1], recording_url=SECRETS[6], outcome="voicemail",
+                    mission="prevention_expulsion")
+        db.session.add(call)
+        db.session.flush()
+        db.session.add(CallbackTask(call_id=call.id, kind="voicemail", status="done", result="reached",
+                                    comment=SECRETS[7]))
+        row = db.session.get(Consultation, consultation.id)
+        row.call_id = call.id
+        data = services.snapshot(row) | {"notes": SECRETS[4]}
+        services.update_consultation(row, data, None, None)
+        db.session.add(Appointment(household_id=household.id, mission="prevention_expulsion", status="held",
+                                   starts_at=datetime(2022, 1, 20, 9, tzinfo=timezone.utc), sms_reminder=True,
+                                   reminder_status="sent", reminder_sid=SECRETS[8]))
+        db.session.commit()
+    return household
+
+
+def test_a_purged_household_leaves_no_free_text(app, runner, make_household, make_consultation):
+    household = old_household_with_everything(app, make_household, make_consultation, name=SECRETS[0],
+                                               phone=SECRETS[1], external_ref=SECRETS[2])
+    # Anonymised by an earlier version of the purge: name and phone gone, notes and the rest still there.
+    half_purged = old_household_with_everything(app, make_household, make_consultation)
+    app.config["FIXED_NOW"] = NOW.isoformat()
+    assert "2 ménage(s) anonymisé(s)" in runner.invoke(args=["purge"]).output
+    with app.app_context():
+        for household_id in (household.id, half_purged.id):
+            rows = household_rows(household_id)
+            assert {type(r).__name__ for r in rows} >= {"Household", "Consultation", "ConsultationRevision",
+                                                         "Call", "CallbackTask", "Appointment"}
+            leaks = [(type(r).__name__, v) for r in rows for v in text_values(r) if any(s in v for s in SECRETS)]
+            assert leaks == []
+            assert all(r.notes is None for r in rows if isinstance(r, Consultation))
+            assert all(c.comment is None for c in rows if isinstance(c, CallbackTask))
+        # What the figures read stays: codes, dates, amounts, territory, composition, outcomes.
+        kept = db.session.get(Household, household.id)
+        consultation = kept.consultations[0]
+        assert (kept.commune_insee, kept.adults, kept.children) == ("62498", 1, 2)
+        assert (consultation.date, consultation.procedure_stage, consultation.debt_amount,
+                consultation.territory_code, consultation.themes) == \
+            (date(2022, 1, 10), "assignation", Decimal("1234.50"), "lens-henin", ["rapports_locatifs"])
+        assert db.session.scalar(select(CallbackTask.result)) == "reached"
+    assert "0 ménage(s) anonymisé(s)" in runner.invoke(args=["purge"]).output
+
+
+def test_callback_comments_go_with_the_callers_number(app, runner):
+    with app.app_context():
+        call = Call(call_sid="CAcomment", started_at=NOW - timedelta(days=400), path="accueil",
+                    outcome="callback_requested", mission="info_logement")
+        db.session.add(call)
+        db.session.flush()
+        db.session.add(CallbackTask(call_id=call.id, kind="callback_request", status="done", result="no_answer",
+                                    comment="M. Untel, voisin de Mme X"))
+        db.session.commit()
+    app.config["FIXED_NOW"] = NOW.isoformat()
+    assert "1 numéro(s) d'appelant" in runner.invoke(args=["purge", "--dry-run"]).output
+    runner.invoke(args=["purge"])
+    with app.app_context():
+        task = db.session.scalar(select(CallbackTask))
+        assert (task.comment, task.result) == (None, "no_answer")
