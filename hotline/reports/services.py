@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hotline.activities.models import Activity
+from hotline.cases import figures
+from hotline.cases.models import CaseStatement
 from hotline.consultations.models import Consultation, ConsultationCode
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
@@ -43,7 +45,8 @@ def consultation_records(first: date, end: date, missions: list[str]) -> list[ti
     where = (Consultation.date >= first, Consultation.date < end, Consultation.mission.in_(missions))
     columns = [Consultation.id, Consultation.mission, Consultation.date, Consultation.territory_code,
                Consultation.household_id, Consultation.debt_amount, Consultation.habitat_indigne,
-               Consultation.permis_louer, *(getattr(Consultation, name) for name in tidy.SINGLE_CODES)]
+               Consultation.permis_louer, *(getattr(Consultation, name) for name in tidy.SINGLE_CODES),
+               *(func.coalesce(getattr(CaseStatement, name), tidy.UNKNOWN) for name in tidy.CASE_CODES)]
     codes: dict[int, dict[str, set[str]]] = {}
     code_query = (select(ConsultationCode.consultation_id, ConsultationCode.kind, ConsultationCode.code)
                   .join(Consultation, Consultation.id == ConsultationCode.consultation_id)
@@ -52,13 +55,14 @@ def consultation_records(first: date, end: date, missions: list[str]) -> list[ti
         codes.setdefault(consultation_id, {}).setdefault(kind, set()).add(code)
     empty: dict[str, set[str]] = {}
     records = []
-    for row in db.session.execute(select(*columns).where(*where)):
+    query = select(*columns).outerjoin(CaseStatement, CaseStatement.consultation_id == Consultation.id).where(*where)
+    for row in db.session.execute(query):
         (cid, mission, day, territory, household_id, debt, indigne, permis), singles = row[:8], row[8:]
         multi = codes.get(cid, empty)
         records.append(tidy.ConsultationRecord(
             mission=mission, month=f"{day:%Y-%m}", territory=territory,
             household=f"h{household_id}" if household_id else f"c{cid}",
-            codes=dict(zip(tidy.SINGLE_CODES, singles, strict=True)),
+            codes=dict(zip(tidy.SINGLE_CODES + tidy.CASE_CODES, singles, strict=True)),
             multi={kind: frozenset(multi.get(kind, ())) for kind in tidy.MULTI_CODES},
             debt_amount=debt, habitat_indigne=bool(indigne), permis_louer=bool(permis)))
     return records
@@ -108,12 +112,27 @@ def held_permanences(first: date, last: date, missions: list[str], now: datetime
     return held
 
 
+def household_records(end: date, missions: list[str]) -> list[figures.HouseholdRecord]:
+    """Every consultation of the missions before `end`, earlier ones included (a first contact is the first
+    ever), as the household indicators read them: one narrow query, the rent said at each consultation."""
+    query = (select(Consultation.id, Consultation.household_id, Consultation.mission, Consultation.date,
+                    Consultation.territory_code, Consultation.procedure_stage, Consultation.debt_amount,
+                    CaseStatement.rent_amount)
+             .outerjoin(CaseStatement, CaseStatement.consultation_id == Consultation.id)
+             .where(Consultation.date < end, Consultation.mission.in_(missions)))
+    return [figures.HouseholdRecord(household=household_id, mission=mission, date=day, order=cid, territory=territory,
+                                    stage=stage, debt=debt, rent=rent)
+            for cid, household_id, mission, day, territory, stage, debt, rent in db.session.execute(query)]
+
+
 def report(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo) -> list[tidy.Row]:
     """The tidy report of the months first..last (first days of months), both included."""
     end = last + relativedelta(months=1)
-    return tidy.build(consultation_records(first, end, missions), call_records(first, end, missions, zone),
+    rows = tidy.build(consultation_records(first, end, missions), call_records(first, end, missions, zone),
                       callback_records(first, end, missions, zone), held_permanences(first, last, missions, now, zone),
                       activity_records(first, end, missions))
+    per_household = figures.build(household_records(end, missions), [f"{m:%Y-%m}" for m in months(first, last)])
+    return tidy.merged(rows, (tidy.Row(*figure) for figure in per_household))
 
 
 def to_csv(rows: list[tidy.Row]) -> str:

@@ -11,11 +11,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
+from hotline.cases.figures import INDICATORS as HOUSEHOLD_INDICATORS
+
 COLUMNS = ("mission", "period", "territory", "indicator", "category", "value")
 ALL = "all"
 TOTAL = "total"
+UNKNOWN = "inconnu"
 SINGLE_CODES = ("mode", "consultant_type", "occupancy_status", "housing_sector", "family_situation", "age_band",
                 "resource_band", "referral_source", "procedure_stage")
+# What the consultation said of the case (cases.CaseStatement); "inconnu" when it said nothing.
+CASE_CODES = ("landlord_type", "housing_benefit")
 MULTI_CODES = ("theme", "resource_type", "debt_origin", "outcome")
 RECEIVED_MODES = {"visite_siege", "permanence", "aller_vers"}
 # The call log's outcomes that count as a caller who asked for a jurist and got none.
@@ -28,7 +33,7 @@ class ConsultationRecord:
     month: str  # YYYY-MM
     territory: str
     household: str  # "h<id>", or "c<id>" for a consultation without household (a household of its own)
-    codes: dict[str, str | None]  # SINGLE_CODES -> code (procedure_stage may be None)
+    codes: dict[str, str | None]  # SINGLE_CODES and CASE_CODES -> code (procedure_stage may be None)
     multi: dict[str, frozenset[str]] = field(default_factory=dict)  # MULTI_CODES -> codes (themes: theme codes)
     debt_amount: Decimal | None = None
     habitat_indigne: bool = False
@@ -94,7 +99,7 @@ def build(consultations: Iterable[ConsultationRecord], calls: Iterable[CallRecor
         households[cell].add(record.household)
         if record.codes.get("mode") in RECEIVED_MODES:
             received[cell].add(record.household)
-        for name in SINGLE_CODES:
+        for name in SINGLE_CODES + CASE_CODES:
             code = record.codes.get(name)
             if code:
                 cell_counts[(name, code)] += 1
@@ -152,8 +157,14 @@ def build(consultations: Iterable[ConsultationRecord], calls: Iterable[CallRecor
 
 
 INDICATOR_ORDER = ["consultations", "households", "households_received", *SINGLE_CODES, *MULTI_CODES, "debt_known",
-                   "debt_amount_sum", "debt_amount_median", "habitat_indigne", "permis_louer", "calls_received",
-                   "calls_answered", "calls_missed", "callbacks_done", "permanences_held", "activities"]
+                   "debt_amount_sum", "debt_amount_median", "habitat_indigne", "permis_louer", *CASE_CODES,
+                   *HOUSEHOLD_INDICATORS, "calls_received", "calls_answered", "calls_missed", "callbacks_done",
+                   "permanences_held", "activities"]
+
+
+def merged(rows: Iterable[Row], more: Iterable[Row]) -> list[Row]:
+    """Two sets of rows of distinct indicators, in the report's order."""
+    return sorted([*rows, *more], key=_order)
 
 
 def _order(row: Row):
