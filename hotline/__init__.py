@@ -11,18 +11,48 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import click
-from flask import Flask, render_template
+from flask import Flask, Response, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, ValidationError
 
+from hotline.auth.access import NO_MISSION, has_no_mission
 from hotline.config import DEFAULTS, ConfigError, from_environment
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
+# The largest INTEGER, the type of every identifier column: a larger identifier names no row, and
+# the database refuses to compare it (PostgreSQL: "integer out of range"; SQLite past 2**63: OverflowError).
+MAX_ID = 2 ** 31 - 1
+log = logging.getLogger("hotline")
+
+
+def parse_id(text) -> int | None:
+    """An identifier written in ASCII digits within the database's range, else None."""
+    if not isinstance(text, str) or not text or len(text) > 10 or not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """Werkzeug's `int`, up to MAX_ID: /admin/users/99999999999999999999 is a 404, not a database
+    error. It replaces `int` for every route of the app."""
+
+    def to_python(self, value: str) -> int:
+        if len(value.lstrip("-")) > 10:
+            raise ValidationError()
+        number = super().to_python(value)
+        if abs(number) > MAX_ID:
+            raise ValidationError()
+        return number
 
 
 def create_app(config: Mapping | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), instance_relative_config=True)
     configure(app, config)
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -42,6 +72,8 @@ def configure(app: Flask, overrides: Mapping | None) -> None:
     development = cfg["HOTLINE_ENV"] == "development"
     if cfg.get("TESTING") or development:
         cfg["SESSION_COOKIE_SECURE"] = bool(overrides and overrides.get("SESSION_COOKIE_SECURE"))
+    if cfg.get("HSTS") is None:  # not configured: on, except in tests and development
+        cfg["HSTS"] = not (cfg.get("TESTING") or development)
     relaxed = bool(cfg.get("TESTING") or development or click.get_current_context(silent=True) is not None)
     for key, variable in (("SECRET_KEY", "HOTLINE_SECRET_KEY"), ("TWILIO_AUTH_TOKEN", "HOTLINE_TWILIO_AUTH_TOKEN")):
         if cfg.get(key):
@@ -89,7 +121,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    login_manager.needs_refresh_message = "Reconnectez-vous pour accéder à cette page."
+    login_manager.needs_refresh_message_category = "info"
+    login_manager.session_protection = "strong"  # enforced by auth.sessions.load, the session being permanent
 
 
 def register_blueprints(app: Flask) -> None:
@@ -116,17 +150,37 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
 
 
+SERVER_ERROR = ("Erreur du serveur", "Une erreur est survenue. Rien n'a été enregistré ; réessayez.")
+# When even the error page cannot be drawn (the database is down): plain French, nothing to read.
+BARE_SERVER_ERROR = ('<!doctype html><html lang="fr"><meta charset="utf-8"><title>Erreur du serveur</title>'
+                     f"<h1>{SERVER_ERROR[0]}</h1><p>{SERVER_ERROR[1]}</p></html>")
+
+
 def register_errorhandlers(app: Flask) -> None:
-    from flask_wtf.csrf import CSRFError
+    from hotline.extensions import db  # hotline.extensions imports this module
 
     def render(code: int, title: str, message: str):
         return render_template("error.html", code=code, title=title, message=message), code
 
+    def forbidden(error):
+        if has_no_mission(current_user):
+            return render(403, "Aucune mission attribuée", NO_MISSION)
+        return render(403, "Accès refusé", "Votre rôle ne donne pas accès à cette page.")
+
+    def server_error(error):
+        """The request's transaction is rolled back first: after a failed flush, drawing the page
+        (which reads the account) would fail again."""
+        try:
+            db.session.rollback()
+            return render(500, *SERVER_ERROR)
+        except Exception:  # the last resort must not fail: the database may be down
+            log.exception("the error page could not be drawn")
+            return Response(BARE_SERVER_ERROR, status=500, mimetype="text/html")
+
     app.register_error_handler(CSRFError, lambda e: render(
         400, "Formulaire expiré", "Le formulaire a expiré ou n'a pas été envoyé depuis cette page. "
         "Revenez en arrière, rechargez la page et envoyez-le de nouveau."))
-    app.register_error_handler(403, lambda e: render(
-        403, "Accès refusé", "Votre rôle ne donne pas accès à cette page."))
+    app.register_error_handler(403, forbidden)
     app.register_error_handler(404, lambda e: render(
         404, "Page introuvable", "Cette page n'existe pas ou n'existe plus."))
     app.register_error_handler(405, lambda e: render(
@@ -135,8 +189,12 @@ def register_errorhandlers(app: Flask) -> None:
         413, "Fichier trop lourd", "Ce fichier dépasse 20 Mo : coupez-le en plusieurs fichiers."))
     app.register_error_handler(429, lambda e: render(
         429, "Trop de tentatives", "Trop de tentatives en peu de temps. Patientez quelques minutes."))
-    app.register_error_handler(500, lambda e: render(
-        500, "Erreur du serveur", "Une erreur est survenue. Rien n'a été enregistré ; réessayez."))
+    app.register_error_handler(500, server_error)
+
+    @app.teardown_request
+    def rollback_after_an_error(error):
+        if error is not None:
+            db.session.rollback()
 
 
 SECURITY_HEADERS = {
@@ -145,7 +203,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
                                "form-action 'self'; base-uri 'none'",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+                          "bluetooth=(), accelerometer=(), gyroscope=(), magnetometer=()",
 }
+HSTS = "max-age=31536000; includeSubDomains"  # a year
 
 
 def register_security_headers(app: Flask) -> None:
@@ -153,8 +214,10 @@ def register_security_headers(app: Flask) -> None:
     def add_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")  # personal data: no cached copies
+        if app.config["HSTS"]:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.endpoint != "static":  # pages and downloads (CSV, XLSX, PDF, ICS) hold personal data
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

@@ -12,7 +12,7 @@ class ConfigError(RuntimeError):
     """A setting is missing or invalid; the message says which and what to do."""
 
 
-def _bool(value: str | None, default: bool) -> bool:
+def _bool(value: str | None, default: bool | None) -> bool | None:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
@@ -41,6 +41,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "FIXED_NOW": env.get("HOTLINE_FIXED_NOW") or None,
         "RATELIMIT_STORAGE_URI": env.get("HOTLINE_RATELIMIT_STORAGE_URI", "memory://"),
         "SESSION_COOKIE_SECURE": _bool(env.get("HOTLINE_SECURE_COOKIES"), mode != "development"),
+        "HSTS": _bool(env.get("HOTLINE_HSTS"), None),  # None: on, except in development and tests
         "LOG_LEVEL": env.get("HOTLINE_LOG_LEVEL", "INFO"),
         "IVR_NUMBERS": parse_numbers(env.get("HOTLINE_IVR_NUMBERS", "")),
         "IVR_DB_TIMEOUT_SECONDS": float(env.get("HOTLINE_IVR_DB_TIMEOUT", "1.0") or 0),

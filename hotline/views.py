@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline.auth.access import NO_MISSION, has_no_mission
 from hotline.extensions import db
 
 bp = Blueprint("main", __name__)
@@ -17,7 +18,7 @@ log = logging.getLogger("hotline")
 def home():
     if current_user.role == "admin":
         return redirect(url_for("admin.users"))
-    return render_template("home.html")
+    return render_template("home.html", no_mission=NO_MISSION if has_no_mission(current_user) else None)
 
 
 @bp.route("/healthz")

@@ -26,7 +26,7 @@ def test_admin_creates_a_jurist_with_scope_and_phone(client, make_user, login, a
 def test_bad_phone_and_weak_password_are_shown_at_their_field(client, make_user, login):
     login(make_user("admin"))
     data = {"csrf_token": csrf_token(client, "/admin/users/new"), "email": "x@example.org", "name": "X",
-            "role": "jurist", "phone": "0800", "password": PASSWORD}
+            "role": "jurist", "phone": "0800", "missions": ["info_logement"], "password": PASSWORD}
     page = client.post("/admin/users/new", data=data).get_data(as_text=True)
     assert 'id="phone-err"' in page and 'value="x@example.org"' in page
     data.update(phone="", password="azertyuiop123", csrf_token=csrf_token(client, "/admin/users/new"))
@@ -71,3 +71,85 @@ def test_roster_and_hours_pages(client, make_user, login, app):
         assert db.session.scalar(select(DutyShift)).territory_code == "boulonnais"
         assert db.session.scalar(select(OpeningHours).where(OpeningHours.weekday == 5)).mission == "info_logement"
         assert db.session.scalar(select(Closure)).mission is None
+
+
+def new_user_data(client, **changes):
+    data = {"csrf_token": csrf_token(client, "/admin/users/new"), "email": "nouvelle@example.org",
+            "name": "Nina Nouvelle", "role": "jurist", "phone": "", "missions": ["info_logement"],
+            "active": "y", "password": PASSWORD}
+    data.update(changes)
+    return data
+
+
+def user_count(app) -> int:
+    with app.app_context():
+        return len(list(db.session.scalars(select(User))))
+
+
+def test_an_unknown_mission_code_is_a_french_error_and_writes_nothing(client, make_user, login, app):
+    login(make_user("admin"))
+    before = user_count(app)
+    response = client.post("/admin/users/new", data=new_user_data(client, missions=["zz"]))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Valeur inconnue : zz" in page and 'value="nouvelle@example.org"' in page and 'value="Nina Nouvelle"' in page
+    assert user_count(app) == before
+    target = make_user("jurist", missions=("info_logement",))
+    url = f"/admin/users/{target.id}"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Autre Nom", "role": "jurist",
+                                      "email": target.email, "missions": ["zz"], "active": "y"})
+    assert response.status_code == 200 and "Valeur inconnue : zz" in response.get_data(as_text=True)
+    assert 'value="Autre Nom"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, target.id).name == target.name
+
+
+def test_a_jurist_needs_a_mission_in_the_admin_form(client, make_user, login, app):
+    login(make_user("admin"))
+    before = user_count(app)
+    data = new_user_data(client)
+    del data["missions"]
+    page = client.post("/admin/users/new", data=data).get_data(as_text=True)
+    assert "au moins une mission" in page.split('id="missions"')[1].split("</fieldset>")[0]  # at its field
+    assert 'value="nouvelle@example.org"' in page
+    assert user_count(app) == before
+    target = make_user("jurist", missions=("info_logement",))
+    url = f"/admin/users/{target.id}"
+    page = client.post(url, data={"csrf_token": csrf_token(client, url), "name": target.name, "role": "jurist",
+                                  "email": target.email, "active": "y"}).get_data(as_text=True)
+    assert "au moins une mission" in page
+    with app.app_context():
+        assert db.session.get(User, target.id).missions == ["info_logement"]
+
+
+def test_an_admin_cannot_change_its_own_role_missions_or_disable_itself(client, make_user, login, app,
+                                                                        make_household, make_consultation):
+    admin = make_user("admin")
+    login(admin)
+    household = make_household(name="Famille Test")
+    make_consultation(household=household)
+    url = f"/admin/users/{admin.id}"
+    assert "autre administrateur" in client.get(url).get_data(as_text=True)  # said before trying
+    for changes in ({"role": "manager"}, {"role": "jurist", "missions": ["info_logement"]},
+                    {"missions": ["info_logement"]}, {"active": None}):
+        data = {"csrf_token": csrf_token(client, url), "name": admin.name, "role": "admin", "email": admin.email,
+                "active": "y"} | changes
+        response = client.post(url, data={k: v for k, v in data.items() if v is not None})
+        assert response.status_code == 200, changes
+        assert "Vous ne pouvez ni changer votre propre rôle" in response.get_data(as_text=True), changes
+    with app.app_context():
+        row = db.session.get(User, admin.id)
+        assert (row.role, row.missions, row.active) == ("admin", [], True)
+    assert client.get(f"/households/{household.id}").status_code == 403
+    assert client.get("/consultations/").status_code == 403
+
+
+def test_a_second_admin_changes_an_admin(client, make_user, login, app):
+    login(make_user("admin"))
+    other = make_user("admin")
+    url = f"/admin/users/{other.id}"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "name": other.name, "role": "manager",
+                                      "email": other.email, "active": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, other.id).role == "manager"

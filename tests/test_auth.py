@@ -9,7 +9,7 @@ from hotline.extensions import db
 
 def test_users_create_from_stdin(runner, app):
     result = runner.invoke(args=["users", "create", "Marie@Example.org", "--role", "jurist", "--name", "Marie Curie",
-                                 "--phone", "06 12 34 56 78", "--password-stdin"], input=PASSWORD + "\n")
+                                 "--phone", "06 12 34 56 78", "--mission", "info_logement", "--password-stdin"], input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "marie@example.org"))
@@ -46,7 +46,7 @@ def test_users_create_refuses_duplicate_and_weak(runner, make_user):
 
 def test_users_create_refuses_bad_phone(runner):
     result = runner.invoke(args=["users", "create", "t@example.org", "--role", "jurist", "--name", "T",
-                                 "--phone", "12", "--password-stdin"], input=PASSWORD + "\n")
+                                 "--phone", "12", "--mission", "info_logement", "--password-stdin"], input=PASSWORD + "\n")
     assert result.exit_code != 0 and "téléphone" in result.output.lower()
 
 
@@ -202,3 +202,29 @@ def test_console_script_creates_a_user_from_any_directory(tmp_path):
     assert again.returncode != 0 and "existe déjà" in again.stderr
     with sqlite3.connect(tmp_path / "cli.sqlite3") as con:
         assert con.execute("select role from users where email = 'cli@example.org'").fetchone() == ("admin",)
+
+
+def test_users_create_refuses_a_jurist_without_a_mission(runner, app):
+    result = runner.invoke(args=["users", "create", "sans@example.org", "--role", "jurist", "--name", "Sans Mission",
+                                 "--password-stdin"], input=PASSWORD + "\n")
+    assert result.exit_code != 0 and "au moins une mission" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "sans@example.org")) is None
+    result = runner.invoke(args=["users", "create", "avec@example.org", "--role", "jurist", "--name", "Avec Mission",
+                                 "--mission", "info_logement", "--password-stdin"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_jurist_who_lost_every_mission_is_told_so(app, client, make_user, login):
+    from hotline.auth.models import UserMission
+
+    user = make_user("jurist", missions=("info_logement",))
+    with app.app_context():  # an account from before the rule, or whose mission was taken away in the database
+        db.session.execute(UserMission.__table__.delete().where(UserMission.user_id == user.id))
+        db.session.commit()
+    login(user)
+    for url in ("/consultations/", "/"):
+        page = client.get(url).get_data(as_text=True).replace("&#39;", "'")
+        assert "Aucune mission" in page and "administrateur" in page, url
+    response = client.get("/consultations/")
+    assert response.status_code == 403

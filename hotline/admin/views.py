@@ -4,9 +4,12 @@ permanences.duty and ivr.opening.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
+from hotline import audit
 from hotline.admin.forms import ClosureForm, HoursForm, MoveForm, ShiftForm
+from hotline.auth import sessions
 from hotline.auth.access import roles_required
 from hotline.auth.forms import UserForm
 from hotline.auth.models import User
@@ -54,21 +57,23 @@ def user_new():
                                    phone=form.phone.data, missions=form.missions.data,
                                    territories=form.territories.data)
                 user.active = bool(form.active.data)
+                audit.record(f"user.created:{user.role}", "user", user.id)
                 db.session.commit()
                 flash(f"Compte créé pour {user.name}.", "success")
                 return redirect(url_for(".users"))
             except AccountError as error:
                 db.session.rollback()
-                _attach_error(form, str(error))
+                _attach_error(form, error)
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-def _attach_error(form: UserForm, message: str) -> None:
-    """Show a service's message at the field it is about."""
+def _attach_error(form: UserForm, error: AccountError) -> None:
+    """Show a service's message at the field it names, or else at the one its words are about."""
+    message = str(error)
     lowered = message.lower()
-    field = (form.password if "mot de passe" in lowered else form.phone if "téléphone" in lowered
-             or "numéro" in lowered else form.email if "adresse" in lowered or "compte existe" in lowered
-             else form.role)
+    field = (form[error.field] if error.field else form.password if "mot de passe" in lowered
+             else form.phone if "téléphone" in lowered or "numéro" in lowered
+             else form.email if "adresse" in lowered or "compte existe" in lowered else form.role)
     field.errors = [*field.errors, message]
 
 
@@ -81,15 +86,17 @@ def user_edit(user_id: int):
     form.email.data = user.email  # the email is the login: not changed here
     if form.validate_on_submit():
         try:
-            update_user(user, name=form.name.data, role=form.role.data, phone=form.phone.data,
-                        missions=form.missions.data, territories=form.territories.data,
+            update_user(user, actor=current_user, name=form.name.data, role=form.role.data,
+                        phone=form.phone.data, missions=form.missions.data, territories=form.territories.data,
                         active=form.active.data, password=form.password.data or None)
             db.session.commit()
+            if user.id == current_user.id:
+                sessions.keep_current(user)  # a new password of one's own ends the other sessions only
             flash("Compte mis à jour.", "success")
             return redirect(url_for(".users"))
         except AccountError as error:
             db.session.rollback()
-            _attach_error(form, str(error))
+            _attach_error(form, error)
     return render_template("admin/user_form.html", form=form, user=user)
 
 

@@ -15,6 +15,15 @@ from flask import abort
 from flask_login import current_user, login_required
 
 
+NO_MISSION = ("Votre compte de juriste n'a aucune mission : vous ne pouvez ni lire ni saisir de "
+              "consultations. Demandez à un administrateur de vous attribuer une mission.")
+
+
+def has_no_mission(user) -> bool:
+    """A jurist whose every mission was taken away: told so rather than refused without a word."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role == "jurist" and not user.missions
+
+
 def roles_required(*roles: str):
     def decorator(view):
         @wraps(view)

@@ -31,7 +31,7 @@ def prompt_password(tries: int = 3) -> str:
 @click.option("--role", type=click.Choice(list(ROLES)), required=True, help="jurist, manager ou admin")
 @click.option("--name", required=True, help="Nom affiché")
 @click.option("--phone", default=None, help="Téléphone, par exemple +33612345678")
-@click.option("--mission", "missions", multiple=True, help="Mission (répétable)")
+@click.option("--mission", "missions", multiple=True, help="Mission (répétable ; au moins une pour un juriste)")
 @click.option("--territory", "territories", multiple=True, help="Territoire (répétable)")
 @click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard")
 def create(email, role, name, phone, missions, territories, password_stdin):

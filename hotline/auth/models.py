@@ -23,6 +23,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164, rung by the voice menu
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Stored in the session at login and compared on every request: raising it ends every session
+    # of the account (logout, new password, disabled, new role or missions).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     mission_links: Mapped[list["UserMission"]] = relationship(cascade="all, delete-orphan")

@@ -8,6 +8,7 @@ import phonenumbers
 from flask import current_app
 from sqlalchemy import func, select
 
+from hotline import audit
 from hotline.auth.models import ROLES, LoginAttempt, User
 from hotline.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password, weakness
 from hotline.extensions import db
@@ -17,7 +18,17 @@ log = logging.getLogger("hotline.auth")
 
 
 class AccountError(ValueError):
-    """A French message about why an account cannot be created or changed."""
+    """A French message about why an account cannot be created or changed, and the form field it
+    is about when it is about one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+MISSION_REQUIRED = "Un compte de juriste doit avoir au moins une mission : cochez-en une."
+NOT_YOURSELF = ("Vous ne pouvez ni changer votre propre rôle ou vos missions, ni désactiver votre propre "
+                "compte : demandez-le à un autre administrateur.")
 
 
 def normalize_email(email: str) -> str:
@@ -52,7 +63,7 @@ def create_user(email: str, name: str, role: str, password: str | None, phone: s
         raise AccountError("Le nom est obligatoire.")
     if find_user(email) is not None:
         raise AccountError(f"Un compte existe déjà pour {email}.")
-    validate_scope(missions, territories)
+    validate_scope(role, missions, territories)
     user = User(email=email, name=name.strip(), role=role, phone=normalize_phone(phone))
     if password is not None:
         set_password(user, password)
@@ -103,26 +114,49 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User | N
     return result
 
 
-def validate_scope(missions, territories) -> None:
+def validate_scope(role: str, missions, territories) -> None:
     from hotline.reference import labels
     from hotline.reference.models import Territory
 
     unknown = [m for m in missions if m not in labels("missions")]
     if unknown:
-        raise AccountError(f"Mission inconnue : {', '.join(unknown)}.")
+        raise AccountError(f"Mission inconnue : {', '.join(unknown)}.", "missions")
+    if role == "jurist" and not missions:  # a jurist reads and records only within their missions
+        raise AccountError(MISSION_REQUIRED, "missions")
     for code in territories:
         if db.session.get(Territory, code) is None:
             raise AccountError(f"Territoire inconnu : {code}.")
 
 
-def update_user(user: User, *, name: str, role: str, phone: str | None, missions, territories,
-                active: bool, password: str | None = None) -> None:
+def end_sessions(user: User) -> None:
+    """Every session of the account ends at its next request (see auth.sessions)."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def update_user(user: User, *, actor: User | None, name: str, role: str, phone: str | None, missions,
+                territories, active: bool, password: str | None = None) -> None:
+    """Change an account as `actor` (an administrator). A change of role, of missions, disabling
+    and a new password end the account's sessions and are audited; an administrator changes
+    neither its own role or missions nor disables itself."""
     if role not in ROLES:
-        raise AccountError("Rôle inconnu.")
-    validate_scope(missions, territories)
-    user.name, user.role, user.active = name.strip(), role, bool(active)
-    user.phone = normalize_phone(phone)
-    user.missions, user.territories = missions, territories
+        raise AccountError("Rôle inconnu.", "role")
+    missions, active = sorted(set(missions)), bool(active)
+    validate_scope(role, missions, territories)
+    changes = {"role": role != user.role, "missions": missions != user.missions,
+               "disabled": user.active and not active, "enabled": active and not user.active,
+               "password": bool(password)}
+    if actor is not None and actor.id == user.id and (changes["role"] or changes["missions"] or not active):
+        raise AccountError(NOT_YOURSELF, "role")
     if password:
         set_password(user, password)
+    phone = normalize_phone(phone)
+    if changes["role"]:
+        audit.record(f"user.role:{user.role}>{role}", "user", user.id)
+    for change in ("missions", "disabled", "enabled", "password"):
+        if changes[change]:
+            audit.record(f"user.{change}", "user", user.id)
+    if changes["role"] or changes["missions"] or changes["disabled"] or changes["password"]:
+        end_sessions(user)
+    user.name, user.role, user.active, user.phone = name.strip(), role, active, phone
+    user.missions, user.territories = missions, territories
     db.session.flush()

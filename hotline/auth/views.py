@@ -4,11 +4,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
+from hotline.auth import sessions
 from hotline.auth.forms import LoginForm
-from hotline.auth.models import User
-from hotline.auth.services import authenticate
+from hotline.auth.services import authenticate, end_sessions
 from hotline.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -17,16 +17,14 @@ GENERIC_FAILURE = ("Identifiants incorrects, ou compte bloqué quelques minutes 
                    "échecs. Vérifiez votre adresse et votre mot de passe.")
 
 
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    return db.session.get(User, int(user_id))
+login_manager.user_loader(sessions.load)
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: no scheme, no host, no protocol-relative '//' trick."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only a path on this site: no scheme, no host, no protocol-relative '//' trick, and no control
+    character (a CR/LF would break the Location header)."""
+    if not target or not target.isprintable() or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
@@ -48,11 +46,9 @@ def login():
         user = authenticate(form.email.data, form.password.data, request.remote_addr)
         db.session.commit()
         if user is not None:
-            target = safe_next(request.args.get("next"))
-            session.clear()  # a new session at login: nothing from before carries over
-            session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME (a working day)
-            login_user(user)
-            return redirect(target or url_for("main.home"))
+            response = redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+            sessions.start(user)  # only once the response is made: nothing is left half-done
+            return response
         flash(GENERIC_FAILURE, "error")
     return render_template("auth/login.html", form=form)
 
@@ -60,6 +56,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    end_sessions(current_user)  # every session of the account, a copied cookie included
+    db.session.commit()
     logout_user()
     session.clear()
     flash("Vous êtes déconnecté.", "info")
