@@ -1,14 +1,14 @@
 """users.session_generation: server-side revocation of sessions
 
 Revision ID: 1820592a5617
-Revises: 43f43ef62512
+Revises: 5c1d2a7e9b40
 Create Date: 2026-11-29 08:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '1820592a5617'
-down_revision = '43f43ef62512'
+down_revision = '5c1d2a7e9b40'
 branch_labels = None
 depends_on = None
 
