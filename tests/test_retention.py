@@ -12,6 +12,7 @@ from hotline.consultations import services
 from hotline.consultations.models import Consultation, ConsultationCode, ConsultationRevision, Household
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
+from hotline.sms import SmsMessage
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
 
@@ -130,9 +131,12 @@ def old_household_with_everything(app, make_household, make_consultation, **hous
         row.call_id = call.id
         data = services.snapshot(row) | {"notes": SECRETS[4]}
         services.update_consultation(row, data, None, None)
-        db.session.add(Appointment(household_id=household.id, mission="prevention_expulsion", status="held",
-                                   starts_at=datetime(2022, 1, 20, 9, tzinfo=timezone.utc), sms_reminder=True,
-                                   reminder_status="sent", reminder_sid=SECRETS[8]))
+        appointment = Appointment(household_id=household.id, mission="prevention_expulsion", status="held",
+                                  starts_at=datetime(2022, 1, 20, 9, tzinfo=timezone.utc), sms_reminder=True)
+        db.session.add(appointment)
+        db.session.flush()
+        db.session.add(SmsMessage(purpose="reminder", appointment_id=appointment.id, key=f"reminder:{appointment.id}",
+                                  status="sent", sid=SECRETS[8]))
         db.session.commit()
     return household
 

@@ -94,8 +94,9 @@ def household_data(household: Household, generated: datetime) -> dict:
                if call.id in callbacks else None}
             for call in calls],
         "appointments": [
-            _row(a, ("id", "starts_at", "minutes", "mission", "status", "sms_reminder", "reminder_status"))
-            | {"place": a.permanence.name if a.permanence else None}
+            _row(a, ("id", "starts_at", "minutes", "mission", "status", "sms_reminder"))
+            | {"place": a.permanence.name if a.permanence else None,
+               "reminder_status": a.reminder.status if a.reminder else None}
             for a in appointments],
         "accesses": [{"at": _plain(at), "action": action, "role": role} for at, action, role in accesses],
     }

@@ -15,13 +15,14 @@ from hotline.appointments.models import Appointment
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
+from hotline.sms import SmsMessage
 
 PERSONAL_FIELDS = {
     Household: ("name", "phone", "external_ref"),  # external_ref: an identifier of another system's file
     Consultation: ("notes", "external_id"),
     Call: ("from_number", "recording_url"),
     CallbackTask: ("comment",),
-    Appointment: ("reminder_sid",),  # Twilio's message, which holds the number and the text
+    SmsMessage: ("sid",),  # Twilio's message, which holds the number and the text
 }
 # Keys of a revision's {field: [before, after]} that hold free text.
 REVISION_FIELDS = tuple(f for f in PERSONAL_FIELDS[Consultation] if f != "external_id")
@@ -52,7 +53,8 @@ def household_holds_personal_data() -> ColumnElement[bool]:
                        or_(*(cast(ConsultationRevision.changes, String).contains(f'"{name}"')
                              for name in REVISION_FIELDS))),
         exists().where(consultation, Call.id == Consultation.call_id, call_holds_personal_data()),
-        exists().where(Appointment.household_id == Household.id, _any_set(Appointment)),
+        exists().where(Appointment.household_id == Household.id, SmsMessage.appointment_id == Appointment.id,
+                       _any_set(SmsMessage)),
     )
 
 
@@ -83,8 +85,9 @@ def erase_households(household_ids: Iterable[int], *, calls_from_their_number: b
         db.session.execute(update(Consultation).where(Consultation.household_id.in_(chunk))
                            .values(version=Consultation.version + 1, **_blank(Consultation))
                            .execution_options(synchronize_session=False))
-        db.session.execute(update(Appointment).where(Appointment.household_id.in_(chunk))
-                           .values(**_blank(Appointment)).execution_options(synchronize_session=False))
+        theirs = select(Appointment.id).where(Appointment.household_id.in_(chunk))
+        db.session.execute(update(SmsMessage).where(SmsMessage.appointment_id.in_(theirs))
+                           .values(**_blank(SmsMessage)).execution_options(synchronize_session=False))
         db.session.execute(update(Household).where(Household.id.in_(chunk)).values(**_blank(Household))
                            .execution_options(synchronize_session=False))
     db.session.flush()
