@@ -6,13 +6,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import csrf_token
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from hotline.extensions import db
 from hotline.permanences import recurrence, services
-from hotline.permanences.models import Permanence
+from hotline.permanences.models import Permanence, Place
 
 PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def fresh_places(app):
+    """conftest empties the permanences after each test, not the places they leave: start without any."""
+    with app.app_context():
+        db.session.execute(delete(Place))
+        db.session.commit()
 
 
 # --- recurrence (pure) ------------------------------------------------------------------------------
