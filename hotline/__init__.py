@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from hotline.consultations.views import bp as consultations_bp
     from hotline.ivr.calls_views import bp as calls_bp
     from hotline.permanences.views import bp as permanences_bp
+    from hotline.public.views import bp as public_bp
     from hotline.reports.views import bp as reports_bp
     from hotline.views import bp as main_bp
 
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(appointments_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(activities_bp)
+    app.register_blueprint(public_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

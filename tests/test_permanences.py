@@ -64,8 +64,9 @@ def make_permanence(app, user=None, **overrides):
                   user_id=user.id if user else None, frequency="weekly", weekday=1, week_of_month=None,
                   starts=time(9), ends=time(12), first_day=date(2026, 11, 1), last_day=None, active=True)
     values.update(overrides)
+    commune = values.pop("commune_insee", "62498")  # Lens
     with app.app_context():
-        permanence = services.save(None, commune_insee="62498", **values)
+        permanence = services.save(None, commune_insee=commune, **values)
         db.session.commit()
         return permanence.id
 
