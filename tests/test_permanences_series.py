@@ -143,6 +143,8 @@ def test_an_edit_that_would_leave_an_appointment_out_is_refused_naming_it(app, c
     assert response.status_code == 200
     assert "1 rendez-vous pris dans cette permanence ne tomberaient plus" in page and "le 15/12/2026 à 09:00" in page
     assert "Famille Martin" not in page  # an administrator reads no household
+    stopped = edit_form(client, booked["pid"], active="").get_data(as_text=True)
+    assert "2 rendez-vous pris dans cette permanence" in stopped and "le 08/12/2026 à 10:00" in stopped
     assert rows(app) == before
 
 

@@ -114,7 +114,8 @@ def _save_row(permanence: Permanence | None, place: Place, values: dict, today: 
     """A new permanence, or one edited in place (not begun yet, or only its end or state changes)."""
     schedule = _schedule(values)
     if permanence is not None:
-        _refuse_left_out_appointments(permanence, schedule, max(today, values["first_day"]))
+        _refuse_left_out_appointments(permanence, schedule if values["active"] else None,
+                                      max(today, values["first_day"]))
     _refuse_conflicts(values, schedule, max(today, values["first_day"]), ignore={getattr(permanence, "id", None)})
     permanence = permanence or Permanence()
     _assign(permanence, place, values)
@@ -131,7 +132,7 @@ def _split(old: Permanence, place: Place, values: dict, today: date) -> Permanen
         raise PermanenceError(f"La permanence modifiée reprend le {start:%d/%m/%Y} : le dernier jour doit suivre.")
     values = {**values, "first_day": start}
     schedule = _schedule(values)
-    _refuse_left_out_appointments(old, schedule, start)
+    _refuse_left_out_appointments(old, schedule if values["active"] else None, start)
     _refuse_conflicts(values, schedule, start, ignore={old.id})
     new = Permanence(slot_minutes=old.slot_minutes)
     _assign(new, place, values)
@@ -169,17 +170,20 @@ def _booked(permanence: Permanence, start: date) -> list[Appointment]:
         .order_by(Appointment.starts_at)))
 
 
-def _refuse_left_out_appointments(permanence: Permanence, schedule: recurrence.Schedule, start: date) -> None:
+def _refuse_left_out_appointments(permanence: Permanence, schedule: recurrence.Schedule | None,
+                                  start: date) -> None:
+    """Refuse a change that would leave booked appointments (from `start`) outside the permanence's
+    days and hours (schedule None: the permanence stops)."""
     zone, left_out = clock.local_zone(), []
     for appointment in _booked(permanence, start):
         begins = appointment.starts_at.astimezone(zone)
         ends = begins + timedelta(minutes=appointment.minutes)
-        if not (schedule.days(begins.date(), begins.date()) and schedule.starts <= begins.time()
-                and ends.date() == begins.date() and ends.time() <= schedule.ends):
+        if schedule is None or not (schedule.days(begins.date(), begins.date()) and schedule.starts <= begins.time()
+                                    and ends.date() == begins.date() and ends.time() <= schedule.ends):
             left_out.append(f"le {begins:%d/%m/%Y à %H:%M}")
     if left_out:
         raise PermanenceError(f"{len(left_out)} rendez-vous pris dans cette permanence ne tomberaient plus dans ses "
-                              f"nouveaux jours ou horaires : {', '.join(left_out)}. Déplacez ou annulez-les d'abord.")
+                              f"jours ou horaires : {', '.join(left_out)}. Déplacez ou annulez-les d'abord.")
 
 
 def _refuse_conflicts(values: dict, schedule: recurrence.Schedule, start: date, ignore: set) -> None:
