@@ -97,13 +97,16 @@ def test_the_past_of_a_running_series_cannot_be_rewritten(app, client, make_user
                                                         (date(2026, 9, 1), None, time(10))]
 
 
-def test_extending_an_ended_series_does_not_fill_the_gap(app, make_user):
+def test_an_ended_series_keeps_its_dates_and_extending_it_does_not_fill_the_gap(app, make_user):
     pid = make_permanence(app, first_day=date(2026, 1, 1), last_day=date(2026, 3, 31))
     with app.app_context():
         p = db.session.get(Permanence, pid)
         values = dict(mission=p.mission, user_id=None, frequency="weekly", weekday=1, week_of_month=None,
-                      starts=time(9), ends=time(12), first_day=p.first_day, last_day=None, active=True)
-        services.save(p, place=p.place, today=date(2026, 7, 1), **values)
+                      starts=time(9), ends=time(12), first_day=p.first_day, last_day=p.last_day, active=True)
+        assert services.save(p, place=p.place, today=date(2026, 7, 1), **values) is p  # saved unchanged
+        with pytest.raises(services.PermanenceError, match="s'est terminée le 31/03/2026"):
+            services.save(p, place=p.place, today=date(2026, 7, 1), **{**values, "starts": time(10)})
+        services.save(p, place=p.place, today=date(2026, 7, 1), **{**values, "last_day": None})
         db.session.commit()
     assert [(r[2], r[3]) for r in rows(app)] == [(date(2026, 1, 1), date(2026, 3, 31)), (date(2026, 7, 1), None)]
 

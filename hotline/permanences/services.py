@@ -73,14 +73,18 @@ def save(permanence: Permanence | None, *, place: Place | None = None, commune_i
                               "ne changent plus. Pour la changer à partir d'un jour à venir, indiquez ce jour "
                               "comme premier jour.")
     yesterday = today - timedelta(days=1)
-    if values["last_day"] is not None and values["last_day"] < yesterday:
+    new_end = values["last_day"]
+    if new_end != permanence.last_day and new_end is not None and new_end < yesterday:
         raise PermanenceError(f"Le dernier jour ne peut pas précéder le {yesterday:%d/%m/%Y} : les permanences passées "
                               "restent comptées. Annulez plutôt les dates qui n'ont pas eu lieu.")
     same = values["first_day"] == permanence.first_day and all(
         getattr(permanence, field) == values[field] for field in SERIES_FIELDS)
     ended = permanence.last_day is not None and permanence.last_day < yesterday
-    if same and not (ended and values["last_day"] != permanence.last_day):
+    if same and not (ended and new_end != permanence.last_day):
         return _save_row(permanence, place, values, today)  # only its end or its state: the past stays
+    if ended and new_end is not None and new_end < today:
+        raise PermanenceError(f"Cette permanence s'est terminée le {permanence.last_day:%d/%m/%Y} : ses dates ne "
+                              "changent plus. Pour la reprendre autrement, indiquez un dernier jour à venir, ou aucun.")
     return _split(permanence, place, values, today)
 
 
