@@ -35,6 +35,7 @@ def edit_form(client, pid, **overrides):
     page = client.get(url).get_data(as_text=True)
     with client.application.app_context():
         p = db.session.get(Permanence, pid)
+        assert f'<option selected value="{p.place_id}">' in page  # its place is chosen in the list
         data = {"csrf_token": csrf_token(client, url), "place_id": str(p.place_id), "name": "", "address": "",
                 "commune": "", "mission": p.mission, "user_id": str(p.user_id or ""), "frequency": p.frequency,
                 "weekday": str(p.weekday), "week_of_month": str(p.week_of_month or ""),
