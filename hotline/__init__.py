@@ -133,8 +133,10 @@ def register_blueprints(app: Flask) -> None:
     from hotline.auth.views import bp as auth_bp
     from hotline.consultations.views import bp as consultations_bp
     from hotline.ivr.calls_views import bp as calls_bp
+    from hotline.legal.views import bp as legal_bp
     from hotline.permanences.views import bp as permanences_bp
     from hotline.privacy.views import bp as privacy_bp
+    from hotline.public.views import bp as public_bp
     from hotline.reports.views import bp as reports_bp
     from hotline.views import bp as main_bp
 
@@ -148,6 +150,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(legal_bp)
 
 
 SERVER_ERROR = ("Erreur du serveur", "Une erreur est survenue. Rien n'a été enregistré ; réessayez.")
@@ -216,7 +220,9 @@ def register_security_headers(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if app.config["HSTS"]:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if request.endpoint != "static":  # pages and downloads (CSV, XLSX, PDF, ICS) hold personal data
+        # Pages and downloads (CSV, XLSX, PDF, ICS) hold personal data; static files and the public
+        # permanences (the same for everyone, nothing personal) say how they may be cached.
+        if request.endpoint != "static" and request.blueprint != "public":
             response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -44,6 +44,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "HSTS": _bool(env.get("HOTLINE_HSTS"), None),  # None: on, except in development and tests
         "LOG_LEVEL": env.get("HOTLINE_LOG_LEVEL", "INFO"),
         "IVR_NUMBERS": parse_numbers(env.get("HOTLINE_IVR_NUMBERS", "")),
+        "GREEN_NUMBER_DISPLAY": env.get("HOTLINE_GREEN_NUMBER_DISPLAY") or None,
+        "OBSERVATORY_KEY": env.get("HOTLINE_OBSERVATORY_KEY") or None,
         "IVR_DB_TIMEOUT_SECONDS": float(env.get("HOTLINE_IVR_DB_TIMEOUT", "1.0") or 0),
         "IVR_CALL_LOG_DEFERRED": _bool(env.get("HOTLINE_IVR_CALL_LOG_DEFERRED"), True),
     }

@@ -1,5 +1,6 @@
-"""`flask demo`: realistic demo data — accounts of each role, the duty roster, permanences, a year of
-consultations in every territory, households whose eviction procedure moves on, and calls.
+"""`flask demo`: realistic demo data — accounts of each role, the duty roster, places and permanences of
+both missions in every territory, a year of consultations in every territory, households whose
+eviction procedure moves on, and calls.
 
 Running it again does not duplicate anything: it only gives the demo accounts new passwords.
 """
@@ -24,7 +25,9 @@ from hotline.consultations.models import Consultation
 from hotline.extensions import db
 from hotline.ivr import calls
 from hotline.ivr.models import Call
-from hotline.permanences.models import DutyShift
+from hotline.permanences import services as permanences
+from hotline.permanences.models import DutyShift, Permanence, Place
+from hotline.permanences.places import save_place
 from hotline.reference import labels, theme_codes
 from hotline.reference.models import Commune
 
@@ -90,27 +93,81 @@ def _roster(jurists: list[User]) -> None:
                                      ends=time(17), territory_code=None))
 
 
-PERMANENCES = [  # jurist index, place, address, commune INSEE, frequency, weekday, week of month, hours
-    (0, "CCAS de Boulogne-sur-Mer", "Place Godefroy de Bouillon", "62160", "weekly", 1, None, (9, 12)),
-    (2, "Mairie de Lens", "17 bis place Jean Jaurès", "62498", "biweekly", 3, None, (14, 17)),
-    (3, "Centre social de Béthune", "Rue de la Délivrance", "62119", "monthly", 0, 2, (9, 12)),
-    (4, "Maison de services d'Arras", "Place des Héros", "62041", "weekly", 2, None, (14, 17)),
-    (5, "Mairie de Calais", "Place du Soldat Inconnu", "62193", "monthly", 4, -1, (9, 12)),
-    (7, "Mairie de Montreuil-sur-Mer", "Place Gambetta", "62588", "monthly", 1, 1, (9, 12)),
+PLACES = [  # name, address, commune INSEE, access notes, the place's phone
+    ("CCAS de Boulogne-sur-Mer", "Place Godefroy de Bouillon", "62160",
+     "Entrée par la rue Saint-Martin, bureau 3 au rez-de-chaussée.", "03 21 00 62 01"),
+    ("Centre social d'Outreau", "Rue Jules Guesde", "62643", "Accessible en fauteuil roulant.", None),
+    ("Mairie de Calais", "Place du Soldat Inconnu", "62193", "Accueil principal, salle des permanences.",
+     "03 21 00 62 02"),
+    ("Mairie de Lens", "17 bis place Jean Jaurès", "62498", "Rez-de-chaussée, accessible en fauteuil roulant.",
+     None),
+    ("Maison de l'habitat d'Hénin-Beaumont", "Rue de la République", "62427", None, "03 21 00 62 03"),
+    ("Centre social de Béthune", "Rue de la Délivrance", "62119", "Sonnez à l'interphone « Permanences ».", None),
+    ("Mairie de Bruay-la-Buissière", "Place Roger Salengro", "62178", None, None),
+    ("Maison de services d'Arras", "Place des Héros", "62041", "Premier étage, ascenseur à gauche de l'accueil.",
+     "03 21 00 62 04"),
+    ("Mairie de Montreuil-sur-Mer", "Place Gambetta", "62588", None, None),
+    ("Mairie de Berck", "Place de l'Hôtel de Ville", "62108", "Bureau des permanences, au fond de la cour.", None),
+    ("Maison du Département de Saint-Omer", "Rue Saint-Bertin", "62765", "Accessible en fauteuil roulant.",
+     "03 21 00 62 05"),
+    ("Mairie de Saint-Pol-sur-Ternoise", "Place de l'Hôtel de Ville", "62767", None, None),
+]
+INFO, EVICTION = "info_logement", "prevention_expulsion"
+PERMANENCES = [  # jurist index, place index, mission, frequency, weekday, week of month, hours
+    (0, 0, INFO, "weekly", 3, None, (9, 12)),
+    (1, 1, EVICTION, "biweekly", 4, None, (14, 17)),
+    (5, 2, INFO, "monthly", 4, -1, (9, 12)),
+    (5, 2, EVICTION, "monthly", 1, 2, (14, 17)),
+    (2, 3, INFO, "biweekly", 3, None, (14, 17)),
+    (2, 4, EVICTION, "weekly", 0, None, (9, 12)),
+    (3, 5, INFO, "monthly", 0, 2, (9, 12)),
+    (3, 6, EVICTION, "biweekly", 2, None, (14, 17)),
+    (4, 7, INFO, "weekly", 2, None, (14, 17)),
+    (4, 7, EVICTION, "monthly", 3, 1, (9, 12)),
+    (7, 8, INFO, "monthly", 1, 1, (9, 12)),
+    (7, 9, EVICTION, "biweekly", 3, None, (14, 17)),
+    (6, 10, INFO, "weekly", 1, None, (14, 17)),
+    (6, 10, EVICTION, "monthly", 4, 3, (9, 12)),
+    (8, 11, INFO, "monthly", 2, 1, (9, 12)),
+    (8, 11, EVICTION, "monthly", 2, 3, (9, 12)),
 ]
 
 
-def _permanences(jurists: list[User], today) -> None:
-    from hotline.permanences import services as permanences
-    from hotline.permanences.models import Permanence
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
 
+
+def _off_duty(user: User, weekday: int, starts: time, ends: time) -> None:
+    """A jurist at a permanence is not on the phone then: their shifts of that weekday lose those
+    hours (what is left of a shift under an hour goes)."""
+    shifts = db.session.scalars(select(DutyShift).where(DutyShift.user_id == user.id, DutyShift.weekday == weekday,
+                                                        DutyShift.starts < ends, DutyShift.ends > starts))
+    for shift in list(shifts):
+        for piece_starts, piece_ends in ((shift.starts, min(starts, shift.ends)), (max(ends, shift.starts), shift.ends)):
+            if _minutes(piece_ends) - _minutes(piece_starts) >= 60:
+                db.session.add(DutyShift(user_id=shift.user_id, mission=shift.mission, weekday=weekday,
+                                         territory_code=shift.territory_code, starts=piece_starts, ends=piece_ends))
+        db.session.delete(shift)
+    db.session.flush()
+
+
+def _permanences(jurists: list[User], today) -> None:
+    """Places and permanences of both missions in every territory, for a year already: the report
+    counts the permanences held."""
     if db.session.scalar(select(func.count()).select_from(Permanence)):
         return
-    for index, name, address, insee, frequency, weekday, week, (start, end) in PERMANENCES:
-        permanences.save(None, commune_insee=insee, name=name, address=address, mission="info_logement",
-                         user_id=jurists[index].id, frequency=frequency, weekday=weekday, week_of_month=week,
-                         starts=time(start), ends=time(end), first_day=today - timedelta(days=365),
-                         last_day=None, active=True)
+    places = []
+    for name, address, insee, notes, phone in PLACES:
+        known = db.session.scalar(select(Place).where(Place.name == name, Place.address == address,
+                                                      Place.commune_insee == insee))
+        places.append(save_place(known, name=name, address=address, commune_insee=insee, access_notes=notes,
+                                 public_phone=phone, active=True, today=today))
+    for index, place, mission, frequency, weekday, week, (start, end) in PERMANENCES:
+        _off_duty(jurists[index], weekday, time(start), time(end))
+        permanences.save(None, place=places[place], mission=mission, user_id=jurists[index].id,
+                         frequency=frequency, weekday=weekday, week_of_month=week, starts=time(start),
+                         ends=time(end), first_day=today - timedelta(days=365), last_day=None, active=True,
+                         today=today)
 
 
 def _appointments(rng: random.Random, jurists: list[User]) -> int:

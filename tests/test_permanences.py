@@ -6,13 +6,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import csrf_token
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from hotline.extensions import db
 from hotline.permanences import recurrence, services
-from hotline.permanences.models import Permanence
+from hotline.permanences.models import Permanence, Place
 
 PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def fresh_places(app):
+    """conftest empties the permanences after each test, not the places they leave: start without any."""
+    with app.app_context():
+        db.session.execute(delete(Place))
+        db.session.commit()
 
 
 # --- recurrence (pure) ------------------------------------------------------------------------------
@@ -56,8 +64,9 @@ def make_permanence(app, user=None, **overrides):
                   user_id=user.id if user else None, frequency="weekly", weekday=1, week_of_month=None,
                   starts=time(9), ends=time(12), first_day=date(2026, 11, 1), last_day=None, active=True)
     values.update(overrides)
+    commune = values.pop("commune_insee", "62498")  # Lens
     with app.app_context():
-        permanence = services.save(None, commune_insee="62498", **values)
+        permanence = services.save(None, commune_insee=commune, **values)
         db.session.commit()
         return permanence.id
 

@@ -1,13 +1,15 @@
 """on_duty(mission, territory, at): the single seam between the roster and the voice menu."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 
+from hotline import clock
 from hotline.auth.models import User
 from hotline.extensions import db
 from hotline.permanences.models import DutyShift
+from hotline.permanences.services import duty_conflict
 
 
 def on_duty(mission: str, territory: str | None, at: datetime, zone, *, include_pool: bool = True) -> list[User]:
@@ -37,7 +39,9 @@ def roster() -> list[DutyShift]:
                                                                DutyShift.starts, DutyShift.user_id)))
 
 
-def add_shift(user_id: int, mission: str, territory_code: str | None, weekday: int, starts, ends) -> DutyShift:
+def add_shift(user_id: int, mission: str, territory_code: str | None, weekday: int, starts, ends, *,
+              today: date | None = None) -> DutyShift:
+    """A weekly shift; refused (ValueError, in French) when the jurist holds a permanence then."""
     if starts >= ends:
         raise ValueError("L'heure de fin doit suivre l'heure de début.")
     user = db.session.get(User, user_id)
@@ -45,6 +49,9 @@ def add_shift(user_id: int, mission: str, territory_code: str | None, weekday: i
         raise ValueError("Choisissez un(e) juriste.")
     if not user.phone:
         raise ValueError("Ce juriste n'a pas de numéro de téléphone : le numéro vert ne pourrait pas le joindre.")
+    conflict = duty_conflict(user, weekday, starts, ends, today or clock.local_today())
+    if conflict:
+        raise ValueError(conflict)
     shift = DutyShift(user_id=user_id, mission=mission, territory_code=territory_code or None,
                       weekday=weekday, starts=starts, ends=ends)
     db.session.add(shift)

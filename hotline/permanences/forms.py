@@ -1,5 +1,5 @@
 """Forms of the permanences pages."""
-from wtforms import BooleanField, DateField, SelectField, StringField, TimeField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from hotline.forms_common import Form
@@ -12,12 +12,47 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class PermanenceForm(Form):
-    name = StringField("Nom", description="Par exemple : Mairie de Lens",
-                       validators=[DataRequired("Indiquez le nom."), Length(max=120)])
-    address = StringField("Adresse", validators=[DataRequired("Indiquez l'adresse."), Length(max=250)])
-    commune = StringField("Commune (nom ou code INSEE)",
-                          validators=[DataRequired("Indiquez la commune."), Length(max=120)])
+class PlaceFields:
+    """The name, address and commune of a place; the commune is checked and resolved."""
+
+    resolved_commune = None
+
+    def validate_commune(self, field):
+        if not self.needs_place():
+            return
+        if not (field.data or "").strip():
+            raise ValidationError("Indiquez la commune.")
+        self.resolved_commune = resolve_commune(field.data)
+        if self.resolved_commune is None:
+            raise ValidationError("Commune du Pas-de-Calais inconnue : tapez son nom ou son code INSEE.")
+
+    def validate_name(self, field):
+        if self.needs_place() and not (field.data or "").strip():
+            raise ValidationError("Indiquez le nom.")
+
+    def validate_address(self, field):
+        if self.needs_place() and not (field.data or "").strip():
+            raise ValidationError("Indiquez l'adresse.")
+
+    def needs_place(self) -> bool:
+        return True
+
+
+class PlaceForm(PlaceFields, Form):
+    name = StringField("Nom", description="Par exemple : Mairie de Lens", validators=[Length(max=120)])
+    address = StringField("Adresse", validators=[Length(max=250)])
+    commune = StringField("Commune (nom ou code INSEE)", validators=[Length(max=120)])
+    access_notes = TextAreaField("Accès", description="Par exemple : entrée par la cour, rez-de-chaussée, "
+                                 "accessible en fauteuil roulant", validators=[Length(max=1000)])
+    public_phone = StringField("Téléphone du lieu (facultatif)", validators=[Length(max=30)])
+    active = BooleanField("Ouvert", default=True)
+
+
+class PermanenceForm(PlaceFields, Form):
+    place_id = SelectField("Lieu", coerce=_optional_int, validators=[Optional()])
+    name = StringField("Nom", description="Par exemple : Mairie de Lens", validators=[Length(max=120)])
+    address = StringField("Adresse", validators=[Length(max=250)])
+    commune = StringField("Commune (nom ou code INSEE)", validators=[Length(max=120)])
     mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
     user_id = SelectField("Juriste", coerce=_optional_int, validators=[Optional()])
     frequency = SelectField("Fréquence", choices=list(FREQUENCIES.items()))
@@ -30,14 +65,8 @@ class PermanenceForm(Form):
     last_day = DateField("Dernier jour (facultatif)", validators=[Optional()])
     active = BooleanField("Active", default=True)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.resolved_commune = None
-
-    def validate_commune(self, field):
-        self.resolved_commune = resolve_commune(field.data)
-        if self.resolved_commune is None:
-            raise ValidationError("Commune du Pas-de-Calais inconnue : tapez son nom ou son code INSEE.")
+    def needs_place(self) -> bool:
+        return not self.place_id.data  # a new place, typed below the list
 
     def validate_ends(self, field):
         if self.starts.data and field.data and field.data <= self.starts.data:

@@ -1,15 +1,16 @@
-"""The duty roster (weekly phone shifts) and the permanences (recurring office hours away from
-the office), with the occurrences cancelled."""
+"""The duty roster (weekly phone shifts), the places that host permanences, and the permanences
+(recurring office hours away from the office, in a place), with the occurrences cancelled."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, SmallInteger, String, Time, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, SmallInteger, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.auth.models import User
 from hotline.extensions import db
 from hotline.models_base import UTCDateTime, utcnow
+from hotline.reference.models import Commune
 
 WEEKDAYS = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"]
 
@@ -34,16 +35,34 @@ class DutyShift(db.Model):
     )
 
 
-class Permanence(db.Model):
-    """Recurring office hours of a jurist in a town hall or social centre: every week, every other
-    week, or the n-th (or last) given weekday of each month, from a first day, until a last one."""
+class Place(db.Model):
+    """A town hall, social centre or community house that hosts permanences; what the public reads."""
 
-    __tablename__ = "permanences"
+    __tablename__ = "places"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120))  # e.g. "Mairie de Lens"
     address: Mapped[str] = mapped_column(String(250))
     commune_insee: Mapped[str] = mapped_column(ForeignKey("communes.insee"))
+    access_notes: Mapped[str | None] = mapped_column(Text)  # e.g. "Entrée par la cour, rez-de-chaussée"
+    public_phone: Mapped[str | None] = mapped_column(String(20))  # the place's own switchboard, E.164
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    commune: Mapped[Commune] = relationship()
+
+    __table_args__ = (UniqueConstraint("name", "address", "commune_insee", name="one_place_an_address"),)
+
+
+class Permanence(db.Model):
+    """Recurring office hours of a jurist in a place: every week, every other week, or the n-th (or
+    last) given weekday of each month, from a first day, until a last one. A row is one stretch of a
+    series: editing a running series ends its row and starts a new one, so the past keeps its rule."""
+
+    __tablename__ = "permanences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id"), index=True)
+    # Frozen from the place's commune when the row is saved: past figures keep their territory.
     territory_code: Mapped[str] = mapped_column(ForeignKey("territories.code"), index=True)
     mission: Mapped[str] = mapped_column(String(40))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -57,6 +76,7 @@ class Permanence(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     slot_minutes: Mapped[int] = mapped_column(SmallInteger, default=30, server_default="30")  # appointments
 
+    place: Mapped[Place] = relationship()
     user: Mapped[User | None] = relationship()
     cancellations: Mapped[list[PermanenceCancellation]] = relationship(
         back_populates="permanence", cascade="all, delete-orphan")
@@ -65,6 +85,19 @@ class Permanence(db.Model):
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
         CheckConstraint("starts < ends", name="starts_before_ends"),
     )
+
+    # What the voice menu, the appointments and the reports read, from the place.
+    @property
+    def name(self) -> str:
+        return self.place.name
+
+    @property
+    def address(self) -> str:
+        return self.place.address
+
+    @property
+    def commune_insee(self) -> str:
+        return self.place.commune_insee
 
 
 class PermanenceCancellation(db.Model):

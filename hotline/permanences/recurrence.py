@@ -3,7 +3,8 @@ French description. Pure functions (python-dateutil's rrule does the calendar wo
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
@@ -15,6 +16,7 @@ FREQUENCIES = {
 WEEKS_OF_MONTH = {1: "1er", 2: "2e", 3: "3e", 4: "4e", -1: "dernier"}
 DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 RFC_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+HOLIDAY = "Jour férié"
 
 
 class RecurrenceError(ValueError):
@@ -51,6 +53,57 @@ def days(frequency: str, weekday_: int, week_of_month: int | None, first_day: da
     return [moment.date() for moment in found]
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """When a permanence takes place: its rule, its first and last days, its hours (local wall time)."""
+
+    frequency: str
+    weekday: int
+    week_of_month: int | None
+    first_day: date
+    last_day: date | None
+    starts: time
+    ends: time
+
+    def days(self, start: date, end: date) -> list[date]:
+        return days(self.frequency, self.weekday, self.week_of_month, self.first_day, self.last_day, start, end)
+
+    def overlaps(self, starts: time, ends: time) -> bool:
+        return self.starts < ends and starts < self.ends
+
+
+# Two of the rules above that share a day share one within two years (a monthly rule meets every
+# weekly rule of its weekday each month, and a biweekly one within a few months).
+CLASH_HORIZON = timedelta(days=730)
+
+
+def first_common_day(one: Schedule, other: Schedule, start: date) -> date | None:
+    """The first day from `start` on which both take place at overlapping hours, or None."""
+    if one.weekday != other.weekday or not one.overlaps(other.starts, other.ends):
+        return None
+    end = start + CLASH_HORIZON
+    theirs = set(other.days(start, end))
+    return next((day for day in one.days(start, end) if day in theirs), None)
+
+
+def first_day_during(one: Schedule, weekday_: int, starts: time, ends: time, start: date) -> date | None:
+    """The first day from `start` on which `one` takes place during a weekly slot (a duty shift)."""
+    if one.weekday != weekday_ or not one.overlaps(starts, ends):
+        return None
+    found = one.days(start, start + CLASH_HORIZON)
+    return found[0] if found else None
+
+
+def continue_from(day: date, old_first_day: date, old_frequency: str, new_frequency: str) -> date:
+    """Where the new stretch of a series edited on `day` begins. Every other week stays on the
+    weeks of the old stretch: its rule counts the weeks from its first day."""
+    if old_frequency == new_frequency == "biweekly":
+        monday = day - timedelta(days=day.weekday())
+        if (monday - (old_first_day - timedelta(days=old_first_day.weekday()))).days // 7 % 2:
+            return monday + timedelta(weeks=1)
+    return day
+
+
 def rfc_rule(frequency: str, weekday_: int, week_of_month: int | None, last_day: date | None) -> str:
     """The RRULE value of an iCalendar event (RFC 5545)."""
     if frequency == "monthly":
@@ -77,6 +130,6 @@ def not_held(day: date, cancelled: dict[date, str], is_holiday: Callable[[date],
     if day in cancelled:
         return cancelled[day]
     if is_holiday(day):
-        return "Jour férié"
+        return HOLIDAY
     return None
 

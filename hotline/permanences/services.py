@@ -1,27 +1,30 @@
-"""Permanences: saving them, cancelling an occurrence, listing the coming ones, those held
-(the report's `permanences_held`) and exporting them to a calendar. Services flush only."""
+"""Permanences: saving them (a running series is split, so that its past keeps its rule), the
+conflicts that refuse a change, cancelling an occurrence, listing the coming ones, those held (the
+report's `permanences_held`) and exporting them to a calendar. Services flush only."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from hotline import clock
+from hotline.appointments.models import Appointment
 from hotline.auth.models import User
 from hotline.extensions import db
 from hotline.ivr.hours import is_holiday
 from hotline.permanences import recurrence
-from hotline.permanences.models import Permanence, PermanenceCancellation
-from hotline.reference.services import get_commune, territory_for_insee
+from hotline.permanences.errors import PermanenceError
+from hotline.permanences.models import DutyShift, Permanence, PermanenceCancellation, Place
+from hotline.permanences.places import find_or_create
+from hotline.reference.services import territory_for_insee
 
-
-class PermanenceError(ValueError):
-    """A French message: why this change is refused."""
-
-
+__all__ = ["PermanenceError", "Occurrence", "save", "cancel", "restore", "occurrences", "occurrence_on",
+           "next_held", "held", "calendar", "horizon", "duty_conflict"]
 @dataclass(frozen=True)
 class Occurrence:
     permanence: Permanence
@@ -35,15 +38,58 @@ class Occurrence:
         return datetime.combine(self.day, self.permanence.ends, zone)
 
 
-FIELDS = ("name", "address", "mission", "user_id", "frequency", "weekday", "week_of_month", "starts", "ends",
-          "first_day", "last_day", "active")
+FIELDS = ("mission", "user_id", "frequency", "weekday", "week_of_month", "starts", "ends", "first_day",
+          "last_day", "active")
+# What makes a series: changing one of these on a running series starts a new stretch of it.
+SERIES_FIELDS = ("place_id", "mission", "user_id", "frequency", "weekday", "week_of_month", "starts", "ends")
 
 
-def save(permanence: Permanence | None, *, commune_insee: str, **values) -> Permanence:
-    """Create (permanence=None) or update a permanence; its territory follows its commune."""
-    commune = get_commune(commune_insee or "")
-    if commune is None:
-        raise PermanenceError("Commune inconnue : choisissez-la dans la liste.")
+def fr_day(day: date) -> str:
+    return f"{recurrence.DAY_NAMES[day.weekday()]} {day:%d/%m/%Y}"
+
+
+def hours(starts: time, ends: time) -> str:
+    return f"de {starts:%H:%M} à {ends:%H:%M}"
+
+
+def save(permanence: Permanence | None, *, place: Place | None = None, commune_insee: str | None = None,
+         name: str | None = None, address: str | None = None, today: date | None = None,
+         **values) -> Permanence:
+    """Create (permanence=None) or edit a permanence, held in `place` or in the place at name,
+    address and commune (created if new). Returns the row holding the new values.
+
+    Days before `today` never change: editing the rule, hours, place, mission or jurist of a series
+    that has begun ends its row the day before and starts a new row on `today` (or on a later first
+    day), carrying the booked appointments and the cancellations of the coming days over. Refused,
+    with a French reason: an appointment the new rule would leave out, a jurist elsewhere then."""
+    place = place or find_or_create(name, address, commune_insee)
+    values = _checked(values)
+    values["place_id"] = place.id
+    today = today or clock.local_today()
+    if permanence is None or permanence.first_day >= today:
+        return _save_row(permanence, place, values, today)
+    if values["first_day"] != permanence.first_day and values["first_day"] < today:
+        raise PermanenceError(f"Cette permanence a commencé le {permanence.first_day:%d/%m/%Y} : ses dates passées "
+                              "ne changent plus. Pour la changer à partir d'un jour à venir, indiquez ce jour "
+                              "comme premier jour.")
+    yesterday = today - timedelta(days=1)
+    new_end = values["last_day"]
+    if new_end != permanence.last_day and new_end is not None and new_end < yesterday:
+        raise PermanenceError(f"Le dernier jour ne peut pas précéder le {yesterday:%d/%m/%Y} : les permanences passées "
+                              "restent comptées. Annulez plutôt les dates qui n'ont pas eu lieu.")
+    same = values["first_day"] == permanence.first_day and all(
+        getattr(permanence, field) == values[field] for field in SERIES_FIELDS)
+    ended = permanence.last_day is not None and permanence.last_day < yesterday
+    if same and not (ended and new_end != permanence.last_day):
+        return _save_row(permanence, place, values, today)  # only its end or its state: the past stays
+    if ended and new_end is not None and new_end < today:
+        raise PermanenceError(f"Cette permanence s'est terminée le {permanence.last_day:%d/%m/%Y} : ses dates ne "
+                              "changent plus. Pour la reprendre autrement, indiquez un dernier jour à venir, ou aucun.")
+    return _split(permanence, place, values, today)
+
+
+def _checked(values: dict) -> dict:
+    values = {field: values.get(field) for field in FIELDS}
     if values["starts"] >= values["ends"]:
         raise PermanenceError("L'heure de fin doit suivre l'heure de début.")
     if values["frequency"] != "monthly":
@@ -53,17 +99,142 @@ def save(permanence: Permanence | None, *, commune_insee: str, **values) -> Perm
                          values["last_day"])
     except recurrence.RecurrenceError as error:
         raise PermanenceError(str(error)) from None
-    user = db.session.get(User, values["user_id"]) if values.get("user_id") else None
-    if values.get("user_id") and (user is None or user.role != "jurist"):
-        raise PermanenceError("Choisissez un(e) juriste.")
+    if values["user_id"]:
+        user = db.session.get(User, values["user_id"])
+        if user is None or user.role != "jurist":
+            raise PermanenceError("Choisissez un(e) juriste.")
+    else:
+        values["user_id"] = None
+    values["active"] = bool(values["active"])
+    return values
+
+
+def _schedule(values: dict) -> recurrence.Schedule:
+    return recurrence.Schedule(values["frequency"], values["weekday"], values["week_of_month"], values["first_day"],
+                               values["last_day"], values["starts"], values["ends"])
+
+
+def _save_row(permanence: Permanence | None, place: Place, values: dict, today: date) -> Permanence:
+    """A new permanence, or one edited in place (not begun yet, or only its end or state changes)."""
+    schedule = _schedule(values)
+    if permanence is not None:
+        _refuse_left_out_appointments(permanence, schedule if values["active"] else None,
+                                      max(today, values["first_day"]))
+    _refuse_conflicts(values, schedule, max(today, values["first_day"]), ignore={getattr(permanence, "id", None)})
     permanence = permanence or Permanence()
-    for name in FIELDS:
-        setattr(permanence, name, values.get(name))
-    permanence.commune_insee = commune.insee
-    permanence.territory_code = territory_for_insee(commune.insee)
+    _assign(permanence, place, values)
     db.session.add(permanence)
     db.session.flush()
     return permanence
+
+
+def _split(old: Permanence, place: Place, values: dict, today: date) -> Permanence:
+    start = max(today, values["first_day"])
+    if values["first_day"] == old.first_day:
+        start = recurrence.continue_from(start, old.first_day, old.frequency, values["frequency"])
+    if values["last_day"] is not None and values["last_day"] < start:
+        raise PermanenceError(f"La permanence modifiée reprend le {start:%d/%m/%Y} : le dernier jour doit suivre.")
+    values = {**values, "first_day": start}
+    schedule = _schedule(values)
+    _refuse_left_out_appointments(old, schedule if values["active"] else None, start)
+    _refuse_conflicts(values, schedule, start, ignore={old.id})
+    new = Permanence(slot_minutes=old.slot_minutes)
+    _assign(new, place, values)
+    db.session.add(new)
+    if old.last_day is None or old.last_day >= start:
+        old.last_day = start - timedelta(days=1)
+    db.session.flush()
+    for appointment in _booked(old, start):
+        appointment.permanence_id = new.id
+        if new.user_id and appointment.user_id == old.user_id:
+            appointment.user_id = new.user_id  # the new holder receives them
+    for cancellation in [c for c in old.cancellations if c.day >= start]:
+        old.cancellations.remove(cancellation)
+        if schedule.days(cancellation.day, cancellation.day):
+            new.cancellations.append(PermanenceCancellation(
+                day=cancellation.day, reason=cancellation.reason, cancelled_by_id=cancellation.cancelled_by_id,
+                cancelled_at=cancellation.cancelled_at))
+    db.session.flush()
+    return new
+
+
+def _assign(permanence: Permanence, place: Place, values: dict) -> None:
+    for field in FIELDS:
+        setattr(permanence, field, values[field])
+    permanence.place = place
+    permanence.territory_code = territory_for_insee(place.commune_insee)
+
+
+def _booked(permanence: Permanence, start: date) -> list[Appointment]:
+    if permanence.id is None:
+        return []
+    since = datetime.combine(start, time(), clock.local_zone())
+    return list(db.session.scalars(select(Appointment).where(
+        Appointment.permanence_id == permanence.id, Appointment.status == "booked", Appointment.starts_at >= since)
+        .order_by(Appointment.starts_at)))
+
+
+def _refuse_left_out_appointments(permanence: Permanence, schedule: recurrence.Schedule | None,
+                                  start: date) -> None:
+    """Refuse a change that would leave booked appointments (from `start`) outside the permanence's
+    days and hours (schedule None: the permanence stops)."""
+    zone, left_out = clock.local_zone(), []
+    for appointment in _booked(permanence, start):
+        begins = appointment.starts_at.astimezone(zone)
+        ends = begins + timedelta(minutes=appointment.minutes)
+        if schedule is None or not (schedule.days(begins.date(), begins.date()) and schedule.starts <= begins.time()
+                                    and ends.date() == begins.date() and ends.time() <= schedule.ends):
+            left_out.append(f"le {begins:%d/%m/%Y à %H:%M}")
+    if left_out:
+        raise PermanenceError(f"{len(left_out)} rendez-vous pris dans cette permanence ne tomberaient plus dans ses "
+                              f"jours ou horaires : {', '.join(left_out)}. Déplacez ou annulez-les d'abord.")
+
+
+def _refuse_conflicts(values: dict, schedule: recurrence.Schedule, start: date, ignore: set) -> None:
+    """A jurist is in one place at a time: not in two permanences, nor on duty, at once."""
+    if not values["user_id"] or not values["active"]:
+        return
+    jurist = db.session.get(User, values["user_id"])
+    others = db.session.scalars(select(Permanence).options(selectinload(Permanence.place)).where(
+        Permanence.user_id == jurist.id, Permanence.active.is_(True), Permanence.weekday == schedule.weekday,
+        Permanence.id.not_in([i for i in ignore if i is not None] or [0]),
+        or_(Permanence.last_day.is_(None), Permanence.last_day >= start)).order_by(Permanence.id))
+    for other in others:
+        day = recurrence.first_common_day(schedule, schedule_of(other), start)
+        if day is not None:
+            raise PermanenceError(
+                f"{jurist.name} tient déjà la permanence « {other.name} » le {fr_day(day)} "
+                f"{hours(other.starts, other.ends)} : un(e) juriste ne peut pas être à deux endroits à la fois.")
+    shifts = db.session.scalars(select(DutyShift).where(DutyShift.user_id == jurist.id,
+                                                        DutyShift.weekday == schedule.weekday)
+                                .order_by(DutyShift.starts))
+    for shift in shifts:
+        day = recurrence.first_day_during(schedule, shift.weekday, shift.starts, shift.ends, start)
+        if day is not None:
+            raise PermanenceError(
+                f"{jurist.name} est de garde au numéro vert chaque {recurrence.DAY_NAMES[shift.weekday]} "
+                f"{hours(shift.starts, shift.ends)} : la permanence du {fr_day(day)} "
+                f"{hours(schedule.starts, schedule.ends)} tomberait pendant cette garde.")
+
+
+def schedule_of(permanence: Permanence) -> recurrence.Schedule:
+    return recurrence.Schedule(permanence.frequency, permanence.weekday, permanence.week_of_month,
+                               permanence.first_day, permanence.last_day, permanence.starts, permanence.ends)
+
+
+def duty_conflict(user: User, weekday: int, starts: time, ends: time, today: date) -> str | None:
+    """Why a duty shift of `user` on that weekday and hours would clash with one of their coming
+    permanences (a French message), or None."""
+    query = select(Permanence).options(selectinload(Permanence.place)).where(
+        Permanence.user_id == user.id, Permanence.active.is_(True), Permanence.weekday == weekday,
+        or_(Permanence.last_day.is_(None), Permanence.last_day >= today)).order_by(Permanence.id)
+    for permanence in db.session.scalars(query):
+        day = recurrence.first_day_during(schedule_of(permanence), weekday, starts, ends, today)
+        if day is not None:
+            return (f"{user.name} tient la permanence « {permanence.name} » le {fr_day(day)} "
+                    f"{hours(permanence.starts, permanence.ends)} : une garde ne peut pas tomber pendant une "
+                    "permanence.")
+    return None
 
 
 def can_change_occurrences(permanence: Permanence, user) -> bool:
@@ -98,7 +269,8 @@ def restore(permanence: Permanence, day: date) -> None:
 def occurrences(start: date, end: date, *, mission: str | None = None, territory: str | None = None,
                 user_id: int | None = None, active_only: bool = True) -> list[Occurrence]:
     """Every occurrence from start to end (both included), in date then time order."""
-    query = select(Permanence).options(selectinload(Permanence.cancellations), selectinload(Permanence.user))
+    query = select(Permanence).options(selectinload(Permanence.cancellations), selectinload(Permanence.user),
+                                       selectinload(Permanence.place).selectinload(Place.commune))
     if active_only:
         query = query.where(Permanence.active.is_(True))
     if mission:
@@ -114,8 +286,7 @@ def occurrences(start: date, end: date, *, mission: str | None = None, territory
 def _occurrences_of(permanence: Permanence, start: date, end: date) -> list[Occurrence]:
     cancelled = {c.day: c.reason for c in permanence.cancellations}
     return [Occurrence(permanence, day, recurrence.not_held(day, cancelled, is_holiday))
-            for day in recurrence.days(permanence.frequency, permanence.weekday, permanence.week_of_month,
-                                       permanence.first_day, permanence.last_day, start, end)]
+            for day in schedule_of(permanence).days(start, end)]
 
 
 def occurrence_on(permanence: Permanence, day: date) -> Occurrence | None:
@@ -144,12 +315,16 @@ def held(start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str 
             if o.not_held is None and o.ends_at(zone) <= now]
 
 
-def calendar(items: list[Occurrence], zone: ZoneInfo, stamp: datetime) -> bytes:
-    """An iCalendar file of these occurrences; those that do not take place are marked cancelled."""
+def calendar(items: list[Occurrence], zone: ZoneInfo, stamp: datetime, *, title: str = "Permanences",
+             public: Callable[[Occurrence], tuple[str, str]] | None = None) -> bytes:
+    """An iCalendar file of these occurrences, with the VTIMEZONE of their zone; those that do not
+    take place are marked cancelled. `public(occurrence) -> (summary, description)` makes a feed for
+    everyone: it does not say why a date is cancelled (the reason may be a jurist's leave)."""
     cal = Calendar()
     cal.add("prodid", "-//hotline//Permanences//FR")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Permanences")
+    cal.add("x-wr-calname", title)
+    cal.add("x-wr-timezone", zone.key)
     for item in items:
         p = item.permanence
         event = Event()
@@ -157,12 +332,17 @@ def calendar(items: list[Occurrence], zone: ZoneInfo, stamp: datetime) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", item.starts_at(zone))
         event.add("dtend", item.ends_at(zone))
-        event.add("summary", f"Permanence — {p.name}")
-        event.add("location", p.address)
+        summary, description = public(item) if public else (f"Permanence — {p.name}", None)
+        event.add("summary", summary)
+        event.add("location", f"{p.name}, {p.address}, {p.place.commune.name}")
         if item.not_held:
             event.add("status", "CANCELLED")
-            event.add("description", f"Annulée : {item.not_held}")
+            shown = item.not_held if public is None or item.not_held == recurrence.HOLIDAY else "annulée"
+            description = f"Annulée : {shown}"
+        if description:
+            event.add("description", description)
         cal.add_component(event)
+    cal.add_missing_timezones()
     return cal.to_ical()
 
 

@@ -1,5 +1,6 @@
-"""Permanences pages: the coming occurrences for everyone, their planning for admins, cancelling an
-occurrence for admins and the jurist holding it, and a calendar export. Thin: see services."""
+"""Permanences pages: the coming occurrences for everyone, their planning and places for admins,
+cancelling an occurrence for admins and the jurist holding it, and a calendar export. Thin: see
+services and places."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -12,9 +13,9 @@ from hotline.appointments import services as appointments
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
 from hotline.extensions import db
-from hotline.permanences import recurrence, services
-from hotline.permanences.forms import CancelForm, PermanenceForm, RestoreForm
-from hotline.permanences.models import Permanence
+from hotline.permanences import places, recurrence, services
+from hotline.permanences.forms import CancelForm, PermanenceForm, PlaceForm, RestoreForm
+from hotline.permanences.models import Permanence, Place
 from hotline.reference import labels
 from hotline.reference.services import commune_field_value, territories
 
@@ -44,15 +45,19 @@ def index():
 @bp.route("/planning")
 @roles_required("admin")
 def planning():
-    rows = db.session.scalars(select(Permanence).order_by(Permanence.active.desc(), Permanence.territory_code,
-                                                          Permanence.name))
-    return render_template("permanences/planning.html", permanences=list(rows), describe=recurrence.describe)
+    rows = db.session.scalars(select(Permanence).join(Place).order_by(
+        Permanence.active.desc(), Permanence.territory_code, Place.name, Permanence.first_day))
+    return render_template("permanences/planning.html", permanences=list(rows), describe=recurrence.describe,
+                           today=clock.local_today())
 
 
 def _form(permanence: Permanence | None = None) -> PermanenceForm:
     form = PermanenceForm(obj=permanence)
     if permanence is not None and request.method == "GET":
-        form.commune.data = commune_field_value(permanence.commune_insee)
+        form.name.data = form.address.data = form.commune.data = None  # the place is chosen in the list
+    form.place_id.choices = [("", "— Nouveau lieu (ci-dessous) —")] + [
+        (p.id, f"{p.name} — {p.address}, {p.commune.name}")
+        for p in places.choices(permanence.place if permanence else None)]
     form.mission.choices = list(labels("missions").items())
     jurists = db.session.scalars(select(User).where(User.role == "jurist", User.active.is_(True)).order_by(User.name))
     form.user_id.choices = [("", "— À désigner —")] + [(u.id, u.name) for u in jurists]
@@ -63,15 +68,20 @@ def _save(permanence: Permanence | None):
     form = _form(permanence)
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in services.FIELDS}
+        where = ({"place": db.session.get(Place, form.place_id.data)} if form.place_id.data else
+                 {"name": form.name.data, "address": form.address.data, "commune_insee": form.resolved_commune.insee})
         try:
-            saved = services.save(permanence, commune_insee=form.resolved_commune.insee, **values)
+            saved = services.save(permanence, today=clock.local_today(), **where, **values)
             db.session.commit()
-            flash(f"Permanence « {saved.name} » enregistrée.", "success")
+            split = permanence is not None and saved is not permanence
+            flash(f"Permanence « {saved.name} » enregistrée"
+                  + (f" : les nouvelles règles s'appliquent à partir du {saved.first_day:%d/%m/%Y}, "
+                     "les dates passées restent telles qu'elles ont eu lieu." if split else "."), "success")
             return redirect(url_for(".planning"))
         except services.PermanenceError as error:
             db.session.rollback()
-            form.name.errors = [*form.name.errors, str(error)]
-    return render_template("permanences/form.html", form=form, permanence=permanence)
+            form.form_errors.append(str(error))
+    return render_template("permanences/form.html", form=form, permanence=permanence, today=clock.local_today())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -84,6 +94,44 @@ def new():
 @roles_required("admin")
 def edit(permanence_id: int):
     return _save(db.session.get(Permanence, permanence_id) or abort(404))
+
+
+@bp.route("/places")
+@roles_required("admin")
+def place_list():
+    return render_template("permanences/places.html", rows=places.listing(), display_phone=places.display_phone)
+
+
+def _save_place(place: Place | None):
+    form = PlaceForm(obj=place)
+    if place is not None and request.method == "GET":
+        form.commune.data = commune_field_value(place.commune_insee)
+        form.public_phone.data = places.display_phone(place.public_phone)
+    if form.validate_on_submit():
+        try:
+            saved = places.save_place(place, name=form.name.data, address=form.address.data,
+                                      commune_insee=form.resolved_commune.insee, access_notes=form.access_notes.data,
+                                      public_phone=form.public_phone.data, active=form.active.data,
+                                      today=clock.local_today())
+            db.session.commit()
+            flash(f"Lieu « {saved.name} » enregistré.", "success")
+            return redirect(url_for(".place_list"))
+        except services.PermanenceError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+    return render_template("permanences/place_form.html", form=form, place=place)
+
+
+@bp.route("/places/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_place():
+    return _save_place(None)
+
+
+@bp.route("/places/<int:place_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_place(place_id: int):
+    return _save_place(db.session.get(Place, place_id) or abort(404))
 
 
 def _changeable(permanence_id: int) -> Permanence:
