@@ -3,13 +3,15 @@ counts once, with its latest debt of the period, and a first contact is the hous
 ever (formats.md, households_debt_known to reached_before_commandement)."""
 import csv
 import io
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from hotline import clock
 from hotline.cases.services import record_acts
 from hotline.consultations import services as consultations
 from hotline.extensions import db
+from hotline.reference.services import territory_labels
+from hotline.reports import bilan
 from hotline.reports import services as reports
 
 EVICTION = "prevention_expulsion"
@@ -34,7 +36,7 @@ def exported(first, last):
     return table
 
 
-def test_household_indicators_recounted_by_hand_from_the_csv(ctx):
+def scenario():
     h1 = consultations.create_household(name="Ménage un")
     h2 = consultations.create_household(name="Ménage deux")
     # H1 (Lens-Hénin): first seen in December, before the range; rent 500 said then.
@@ -48,6 +50,9 @@ def test_household_indicators_recounted_by_hand_from_the_csv(ctx):
     consult(None, date(2026, 3, 5), "lens-henin", "impaye", "200")
     db.session.commit()
 
+
+def test_household_indicators_recounted_by_hand_from_the_csv(ctx):
+    scenario()
     table = exported(date(2026, 1, 1), date(2026, 3, 1))
     total = {key[2:]: value for key, value in table.items() if key[:2] == ("total", "all")}
     # Latest debt of the range per household: H1 1500 (January), H2 3000 (25 February), the lone one 200.
@@ -78,3 +83,21 @@ def test_household_indicators_recounted_by_hand_from_the_csv(ctx):
     assert table[("2026-03", "lens-henin", "reached_before_commandement", "")] == "1"
     # The debt summed per consultation would have said 1500 + 4000 + 3000 + 200 = 8700.
     assert table[("total", "all", "debt_amount_sum", "")] == "8700.00"
+
+
+def test_the_bilan_shows_the_household_figures_in_french(ctx):
+    from pypdf import PdfReader
+
+    scenario()
+    rows = reports.report(date(2026, 1, 1), date(2026, 3, 1), [EVICTION], clock.now(), clock.local_zone())
+    pdf = bilan.build(rows, date(2026, 1, 1), date(2026, 3, 1), [EVICTION], territory_labels(),
+                      datetime(2026, 4, 1, tzinfo=timezone.utc))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(text.split())
+    assert "Ménages suivis (chaque ménage compté une fois)" in text
+    assert "Dette médiane par ménage 1 500,00 €" in text
+    assert "Stade de la procédure au premier contact" in text
+    assert "Ménages atteints avant le commandement de payer" in text
+    assert "Pas-de-Calais (tous territoires) 1 sur 2 (50 %)" in text
+    assert "Lens-Hénin 1 sur 1 (100 %)" in text and "Boulonnais 0 sur 1 (0 %)" in text
+    assert "Mois 03/2026 1 sur 1 (100 %)" in text

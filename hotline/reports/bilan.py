@@ -24,6 +24,17 @@ KEY_FIGURES = [
 ]
 DEBT_FIGURES = [("debt_known", "Consultations dont la dette est connue"), ("debt_amount_sum", "Montant total des dettes"),
                 ("debt_amount_median", "Dette médiane")]
+HOUSEHOLD_FIGURES = [
+    ("first_contacts", "Ménages en premier contact avec le service"),
+    ("households_debt_known", "Ménages dont la dette est connue"),
+    ("household_debt_sum", "Dette totale des ménages (dernière dette connue de chacun)"),
+    ("household_debt_median", "Dette médiane par ménage"),
+]
+HOUSEHOLD_BREAKDOWNS = [  # counted per household, not per consultation (docs/formats.md)
+    ("debt_months", "debt_months_bands", "Ancienneté de la dette, en mois de loyer (par ménage)"),
+    ("households_by_stage", "procedure_stages", "Ménages par stade de la procédure (dernier stade connu)"),
+    ("first_contact_stage", "procedure_stages", "Stade de la procédure au premier contact"),
+]
 BREAKDOWNS = [  # indicator, vocabulary, title; eviction-only ones last
     ("mode", "modes", "Mode de consultation"), ("consultant_type", "consultant_types", "Qui consulte"),
     ("theme", "themes", "Thèmes"), ("occupancy_status", "occupancy_statuses", "Statut d'occupation"),
@@ -32,6 +43,7 @@ BREAKDOWNS = [  # indicator, vocabulary, title; eviction-only ones last
     ("resource_type", "resource_types", "Nature des ressources"),
     ("referral_source", "referral_sources", "Orienté par"), ("procedure_stage", "procedure_stages", "Stade de la procédure"),
     ("debt_origin", "debt_origins", "Origine de la dette"), ("outcome", "outcomes", "Suites données"),
+    ("landlord_type", "landlord_types", "Type de bailleur"), ("housing_benefit", "housing_benefits", "Aide au logement"),
     ("activities", "activity_types", "Activités du service"),
 ]
 
@@ -67,6 +79,7 @@ def build(rows: Iterable[tidy.Row], first: date, last: date, missions: list[str]
              if r.period == tidy.TOTAL and r.territory == tidy.ALL}
     by_territory = {(r.mission, r.territory): r.value for r in rows
                     if r.period == tidy.TOTAL and r.indicator == "consultations" and r.territory != tidy.ALL}
+    reached = {mission: tidy.reached_before_commandement(rows, mission) for mission in missions}
     period = f"{first:%m/%Y}" if first == last else f"{first:%m/%Y} à {last:%m/%Y}"
     doc = _Document(f"Bilan d'activité {period}")
     doc.add_page()
@@ -79,6 +92,8 @@ def build(rows: Iterable[tidy.Row], first: date, last: date, missions: list[str]
     doc.ln(4)
     for mission in missions:
         _mission(doc, mission, total, by_territory, territory_labels)
+        if mission == "prevention_expulsion":
+            _households(doc, mission, total, reached[mission], territory_labels)
     return bytes(doc.output())
 
 
@@ -123,3 +138,31 @@ def _mission(doc: FPDF, mission: str, total: dict, by_territory: dict, territory
         counts.sort(key=lambda item: -item[1])
         share = consultations if indicator != "activities" else None
         _table(doc, [(names[code], value) for code, value in counts], share_of=share)
+
+
+def _share(reached: int, known: int) -> str:
+    return f"{reached} sur {known} ({reached * 100 / known:.0f} %)" if known else "aucun premier contact au stade connu"
+
+
+def _households(doc: FPDF, mission: str, total: dict, reached: dict, territory_labels: dict[str, str]) -> None:
+    """The eviction mission counted per household: each once, with its latest debt, and the households
+    reached before the commandement de payer (the prevention measure), per territory and month."""
+    _heading(doc, "Ménages suivis (chaque ménage compté une fois)")
+    _table(doc, [(label, total.get((mission, name, ""), 0)) for name, label in HOUSEHOLD_FIGURES])
+    for indicator, vocabulary, title in HOUSEHOLD_BREAKDOWNS:
+        names = labels(vocabulary)
+        counts = [(names[code], total[(mission, indicator, code)]) for code in names if (mission, indicator, code) in total]
+        if counts:
+            _heading(doc, title)
+            _table(doc, counts)
+    _heading(doc, "Ménages atteints avant le commandement de payer (parmi les premiers contacts au stade connu)")
+    width = doc.epw
+    lines = [("Pas-de-Calais (tous territoires)", reached.get((tidy.TOTAL, tidy.ALL), (0, 0)))]
+    lines += [(label, reached.get((tidy.TOTAL, code), (0, 0))) for code, label in territory_labels.items()]
+    months = sorted(period for period, territory in reached if territory == tidy.ALL and period != tidy.TOTAL)
+    lines += [(f"Mois {month[5:]}/{month[:4]}", reached[(month, tidy.ALL)]) for month in months]
+    for label, (count, known) in lines:
+        if doc.get_y() > 275:
+            doc.add_page()
+        doc.cell(width * 0.6, 6, _text(label), border="B")
+        doc.cell(width * 0.4, 6, _share(count, known), border="B", align="R", new_x="LMARGIN", new_y="NEXT")

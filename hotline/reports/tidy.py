@@ -180,3 +180,19 @@ def value_of(rows: Iterable[Row], mission: str, period: str, territory: str, ind
                 (mission, period, territory, indicator, category):
             return row.value
     return 0
+
+
+def reached_before_commandement(rows: Iterable[Row], mission: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(period, territory) -> (households reached before the commandement de payer, first contacts whose
+    stage is known): the share formats.md defines, for the page and the bilan."""
+    reached: dict[tuple[str, str], int] = defaultdict(int)
+    known: dict[tuple[str, str], int] = defaultdict(int)
+    for row in rows:
+        if row.mission != mission:
+            continue
+        cell = (row.period, row.territory)
+        if row.indicator == "reached_before_commandement":
+            reached[cell] += int(row.value)
+        elif row.indicator == "first_contact_stage" and row.category != UNKNOWN:
+            known[cell] += int(row.value)
+    return {cell: (reached.get(cell, 0), number) for cell, number in known.items()}
