@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from hotline import clock
 from hotline.auth.services import AccountError, normalize_phone
 from hotline.consultations.parsing import ParseError, is_insee_outside_department, parse_amount
+from hotline.consultations.services import place
 from hotline.forms_common import Form, MultiCheckboxField
 from hotline.reference import labels, theme_codes
 from hotline.reference.services import commune_field_value, resolve_commune, territory_labels
@@ -164,8 +165,6 @@ class SearchForm(Form):
 
 def cleaned(form: ConsultationForm) -> dict:
     """The validated form as the data that services.apply() takes."""
-    from hotline.consultations.services import place
-
     commune = form.resolved_commune
     insee = commune.insee if commune else ((form.commune.data or "").strip().upper() or None)
     commune_insee, territory = place(insee, form.territory.data or None)
@@ -204,8 +203,6 @@ def fill_from(form: ConsultationForm, consultation) -> None:
 
 def prefill_from_call(form: ConsultationForm, call) -> None:
     """A consultation given on the phone: what the voice menu already learnt."""
-    from hotline import clock
-
     form.mode.data = "telephone"
     if call.mission:
         form.mission.data = call.mission
