@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from hotline.auth.access import can_read_consultation, readable_missions
 from hotline.consultations import procedure
-from hotline.consultations.importing import Lookups, read
+from hotline.consultations.importing import Lookups, Problem, read
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
 from hotline.models_base import utcnow
@@ -268,7 +268,7 @@ def import_consultations(data: bytes, author_id: int | None, today: date, *, dry
     if dry_run:
         return result
     households: dict[str, Household] = {}
-    for _, row in parsed.rows:
+    for line, row in parsed.rows:
         ref = row.pop("household_ref")
         household = None
         if ref:
@@ -281,7 +281,11 @@ def import_consultations(data: bytes, author_id: int | None, today: date, *, dry
         row["household_id"] = household.id if household else None
         known = existing.get(row["external_id"])
         if known is not None:
-            update_consultation(known, row, author_id, None)
+            try:
+                update_consultation(known, row, author_id, None)
+            except ConflictError:  # saved by a jurist meanwhile: the caller rolls back
+                return ImportResult([Problem(line, "external_id", "consultation modifiée pendant l'import : "
+                                                                  "relancez l'import.")])
         else:
             record_consultation(row, author_id, household)
     db.session.flush()
