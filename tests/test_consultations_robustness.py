@@ -187,3 +187,31 @@ def test_two_jurists_save_at_once(app, make_user, make_consultation, monkeypatch
             assert saved.version == version + 1
             assert saved.debt_amount == Decimal(f"{winner + 1}00{version}")
             assert len(saved.revisions) == version
+
+
+# --- control characters (PostgreSQL refuses NUL) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("field", ["household_name", "household_phone", "commune", "debt_amount", "notes"])
+def test_an_invisible_character_in_the_form(client, jurist, login, app, field):
+    login(jurist)
+    page = page_of(client.post("/consultations/new", data=form_data(client, **{field: "Lens\x00"})))
+    assert re.search(rf'id="{field}-err">Ce champ contient un caractère invisible', page)
+    assert counts(app) == (0, 0, 0)
+
+
+def test_an_invisible_character_in_a_household_or_a_search(client, jurist, login, app, make_household,
+                                                           make_consultation):
+    household = make_household(name="Famille Nette")
+    make_consultation(household=household)
+    login(jurist)
+    url = f"/households/{household.id}/edit"
+    page = page_of(client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Famille\x00",
+                                          "commune": "Arras\x00"}))
+    assert 'id="name-err">Ce champ contient un caractère invisible' in page
+    assert 'id="commune-err">Ce champ contient un caractère invisible' in page
+    with app.app_context():
+        assert db.session.get(Household, household.id).name == "Famille Nette"
+    token = csrf_token(client, "/households/")
+    assert "Famille Nette" in page_of(client.post("/households/", data={"q": "Nette\x00", "csrf_token": token}))
+    found = client.post("/consultations/new", data={"find": "1", "q": "\x00Nette", "csrf_token": token})
+    assert "Famille Nette" in page_of(found)
