@@ -43,7 +43,7 @@ def count(app) -> int:
         return db.session.scalar(select(func.count()).select_from(Consultation))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=POSTS)
 @example(changes={"notes": "Rappeler\x00"})
 @example(changes={"household_name": "Famille\x00", "commune": "Lens\x00"})

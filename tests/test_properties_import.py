@@ -60,10 +60,15 @@ def files(draw):
     delimiter = draw(st.sampled_from([",", ";"]))
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=draw(st.sampled_from(["\n", "\r\n"])),
+                        quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])))
     writer.writerow(header)
     writer.writerows(rows)
-    return out.getvalue().encode(encoding, errors="replace"), rows
+    text = out.getvalue()
+    # A lone "\r" is written unquoted under QUOTE_MINIMAL and read back as a line break: such a file
+    # has other lines than these rows, so only whether it is read without raising is checked.
+    same = [tuple(cells) for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)][1:] == rows
+    return text.encode(encoding, errors="replace"), rows if same else None
 
 
 @settings(max_examples=300, deadline=None)
@@ -72,7 +77,7 @@ def test_any_cells(file):
     data, rows = file
     parsed = read(data, LOOKUPS, TODAY)
     check(parsed)
-    if any(problem.line == 1 for problem in parsed.problems):
+    if rows is None or any(problem.line == 1 for problem in parsed.problems):
         return
     wrong = {problem.line for problem in parsed.problems}
     read_back = {line for line, _ in parsed.rows}

@@ -95,15 +95,15 @@ def new():
     posted = request.method == "POST" and not finding
     form = ConsultationForm(formdata=None) if finding else ConsultationForm()
     problems = []
-    household, problem = _requested_household(form.household_id.data if posted else request.args.get("household"),
-                                              posted)
+    household, unknown_household = _requested_household(
+        form.household_id.data if posted else request.args.get("household"), posted)
     call_text = form.call_id.data if posted else request.args.get("call")
     call = call_service.readable_call(positive_id(call_text), current_user) if call_text else None
     if call_text and call is None:
         problems.append("Appel introuvable : la consultation ne sera liée à aucun appel.")
         form.call_id.data = ""
-    if problem:
-        problems.append(problem)
+    if unknown_household:
+        problems.append(unknown_household)
         form.household_id.data = ""
     if not posted:
         form.date.data = clock.local_today()
