@@ -49,6 +49,10 @@ def test_info_jurist_sees_nothing_of_the_eviction_beside_the_form(client, make_u
     shown = re.sub(r'<select.*?</select>|<fieldset id="eviction-block".*?</fieldset>', "", page, flags=re.S)
     assert_no_eviction_trace(shown, eviction.id)
     assert f"/consultations/{info.id}" in shown
+    edit = client.get(f"/consultations/{info.id}/edit").get_data(as_text=True)
+    aside = edit.split('id="history-title"')[1]
+    assert_no_eviction_trace(aside, eviction.id)
+    assert "Aucune étape de procédure enregistrée." in aside
     stages = re.search(r'<select[^>]*id="procedure_stage".*?</select>', page, re.S).group(0)
     assert re.findall(r'<option selected value="([^"]*)"', stages) in ([], [""])  # no stage prefilled
     debt = re.search(r'<input[^>]*id="debt_amount"[^>]*>', page).group(0)
