@@ -8,9 +8,6 @@ from hotline import clock
 from hotline.consultations.parsing import format_euros
 from hotline.reference import label, labels, theme_codes
 
-FR_MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-             "nov.", "déc."]
-
 
 def fr_date(value) -> str:
     if not value:

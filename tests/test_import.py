@@ -142,5 +142,5 @@ def test_import_command(app, runner, tmp_path):
 def test_an_unreadable_line_is_an_error_not_a_crash(app):
     huge = b'date,mission,mode\n2026-03-02,info_logement,telephone\n"' + b"x" * 200_000 + b'",a,b\n'
     result = run(app, huge)
-    assert [(p.line, p.column) for p in result.problems] == [(3, "")]
+    assert [(p.line, p.column) for p in result.problems] == [(3, "date")]  # the column of the long cell
     assert "ligne illisible" in result.problems[0].message and count(app) == 0

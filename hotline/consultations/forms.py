@@ -1,6 +1,8 @@
 """The consultation form: French labels and messages, choices from the client's vocabularies."""
 from __future__ import annotations
 
+import re
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,16 +13,24 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from hotline import clock
 from hotline.auth.services import AccountError, normalize_phone
 from hotline.consultations.parsing import ParseError, is_insee_outside_department, parse_amount
+from hotline.consultations.services import place
 from hotline.forms_common import Form, MultiCheckboxField
 from hotline.reference import labels, theme_codes
 from hotline.reference.services import commune_field_value, resolve_commune, territory_labels
 
 CHOOSE = ("", "— Choisir —")
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters but tab and line breaks
+
+
+def visible(form, field):
+    """Control characters are no text (PostgreSQL refuses NUL): the field's French error, checked first."""
+    if isinstance(field.data, str) and _INVISIBLE.search(field.data):
+        raise StopValidation("Ce champ contient un caractère invisible : retapez-le.")
 
 
 def e164(field) -> str | None:
@@ -39,8 +49,8 @@ class ConsultationForm(Form):
     version = HiddenField()
     household_id = HiddenField()
     call_id = HiddenField()
-    household_name = StringField("Nom du ménage (facultatif)", validators=[Optional(), Length(max=120)])
-    household_phone = StringField("Téléphone du ménage", validators=[Optional(), Length(max=30)])
+    household_name = StringField("Nom du ménage (facultatif)", validators=[visible, Optional(), Length(max=120)])
+    household_phone = StringField("Téléphone du ménage", validators=[visible, Optional(), Length(max=30)])
     household_adults = IntegerField("Adultes", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
     household_children = IntegerField("Enfants", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
 
@@ -51,7 +61,7 @@ class ConsultationForm(Form):
     mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
     mode = SelectField("Mode de consultation", validators=[DataRequired("Choisissez le mode.")])
     consultant_type = SelectField("Qui consulte ?", default="particulier")
-    commune = StringField("Commune du ménage (nom ou code INSEE)", validators=[Optional(), Length(max=120)])
+    commune = StringField("Commune du ménage (nom ou code INSEE)", validators=[visible, Optional(), Length(max=120)])
     territory = SelectField("Territoire (si la commune n'est pas connue)", validators=[Optional()])
     occupancy_status = SelectField("Statut d'occupation", default="inconnu")
     housing_sector = SelectField("Parc", default="inconnu")
@@ -66,11 +76,11 @@ class ConsultationForm(Form):
     permis_louer = BooleanField("Permis de louer concerné")
 
     procedure_stage = SelectField("Stade de la procédure", validators=[Optional()])
-    debt_amount = StringField("Montant de la dette (€)", validators=[Optional(), Length(max=30)],
+    debt_amount = StringField("Montant de la dette (€)", validators=[visible, Optional(), Length(max=30)],
                               description="Par exemple 1 234,56. Laissez vide si inconnu.")
     debt_origins = MultiCheckboxField("Origine de la dette")
 
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=10000)])
+    notes = TextAreaField("Notes", validators=[visible, Optional(), Length(max=10000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,9 +138,9 @@ _VOCABULARY = {
 
 
 class HouseholdForm(Form):
-    name = StringField("Nom du ménage", validators=[Optional(), Length(max=120)])
-    phone = StringField("Téléphone", validators=[Optional(), Length(max=30)])
-    commune = StringField("Commune (nom ou code INSEE)", validators=[Optional(), Length(max=120)])
+    name = StringField("Nom du ménage", validators=[visible, Optional(), Length(max=120)])
+    phone = StringField("Téléphone", validators=[visible, Optional(), Length(max=30)])
+    commune = StringField("Commune (nom ou code INSEE)", validators=[visible, Optional(), Length(max=120)])
     adults = IntegerField("Adultes", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
     children = IntegerField("Enfants", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
 
@@ -164,8 +174,6 @@ class SearchForm(Form):
 
 def cleaned(form: ConsultationForm) -> dict:
     """The validated form as the data that services.apply() takes."""
-    from hotline.consultations.services import place
-
     commune = form.resolved_commune
     insee = commune.insee if commune else ((form.commune.data or "").strip().upper() or None)
     commune_insee, territory = place(insee, form.territory.data or None)
@@ -204,8 +212,6 @@ def fill_from(form: ConsultationForm, consultation) -> None:
 
 def prefill_from_call(form: ConsultationForm, call) -> None:
     """A consultation given on the phone: what the voice menu already learnt."""
-    from hotline import clock
-
     form.mode.data = "telephone"
     if call.mission:
         form.mission.data = call.mission

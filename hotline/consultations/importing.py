@@ -26,6 +26,10 @@ SINGLE = {"consultant_type": "consultant_types", "occupancy_status": "occupancy_
           "resource_band": "resource_bands", "referral_source": "referral_sources"}
 MULTI = {"resource_types": "resource_types", "debt_origins": "debt_origins", "outcomes": "outcomes"}
 MAX_ROWS = 50_000
+MAX_MINUTES = 600  # as in the consultation form
+IDENTIFIER_MAX = 80  # consultations.external_id and households.external_ref
+UNREADABLE = "\ufffd"  # what decode() puts for a byte that is neither UTF-8 nor Windows-1252
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,18 @@ class Parsed:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252."""
+    """UTF-8 (with or without BOM), else Windows-1252; a byte that is neither becomes UNREADABLE, which
+    read() reports at its line and column."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig", errors="replace")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252")
+        return data.decode("cp1252", errors="replace")
+
+
+def _unreadable(column: str, line: int) -> Problem:
+    return Problem(line, column, "caractère illisible, ni UTF-8 ni Windows-1252 : enregistrez le fichier en UTF-8.")
 
 
 def read(data: bytes, lookups: Lookups, today: date) -> Parsed:
@@ -67,9 +78,16 @@ def read(data: bytes, lookups: Lookups, today: date) -> Parsed:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     parsed = Parsed()
     try:
-        header = [name.strip() for name in next(reader)]
+        cells = next(reader)
     except StopIteration:
         parsed.problems.append(Problem(1, "", "le fichier est vide."))
+        return parsed
+    except csv.Error:  # a header cell over the csv module's limit
+        parsed.problems.append(_unreadable_line(text, delimiter, []))
+        return parsed
+    header = [name.strip() for name in cells]
+    parsed.problems.extend(_unreadable(f"n° {n}", 1) for n, name in enumerate(header, start=1) if UNREADABLE in name)
+    if parsed.problems:
         return parsed
     unknown = [name for name in header if name not in COLUMNS]
     for name in unknown:
@@ -85,9 +103,26 @@ def read(data: bytes, lookups: Lookups, today: date) -> Parsed:
     seen_ids: dict[str, int] = {}
     try:
         _rows(reader, header, parsed, seen_ids, lookups, today)
-    except csv.Error as error:  # an unreadable line (a cell over 128 KB...): the file is refused whole
-        parsed.problems.append(Problem(reader.line_num, "", f"ligne illisible ({error})."))
+    except csv.Error:  # a cell over the csv module's limit: the file is refused whole
+        parsed.problems.append(_unreadable_line(text, delimiter, header))
     return parsed
+
+
+def _unreadable_line(text: str, delimiter: str, header: list[str]) -> Problem:
+    """The line and column of the first cell longer than the csv module reads (128 KB)."""
+    limit = csv.field_size_limit()
+    message = f"ligne illisible : une cellule de plus de {limit} caractères."
+    tokens = re.compile(rf'(?P<cell>"(?:[^"]|"")*"?|[^{delimiter}"\r\n]+)|(?P<sep>{delimiter})|(?P<end>\r\n|\n|\r)|"')
+    record = cell = 0
+    for token in tokens.finditer(text):
+        if token.lastgroup == "cell" and len(token.group()) > limit:
+            column = header[cell] if record and cell < len(header) else f"n° {cell + 1}"
+            return Problem(record + 1, column, message)
+        if token.lastgroup == "sep":
+            cell += 1
+        elif token.lastgroup == "end":
+            record, cell = record + 1, 0
+    return Problem(record + 1, "", message)
 
 
 def _rows(reader, header: list[str], parsed: Parsed, seen_ids: dict[str, int], lookups: Lookups, today: date) -> None:
@@ -101,6 +136,10 @@ def _rows(reader, header: list[str], parsed: Parsed, seen_ids: dict[str, int], l
             parsed.problems.append(Problem(number, "", f"{len(cells)} cellules pour {len(header)} colonnes."))
             continue
         values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+        unreadable = [_unreadable(name, number) for name, value in values.items() if UNREADABLE in value]
+        if unreadable:
+            parsed.problems.extend(unreadable)
+            continue
         data, problems = _row(values, number, lookups, today)
         external_id = values.get("external_id", "")
         if external_id:
@@ -120,6 +159,9 @@ def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tu
 
     data: dict = {"external_id": values.get("external_id") or None,
                   "household_ref": values.get("household_ref") or None}
+    for name in ("external_id", "household_ref"):
+        if data[name] and (len(data[name]) > IDENTIFIER_MAX or _CONTROL.search(data[name])):
+            wrong(name, f"{IDENTIFIER_MAX} caractères au plus, sans caractère de contrôle.")
     try:
         day = date.fromisoformat(values.get("date", ""))
         if day > today:
@@ -172,9 +214,11 @@ def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tu
             wrong(name, "0 ou 1 attendu.")
         data[name] = flag == "1"
     minutes = values.get("duration_minutes", "")
-    if minutes and not minutes.isdigit():
-        wrong("duration_minutes", "nombre entier de minutes attendu (0 ou plus).")
-    data["duration_minutes"] = int(minutes) if minutes.isdigit() else None
+    data["duration_minutes"] = None
+    if re.fullmatch(r"[0-9]{1,3}", minutes) and int(minutes) <= MAX_MINUTES:
+        data["duration_minutes"] = int(minutes)
+    elif minutes:
+        wrong("duration_minutes", f"nombre entier de minutes attendu, de 0 à {MAX_MINUTES}.")
     return data, problems
 
 
@@ -203,7 +247,7 @@ def _place(values: dict, data: dict, wrong, lookups: Lookups) -> None:
         else:
             wrong("commune_insee", f"« {insee} » n'est pas un code INSEE.")
     elif postal:
-        if not re.fullmatch(r"\d{5}", postal):
+        if not re.fullmatch(r"[0-9]{5}", postal):
             wrong("postal_code", "code postal de 5 chiffres attendu.")
         elif not postal.startswith("62"):
             found = HORS_DEPARTEMENT

@@ -7,12 +7,22 @@ from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
-from hotline.auth.access import readable_missions
+from hotline.auth.access import can_read_consultation, readable_missions
+from hotline.consultations import procedure
+from hotline.consultations.importing import Lookups, Problem, read
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
+from hotline.models_base import utcnow
 from hotline.reference import NON_RENSEIGNE
-from hotline.reference.services import fold, territory_for_insee
+from hotline.reference.services import (
+    communes_for_postal_code,
+    fold,
+    get_commune,
+    territories,
+    territory_for_insee,
+)
 
 EVICTION_MISSION = "prevention_expulsion"
 
@@ -23,12 +33,15 @@ SCALAR_FIELDS = (
     "age_band", "resource_band", "referral_source", "procedure_stage", "debt_amount",
     "habitat_indigne", "permis_louer", "notes", "household_id",
 )
-CODE_FIELDS = ("resource_types", "debt_origins", "outcomes", "themes")
 _CODE_KIND = {"resource_types": "resource_type", "debt_origins": "debt_origin", "outcomes": "outcome"}
 
 
 class ConflictError(RuntimeError):
     """Someone else saved the consultation since the form was opened."""
+
+    def __init__(self, message: str = "Cette consultation a été modifiée par quelqu'un d'autre depuis que vous "
+                                      "l'avez ouverte. Rechargez la page pour voir sa dernière version."):
+        super().__init__(message)
 
 
 def place(commune_insee: str | None, territory: str | None) -> tuple[str | None, str]:
@@ -84,17 +97,26 @@ def record_consultation(data: dict, author_id: int | None, household: Household 
 
 def update_consultation(consultation: Consultation, data: dict, author_id: int,
                         expected_version: int | None) -> dict:
-    """Apply an edit and keep its history; returns {field: [before, after]} of what changed."""
+    """Apply an edit and keep its history; returns {field: [before, after]} of what changed.
+
+    ConflictError if the consultation is no longer at `expected_version`: checked here, and again by
+    the row's own UPDATE (... WHERE version = ?), which a concurrent save that committed first makes
+    match nothing. That UPDATE is always emitted when something changed (updated_at), and before the
+    codes and the revision are written, so the loser of a race gets the conflict, never a duplicate."""
     if expected_version is not None and expected_version != consultation.version:
-        raise ConflictError("Cette consultation a été modifiée par quelqu'un d'autre depuis que "
-                            "vous l'avez ouverte. Rechargez la page pour voir sa dernière version.")
-    before = {k: _jsonable(v) for k, v in snapshot(consultation).items()}
-    apply(consultation, data)
-    after = {k: _jsonable(v) for k, v in snapshot(consultation).items()}
-    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    if changes:
-        consultation.revisions.append(ConsultationRevision(changed_by_id=author_id, changes=changes))
-    db.session.flush()
+        raise ConflictError()
+    with db.session.no_autoflush:  # one flush, below, in the order described
+        before = {k: _jsonable(v) for k, v in snapshot(consultation).items()}
+        apply(consultation, data)
+        after = {k: _jsonable(v) for k, v in snapshot(consultation).items()}
+        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        if changes:
+            consultation.updated_at = utcnow()
+            consultation.revisions.append(ConsultationRevision(changed_by_id=author_id, changes=changes))
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise ConflictError() from None
     return changes
 
 
@@ -131,12 +153,49 @@ def can_read_household(user, household: Household) -> bool:
     return any(c.mission in missions for c in household.consultations)
 
 
-def find_households(text: str, user, limit: int = 20) -> list[Household]:
+@dataclass(frozen=True)
+class StageStep:
+    date: date
+    stage: str
+    consultation_id: int
+    debt_amount: Decimal | None
+
+
+def stage_timeline(consultations) -> list[StageStep]:
+    """The procedure stages these consultations went through, oldest first, one step per change."""
+    steps: list[StageStep] = []
+    for consultation in sorted(consultations, key=lambda c: (c.date, c.time or time.min, c.id)):
+        if consultation.procedure_stage and (not steps or steps[-1].stage != consultation.procedure_stage):
+            steps.append(StageStep(consultation.date, consultation.procedure_stage, consultation.id,
+                                   consultation.debt_amount))
+    return steps
+
+
+@dataclass(frozen=True)
+class HouseholdFile:
+    """A household as one user may see it: only the consultations they may read, and what follows from
+    them alone (the procedure timeline, the winter-truce notice). Every list and figure of a household
+    page or of the form beside it comes from here."""
+
+    household: Household
+    consultations: list[Consultation]  # oldest first
+    timeline: list[StageStep]
+
+    def truce_notice(self, today: date) -> str | None:
+        return procedure.truce_notice(self.timeline[-1].stage if self.timeline else None, today)
+
+
+def household_file(household: Household, user) -> HouseholdFile:
+    visible = [c for c in household.consultations if can_read_consultation(user, c)]
+    return HouseholdFile(household, visible, stage_timeline(visible))
+
+
+def find_households(text: str, user, limit: int = 20) -> list[HouseholdFile]:
     """Households by phone (any format) or by name, among those the user may read."""
-    text = (text or "").strip()
+    text = (text or "").replace("\x00", "").strip()
     if not text:
         return []
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(ch for ch in text if ch in "0123456789")
     conditions = [func.lower(Household.name).contains(text.lower())]
     if len(digits) >= 6:
         tail = digits[-9:]  # national significant number: 06 12.. and +33 6 12.. meet here
@@ -146,7 +205,7 @@ def find_households(text: str, user, limit: int = 20) -> list[Household]:
     found = [h for h in db.session.scalars(query) if can_read_household(user, h)]
     wanted = fold(text)
     found.sort(key=lambda h: (fold(h.name or "") != wanted, -h.id))
-    return found[:limit]
+    return [household_file(h, user) for h in found[:limit]]
 
 
 def household_by_phone(phone: str | None, user) -> Household | None:
@@ -157,24 +216,6 @@ def household_by_phone(phone: str | None, user) -> Household | None:
         if can_read_household(user, household):
             return household
     return None
-
-
-@dataclass(frozen=True)
-class StageStep:
-    date: date
-    stage: str
-    consultation_id: int
-    debt_amount: Decimal | None
-
-
-def stage_timeline(household: Household) -> list[StageStep]:
-    """The procedure stages the household went through, oldest first, one step per change."""
-    steps: list[StageStep] = []
-    for consultation in sorted(household.consultations, key=lambda c: (c.date, c.time or time.min, c.id)):
-        if consultation.procedure_stage and (not steps or steps[-1].stage != consultation.procedure_stage):
-            steps.append(StageStep(consultation.date, consultation.procedure_stage, consultation.id,
-                                   consultation.debt_amount))
-    return steps
 
 
 def search_consultations(user, filters: dict):
@@ -196,7 +237,6 @@ def search_consultations(user, filters: dict):
     return query.order_by(Consultation.date.desc(), Consultation.id.desc())
 
 
-
 @dataclass
 class ImportResult:
     problems: list
@@ -204,10 +244,7 @@ class ImportResult:
     updated: int = 0
 
 
-def import_lookups():
-    from hotline.consultations.importing import Lookups
-    from hotline.reference.services import communes_for_postal_code, get_commune, territories
-
+def import_lookups() -> Lookups:
     def commune_territory(insee: str) -> str | None:
         commune = get_commune(insee)
         return commune.territory_code if commune else None
@@ -220,8 +257,6 @@ def import_lookups():
 def import_consultations(data: bytes, author_id: int | None, today: date, *, dry_run: bool = False) -> ImportResult:
     """All or nothing: with any problem nothing is written. An external_id already known updates
     that consultation (its history keeps the change); household_ref groups rows into households."""
-    from hotline.consultations.importing import read
-
     parsed = read(data, import_lookups(), today)
     if parsed.problems:
         return ImportResult(parsed.problems)
@@ -233,7 +268,7 @@ def import_consultations(data: bytes, author_id: int | None, today: date, *, dry
     if dry_run:
         return result
     households: dict[str, Household] = {}
-    for _, row in parsed.rows:
+    for line, row in parsed.rows:
         ref = row.pop("household_ref")
         household = None
         if ref:
@@ -246,7 +281,11 @@ def import_consultations(data: bytes, author_id: int | None, today: date, *, dry
         row["household_id"] = household.id if household else None
         known = existing.get(row["external_id"])
         if known is not None:
-            update_consultation(known, row, author_id, None)
+            try:
+                update_consultation(known, row, author_id, None)
+            except ConflictError:  # saved by a jurist meanwhile: the caller rolls back
+                return ImportResult([Problem(line, "external_id", "consultation modifiée pendant l'import : "
+                                                                  "relancez l'import.")])
         else:
             record_consultation(row, author_id, household)
     db.session.flush()

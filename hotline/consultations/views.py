@@ -10,7 +10,7 @@ from hotline.appointments import services as appointment_services
 from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.auth.access import can_edit_consultation, can_read_consultation, readable_missions, roles_required
 from hotline.auth.models import User
-from hotline.consultations import procedure, services
+from hotline.consultations import services
 from hotline.consultations.forms import (
     ConsultationForm,
     HouseholdForm,
@@ -20,6 +20,7 @@ from hotline.consultations.forms import (
     prefill_from_call,
 )
 from hotline.consultations.models import Consultation, Household
+from hotline.consultations.parsing import positive_id
 from hotline.extensions import db
 from hotline.ivr import calls as call_service
 from hotline.reference import labels
@@ -28,13 +29,35 @@ from hotline.reference.services import commune_field_value, territory_labels
 bp = Blueprint("consultations", __name__)
 
 
+INVALID_FORM = "Le formulaire contient des erreurs : elles sont indiquées à chaque champ."
+MAX_PAGE = 1_000_000  # far beyond any list; keeps OFFSET within every database's integers
+
+
 def _household_or_404(household_id) -> Household:
-    household = db.session.get(Household, household_id)
+    household = db.session.get(Household, household_id) if household_id is not None else None
     if household is None:
         abort(404)
     if not services.can_read_household(current_user, household):
         abort(403)
     return household
+
+
+def _requested_household(text: str | None, posted: bool) -> tuple[Household | None, str | None]:
+    """The household a form is about, from `?household=` or its hidden field: (household, French error).
+    An unknown one is a 404 when the form opens, an error beside the kept form when it is posted."""
+    if not text:
+        return None, None
+    household_id = positive_id(text)
+    household = db.session.get(Household, household_id) if household_id is not None else None
+    if household is None and posted:
+        return None, "Ménage introuvable : recherchez-le à nouveau, ou laissez le formulaire en créer un nouveau."
+    household = _household_or_404(household_id)
+    audit.record("household.read", "household", household.id)
+    return household, None
+
+
+def _page_number() -> int:
+    return min(positive_id(request.args.get("page")) or 1, MAX_PAGE)
 
 
 @bp.route("/consultations/")
@@ -49,7 +72,7 @@ def index():
     form.jurist.choices = [("", "Tous")] + [(str(u.id), u.name) for u in jurists]
     form.stage.choices = [("", "Tous")] + list(labels("procedure_stages").items())
     filters = form.data if form.validate() else {}
-    page = db.paginate(services.search_consultations(current_user, filters),
+    page = db.paginate(services.search_consultations(current_user, filters), page=_page_number(),
                        per_page=current_app.config["PER_PAGE"], error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("consultations/index.html", form=form, page=page, args=args)
@@ -69,14 +92,20 @@ def _new_household_from(form: ConsultationForm) -> Household:
 def new():
     # The household finder posts its terms (a name, a phone number): they stay out of URLs and logs.
     finding = request.method == "POST" and "find" in request.form
+    posted = request.method == "POST" and not finding
     form = ConsultationForm(formdata=None) if finding else ConsultationForm()
-    household = None
-    household_id = form.household_id.data or request.args.get("household")
-    if household_id and str(household_id).isdigit():
-        household = _household_or_404(int(household_id))
-        audit.record("household.read", "household", household.id)
-    call = call_service.readable_call(request.args.get("call") or form.call_id.data, current_user)
-    if request.method == "GET" or finding:
+    problems = []
+    household, unknown_household = _requested_household(
+        form.household_id.data if posted else request.args.get("household"), posted)
+    call_text = form.call_id.data if posted else request.args.get("call")
+    call = call_service.readable_call(positive_id(call_text), current_user) if call_text else None
+    if call_text and call is None:
+        problems.append("Appel introuvable : la consultation ne sera liée à aucun appel.")
+        form.call_id.data = ""
+    if unknown_household:
+        problems.append(unknown_household)
+        form.household_id.data = ""
+    if not posted:
         form.date.data = clock.local_today()
         if len(current_user.missions) == 1:
             form.mission.data = current_user.missions[0]
@@ -89,7 +118,7 @@ def new():
         for name in ("mission", "mode"):  # an appointment held opens the form with its own
             if request.args.get(name) in labels(f"{name}s"):
                 getattr(form, name).data = request.args[name]
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and not problems:
         if form.mission.data not in current_user.missions:
             form.mission.errors.append("Vous n'êtes pas rattaché(e) à cette mission.")
         else:
@@ -102,14 +131,16 @@ def new():
             db.session.commit()
             flash("Consultation enregistrée.", "success")
             return redirect(url_for("consultations.show", consultation_id=consultation.id))
-    else:
-        flash("Le formulaire contient des erreurs : elles sont indiquées à chaque champ.", "error")
+    elif form.errors:
+        flash(INVALID_FORM, "error")
+    for problem in problems:
+        flash(problem, "error")
     terms = request.form.get("q", "") if finding else ""
     matches = services.find_households(terms, current_user) if terms else []
     db.session.commit()  # the audit of a household read
     return render_template("consultations/form.html", form=form, household=household, terms=terms,
                            matches=matches, call=call, consultation=None,
-                           timeline=services.stage_timeline(household) if household else [])
+                           file=services.household_file(household, current_user) if household else None)
 
 
 @bp.route("/consultations/<int:consultation_id>")
@@ -139,8 +170,11 @@ def edit(consultation_id: int):
         if form.mission.data not in current_user.missions:
             form.mission.errors.append("Vous n'êtes pas rattaché(e) à cette mission.")
         else:
-            expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+            expected = positive_id(form.version.data)
             try:
+                if expected is None:  # a form without its version could overwrite anyone's edit
+                    raise services.ConflictError("Ce formulaire ne dit pas quelle version de la consultation vous "
+                                                 "avez ouverte. Rechargez la page, puis recommencez.")
                 changes = services.update_consultation(consultation, cleaned(form), current_user.id, expected)
                 db.session.commit()
             except services.ConflictError as error:
@@ -150,14 +184,14 @@ def edit(consultation_id: int):
                 flash("Modifications enregistrées." if changes else "Aucune modification.", "success")
                 return redirect(url_for("consultations.show", consultation_id=consultation.id))
     else:
-        flash("Le formulaire contient des erreurs : elles sont indiquées à chaque champ.", "error")
+        flash(INVALID_FORM, "error")
     household = consultation.household
     if household is not None:
         audit.record("household.read", "household", household.id)
     db.session.commit()
     return render_template("consultations/form.html", form=form, household=household, matches=[],
                            call=None, consultation=consultation, terms="",
-                           timeline=services.stage_timeline(household) if household else [])
+                           file=services.household_file(household, current_user) if household else None)
 
 
 @bp.route("/households/", methods=["GET", "POST"])
@@ -177,11 +211,9 @@ def household(household_id: int):
     household = _household_or_404(household_id)
     audit.record("household.read", "household", household.id)
     db.session.commit()
-    visible = [c for c in household.consultations if can_read_consultation(current_user, c)]
-    timeline = services.stage_timeline(household)
-    notice = procedure.truce_notice(timeline[-1].stage if timeline else None, clock.local_today())
-    return render_template("consultations/household.html", h=household, consultations=visible,
-                           timeline=timeline, truce_notice=notice,
+    file = services.household_file(household, current_user)
+    return render_template("consultations/household.html", h=household, consultations=file.consultations,
+                           timeline=file.timeline, truce_notice=file.truce_notice(clock.local_today()),
                            appointments=appointment_services.for_household(household, current_user),
                            appointment_statuses=APPOINTMENT_STATUSES)
 

@@ -20,13 +20,6 @@ HORS_DEPARTEMENT = "hors_departement"
 NON_RENSEIGNE = "non_renseigne"
 BUCKETS = {HORS_DEPARTEMENT: "Hors département", NON_RENSEIGNE: "Non renseigné"}
 
-# Vocabulary names that hold a single code per consultation, and those that hold several.
-SINGLE_VALUED = (
-    "consultant_types", "occupancy_statuses", "housing_sectors", "family_situations",
-    "age_bands", "resource_bands", "referral_sources",
-)
-MULTI_VALUED = ("resource_types", "debt_origins", "outcomes")
-
 
 @lru_cache(maxsize=1)
 def taxonomy() -> dict:

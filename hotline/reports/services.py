@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -23,13 +24,21 @@ from hotline.reference import NON_RENSEIGNE
 from hotline.reports import tidy
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+
+
 def parse_month(text: str) -> date:
-    """'2026-03' -> 2026-03-01; ValueError with a French message otherwise."""
-    try:
-        year, month = (int(part) for part in (text or "").strip().split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        raise ValueError(f"« {text} » n'est pas un mois (AAAA-MM).") from None
+    """'2026-03' (or '2026-3') -> 2026-03-01: ASCII digits, years 2000 to 2100; ValueError with a
+    French message otherwise."""
+    match = _MONTH.fullmatch((text or "").strip(" \t"))
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        shown = text if len(text or "") <= 20 else f"{text[:20]}…"
+        raise ValueError(f"« {shown} » n'est pas un mois (AAAA-MM).")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"« {text.strip()} » : choisissez un mois entre {FIRST_YEAR}-01 et {LAST_YEAR}-12.")
+    return date(year, month, 1)
 
 
 def months(first: date, last: date) -> list[date]:

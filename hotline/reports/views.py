@@ -27,6 +27,8 @@ def _params() -> tuple[dict, list[str]]:
     try:
         values["first"] = services.parse_month(values["from"])
         values["last"] = services.parse_month(values["to"])
+        # The links and the download's name repeat only what was understood.
+        values["from"], values["to"] = f"{values['first']:%Y-%m}", f"{values['last']:%Y-%m}"
         if values["last"] < values["first"]:
             errors.append("Le dernier mois doit suivre le premier.")
         elif values["last"] >= values["first"] + relativedelta(years=3):
