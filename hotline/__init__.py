@@ -19,21 +19,11 @@ from werkzeug.routing import IntegerConverter, ValidationError
 
 from hotline.auth.access import NO_MISSION, has_no_mission
 from hotline.config import DEFAULTS, ConfigError, from_environment
+from hotline.ids import MAX_ID
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
-# The largest INTEGER, the type of every identifier column: a larger identifier names no row, and
-# the database refuses to compare it (PostgreSQL: "integer out of range"; SQLite past 2**63: OverflowError).
-MAX_ID = 2 ** 31 - 1
 log = logging.getLogger("hotline")
-
-
-def parse_id(text) -> int | None:
-    """An identifier written in ASCII digits within the database's range, else None."""
-    if not isinstance(text, str) or not text or len(text) > 10 or not text.isascii() or not text.isdigit():
-        return None
-    value = int(text)
-    return value if value <= MAX_ID else None
 
 
 class BoundedIntegerConverter(IntegerConverter):

@@ -7,7 +7,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from hotline import parse_id
+from hotline.ids import parse_id
 from hotline.models_base import Base
 
 
@@ -19,9 +19,11 @@ class Database(SQLAlchemy):
             per_page = parse_id(request.args.get("per_page")) or 20
         if request and page is None:
             text = request.args.get("page", "1").strip()
-            page = parse_id(text) if text.isascii() and text.isdigit() else 1
-            if page is None:
-                abort(404)
+            page = 1
+            if text.isascii() and text.isdigit():  # "0" and "007" read as 1 and 7; beyond any row: a 404
+                page = parse_id(text.lstrip("0") or "1")
+                if page is None:
+                    abort(404)
         return super().paginate(select, page=page, per_page=per_page, **options)
 
 

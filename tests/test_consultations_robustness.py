@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from hotline.consultations import services
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
-from hotline.consultations.parsing import MAX_ID, positive_id
+from hotline.ids import MAX_ID, parse_id
 from hotline.extensions import db
 from test_consultations import form_data
 
@@ -35,9 +35,9 @@ def assert_form_kept(page: str) -> None:
     assert re.search(r'value="saisine_fsl"[^>]*checked|checked[^>]*value="saisine_fsl"', page)
 
 
-def test_positive_id():
-    assert [positive_id(text) for text in ("1", "42", str(MAX_ID), 7)] == [1, 42, MAX_ID, 7]
-    assert [positive_id(text) for text in [None, "", *HUGE, "1.0", "0x10", "1\n"]] == [None] * 13
+def test_parse_id():
+    assert [parse_id(text) for text in ("1", "42", str(MAX_ID), 7)] == [1, 42, MAX_ID, 7]
+    assert [parse_id(text) for text in [None, "", *HUGE, "1.0", "0x10", "1\n", True]] == [None] * 14
 
 
 # --- unknown codes in the multiple-choice fields ----------------------------------------------------------
@@ -107,11 +107,11 @@ def test_a_wrong_version_is_a_conflict(client, jurist, login, app, make_consulta
     assert counts(app) == (1, 0, 0)
 
 
-@pytest.mark.parametrize("text", ["9" * 20, "9" * 5000, "１", "-3"])
-def test_any_page_number(client, jurist, login, make_consultation, text):
+@pytest.mark.parametrize("text, status", [("9" * 20, 404), ("9" * 5000, 404), ("１", 200), ("-3", 200), ("0", 200)])
+def test_any_page_number(client, jurist, login, make_consultation, text, status):
     make_consultation()
     login(jurist)
-    assert client.get(f"/consultations/?page={text}").status_code == 200
+    assert client.get(f"/consultations/?page={text}").status_code == status
 
 
 # --- two jurists saving the same version --------------------------------------------------------------------

@@ -13,7 +13,7 @@ from flask import session
 from flask_login import login_user
 from flask_login.utils import _create_identifier
 
-from hotline import parse_id
+from hotline.ids import parse_id
 from hotline.auth.models import User
 from hotline.extensions import db
 

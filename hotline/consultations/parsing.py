@@ -5,23 +5,12 @@ import re
 from decimal import Decimal, InvalidOperation
 
 MAX_DEBT = Decimal("10000000")
-MAX_ID = 2**63 - 1  # BIGINT, the widest key a database here stores
-_ID = re.compile(r"[0-9]{1,19}")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _INSEE_OUTSIDE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\d{3}$|^97[1-6]\d{2}$")
 
 
 class ParseError(ValueError):
     """Carries a French message for the person who typed the value."""
-
-
-def positive_id(text) -> int | None:
-    """A record id from a URL or a hidden field: ASCII digits, 1 to BIGINT's maximum; None otherwise
-    (empty, signs, spaces, other scripts' digits, or too large for any row to have it)."""
-    if text is None or not _ID.fullmatch(str(text)):
-        return None
-    value = int(text)
-    return value if 1 <= value <= MAX_ID else None
 
 
 def parse_amount(text: str | None, allow_thousands: bool = True) -> Decimal | None:

@@ -20,8 +20,8 @@ from hotline.consultations.forms import (
     prefill_from_call,
 )
 from hotline.consultations.models import Consultation, Household
-from hotline.consultations.parsing import positive_id
 from hotline.extensions import db
+from hotline.ids import parse_id
 from hotline.ivr import calls as call_service
 from hotline.reference import labels
 from hotline.reference.services import commune_field_value, territory_labels
@@ -30,7 +30,6 @@ bp = Blueprint("consultations", __name__)
 
 
 INVALID_FORM = "Le formulaire contient des erreurs : elles sont indiquées à chaque champ."
-MAX_PAGE = 1_000_000  # far beyond any list; keeps OFFSET within every database's integers
 
 
 def _household_or_404(household_id) -> Household:
@@ -47,17 +46,13 @@ def _requested_household(text: str | None, posted: bool) -> tuple[Household | No
     An unknown one is a 404 when the form opens, an error beside the kept form when it is posted."""
     if not text:
         return None, None
-    household_id = positive_id(text)
+    household_id = parse_id(text)
     household = db.session.get(Household, household_id) if household_id is not None else None
     if household is None and posted:
         return None, "Ménage introuvable : recherchez-le à nouveau, ou laissez le formulaire en créer un nouveau."
     household = _household_or_404(household_id)
     audit.record("household.read", "household", household.id)
     return household, None
-
-
-def _page_number() -> int:
-    return min(positive_id(request.args.get("page")) or 1, MAX_PAGE)
 
 
 @bp.route("/consultations/")
@@ -72,7 +67,7 @@ def index():
     form.jurist.choices = [("", "Tous")] + [(str(u.id), u.name) for u in jurists]
     form.stage.choices = [("", "Tous")] + list(labels("procedure_stages").items())
     filters = form.data if form.validate() else {}
-    page = db.paginate(services.search_consultations(current_user, filters), page=_page_number(),
+    page = db.paginate(services.search_consultations(current_user, filters), page=None,
                        per_page=current_app.config["PER_PAGE"], error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("consultations/index.html", form=form, page=page, args=args)
@@ -98,7 +93,7 @@ def new():
     household, unknown_household = _requested_household(
         form.household_id.data if posted else request.args.get("household"), posted)
     call_text = form.call_id.data if posted else request.args.get("call")
-    call = call_service.readable_call(positive_id(call_text), current_user) if call_text else None
+    call = call_service.readable_call(parse_id(call_text), current_user) if call_text else None
     if call_text and call is None:
         problems.append("Appel introuvable : la consultation ne sera liée à aucun appel.")
         form.call_id.data = ""
@@ -170,7 +165,7 @@ def edit(consultation_id: int):
         if form.mission.data not in current_user.missions:
             form.mission.errors.append("Vous n'êtes pas rattaché(e) à cette mission.")
         else:
-            expected = positive_id(form.version.data)
+            expected = parse_id(form.version.data)
             try:
                 if expected is None:  # a form without its version could overwrite anyone's edit
                     raise services.ConflictError("Ce formulaire ne dit pas quelle version de la consultation vous "
