@@ -216,3 +216,11 @@ def test_the_prefects_silence_does_not_claim_a_starting_point_the_text_does_not_
     notices = {n.key: n for n in statements({"requisition_cfp": date(2024, 6, 3)}, None, date(2024, 6, 10))}
     caveats = " ".join(notices["refus_implicite_cfp"].caveats)
     assert "courent de la réception" not in caveats and "point de départ" in caveats
+
+
+def test_the_next_step_after_a_commandement_de_quitter_does_not_forbid_a_request_during_the_truce():
+    """CPCE L412-6 suspends the eviction itself ("il est sursis à toute mesure d'expulsion"), not the
+    request to the prefect (R153-1), which the texts checked do not tie to the truce."""
+    text, article = next_step("commandement_quitter")
+    assert "hors trêve hivernale, le commissaire de justice peut demander" not in text
+    assert "aucune expulsion n'a lieu pendant la trêve hivernale" in text and "L412-6" in article

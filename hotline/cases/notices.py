@@ -257,8 +257,8 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
     "appel": ("La cour d'appel statue ; l'appel ne suspend pas l'exécution provisoire du jugement, sauf décision "
               "du premier président.", "Art. 514 et 514-3 du code de procédure civile"),
     "commandement_quitter": ("Le ménage peut demander des délais au juge de l'exécution ; à l'expiration des deux "
-                             "mois, et hors trêve hivernale, le commissaire de justice peut demander au préfet le "
-                             "concours de la force publique.",
+                             "mois, le commissaire de justice peut demander au préfet le concours de la force "
+                             "publique ; aucune expulsion n'a lieu pendant la trêve hivernale.",
                              f"Art. L412-1, L412-3, L412-6 et R153-1 du {CPCE}"),
     "saisine_jex": ("Le juge de l'exécution peut accorder des délais d'un mois à un an pour quitter les lieux.",
                     f"Art. L412-3 et L412-4 du {CPCE}"),
