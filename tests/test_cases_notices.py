@@ -74,7 +74,7 @@ def test_a_commandement_de_quitter_ending_in_the_truce():
     assert any("d'un mois à un an" in c and "L412-3" in c for c in eviction.caveats)
     truce = notices["treve_hivernale"]
     assert truce.on == date(2027, 4, 1) and "01/04/2027" in truce.text and "L412-6" in truce.article
-    assert any("relogement" in c and "voie de fait" in c for c in truce.caveats)
+    assert any("relogement" in c and "voies de fait" in c for c in truce.caveats)
 
 
 def test_lease_date_unknown_says_both_dates():
@@ -147,3 +147,80 @@ def test_next_deadline_within_days(today, within, expected):
 def test_next_deadline_takes_the_first_of_several():
     acts = {"signification_jugement": date(2024, 6, 12), "commandement_quitter": date(2024, 6, 12)}
     assert next_deadline(acts, None, date(2024, 6, 20), 90) == ("appel", date(2024, 7, 12))
+
+
+# The legal wording, checked against the texts (sources in tests/test_deadlines.py and below).
+
+def test_the_first_possible_day_is_the_day_after_the_two_months():
+    """CPCE L412-1 "à l'expiration d'un délai de deux mois"; CPC 642 al. 1: at midnight of 10/06."""
+    notices = {n.key: n for n in statements({"commandement_quitter": date(2024, 4, 10)}, None, date(2024, 4, 12))}
+    eviction = notices["expulsion_au_plus_tot"]
+    assert eviction.on == date(2024, 6, 10) and "expire le 10/06/2024" in eviction.text
+    assert "aucune expulsion avant le 11/06/2024" in eviction.text
+    assert "treve_hivernale" not in notices
+
+
+def test_two_months_ending_on_31_october_lead_to_the_truce():
+    """CPCE L412-1 + L412-6: the delay ends on 31/10 at midnight, the first possible day is 01/11."""
+    notices = {n.key: n for n in statements({"commandement_quitter": date(2024, 8, 31)}, None, date(2024, 9, 5))}
+    assert "31/10/2024" in notices["expulsion_au_plus_tot"].text
+    assert notices["treve_hivernale"].on == date(2025, 4, 1) and "01/04/2025" in notices["treve_hivernale"].text
+
+
+def test_a_commandement_served_today_ending_on_31_october_gives_1_april():
+    """CPCE L411-1, L412-1, L412-6: served 31/08, the two months end 31/10, the next day is in the truce."""
+    notices = {n.key: n for n in statements({"signification_jugement": date(2026, 8, 20)}, None, date(2026, 8, 31))}
+    assert notices["pas_de_commandement_quitter"].on == date(2027, 4, 1)
+    assert "01/04/2027" in notices["pas_de_commandement_quitter"].text
+
+
+def test_the_truce_caveat_follows_l412_6_as_amended_in_2023():
+    """CPCE L412-6 al. 1-3 (loi n° 2023-668): relogement; domicile d'autrui: no truce; another place:
+    the judge may remove or reduce it (kohenavocats.fr, french-business-law.com); L412-8."""
+    notices = {n.key: n for n in statements({"commandement_quitter": date(2026, 9, 20)}, None, date(2026, 11, 28))}
+    (caveat,) = notices["treve_hivernale"].caveats
+    assert "relogement" in caveat and "domicile d'autrui" in caveat
+    assert "manœuvres, de menaces, de voies de fait ou de contrainte" in caveat
+    assert "tout autre lieu que le domicile" in caveat and "L412-6" in caveat and "L412-8" in caveat
+
+
+def test_the_judge_caveats_name_the_cases_of_l412_1_and_the_extension_of_l412_2():
+    """CPCE L412-1 al. 1 (relogement procedure of CCH L442-4-1 not followed by the tenant's doing),
+    al. 2 (entry by manœuvres, menaces, voies de fait ou contrainte: no delay); L412-2 (up to three
+    more months); L412-3/L412-4 (one month to one year, loi n° 2023-668)."""
+    notices = {n.key: n for n in statements({"commandement_quitter": date(2026, 9, 20)}, None, date(2026, 9, 28))}
+    caveats = " ".join(notices["expulsion_au_plus_tot"].caveats)
+    assert "L442-4-1" in caveats and "manœuvres, de menaces, de voies de fait ou de contrainte" in caveats
+    assert "trois mois" in caveats and "L412-2" in caveats
+    assert "d'un mois à un an" in caveats
+
+
+def test_six_weeks_cite_what_the_avis_of_6_november_2025_decided():
+    """Cass. 3e civ., avis, 6 nov. 2025, n° 25-70.018: rendered for the six weeks of art. 24 III
+    (app.livv.eu, cloix-mendesgil.com); applied to art. 24 I as the same count, said so."""
+    (notice,) = statements({"commandement_payer": date(2024, 2, 5)}, date(2023, 9, 1), date(2024, 2, 10))
+    assert "25-70.018" in notice.article and "24 III" in notice.article and "42 jours" in notice.article
+    assert any("délai minimal" in c for c in notice.caveats)  # avis 24-70.002: six weeks, a minimum
+
+
+def test_a_lease_renewed_since_the_law_is_an_open_question():
+    """Avis n° 24-70.002 answers for leases in progress on 29/07/2023; the request also asked about
+    leases renewed or tacitly renewed since, which the answer does not settle."""
+    for lease in (date(2023, 7, 28), None):
+        (notice,) = statements({"commandement_payer": date(2024, 2, 5)}, lease, date(2024, 2, 10))
+        assert any("tacitement reconduit" in c and "29/07/2023" in c for c in notice.caveats), lease
+
+
+def test_the_prefects_silence_does_not_claim_a_starting_point_the_text_does_not_give():
+    """CPCE R153-1: "Le défaut de réponse dans un délai de deux mois équivaut à un refus" (app.livv.eu)."""
+    notices = {n.key: n for n in statements({"requisition_cfp": date(2024, 6, 3)}, None, date(2024, 6, 10))}
+    caveats = " ".join(notices["refus_implicite_cfp"].caveats)
+    assert "courent de la réception" not in caveats and "point de départ" in caveats
+
+
+def test_the_next_step_after_a_commandement_de_quitter_does_not_forbid_a_request_during_the_truce():
+    """CPCE L412-6 suspends the eviction itself ("il est sursis à toute mesure d'expulsion"), not the
+    request to the prefect (R153-1), which the texts checked do not tie to the truce."""
+    text, article = next_step("commandement_quitter")
+    assert "hors trêve hivernale, le commissaire de justice peut demander" not in text
+    assert "aucune expulsion n'a lieu pendant la trêve hivernale" in text and "L412-6" in article

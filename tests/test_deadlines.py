@@ -1,10 +1,21 @@
 """The deadline assistant (hotline/cases/deadlines.py): table-driven, each row naming its source.
 
-Sources checked with the search tool (corpus "pages"): CPC art. 641 and 642 (Légifrance text as
-quoted by doctrine.fr), loi n° 89-462 art. 24 I as amended by loi n° 2023-668 art. 10, Cass. 3e
-civ., avis, 13 juin 2024, n° 24-70.002 (scpld.fr, jurislogement.org), Cass. 3e civ., avis, 6 nov.
-2025, n° 25-70.018 (six weeks = 42 days, cloix-mendesgil.com), CPCE L411-1, L412-1 (doctrine.fr),
-L412-6, R153-1 (app.livv.eu).
+Sources checked with the search tool (corpus "pages"; URL as the result gave it):
+- CPC art. 641 (kohenavocats.fr/2024/12/22/article-641-du-code-de-procedure-civile) and art. 642
+  (doctrine.fr, LEGIARTI000006411003): days exclude the act's day; months end on the same day
+  number, else the month's last day; "tout délai expire le dernier jour à vingt-quatre heures";
+  al. 2 carries a délai ending on a Saturday, Sunday, jour férié ou chômé to the next working day.
+- Loi n° 89-462 art. 24 I as amended by loi n° 2023-668 art. 10 (JO 28 July 2023, in force
+  29 July 2023; solutionspratiques.efl.fr, anil.org/aj-occupation-illicite-logement).
+- Cass. 3e civ., avis, 13 juin 2024, n° 24-70.002 (scpld.fr/avis-k2470002, jurislogement.org,
+  annalesdesloyers.fr): art. 10 does not apply to leases in progress on 29 July 2023.
+- Cass. 3e civ., avis, 6 nov. 2025, n° 25-70.018 (app.livv.eu/decisions/LawLex202500010902JBJ,
+  cloix-mendesgil.com, lexisveille.fr): the six weeks of art. 24 III are a delay in days, 42 days.
+- CPC art. 538 (lexinter.net): one month to appeal in contentious matters.
+- CPCE L411-1 (legal.tricoteuses.fr), L412-1 (doctrine.fr; ELAN text legal.tricoteuses.fr
+  JORFARTI000037639704): "ne peut avoir lieu qu'à l'expiration d'un délai de deux mois qui suit
+  le commandement"; L412-6 (kohenavocats.fr, french-business-law.com): truce from 1 November to
+  31 March; R153-1 (app.livv.eu): two months of silence are a refusal.
 """
 import calendar
 from datetime import date, timedelta
@@ -31,7 +42,7 @@ def row(source, acts, lease, key, expected):
         {"commandement_payer": D(2024, 2, 5)}, D(2023, 7, 28), "clause_resolutoire", D(2024, 4, 5)),
     row("art24-I lease date unknown: both dates (six weeks, two months)",
         {"commandement_payer": D(2024, 2, 5)}, UNKNOWN, "clause_resolutoire", (D(2024, 3, 18), D(2024, 4, 5))),
-    row("avis 25-70.018 six weeks = 42 days, the act's day not counted (CPC 641 al.1)",
+    row("art24-I six weeks = 42 days, the act's day not counted (CPC 641 al.1; avis 25-70.018 by analogy)",
         {"commandement_payer": D(2025, 12, 31)}, D(2024, 1, 1), "clause_resolutoire", D(2026, 2, 11)),
     row("CPC 641 al.2 two months from 31/12 end on 29/02 (leap year)",
         {"commandement_payer": D(2023, 12, 31)}, D(2020, 5, 1), "clause_resolutoire", D(2024, 2, 29)),
@@ -62,25 +73,31 @@ def row(source, acts, lease, key, expected):
         {"signification_jugement": D(2025, 5, 7)}, UNKNOWN, "appel", D(2025, 6, 10)),
     row("CPC 642 Good Friday is worked in the Pas-de-Calais (not Alsace-Moselle)",
         {"signification_jugement": D(2024, 2, 29)}, UNKNOWN, "appel", D(2024, 3, 29)),
-    # CPCE L412-1 (two months after the commandement de quitter) and L412-6 (1 November - 31 March).
-    row("L412-1 two months ending 31/10, the day before the truce",
-        {"commandement_quitter": D(2024, 8, 31)}, UNKNOWN, "expulsion_au_plus_tot", D(2024, 10, 31)),
+    # CPCE L412-1 (no eviction until the two months after the commandement de quitter have expired,
+    # CPC 642 al. 1: at midnight of their last day, so the first possible day is the next one) and
+    # L412-6 (truce from 1 November to 31 March).
+    row("L412-1+CPC 642 al.1 two months ending 10/06: first possible day 11/06",
+        {"commandement_quitter": D(2024, 4, 10)}, UNKNOWN, "expulsion_au_plus_tot", D(2024, 6, 11)),
+    row("L412-1+L412-6 two months ending 31/10: the next day is 01/11, in the truce: 1 April",
+        {"commandement_quitter": D(2024, 8, 31)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 1)),
     row("L412-6 two months ending 01/11, the truce's first day: 1 April",
         {"commandement_quitter": D(2024, 9, 1)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 1)),
     row("L412-6 two months ending 15/12: 1 April of the next year",
         {"commandement_quitter": D(2024, 10, 15)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 1)),
+    row("L412-6 two months ending 30/03: the next day is still in the truce: 1 April",
+        {"commandement_quitter": D(2025, 1, 30)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 1)),
     row("L412-6 two months ending 31/03, the truce's last day: 1 April",
         {"commandement_quitter": D(2025, 1, 31)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 1)),
-    row("L412-1 two months ending 01/04, the day after the truce",
-        {"commandement_quitter": D(2025, 2, 1)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 1)),
-    row("L412-1+CPC 641 two months from 31/07 end on 30/09",
-        {"commandement_quitter": D(2024, 7, 31)}, UNKNOWN, "expulsion_au_plus_tot", D(2024, 9, 30)),
+    row("L412-1 two months ending 01/04, after the truce: first possible day 02/04",
+        {"commandement_quitter": D(2025, 2, 1)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 2)),
+    row("L412-1+CPC 641 two months from 31/07 end on 30/09: first possible day 01/10",
+        {"commandement_quitter": D(2024, 7, 31)}, UNKNOWN, "expulsion_au_plus_tot", D(2024, 10, 1)),
     row("L412-6+CPC 641 two months from 31/12 end on 28/02, in the truce: 1 April",
         {"commandement_quitter": D(2024, 12, 31)}, UNKNOWN, "expulsion_au_plus_tot", D(2025, 4, 1)),
-    row("decision: L412-1 end not carried: 15 August stays",
-        {"commandement_quitter": D(2024, 6, 15)}, UNKNOWN, "expulsion_au_plus_tot", D(2024, 8, 15)),
-    row("decision: L412-1 end not carried: a Saturday stays",
-        {"commandement_quitter": D(2024, 5, 6)}, UNKNOWN, "expulsion_au_plus_tot", D(2024, 7, 6)),
+    row("decision: L412-1 not carried to a working day: 15 August stays",
+        {"commandement_quitter": D(2024, 6, 14)}, UNKNOWN, "expulsion_au_plus_tot", D(2024, 8, 15)),
+    row("decision: L412-1 not carried to a working day: a Saturday stays",
+        {"commandement_quitter": D(2024, 5, 5)}, UNKNOWN, "expulsion_au_plus_tot", D(2024, 7, 6)),
     # CPCE R153-1: two months of silence are a refusal.
     row("R153-1 two months of silence",
         {"requisition_cfp": D(2024, 1, 15)}, UNKNOWN, "refus_implicite_cfp", D(2024, 3, 15)),
@@ -111,16 +128,16 @@ def test_only_keys_whose_act_is_present(acts, keys):
 days = st.dates(min_value=D(2000, 1, 1), max_value=D(2090, 12, 31))
 
 
-def one_month_later(day: date) -> date:
-    """CPC art. 641 al. 2, written out: the same day number next month, or that month's last day."""
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def months_later(day: date, months: int) -> date:
+    """CPC art. 641 al. 2, written out: the same day number `months` later, or that month's last day."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 @given(served=days)
 def test_the_appeal_ends_on_the_first_working_day_from_the_month(served):
     last = deadlines({"signification_jugement": served}, None)["appel"]
-    end = one_month_later(served)
+    end = months_later(served, 1)
     assert is_working_day(last) and end <= last <= end + timedelta(days=4)
     assert not any(is_working_day(end + timedelta(days=n)) for n in range((last - end).days))
 
@@ -130,6 +147,16 @@ def test_no_earliest_eviction_falls_in_the_truce(served):
     earliest = deadlines({"commandement_quitter": served}, None)["expulsion_au_plus_tot"]
     assert 4 <= earliest.month <= 10
     assert earliest >= served + timedelta(days=59)
+
+
+@given(served=days)
+def test_no_eviction_on_the_last_day_of_the_two_months(served):
+    """CPCE L412-1 "à l'expiration d'un délai de deux mois"; CPC 642 al. 1: it expires at midnight of
+    its last day (CPC 641 al. 2), so the earliest eviction is strictly after that day."""
+    earliest = deadlines({"commandement_quitter": served}, None)["expulsion_au_plus_tot"]
+    last_day = months_later(served, 2)
+    assert earliest > last_day
+    assert earliest == last_day + timedelta(days=1) or (earliest.month, earliest.day) == (4, 1)
 
 
 @given(served=days, lease=st.one_of(st.none(), days))

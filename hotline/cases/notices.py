@@ -16,6 +16,7 @@ from hotline.cases.deadlines import (
     add_months,
     after_truce,
     deadlines,
+    earliest_eviction,
     in_winter_truce,
     is_working_day,
 )
@@ -28,15 +29,24 @@ TRUCE_SOON_DAYS = 60
 # From a judgment on, the household asks whether and when it can be evicted.
 JUDGMENT_STAGES = ("jugement", "jugement_resiliation")
 
+FORCED_ENTRY = "à l'aide de manœuvres, de menaces, de voies de fait ou de contrainte"
 TRUCE_CAVEAT = ("La trêve ne s'applique pas lorsque le relogement des intéressés est assuré dans des conditions "
-                "suffisantes respectant l'unité et les besoins de la famille ; elle peut être écartée pour des "
-                "personnes entrées dans les locaux par voie de fait (art. L412-6 du " + CPCE + ").")
+                "suffisantes respectant l'unité et les besoins de la famille, ni lorsque l'expulsion a été "
+                f"prononcée en raison d'une introduction sans droit ni titre dans le domicile d'autrui {FORCED_ENTRY} ; "
+                "le juge peut la supprimer ou la réduire pour des personnes entrées de cette façon dans tout autre "
+                f"lieu que le domicile (art. L412-6 du {CPCE}). Elle ne s'applique pas non plus à l'expulsion du "
+                "conjoint, partenaire ou concubin violent ordonnée par le juge aux affaires familiales "
+                f"(art. L412-8 du {CPCE}).")
 JUDGE_CAVEATS = (
-    "Le délai de deux mois ne s'applique pas lorsque le juge a constaté une entrée dans les locaux par manœuvres, "
-    "menaces, voies de fait ou contrainte ; le juge peut aussi le réduire ou le supprimer dans certains cas "
-    "(art. L412-1 du " + CPCE + ").",
-    "Le juge peut accorder des délais pour quitter les lieux, d'un mois à un an (art. L412-3 et L412-4 du "
-    + CPCE + ").",
+    "Le délai de deux mois ne s'applique pas lorsque le juge qui ordonne l'expulsion constate une entrée dans les "
+    f"locaux {FORCED_ENTRY} ; le juge peut aussi le réduire ou le supprimer, notamment lorsque la procédure de "
+    "relogement de l'article L442-4-1 du code de la construction et de l'habitation n'a pas été suivie d'effet du "
+    f"fait du locataire (art. L412-1 du {CPCE}).",
+    "Le juge peut proroger ce délai de trois mois au plus lorsque l'expulsion aurait des conséquences d'une "
+    "exceptionnelle dureté, notamment du fait de la période de l'année ou des circonstances atmosphériques "
+    f"(art. L412-2 du {CPCE}).",
+    "Le juge peut accorder des délais renouvelables pour quitter les lieux, d'un mois à un an, lorsque le "
+    f"relogement ne peut avoir lieu dans des conditions normales (art. L412-3 et L412-4 du {CPCE}).",
 )
 PAYMENT_DELAYS_CAVEAT = (
     "Le juge peut accorder des délais de paiement, jusqu'à trois ans, au locataire en situation de régler sa dette "
@@ -76,8 +86,15 @@ def _weekday_caveat(day: date) -> tuple[str, ...]:
             "question.",)
 
 
-SIX_WEEKS_SOURCE = "six semaines = 42 jours (Cass. 3e civ., avis, 6 nov. 2025, n° 25-70.018)"
+SIX_WEEKS_SOURCE = ("six semaines comptées comme 42 jours, le jour du commandement non compté (art. 641 du code de "
+                    "procédure civile ; même calcul que Cass. 3e civ., avis, 6 nov. 2025, n° 25-70.018, rendu pour "
+                    "le délai de six semaines de l'art. 24 III)")
 OLD_LEASE_SOURCE = "bail antérieur : Cass. 3e civ., avis, 13 juin 2024, n° 24-70.002"
+RENEWED_LEASE_CAVEAT = ("Si le bail a été renouvelé ou tacitement reconduit depuis le 29/07/2023, l'avis du 13 juin "
+                        "2024 ne dit pas quel délai s'applique : question non tranchée, retenir la date la plus "
+                        "proche.")
+MINIMUM_CAVEAT = ("Six semaines sont le délai minimal de la loi : si la clause du bail prévoit un délai plus long, "
+                  "c'est ce délai qui compte (le vérifier sur le bail).")
 
 
 def _clause_resolutoire(served: date, due: date | tuple[date, date], lease: date | None, today: date) -> Notice:
@@ -89,17 +106,17 @@ def _clause_resolutoire(served: date, due: date | tuple[date, date], lease: date
         text = (f"{opening} {closing} {_expires(six_weeks, today)} si le bail a été signé à partir du "
                 f"29/07/2023 (six semaines), le {fr_date(two_months)} s'il a été signé avant (deux mois). "
                 "Date de signature du bail inconnue : à demander au ménage.")
-        caveats = _weekday_caveat(six_weeks) + _weekday_caveat(two_months)
+        caveats = (RENEWED_LEASE_CAVEAT, *_weekday_caveat(six_weeks), *_weekday_caveat(two_months))
         on, article = six_weeks, f"{article} ; {SIX_WEEKS_SOURCE} ; {OLD_LEASE_SOURCE}"
     elif lease is not None and lease < LAW_2023_IN_FORCE:
         text = f"{opening} {closing} {_expires(due, today)} (deux mois : bail signé le {fr_date(lease)})."
         caveats = ("Pour un bail signé avant le 29/07/2023, le délai est celui de la clause du bail, deux mois au "
                    "moins (Cass. 3e civ., avis, 13 juin 2024, n° 24-70.002) : le vérifier sur le bail.",
-                   *_weekday_caveat(due))
+                   RENEWED_LEASE_CAVEAT, *_weekday_caveat(due))
         on, article = due, f"{article} ; {OLD_LEASE_SOURCE}"
     else:
         text = f"{opening} {closing} {_expires(due, today)} (six semaines : bail signé le {fr_date(lease)})."
-        caveats = _weekday_caveat(due)
+        caveats = (MINIMUM_CAVEAT, *_weekday_caveat(due))
         on, article = due, f"{article} ; {SIX_WEEKS_SOURCE}"
     caveats += ("Passé ce délai, la résiliation du bail doit encore être constatée par le juge.",
                 PAYMENT_DELAYS_CAVEAT)
@@ -119,20 +136,22 @@ def _appeal(served: date, last_day: date, today: date) -> Notice:
 
 def _eviction(served: date, earliest: date, today: date) -> list[Notice]:
     two_months = add_months(served, 2)
+    in_truce = earliest != two_months + timedelta(days=1)
     found = [Notice(
         "expulsion_au_plus_tot",
         f"Commandement de quitter les lieux du {fr_date(served)} : le délai de deux mois avant l'expiration "
-        f"duquel aucune expulsion ne peut avoir lieu {_expires(two_months, today)}.",
+        f"duquel aucune expulsion ne peut avoir lieu {_expires(two_months, today)}"
+        + ("." if in_truce else f" à minuit : aucune expulsion avant le {fr_date(earliest)}."),
         two_months, f"Art. L411-1 et L412-1 du {CPCE}",
         (*JUDGE_CAVEATS,
          "Si le ménage reste dans les lieux, l'expulsion forcée suppose en outre le concours de la force publique, "
          f"demandé au préfet (art. R153-1 du {CPCE})."))]
-    if earliest != two_months:
+    if in_truce:
         found.append(Notice(
             "treve_hivernale",
             f"Ce délai prend fin pendant la trêve hivernale : aucune expulsion avant le {fr_date(earliest)}.",
             earliest, f"Art. L412-6 du {CPCE}", (TRUCE_CAVEAT,)))
-    elif notice := _truce_around(today, after=two_months):
+    elif notice := _truce_around(today, after=earliest):
         found.append(notice)
     return found
 
@@ -161,7 +180,7 @@ def _no_commandement_yet(today: date, served_undated: bool) -> list[Notice]:
             "l'expiration du délai de deux mois qui le suit. Noter sa date pour connaître ce jour.",
             None, f"Art. L412-1 du {CPCE}", JUDGE_CAVEATS)]
     else:
-        soonest = after_truce(add_months(today, 2))
+        soonest = earliest_eviction(today)
         found = [Notice(
             "pas_de_commandement_quitter",
             "Aucun commandement de quitter les lieux n'est noté : aucune expulsion ne peut avoir lieu sans ce "
@@ -180,8 +199,8 @@ def _refusal(asked: date, refusal: date, today: date) -> Notice:
         f"Concours de la force publique demandé le {fr_date(asked)} : sans réponse du préfet, la demande est "
         f"réputée refusée au bout de deux mois, le {fr_date(refusal)}.",
         refusal, f"Art. R153-1 du {CPCE}",
-        ("Les deux mois courent de la réception de la demande par le préfet ; la date notée est celle de la "
-         "demande.",
+        ("Le texte ne fixe pas le point de départ des deux mois ; la date comptée est celle de la demande notée : "
+         "si le préfet l'a reçue plus tard, le refus implicite naît plus tard.",
          f"Le refus du concours ouvre au bailleur un droit à réparation par l'État (art. L153-1 du {CPCE})."))
 
 
@@ -238,8 +257,8 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
     "appel": ("La cour d'appel statue ; l'appel ne suspend pas l'exécution provisoire du jugement, sauf décision "
               "du premier président.", "Art. 514 et 514-3 du code de procédure civile"),
     "commandement_quitter": ("Le ménage peut demander des délais au juge de l'exécution ; à l'expiration des deux "
-                             "mois, et hors trêve hivernale, le commissaire de justice peut demander au préfet le "
-                             "concours de la force publique.",
+                             "mois, le commissaire de justice peut demander au préfet le concours de la force "
+                             "publique ; aucune expulsion n'a lieu pendant la trêve hivernale.",
                              f"Art. L412-1, L412-3, L412-6 et R153-1 du {CPCE}"),
     "saisine_jex": ("Le juge de l'exécution peut accorder des délais d'un mois à un an pour quitter les lieux.",
                     f"Art. L412-3 et L412-4 du {CPCE}"),
