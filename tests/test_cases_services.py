@@ -183,3 +183,21 @@ def test_a_wrong_import_cell_is_a_french_error(cell, message):
     with pytest.raises(CaseError) as raised:
         parse_acts(cell)
     assert message in raised.value.errors["procedure_acts"]
+
+
+def test_coming_deadlines_lists_the_households_whose_next_deadline_is_within_15_days(ctx, household, consult,
+                                                                                    make_user):
+    from hotline.cases.services import coming_deadlines
+
+    consultation = consult(date(2026, 10, 1))
+    record_acts(household, consultation, {"signification_jugement": date(2026, 9, 25)})
+    db.session.commit()
+    eviction = db.session.merge(make_user("jurist", missions=("prevention_expulsion",)))
+    information = db.session.merge(make_user("jurist", missions=("info_logement",)))
+    # Appeal: one month after 25/09 (CPC 538, 641) = Sunday 25/10, carried to Monday 26/10 (CPC 642).
+    due = coming_deadlines(eviction, date(2026, 10, 15))
+    assert [(h.id, key, day) for h, key, day in due] == [(household.id, "appel", date(2026, 10, 26))]
+    assert coming_deadlines(eviction, date(2026, 10, 1)) == []  # 25 days ahead: not yet
+    assert coming_deadlines(eviction, date(2026, 10, 27)) == []  # passed
+    assert coming_deadlines(information, date(2026, 10, 15)) == []  # not their mission
+    assert len(coming_deadlines(db.session.merge(make_user("manager")), date(2026, 10, 15))) == 1

@@ -1,7 +1,7 @@
 """The reports' charts: SVG with a title and a description a screen reader says, PNG for the PDF."""
 import xml.etree.ElementTree as ET
 
-from hotline.reports import charts
+from hotline import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

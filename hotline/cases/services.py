@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
+from hotline.auth.access import readable_missions
 from hotline.cases import notices
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.cases.notices import legal_order
@@ -213,3 +214,27 @@ def case_notices(household: Household, today: date, stage: str | None = None) ->
     `stage`: the furthest stage known without a date (the latest consultation's), if any."""
     case = case_of(household)
     return notices.statements(act_dates(case), case.lease_signed_on if case else None, today, stage)
+
+
+def coming_deadlines(user, today: date, within_days: int = 15) -> list[tuple[Household, str, date]]:
+    """The households whose next deadline (deadlines() key) falls from today to today + within_days,
+    soonest first: the jurist's worklist. Only households with an eviction consultation the user may read."""
+    missions = readable_missions(user)
+    if missions is not None and EVICTION_MISSION not in missions:
+        return []
+    followed = select(Consultation.household_id).where(Consultation.mission == EVICTION_MISSION)
+    rows = db.session.execute(
+        select(Case, ProcedureAct.stage, ProcedureAct.occurred_on)
+        .join(ProcedureAct, (ProcedureAct.case_id == Case.id) & ProcedureAct.replaced_at.is_(None))
+        .where(Case.household_id.in_(followed))).all()
+    acts: dict[int, dict[str, date]] = {}
+    cases: dict[int, Case] = {}
+    for case, stage, day in rows:
+        cases[case.id] = case
+        acts.setdefault(case.id, {})[stage] = day
+    due = []
+    for case_id, dated in acts.items():
+        found = notices.next_deadline(dated, cases[case_id].lease_signed_on, today, within_days)
+        if found:
+            due.append((cases[case_id].household, *found))
+    return sorted(due, key=lambda item: (item[2], item[0].id))

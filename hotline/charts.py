@@ -1,4 +1,4 @@
-"""Charts of the reports, drawn on the server with matplotlib: the same figure on the page (SVG), in
+"""Charts drawn on the server with matplotlib, for the reports and the household page: the same figure on
 the PDF bilan (PNG) and in print. Pure: numbers in, bytes out; no Flask, no database.
 
 Each chart carries its title and a text description inside the SVG (<title>, <desc>, role="img"), and
