@@ -1,5 +1,5 @@
 """Charts drawn on the server with matplotlib, for the reports and the household page: the same figure on
-the PDF bilan (PNG) and in print. Pure: numbers in, bytes out; no Flask, no database.
+the page (SVG), in the PDF bilan (PNG) and in print. Pure: numbers in, bytes out; no Flask, no database.
 
 Each chart carries its title and a text description inside the SVG (<title>, <desc>, role="img"), and
 the page shows the table of the same numbers beside it, so that nothing is said by the drawing alone.
