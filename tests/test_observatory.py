@@ -52,3 +52,20 @@ def test_batches_cover_every_consultation_once(ctx, make_consultation, monkeypat
 def test_without_a_key_nothing_is_exported(ctx):
     with pytest.raises(observatory.ObservatoryKeyMissing, match="HOTLINE_OBSERVATORY_KEY"):
         export(key="")
+
+
+def test_the_command_writes_the_file_and_refuses_without_a_key(app, runner, tmp_path, make_consultation):
+    make_consultation(date=date(2026, 3, 2))
+    out = tmp_path / "observatoire.csv"
+    app.config["OBSERVATORY_KEY"] = None
+    refused = runner.invoke(args=["reports", "observatory", "--from", "2026-01", "--to", "2026-12", "--output", str(out)])
+    assert refused.exit_code != 0 and "HOTLINE_OBSERVATORY_KEY" in refused.output
+    assert not out.exists()
+    app.config["OBSERVATORY_KEY"] = "cle-de-test"
+    try:
+        done = runner.invoke(args=["reports", "observatory", "--from", "2026-03", "--to", "2026-03", "--output", str(out)])
+    finally:
+        app.config["OBSERVATORY_KEY"] = None
+    assert done.exit_code == 0, done.output
+    lines = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [line["month"] for line in lines] == ["2026-03"]

@@ -1,15 +1,19 @@
-"""`hotline reports export`: the tidy report of formats.md, as CSV or XLSX."""
+"""`hotline reports export`: the tidy report of formats.md, as CSV or XLSX, or the bilan in PDF;
+`hotline reports observatory`: the pseudonymised export for the Département's observatory."""
 from __future__ import annotations
 
+import itertools
 import sys
 
 import click
+from dateutil.relativedelta import relativedelta
+from flask import current_app
 from flask.cli import with_appcontext
 
 from hotline import clock
 from hotline.reference import labels
 from hotline.reference.services import territory_labels
-from hotline.reports import bilan, services
+from hotline.reports import bilan, observatory, services
 
 
 @click.group("reports", help="Rapports d'activité.")
@@ -52,3 +56,28 @@ def export_command(first: str, last: str, mission: str, fmt: str, output: str | 
     if output:
         what = "Bilan d'activité écrit" if fmt == "pdf" else f"{len(rows)} lignes écrites"
         click.echo(f"{what} dans {output}.", err=True)
+
+
+@reports_cli.command("observatory", help="Export pseudonymisé pour l'observatoire du Département : une ligne par "
+                     "consultation, des codes, le mois, le territoire, le ménage sous pseudonyme.")
+@click.option("--from", "first", required=True, help="Premier mois, AAAA-MM")
+@click.option("--to", "last", required=True, help="Dernier mois, AAAA-MM")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True), help="Fichier CSV")
+@with_appcontext
+def observatory_command(first: str, last: str, output: str):
+    try:
+        start, end = services.parse_month(first), services.parse_month(last)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    if end < start:
+        raise click.BadParameter("Le dernier mois doit suivre le premier.")
+    lines = observatory.rows(current_app.config.get("OBSERVATORY_KEY") or "", start, end + relativedelta(months=1),
+                             list(labels("missions")))
+    try:
+        header = next(lines)  # no key: refused before any file is written
+    except observatory.ObservatoryKeyMissing as error:
+        raise click.ClickException(str(error)) from None
+    with open(output, "w", encoding="utf-8", newline="") as fh:
+        for chunk in observatory.csv_chunks(itertools.chain([header], lines)):
+            fh.write(chunk)
+    click.echo(f"Export pseudonymisé écrit dans {output}.", err=True)
