@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from hotline import sms
 from hotline.appointments.models import Appointment
 from hotline.extensions import db
-from hotline.ivr.hours import DAYS, MONTHS
+from hotline.calendar import DAYS, MONTHS
 
 log = logging.getLogger("hotline.reminders")
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from hotline.auth.models import User
+from hotline.calendar import is_holiday
 from hotline.extensions import db
-from hotline.ivr.hours import is_holiday
 from hotline.permanences import recurrence
 from hotline.permanences.models import Permanence, PermanenceCancellation
 from hotline.reference.services import get_commune, territory_for_insee
