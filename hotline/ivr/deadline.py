@@ -9,6 +9,7 @@ waiting for at the deadline.
 """
 from __future__ import annotations
 
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as DeadlineExceeded
@@ -54,8 +55,11 @@ def bounded(timeout: float | None):
         g.ivr_deadline = None
         usual = int(current_app.config["DB_BUSY_TIMEOUT_MS"])
         for raw in g.ivr_bounded:  # the connections go back to the pool as they were
-            raw.set_progress_handler(None, 0)
-            raw.execute(f"PRAGMA busy_timeout={usual}")
+            try:
+                raw.set_progress_handler(None, 0)
+                raw.execute(f"PRAGMA busy_timeout={usual}")
+            except sqlite3.ProgrammingError:  # closed by the pool on its return (beyond the pool's size)
+                pass
 
 
 def run(step, timeout: float | None):
