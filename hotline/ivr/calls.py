@@ -1,6 +1,8 @@
 """The call log and callback tasks: creating, updating and listing them. Services flush only.
 
-Every statement runs in the step's request and is committed before Twilio gets the answer. Twilio's
+Every statement runs in the step's request and is committed before Twilio gets the answer; the two
+statements of the hot steps (entry, postal code) run alone in a transaction of their own (`autocommit`),
+without the ORM session. Twilio's
 requests for one call come one after the other, except the status callback, which may land while a
 step is still being answered (another worker), even before the entry's row. So:
 - the entry inserts the row, or completes the one the status callback made first (caller, mission,
@@ -50,7 +52,14 @@ def get_call(call_sid: str, *, lock: bool = False) -> Call | None:
 
 
 def _dialect() -> str:
-    return db.session.get_bind().dialect.name
+    return db.engine.dialect.name
+
+
+def autocommit(statement, params: dict):
+    """One statement in a transaction of its own, committed at once; returns its first row."""
+    with db.engine.begin() as connection:
+        result = connection.execute(statement, params)
+        return result.first() if result.returns_rows else None
 
 
 def _insert(dialect: str):
@@ -92,10 +101,9 @@ def start(call_sid: str, to_number: str | None, from_number: str | None, at: dat
           mission: str | None) -> None:
     """The entry: the call's row, in one statement; or, when the status callback made the row
     first, the row completed with what the entry knows."""
-    inserted = db.session.execute(_row_statement(_dialect()),
-                                  _row(call_sid, to_number, from_number, at, mission, entry_path(mission)))
-    if inserted.first() is not None:  # (rowcount is not reliable for ON CONFLICT DO NOTHING on psycopg)
-        return
+    if autocommit(_row_statement(_dialect()), _row(call_sid, to_number, from_number, at, mission,
+                                                   entry_path(mission))) is not None:
+        return  # the usual case (rowcount is not reliable for ON CONFLICT DO NOTHING on psycopg)
     call = get_call(call_sid, lock=True)
     if call is not None and call.outcome == STATUS_FIRST:
         _complete(call, to_number, from_number, at, mission)
@@ -131,7 +139,7 @@ def postal_code_found(call_sid: str, to_number: str | None, from_number: str | N
     """The postal-code step, in one statement: the postal code, territory and (when the code has one
     commune) commune on the call's row, made if missing; nothing when the row already holds it."""
     name = f"code_postal:{code}"
-    db.session.execute(_postal_statement(_dialect()), {
+    autocommit(_postal_statement(_dialect()), {
         "call_sid": call_sid, "to_number": to_number, "from_number": from_number, "started_at": at,
         "mission": mission, "path": entry_path(mission) + SEPARATOR + name, "step": SEPARATOR + name,
         "postal_code": code, "territory_code": places[0].territory_code,
