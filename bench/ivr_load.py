@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from common import (
+    BACKUP,
     PUBLIC,
     ROOT,
     THREADS,
@@ -63,9 +64,17 @@ def lua_script(requests: list[tuple[str, str, str]], folder: Path, name: str) ->
         fh.write("}\n")
     script = folder / f"{name}.lua"
     script.write_text(f"""
-local counter = 1
-function setup(thread) thread:set("id", counter); counter = counter + 1 end
-function init(args) requests = dofile("{data}"); i = id * 100000 end
+local counter, threads = 1, {{}}
+function setup(thread) thread:set("id", counter); counter = counter + 1; table.insert(threads, thread) end
+function init(args) requests = dofile("{data}"); i = id * 100000; backups = 0 end
+function response(status, headers, body)
+  if body:find("{BACKUP}", 1, true) then backups = backups + 1 end
+end
+function done(summary, latency, requests)
+  local n = 0
+  for _, thread in ipairs(threads) do n = n + thread:get("backups") end
+  io.write("backup answers: " .. n .. "\\n")
+end
 function request()
   i = i + 1
   local r = requests[(i % #requests) + 1]
@@ -84,6 +93,7 @@ def run_wrk(port: int, script: Path, seconds: int, connections: int) -> dict:
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50%"),
+            "backup": int(re.search(r"backup answers: (\d+)", out).group(1)),
             "p99": ms("99%"), "non_2xx": int(errors.group(1)) if errors else 0,
             "requests": int(re.search(r"(\d+) requests in", out).group(1))}
 
@@ -157,23 +167,25 @@ def check_call_log(app, runs: list[dict]) -> None:
     """Every entry answered must have its call-log row, written before the answer."""
     with app.app_context():
         rows = db.session.scalar(select(func.count()).select_from(Call).where(Call.call_sid.like("CA_e%")))
-    answered = sum(min(run["requests"], POOL) for run in runs)  # a pool's CallSids are all distinct
-    print(f"\ncall log: {rows} rows for {answered} entry requests answered by hotline"
-          f" ({'none lost' if rows >= answered else f'{answered - rows} LOST'})")
+    answered = sum(min(run["requests"], POOL) - run["backup"] for run in runs)  # a pool's CallSids are distinct
+    backups = sum(run["backup"] for run in runs)
+    print(f"\ncall log: {rows} rows for {answered} entry requests answered with the menu by hotline"
+          f" ({'none lost' if rows >= answered else f'{answered - rows} LOST'}); {backups} sent to the backup number")
 
 
 def report(results: dict, args) -> None:
     print(f"\n{args.connections} connections, {args.seconds} s x {args.rounds} rounds, gunicorn -w {args.workers} "
           f"--threads {args.threads}, {os.cpu_count()} cores (medians of the rounds); every statement committed "
           "in the request\n")
-    print(f"{'step':<8} {'target':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    print(f"{'step':<8} {'target':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'backup':>8}")
     summary = {}
     for name, targets in results.items():
-        med = {t: {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p99", "non_2xx")}
+        med = {t: {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p99", "non_2xx", "backup")}
                for t, runs in targets.items()}
         for target in ("bare", "hotline"):
             m = med[target]
-            print(f"{name:<8} {target:<8} {m['rps']:>9.0f} {m['p50']:>8.1f} {m['p99']:>8.1f} {m['non_2xx']:>8.0f}")
+            print(f"{name:<8} {target:<8} {m['rps']:>9.0f} {m['p50']:>8.1f} {m['p99']:>8.1f} {m['non_2xx']:>8.0f} "
+                  f"{m['backup']:>8.0f}")
         ratio = med["hotline"]["rps"] / med["bare"]["rps"]
         p99_ratio = med["hotline"]["p99"] / med["bare"]["p99"]
         print(f"{name:<8} ratio    throughput {ratio:.0%} of bare, p99 x{p99_ratio:.1f}; "

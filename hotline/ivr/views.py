@@ -113,7 +113,7 @@ def run_with_deadline(handler) -> Response:
         except circuit.DATABASE_FAILURES as error:
             rollback()
             log.error("ivr: step %s: database failing (%s); caller sent to the backup number", handler.__name__,
-                      type(error.orig if hasattr(error, "orig") else error).__name__)
+                      getattr(error, "orig", None) or type(error).__name__)  # no values: hide_parameters
             return None, False
         except Exception:
             rollback()
