@@ -32,7 +32,7 @@ log = logging.getLogger("hotline.ivr")
 POSTAL_CODE = re.compile(r"^\d{5}$", re.ASCII)
 FRENCH_POSTAL_CODE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$", re.ASCII)
 CALL_SID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # Twilio's are CA + 32 hex digits
-MAX_KEYS = 32  # longer Digits or SpeechResult are a wrong answer
+MAX_KEYS = 32  # longer Digits are a wrong answer
 MAX_SECONDS = 24 * 3600  # a longer duration is not a real one
 
 
