@@ -4,7 +4,7 @@ signature check, no database and no clock. ivr_load.py runs it under the same gu
 import json
 import os
 
-from flask import Flask, Response
+from flask import Flask, Response, abort
 
 app = Flask(__name__)
 with open(os.environ["BENCH_BODIES"], encoding="utf-8") as fh:
@@ -13,4 +13,4 @@ with open(os.environ["BENCH_BODIES"], encoding="utf-8") as fh:
 
 @app.post("/ivr/<path:step>")
 def step(step: str):
-    return Response(BODIES[step], mimetype="text/xml")
+    return Response(BODIES.get(step) or abort(404), mimetype="text/xml")

@@ -19,7 +19,7 @@ from sqlalchemy import delete, text
 
 from hotline import create_app
 from hotline.extensions import db, limiter
-from hotline.ivr.calllog import writer_of
+from hotline.ivr.circuit import circuit_of
 from hotline.ivr.security import sign
 from hotline.reference.seed import sync as seed_reference
 
@@ -67,7 +67,7 @@ def app(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def clean_database(app):
     yield
-    writer_of(app).flush()
+    circuit_of(app).reset()
     with app.app_context():
         db.session.remove()
         for table in MUTABLE_TABLES:
@@ -202,16 +202,13 @@ def twiml(response) -> ET.Element:
 
 @pytest.fixture
 def twilio(app, client):
-    """POST signed like Twilio: twilio('/ivr/voice', CallSid='CA1', Digits='1'). Like a caller's
-    pause between two steps, it lets the call-log writer write what the step handed it."""
+    """POST signed like Twilio: twilio('/ivr/voice', CallSid='CA1', Digits='1')."""
 
     def post(path, token=TOKEN, **params):
         base = {"AccountSid": "AC" + "0" * 32, "From": "+33612000000", "To": INFO_NUMBER}
         base.update(params)
         signature = sign("http://localhost" + path, base, token)
-        response = client.post(path, data=base, headers={"X-Twilio-Signature": signature})
-        assert writer_of(app).flush()
-        return response
+        return client.post(path, data=base, headers={"X-Twilio-Signature": signature})
 
     return post
 

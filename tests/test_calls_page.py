@@ -25,18 +25,22 @@ def answered_call(app, jurist):
         return call.id
 
 
-@pytest.fixture
-def voicemail_task(app):
+def voicemail(app, **fields) -> int:
+    """A call that ended in a voicemail, and its callback task (its id)."""
     with app.app_context():
-        call = Call(call_sid="CAvm", from_number="+33655555555", mission="prevention_expulsion",
-                    territory_code="boulonnais", started_at=STARTED, ended_at=STARTED + timedelta(minutes=2),
-                    outcome="voicemail", recording_url="https://api.twilio.com/rec/RE1", recording_seconds=42)
+        call = Call(started_at=STARTED, ended_at=STARTED + timedelta(minutes=2), outcome="voicemail", **fields)
         db.session.add(call)
         db.session.flush()
         task = CallbackTask(call_id=call.id, kind="voicemail")
         db.session.add(task)
         db.session.commit()
         return task.id
+
+
+@pytest.fixture
+def voicemail_task(app):
+    return voicemail(app, call_sid="CAvm", from_number="+33655555555", mission="prevention_expulsion",
+                     territory_code="boulonnais", recording_url="https://api.twilio.com/rec/RE1", recording_seconds=42)
 
 
 def selected(html, field):
@@ -133,3 +137,36 @@ def test_manager_reads_the_task_status_in_french(client, make_user, login, voice
     login(make_user("manager"))
     page = client.get("/calls/").get_data(as_text=True)
     assert "À faire" in page and ">open<" not in page
+
+
+@pytest.mark.parametrize("number", ["9" * 20, "9" * 5000, "²"])
+def test_absurd_identifiers_are_not_found(client, jurist, login, number):
+    login(jurist)
+    token = csrf_token(client, "/calls/")
+    for url in (f"/calls/tasks/{number}/claim", f"/calls/tasks/{number}/done", f"/calls/{number}/close"):
+        assert client.post(url, data={"csrf_token": token, "result": "reached", "reason": "other"}).status_code == 404
+    assert client.get(f"/consultations/new?call={number}").status_code == 200
+
+
+@pytest.fixture
+def task_without_mission(app):
+    """The caller never chose a mission, then left a message."""
+    return voicemail(app, call_sid="CAnomission", from_number="+33655555556",
+                     recording_url="https://api.twilio.com/rec/RE2", recording_seconds=30)
+
+
+def test_a_callback_without_mission_is_worked_by_the_jurists_of_both_missions(client, app, make_user, login,
+                                                                             task_without_mission):
+    login(make_user("jurist", missions=("info_logement",)))
+    assert "Aucun rappel en attente." in client.get("/calls/").get_data(as_text=True)
+    token = csrf_token(client, "/calls/")
+    assert client.post(f"/calls/tasks/{task_without_mission}/claim", data={"csrf_token": token}).status_code == 403
+    client.post("/logout", data={"csrf_token": token})
+    both = make_user("jurist", missions=("info_logement", "prevention_expulsion"))
+    login(both)
+    assert "Je m'en occupe" in client.get("/calls/").get_data(as_text=True)
+    token = csrf_token(client, "/calls/")
+    assert client.post(f"/calls/tasks/{task_without_mission}/claim", data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        task = db.session.get(CallbackTask, task_without_mission)
+        assert (task.status, task.claimed_by_id) == ("claimed", both.id)

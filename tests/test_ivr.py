@@ -1,14 +1,19 @@
 """The voice menu: signatures, every branch with any keys, routing, queue, voicemail, the call log."""
 import threading
-from datetime import time
+from datetime import date, time
 
 import pytest
 from conftest import EVICTION_NUMBER, INFO_NUMBER, TOKEN, twiml
 from sqlalchemy import select
 
 from hotline.extensions import db
+from hotline.ivr import calls
 from hotline.ivr.models import Call, CallbackTask, Closure
+from hotline.ivr.security import sign
+from hotline.models_base import utcnow
+from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift
+from hotline.reference.services import postal_places
 
 OPEN = "2026-12-01T10:00"      # a Tuesday morning, Paris time
 CLOSED = "2026-12-01T20:00"
@@ -70,8 +75,6 @@ def test_unsigned_request_is_refused(client, path):
 
 @pytest.mark.parametrize("path", ["/ivr/voice", "/ivr/postal/choice", "/ivr/status", "/ivr/fallback"])
 def test_tampered_or_wrongly_signed_request_is_refused(client, path):
-    from hotline.ivr.security import sign
-
     params = {"CallSid": "CA1", "From": "+33612000000", "To": INFO_NUMBER, "Digits": "62200"}
     signature = sign("http://localhost" + path, params, TOKEN)
     tampered = dict(params, Digits="62100")
@@ -83,8 +86,6 @@ def test_tampered_or_wrongly_signed_request_is_refused(client, path):
 
 
 def test_signature_is_checked_against_the_public_url(app, client):
-    from hotline.ivr.security import sign
-
     params = {"CallSid": "CApublic", "From": "+33612000000", "To": INFO_NUMBER}
     app.config["PUBLIC_URL"] = "https://hotline.example.org"
     try:
@@ -312,8 +313,6 @@ def test_holiday_and_exceptional_closure_close_the_line(app, twilio, roster):
     assert redirect_target(twiml(twilio("/ivr/route", CallSid="CAh"))) == "/ivr/closed"
     closed = twiml(twilio("/ivr/closed", CallSid="CAh"))
     assert "lundi 28 décembre à 9 heures" in says(closed)
-    from datetime import date
-
     with app.app_context():
         db.session.add(Closure(mission=None, starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 1), reason="Formation"))
         db.session.commit()
@@ -367,8 +366,6 @@ def test_repeated_status_callback_leaves_one_consistent_row(app, twilio, roster)
 
 
 def test_concurrent_status_callbacks_change_the_row_once(app, roster):
-    from hotline.ivr.security import sign
-
     at(app, OPEN)
     base = {"CallSid": "CAcc", "From": "+33612000000", "To": EVICTION_NUMBER}
     clients = [app.test_client() for _ in range(6)]
@@ -428,52 +425,16 @@ def test_territory_jurists_first_then_the_general_pool(app, twilio, roster, make
     assert rung == ["+33612345699"]
 
 
-# --- the call-log writer's statements land in any order ------------------------------------------
-
-def test_routing_does_not_wait_for_the_postal_code_statement(app, client, roster):
-    """Another process's writer may not have landed the postal code when Twilio asks for routing:
-    the signed URL carries it, and routing records it; the late statement then changes nothing."""
-    from conftest import INFO_NUMBER as TO
-
-    from hotline.ivr import calls
-    from hotline.ivr.calllog import writer_of
-    from hotline.ivr.security import sign
-    from hotline.reference.services import postal_places
-
-    at(app, OPEN)
-    sid = "CAlate"
-    params = {"CallSid": sid, "From": "+33612000000", "To": TO}
-
-    def post(path, **extra):
-        data = params | extra
-        return client.post(path, data=data, headers={"X-Twilio-Signature": sign("http://localhost" + path, data, TOKEN)})
-
-    post("/ivr/voice")
-    writer_of(app).flush()
-    post("/ivr/mission/choice", Digits="1")
-    root = twiml(post("/ivr/route?cp=62200"))  # the postal-code statement has not landed
-    assert sorted(n.text for n in root.iter("Number")) == ["+33612345601", "+33612345602"]
-    row = call_row(app, sid)
-    assert (row.postal_code, row.territory_code) == ("62200", "boulonnais")
-    with app.extensions["hotline.voice"].test_request_context():
-        calls.postal_code_found(sid, TO, "+33612000000", row.started_at, None, "62200", postal_places("62200"))
-    writer_of(app).flush()
-    late = call_row(app, sid)
-    assert late.path == row.path and late.path.count("code_postal:62200") == 1
-
+# --- the call log's statements ---------------------------------------------------------------------
 
 def test_a_postal_code_statement_before_the_entry_statement_makes_the_row(app, roster):
-    from hotline.ivr import calls
-    from hotline.ivr.calllog import writer_of
-    from hotline.models_base import utcnow
-    from hotline.reference.services import postal_places
 
     with app.extensions["hotline.voice"].test_request_context():
         now = utcnow()
         calls.postal_code_found("CAorder", EVICTION_NUMBER, "+33612000000", now, "prevention_expulsion",
                                 "62200", postal_places("62200"))
         calls.start("CAorder", EVICTION_NUMBER, "+33612000000", now, "prevention_expulsion")
-    assert writer_of(app).flush()
+        db.session.commit()
     row = call_row(app, "CAorder")
     assert row.path == "accueil > numero:prevention_expulsion > code_postal:62200"
     assert (row.mission, row.territory_code, row.commune_insee, row.outcome) == \
@@ -481,37 +442,29 @@ def test_a_postal_code_statement_before_the_entry_statement_makes_the_row(app, r
 
 
 def test_only_small_url_encoded_forms_are_read(app, client):
-    """The voice app reads Twilio's forms itself: anything else is not Twilio, hence a 403."""
-    from hotline.ivr.security import sign
-
+    """Twilio posts small url-encoded forms: a larger body is refused (413), another type is not signed."""
     params = {"CallSid": "CAbig", "From": "+33612000000", "To": INFO_NUMBER, "Padding": "x" * 70_000}
     signature = sign("http://localhost/ivr/voice", params, TOKEN)
-    assert client.post("/ivr/voice", data=params, headers={"X-Twilio-Signature": signature}).status_code == 403
+    assert client.post("/ivr/voice", data=params, headers={"X-Twilio-Signature": signature}).status_code == 413
     small = {"CallSid": "CAjson", "From": "+33612000000", "To": INFO_NUMBER}
     signature = sign("http://localhost/ivr/voice", small, TOKEN)
     assert client.post("/ivr/voice", json=small, headers={"X-Twilio-Signature": signature}).status_code == 403
     assert client.post("/ivr/voice", data=small, headers={"X-Twilio-Signature": signature}).status_code == 200
 
 
-def test_status_right_after_the_entry_finds_the_row_the_writer_holds(app, client):
-    """A caller hanging up at once: the status callback reaches the same process before the writer
-    has written the entry's row; it is written first, and the call is logged as abandoned."""
-    from hotline.ivr.security import sign
-
+def test_status_right_after_the_entry_finds_its_row(app, client):
+    """A caller hanging up at once: the call is logged as abandoned."""
     def post(path, **params):
         data = {"CallSid": "CAquick", "From": "+33612000000", "To": INFO_NUMBER} | params
         return client.post(path, data=data, headers={"X-Twilio-Signature": sign("http://localhost" + path, data, TOKEN)})
 
-    post("/ivr/voice")  # no flush: the writer lingers
+    post("/ivr/voice")
     post("/ivr/status", CallStatus="completed")
     row = call_row(app, "CAquick")
     assert (row.outcome, row.path) == ("abandoned", "accueil")
 
 
 def test_a_closed_line_tells_the_next_permanence_of_the_callers_territory(app, twilio, make_user):
-    from datetime import date
-
-    from hotline.permanences import services as permanences
 
     holder = make_user("jurist")
     with app.app_context():

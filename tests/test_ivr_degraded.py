@@ -1,13 +1,19 @@
 """The line never dies with the database: a stopped or hanging database sends callers to the backup."""
 import socket
+import sqlite3
 import threading
 import time as clock
 import xml.etree.ElementTree as ET
 
 import pytest
 from conftest import TOKEN
+from flask_migrate import upgrade
+from sqlalchemy import event, select, text
 
 from hotline import create_app
+from hotline.extensions import db
+from hotline.ivr import security
+from hotline.ivr.models import Call
 from hotline.ivr.security import sign
 
 BACKUP = "+33321000000"
@@ -39,12 +45,18 @@ def closed_port():
 
 
 @pytest.fixture
-def hanging_server():
+def held():
+    """The connections the hanging server accepted."""
+    return []
+
+
+@pytest.fixture
+def hanging_server(held):
     """Accepts connections and never answers: a database that hangs."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    held, stop = [], threading.Event()
+    server.listen(64)
+    stop = threading.Event()
 
     def accept():
         server.settimeout(0.2)
@@ -85,8 +97,6 @@ def test_missing_sqlite_schema_dials_the_backup_number(tmp_path):
 
 
 def test_an_unexpected_error_outside_a_step_still_dials_the_backup(app, monkeypatch):
-    from hotline.ivr import security
-
     def broken():
         raise RuntimeError("boom")
 
@@ -119,12 +129,9 @@ def sqlite_only(app):
 
 def test_locked_sqlite_database_answers_within_two_seconds(app):
     """A writer holding SQLite's lock: a step that writes gives up at the deadline, in its own thread."""
-    import sqlite3
-
     path = sqlite_only(app)
     app.config["BACKUP_NUMBER"] = BACKUP
     signed_post(app, "/ivr/voice", CallSid="CAlocked")
-    app.extensions["hotline.voice"].extensions["hotline.call_log"].flush()
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
@@ -138,95 +145,81 @@ def test_locked_sqlite_database_answers_within_two_seconds(app):
     assert_dials_backup(response)
     assert 0.9 < elapsed < 2
     # The voice app's connection went back to its pool with the usual busy timeout.
-    from sqlalchemy import text
-
-    from hotline.extensions import db
-
     with app.extensions["hotline.voice"].app_context():
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == app.config["DB_BUSY_TIMEOUT_MS"]
 
 
-def test_entry_keeps_answering_while_locked_then_sends_to_backup_once_the_log_fails(tmp_path):
-    """The entry's row is written by the call-log writer: a short lock delays it without the caller
-    noticing; once the writer fails, new callers go to the backup number; after the lock, every row lands."""
-    import sqlite3
+def circuit_app(url, seconds):
+    return create_app({"TESTING": True, "SECRET_KEY": "x", "TWILIO_AUTH_TOKEN": TOKEN, "DATABASE_URL": url,
+                       "BACKUP_NUMBER": BACKUP, "IVR_DB_TIMEOUT_SECONDS": 0.5, "IVR_CIRCUIT_SECONDS": seconds})
 
-    from flask_migrate import upgrade
-    from sqlalchemy import select
 
-    from hotline.extensions import db
-    from hotline.ivr.calllog import writer_of
-    from hotline.ivr.models import Call
+def timed_post(app, path, **params):
+    started = clock.monotonic()
+    response = signed_post(app, path, **params)
+    return response, clock.monotonic() - started
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "TWILIO_AUTH_TOKEN": TOKEN, "BACKUP_NUMBER": BACKUP,
-                      "DATABASE_URL": f"sqlite:///{tmp_path}/lock.sqlite3", "DB_BUSY_TIMEOUT_MS": 300,
-                      "IVR_CALL_LOG_DEFERRED": True})
+
+def test_after_a_failure_the_circuit_answers_the_backup_at_once_without_the_database(hanging_server, held):
+    """Once a step found the database hanging, callers go to the backup at once for the circuit's
+    time: no step waits for the database again, none opens a connection."""
+    app = circuit_app(f"postgresql://hotline@127.0.0.1:{hanging_server}/hotline", seconds=5)
+    response, elapsed = timed_post(app, "/ivr/voice")
+    assert_dials_backup(response)
+    assert elapsed < 1
+    connections = len(held)
+    clock.sleep(1.2)  # past the one-second cache of the former health probe
+    for path in ("/ivr/voice", "/ivr/postal/choice", "/ivr/mission", "/ivr/route", "/ivr/status"):
+        response, elapsed = timed_post(app, path, CallSid="CAnext", Digits="62200", CallStatus="completed")
+        assert_dials_backup(response)
+        assert elapsed < 0.1, path
+    assert len(held) == connections
+
+
+def test_one_probe_at_a_time_then_the_circuit_closes(tmp_path):
+    """A database without its schema fails; once it is there, the first step after the circuit's
+    time probes it (alone: the others still go to the backup) and callers get the menu again."""
+    url = f"sqlite:///{tmp_path}/late.sqlite3"
+    app = circuit_app(url, seconds=0.5)
+    assert_dials_backup(signed_post(app, "/ivr/voice", CallSid="CAearly"))
     with app.app_context():
         upgrade()
-    holder = sqlite3.connect(tmp_path / "lock.sqlite3", isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")
-    try:
-        first = signed_post(app, "/ivr/voice", CallSid="CAfirst")
-        assert ET.fromstring(first.data).find("Redirect").text == "/ivr/mission"  # the menu, not the backup
-        deadline = clock.monotonic() + 3
-        while not writer_of(app).failing and clock.monotonic() < deadline:
-            clock.sleep(0.05)
-        assert writer_of(app).failing
-        clock.sleep(1.1)  # past the health probe's cache
-        assert_dials_backup(signed_post(app, "/ivr/voice", CallSid="CAsecond"))
-        started = clock.monotonic()  # a step that reads the row does not wait for the failing writer
-        assert_dials_backup(signed_post(app, "/ivr/mission/choice", CallSid="CAfirst", Digits="1"))
-        assert clock.monotonic() - started < 0.5
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
-    assert writer_of(app).flush(timeout=10)
-    assert not writer_of(app).failing
+    assert_dials_backup(signed_post(app, "/ivr/voice", CallSid="CAstill"))  # open: not even tried
+    clock.sleep(0.6)
+    voice = app.extensions["hotline.voice"]
+    with voice.app_context():
+        engine = db.engine
+    probing, answers = threading.Event(), []
+
+    def slow(*_args):
+        probing.set()
+        clock.sleep(0.3)
+
+    event.listen(engine, "before_cursor_execute", slow, once=True)
+    prober = threading.Thread(target=lambda: answers.append(signed_post(app, "/ivr/voice", CallSid="CAprobe")))
+    prober.start()
+    assert probing.wait(2)
+    assert_dials_backup(signed_post(app, "/ivr/voice", CallSid="CAmeanwhile"))  # another thread: no second probe
+    prober.join()
+    assert ET.fromstring(answers[0].data).find("Redirect").text == "/ivr/mission"
+    assert ET.fromstring(signed_post(app, "/ivr/voice", CallSid="CAafter").data).find("Redirect").text == "/ivr/mission"
     with app.app_context():
-        assert set(db.session.scalars(select(Call.call_sid))) == {"CAfirst"}
+        assert set(db.session.scalars(select(Call.call_sid))) == {"CAprobe", "CAafter"}
 
 
-def test_a_stopping_process_writes_the_call_log_it_holds(tmp_path):
-    """The writer's statements are written when the process exits normally (gunicorn's SIGTERM)."""
-    import subprocess
-    import sys
-    import textwrap
+def test_twenty_concurrent_callers_reach_the_backup_within_two_seconds(hanging_server):
+    app = circuit_app(f"postgresql://hotline@127.0.0.1:{hanging_server}/hotline", seconds=5)
+    barrier, results = threading.Barrier(20), []
 
-    url = f"sqlite:///{tmp_path}/exit.sqlite3"
-    script = textwrap.dedent(f"""
-        from flask_migrate import upgrade
-        from hotline import create_app
-        from hotline.ivr import calls
-        from hotline.models_base import utcnow
-        app = create_app({{"TESTING": True, "DATABASE_URL": "{url}"}})
-        with app.app_context():
-            upgrade()
-        with app.extensions["hotline.voice"].test_request_context():
-            for n in range(50):
-                calls.start(f"CAexit{{n}}", "+33800000063", "+33612000000", utcnow(), None)
-        # no flush: the process ends here
-    """)
-    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
-    import sqlite3
+    def caller(n):
+        barrier.wait()
+        results.append(timed_post(app, "/ivr/voice", CallSid=f"CAcrowd{n}"))
 
-    with sqlite3.connect(tmp_path / "exit.sqlite3") as connection:
-        assert connection.execute("SELECT count(*) FROM calls").fetchone()[0] == 50
-
-
-def test_the_call_log_can_be_written_in_the_request(app, client):
-    """HOTLINE_IVR_CALL_LOG_DEFERRED=0: the entry's row exists when Twilio gets the answer, no writer."""
-    from sqlalchemy import select
-
-    from hotline.extensions import db
-    from hotline.ivr.models import Call
-
-    app.config["IVR_CALL_LOG_DEFERRED"] = False
-    try:
-        params = {"CallSid": "CAsync", "From": "+33612000000", "To": "+33800000063"}
-        response = client.post("/ivr/voice", data=params,
-                               headers={"X-Twilio-Signature": sign("http://localhost/ivr/voice", params, TOKEN)})
-        assert response.status_code == 200
-        with app.app_context():  # read at once: no flush
-            assert db.session.scalar(select(Call.path).where(Call.call_sid == "CAsync")) == "accueil"
-    finally:
-        app.config["IVR_CALL_LOG_DEFERRED"] = True
+    threads = [threading.Thread(target=caller, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for response, elapsed in results:
+        assert_dials_backup(response)
+        assert elapsed < 2

@@ -15,7 +15,7 @@ from sqlalchemy import exists, select
 from hotline import clock, sms
 from hotline.appointments.models import Appointment
 from hotline.extensions import db
-from hotline.ivr.hours import DAYS, MONTHS
+from hotline.calendar import DAYS, MONTHS
 
 PURPOSE = "reminder"
 

@@ -7,30 +7,22 @@ path entirely. Both apps share one configuration object and the same models and 
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+import os
 
 from flask import Config, Flask, Request
 from flask.sessions import SessionInterface
-from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
+from hotline import database
+from hotline.extensions import db
+from hotline.ivr import circuit, views
+
 PREFIX = "/ivr/"
-MAX_BODY = 64 * 1024  # Twilio's forms weigh a few hundred bytes
+MAX_BODY = 64 * 1024  # Twilio's forms weigh a few hundred bytes; a larger body gets a 413
 
 
 class TwilioRequest(Request):
-    """Twilio posts small url-encoded forms: read in one go and parsed by the standard library.
-    Anything else (another type, no length, over MAX_BODY) gets an empty form, hence a 403."""
-
-    def _load_form_data(self) -> None:
-        if "form" in self.__dict__:
-            return
-        length = self.content_length
-        form = ImmutableMultiDict()
-        if self.mimetype == "application/x-www-form-urlencoded" and length is not None and length <= MAX_BODY:
-            body = self.environ["wsgi.input"].read(length)
-            form = ImmutableMultiDict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        self.__dict__["form"], self.__dict__["files"] = form, ImmutableMultiDict()
+    _max_content_length = MAX_BODY
 
 
 class NoSessions(SessionInterface):
@@ -44,17 +36,15 @@ class NoSessions(SessionInterface):
 
 
 def create_voice_app(config: Config) -> Flask:
-    from hotline import database
-    from hotline.extensions import db
-    from hotline.ivr import calllog, views
-
     voice = Flask(__name__)
     voice.config = config  # the same object: a setting changed on the web app holds here too
+    config.setdefault("IVR_CIRCUIT_SECONDS",
+                      float(os.environ.get("HOTLINE_IVR_CIRCUIT_SECONDS") or circuit.OPEN_SECONDS))
     voice.session_interface = NoSessions()
     voice.request_class = TwilioRequest
     db.init_app(voice)
     database.install_sqlite_pragmas(voice)
-    calllog.install(voice)
+    circuit.install(voice)
     voice.register_blueprint(views.bp)
 
     @voice.errorhandler(Exception)

@@ -1,4 +1,17 @@
-"""The call log and callback tasks: creating, updating and listing them. Services flush only."""
+"""The call log and callback tasks: creating, updating and listing them. Services flush only.
+
+Every statement runs in the step's request and is committed before Twilio gets the answer; the two
+statements of the hot steps (entry, postal code) run alone in a transaction of their own (`autocommit`),
+without the ORM session. Twilio's
+requests for one call come one after the other, except the status callback, which may land while a
+step is still being answered (another worker), even before the entry's row. So:
+- the entry inserts the row, or completes the one the status callback made first (caller, mission,
+  path) and settles its outcome as the status callback would have;
+- the status callback inserts a bare row unless one exists, then ends it once (conditional UPDATE);
+- a step reads its call's row locked (PostgreSQL: FOR UPDATE), so that a status callback waits for
+  the step and then sees what it wrote; a step that reaches routing on a call already ended files
+  the missed call itself.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,15 +20,15 @@ from functools import lru_cache
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from hotline.auth.access import readable_missions
 from hotline.extensions import db
-from hotline.ivr import calllog
-from hotline.ivr.models import Call, CallbackTask
+from hotline.ivr.models import CALLBACK_RESULTS, CLOSE_REASONS, Call, CallbackTask
+from hotline.reference import labels
 
 FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
-
+STATUS_FIRST = "backup"  # the outcome of a row made by a status callback: no step of the menu was seen
+MAX_ID = 2**31 - 1  # the largest row id (INTEGER)
 
 SEPARATOR = " > "
 
@@ -24,46 +37,44 @@ def steps(call: Call) -> list[str]:
     return call.path.split(SEPARATOR) if call.path else []
 
 
-def get_call(call_sid: str) -> Call | None:
-    return db.session.scalar(select(Call).where(Call.call_sid == call_sid))
+def row_id(value) -> int | None:
+    """A row id from a URL or a form: ASCII digits within INTEGER's range, else None."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
-def open_call(call_sid: str, to_number: str | None, from_number: str | None, at: datetime,
-              mission: str | None) -> Call:
-    """The row of this call, created on first sight; a repeated webhook finds the same row."""
-    call = get_call(call_sid)
-    if call is not None:
-        return call
-    call = Call(call_sid=call_sid, to_number=to_number, from_number=from_number, started_at=at,
-                mission=mission, path=entry_path(mission))
-    try:
-        with db.session.begin_nested():
-            db.session.add(call)
-    except IntegrityError:
-        call = get_call(call_sid)
-    return call
+def get_call(call_sid: str, *, lock: bool = False) -> Call | None:
+    query = select(Call).where(Call.call_sid == call_sid)
+    return db.session.scalar(query.with_for_update() if lock else query)
 
 
-def step(call: Call, name: str) -> None:
-    call.path = f"{call.path}{SEPARATOR}{name}" if call.path else name
+def _dialect() -> str:
+    return db.engine.dialect.name
 
 
-def entry_path(mission: str | None) -> str:
-    return f"accueil{SEPARATOR}numero:{mission}" if mission else "accueil"
-
-
-ROW_COLUMNS = ("call_sid", "to_number", "from_number", "started_at", "mission", "path")
-POSTAL_COLUMNS = ("postal_code", "territory_code", "commune_insee")
+def autocommit(statement, params: dict):
+    """One statement in a transaction of its own, committed at once; returns its first row."""
+    with db.engine.begin() as connection:
+        result = connection.execute(statement, params)
+        return result.first() if result.returns_rows else None
 
 
 def _insert(dialect: str):
     return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Call.__table__)
 
 
+ROW_COLUMNS = ("call_sid", "to_number", "from_number", "started_at", "mission", "path")
+POSTAL_COLUMNS = ("postal_code", "territory_code", "commune_insee")
+
+
 @lru_cache(maxsize=4)
-def _start_statement(dialect: str):
-    return _insert(dialect).values({c: bindparam(c) for c in ROW_COLUMNS}) \
-        .on_conflict_do_nothing(index_elements=["call_sid"])
+def _row_statement(dialect: str):
+    """The call's row unless it exists (the entry; the status callback with its own values)."""
+    return _insert(dialect).values({c: bindparam(c) for c in ROW_COLUMNS + ("outcome",)}) \
+        .on_conflict_do_nothing(index_elements=["call_sid"]).returning(Call.__table__.c.id)
 
 
 @lru_cache(maxsize=4)
@@ -77,36 +88,73 @@ def _postal_statement(dialect: str):
         where=table.c.postal_code.is_distinct_from(statement.excluded.postal_code))
 
 
+def entry_path(mission: str | None) -> str:
+    return f"accueil{SEPARATOR}numero:{mission}" if mission else "accueil"
+
+
+def _row(call_sid, to_number, from_number, at, mission, path, outcome="in_progress") -> dict:
+    return {"call_sid": call_sid, "to_number": to_number, "from_number": from_number, "started_at": at,
+            "mission": mission, "path": path, "outcome": outcome}
+
+
 def start(call_sid: str, to_number: str | None, from_number: str | None, at: datetime,
           mission: str | None) -> None:
-    """The entry's statement, written by the call-log writer: the call's row unless it exists."""
-    writer = calllog.writer()
-    writer.submit(_start_statement(writer.dialect), {
-        "call_sid": call_sid, "to_number": to_number, "from_number": from_number, "started_at": at,
-        "mission": mission, "path": entry_path(mission)})
+    """The entry: the call's row, in one statement; or, when the status callback made the row
+    first, the row completed with what the entry knows."""
+    if autocommit(_row_statement(_dialect()), _row(call_sid, to_number, from_number, at, mission,
+                                                   entry_path(mission))) is not None:
+        return  # the usual case (rowcount is not reliable for ON CONFLICT DO NOTHING on psycopg)
+    call = get_call(call_sid, lock=True)
+    if call is not None and call.outcome == STATUS_FIRST:
+        _complete(call, to_number, from_number, at, mission)
+
+
+def _complete(call: Call, to_number, from_number, at: datetime, mission) -> None:
+    call.to_number, call.from_number = call.to_number or to_number, call.from_number or from_number
+    call.mission = call.mission or mission
+    call.started_at = min(call.started_at, at)
+    call.path = entry_path(call.mission)
+    call.outcome = "in_progress"
+    if call.ended_at is not None:
+        _settle(call)
+    db.session.flush()
+
+
+def open_call(call_sid: str, to_number: str | None, from_number: str | None, at: datetime,
+              mission: str | None) -> Call:
+    """The row of this call, locked for the step; a step reached without the entry makes it."""
+    call = get_call(call_sid, lock=True)
+    if call is None:
+        start(call_sid, to_number, from_number, at, mission)
+        call = get_call(call_sid, lock=True)
+    return call
+
+
+def step(call: Call, name: str) -> None:
+    call.path = f"{call.path}{SEPARATOR}{name}" if call.path else name
 
 
 def postal_code_found(call_sid: str, to_number: str | None, from_number: str | None, at: datetime,
                       mission: str | None, code: str, places) -> None:
-    """The postal-code step's statement, written by the call-log writer: the postal code, territory
-    and (when the code has one commune) commune on the call's row, made if missing; nothing when the
-    row already holds this postal code (routing may have recorded it first, see settle_postal)."""
+    """The postal-code step, in one statement: the postal code, territory and (when the code has one
+    commune) commune on the call's row, made if missing; nothing when the row already holds it."""
     name = f"code_postal:{code}"
-    writer = calllog.writer()
-    writer.submit(_postal_statement(writer.dialect), {
+    autocommit(_postal_statement(_dialect()), {
         "call_sid": call_sid, "to_number": to_number, "from_number": from_number, "started_at": at,
         "mission": mission, "path": entry_path(mission) + SEPARATOR + name, "step": SEPARATOR + name,
         "postal_code": code, "territory_code": places[0].territory_code,
         "commune_insee": places[0].insee if len(places) == 1 else None})
 
 
-def settle_postal(call: Call, code: str, places) -> None:
-    """The same as postal_code_found, on a row at hand."""
-    call.postal_code = code
-    call.territory_code = places[0].territory_code
-    call.commune_insee = places[0].insee if len(places) == 1 else None
-    call.tries = 0
-    step(call, f"code_postal:{code}")
+def reach_routing(call: Call) -> None:
+    """The call reached routing (a jurist is sought): a hang-up from now on is a missed call."""
+    if call.routed:
+        return
+    call.routed = True
+    step(call, "routage")
+    if call.ended_at is not None and call.answered_at is None and call.outcome == "abandoned":
+        call.outcome = "in_progress"  # the status callback came first: settle it again
+        _settle(call)
 
 
 def queue_position(call: Call) -> int:
@@ -120,6 +168,7 @@ def queue_position(call: Call) -> int:
 
 def add_callback(call: Call, kind: str) -> CallbackTask:
     """One callback task per call: a second request on the same call keeps the first task."""
+    db.session.flush()
     task = db.session.scalar(select(CallbackTask).where(CallbackTask.call_id == call.id))
     if task is None:
         task = CallbackTask(call_id=call.id, kind=kind)
@@ -130,62 +179,73 @@ def add_callback(call: Call, kind: str) -> CallbackTask:
     return task
 
 
+@lru_cache(maxsize=4)
+def _end_statement():
+    return update(Call).where(Call.call_sid == bindparam("sid"), Call.ended_at.is_(None)) \
+        .values(ended_at=bindparam("at"), twilio_status=bindparam("status")) \
+        .execution_options(synchronize_session=False)
+
+
 def finish(call_sid: str, status: str, at: datetime) -> bool:
     """Apply a final status callback once. Returns False when it was already applied.
 
-    The conditional UPDATE makes a repeated or concurrent callback change the row only once.
+    A call whose row does not exist yet is logged all the same (the fallback URL answered it, or the
+    entry is still being answered: it then completes this row). The conditional UPDATE makes a
+    repeated or concurrent callback change the row only once.
     """
     if status not in FINAL_STATUSES:
         return False
-    call = get_call(call_sid)
-    if call is None:
-        # The call never reached the menu (the fallback URL answered it): log it all the same.
-        call = Call(call_sid=call_sid, started_at=at, outcome="backup", path="secours")
-        db.session.add(call)
-        db.session.flush()
-    result = db.session.execute(
-        update(Call).where(Call.call_sid == call_sid, Call.ended_at.is_(None))
-        .values(ended_at=at, twilio_status=status)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    db.session.execute(_row_statement(_dialect()), _row(call_sid, None, None, at, None, "secours", STATUS_FIRST))
+    if db.session.execute(_end_statement(), {"sid": call_sid, "at": at, "status": status}).rowcount != 1:
         return False
+    call = get_call(call_sid)
     db.session.refresh(call)
+    _settle(call)
+    db.session.flush()
+    return True
+
+
+def _settle(call: Call) -> None:
+    """The outcome and durations of an ended call, from what its row says."""
     ended = call.ended_at
     if call.answered_at is not None:
         call.wait_seconds = max(0, int((call.answered_at - call.started_at).total_seconds()))
         call.talk_seconds = max(0, int((ended - call.answered_at).total_seconds()))
         call.outcome = "answered"
-    else:
-        call.wait_seconds = max(0, int((ended - call.started_at).total_seconds()))
-        if call.outcome == "in_progress":
-            reached_routing = "routage" in steps(call)
-            call.outcome = "missed" if reached_routing else "abandoned"
-            if reached_routing and call.from_number:
-                add_callback(call, "missed")
-    db.session.flush()
-    return True
+        return
+    call.wait_seconds = max(0, int((ended - call.started_at).total_seconds()))
+    if call.outcome == "in_progress":
+        call.outcome = "missed" if call.routed else "abandoned"
+        if call.routed and call.from_number:
+            add_callback(call, "missed")
 
 
 # --- for the jurists' "Appels" page ------------------------------------------------------------
 
+def _works_without_mission(missions: list[str]) -> bool:
+    """A call with no mission (the caller never chose one) is worked by the jurists of every mission."""
+    return set(labels("missions")) <= set(missions)
+
+
 def readable_call(call_id, user) -> Call | None:
     """The call if it exists and the user may work on it; None otherwise."""
-    if not call_id or not str(call_id).isdigit():
-        return None
-    call = db.session.get(Call, int(call_id))
+    number = row_id(call_id)
+    call = db.session.get(Call, number) if number else None
     if call is None:
         return None
     missions = readable_missions(user)
-    if missions is not None and call.mission not in missions and call.answered_by_id != user.id:
-        return None
-    return call
+    if missions is None or call.mission in missions or call.answered_by_id == user.id:
+        return call
+    return call if call.mission is None and _works_without_mission(missions) else None
 
 
 def _scoped(query, user):
     missions = readable_missions(user)
     if missions is not None:
-        query = query.where((Call.mission.in_(missions or ["-"])) | (Call.answered_by_id == user.id)
-                            | Call.mission.is_(None))
+        visible = Call.mission.in_(missions or ["-"]) | (Call.answered_by_id == user.id)
+        if _works_without_mission(missions):
+            visible |= Call.mission.is_(None)
+        query = query.where(visible)
     return query
 
 
@@ -204,16 +264,6 @@ def open_tasks(user) -> list[CallbackTask]:
     return list(db.session.scalars(query))
 
 
-def unlogged_calls(user, limit: int = 50) -> list[Call]:
-    """Answered calls with neither a consultation nor a closing reason."""
-    from hotline.consultations.models import Consultation
-
-    logged = select(Consultation.call_id).where(Consultation.call_id.is_not(None))
-    query = select(Call).where(Call.answered_by_id == user.id, Call.closed_reason.is_(None),
-                               Call.id.not_in(logged)).order_by(Call.started_at.desc()).limit(limit)
-    return list(db.session.scalars(query))
-
-
 class TaskError(ValueError):
     """A French message: why this action on a callback task is refused."""
 
@@ -228,8 +278,6 @@ def claim(task: CallbackTask, user, at: datetime) -> None:
 
 
 def complete(task: CallbackTask, user, result: str, comment: str | None, at: datetime) -> None:
-    from hotline.ivr.models import CALLBACK_RESULTS
-
     if result not in CALLBACK_RESULTS:
         raise TaskError("Choisissez le résultat du rappel.")
     if task.status == "claimed" and task.claimed_by_id != user.id:
@@ -243,8 +291,6 @@ def complete(task: CallbackTask, user, result: str, comment: str | None, at: dat
 
 
 def close_without_consultation(call: Call, user, reason: str) -> None:
-    from hotline.ivr.models import CLOSE_REASONS
-
     if reason not in CLOSE_REASONS:
         raise TaskError("Choisissez un motif.")
     call.closed_reason, call.closed_by_id = reason, user.id

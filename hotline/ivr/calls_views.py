@@ -10,7 +10,7 @@ from hotline import clock
 from hotline.actions import attempt
 from hotline.auth.access import roles_required
 from hotline.extensions import db
-from hotline.ivr import calls
+from hotline.ivr import calls, worklist
 from hotline.ivr.models import CALLBACK_RESULTS, CLOSE_REASONS, CallbackTask
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
@@ -26,12 +26,13 @@ def index():
     mine = set(current_user.territories)
     by_territory.sort(key=lambda group: group[0] not in mine)  # the jurist's own territories first
     return render_template("calls/index.html", live=live, recent=recent, by_territory=by_territory,
-                           unlogged=calls.unlogged_calls(current_user), results=CALLBACK_RESULTS,
+                           unlogged=worklist.unlogged_calls(current_user), results=CALLBACK_RESULTS,
                            reasons=CLOSE_REASONS)
 
 
 def _task(task_id: int) -> CallbackTask:
-    task = db.session.get(CallbackTask, task_id) or abort(404)
+    number = calls.row_id(task_id) or abort(404)
+    task = db.session.get(CallbackTask, number) or abort(404)
     if calls.readable_call(task.call_id, current_user) is None:
         abort(403)
     return task

@@ -17,9 +17,11 @@ from contextlib import contextmanager
 from flask import copy_current_request_context, current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 _executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="ivr-step")
 PROGRESS_EVERY = 2000  # SQLite VM instructions between two looks at the clock
+BOUNDED = "hotline.ivr_bounded"  # in a pooled connection's info: its usual busy timeout, to restore
 
 __all__ = ["DeadlineExceeded", "bounded", "run"]
 
@@ -38,7 +40,18 @@ def _bound_sqlite_connection(connection) -> None:
     remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
     raw.execute(f"PRAGMA busy_timeout={remaining_ms}")
     raw.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_EVERY)
-    g.ivr_bounded.append(raw)
+    connection.connection._connection_record.info[BOUNDED] = int(current_app.config["DB_BUSY_TIMEOUT_MS"])
+
+
+@event.listens_for(Pool, "checkin")
+def _unbound_sqlite_connection(dbapi_connection, record) -> None:
+    """A bounded connection goes back to the pool as it was, in the thread that releases it (a
+    connection must not be touched once another thread may have taken it)."""
+    usual = record.info.pop(BOUNDED, None)
+    if usual is None or dbapi_connection is None:
+        return
+    dbapi_connection.set_progress_handler(None, 0)
+    dbapi_connection.execute(f"PRAGMA busy_timeout={usual}")
 
 
 @contextmanager
@@ -47,15 +60,11 @@ def bounded(timeout: float | None):
     if not timeout or not _is_sqlite():
         yield
         return
-    g.ivr_deadline, g.ivr_bounded = time.monotonic() + timeout, []
+    g.ivr_deadline = time.monotonic() + timeout
     try:
         yield
     finally:
         g.ivr_deadline = None
-        usual = int(current_app.config["DB_BUSY_TIMEOUT_MS"])
-        for raw in g.ivr_bounded:  # the connections go back to the pool as they were
-            raw.set_progress_handler(None, 0)
-            raw.execute(f"PRAGMA busy_timeout={usual}")
 
 
 def run(step, timeout: float | None):

@@ -3,13 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
-import holidays
-
-DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre"]
+from hotline.calendar import DAYS, MONTHS, is_holiday
 
 
 @dataclass(frozen=True)
@@ -23,15 +18,6 @@ class Slot:
 class Period:
     starts_on: date
     ends_on: date
-
-
-@lru_cache(maxsize=8)
-def _french_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("FR", years=year).keys())
-
-
-def is_holiday(day: date) -> bool:
-    return day in _french_holidays(day.year)
 
 
 def _closed_day(day: date, closures: list[Period]) -> bool:

@@ -3,7 +3,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, SmallInteger, String, Text, Time
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.auth.models import User
@@ -49,7 +60,8 @@ class Call(db.Model):
     postal_code: Mapped[str | None] = mapped_column(String(5))
     commune_insee: Mapped[str | None] = mapped_column(String(5))
     territory_code: Mapped[str | None] = mapped_column(ForeignKey("territories.code"), index=True)
-    path: Mapped[str] = mapped_column(Text, default="")  # steps of the menu: "accueil > routage > ..."
+    path: Mapped[str] = mapped_column(Text, default="")  # the human-readable trail: "accueil > routage > ..."
+    routed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # reached routing
     tries: Mapped[int] = mapped_column(SmallInteger, default=0)  # wrong answers to the current question
 
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,7 +1,8 @@
 """The Twilio webhooks: one small POST endpoint per step of the menu.
 
-Each step checks Twilio's signature, then runs with a deadline: if the database is down or slow,
-the caller is sent to the backup number instead of hearing an error.
+Each step checks Twilio's signature, then runs with a deadline and commits its call-log statement
+before Twilio gets the answer: if the database is down or slow, the caller is sent to the backup
+number instead of hearing an error, and the circuit (circuit.py) sends the next callers there at once.
 """
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from functools import wraps
 
 import phonenumbers
 from flask import Blueprint, Response, current_app, request, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from hotline import clock
+from hotline.auth.models import User
 from hotline.extensions import db
-from hotline.ivr import calllog, calls, deadline, flow, opening, prompts, security
+from hotline.ivr import calls, circuit, deadline, flow, opening, prompts, security
 from hotline.ivr.hours import describe, spoken_time
 from hotline.ivr.models import Call
 from hotline.permanences.duty import on_duty
@@ -25,8 +29,11 @@ from hotline.reference.services import fold, postal_places, territory_labels
 bp = Blueprint("ivr", __name__, url_prefix="/ivr")
 log = logging.getLogger("hotline.ivr")
 
-POSTAL_CODE = re.compile(r"^\d{5}$")
-FRENCH_POSTAL_CODE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$")
+POSTAL_CODE = re.compile(r"^\d{5}$", re.ASCII)
+FRENCH_POSTAL_CODE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$", re.ASCII)
+CALL_SID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # Twilio's are CA + 32 hex digits
+MAX_KEYS = 32  # longer Digits are a wrong answer
+MAX_SECONDS = 24 * 3600  # a longer duration is not a real one
 
 
 def twiml(response) -> Response:
@@ -54,8 +61,10 @@ def degraded() -> Response:
     return twiml(flow.degraded(voice(), current_app.config.get("BACKUP_NUMBER")))
 
 
-def webhook(rule: str):
-    """Route a signed Twilio webhook, whose handler runs under the database deadline."""
+def webhook(rule: str, *, caller: bool = True):
+    """Route a signed Twilio webhook, whose handler runs under the database deadline and the circuit.
+    A request without a usable CallSid is not logged: a caller's step sends it to the backup
+    number, a status callback (caller=False) gets a 400."""
 
     def decorator(handler):
         @bp.route(rule, methods=["POST"], endpoint=handler.__name__)
@@ -64,6 +73,11 @@ def webhook(rule: str):
             if not security.is_signed():
                 log.warning("ivr: refused unsigned or forged request on %s", request.path)
                 return Response("Signature Twilio absente ou invalide.", status=403, mimetype="text/plain")
+            if not CALL_SID.match(request.form.get("CallSid", "")):
+                log.warning("ivr: request without a valid CallSid on %s", request.path)
+                if not caller:
+                    return Response("CallSid absent ou invalide.", status=400, mimetype="text/plain")
+                return degraded()
             return run_with_deadline(handler)
 
         return view
@@ -71,41 +85,70 @@ def webhook(rule: str):
     return decorator
 
 
+def rollback() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone: the pool drops it
+        log.warning("ivr: rollback failed")
+
+
 def run_with_deadline(handler) -> Response:
     timeout = current_app.config.get("IVR_DB_TIMEOUT_SECONDS")
+    breaker = circuit.circuit()
+    try:
+        probe = breaker.admit()
+    except circuit.DatabaseUnavailable:
+        return degraded()  # no database touched: the circuit is open
 
-    def guarded():
+    def guarded() -> tuple[Response | None, bool]:
+        """(the answer, or None for the backup number; whether the database answered)"""
         try:
             with deadline.bounded(timeout):
+                if probe:
+                    db.session.execute(select(1))
                 result = handler()
                 if db.session.registry.has():  # a step that asked nothing of the database commits nothing
                     db.session.commit()
-            return twiml(result)
-        except calllog.DatabaseUnavailable:
-            db.session.rollback()
-            log.error("ivr: database unavailable; caller sent to the backup number")
-            return None
+            return twiml(result), True
+        except circuit.DATABASE_FAILURES as error:
+            rollback()
+            log.error("ivr: step %s: database failing (%s); caller sent to the backup number", handler.__name__,
+                      getattr(error, "orig", None) or type(error).__name__)  # no values: hide_parameters
+            return None, False
         except Exception:
-            db.session.rollback()
+            rollback()
             log.exception("ivr: step %s failed; caller sent to the backup number", handler.__name__)
-            return None
+            return None, True
 
     try:
-        return deadline.run(guarded, timeout) or degraded()
+        response, healthy = deadline.run(guarded, timeout)
     except deadline.DeadlineExceeded:
         log.error("ivr: step %s exceeded %.1fs; caller sent to the backup number", handler.__name__, timeout)
-        return degraded()
+        response, healthy = None, False
+    breaker.record(healthy, probe)
+    return response or degraded()
 
 
 # --- helpers -------------------------------------------------------------------------------------
 
 def current_call() -> Call:
-    """The call of this request; a step reached without /voice (e.g. a retry) opens it.
-    This process's call-log statements are written first, so the row is as the last step left it."""
-    calllog.settle()
-    form = request.form
-    return calls.open_call(form.get("CallSid", ""), form.get("To"), form.get("From"), clock.now(),
-                           mission_for_number(form.get("To")))
+    """The call of this request, locked for the step; a step reached without /voice opens it."""
+    return calls.open_call(request.form["CallSid"], number("To"), number("From"), clock.now(),
+                           mission_for_number(request.form.get("To")))
+
+
+def number(field: str) -> str | None:
+    """A phone number field as Twilio sends it (+33..., anonymous, client:...); junk is no number."""
+    value = (request.form.get(field) or "").strip()
+    return value if value and len(value) <= 20 and value.isprintable() else None
+
+
+def small_int(value: str | None, limit: int = MAX_SECONDS) -> int | None:
+    """A count from a form or URL: ASCII digits up to `limit`, else None."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(limit)):
+        return None
+    return int(text) if int(text) <= limit else None
 
 
 def mission_for_number(number: str | None) -> str | None:
@@ -124,7 +167,9 @@ def wrong_answer(call: Call, ask_endpoint: str, message: str):
 
 
 def keys() -> str:
-    return (request.form.get("Digits") or "").strip()
+    """The keys pressed; more than MAX_KEYS is a wrong answer (a '#')."""
+    digits = (request.form.get("Digits") or "").strip()
+    return digits if len(digits) <= MAX_KEYS else "#"
 
 
 def settle_mission(call: Call, mission: str, next_endpoint: str = ".postal"):
@@ -138,10 +183,8 @@ def settle_mission(call: Call, mission: str, next_endpoint: str = ".postal"):
 
 @webhook("/voice")
 def voice_entry():
-    form = request.form
-    mission = mission_for_number(form.get("To"))
-    calllog.health().check()
-    calls.start(form.get("CallSid", ""), form.get("To"), form.get("From"), clock.now(), mission)
+    mission = mission_for_number(request.form.get("To"))
+    calls.start(request.form["CallSid"], number("To"), number("From"), clock.now(), mission)
     return constant(f"greeting:{bool(mission)}", lambda: flow.then(
         voice().speech(prompts.GREETING, prompts.PRIVACY), url_for(".postal" if mission else ".mission_menu")))
 
@@ -194,13 +237,10 @@ def postal_choice():
     places = postal_places(code) if POSTAL_CODE.match(code) else ()
     territories = {p.territory_code for p in places}
     if len(territories) == 1:
-        # The hot path: no read of the call's row; the writer records the postal code, and the URL
-        # to routing carries it too (see calllog.py).
-        calllog.health().check()
-        form = request.form
-        calls.postal_code_found(form.get("CallSid", ""), form.get("To"), form.get("From"), clock.now(),
-                                mission_for_number(form.get("To")), code, places)
-        return constant(f"to_route:{code}", lambda: flow.then(flow.VoiceResponse(), url_for(".route", cp=code)))
+        # The hot path: one statement, no read of the call's row.
+        calls.postal_code_found(request.form["CallSid"], number("To"), number("From"), clock.now(),
+                                mission_for_number(request.form.get("To")), code, places)
+        return constant("to_route", lambda: flow.then(flow.VoiceResponse(), url_for(".route")))
     call = current_call()
     if not POSTAL_CODE.match(code):
         return wrong_answer(call, "postal", prompts.POSTAL_CODE_UNKNOWN if code else prompts.NO_INPUT)
@@ -235,9 +275,10 @@ def commune_choice():
     communes = postal_places(call.postal_code or "")
     chosen = None
     choice = keys()
-    if choice.isdigit() and 1 <= int(choice) <= len(communes):
-        chosen = communes[int(choice) - 1]
-    spoken = fold(request.form.get("SpeechResult") or "")
+    index = small_int(choice, len(communes))
+    if index:
+        chosen = communes[index - 1]
+    spoken = fold((request.form.get("SpeechResult") or "")[:200])
     if chosen is None and spoken:
         matches = [c for c in communes if fold(c.name) == spoken] or \
                   [c for c in communes if fold(c.name) in spoken or spoken in fold(c.name)]
@@ -282,13 +323,7 @@ def jurists_for(call: Call, at) -> list:
 @webhook("/route")
 def route():
     call = current_call()
-    code = request.args.get("cp", "")
-    if code and call.postal_code != code:  # the postal-code step's statement has not landed yet
-        places = postal_places(code)
-        if len({p.territory_code for p in places}) == 1:
-            calls.settle_postal(call, code, places)
-    if "routage" not in calls.steps(call):
-        calls.step(call, "routage")
+    calls.reach_routing(call)
     at = clock.now()
     local = at.astimezone(clock.local_zone())
     if not opening.line_open(call.mission, local):
@@ -297,7 +332,7 @@ def route():
     if not jurists:
         calls.step(call, "personne_de_garde")
         return flow.then(voice().speech(prompts.NOBODY_AVAILABLE), url_for(".voicemail_offer"))
-    return dial_jurists(call, jurists, index=int(request.args.get("i", 0) or 0))
+    return dial_jurists(call, jurists, index=small_int(request.args.get("i"), 1000) or 0)
 
 
 def dial_jurists(call: Call, jurists: list, index: int = 0):
@@ -316,12 +351,12 @@ def dial_result():
     if status == "completed" or call.answered_at is not None:
         if call.outcome == "in_progress":
             call.outcome = "answered"
-        duration = request.form.get("DialCallDuration", "")
-        if duration.isdigit():
-            call.talk_seconds = int(duration)
+        duration = small_int(request.form.get("DialCallDuration"))
+        if duration is not None:
+            call.talk_seconds = duration
         return flow.goodbye(voice(), prompts.GOODBYE)
     if current_app.config["IVR_RING_STRATEGY"] == "sequential":
-        index = int(request.args.get("i", 0) or 0) + 1
+        index = (small_int(request.args.get("i"), 1000) or 0) + 1
         jurists = jurists_for(call, clock.now())
         if index < len(jurists):
             return dial_jurists(call, jurists, index)
@@ -397,13 +432,12 @@ def voicemail_choice():
 @webhook("/voicemail/recorded")
 def recorded():
     call = current_call()
-    url = request.form.get("RecordingUrl")
+    url = (request.form.get("RecordingUrl") or "").strip()
     if call.outcome in ("in_progress", "missed"):
         call.outcome = "voicemail"
-    if url:
+    if url.startswith("https://") and len(url) <= 500 and url.isprintable():
         call.recording_url = url
-        seconds = request.form.get("RecordingDuration", "")
-        call.recording_seconds = int(seconds) if seconds.isdigit() else None
+        call.recording_seconds = small_int(request.form.get("RecordingDuration"))
         calls.step(call, "message")
         calls.add_callback(call, "voicemail")
         return flow.goodbye(voice(), prompts.RECORDED)
@@ -425,21 +459,19 @@ def whisper():
 def whisper_accept():
     if keys() != "1":
         return flow.goodbye(voice(), "")
-    parent = calls.get_call(request.form.get("ParentCallSid", ""))
-    user_id = request.args.get("u", "")
+    parent = calls.get_call(request.form.get("ParentCallSid", ""), lock=True)
+    user_id = calls.row_id(request.args.get("u"))
     if parent is not None and parent.answered_at is None:
         parent.answered_at = clock.now()
-        parent.answered_by_id = int(user_id) if user_id.isdigit() else None
+        parent.answered_by_id = user_id if user_id and db.session.get(User, user_id) else None
         parent.outcome = "answered"
-        calls.step(parent, f"repondu:{user_id}")
+        calls.step(parent, f"repondu:{parent.answered_by_id or ''}")
     return flow.connect()
 
 
-@webhook("/status")
+@webhook("/status", caller=False)
 def status():
-    form = request.form
-    calllog.settle()  # the call's row may still be in this process's writer
-    calls.finish(form.get("CallSid", ""), form.get("CallStatus", ""), clock.now())
+    calls.finish(request.form["CallSid"], request.form.get("CallStatus", ""), clock.now())
     return flow.VoiceResponse()
 
 

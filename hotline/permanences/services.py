@@ -15,8 +15,8 @@ from sqlalchemy.orm import selectinload
 from hotline import clock
 from hotline.appointments.models import Appointment
 from hotline.auth.models import User
+from hotline.calendar import is_holiday
 from hotline.extensions import db
-from hotline.ivr.hours import is_holiday
 from hotline.permanences import recurrence
 from hotline.permanences.errors import PermanenceError
 from hotline.permanences.models import DutyShift, Permanence, PermanenceCancellation, Place

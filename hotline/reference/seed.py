@@ -10,7 +10,8 @@ from datetime import time
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection
 
-from hotline.reference import BUCKETS, communes_file, territories_file
+from hotline.models import OpeningHours
+from hotline.reference import BUCKETS, communes_file, taxonomy, territories_file
 from hotline.reference.models import Commune, CommunePostalCode, Epci, Territory
 
 
@@ -62,9 +63,6 @@ DEFAULT_HOURS = ((time(9, 0), time(12, 30)), (time(13, 30), time(17, 0)))
 
 def _default_opening_hours(connection: Connection) -> int:
     """On a first install only (no hours at all): Monday to Friday, 9:00-12:30 and 13:30-17:00."""
-    from hotline.ivr.models import OpeningHours
-    from hotline.reference import taxonomy
-
     table = OpeningHours.__table__
     if connection.execute(select(func.count()).select_from(table)).scalar():
         return 0
