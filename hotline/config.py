@@ -46,8 +46,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "IVR_NUMBERS": parse_numbers(env.get("HOTLINE_IVR_NUMBERS", "")),
         "GREEN_NUMBER_DISPLAY": env.get("HOTLINE_GREEN_NUMBER_DISPLAY") or None,
         "OBSERVATORY_KEY": env.get("HOTLINE_OBSERVATORY_KEY") or None,
-        "IVR_DB_TIMEOUT_SECONDS": float(env.get("HOTLINE_IVR_DB_TIMEOUT", "1.0") or 0),
-        "IVR_CALL_LOG_DEFERRED": _bool(env.get("HOTLINE_IVR_CALL_LOG_DEFERRED"), True),
+        "IVR_DB_TIMEOUT_SECONDS": float(env.get("HOTLINE_IVR_DB_TIMEOUT", "0.5") or 0),
+        "IVR_CIRCUIT_SECONDS": float(env.get("HOTLINE_IVR_CIRCUIT_SECONDS", "5") or 5),
     }
 
 

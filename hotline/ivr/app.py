@@ -7,7 +7,6 @@ path entirely. Both apps share one configuration object and the same models and 
 """
 from __future__ import annotations
 
-import os
 
 from flask import Config, Flask, Request
 from flask.sessions import SessionInterface
@@ -38,8 +37,6 @@ class NoSessions(SessionInterface):
 def create_voice_app(config: Config) -> Flask:
     voice = Flask(__name__)
     voice.config = config  # the same object: a setting changed on the web app holds here too
-    config.setdefault("IVR_CIRCUIT_SECONDS",
-                      float(os.environ.get("HOTLINE_IVR_CIRCUIT_SECONDS") or circuit.OPEN_SECONDS))
     voice.session_interface = NoSessions()
     voice.request_class = TwilioRequest
     db.init_app(voice)

@@ -1,14 +1,14 @@
 """calls.routed: whether the call reached routing, read by the code instead of the French path
 
 Revision ID: 5b1e0c7a9d42
-Revises: 43f43ef62512
+Revises: 7100b3a8ecbc
 Create Date: 2026-11-29 08:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '5b1e0c7a9d42'
-down_revision = '43f43ef62512'
+down_revision = '7100b3a8ecbc'
 branch_labels = None
 depends_on = None
 
