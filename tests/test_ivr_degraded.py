@@ -143,7 +143,7 @@ def test_locked_sqlite_database_answers_within_two_seconds(app):
         holder.close()
         app.config["BACKUP_NUMBER"] = None
     assert_dials_backup(response)
-    assert 0.9 < elapsed < 2
+    assert 0.9 * app.config["IVR_DB_TIMEOUT_SECONDS"] < elapsed < 2  # gave up at the deadline, not before
     # The voice app's connection went back to its pool with the usual busy timeout.
     with app.extensions["hotline.voice"].app_context():
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == app.config["DB_BUSY_TIMEOUT_MS"]
