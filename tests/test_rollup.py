@@ -78,7 +78,6 @@ def test_contribution_of_one_record():
     assert additive[("debt_known", "")] == 1 and additive[("debt_amount_sum", "")] == Decimal("1200.50")
     assert additive[("habitat_indigne", "")] == 1 and ("permis_louer", "") not in additive
     assert household == ("h4", True) and debt == Decimal("1200.50")
-    assert rollup.household_number("h4") == 4 and rollup.household_number("c9") == -9
     assert rollup.cents(Decimal("0.1")) == 10 and rollup.cents(Decimal("9999999.99")) == 999999999
 
 

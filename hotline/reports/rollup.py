@@ -7,8 +7,11 @@ set-based SQL. `rows()`, `table()` and `summary()` read only these tables, and g
 `tidy.build()` gives from the records:
 
 - additive indicators are summed from report_rollup (a year is some thousand rows);
-- distinct households over months or territories are COUNT(DISTINCT) over report_households;
-- medians walk the amounts of report_debts in order with a running sum (window functions).
+- households: a consultation without household is a household of its own, counted once wherever it
+  counts, so additive (report_rollup's `households` and `households_received`); the others are the
+  distinct households of report_households (COUNT(DISTINCT) over the months or territories read);
+- medians: the distinct amounts of report_debts read in order (an index gives it) with a running
+  count per cell, up to the middle of the cells asked for: exact, and never more than the amounts.
 
 Services flush, callers commit. Tables in rollup_models.py.
 """
@@ -81,11 +84,6 @@ def cents(amount: Decimal | float) -> int:
     return int((Decimal(str(amount)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def household_number(key: str) -> int:
-    """'h12' -> 12 (a household), 'c7' -> -7 (consultation 7, without household)."""
-    return int(key[1:]) if key[0] == "h" else -int(key[1:])
-
-
 # --- writes --------------------------------------------------------------------------------------------
 
 def apply(session: Session, before: tidy.ConsultationRecord | None, after: tidy.ConsultationRecord | None) -> None:
@@ -108,9 +106,13 @@ def apply_many(session: Session, pairs: Iterable[tuple[tidy.ConsultationRecord |
             additive, (household, received), debt = contribution(record)
             for (indicator, category), value in additive.items():
                 rollup[(*cell, indicator, category)] += sign * (cents(value) if indicator == AMOUNT else value)
-            counts = households[(*cell, household_number(household))]
-            counts[0] += sign
-            counts[1] += sign * received
+            if household.startswith("h"):
+                counts = households[(*cell, int(household[1:]))]
+                counts[0] += sign
+                counts[1] += sign * received
+            else:  # a household of its own: additive
+                rollup[(*cell, "households", "")] += sign
+                rollup[(*cell, "households_received", "")] += sign * received
             if debt is not None:
                 debts[(*cell, cents(debt))] += sign
     _write(session, ROLLUP, {key: (value,) for key, value in rollup.items()})
@@ -168,11 +170,13 @@ def rebuild(session: Session) -> None:
     group("habitat_indigne", None, count, c.habitat_indigne.is_(True))
     group("permis_louer", None, count, c.permis_louer.is_(True))
 
-    household = case((c.household_id.is_(None), -c.id), else_=c.household_id)
-    received = func.sum(case((c.mode.in_(tidy.RECEIVED_MODES), 1), else_=0))
+    received = c.mode.in_(tidy.RECEIVED_MODES)
+    group("households", None, count, c.household_id.is_(None))
+    group("households_received", None, count, c.household_id.is_(None), received)
     session.execute(HOUSEHOLDS.insert().from_select(
         ["mission", "month", "territory", "household", "consultations", "received"],
-        select(*cell, household, count, received).group_by(*cell, household)))
+        select(*cell, c.household_id, count, func.sum(case((received, 1), else_=0)))
+        .where(c.household_id.is_not(None)).group_by(*cell, c.household_id)))
     session.execute(DEBTS.insert().from_select(
         ["mission", "month", "territory", "amount", "n"],
         select(*cell, amount, count).where(c.debt_amount.is_not(None)).group_by(*cell, amount)))
@@ -242,35 +246,52 @@ def _rows(session: Session, first: date, last: date, missions: list[str], levels
         values[key] = Decimal(values[key]) / 100
     for level in levels:
         for cell, (households, received) in _grouped(session, _households(first, last, missions, level), level):
-            values[(*cell, "households", "")] = households
-            values[(*cell, "households_received", "")] = received
-        for cell, (low, high) in _grouped(session, _medians(first, last, missions, level), level):
-            values[(*cell, "debt_amount_median", "")] = Decimal(low + high) / 200
+            values[(*cell, "households", "")] += households
+            values[(*cell, "households_received", "")] += received
+    debts = {key[:3]: number for key, number in values.items() if key[3] == "debt_known"}
+    for cell, median in _medians(session, first, last, missions, levels, debts).items():
+        values[(*cell, "debt_amount_median", "")] = median
     return sorted((tidy.Row(*key, value) for key, value in values.items() if value), key=tidy._order)
 
 
 def _households(first: date, last: date, missions: list[str], level: tuple[bool, bool]):
-    """Distinct households, and distinct received households, per cell of the level."""
+    """Households (with one), and received households, per cell of the level: each row of a cell is a
+    household; over months or territories, distinct ones."""
     h = HOUSEHOLDS.c
     keys = _keys(HOUSEHOLDS, level)
-    return (select(*keys, func.count(distinct(h.household)),
-                   func.count(distinct(case((h.received > 0, h.household)))))
-            .where(*_range(HOUSEHOLDS, first, last, missions)).group_by(*keys))
+    if all(level):
+        counts = (func.count(), func.sum(case((h.received > 0, 1), else_=0)))
+    else:
+        counts = (func.count(distinct(h.household)), func.count(distinct(case((h.received > 0, h.household)))))
+    return select(*keys, *counts).where(*_range(HOUSEHOLDS, first, last, missions)).group_by(*keys)
 
 
-def _medians(first: date, last: date, missions: list[str], level: tuple[bool, bool]):
-    """Per cell of the level, the two middle amounts (the same one for an odd count), found by a
-    running count over the distinct amounts in order."""
-    keys = _keys(DEBTS, level)
-    amounts = (select(*keys, DEBTS.c.amount, func.sum(DEBTS.c.n).label("n"))
-               .where(*_range(DEBTS, first, last, missions)).group_by(*keys, DEBTS.c.amount).subquery())
-    parts = [amounts.c[key.name] for key in keys]
-    running = select(*parts, amounts.c.amount,
-                     cast(func.sum(amounts.c.n).over(partition_by=parts, order_by=amounts.c.amount),
-                          BigInteger).label("upto"),
-                     cast(func.sum(amounts.c.n).over(partition_by=parts), BigInteger).label("total")).subquery()
-    r = running.c
-    parts = [r[key.name] for key in keys]
-    return (select(*parts, func.min(case((r.upto >= (r.total + 1) // 2, r.amount))),
-                   func.min(case((r.upto >= r.total // 2 + 1, r.amount))))
-            .group_by(*parts))
+def _medians(session: Session, first: date, last: date, missions: list[str], levels,
+             debts: dict[tuple[str, str, str], int]) -> dict[tuple[str, str, str], Decimal]:
+    """The median amount of each cell of the levels, given how many debts each has. The distinct
+    amounts of a mission come in order with their cell and count; each cell takes the amounts at its
+    two middle positions (the same one for an odd count). Reading stops once every cell has them."""
+    middles = {cell: ((number + 1) // 2, number // 2 + 1) for cell, number in debts.items()}
+    found: dict[tuple[str, str, str], list[int]] = {}
+    seen: Counter = Counter()
+    d = DEBTS.c
+    for mission in missions:
+        left = sum(1 for cell in middles if cell[0] == mission)
+        query = (select(d.amount, d.month, d.territory, d.n).where(*_range(DEBTS, first, last, [mission]))
+                 .order_by(d.amount).execution_options(yield_per=5000))
+        result = session.execute(query)
+        for amount, month, territory, number in result:
+            for level in levels:
+                cell = _cell(mission, month, territory, level)
+                low, high = middles[cell]
+                before = seen[cell]
+                seen[cell] = after = before + number
+                if before < high and after >= low:
+                    pair = found.setdefault(cell, [amount, amount])
+                    if after >= high:
+                        pair[1] = amount
+                        left -= 1
+            if not left:
+                break
+        result.close()
+    return {cell: Decimal(low + high) / 200 for cell, (low, high) in found.items()}

@@ -4,8 +4,9 @@ Three tables, one row per (mission, month, territory) cell and key:
 - report_rollup: every additive indicator (consultations, single and multiple codes, debts known, debt
   amounts summed, flags); amounts are whole cents, so sums stay exact on SQLite as on PostgreSQL;
 - report_households: the households seen in a cell, with how many of the cell's consultations are
-  theirs and how many of those were received (office, permanence, outreach). The household is a
-  number: its id, or minus the consultation's id for a consultation without household;
+  theirs and how many of those were received (office, permanence, outreach). A consultation without
+  household is a household of its own, counted once wherever it counts: those are additive, in
+  report_rollup (`households`, `households_received`);
 - report_debts: the histogram of known debt amounts (cents -> how many), for exact medians.
 
 No personal data: codes, months, territories and household numbers only.
@@ -35,7 +36,7 @@ class ReportHousehold(db.Model):
     mission: Mapped[str] = mapped_column(String(40), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     territory: Mapped[str] = mapped_column(String(40), primary_key=True)
-    household: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # id, or -consultation id
+    household: Mapped[int] = mapped_column(Integer, primary_key=True)  # households.id (no foreign key)
     consultations: Mapped[int] = mapped_column(Integer)
     received: Mapped[int] = mapped_column(Integer)
 
@@ -52,8 +53,8 @@ class ReportDebt(db.Model):
     amount: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # cents
     n: Mapped[int] = mapped_column(Integer)
 
-    # Medians over months and territories: the amounts read in order, without the table.
-    __table_args__ = (Index("ix_report_debts_mission_amount", "mission", "amount", "month", "n"),)
+    # Medians: a mission's amounts read in order with their cell, from the index alone.
+    __table_args__ = (Index("ix_report_debts_mission_amount", "mission", "amount", "month", "territory", "n"),)
 
 
 __all__ = ["ReportDebt", "ReportHousehold", "ReportRollup"]

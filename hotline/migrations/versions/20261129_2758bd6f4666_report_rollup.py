@@ -27,7 +27,7 @@ def upgrade():
                     sa.PrimaryKeyConstraint('mission', 'month', 'territory', 'indicator', 'category',
                                             name=op.f('pk_report_rollup')))
     op.create_table('report_households', *_cell(),
-                    sa.Column('household', sa.BigInteger(), nullable=False),
+                    sa.Column('household', sa.Integer(), nullable=False),
                     sa.Column('consultations', sa.Integer(), nullable=False),
                     sa.Column('received', sa.Integer(), nullable=False),
                     sa.PrimaryKeyConstraint('mission', 'month', 'territory', 'household',
@@ -38,7 +38,7 @@ def upgrade():
                     sa.Column('amount', sa.BigInteger(), nullable=False),
                     sa.Column('n', sa.Integer(), nullable=False),
                     sa.PrimaryKeyConstraint('mission', 'month', 'territory', 'amount', name=op.f('pk_report_debts')))
-    op.create_index('ix_report_debts_mission_amount', 'report_debts', ['mission', 'amount', 'month', 'n'])
+    op.create_index('ix_report_debts_mission_amount', 'report_debts', ['mission', 'amount', 'month', 'territory', 'n'])
 
 
 def downgrade():
