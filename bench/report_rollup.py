@@ -10,7 +10,7 @@ with rollup.rebuild(), then times, each in a fresh process (so that its peak mem
 - pandas: the same indicators with pandas (read_sql, then groupby), if pandas is installed;
 - idle:   the process with the app loaded and nothing read (the floor of the peak memory).
 
-It checks that rows() equals the recount, prints medians, ratios and peak memory (ru_maxrss), and
+It checks that rows() equals the recount, prints medians, ratios and peak memory (VmHWM), and
 times rebuild(), apply() of single edits and apply_many() of an import-sized batch.
 Usage: python bench/report_rollup.py [--consultations 100000] [--rounds 3] [--tidy-rounds 1]
 """
@@ -175,10 +175,10 @@ def pandas_report(path: Path) -> int:
 def measure(what: str, path: Path, rounds: int) -> dict:
     """In this (fresh) process: run one measure `rounds` times; seconds and the peak resident memory."""
     app = app_for(path)
-    seconds, size = [], 0
+    seconds, cpu, size = [], [], 0
     for _ in range(rounds):
         with app.app_context():
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             if what == "page":
                 table = rollup.table(db.session, FIRST, LAST, MISSIONS)
                 size = sum(len(periods) for territories in table.values() for periods in territories.values())
@@ -193,9 +193,18 @@ def measure(what: str, path: Path, rounds: int) -> dict:
                 size = int(rollup.rows(db.session, FIRST, LAST, MISSIONS) ==
                            tidy.build(services.consultation_records(FIRST, END, MISSIONS)))
             seconds.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
             db.session.remove()
-    return {"seconds": statistics.median(seconds) if seconds else 0.0, "size": size,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"seconds": statistics.median(seconds), "cpu": statistics.median(cpu), "size": size, "peak_mb": peak_mb()}
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory: VmHWM (ru_maxrss would count the parent's, kept across exec)."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def in_child(what: str, path: Path, rounds: int) -> dict:
@@ -210,19 +219,22 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--tidy-rounds", type=int, default=1, help="rounds of the slow recount (and pandas)")
     parser.add_argument("--check", action="store_true", help="also check rows() == the recount (as slow as it)")
+    parser.add_argument("--database", help="a SQLite file to fill, or to reuse if it exists (same --consultations)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
-    parser.add_argument("--database", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, Path(args.database), args.rounds)))
         return
 
-    path = Path(tempfile.mkdtemp(prefix="hotline-rollup-bench-")) / "r.sqlite3"
+    path = Path(args.database or Path(tempfile.mkdtemp(prefix="hotline-rollup-bench-")) / "r.sqlite3")
     n = args.consultations
-    filled = fill(path, n)
     print(f"{n} consultations in 2026, {args.rounds} rounds ({args.tidy_rounds} for the recount and pandas), "
-          f"medians; peak memory of each process (ru_maxrss)")
-    print(f"bulk insert {filled['insert']:.1f} s; rebuild() {filled['rebuild']:.1f} s")
+          f"medians; peak memory of each process (VmHWM) and above the idle one")
+    if path.exists():
+        print(f"reusing {path}")
+    else:
+        filled = fill(path, n)
+        print(f"bulk insert {filled['insert']:.1f} s; rebuild() {filled['rebuild']:.1f} s")
     has_pandas = pd is not None
     results = {"idle": in_child("idle", path, 1), "page": in_child("page", path, args.rounds),
                "rows": in_child("rows", path, args.rounds), "tidy": in_child("tidy", path, args.tidy_rounds)}
@@ -237,9 +249,11 @@ def main() -> None:
         if name in results:
             r = results[name]
             ratio = f"x{tidy_s / r['seconds']:.0f} faster than the recount" if name in ("page", "rows") else ""
-            print(f"{label:46} {r['seconds'] * 1000:10.1f} ms  peak {r['peak_mb']:7.0f} MB  ({r['size']} values) {ratio}")
+            grown = r["peak_mb"] - results["idle"]["peak_mb"]
+            print(f"{label:46} {r['seconds'] * 1000:9.0f} ms (cpu {r['cpu'] * 1000:7.0f} ms)  peak {r['peak_mb']:6.0f} MB"
+                  f" (+{grown:4.0f})  {r['size']:6} values  {ratio}")
     if has_pandas:
-        print(f"rows() vs pandas: x{results['pandas']['seconds'] / results['rows']['seconds']:.0f} faster")
+        print(f"rows() vs pandas: x{results['pandas']['seconds'] / results['rows']['seconds']:.1f} faster")
     if args.check:
         print(f"rows() == recount: {bool(results['same']['size'])}")
     written = writes(path, n)

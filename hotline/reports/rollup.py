@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, bindparam, case, cast, delete, distinct, func, literal, select
+from sqlalchemy import BigInteger, bindparam, case, cast, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -121,10 +121,12 @@ def apply_many(session: Session, pairs: Iterable[tuple[tidy.ConsultationRecord |
 
 
 def _write(session: Session, table, deltas: dict[tuple, tuple[int, ...]]) -> None:
-    """Add deltas {primary key: (counter deltas)} to a table; rows whose first counter reaches 0 go."""
+    """Add deltas {primary key: (counter deltas)} to a table; rows whose first counter reaches 0 go.
+    Rows are written in key order, so that two writers lock them in the same order (PostgreSQL)."""
     keys = [column.name for column in table.primary_key.columns]
     counters = [column.name for column in table.columns if column.name not in keys]
-    rows = [dict(zip(keys + counters, (*key, *delta), strict=True)) for key, delta in deltas.items() if any(delta)]
+    rows = [dict(zip(keys + counters, (*key, *delta), strict=True)) for key, delta in sorted(deltas.items())
+            if any(delta)]
     if not rows:
         return
     upsert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
@@ -143,8 +145,9 @@ def rebuild(session: Session) -> None:
     for table in (ROLLUP, HOUSEHOLDS, DEBTS):
         session.execute(delete(table))
     c = Consultation.__table__.c
+    # SQLite keeps dates as 'YYYY-MM-DD' text: its month is the first 7 characters.
     month = (func.to_char(c.date, "YYYY-MM") if session.get_bind().dialect.name == "postgresql"
-             else func.strftime("%Y-%m", c.date))
+             else func.substr(c.date, 1, 7))
     cell = (c.mission, month, c.territory_code)
 
     def insert(query):
@@ -255,15 +258,14 @@ def _rows(session: Session, first: date, last: date, missions: list[str], levels
 
 
 def _households(first: date, last: date, missions: list[str], level: tuple[bool, bool]):
-    """Households (with one), and received households, per cell of the level: each row of a cell is a
-    household; over months or territories, distinct ones."""
+    """Households (with one), and received households, per cell of the level: distinct households
+    over the months or territories of the cell, grouped first by household, which an index orders."""
     h = HOUSEHOLDS.c
     keys = _keys(HOUSEHOLDS, level)
-    if all(level):
-        counts = (func.count(), func.sum(case((h.received > 0, 1), else_=0)))
-    else:
-        counts = (func.count(distinct(h.household)), func.count(distinct(case((h.received > 0, h.household)))))
-    return select(*keys, *counts).where(*_range(HOUSEHOLDS, first, last, missions)).group_by(*keys)
+    each = (select(*keys, h.household, func.max(case((h.received > 0, 1), else_=0)).label("received"))
+            .where(*_range(HOUSEHOLDS, first, last, missions)).group_by(*keys, h.household).subquery())
+    keys = [each.c[key.name] for key in keys]
+    return select(*keys, func.count(), func.sum(each.c.received)).group_by(*keys)
 
 
 def _medians(session: Session, first: date, last: date, missions: list[str], levels,
