@@ -258,12 +258,19 @@ def _rows(session: Session, first: date, last: date, missions: list[str], levels
 
 
 def _households(first: date, last: date, missions: list[str], level: tuple[bool, bool]):
-    """Households (with one), and received households, per cell of the level: distinct households
-    over the months or territories of the cell, grouped first by household, which an index orders."""
+    """Households (with one), and received households, per cell of the level. In a cell each row is a
+    household; over months or territories, the rows are grouped by household first."""
     h = HOUSEHOLDS.c
     keys = _keys(HOUSEHOLDS, level)
+    where = _range(HOUSEHOLDS, first, last, missions)
+    if all(level):
+        return select(*keys, func.count(), func.sum(case((h.received > 0, 1), else_=0))).where(*where).group_by(*keys)
+    if not any(level):
+        # The whole range: the (mission, household, ...) index reads it in household order, with no sort.
+        # SQLite would rather range over the months of the primary key: `month || ''` keeps it from it.
+        where = (h.mission.in_(missions), h.month.concat("").between(f"{first:%Y-%m}", f"{last:%Y-%m}"))
     each = (select(*keys, h.household, func.max(case((h.received > 0, 1), else_=0)).label("received"))
-            .where(*_range(HOUSEHOLDS, first, last, missions)).group_by(*keys, h.household).subquery())
+            .where(*where).group_by(*keys, h.household).subquery())
     keys = [each.c[key.name] for key in keys]
     return select(*keys, func.count(), func.sum(each.c.received)).group_by(*keys)
 
