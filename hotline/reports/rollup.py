@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, bindparam, case, cast, delete, func, literal, select
+from sqlalchemy import BigInteger, bindparam, case, cast, delete, func, literal, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -140,14 +140,17 @@ def _write(session: Session, table, deltas: dict[tuple, tuple[int, ...]]) -> Non
 
 def rebuild(session: Session) -> None:
     """Recompute the three tables from the consultations, set-based (one INSERT ... SELECT ... GROUP BY
-    per indicator). Flushes only: the caller commits, and readers see the old tables until then."""
+    per indicator). Flushes only: the caller commits, and readers see the old tables until then.
+    Consultations are not written meanwhile (SQLite has one writer; PostgreSQL: a SHARE lock)."""
     session.flush()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("LOCK TABLE consultations, consultation_codes IN SHARE MODE"))
     for table in (ROLLUP, HOUSEHOLDS, DEBTS):
         session.execute(delete(table))
     c = Consultation.__table__.c
     # SQLite keeps dates as 'YYYY-MM-DD' text: its month is the first 7 characters.
-    month = (func.to_char(c.date, "YYYY-MM") if session.get_bind().dialect.name == "postgresql"
-             else func.substr(c.date, 1, 7))
+    month = func.to_char(c.date, "YYYY-MM") if postgres else func.substr(c.date, 1, 7)
     cell = (c.mission, month, c.territory_code)
 
     def insert(query):
