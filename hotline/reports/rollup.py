@@ -1,0 +1,309 @@
+"""The consultation part of the tidy report, read from a monthly rollup instead of every consultation.
+
+Every consultation write, edit or import hands `apply()` (or `apply_many()`) the consultation's record
+before and after (`snapshot()`), in the same transaction: its contribution is taken off and put back
+as deltas, with upserts. `rebuild()` recomputes the three tables from the consultations with
+set-based SQL. `rows()`, `table()` and `summary()` read only these tables, and give exactly what
+`tidy.build()` gives from the records:
+
+- additive indicators are summed from report_rollup (a year is some thousand rows);
+- households: a consultation without household is a household of its own, counted once wherever it
+  counts, so additive (report_rollup's `households` and `households_received`); the others are the
+  distinct households of report_households (COUNT(DISTINCT) over the months or territories read);
+- medians: the distinct amounts of report_debts read in order (an index gives it) with a running
+  count per cell, up to the middle of the cells asked for: exact, and never more than the amounts.
+
+Services flush, callers commit. Tables in rollup_models.py.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import BigInteger, bindparam, case, cast, delete, func, literal, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from hotline.consultations.models import Consultation, ConsultationCode
+from hotline.reports import tidy
+from hotline.reports.rollup_models import ReportDebt, ReportHousehold, ReportRollup
+
+ROLLUP = ReportRollup.__table__
+HOUSEHOLDS = ReportHousehold.__table__
+DEBTS = ReportDebt.__table__
+CELL = ("mission", "month", "territory")
+AMOUNT = "debt_amount_sum"  # the one additive indicator that is an amount (stored in cents)
+# (by month, by territory): the cells themselves, each month over all territories, each territory over
+# the whole range (`total`), and the whole range over all territories.
+LEVELS = ((True, True), (True, False), (False, True), (False, False))
+WHOLE = ((False, False),)
+
+Additive = dict[tuple[str, str], int | Decimal]
+
+
+# --- records -------------------------------------------------------------------------------------------
+
+def contribution(record: tidy.ConsultationRecord) -> tuple[Additive, tuple[str, bool], Decimal | None]:
+    """What one consultation adds to its cell: additive indicators {(indicator, category): value},
+    its household (key, received or not) and its debt amount. Pure."""
+    additive: Additive = {("consultations", ""): 1}
+    for name in tidy.SINGLE_CODES:
+        code = record.codes.get(name)
+        if code:
+            additive[(name, code)] = 1
+    for name in tidy.MULTI_CODES:
+        for code in record.multi.get(name, ()):
+            additive[(name, code)] = 1
+    if record.debt_amount is not None:
+        additive[("debt_known", "")] = 1
+        additive[(AMOUNT, "")] = record.debt_amount
+    if record.habitat_indigne:
+        additive[("habitat_indigne", "")] = 1
+    if record.permis_louer:
+        additive[("permis_louer", "")] = 1
+    received = record.codes.get("mode") in tidy.RECEIVED_MODES
+    return additive, (record.household, received), record.debt_amount
+
+
+def snapshot(consultation: Consultation) -> tidy.ConsultationRecord:
+    """The report's record of an ORM consultation, as services.consultation_records reads it. Take it
+    after a flush (a new consultation needs its id) and, for an edit, before changing anything."""
+    household_id = consultation.household_id or (consultation.household.id if consultation.household else None)
+    return tidy.ConsultationRecord(
+        mission=consultation.mission, month=f"{consultation.date:%Y-%m}", territory=consultation.territory_code,
+        household=f"h{household_id}" if household_id else f"c{consultation.id}",
+        codes={name: getattr(consultation, name) for name in tidy.SINGLE_CODES},
+        multi={kind: frozenset(consultation.codes_of(kind)) for kind in tidy.MULTI_CODES},
+        debt_amount=consultation.debt_amount, habitat_indigne=bool(consultation.habitat_indigne),
+        permis_louer=bool(consultation.permis_louer))
+
+
+def cents(amount: Decimal | float) -> int:
+    return int((Decimal(str(amount)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# --- writes --------------------------------------------------------------------------------------------
+
+def apply(session: Session, before: tidy.ConsultationRecord | None, after: tidy.ConsultationRecord | None) -> None:
+    """One consultation recorded (before None), edited, or deleted (after None). Flushes only."""
+    apply_many(session, [(before, after)])
+
+
+def apply_many(session: Session, pairs: Iterable[tuple[tidy.ConsultationRecord | None,
+                                                         tidy.ConsultationRecord | None]]) -> None:
+    """Many (before, after) at once, as an import: deltas summed in Python, then one upsert per table
+    and one delete of the rows that reached 0. Flushes only."""
+    rollup: Counter = Counter()
+    households: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    debts: Counter = Counter()
+    for before, after in pairs:
+        for record, sign in ((before, -1), (after, 1)):
+            if record is None:
+                continue
+            cell = (record.mission, record.month, record.territory)
+            additive, (household, received), debt = contribution(record)
+            for (indicator, category), value in additive.items():
+                rollup[(*cell, indicator, category)] += sign * (cents(value) if indicator == AMOUNT else value)
+            if household.startswith("h"):
+                counts = households[(*cell, int(household[1:]))]
+                counts[0] += sign
+                counts[1] += sign * received
+            else:  # a household of its own: additive
+                rollup[(*cell, "households", "")] += sign
+                rollup[(*cell, "households_received", "")] += sign * received
+            if debt is not None:
+                debts[(*cell, cents(debt))] += sign
+    _write(session, ROLLUP, {key: (value,) for key, value in rollup.items()})
+    _write(session, HOUSEHOLDS, {key: tuple(value) for key, value in households.items()})
+    _write(session, DEBTS, {key: (value,) for key, value in debts.items()})
+
+
+def _write(session: Session, table, deltas: dict[tuple, tuple[int, ...]]) -> None:
+    """Add deltas {primary key: (counter deltas)} to a table; rows whose first counter reaches 0 go.
+    Rows are written in key order, so that two writers lock them in the same order (PostgreSQL)."""
+    keys = [column.name for column in table.primary_key.columns]
+    counters = [column.name for column in table.columns if column.name not in keys]
+    rows = [dict(zip(keys + counters, (*key, *delta), strict=True)) for key, delta in sorted(deltas.items())
+            if any(delta)]
+    if not rows:
+        return
+    upsert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
+    session.execute(upsert.on_conflict_do_update(
+        index_elements=keys, set_={name: table.c[name] + upsert.excluded[name] for name in counters}), rows)
+    lowered = [{f"k_{name}": row[name] for name in keys} for row in rows if row[counters[0]] < 0]
+    if lowered:
+        session.execute(delete(table).where(*(table.c[name] == bindparam(f"k_{name}") for name in keys),
+                                            table.c[counters[0]] == 0), lowered)
+
+
+def rebuild(session: Session) -> None:
+    """Recompute the three tables from the consultations, set-based (one INSERT ... SELECT ... GROUP BY
+    per indicator). Flushes only: the caller commits, and readers see the old tables until then.
+    Consultations are not written meanwhile (SQLite has one writer; PostgreSQL: a SHARE lock)."""
+    session.flush()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("LOCK TABLE consultations, consultation_codes IN SHARE MODE"))
+    for table in (ROLLUP, HOUSEHOLDS, DEBTS):
+        session.execute(delete(table))
+    c = Consultation.__table__.c
+    # SQLite keeps dates as 'YYYY-MM-DD' text: its month is the first 7 characters.
+    month = func.to_char(c.date, "YYYY-MM") if postgres else func.substr(c.date, 1, 7)
+    cell = (c.mission, month, c.territory_code)
+
+    def insert(query):
+        session.execute(ROLLUP.insert().from_select(["mission", "month", "territory", "indicator", "category",
+                                                      "value"], query))
+
+    def group(indicator, category, value, *where):
+        insert(select(*cell, literal(indicator), literal("") if category is None else category, value).where(*where)
+               .group_by(*cell, *([] if category is None else [category])).having(value != 0))
+
+    count = func.count()
+    group("consultations", None, count)
+    for name in tidy.SINGLE_CODES:
+        group(name, c[name], count, c[name].is_not(None), c[name] != "")
+    codes = ConsultationCode.__table__
+    group_codes = (select(*cell, codes.c.kind, codes.c.code, count)
+                   .select_from(codes.join(Consultation.__table__, codes.c.consultation_id == c.id))
+                   .where(codes.c.kind.in_(tidy.MULTI_CODES)).group_by(*cell, codes.c.kind, codes.c.code))
+    insert(group_codes)
+    amount = cast(func.round(c.debt_amount * 100), BigInteger)
+    group("debt_known", None, count, c.debt_amount.is_not(None))
+    group(AMOUNT, None, func.sum(amount), c.debt_amount.is_not(None))
+    group("habitat_indigne", None, count, c.habitat_indigne.is_(True))
+    group("permis_louer", None, count, c.permis_louer.is_(True))
+
+    received = c.mode.in_(tidy.RECEIVED_MODES)
+    group("households", None, count, c.household_id.is_(None))
+    group("households_received", None, count, c.household_id.is_(None), received)
+    session.execute(HOUSEHOLDS.insert().from_select(
+        ["mission", "month", "territory", "household", "consultations", "received"],
+        select(*cell, c.household_id, count, func.sum(case((received, 1), else_=0)))
+        .where(c.household_id.is_not(None)).group_by(*cell, c.household_id)))
+    session.execute(DEBTS.insert().from_select(
+        ["mission", "month", "territory", "amount", "n"],
+        select(*cell, amount, count).where(c.debt_amount.is_not(None)).group_by(*cell, amount)))
+    session.flush()
+
+
+# --- reads ---------------------------------------------------------------------------------------------
+
+def rows(session: Session, first: date, last: date, missions: list[str]) -> list[tidy.Row]:
+    """Every row tidy.build makes from the consultations of the months first..last (first days of
+    months, both included): each month and `total`, each territory and `all`. Sorted as tidy sorts."""
+    return _rows(session, first, last, missions, LEVELS)
+
+
+def summary(session: Session, first: date, last: date, missions: list[str]) -> list[tidy.Row]:
+    """The same rows for the whole range over all territories only (`total`, `all`): the key figures."""
+    return _rows(session, first, last, missions, WHOLE)
+
+
+def table(session: Session, first: date, last: date, missions: list[str]) -> dict[str, dict[str, dict[str, int]]]:
+    """Consultations per mission, territory (and `all`) and month (and `total`), as the managers' page
+    shows them: {mission: {territory: {period: count}}}. Reads report_rollup only."""
+    found: dict[str, dict[str, dict[str, int]]] = {}
+    query = (select(ROLLUP.c.mission, ROLLUP.c.month, ROLLUP.c.territory, ROLLUP.c.value)
+             .where(*_range(ROLLUP, first, last, missions), ROLLUP.c.indicator == "consultations"))
+    for mission, month, territory, value in session.execute(query):
+        for level in LEVELS:
+            _, period, place = _cell(mission, month, territory, level)
+            periods = found.setdefault(mission, {}).setdefault(place, {})
+            periods[period] = periods.get(period, 0) + value
+    return found
+
+
+def _range(table, first: date, last: date, missions: list[str]) -> tuple:
+    return (table.c.mission.in_(missions), table.c.month >= f"{first:%Y-%m}", table.c.month <= f"{last:%Y-%m}")
+
+
+def _cell(mission: str, month: str, territory: str, level: tuple[bool, bool]) -> tuple[str, str, str]:
+    by_month, by_territory = level
+    return mission, month if by_month else tidy.TOTAL, territory if by_territory else tidy.ALL
+
+
+def _keys(table, level: tuple[bool, bool]) -> list:
+    by_month, by_territory = level
+    return [table.c.mission, *([table.c.month] if by_month else []), *([table.c.territory] if by_territory else [])]
+
+
+def _grouped(session: Session, query, level: tuple[bool, bool]):
+    """(cell, other columns) of a query whose first columns are _keys(level)."""
+    width = 1 + sum(level)
+    for row in session.execute(query):
+        keys = iter(row[:width])
+        mission = next(keys)
+        month = next(keys) if level[0] else tidy.TOTAL
+        territory = next(keys) if level[1] else tidy.ALL
+        yield (mission, month, territory), row[width:]
+
+
+def _rows(session: Session, first: date, last: date, missions: list[str], levels) -> list[tidy.Row]:
+    values: dict[tuple, int | Decimal] = defaultdict(int)
+    query = (select(ROLLUP.c.mission, ROLLUP.c.month, ROLLUP.c.territory, ROLLUP.c.indicator, ROLLUP.c.category,
+                    ROLLUP.c.value).where(*_range(ROLLUP, first, last, missions)))
+    for mission, month, territory, indicator, category, value in session.execute(query):
+        for level in levels:
+            values[(*_cell(mission, month, territory, level), indicator, category)] += value
+    for key in [key for key in values if key[3] == AMOUNT]:
+        values[key] = Decimal(values[key]) / 100
+    for level in levels:
+        for cell, (households, received) in _grouped(session, _households(first, last, missions, level), level):
+            values[(*cell, "households", "")] += households
+            values[(*cell, "households_received", "")] += received
+    debts = {key[:3]: number for key, number in values.items() if key[3] == "debt_known"}
+    for cell, median in _medians(session, first, last, missions, levels, debts).items():
+        values[(*cell, "debt_amount_median", "")] = median
+    return sorted((tidy.Row(*key, value) for key, value in values.items() if value), key=tidy._order)
+
+
+def _households(first: date, last: date, missions: list[str], level: tuple[bool, bool]):
+    """Households (with one), and received households, per cell of the level. In a cell each row is a
+    household; over months or territories, the rows are grouped by household first."""
+    h = HOUSEHOLDS.c
+    keys = _keys(HOUSEHOLDS, level)
+    where = _range(HOUSEHOLDS, first, last, missions)
+    if all(level):
+        return select(*keys, func.count(), func.sum(case((h.received > 0, 1), else_=0))).where(*where).group_by(*keys)
+    if not any(level):
+        # The whole range: the (mission, household, ...) index reads it in household order, with no sort.
+        # SQLite would rather range over the months of the primary key: `month || ''` keeps it from it.
+        where = (h.mission.in_(missions), h.month.concat("").between(f"{first:%Y-%m}", f"{last:%Y-%m}"))
+    each = (select(*keys, h.household, func.max(case((h.received > 0, 1), else_=0)).label("received"))
+            .where(*where).group_by(*keys, h.household).subquery())
+    keys = [each.c[key.name] for key in keys]
+    return select(*keys, func.count(), func.sum(each.c.received)).group_by(*keys)
+
+
+def _medians(session: Session, first: date, last: date, missions: list[str], levels,
+             debts: dict[tuple[str, str, str], int]) -> dict[tuple[str, str, str], Decimal]:
+    """The median amount of each cell of the levels, given how many debts each has. The distinct
+    amounts of a mission come in order with their cell and count; each cell takes the amounts at its
+    two middle positions (the same one for an odd count). Reading stops once every cell has them."""
+    middles = {cell: ((number + 1) // 2, number // 2 + 1) for cell, number in debts.items()}
+    found: dict[tuple[str, str, str], list[int]] = {}
+    seen: Counter = Counter()
+    d = DEBTS.c
+    for mission in missions:
+        left = sum(1 for cell in middles if cell[0] == mission)
+        query = (select(d.amount, d.month, d.territory, d.n).where(*_range(DEBTS, first, last, [mission]))
+                 .order_by(d.amount).execution_options(yield_per=5000))
+        result = session.execute(query)
+        for amount, month, territory, number in result:
+            for level in levels:
+                cell = _cell(mission, month, territory, level)
+                low, high = middles[cell]
+                before = seen[cell]
+                seen[cell] = after = before + number
+                if before < high and after >= low:
+                    pair = found.setdefault(cell, [amount, amount])
+                    if after >= high:
+                        pair[1] = amount
+                        left -= 1
+            if not left:
+                break
+        result.close()
+    return {cell: Decimal(low + high) / 200 for cell, (low, high) in found.items()}

@@ -1,0 +1,60 @@
+"""The monthly rollup of the consultations, kept current with every consultation write (see rollup.py).
+
+Three tables, one row per (mission, month, territory) cell and key:
+- report_rollup: every additive indicator (consultations, single and multiple codes, debts known, debt
+  amounts summed, flags); amounts are whole cents, so sums stay exact on SQLite as on PostgreSQL;
+- report_households: the households seen in a cell, with how many of the cell's consultations are
+  theirs and how many of those were received (office, permanence, outreach). A consultation without
+  household is a household of its own, counted once wherever it counts: those are additive, in
+  report_rollup (`households`, `households_received`);
+- report_debts: the histogram of known debt amounts (cents -> how many), for exact medians.
+
+No personal data: codes, months, territories and household numbers only.
+"""
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline.extensions import db
+
+
+class ReportRollup(db.Model):
+    __tablename__ = "report_rollup"
+
+    mission: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    territory: Mapped[str] = mapped_column(String(40), primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(40), primary_key=True)
+    category: Mapped[str] = mapped_column(String(80), primary_key=True)  # '' when the indicator has none
+    value: Mapped[int] = mapped_column(BigInteger)  # a count, or cents for debt_amount_sum
+
+
+class ReportHousehold(db.Model):
+    __tablename__ = "report_households"
+
+    mission: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    territory: Mapped[str] = mapped_column(String(40), primary_key=True)
+    household: Mapped[int] = mapped_column(Integer, primary_key=True)  # households.id (no foreign key)
+    consultations: Mapped[int] = mapped_column(Integer)
+    received: Mapped[int] = mapped_column(Integer)
+
+    # Distinct households over months and territories: read in household order, without the table.
+    __table_args__ = (Index("ix_report_households_mission_household", "mission", "household", "month", "received"),)
+
+
+class ReportDebt(db.Model):
+    __tablename__ = "report_debts"
+
+    mission: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    territory: Mapped[str] = mapped_column(String(40), primary_key=True)
+    amount: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # cents
+    n: Mapped[int] = mapped_column(Integer)
+
+    # Medians: a mission's amounts read in order with their cell, from the index alone.
+    __table_args__ = (Index("ix_report_debts_mission_amount", "mission", "amount", "month", "territory", "n"),)
+
+
+__all__ = ["ReportDebt", "ReportHousehold", "ReportRollup"]
