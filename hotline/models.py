@@ -1,16 +1,21 @@
 """Every model of the app, imported in one place for Alembic and the shell."""
+from hotline.activities.models import Activity
+from hotline.appointments.models import Appointment
 from hotline.audit import AuditEvent
 from hotline.auth.models import LoginAttempt, User, UserMission, UserTerritory
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations.models import Consultation, ConsultationCode, ConsultationRevision, Household
 from hotline.ivr.models import Call, CallbackTask, Closure, OpeningHours
 from hotline.models_base import Base, utcnow
-from hotline.permanences.models import DutyShift
+from hotline.permanences.models import DutyShift, Permanence, PermanenceCancellation, Place
 from hotline.reference.models import Commune, CommunePostalCode, Epci, Territory
+from hotline.reports.rollup_models import ReportDebt, ReportHousehold, ReportRollup
+from hotline.sms import SmsMessage
 
 __all__ = [
-    "AuditEvent", "Base", "Call", "CallbackTask", "Case", "CaseStatement", "Closure", "Commune",
-    "CommunePostalCode", "Consultation", "ConsultationCode", "ConsultationRevision", "DutyShift", "Epci",
-    "Household", "LoginAttempt", "OpeningHours", "ProcedureAct", "Territory", "User", "UserMission",
+    "Activity", "Appointment", "AuditEvent", "Base", "Call", "CallbackTask", "Case", "CaseStatement", "Closure",
+    "Commune", "CommunePostalCode", "Consultation", "ConsultationCode", "ConsultationRevision", "DutyShift", "Epci",
+    "Household", "LoginAttempt", "OpeningHours", "Permanence", "PermanenceCancellation", "Place", "ProcedureAct",
+    "ReportDebt", "ReportHousehold", "ReportRollup", "SmsMessage", "Territory", "User", "UserMission",
     "UserTerritory", "utcnow",
 ]

@@ -1,14 +1,14 @@
 """report rollup: monthly indicators, households and debt amounts per mission, month and territory
 
 Revision ID: 2758bd6f4666
-Revises: 43f43ef62512
+Revises: 5b1e0c7a9d42
 Create Date: 2026-11-29 08:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '2758bd6f4666'
-down_revision = '43f43ef62512'
+down_revision = '5b1e0c7a9d42'
 branch_labels = None
 depends_on = None
 
