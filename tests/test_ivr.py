@@ -4,7 +4,7 @@ from datetime import date, time
 
 import pytest
 from conftest import EVICTION_NUMBER, INFO_NUMBER, TOKEN, twiml
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hotline.extensions import db
 from hotline.ivr import calls
@@ -208,7 +208,7 @@ def test_postal_code_outside_the_department(app, twilio, roster):
 # --- routing --------------------------------------------------------------------------------------
 
 def test_call_in_opening_hours_rings_the_boulonnais_jurists(app, runner, roster):
-    result = runner.invoke(args=["ivr", "simulate", "--at", OPEN, "--to", INFO_NUMBER, "--keys", "1 62200"])
+    result = runner.invoke(args=["ivr", "simulate", "--write", "--at", OPEN, "--to", INFO_NUMBER, "--keys", "1 62200"])
     assert result.exit_code == 0, result.output
     assert "sonnerie : Claire (+33612345601), Julien (+33612345602)" in result.output
     assert "Sophie" not in result.output.split("sonnerie")[1].split("\n")[0]
@@ -222,7 +222,8 @@ def test_call_in_opening_hours_rings_the_boulonnais_jurists(app, runner, roster)
 
 
 def test_call_outside_hours_ends_in_the_voicemail(app, runner, roster):
-    result = runner.invoke(args=["ivr", "simulate", "--at", CLOSED, "--to", INFO_NUMBER, "--keys", "1 62200 1"])
+    result = runner.invoke(args=["ivr", "simulate", "--write", "--at", CLOSED, "--to", INFO_NUMBER,
+                                 "--keys", "1 62200 1"])
     assert result.exit_code == 0, result.output
     assert "Il sera de nouveau ouvert demain à 9 heures" in result.output
     assert "message enregistré" in result.output and "sonnerie" not in result.output
@@ -232,6 +233,19 @@ def test_call_outside_hours_ends_in_the_voicemail(app, runner, roster):
         task = db.session.scalar(select(CallbackTask))
         assert (task.call_id, task.kind, task.status) == (row.id, "voicemail", "open")
         assert db.session.query(Call).count() == 1
+
+
+def test_the_simulator_writes_nothing_to_the_database_unless_told(app, runner, roster):
+    result = runner.invoke(args=["ivr", "simulate", "--at", OPEN, "--to", INFO_NUMBER, "--keys", "1 62200"])
+    with app.app_context():
+        postgresql = db.engine.dialect.name == "postgresql"
+        assert db.session.scalar(select(func.count()).select_from(Call)) == 0
+    if postgresql:  # no copy to make: refused, unless --write
+        assert result.exit_code != 0 and "--write" in result.output
+        return
+    assert result.exit_code == 0, result.output
+    assert "sonnerie : Claire (+33612345601), Julien (+33612345602)" in result.output  # the roster of the copy
+    assert "issue=answered" in result.output and "rien n'a été enregistré" in result.output
 
 
 def test_dial_whisper_and_answer(app, twilio, roster):

@@ -1,11 +1,22 @@
-"""`flask ivr simulate`: call the voice menu from the terminal."""
+"""`flask ivr simulate`: call the voice menu from the terminal.
+
+A simulated call is written to a throw-away copy of the database unless --write is given, so that trying
+the menu on the demo (or on production data) adds no call to the log nor to the figures.
+"""
 from __future__ import annotations
 
-import click
-from flask import current_app
-from flask.cli import AppGroup
-from sqlalchemy import select
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import make_url, select
+
+from hotline import create_app
 from hotline.auth.models import User
 from hotline.extensions import db
 from hotline.ivr.calls import get_call
@@ -26,10 +37,40 @@ def ivr_cli():
                                        "« voix:Nom » pour une réponse parlée")
 @click.option("--no-answer", is_flag=True, help="Aucun juriste ne décroche")
 @click.option("--no-message", is_flag=True, help="L'appelant ne laisse pas de message")
-def simulate(to, caller, at, keys, no_answer, no_message):
-    app = current_app._get_current_object()
-    walk = Simulator(app, to=to, caller=caller, at=at, keys=keys, answer=not no_answer,
-                     leave_message=not no_message).run()
+@click.option("--write", is_flag=True, help="Écrire l'appel dans la base configurée (par défaut : une copie jetable)")
+def simulate(to, caller, at, keys, no_answer, no_message, write):
+    with simulation_app(current_app._get_current_object(), write) as app, app.app_context():
+        walk = Simulator(app, to=to, caller=caller, at=at, keys=keys, answer=not no_answer,
+                         leave_message=not no_message).run()
+        report(walk)
+    if not write:
+        click.echo("(Simulation sur une copie de la base : rien n'a été enregistré. --write pour écrire dans la base.)")
+
+
+@contextmanager
+def simulation_app(app: Flask, write: bool) -> Iterator[Flask]:
+    """The app itself with --write; else the same app on a copy of its SQLite database, in a temporary folder."""
+    if write:
+        yield app
+        return
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite":
+        raise click.ClickException("Sur PostgreSQL, la simulation écrirait dans la base elle-même : ajoutez --write "
+                                   "si c'est voulu, ou pointez HOTLINE_DATABASE_URL vers une base d'essai.")
+    with tempfile.TemporaryDirectory(prefix="hotline-simulation-") as folder:
+        copy = Path(folder) / "simulation.sqlite3"
+        source, target = sqlite3.connect(url.database), sqlite3.connect(copy)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        overrides = {key: app.config[key] for key in ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "IVR_NUMBERS", "TESTING")
+                     if key in app.config}
+        yield create_app(overrides | {"DATABASE_URL": f"sqlite:///{copy}"})
+
+
+def report(walk) -> None:
     names = {u.phone: u.name for u in db.session.scalars(select(User).where(User.phone.is_not(None)))}
     for event in walk.events:
         text = event.text
