@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import click
@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from hotline import clock
+from hotline.calendar import is_holiday
 from hotline.activities.models import Activity
 from hotline.auth.models import User
 from hotline.auth.passwords import hash_password
@@ -257,33 +258,66 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
     return count
 
 
-def _calls(rng: random.Random, jurists: list[User], now: datetime) -> int:
-    outcomes = ["answered"] * 6 + ["voicemail", "callback_requested", "missed", "abandoned", "closed"]
-    for n in range(120):
-        started = now - timedelta(days=rng.randint(0, 60), minutes=rng.randint(0, 600))
+CALL_OUTCOMES = ["answered"] * 14 + ["missed", "missed", "voicemail", "callback_requested", "abandoned"]
+CALL_SLOTS = ((time(9), time(12, 30)), (time(13, 30), time(17)))  # the default opening hours
+
+
+def _call_start(rng: random.Random, today, zone, at_night: bool) -> datetime:
+    """A weekday of the last two months, in opening hours (or, at night, between 19:00 and 07:00)."""
+    day = today - timedelta(days=rng.randint(1, 60))
+    while day.weekday() >= 5 or is_holiday(day):
+        day -= timedelta(days=1)
+    if at_night:
+        minutes = rng.randint(19 * 60, 31 * 60 - 1)  # 19:00 to 06:59 the next morning
+        return datetime.combine(day, time(), zone) + timedelta(minutes=minutes)
+    opens, closes = rng.choice(CALL_SLOTS)
+    span = (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute) - 5
+    return datetime.combine(day, opens, zone) + timedelta(minutes=rng.randint(0, span), seconds=rng.randint(0, 59))
+
+
+def _calls(rng: random.Random, jurists: list[User], now: datetime, count: int = 120) -> int:
+    """Calls of the last two months: most in opening hours (answered, missed, a message, a callback asked),
+    a few at night that end in the voicemail. Durations are never negative; demo voicemails have no
+    recording (nothing to listen to)."""
+    zone, today = clock.local_zone(), clock.local_today()
+    for n in range(count):
+        at_night = n % 12 == 0
+        started = _call_start(rng, today, zone, at_night).astimezone(timezone.utc)
         jurist = rng.choice(jurists)
-        outcome = rng.choice(outcomes)
-        call = Call(call_sid=f"CAdemo{n:032d}", to_number="+33800000062",
-                    from_number=f"+3363{rng.randrange(10**7):07d}", started_at=started,
-                    mission=rng.choice(list(labels("missions"))), territory_code=jurist.territories[0],
-                    path="accueil > routage", outcome=outcome, twilio_status="completed",
-                    ended_at=started + timedelta(minutes=rng.randint(1, 25)))
+        mission = rng.choice(list(labels("missions")))
+        territory = jurist.territories[0]
+        outcome = "closed" if at_night else rng.choice(CALL_OUTCOMES)
+        wait = rng.randint(5, 90)
+        path = ["accueil", f"mission:{mission}", "routage"]
+        call = Call(call_sid=f"CAdemo{n:032d}", to_number="+33800000062", started_at=started,
+                    from_number=f"+3363{rng.randrange(10**7):07d}" if outcome != "abandoned" or n % 2 else None,
+                    mission=mission, territory_code=territory if outcome != "abandoned" else None,
+                    routed=outcome != "abandoned", outcome=outcome,
+                    twilio_status="completed")
         if outcome == "answered":
-            call.answered_at = started + timedelta(seconds=rng.randint(5, 90))
+            call.answered_at = started + timedelta(seconds=wait)
             call.answered_by_id = jurist.id
-            call.wait_seconds = int((call.answered_at - started).total_seconds())
-            call.talk_seconds = int((call.ended_at - call.answered_at).total_seconds())
+            call.talk_seconds = rng.randint(90, 1500)
+            call.ended_at = call.answered_at + timedelta(seconds=call.talk_seconds)
+            path.append(f"repondu:{jurist.id}")
+        elif outcome == "abandoned":
+            call.ended_at = started + timedelta(seconds=rng.randint(10, 40))
+            path = ["accueil", f"mission:{mission}"]
         else:
-            call.wait_seconds = int((call.ended_at - started).total_seconds())
+            extra = {"missed": 120, "voicemail": 150, "callback_requested": 130, "closed": 80}[outcome]
+            call.ended_at = started + timedelta(seconds=wait + extra)
+            path += {"missed": ["file_attente"], "voicemail": ["file_attente", "message"],
+                     "callback_requested": ["file_attente", "rappel"], "closed": ["ferme", "message"]}[outcome]
+            if outcome in ("voicemail", "closed"):
+                call.recording_seconds = rng.randint(15, 110)
+        call.wait_seconds = int(((call.answered_at or call.ended_at) - started).total_seconds())
+        call.path = " > ".join(path)
         db.session.add(call)
         db.session.flush()
-        if outcome in ("voicemail", "callback_requested", "missed") and started > now - timedelta(days=7):
-            if outcome == "voicemail":
-                call.recording_url = f"https://api.twilio.com/2010-04-01/Accounts/ACdemo/Recordings/REdemo{n:028d}"
-                call.recording_seconds = rng.randint(10, 110)
-            calls.add_callback(call, {"voicemail": "voicemail", "callback_requested": "callback_request"}
-                               .get(outcome, "missed"))
-    return 120
+        if outcome in ("voicemail", "closed", "callback_requested", "missed") and started > now - timedelta(days=10):
+            calls.add_callback(call, {"voicemail": "voicemail", "closed": "voicemail",
+                                      "callback_requested": "callback_request"}.get(outcome, "missed"))
+    return count
 
 
 ACTIVITIES = [  # type, mission, title

@@ -1,11 +1,15 @@
 """`flask demo` fills a year of realistic data, and can be run again."""
 import re
 
+from datetime import time
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import distinct, func, select
 
 from hotline.activities.models import Activity
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
+from hotline.ivr.models import Call
 from hotline.permanences.models import DutyShift
 
 
@@ -27,6 +31,14 @@ def test_demo_data(runner, app, client):
         ).all()
         assert len(moving) > 10
         assert db.session.scalar(select(func.count()).select_from(DutyShift)) > 0
+        zone = ZoneInfo("Europe/Paris")
+        for call in db.session.scalars(select(Call)):
+            local = call.started_at.astimezone(zone)
+            in_hours = local.weekday() < 5 and (time(9) <= local.time() < time(12, 30) or time(13, 30) <= local.time() < time(17))
+            assert in_hours != (call.outcome == "closed"), (local, call.outcome)  # closed: only at night
+            assert call.wait_seconds >= 0 and (call.talk_seconds or 0) >= 0 and call.ended_at > call.started_at
+            assert call.recording_url is None  # nothing fake to listen to
+        assert db.session.scalar(select(func.count()).select_from(Call).where(Call.outcome == "closed")) >= 5
         kinds = dict(db.session.execute(select(Activity.activity_type, func.count()).group_by(Activity.activity_type)).all())
         assert kinds.get("ccapex", 0) > 50 and len(kinds) >= 5
         assert {"info_logement", "prevention_expulsion"} == set(db.session.scalars(select(Activity.mission).distinct()))
