@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from hotline.auth.access import can_read_consultation, readable_missions
-from hotline.consultations import procedure
+from hotline.cases.services import UNPAID_RENT_THEME
 from hotline.consultations.importing import Lookups, Problem, read
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
@@ -51,10 +51,17 @@ def place(commune_insee: str | None, territory: str | None) -> tuple[str | None,
     return None, territory or NON_RENSEIGNE
 
 
+def about_unpaid_rent(data: dict) -> bool:
+    """The eviction mission, or a consultation about unpaid rent (cases.services.concerns_the_case)."""
+    themes = data.get("themes") or []
+    return data.get("mission") == EVICTION_MISSION or UNPAID_RENT_THEME in {code.split("/")[0] for code in themes}
+
+
 def apply(consultation: Consultation, data: dict) -> None:
-    """Set fields from cleaned data; eviction fields are kept only for the eviction mission."""
+    """Set fields from cleaned data; the stage, debt and its origins are kept only for the eviction
+    mission or a consultation about unpaid rent."""
     data = dict(data)
-    if data.get("mission") != EVICTION_MISSION:
+    if not about_unpaid_rent(data if "themes" in data else data | {"themes": consultation.themes}):
         data.update(procedure_stage=None, debt_amount=None, debt_origins=[])
     for name in SCALAR_FIELDS:
         if name in data:
@@ -174,15 +181,16 @@ def stage_timeline(consultations) -> list[StageStep]:
 @dataclass(frozen=True)
 class HouseholdFile:
     """A household as one user may see it: only the consultations they may read, and what follows from
-    them alone (the procedure timeline, the winter-truce notice). Every list and figure of a household
-    page or of the form beside it comes from here."""
+    them alone (the procedure timeline). Every list and figure of a household page or of the form
+    beside it comes from here; the case (cases/) only for those who may read the eviction mission."""
 
     household: Household
     consultations: list[Consultation]  # oldest first
     timeline: list[StageStep]
 
-    def truce_notice(self, today: date) -> str | None:
-        return procedure.truce_notice(self.timeline[-1].stage if self.timeline else None, today)
+    @property
+    def last(self) -> Consultation | None:
+        return self.consultations[-1] if self.consultations else None
 
 
 def household_file(household: Household, user) -> HouseholdFile:
