@@ -7,6 +7,7 @@ eviction mission (services.may_read_cases).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -54,6 +55,22 @@ def debt_chart(debts: list[tuple[date, Decimal]]) -> charts.Chart:
                         description=f"Dette du ménage au fil des consultations : {described}.")
 
 
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style\b.*?</style>", re.S)
+
+
+def _presentation_attributes(match: re.Match) -> str:
+    pairs = (part.partition(":") for part in match.group(1).split(";") if ":" in part)
+    return "".join(f' {name.strip()}="{value.strip().strip(chr(39))}"' for name, _, value in pairs)
+
+
+def without_inline_styles(svg: str) -> str:
+    """The SVG with its style="..." as presentation attributes (fill="...", font-size="..."), which the
+    page's Content-Security-Policy (style-src 'self') lets through: inlined, matplotlib's style attributes
+    are refused and the chart is drawn black. Its <style> element (default line joins) goes too."""
+    return _STYLE_ELEMENT.sub("", _STYLE_ATTRIBUTE.sub(_presentation_attributes, svg))
+
+
 def case_page(household: Household, consultations: list[Consultation], today: date) -> CasePage:
     """The case as the page shows it; `consultations`: those the reader may read, oldest first."""
     case = case_of(household)
@@ -65,4 +82,4 @@ def case_page(household: Household, consultations: list[Consultation], today: da
     debts = debt_over_time(consultations)
     return CasePage(case, current, corrected, case_notices(household, today, stage),
                     NextStep(reached, *found) if found else None, debts,
-                    debt_chart(debts).svg() if debts else None)
+                    without_inline_styles(debt_chart(debts).svg()) if debts else None)
