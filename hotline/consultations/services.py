@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from hotline.auth.access import can_read_consultation, readable_missions
-from hotline.cases.services import UNPAID_RENT_THEME
+from hotline.cases.services import concerns_the_case
 from hotline.consultations.importing import Lookups, Problem, read
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
@@ -51,18 +51,9 @@ def place(commune_insee: str | None, territory: str | None) -> tuple[str | None,
     return None, territory or NON_RENSEIGNE
 
 
-def about_unpaid_rent(data: dict) -> bool:
-    """The eviction mission, or a consultation about unpaid rent (cases.services.concerns_the_case)."""
-    themes = data.get("themes") or []
-    return data.get("mission") == EVICTION_MISSION or UNPAID_RENT_THEME in {code.split("/")[0] for code in themes}
-
-
 def apply(consultation: Consultation, data: dict) -> None:
     """Set fields from cleaned data; the stage, debt and its origins are kept only for the eviction
-    mission or a consultation about unpaid rent."""
-    data = dict(data)
-    if not about_unpaid_rent(data if "themes" in data else data | {"themes": consultation.themes}):
-        data.update(procedure_stage=None, debt_amount=None, debt_origins=[])
+    mission or a consultation about unpaid rent (cases.services.concerns_the_case)."""
     for name in SCALAR_FIELDS:
         if name in data:
             setattr(consultation, name, data[name])
@@ -73,6 +64,9 @@ def apply(consultation: Consultation, data: dict) -> None:
         themes = list(dict.fromkeys(code.split("/")[0] for code in data["themes"]))
         consultation.set_codes("theme", themes)
         consultation.set_codes("subtheme", [code for code in data["themes"] if "/" in code])
+    if not concerns_the_case(consultation):
+        consultation.procedure_stage = consultation.debt_amount = None
+        consultation.set_codes("debt_origin", [])
 
 
 def snapshot(consultation: Consultation) -> dict:
