@@ -35,6 +35,12 @@ def visible(form, field):
         raise StopValidation("Ce champ contient un caractère invisible : retapez-le.")
 
 
+def since_1950(form, field):
+    """A lease or an act of a procedure still followed: an older year is a typing slip."""
+    if field.data and field.data.year < 1950:
+        raise ValidationError("Date trop ancienne : vérifiez l'année (jj/mm/aaaa).")
+
+
 def e164(field) -> str | None:
     """The field's phone number in E.164, or its French error at the field."""
     try:
@@ -83,7 +89,7 @@ class ConsultationForm(Form):
     debt_origins = MultiCheckboxField("Origine de la dette")
 
     # The household's case (cases/): what this consultation learnt of the lease and the acts.
-    lease_signed_on = DateField("Date de signature du bail", validators=[Optional()],
+    lease_signed_on = DateField("Date de signature du bail", validators=[Optional(), since_1950],
                                 description="Elle décide du délai après un commandement de payer.")
     landlord_type = SelectField("Bailleur", validators=[Optional()])
     rent_amount = StringField("Loyer mensuel charges comprises (€)", validators=[visible, Optional(), Length(max=30)],
@@ -163,7 +169,7 @@ def act_field(stage: str) -> str:
 
 for _stage, _label in labels("procedure_stages").items():
     if _stage != "inconnu":
-        setattr(ConsultationForm, act_field(_stage), DateField(_label, validators=[Optional()]))
+        setattr(ConsultationForm, act_field(_stage), DateField(_label, validators=[Optional(), since_1950]))
 
 
 _VOCABULARY = {
