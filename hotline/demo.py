@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import datetime, time, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import click
@@ -21,6 +22,7 @@ from hotline.activities.models import Activity
 from hotline.auth.models import User
 from hotline.auth.passwords import hash_password
 from hotline.auth.services import create_user
+from hotline.cases import services as cases
 from hotline.consultations import services as consultations
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
@@ -44,8 +46,6 @@ JURISTS = [  # name, territory, phone (the voice menu rings it)
     ("Hugo Lemaire", "montreuillois", "+33612345608"),
     ("Camille Wattez", "ternois", "+33612345609"),
 ]
-STAGE_PATH = ["impaye", "signalement_caf", "commandement_payer", "assignation", "diagnostic_social_financier",
-              "audience", "jugement", "signification_jugement", "commandement_quitter", "requisition_cfp"]
 FIRST_NAMES = ["Martin", "Bernard", "Dubois", "Durand", "Lefebvre", "Leroy", "Moreau", "Simon", "Laurent",
                "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel",
                "Girard", "Andre", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand",
@@ -201,6 +201,58 @@ def _pick(rng: random.Random, vocabulary: str, unknown_share: float = 0.15) -> s
     return rng.choice([c for c in codes if c != "inconnu"])
 
 
+# The acts of a procedure, each (stage, days after the previous act), by the judgment's outcome. The
+# hearing comes six weeks at least after the assignation (loi 89-462 art. 24 III).
+BEFORE_JUDGMENT = [("commandement_payer", (0, 0)), ("assignation", (65, 120)), ("diagnostic_social_financier", (15, 40)),
+                   ("audience", (30, 70))]
+AFTER_JUDGMENT = {
+    "jugement_delais": [("jugement_delais", (15, 45))],
+    "jugement_rejet": [("jugement_rejet", (15, 45)), ("signification_jugement", (10, 30))],
+    "jugement_resiliation": [("jugement_resiliation", (15, 45)), ("signification_jugement", (10, 30)),
+                             ("commandement_quitter", (20, 60)), ("requisition_cfp", (65, 100))],
+}
+JUDGMENTS = ["jugement_delais", "jugement_resiliation", "jugement_rejet"]
+LAW_2023 = date(2023, 7, 29)
+
+
+@dataclass
+class _Procedure:
+    """A household's procedure as the demo tells it: its lease and the acts with their dates."""
+
+    lease_signed_on: date
+    landlord_type: str
+    rent: Decimal
+    housing_benefit: str
+    acts: list[tuple[str, date]]
+
+    def stage_on(self, day: date) -> str:
+        known = [stage for stage, served in self.acts if served <= day]
+        return known[-1] if known else "impaye"
+
+    def acts_until(self, day: date) -> dict[str, date]:
+        return {stage: served for stage, served in self.acts if served <= day}
+
+
+def _procedure(rng: random.Random, first_visit: date, today: date, near_truce: bool) -> _Procedure:
+    """Leases before and after the law of July 2023, judgments of each kind; `near_truce`: a household whose
+    commandement de quitter was served shortly before today (the two months end near or in the truce)."""
+    lease = LAW_2023 + timedelta(days=rng.randint(1, 700)) if rng.random() < 0.3 else \
+        date(rng.randint(2008, 2023), rng.randint(1, 6), rng.randint(1, 28))
+    judgment = "jugement_resiliation" if near_truce else rng.choice(JUDGMENTS)
+    steps = BEFORE_JUDGMENT + AFTER_JUDGMENT[judgment]
+    acts, day = [], first_visit - timedelta(days=rng.randint(0, 240))
+    for stage, (low, high) in steps:
+        day += timedelta(days=rng.randint(low, high))
+        acts.append((stage, day))
+    if near_truce:  # the commandement de quitter 15 to 80 days ago, the earlier acts before it
+        shift = today - timedelta(days=rng.randint(15, 80)) - dict(acts)["commandement_quitter"]
+        acts = [(stage, served + shift) for stage, served in acts if stage != "requisition_cfp"]
+    landlord = rng.choice(["personne_physique", "personne_physique", "sci_familiale", "personne_morale_privee",
+                           "bailleur_social", "bailleur_social"])
+    return _Procedure(min(lease, acts[0][1] - timedelta(days=365)), landlord, Decimal(rng.randint(350, 900)),
+                      _pick(rng, "housing_benefits", 0.1), [(stage, served) for stage, served in acts])
+
+
 def _consultations(rng: random.Random, jurists: list[User], today, households: int = 650) -> int:
     communes = list(db.session.scalars(select(Commune)))
     weights = [max(c.population, 50) ** 0.8 for c in communes]
@@ -209,6 +261,7 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
     for jurist in jurists:
         by_territory.setdefault(jurist.territories[0], []).append(jurist)
     count = 0
+    near_truce = 6  # households past the commandement de quitter near the truce
     for n in range(households):
         commune = rng.choices(communes, weights)[0]
         mission = "prevention_expulsion" if rng.random() < 0.45 else "info_logement"
@@ -217,14 +270,21 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
             phone=f"+3363{rng.randrange(10**7):07d}" if rng.random() < 0.7 else None,
             commune_insee=commune.insee, adults=rng.choice([1, 1, 2, 2, 3]), children=rng.choice([0, 0, 1, 2, 3]))
         visits = 1 if mission == "info_logement" and rng.random() < 0.8 else rng.randint(1, 5)
-        day = today - timedelta(days=rng.randint(0, 364))
-        stage_index = rng.randint(0, 4)
+        close = mission == "prevention_expulsion" and near_truce > 0
+        day = today - timedelta(days=rng.randint(20, 60) if close else rng.randint(0, 364))
+        procedure = _procedure(rng, day, today, close) if mission == "prevention_expulsion" else None
+        if close:  # seen a few days after the commandement de quitter, then followed
+            day = min(today, dict(procedure.acts)["commandement_quitter"] + timedelta(days=rng.randint(2, 10)))
+        near_truce -= close
+        stated: dict[str, date] = {}
         debt = Decimal(rng.randint(300, 9000)) + Decimal(rng.randint(0, 99)) / 100
         profile = {name: _pick(rng, vocab) for name, vocab in (
             ("occupancy_status", "occupancy_statuses"), ("housing_sector", "housing_sectors"),
             ("family_situation", "family_situations"), ("age_band", "age_bands"),
             ("resource_band", "resource_bands"))}
-        for _ in range(visits):
+        if procedure is not None:
+            profile["housing_sector"] = "social" if procedure.landlord_type == "bailleur_social" else "prive"
+        for visit in range(visits):
             if day > today:
                 break
             jurist = rng.choice(by_territory.get(commune.territory_code) or jurists)
@@ -242,20 +302,35 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
                 "habitat_indigne": rng.random() < 0.05, "permis_louer": rng.random() < 0.04,
                 **profile,
             }
-            if mission == "prevention_expulsion":
+            if procedure is not None:
                 data["themes"] = ["impayes_expulsion/" + rng.choice(["impaye_locataire", "procedure_expulsion",
                                                                       "plan_apurement"])] + data["themes"][:1]
-                data["procedure_stage"] = STAGE_PATH[min(stage_index, len(STAGE_PATH) - 1)]
+                data["procedure_stage"] = procedure.stage_on(day)
                 data["debt_amount"] = debt if rng.random() < 0.85 else None
                 data["debt_origins"] = rng.sample([c for c in labels("debt_origins") if c != "inconnu"], rng.randint(1, 2))
-                stage_index += rng.randint(1, 2)
                 debt += Decimal(rng.randint(0, 1200))
-            consultations.record_consultation(data, jurist.id, household)
+            consultation = consultations.record_consultation(data, jurist.id, household)
+            if procedure is not None:
+                _state_the_case(rng, household, consultation, procedure, stated, first=visit == 0)
             count += 1
             day += timedelta(days=rng.randint(7, 60))
         if n % 100 == 0:
             db.session.flush()
     return count
+
+
+def _state_the_case(rng: random.Random, household, consultation, procedure: _Procedure, stated: dict,
+                    first: bool) -> None:
+    """What this visit learnt: the acts served since the last one; the lease, landlord and aid at the
+    first visit (the lease date unknown now and then), the rent now and then."""
+    new = {stage: served for stage, served in procedure.acts_until(consultation.date).items() if stage not in stated}
+    stated.update(new)
+    fields = {"rent_amount": procedure.rent} if first or rng.random() < 0.3 else {}
+    if first:
+        fields.update(landlord_type=procedure.landlord_type, housing_benefit=procedure.housing_benefit)
+        if rng.random() < 0.85:
+            fields["lease_signed_on"] = procedure.lease_signed_on
+    cases.record_acts(household, consultation, new, **fields)
 
 
 CALL_OUTCOMES = ["answered"] * 14 + ["missed", "missed", "voicemail", "callback_requested", "abandoned"]

@@ -4,6 +4,7 @@ import shutil
 import threading
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from conftest import PASSWORD, SAMPLE_CONSULTATIONS
 from sqlalchemy import select
 from werkzeug.serving import make_server
@@ -71,9 +72,8 @@ def fill_consultation(page, debt):
 def test_jurist_records_an_eviction_consultation(page, jurist, app, tmp_path):
     log_in(page, jurist)
     assert page.url.endswith("/consultations/new")
-    assert not page.is_visible("#eviction-block")  # hidden until the eviction mission is chosen
-    page.select_option("#mission", "prevention_expulsion")
-    assert page.is_visible("#eviction-block")
+    # Always shown: it serves the eviction mission and the info line's consultations about unpaid rent.
+    assert page.is_visible("#case-block")
 
     fill_consultation(page, "-12")
     page.click("#consultation-form button[type=submit]")
@@ -219,3 +219,53 @@ def test_manager_imports_a_file_after_a_dry_run(page, app, make_user, tmp_path):
     assert page.inner_text(".flash-success") == "Import terminé : 60 consultation(s) créées, 0 mises à jour."
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Consultation)) == 60
+
+
+def test_jurist_records_two_acts_and_reads_the_case(page, jurist, app, tmp_path):
+    app.config["FIXED_NOW"] = "2026-11-25T10:00"
+    log_in(page, jurist)
+    fill_consultation(page, "1 234,56")
+    page.fill("#lease_signed_on", "2019-09-01")
+    page.fill("#rent_amount", "540,00")
+    page.select_option("#landlord_type", "personne_physique")
+    page.click("#acts-block summary")
+    page.fill("#act_commandement_payer", "2026-06-03")
+    page.fill("#act_assignation", "2026-09-14")
+    page.click("#consultation-form button[type=submit]")
+    assert page.inner_text(".flash-success") == "Consultation enregistrée."
+    page.click("dl.facts >> text=Famille Lensoise")
+    rows = page.locator("#acts tbody tr").all_inner_texts()
+    assert [row.split("\t")[:2] for row in rows] == [
+        ["Commandement de payer visant la clause résolutoire", "03/06/2026"],
+        ["Assignation devant le juge", "14/09/2026"]]
+    notice = page.inner_text("#notice-clause_resolutoire")
+    assert "a expiré le 03/08/2026" in notice and "Art. 24 I de la loi n° 89-462 du 6 juillet 1989" in notice
+    assert not page.is_visible("#notice-clause_resolutoire li")  # the caveats wait in their <details>
+    page.click("#notice-clause_resolutoire summary")
+    assert page.is_visible("#notice-clause_resolutoire li")
+    assert page.get_attribute("#debt-chart svg", "role") == "img"
+    assert page.text_content("#debt-chart svg > title") == "Dette du ménage"
+    assert page.locator("#debt-chart svg").get_attribute("aria-labelledby").startswith("chart-")
+    assert page.locator("#debt-chart svg").bounding_box()["height"] > 100
+    # The page's CSP refuses inline styles: drawn with them, the chart was a black square.
+    assert page.locator("#debt-chart [style], #debt-chart style").count() == 0
+    assert page.eval_on_selector("#debt-chart svg path", "p => getComputedStyle(p).fill") != "rgb(0, 0, 0)"
+    page.screenshot(path=str(tmp_path / "household.png"), full_page=True)
+    results = Axe().run(page)
+    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
+
+
+def test_an_error_summary_takes_the_focus_and_links_to_each_field(page, jurist):
+    log_in(page, jurist)
+    fill_consultation(page, "-12")
+    page.fill("#rent_amount", "beaucoup")
+    page.click("#consultation-form button[type=submit]")
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    links = page.locator("#error-summary a")
+    assert links.evaluate_all("links => links.map(a => a.getAttribute('href'))") == ["#debt_amount", "#rent_amount"]
+    assert "Montant de la dette (€) : Le montant de la dette ne peut pas être négatif." in links.all_inner_texts()
+    links.first.click()
+    assert page.evaluate("document.activeElement.id") == "debt_amount"
+    assert page.input_value("#household_name") == "Famille Lensoise"

@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hotline.cases.notices import furthest_stage, legal_order, next_deadline, next_step, statements
-from hotline.consultations.procedure import truce_notice
 
 # Affirmative wording: an eviction "peut être exécutée / peut avoir lieu / est possible"...
 # ("aucune expulsion ne peut avoir lieu" is the negation, not matched).
@@ -26,7 +25,8 @@ def said(notices) -> str:
 
 def test_the_detector_catches_the_old_wrong_notice():
     """The notice it replaces told a household at signification_jugement that it could be evicted."""
-    old = truce_notice("signification_jugement", date(2026, 9, 15))
+    old = ("La trêve hivernale commence le 01/11/2026 : jusque-là, l'expulsion peut être exécutée si le concours "
+           "de la force publique est accordé.")  # consultations/procedure.py, removed
     assert SAYS_EVICTION_POSSIBLE.search(old)
 
 

@@ -9,6 +9,8 @@ from conftest import csrf_token
 from sqlalchemy import select
 
 from hotline.audit import AuditEvent
+from hotline.cases.models import Case
+from hotline.cases.services import act_dates
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
 
@@ -88,10 +90,25 @@ def test_commune_by_name_and_postal_code(client, jurist, login, app):
 
 def test_info_mission_drops_eviction_fields(client, jurist, login, app):
     login(jurist)
-    client.post("/consultations/new", data=form_data(client, mission="info_logement"))
+    client.post("/consultations/new", data=form_data(client, mission="info_logement", themes=["rapports_locatifs"],
+                                                     act_commandement_payer="2026-10-01", rent_amount="500"))
     with app.app_context():
         c = db.session.scalar(select(Consultation))
         assert c.procedure_stage is None and c.debt_amount is None and c.codes_of("debt_origin") == []
+        assert db.session.scalar(select(Case)) is None  # the case block is ignored too, as the form says
+
+
+def test_unpaid_rent_on_the_info_line_keeps_its_stage_debt_and_acts(client, jurist, login, app):
+    login(jurist)
+    response = client.post("/consultations/new", data=form_data(
+        client, mission="info_logement", act_commandement_payer="2026-10-01", rent_amount="512,30"))
+    assert response.status_code == 302
+    with app.app_context():
+        c = db.session.scalar(select(Consultation))
+        assert (c.procedure_stage, c.debt_amount, c.codes_of("debt_origin")) == (
+            "commandement_payer", Decimal("1234.56"), ["perte_emploi"])
+        case = db.session.scalar(select(Case))
+        assert case.rent_amount == Decimal("512.30") and act_dates(case) == {"commandement_payer": date(2026, 10, 1)}
 
 
 def test_unknown_debt_is_allowed(client, jurist, login, app):
@@ -171,7 +188,35 @@ def test_editing_keeps_history_and_detects_conflicts(client, jurist, login, make
         assert revision.changes["procedure_stage"] == ["impaye", "assignation"]
         assert revision.changes["debt_amount"] == ["100.00", "150.00"]
     shown = client.get(f"/consultations/{c.id}").get_data(as_text=True)
-    assert "procedure_stage" in shown and "Julie Juriste" in shown
+    assert "Julie Juriste" in shown
+
+
+def history_rows(page: str) -> dict[str, tuple[str, str]]:
+    """The edit history table: {field label: (before, after)}."""
+    table = page.split('id="history"')[1].split("</table>")[0]
+    rows = [[html.unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    return {cells[2]: (cells[3], cells[4]) for cells in rows if cells}
+
+
+def test_the_edit_history_speaks_french(client, jurist, login, make_consultation):
+    c = make_consultation(mission="prevention_expulsion", procedure_stage="impaye", debt_amount=Decimal("1234.56"),
+                          outcomes=["saisine_fsl"])
+    login(jurist)
+    url = f"/consultations/{c.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    data = form_data(client, url=url, version=version, commune="62498", procedure_stage="assignation",
+                     debt_amount="1500", mode="courrier", date="2026-03-03", housing_sector="social",
+                     outcomes=["saisine_fsl", "orientation_ccas"])
+    assert client.post(url, data=data).status_code == 302
+    rows = history_rows(client.get(f"/consultations/{c.id}").get_data(as_text=True))
+    assert rows["Stade de la procédure"] == ("Impayé constitué (dette locative)", "Assignation devant le juge")
+    assert rows["Dette"] == ("1\u202f234,56\u00a0€", "1\u202f500,00\u00a0€")
+    assert rows["Mode de consultation"] == ("Téléphone", "Courrier")
+    assert rows["Date"] == ("02/03/2026", "03/03/2026")
+    assert rows["Parc"] == ("Non renseigné", "Parc social")
+    assert rows["Suites données"] == ("Orientation vers le FSL", "Orientation vers le CCAS ; Orientation vers le FSL")
 
 
 def test_jurist_sees_only_their_missions(client, make_user, login, make_consultation):

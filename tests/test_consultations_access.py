@@ -46,7 +46,7 @@ def test_info_jurist_sees_nothing_of_the_eviction_beside_the_form(client, make_u
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     # The form's own choices name every stage and mission: what the household shows is what follows.
-    shown = re.sub(r'<select.*?</select>|<fieldset id="eviction-block".*?</fieldset>', "", page, flags=re.S)
+    shown = re.sub(r'<select.*?</select>|<fieldset id="case-block".*?</details>\s*</fieldset>', "", page, flags=re.S)
     assert_no_eviction_trace(shown, eviction.id)
     assert f"/consultations/{info.id}" in shown
     edit = client.get(f"/consultations/{info.id}/edit").get_data(as_text=True)

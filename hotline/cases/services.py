@@ -238,3 +238,32 @@ def coming_deadlines(user, today: date, within_days: int = 15) -> list[tuple[Hou
         if found:
             due.append((cases[case_id].household, *found))
     return sorted(due, key=lambda item: (item[2], item[0].id))
+
+
+def may_read_cases(user) -> bool:
+    """Whether the user may read households' cases: those who may read the eviction mission."""
+    missions = readable_missions(user)
+    return missions is None or EVICTION_MISSION in missions
+
+
+def statement_of(consultation: Consultation) -> CaseStatement | None:
+    """What this consultation said of the lease, landlord, rent and aid, if anything."""
+    return db.session.scalar(select(CaseStatement).where(CaseStatement.consultation_id == consultation.id))
+
+
+def stated_at(consultation: Consultation) -> tuple[dict, dict[str, date]]:
+    """(CASE_FIELDS values, {stage: day} of the current acts) that this consultation stated: the edit form."""
+    statement = statement_of(consultation)
+    fields = {name: getattr(statement, name) for name in CASE_FIELDS} if statement else {}
+    acts = db.session.scalars(select(ProcedureAct).where(
+        ProcedureAct.consultation_id == consultation.id, ProcedureAct.replaced_at.is_(None)))
+    return fields, {act.stage: act.occurred_on for act in acts}
+
+
+def known_case(household: Household) -> tuple[dict, dict[str, date]]:
+    """(CASE_FIELDS values known, {stage: day} of the current acts): a follow-up's form starts from them."""
+    case = case_of(household)
+    if case is None:
+        return {}, {}
+    fields = {name: getattr(case, name) for name in CASE_FIELDS}
+    return {name: value for name, value in fields.items() if value not in (None, "inconnu")}, act_dates(case)

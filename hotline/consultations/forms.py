@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Stop
 
 from hotline import clock
 from hotline.auth.services import AccountError, normalize_phone
+from hotline.cases.notices import legal_order
 from hotline.consultations.parsing import ParseError, is_insee_outside_department, parse_amount
 from hotline.consultations.services import place
 from hotline.forms_common import Form, MultiCheckboxField
@@ -24,6 +25,7 @@ from hotline.reference import labels, theme_codes
 from hotline.reference.services import commune_field_value, resolve_commune, territory_labels
 
 CHOOSE = ("", "— Choisir —")
+NOT_SAID = ("", "— Non précisé —")
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters but tab and line breaks
 
 
@@ -31,6 +33,12 @@ def visible(form, field):
     """Control characters are no text (PostgreSQL refuses NUL): the field's French error, checked first."""
     if isinstance(field.data, str) and _INVISIBLE.search(field.data):
         raise StopValidation("Ce champ contient un caractère invisible : retapez-le.")
+
+
+def since_1950(form, field):
+    """A lease or an act of a procedure still followed: an older year is a typing slip."""
+    if field.data and field.data.year < 1950:
+        raise ValidationError("Date trop ancienne : vérifiez l'année (jj/mm/aaaa).")
 
 
 def e164(field) -> str | None:
@@ -80,6 +88,14 @@ class ConsultationForm(Form):
                               description="Par exemple 1 234,56. Laissez vide si inconnu.")
     debt_origins = MultiCheckboxField("Origine de la dette")
 
+    # The household's case (cases/): what this consultation learnt of the lease and the acts.
+    lease_signed_on = DateField("Date de signature du bail", validators=[Optional(), since_1950],
+                                description="Elle décide du délai après un commandement de payer.")
+    landlord_type = SelectField("Bailleur", validators=[Optional()])
+    rent_amount = StringField("Loyer mensuel charges comprises (€)", validators=[visible, Optional(), Length(max=30)],
+                              description="Par exemple 540,00. Laissez vide si inconnu.")
+    housing_benefit = SelectField("Aide au logement", validators=[Optional()])
+
     notes = TextAreaField("Notes", validators=[visible, Optional(), Length(max=10000)])
 
     def __init__(self, *args, **kwargs):
@@ -96,8 +112,11 @@ class ConsultationForm(Form):
         self.outcomes.choices = _choices("outcomes")
         self.procedure_stage.choices = [("", "— Non concerné —")] + _choices("procedure_stages")
         self.debt_origins.choices = _choices("debt_origins")
+        self.landlord_type.choices = [NOT_SAID] + _choices("landlord_types")
+        self.housing_benefit.choices = [NOT_SAID] + _choices("housing_benefits")
         self.resolved_commune = None
         self.parsed_debt = None
+        self.parsed_rent = None
         self.parsed_phone = None
 
     def validate_date(self, field):
@@ -126,8 +145,31 @@ class ConsultationForm(Form):
         except ParseError as error:
             raise ValidationError(str(error)) from None
 
+    def validate_rent_amount(self, field):
+        try:
+            self.parsed_rent = parse_amount(field.data)
+        except ParseError as error:
+            raise ValidationError(str(error).replace("de la dette", "du loyer")) from None
+
     def validate_household_phone(self, field):
         self.parsed_phone = e164(field)
+
+    def act_fields(self) -> list:
+        """The date fields of the acts, one per stage in legal order."""
+        return [self[act_field(stage)] for stage in legal_order()]
+
+    def acts(self) -> dict:
+        """{stage: day} of the acts whose date was given."""
+        return {stage: self[act_field(stage)].data for stage in legal_order() if self[act_field(stage)].data}
+
+
+def act_field(stage: str) -> str:
+    return f"act_{stage}"
+
+
+for _stage, _label in labels("procedure_stages").items():
+    if _stage != "inconnu":
+        setattr(ConsultationForm, act_field(_stage), DateField(_label, validators=[Optional(), since_1950]))
 
 
 _VOCABULARY = {
@@ -192,6 +234,53 @@ def cleaned(form: ConsultationForm) -> dict:
     }
 
 
+def case_data(form: ConsultationForm) -> tuple[dict, dict]:
+    """(acts, case fields) as cases.services.record_acts takes them; a field left empty is None (not said)."""
+    return form.acts(), {"lease_signed_on": form.lease_signed_on.data, "landlord_type": form.landlord_type.data or None,
+                         "rent_amount": form.parsed_rent, "housing_benefit": form.housing_benefit.data or None}
+
+
+def _typed_amount(amount) -> str:
+    """An amount as a jurist types it: 1234,56."""
+    return f"{amount:.2f}".replace(".", ",") if amount is not None else ""
+
+
+def fill_case(form: ConsultationForm, fields: dict, acts: dict) -> None:
+    """Put what is known of the case (CASE_FIELDS values, {stage: day}) into the form."""
+    form.lease_signed_on.data = fields.get("lease_signed_on")
+    form.landlord_type.data = fields.get("landlord_type") or ""
+    form.rent_amount.data = _typed_amount(fields.get("rent_amount"))
+    form.housing_benefit.data = fields.get("housing_benefit") or ""
+    for stage, day in acts.items():
+        form[act_field(stage)].data = day
+
+
+def case_error_fields(form: ConsultationForm, errors: dict[str, str]) -> None:
+    """Put a CaseError's messages beside their fields; what belongs to no field goes to the top."""
+    for key, message in errors.items():
+        name = act_field(key.partition(".")[2]) if key.startswith("acts.") else key
+        if name in form:
+            form[name].errors.append(message)
+        else:
+            form.form_errors.append(message)
+
+
+def prefill_from_household(form: ConsultationForm, last, missions) -> None:
+    """A follow-up: the commune, mission, profile and stage of the household's last consultation
+    (one the user may read), each still editable. The mission only if it is one of `missions`."""
+    if last.mission in missions:
+        form.mission.data = last.mission
+    if last.commune_insee:
+        form.commune.data = commune_field_value(last.commune_insee)
+    else:
+        form.territory.data = last.territory_code
+    for name in ("consultant_type", "occupancy_status", "housing_sector", "family_situation", "age_band",
+                 "resource_band"):
+        getattr(form, name).data = getattr(last, name)
+    form.resource_types.data = last.codes_of("resource_type")
+    form.procedure_stage.data = last.procedure_stage or ""
+
+
 def fill_from(form: ConsultationForm, consultation) -> None:
     """Put a saved consultation into the form for editing."""
     for name in ("date", "time", "duration_minutes", "mission", "mode", "consultant_type",
@@ -201,8 +290,7 @@ def fill_from(form: ConsultationForm, consultation) -> None:
     form.procedure_stage.data = consultation.procedure_stage or ""
     form.commune.data = commune_field_value(consultation.commune_insee)
     form.territory.data = consultation.territory_code
-    form.debt_amount.data = f"{consultation.debt_amount:.2f}".replace(".", ",") \
-        if consultation.debt_amount is not None else ""
+    form.debt_amount.data = _typed_amount(consultation.debt_amount)
     form.resource_types.data = consultation.codes_of("resource_type")
     form.debt_origins.data = consultation.codes_of("debt_origin")
     form.outcomes.data = consultation.codes_of("outcome")

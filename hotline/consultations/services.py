@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from hotline.auth.access import can_read_consultation, readable_missions
-from hotline.consultations import procedure
+from hotline.cases.services import concerns_the_case
 from hotline.consultations.importing import Lookups, Problem, read
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
@@ -52,10 +52,8 @@ def place(commune_insee: str | None, territory: str | None) -> tuple[str | None,
 
 
 def apply(consultation: Consultation, data: dict) -> None:
-    """Set fields from cleaned data; eviction fields are kept only for the eviction mission."""
-    data = dict(data)
-    if data.get("mission") != EVICTION_MISSION:
-        data.update(procedure_stage=None, debt_amount=None, debt_origins=[])
+    """Set fields from cleaned data; the stage, debt and its origins are kept only for the eviction
+    mission or a consultation about unpaid rent (cases.services.concerns_the_case)."""
     for name in SCALAR_FIELDS:
         if name in data:
             setattr(consultation, name, data[name])
@@ -66,6 +64,9 @@ def apply(consultation: Consultation, data: dict) -> None:
         themes = list(dict.fromkeys(code.split("/")[0] for code in data["themes"]))
         consultation.set_codes("theme", themes)
         consultation.set_codes("subtheme", [code for code in data["themes"] if "/" in code])
+    if not concerns_the_case(consultation):
+        consultation.procedure_stage = consultation.debt_amount = None
+        consultation.set_codes("debt_origin", [])
 
 
 def snapshot(consultation: Consultation) -> dict:
@@ -174,15 +175,16 @@ def stage_timeline(consultations) -> list[StageStep]:
 @dataclass(frozen=True)
 class HouseholdFile:
     """A household as one user may see it: only the consultations they may read, and what follows from
-    them alone (the procedure timeline, the winter-truce notice). Every list and figure of a household
-    page or of the form beside it comes from here."""
+    them alone (the procedure timeline). Every list and figure of a household page or of the form
+    beside it comes from here; the case (cases/) only for those who may read the eviction mission."""
 
     household: Household
     consultations: list[Consultation]  # oldest first
     timeline: list[StageStep]
 
-    def truce_notice(self, today: date) -> str | None:
-        return procedure.truce_notice(self.timeline[-1].stage if self.timeline else None, today)
+    @property
+    def last(self) -> Consultation | None:
+        return self.consultations[-1] if self.consultations else None
 
 
 def household_file(household: Household, user) -> HouseholdFile:

@@ -10,15 +10,23 @@ from hotline.appointments import services as appointment_services
 from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.auth.access import can_edit_consultation, can_read_consultation, readable_missions, roles_required
 from hotline.auth.models import User
+from hotline.cases import referrals
+from hotline.cases import services as cases
+from hotline.cases.page import case_page
 from hotline.consultations import services
 from hotline.consultations.forms import (
     ConsultationForm,
     HouseholdForm,
     SearchForm,
+    case_data,
+    case_error_fields,
     cleaned,
+    fill_case,
     fill_from,
     prefill_from_call,
+    prefill_from_household,
 )
+from hotline.consultations.history import describe
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.ids import parse_id
@@ -82,6 +90,56 @@ def _new_household_from(form: ConsultationForm) -> Household:
         author_id=current_user.id)
 
 
+def _record_case(form: ConsultationForm, household: Household | None, consultation: Consultation,
+                 editing: bool) -> None:
+    """What the form says of the household's case, for a consultation that concerns it (else ignored,
+    as the form says). Raises cases.CaseError. A new consultation states only what was typed; an edit
+    also clears what its earlier version stated."""
+    if household is None or not cases.concerns_the_case(consultation):
+        return
+    acts, fields = case_data(form)
+    if not (editing and cases.statement_of(consultation)):
+        fields = {name: value for name, value in fields.items() if value is not None}
+    if acts or fields:
+        cases.record_acts(household, consultation, acts, **fields)
+
+
+def _case_refused(form: ConsultationForm, error: "cases.CaseError", household: Household | None) -> None:
+    """Nothing is written: the consultation (and a new household) go, the household read stays audited
+    (a savepoint would hold SQLite's read snapshot and turn a concurrent save into "database is locked")."""
+    db.session.rollback()
+    if household is not None:
+        audit.record("household.read", "household", household.id)
+    case_error_fields(form, error.errors)
+    flash(INVALID_FORM, "error")
+
+
+def _referral_hints(consultation: Consultation) -> None:
+    """Flash the hints of referrals that do not fit the household (a hint, not a block)."""
+    case = cases.case_of(consultation.household) if consultation.household else None
+    stages = [consultation.procedure_stage or "", *cases.act_dates(case)]
+    for hint in referrals.hints(consultation.codes_of("outcome"), consultation.territory_code,
+                                consultation.housing_sector, stages):
+        flash(hint, "warning")
+
+
+def _referral_context(form: ConsultationForm) -> dict:
+    """Where the referrals fit, and the hints for what the form holds (a hint, not a block)."""
+    territory = form.resolved_commune.territory_code if form.resolved_commune else form.territory.data
+    stages = [form.procedure_stage.data or "", *form.acts()]
+    return {"referral_conditions": referrals.CONDITIONS,
+            "referral_hints": referrals.hints(form.outcomes.data or [], territory, form.housing_sector.data, stages)}
+
+
+def _prefill_follow_up(form: ConsultationForm, file: services.HouseholdFile) -> None:
+    """A follow-up starts from the household's last consultation the user may read, and its case if
+    the user may read the eviction mission."""
+    if file.last is not None:
+        prefill_from_household(form, file.last, current_user.missions)
+    if cases.may_read_cases(current_user):
+        fill_case(form, *cases.known_case(file.household))
+
+
 @bp.route("/consultations/new", methods=["GET", "POST"])
 @roles_required("jurist")
 def new():
@@ -105,11 +163,13 @@ def new():
         if len(current_user.missions) == 1:
             form.mission.data = current_user.missions[0]
         if call is not None:
-            prefill_from_call(form, call)
             household = household or services.household_by_phone(call.from_number, current_user)
             form.call_id.data = str(call.id)
         if household is not None:
             form.household_id.data = str(household.id)
+            _prefill_follow_up(form, services.household_file(household, current_user))
+        if call is not None:  # what the call says is fresher than the last consultation
+            prefill_from_call(form, call)
         for name in ("mission", "mode"):  # an appointment held opens the form with its own
             if request.args.get(name) in labels(f"{name}s"):
                 getattr(form, name).data = request.args[name]
@@ -117,15 +177,20 @@ def new():
         if form.mission.data not in current_user.missions:
             form.mission.errors.append("Vous n'êtes pas rattaché(e) à cette mission.")
         else:
-            if household is None:
-                household = _new_household_from(form)
             data = cleaned(form) | {"jurist_id": current_user.id}
-            consultation = services.record_consultation(data, current_user.id, household)
-            if call is not None:
-                consultation.call_id = call.id
-            db.session.commit()
-            flash("Consultation enregistrée.", "success")
-            return redirect(url_for("consultations.show", consultation_id=consultation.id))
+            try:
+                whose = household or _new_household_from(form)
+                consultation = services.record_consultation(data, current_user.id, whose)
+                _record_case(form, whose, consultation, editing=False)
+            except cases.CaseError as error:
+                _case_refused(form, error, household)
+            else:
+                if call is not None:
+                    consultation.call_id = call.id
+                db.session.commit()
+                flash("Consultation enregistrée.", "success")
+                _referral_hints(consultation)
+                return redirect(url_for("consultations.show", consultation_id=consultation.id))
     elif form.errors:
         flash(INVALID_FORM, "error")
     for problem in problems:
@@ -134,7 +199,7 @@ def new():
     matches = services.find_households(terms, current_user) if terms else []
     db.session.commit()  # the audit of a household read
     return render_template("consultations/form.html", form=form, household=household, terms=terms,
-                           matches=matches, call=call, consultation=None,
+                           matches=matches, call=call, consultation=None, **_referral_context(form),
                            file=services.household_file(household, current_user) if household else None)
 
 
@@ -148,8 +213,18 @@ def show(consultation_id: int):
         audit.record("household.read", "household", consultation.household_id)
     audit.record("consultation.read", "consultation", consultation.id)
     db.session.commit()
-    return render_template("consultations/show.html", c=consultation,
+    history = [(revision, describe(revision.changes, _names)) for revision in reversed(consultation.revisions)]
+    return render_template("consultations/show.html", c=consultation, history=history,
+                           about_the_case=cases.concerns_the_case(consultation),
                            can_edit=can_edit_consultation(current_user, consultation))
+
+
+def _names(field: str, value) -> str:
+    """The name of a territory or a jurist kept by id in the edit history."""
+    if field == "territory_code":
+        return territory_labels().get(value, value)
+    user = db.session.get(User, value) if isinstance(value, int) else None
+    return user.name if user else f"n° {value}"
 
 
 @bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
@@ -161,6 +236,7 @@ def edit(consultation_id: int):
     form = ConsultationForm()
     if request.method == "GET":
         fill_from(form, consultation)
+        fill_case(form, *cases.stated_at(consultation))
     elif form.validate_on_submit():
         if form.mission.data not in current_user.missions:
             form.mission.errors.append("Vous n'êtes pas rattaché(e) à cette mission.")
@@ -171,12 +247,16 @@ def edit(consultation_id: int):
                     raise services.ConflictError("Ce formulaire ne dit pas quelle version de la consultation vous "
                                                  "avez ouverte. Rechargez la page, puis recommencez.")
                 changes = services.update_consultation(consultation, cleaned(form), current_user.id, expected)
+                _record_case(form, consultation.household, consultation, editing=True)
                 db.session.commit()
             except services.ConflictError as error:
                 db.session.rollback()
                 flash(str(error), "error")
+            except cases.CaseError as error:
+                _case_refused(form, error, None)  # the edit page audits its household read below
             else:
                 flash("Modifications enregistrées." if changes else "Aucune modification.", "success")
+                _referral_hints(consultation)
                 return redirect(url_for("consultations.show", consultation_id=consultation.id))
     else:
         flash(INVALID_FORM, "error")
@@ -185,7 +265,7 @@ def edit(consultation_id: int):
         audit.record("household.read", "household", household.id)
     db.session.commit()
     return render_template("consultations/form.html", form=form, household=household, matches=[],
-                           call=None, consultation=consultation, terms="",
+                           call=None, consultation=consultation, terms="", **_referral_context(form),
                            file=services.household_file(household, current_user) if household else None)
 
 
@@ -207,8 +287,11 @@ def household(household_id: int):
     audit.record("household.read", "household", household.id)
     db.session.commit()
     file = services.household_file(household, current_user)
+    case = case_page(household, file.consultations, clock.local_today()) \
+        if cases.may_read_cases(current_user) else None
     return render_template("consultations/household.html", h=household, consultations=file.consultations,
-                           timeline=file.timeline, truce_notice=file.truce_notice(clock.local_today()),
+                           timeline=file.timeline, case=case,
+                           readable=[c.id for c in file.consultations],
                            appointments=appointment_services.for_household(household, current_user),
                            appointment_statuses=APPOINTMENT_STATUSES)
 

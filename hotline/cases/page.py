@@ -1,0 +1,85 @@
+"""What a household's page shows of its case: the lease, the acts in legal order with the consultation
+that stated each, the dates computed from them (notices), the next step the texts provide, and the
+debt over time (a chart and the same numbers in a table).
+
+Built from the consultations the reader may read; the view shows it only to those who may read the
+eviction mission (services.may_read_cases).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from hotline import charts
+from hotline.cases import notices
+from hotline.cases.models import Case, ProcedureAct
+from hotline.cases.services import act_dates, act_history, acts_of, case_notices, case_of
+from hotline.consultations.models import Consultation, Household
+from hotline.consultations.parsing import format_euros
+from hotline.templating import fr_date
+
+
+@dataclass(frozen=True)
+class NextStep:
+    stage: str
+    text: str
+    article: str
+
+
+@dataclass(frozen=True)
+class CasePage:
+    case: Case | None
+    acts: list[ProcedureAct]  # current, in legal order
+    corrected: list[ProcedureAct]  # dates replaced since, in legal order
+    notices: list[notices.Notice]
+    next_step: NextStep | None
+    debts: list[tuple[date, Decimal]]  # oldest first, one a day (the latest stated that day)
+    chart_svg: str | None
+
+
+def debt_over_time(consultations: list[Consultation]) -> list[tuple[date, Decimal]]:
+    """The debts these consultations stated, oldest first; two the same day: the later recorded."""
+    by_day: dict[date, Decimal] = {}
+    for consultation in sorted(consultations, key=lambda c: (c.date, c.id)):
+        if consultation.debt_amount is not None:
+            by_day[consultation.date] = consultation.debt_amount
+    return sorted(by_day.items())
+
+
+def debt_chart(debts: list[tuple[date, Decimal]]) -> charts.Chart:
+    described = " ; ".join(f"{format_euros(amount)} le {fr_date(day)}" for day, amount in debts)
+    return charts.lines("Dette du ménage", [fr_date(day) for day, _ in debts],
+                        {"Dette": [float(amount) for _, amount in debts]}, unit="€",
+                        description=f"Dette du ménage au fil des consultations : {described}.")
+
+
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style\b.*?</style>", re.S)
+
+
+def _presentation_attributes(match: re.Match) -> str:
+    pairs = (part.partition(":") for part in match.group(1).split(";") if ":" in part)
+    return "".join(f' {name.strip()}="{value.strip().strip(chr(39))}"' for name, _, value in pairs)
+
+
+def without_inline_styles(svg: str) -> str:
+    """The SVG with its style="..." as presentation attributes (fill="...", font-size="..."), which the
+    page's Content-Security-Policy (style-src 'self') lets through: inlined, matplotlib's style attributes
+    are refused and the chart is drawn black. Its <style> element (default line joins) goes too."""
+    return _STYLE_ELEMENT.sub("", _STYLE_ATTRIBUTE.sub(_presentation_attributes, svg))
+
+
+def case_page(household: Household, consultations: list[Consultation], today: date) -> CasePage:
+    """The case as the page shows it; `consultations`: those the reader may read, oldest first."""
+    case = case_of(household)
+    current = acts_of(case)
+    corrected = [act for act in act_history(case) if act.replaced_at is not None] if case else []
+    stage = next((c.procedure_stage for c in reversed(consultations) if c.procedure_stage), None)
+    reached = notices.furthest_stage(act_dates(case), stage)
+    found = notices.next_step(reached)
+    debts = debt_over_time(consultations)
+    return CasePage(case, current, corrected, case_notices(household, today, stage),
+                    NextStep(reached, *found) if found else None, debts,
+                    without_inline_styles(debt_chart(debts).svg()) if debts else None)
