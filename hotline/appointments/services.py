@@ -168,3 +168,14 @@ def for_household(household: Household, user: User) -> list[Appointment]:
 
 def can_change(user: User, appointment: Appointment) -> bool:
     return user.role == "jurist" and (appointment.user_id == user.id or appointment.mission in (user.missions or []))
+
+
+def for_jurist_between(user: User, start: datetime, end: datetime) -> list[Appointment]:
+    """The booked appointments a jurist receives from start (included) to end (excluded), in time
+    order: what the jurist's home shows for today. Anyone else gets none."""
+    if user.role != "jurist":
+        return []
+    return list(db.session.scalars(select(Appointment).options(
+        selectinload(Appointment.household), selectinload(Appointment.permanence)).where(
+        Appointment.user_id == user.id, Appointment.status == "booked", Appointment.starts_at >= start,
+        Appointment.starts_at < end).order_by(Appointment.starts_at)))
