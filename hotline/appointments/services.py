@@ -9,13 +9,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from hotline.appointments import office
 from hotline.appointments.models import Appointment
 from hotline.auth.models import User
 from hotline.consultations.models import Household
 from hotline.extensions import db
+from hotline.ivr import opening
+from hotline.ivr.hours import is_holiday
 from hotline.permanences import services as permanences
 from hotline.permanences.models import Permanence
 from hotline.reference import labels
+from hotline.templating import fr_date
 
 
 class BookingError(ValueError):
@@ -96,6 +100,8 @@ def book(household: Household, *, mission: str, jurist: User | None, booked_by: 
         raise BookingError("Choisissez un créneau de permanence ou une date au bureau.")
     if starts <= now:
         raise BookingError("Ce créneau est déjà passé.")
+    if permanence is None:
+        _check_office_hours(mission, starts.astimezone(zone), minutes)
     starts_utc = starts.astimezone(now.tzinfo)
     if permanence is not None and db.session.scalar(select(Appointment.id).where(
             Appointment.permanence_id == permanence.id, Appointment.starts_at == starts_utc,
@@ -109,6 +115,19 @@ def book(household: Household, *, mission: str, jurist: User | None, booked_by: 
     db.session.add(appointment)
     db.session.flush()
     return appointment
+
+
+def _check_office_hours(mission: str, starts: datetime, minutes: int) -> None:
+    slots, closures = opening.slots(mission), opening.periods(mission)
+    if office.within_hours(starts, minutes, slots, closures):
+        return
+    day = starts.date()
+    why = " (jour férié)" if is_holiday(day) else " (fermeture)" if any(
+        p.starts_on <= day <= p.ends_on for p in closures) else ""
+    usual = office.day_hours(starts.weekday(), slots)
+    raise BookingError(f"Le {fr_date(day)} à {starts:%H:%M}, le bureau est fermé{why} : un rendez-vous au bureau "
+                       f"({minutes} min) se prend pendant les heures d'ouverture"
+                       + (f", ce jour-là {usual}." if usual and not why else "."))
 
 
 def _overlaps(user_id: int, starts: datetime, minutes: int) -> bool:
