@@ -2,6 +2,8 @@
 defaults to information, the office accepts a Sunday night. Each test failed before the fix."""
 import re
 from datetime import date, datetime, time
+from html import unescape
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,18 +39,30 @@ def key(permanence_id, day, hour, minute=0):
     return f"{permanence_id}|{datetime(2026, 12, day, hour, minute, tzinfo=PARIS).isoformat()}"
 
 
-def test_an_eviction_slot_listed_for_the_household_is_booked(app, client, login, two_missions, make_household):
+def listed_slots(html: str) -> list[str]:
+    """The slots the booking page offers: options of a drop-down (before), or the agenda's links."""
+    options = re.findall(r'<option value="(\d+\|[^"]+)"', html)
+    links = re.findall(r'href="/appointments/new\?[^"]*slot=([^"&]+)', html)
+    return [unescape(o) for o in options] + [unquote(unescape(link)) for link in links]
+
+
+def test_an_eviction_slot_listed_for_the_household_is_booked(app, client, login, two_missions, make_household,
+                                                               make_consultation):
+    """A household of Lens in an eviction procedure: the booking page offers eviction slots only, and
+    the first one listed is booked ("N'est pas un choix valide." before)."""
     app.config["FIXED_NOW"] = "2026-12-01T08:00"
-    household = make_household(name="Famille Durand", phone="+33612345678", commune_insee="62160",
-                               created_by_id=two_missions["jurist"].id)
+    household = make_household(name="Famille Durand", phone="+33612345678", commune_insee="62498")
+    make_consultation(household=household, mission="prevention_expulsion", date=date(2026, 11, 20))
     login(two_missions["jurist"])
-    slot = key(two_missions["eviction"], 2, 9, 30)
-    url = f"/appointments/new?household={household.id}&slot={slot}"
-    data = {"csrf_token": csrf_token(client, url), "mission": "prevention_expulsion", "slot": slot,
-            "sms_reminder": "y"}
+    page = client.get(f"/appointments/new?household={household.id}", follow_redirects=True).get_data(as_text=True)
+    slots = listed_slots(page)
+    assert slots and all(s.startswith(f"{two_missions['eviction']}|") for s in slots), slots[:3]
+    url = f"/appointments/new?household={household.id}&slot={quote(slots[0])}"
+    data = {"csrf_token": csrf_token(client, url), "mission": "prevention_expulsion", "slot": slots[0],
+            "jurist_id": str(two_missions["jurist"].id), "sms_reminder": "y"}
     page = client.post(url, data=data, follow_redirects=True).get_data(as_text=True)
     assert "choix valide" not in page
     with app.app_context():
         booked = db.session.scalars(select(Appointment)).one()
         assert (booked.mission, booked.permanence_id, booked.starts_at) == \
-            ("prevention_expulsion", two_missions["eviction"], datetime(2026, 12, 2, 9, 30, tzinfo=PARIS))
+            ("prevention_expulsion", two_missions["eviction"], datetime(2026, 12, 2, 9, 0, tzinfo=PARIS))

@@ -11,7 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from hotline.appointments import office
 from hotline.appointments.models import Appointment
+from hotline.auth.access import readable_missions
 from hotline.auth.models import User
+from hotline.cases.services import case_of
 from hotline.consultations.models import Household
 from hotline.extensions import db
 from hotline.ivr import opening
@@ -19,7 +21,11 @@ from hotline.ivr.hours import is_holiday
 from hotline.permanences import services as permanences
 from hotline.permanences.models import Permanence
 from hotline.reference import labels
+from hotline.sms import SmsMessage
 from hotline.templating import fr_date
+
+
+EVICTION = "prevention_expulsion"
 
 
 class BookingError(ValueError):
@@ -36,24 +42,32 @@ class Slot:
         return f"{self.permanence.id}|{self.starts.isoformat()}"
 
 
+def slot_starts(occurrence: permanences.Occurrence, zone: ZoneInfo) -> list[datetime]:
+    """Every slot of a held occurrence (aware, local), from its opening to its last full slot."""
+    p = occurrence.permanence
+    moment, last = occurrence.starts_at(zone), occurrence.ends_at(zone)
+    step, found = timedelta(minutes=p.slot_minutes or 30), []
+    while moment + step <= last:
+        found.append(moment)
+        moment += step
+    return found
+
+
+def booked_slots(start: datetime, end: datetime) -> set[tuple[int, datetime]]:
+    """(permanence id, UTC start) of the slots booked from start to end."""
+    return {(a.permanence_id, a.starts_at) for a in db.session.scalars(
+        select(Appointment).where(Appointment.status == "booked", Appointment.permanence_id.is_not(None),
+                                  Appointment.starts_at >= start, Appointment.starts_at < end))}
+
+
 def free_slots(start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str | None = None,
                territory: str | None = None) -> list[Slot]:
     """The permanences' slots from start to end that are still free and not past."""
-    booked = {(a.permanence_id, a.starts_at) for a in db.session.scalars(
-        select(Appointment).where(Appointment.status == "booked", Appointment.permanence_id.is_not(None),
-                                  Appointment.starts_at >= now))}
-    slots = []
-    for occurrence in permanences.occurrences(start, end, mission=mission, territory=territory):
-        if occurrence.not_held:
-            continue
-        p = occurrence.permanence
-        moment, last = occurrence.starts_at(zone), occurrence.ends_at(zone)
-        step = timedelta(minutes=p.slot_minutes or 30)
-        while moment + step <= last:
-            if moment > now and (p.id, moment.astimezone(now.tzinfo)) not in booked:
-                slots.append(Slot(p, moment))
-            moment += step
-    return slots
+    booked = booked_slots(now, datetime.combine(end + timedelta(days=1), datetime.min.time(), zone))
+    return [Slot(o.permanence, moment)
+            for o in permanences.occurrences(start, end, mission=mission, territory=territory) if not o.not_held
+            for moment in slot_starts(o, zone)
+            if moment > now and (o.permanence.id, moment.astimezone(now.tzinfo)) not in booked]
 
 
 def parse_slot(key: str, zone: ZoneInfo) -> tuple[Permanence, datetime] | None:
@@ -169,7 +183,7 @@ def cancel_occurrence(permanence: Permanence, day: date, reason: str, user: User
 def listing(user: User, start: datetime, *, limit: int = 200) -> list[Appointment]:
     """Coming appointments (and those of today): a jurist's own and their missions'; everything for a manager."""
     query = select(Appointment).where(Appointment.starts_at >= start).order_by(Appointment.starts_at).limit(limit) \
-        .options(selectinload(Appointment.reminder))
+        .options(selectinload(Appointment.reminder), selectinload(Appointment.confirmation))
     if user.role == "jurist":
         query = query.where((Appointment.user_id == user.id) | Appointment.mission.in_(user.missions or ["-"]))
     elif user.role != "manager":
@@ -189,6 +203,17 @@ def can_change(user: User, appointment: Appointment) -> bool:
     return user.role == "jurist" and (appointment.user_id == user.id or appointment.mission in (user.missions or []))
 
 
+def default_mission(household: Household, user: User) -> str | None:
+    """The mission of the household's case, for this user: that of its latest consultation the user
+    may read, or the eviction mission when it has a case (hotline.cases); one of a jurist's missions."""
+    readable = readable_missions(user)
+    seen = [c.mission for c in household.consultations if readable is None or c.mission in readable]
+    mission = seen[-1] if seen else EVICTION if case_of(household) is not None else None
+    if user.role != "jurist" or mission in user.missions:
+        return mission
+    return user.missions[0] if user.missions else None
+
+
 def for_jurist_between(user: User, start: datetime, end: datetime) -> list[Appointment]:
     """The booked appointments a jurist receives from start (included) to end (excluded), in time
     order: what the jurist's home shows for today. Anyone else gets none."""
@@ -198,3 +223,16 @@ def for_jurist_between(user: User, start: datetime, end: datetime) -> list[Appoi
         selectinload(Appointment.household), selectinload(Appointment.permanence)).where(
         Appointment.user_id == user.id, Appointment.status == "booked", Appointment.starts_at >= start,
         Appointment.starts_at < end).order_by(Appointment.starts_at)))
+
+
+def messages(user: User, *, limit: int = 300) -> list[tuple[SmsMessage, Appointment]]:
+    """The SMS of the appointments the user may see (a jurist's own and their missions'; every one
+    for a manager), latest first."""
+    query = select(SmsMessage, Appointment).join(Appointment, SmsMessage.appointment_id == Appointment.id) \
+        .options(selectinload(Appointment.household), selectinload(Appointment.permanence)) \
+        .order_by(SmsMessage.id.desc()).limit(limit)
+    if user.role == "jurist":
+        query = query.where((Appointment.user_id == user.id) | Appointment.mission.in_(user.missions or ["-"]))
+    elif user.role != "manager":
+        return []
+    return [(message, appointment) for message, appointment in db.session.execute(query)]
