@@ -209,7 +209,7 @@ def default_mission(household: Household, user: User) -> str | None:
     readable = readable_missions(user)
     seen = [c.mission for c in household.consultations if readable is None or c.mission in readable]
     mission = seen[-1] if seen else EVICTION if case_of(household) is not None else None
-    if user.role != "jurist" or mission in user.missions:
+    if mission is None or user.role != "jurist" or mission in user.missions:
         return mission
     return user.missions[0] if user.missions else None
 
