@@ -2,46 +2,21 @@
 in the agenda's week, finds it in the appointments and the agenda, then holds it into a prefilled
 consultation; the agenda fits a phone's 390 px."""
 import os
-import shutil
-import threading
 from datetime import date, time
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import select
-from werkzeug.serving import make_server
+from test_browser import CHROMIUM, browser, log_in, server  # noqa: F401 (the fixtures, shared)
 
 from hotline.appointments.models import Appointment
 from hotline.extensions import db
 from hotline.permanences import services as permanences
 from hotline.sms import SmsMessage
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 def new_page(browser, server, width, height):
@@ -65,13 +40,6 @@ def boulogne(app, make_user, make_household, make_consultation):
                              starts=time(9), ends=time(11), first_day=date(2026, 11, 1), last_day=None, active=True)
         db.session.commit()
     return {"jurist": paul, "household": household}
-
-
-def log_in(page, user, start):
-    page.goto(start)
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_an_eviction_appointment_booked_in_the_week_is_held_into_a_prefilled_consultation(app, browser, server,
