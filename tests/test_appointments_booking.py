@@ -66,3 +66,19 @@ def test_an_eviction_slot_listed_for_the_household_is_booked(app, client, login,
         booked = db.session.scalars(select(Appointment)).one()
         assert (booked.mission, booked.permanence_id, booked.starts_at) == \
             ("prevention_expulsion", two_missions["eviction"], datetime(2026, 12, 2, 9, 0, tzinfo=PARIS))
+
+
+@pytest.mark.parametrize("slot", ["99999999999999999999|2026-12-02T09:00:00+01:00", "²|2026-12-02T09:00:00+01:00",
+                                  "1|0001-01-01T00:00:00+14:00", "1|2026-12-02T09:00:00", "1|demain", "|", "abc"])
+def test_a_forged_slot_is_refused_in_french(app, client, login, two_missions, make_household, slot):
+    app.config["FIXED_NOW"] = "2026-12-01T08:00"
+    household = make_household(name="Famille Durand", created_by_id=two_missions["jurist"].id)
+    login(two_missions["jurist"])
+    url = f"/appointments/new?household={household.id}&slot={quote(slot)}"
+    page = client.get(url)
+    assert page.status_code == 200 and "Ce créneau n&#39;existe pas" in page.get_data(as_text=True)
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "mission": "info_logement",
+                                      "slot": slot})
+    assert response.status_code == 200 and "Ce créneau n&#39;existe pas" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(Appointment)).all() == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, render_template, request
-from flask_login import current_user
+from flask import Blueprint, Response, render_template, request
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hotline import clock
@@ -21,7 +21,7 @@ from hotline.ids import parse_id
 from hotline.reference import labels
 from hotline.reference.services import territories
 
-bp = Blueprint("agenda", __name__, url_prefix="/agenda", static_folder="static")
+bp = Blueprint("agenda", __name__, url_prefix="/agenda")
 EARLIEST, LATEST = date(2000, 1, 3), date(2099, 12, 28)  # Mondays: any week asked for lies between
 
 
@@ -69,3 +69,10 @@ def week():
         missions=[(m, labels("missions")[m]) for m in missions], territory_list=territories(include_buckets=False),
         keep=keep, note=note, previous=filters.week - timedelta(days=7), following=filters.week + timedelta(days=7),
         today=clock.local_today(), statuses=STATUSES, can_book=household is not None and current_user.role == "jurist")
+
+
+@bp.route("/agenda.css")
+@login_required
+def stylesheet():
+    """The week's layout (seven columns, a list per day on a phone); kept beside its template."""
+    return Response(render_template("agenda/agenda.css"), mimetype="text/css")

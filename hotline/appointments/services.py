@@ -16,6 +16,7 @@ from hotline.auth.models import User
 from hotline.cases.services import case_of
 from hotline.consultations.models import Household
 from hotline.extensions import db
+from hotline.ids import parse_id
 from hotline.ivr import opening
 from hotline.ivr.hours import is_holiday
 from hotline.permanences import services as permanences
@@ -71,17 +72,18 @@ def free_slots(start: date, end: date, now: datetime, zone: ZoneInfo, *, mission
 
 
 def parse_slot(key: str, zone: ZoneInfo) -> tuple[Permanence, datetime] | None:
+    """The permanence and local start of a slot key "id|ISO instant"; None for anything else."""
     permanence_id, _, moment = (key or "").partition("|")
-    if not permanence_id.isdigit():
-        return None
-    permanence = db.session.get(Permanence, int(permanence_id))
+    identifier = parse_id(permanence_id)
     try:
         starts = datetime.fromisoformat(moment)
-    except ValueError:
+        starts = starts.astimezone(zone) if starts.tzinfo is not None else None
+    except (ValueError, OverflowError):
         return None
-    if permanence is None or starts.tzinfo is None:
+    permanence = db.session.get(Permanence, identifier) if identifier else None
+    if permanence is None or starts is None:
         return None
-    return permanence, starts.astimezone(zone)
+    return permanence, starts
 
 
 def book(household: Household, *, mission: str, jurist: User | None, booked_by: User, now: datetime,
