@@ -84,8 +84,7 @@ def new():
             audit.record("appointment.create", "appointment", appointment.id)
             db.session.commit()
             local = appointment.starts_at.astimezone(zone)
-            flash(f"Rendez-vous pris le {fr_date(local.date())} à {local:%H:%M}."
-                  + (" Le SMS de confirmation part au prochain envoi." if appointment.sms_reminder else ""), "success")
+            flash(f"Rendez-vous pris le {fr_date(local.date())} à {local:%H:%M}.", "success")
             return redirect(url_for("consultations.household", household_id=household.id))
         except services.BookingError as error:
             db.session.rollback()
