@@ -119,6 +119,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hotline.activities.views import bp as activities_bp
     from hotline.admin.views import bp as admin_bp
+    from hotline.agenda.views import bp as agenda_bp
     from hotline.appointments.views import bp as appointments_bp
     from hotline.auth.views import bp as auth_bp
     from hotline.consultations.views import bp as consultations_bp
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calls_bp)
     app.register_blueprint(permanences_bp)
     app.register_blueprint(appointments_bp)
+    app.register_blueprint(agenda_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(privacy_bp)

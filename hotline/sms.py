@@ -16,7 +16,9 @@ searched for the reference; found -> sent (with its SID), not found -> sent agai
 unreachable -> stays `unknown`, shown to a person on the appointments page, never sent blindly.
 The client's timeout (SMS_TIMEOUT_SECONDS, 5) is far under the lease (SMS_LEASE_SECONDS, 120).
 
-A new purpose is a renderer in the mapping given to run() (see appointments/reminders.py).
+A purpose (PURPOSES: the booking's confirmation, the reminder the day before) is a renderer in the
+mapping given to run() (see appointments/reminders.py). Without Twilio's credentials (the demo),
+rows stay queued and nothing fails; the pages say so (status_label).
 
 HOTLINE_TWILIO_API_URL points the client elsewhere than https://api.twilio.com: the tests run a
 local HTTP endpoint standing in for Twilio there.
@@ -56,6 +58,8 @@ LOOKUP_LIMIT = 100  # how many of the latest messages to a number are searched f
 STATUSES = {"queued": "SMS en attente d'envoi", "sending": "Envoi en cours", "sent": "SMS envoyé",
             "failed": "SMS non envoyé", "unknown": "SMS peut-être envoyé, à vérifier",
             "cancelled": "SMS non envoyé (plus nécessaire)"}
+NOT_CONFIGURED = "SMS en attente (SMS non configurés)"
+PURPOSES = {"confirmation": "Confirmation du rendez-vous", "reminder": "Rappel la veille"}
 UNSETTLED = ("sending", "unknown")  # claims to reconcile once their lease has run out
 
 REQUIRED = (("TWILIO_ACCOUNT_SID", "HOTLINE_TWILIO_ACCOUNT_SID"), ("TWILIO_AUTH_TOKEN", "HOTLINE_TWILIO_AUTH_TOKEN"),
@@ -66,7 +70,7 @@ class SmsMessage(db.Model):
     __tablename__ = "sms_messages"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(20))  # "reminder"
+    purpose: Mapped[str] = mapped_column(String(20))  # PURPOSES: "confirmation", "reminder"
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"),
                                                        index=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)  # idempotency key: "reminder:12"
@@ -118,6 +122,19 @@ def check_configured(cfg: Mapping) -> None:
     if missing:
         raise SmsNotConfigured(f"{', '.join(missing)} {'manque' if len(missing) == 1 else 'manquent'} : "
                                "aucun SMS n'est envoyé (voir .env.example). Rien n'a été marqué en échec.")
+
+
+def configured(cfg: Mapping) -> bool:
+    try:
+        check_configured(cfg)
+    except SmsNotConfigured:
+        return False
+    return True
+
+
+def status_label(message: SmsMessage, cfg: Mapping) -> str:
+    """The row's status in French; a queued row says when it waits for Twilio's settings."""
+    return NOT_CONFIGURED if message.status == "queued" and not configured(cfg) else message.label
 
 
 def client() -> Client:

@@ -1,6 +1,8 @@
 """Appointments: free slots, booking, what became of one, and SMS reminders sent through a local
 stand-in for Twilio's REST API."""
+import re
 from datetime import date, datetime, time
+from html import unescape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -91,28 +93,38 @@ def test_a_slot_is_booked_once_and_a_jurist_is_not_in_two_places(app, lens, hous
             services.cancel_occurrence(first.permanence, date(2026, 12, 1), "Panne", lens["jurist"], PARIS)
 
 
+def booking_links(html: str) -> list[str]:
+    """The agenda's free-slot links (href, unescaped)."""
+    return [unescape(href) for href in re.findall(r'href="(/appointments/new\?[^"]*slot=[^"]*)"', html)]
+
+
 def test_jurist_books_from_the_household_page_and_a_mistake_keeps_the_choices(app, client, lens, household, login):
+    """The household page leads to the agenda, whose free slots are links (no drop-down of every slot)."""
     app.config["FIXED_NOW"] = "2026-12-01T08:00"
     login(lens["jurist"])
     page = client.get(f"/households/{household.id}").get_data(as_text=True)
     assert f"/appointments/new?household={household.id}" in page
-    url = f"/appointments/new?household={household.id}"
-    form = client.get(url).get_data(as_text=True)
-    assert "Mairie de Lens — mardi 1 décembre 2026 à 09:00" in form or "Mairie de Lens — 01/12/2026 à 09:00" in form
-    data = {"csrf_token": csrf_token(client, url), "mission": "info_logement", "slot": "office", "office_at": "",
+    agenda = client.get(f"/appointments/new?household={household.id}", follow_redirects=True).get_data(as_text=True)
+    links = booking_links(agenda)
+    assert len(links) == 6 and "<select name=\"slot\"" not in agenda  # Tuesday 1 December, 9:00 to 11:30
+    office = f"/appointments/new?household={household.id}&office=1"
+    data = {"csrf_token": csrf_token(client, office), "mission": "info_logement", "office_at": "",
             "jurist_id": str(lens["jurist"].id), "sms_reminder": "y"}
-    page = client.post(url, data=data).get_data(as_text=True)
+    page = client.post(office, data=data).get_data(as_text=True)
     assert "Indiquez la date et l&#39;heure du rendez-vous au bureau." in page
-    assert '<option selected value="office">' in page and 'checked id="sms_reminder"' in page
-    data["slot"] = slot_key(lens["permanence_id"], 9, 30)
-    response = client.post(url, data=data, follow_redirects=True)
+    assert '<option selected value="info_logement">' in page and 'checked id="sms_reminder"' in page
+    chosen = links[1]
+    assert "Mairie de Lens" in client.get(chosen).get_data(as_text=True)
+    data = {"csrf_token": csrf_token(client, chosen), "mission": "info_logement",
+            "slot": slot_key(lens["permanence_id"], 9, 30), "sms_reminder": "y"}
+    response = client.post(chosen, data=data, follow_redirects=True)
     assert "Rendez-vous pris le" in response.get_data(as_text=True)
     with app.app_context():
         booked = db.session.scalar(select(Appointment))
         assert (booked.starts_at, booked.sms_reminder, booked.household_id) == \
             (datetime(2026, 12, 1, 9, 30, tzinfo=PARIS), True, household.id)
     listing = client.get("/appointments/").get_data(as_text=True)
-    assert "Famille Martin" in listing and "SMS prévu" in listing
+    assert "Famille Martin" in listing and "Confirmation : SMS en attente (SMS non configurés)" in listing
 
 
 def test_held_opens_the_consultation_form_and_no_show_waits_for_the_hour(app, client, lens, household, login):

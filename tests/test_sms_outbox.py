@@ -72,7 +72,8 @@ def run_at(app, local: str) -> dict[str, int]:
 
 def reminder(app, appointment_id: int) -> SmsMessage:
     with app.app_context():
-        message = db.session.scalar(select(SmsMessage).where(SmsMessage.appointment_id == appointment_id))
+        message = db.session.scalar(select(SmsMessage).where(SmsMessage.appointment_id == appointment_id,
+                                                             SmsMessage.purpose == "reminder"))
         db.session.expunge(message)
         return message
 
@@ -81,7 +82,8 @@ def left_by_a_dead_sender(app, appointment_id: int, claimed_until: str) -> None:
     """The row a sender killed after its claim leaves behind: `sending`, under a lease."""
     with app.app_context():
         enqueue("reminder", appointment_id, at("2026-12-07T09:55"))
-        db.session.execute(update(SmsMessage).values(status="sending", attempts=1, claimed_until=at(claimed_until)))
+        db.session.execute(update(SmsMessage).where(SmsMessage.purpose == "reminder").values(
+            status="sending", attempts=1, claimed_until=at(claimed_until)))
         db.session.commit()
 
 
@@ -193,7 +195,7 @@ def test_a_reminder_is_queued_once(app, booked, stand_in):
         for _ in range(2):
             enqueue("reminder", booked["id"], at(DAY_BEFORE))
         db.session.commit()
-        assert len(db.session.scalars(select(SmsMessage)).all()) == 1
+        assert len(db.session.scalars(select(SmsMessage).where(SmsMessage.purpose == "reminder")).all()) == 1
 
 
 def test_a_late_sender_does_not_overwrite_the_claim_that_took_over(app, booked, stand_in, caplog):

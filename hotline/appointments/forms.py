@@ -1,8 +1,6 @@
-"""The booking form."""
-from wtforms import BooleanField, DateTimeLocalField, SelectField
+"""The booking form: a slot picked in the agenda (hidden), or a date and time at the office."""
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField
 from wtforms.validators import DataRequired, Optional
-
-OFFICE = "office"
 
 from hotline.forms_common import Form
 
@@ -13,14 +11,14 @@ def _optional_int(value):
 
 class AppointmentForm(Form):
     mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
-    slot = SelectField("Créneau", validators=[DataRequired("Choisissez un créneau de permanence ou « Au bureau ».")])
-    office_at = DateTimeLocalField("Au bureau : date et heure", format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    jurist_id = SelectField("Au bureau : juriste", coerce=_optional_int, validators=[Optional()])
-    sms_reminder = BooleanField("Le ménage accepte un rappel par SMS la veille")
+    slot = HiddenField()  # "permanence id|ISO instant", checked by services.book
+    office_at = DateTimeLocalField("Date et heure", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    jurist_id = SelectField("Juriste qui reçoit", coerce=_optional_int, validators=[Optional()])
+    sms_reminder = BooleanField("Le ménage accepte les SMS : une confirmation maintenant, un rappel la veille")
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.slot.data == OFFICE and not self.office_at.data and not self.office_at.errors:
+        if not self.slot.data and not self.office_at.data and not self.office_at.errors:
             self.office_at.errors = [*self.office_at.errors, "Indiquez la date et l'heure du rendez-vous au bureau."]
             return False
         return valid

@@ -35,10 +35,12 @@ class Appointment(db.Model):
     household: Mapped[Household] = relationship()
     permanence: Mapped[Permanence | None] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
-    # The SMS reminder in the outbox, once it fell due (hotline/sms.py, appointments/reminders.py).
-    reminder: Mapped[SmsMessage | None] = relationship(
-        primaryjoin=lambda: (SmsMessage.appointment_id == Appointment.id) & (SmsMessage.purpose == "reminder"),
-        viewonly=True, uselist=False)
+    # Its SMS in the outbox (hotline/sms.py, appointments/reminders.py): the confirmation queued at
+    # booking, the reminder once it fell due.
+    reminder: Mapped[SmsMessage | None] = relationship(primaryjoin=lambda: _outbox("reminder"), viewonly=True,
+                                                       uselist=False)
+    confirmation: Mapped[SmsMessage | None] = relationship(primaryjoin=lambda: _outbox("confirmation"),
+                                                           viewonly=True, uselist=False)
 
     __table_args__ = (
         # A permanence's slot holds one appointment at a time.
@@ -49,3 +51,7 @@ class Appointment(db.Model):
     @property
     def mode(self) -> str:
         return "permanence" if self.permanence_id else "visite_siege"
+
+
+def _outbox(purpose: str):
+    return (SmsMessage.appointment_id == Appointment.id) & (SmsMessage.purpose == purpose)

@@ -1,8 +1,8 @@
-"""SMS reminders of appointments, sent through the SMS outbox (hotline/sms.py) by the scheduler
-process (`hotline scheduler`) or `hotline reminders send`.
-
-A reminder is queued once per appointment (key "reminder:<appointment id>") when it falls due,
-then sent exactly once by the outbox. The message names the day, time and place, never the reason.
+"""SMS of appointments, sent through the SMS outbox (hotline/sms.py) by the scheduler process
+(`hotline scheduler`) or `hotline reminders send`: the confirmation, queued at booking (key
+"confirmation:<appointment id>"), and the reminder, queued once when it falls due (key
+"reminder:<appointment id>"); both only if the household agreed. The outbox sends each exactly
+once. A message names the day, time and place, never the reason.
 """
 from __future__ import annotations
 
@@ -18,14 +18,16 @@ from hotline.extensions import db
 from hotline.calendar import DAYS, MONTHS
 
 PURPOSE = "reminder"
+CONFIRMATION = "confirmation"
 
 
-def text(appointment: Appointment, zone: ZoneInfo, office: str, phone: str | None) -> str:
+def text(appointment: Appointment, zone: ZoneInfo, office: str, phone: str | None, *,
+         opening: str = "Rappel : rendez-vous") -> str:
     local = appointment.starts_at.astimezone(zone)
     when = f"le {DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} à {local:%H}h{local:%M}"
     place = f"{appointment.permanence.name}, {appointment.permanence.address}" if appointment.permanence else office
     back = f" Pour annuler ou déplacer : {phone}." if phone else ""
-    return f"Rappel : rendez-vous avec un juriste du service logement {when}, {place}.{back}"
+    return f"{opening} avec un juriste du service logement {when}, {place}.{back}"
 
 
 def due(now: datetime, hours_before: int) -> list[int]:
@@ -36,18 +38,32 @@ def due(now: datetime, hours_before: int) -> list[int]:
         Appointment.starts_at > now, Appointment.starts_at <= now + timedelta(hours=hours_before))))
 
 
-def render(message: sms.SmsMessage) -> sms.Outgoing:
-    """The reminder of the message's appointment; wanted while it is booked, ahead and agreed."""
+def _render(message: sms.SmsMessage, opening: str) -> sms.Outgoing:
+    """The text of the message's appointment; wanted while it is booked, ahead and agreed."""
     cfg = current_app.config
     appointment = db.session.get(Appointment, message.appointment_id)
     phone = appointment.household.phone
     wanted = (appointment.status == "booked" and appointment.sms_reminder and appointment.starts_at > clock.now()
               and bool(phone))
-    return sms.Outgoing(phone, text(appointment, clock.local_zone(), cfg["OFFICE_ADDRESS"], cfg.get("CONTACT_PHONE")),
-                        wanted)
+    return sms.Outgoing(phone, text(appointment, clock.local_zone(), cfg["OFFICE_ADDRESS"], cfg.get("CONTACT_PHONE"),
+                                    opening=opening), wanted)
 
 
-RENDERERS = {PURPOSE: render}  # a booking confirmation would be one more line here
+def render(message: sms.SmsMessage) -> sms.Outgoing:
+    return _render(message, "Rappel : rendez-vous")
+
+
+def render_confirmation(message: sms.SmsMessage) -> sms.Outgoing:
+    return _render(message, "Rendez-vous confirmé")
+
+
+RENDERERS = {PURPOSE: render, CONFIRMATION: render_confirmation}
+
+
+def confirm(appointment: Appointment, now: datetime) -> None:
+    """Queue the booking's confirmation, if the household agreed; sent by the next outbox run. Flushes."""
+    if appointment.sms_reminder:
+        sms.enqueue(CONFIRMATION, appointment.id, now)
 
 
 def send_due(now: datetime) -> dict[str, int]:

@@ -9,13 +9,24 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from hotline.appointments import office
 from hotline.appointments.models import Appointment
+from hotline.auth.access import readable_missions
 from hotline.auth.models import User
+from hotline.cases.services import case_of
 from hotline.consultations.models import Household
 from hotline.extensions import db
+from hotline.ids import parse_id
+from hotline.ivr import opening
+from hotline.ivr.hours import is_holiday
 from hotline.permanences import services as permanences
 from hotline.permanences.models import Permanence
 from hotline.reference import labels
+from hotline.sms import SmsMessage
+from hotline.templating import fr_date
+
+
+EVICTION = "prevention_expulsion"
 
 
 class BookingError(ValueError):
@@ -32,38 +43,47 @@ class Slot:
         return f"{self.permanence.id}|{self.starts.isoformat()}"
 
 
+def slot_starts(occurrence: permanences.Occurrence, zone: ZoneInfo) -> list[datetime]:
+    """Every slot of a held occurrence (aware, local), from its opening to its last full slot."""
+    p = occurrence.permanence
+    moment, last = occurrence.starts_at(zone), occurrence.ends_at(zone)
+    step, found = timedelta(minutes=p.slot_minutes or 30), []
+    while moment + step <= last:
+        found.append(moment)
+        moment += step
+    return found
+
+
+def booked_slots(start: datetime, end: datetime) -> set[tuple[int, datetime]]:
+    """(permanence id, UTC start) of the slots booked from start to end."""
+    return {(a.permanence_id, a.starts_at) for a in db.session.scalars(
+        select(Appointment).where(Appointment.status == "booked", Appointment.permanence_id.is_not(None),
+                                  Appointment.starts_at >= start, Appointment.starts_at < end))}
+
+
 def free_slots(start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str | None = None,
                territory: str | None = None) -> list[Slot]:
     """The permanences' slots from start to end that are still free and not past."""
-    booked = {(a.permanence_id, a.starts_at) for a in db.session.scalars(
-        select(Appointment).where(Appointment.status == "booked", Appointment.permanence_id.is_not(None),
-                                  Appointment.starts_at >= now))}
-    slots = []
-    for occurrence in permanences.occurrences(start, end, mission=mission, territory=territory):
-        if occurrence.not_held:
-            continue
-        p = occurrence.permanence
-        moment, last = occurrence.starts_at(zone), occurrence.ends_at(zone)
-        step = timedelta(minutes=p.slot_minutes or 30)
-        while moment + step <= last:
-            if moment > now and (p.id, moment.astimezone(now.tzinfo)) not in booked:
-                slots.append(Slot(p, moment))
-            moment += step
-    return slots
+    booked = booked_slots(now, datetime.combine(end + timedelta(days=1), datetime.min.time(), zone))
+    return [Slot(o.permanence, moment)
+            for o in permanences.occurrences(start, end, mission=mission, territory=territory) if not o.not_held
+            for moment in slot_starts(o, zone)
+            if moment > now and (o.permanence.id, moment.astimezone(now.tzinfo)) not in booked]
 
 
 def parse_slot(key: str, zone: ZoneInfo) -> tuple[Permanence, datetime] | None:
+    """The permanence and local start of a slot key "id|ISO instant"; None for anything else."""
     permanence_id, _, moment = (key or "").partition("|")
-    if not permanence_id.isdigit():
-        return None
-    permanence = db.session.get(Permanence, int(permanence_id))
+    identifier = parse_id(permanence_id)
     try:
         starts = datetime.fromisoformat(moment)
-    except ValueError:
+        starts = starts.astimezone(zone) if starts.tzinfo is not None else None
+    except (ValueError, OverflowError):
         return None
-    if permanence is None or starts.tzinfo is None:
+    permanence = db.session.get(Permanence, identifier) if identifier else None
+    if permanence is None or starts is None:
         return None
-    return permanence, starts.astimezone(zone)
+    return permanence, starts
 
 
 def book(household: Household, *, mission: str, jurist: User | None, booked_by: User, now: datetime,
@@ -96,6 +116,8 @@ def book(household: Household, *, mission: str, jurist: User | None, booked_by: 
         raise BookingError("Choisissez un créneau de permanence ou une date au bureau.")
     if starts <= now:
         raise BookingError("Ce créneau est déjà passé.")
+    if permanence is None:
+        _check_office_hours(mission, starts.astimezone(zone), minutes)
     starts_utc = starts.astimezone(now.tzinfo)
     if permanence is not None and db.session.scalar(select(Appointment.id).where(
             Appointment.permanence_id == permanence.id, Appointment.starts_at == starts_utc,
@@ -109,6 +131,19 @@ def book(household: Household, *, mission: str, jurist: User | None, booked_by: 
     db.session.add(appointment)
     db.session.flush()
     return appointment
+
+
+def _check_office_hours(mission: str, starts: datetime, minutes: int) -> None:
+    slots, closures = opening.slots(mission), opening.periods(mission)
+    if office.within_hours(starts, minutes, slots, closures):
+        return
+    day = starts.date()
+    why = " (jour férié)" if is_holiday(day) else " (fermeture)" if any(
+        p.starts_on <= day <= p.ends_on for p in closures) else ""
+    usual = office.day_hours(starts.weekday(), slots)
+    raise BookingError(f"Le {fr_date(day)} à {starts:%H:%M}, le bureau est fermé{why} : un rendez-vous au bureau "
+                       f"({minutes} min) se prend pendant les heures d'ouverture"
+                       + (f", ce jour-là {usual}." if usual and not why else "."))
 
 
 def _overlaps(user_id: int, starts: datetime, minutes: int) -> bool:
@@ -150,7 +185,7 @@ def cancel_occurrence(permanence: Permanence, day: date, reason: str, user: User
 def listing(user: User, start: datetime, *, limit: int = 200) -> list[Appointment]:
     """Coming appointments (and those of today): a jurist's own and their missions'; everything for a manager."""
     query = select(Appointment).where(Appointment.starts_at >= start).order_by(Appointment.starts_at).limit(limit) \
-        .options(selectinload(Appointment.reminder))
+        .options(selectinload(Appointment.reminder), selectinload(Appointment.confirmation))
     if user.role == "jurist":
         query = query.where((Appointment.user_id == user.id) | Appointment.mission.in_(user.missions or ["-"]))
     elif user.role != "manager":
@@ -168,3 +203,38 @@ def for_household(household: Household, user: User) -> list[Appointment]:
 
 def can_change(user: User, appointment: Appointment) -> bool:
     return user.role == "jurist" and (appointment.user_id == user.id or appointment.mission in (user.missions or []))
+
+
+def default_mission(household: Household, user: User) -> str | None:
+    """The mission of the household's case, for this user: that of its latest consultation the user
+    may read, or the eviction mission when it has a case (hotline.cases); one of a jurist's missions."""
+    readable = readable_missions(user)
+    seen = [c.mission for c in household.consultations if readable is None or c.mission in readable]
+    mission = seen[-1] if seen else EVICTION if case_of(household) is not None else None
+    if mission is None or user.role != "jurist" or mission in user.missions:
+        return mission
+    return user.missions[0] if user.missions else None
+
+
+def for_jurist_between(user: User, start: datetime, end: datetime) -> list[Appointment]:
+    """The booked appointments a jurist receives from start (included) to end (excluded), in time
+    order: what the jurist's home shows for today. Anyone else gets none."""
+    if user.role != "jurist":
+        return []
+    return list(db.session.scalars(select(Appointment).options(
+        selectinload(Appointment.household), selectinload(Appointment.permanence)).where(
+        Appointment.user_id == user.id, Appointment.status == "booked", Appointment.starts_at >= start,
+        Appointment.starts_at < end).order_by(Appointment.starts_at)))
+
+
+def messages(user: User, *, limit: int = 300) -> list[tuple[SmsMessage, Appointment]]:
+    """The SMS of the appointments the user may see (a jurist's own and their missions'; every one
+    for a manager), latest first."""
+    query = select(SmsMessage, Appointment).join(Appointment, SmsMessage.appointment_id == Appointment.id) \
+        .options(selectinload(Appointment.household), selectinload(Appointment.permanence)) \
+        .order_by(SmsMessage.id.desc()).limit(limit)
+    if user.role == "jurist":
+        query = query.where((Appointment.user_id == user.id) | Appointment.mission.in_(user.missions or ["-"]))
+    elif user.role != "manager":
+        return []
+    return [(message, appointment) for message, appointment in db.session.execute(query)]

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from hotline import audit, clock
-from hotline.appointments import services
-from hotline.appointments.forms import OFFICE, AppointmentForm
+from hotline import audit, clock, sms
+from hotline.appointments import reminders, services
+from hotline.appointments.forms import AppointmentForm
 from hotline.appointments.models import STATUSES, Appointment
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
 from hotline.consultations.models import Household
 from hotline.consultations.services import can_read_household
 from hotline.extensions import db
-from hotline.permanences.services import horizon
+from hotline.ids import parse_id
 from hotline.reference import labels
 from hotline.templating import fr_date
 
@@ -31,45 +31,56 @@ def index():
     today = datetime.combine(clock.local_today(), time(), zone)
     items = services.listing(current_user, today)
     return render_template("appointments/index.html", items=items, statuses=STATUSES, zone=zone, now=clock.now(),
+                           sms_label=lambda m: sms.status_label(m, current_app.config),
                            can_change=lambda a: services.can_change(current_user, a))
 
 
-def _slot_label(slot) -> str:
-    p = slot.permanence
-    return f"{p.name} — {fr_date(slot.starts.date())} à {slot.starts:%H:%M}"
+def household_for(user) -> Household:
+    """The household of ?household=, which the user may read (404, 403 otherwise); the read is audited."""
+    household = db.session.get(Household, parse_id(request.args.get("household")) or 0) or abort(404)
+    if not can_read_household(user, household):
+        abort(403)
+    audit.record("household.read", "household", household.id)
+    return household
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required("jurist")
 def new():
-    household = db.session.get(Household, request.args.get("household", type=int) or 0) or abort(404)
-    if not can_read_household(current_user, household):
-        abort(403)
-    audit.record("household.read", "household", household.id)
+    """Book the slot picked in the agenda (?slot=), or a time at the office (?office=1). Without
+    either, the agenda is where a slot is picked."""
+    household = household_for(current_user)
+    slot_key = (request.form if request.method == "POST" else request.args).get("slot", "")
+    office = bool(request.args.get("office"))
+    if request.method == "GET" and not slot_key and not office:
+        db.session.commit()  # the audited read
+        return redirect(url_for("agenda.week", household=household.id))
+    zone, now = clock.local_zone(), clock.now()
+    found = services.parse_slot(slot_key, zone) if slot_key else None
+    refusal = None
+    if slot_key and found is None:
+        refusal = "Ce créneau n'existe pas : choisissez-en un dans l'agenda."
+    elif found and found[0].mission not in current_user.missions:
+        refusal = (f"Ce créneau est celui d'une permanence « {labels('missions')[found[0].mission]} » : seuls les "
+                   "juristes de cette mission y prennent rendez-vous.")
     form = AppointmentForm()
     form.mission.choices = [(m, labels("missions")[m]) for m in current_user.missions]
-    zone, now = clock.local_zone(), clock.now()
-    start, end = horizon(clock.local_today())
-    mission = form.mission.data if form.mission.data in current_user.missions else None
-    slots = services.free_slots(start, end, now, zone, mission=mission)
-    territory = household.commune.territory_code if household.commune else None
-    slots.sort(key=lambda s: (s.permanence.territory_code != territory, s.starts))  # the household's first
-    form.slot.choices = [("", "— Choisir —"), (OFFICE, "Au bureau (date et heure ci-dessous)")] + \
-        [(s.key, _slot_label(s)) for s in slots]
     jurists = db.session.scalars(select(User).where(User.role == "jurist", User.active.is_(True)).order_by(User.name))
     form.jurist_id.choices = [("", "— Choisir —")] + [(u.id, u.name) for u in jurists]
     if request.method == "GET":
+        form.slot.data = slot_key
         form.jurist_id.data = current_user.id
-        if len(current_user.missions) == 1:
-            form.mission.data = current_user.missions[0]
-    elif form.validate_on_submit():
-        office = form.slot.data == OFFICE
+        asked = request.args.get("mission")
+        form.mission.data = found[0].mission if found else \
+            asked if asked in current_user.missions else services.default_mission(household, current_user)
+    elif refusal is None and form.validate_on_submit():
         try:
             appointment = services.book(
                 household, mission=form.mission.data, booked_by=current_user, now=now, zone=zone,
-                jurist=db.session.get(User, form.jurist_id.data) if form.jurist_id.data else None,
-                slot=None if office else form.slot.data, office_at=form.office_at.data if office else None,
+                jurist=db.session.get(User, form.jurist_id.data) if form.jurist_id.data and not found else None,
+                slot=slot_key or None, office_at=None if found else form.office_at.data,
                 sms_reminder=bool(form.sms_reminder.data))
+            reminders.confirm(appointment, now)
             audit.record("appointment.create", "appointment", appointment.id)
             db.session.commit()
             local = appointment.starts_at.astimezone(zone)
@@ -77,8 +88,23 @@ def new():
             return redirect(url_for("consultations.household", household_id=household.id))
         except services.BookingError as error:
             db.session.rollback()
-            form.slot.errors = [*form.slot.errors, str(error)]
-    return render_template("appointments/form.html", form=form, household=household, office=OFFICE)
+            audit.record("household.read", "household", household.id)  # the rollback took it
+            if found:
+                refusal = str(error)
+            else:
+                form.office_at.errors = [*form.office_at.errors, str(error)]
+    db.session.commit()  # the audited read
+    return render_template("appointments/form.html", form=form, household=household, found=found, zone=zone,
+                           refusal=refusal)
+
+
+@bp.route("/messages")
+@roles_required("jurist", "manager")
+def messages():
+    """Each SMS of the outbox: purpose, appointment, status, time; the number masked for managers."""
+    return render_template("appointments/messages.html", rows=services.messages(current_user),
+                           purposes=sms.PURPOSES, configured=sms.configured(current_app.config),
+                           sms_label=lambda m: sms.status_label(m, current_app.config))
 
 
 @bp.route("/<int:appointment_id>/status", methods=["POST"])
