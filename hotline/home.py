@@ -120,7 +120,7 @@ class Figure:
 
     @property
     def change(self) -> str:
-        """"+12 (+8 %)", "−3 (−10 %)", "=" or "+5" when the month before had none."""
+        """"+12 (+8 %)", "−3 (−10 %)" (a narrow no-break space before %), "=", or "+5" when the month before had none."""
         difference = self.current - self.previous
         if difference == 0:
             return "="
@@ -128,7 +128,7 @@ class Figure:
         text = f"{sign}{abs(difference)}"
         if self.previous:
             percent = round(abs(difference) * 100 / self.previous)
-            text += f" ({sign}{percent} %)"
+            text += f" ({sign}{percent}\u202f%)"
         return text
 
     @property

@@ -154,8 +154,8 @@ def test_a_jurist_without_mission_is_told_so_at_home(app, client, login, make_us
 
 
 @pytest.mark.parametrize("current, previous, change, trend", [
-    (12, 10, "+2 (+20 %)", "up"), (9, 12, "−3 (−25 %)", "down"), (5, 5, "=", "same"), (4, 0, "+4", "up"),
-    (0, 3, "−3 (−100 %)", "down"), (1, 3, "−2 (−67 %)", "down"),
+    (12, 10, "+2 (+20\u202f%)", "up"), (9, 12, "−3 (−25\u202f%)", "down"), (5, 5, "=", "same"), (4, 0, "+4", "up"),
+    (0, 3, "−3 (−100\u202f%)", "down"), (1, 3, "−2 (−67\u202f%)", "down"),
 ])
 def test_a_key_figure_says_its_change(current, previous, change, trend):
     figure = Figure("Consultations", current, previous)
@@ -188,14 +188,14 @@ def test_manager_home_key_figures_callbacks_and_duty_gaps(app, client, login, ma
     page = sections(response)
 
     figures = page["chiffres"]
-    assert "Chiffres clés de novembre 2026" in figures and "Comparés à octobre 2026" in figures
+    assert "Chiffres clés du mois : novembre 2026" in figures and "Comparés à octobre 2026" in figures
     html = response.get_data(as_text=True)
     rows = {m.group(1): m.group(2) for m in re.finditer(
         r'<th scope="row">([^<]+)</th>(.*?)</tr>', html.split('caption>Prévention des expulsions')[1], re.S)}
     cells = {name: re.findall(r"<td[^>]*>([^<]*)</td>", row) for name, row in rows.items()}
-    assert cells["Consultations"] == ["3", "1", "+2 (+200 %)"]
+    assert cells["Consultations"] == ["3", "1", "+2 (+200\u202f%)"]
     assert cells["Ménages"] == ["1", "1", "="]
-    assert cells["Appels répondus"] == ["1", "2", "−1 (−50 %)"]
+    assert cells["Appels répondus"] == ["1", "2", "−1 (−50\u202f%)"]
     assert cells["Appels manqués"] == ["1", "0", "+1"]
     assert "Décembre 2026, en cours : 1 consultation à ce jour." in figures
 
