@@ -4,6 +4,8 @@ from types import SimpleNamespace as Row
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hotline.extensions import db
 from hotline.ivr.models import OpeningHours
@@ -127,3 +129,23 @@ def test_duty_gaps_count_only_jurists_the_line_can_ring(app, make_user):
         assert [(g.day, g.starts, g.ends) for g in found] == [
             (date(2026, 12, 1), time(10), time(12)), (date(2026, 12, 8), time(10), time(12))]
         db.session.rollback()
+
+
+quarter_hours = st.integers(min_value=7 * 4, max_value=19 * 4).map(lambda q: time(q // 4, q % 4 * 15))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([EVICTION, INFO]), quarter_hours, quarter_hours), max_size=6))
+def test_gaps_and_shifts_share_out_the_opening_hours(spans):
+    """Each quarter of an hour the line is open is either in a gap or covered by a shift of its mission,
+    never both; gaps never overlap and never touch one another."""
+    shifts = [shift(m, 1, (a.hour, a.minute), (b.hour, b.minute)) for m, a, b in spans if a < b]
+    found = gaps(shifts, OPEN_TUESDAY, [], TUESDAY, 1, holiday=lambda day: False)
+    for quarter in range(7 * 4, 19 * 4):
+        moment = time(quarter // 4, quarter % 4 * 15)
+        is_open = any(o.opens <= moment < o.closes for o in OPEN_TUESDAY)
+        covered = any(s.mission == EVICTION and s.starts <= moment < s.ends for s in shifts)
+        in_gap = [g for g in found if g.starts <= moment < g.ends]
+        assert len(in_gap) == (1 if is_open and not covered else 0), moment
+    for before, after in zip(found, found[1:]):
+        assert before.ends < after.starts
