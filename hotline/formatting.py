@@ -1,7 +1,11 @@
-"""How values read in French on a page: durations, phone numbers, household composition. Pure."""
+"""How values read in French on a page: durations, phone numbers, household composition, months. Pure."""
 from __future__ import annotations
 
+from datetime import date
+
 import phonenumbers
+
+from hotline.ivr.hours import MONTHS
 
 
 def duration(seconds: int | None) -> str:
@@ -43,3 +47,8 @@ def composition(adults: int | None, children: int | None) -> str:
     if children is not None:
         parts.append("sans enfant" if children == 0 else f"{children} enfant{'s' if children > 1 else ''}")
     return ", ".join(parts) if parts else "composition non renseignée"
+
+
+def month_name(first: date | None) -> str:
+    """date(2026, 11, 1) -> "novembre 2026"."""
+    return f"{MONTHS[first.month - 1]} {first.year}" if first else ""

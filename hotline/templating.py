@@ -1,12 +1,22 @@
-"""Jinja filters and globals: French labels of codes, dates, euros and masked phone numbers."""
+"""Jinja filters and globals: French labels of codes, dates, durations, euros, phone numbers (masked for
+whoever may not read them), the current page of the menu and the fields of a form in error."""
 from __future__ import annotations
 
-from flask import Flask, g
-from flask_login import current_user
+from datetime import date
 
-from hotline import clock
+from flask import Flask, g, request
+from flask_login import current_user
+from markupsafe import Markup
+
+from hotline import clock, formatting
 from hotline.consultations.parsing import format_euros
+from hotline.ivr.hours import DAYS
 from hotline.reference import label, labels, theme_codes
+from hotline.reference.services import commune_options, get_commune, territory_labels
+
+CALLBACK_KINDS = {"voicemail": "Message vocal", "callback_request": "Demande de rappel", "missed": "Appel manqué"}
+# Menu entries for a page below another entry's address: the page is theirs, not the other entry's.
+OWN_MENU_ENTRIES = {"consultations.new", "consultations.import_file"}
 
 
 def fr_date(value) -> str:
@@ -22,13 +32,47 @@ def fr_datetime(value) -> str:
     return f"{fr_date(local)} {local:%H:%M}"
 
 
+def fr_time(value) -> str:
+    """An instant's local wall time, "14:30"."""
+    return f"{value.astimezone(clock.local_zone()):%H:%M}" if value else ""
+
+
+def fr_day(value: date | None) -> str:
+    """"mardi 01/12/2026"."""
+    return f"{DAYS[value.weekday()]} {fr_date(value)}" if value else ""
+
+
 def masked_phone(number: str | None) -> str:
-    """Jurists see the caller's number; other roles see only its last two digits."""
+    """Jurists see the caller's number as the French write it, a link that dials it; other roles see only
+    its last two digits."""
     if not number:
         return "numéro masqué"
     if getattr(current_user, "role", None) == "jurist":
-        return number
+        return Markup('<a href="tel:{}">{}</a>').format(number, formatting.phone(number))
     return number[:3] + " •• •• •• " + number[-2:] if len(number) > 6 else "••"
+
+
+def is_current(href: str) -> bool:
+    """Whether the menu link to `href` leads to this page or to a page below it (not the home's "/")."""
+    path = request.path
+    if path == href:
+        return True
+    return href != "/" and path.startswith(href) and request.endpoint not in OWN_MENU_ENTRIES
+
+
+def fields_in_error(form) -> list[tuple]:
+    """(label, first error, id of the element to focus) of each field in error, in the form's order, for
+    the error summary. A group of boxes is reached by its first box."""
+    found = []
+    for f in form:
+        if not f.errors or f.type == "CSRFTokenField":
+            continue
+        target = f.id
+        if f.type in ("MultiCheckboxField", "RadioField"):
+            options = list(f)
+            target = options[0].id if options else f.id
+        found.append((f.label.text, f.errors[0], target))
+    return found
 
 
 def aria(field, has_hint, extra: dict | None = None) -> dict:
@@ -45,26 +89,26 @@ def aria(field, has_hint, extra: dict | None = None) -> dict:
 
 
 def commune_label(insee: str | None) -> str:
-    from hotline.reference.services import get_commune
-
+    """"Boulogne-sur-Mer (62200)": the name and postal codes a person knows, never the INSEE code."""
     if not insee:
         return ""
     commune = get_commune(insee)
-    return f"{commune.display} — {insee}" if commune else f"{insee} (hors département)"
+    return commune.display if commune else "Commune hors département"
 
 
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(
         label=lambda code, vocabulary: label(vocabulary, code),
         theme_label=lambda code: theme_codes().get(code, code),
-        fr_date=fr_date, fr_datetime=fr_datetime, commune=commune_label, euros=format_euros, masked_phone=masked_phone,
+        fr_date=fr_date, fr_datetime=fr_datetime, fr_time=fr_time, fr_day=fr_day, month_name=formatting.month_name,
+        commune=commune_label, euros=format_euros, masked_phone=masked_phone, duration=formatting.duration,
+        phone=formatting.phone, composition=formatting.composition, callback_kind=lambda kind: CALLBACK_KINDS.get(kind, kind),
+        is_current=is_current, fields_in_error=fields_in_error,
     )
     app.jinja_env.globals.update(vocabulary=labels, aria=aria)
 
     @app.context_processor
     def reference_helpers():
-        from hotline.reference.services import commune_options, territory_labels
-
         def territory_names() -> dict[str, str]:
             """code -> label, read once per request however many rows a table shows."""
             if "territory_names" not in g:

@@ -1,11 +1,13 @@
-"""The home page: each role lands where its daily work is; and the health check for monitoring."""
+"""The home page: each role's home says what there is to do (see hotline/home.py); and the health check for
+monitoring."""
 import logging
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline import clock, home as homes
 from hotline.auth.access import NO_MISSION, has_no_mission
 from hotline.extensions import db
 
@@ -16,9 +18,14 @@ log = logging.getLogger("hotline")
 @bp.route("/")
 @login_required
 def home():
+    now, zone = clock.now(), clock.local_zone()
     if current_user.role == "admin":
-        return redirect(url_for("admin.users"))
-    return render_template("home.html", no_mission=NO_MISSION if has_no_mission(current_user) else None)
+        return render_template("home/admin.html", home=homes.admin_home(now, zone))
+    if current_user.role == "manager":
+        return render_template("home/manager.html", home=homes.manager_home(current_user, now, zone))
+    if has_no_mission(current_user):
+        return render_template("home/jurist.html", home=None, no_mission=NO_MISSION)
+    return render_template("home/jurist.html", home=homes.jurist_home(current_user, now, zone), no_mission=None)
 
 
 @bp.route("/healthz")

@@ -1,4 +1,6 @@
 """Values as a French reader expects them."""
+from datetime import date
+
 import pytest
 
 from hotline import formatting
@@ -26,3 +28,9 @@ def test_phone(number, text):
 ])
 def test_composition(adults, children, text):
     assert formatting.composition(adults, children) == text
+
+
+@pytest.mark.parametrize("first, text", [(date(2026, 11, 1), "novembre 2026"), (date(2027, 2, 1), "février 2027"),
+                                         (None, "")])
+def test_month_name(first, text):
+    assert formatting.month_name(first) == text
