@@ -11,6 +11,7 @@ import base64
 import hashlib
 import io
 import re
+import textwrap
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from html import escape
 # The colours of the two missions and of the other series: distinct for colour-blind readers
 # (Okabe-Ito palette) and dark enough on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000")
+TITLE_WIDTH = 50  # characters a title line holds beside long labels
 _lock = threading.Lock()  # pyplot's state is global: one drawing at a time
 
 
@@ -119,7 +121,9 @@ def _drawn(kind: str, title: str, labels: tuple, series: tuple, unit: str, descr
                 _grouped(axes, chart)
             else:
                 _lines(axes, chart)
-            axes.set_title(chart.title, loc="left", fontsize=10, fontweight="bold")
+            # Wrapped: a long title starts at the axes and would run off the drawing's right edge.
+            axes.set_title("\n".join(textwrap.wrap(chart.title, TITLE_WIDTH)), loc="left", fontsize=10,
+                           fontweight="bold")
             figure.tight_layout()
             out = io.BytesIO()
             figure.savefig(out, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)

@@ -125,7 +125,7 @@ def test_the_sections_and_charts_the_page_shows():
                       "Situation familiale selon le parc (consultations)",
                       "Dette par ménage, en mois de loyer (nombre de ménages)",
                       "Stade de la procédure au premier contact (nombre de ménages)",
-                      "Part des premiers contacts atteints avant le commandement de payer, par territoire (%)"]
+                      "Premiers contacts atteints avant le commandement de payer (%)"]
     trend = mission.sections[2].charts[0]
     assert trend.series == {"03/2026 à 04/2026": [1, 2], "03/2025 à 04/2025": [1, 0]}
     themes = mission.sections[4].charts[1]

@@ -64,3 +64,12 @@ def test_the_image_for_a_page_takes_its_containers_width():
     root = ET.fromstring(base64.b64decode(uri.split(",", 1)[1]))
     assert root.get("width") is None and root.get("height") is None and root.get("viewBox")
     assert root.find(SVG + "title").text == "T"
+
+
+def test_a_long_title_is_wrapped_inside_the_drawing():
+    title = "Stade de la procédure au premier contact, par territoire et par mois (nombre de ménages)"
+    root = ET.fromstring(charts.bars(title, {"Assignation devant le juge": 3}).svg())
+    assert root.find(SVG + "title").text == title  # whole for screen readers
+    texts = [t.text for t in root.iter(SVG + "text")]
+    assert "Stade de la procédure au premier contact, par" in texts
+    assert "territoire et par mois (nombre de ménages)" in texts

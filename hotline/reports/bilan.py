@@ -341,7 +341,7 @@ def _households(context: _Context, rows: list[tidy.Row], mission: str, now: _Val
                   for code, name in context.territory_names.items()
                   if reached.get((tidy.TOTAL, code), (0, 0))[1]}
         section.charts.append(charts.bars(
-            "Part des premiers contacts atteints avant le commandement de payer, par territoire (%)",
+            "Premiers contacts atteints avant le commandement de payer (%)",
             shares, unit="%"))
     return section
 
@@ -455,8 +455,13 @@ def _columns(doc: FPDF, headers: list[str], lines: list[list[Cell]]) -> None:
 def _height(doc: FPDF, texts: list[str], widths: list[float], size: int, bold: bool = False) -> float:
     doc.set_font("Helvetica", "B" if bold else "", size)
     line = size * 0.5
-    return max(len(doc.multi_cell(w, line, _text(t), dry_run=True, output="LINES")) for t, w in zip(texts, widths)) \
-        * line + 1
+    return max(_lines(doc, _text(t), w, line) for t, w in zip(texts, widths)) * line + 1
+
+
+def _lines(doc: FPDF, text: str, width: float, line: float) -> int:
+    if doc.get_string_width(text) < width - 2 * doc.c_margin:  # most cells: one line, measured fast
+        return 1
+    return len(doc.multi_cell(width, line, text, dry_run=True, output="LINES"))
 
 
 def _row(doc: FPDF, texts: list[str], widths: list[float], size: int, header: bool = False) -> None:
@@ -470,8 +475,11 @@ def _row(doc: FPDF, texts: list[str], widths: list[float], size: int, header: bo
         doc.rect(x, top, sum(widths), height, style="F")
     for index, (text, width) in enumerate(zip(texts, widths)):
         doc.set_xy(x, top)
-        doc.multi_cell(width, size * 0.5, _text(text), border=0, align="L" if index == 0 else "R",
-                       new_x="RIGHT", new_y="TOP", max_line_height=size * 0.5)
+        text, align = _text(text), "L" if index == 0 else "R"
+        if _lines(doc, text, width, size * 0.5) == 1:
+            doc.cell(width, size * 0.5, text, align=align)
+        else:
+            doc.multi_cell(width, size * 0.5, text, align=align, new_x="RIGHT", new_y="TOP")
         x += width
     doc.set_y(top + height)
     doc.line(doc.l_margin, top + height, doc.l_margin + sum(widths), top + height)
