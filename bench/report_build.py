@@ -40,7 +40,7 @@ def main() -> None:
     from hotline import create_app
     from hotline.consultations.models import Consultation, ConsultationCode
     from hotline.extensions import db
-    from hotline.reports import services
+    from hotline.reports import services, workbook
 
     app = create_app()
     rng = random.Random(62)
@@ -75,7 +75,7 @@ def main() -> None:
             built = time.perf_counter()
             services.to_csv(rows)
             csv_done = time.perf_counter()
-            services.to_xlsx(rows)
+            workbook.to_xlsx(rows)
             return built - started, csv_done - built, time.perf_counter() - csv_done
 
     bases, reports = [], []

@@ -7,24 +7,28 @@ matplotlib is imported when a chart is drawn, not when the app starts.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import re
+import textwrap
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 # The colours of the two missions and of the other series: distinct for colour-blind readers
 # (Okabe-Ito palette) and dark enough on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000")
+TITLE_WIDTH = 50  # characters a title line holds beside long labels
 _lock = threading.Lock()  # pyplot's state is global: one drawing at a time
 
 
 @dataclass(frozen=True)
 class Chart:
-    """What to draw: `kind` is "bars" (horizontal bars, one per label) or "lines" (a series per name
-    over the labels, e.g. months)."""
+    """What to draw: `kind` is "bars" (horizontal bars, one per label), "grouped" (horizontal bars, one
+    per label and series) or "lines" (a series per name over the labels, e.g. months)."""
 
     kind: str
     title: str
@@ -39,9 +43,37 @@ class Chart:
     def png(self, dpi: int = 150) -> bytes:
         return _draw(self, "png", dpi)
 
+    def data_uri(self) -> str:
+        """The SVG for an <img src>, without its fixed size: it takes the width of its container. (The pages'
+        Content-Security-Policy forbids the inline styles of an inlined SVG; an image is its own document.)"""
+        svg = self.svg()
+        opening = _SVG_OPEN.search(svg)
+        svg = _SIZE.sub("", opening.group(0)) + svg[opening.end():]
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+    @property
+    def alt(self) -> str:
+        return f"{self.title}. {self.description}"
+
 
 def bars(title: str, values: dict[str, float], *, unit: str = "", description: str = "") -> Chart:
     return Chart("bars", title, list(values), {"": list(values.values())}, unit, description or _describe(values, unit))
+
+
+def shares(title: str, counts: dict[str, float], whole: float, *, description: str = "") -> Chart:
+    """Each count as a percentage of `whole` (horizontal bars in %): a theme's share of the consultations."""
+    percents = {label: round(count * 100 / whole, 1) if whole else 0.0 for label, count in counts.items()}
+    return bars(title, percents, unit="%", description=description)
+
+
+def grouped(title: str, labels: Sequence[str], series: dict[str, Sequence[float]], *, unit: str = "",
+            description: str = "") -> Chart:
+    """Horizontal bars grouped per label, one colour per series (e.g. this year and the year before)."""
+    described = description or " ; ".join(
+        f"{label} : " + ", ".join(f"{name} {_number(values[i])}{' ' + unit if unit else ''}"
+                                  for name, values in series.items())
+        for i, label in enumerate(labels))
+    return Chart("grouped", title, list(labels), {name: list(v) for name, v in series.items()}, unit, described)
 
 
 def lines(title: str, labels: Sequence[str], series: dict[str, Sequence[float]], *, unit: str = "",
@@ -60,6 +92,16 @@ def _number(value: float) -> str:
 
 
 def _draw(chart: Chart, fmt: str, dpi: int = 100) -> bytes:
+    """Drawn once per figures: a page shown again, or its PDF, reuses the drawing (matplotlib takes tenths of a
+    second per chart)."""
+    series = tuple((name, tuple(values)) for name, values in chart.series.items())
+    return _drawn(chart.kind, chart.title, tuple(chart.labels), series, chart.unit, chart.description, fmt, dpi)
+
+
+@lru_cache(maxsize=256)
+def _drawn(kind: str, title: str, labels: tuple, series: tuple, unit: str, description: str, fmt: str,
+           dpi: int) -> bytes:
+    chart = Chart(kind, title, labels, dict(series), unit, description)
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -69,14 +111,19 @@ def _draw(chart: Chart, fmt: str, dpi: int = 100) -> bytes:
         "svg.fonttype": "none", "svg.hashsalt": "hotline", "font.family": "DejaVu Sans", "font.size": 9,
         "axes.spines.top": False, "axes.spines.right": False,
     }):
-        height = max(2.2, 0.32 * len(chart.labels) + 1.0) if chart.kind == "bars" else 3.2
+        per_label = 0.32 * (len(chart.series) if chart.kind == "grouped" else 1)
+        height = 3.2 if chart.kind == "lines" else max(2.2, per_label * len(chart.labels) + 1.0)
         figure, axes = pyplot.subplots(figsize=(7.0, height))
         try:
             if chart.kind == "bars":
                 _bars(axes, chart)
+            elif chart.kind == "grouped":
+                _grouped(axes, chart)
             else:
                 _lines(axes, chart)
-            axes.set_title(chart.title, loc="left", fontsize=10, fontweight="bold")
+            # Wrapped: a long title starts at the axes and would run off the drawing's right edge.
+            axes.set_title("\n".join(textwrap.wrap(chart.title, TITLE_WIDTH)), loc="left", fontsize=10,
+                           fontweight="bold")
             figure.tight_layout()
             out = io.BytesIO()
             figure.savefig(out, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
@@ -99,6 +146,23 @@ def _bars(axes, chart: Chart) -> None:
     axes.tick_params(axis="x", labelsize=8)
 
 
+def _grouped(axes, chart: Chart) -> None:
+    count = max(len(chart.series), 1)
+    thickness = 0.8 / count
+    top = max((value for values in chart.series.values() for value in values), default=0) or 1
+    for index, (name, values) in enumerate(chart.series.items()):
+        positions = [i - 0.4 + thickness * (index + 0.5) for i in range(len(values))]
+        axes.barh(positions, list(values), height=thickness, color=PALETTE[index % len(PALETTE)], label=name)
+        for y, value in zip(positions, values):
+            axes.text(value + top * 0.01, y, _number(value) + (f" {chart.unit}" if chart.unit else ""),
+                      va="center", fontsize=7)
+    axes.set_yticks(list(range(len(chart.labels))), labels=list(chart.labels))
+    axes.invert_yaxis()
+    axes.set_xlim(0, top * 1.18)
+    axes.tick_params(axis="x", labelsize=8)
+    axes.legend(fontsize=8, frameon=False, loc="lower right")
+
+
 def _lines(axes, chart: Chart) -> None:
     for index, (name, values) in enumerate(chart.series.items()):
         axes.plot(list(chart.labels), list(values), marker="o", color=PALETTE[index % len(PALETTE)], label=name)
@@ -111,6 +175,7 @@ def _lines(axes, chart: Chart) -> None:
 
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+_SIZE = re.compile(r' (?:width|height)="[^"]*"')
 
 
 def _with_accessible_title(svg: str, chart: Chart) -> str:

@@ -1,4 +1,5 @@
 """The reports' charts: SVG with a title and a description a screen reader says, PNG for the PDF."""
+import base64
 import xml.etree.ElementTree as ET
 
 from hotline import charts
@@ -38,3 +39,37 @@ def test_lines_draw_each_series_and_the_png_is_an_image():
 def test_the_same_numbers_draw_the_same_svg():
     values = {"a": 1, "b": 2}
     assert charts.bars("T", values).svg() == charts.bars("T", values).svg()
+
+
+def test_shares_are_percentages_of_the_whole():
+    chart = charts.shares("Thèmes", {"Impayés": 3, "Copropriété": 1}, 8)
+    assert chart.series == {"": [37.5, 12.5]} and chart.unit == "%"
+    assert ET.fromstring(chart.svg()).find(SVG + "desc").text == "Impayés : 37,5 % ; Copropriété : 12,5 %"
+    assert charts.shares("Vide", {"a": 0}, 0).series == {"": [0.0]}
+
+
+def test_grouped_bars_name_every_series_and_label():
+    chart = charts.grouped("Parc", ["Personne seule", "Couple"], {"Parc privé": [2, 0], "Parc social": [1, 4]})
+    root = ET.fromstring(chart.svg())
+    assert root.find(SVG + "desc").text == "Personne seule : Parc privé 2, Parc social 1 ; Couple : Parc privé 0, " \
+                                           "Parc social 4"
+    texts = " ".join(t.text or "" for t in root.iter(SVG + "text"))
+    assert "Parc privé" in texts and "Parc social" in texts and "Couple" in texts
+    assert chart.png().startswith(b"\x89PNG")
+
+
+def test_the_image_for_a_page_takes_its_containers_width():
+    uri = charts.bars("T", {"a": 1}).data_uri()
+    assert uri.startswith("data:image/svg+xml;base64,")
+    root = ET.fromstring(base64.b64decode(uri.split(",", 1)[1]))
+    assert root.get("width") is None and root.get("height") is None and root.get("viewBox")
+    assert root.find(SVG + "title").text == "T"
+
+
+def test_a_long_title_is_wrapped_inside_the_drawing():
+    title = "Stade de la procédure au premier contact, par territoire et par mois (nombre de ménages)"
+    root = ET.fromstring(charts.bars(title, {"Assignation devant le juge": 3}).svg())
+    assert root.find(SVG + "title").text == title  # whole for screen readers
+    texts = [t.text for t in root.iter(SVG + "text")]
+    assert "Stade de la procédure au premier contact, par" in texts
+    assert "territoire et par mois (nombre de ménages)" in texts

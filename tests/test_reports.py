@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.reports import services, tidy
+from hotline.reports import services, tidy, workbook
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -136,7 +136,7 @@ def test_csv_and_xlsx_read_back_the_same_rows(app, activity):
     assert table[0] == ["mission", "period", "territory", "indicator", "category", "value"]
     assert ["prevention_expulsion", "total", "all", "debt_amount_sum", "", "2700.50"] in table
     assert ["prevention_expulsion", "2026-03", "lens-henin", "consultations", "", "1"] in table
-    sheet = load_workbook(io.BytesIO(services.to_xlsx(rows)))["rapport"]
+    sheet = load_workbook(io.BytesIO(workbook.to_xlsx(rows)))["rapport"]
     read = [[("" if v is None else v) for v in line] for line in sheet.iter_rows(values_only=True)]
     assert read[0] == list(tidy.COLUMNS) and len(read) == len(table)
     assert ["prevention_expulsion", "total", "all", "debt_amount_sum", "", 2700.5] in read

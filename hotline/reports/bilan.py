@@ -1,52 +1,352 @@
-"""The activity report (bilan d'activité) as a PDF, from the tidy report's rows: per mission, the key
-figures, the consultations per territory, and every breakdown of formats.md with French labels.
-Uses fpdf2's core fonts in Windows-1252, which holds every French character, « », € and œ."""
+"""The activity report (bilan d'activité), from the tidy report's rows: what it says is assembled once
+(`assemble`: per mission, sections of tables with column headers and charts, every label in French) and shown
+three ways: the managers' page, the PDF handed to the Comité technique FSL (`build`), and the readable sheets
+of the XLSX (reports.workbook). Pure: rows in, structure or bytes out; no Flask, no database.
+
+The PDF uses fpdf2's core fonts in Windows-1252, which holds every French character, « », € and œ; a character
+outside it (typed in the qualitative analysis) is printed as "?".
+"""
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from fpdf import FPDF
 
+from hotline import charts
 from hotline.consultations.parsing import format_euros
-from hotline.reference import labels
-from hotline.reports import tidy
+from hotline.reference import labels as vocabulary
+from hotline.reports import labels, tidy
 
-KEY_FIGURES = [
-    ("consultations", "Consultations"), ("households", "Ménages"),
-    ("households_received", "Ménages reçus (bureau, permanence, aller-vers)"),
-    ("calls_received", "Appels reçus sur le numéro"), ("calls_answered", "Appels répondus"),
-    ("calls_missed", "Appels sans réponse (messagerie, rappel, hors horaires)"),
-    ("callbacks_done", "Rappels effectués"), ("permanences_held", "Permanences tenues"),
-    ("habitat_indigne", "Consultations signalant un habitat indigne"),
-    ("permis_louer", "Consultations sur le permis de louer"),
-]
-DEBT_FIGURES = [("debt_known", "Consultations dont la dette est connue"), ("debt_amount_sum", "Montant total des dettes"),
-                ("debt_amount_median", "Dette médiane")]
-HOUSEHOLD_FIGURES = [
-    ("first_contacts", "Ménages en premier contact avec le service"),
-    ("households_debt_known", "Ménages dont la dette est connue"),
-    ("household_debt_sum", "Dette totale des ménages (dernière dette connue de chacun)"),
-    ("household_debt_median", "Dette médiane par ménage"),
-]
-HOUSEHOLD_BREAKDOWNS = [  # counted per household, not per consultation (docs/formats.md)
-    ("debt_months", "debt_months_bands", "Ancienneté de la dette, en mois de loyer (par ménage)"),
-    ("households_by_stage", "procedure_stages", "Ménages par stade de la procédure (dernier stade connu)"),
-    ("first_contact_stage", "procedure_stages", "Stade de la procédure au premier contact"),
-]
-BREAKDOWNS = [  # indicator, vocabulary, title; eviction-only ones last
-    ("mode", "modes", "Mode de consultation"), ("consultant_type", "consultant_types", "Qui consulte"),
-    ("theme", "themes", "Thèmes"), ("occupancy_status", "occupancy_statuses", "Statut d'occupation"),
-    ("housing_sector", "housing_sectors", "Parc"), ("family_situation", "family_situations", "Situation familiale"),
-    ("age_band", "age_bands", "Âge"), ("resource_band", "resource_bands", "Ressources mensuelles"),
-    ("resource_type", "resource_types", "Nature des ressources"),
-    ("referral_source", "referral_sources", "Orienté par"), ("procedure_stage", "procedure_stages", "Stade de la procédure"),
-    ("debt_origin", "debt_origins", "Origine de la dette"), ("outcome", "outcomes", "Suites données"),
-    ("landlord_type", "landlord_types", "Type de bailleur"), ("housing_benefit", "housing_benefits", "Aide au logement"),
-    ("activities", "activity_types", "Activités du service"),
-]
+EVICTION = "prevention_expulsion"
+KEY_FIGURES = ["consultations", "households", "households_received", "calls_received", "calls_answered",
+               "calls_missed", "callbacks_done", "permanences_held", "habitat_indigne", "permis_louer"]
+DEBT_FIGURES = ["debt_known", "debt_amount_sum", "debt_amount_median"]
+HOUSEHOLD_FIGURES = ["first_contacts", "households_debt_known", "household_debt_sum", "household_debt_median"]
+HOUSEHOLD_BREAKDOWNS = ["debt_months", "households_by_stage", "first_contact_stage"]
+BREAKDOWNS = ["mode", "consultant_type", "theme", "occupancy_status", "housing_sector", "family_situation",
+              "age_band", "resource_band", "resource_type", "referral_source", "procedure_stage", "debt_origin",
+              "outcome", "landlord_type", "housing_benefit"]
+MONTHLY = ["consultations", "households", "permanences_held", "calls_received", "calls_answered", "callbacks_done"]
+PER_TERRITORY = ["permanences_held", "calls_received", "calls_answered", "calls_missed", "callbacks_done"]
+# Section key -> the XLSX sheet that gathers that group of indicators for every mission.
+SHEETS = {"key": "Chiffres clés", "territories": "Territoires", "months": "Mois", "previous": "Année précédente",
+          "profile": "Profil des consultations", "households": "Ménages suivis", "activities": "Activités",
+          "notes": "Analyse qualitative"}
+NO_NOTE = "Aucune analyse qualitative n'a été saisie pour cette période."
+NOT_APPLICABLE = "—"
 
+
+@dataclass(frozen=True)
+class Ratio:
+    """A share (0.67 -> "67 %") or, signed, a change ("+12 %"); None when it cannot be computed."""
+
+    value: float | None
+    signed: bool = False
+
+    def text(self) -> str:
+        if self.value is None:
+            return NOT_APPLICABLE
+        percent = round(self.value * 100)
+        sign = "+" if self.signed and percent > 0 else ("−" if percent < 0 else "")
+        return f"{sign}{abs(percent)} %"
+
+
+Cell = str | int | Decimal | Ratio
+
+
+@dataclass
+class Table:
+    caption: str
+    headers: list[str]
+    lines: list[list[Cell]]  # the first cell of a line names it
+
+
+@dataclass
+class Section:
+    key: str  # one of SHEETS
+    title: str
+    tables: list[Table] = field(default_factory=list)
+    charts: list[charts.Chart] = field(default_factory=list)
+    text: str | None = None  # the qualitative analysis
+
+
+@dataclass
+class MissionBilan:
+    mission: str
+    title: str
+    sections: list[Section]
+
+
+def cell_text(value: Cell) -> str:
+    if isinstance(value, Ratio):
+        return value.text()
+    if isinstance(value, Decimal):
+        return format_euros(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u202f")
+    return value
+
+
+def change(now: int | Decimal, before: int | Decimal) -> Ratio:
+    return Ratio(float((now - before) / before) if before else None, signed=True)
+
+
+def share(part: int | Decimal, whole: int | Decimal) -> Ratio:
+    return Ratio(float(part / whole) if whole else None)
+
+
+def month_codes(first: date, last: date) -> list[str]:
+    found, current = [], first
+    while current <= last:
+        found.append(f"{current:%Y-%m}")
+        current += relativedelta(months=1)
+    return found
+
+
+def range_label(first: date, last: date) -> str:
+    return f"{first:%m/%Y}" if first == last else f"{first:%m/%Y} à {last:%m/%Y}"
+
+
+def year_before(first: date, last: date) -> tuple[date, date]:
+    return first - relativedelta(years=1), last - relativedelta(years=1)
+
+
+class _Values:
+    """The rows of one mission, looked up by (period, territory, indicator, category); 0 when left out."""
+
+    def __init__(self, rows: Iterable[tidy.Row], mission: str):
+        self.cells = {(r.period, r.territory, r.indicator, r.category): r.value for r in rows if r.mission == mission}
+
+    def __call__(self, indicator: str, category: str = "", period: str = tidy.TOTAL,
+                 territory: str = tidy.ALL) -> int | Decimal:
+        return self.cells.get((period, territory, indicator, category), 0)
+
+    def categories(self, indicator: str, territory: str = tidy.ALL) -> dict[str, int]:
+        """category -> value over the whole range, in the vocabulary's order (codes outside it last)."""
+        found = {c: v for (p, t, i, c), v in self.cells.items()
+                 if p == tidy.TOTAL and t == territory and i == indicator}
+        order = list(labels.categories(indicator))
+        return dict(sorted(found.items(), key=lambda item: (order.index(item[0]) if item[0] in order
+                                                             else len(order), item[0])))
+
+
+def assemble(rows: Iterable[tidy.Row], first: date, last: date, missions: list[str], territory_names: dict[str, str],
+             previous: Iterable[tidy.Row] | None = None, notes: dict[str, str] | None = None,
+             territory: str = tidy.ALL) -> list[MissionBilan]:
+    """What the bilan says, per mission. previous: the rows of the same months a year before (comparison
+    left out when None); notes: mission -> qualitative analysis; territory: one territory's page (its own
+    figures, no table across territories, no qualitative section)."""
+    rows, previous = list(rows), (list(previous) if previous is not None else None)
+    months = month_codes(first, last)
+    context = _Context(first, last, months, territory_names, territory)
+    bilans = []
+    for mission in missions:
+        now, before = _Values(rows, mission), (_Values(previous, mission) if previous is not None else None)
+        sections = [_key_figures(context, mission, now, before)]
+        if territory == tidy.ALL:
+            sections.append(_territories(context, now))
+        sections.append(_months(context, now, before))
+        if before is not None:
+            sections.append(_previous_year(context, now, before))
+        sections.append(_profile(context, now))
+        if mission == EVICTION:
+            sections.append(_households(context, rows, mission, now))
+        activities = _breakdown_table(context, now, "activities", "Activités", share_of=None)
+        if activities:
+            sections.append(Section("activities", labels.indicator("activities"), [activities]))
+        if territory == tidy.ALL:
+            sections.append(Section("notes", "Analyse qualitative", text=(notes or {}).get(mission) or NO_NOTE))
+        bilans.append(MissionBilan(mission, vocabulary("missions")[mission], sections))
+    return bilans
+
+
+@dataclass(frozen=True)
+class _Context:
+    first: date
+    last: date
+    months: list[str]
+    territory_names: dict[str, str]
+    territory: str
+
+    @property
+    def label(self) -> str:
+        return range_label(self.first, self.last)
+
+    @property
+    def before_label(self) -> str:
+        return range_label(*year_before(self.first, self.last))
+
+
+def _key_figures(context: _Context, mission: str, now: _Values, before: _Values | None) -> Section:
+    names = KEY_FIGURES + (DEBT_FIGURES if mission == EVICTION else [])
+    place = context.territory
+    if before is None:
+        table = Table("Chiffres clés", ["Indicateur", context.label],
+                      [[labels.indicator(n), now(n, territory=place)] for n in names])
+    else:
+        table = Table("Chiffres clés", ["Indicateur", context.label, context.before_label, "Évolution"],
+                      [[labels.indicator(n), now(n, territory=place), before(n, territory=place),
+                        change(now(n, territory=place), before(n, territory=place))] for n in names])
+    return Section("key", "Chiffres clés", [table])
+
+
+def _territories(context: _Context, now: _Values) -> Section:
+    names = context.territory_names
+    total = now("consultations")
+    consultations = {code: now("consultations", territory=code) for code in names}
+    by_territory = Table("Consultations par territoire", ["Territoire", "Consultations", "Part"],
+                         [[label, consultations[code], share(consultations[code], total)]
+                          for code, label in names.items()])
+    activity = Table("Permanences tenues et appels par territoire",
+                     ["Territoire", *(labels.indicator(n) for n in PER_TERRITORY)],
+                     [[label, *(now(n, territory=code) for n in PER_TERRITORY)] for code, label in names.items()]
+                     + [["Tous territoires", *(now(n) for n in PER_TERRITORY)]])
+    chart = charts.bars("Consultations par territoire", {names[code]: value for code, value in consultations.items()})
+    return Section("territories", "Territoires", [by_territory, activity], [chart])
+
+
+def _months(context: _Context, now: _Values, before: _Values | None) -> Section:
+    months, place = context.months, context.territory
+    headers = [labels.period(m) for m in months] + ["Total"]
+    tables = []
+    if place == tidy.ALL:
+        lines = [[label, *(now("consultations", period=m, territory=code) for m in months),
+                  now("consultations", territory=code)] for code, label in context.territory_names.items()]
+        lines.append(["Tous territoires", *(now("consultations", period=m) for m in months), now("consultations")])
+        tables.append(Table("Consultations par territoire et par mois", ["Territoire", *headers], lines))
+    tables.append(Table("Activité par mois", ["Indicateur", *headers],
+                        [[labels.indicator(n), *(now(n, period=m, territory=place) for m in months),
+                          now(n, territory=place)] for n in MONTHLY]))
+    series = {context.label: [now("consultations", period=m, territory=place) for m in months]}
+    if before is not None:
+        series[context.before_label] = [before("consultations", period=_year_earlier(m), territory=place)
+                                        for m in months]
+    chart = charts.lines("Évolution mensuelle des consultations", [labels.period(m) for m in months], series)
+    return Section("months", "Mois", tables, [chart])
+
+
+def _year_earlier(month: str) -> str:
+    return f"{int(month[:4]) - 1:04d}{month[4:]}"
+
+
+def _previous_year(context: _Context, now: _Values, before: _Values) -> Section:
+    place = context.territory
+    lines: list[list[Cell]] = []
+    for m in context.months:
+        this, earlier = now("consultations", period=m, territory=place), \
+            before("consultations", period=_year_earlier(m), territory=place)
+        lines.append([labels.period(m), this, earlier, change(this, earlier)])
+    this, earlier = now("consultations", territory=place), before("consultations", territory=place)
+    lines.append(["Total", this, earlier, change(this, earlier)])
+    table = Table("Consultations : comparaison avec les mêmes mois de l'année précédente",
+                  ["Mois", "Consultations", "Un an plus tôt", "Évolution"], lines)
+    return Section("previous", "Comparaison avec les mêmes mois de l'année précédente", [table])
+
+
+def _breakdown_table(context: _Context, values: _Values, indicator: str, count_header: str,
+                     share_of: int | None) -> Table | None:
+    counts = values.categories(indicator, context.territory)
+    if not counts:
+        return None
+    headers = [labels.indicator(indicator), count_header] + (["Part"] if share_of is not None else [])
+    lines = [[labels.category(indicator, code), value] + ([share(value, share_of)] if share_of is not None else [])
+             for code, value in counts.items()]
+    return Table(labels.indicator(indicator), headers, lines)
+
+
+def _profile(context: _Context, now: _Values) -> Section:
+    consultations = now("consultations", territory=context.territory)
+    section = Section("profile", "Profil des consultations")
+    for indicator in BREAKDOWNS:
+        table = _breakdown_table(context, now, indicator, "Consultations", consultations)
+        if table is None:
+            continue
+        section.tables.append(table)
+        if indicator in ("mode", "theme"):
+            counts = now.categories(indicator, context.territory)
+            section.charts.append(charts.shares(
+                f"{labels.indicator(indicator)} : part des consultations (%)",
+                {labels.category(indicator, code): value for code, value in counts.items()}, consultations))
+    cross = _cross_table(context, now)
+    if cross is not None:
+        table, chart = cross
+        section.tables.append(table)
+        section.charts.append(chart)
+    return section
+
+
+def _cross_table(context: _Context, now: _Values) -> tuple[Table, charts.Chart] | None:
+    """Family situation x private/social housing, from the `family_situation_by_sector` rows when present."""
+    counts = now.categories(labels.CROSS, context.territory)
+    if not counts:
+        return None
+    families = [c for c in labels.categories("family_situation")
+                if any(key.partition("|")[0] == c for key in counts)]
+    sectors = list(labels.categories("housing_sector"))
+    lines = [[labels.category("family_situation", family),
+              *(counts.get(f"{family}|{sector}", 0) for sector in sectors),
+              sum(counts.get(f"{family}|{sector}", 0) for sector in sectors)] for family in families]
+    lines.append(["Total", *(sum(counts.get(f"{f}|{s}", 0) for f in families) for s in sectors),
+                  sum(counts.values())])
+    headers = ["Situation familiale", *(labels.category("housing_sector", s) for s in sectors), "Total"]
+    table = Table(labels.indicator(labels.CROSS), headers, lines)
+    chart = charts.grouped("Situation familiale selon le parc (consultations)",
+                           [line[0] for line in lines[:-1]],
+                           {headers[1 + i]: [line[1 + i] for line in lines[:-1]] for i in range(2)})
+    return table, chart
+
+
+def _reached_text(reached: int, known: int) -> str:
+    return f"{reached} sur {known} ({reached * 100 / known:.0f} %)" if known else \
+        "aucun premier contact au stade connu"
+
+
+def _households(context: _Context, rows: list[tidy.Row], mission: str, now: _Values) -> Section:
+    """The eviction mission counted per household: each once, with its latest debt, and the households
+    reached before the commandement de payer (the prevention measure), per territory and month."""
+    place = context.territory
+    section = Section("households", "Ménages suivis (chaque ménage compté une fois)")
+    section.tables.append(Table("Ménages suivis", ["Indicateur", "Valeur"],
+                                [[labels.indicator(n), now(n, territory=place)] for n in HOUSEHOLD_FIGURES]))
+    for indicator in HOUSEHOLD_BREAKDOWNS:
+        table = _breakdown_table(context, now, indicator, "Ménages", None)
+        if table is None:
+            continue
+        section.tables.append(table)
+        counts = {line[0]: line[1] for line in table.lines}
+        if indicator == "debt_months":
+            section.charts.append(charts.bars("Dette par ménage, en mois de loyer (nombre de ménages)", counts))
+        elif indicator == "first_contact_stage":
+            section.charts.append(charts.bars("Stade de la procédure au premier contact (nombre de ménages)",
+                                              counts))
+    reached = tidy.reached_before_commandement(rows, mission)
+    places = [(place, "Pas-de-Calais (tous territoires)" if place == tidy.ALL else
+               labels.territory(place, context.territory_names))]
+    if place == tidy.ALL:
+        places += list(context.territory_names.items())
+    lines: list[list[Cell]] = [[name, _reached_text(*reached.get((tidy.TOTAL, code), (0, 0)))]
+                               for code, name in places]
+    lines += [[f"Mois {labels.period(m)}", _reached_text(*reached[(m, place)])]
+              for m in context.months if (m, place) in reached]
+    section.tables.append(Table(
+        "Ménages atteints avant le commandement de payer (parmi les premiers contacts au stade connu)",
+        ["Territoire ou mois", "Ménages atteints avant le commandement de payer"], lines))
+    if place == tidy.ALL:
+        shares = {name: round(reached[(tidy.TOTAL, code)][0] * 100 / reached[(tidy.TOTAL, code)][1], 1)
+                  for code, name in context.territory_names.items()
+                  if reached.get((tidy.TOTAL, code), (0, 0))[1]}
+        section.charts.append(charts.bars(
+            "Premiers contacts atteints avant le commandement de payer (%)",
+            shares, unit="%"))
+    return section
+
+
+# --- the PDF -----------------------------------------------------------------------------------------------
 
 class _Document(FPDF):
     def __init__(self, title: str):
@@ -63,24 +363,16 @@ class _Document(FPDF):
 
 
 def _text(value: str) -> str:
-    return value.replace("\u202f", " ")  # the narrow no-break space is not in Windows-1252
-
-
-def _value(value) -> str:
-    if isinstance(value, Decimal):
-        return _text(format_euros(value))
-    return f"{value:,}".replace(",", " ")
+    # The narrow no-break space is not in Windows-1252; nor is what a manager may paste (emoji...).
+    value = value.replace("\u202f", " ").replace("\u2212", "-")
+    return value.encode("windows-1252", errors="replace").decode("windows-1252")
 
 
 def build(rows: Iterable[tidy.Row], first: date, last: date, missions: list[str], territory_labels: dict[str, str],
-          generated: datetime) -> bytes:
-    rows = list(rows)
-    total = {(r.mission, r.indicator, r.category): r.value for r in rows
-             if r.period == tidy.TOTAL and r.territory == tidy.ALL}
-    by_territory = {(r.mission, r.territory): r.value for r in rows
-                    if r.period == tidy.TOTAL and r.indicator == "consultations" and r.territory != tidy.ALL}
-    reached = {mission: tidy.reached_before_commandement(rows, mission) for mission in missions}
-    period = f"{first:%m/%Y}" if first == last else f"{first:%m/%Y} à {last:%m/%Y}"
+          generated: datetime, previous: Iterable[tidy.Row] | None = None,
+          notes: dict[str, str] | None = None) -> bytes:
+    bilans = assemble(rows, first, last, missions, territory_labels, previous, notes)
+    period = range_label(first, last)
     doc = _Document(f"Bilan d'activité {period}")
     doc.add_page()
     doc.set_font("Helvetica", "B", 18)
@@ -90,15 +382,26 @@ def build(rows: Iterable[tidy.Row], first: date, last: date, missions: list[str]
     doc.multi_cell(0, 6, f"Pas-de-Calais — période : {period} — établi le {generated:%d/%m/%Y}",
                    new_x="LMARGIN", new_y="NEXT")
     doc.ln(4)
-    for mission in missions:
-        _mission(doc, mission, total, by_territory, territory_labels)
-        if mission == "prevention_expulsion":
-            _households(doc, mission, total, reached[mission], territory_labels)
+    for mission in bilans:
+        if doc.get_y() > 60:
+            doc.add_page()
+        _heading(doc, mission.title, size=15)
+        for section in mission.sections:
+            images = [_image(doc, chart) for chart in section.charts]
+            _heading(doc, section.title, keep=images[0][1] if images else 25)  # not alone at a page's foot
+            for png, height in images:
+                _chart(doc, png, height)
+            for table in section.tables:
+                _table(doc, table, with_caption=table.caption not in (section.title, table.headers[0]))
+            if section.text is not None:
+                doc.set_font("Helvetica", size=10)
+                doc.multi_cell(0, 5, _text(section.text), new_x="LMARGIN", new_y="NEXT")
     return bytes(doc.output())
 
 
-def _heading(doc: FPDF, text: str, size: int = 13) -> None:
-    if doc.get_y() > 250:
+def _heading(doc: FPDF, text: str, size: int = 13, keep: float = 25) -> None:
+    """A heading, on a new page unless `keep` millimetres of what follows fit under it."""
+    if doc.get_y() + 12 + keep > doc.page_break_trigger:
         doc.add_page()
     doc.ln(3)
     doc.set_font("Helvetica", "B", size)
@@ -106,63 +409,77 @@ def _heading(doc: FPDF, text: str, size: int = 13) -> None:
     doc.set_font("Helvetica", size=10)
 
 
-def _table(doc: FPDF, lines: list[tuple[str, int | Decimal]], share_of: int | None = None) -> None:
-    width = doc.epw
-    for label, value in lines:
-        if doc.get_y() > 275:
-            doc.add_page()
-        share = f"{value * 100 / share_of:.0f} %" if share_of and isinstance(value, int) else ""
-        doc.cell(width * 0.66, 6, _text(label), border="B")
-        doc.cell(width * 0.2, 6, _value(value), border="B", align="R")
-        doc.cell(width * 0.14, 6, share, border="B", align="R", new_x="LMARGIN", new_y="NEXT")
+def _image(doc: FPDF, chart: charts.Chart) -> tuple[bytes, float]:
+    """The chart's PNG and its height on the page (from the PNG's own proportions)."""
+    png = chart.png()
+    pixels_w, pixels_h = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return png, CHART_WIDTH * doc.epw * pixels_h / pixels_w
 
 
-def _mission(doc: FPDF, mission: str, total: dict, by_territory: dict, territory_labels: dict[str, str]) -> None:
-    if doc.get_y() > 60:
+def _chart(doc: FPDF, png: bytes, height: float) -> None:
+    if doc.get_y() + height > doc.page_break_trigger:  # kept whole on one page
         doc.add_page()
-    _heading(doc, labels("missions")[mission], size=15)
-    consultations = int(total.get((mission, "consultations", ""), 0))
-    _heading(doc, "Chiffres clés")
-    figures = KEY_FIGURES + (DEBT_FIGURES if mission == "prevention_expulsion" else [])
-    _table(doc, [(label, total.get((mission, name, ""), 0)) for name, label in figures])
-    _heading(doc, "Consultations par territoire")
-    _table(doc, [(label, by_territory.get((mission, code), 0)) for code, label in territory_labels.items()],
-           share_of=consultations)
-    for indicator, vocabulary, title in BREAKDOWNS:
-        counts = [(code, total[(mission, indicator, code)]) for code in labels(vocabulary)
-                  if (mission, indicator, code) in total]
-        if not counts:
-            continue
-        _heading(doc, title)
-        names = labels(vocabulary)
-        counts.sort(key=lambda item: -item[1])
-        share = consultations if indicator != "activities" else None
-        _table(doc, [(names[code], value) for code, value in counts], share_of=share)
+    doc.image(io.BytesIO(png), x=doc.l_margin, w=CHART_WIDTH * doc.epw)
+    doc.ln(2)
 
 
-def _share(reached: int, known: int) -> str:
-    return f"{reached} sur {known} ({reached * 100 / known:.0f} %)" if known else "aucun premier contact au stade connu"
+CHART_WIDTH = 0.85  # of the page's width between margins
+MAX_COLUMNS = 7  # value columns side by side on A4; more are split into several tables
 
 
-def _households(doc: FPDF, mission: str, total: dict, reached: dict, territory_labels: dict[str, str]) -> None:
-    """The eviction mission counted per household: each once, with its latest debt, and the households
-    reached before the commandement de payer (the prevention measure), per territory and month."""
-    _heading(doc, "Ménages suivis (chaque ménage compté une fois)")
-    _table(doc, [(label, total.get((mission, name, ""), 0)) for name, label in HOUSEHOLD_FIGURES])
-    for indicator, vocabulary, title in HOUSEHOLD_BREAKDOWNS:
-        names = labels(vocabulary)
-        counts = [(names[code], total[(mission, indicator, code)]) for code in names if (mission, indicator, code) in total]
-        if counts:
-            _heading(doc, title)
-            _table(doc, counts)
-    _heading(doc, "Ménages atteints avant le commandement de payer (parmi les premiers contacts au stade connu)")
-    width = doc.epw
-    lines = [("Pas-de-Calais (tous territoires)", reached.get((tidy.TOTAL, tidy.ALL), (0, 0)))]
-    lines += [(label, reached.get((tidy.TOTAL, code), (0, 0))) for code, label in territory_labels.items()]
-    months = sorted(period for period, territory in reached if territory == tidy.ALL and period != tidy.TOTAL)
-    lines += [(f"Mois {month[5:]}/{month[:4]}", reached[(month, tidy.ALL)]) for month in months]
-    for label, (count, known) in lines:
-        if doc.get_y() > 275:
+def _table(doc: FPDF, table: Table, with_caption: bool = True) -> None:
+    values = len(table.headers) - 1
+    for start in range(1, values + 1, MAX_COLUMNS):
+        columns = [0, *range(start, min(start + MAX_COLUMNS, values + 1))]
+        if with_caption:
+            doc.set_font("Helvetica", "B", 10)
+            doc.multi_cell(0, 6, _text(table.caption), new_x="LMARGIN", new_y="NEXT")
+        _columns(doc, [table.headers[i] for i in columns], [[line[i] for i in columns] for line in table.lines])
+        doc.ln(2)
+
+
+def _columns(doc: FPDF, headers: list[str], lines: list[list[Cell]]) -> None:
+    count = len(headers) - 1
+    first = doc.epw * (0.62 if count <= 2 else 0.4 if count <= 4 else 0.28)
+    widths = [first] + [(doc.epw - first) / count] * count
+    size = 10 if count <= 4 else 8
+    _row(doc, headers, widths, size, header=True)
+    for line in lines:
+        texts = [cell_text(value) for value in line]
+        if doc.get_y() + _height(doc, texts, widths, size) > doc.page_break_trigger:
             doc.add_page()
-        doc.cell(width * 0.6, 6, _text(label), border="B")
-        doc.cell(width * 0.4, 6, _share(count, known), border="B", align="R", new_x="LMARGIN", new_y="NEXT")
+            _row(doc, headers, widths, size, header=True)  # the headers again on the new page
+        _row(doc, texts, widths, size)
+
+
+def _height(doc: FPDF, texts: list[str], widths: list[float], size: int, bold: bool = False) -> float:
+    doc.set_font("Helvetica", "B" if bold else "", size)
+    line = size * 0.5
+    return max(_lines(doc, _text(t), w, line) for t, w in zip(texts, widths)) * line + 1
+
+
+def _lines(doc: FPDF, text: str, width: float, line: float) -> int:
+    if doc.get_string_width(text) < width - 2 * doc.c_margin:  # most cells: one line, measured fast
+        return 1
+    return len(doc.multi_cell(width, line, text, dry_run=True, output="LINES"))
+
+
+def _row(doc: FPDF, texts: list[str], widths: list[float], size: int, header: bool = False) -> None:
+    height = _height(doc, texts, widths, size, bold=header)
+    if header and doc.get_y() + height * 2 > doc.page_break_trigger:
+        doc.add_page()
+    doc.set_font("Helvetica", "B" if header else "", size)
+    top, x = doc.get_y(), doc.l_margin
+    if header:
+        doc.set_fill_color(230, 230, 230)
+        doc.rect(x, top, sum(widths), height, style="F")
+    for index, (text, width) in enumerate(zip(texts, widths)):
+        doc.set_xy(x, top)
+        text, align = _text(text), "L" if index == 0 else "R"
+        if _lines(doc, text, width, size * 0.5) == 1:
+            doc.cell(width, size * 0.5, text, align=align)
+        else:
+            doc.multi_cell(width, size * 0.5, text, align=align, new_x="RIGHT", new_y="TOP")
+        x += width
+    doc.set_y(top + height)
+    doc.line(doc.l_margin, top + height, doc.l_margin + sum(widths), top + height)

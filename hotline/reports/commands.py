@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from hotline import clock
 from hotline.reference import labels
 from hotline.reference.services import territory_labels
-from hotline.reports import bilan, observatory, services
+from hotline.reports import bilan, observatory, services, workbook
 
 
 @click.group("reports", help="Rapports d'activité.")
@@ -44,7 +44,7 @@ def export_command(first: str, last: str, mission: str, fmt: str, output: str | 
         if not output:
             raise click.BadParameter(f"--output est nécessaire pour un fichier {fmt.upper()}.")
         missions = [mission] if mission else list(labels("missions"))
-        body = services.to_xlsx(rows) if fmt == "xlsx" else \
+        body = workbook.to_xlsx(rows) if fmt == "xlsx" else \
             bilan.build(rows, start, end, missions, territory_labels(), clock.now())
         with open(output, "wb") as fh:
             fh.write(body)

@@ -6,11 +6,9 @@ import csv
 import io
 import re
 from datetime import date, datetime, time
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from hotline.activities.models import Activity
@@ -149,21 +147,4 @@ def to_csv(rows: list[tidy.Row]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(tidy.COLUMNS)
     writer.writerows(row.as_list() for row in rows)
-    return out.getvalue()
-
-
-def to_xlsx(rows: list[tidy.Row]) -> bytes:
-    """The same rows in a sheet named "rapport"; numbers stay numbers, amounts have two decimals."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "rapport"
-    sheet.append(list(tidy.COLUMNS))
-    for row in rows:
-        value = float(row.value) if isinstance(row.value, Decimal) else row.value
-        sheet.append([row.mission, row.period, row.territory, row.indicator, row.category, value])
-        if isinstance(row.value, Decimal):
-            sheet.cell(row=sheet.max_row, column=6).number_format = "0.00"
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
     return out.getvalue()

@@ -1,21 +1,20 @@
-"""Reports pages, for managers: the monthly breakdown per territory on screen, the tidy report as
-CSV or XLSX. Thin: see services and tidy."""
+"""Reports pages, for managers: the bilan on screen (charts, tables, the qualitative analysis they write), a page
+per territory, and the downloads: the tidy report as CSV or XLSX (with readable sheets), the bilan as PDF.
+Thin: the figures come from services.report(), what they say from bilan.assemble()."""
 from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from hotline import audit, clock
 from hotline.auth.access import roles_required
 from hotline.extensions import db
 from hotline.reference import labels
-from hotline.reference.services import territories, territory_labels
-from hotline.reports import bilan, services, tidy
+from hotline.reference.services import territory_labels
+from hotline.reports import bilan, notes, services, tidy, workbook
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-
-SUMMARY = ["consultations", "households", "households_received", "debt_known", "debt_amount_sum", "debt_amount_median",
-           "calls_received", "calls_answered", "calls_missed", "callbacks_done", "permanences_held"]
 
 
 def _params() -> tuple[dict, list[str]]:
@@ -41,30 +40,72 @@ def _params() -> tuple[dict, list[str]]:
     return values, errors
 
 
-def _rows(values) -> list[tidy.Row]:
-    rows = services.report(values["first"], values["last"], values["missions"], clock.now(), clock.local_zone())
-    audit.record("report.read", "report", f"{values['from']}..{values['to']}:{values['mission'] or 'all'}")
+def _report(values, what: str, compared: bool = True) -> tuple[list[tidy.Row], list[tidy.Row]]:
+    """The rows of the range and (compared) of the same months a year before, audited as one read."""
+    now, zone = clock.now(), clock.local_zone()
+    rows = services.report(values["first"], values["last"], values["missions"], now, zone)
+    previous = services.report(*bilan.year_before(values["first"], values["last"]), values["missions"], now,
+                               zone) if compared else []
+    audit.record("report.read", "report", f"{values['from']}..{values['to']}:{values['mission'] or 'all'}{what}")
     db.session.commit()
-    return rows
+    return rows, previous
+
+
+def _bilans(values, territory: str = tidy.ALL) -> list[bilan.MissionBilan]:
+    rows, previous = _report(values, "" if territory == tidy.ALL else f":{territory}")
+    texts = notes.current(values["missions"], values["first"], values["last"]) if territory == tidy.ALL else {}
+    return bilan.assemble(rows, values["first"], values["last"], values["missions"], territory_labels(), previous,
+                          texts, territory)
+
+
+def _page(values, errors, forms: dict | None = None):
+    bilans = [] if errors else _bilans(values)
+    forms = forms or {}
+    for mission in ([] if errors else values["missions"]):
+        if mission not in forms:
+            forms[mission] = notes.NoteForm(prefix=mission, formdata=None)
+            forms[mission].text.data = notes.current([mission], values["first"], values["last"]).get(mission, "")
+    histories = {} if errors else {m: notes.history(m, values["first"], values["last"]) for m in values["missions"]}
+    return render_template("reports/index.html", values=values, errors=errors, bilans=bilans, forms=forms,
+                           histories=histories, cell_text=bilan.cell_text)
 
 
 @bp.route("/")
 @roles_required("manager")
 def index():
     values, errors = _params()
-    rows = [] if errors else _rows(values)
-    month_list = [] if errors else [f"{m:%Y-%m}" for m in services.months(values["first"], values["last"])]
-    # mission -> territory -> period -> consultations, and mission -> indicator -> value (total, all)
-    table: dict = {}
-    summary: dict = {}
-    for row in rows:
-        if row.indicator == "consultations":
-            table.setdefault(row.mission, {}).setdefault(row.territory, {})[row.period] = row.value
-        if row.period == tidy.TOTAL and row.territory == tidy.ALL and row.indicator in SUMMARY:
-            summary.setdefault(row.mission, {})[row.indicator] = row.value
-    return render_template("reports/index.html", values=values, errors=errors, months=month_list, table=table,
-                           summary=summary, summary_names=SUMMARY,
-                           territory_list=territories(include_buckets=True))
+    return _page(values, errors)
+
+
+@bp.route("/notes", methods=["POST"])
+@roles_required("manager")
+def save_note():
+    """A new version of a mission's qualitative analysis for the range in the query string."""
+    values, errors = _params()
+    mission = request.args.get("note", "")
+    if mission not in labels("missions"):
+        abort(400, "Mission inconnue.")
+    form = notes.NoteForm(prefix=mission)
+    if errors or not form.validate_on_submit():
+        return _page(values, errors, {mission: form}), 400
+    notes.save(mission, values["first"], values["last"], form.text.data or "", current_user)
+    audit.record("report.note", "report", f"{values['from']}..{values['to']}:{mission}")
+    db.session.commit()
+    flash("Analyse qualitative enregistrée : elle figure dans le bilan PDF.", "success")
+    return redirect(url_for(".index", **{"from": values["from"], "to": values["to"], "mission": values["mission"]},
+                            _anchor=f"analyse-{mission}"))
+
+
+@bp.route("/territory/<code>")
+@roles_required("manager")
+def territory(code: str):
+    names = territory_labels()
+    if code not in names:
+        abort(404)
+    values, errors = _params()
+    bilans = [] if errors else _bilans(values, code)
+    return render_template("reports/territory.html", values=values, errors=errors, bilans=bilans, code=code,
+                           name=names[code], cell_text=bilan.cell_text)
 
 
 @bp.route("/export.<fmt>")
@@ -74,15 +115,19 @@ def export(fmt: str):
     if errors or fmt not in ("csv", "xlsx", "pdf"):
         return Response("; ".join(errors) or "Format inconnu : csv, xlsx ou pdf.", status=400,
                         mimetype="text/plain")
-    rows = _rows(values)
+    rows, previous = _report(values, "", compared=fmt != "csv")
     name = f"rapport-{values['mission'] or 'toutes-missions'}-{values['from']}-{values['to']}"
+    texts = notes.current(values["missions"], values["first"], values["last"])
     if fmt == "pdf":
-        body = bilan.build(rows, values["first"], values["last"], values["missions"], territory_labels(), clock.now())
+        body = bilan.build(rows, values["first"], values["last"], values["missions"], territory_labels(), clock.now(),
+                           previous, texts)
         return Response(body, mimetype="application/pdf",
                         headers={"Content-Disposition": f"attachment; filename=bilan-{name[8:]}.pdf"})
     if fmt == "csv":
         return Response(services.to_csv(rows), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={name}.csv"})
-    return Response(services.to_xlsx(rows),
+    bilans = bilan.assemble(rows, values["first"], values["last"], values["missions"], territory_labels(), previous,
+                            texts)
+    return Response(workbook.to_xlsx(rows, bilans),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
