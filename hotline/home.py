@@ -22,7 +22,7 @@ from hotline.auth.models import ROLES, User
 from hotline.cases.services import coming_deadlines
 from hotline.consultations.models import Household
 from hotline.extensions import db
-from hotline.ivr import calls
+from hotline.ivr import calls, worklist
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import duty
 from hotline.permanences import services as permanences
@@ -101,7 +101,7 @@ def jurist_home(user: User, now: datetime, zone: ZoneInfo) -> JuristHome:
                                                            user_id=user.id)
                         if o.not_held is None and o.ends_at(zone) > now]
     return JuristHome(
-        unlogged=calls.unlogged_calls(user),
+        unlogged=worklist.unlogged_calls(user),
         my_callbacks=[t for t in tasks if t.status == "claimed" and t.claimed_by_id == user.id],
         open_callbacks=open_callbacks,
         appointments=list(by_day.items()),
