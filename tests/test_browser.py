@@ -167,11 +167,12 @@ def test_jurist_books_an_appointment_and_manager_reads_the_report(page, browser,
     family = make_household(name="Famille Martin", phone="+33612345678", commune_insee="62498",
                             created_by_id=holder.id)
     log_in(page, holder, start=f"/households/{family.id}")
-    page.click("text=Prendre rendez-vous")
-    page.select_option("#slot", "office")
+    page.click("text=Prendre rendez-vous")  # the agenda, on the household's territory and mission
+    page.click("#office-booking")
     page.click("button:text('Prendre le rendez-vous')")
     assert page.inner_text("#office_at-err") == "Indiquez la date et l'heure du rendez-vous au bureau."
-    page.select_option("#slot", label="Mairie de Lens — 01/12/2026 à 10:30")
+    page.click("text=Retour à l'agenda")
+    page.click("a[aria-label='Réserver mardi 01/12/2026 à 10:30, Mairie de Lens']")
     page.check("#sms_reminder")
     page.click("button:text('Prendre le rendez-vous')")
     assert page.inner_text(".flash-success") == "Rendez-vous pris le 01/12/2026 à 10:30."
