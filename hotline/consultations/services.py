@@ -23,6 +23,7 @@ from hotline.reference.services import (
     territories,
     territory_for_insee,
 )
+from hotline.reports import rollup
 
 EVICTION_MISSION = "prevention_expulsion"
 
@@ -92,6 +93,7 @@ def record_consultation(data: dict, author_id: int | None, household: Household 
     apply(consultation, data)
     db.session.add(consultation)
     db.session.flush()
+    rollup.apply(db.session, None, rollup.snapshot(consultation))  # the report, in the same transaction
     return consultation
 
 
@@ -106,6 +108,7 @@ def update_consultation(consultation: Consultation, data: dict, author_id: int,
     if expected_version is not None and expected_version != consultation.version:
         raise ConflictError()
     with db.session.no_autoflush:  # one flush, below, in the order described
+        counted = rollup.snapshot(consultation)
         before = {k: _jsonable(v) for k, v in snapshot(consultation).items()}
         apply(consultation, data)
         after = {k: _jsonable(v) for k, v in snapshot(consultation).items()}
@@ -117,6 +120,8 @@ def update_consultation(consultation: Consultation, data: dict, author_id: int,
         db.session.flush()
     except StaleDataError:
         raise ConflictError() from None
+    if changes:
+        rollup.apply(db.session, counted, rollup.snapshot(consultation))
     return changes
 
 
