@@ -10,7 +10,7 @@ from hotline.appointments import services as appointment_services
 from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.auth.access import can_edit_consultation, can_read_consultation, readable_missions, roles_required
 from hotline.auth.models import User
-from hotline.consultations import services
+from hotline.consultations import importer, services
 from hotline.consultations.forms import (
     ConsultationForm,
     HouseholdForm,
@@ -246,8 +246,7 @@ def import_file():
         if upload is None or not upload.filename:
             flash("Choisissez un fichier CSV.", "error")
         else:
-            result = services.import_consultations(upload.read(), current_user.id, clock.local_today(),
-                                                   dry_run=dry_run)
+            result = importer.import_file(upload.stream, current_user.id, clock.local_today(), dry_run=dry_run)
             if result.problems or dry_run:
                 db.session.rollback()
             else:
