@@ -34,6 +34,7 @@ COLUMNS = ("external_id", "date", "duration_minutes", "mission", "mode", "consul
            "referral_source", "procedure_stage", "debt_amount", "habitat_indigne", "permis_louer")
 CODE_KINDS = {"resource_types": "resource_type", "debt_origins": "debt_origin", "outcomes": "outcome"}
 
+UNSAID = rollup.case_codes(None)  # a new consultation has no case statement yet
 Progress = Callable[[int], None]  # called with the number of rows just done
 
 
@@ -160,7 +161,7 @@ def _record(consultation_id: int, row: dict, codes: dict[str, list[str]]) -> tid
     household = f"h{row['household_id']}" if row["household_id"] else f"c{consultation_id}"
     return tidy.ConsultationRecord(
         mission=row["mission"], month=f"{row['date']:%Y-%m}", territory=row["territory_code"], household=household,
-        codes={**{name: row[name] for name in tidy.SINGLE_CODES}, **rollup.case_codes(None)},
+        codes={**{name: row[name] for name in tidy.SINGLE_CODES}, **UNSAID},
         multi={kind: frozenset(codes.get(kind, ())) for kind in tidy.MULTI_CODES},
         debt_amount=row["debt_amount"], habitat_indigne=row["habitat_indigne"], permis_louer=row["permis_louer"])
 

@@ -13,7 +13,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from hotline.activities.models import Activity
@@ -179,6 +178,8 @@ def to_csv(rows: list[tidy.Row]) -> str:
 
 def to_xlsx(rows: list[tidy.Row]) -> bytes:
     """The same rows in a sheet named "rapport"; numbers stay numbers, amounts have two decimals."""
+    from openpyxl import Workbook  # loaded when used: start-up time (issue 9)
+
     book = Workbook()
     sheet = book.active
     sheet.title = "rapport"
