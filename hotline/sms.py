@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from requests.exceptions import ConnectTimeout
@@ -37,13 +38,14 @@ from sqlalchemy import ForeignKey, Integer, SmallInteger, String, and_, or_, sel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 from twilio.base.exceptions import TwilioException, TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.rest import Client
 from urllib3.exceptions import NewConnectionError
 
 from hotline import clock
 from hotline.extensions import db
 from hotline.models_base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from twilio.rest import Client
 
 log = logging.getLogger("hotline.sms")
 # Twilio's client logs its query strings at INFO: a list request names the phone number. Not here.
@@ -138,6 +140,9 @@ def status_label(message: SmsMessage, cfg: Mapping) -> str:
 
 
 def client() -> Client:
+    from twilio.http.http_client import TwilioHttpClient  # loaded when used: start-up time (issue 9)
+    from twilio.rest import Client  # loaded when used: start-up time (issue 9)
+
     cfg = current_app.config
     check_configured(cfg)
     twilio = Client(cfg["TWILIO_ACCOUNT_SID"], cfg["TWILIO_AUTH_TOKEN"],

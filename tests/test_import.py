@@ -6,9 +6,12 @@ from datetime import date
 from conftest import SAMPLE_CONSULTATIONS, csrf_token
 from sqlalchemy import func, select
 
-from hotline.consultations import services
+from hotline.cases import services as cases
+from hotline.consultations import importer
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
+from hotline.reports import rollup, tidy
+from hotline.reports import services as reports
 
 TODAY = date(2026, 11, 28)
 TERRITORY_62481 = "montreuillois"  # communes-62.csv
@@ -19,7 +22,7 @@ HEADER = "external_id;date;mission;mode;commune_insee;postal_code;territory;them
 def run(app, text: str | bytes, dry_run=False):
     data = text.encode("cp1252") if isinstance(text, str) else text
     with app.app_context():
-        result = services.import_consultations(data, None, TODAY, dry_run=dry_run)
+        result = importer.import_consultations(data, None, TODAY, dry_run=dry_run)
         db.session.commit()
         return result
 
@@ -144,3 +147,62 @@ def test_an_unreadable_line_is_an_error_not_a_crash(app):
     result = run(app, huge)
     assert [(p.line, p.column) for p in result.problems] == [(3, "date")]  # the column of the long cell
     assert "ligne illisible" in result.problems[0].message and count(app) == 0
+
+
+CASE_HEADER = "external_id,date,mission,mode,commune_insee,themes,household_ref,lease_signed_on,landlord_type," \
+              "rent_amount,housing_benefit,procedure_acts"
+
+
+def test_the_case_columns_import_and_count_in_the_report(app):
+    text = "\n".join([
+        CASE_HEADER,
+        "C1,2026-03-02,prevention_expulsion,telephone,62498,impayes_expulsion,HC1,2020-05-01,bailleur_social,"
+        "450.00,versee_bailleur,commandement_payer=2026-01-05|audience=2026-04-10",
+        "C2,2026-03-03,info_logement,telephone,62498,rapports_locatifs,HC2,,,,,",
+        "C3,2026-03-04,info_logement,telephone,62498,impayes_expulsion,HC3,,personne_physique,,,",
+    ])
+    result = run(app, text)
+    assert (result.problems, result.created) == ([], 3)
+    with app.app_context():
+        c1 = db.session.scalar(select(Consultation).where(Consultation.external_id == "C1"))
+        case = cases.case_of(c1.household)
+        assert (case.landlord_type, str(case.rent_amount), case.housing_benefit, case.lease_signed_on) == \
+            ("bailleur_social", "450.00", "versee_bailleur", date(2020, 5, 1))
+        assert cases.act_dates(case) == {"commandement_payer": date(2026, 1, 5), "audience": date(2026, 4, 10)}
+        rows = rollup.rows(db.session, date(2026, 3, 1), date(2026, 3, 1), ["info_logement", "prevention_expulsion"])
+        assert rows == tidy.build(reports.consultation_records(date(2026, 3, 1), date(2026, 4, 1),
+                                                               ["info_logement", "prevention_expulsion"]))
+        assert tidy.value_of(rows, "info_logement", "total", "all", "landlord_type", "personne_physique") == 1
+        assert tidy.value_of(rows, "info_logement", "total", "all", "landlord_type", "inconnu") == 1
+
+
+def test_wrong_case_cells_are_listed_and_nothing_is_written(app):
+    text = "\n".join([
+        CASE_HEADER,
+        "D1,2026-03-02,prevention_expulsion,telephone,62498,impayes_expulsion,HD1,2027-01-01,chateau,"
+        "-4,,assignation=2026-13-01",
+        "D2,2026-03-02,info_logement,telephone,62498,rapports_locatifs,HD2,,bailleur_social,,,",
+        "D3,2026-03-02,prevention_expulsion,telephone,62498,,,,bailleur_social,,,",
+        "D4,2026-03-02,prevention_expulsion,telephone,62498,,HD4,,,,,jugement=2026-05-01",
+    ])
+    result = run(app, text)
+    assert {(p.line, p.column) for p in result.problems} == {
+        (2, "lease_signed_on"), (2, "landlord_type"), (2, "rent_amount"), (2, "procedure_acts"),
+        (3, "landlord_type"), (4, "household_ref"), (5, "procedure_acts")}
+    assert count(app) == 0 and count(app, Household) == 0
+
+
+def test_a_file_over_the_old_cap_imports_in_batches(app):
+    """No row cap: 50 001 rows (the old limit was 50 000), households shared across batches."""
+    lines = ["date,mission,mode,household_ref"]
+    lines += [f"2026-0{1 + n % 9}-1{n % 10},info_logement,telephone,H{n % 3000}" for n in range(50_001)]
+    result = run(app, "\n".join(lines))
+    assert (result.problems, result.created) == ([], 50_001)
+    assert count(app) == 50_001 and count(app, Household) == 3000
+    with app.app_context():
+        whole = rollup.summary(db.session, date(2026, 1, 1), date(2026, 9, 1), ["info_logement"])
+        assert tidy.value_of(whole, "info_logement", "total", "all", "consultations") == 50_001
+        assert tidy.value_of(whole, "info_logement", "total", "all", "households") == 3000
+        for table in (rollup.ROLLUP, rollup.HOUSEHOLDS, rollup.DEBTS):
+            db.session.execute(table.delete())
+        db.session.commit()

@@ -3,8 +3,9 @@ through apply() or apply_many(), and after rebuild() from real consultations, ro
 what tidy.build gives from the records: value by value, medians and distinct households included."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 from sqlalchemy import delete, select
 
+from hotline.cases import figures
+from hotline.cases import services as cases
 from hotline.consultations import services as consultations
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
@@ -222,18 +225,39 @@ def test_snapshots_through_apply_make_the_same_tables_as_rebuild(session, logged
     assert table_contents() == rebuilt
 
 
-def test_an_edit_through_the_service_then_apply(session, logged):
+def test_an_edit_through_the_service_keeps_the_rollup_current(session, logged):
     consultation = session.get(Consultation, logged[0].id)
     rollup.rebuild(session)
-    before = rollup.snapshot(consultation)
     consultations.update_consultation(consultation, {
         "date": date(2026, 3, 1), "mission": "prevention_expulsion", "mode": "telephone", "household_id": None,
         "debt_amount": Decimal("42.42"), "debt_origins": [], "themes": ["rapports_locatifs"],
         "outcomes": ["saisine_fsl"], "commune_insee": "62160", "territory_code": "boulonnais"}, None, None)
     after = rollup.snapshot(consultation)
     assert after.household == f"c{consultation.id}" and after.month == "2026-03"
-    rollup.apply(session, before, after)
     assert rollup.rows(session, FIRST, LAST, MISSIONS) == recount()
+    applied = table_contents()
+    rollup.rebuild(session)
+    assert table_contents() == applied
+
+
+def test_records_through_the_service_keep_the_rollup_current(session, logged):
+    """No rebuild: every consultation of `logged` went through record_consultation."""
+    assert rollup.rows(session, FIRST, LAST, MISSIONS) == recount()
+
+
+def test_what_a_consultation_says_of_the_case_moves_its_counts(session, logged):
+    consultation = session.get(Consultation, logged[0].id)
+    assert consultation.mission == "prevention_expulsion" and consultation.household is not None
+    cases.record_acts(consultation.household, consultation, {}, landlord_type="bailleur_social",
+                      housing_benefit=None)
+    assert rollup.rows(session, FIRST, LAST, MISSIONS) == recount()
+    cases.record_acts(consultation.household, consultation, {}, landlord_type="personne_physique",
+                      housing_benefit="versee_bailleur")
+    rows = rollup.rows(session, FIRST, LAST, MISSIONS)
+    assert rows == recount()
+    cell = ("prevention_expulsion", tidy.TOTAL, tidy.ALL)
+    assert tidy.value_of(rows, *cell, "landlord_type", "personne_physique") == 1
+    assert tidy.value_of(rows, *cell, "landlord_type", "bailleur_social") == 0
     applied = table_contents()
     rollup.rebuild(session)
     assert table_contents() == applied
@@ -261,3 +285,34 @@ def test_table_of_the_managers_page(session, logged):
             expected.setdefault(row.mission, {}).setdefault(row.territory, {})[row.period] = row.value
     assert shown == expected
     assert shown["prevention_expulsion"]["all"]["total"] == 5
+
+
+def test_the_report_and_the_page_read_the_rollup(app, session, logged):
+    now, zone = datetime(2026, 4, 1, tzinfo=timezone.utc), ZoneInfo("Europe/Paris")
+    consultation_rows = [row for row in services.report(FIRST, LAST, MISSIONS, now, zone)
+                         if row.indicator not in figures.INDICATORS]
+    assert consultation_rows == recount()
+    table, summary = services.page(FIRST, LAST, MISSIONS, now, zone)
+    assert table == rollup.table(session, FIRST, LAST, MISSIONS)
+    for row in recount():
+        if (row.period, row.territory) == (tidy.TOTAL, tidy.ALL):
+            key = f"{row.indicator}/{row.category}" if row.category else row.indicator
+            assert summary[row.mission][key] == row.value
+    empty_tables()  # the report no longer reads the consultations themselves
+    assert not [row for row in services.report(FIRST, LAST, MISSIONS, now, zone) if row.indicator == "consultations"]
+    rollup.rebuild(session)
+    assert [row for row in services.report(FIRST, LAST, MISSIONS, now, zone)
+            if row.indicator not in figures.INDICATORS] == recount()
+
+
+def test_the_rebuild_command(app, runner, logged):
+    with app.app_context():
+        wanted = table_contents()
+        empty_tables()
+        db.session.commit()
+    result = runner.invoke(args=["reports", "rebuild"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert table_contents() == wanted
+        empty_tables()
+        db.session.commit()

@@ -1,11 +1,15 @@
-"""`hotline consultations import FILE [--dry-run]`: the consultations import of formats.md."""
+"""`hotline consultations import FILE [--dry-run]`: the consultations import of formats.md, streamed,
+with a progress bar."""
 from __future__ import annotations
+
+import os
+import sys
 
 import click
 from flask.cli import with_appcontext
 
 from hotline import clock
-from hotline.consultations import services
+from hotline.consultations import importer
 from hotline.extensions import db
 
 
@@ -19,8 +23,19 @@ def consultations_cli():
 @click.option("--dry-run", is_flag=True, help="Vérifier seulement : rien n'est écrit.")
 @with_appcontext
 def import_command(path: str, dry_run: bool):
-    with open(path, "rb") as fh:
-        result = services.import_consultations(fh.read(), None, clock.local_today(), dry_run=dry_run)
+    with open(path, "rb") as fh, \
+            click.progressbar(length=os.path.getsize(path), label="Vérification", file=sys.stderr,
+                              show_pos=False) as checking:
+        def checked(_rows: int) -> None:
+            checking.update(fh.tell() - checking.pos)
+
+        result = importer.check(fh, clock.local_today(), checked)
+        checking.update(checking.length - checking.pos)
+        if not result.problems and not dry_run:
+            with click.progressbar(length=result.created + result.updated, label="Écriture",
+                                   file=sys.stderr, show_pos=True) as writing:
+                result = importer.import_file(fh, None, clock.local_today(), checked=None, written=writing.update,
+                                              checked_already=result)
     if result.problems:
         for problem in result.problems:
             click.echo(str(problem), err=True)

@@ -3,29 +3,41 @@ postal-code tables come in as `Lookups`; nothing is written here.
 
 Every wrong cell of every row is reported with its line number (the header is line 1), its column
 and the reason, so that an import is all or nothing and the person can fix the file in one go.
+`rows()` streams: it reads a binary file object a line at a time, keeps no row, and may be run
+twice over the same file (to check it, then to write it); `read()` is the same over bytes, kept whole.
+Only the external_ids seen grow with the file (a duplicate is an error naming its first line).
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from typing import BinaryIO
 
+from hotline.cases.services import MAY_BE_AHEAD, UNPAID_RENT_THEME, CaseError, parse_acts
 from hotline.consultations.parsing import ParseError, is_insee_outside_department, parse_amount
 from hotline.reference import BUCKETS, HORS_DEPARTEMENT, NON_RENSEIGNE, labels, theme_codes
 
 COLUMNS = ("external_id", "date", "mission", "mode", "consultant_type", "commune_insee", "postal_code", "territory",
            "occupancy_status", "housing_sector", "family_situation", "age_band", "resource_band", "referral_source",
            "resource_types", "debt_origins", "outcomes", "themes", "procedure_stage", "debt_amount", "habitat_indigne",
-           "permis_louer", "duration_minutes", "household_ref")
+           "permis_louer", "duration_minutes", "household_ref",
+           "lease_signed_on", "landlord_type", "rent_amount", "housing_benefit", "procedure_acts")
+# Optional (2026-11): what the consultation says of the household's case; a file without them imports as before.
+CASE_COLUMNS = ("lease_signed_on", "landlord_type", "rent_amount", "housing_benefit")
+CASE_CODED = {"landlord_type": "landlord_types", "housing_benefit": "housing_benefits"}
 REQUIRED = ("date", "mission", "mode")
 SINGLE = {"consultant_type": "consultant_types", "occupancy_status": "occupancy_statuses",
           "housing_sector": "housing_sectors", "family_situation": "family_situations", "age_band": "age_bands",
           "resource_band": "resource_bands", "referral_source": "referral_sources"}
 MULTI = {"resource_types": "resource_types", "debt_origins": "debt_origins", "outcomes": "outcomes"}
-MAX_ROWS = 50_000
+MAX_PROBLEMS = 1000  # then reading stops: the file is wrong anyway, and the list must stay readable
+CHUNK = 1 << 16
 MAX_MINUTES = 600  # as in the consultation form
 IDENTIFIER_MAX = 80  # consultations.external_id and households.external_ref
 UNREADABLE = "\ufffd"  # what decode() puts for a byte that is neither UTF-8 nor Windows-1252
@@ -71,41 +83,82 @@ def _unreadable(column: str, line: int) -> Problem:
     return Problem(line, column, "caractère illisible, ni UTF-8 ni Windows-1252 : enregistrez le fichier en UTF-8.")
 
 
+def encoding_of(stream: BinaryIO) -> str:
+    """decode()'s choice, read a chunk at a time: utf-8-sig, utf-8, else cp1252. Rewinds the stream."""
+    stream.seek(0)
+    if stream.read(3) == codecs.BOM_UTF8:
+        stream.seek(0)
+        return "utf-8-sig"
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := stream.read(CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"
+    finally:
+        stream.seek(0)
+
+
 def read(data: bytes, lookups: Lookups, today: date) -> Parsed:
-    text = decode(data)
-    header_line = text.split("\n", 1)[0]
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    """Every good row and every problem of a file held in memory."""
     parsed = Parsed()
+    parsed.rows.extend(rows(io.BytesIO(data), lookups, today, parsed.problems))
+    return parsed
+
+
+def rows(stream: BinaryIO, lookups: Lookups, today: date, problems: list[Problem]) -> Iterator[tuple[int, dict]]:
+    """(line, cleaned data) of every good row, in the file's order, read from the start of a binary file
+    object; each problem is appended to `problems` as it is met (at most MAX_PROBLEMS, then reading stops)."""
+    encoding = encoding_of(stream)
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+    try:
+        first = text.readline()
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        text.seek(0)
+        yield from _read(csv.reader(text, delimiter=delimiter), stream, delimiter, lookups, today, problems)
+    finally:
+        text.detach()  # the caller's file stays open
+
+
+def _read(reader, stream: BinaryIO, delimiter: str, lookups: Lookups, today: date,
+          problems: list[Problem]) -> Iterator[tuple[int, dict]]:
     try:
         cells = next(reader)
     except StopIteration:
-        parsed.problems.append(Problem(1, "", "le fichier est vide."))
-        return parsed
+        problems.append(Problem(1, "", "le fichier est vide."))
+        return
     except csv.Error:  # a header cell over the csv module's limit
-        parsed.problems.append(_unreadable_line(text, delimiter, []))
-        return parsed
+        problems.append(_unreadable_line(_whole(stream), delimiter, []))
+        return
     header = [name.strip() for name in cells]
-    parsed.problems.extend(_unreadable(f"n° {n}", 1) for n, name in enumerate(header, start=1) if UNREADABLE in name)
-    if parsed.problems:
-        return parsed
+    problems.extend(_unreadable(f"n° {n}", 1) for n, name in enumerate(header, start=1) if UNREADABLE in name)
+    if problems:
+        return
     unknown = [name for name in header if name not in COLUMNS]
     for name in unknown:
-        parsed.problems.append(Problem(1, name, "colonne inconnue (voir le format d'import)."))
+        problems.append(Problem(1, name, "colonne inconnue (voir le format d'import)."))
     for name in REQUIRED:
         if name not in header:
-            parsed.problems.append(Problem(1, name, "colonne obligatoire absente."))
+            problems.append(Problem(1, name, "colonne obligatoire absente."))
     doubled = {name for name in header if header.count(name) > 1}
     for name in sorted(doubled):
-        parsed.problems.append(Problem(1, name, "colonne en double."))
-    if parsed.problems:
-        return parsed
+        problems.append(Problem(1, name, "colonne en double."))
+    if problems:
+        return
     seen_ids: dict[str, int] = {}
     try:
-        _rows(reader, header, parsed, seen_ids, lookups, today)
+        yield from _rows(reader, header, problems, seen_ids, lookups, today)
     except csv.Error:  # a cell over the csv module's limit: the file is refused whole
-        parsed.problems.append(_unreadable_line(text, delimiter, header))
-    return parsed
+        problems.append(_unreadable_line(_whole(stream), delimiter, header))
+
+
+def _whole(stream: BinaryIO) -> str:
+    """The whole file, decoded: only to name the line of a cell too long to read (the file is refused)."""
+    stream.seek(0)
+    return decode(stream.read())
 
 
 def _unreadable_line(text: str, delimiter: str, header: list[str]) -> Problem:
@@ -125,30 +178,32 @@ def _unreadable_line(text: str, delimiter: str, header: list[str]) -> Problem:
     return Problem(record + 1, "", message)
 
 
-def _rows(reader, header: list[str], parsed: Parsed, seen_ids: dict[str, int], lookups: Lookups, today: date) -> None:
+def _rows(reader, header: list[str], problems: list[Problem], seen_ids: dict[str, int], lookups: Lookups,
+          today: date) -> Iterator[tuple[int, dict]]:
     for number, cells in enumerate(reader, start=2):
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(Problem(number, "", f"plus de {MAX_PROBLEMS} erreurs : lecture arrêtée, corrigez "
+                                                "d'abord celles-ci."))
+            return
         if not any(cell.strip() for cell in cells):
             continue
-        if number - 1 > MAX_ROWS:
-            parsed.problems.append(Problem(number, "", f"plus de {MAX_ROWS} lignes : coupez le fichier."))
-            break
         if len(cells) != len(header):
-            parsed.problems.append(Problem(number, "", f"{len(cells)} cellules pour {len(header)} colonnes."))
+            problems.append(Problem(number, "", f"{len(cells)} cellules pour {len(header)} colonnes."))
             continue
         values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
         unreadable = [_unreadable(name, number) for name, value in values.items() if UNREADABLE in value]
         if unreadable:
-            parsed.problems.extend(unreadable)
+            problems.extend(unreadable)
             continue
-        data, problems = _row(values, number, lookups, today)
+        data, found = _row(values, number, lookups, today)
         external_id = values.get("external_id", "")
         if external_id:
             if external_id in seen_ids:
-                problems.append(Problem(number, "external_id", f"déjà à la ligne {seen_ids[external_id]}."))
+                found.append(Problem(number, "external_id", f"déjà à la ligne {seen_ids[external_id]}."))
             seen_ids.setdefault(external_id, number)
-        parsed.problems.extend(problems)
-        if not problems:
-            parsed.rows.append((number, data))
+        problems.extend(found)
+        if not found:
+            yield number, data
 
 
 def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tuple[dict, list[Problem]]:
@@ -192,7 +247,7 @@ def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tu
         data[name] = codes
     themes = _codes(values.get("themes", ""))
     for code in themes:
-        if code not in theme_codes():
+        if code not in _known_themes():
             wrong("themes", f"« {code} » n'est pas un thème connu.")
     data["themes"] = themes
     _place(values, data, wrong, lookups)
@@ -219,7 +274,53 @@ def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tu
         data["duration_minutes"] = int(minutes)
     elif minutes:
         wrong("duration_minutes", f"nombre entier de minutes attendu, de 0 à {MAX_MINUTES}.")
+    _case(values, data, wrong)
     return data, problems
+
+
+def _case(values: dict[str, str], data: dict, wrong) -> None:
+    """The optional case columns: data["case"] = {field: value said} (absent or empty: not said), and
+    data["acts"] = {stage: day}; the same rules as the consultation form (cases.services)."""
+    said: dict = {}
+    lease = values.get("lease_signed_on", "")
+    if lease:
+        try:
+            said["lease_signed_on"] = date.fromisoformat(lease)
+            if "date" in data and said["lease_signed_on"] > data["date"]:
+                wrong("lease_signed_on", "la signature du bail ne peut pas suivre la consultation.")
+        except ValueError:
+            wrong("lease_signed_on", f"« {lease} » n'est pas une date AAAA-MM-JJ.")
+    for name, vocabulary in CASE_CODED.items():
+        code = values.get(name, "")
+        if code and code not in labels(vocabulary):
+            wrong(name, f"« {code} » n'est pas un code connu.")
+        elif code:
+            said[name] = code
+    try:
+        rent = parse_amount(values.get("rent_amount"), allow_thousands=False)
+        if rent is not None:
+            said["rent_amount"] = rent
+    except ParseError as error:
+        wrong("rent_amount", str(error))
+    acts: dict[str, date] = {}
+    try:
+        acts = parse_acts(values.get("procedure_acts"))
+    except CaseError as error:
+        wrong("procedure_acts", error.errors["procedure_acts"])
+    for stage, day in acts.items():
+        if "date" in data and day > data["date"] and stage not in MAY_BE_AHEAD:
+            wrong("procedure_acts", f"{stage} : la date ne peut pas suivre celle de la consultation.")
+    if (said or acts) and data.get("mission") != "prevention_expulsion" and UNPAID_RENT_THEME not in data["themes"]:
+        wrong(next(name for name in (*CASE_COLUMNS, "procedure_acts") if values.get(name)),
+              "le dossier (bail, loyer, actes) se renseigne pour prevention_expulsion ou le thème impayes_expulsion.")
+    if (said or acts) and not data["household_ref"]:
+        wrong("household_ref", "obligatoire avec le dossier (bail, loyer, actes) : il se rattache au ménage.")
+    data["case"], data["acts"] = said, acts
+
+
+@cache
+def _known_themes() -> frozenset[str]:
+    return frozenset(theme_codes())  # the taxonomy is data shipped with the code: read once
 
 
 def _codes(cell: str) -> list[str]:

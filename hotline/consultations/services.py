@@ -11,18 +11,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from hotline.auth.access import can_read_consultation, readable_missions
 from hotline.cases.services import concerns_the_case
-from hotline.consultations.importing import Lookups, Problem, read
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
 from hotline.models_base import utcnow
 from hotline.reference import NON_RENSEIGNE
 from hotline.reference.services import (
-    communes_for_postal_code,
     fold,
-    get_commune,
-    territories,
     territory_for_insee,
 )
+from hotline.reports import rollup
 
 EVICTION_MISSION = "prevention_expulsion"
 
@@ -93,6 +90,7 @@ def record_consultation(data: dict, author_id: int | None, household: Household 
     apply(consultation, data)
     db.session.add(consultation)
     db.session.flush()
+    rollup.apply(db.session, None, rollup.snapshot(consultation))  # the report, in the same transaction
     return consultation
 
 
@@ -107,6 +105,7 @@ def update_consultation(consultation: Consultation, data: dict, author_id: int,
     if expected_version is not None and expected_version != consultation.version:
         raise ConflictError()
     with db.session.no_autoflush:  # one flush, below, in the order described
+        counted = rollup.snapshot(consultation)
         before = {k: _jsonable(v) for k, v in snapshot(consultation).items()}
         apply(consultation, data)
         after = {k: _jsonable(v) for k, v in snapshot(consultation).items()}
@@ -118,6 +117,8 @@ def update_consultation(consultation: Consultation, data: dict, author_id: int,
         db.session.flush()
     except StaleDataError:
         raise ConflictError() from None
+    if changes:
+        rollup.apply(db.session, counted, rollup.snapshot(consultation))
     return changes
 
 
@@ -237,58 +238,3 @@ def search_consultations(user, filters: dict):
     if filters.get("jurist"):
         query = query.where(Consultation.jurist_id == int(filters["jurist"]))
     return query.order_by(Consultation.date.desc(), Consultation.id.desc())
-
-
-@dataclass
-class ImportResult:
-    problems: list
-    created: int = 0
-    updated: int = 0
-
-
-def import_lookups() -> Lookups:
-    def commune_territory(insee: str) -> str | None:
-        commune = get_commune(insee)
-        return commune.territory_code if commune else None
-
-    return Lookups(commune_territory=commune_territory,
-                   postal_territories=lambda code: {c.territory_code for c in communes_for_postal_code(code)},
-                   territories={t.code for t in territories(include_buckets=False)})
-
-
-def import_consultations(data: bytes, author_id: int | None, today: date, *, dry_run: bool = False) -> ImportResult:
-    """All or nothing: with any problem nothing is written. An external_id already known updates
-    that consultation (its history keeps the change); household_ref groups rows into households."""
-    parsed = read(data, import_lookups(), today)
-    if parsed.problems:
-        return ImportResult(parsed.problems)
-    ids = [row["external_id"] for _, row in parsed.rows if row["external_id"]]
-    existing = {c.external_id: c for c in db.session.scalars(
-        select(Consultation).where(Consultation.external_id.in_(ids)))} if ids else {}
-    result = ImportResult([], created=sum(1 for _, r in parsed.rows if r["external_id"] not in existing))
-    result.updated = len(parsed.rows) - result.created
-    if dry_run:
-        return result
-    households: dict[str, Household] = {}
-    for line, row in parsed.rows:
-        ref = row.pop("household_ref")
-        household = None
-        if ref:
-            household = households.get(ref) or db.session.scalar(select(Household).where(Household.external_ref == ref))
-            if household is None:
-                household = create_household(author_id=author_id, external_ref=ref,
-                                             commune_insee=row["commune_insee"] if row["territory_code"] not in
-                                             ("hors_departement", NON_RENSEIGNE) else None)
-            households[ref] = household
-        row["household_id"] = household.id if household else None
-        known = existing.get(row["external_id"])
-        if known is not None:
-            try:
-                update_consultation(known, row, author_id, None)
-            except ConflictError:  # saved by a jurist meanwhile: the caller rolls back
-                return ImportResult([Problem(line, "external_id", "consultation modifiée pendant l'import : "
-                                                                  "relancez l'import.")])
-        else:
-            record_consultation(row, author_id, household)
-    db.session.flush()
-    return result

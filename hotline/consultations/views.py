@@ -13,7 +13,7 @@ from hotline.auth.models import User
 from hotline.cases import referrals
 from hotline.cases import services as cases
 from hotline.cases.page import case_page
-from hotline.consultations import services
+from hotline.consultations import importer, services
 from hotline.consultations.forms import (
     ConsultationForm,
     HouseholdForm,
@@ -329,8 +329,7 @@ def import_file():
         if upload is None or not upload.filename:
             flash("Choisissez un fichier CSV.", "error")
         else:
-            result = services.import_consultations(upload.read(), current_user.id, clock.local_today(),
-                                                   dry_run=dry_run)
+            result = importer.import_file(upload.stream, current_user.id, clock.local_today(), dry_run=dry_run)
             if result.problems or dry_run:
                 db.session.rollback()
             else:

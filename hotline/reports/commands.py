@@ -1,5 +1,6 @@
 """`hotline reports export`: the tidy report of formats.md, as CSV or XLSX, or the bilan in PDF;
-`hotline reports observatory`: the pseudonymised export for the Département's observatory."""
+`hotline reports observatory`: the pseudonymised export for the Département's observatory;
+`hotline reports rebuild`: the monthly rollup recomputed from the consultations."""
 from __future__ import annotations
 
 import itertools
@@ -13,7 +14,8 @@ from flask.cli import with_appcontext
 from hotline import clock
 from hotline.reference import labels
 from hotline.reference.services import territory_labels
-from hotline.reports import bilan, observatory, services, workbook
+from hotline.extensions import db
+from hotline.reports import bilan, observatory, rollup, services, workbook
 
 
 @click.group("reports", help="Rapports d'activité.")
@@ -81,3 +83,12 @@ def observatory_command(first: str, last: str, output: str):
         for chunk in observatory.csv_chunks(itertools.chain([header], lines)):
             fh.write(chunk)
     click.echo(f"Export pseudonymisé écrit dans {output}.", err=True)
+
+
+@reports_cli.command("rebuild", help="Recalculer les totaux mensuels des rapports à partir des consultations "
+                     "(après une restauration ou une correction faite hors de l'application).")
+@with_appcontext
+def rebuild_command():
+    rollup.rebuild(db.session)
+    db.session.commit()
+    click.echo("Totaux mensuels recalculés.", err=True)

@@ -22,10 +22,11 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, bindparam, case, cast, delete, func, literal, select, text
+from sqlalchemy import BigInteger, bindparam, case, cast, delete, event, func, inspect, literal, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from hotline.cases.models import CaseStatement
 from hotline.consultations.models import Consultation, ConsultationCode
 from hotline.reports import tidy
 from hotline.reports.rollup_models import ReportDebt, ReportHousehold, ReportRollup
@@ -49,7 +50,7 @@ def contribution(record: tidy.ConsultationRecord) -> tuple[Additive, tuple[str, 
     """What one consultation adds to its cell: additive indicators {(indicator, category): value},
     its household (key, received or not) and its debt amount. Pure."""
     additive: Additive = {("consultations", ""): 1}
-    for name in tidy.SINGLE_CODES:
+    for name in tidy.SINGLE_CODES + tidy.CASE_CODES:
         code = record.codes.get(name)
         if code:
             additive[(name, code)] = 1
@@ -71,13 +72,23 @@ def snapshot(consultation: Consultation) -> tidy.ConsultationRecord:
     """The report's record of an ORM consultation, as services.consultation_records reads it. Take it
     after a flush (a new consultation needs its id) and, for an edit, before changing anything."""
     household_id = consultation.household_id or (consultation.household.id if consultation.household else None)
+    stated = Session.object_session(consultation).execute(
+        select(*(CaseStatement.__table__.c[name] for name in tidy.CASE_CODES))
+        .where(CaseStatement.__table__.c.consultation_id == consultation.id)).first()
     return tidy.ConsultationRecord(
         mission=consultation.mission, month=f"{consultation.date:%Y-%m}", territory=consultation.territory_code,
         household=f"h{household_id}" if household_id else f"c{consultation.id}",
-        codes={name: getattr(consultation, name) for name in tidy.SINGLE_CODES},
+        codes={**{name: getattr(consultation, name) for name in tidy.SINGLE_CODES},
+               **case_codes(stated)},
         multi={kind: frozenset(consultation.codes_of(kind)) for kind in tidy.MULTI_CODES},
         debt_amount=consultation.debt_amount, habitat_indigne=bool(consultation.habitat_indigne),
         permis_louer=bool(consultation.permis_louer))
+
+
+def case_codes(stated) -> dict[str, str]:
+    """CASE_CODES of a consultation from its statement's (landlord_type, housing_benefit), or None when
+    it has no statement: what it did not say is `inconnu`, as services.consultation_records reads it."""
+    return {name: code or tidy.UNKNOWN for name, code in zip(tidy.CASE_CODES, stated or (None,) * 2, strict=True)}
 
 
 def cents(amount: Decimal | float) -> int:
@@ -120,22 +131,69 @@ def apply_many(session: Session, pairs: Iterable[tuple[tidy.ConsultationRecord |
     _write(session, DEBTS, {key: (value,) for key, value in debts.items()})
 
 
-def _write(session: Session, table, deltas: dict[tuple, tuple[int, ...]]) -> None:
+def _write(session, table, deltas: dict[tuple, tuple[int, ...]]) -> None:
     """Add deltas {primary key: (counter deltas)} to a table; rows whose first counter reaches 0 go.
-    Rows are written in key order, so that two writers lock them in the same order (PostgreSQL)."""
+    Rows are written in key order, so that two writers lock them in the same order (PostgreSQL).
+    `session`: a Session, or the Connection of a flush (the case statements' events below)."""
     keys = [column.name for column in table.primary_key.columns]
     counters = [column.name for column in table.columns if column.name not in keys]
     rows = [dict(zip(keys + counters, (*key, *delta), strict=True)) for key, delta in sorted(deltas.items())
             if any(delta)]
     if not rows:
         return
-    upsert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
+    dialect = session.dialect if hasattr(session, "dialect") else session.get_bind().dialect
+    upsert = (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
     session.execute(upsert.on_conflict_do_update(
         index_elements=keys, set_={name: table.c[name] + upsert.excluded[name] for name in counters}), rows)
     lowered = [{f"k_{name}": row[name] for name in keys} for row in rows if row[counters[0]] < 0]
     if lowered:
         session.execute(delete(table).where(*(table.c[name] == bindparam(f"k_{name}") for name in keys),
                                             table.c[counters[0]] == 0), lowered)
+
+
+# What a consultation says of its case (landlord_type, housing_benefit) is written after the
+# consultation, by cases.services, in the same transaction: each statement written moves its
+# consultation's count from one code to the other, in the flush that writes it.
+
+def _statement_moved(connection, consultation_id: int, before: dict[str, str], after: dict[str, str]) -> None:
+    changed = [name for name in tidy.CASE_CODES if before[name] != after[name]]
+    if not changed:
+        return
+    c = Consultation.__table__.c
+    found = connection.execute(select(c.mission, c.date, c.territory_code).where(c.id == consultation_id)).first()
+    if found is None:
+        return
+    mission, day, territory = found
+    cell = (mission, f"{day:%Y-%m}", territory)
+    deltas: Counter = Counter()
+    for name in changed:
+        deltas[(*cell, name, before[name])] -= 1
+        deltas[(*cell, name, after[name])] += 1
+    _write(connection, ROLLUP, {key: (value,) for key, value in deltas.items()})
+
+
+def _said(target: CaseStatement) -> tuple:
+    return tuple(getattr(target, name) for name in tidy.CASE_CODES)
+
+
+@event.listens_for(CaseStatement, "after_insert")
+def _statement_inserted(mapper, connection, target: CaseStatement) -> None:
+    _statement_moved(connection, target.consultation_id, case_codes(None), case_codes(_said(target)))
+
+
+@event.listens_for(CaseStatement, "after_update")
+def _statement_updated(mapper, connection, target: CaseStatement) -> None:
+    state = inspect(target)
+    before = []
+    for name in tidy.CASE_CODES:
+        history = state.attrs[name].history
+        before.append(history.deleted[0] if history.deleted else getattr(target, name))
+    _statement_moved(connection, target.consultation_id, case_codes(tuple(before)), case_codes(_said(target)))
+
+
+@event.listens_for(CaseStatement, "after_delete")
+def _statement_deleted(mapper, connection, target: CaseStatement) -> None:
+    _statement_moved(connection, target.consultation_id, case_codes(_said(target)), case_codes(None))
 
 
 def rebuild(session: Session) -> None:
@@ -145,7 +203,7 @@ def rebuild(session: Session) -> None:
     session.flush()
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
-        session.execute(text("LOCK TABLE consultations, consultation_codes IN SHARE MODE"))
+        session.execute(text("LOCK TABLE consultations, consultation_codes, case_statements IN SHARE MODE"))
     for table in (ROLLUP, HOUSEHOLDS, DEBTS):
         session.execute(delete(table))
     c = Consultation.__table__.c
@@ -165,6 +223,11 @@ def rebuild(session: Session) -> None:
     group("consultations", None, count)
     for name in tidy.SINGLE_CODES:
         group(name, c[name], count, c[name].is_not(None), c[name] != "")
+    statements = CaseStatement.__table__
+    with_statements = Consultation.__table__.outerjoin(statements, statements.c.consultation_id == c.id)
+    for name in tidy.CASE_CODES:
+        said = func.coalesce(statements.c[name], literal(tidy.UNKNOWN))
+        insert(select(*cell, literal(name), said, count).select_from(with_statements).group_by(*cell, said))
     codes = ConsultationCode.__table__
     group_codes = (select(*cell, codes.c.kind, codes.c.code, count)
                    .select_from(codes.join(Consultation.__table__, codes.c.consultation_id == c.id))

@@ -1,11 +1,15 @@
-"""The report's records, read from the consultations, the call log and the permanences, and its
-exports (CSV, XLSX). Reads only."""
+"""The report's records, read from the consultations' monthly rollup (rollup.py), the call log and the
+permanences, and its exports (CSV, XLSX). Reads only.
+
+The consultation indicators come from the rollup; consultation_records() (every consultation, read
+row by row) stays as the exact recount the tests and `hotline reports rebuild --check` compare with."""
 from __future__ import annotations
 
 import csv
 import io
 import re
 from datetime import date, datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -19,8 +23,7 @@ from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import services as permanences
 from hotline.reference import NON_RENSEIGNE
-from hotline.reports import tidy
-
+from hotline.reports import rollup, tidy
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
@@ -132,14 +135,36 @@ def household_records(end: date, missions: list[str]) -> list[figures.HouseholdR
             for cid, household_id, mission, day, territory, stage, debt, rent in db.session.execute(query)]
 
 
+def other_rows(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo) -> list[tidy.Row]:
+    """The report's rows that do not come from the consultations: calls, callbacks, permanences held,
+    activities."""
+    end = last + relativedelta(months=1)
+    return tidy.build((), call_records(first, end, missions, zone), callback_records(first, end, missions, zone),
+                      held_permanences(first, last, missions, now, zone), activity_records(first, end, missions))
+
+
 def report(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo) -> list[tidy.Row]:
     """The tidy report of the months first..last (first days of months), both included."""
     end = last + relativedelta(months=1)
-    rows = tidy.build(consultation_records(first, end, missions), call_records(first, end, missions, zone),
-                      callback_records(first, end, missions, zone), held_permanences(first, last, missions, now, zone),
-                      activity_records(first, end, missions))
     per_household = figures.build(household_records(end, missions), [f"{m:%Y-%m}" for m in months(first, last)])
-    return tidy.merged(rows, (tidy.Row(*figure) for figure in per_household))
+    return tidy.merged(rollup.rows(db.session, first, last, missions),
+                       [*other_rows(first, last, missions, now, zone), *(tidy.Row(*f) for f in per_household)])
+
+
+def page(first: date, last: date, missions: list[str], now: datetime,
+         zone: ZoneInfo) -> tuple[dict[str, dict[str, dict[str, int]]], dict[str, dict[str, int | Decimal]]]:
+    """What the managers' page shows, without reading a consultation: (consultations per mission,
+    territory (and `all`) and month (and `total`): {mission: {territory: {period: n}}}, and every
+    indicator of the whole range over all territories: {mission: {indicator or indicator/category: value}}
+    (indicators without category under their own name))."""
+    table = rollup.table(db.session, first, last, missions)
+    summary: dict[str, dict[str, int | Decimal]] = {}
+    whole = [row for row in other_rows(first, last, missions, now, zone)
+             if row.period == tidy.TOTAL and row.territory == tidy.ALL]
+    for row in tidy.merged(rollup.summary(db.session, first, last, missions), whole):
+        key = f"{row.indicator}/{row.category}" if row.category else row.indicator
+        summary.setdefault(row.mission, {})[key] = row.value
+    return table, summary
 
 
 def to_csv(rows: list[tidy.Row]) -> str:

@@ -1,0 +1,198 @@
+"""Benchmark of the reports at scale, through the real import (issue 9, item 9).
+
+For each size (100,000 and 1,000,000 consultations by default): writes a CSV in the import format
+(a year, 2026-01 to 2026-11; households for half the rows, debts and some case columns for the
+eviction ones), imports it into a fresh database with the real import (importer.import_file, what
+`hotline consultations import` runs), then times, each in a fresh process (so that its peak memory is
+its own, VmHWM):
+
+- import:  rows/s and peak memory of the import;
+- page:    services.page(), what the managers' page reads, for the year;
+- tidy:    services.report() + to_csv(), the full year's tidy report;
+- pdf:     services.report() + bilan.build(), the activity report;
+- pandas:  the consultation indicators with pandas from the same database (report_rollup.pandas_report),
+           skipped with a message if pandas is not installed (it is not a dependency).
+
+SQLite always; PostgreSQL too when HOTLINE_TEST_DATABASE_URL names a database (it is emptied).
+Usage: python bench/report_scale.py [--sizes 100000 1000000] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's hotline, not an installed one
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+MISSIONS = ["info_logement", "prevention_expulsion"]
+STAGES = ["impaye", "commandement_payer", "assignation", "audience", "jugement", "commandement_quitter", "inconnu"]
+THEMES = ["rapports_locatifs", "recherche_logement", "accession", "copropriete", "habitat_indigne"]
+OUTCOMES = ["information_delivree", "saisine_fsl", "orientation_ccas", "contact_bailleur", "suivi_en_cours"]
+RESOURCES = ["salaire", "rsa_minima", "retraite", "aah", "inconnu"]
+ORIGINS = ["perte_emploi", "baisse_ressources", "separation"]
+
+FIRST, LAST = date(2026, 1, 1), date(2026, 12, 1)
+NOW = datetime(2026, 11, 29, 12, tzinfo=timezone.utc)
+ZONE = ZoneInfo("Europe/Paris")
+INSEE = ["62498", "62160", "62041", "62193", "62765", "62427", "62893", "62510", "59350", ""]
+MODES = ["telephone", "telephone", "telephone", "visite_siege", "permanence", "aller_vers", "courriel"]
+HEADER = ("external_id,date,mission,mode,commune_insee,territory,occupancy_status,housing_sector,themes,outcomes,"
+          "resource_types,debt_origins,procedure_stage,debt_amount,habitat_indigne,permis_louer,household_ref,"
+          "landlord_type,rent_amount,procedure_acts")
+
+
+def generate(path: Path, n: int, case_share: float) -> None:
+    rng = random.Random(62)
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write(HEADER + "\n")
+        for i in range(n):
+            eviction = rng.random() < 0.3
+            day = date(2026, rng.randint(1, 11), rng.randint(1, 28))
+            insee = rng.choice(INSEE)
+            household = f"H{rng.randrange(n // 3)}" if rng.random() < 0.5 else ""
+            case = eviction and household and rng.random() < case_share
+            themes = "impayes_expulsion" if eviction else "|".join(rng.sample(THEMES, rng.choice([1, 2])))
+            out.write(",".join([
+                f"B{i}", day.isoformat(), "prevention_expulsion" if eviction else "info_logement", rng.choice(MODES),
+                insee, "" if insee else "non_renseigne", rng.choice(["locataire", "inconnu"]),
+                rng.choice(["prive", "social", "inconnu"]), themes, "|".join(rng.sample(OUTCOMES, 2)),
+                rng.choice(RESOURCES), rng.choice(ORIGINS) if eviction else "",
+                rng.choice(STAGES) if eviction else "",
+                f"{rng.randrange(10000, 2000000) / 100:.2f}" if eviction and rng.random() < 0.5 else "",
+                "1" if rng.random() < 0.05 else "0", "1" if rng.random() < 0.03 else "0", household,
+                "bailleur_social" if case else "", "450.00" if case else "",
+                f"commandement_payer={date(2025, 12, 1).isoformat()}" if case else ""]) + "\n")
+
+
+def app_for(url: str):
+    os.environ.update(HOTLINE_DATABASE_URL=url, HOTLINE_ENV="development", HOTLINE_LOG_LEVEL="WARNING",
+                      HOTLINE_FIXED_NOW="2026-11-29T12:00")
+    from hotline import create_app  # after the environment is set
+
+    return create_app()
+
+
+def measure(what: str, url: str, csv_path: str) -> dict:
+    """In this (fresh) process: one measure; seconds, what it produced and the peak resident memory."""
+    from flask_migrate import upgrade
+
+    from hotline.consultations import importer
+    from hotline.extensions import db
+    from hotline.reports import bilan, services
+
+    app = app_for(url)
+    with app.app_context():
+        started = time.perf_counter()
+        size = 0
+        if what == "schema":
+            upgrade()
+        elif what == "import":
+            with open(csv_path, "rb") as fh:
+                result = importer.import_file(fh, None, date(2026, 11, 29))
+            assert not result.problems, result.problems[:5]
+            db.session.commit()
+            size = result.created
+        elif what == "page":
+            table, summary = services.page(FIRST, LAST, MISSIONS, NOW, ZONE)
+            size = sum(len(p) for t in table.values() for p in t.values()) + sum(len(s) for s in summary.values())
+        elif what == "tidy":
+            size = len(services.to_csv(services.report(FIRST, LAST, MISSIONS, NOW, ZONE)))
+        elif what == "pdf":
+            size = len(bilan.build(services.report(FIRST, LAST, MISSIONS, NOW, ZONE), FIRST, LAST, MISSIONS,
+                                   {}, NOW))
+        elif what == "pandas":
+            # Loaded here only: report_rollup loads pandas, which would count in every other process's peak.
+            from report_rollup import pandas_report
+
+            size = pandas_report(Path(url.removeprefix("sqlite:///")))
+        seconds = time.perf_counter() - started
+    return {"seconds": seconds, "size": size, "peak_mb": peak_mb()}
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss would count the parent's, kept across exec)."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+
+
+def in_child(what: str, url: str, csv_path: Path | str = "") -> dict:
+    done = subprocess.run([sys.executable, __file__, "--measure", what, "--url", url, "--csv", str(csv_path)],
+                          check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def empty_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def run(label: str, url: str, csv_path: Path, n: int, with_pandas: bool) -> None:
+    in_child("schema", url)
+    results = {"import": in_child("import", url, csv_path)}
+    for what in ("page", "tidy", "pdf"):
+        results[what] = in_child(what, url)
+    if with_pandas:
+        results["pandas"] = in_child("pandas", url)
+    imported = results["import"]
+    print(f"{label} {n:>9,} rows: import {imported['seconds']:7.1f} s = {n / imported['seconds']:6.0f} rows/s, "
+          f"peak {imported['peak_mb']:5.0f} MB", flush=True)
+    for what, name in (("page", "managers' page (services.page)"), ("tidy", "full year's tidy report (CSV)"),
+                       ("pdf", "activity report (PDF)"), ("pandas", "pandas, the same consultation figures")):
+        if what in results:
+            r = results[what]
+            ratio = f"  x{r['seconds'] / results['pandas']['seconds']:.2f} pandas' time" \
+                if "pandas" in results and what != "pandas" else ""
+            print(f"    {name:40} {r['seconds']:8.2f} s  peak {r['peak_mb']:5.0f} MB{ratio}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--case-share", type=float, default=0.02,
+                        help="share of the eviction rows with a household that fill the case columns")
+    parser.add_argument("--keep", help="a folder for the CSV files and SQLite databases (kept)")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--csv", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.url, args.csv)))
+        return
+    try:
+        import pandas  # noqa: F401
+        with_pandas = True
+    except ImportError:
+        print("pandas is not installed: its column is skipped (pip install pandas to compare).")
+        with_pandas = False
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="hotline-scale-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    postgres = os.environ.get("HOTLINE_TEST_DATABASE_URL")
+    print(f"case columns filled on {args.case_share:.0%} of the eviction rows with a household")
+    for n in args.sizes:
+        csv_path = folder / f"consultations-{n}-{args.case_share}.csv"
+        if not csv_path.exists():
+            generate(csv_path, n, args.case_share)
+        database = folder / f"scale-{n}.sqlite3"
+        database.unlink(missing_ok=True)
+        run("SQLite    ", f"sqlite:///{database}", csv_path, n, with_pandas)
+        if postgres:
+            empty_postgres(postgres)
+            run("PostgreSQL", postgres, csv_path, n, False)
+
+
+if __name__ == "__main__":
+    main()
