@@ -112,13 +112,16 @@ def test_only_managers_write_or_read_the_bilan(app, client, make_user, login):
     assert notes(app) == []
 
 
-def test_a_page_per_territory(client, manager):
+def test_a_page_per_territory(app, client, manager):
     response = client.get(f"/reports/territory/boulonnais?{RANGE}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<h1>Rapports — Boulonnais</h1>" in page
     assert re.search(r"<th scope=\"row\">Consultations</th><td class=\"number\">1</td><td class=\"number\">1</td>"
                      r"<td class=\"number\">0 %</td>", page)  # one this year, one a year before
     assert "Consultations par territoire et par mois" not in page and "Analyse qualitative" not in page
+    with app.app_context():  # the read is audited (and fits the audit's columns on PostgreSQL)
+        assert ("report.territory:boulonnais", "2026-03..2026-04:prevention_expulsion") in db.session.execute(
+            select(AuditEvent.object_type, AuditEvent.object_id).where(AuditEvent.action == "report.read")).all()
     assert client.get(f"/reports/territory/atlantide?{RANGE}").status_code == 404
     bad = client.get("/reports/territory/boulonnais?from=2026-13&to=2026-04")
     assert bad.status_code == 200 and "n&#39;est pas un mois (AAAA-MM)." in bad.get_data(as_text=True)

@@ -40,19 +40,20 @@ def _params() -> tuple[dict, list[str]]:
     return values, errors
 
 
-def _report(values, what: str, compared: bool = True) -> tuple[list[tidy.Row], list[tidy.Row]]:
+def _report(values, what: str = "report", compared: bool = True) -> tuple[list[tidy.Row], list[tidy.Row]]:
     """The rows of the range and (compared) of the same months a year before, audited as one read."""
     now, zone = clock.now(), clock.local_zone()
     rows = services.report(values["first"], values["last"], values["missions"], now, zone)
     previous = services.report(*bilan.year_before(values["first"], values["last"]), values["missions"], now,
                                zone) if compared else []
-    audit.record("report.read", "report", f"{values['from']}..{values['to']}:{values['mission'] or 'all'}{what}")
+    audit.record("report.read", what, f"{values['from']}..{values['to']}:{values['mission'] or 'all'}")
     db.session.commit()
     return rows, previous
 
 
 def _bilans(values, territory: str = tidy.ALL) -> list[bilan.MissionBilan]:
-    rows, previous = _report(values, "" if territory == tidy.ALL else f":{territory}")
+    # object_type "report.territory:<code>" (at most 33 characters of the column's 40)
+    rows, previous = _report(values, "report" if territory == tidy.ALL else f"report.territory:{territory}")
     texts = notes.current(values["missions"], values["first"], values["last"]) if territory == tidy.ALL else {}
     return bilan.assemble(rows, values["first"], values["last"], values["missions"], territory_labels(), previous,
                           texts, territory)
@@ -115,7 +116,7 @@ def export(fmt: str):
     if errors or fmt not in ("csv", "xlsx", "pdf"):
         return Response("; ".join(errors) or "Format inconnu : csv, xlsx ou pdf.", status=400,
                         mimetype="text/plain")
-    rows, previous = _report(values, "", compared=fmt != "csv")
+    rows, previous = _report(values, compared=fmt != "csv")
     name = f"rapport-{values['mission'] or 'toutes-missions'}-{values['from']}-{values['to']}"
     texts = notes.current(values["missions"], values["first"], values["last"])
     if fmt == "pdf":
