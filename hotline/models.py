@@ -9,6 +9,7 @@ from hotline.ivr.models import Call, CallbackTask, Closure, OpeningHours
 from hotline.models_base import Base, utcnow
 from hotline.permanences.models import DutyShift, Permanence, PermanenceCancellation, Place
 from hotline.reference.models import Commune, CommunePostalCode, Epci, Territory
+from hotline.reports.notes import ReportNote
 from hotline.reports.rollup_models import ReportDebt, ReportHousehold, ReportRollup
 from hotline.sms import SmsMessage
 
@@ -16,6 +17,6 @@ __all__ = [
     "Activity", "Appointment", "AuditEvent", "Base", "Call", "CallbackTask", "Case", "CaseStatement", "Closure",
     "Commune", "CommunePostalCode", "Consultation", "ConsultationCode", "ConsultationRevision", "DutyShift", "Epci",
     "Household", "LoginAttempt", "OpeningHours", "Permanence", "PermanenceCancellation", "Place", "ProcedureAct",
-    "ReportDebt", "ReportHousehold", "ReportRollup", "SmsMessage", "Territory", "User", "UserMission",
+    "ReportDebt", "ReportHousehold", "ReportNote", "ReportRollup", "SmsMessage", "Territory", "User", "UserMission",
     "UserTerritory", "utcnow",
 ]
