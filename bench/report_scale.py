@@ -9,7 +9,7 @@ its own, VmHWM):
 - import:  rows/s and peak memory of the import;
 - page:    services.page(), what the managers' page reads, for the year;
 - tidy:    services.report() + to_csv(), the full year's tidy report;
-- pdf:     services.report() + bilan.build(), the activity report;
+- pdf:     services.report() + pdf.build(), the activity report;
 - pandas:  the consultation indicators with pandas from the same database (report_rollup.pandas_report),
            skipped with a message if pandas is not installed (it is not a dependency).
 
@@ -88,7 +88,7 @@ def measure(what: str, url: str, csv_path: str) -> dict:
 
     from hotline.consultations import importer
     from hotline.extensions import db
-    from hotline.reports import bilan, services
+    from hotline.reports import pdf, services
 
     app = app_for(url)
     with app.app_context():
@@ -108,7 +108,7 @@ def measure(what: str, url: str, csv_path: str) -> dict:
         elif what == "tidy":
             size = len(services.to_csv(services.report(FIRST, LAST, MISSIONS, NOW, ZONE)))
         elif what == "pdf":
-            size = len(bilan.build(services.report(FIRST, LAST, MISSIONS, NOW, ZONE), FIRST, LAST, MISSIONS,
+            size = len(pdf.build(services.report(FIRST, LAST, MISSIONS, NOW, ZONE), FIRST, LAST, MISSIONS,
                                    {}, NOW))
         elif what == "pandas":
             # Loaded here only: report_rollup loads pandas, which would count in every other process's peak.

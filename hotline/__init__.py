@@ -241,10 +241,10 @@ def mount_voice_app(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from hotline.auth.commands import users_cli
     from hotline.backup import backup_command
+    from hotline.cli import LazyCommand
     from hotline.consultations.commands import consultations_cli
     from hotline.demo import demo_command
     from hotline.ivr.commands import ivr_cli
-    from hotline.cli import LazyCommand
     from hotline.reports.commands import reports_cli
 
     # The scheduler's commands import APScheduler only when one of them runs: not in the web process.

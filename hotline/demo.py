@@ -17,11 +17,11 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from hotline import clock
-from hotline.calendar import is_holiday
 from hotline.activities.models import Activity
 from hotline.auth.models import User
 from hotline.auth.passwords import hash_password
 from hotline.auth.services import create_user
+from hotline.calendar import is_holiday
 from hotline.cases import services as cases
 from hotline.consultations import services as consultations
 from hotline.consultations.models import Consultation

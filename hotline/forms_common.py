@@ -1,8 +1,8 @@
 """Form pieces shared by every feature."""
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
-from wtforms.validators import ValidationError
 from wtforms.meta import DefaultMeta
+from wtforms.validators import ValidationError
 
 
 class Form(FlaskForm):

@@ -4,10 +4,20 @@ from hotline.appointments.models import Appointment
 from hotline.audit import AuditEvent
 from hotline.auth.models import LoginAttempt, User, UserMission, UserTerritory
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
-from hotline.consultations.models import Consultation, ConsultationCode, ConsultationRevision, Household
+from hotline.consultations.models import (
+    Consultation,
+    ConsultationCode,
+    ConsultationRevision,
+    Household,
+)
 from hotline.ivr.models import Call, CallbackTask, Closure, OpeningHours
 from hotline.models_base import Base, utcnow
-from hotline.permanences.models import DutyShift, Permanence, PermanenceCancellation, Place
+from hotline.permanences.models import (
+    DutyShift,
+    Permanence,
+    PermanenceCancellation,
+    Place,
+)
 from hotline.reference.models import Commune, CommunePostalCode, Epci, Territory
 from hotline.reports.notes import ReportNote
 from hotline.reports.rollup_models import ReportDebt, ReportHousehold, ReportRollup

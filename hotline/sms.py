@@ -34,7 +34,16 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from requests.exceptions import ConnectTimeout
-from sqlalchemy import ForeignKey, Integer, SmallInteger, String, and_, or_, select, update
+from sqlalchemy import (
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    and_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -140,7 +149,9 @@ def status_label(message: SmsMessage, cfg: Mapping) -> str:
 
 
 def client() -> Client:
-    from twilio.http.http_client import TwilioHttpClient  # loaded when used: start-up time (issue 9)
+    from twilio.http.http_client import (
+        TwilioHttpClient,  # loaded when used: start-up time (issue 9)
+    )
     from twilio.rest import Client  # loaded when used: start-up time (issue 9)
 
     cfg = current_app.config

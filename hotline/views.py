@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline import clock, home as homes
+from hotline import clock
+from hotline import home as homes
 from hotline.auth.access import NO_MISSION, has_no_mission
 from hotline.extensions import db
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pypdf import PdfReader
 
 from hotline.reference import taxonomy
-from hotline.reports import bilan, labels, tidy
+from hotline.reports import bilan, labels, pdf, tidy
 from hotline.reports.tidy import Row
 
 EVICTION, INFO = "prevention_expulsion", "info_logement"
@@ -60,7 +60,7 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def build(**extra):
-    return bilan.build(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, GENERATED,
+    return pdf.build(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, GENERATED,
                        **extra)
 
 

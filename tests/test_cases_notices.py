@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hotline.cases.notices import furthest_stage, legal_order, next_deadline, next_step, statements
+from hotline.cases.notices import (
+    furthest_stage,
+    legal_order,
+    next_deadline,
+    next_step,
+    statements,
+)
 
 # Affirmative wording: an eviction "peut être exécutée / peut avoir lieu / est possible"...
 # ("aucune expulsion ne peut avoir lieu" is the negation, not matched).

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from test_consultations import form_data
+from test_consultations_robustness import logged_in_client
 
 from hotline.audit import AuditEvent
 from hotline.cases import referrals
@@ -16,8 +18,6 @@ from hotline.cases.models import Case, ProcedureAct
 from hotline.cases.services import act_dates, case_of
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
-from test_consultations import form_data
-from test_consultations_robustness import logged_in_client
 
 SVG = "{http://www.w3.org/2000/svg}"
 CASE = {"lease_signed_on": "2019-09-01", "landlord_type": "personne_physique", "rent_amount": "540,00",

@@ -1,6 +1,5 @@
 """`flask demo` fills a year of realistic data, and can be run again."""
 import re
-
 from datetime import time
 from zoneinfo import ZoneInfo
 

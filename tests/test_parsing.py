@@ -3,7 +3,12 @@ from decimal import Decimal
 
 import pytest
 
-from hotline.consultations.parsing import ParseError, format_euros, is_insee_outside_department, parse_amount
+from hotline.consultations.parsing import (
+    ParseError,
+    format_euros,
+    is_insee_outside_department,
+    parse_amount,
+)
 
 
 @pytest.mark.parametrize("text,expected", [

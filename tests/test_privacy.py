@@ -6,10 +6,17 @@ import re
 from datetime import date, datetime, timezone
 
 import pytest
+from conftest import csrf_token
 from pypdf import PdfReader
 from sqlalchemy import select
+from test_retention import (
+    NOW,
+    SECRETS,
+    household_rows,
+    old_household_with_everything,
+    text_values,
+)
 
-from conftest import csrf_token
 from hotline.audit import AuditEvent
 from hotline.consultations import services
 from hotline.consultations.models import Consultation, Household
@@ -17,7 +24,6 @@ from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.privacy import personal
 from hotline.reports import services as reports
-from test_retention import NOW, SECRETS, household_rows, old_household_with_everything, text_values
 
 ZONE_NOW = NOW.isoformat()
 

@@ -2,10 +2,10 @@
 asks for the word before anything goes."""
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
+from test_browser import browser, log_in, page, pytestmark, server  # noqa: F401 (fixtures, marks)
 
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
-from test_browser import browser, log_in, page, pytestmark, server  # noqa: F401 (fixtures, marks)
 
 
 def test_a_manager_erases_a_household_from_its_page(app, page, make_user, make_household, make_consultation):  # noqa: F811

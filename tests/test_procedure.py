@@ -7,12 +7,12 @@ import re
 from datetime import date
 
 import pytest
+from test_cases_notices import SAYS_EVICTION_POSSIBLE
 
 from hotline.cases.services import record_acts
 from hotline.consultations import services as consultations
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
-from test_cases_notices import SAYS_EVICTION_POSSIBLE
 
 
 @pytest.fixture

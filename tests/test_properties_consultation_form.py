@@ -3,15 +3,19 @@ consultation, or the form again with a French error, what was typed kept, and no
 Never a 500 (in tests an error propagates and fails the example)."""
 import html
 
-from conftest import csrf_token
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
+from test_consultations import form_data
 
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
-from hotline.consultations.models import Consultation, ConsultationCode, ConsultationRevision, Household
+from hotline.consultations.models import (
+    Consultation,
+    ConsultationCode,
+    ConsultationRevision,
+    Household,
+)
 from hotline.extensions import db
-from test_consultations import form_data
 
 TYPED = ["household_name", "household_phone", "household_adults", "household_children", "date", "time",
          "duration_minutes", "commune", "debt_amount", "notes", "rent_amount", "lease_signed_on",

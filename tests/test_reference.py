@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 
 import hotline
 from hotline.extensions import db
-from hotline.reference import DATA_DIR, communes_file, label, labels, taxonomy, theme_codes
+from hotline.reference import (
+    DATA_DIR,
+    communes_file,
+    label,
+    labels,
+    taxonomy,
+    theme_codes,
+)
 from hotline.reference.models import Commune, Epci, Territory
 from hotline.reference.services import (
     communes_for_postal_code,

@@ -11,7 +11,7 @@ from hotline.cases.services import record_acts
 from hotline.consultations import services as consultations
 from hotline.extensions import db
 from hotline.reference.services import territory_labels
-from hotline.reports import bilan
+from hotline.reports import pdf
 from hotline.reports import services as reports
 
 EVICTION = "prevention_expulsion"
@@ -90,9 +90,9 @@ def test_the_bilan_shows_the_household_figures_in_french(ctx):
 
     scenario()
     rows = reports.report(date(2026, 1, 1), date(2026, 3, 1), [EVICTION], clock.now(), clock.local_zone())
-    pdf = bilan.build(rows, date(2026, 1, 1), date(2026, 3, 1), [EVICTION], territory_labels(),
+    document = pdf.build(rows, date(2026, 1, 1), date(2026, 3, 1), [EVICTION], territory_labels(),
                       datetime(2026, 4, 1, tzinfo=timezone.utc))
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(document)).pages)
     text = " ".join(text.split())
     assert "Ménages suivis (chaque ménage compté une fois)" in text
     assert "Dette médiane par ménage 1 500,00 €" in text

@@ -9,7 +9,12 @@ from hotline.appointments.models import Appointment
 from hotline.audit import AuditEvent
 from hotline.auth.models import LoginAttempt
 from hotline.consultations import services
-from hotline.consultations.models import Consultation, ConsultationCode, ConsultationRevision, Household
+from hotline.consultations.models import (
+    Consultation,
+    ConsultationCode,
+    ConsultationRevision,
+    Household,
+)
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.sms import SmsMessage

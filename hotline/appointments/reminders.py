@@ -14,8 +14,8 @@ from sqlalchemy import exists, select
 
 from hotline import clock, sms
 from hotline.appointments.models import Appointment
-from hotline.extensions import db
 from hotline.calendar import DAYS, MONTHS
+from hotline.extensions import db
 
 PURPOSE = "reminder"
 CONFIRMATION = "confirmation"

@@ -25,7 +25,6 @@ from hotline.reference import labels
 from hotline.sms import SmsMessage
 from hotline.templating import fr_date
 
-
 EVICTION = "prevention_expulsion"
 
 

@@ -14,7 +14,6 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-
 NO_MISSION = ("Votre compte de juriste n'a aucune mission : vous ne pouvez ni lire ni saisir de "
               "consultations. Demandez à un administrateur de vous attribuer une mission.")
 

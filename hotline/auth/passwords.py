@@ -53,5 +53,8 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-# Verified against when the email is unknown, so that timing does not reveal which accounts exist.
-DUMMY_HASH = _hasher.hash("dummy password for timing equality")
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    """Verified against when the email is unknown, so that timing does not reveal which accounts exist.
+    Made at the first login rather than at import: hashing takes a third of a second (start-up time)."""
+    return _hasher.hash("dummy password for timing equality")

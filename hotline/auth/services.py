@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 
 from hotline import audit
 from hotline.auth.models import ROLES, LoginAttempt, User
-from hotline.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password, weakness
+from hotline.auth.passwords import (
+    dummy_hash,
+    hash_password,
+    needs_rehash,
+    verify_password,
+    weakness,
+)
 from hotline.extensions import db
 from hotline.models_base import utcnow
 
@@ -95,10 +101,10 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User | N
     email = normalize_email(email)[:254]
     user = find_user(email)
     if recent_failures(email) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        verify_password(DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         outcome, result = "locked", None
     elif user is None:
-        verify_password(DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         outcome, result = "unknown_account", None
     elif not verify_password(user.password_hash, password):
         outcome, result = "bad_password", None

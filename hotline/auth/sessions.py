@@ -13,9 +13,9 @@ from flask import session
 from flask_login import login_user
 from flask_login.utils import _create_identifier
 
-from hotline.ids import parse_id
 from hotline.auth.models import User
 from hotline.extensions import db
+from hotline.ids import parse_id
 
 GENERATION_KEY = "_generation"
 

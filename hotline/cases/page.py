@@ -15,7 +15,13 @@ from decimal import Decimal
 from hotline import charts
 from hotline.cases import notices
 from hotline.cases.models import Case, ProcedureAct
-from hotline.cases.services import act_dates, act_history, acts_of, case_notices, case_of
+from hotline.cases.services import (
+    act_dates,
+    act_history,
+    acts_of,
+    case_notices,
+    case_of,
+)
 from hotline.consultations.models import Consultation, Household
 from hotline.consultations.parsing import format_euros
 from hotline.templating import fr_date

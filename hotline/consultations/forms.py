@@ -13,16 +13,31 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from hotline import clock
 from hotline.auth.services import AccountError, normalize_phone
 from hotline.cases.notices import legal_order
-from hotline.consultations.parsing import ParseError, is_insee_outside_department, parse_amount
+from hotline.consultations.parsing import (
+    ParseError,
+    is_insee_outside_department,
+    parse_amount,
+)
 from hotline.consultations.services import place
 from hotline.forms_common import Form, MultiCheckboxField
 from hotline.reference import labels, theme_codes
-from hotline.reference.services import commune_field_value, resolve_commune, territory_labels
+from hotline.reference.services import (
+    commune_field_value,
+    resolve_commune,
+    territory_labels,
+)
 
 CHOOSE = ("", "— Choisir —")
 NOT_SAID = ("", "— Non précisé —")

@@ -24,7 +24,11 @@ from hotline.consultations.importing import Lookups, Problem, rows
 from hotline.consultations.models import Consultation, ConsultationCode, Household
 from hotline.extensions import db
 from hotline.reference import HORS_DEPARTEMENT, NON_RENSEIGNE
-from hotline.reference.services import communes_for_postal_code, get_commune, territories
+from hotline.reference.services import (
+    communes_for_postal_code,
+    get_commune,
+    territories,
+)
 from hotline.reports import rollup, tidy
 
 BATCH = 2000

@@ -19,9 +19,24 @@ from datetime import date
 from functools import cache
 from typing import BinaryIO
 
-from hotline.cases.services import MAY_BE_AHEAD, UNPAID_RENT_THEME, CaseError, parse_acts
-from hotline.consultations.parsing import ParseError, is_insee_outside_department, parse_amount
-from hotline.reference import BUCKETS, HORS_DEPARTEMENT, NON_RENSEIGNE, labels, theme_codes
+from hotline.cases.services import (
+    MAY_BE_AHEAD,
+    UNPAID_RENT_THEME,
+    CaseError,
+    parse_acts,
+)
+from hotline.consultations.parsing import (
+    ParseError,
+    is_insee_outside_department,
+    parse_amount,
+)
+from hotline.reference import (
+    BUCKETS,
+    HORS_DEPARTEMENT,
+    NON_RENSEIGNE,
+    labels,
+    theme_codes,
+)
 
 COLUMNS = ("external_id", "date", "mission", "mode", "consultant_type", "commune_insee", "postal_code", "territory",
            "occupancy_status", "housing_sector", "family_situation", "age_band", "resource_band", "referral_source",

@@ -1,14 +1,28 @@
 """Pages of the consultation log and of households. Thin: the work is in services."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hotline import audit, clock
 from hotline.appointments import services as appointment_services
 from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
-from hotline.auth.access import can_edit_consultation, can_read_consultation, readable_missions, roles_required
+from hotline.auth.access import (
+    can_edit_consultation,
+    can_read_consultation,
+    readable_missions,
+    roles_required,
+)
 from hotline.auth.models import User
 from hotline.cases import referrals
 from hotline.cases import services as cases

@@ -7,7 +7,6 @@ path entirely. Both apps share one configuration object and the same models and 
 """
 from __future__ import annotations
 
-
 from flask import Config, Flask, Request
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException

@@ -1,5 +1,12 @@
 """Forms of the permanences pages."""
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from hotline.forms_common import Form

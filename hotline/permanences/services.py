@@ -19,7 +19,12 @@ from hotline.calendar import is_holiday
 from hotline.extensions import db
 from hotline.permanences import recurrence
 from hotline.permanences.errors import PermanenceError
-from hotline.permanences.models import DutyShift, Permanence, PermanenceCancellation, Place
+from hotline.permanences.models import (
+    DutyShift,
+    Permanence,
+    PermanenceCancellation,
+    Place,
+)
 from hotline.permanences.places import find_or_create
 from hotline.reference.services import territory_for_insee
 

@@ -20,7 +20,7 @@ from hotline.consultations.services import SCALAR_FIELDS
 from hotline.extensions import db
 from hotline.ivr.models import CALLBACK_RESULTS, OUTCOMES, Call, CallbackTask
 from hotline.reference import label, theme_codes
-from hotline.reports import bilan
+from hotline.reports import pdf
 from hotline.templating import commune_label
 
 FORMAT_VERSION = 1
@@ -102,24 +102,19 @@ def household_data(household: Household, generated: datetime) -> dict:
     }
 
 
-class _Document(bilan._Document):  # the activity report's page: A4, margins, title in the footer
+class _Document(pdf.Document):  # the activity report's page: A4, margins, title in the footer
     def heading(self, text: str) -> None:
         self.ln(3)
         self.set_font("Helvetica", "B", 13)
-        self.multi_cell(0, 7, _text(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 7, pdf.printable(text), new_x="LMARGIN", new_y="NEXT")
         self.set_font("Helvetica", size=10)
 
     def facts(self, lines: list[tuple[str, str]]) -> None:
         for name, value in lines:
             self.set_font("Helvetica", "B", 10)
-            self.cell(62, 6, _text(name))
+            self.cell(62, 6, pdf.printable(name))
             self.set_font("Helvetica", size=10)
-            self.multi_cell(0, 6, _text(value or "—"), new_x="LMARGIN", new_y="NEXT")
-
-
-def _text(value) -> str:
-    """Printable in Windows-1252: the narrow no-break space becomes a space, anything else missing a "?"."""
-    return str(value).replace("\u202f", " ").encode("cp1252", "replace").decode("cp1252")
+            self.multi_cell(0, 6, pdf.printable(value or "—"), new_x="LMARGIN", new_y="NEXT")
 
 
 def _local(value: str | None, zone: ZoneInfo) -> str:
@@ -159,7 +154,7 @@ def household_pdf(data: dict, zone: ZoneInfo) -> bytes:
     doc.set_font("Helvetica", "B", 16)
     doc.multi_cell(0, 8, f"Données personnelles du ménage n° {h['id']}", new_x="LMARGIN", new_y="NEXT")
     doc.set_font("Helvetica", size=10)
-    doc.multi_cell(0, 6, _text(
+    doc.multi_cell(0, 6, pdf.printable(
         f"Toutes les données que le service d'information sur le logement du Pas-de-Calais détient sur ce ménage, "
         f"établies le {_local(data['generated_at'], zone)} (RGPD, article 15)."), new_x="LMARGIN", new_y="NEXT")
     doc.heading("Le ménage")

@@ -10,7 +10,7 @@ from hotline import audit, clock
 from hotline.auth.access import roles_required
 from hotline.consultations.models import Household
 from hotline.extensions import db
-from hotline.privacy import export, personal
+from hotline.privacy import personal
 from hotline.privacy.forms import EraseForm
 
 bp = Blueprint("privacy", __name__, url_prefix="/households/<int:household_id>/personal-data")
@@ -23,6 +23,10 @@ def _household(household_id: int) -> Household:
 def _page(household: Household, form: EraseForm):
     audit.record("household.read", "household", household.id)
     db.session.commit()
+    from hotline.privacy import (
+        export,  # loaded when used: fpdf, start-up time (issue 9)
+    )
+
     data = export.household_data(household, clock.now())
     return render_template("privacy/household.html", h=household, data=data, form=form)
 
@@ -39,6 +43,10 @@ def download(household_id: int, fmt: str):
     if fmt not in ("json", "pdf"):
         abort(404)
     household = _household(household_id)
+    from hotline.privacy import (
+        export,  # loaded when used: fpdf, start-up time (issue 9)
+    )
+
     data = export.household_data(household, clock.now())
     audit.record("household.export", "household", household.id)
     db.session.commit()

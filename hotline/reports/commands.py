@@ -12,10 +12,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from hotline import clock
+from hotline.extensions import db
 from hotline.reference import labels
 from hotline.reference.services import territory_labels
-from hotline.extensions import db
-from hotline.reports import bilan, observatory, rollup, services, workbook
+from hotline.reports import observatory, rollup, services
 
 
 @click.group("reports", help="Rapports d'activité.")
@@ -46,8 +46,13 @@ def export_command(first: str, last: str, mission: str, fmt: str, output: str | 
         if not output:
             raise click.BadParameter(f"--output est nécessaire pour un fichier {fmt.upper()}.")
         missions = [mission] if mission else list(labels("missions"))
+        from hotline.reports import (  # loaded when used: fpdf, openpyxl, start-up time (issue 9)
+            pdf,
+            workbook,
+        )
+
         body = workbook.to_xlsx(rows) if fmt == "xlsx" else \
-            bilan.build(rows, start, end, missions, territory_labels(), clock.now())
+            pdf.build(rows, start, end, missions, territory_labels(), clock.now())
         with open(output, "wb") as fh:
             fh.write(body)
     elif output:

@@ -22,7 +22,19 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, bindparam, case, cast, delete, event, func, inspect, literal, select, text
+from sqlalchemy import (
+    BigInteger,
+    bindparam,
+    case,
+    cast,
+    delete,
+    event,
+    func,
+    inspect,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 

@@ -4,7 +4,16 @@ Thin: the figures come from services.report(), what they say from bilan.assemble
 from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from hotline import audit, clock
@@ -12,7 +21,7 @@ from hotline.auth.access import roles_required
 from hotline.extensions import db
 from hotline.reference import labels
 from hotline.reference.services import territory_labels
-from hotline.reports import bilan, notes, services, tidy, workbook
+from hotline.reports import bilan, notes, services, tidy
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -120,8 +129,12 @@ def export(fmt: str):
     name = f"rapport-{values['mission'] or 'toutes-missions'}-{values['from']}-{values['to']}"
     texts = notes.current(values["missions"], values["first"], values["last"])
     if fmt == "pdf":
-        body = bilan.build(rows, values["first"], values["last"], values["missions"], territory_labels(), clock.now(),
-                           previous, texts)
+        from hotline.reports import (
+            pdf,  # loaded when used: fpdf, start-up time (issue 9)
+        )
+
+        body = pdf.build(rows, values["first"], values["last"], values["missions"], territory_labels(), clock.now(),
+                         previous, texts)
         return Response(body, mimetype="application/pdf",
                         headers={"Content-Disposition": f"attachment; filename=bilan-{name[8:]}.pdf"})
     if fmt == "csv":
@@ -129,6 +142,10 @@ def export(fmt: str):
                         headers={"Content-Disposition": f"attachment; filename={name}.csv"})
     bilans = bilan.assemble(rows, values["first"], values["last"], values["missions"], territory_labels(), previous,
                             texts)
+    from hotline.reports import (
+        workbook,  # loaded when used: openpyxl, start-up time (issue 9)
+    )
+
     return Response(workbook.to_xlsx(rows, bilans),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
