@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 import hotline
 from hotline.extensions import db
 from hotline.reference import (
-    DATA_DIR,
     communes_file,
     label,
     labels,
@@ -52,7 +51,7 @@ def test_the_case_vocabularies():
     assert set(labels("housing_benefits")) == {"aucune", "versee_bailleur", "versee_locataire", "suspendue",
                                                "inconnu"}
     # docs/formats.md names the bands of debt_months.
-    formats = (DATA_DIR.parents[2] / "docs" / "formats.md").read_text(encoding="utf-8")
+    formats = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text(encoding="utf-8")
     assert set(labels("debt_months_bands")) == {"jusqu_3_mois", "de_3_a_6_mois", "plus_de_6_mois", "inconnu"}
     assert all(f"`{code}`" in formats for code in labels("debt_months_bands"))
 
