@@ -7,7 +7,8 @@ eviction ones), imports it into a fresh database with the real import (importer.
 its own, VmHWM):
 
 - import:  rows/s and peak memory of the import;
-- page:    services.page(), what the managers' page reads, for the year;
+- page:    services.page(), the rollup's table and summary for the year (the page itself still calls
+           services.report(): see bench/README.md);
 - tidy:    services.report() + to_csv(), the full year's tidy report;
 - pdf:     services.report() + pdf.build(), the activity report;
 - pandas:  the consultation indicators with pandas from the same database (report_rollup.pandas_report),
