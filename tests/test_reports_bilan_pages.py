@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from hotline.audit import AuditEvent
 from hotline.extensions import db
 from hotline.reports.notes import MAX_LENGTH, ReportNote
-from tests.conftest import csrf_token
+from conftest import csrf_token
 
 EVICTION = "prevention_expulsion"
 RANGE = "from=2026-03&to=2026-04&mission=prevention_expulsion"

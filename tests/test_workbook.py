@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from hotline.reports import bilan, tidy, workbook
-from tests.test_bilan import EVICTION, TERRITORIES, last_year, this_year
+from test_bilan import EVICTION, TERRITORIES, last_year, this_year
 
 
 def book(notes=None):
