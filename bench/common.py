@@ -20,8 +20,10 @@ BIN = Path(sys.executable).parent
 TOKEN = "bench-auth-token"
 PUBLIC = "https://hotline.example.org"
 BACKUP = "+33321000000"
-# The production worker model (README, "Production notes"): 2 processes of 8 threads each.
-WORKERS, THREADS = 2, 8
+# The voice line's production worker model (README, "Production notes"): its own server,
+# `hotline.wsgi:voice`, 3 single-threaded (sync) processes.
+VOICE_APP = "hotline.wsgi:voice"
+WORKERS, THREADS = 3, 1
 
 
 def free_port() -> int:

@@ -20,6 +20,7 @@ import time
 from common import (
     BACKUP,
     THREADS,
+    VOICE_APP,
     WORKERS,
     call_params,
     environment,
@@ -89,7 +90,7 @@ def main() -> None:
     database_port, stopping = hanging_server()
     env = environment(f"postgresql://hotline@127.0.0.1:{database_port}/hotline")
     port = free_port()
-    server = gunicorn("hotline.wsgi:app", port, env, workers=args.workers, threads=args.threads)
+    server = gunicorn(VOICE_APP, port, env, workers=args.workers, threads=args.threads)
     try:
         wait_for(port)
         warm_up(port)

@@ -24,6 +24,9 @@ from pathlib import Path
 
 from common import (
     BACKUP,
+    THREADS,
+    VOICE_APP,
+    WORKERS,
     call_params,
     demo_database,
     free_port,
@@ -93,7 +96,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="hotline-kill-"))
     env = demo_database(work)
     port = free_port()
-    server = gunicorn("hotline.wsgi:app", port, env)
+    server = gunicorn(VOICE_APP, port, env)
     stopping, sids, kills = threading.Event(), itertools.count(), 0
     try:
         wait_for(port)
@@ -122,7 +125,7 @@ def main() -> None:
     lost_postal = sum(1 for sid in postal if rows.get(sid) != "62200")
     cut = sum(caller.cut for caller in callers)
     backup = sum(caller.backup for caller in callers)
-    print(f"\n{kills} workers killed with SIGKILL in {args.seconds:.0f} s ({args.callers} callers, gunicorn -w 2 --threads 8)")
+    print(f"\n{kills} workers killed with SIGKILL in {args.seconds:.0f} s ({args.callers} callers, gunicorn -w {WORKERS} --threads {THREADS}, {VOICE_APP})")
     print(f"entries answered with the menu: {len(entries)}, without their row: {lost_entries}")
     print(f"postal codes answered: {len(postal)}, without the postal code on their row: {lost_postal}")
     print(f"requests cut by a kill (no answer: Twilio tries the Fallback URL): {cut}; sent to the backup number: {backup}")

@@ -26,6 +26,7 @@ from common import (
     ROOT,
     THREADS,
     TOKEN,
+    VOICE_APP,
     WORKERS,
     call_params,
     demo_database,
@@ -140,7 +141,7 @@ def main() -> None:
 
     app_port, bare_port = free_port(), free_port()
     model = {"workers": args.workers, "threads": args.threads}
-    servers = [gunicorn("hotline.wsgi:app", app_port, env, **model),
+    servers = [gunicorn(VOICE_APP, app_port, env, **model),
                gunicorn("bare_app:app", bare_port, dict(env, BENCH_BODIES=str(work / "bodies.json")),
                         ROOT / "bench", **model)]
     results: dict[str, dict[str, list[dict]]] = {}

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from hotline import database
 from hotline.extensions import db
-from hotline.ivr import circuit, views
+from hotline.ivr import circuit, views, writers
 
 PREFIX = "/ivr/"
 MAX_BODY = 64 * 1024  # Twilio's forms weigh a few hundred bytes; a larger body gets a 413
@@ -40,6 +40,8 @@ def create_voice_app(config: Config) -> Flask:
     voice.request_class = TwilioRequest
     db.init_app(voice)
     database.install_sqlite_pragmas(voice)
+    with voice.app_context():
+        voice.extensions["hotline.ivr_turns"] = writers.install(db.engine)
     circuit.install(voice)
     voice.register_blueprint(views.bp)
 
