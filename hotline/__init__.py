@@ -100,11 +100,11 @@ def engine_options(uri: str, cfg: Mapping) -> dict:
 
 def register_extensions(app: Flask) -> None:
     from hotline import database
-    from hotline.extensions import csrf, db, limiter, login_manager, migrate
+    from hotline.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
     database.install_sqlite_pragmas(app)
-    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
+    database.install_migrations(app, str(PACKAGE_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

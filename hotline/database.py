@@ -1,9 +1,11 @@
-"""Database engine settings: SQLite pragmas (WAL, foreign keys, busy timeout)."""
+"""Database engine settings: SQLite pragmas (WAL, foreign keys, busy timeout), and the migrations
+(Flask-Migrate) bound to the app at their first use."""
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
 
+from hotline.cli import LazyCommand
 from hotline.extensions import db
 
 
@@ -30,3 +32,29 @@ def install_sqlite_pragmas(app: Flask) -> None:
             # In WAL mode NORMAL stays consistent after a crash and spares an fsync per commit.
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+class Migrations:
+    """Stands in app.extensions["migrate"] for Flask-Migrate's config until a migration runs: then
+    Flask-Migrate (and Alembic, about 0.13 s to import) is loaded and bound to the app. The web
+    process and `hotline --help` never import Alembic; `hotline db ...` and flask_migrate's
+    functions (upgrade(), used by the tests) find what they expect."""
+
+    def __init__(self, app: Flask, directory: str):
+        self.app, self.directory = app, directory
+
+    def __getattr__(self, name: str):
+        from flask_migrate import Migrate  # noqa: PLC0415 - loaded when a migration runs (see above)
+
+        real = self.app.extensions.get("migrate")
+        if real is self:
+            Migrate(self.app, db, directory=self.directory)  # replaces this stand-in and adds the real `db` group
+            real = self.app.extensions["migrate"]
+        return getattr(real, name)
+
+
+def install_migrations(app: Flask, directory: str) -> None:
+    """`hotline db ...` (Flask-Migrate's group, imported when it runs) and the migration config."""
+    app.extensions["migrate"] = Migrations(app, directory)
+    app.cli.add_command(LazyCommand("db", "flask_migrate.cli", "Migrations de la base (Flask-Migrate, Alembic)."))
+

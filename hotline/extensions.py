@@ -3,7 +3,6 @@ from flask import abort, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
@@ -28,7 +27,6 @@ class Database(SQLAlchemy):
 
 
 db = Database(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # No default limits: only the login form is limited. The Twilio webhooks must never see a 429.
