@@ -127,9 +127,10 @@ def sqlite_only(app):
     return uri[len("sqlite:///"):]
 
 
-def test_locked_sqlite_database_answers_within_two_seconds(app):
+def test_locked_sqlite_database_answers_within_two_seconds(app, monkeypatch):
     """A writer holding SQLite's lock: a step that writes gives up at the deadline, in its own thread."""
     path = sqlite_only(app)
+    monkeypatch.setitem(app.config, "IVR_DB_TIMEOUT_SECONDS", 0.5)
     app.config["BACKUP_NUMBER"] = BACKUP
     signed_post(app, "/ivr/voice", CallSid="CAlocked")
     holder = sqlite3.connect(path, isolation_level=None)

@@ -33,10 +33,11 @@ def dialled(response):
 
 
 @pytest.fixture
-def turns(app):
+def turns(app, monkeypatch):
     turns = app.extensions["hotline.voice"].extensions["hotline.ivr_turns"]
     if turns is None:
         pytest.skip("SQLite only: PostgreSQL needs no turns")
+    monkeypatch.setitem(app.config, "IVR_DB_TIMEOUT_SECONDS", 0.5)  # production's deadline
     app.config["BACKUP_NUMBER"] = BACKUP
     yield turns
     app.config["BACKUP_NUMBER"] = None
