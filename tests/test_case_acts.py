@@ -61,7 +61,7 @@ def test_a_jurist_of_the_eviction_mission_deletes_a_mistaken_act(app, client, fo
     confirm = page_of(client.get(url))
     question = re.search(r'<h2 id="question">([^<]+)</h2>', confirm).group(1)
     assert question == "Supprimer l'acte « Commandement de payer visant la clause résolutoire » du 03/10/2026 ?"
-    assert re.search(r'<form method="post" action="%s"' % re.escape(url), confirm)
+    assert f'<form method="post" action="{url}"' in confirm
     assert "consultation du 20/11/2026" in confirm.split('id="stated-at"')[1]
     with app.app_context():
         assert act_dates(case_of(db.session.get(Household, household_id)))["commandement_payer"] == date(2026, 10, 3)
