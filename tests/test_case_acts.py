@@ -12,8 +12,9 @@ from test_consultations_case import page_of
 from test_consultations_robustness import logged_in_client
 
 from hotline.audit import AuditEvent
+from hotline.auth.models import User
 from hotline.cases.models import ProcedureAct
-from hotline.cases.services import act_dates, case_of, stated_at
+from hotline.cases.services import act_dates, case_of, coming_deadlines, stated_at
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
 
@@ -35,6 +36,15 @@ def notice_keys(page: str) -> set[str]:
 
 def delete_links(page: str) -> list[str]:
     return re.findall(r'href="(/households/\d+/acts/\d+/delete)"', page)
+
+
+def follow_up(client, household_id: int, **acts) -> None:
+    """A follow-up consultation of the household, stating these act dates, through the form."""
+    new = f"/consultations/new?household={household_id}"
+    response = client.post(new, data=form_data(client, url=new, household_name=None, household_phone=None,
+                                               household_adults=None, household_children=None,
+                                               household_id=str(household_id), **acts))
+    assert response.status_code == 302, page_of(response)[:1000]
 
 
 @pytest.fixture
@@ -172,11 +182,7 @@ def test_the_stage_may_be_dated_again_after_a_deletion(app, client, followed):
     household_id, act_id = followed
     url = f"/households/{household_id}/acts/{act_id}/delete"
     assert client.post(url, data={"csrf_token": csrf_token(client, url)}).status_code == 302
-    new = f"/consultations/new?household={household_id}"
-    response = client.post(new, data=form_data(client, url=new, household_name=None, household_phone=None,
-                                               household_adults=None, household_children=None,
-                                               household_id=str(household_id), act_commandement_payer="2026-10-13"))
-    assert response.status_code == 302, page_of(response)[:1000]
+    follow_up(client, household_id, act_commandement_payer="2026-10-13")
     page = page_of(client.get(f"/households/{household_id}"))
     assert acts_table(page)["Commandement de payer visant la clause résolutoire"] == "13/10/2026"
     assert "clause_resolutoire" in notice_keys(page)
@@ -185,3 +191,20 @@ def test_the_stage_may_be_dated_again_after_a_deletion(app, client, followed):
                                    .order_by(ProcedureAct.id)).all()
         assert [(a.occurred_on, a.deleted_at is not None, a.replaced_at is None) for a in every] == [
             (date(2026, 10, 3), True, False), (date(2026, 10, 13), False, True)]
+
+
+def test_a_deleted_act_leaves_the_jurists_coming_deadlines(app, client, jurist, followed):
+    """The home's worklist (deadlines of the next 15 days) is computed from the current acts too."""
+    household_id, _ = followed
+    follow_up(client, household_id, act_requisition_cfp="2026-09-30")
+    with app.app_context():
+        user = db.session.get(User, jurist.id)
+        due = [(household.id, key, day) for household, key, day in coming_deadlines(user, date(2026, 11, 25))]
+        assert due == [(household_id, "refus_implicite_cfp", date(2026, 11, 30))]
+        act_id = db.session.scalar(select(ProcedureAct.id).where(ProcedureAct.stage == "requisition_cfp"))
+    url = f"/households/{household_id}/acts/{act_id}/delete"
+    assert client.post(url, data={"csrf_token": csrf_token(client, url)}).status_code == 302
+    with app.app_context():  # the next deadline is now the commandement de payer's (two months: a 2019 lease)
+        due = coming_deadlines(db.session.get(User, jurist.id), date(2026, 11, 25))
+        assert [(household.id, key, day) for household, key, day in due] == [
+            (household_id, "clause_resolutoire", date(2026, 12, 3))]
