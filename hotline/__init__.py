@@ -122,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     from hotline.agenda.views import bp as agenda_bp
     from hotline.appointments.views import bp as appointments_bp
     from hotline.auth.views import bp as auth_bp
+    from hotline.cases.views import bp as cases_bp
     from hotline.consultations.views import bp as consultations_bp
     from hotline.ivr.calls_views import bp as calls_bp
     from hotline.legal.views import bp as legal_bp
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)
+    app.register_blueprint(cases_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(calls_bp)
     app.register_blueprint(permanences_bp)

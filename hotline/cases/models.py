@@ -72,7 +72,8 @@ class ProcedureAct(db.Model):
     """An act of the procedure (a `procedure_stages` code) and the day it was served or held.
 
     One current act per stage and case (replaced_at IS NULL); a correction keeps the act it
-    replaces, with when it was replaced, so that the dates shown earlier can be traced."""
+    replaces, with when it was replaced, so that the dates shown earlier can be traced. An act
+    deleted as a mistake is kept the same way, with `deleted_at` (equal to `replaced_at`) set."""
 
     __tablename__ = "procedure_acts"
 
@@ -84,6 +85,7 @@ class ProcedureAct(db.Model):
                                                         index=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="acts")
     consultation: Mapped[Consultation | None] = relationship()

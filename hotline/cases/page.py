@@ -21,6 +21,7 @@ from hotline.cases.services import (
     acts_of,
     case_notices,
     case_of,
+    may_edit_case,
 )
 from hotline.consultations.models import Consultation, Household
 from hotline.consultations.parsing import format_euros
@@ -38,11 +39,15 @@ class NextStep:
 class CasePage:
     case: Case | None
     acts: list[ProcedureAct]  # current, in legal order
-    corrected: list[ProcedureAct]  # dates replaced since, in legal order
+    corrected: list[ProcedureAct]  # dates replaced or deleted since, in legal order
     notices: list[notices.Notice]
     next_step: NextStep | None
     debts: list[tuple[date, Decimal]]  # oldest first, one a day (the latest stated that day)
     chart_svg: str | None
+
+    def deletable_by(self, user) -> bool:
+        """Whether `user` gets a "Supprimer" beside each act (a jurist of the eviction mission)."""
+        return bool(self.acts) and may_edit_case(user)
 
 
 def debt_over_time(consultations: list[Consultation]) -> list[tuple[date, Decimal]]:

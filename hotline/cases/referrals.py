@@ -11,6 +11,8 @@ area, a protocol signed on other grounds), so the consultation is saved and the 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import combinations
+from typing import Self
 
 from hotline.reference import label
 
@@ -58,5 +60,54 @@ def hints(outcomes: Iterable[str], territory: str | None, sector: str | None, st
     return found
 
 
-CONDITIONS = (f"{label('outcomes', 'equipe_mobile')} : en {WHERE_MOBILE_TEAMS}, pour le parc privé. "
-              f"{label('outcomes', 'protocole_cohesion_sociale')} : parc social, après la résiliation du bail.")
+CONDITIONS_BY_OUTCOME = {
+    "equipe_mobile": f"{label('outcomes', 'equipe_mobile')} : en {WHERE_MOBILE_TEAMS}, pour le parc privé.",
+    "protocole_cohesion_sociale": f"{label('outcomes', 'protocole_cohesion_sociale')} : parc social, après la "
+                                  "résiliation du bail.",
+}
+# What each rule checks: a form value (`territory`, `sector`, `stages`: any stage known) and the values that fit.
+FITS = {
+    "equipe_mobile": {"territory": MOBILE_TEAM_TERRITORIES, "sector": ("prive",)},
+    "protocole_cohesion_sociale": {"sector": ("social",), "stages": LEASE_TERMINATED},
+}
+
+
+def _hint(outcome: str, misfits: frozenset[str]) -> str | None:
+    """The hint hints() gives for `outcome` when exactly the checks named in `misfits` do not fit."""
+    def value(check: str):
+        fitting = FITS[outcome][check][0]
+        return None if check in misfits else fitting
+
+    found = hints([outcome], value("territory") if "territory" in FITS[outcome] else None,
+                  value("sector"), [value("stages")] if "stages" in FITS[outcome] else [])
+    return found[0] if found else None
+
+
+def rules() -> dict[str, dict]:
+    """The referral rules as the consultation form's script reads them (a data- attribute), so that it
+    shows, as an outcome, a stage or a sector is picked, the very texts the server would: per outcome,
+    its conditions, the values that fit each check, and the hint for each set of checks that do not
+    fit (key: the checks' names, sorted, joined by a space)."""
+    found = {}
+    for outcome, fits in FITS.items():
+        names = sorted(fits)
+        subsets = [frozenset(chosen) for size in range(1, len(names) + 1) for chosen in combinations(names, size)]
+        found[outcome] = {"conditions": CONDITIONS_BY_OUTCOME[outcome],
+                          "fits": {name: list(values) for name, values in fits.items()},
+                          "hints": {" ".join(sorted(subset)): _hint(outcome, subset) for subset in subsets}}
+    return found
+
+
+class Conditions(str):
+    """Where the referrals fit, as one French text (the form shows it whole without its script), carrying
+    the rules() its script reads to show only what concerns the outcomes picked."""
+
+    def __new__(cls) -> Self:
+        return super().__new__(cls, " ".join(CONDITIONS_BY_OUTCOME.values()))
+
+    @property
+    def rules(self) -> dict[str, dict]:
+        return rules()
+
+
+CONDITIONS = Conditions()

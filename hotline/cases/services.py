@@ -8,6 +8,12 @@ wrong correction be spotted. The current act of a stage is the one stated at the
 consultation (by date, then order of recording, as in docs/formats.md), so that importing an old
 file after a live correction does not bring the old date back: the older statement goes straight
 into the history.
+
+An act entered by mistake (a wrong type or date) may be deleted from the case page by a jurist of
+the eviction mission: it is kept as a correction is, marked deleted, and leaves the current acts, so
+that the deadlines and notices, computed from the current acts, no longer count it. The consultation
+that stated it is left as it was (its stage, its notes, its history): the act no longer shows in its
+edit form, and stating the date again there records it anew.
 """
 from __future__ import annotations
 
@@ -238,6 +244,27 @@ def coming_deadlines(user, today: date, within_days: int = 15) -> list[tuple[Hou
         if found:
             due.append((cases[case_id].household, *found))
     return sorted(due, key=lambda item: (item[2], item[0].id))
+
+
+def may_edit_case(user) -> bool:
+    """Whether the user may correct a case's acts (delete one entered by mistake): a jurist of the
+    eviction mission. The household must be one the user may read (the view checks it)."""
+    return user.role == "jurist" and EVICTION_MISSION in user.missions
+
+
+def household_act(household: Household, act_id: int) -> ProcedureAct | None:
+    """The act `act_id` of this household's case, current or not; None when it is not one of its acts."""
+    return db.session.scalar(select(ProcedureAct).join(Case, ProcedureAct.case_id == Case.id)
+                             .where(ProcedureAct.id == act_id, Case.household_id == household.id))
+
+
+def delete_act(act: ProcedureAct) -> None:
+    """Take a current act out of the case (kept in its history, marked deleted): the deadlines and
+    notices no longer count it. The consultation that stated it is not changed."""
+    if act.replaced_at is not None:
+        raise ValueError("only a current act can be deleted")
+    act.replaced_at = act.deleted_at = utcnow()
+    db.session.flush()
 
 
 def may_read_cases(user) -> bool:

@@ -1,13 +1,95 @@
 // Progressive enhancements; every page works without them.
 document.addEventListener("DOMContentLoaded", function () {
-  // The eviction block shows only for the eviction-prevention mission. Without JavaScript the
-  // block stays visible, and the server ignores it for the other mission.
+  // The case block (stage, debt, lease, acts) counts for the eviction-prevention mission or a
+  // consultation about unpaid rent (cases.services.concerns_the_case): it hides once another mission
+  // is chosen without that theme. Without JavaScript it stays visible and the server ignores it for
+  // the other missions; hidden, it keeps what was typed.
   var mission = document.getElementById("mission");
-  var block = document.getElementById("eviction-block");
-  if (mission && block) {
-    var sync = function () { block.hidden = mission.value !== block.dataset.mission; };
-    mission.addEventListener("change", sync);
-    sync();
+  var caseBlock = document.getElementById("case-block");
+  if (mission && caseBlock && caseBlock.dataset.caseMission) {
+    var themes = document.querySelectorAll("input[name=themes]");
+    var theme = caseBlock.dataset.caseTheme;
+    var concerned = function () {
+      if (!mission.value || mission.value === caseBlock.dataset.caseMission) { return true; }
+      return Array.prototype.some.call(themes, function (box) {
+        return box.checked && (box.value === theme || box.value.indexOf(theme + "/") === 0);
+      });
+    };
+    var syncBlock = function () {
+      var hide = !concerned();
+      if (hide && caseBlock.contains(document.activeElement)) { mission.focus(); }
+      caseBlock.hidden = hide;
+    };
+    mission.addEventListener("change", syncBlock);
+    Array.prototype.forEach.call(themes, function (box) { box.addEventListener("change", syncBlock); });
+    syncBlock();
+  }
+
+  // Referrals: as outcomes, the stage, the acts, the sector or the territory are picked, show for each
+  // outcome picked its conditions, or the hint the server gives when the household does not fit
+  // (cases.referrals.rules(): the server's own texts). A territory left to the commune is not known
+  // here: it is not checked until the form is saved. Without JavaScript every condition shows.
+  var conditions = document.getElementById("referral-conditions");
+  if (conditions && conditions.dataset.referralRules) {
+    var rules = JSON.parse(conditions.dataset.referralRules);
+    var form = conditions.closest("form");
+    var served = document.querySelectorAll("[data-referral-hint]");
+    var live = document.createElement("div");
+    live.id = "referral-live";
+    live.setAttribute("aria-live", "polite");
+    conditions.parentNode.insertBefore(live, conditions.nextSibling);
+    conditions.hidden = true;
+    var valueOf = function (id) {
+      var element = document.getElementById(id);
+      return element ? element.value : "";
+    };
+    var known = {  // each check's values in the form; null: unknown, not checked
+      territory: function () {
+        var territory = valueOf("territory");
+        return territory || !valueOf("commune") ? [territory] : null;
+      },
+      sector: function () { return [valueOf("housing_sector")]; },
+      stages: function () {
+        var stages = [valueOf("procedure_stage")];
+        form.querySelectorAll("input[id^='act_']").forEach(function (input) {
+          if (input.value) { stages.push(input.id.slice(4)); }
+        });
+        return stages;
+      }
+    };
+    var texts = function () {
+      var found = [];
+      Object.keys(rules).forEach(function (outcome) {
+        var box = form.querySelector("input[name=outcomes][value='" + outcome + "']");
+        if (!box || !box.checked) { return; }
+        var rule = rules[outcome];
+        var misfits = Object.keys(rule.fits).filter(function (check) {
+          var values = known[check]();
+          return values !== null && !values.some(function (value) { return rule.fits[check].indexOf(value) !== -1; });
+        }).sort();
+        found.push(misfits.length ? {warning: true, text: rule.hints[misfits.join(" ")]}
+                                  : {warning: false, text: rule.conditions});
+      });
+      return found;
+    };
+    var shown = "";
+    var render = function () {
+      var found = texts();
+      var key = JSON.stringify(found);
+      if (key === shown) { return; }  // unchanged: nothing new for a screen reader to announce
+      shown = key;
+      Array.prototype.forEach.call(served, function (hint) { hint.hidden = true; });
+      live.textContent = "";
+      found.forEach(function (item) {
+        var paragraph = document.createElement("p");
+        paragraph.className = item.warning ? "warning" : "hint";
+        paragraph.textContent = item.text;
+        live.appendChild(paragraph);
+      });
+    };
+    form.addEventListener("change", render);
+    // After a refused save the server's hints stay until something changes (it knew the territory).
+    if (!served.length) { render(); }
   }
 
   // After a validation error the error summary takes the focus, and each of its links puts the focus

@@ -1,0 +1,56 @@
+"""Pages of a household's case: deleting an act of the procedure entered by mistake (a confirmation
+page, then a POST). Thin: the work is in services."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from hotline import audit
+from hotline.auth.access import roles_required
+from hotline.cases import services
+from hotline.cases.models import ProcedureAct
+from hotline.consultations.models import Household
+from hotline.consultations.services import can_read_household
+from hotline.extensions import db
+from hotline.reference import label
+from hotline.templating import fr_date
+
+bp = Blueprint("cases", __name__)
+
+
+def _act_or_abort(household_id: int, act_id: int) -> tuple[Household, ProcedureAct]:
+    """The household and one of its acts, for a user who may correct its case: else 404 or 403."""
+    household = db.session.get(Household, household_id)
+    if household is None:
+        abort(404)
+    if not (services.may_edit_case(current_user) and can_read_household(current_user, household)):
+        abort(403)
+    act = services.household_act(household, act_id)
+    if act is None:
+        abort(404)
+    return household, act
+
+
+def named(act: ProcedureAct) -> str:
+    """« Commandement de payer » du 03/06/2026: how the pages name an act."""
+    return f"« {label('procedure_stages', act.stage)} » du {fr_date(act.occurred_on)}"
+
+
+@bp.route("/households/<int:household_id>/acts/<int:act_id>/delete", methods=["GET", "POST"])
+@roles_required("jurist")
+def delete_act(household_id: int, act_id: int):
+    household, act = _act_or_abort(household_id, act_id)
+    back = redirect(url_for("consultations.household", household_id=household.id))
+    if act.replaced_at is not None:
+        flash(f"L'acte {named(act)} n'est plus dans le dossier : il a déjà été supprimé ou corrigé.", "info")
+        return back
+    if request.method == "POST":  # the CSRF token is checked before the view (CSRFProtect)
+        services.delete_act(act)
+        audit.record("procedure_act.delete", "procedure_act", act.id)
+        db.session.commit()
+        flash(f"L'acte {named(act)} a été supprimé du dossier ; les dates calculées ont été mises à jour.",
+              "success")
+        return back
+    audit.record("household.read", "household", household.id)
+    db.session.commit()
+    return render_template("cases/delete_act.html", h=household, act=act, act_name=named(act))
