@@ -7,8 +7,12 @@ eviction ones), imports it into a fresh database with the real import (importer.
 its own, VmHWM):
 
 - import:  rows/s and peak memory of the import;
-- page:    services.page(), the rollup's table and summary for the year (the page itself still calls
-           services.report(): see bench/README.md);
+- baseline: one SQL GROUP BY of the consultations per mission, month and territory for the year (what a
+           hand-written count of the page's main table costs): the page's yardstick, in the same run;
+- page:    GET /reports/ for the year as a manager (the real page: services.page(), bilan, charts, template),
+           cold (charts drawn), then again (charts reused), then a territory's page;
+- households: the household indicators of one month (2026-11), read through the index (the range and the
+           history of its households), then as before (every consultation up to the month's end);
 - tidy:    services.report() + to_csv(), the full year's tidy report;
 - pdf:     services.report() + pdf.build(), the activity report;
 - pandas:  the consultation indicators with pandas from the same database (report_rollup.pandas_report),
@@ -43,6 +47,8 @@ RESOURCES = ["salaire", "rsa_minima", "retraite", "aah", "inconnu"]
 ORIGINS = ["perte_emploi", "baisse_ressources", "separation"]
 
 FIRST, LAST = date(2026, 1, 1), date(2026, 12, 1)
+MONTH = date(2026, 11, 1)  # the household indicators of one month
+PASSWORD = "bench-password-not-secret"
 NOW = datetime(2026, 11, 29, 12, tzinfo=timezone.utc)
 ZONE = ZoneInfo("Europe/Paris")
 INSEE = ["62498", "62160", "62041", "62193", "62765", "62427", "62893", "62510", "59350", ""]
@@ -75,12 +81,31 @@ def generate(path: Path, n: int, case_share: float) -> None:
                 f"commandement_payer={date(2025, 12, 1).isoformat()}" if case else ""]) + "\n")
 
 
-def app_for(url: str):
+def app_for(url: str, config: dict | None = None):
     os.environ.update(HOTLINE_DATABASE_URL=url, HOTLINE_ENV="development", HOTLINE_LOG_LEVEL="WARNING",
                       HOTLINE_FIXED_NOW="2026-11-29T12:00")
     from hotline import create_app  # after the environment is set
 
-    return create_app()
+    return create_app(config)
+
+
+def timed_gets(app, urls: list[str]) -> list[float]:
+    """Each page's seconds, as a manager logged in through the login form."""
+    from hotline.auth.services import create_user
+    from hotline.extensions import db
+
+    with app.app_context():
+        create_user("bench-manager@example.org", "Bench", "manager", PASSWORD)
+        db.session.commit()
+    client = app.test_client()
+    assert client.post("/login", data={"email": "bench-manager@example.org", "password": PASSWORD}).status_code == 302
+    seconds = []
+    for url in urls:
+        started = time.perf_counter()
+        response = client.get(url)
+        seconds.append(time.perf_counter() - started)
+        assert response.status_code == 200 and b"Chiffres cl" in response.data, response.status_code
+    return seconds
 
 
 def measure(what: str, url: str, csv_path: str) -> dict:
@@ -89,8 +114,16 @@ def measure(what: str, url: str, csv_path: str) -> dict:
 
     from hotline.consultations import importer
     from hotline.extensions import db
+    from sqlalchemy import text
+
+    from hotline.cases import figures
     from hotline.reports import pdf, services
 
+    if what == "page":
+        year = "from=2026-01&to=2026-12"
+        cold, warm, territory = timed_gets(app_for(url, {"WTF_CSRF_ENABLED": False}), [
+            f"/reports/?{year}", f"/reports/?{year}", f"/reports/territory/lens-henin?{year}"])
+        return {"seconds": cold, "warm": warm, "territory": territory, "size": 0, "peak_mb": peak_mb()}
     app = app_for(url)
     with app.app_context():
         started = time.perf_counter()
@@ -103,9 +136,16 @@ def measure(what: str, url: str, csv_path: str) -> dict:
             assert not result.problems, result.problems[:5]
             db.session.commit()
             size = result.created
-        elif what == "page":
-            table, summary = services.page(FIRST, LAST, MISSIONS, NOW, ZONE)
-            size = sum(len(p) for t in table.values() for p in t.values()) + sum(len(s) for s in summary.values())
+        elif what == "baseline":
+            month = "to_char(date, 'YYYY-MM')" if db.engine.dialect.name == "postgresql" else "substr(date, 1, 7)"
+            size = len(db.session.execute(text(
+                f"SELECT mission, {month}, territory_code, count(*) FROM consultations "
+                f"WHERE date >= :first AND date < :end GROUP BY mission, {month}, territory_code"),
+                {"first": FIRST, "end": date(2027, 1, 1)}).all())
+        elif what == "households":
+            size = len(services.household_rows(MONTH, MONTH, MISSIONS))
+        elif what == "households-before":
+            size = len(figures.build(services.household_records(date(2026, 12, 1), MISSIONS), [f"{MONTH:%Y-%m}"]))
         elif what == "tidy":
             size = len(services.to_csv(services.report(FIRST, LAST, MISSIONS, NOW, ZONE)))
         elif what == "pdf":
@@ -144,20 +184,29 @@ def empty_postgres(url: str) -> None:
 def run(label: str, url: str, csv_path: Path, n: int, with_pandas: bool) -> None:
     in_child("schema", url)
     results = {"import": in_child("import", url, csv_path)}
-    for what in ("page", "tidy", "pdf"):
+    for what in ("baseline", "page", "households", "households-before", "tidy", "pdf"):
         results[what] = in_child(what, url)
     if with_pandas:
         results["pandas"] = in_child("pandas", url)
     imported = results["import"]
     print(f"{label} {n:>9,} rows: import {imported['seconds']:7.1f} s = {n / imported['seconds']:6.0f} rows/s, "
           f"peak {imported['peak_mb']:5.0f} MB", flush=True)
-    for what, name in (("page", "managers' page (services.page)"), ("tidy", "full year's tidy report (CSV)"),
-                       ("pdf", "activity report (PDF)"), ("pandas", "pandas, the same consultation figures")):
+    baseline, page = results["baseline"]["seconds"], results["page"]
+    print(f"    {'SQL GROUP BY baseline':40} {baseline:8.2f} s  peak {results['baseline']['peak_mb']:5.0f} MB")
+    print(f"    {'managers page, cold (charts drawn)':40} {page['seconds']:8.2f} s  peak {page['peak_mb']:5.0f} MB"
+          f"  x{page['seconds'] / baseline:.1f} baseline")
+    print(f"    {'managers page, again (charts reused)':40} {page['warm']:8.2f} s  x{page['warm'] / baseline:.1f} baseline")
+    print(f"    {'a territory page':40} {page['territory']:8.2f} s  x{page['territory'] / baseline:.1f} baseline")
+    for what, name in (("households", "household indicators of a month (index)"),
+                       ("households-before", "the same, every consultation up to then"),
+                       ("tidy", "full year's tidy report (CSV)"), ("pdf", "activity report (PDF)"),
+                       ("pandas", "pandas, the same consultation figures")):
         if what in results:
             r = results[what]
             ratio = f"  x{r['seconds'] / results['pandas']['seconds']:.2f} pandas' time" \
-                if "pandas" in results and what != "pandas" else ""
+                if "pandas" in results and what in ("tidy", "pdf") else ""
             print(f"    {name:40} {r['seconds']:8.2f} s  peak {r['peak_mb']:5.0f} MB{ratio}", flush=True)
+    print("    " + json.dumps(results), flush=True)
 
 
 def main() -> None:

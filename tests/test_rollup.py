@@ -298,12 +298,11 @@ def test_the_report_and_the_page_read_the_rollup(app, session, logged):
     consultation_rows = [row for row in services.report(FIRST, LAST, MISSIONS, now, zone)
                          if row.indicator not in figures.INDICATORS]
     assert consultation_rows == recount()
-    table, summary = services.page(FIRST, LAST, MISSIONS, now, zone)
-    assert table == rollup.table(session, FIRST, LAST, MISSIONS)
-    for row in recount():
-        if (row.period, row.territory) == (tidy.TOTAL, tidy.ALL):
-            key = f"{row.indicator}/{row.category}" if row.category else row.indicator
-            assert summary[row.mission][key] == row.value
+    shown = [row for row in services.page(FIRST, LAST, MISSIONS, now, zone) if row.indicator not in figures.INDICATORS]
+    assert set(shown) <= set(recount())
+    assert [row for row in recount() if row.territory == tidy.ALL] == [row for row in shown if row.territory == tidy.ALL]
+    assert [row for row in recount() if row.indicator == "consultations"] == \
+        [row for row in shown if row.indicator == "consultations"]
     empty_tables()  # the report no longer reads the consultations themselves
     assert not [row for row in services.report(FIRST, LAST, MISSIONS, now, zone) if row.indicator == "consultations"]
     rollup.rebuild(session)

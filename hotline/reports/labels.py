@@ -43,8 +43,7 @@ INDICATORS: dict[str, str] = {
     "callbacks_done": "Rappels effectués",
     "permanences_held": "Permanences tenues",
     "activities": "Activités du service",
-    # Asked of the report (not produced yet): consultations by family situation and housing sector,
-    # category "family_situation|housing_sector". The bilan draws its cross table when the rows hold it.
+    # Consultations by family situation and housing sector, category "family_situation|housing_sector".
     "family_situation_by_sector": "Situation familiale selon le parc",
 }
 
@@ -58,7 +57,7 @@ VOCABULARIES: dict[str, str] = {
     "households_by_stage": "procedure_stages", "first_contact_stage": "procedure_stages",
     "activities": "activity_types",
 }
-CROSS = "family_situation_by_sector"
+CROSS = tidy.CROSS
 UNKNOWN_LABEL = "Non renseigné"
 AMOUNTS = {"debt_amount_sum", "debt_amount_median", "household_debt_sum", "household_debt_median"}
 # Counted per household (each once), not per consultation: their shares are not of the consultations.

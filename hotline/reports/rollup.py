@@ -52,6 +52,9 @@ AMOUNT = "debt_amount_sum"  # the one additive indicator that is an amount (stor
 # the whole range (`total`), and the whole range over all territories.
 LEVELS = ((True, True), (True, False), (False, True), (False, False))
 WHOLE = ((False, False),)
+# The rows of report_rollup that are only a part of their indicator: households without a household record
+# (the distinct ones are added at read).
+DISTINCT = {"households", "households_received"}
 
 Additive = dict[tuple[str, str], int | Decimal]
 
@@ -66,6 +69,9 @@ def contribution(record: tidy.ConsultationRecord) -> tuple[Additive, tuple[str, 
         code = record.codes.get(name)
         if code:
             additive[(name, code)] = 1
+    cross = tidy.cross_category(record.codes)
+    if cross:
+        additive[(tidy.CROSS, cross)] = 1
     for name in tidy.MULTI_CODES:
         for code in record.multi.get(name, ()):
             additive[(name, code)] = 1
@@ -235,6 +241,9 @@ def rebuild(session: Session) -> None:
     group("consultations", None, count)
     for name in tidy.SINGLE_CODES:
         group(name, c[name], count, c[name].is_not(None), c[name] != "")
+    family, sector = c.family_situation, c.housing_sector  # tidy.cross_category
+    group(tidy.CROSS, family.concat("|").concat(sector), count, family.is_not(None), family != "",
+          sector.is_not(None), sector != "")
     statements = CaseStatement.__table__
     with_statements = Consultation.__table__.outerjoin(statements, statements.c.consultation_id == c.id)
     for name in tidy.CASE_CODES:
@@ -277,6 +286,18 @@ def summary(session: Session, first: date, last: date, missions: list[str]) -> l
     return _rows(session, first, last, missions, WHOLE)
 
 
+def page_rows(session: Session, first: date, last: date, missions: list[str],
+              territory: str | None = None) -> list[tidy.Row]:
+    """The rows of rows() the managers' page shows: every additive indicator, but distinct households and
+    medians only where it shows them. All territories (territory None): each cell's additive indicators, and
+    households and medians per month and for the whole range over all territories. A territory: its cells and
+    its whole range only."""
+    if territory is None:
+        return _rows(session, first, last, missions, LEVELS, ((True, False), (False, False)))
+    levels = ((True, True), (False, True))
+    return _rows(session, first, last, missions, levels, levels, territory)
+
+
 def table(session: Session, first: date, last: date, missions: list[str]) -> dict[str, dict[str, dict[str, int]]]:
     """Consultations per mission, territory (and `all`) and month (and `total`), as the managers' page
     shows them: {mission: {territory: {period: count}}}. Reads report_rollup only."""
@@ -291,8 +312,9 @@ def table(session: Session, first: date, last: date, missions: list[str]) -> dic
     return found
 
 
-def _range(table, first: date, last: date, missions: list[str]) -> tuple:
-    return (table.c.mission.in_(missions), table.c.month >= f"{first:%Y-%m}", table.c.month <= f"{last:%Y-%m}")
+def _range(table, first: date, last: date, missions: list[str], territory: str | None = None) -> tuple:
+    within = (table.c.mission.in_(missions), table.c.month >= f"{first:%Y-%m}", table.c.month <= f"{last:%Y-%m}")
+    return within if territory is None else (*within, table.c.territory == territory)
 
 
 def _cell(mission: str, month: str, territory: str, level: tuple[bool, bool]) -> tuple[str, str, str]:
@@ -316,31 +338,42 @@ def _grouped(session: Session, query, level: tuple[bool, bool]):
         yield (mission, month, territory), row[width:]
 
 
-def _rows(session: Session, first: date, last: date, missions: list[str], levels) -> list[tidy.Row]:
+def _rows(session: Session, first: date, last: date, missions: list[str], levels,
+          distinct_levels=None, territory: str | None = None) -> list[tidy.Row]:
+    """The rows of the levels; distinct households and medians of distinct_levels only (default: all the
+    levels; the others leave out households, households_received and debt_amount_median). territory: the
+    cells of that territory only."""
+    distinct_levels = levels if distinct_levels is None else distinct_levels
     values: dict[tuple, int | Decimal] = defaultdict(int)
     query = (select(ROLLUP.c.mission, ROLLUP.c.month, ROLLUP.c.territory, ROLLUP.c.indicator, ROLLUP.c.category,
-                    ROLLUP.c.value).where(*_range(ROLLUP, first, last, missions)))
-    for mission, month, territory, indicator, category, value in session.execute(query):
-        for level in levels:
-            values[(*_cell(mission, month, territory, level), indicator, category)] += value
+                    ROLLUP.c.value).where(*_range(ROLLUP, first, last, missions, territory)))
+    for mission, month, territory_code, indicator, category, value in session.execute(query):
+        for level in levels if indicator not in DISTINCT else distinct_levels:
+            values[(*_cell(mission, month, territory_code, level), indicator, category)] += value
     for key in [key for key in values if key[3] == AMOUNT]:
         values[key] = Decimal(values[key]) / 100
-    for level in levels:
-        for cell, (households, received) in _grouped(session, _households(first, last, missions, level), level):
+    for level in distinct_levels:
+        query = _households(first, last, missions, level, territory)
+        for cell, (households, received) in _grouped(session, query, level):
             values[(*cell, "households", "")] += households
             values[(*cell, "households_received", "")] += received
-    debts = {key[:3]: number for key, number in values.items() if key[3] == "debt_known"}
-    for cell, median in _medians(session, first, last, missions, levels, debts).items():
+    debts = {key[:3]: number for key, number in values.items() if key[3] == "debt_known"
+             and _level_of(key) in distinct_levels}
+    for cell, median in _medians(session, first, last, missions, distinct_levels, debts, territory).items():
         values[(*cell, "debt_amount_median", "")] = median
     return sorted((tidy.Row(*key, value) for key, value in values.items() if value), key=tidy._order)
 
 
-def _households(first: date, last: date, missions: list[str], level: tuple[bool, bool]):
+def _level_of(key: tuple) -> tuple[bool, bool]:
+    return key[1] != tidy.TOTAL, key[2] != tidy.ALL
+
+
+def _households(first: date, last: date, missions: list[str], level: tuple[bool, bool], territory: str | None = None):
     """Households (with one), and received households, per cell of the level. In a cell each row is a
     household; over months or territories, the rows are grouped by household first."""
     h = HOUSEHOLDS.c
     keys = _keys(HOUSEHOLDS, level)
-    where = _range(HOUSEHOLDS, first, last, missions)
+    where = _range(HOUSEHOLDS, first, last, missions, territory)
     if all(level):
         return select(*keys, func.count(), func.sum(case((h.received > 0, 1), else_=0))).where(*where).group_by(*keys)
     if not any(level):
@@ -354,7 +387,7 @@ def _households(first: date, last: date, missions: list[str], level: tuple[bool,
 
 
 def _medians(session: Session, first: date, last: date, missions: list[str], levels,
-             debts: dict[tuple[str, str, str], int]) -> dict[tuple[str, str, str], Decimal]:
+             debts: dict[tuple[str, str, str], int], territory: str | None = None) -> dict[tuple[str, str, str], Decimal]:
     """The median amount of each cell of the levels, given how many debts each has. The distinct
     amounts of a mission come in order with their cell and count; each cell takes the amounts at its
     two middle positions (the same one for an odd count). Reading stops once every cell has them."""
@@ -364,12 +397,12 @@ def _medians(session: Session, first: date, last: date, missions: list[str], lev
     d = DEBTS.c
     for mission in missions:
         left = sum(1 for cell in middles if cell[0] == mission)
-        query = (select(d.amount, d.month, d.territory, d.n).where(*_range(DEBTS, first, last, [mission]))
+        query = (select(d.amount, d.month, d.territory, d.n).where(*_range(DEBTS, first, last, [mission], territory))
                  .order_by(d.amount).execution_options(yield_per=5000))
         result = session.execute(query)
-        for amount, month, territory, number in result:
+        for amount, month, place, number in result:
             for level in levels:
-                cell = _cell(mission, month, territory, level)
+                cell = _cell(mission, month, place, level)
                 low, high = middles[cell]
                 before = seen[cell]
                 seen[cell] = after = before + number

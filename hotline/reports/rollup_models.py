@@ -16,6 +16,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hotline.consultations.models import Consultation
 from hotline.extensions import db
 
 
@@ -56,5 +57,9 @@ class ReportDebt(db.Model):
     # Medians: a mission's amounts read in order with their cell, from the index alone.
     __table_args__ = (Index("ix_report_debts_mission_amount", "mission", "amount", "month", "territory", "n"),)
 
+
+# The history of the households a report reads (services.household_records): declared here, beside the
+# report's other indexes, on the consultations' table.
+Index("ix_consultations_household_mission_date", Consultation.household_id, Consultation.mission, Consultation.date)
 
 __all__ = ["ReportDebt", "ReportHousehold", "ReportRollup"]

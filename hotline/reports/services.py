@@ -9,7 +9,6 @@ import csv
 import io
 import re
 from datetime import date, datetime, time
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -26,6 +25,7 @@ from hotline.reference import NON_RENSEIGNE
 from hotline.reports import rollup, tidy
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+EVICTION = figures.EVICTION_MISSION  # the one mission whose household indicators the page shows
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 
 
@@ -122,16 +122,29 @@ def held_permanences(first: date, last: date, missions: list[str], now: datetime
     return held
 
 
-def household_records(end: date, missions: list[str]) -> list[figures.HouseholdRecord]:
-    """Every consultation of the missions before `end`, earlier ones included (a first contact is the first
-    ever), as the household indicators read them: one narrow query, the rent said at each consultation."""
-    query = (select(Consultation.id, Consultation.household_id, Consultation.mission, Consultation.date,
-                    Consultation.territory_code, Consultation.procedure_stage, Consultation.debt_amount,
-                    CaseStatement.rent_amount)
-             .outerjoin(CaseStatement, CaseStatement.consultation_id == Consultation.id)
-             .where(Consultation.date < end, Consultation.mission.in_(missions)))
+def household_records(end: date, missions: list[str], first: date | None = None) -> list[figures.HouseholdRecord]:
+    """The consultations the household indicators of the months first..end read, one narrow row each with the
+    rent said at it: those of the range and, before it, the history of the households seen in the range (a
+    first contact is the first ever; a stage or a rent may come from before), read through the index on
+    (household_id, mission, date). first None: every consultation of the missions before `end` (the recount)."""
+    c = Consultation.__table__.c
+    columns = (c.id, c.household_id, c.mission, c.date, c.territory_code, c.procedure_stage, c.debt_amount,
+               CaseStatement.rent_amount)
+    joined = Consultation.__table__.outerjoin(CaseStatement.__table__, CaseStatement.consultation_id == c.id)
+    where = (c.date < end, c.mission.in_(missions))
+    queries = [select(*columns).select_from(joined).where(*where)]
+    if first is not None:
+        seen = (select(c.household_id, c.mission).where(*where, c.date >= first, c.household_id.is_not(None))
+                .distinct().subquery())
+        earlier = Consultation.__table__.alias("earlier")
+        before = (select(*(earlier.c[column.name] for column in columns[:-1]), CaseStatement.rent_amount)
+                  .select_from(seen.join(earlier, (earlier.c.household_id == seen.c.household_id)
+                                         & (earlier.c.mission == seen.c.mission) & (earlier.c.date < first))
+                               .outerjoin(CaseStatement.__table__, CaseStatement.consultation_id == earlier.c.id)))
+        queries = [queries[0].where(c.date >= first), before]
     return [figures.HouseholdRecord(household=household_id, mission=mission, date=day, order=cid, territory=territory,
                                     stage=stage, debt=debt, rent=rent)
+            for query in queries
             for cid, household_id, mission, day, territory, stage, debt, rent in db.session.execute(query)]
 
 
@@ -143,28 +156,32 @@ def other_rows(first: date, last: date, missions: list[str], now: datetime, zone
                       held_permanences(first, last, missions, now, zone), activity_records(first, end, missions))
 
 
+def household_rows(first: date, last: date, missions: list[str]) -> list[tidy.Row]:
+    """The household indicators of the months first..last (cases.figures), from household_records."""
+    end = last + relativedelta(months=1)
+    per_household = figures.build(household_records(end, missions, first), [f"{m:%Y-%m}" for m in months(first, last)])
+    return [tidy.Row(*figure) for figure in per_household]
+
+
 def report(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo) -> list[tidy.Row]:
     """The tidy report of the months first..last (first days of months), both included."""
-    end = last + relativedelta(months=1)
-    per_household = figures.build(household_records(end, missions), [f"{m:%Y-%m}" for m in months(first, last)])
     return tidy.merged(rollup.rows(db.session, first, last, missions),
-                       [*other_rows(first, last, missions, now, zone), *(tidy.Row(*f) for f in per_household)])
+                       [*other_rows(first, last, missions, now, zone), *household_rows(first, last, missions)])
 
 
-def page(first: date, last: date, missions: list[str], now: datetime,
-         zone: ZoneInfo) -> tuple[dict[str, dict[str, dict[str, int]]], dict[str, dict[str, int | Decimal]]]:
-    """What the managers' page shows, without reading a consultation: (consultations per mission,
-    territory (and `all`) and month (and `total`): {mission: {territory: {period: n}}}, and every
-    indicator of the whole range over all territories: {mission: {indicator or indicator/category: value}}
-    (indicators without category under their own name))."""
-    table = rollup.table(db.session, first, last, missions)
-    summary: dict[str, dict[str, int | Decimal]] = {}
-    whole = [row for row in other_rows(first, last, missions, now, zone)
-             if row.period == tidy.TOTAL and row.territory == tidy.ALL]
-    for row in tidy.merged(rollup.summary(db.session, first, last, missions), whole):
-        key = f"{row.indicator}/{row.category}" if row.category else row.indicator
-        summary.setdefault(row.mission, {})[key] = row.value
-    return table, summary
+def page(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo, territory: str = tidy.ALL,
+         households: bool = True) -> list[tidy.Row]:
+    """The rows of the tidy report the managers' page shows (bilan.assemble), read without the report: the
+    rollup's cells with the distinct households and medians of the levels shown only (the page of all
+    territories: months and the whole range over all territories; a territory's page: its own cells), the
+    calls, permanences and activities, and (households) the household indicators of the eviction mission, which
+    the page shows for it only. Each row is the report's row, value for value."""
+    rows = rollup.page_rows(db.session, first, last, missions, None if territory == tidy.ALL else territory)
+    rows += [row for row in other_rows(first, last, missions, now, zone)
+             if territory in (tidy.ALL, row.territory)]
+    if households and EVICTION in missions:
+        rows += [row for row in household_rows(first, last, [EVICTION]) if territory in (tidy.ALL, row.territory)]
+    return sorted(rows, key=tidy._order)
 
 
 def to_csv(rows: list[tidy.Row]) -> str:

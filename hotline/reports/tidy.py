@@ -22,6 +22,8 @@ SINGLE_CODES = ("mode", "consultant_type", "occupancy_status", "housing_sector",
 # What the consultation said of the case (cases.CaseStatement); "inconnu" when it said nothing.
 CASE_CODES = ("landlord_type", "housing_benefit")
 MULTI_CODES = ("theme", "resource_type", "debt_origin", "outcome")
+# Consultations by family situation and housing sector, category "family_situation|housing_sector".
+CROSS = "family_situation_by_sector"
 RECEIVED_MODES = {"visite_siege", "permanence", "aller_vers"}
 # The call log's outcomes that count as a caller who asked for a jurist and got none.
 MISSED_OUTCOMES = {"missed", "voicemail", "callback_requested", "closed"}
@@ -75,6 +77,12 @@ def format_value(value: int | Decimal) -> str:
     return str(value)
 
 
+def cross_category(codes: dict[str, str | None]) -> str | None:
+    """The CROSS category of a consultation's codes, or None when either code is missing."""
+    family, sector = codes.get("family_situation"), codes.get("housing_sector")
+    return f"{family}|{sector}" if family and sector else None
+
+
 def _cells(mission: str, month: str, territory: str) -> list[tuple[str, str, str]]:
     """Every (mission, period, territory) a record counts in."""
     return [(mission, period, place) for period in (month, TOTAL) for place in (territory, ALL)]
@@ -103,6 +111,9 @@ def build(consultations: Iterable[ConsultationRecord], calls: Iterable[CallRecor
             code = record.codes.get(name)
             if code:
                 cell_counts[(name, code)] += 1
+        cross = cross_category(record.codes)
+        if cross:
+            cell_counts[(CROSS, cross)] += 1
         for name in MULTI_CODES:
             for code in record.multi.get(name, ()):
                 cell_counts[(name, code)] += 1
@@ -156,7 +167,8 @@ def build(consultations: Iterable[ConsultationRecord], calls: Iterable[CallRecor
     return sorted(rows, key=_order)
 
 
-INDICATOR_ORDER = ["consultations", "households", "households_received", *SINGLE_CODES, *MULTI_CODES, "debt_known",
+INDICATOR_ORDER = ["consultations", "households", "households_received", *SINGLE_CODES, CROSS, *MULTI_CODES,
+                   "debt_known",
                    "debt_amount_sum", "debt_amount_median", "habitat_indigne", "permis_louer", *CASE_CODES,
                    *HOUSEHOLD_INDICATORS, "calls_received", "calls_answered", "calls_missed", "callbacks_done",
                    "permanences_held", "activities"]

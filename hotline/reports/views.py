@@ -1,6 +1,7 @@
 """Reports pages, for managers: the bilan on screen (charts, tables, the qualitative analysis they write), a page
 per territory, and the downloads: the tidy report as CSV or XLSX (with readable sheets), the bilan as PDF.
-Thin: the figures come from services.report(), what they say from bilan.assemble()."""
+Thin: the page's figures come from services.page() (the rollup, never the whole report), the downloads' from
+services.report(); what they say from bilan.assemble()."""
 from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
@@ -49,12 +50,18 @@ def _params() -> tuple[dict, list[str]]:
     return values, errors
 
 
-def _report(values, what: str = "report", compared: bool = True) -> tuple[list[tidy.Row], list[tidy.Row]]:
-    """The rows of the range and (compared) of the same months a year before, audited as one read."""
+def _report(values, what: str = "report", compared: bool = True,
+            territory: str | None = None) -> tuple[list[tidy.Row], list[tidy.Row]]:
+    """The rows of the range and (compared) of the same months a year before, audited as one read: the whole
+    report (downloads), or (territory: tidy.ALL or a code) what the page of that territory shows."""
     now, zone = clock.now(), clock.local_zone()
-    rows = services.report(values["first"], values["last"], values["missions"], now, zone)
-    previous = services.report(*bilan.year_before(values["first"], values["last"]), values["missions"], now,
-                               zone) if compared else []
+    first, last, missions = values["first"], values["last"], values["missions"]
+    if territory is None:
+        rows = services.report(first, last, missions, now, zone)
+        previous = services.report(*bilan.year_before(first, last), missions, now, zone) if compared else []
+    else:
+        rows = services.page(first, last, missions, now, zone, territory)
+        previous = services.page(*bilan.year_before(first, last), missions, now, zone, territory, households=False)
     audit.record("report.read", what, f"{values['from']}..{values['to']}:{values['mission'] or 'all'}")
     db.session.commit()
     return rows, previous
@@ -62,7 +69,8 @@ def _report(values, what: str = "report", compared: bool = True) -> tuple[list[t
 
 def _bilans(values, territory: str = tidy.ALL) -> list[bilan.MissionBilan]:
     # object_type "report.territory:<code>" (at most 33 characters of the column's 40)
-    rows, previous = _report(values, "report" if territory == tidy.ALL else f"report.territory:{territory}")
+    rows, previous = _report(values, "report" if territory == tidy.ALL else f"report.territory:{territory}",
+                             territory=territory)
     texts = notes.current(values["missions"], values["first"], values["last"]) if territory == tidy.ALL else {}
     return bilan.assemble(rows, values["first"], values["last"], values["missions"], territory_labels(), previous,
                           texts, territory)
