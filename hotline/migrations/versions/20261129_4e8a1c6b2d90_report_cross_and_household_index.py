@@ -2,14 +2,14 @@
 an index on consultations (household_id, mission, date) for the history of the households a report reads
 
 Revision ID: 4e8a1c6b2d90
-Revises: 9f3c2b7d1e55
+Revises: 3e8a6c1f0b27
 Create Date: 2026-11-29 12:10:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '4e8a1c6b2d90'
-down_revision = '9f3c2b7d1e55'
+down_revision = '3e8a6c1f0b27'
 branch_labels = None
 depends_on = None
 
