@@ -38,7 +38,7 @@ def rows_of(records, year=2026, cross=True):
              Row(EVICTION, "total", "boulonnais", "first_contact_stage", "assignation", 1),
              Row(EVICTION, "total", "all", "debt_months", "de_3_a_6_mois", 2),
              Row(EVICTION, "total", "all", "debt_months", "plus_de_6_mois", 1)]
-    if cross:  # the indicator asked of the report: built by hand until services.report() makes it
+    if cross:  # the report's family_situation_by_sector rows, written out for this pure test of the layout
         rows += [Row(EVICTION, "total", "all", "family_situation_by_sector", "couple_avec_enfants|prive", 2),
                  Row(EVICTION, "total", "all", "family_situation_by_sector", "personne_seule|social", 1)]
     return rows
