@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import combinations
-from typing import Self
 
 from hotline.reference import label
 
@@ -98,16 +97,5 @@ def rules() -> dict[str, dict]:
     return found
 
 
-class Conditions(str):
-    """Where the referrals fit, as one French text (the form shows it whole without its script), carrying
-    the rules() its script reads to show only what concerns the outcomes picked."""
-
-    def __new__(cls) -> Self:
-        return super().__new__(cls, " ".join(CONDITIONS_BY_OUTCOME.values()))
-
-    @property
-    def rules(self) -> dict[str, dict]:
-        return rules()
-
-
-CONDITIONS = Conditions()
+# Where the referrals fit, as one French text (the form shows it whole; its script narrows it with rules()).
+CONDITIONS = " ".join(CONDITIONS_BY_OUTCOME.values())

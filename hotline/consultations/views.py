@@ -141,7 +141,7 @@ def _referral_context(form: ConsultationForm) -> dict:
     """Where the referrals fit, and the hints for what the form holds (a hint, not a block)."""
     territory = form.resolved_commune.territory_code if form.resolved_commune else form.territory.data
     stages = [form.procedure_stage.data or "", *form.acts()]
-    return {"referral_conditions": referrals.CONDITIONS,
+    return {"referral_conditions": referrals.CONDITIONS, "referral_rules": referrals.rules(),
             "referral_hints": referrals.hints(form.outcomes.data or [], territory, form.housing_sector.data, stages)}
 
 
