@@ -29,7 +29,7 @@ def import_command(path: str, dry_run: bool):
         def checked(_rows: int) -> None:
             checking.update(fh.tell() - checking.pos)
 
-        result = importer.check(fh, clock.local_today(), checked)
+        result = importer.check(fh, clock.local_today(), checked, keep=not dry_run)
         checking.update(checking.length - checking.pos)
         if not result.problems and not dry_run:
             with click.progressbar(length=result.created + result.updated, label="Écriture",
