@@ -1,5 +1,6 @@
 """The import writes cases, statements and acts in bulk: the same result as cases.record_acts row by
 row (the consultation form's path), and the report's rollup equal to a recount."""
+import gc
 from datetime import date
 from decimal import Decimal
 
@@ -80,3 +81,13 @@ def test_a_second_import_adds_to_existing_cases_and_the_rollup_matches_a_recount
         rows = rollup.rows(db.session, date(2026, 2, 1), date(2026, 4, 1), missions)
         assert rows == tidy.build(reports.consultation_records(date(2026, 2, 1), date(2026, 5, 1), missions))
         assert tidy.value_of(rows, "info_logement", "total", "all", "landlord_type", "sci_familiale") == 1
+
+
+def test_the_garbage_collector_is_back_after_an_import_good_or_wrong(app):
+    """The import pauses the cyclic collector while it reads and writes rows, never for longer."""
+    assert gc.isenabled()
+    assert run(app, "\n".join([HEADER, *ROWS])).created == len(ROWS) and gc.isenabled()
+    assert run(app, "\n".join([HEADER, ROWS[0].replace("telephone", "fax")])).problems and gc.isenabled()
+    with importer._collector_paused:  # nested, as two imports in two threads of one process
+        assert run(app, "\n".join([HEADER, ROWS[4]])).problems == [] and not gc.isenabled()
+    assert gc.isenabled()
