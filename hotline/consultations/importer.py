@@ -24,6 +24,7 @@ from itertools import islice
 from typing import BinaryIO
 
 from sqlalchemy import bindparam, false, func, insert, select, text, update
+from sqlalchemy.orm import selectinload
 
 from hotline.cases import services as cases
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
@@ -242,9 +243,9 @@ def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
     for _, row in batch:
         row = _cleaned({**row, "household_id": households.get(row["household_ref"])})
         (updated if row["external_id"] in known else new).append(row)
+    existing = _consultations([known[row["external_id"]] for row in updated])
     for row in updated:
-        consultation = db.session.get(Consultation, known[row["external_id"]])
-        services.update_consultation(consultation, row, author_id, None)
+        services.update_consultation(existing[known[row["external_id"]]], row, author_id, None)
     if new:
         ids = _next_ids(CONSULTATIONS, len(new))
         for cid, row in zip(ids, new, strict=True):
@@ -262,9 +263,19 @@ def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
                                        for row, found in zip(new, codes, strict=True)])
     for row in updated:
         if row["case"] or row["acts"]:
-            consultation = db.session.get(Consultation, known[row["external_id"]])
+            consultation = existing[known[row["external_id"]]]
             cases.record_acts(consultation.household, consultation, row["acts"], **row["case"])
     db.session.flush()
+
+
+def _consultations(ids: list[int]) -> dict[int, Consultation]:
+    """The consultations a batch updates, with their codes and households: three queries, not three a row."""
+    if not ids:
+        return {}
+    query = (select(Consultation).where(Consultation.id.in_(ids))
+             .options(selectinload(Consultation.codes), selectinload(Consultation.household),
+                      selectinload(Consultation.revisions)))
+    return {consultation.id: consultation for consultation in db.session.scalars(query)}
 
 
 def _write_cases(stating: list[dict]) -> None:
