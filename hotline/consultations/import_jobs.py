@@ -262,7 +262,8 @@ def _finish(job: ImportJob, state: str, problems: list[Problem]) -> None:
     job.state, job.finished_at = state, utcnow()
     job.errors = [[p.line, p.column, p.message] for p in problems] or None
     if job.stored_name:
-        for path in (folder() / job.stored_name, _progress_path(job)):
+        progress = _progress_path(job)
+        for path in (folder() / job.stored_name, progress, progress.with_suffix(".tmp")):
             path.unlink(missing_ok=True)
         job.stored_name = None
     db.session.flush()
