@@ -14,6 +14,7 @@ from hotline.consultations import import_jobs
 from hotline.consultations.import_jobs import ImportJob
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
+from hotline.scheduler import run_import_jobs
 
 URL = "/consultations/import"
 HEADER = "external_id,date,mission,mode,household_ref"
@@ -174,8 +175,6 @@ def test_a_file_gone_missing_fails_with_a_french_message(app, client, make_user,
 
 
 def test_the_scheduler_runs_queued_jobs(app, client, make_user, login, folder):
-    from hotline.scheduler import run_import_jobs  # the scheduler's module is only imported by its commands
-
     job_id = queued(client, make_user, login, good_file(5))
     assert run_import_jobs(app) == 1
     assert job_of(app, job_id).state == "done" and count(app) == 5
