@@ -4,6 +4,7 @@ from hotline.appointments.models import Appointment
 from hotline.audit import AuditEvent
 from hotline.auth.models import LoginAttempt, User, UserMission, UserTerritory
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
+from hotline.consultations.import_jobs import ImportJob
 from hotline.consultations.models import (
     Consultation,
     ConsultationCode,
@@ -26,7 +27,7 @@ from hotline.sms import SmsMessage
 __all__ = [
     "Activity", "Appointment", "AuditEvent", "Base", "Call", "CallbackTask", "Case", "CaseStatement", "Closure",
     "Commune", "CommunePostalCode", "Consultation", "ConsultationCode", "ConsultationRevision", "DutyShift", "Epci",
-    "Household", "LoginAttempt", "OpeningHours", "Permanence", "PermanenceCancellation", "Place", "ProcedureAct",
+    "Household", "ImportJob", "LoginAttempt", "OpeningHours", "Permanence", "PermanenceCancellation", "Place", "ProcedureAct",
     "ReportDebt", "ReportHousehold", "ReportNote", "ReportRollup", "SmsMessage", "Territory", "User", "UserMission",
     "UserTerritory", "utcnow",
 ]

@@ -1,6 +1,9 @@
 """The scheduler process: `hotline scheduler` runs the timed jobs: SMS reminders of appointments
-every few minutes, and the nightly purge of personal data past its retention (hotline/retention.py).
-Run exactly one, beside the web workers; `hotline reminders send` and `hotline purge` run a job once.
+every few minutes, the nightly purge of personal data past its retention (hotline/retention.py), and
+the consultation imports queued by the import page (hotline/consultations/import_jobs.py), looked
+for every IMPORT_JOBS_SECONDS seconds and run one at a time.
+Run exactly one, beside the web workers; `hotline reminders send`, `hotline purge` and
+`hotline consultations import-jobs run` run a job once.
 
 Only the CLI imports this module (and APScheduler), when one of its commands runs: see
 hotline/cli.py's LazyCommand. The web process never does.
@@ -17,6 +20,7 @@ from flask.cli import with_appcontext
 
 from hotline import clock, retention
 from hotline.appointments import reminders
+from hotline.consultations import import_jobs
 from hotline.extensions import db
 from hotline.sms import OUTCOMES, SmsNotConfigured, check_configured
 
@@ -40,6 +44,17 @@ def nightly_purge(app) -> dict[str, int]:
         return counts
 
 
+def run_import_jobs(app) -> int | None:
+    with app.app_context():
+        try:
+            return import_jobs.run_pending()
+        finally:
+            db.session.remove()
+
+
+IMPORT_JOBS_SECONDS = 15
+
+
 @click.command("scheduler", help="Lancer le planificateur (rappels SMS des rendez-vous). Un seul processus.")
 @with_appcontext
 def scheduler_command():
@@ -55,8 +70,11 @@ def scheduler_command():
     scheduler.add_job(send_reminders, "interval", args=[app], minutes=minutes, id="sms_reminders",
                       next_run_time=datetime.now(timezone.utc))
     scheduler.add_job(nightly_purge, "cron", args=[app], hour=3, minute=15, id="purge")
-    click.echo(f"Planificateur lancé : rappels SMS toutes les {minutes} min, purge des données chaque nuit à 3 h 15. "
-               "Ctrl+C pour arrêter.")
+    seconds = app.config.get("IMPORT_JOBS_SECONDS") or IMPORT_JOBS_SECONDS
+    scheduler.add_job(run_import_jobs, "interval", args=[app], seconds=seconds, id="import_jobs",
+                      next_run_time=datetime.now(timezone.utc))
+    click.echo(f"Planificateur lancé : rappels SMS toutes les {minutes} min, purge des données chaque nuit à 3 h 15, "
+               f"imports en arrière-plan cherchés toutes les {seconds} s. Ctrl+C pour arrêter.")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

@@ -1,5 +1,6 @@
 """`hotline consultations import FILE [--dry-run]`: the consultations import of formats.md, streamed,
-with a progress bar."""
+with a progress bar; `hotline consultations import-jobs run`: the queued background imports
+(hotline/consultations/import_jobs.py), for deployments without the scheduler process."""
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from hotline import clock
-from hotline.consultations import importer
+from hotline.consultations import import_jobs, importer
 from hotline.extensions import db
 
 
@@ -29,7 +30,7 @@ def import_command(path: str, dry_run: bool):
         def checked(_rows: int) -> None:
             checking.update(fh.tell() - checking.pos)
 
-        result = importer.check(fh, clock.local_today(), checked)
+        result = importer.check(fh, clock.local_today(), checked, keep=not dry_run)
         checking.update(checking.length - checking.pos)
         if not result.problems and not dry_run:
             with click.progressbar(length=result.created + result.updated, label="Écriture",
@@ -46,3 +47,16 @@ def import_command(path: str, dry_run: bool):
         return
     db.session.commit()
     click.echo(f"Import terminé : {result.created} consultation(s) créées, {result.updated} mises à jour.")
+
+
+@consultations_cli.group("import-jobs", help="Imports en arrière-plan (fichiers déposés sur la page d'import).")
+def import_jobs_cli():
+    pass
+
+
+@import_jobs_cli.command("run", help="Lancer les imports en attente, un à la fois (sans le planificateur).")
+@with_appcontext
+def run_jobs_command():
+    ran = import_jobs.run_pending()
+    click.echo("Un autre processus lance déjà les imports en arrière-plan : rien à faire ici." if ran is None
+               else f"Imports en arrière-plan : {ran} lancé(s).")

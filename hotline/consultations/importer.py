@@ -1,34 +1,41 @@
 """The consultations import of formats.md, written: all or nothing, streaming, in bulk.
 
-A first pass over the file checks every row (importing.rows: nothing kept but the problems); with any
-problem nothing is written. A second pass writes the rows in batches of BATCH: households looked up
-(and created) per batch, new consultations and their codes inserted in bulk, the report's rollup
-updated per batch; a known external_id updates its consultation through the service (its history
-keeps the change). One transaction: the caller commits, or rolls back. Memory stays that of a batch.
+A first pass over the file checks every row (importing.rows); with any problem nothing is written. The
+rows it read are kept, a batch at a time, in an anonymous temporary file (pickled; gone when closed),
+so that the write pass does not parse the file again. The write pass takes them in batches of BATCH:
+households looked up (and created) per batch, new consultations, their codes, their households' cases,
+what they said of the case and the acts of the procedure inserted in bulk (the same rules as
+cases.services.record_acts), the report's rollup updated per batch; a known external_id updates its
+consultation through the services (its history keeps the change). One transaction: the caller
+commits, or rolls back. Memory stays that of a batch.
 """
 from __future__ import annotations
 
+import gc
 import io
+import pickle
+import tempfile
+import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from itertools import islice
 from typing import BinaryIO
 
-from sqlalchemy import false, func, insert, select, text, update
+from sqlalchemy import bindparam, false, func, insert, select, text, update
+from sqlalchemy.orm import selectinload
 
 from hotline.cases import services as cases
+from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations import services
 from hotline.consultations.importing import Lookups, Problem, rows
 from hotline.consultations.models import Consultation, ConsultationCode, Household
 from hotline.extensions import db
+from hotline.models_base import utcnow
 from hotline.reference import HORS_DEPARTEMENT, NON_RENSEIGNE
-from hotline.reference.services import (
-    communes_for_postal_code,
-    get_commune,
-    territories,
-)
+from hotline.reference.models import Commune, CommunePostalCode
+from hotline.reference.services import territories
 from hotline.reports import rollup, tidy
 
 BATCH = 2000
@@ -38,8 +45,9 @@ COLUMNS = ("external_id", "date", "duration_minutes", "mission", "mode", "consul
            "referral_source", "procedure_stage", "debt_amount", "habitat_indigne", "permis_louer")
 CODE_KINDS = {"resource_types": "resource_type", "debt_origins": "debt_origin", "outcomes": "outcome"}
 
-UNSAID = rollup.case_codes(None)  # a new consultation has no case statement yet
 Progress = Callable[[int], None]  # called with the number of rows just done
+CASES, STATEMENTS, ACTS = Case.__table__, CaseStatement.__table__, ProcedureAct.__table__
+CONSULTATIONS = Consultation.__table__
 
 
 @dataclass
@@ -47,20 +55,24 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     created: int = 0
     updated: int = 0
+    kept: BinaryIO | None = field(default=None, repr=False)  # check(keep=True): the rows read, pickled by batch
+
+    def discard(self) -> None:
+        """Close (and so delete) the rows kept by check()."""
+        if self.kept is not None:
+            self.kept.close()
+            self.kept = None
 
 
 def lookups() -> Lookups:
-    """The commune tables, each commune or postal code asked once per pass (a file names few of them)."""
-    @cache
-    def commune_territory(insee: str) -> str | None:
-        commune = get_commune(insee)
-        return commune.territory_code if commune else None
-
-    @cache
-    def postal_territories(code: str) -> set[str]:
-        return {c.territory_code for c in communes_for_postal_code(code)}
-
-    return Lookups(commune_territory=commune_territory, postal_territories=postal_territories,
+    """The commune tables, read whole once per pass (the Pas-de-Calais has some 900 communes: two queries,
+    instead of one a commune or postal code named)."""
+    communes = dict(db.session.execute(select(Commune.insee, Commune.territory_code)).all())
+    postal: dict[str, set[str]] = defaultdict(set)
+    for code, territory in db.session.execute(select(CommunePostalCode.postal_code, Commune.territory_code)
+                                              .join(Commune, CommunePostalCode.commune_insee == Commune.insee)):
+        postal[code].add(territory)
+    return Lookups(commune_territory=communes.get, postal_territories=lambda code: postal.get(code, set()),
                    territories={t.code for t in territories(include_buckets=False)})
 
 
@@ -77,17 +89,63 @@ def _known(ids: list[str]) -> dict[str, int]:
                                    .where(Consultation.external_id.in_(ids))).all())
 
 
-def check(stream: BinaryIO, today: date, progress: Progress | None = None) -> ImportResult:
-    """The first pass: every problem, and how many rows would be created or updated. Writes nothing."""
-    result = ImportResult()
-    for batch in _batches(rows(stream, lookups(), today, result.problems)):
-        if not result.problems:
-            known = _known([row["external_id"] for _, row in batch if row["external_id"]])
-            result.updated += sum(1 for _, row in batch if row["external_id"] in known)
-            result.created += len(batch) - sum(1 for _, row in batch if row["external_id"] in known)
-        if progress:
-            progress(len(batch))
+class _CollectorPause:
+    """The cyclic garbage collector off while rows are read and written (re-entrant across threads): a
+    batch's thousands of containers otherwise trigger collections that walk every object of the
+    process, a third of the write pass's time. A batch's rows are freed by reference counting."""
+
+    def __init__(self):
+        self.lock, self.depth, self.was_enabled = threading.Lock(), 0, True
+
+    def __enter__(self) -> None:
+        with self.lock:
+            if self.depth == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.depth += 1
+
+    def __exit__(self, *_exc) -> None:
+        with self.lock:
+            self.depth -= 1
+            if self.depth == 0 and self.was_enabled:
+                gc.enable()
+
+
+_collector_paused = _CollectorPause()
+
+
+def check(stream: BinaryIO, today: date, progress: Progress | None = None, *, keep: bool = False) -> ImportResult:
+    """The first pass: every problem, and how many rows would be created or updated. Writes nothing.
+    keep: the rows read are kept for import_file() (result.kept; result.discard() when not used)."""
+    result = ImportResult(kept=tempfile.TemporaryFile() if keep else None)
+    try:
+        with _collector_paused:
+            for batch in _batches(rows(stream, lookups(), today, result.problems)):
+                if not result.problems:
+                    known = _known([row["external_id"] for _, row in batch if row["external_id"]])
+                    result.updated += sum(1 for _, row in batch if row["external_id"] in known)
+                    result.created += len(batch) - sum(1 for _, row in batch if row["external_id"] in known)
+                    if result.kept is not None:
+                        pickle.dump(batch, result.kept, pickle.HIGHEST_PROTOCOL)
+                if progress:
+                    progress(len(batch))
+    except BaseException:
+        result.discard()
+        raise
+    if result.problems:
+        result.discard()
     return result
+
+
+
+
+def _kept(result: ImportResult) -> Iterator[list[tuple[int, dict]]]:
+    result.kept.seek(0)
+    while True:
+        try:
+            yield pickle.load(result.kept)
+        except EOFError:
+            return
 
 
 def import_file(stream: BinaryIO, author_id: int | None, today: date, *, dry_run: bool = False,
@@ -95,19 +153,25 @@ def import_file(stream: BinaryIO, author_id: int | None, today: date, *, dry_run
                 checked_already: ImportResult | None = None) -> ImportResult:
     """Check the file (unless `checked_already` is check()'s result for it), then (unless dry_run or
     wrong) write it. Flushes only: the caller commits, or rolls back when the result has problems."""
-    result = checked_already or check(stream, today, checked)
-    if result.problems or dry_run:
+    result = checked_already or check(stream, today, checked, keep=not dry_run)
+    try:
+        if result.problems or dry_run:
+            return result
+        batches = _kept(result) if result.kept is not None else \
+            _batches(rows(stream, lookups(), today, result.problems))
+        with _collector_paused:
+            for batch in batches:
+                try:
+                    _write(batch, author_id)
+                except services.ConflictError:  # saved by a jurist meanwhile: the caller rolls back
+                    line = next(line for line, row in batch if row["external_id"])
+                    return ImportResult([Problem(line, "external_id", "consultation modifiée pendant l'import : "
+                                                                      "relancez l'import.")])
+                if written:
+                    written(len(batch))
         return result
-    for batch in _batches(rows(stream, lookups(), today, result.problems)):
-        try:
-            _write(batch, author_id)
-        except services.ConflictError:  # saved by a jurist meanwhile: the caller rolls back
-            line = next(line for line, row in batch if row["external_id"])
-            return ImportResult([Problem(line, "external_id", "consultation modifiée pendant l'import : "
-                                                              "relancez l'import.")])
-        if written:
-            written(len(batch))
-    return result
+    finally:
+        result.discard()
 
 
 def import_consultations(data: bytes, author_id: int | None, today: date, *, dry_run: bool = False) -> ImportResult:
@@ -161,11 +225,13 @@ def _codes(row: dict) -> dict[str, list[str]]:
 
 
 def _record(consultation_id: int, row: dict, codes: dict[str, list[str]]) -> tidy.ConsultationRecord:
-    """The report's record of a new consultation, as rollup.snapshot() would read it back."""
+    """The report's record of a new consultation, as rollup.snapshot() would read it back (with what it
+    says of the case: its statement is inserted by _write_cases, which rollup's ORM events do not see)."""
     household = f"h{row['household_id']}" if row["household_id"] else f"c{consultation_id}"
     return tidy.ConsultationRecord(
         mission=row["mission"], month=f"{row['date']:%Y-%m}", territory=row["territory_code"], household=household,
-        codes={**{name: row[name] for name in tidy.SINGLE_CODES}, **UNSAID},
+        codes={**{name: row[name] for name in tidy.SINGLE_CODES},
+               **rollup.case_codes(tuple(row["case"].get(name) for name in tidy.CASE_CODES))},
         multi={kind: frozenset(codes.get(kind, ())) for kind in tidy.MULTI_CODES},
         debt_amount=row["debt_amount"], habitat_indigne=row["habitat_indigne"], permis_louer=row["permis_louer"])
 
@@ -177,25 +243,118 @@ def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
     for _, row in batch:
         row = _cleaned({**row, "household_id": households.get(row["household_ref"])})
         (updated if row["external_id"] in known else new).append(row)
+    existing = _consultations([known[row["external_id"]] for row in updated])
     for row in updated:
-        consultation = db.session.get(Consultation, known[row["external_id"]])
-        services.update_consultation(consultation, row, author_id, None)
+        services.update_consultation(existing[known[row["external_id"]]], row, author_id, None)
     if new:
-        ids = _next_ids(Consultation.__table__, len(new))
-        db.session.execute(insert(Consultation.__table__), [
-            {**{name: row[name] for name in COLUMNS}, "id": cid, "household_id": row["household_id"],
-             "created_by_id": author_id} for cid, row in zip(ids, new, strict=True)])
-        codes = [_codes(row) for row in new]
-        values = [{"consultation_id": cid, "kind": kind, "code": code}
-                  for cid, found in zip(ids, codes, strict=True) for kind, listed in found.items() for code in listed]
-        if values:
-            db.session.execute(insert(ConsultationCode.__table__), values)
-        rollup.apply_many(db.session, [(None, _record(cid, row, found))
-                                       for cid, row, found in zip(ids, new, codes, strict=True)])
+        ids = _next_ids(CONSULTATIONS, len(new))
         for cid, row in zip(ids, new, strict=True):
             row["id"] = cid
-    for row in new + updated:
+        db.session.execute(insert(CONSULTATIONS), [
+            {**{name: row[name] for name in COLUMNS}, "id": row["id"], "household_id": row["household_id"],
+             "created_by_id": author_id} for row in new])
+        codes = [_codes(row) for row in new]
+        values = [{"consultation_id": row["id"], "kind": kind, "code": code}
+                  for row, found in zip(new, codes, strict=True) for kind, listed in found.items() for code in listed]
+        if values:
+            db.session.execute(insert(ConsultationCode.__table__), values)
+        _write_cases([row for row in new if row["case"] or row["acts"]])
+        rollup.apply_many(db.session, [(None, _record(row["id"], row, found))
+                                       for row, found in zip(new, codes, strict=True)])
+    for row in updated:
         if row["case"] or row["acts"]:
-            consultation = db.session.get(Consultation, row.get("id") or known[row["external_id"]])
+            consultation = existing[known[row["external_id"]]]
             cases.record_acts(consultation.household, consultation, row["acts"], **row["case"])
     db.session.flush()
+
+
+def _consultations(ids: list[int]) -> dict[int, Consultation]:
+    """The consultations a batch updates, with their codes and households: three queries, not three a row."""
+    if not ids:
+        return {}
+    query = (select(Consultation).where(Consultation.id.in_(ids))
+             .options(selectinload(Consultation.codes), selectinload(Consultation.household),
+                      selectinload(Consultation.revisions)))
+    return {consultation.id: consultation for consultation in db.session.scalars(query)}
+
+
+def _write_cases(stating: list[dict]) -> None:
+    """What new consultations say of their households' cases, in bulk, as cases.record_acts says it
+    row by row (the rows were checked by the same rules): a case per household, a statement per
+    consultation that says something of the lease, landlord, rent or aid, each case's fields from its
+    latest statements, and the acts. ORM objects of these tables that the session holds are expired."""
+    if not stating:
+        return
+    found = dict(db.session.execute(select(CASES.c.household_id, CASES.c.id)
+                                    .where(CASES.c.household_id.in_({row["household_id"] for row in stating}))).all())
+    missing = sorted({row["household_id"] for row in stating} - found.keys())
+    if missing:
+        found.update(zip(missing, _next_ids(CASES, len(missing)), strict=True))
+        db.session.execute(insert(CASES), [{"id": found[household], "household_id": household}
+                                           for household in missing])
+    saying = [row for row in stating if row["case"]]
+    if saying:
+        db.session.execute(insert(STATEMENTS), [
+            {"case_id": found[row["household_id"]], "consultation_id": row["id"],
+             **{name: row["case"].get(name) for name in cases.CASE_FIELDS}} for row in saying])
+        _refresh_cases({found[row["household_id"]] for row in saying})
+    _record_acts([(found[row["household_id"]], row) for row in stating if row["acts"]])
+    for held in list(db.session.identity_map.values()):
+        if isinstance(held, (Case, CaseStatement, ProcedureAct)):
+            db.session.expire(held)
+
+
+def _refresh_cases(case_ids: set[int]) -> None:
+    """Each case holds, field by field, what its latest statement that says it says (by the
+    consultation's date, then its id): cases.services._refresh for many cases in two statements."""
+    c = CONSULTATIONS.c
+    query = (select(STATEMENTS.c.case_id, *(STATEMENTS.c[name] for name in cases.CASE_FIELDS))
+             .join(CONSULTATIONS, STATEMENTS.c.consultation_id == c.id)
+             .where(STATEMENTS.c.case_id.in_(case_ids)).order_by(STATEMENTS.c.case_id, c.date, c.id))
+    latest: dict[int, dict] = defaultdict(dict)
+    for case_id, *said in db.session.execute(query):
+        latest[case_id].update({name: value for name, value in zip(cases.CASE_FIELDS, said, strict=True)
+                                if value is not None})
+    db.session.execute(update(CASES).where(CASES.c.id == bindparam("case")), [
+        {"case": case_id, "lease_signed_on": fields.get("lease_signed_on"), "rent_amount": fields.get("rent_amount"),
+         "landlord_type": fields.get("landlord_type", "inconnu"),
+         "housing_benefit": fields.get("housing_benefit", "inconnu")} for case_id, fields in latest.items()])
+
+
+def _record_acts(stated: list[tuple[int, dict]]) -> None:
+    """The acts stated by new consultations (case id, row), in the file's order, with the rules of
+    cases.services._record_act: a stage has one current act per case, the one stated at the latest
+    consultation (date, then id); the same date again changes nothing; an older consultation's other
+    date is kept as history (replaced_at set); a replaced act keeps its row."""
+    if not stated:
+        return
+    c = CONSULTATIONS.c
+    current: dict[tuple[int, str], dict] = {}
+    query = (select(ACTS.c.id, ACTS.c.case_id, ACTS.c.stage, ACTS.c.occurred_on, c.date, c.id)
+             .outerjoin(CONSULTATIONS, ACTS.c.consultation_id == c.id)
+             .where(ACTS.c.case_id.in_({case_id for case_id, _ in stated}), ACTS.c.replaced_at.is_(None)))
+    for act_id, case_id, stage, day, said_on, said_by in db.session.execute(query):
+        current[(case_id, stage)] = {"id": act_id, "day": day, "said": (said_on, said_by) if said_by else None}
+    now = utcnow()
+    replaced, added = [], []
+    for case_id, row in stated:
+        said = (row["date"], row["id"])
+        for stage, day in row["acts"].items():
+            known = current.get((case_id, stage))
+            if known is not None and known["day"] == day:
+                continue
+            act = {"case_id": case_id, "stage": stage, "occurred_on": day, "consultation_id": row["id"],
+                   "replaced_at": None}
+            if known is None or known["said"] is None or said >= known["said"]:
+                if known is not None and "act" in known:  # added by this batch: not current after all
+                    known["act"]["replaced_at"] = now
+                elif known is not None:
+                    replaced.append(known["id"])
+                current[(case_id, stage)] = {"act": act, "day": day, "said": said}
+            else:
+                act["replaced_at"] = now  # an older consultation's date: history only
+            added.append(act)
+    if replaced:  # before the inserts: one current act a stage (ix_procedure_acts_one_a_stage)
+        db.session.execute(update(ACTS).where(ACTS.c.id.in_(replaced)).values(replaced_at=now))
+    if added:
+        db.session.execute(insert(ACTS), added)

@@ -6,6 +6,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -27,7 +28,7 @@ from hotline.auth.models import User
 from hotline.cases import referrals
 from hotline.cases import services as cases
 from hotline.cases.page import case_page
-from hotline.consultations import importer, services
+from hotline.consultations import import_jobs, importer, services
 from hotline.consultations.forms import (
     ConsultationForm,
     HouseholdForm,
@@ -41,6 +42,7 @@ from hotline.consultations.forms import (
     prefill_from_household,
 )
 from hotline.consultations.history import describe
+from hotline.consultations.import_jobs import ImportJob
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.ids import parse_id
@@ -51,6 +53,7 @@ from hotline.reference.services import commune_field_value, territory_labels
 bp = Blueprint("consultations", __name__)
 
 
+REFRESH_SECONDS = 3  # a running import's page
 INVALID_FORM = "Le formulaire contient des erreurs : elles sont indiquées à chaque champ."
 
 
@@ -335,13 +338,21 @@ def household_edit(household_id: int):
 @bp.route("/consultations/import", methods=["GET", "POST"])
 @roles_required("manager")
 def import_file():
-    """Managers import a CSV of consultations (formats.md): all or nothing, every error listed."""
+    """Managers import a CSV of consultations (formats.md): all or nothing, every error listed. A file of
+    more than IMPORT_BACKGROUND_ROWS rows is queued: its page shows the job."""
     result, dry_run = None, False
     if request.method == "POST":
         upload = request.files.get("file")
         dry_run = bool(request.form.get("dry_run"))
         if upload is None or not upload.filename:
             flash("Choisissez un fichier CSV.", "error")
+        elif not dry_run and (rows := import_jobs.data_rows(upload.stream)) > import_jobs.background_rows():
+            job = import_jobs.queue(upload.stream, upload.filename, current_user.id, rows)
+            audit.record("consultations.import.queued", "import_job", job.id)
+            db.session.commit()
+            flash(f"Fichier d'environ {rows} lignes : il sera importé en arrière-plan. Cette page montre "
+                  "l'avancement.", "success")
+            return redirect(url_for(".import_job", job_id=job.id))
         else:
             result = importer.import_file(upload.stream, current_user.id, clock.local_today(), dry_run=dry_run)
             if result.problems or dry_run:
@@ -352,4 +363,22 @@ def import_file():
                 flash(f"Import terminé : {result.created} consultation(s) créées, {result.updated} mises à jour.",
                       "success")
                 return redirect(url_for(".import_file"))
-    return render_template("consultations/import.html", result=result, dry_run=dry_run)
+    return render_template("consultations/import.html", result=result, dry_run=dry_run,
+                           jobs=import_jobs.recent(current_user), states=import_jobs.STATES,
+                           background_rows=import_jobs.background_rows())
+
+
+@bp.route("/consultations/import/jobs/<int:job_id>")
+@login_required
+def import_job(job_id: int):
+    """A background import: its state and progress (the page reloads itself while it runs), then its
+    result or its errors. Only for the person who queued it, and administrators."""
+    job = db.session.get(ImportJob, job_id) or abort(404)
+    if not import_jobs.may_see(current_user, job):
+        abort(403)
+    state, done, total = import_jobs.progress_of(job)
+    response = make_response(render_template("consultations/import_job.html", job=job, state=state, done=done,
+                                              total=total, states=import_jobs.STATES))
+    if job.running:  # an HTTP refresh: no script needed
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response

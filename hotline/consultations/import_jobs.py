@@ -1,0 +1,269 @@
+"""Background imports of big consultation files: the `import_jobs` table, and the service that queues
+and runs them.
+
+The import page stores a file of more than IMPORT_BACKGROUND_ROWS data rows under the instance folder
+with a random name and queues a job; the scheduler process (or `hotline consultations import-jobs
+run`) runs the queued jobs one at a time: the same import as the page's (importer: one validation
+pass, then the write pass, one transaction; the job's end state commits with the rows, so a job
+is `done` exactly when its rows are there). The uploaded file is deleted when the job ends.
+
+Progress: the import's transaction is not visible to the page until it commits (and on SQLite it
+holds the only write lock), so the running job writes its state and rows done to a small file beside
+the upload (`<name>.progress`), which the page reads while the job runs.
+
+One runner at a time: a runner holds an exclusive lock on a file of the folder (flock, released by
+the system when its process ends). A job found validating or writing by the runner holding the lock
+was therefore left by a process that died: it is marked failed, and its file deleted; its rows were
+never committed.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import JSON, ForeignKey, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline import clock
+from hotline.audit import AuditEvent
+from hotline.consultations import importer
+from hotline.consultations.importing import Problem
+from hotline.extensions import db
+from hotline.models_base import UTCDateTime, utcnow
+
+log = logging.getLogger("hotline.import_jobs")
+
+STATES = {"queued": "en attente", "validating": "vérification", "writing": "écriture", "done": "terminé",
+          "failed": "échec"}
+RUNNING = ("validating", "writing")
+DEFAULT_BACKGROUND_ROWS = 5000
+INTERRUPTED = ("Import interrompu (le processus qui le faisait s'est arrêté) : rien n'a été importé. "
+               "Déposez le fichier à nouveau.")
+UNEXPECTED = ("Erreur inattendue pendant l'import : rien n'a été importé. Déposez le fichier à nouveau ; si "
+              "l'erreur revient, prévenez l'administrateur.")
+LOCK_NAME = ".runner.lock"
+CHUNK = 1 << 20
+
+
+class ImportJob(db.Model):
+    """A consultations import run in the background. `errors`: [[line, column, French message], ...]."""
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    stored_name: Mapped[str | None] = mapped_column(String(64))  # under folder(); None once deleted
+    filename: Mapped[str] = mapped_column(String(255))  # as uploaded, shown on the page
+    rows_total: Mapped[int | None] = mapped_column(Integer)  # counted lines when queued, then rows checked
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int | None] = mapped_column(Integer)
+    updated: Mapped[int | None] = mapped_column(Integer)
+    errors: Mapped[list | None] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def running(self) -> bool:
+        return self.state in ("queued", *RUNNING)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [Problem(*error) for error in self.errors or ()]
+
+
+# --- queueing (the page) ---------------------------------------------------------------------------
+
+def folder() -> Path:
+    """Where uploaded files wait: IMPORT_FOLDER, else `imports` in the instance folder."""
+    return Path(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports")
+
+
+def background_rows() -> int:
+    """Files with more data rows than this are imported in the background (HOTLINE_IMPORT_BACKGROUND_ROWS)."""
+    value = current_app.config.get("IMPORT_BACKGROUND_ROWS") or os.environ.get("HOTLINE_IMPORT_BACKGROUND_ROWS")
+    return int(value or DEFAULT_BACKGROUND_ROWS)
+
+
+def data_rows(stream: BinaryIO) -> int:
+    """The number of lines after the header (a line break inside a quoted cell counts too: an estimate,
+    for the threshold and the progress until the check has counted). Rewinds the stream."""
+    stream.seek(0)
+    lines, last = 0, b"\n"
+    while chunk := stream.read(CHUNK):
+        lines += chunk.count(b"\n")
+        last = chunk[-1:]
+    stream.seek(0)
+    return max(0, lines + (last != b"\n") - 1)
+
+
+def queue(stream: BinaryIO, filename: str, author_id: int | None, rows: int) -> ImportJob:
+    """Store the upload under folder() with a random name (readable by this user only) and queue its
+    job. Flushes only: the view commits."""
+    where = folder()
+    where.mkdir(mode=0o700, parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.csv"
+    stream.seek(0)
+    with os.fdopen(os.open(where / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        shutil.copyfileobj(stream, out, CHUNK)
+    job = ImportJob(stored_name=name, filename=(filename or "fichier.csv")[:255], rows_total=rows,
+                    created_by_id=author_id)
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def may_see(user, job: ImportJob) -> bool:
+    return user.role == "admin" or (job.created_by_id is not None and job.created_by_id == user.id)
+
+
+def recent(user, limit: int = 10) -> list[ImportJob]:
+    """The user's latest jobs (every user's for an administrator), newest first."""
+    query = select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)
+    if user.role != "admin":
+        query = query.where(ImportJob.created_by_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def progress_of(job: ImportJob) -> tuple[str, int, int | None]:
+    """(state, rows done, rows total) as the page shows them: while the job runs, from its progress file."""
+    if job.state in RUNNING and job.stored_name:
+        try:
+            found = json.loads(_progress_path(job).read_text())
+            return found["state"], found["rows_done"], found["rows_total"]
+        except (OSError, ValueError, KeyError):
+            pass
+    return job.state, job.rows_done, job.rows_total
+
+
+# --- running (the scheduler, the command) ----------------------------------------------------------
+
+def _progress_path(job: ImportJob) -> Path:
+    return folder() / f"{job.stored_name}.progress"
+
+
+class _Progress:
+    """Writes the running job's state and rows done beside its file (replaced whole, never half-written)."""
+
+    def __init__(self, job: ImportJob):
+        self.path, self.state, self.done, self.total = _progress_path(job), "validating", 0, job.rows_total
+        self.write()
+
+    def write(self) -> None:
+        scratch = self.path.with_suffix(".tmp")
+        scratch.write_text(json.dumps({"state": self.state, "rows_done": self.done, "rows_total": self.total}))
+        os.replace(scratch, self.path)
+
+    def add(self, rows: int) -> None:
+        self.done += rows
+        self.write()
+
+    def writing(self, total: int) -> None:
+        self.state, self.done, self.total = "writing", 0, total
+        self.write()
+
+
+@contextmanager
+def _runner_lock() -> Iterator[bool]:
+    """True when this process is the one runner (the lock is then held until the block ends)."""
+    where = folder()
+    where.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with open(where / LOCK_NAME, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_pending() -> int | None:
+    """Mark the jobs a dead runner left failed, then run the queued jobs one at a time, oldest first.
+    Returns how many ran; None at once if another runner is at work. Commits."""
+    with _runner_lock() as alone:
+        if not alone:
+            return None
+        recover()
+        ran = 0
+        while (job := db.session.scalar(select(ImportJob).where(ImportJob.state == "queued")
+                                        .order_by(ImportJob.id).limit(1))) is not None:
+            run(job)
+            ran += 1
+        return ran
+
+
+def recover() -> int:
+    """Jobs left validating or writing (their runner died: the caller holds the lock) are failed. Commits."""
+    left = list(db.session.scalars(select(ImportJob).where(ImportJob.state.in_(RUNNING))))
+    for job in left:
+        _finish(job, "failed", [Problem(0, "", INTERRUPTED)])
+    db.session.commit()
+    return len(left)
+
+
+def run(job: ImportJob) -> None:
+    """Import the job's file: its rows and its `done` commit together; or nothing, and `failed` with the
+    errors. The file goes in either case."""
+    job.state, job.started_at, job.rows_done = "validating", utcnow(), 0
+    db.session.commit()
+    job_id = job.id
+    try:
+        result = _import(job)
+    except Exception as error:  # the message may quote the file's data: only its kind is logged
+        db.session.rollback()
+        log.error("import job %s failed: %s", job_id, type(error).__name__)
+        result = importer.ImportResult([Problem(0, "", UNEXPECTED)])
+    if result.problems:
+        db.session.rollback()
+        _finish(db.session.get(ImportJob, job_id), "failed", result.problems)
+    else:
+        job.created, job.updated = result.created, result.updated
+        job.rows_done = result.created + result.updated
+        db.session.add(AuditEvent(action="consultations.import", object_type="import_job", object_id=str(job.id),
+                                  user_id=job.created_by_id))
+        _finish(job, "done", [])
+    try:
+        db.session.commit()
+    except Exception as error:  # e.g. the database went away at the commit: nothing was kept
+        db.session.rollback()
+        log.error("import job %s failed at commit: %s", job_id, type(error).__name__)
+        _finish(db.session.get(ImportJob, job_id), "failed", [Problem(0, "", UNEXPECTED)])
+        db.session.commit()
+
+
+def _import(job: ImportJob) -> importer.ImportResult:
+    progress = _Progress(job)
+    today = clock.local_today()
+    with open(folder() / job.stored_name, "rb") as stream:
+        result = importer.check(stream, today, progress.add, keep=True)
+        if result.problems:
+            return result
+        progress.writing(result.created + result.updated)
+        job.state, job.rows_total = "writing", result.created + result.updated
+        return importer.import_file(stream, job.created_by_id, today, written=progress.add, checked_already=result)
+
+
+def _finish(job: ImportJob, state: str, problems: list[Problem]) -> None:
+    """The end state, the errors, and the file and its progress deleted. Flushes only."""
+    job.state, job.finished_at = state, utcnow()
+    job.errors = [[p.line, p.column, p.message] for p in problems] or None
+    if job.stored_name:
+        progress = _progress_path(job)
+        for path in (folder() / job.stored_name, progress, progress.with_suffix(".tmp")):
+            path.unlink(missing_ok=True)
+        job.stored_name = None
+    db.session.flush()
