@@ -48,6 +48,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "OBSERVATORY_KEY": env.get("HOTLINE_OBSERVATORY_KEY") or None,
         "IVR_DB_TIMEOUT_SECONDS": float(env.get("HOTLINE_IVR_DB_TIMEOUT", "0.5") or 0),
         "IVR_CIRCUIT_SECONDS": float(env.get("HOTLINE_IVR_CIRCUIT_SECONDS", "5") or 5),
+        "IMPORT_BACKGROUND_ROWS": int(env.get("HOTLINE_IMPORT_BACKGROUND_ROWS", "5000") or 5000),
     }
 
 

@@ -92,8 +92,7 @@ def folder() -> Path:
 
 def background_rows() -> int:
     """Files with more data rows than this are imported in the background (HOTLINE_IMPORT_BACKGROUND_ROWS)."""
-    value = current_app.config.get("IMPORT_BACKGROUND_ROWS") or os.environ.get("HOTLINE_IMPORT_BACKGROUND_ROWS")
-    return int(value or DEFAULT_BACKGROUND_ROWS)
+    return int(current_app.config.get("IMPORT_BACKGROUND_ROWS") or DEFAULT_BACKGROUND_ROWS)
 
 
 def data_rows(stream: BinaryIO) -> int:
