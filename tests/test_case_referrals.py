@@ -36,4 +36,3 @@ def test_every_hint_is_a_text_and_the_conditions_are_the_servers():
     assert set(rules) == set(referrals.CONDITIONS_BY_OUTCOME)
     assert all(isinstance(text, str) and "à vérifier" in text for rule in rules.values() for text in rule["hints"].values())
     assert str(referrals.CONDITIONS) == " ".join(rule["conditions"] for rule in rules.values())
-    assert referrals.CONDITIONS.rules == rules
