@@ -51,7 +51,7 @@ def rows_of(begins: datetime, ends: datetime, first_hour: int, last_hour: int) -
     bottom = last_hour * 60
     start = min(max(_minutes(begins.time()), top), bottom - 15)
     finish = 24 * 60 if ends.date() > begins.date() else _minutes(ends.time())
-    finish = min(max(finish, start + 15), bottom)
+    finish = min(max(finish, start + 1), bottom)
     first = (start - top) // 15
     last = -(-(finish - top) // 15)
     return first + 1, max(1, last - first)
