@@ -146,10 +146,12 @@ def test_the_week_is_an_hour_grid_with_each_event_placed_by_its_time(app, client
     assert [h.text() for h in hours] == [f"{h:02d}:00" for h in range(9, 17)]
     assert [h.number("r") for h in hours] == [2 + 4 * n for n in range(8)] and agenda.number("h") == 32
     assert all(h.attrs.get("aria-hidden") == "true" for h in hours)  # each event says its hours itself
-    # Columns: the seven days, in order, each headed by its name (a link to that day alone).
+    # Columns: the days, in order, each headed by its name (a link to that day alone); an empty weekend
+    # gives its width to the weekdays.
     days = agenda.all("li", "day")
     assert [d.attrs["id"] for d in days] == [f"day-2026-{m:02d}-{d:02d}" for m, d in
-                                             ((11, 30), (12, 1), (12, 2), (12, 3), (12, 4), (12, 5), (12, 6))]
+                                             ((11, 30), (12, 1), (12, 2), (12, 3), (12, 4))]
+    assert "n-5" in agenda.all("ol", "days")[0].classes
     assert days[1].all("h2")[0].text() == "mardi 01/12/2026"
     assert days[1].all("h2")[0].all("a")[0].attrs["href"].startswith("/agenda/?day=2026-12-01")
     tuesday, wednesday, thursday = (entries_of(d) for d in days[1:4])
@@ -160,7 +162,8 @@ def test_the_week_is_an_hour_grid_with_each_event_placed_by_its_time(app, client
     lanes = [e.number("l") for e in days[2].all("li", "entry")]
     assert lanes == [1, 2] and days[2].number("c") == 2  # the appointment beside its permanence
     assert [(kind, row, rows) for kind, row, rows, _ in thursday] == [("duty", 1, 12)]
-    assert thursday[0][3].startswith("09:00–12:00 Garde Garde au numéro vert")
+    assert thursday[0][3] == ("09:00–12:00 Garde au numéro vert 09:00–12:00 Paul Durand · Prévention des expulsions "
+                              "locatives (numéro vert) · Boulonnais")
     assert "Rien ce jour-là." in days[0].text()
 
 
@@ -205,9 +208,29 @@ def test_no_duty_on_a_public_holiday_or_a_closure_day(app, client, login, make_u
     page = tree(client.get("/agenda/?week=2026-12-21").get_data(as_text=True))
     duty_days = {d.attrs["id"][4:]: [e for e in entries_of(d) if e[0] == "duty"] for d in page.all("li", "day")}
     assert {day: len(shifts) for day, shifts in duty_days.items()} == {
-        "2026-12-21": 1, "2026-12-22": 1, "2026-12-23": 1, "2026-12-24": 0, "2026-12-25": 0, "2026-12-26": 0,
-        "2026-12-27": 0}
+        "2026-12-21": 1, "2026-12-22": 1, "2026-12-23": 1, "2026-12-24": 0, "2026-12-25": 0}
     heads = {d.attrs["id"][4:]: d.all("h2")[0].text() for d in page.all("li", "day")}
     assert "(férié)" in heads["2026-12-25"]
     assert "Ligne « Prévention des expulsions locatives (numéro vert) » fermée : Formation" in heads["2026-12-24"]
     assert "Inventaire" in heads["2026-12-23"]
+
+
+def test_shifts_at_overlapping_hours_make_one_block_naming_each_jurist_and_their_hours(app, client, login, make_user,
+                                                                                      week):
+    claire = make_user("jurist", name="Claire Martin")
+    with app.app_context():
+        db.session.add(DutyShift(user_id=claire.id, mission="info_logement", territory_code=None, weekdays=[3],
+                                 starts=time(11), ends=time(13)))
+        db.session.add(DutyShift(user_id=claire.id, mission="info_logement", territory_code=None, weekdays=[3],
+                                 starts=time(14), ends=time(15)))
+        db.session.commit()
+    app.config["FIXED_NOW"] = "2026-12-01T08:00"
+    login(make_user("manager"))
+    page = tree(client.get("/agenda/?week=2026-12-01").get_data(as_text=True))
+    thursday = page.by_id("day-2026-12-03")
+    assert [(kind, row, rows) for kind, row, rows, _ in entries_of(thursday)] == [("duty", 1, 16), ("duty", 21, 4)]
+    block = thursday.all("li", "entry")[0]
+    assert block.all("p")[0].text() == "09:00–13:00 Garde au numéro vert (2 juristes)"
+    assert [li.text() for li in block.all("li")] == [
+        "09:00–12:00 Paul Durand · Prévention des expulsions locatives (numéro vert) · Boulonnais",
+        "11:00–13:00 Claire Martin · Information sur le logement et l'habitat · Tous les territoires"]

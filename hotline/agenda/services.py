@@ -56,6 +56,7 @@ class Entry:
     not_held: str | None = None  # a permanence cancelled or on a public holiday: why
     slots: list[SlotCell] = field(default_factory=list)
     appointment: Appointment | None = None
+    shifts: list[Entry] = field(default_factory=list)  # duty: the shifts of jurists at overlapping hours
 
     @property
     def free(self) -> int:
@@ -115,8 +116,9 @@ def visible_missions(user: User) -> list[str]:
     return list(labels("missions")) if user.role == "manager" else []
 
 
-def view(user: User, filters: Filters, now: datetime, zone: ZoneInfo) -> View:
-    """The days from filters.start, each entry in time order and placed in the grid."""
+def view(user: User, filters: Filters, now: datetime, zone: ZoneInfo, *, keep: date | None = None) -> View:
+    """The days from filters.start, each entry in time order and placed in the grid. A Saturday or Sunday
+    with nothing to show is left out of a week (the weekdays get its width), unless it is `keep`."""
     missions = [m for m in visible_missions(user) if filters.mission in (None, m)]
     days = [Day(filters.start + timedelta(days=n), is_holiday(filters.start + timedelta(days=n)))
             for n in range(filters.count)]
@@ -129,6 +131,8 @@ def view(user: User, filters: Filters, now: datetime, zone: ZoneInfo) -> View:
     for day in days:
         day.entries.sort(key=lambda e: (e.starts, e.kind != "permanence", e.title))
     first, last = grid.hour_range(_opening(missions), [(e.starts, e.ends) for d in days for e in d.entries])
+    if filters.count > 1:
+        days = [d for d in days if d.entries or d.day.weekday() < 5 or d.day == keep]
     for day in days:
         day.placed, day.lanes = grid.lay_out(day.entries, first, last)
     return View(days, first, last)
@@ -184,14 +188,29 @@ def _duty(days: list[Day], filters: Filters, missions: list[str], zone: ZoneInfo
     series = list(db.session.scalars(query))
     found = []
     for day in days:
-        for shift in series:
-            if not runs_on(shift, day.day) or day.line_closed(shift.mission):
-                continue
-            found.append(Entry("duty", datetime.combine(day.day, shift.starts, zone),
+        shifts = sorted((Entry("duty", datetime.combine(day.day, shift.starts, zone),
                                datetime.combine(day.day, shift.ends, zone), "Garde au numéro vert", shift.mission,
                                jurist=shift.user.name, detail=territory_labels().get(shift.territory_code)
-                               if shift.territory_code else "Tous les territoires"))
+                               if shift.territory_code else "Tous les territoires")
+                         for shift in series if runs_on(shift, day.day) and not day.line_closed(shift.mission)),
+                        key=lambda e: (e.starts, e.ends, e.mission, e.jurist))
+        found += _together(shifts)
     return found
+
+
+def _together(shifts: list[Entry]) -> list[Entry]:
+    """Shifts at overlapping hours as one entry from the first start to the last end, each listed within:
+    the grid keeps a readable width when many jurists are on duty at once."""
+    blocks: list[Entry] = []
+    for shift in shifts:
+        if blocks and shift.starts < blocks[-1].ends:
+            blocks[-1].ends = max(blocks[-1].ends, shift.ends)
+            blocks[-1].shifts.append(shift)
+            if shift.mission != blocks[-1].mission:
+                blocks[-1].mission = ""
+        else:
+            blocks.append(Entry("duty", shift.starts, shift.ends, shift.title, shift.mission, shifts=[shift]))
+    return blocks
 
 
 def _appointments(filters: Filters, missions: list[str], zone: ZoneInfo) -> list[Entry]:

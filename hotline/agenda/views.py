@@ -65,7 +65,7 @@ def week():
     start, count = (one_day, 1) if one_day else (services.monday_of(focus), 7)  # a phone shows the focus day
     filters = services.Filters(start, mission, territory, jurist_id if jurist_id in {u.id for u in jurists} else None,
                                count)
-    shown = services.view(current_user, filters, clock.now(), zone)
+    shown = services.view(current_user, filters, clock.now(), zone, keep=focus)
     db.session.commit()  # the audited read of the household, if any
     keep = {"household": household.id if household else None, "mission": filters.mission or "",
             "territory": filters.territory or "", "jurist": filters.jurist_id or ""}
