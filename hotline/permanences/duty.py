@@ -32,14 +32,10 @@ def _running(day: date):
             or_(DutyShift.valid_until.is_(None), DutyShift.valid_until >= day))
 
 
-def line_closed(mission: str, day: date) -> bool:
-    """A public holiday, or a closure of the mission's line (or of both): the line is closed all day,
-    nobody is on duty."""
-    if is_holiday(day):
-        return True
-    return db.session.scalar(select(Closure.id).where(
-        or_(Closure.mission == mission, Closure.mission.is_(None)), Closure.starts_on <= day,
-        Closure.ends_on >= day).limit(1)) is not None
+def _line_closed(mission: str, day: date):
+    """A closure of the mission's line (or of both) that day (a query condition)."""
+    return select(Closure.id).where(or_(Closure.mission == mission, Closure.mission.is_(None)),
+                                    Closure.starts_on <= day, Closure.ends_on >= day).exists()
 
 
 def on_duty(mission: str, territory: str | None, at: datetime, zone, *, include_pool: bool = True) -> list[User]:
@@ -51,11 +47,11 @@ def on_duty(mission: str, territory: str | None, at: datetime, zone, *, include_
     """
     local = at.astimezone(zone)
     wall = local.time().replace(tzinfo=None)
-    if line_closed(mission, local.date()):
+    if is_holiday(local.date()):
         return []
     query = (
         select(User).join(DutyShift, DutyShift.user_id == User.id)
-        .where(DutyShift.mission == mission, *_running(local.date()),
+        .where(DutyShift.mission == mission, *_running(local.date()), ~_line_closed(mission, local.date()),
                DutyShift.starts <= wall, DutyShift.ends > wall,
                User.active.is_(True), User.phone.is_not(None))
         .order_by(DutyShift.territory_code.is_(None), User.id)
