@@ -78,20 +78,19 @@ def _accounts() -> list[tuple[User, str]]:
 
 
 def _roster(jurists: list[User]) -> None:
+    """Each jurist on duty for their territory, both missions, weekdays 9:00-12:30 and 13:30-17:00; the
+    last one also answers the general pool, 9:00-17:00. One series per jurist, mission and hours."""
     if db.session.scalar(select(func.count()).select_from(DutyShift)):
         return
     for user in jurists:
         for mission in labels("missions"):
-            for day in range(5):
-                for starts, ends in ((time(9), time(12, 30)), (time(13, 30), time(17))):
-                    db.session.add(DutyShift(user_id=user.id, mission=mission, weekday=day, starts=starts,
-                                             ends=ends, territory_code=user.territories[0]))
-    # The last jurist also answers the general pool.
+            for starts, ends in ((time(9), time(12, 30)), (time(13, 30), time(17))):
+                db.session.add(DutyShift(user_id=user.id, mission=mission, weekdays=range(5), starts=starts,
+                                         ends=ends, territory_code=user.territories[0]))
     pool = jurists[-1]
     for mission in labels("missions"):
-        for day in range(5):
-            db.session.add(DutyShift(user_id=pool.id, mission=mission, weekday=day, starts=time(9),
-                                     ends=time(17), territory_code=None))
+        db.session.add(DutyShift(user_id=pool.id, mission=mission, weekdays=range(5), starts=time(9),
+                                 ends=time(17), territory_code=None))
 
 
 PLACES = [  # name, address, commune INSEE, access notes, the place's phone
@@ -139,17 +138,30 @@ def _minutes(moment: time) -> int:
 
 
 def _off_duty(user: User, weekday: int, starts: time, ends: time) -> None:
-    """A jurist at a permanence is not on the phone then: their shifts of that weekday lose those
-    hours (what is left of a shift under an hour goes)."""
+    """A jurist at a permanence is not on the phone then: their series lose that weekday, and what is
+    left of its hours that day (an hour or more) joins the series of the same hours, or starts one."""
     shifts = db.session.scalars(select(DutyShift).where(DutyShift.user_id == user.id, DutyShift.weekday == weekday,
                                                         DutyShift.starts < ends, DutyShift.ends > starts))
     for shift in list(shifts):
         for piece_starts, piece_ends in ((shift.starts, min(starts, shift.ends)), (max(ends, shift.starts), shift.ends)):
             if _minutes(piece_ends) - _minutes(piece_starts) >= 60:
-                db.session.add(DutyShift(user_id=shift.user_id, mission=shift.mission, weekday=weekday,
-                                         territory_code=shift.territory_code, starts=piece_starts, ends=piece_ends))
-        db.session.delete(shift)
-    db.session.flush()
+                _add_day(shift, weekday, piece_starts, piece_ends)
+        shift.weekdays = [day for day in shift.weekdays if day != weekday]
+        if not shift.weekdays:
+            db.session.delete(shift)
+        db.session.flush()
+
+
+def _add_day(shift: DutyShift, weekday: int, starts: time, ends: time) -> None:
+    same = db.session.scalar(select(DutyShift).where(
+        DutyShift.user_id == shift.user_id, DutyShift.mission == shift.mission, DutyShift.starts == starts,
+        DutyShift.ends == ends, (DutyShift.territory_code == shift.territory_code) if shift.territory_code
+        else DutyShift.territory_code.is_(None)).limit(1))
+    if same is None:
+        db.session.add(DutyShift(user_id=shift.user_id, mission=shift.mission, territory_code=shift.territory_code,
+                                 weekdays=[weekday], starts=starts, ends=ends))
+    else:
+        same.weekdays = [*same.weekdays, weekday]
 
 
 def _permanences(jurists: list[User], today) -> None:

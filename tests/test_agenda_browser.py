@@ -1,10 +1,11 @@
 """End to end in Debian's chromium: a jurist books an eviction appointment from a household's page
 in the agenda's week, finds it in the appointments and the agenda, then holds it into a prefilled
-consultation; the agenda fits a phone's 390 px."""
+consultation; on a phone's 390 px the agenda shows a day, fits and passes axe."""
 import os
 from datetime import date, time
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 from test_browser import CHROMIUM, browser, log_in, server  # noqa: F401 (the fixtures, shared)
 
@@ -86,15 +87,38 @@ def test_an_eviction_appointment_booked_in_the_week_is_held_into_a_prefilled_con
         context.close()
 
 
-def test_the_week_fits_a_phone(app, browser, server, boulogne):
+def serious_violations(page) -> list[str]:
+    return [f"{v['id']} ({v['impact']}): {v['help']}" for v in Axe().run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def shown_days(page) -> list[str]:
+    return [d.get_attribute("id") for d in page.locator("li.day").all() if d.is_visible()]
+
+
+def test_the_day_view_fits_a_phone(app, browser, server, boulogne):
+    """At 390 px: the week shows its focus day alone, the day view one day; neither scrolls sideways, both
+    pass axe; the links to the day before and after move one day."""
     app.config["FIXED_NOW"] = "2026-12-01T08:00"
     context, page = new_page(browser, server, 390, 844)
     try:
         log_in(page, boulogne["jurist"], f"/agenda/?household={boulogne['household'].id}")
         page.wait_for_url("**/agenda/**")
-        page.wait_for_load_state()
+        assert shown_days(page) == ["day-2026-12-02"]  # the week of the first free slot, on its day
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        monday, tuesday = (page.locator(f"#day-{d}").bounding_box() for d in ("2026-11-30", "2026-12-01"))
-        assert tuesday["y"] > monday["y"]  # one day under another: a list per day
+        assert serious_violations(page) == []
+        page.goto("/agenda/?day=2026-12-02")
+        assert shown_days(page) == ["day-2026-12-02"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert serious_violations(page) == []
+        slots = page.locator("#day-2026-12-02 .entry.permanence")
+        assert "09:00–11:00" in slots.inner_text() and slots.bounding_box()["width"] <= 390
+        page.click("#day-after")
+        page.wait_for_url("**day=2026-12-03**")
+        assert shown_days(page) == ["day-2026-12-03"]
+        page.click("#day-before")
+        page.click("#day-before")
+        page.wait_for_url("**day=2026-12-01**")
+        assert shown_days(page) == ["day-2026-12-01"] and "Mairie de Lens" in page.inner_text("#day-2026-12-01")
     finally:
         context.close()

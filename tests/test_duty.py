@@ -52,8 +52,9 @@ def hours_of(mission, weekday, opens, closes):
     return Row(mission=mission, weekday=weekday, opens=time(*opens), closes=time(*closes))
 
 
-def shift(mission, weekday, starts, ends):
-    return Row(mission=mission, weekday=weekday, starts=time(*starts), ends=time(*ends))
+def shift(mission, weekday, starts, ends, valid_from=None, valid_until=None):
+    return Row(mission=mission, weekdays=(weekday,), starts=time(*starts), ends=time(*ends), valid_from=valid_from,
+               valid_until=valid_until)
 
 
 OPEN_TUESDAY = [hours_of(EVICTION, 1, (9,), (12,)), hours_of(EVICTION, 1, (13, 30), (17,))]

@@ -1,5 +1,6 @@
-"""The agenda page: a week of permanences, duty shifts and appointments, filtered by jurist,
-territory and mission; with ?household=, each free slot books it for that household. Thin: see
+"""The agenda page: a week (or, with ?day=, a day) of permanences, duty shifts and appointments in an
+hour grid, filtered by jurist, territory and mission; with ?household=, each free slot books it for that
+household. On a phone the week shows one day, with links to the day before and after. Thin: see
 services."""
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hotline import clock
-from hotline.agenda import services
+from hotline.agenda import grid, services
 from hotline.appointments.models import STATUSES
 from hotline.appointments.services import default_mission
 from hotline.appointments.views import household_for
@@ -25,12 +26,11 @@ bp = Blueprint("agenda", __name__, url_prefix="/agenda")
 EARLIEST, LATEST = date(2000, 1, 3), date(2099, 12, 28)  # Mondays: any week asked for lies between
 
 
-def _week(text: str | None, today: date) -> date:
+def _day(text: str | None) -> date | None:
     try:
-        day = date.fromisoformat(text or "")
+        return min(max(date.fromisoformat(text or ""), EARLIEST), LATEST)
     except ValueError:
-        day = today
-    return services.monday_of(min(max(day, EARLIEST), LATEST))
+        return None
 
 
 @bp.route("/")
@@ -49,8 +49,11 @@ def week():
     jurist_id = parse_id(args.get("jurist"))
     mission = mission if mission in missions else None
     territory = territory if territory in codes else None
-    zone, week_of, note = clock.local_zone(), _week(args.get("week"), clock.local_today()), None
-    if household and "week" not in args:  # open on the first free slot, in the household's territory if any
+    today = clock.local_today()
+    zone, note = clock.local_zone(), None
+    one_day = _day(args.get("day"))
+    focus = one_day or _day(args.get("week")) or today
+    if household and "week" not in args and one_day is None:  # on the first free slot, in its territory if any
         first, widened = services.first_free(clock.now(), zone, mission=mission or None, territory=territory)
         if widened and "territory" not in args:
             which = f"« {labels('missions')[mission]} » " if mission else ""
@@ -58,21 +61,27 @@ def week():
                     "voici ceux des autres territoires.")
             territory = None
         if first is not None:
-            week_of = services.monday_of(first.starts.date())
-    filters = services.Filters(week_of, mission, territory, jurist_id if jurist_id in {u.id for u in jurists} else None)
-    days = services.week(current_user, filters, clock.now(), zone)
+            focus = first.starts.date()
+    start, count = (one_day, 1) if one_day else (services.monday_of(focus), 7)  # a phone shows the focus day
+    filters = services.Filters(start, mission, territory, jurist_id if jurist_id in {u.id for u in jurists} else None,
+                               count)
+    shown = services.view(current_user, filters, clock.now(), zone, keep=focus)
     db.session.commit()  # the audited read of the household, if any
     keep = {"household": household.id if household else None, "mission": filters.mission or "",
             "territory": filters.territory or "", "jurist": filters.jurist_id or ""}
     return render_template(
-        "agenda/week.html", days=days, filters=filters, household=household, jurists=jurists,
+        "agenda/week.html", view=shown, days=shown.days, filters=filters, household=household, jurists=jurists,
         missions=[(m, labels("missions")[m]) for m in missions], territory_list=territories(include_buckets=False),
-        keep=keep, note=note, previous=filters.week - timedelta(days=7), following=filters.week + timedelta(days=7),
-        today=clock.local_today(), statuses=STATUSES, can_book=household is not None and current_user.role == "jurist")
+        keep=keep, note=note, one_day=one_day, focus=focus,
+        previous=start - timedelta(days=count), following=start + timedelta(days=count),
+        day_before=focus - timedelta(days=1), day_after=focus + timedelta(days=1),
+        today=today, statuses=STATUSES, can_book=household is not None and current_user.role == "jurist")
 
 
 @bp.route("/agenda.css")
 @login_required
 def stylesheet():
-    """The week's layout (seven columns, a list per day on a phone); kept beside its template."""
-    return Response(render_template("agenda/agenda.css"), mimetype="text/css")
+    """The hour grid's layout (a class per row, span and lane: no inline style passes the
+    Content-Security-Policy); kept beside its template."""
+    return Response(render_template("agenda/agenda.css", max_quarters=24 * grid.QUARTERS_AN_HOUR + 1,
+                                    max_lanes=grid.MAX_LANES), mimetype="text/css")

@@ -9,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from hotline.forms_common import Form
+from hotline.forms_common import Form, MultiCheckboxField
 from hotline.permanences.models import WEEKDAYS
 from hotline.permanences.recurrence import FREQUENCIES, WEEKS_OF_MONTH
 from hotline.reference.services import resolve_commune
@@ -95,3 +95,35 @@ class CancelForm(Form):
 
 class RestoreForm(Form):
     day = DateField("Jour", validators=[DataRequired()])
+
+
+class DutySeriesForm(Form):
+    """A series of duty shifts: a jurist, a mission, a territory (or all), weekdays, hours, first and last day."""
+
+    user_id = SelectField("Juriste", coerce=_optional_int, validators=[DataRequired("Choisissez un(e) juriste.")])
+    mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
+    territory = SelectField("Territoire", validators=[Optional()],
+                            description="« Tous les territoires » : le pool général, appelé quand personne "
+                                        "du territoire de l'appelant n'est de garde.")
+    weekdays = MultiCheckboxField("Jours", choices=[(str(n), name) for n, name in enumerate(WEEKDAYS)])
+    starts = TimeField("De", validators=[DataRequired("Heure de début ?")])
+    ends = TimeField("À", validators=[DataRequired("Heure de fin ?")])
+    valid_from = DateField("Premier jour", validators=[Optional()],
+                           description="Vide : aujourd'hui. Pour une série commencée, le jour d'où vaut le changement.")
+    valid_until = DateField("Dernier jour (facultatif)", validators=[Optional()])
+
+    def validate_weekdays(self, field):
+        if not field.data:
+            raise ValidationError("Choisissez au moins un jour.")
+
+    def validate_ends(self, field):
+        if self.starts.data and field.data and field.data <= self.starts.data:
+            raise ValidationError("L'heure de fin doit suivre l'heure de début.")
+
+    def validate_valid_until(self, field):
+        if field.data and self.valid_from.data and field.data < self.valid_from.data:
+            raise ValidationError("Le dernier jour doit suivre le premier.")
+
+
+class StopForm(Form):
+    """Stopping a series of duty shifts (a button)."""

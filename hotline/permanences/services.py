@@ -210,14 +210,14 @@ def _refuse_conflicts(values: dict, schedule: recurrence.Schedule, start: date, 
             raise PermanenceError(
                 f"{jurist.name} tient déjà la permanence « {other.name} » le {fr_day(day)} "
                 f"{hours(other.starts, other.ends)} : un(e) juriste ne peut pas être à deux endroits à la fois.")
-    shifts = db.session.scalars(select(DutyShift).where(DutyShift.user_id == jurist.id,
-                                                        DutyShift.weekday == schedule.weekday)
-                                .order_by(DutyShift.starts))
+    shifts = db.session.scalars(select(DutyShift).where(
+        DutyShift.user_id == jurist.id, DutyShift.weekday == schedule.weekday,
+        or_(DutyShift.valid_until.is_(None), DutyShift.valid_until >= start)).order_by(DutyShift.starts))
     for shift in shifts:
-        day = recurrence.first_day_during(schedule, shift.weekday, shift.starts, shift.ends, start)
+        day = recurrence.first_common_day(schedule, duty_schedule(shift, schedule.weekday, start), start)
         if day is not None:
             raise PermanenceError(
-                f"{jurist.name} est de garde au numéro vert chaque {recurrence.DAY_NAMES[shift.weekday]} "
+                f"{jurist.name} est de garde au numéro vert chaque {recurrence.DAY_NAMES[schedule.weekday]} "
                 f"{hours(shift.starts, shift.ends)} : la permanence du {fr_day(day)} "
                 f"{hours(schedule.starts, schedule.ends)} tomberait pendant cette garde.")
 
@@ -227,14 +227,22 @@ def schedule_of(permanence: Permanence) -> recurrence.Schedule:
                                permanence.first_day, permanence.last_day, permanence.starts, permanence.ends)
 
 
-def duty_conflict(user: User, weekday: int, starts: time, ends: time, today: date) -> str | None:
-    """Why a duty shift of `user` on that weekday and hours would clash with one of their coming
-    permanences (a French message), or None."""
+def duty_schedule(series, weekday: int, start: date) -> recurrence.Schedule:
+    """The shifts of a duty series (.valid_from .valid_until .starts .ends) on one of its weekdays,
+    from `start` on, as a weekly recurrence."""
+    first = max(start, series.valid_from) if series.valid_from else start
+    return recurrence.Schedule("weekly", weekday, None, first, series.valid_until, series.starts, series.ends)
+
+
+def duty_conflict(user: User, series, start: date) -> str | None:
+    """Why a duty series of `user` (.weekdays .starts .ends .valid_from .valid_until) would clash, from
+    `start` on, with one of their permanences (a French message), or None."""
     query = select(Permanence).options(selectinload(Permanence.place)).where(
-        Permanence.user_id == user.id, Permanence.active.is_(True), Permanence.weekday == weekday,
-        or_(Permanence.last_day.is_(None), Permanence.last_day >= today)).order_by(Permanence.id)
+        Permanence.user_id == user.id, Permanence.active.is_(True), Permanence.weekday.in_(series.weekdays),
+        or_(Permanence.last_day.is_(None), Permanence.last_day >= start)).order_by(Permanence.id)
     for permanence in db.session.scalars(query):
-        day = recurrence.first_day_during(schedule_of(permanence), weekday, starts, ends, today)
+        day = recurrence.first_common_day(schedule_of(permanence), duty_schedule(series, permanence.weekday, start),
+                                          start)
         if day is not None:
             return (f"{user.name} tient la permanence « {permanence.name} » le {fr_day(day)} "
                     f"{hours(permanence.starts, permanence.ends)} : une garde ne peut pas tomber pendant une "

@@ -22,9 +22,16 @@ from hotline.appointments import services as appointments
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
 from hotline.extensions import db
-from hotline.permanences import places, recurrence, services
-from hotline.permanences.forms import CancelForm, PermanenceForm, PlaceForm, RestoreForm
-from hotline.permanences.models import Permanence, Place
+from hotline.permanences import duty, places, recurrence, services
+from hotline.permanences.forms import (
+    CancelForm,
+    DutySeriesForm,
+    PermanenceForm,
+    PlaceForm,
+    RestoreForm,
+    StopForm,
+)
+from hotline.permanences.models import DutyShift, Permanence, Place
 from hotline.reference import labels
 from hotline.reference.services import commune_field_value, territories
 
@@ -193,3 +200,62 @@ def calendar():
     body = services.calendar(items, clock.local_zone(), clock.now())
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": "attachment; filename=permanences.ics"})
+
+
+# --- the duty roster: its series are listed in "Gardes" (admin.roster) ---------------------------------
+
+def _duty_form(series: DutyShift | None) -> DutySeriesForm:
+    form = DutySeriesForm(obj=series)
+    if series is not None and request.method == "GET":
+        form.territory.data = series.territory_code or ""
+        form.weekdays.data = [str(day) for day in series.weekdays]
+    jurists = db.session.scalars(select(User).where(User.role == "jurist", User.active.is_(True)).order_by(User.name))
+    form.user_id.choices = [("", "— Choisir —")] + [(u.id, u.name) for u in jurists]
+    form.mission.choices = list(labels("missions").items())
+    form.territory.choices = [("", "Tous les territoires")] + [(t.code, t.label)
+                                                               for t in territories(include_buckets=False)]
+    return form
+
+
+def _save_duty(series: DutyShift | None):
+    form = _duty_form(series)
+    today = clock.local_today()
+    if form.validate_on_submit():
+        try:
+            saved = duty.save(series, user_id=form.user_id.data, mission=form.mission.data,
+                              territory_code=form.territory.data or None, weekdays=[int(d) for d in form.weekdays.data],
+                              starts=form.starts.data, ends=form.ends.data, valid_from=form.valid_from.data,
+                              valid_until=form.valid_until.data, today=today)
+            db.session.commit()
+            split = series is not None and saved is not series
+            flash("Série de gardes enregistrée"
+                  + (f" : les nouvelles règles s'appliquent à partir du {saved.valid_from:%d/%m/%Y}, les gardes "
+                     "passées restent telles qu'elles ont eu lieu." if split else "."), "success")
+            return redirect(url_for("admin.roster"))
+        except duty.DutyError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+    return render_template("permanences/duty_form.html", form=form, series=series, today=today)
+
+
+@bp.route("/duty/new", methods=["GET", "POST"])
+@roles_required("admin")
+def duty_new():
+    return _save_duty(None)
+
+
+@bp.route("/duty/<int:series_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def duty_edit(series_id: int):
+    return _save_duty(db.session.get(DutyShift, series_id) or abort(404))
+
+
+@bp.route("/duty/<int:series_id>/stop", methods=["POST"])
+@roles_required("admin")
+def duty_stop(series_id: int):
+    series = db.session.get(DutyShift, series_id) or abort(404)
+    if StopForm().validate_on_submit():
+        duty.stop(series, clock.local_today())
+        db.session.commit()
+        flash("Série de gardes arrêtée à partir d'aujourd'hui.", "success")
+    return redirect(url_for("admin.roster"))
