@@ -2,7 +2,7 @@
 one row per weekday; the rows that differ only by their weekday become one series
 
 Revision ID: b4d8e2a61c37
-Revises: 9f3c2b7d1e55
+Revises: 4e7a1c9b2d60
 Create Date: 2026-11-29 12:00:00
 """
 from collections import defaultdict
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'b4d8e2a61c37'
-down_revision = '9f3c2b7d1e55'
+down_revision = '4e7a1c9b2d60'
 branch_labels = None
 depends_on = None
 
