@@ -50,14 +50,18 @@ def test_roster_and_hours_pages(client, make_user, login, app):
     login(make_user("admin"))
     jurist = make_user("jurist", phone="+33612345678", name="Jules")
     no_phone = make_user("jurist", name="Sans Téléphone")
-    token = csrf_token(client, "/admin/roster/")
+    assert client.get("/admin/roster/").status_code == 200
+    token = csrf_token(client, "/permanences/duty/new")
     shift = {"csrf_token": token, "user_id": jurist.id, "mission": "prevention_expulsion",
-             "territory": "boulonnais", "weekday": "0", "starts": "09:00", "ends": "12:00"}
-    assert client.post("/admin/roster/", data=shift).status_code == 302
-    refused = client.post("/admin/roster/", data=shift | {"user_id": no_phone.id}).get_data(as_text=True)
+             "territory": "boulonnais", "weekdays": ["0"], "starts": "09:00", "ends": "12:00", "valid_from": "",
+             "valid_until": ""}
+    assert client.post("/permanences/duty/new", data=shift).status_code == 302
+    refused = client.post("/permanences/duty/new", data=shift | {"user_id": no_phone.id}).get_data(as_text=True)
     assert "pas de numéro de téléphone" in refused
-    backwards = client.post("/admin/roster/", data=shift | {"starts": "14:00", "ends": "10:00"}).get_data(as_text=True)
+    backwards = client.post("/permanences/duty/new", data=shift | {"starts": "14:00", "ends": "10:00"}
+                            ).get_data(as_text=True)
     assert "L'heure de fin doit suivre" in backwards.replace("&#39;", "'")
+    assert "Jules" in client.get("/admin/roster/").get_data(as_text=True)
     token = csrf_token(client, "/admin/hours/")
     assert client.post("/admin/hours/", data={"csrf_token": token, "h-mission": "info_logement", "h-weekday": "5",
                                               "h-opens": "09:00", "h-closes": "12:00"}).status_code == 302

@@ -69,6 +69,9 @@ def test_an_eviction_appointment_booked_in_the_week_is_held_into_a_prefilled_con
         assert "Mairie de Boulogne" in row.inner_text() and "02/12/2026 09:30" in row.inner_text()
         page.goto("/agenda/?week=2026-12-02")
         assert "Famille Durand" in page.locator("#day-2026-12-02").inner_text()
+        page.goto("/")  # the jurist's home: tomorrow's appointment, with its time and place
+        appointments = page.locator("#rendez-vous").inner_text()
+        assert "Famille Durand" in appointments and "09:30" in appointments, appointments
         with app.app_context():
             appointment = db.session.scalars(select(Appointment)).one()
             assert (appointment.mission, appointment.mode, appointment.sms_reminder) == \

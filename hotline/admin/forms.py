@@ -6,19 +6,6 @@ from hotline.forms_common import Form
 from hotline.permanences.models import WEEKDAYS
 
 
-class ShiftForm(Form):
-    user_id = SelectField("Juriste", coerce=int, validators=[DataRequired("Choisissez un(e) juriste.")])
-    mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
-    territory = SelectField("Territoire", validators=[Optional()])
-    weekday = SelectField("Jour", coerce=int, choices=list(enumerate(WEEKDAYS)))
-    starts = TimeField("De", validators=[DataRequired("Heure de début ?")])
-    ends = TimeField("À", validators=[DataRequired("Heure de fin ?")])
-
-    def validate_ends(self, field):
-        if self.starts.data and field.data and field.data <= self.starts.data:
-            raise ValidationError("L'heure de fin doit suivre l'heure de début.")
-
-
 class HoursForm(Form):
     mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
     weekday = SelectField("Jour", coerce=int, choices=list(enumerate(WEEKDAYS)))

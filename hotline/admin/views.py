@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from hotline import audit
-from hotline.admin.forms import ClosureForm, HoursForm, MoveForm, ShiftForm
+from hotline.admin.forms import ClosureForm, HoursForm, MoveForm
 from hotline.auth import sessions
 from hotline.auth.access import roles_required
 from hotline.auth.forms import UserForm
@@ -18,7 +18,6 @@ from hotline.extensions import db
 from hotline.ivr import opening
 from hotline.ivr.models import Closure, OpeningHours
 from hotline.permanences import duty
-from hotline.permanences.models import DutyShift
 from hotline.reference import labels
 from hotline.reference.models import Commune, Epci
 from hotline.reference.services import fold, move_commune, move_epci, territories
@@ -139,26 +138,11 @@ def commune_move(insee: str):
     return _move(move_commune, insee, url_for(".territory_map", q=request.args.get("q", insee)))
 
 
-@bp.route("/roster/", methods=["GET", "POST"])
+@bp.route("/roster/")
 def roster():
-    form = ShiftForm()
-    jurists = db.session.scalars(select(User).where(User.role == "jurist", User.active.is_(True))
-                                 .order_by(User.name))
-    form.user_id.choices = [(u.id, u.name) for u in jurists]
-    form.mission.choices = list(labels("missions").items())
-    form.territory.choices = [("", "Tous les territoires")] + \
-        [(t.code, t.label) for t in territories(include_buckets=False)]
-    if form.validate_on_submit():
-        try:
-            duty.add_shift(form.user_id.data, form.mission.data, form.territory.data or None,
-                           form.weekday.data, form.starts.data, form.ends.data)
-            db.session.commit()
-            flash("Créneau de garde ajouté.", "success")
-            return redirect(url_for(".roster"))
-        except ValueError as error:
-            db.session.rollback()
-            form.user_id.errors = [*form.user_id.errors, str(error)]
-    return render_template("admin/roster.html", form=form, shifts=duty.roster())
+    """The duty roster: its series per jurist and the coming hours with nobody on duty (the series
+    are edited in the permanences' pages, /permanences/duty/...)."""
+    return render_template("admin/roster.html", shifts=duty.roster())
 
 
 def _delete(model, row_id: int, message: str, endpoint: str):
@@ -166,11 +150,6 @@ def _delete(model, row_id: int, message: str, endpoint: str):
     db.session.commit()
     flash(message, "success")
     return redirect(url_for(endpoint))
-
-
-@bp.route("/roster/<int:shift_id>/delete", methods=["POST"])
-def roster_delete(shift_id: int):
-    return _delete(DutyShift, shift_id, "Créneau supprimé.", ".roster")
 
 
 @bp.route("/hours/", methods=["GET", "POST"])
