@@ -21,7 +21,9 @@ from html import escape
 # The colours of the two missions and of the other series: distinct for colour-blind readers
 # (Okabe-Ito palette) and dark enough on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000")
-TITLE_WIDTH = 50  # characters a title line holds beside long labels
+TITLE_WIDTH = 50  # characters a title line holds at most
+WIDTH_INCHES = 7.0
+CHAR_EM = 0.62  # mean width of a bold DejaVu Sans character, in ems
 _lock = threading.Lock()  # pyplot's state is global: one drawing at a time
 
 
@@ -113,7 +115,7 @@ def _drawn(kind: str, title: str, labels: tuple, series: tuple, unit: str, descr
     }):
         per_label = 0.32 * (len(chart.series) if chart.kind == "grouped" else 1)
         height = 3.2 if chart.kind == "lines" else max(2.2, per_label * len(chart.labels) + 1.0)
-        figure, axes = pyplot.subplots(figsize=(7.0, height))
+        figure, axes = pyplot.subplots(figsize=(WIDTH_INCHES, height))
         try:
             if chart.kind == "bars":
                 _bars(axes, chart)
@@ -121,10 +123,15 @@ def _drawn(kind: str, title: str, labels: tuple, series: tuple, unit: str, descr
                 _grouped(axes, chart)
             else:
                 _lines(axes, chart)
-            # Wrapped: a long title starts at the axes and would run off the drawing's right edge.
+            # Wrapped: a title starts at the axes (right of the labels) and must end at the drawing's edge.
             axes.set_title("\n".join(textwrap.wrap(chart.title, TITLE_WIDTH)), loc="left", fontsize=10,
                            fontweight="bold")
             figure.tight_layout()
+            room = (1 - axes.get_position().x0) * WIDTH_INCHES * 72 / (10 * CHAR_EM)  # characters that fit
+            if room < TITLE_WIDTH:
+                axes.set_title("\n".join(textwrap.wrap(chart.title, max(12, int(room)))), loc="left",
+                               fontsize=10, fontweight="bold")
+                figure.tight_layout()
             out = io.BytesIO()
             figure.savefig(out, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
             return out.getvalue()

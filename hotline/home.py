@@ -147,7 +147,7 @@ class TerritoryCallbacks:
     territory: str
     waiting: int  # nobody took them yet
     claimed: int  # taken, not done
-    oldest: datetime
+    oldest: datetime  # when the oldest of their calls came in
 
 
 @dataclass
@@ -176,7 +176,7 @@ def callbacks_by_territory(tasks: list[CallbackTask]) -> list[TerritoryCallbacks
     for code, group in groupby(sorted(tasks, key=territory), key=territory):
         group = list(group)
         found.append(TerritoryCallbacks(code, sum(t.status == "open" for t in group),
-                                        sum(t.status == "claimed" for t in group), min(t.created_at for t in group)))
+                                        sum(t.status == "claimed" for t in group), min(t.call.started_at for t in group)))
     return sorted(found, key=lambda t: (-(t.waiting + t.claimed), t.territory))
 
 

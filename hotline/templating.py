@@ -16,7 +16,7 @@ from hotline.reference.services import commune_options, get_commune, territory_l
 
 CALLBACK_KINDS = {"voicemail": "Message vocal", "callback_request": "Demande de rappel", "missed": "Appel manqué"}
 # Menu entries for a page below another entry's address: the page is theirs, not the other entry's.
-OWN_MENU_ENTRIES = {"consultations.new", "consultations.import_file"}
+OWN_MENU_ENTRIES = {"consultations.new", "consultations.import_file", "consultations.import_job"}
 
 
 def fr_date(value) -> str:

@@ -199,7 +199,7 @@ def test_manager_home_key_figures_callbacks_and_duty_gaps(app, client, login, ma
     assert cells["Appels manqués"] == ["1", "0", "+1"]
     assert "Décembre 2026, en cours : 1 consultation à ce jour." in figures
 
-    assert "Boulonnais 1 1 06/11/2026 11:00" in page["rappels"]
+    assert "Boulonnais 1 1 06/10/2026 10:00" in page["rappels"]  # the oldest call waiting (CA3), not its task
     gaps = page["gardes"]
     assert "Mercredi 16/12 09:00–12:00 : Information sur le logement et l'habitat, personne de garde" in gaps
     assert "Mercredi 23/12 09:00–12:00" in gaps and "Mercredi 30/12" not in gaps  # 14 days

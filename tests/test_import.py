@@ -68,7 +68,15 @@ def test_every_wrong_cell_is_listed_and_nothing_is_written(app):
         (6, "postal_code"),  # 62179 belongs to communes of two territories
     }
     assert "ligne 3, colonne « mode » : « fax » n'est pas un code connu." in [str(p) for p in result.problems]
+    assert "ligne 4, colonne « debt_amount » : seulement pour la prévention des expulsions (mission " \
+           "prevention_expulsion)." in [str(p) for p in result.problems]
     assert count(app) == 0 and count(app, Household) == 0
+
+
+def test_an_unknown_mission_is_one_error_not_three(app):
+    """The stage and debt of a row whose mission is unknown are not also blamed on the mission."""
+    result = run(app, "\n".join([HEADER, "B1;2026-03-02;expulsions;telephone;62498;;;;assignation;1200;0;;"]))
+    assert [(p.line, p.column) for p in result.problems] == [(2, "mission")]
 
 
 def test_the_header_is_checked_first(app):

@@ -47,6 +47,8 @@ COLUMNS = ("external_id", "date", "mission", "mode", "consultant_type", "commune
 CASE_COLUMNS = ("lease_signed_on", "landlord_type", "rent_amount", "housing_benefit")
 CASE_CODED = {"landlord_type": "landlord_types", "housing_benefit": "housing_benefits"}
 REQUIRED = ("date", "mission", "mode")
+EVICTION_ONLY = "seulement pour la prévention des expulsions (mission prevention_expulsion)."
+
 SINGLE = {"consultant_type": "consultant_types", "occupancy_status": "occupancy_statuses",
           "housing_sector": "housing_sectors", "family_situation": "family_situations", "age_band": "age_bands",
           "resource_band": "resource_bands", "referral_source": "referral_sources"}
@@ -81,6 +83,11 @@ class Lookups:
 class Parsed:
     rows: list[tuple[int, dict]] = field(default_factory=list)  # (line, cleaned data)
     problems: list[Problem] = field(default_factory=list)
+
+
+def _other_known_mission(mission: str) -> bool:
+    """A known mission other than eviction prevention (an unknown one has its own error already)."""
+    return mission != "prevention_expulsion" and mission in labels("missions")
 
 
 def decode(data: bytes) -> str:
@@ -269,15 +276,15 @@ def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tu
     stage = values.get("procedure_stage") or None
     if stage and stage not in labels("procedure_stages"):
         wrong("procedure_stage", f"« {stage} » n'est pas un code connu.")
-    elif stage and data["mission"] != "prevention_expulsion":
-        wrong("procedure_stage", "seulement pour la mission prevention_expulsion.")
+    elif stage and _other_known_mission(data["mission"]):
+        wrong("procedure_stage", EVICTION_ONLY)
     data["procedure_stage"] = stage
     try:
         data["debt_amount"] = parse_amount(values.get("debt_amount"), allow_thousands=False)
     except ParseError as error:
         wrong("debt_amount", str(error))
-    if data.get("debt_amount") is not None and data["mission"] != "prevention_expulsion":
-        wrong("debt_amount", "seulement pour la mission prevention_expulsion.")
+    if data.get("debt_amount") is not None and _other_known_mission(data["mission"]):
+        wrong("debt_amount", EVICTION_ONLY)
     for name in ("habitat_indigne", "permis_louer"):
         flag = values.get(name) or "0"
         if flag not in ("0", "1"):
