@@ -8,6 +8,11 @@ import phonenumbers
 from hotline.ivr.hours import MONTHS
 
 
+def whole(number: int | None) -> str:
+    """A count as French writes it: 5 400 (thin no-break space between thousands)."""
+    return "" if number is None else f"{number:,}".replace(",", "\u202f")
+
+
 def duration(seconds: int | None) -> str:
     """1317 -> "21 min 57 s"; 3725 -> "1 h 02 min 05 s"; None -> "". Never negative."""
     if seconds is None:

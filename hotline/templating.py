@@ -102,7 +102,7 @@ def install(app: Flask) -> None:
         theme_label=lambda code: theme_codes().get(code, code),
         fr_date=fr_date, fr_datetime=fr_datetime, fr_time=fr_time, fr_day=fr_day, month_name=formatting.month_name,
         commune=commune_label, euros=format_euros, masked_phone=masked_phone, duration=formatting.duration,
-        phone=formatting.phone, composition=formatting.composition, callback_kind=lambda kind: CALLBACK_KINDS.get(kind, kind),
+        phone=formatting.phone, composition=formatting.composition, whole=formatting.whole, callback_kind=lambda kind: CALLBACK_KINDS.get(kind, kind),
         is_current=is_current, fields_in_error=fields_in_error,
     )
     app.jinja_env.globals.update(vocabulary=labels, aria=aria)

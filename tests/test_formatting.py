@@ -34,3 +34,9 @@ def test_composition(adults, children, text):
                                          (None, "")])
 def test_month_name(first, text):
     assert formatting.month_name(first) == text
+
+
+@pytest.mark.parametrize("number, text", [(5400, "5\u202f400"), (999, "999"), (1234567, "1\u202f234\u202f567"),
+                                          (0, "0"), (None, "")])
+def test_whole(number, text):
+    assert formatting.whole(number) == text
