@@ -34,4 +34,5 @@ def test_every_page_has_the_footer_and_the_favicon(client):
     for href in ("/mentions-legales", "/donnees-personnelles", "/accessibilite", "/public/permanences"):
         assert f'href="{href}"' in footer
     assert 'rel="icon" href="/static/favicon.svg"' in html
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/public/permanences").get_data(as_text=True)
     assert client.get("/static/favicon.svg").status_code == 200
