@@ -256,3 +256,34 @@ def test_the_day_after_tomorrow_is_not_on_the_home(app, jurist_day):
         assert [(day, [a.starts_at.astimezone(PARIS).hour for a in items]) for day, items in home.appointments] == [
             (MONDAY, [14]), (TUESDAY, [10])]
         assert home.appointments[0][0] + timedelta(days=1) == home.appointments[1][0]
+
+
+def test_the_managers_key_figures_are_the_full_reports(app, make_consultation, make_household, make_user):
+    """Read from the rollup, the home's figures are those the full report (services.report) counts."""
+    from hotline import home
+    from hotline.reports import services as reports
+
+    paris = ZoneInfo("Europe/Paris")
+    now = datetime(2026, 12, 10, 9, tzinfo=timezone.utc)
+    shared = make_household(name="Famille Partagée", commune_insee="62160")
+    make_consultation(date=date(2026, 10, 3), mission="prevention_expulsion", commune_insee="62160",
+                      territory_code="boulonnais", household=shared)
+    for day, mission, commune, territory, household in (
+            (date(2026, 10, 20), "prevention_expulsion", "62160", "boulonnais", shared),
+            (date(2026, 11, 4), "prevention_expulsion", "62498", "lens-henin", shared),
+            (date(2026, 11, 5), "info_logement", "62498", "lens-henin", None),
+            (date(2026, 11, 30), "info_logement", "62193", "calaisis", None),
+            (date(2026, 12, 1), "prevention_expulsion", "62160", "boulonnais", None)):
+        make_consultation(date=day, mission=mission, commune_insee=commune, territory_code=territory,
+                          household=household)
+    with app.app_context():
+        figures = home.manager_home(make_user("manager"), now, paris)
+        rows = reports.report(date(2026, 10, 1), date(2026, 12, 1), list(figures.month_to_date), now, paris)
+        for mission_figures in figures.missions:
+            assert mission_figures.figures == home.key_figures(rows, mission_figures.mission, figures.month,
+                                                               figures.before)
+        assert figures.month_to_date == {"prevention_expulsion": 1, "info_logement": 0}
+        by_mission = {m.mission: {f.name: (f.current, f.previous) for f in m.figures} for m in figures.missions}
+        eviction, information = by_mission["prevention_expulsion"], by_mission["info_logement"]
+        assert (eviction["Consultations"], eviction["Ménages"]) == ((1, 2), (1, 1))  # one household, twice in October
+        assert (information["Consultations"], information["Ménages"]) == ((2, 0), (2, 0))
