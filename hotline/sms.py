@@ -33,7 +33,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from requests.exceptions import ConnectTimeout
 from sqlalchemy import (
     ForeignKey,
     Integer,
@@ -47,7 +46,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 from twilio.base.exceptions import TwilioException, TwilioRestException
-from urllib3.exceptions import NewConnectionError
 
 from hotline import clock
 from hotline.extensions import db
@@ -166,6 +164,11 @@ def client() -> Client:
 
 def _not_reached(error: Exception) -> bool:
     """The request surely never reached Twilio (no connection made): safe to send again."""
+    # Twilio's HTTP stack (requests, urllib3) is loaded with its REST client, when a message is sent:
+    # not at start-up (issue 9).
+    from requests.exceptions import ConnectTimeout  # noqa: PLC0415
+    from urllib3.exceptions import NewConnectionError  # noqa: PLC0415
+
     reason = getattr(error.args[0], "reason", None) if error.args else None
     return isinstance(error, ConnectTimeout) or isinstance(reason, NewConnectionError)
 

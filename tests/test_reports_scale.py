@@ -8,8 +8,8 @@ import sys
 from hotline import create_app
 app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 app.test_cli_runner().invoke(args=["--help"])
-print(",".join(name for name in ("openpyxl", "twilio.rest", "fpdf", "matplotlib", "alembic", "flask_migrate")
-               if name in sys.modules))
+print(",".join(name for name in ("openpyxl", "twilio.rest", "fpdf", "matplotlib", "alembic", "flask_migrate",
+                                 "requests", "icalendar") if name in sys.modules))
 """
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -333,6 +332,8 @@ def calendar(items: list[Occurrence], zone: ZoneInfo, stamp: datetime, *, title:
     """An iCalendar file of these occurrences, with the VTIMEZONE of their zone; those that do not
     take place are marked cancelled. `public(occurrence) -> (summary, description)` makes a feed for
     everyone: it does not say why a date is cancelled (the reason may be a jurist's leave)."""
+    from icalendar import Calendar, Event  # noqa: PLC0415 - loaded when a calendar is asked: start-up (issue 9)
+
     cal = Calendar()
     cal.add("prodid", "-//hotline//Permanences//FR")
     cal.add("version", "2.0")
