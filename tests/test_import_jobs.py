@@ -70,7 +70,10 @@ def test_a_big_file_is_queued_then_imported_by_the_command(app, client, runner, 
     assert stored(folder)[0] != "gros.csv" and re.fullmatch(r"[0-9a-f]{32}\.csv", stored(folder)[0])
     page = client.get(f"{URL}/jobs/{job_id}")
     assert page.headers["Refresh"] == "3" and "en attente" in page.get_data(as_text=True)
-    assert "gros.csv" in client.get(URL).get_data(as_text=True)  # listed on the import page
+    listing = client.get(URL).get_data(as_text=True)
+    assert "gros.csv" in listing.split("<main", 1)[1]  # listed on the import page, in its content
+    assert re.search(r"<title>(.*?)</title>", listing, re.S).group(1) == \
+        "Importer des consultations · Information logement Pas-de-Calais"
 
     result = runner.invoke(args=["consultations", "import-jobs", "run"])
     assert result.exit_code == 0 and "1 lancé(s)" in result.output
