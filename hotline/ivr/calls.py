@@ -1,9 +1,8 @@
 """The call log and callback tasks: creating, updating and listing them. Services flush only.
 
 Every statement runs in the step's request and is committed before Twilio gets the answer; the two
-statements of the hot steps (entry, postal code) run alone in a transaction of their own (`autocommit`),
-without the ORM session. Twilio's
-requests for one call come one after the other, except the status callback, which may land while a
+statements of the hot steps (entry, postal code) run alone in a transaction of their own, without the
+ORM session (`statements.autocommit`). Twilio's requests for one call come one after the other, except the status callback, which may land while a
 step is still being answered (another worker), even before the entry's row. So:
 - the entry inserts the row, or completes the one the status callback made first (caller, mission,
   path) and settles its outcome as the status callback would have;
@@ -24,6 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from hotline.auth.access import readable_missions
 from hotline.extensions import db
 from hotline.ivr.models import CALLBACK_RESULTS, CLOSE_REASONS, Call, CallbackTask
+from hotline.ivr.statements import autocommit
 from hotline.reference import labels
 
 FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
@@ -53,13 +53,6 @@ def get_call(call_sid: str, *, lock: bool = False) -> Call | None:
 
 def _dialect() -> str:
     return db.engine.dialect.name
-
-
-def autocommit(statement, params: dict):
-    """One statement in a transaction of its own, committed at once; returns its first row."""
-    with db.engine.begin() as connection:
-        result = connection.execute(statement, params)
-        return result.first() if result.returns_rows else None
 
 
 def _insert(dialect: str):

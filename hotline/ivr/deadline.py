@@ -30,17 +30,23 @@ def _is_sqlite() -> bool:
     return current_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
 
 
+def bind_sqlite(dbapi_connection, info: dict) -> None:
+    """Within a bounded step, SQLite learns the deadline (`info`: the pooled connection's, read at
+    check-in to undo it)."""
+    deadline = g.get("ivr_deadline") if has_app_context() else None
+    if deadline is None:
+        return
+    remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+    dbapi_connection.execute(f"PRAGMA busy_timeout={remaining_ms}")
+    dbapi_connection.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_EVERY)
+    info[BOUNDED] = int(current_app.config["DB_BUSY_TIMEOUT_MS"])
+
+
 @event.listens_for(Engine, "begin")
 def _bound_sqlite_connection(connection) -> None:
     """When a bounded step begins a transaction (ORM session or Core), SQLite learns the deadline."""
-    if not has_app_context() or g.get("ivr_deadline") is None or connection.dialect.name != "sqlite":
-        return
-    deadline = g.ivr_deadline
-    raw = connection.connection.driver_connection
-    remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
-    raw.execute(f"PRAGMA busy_timeout={remaining_ms}")
-    raw.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_EVERY)
-    connection.connection._connection_record.info[BOUNDED] = int(current_app.config["DB_BUSY_TIMEOUT_MS"])
+    if connection.dialect.name == "sqlite":
+        bind_sqlite(connection.connection.driver_connection, connection.connection.info)
 
 
 @event.listens_for(Pool, "checkin")
