@@ -11,8 +11,8 @@ its own, VmHWM):
            hand-written count of the page's main table costs): the page's yardstick, in the same run;
 - page:    GET /reports/ for the year as a manager (the real page: services.page(), bilan, charts, template),
            cold (charts drawn), then again (charts reused), then a territory's page;
-- households: the household indicators of one month (2026-11), read through the index (the range and the
-           history of its households), then as before (every consultation up to the month's end);
+- households: the household indicators of the year, read from the households' months (what the page reads),
+           then recounted from the consultations (the range and the history of its households);
 - tidy:    services.report() + to_csv(), the full year's tidy report;
 - pdf:     services.report() + pdf.build(), the activity report;
 - pandas:  the consultation indicators with pandas from the same database (report_rollup.pandas_report),
@@ -47,7 +47,6 @@ RESOURCES = ["salaire", "rsa_minima", "retraite", "aah", "inconnu"]
 ORIGINS = ["perte_emploi", "baisse_ressources", "separation"]
 
 FIRST, LAST = date(2026, 1, 1), date(2026, 12, 1)
-MONTH = date(2026, 11, 1)  # the household indicators of one month
 PASSWORD = "bench-password-not-secret"
 NOW = datetime(2026, 11, 29, 12, tzinfo=timezone.utc)
 ZONE = ZoneInfo("Europe/Paris")
@@ -116,7 +115,6 @@ def measure(what: str, url: str, csv_path: str) -> dict:
     from hotline.extensions import db
     from sqlalchemy import text
 
-    from hotline.cases import figures
     from hotline.reports import pdf, services
 
     if what == "page":
@@ -143,9 +141,9 @@ def measure(what: str, url: str, csv_path: str) -> dict:
                 f"WHERE date >= :first AND date < :end GROUP BY mission, {month}, territory_code"),
                 {"first": FIRST, "end": date(2027, 1, 1)}).all())
         elif what == "households":
-            size = len(services.household_rows(MONTH, MONTH, MISSIONS))
-        elif what == "households-before":
-            size = len(figures.build(services.household_records(date(2026, 12, 1), MISSIONS), [f"{MONTH:%Y-%m}"]))
+            size = len(services.household_rows(FIRST, LAST, MISSIONS))
+        elif what == "households-recount":
+            size = len(services.household_recount(FIRST, LAST, MISSIONS))
         elif what == "tidy":
             size = len(services.to_csv(services.report(FIRST, LAST, MISSIONS, NOW, ZONE)))
         elif what == "pdf":
@@ -184,7 +182,7 @@ def empty_postgres(url: str) -> None:
 def run(label: str, url: str, csv_path: Path, n: int, with_pandas: bool) -> None:
     in_child("schema", url)
     results = {"import": in_child("import", url, csv_path)}
-    for what in ("baseline", "page", "households", "households-before", "tidy", "pdf"):
+    for what in ("baseline", "page", "households", "households-recount", "tidy", "pdf"):
         results[what] = in_child(what, url)
     if with_pandas:
         results["pandas"] = in_child("pandas", url)
@@ -197,8 +195,8 @@ def run(label: str, url: str, csv_path: Path, n: int, with_pandas: bool) -> None
           f"  x{page['seconds'] / baseline:.1f} baseline")
     print(f"    {'managers page, again (charts reused)':40} {page['warm']:8.2f} s  x{page['warm'] / baseline:.1f} baseline")
     print(f"    {'a territory page':40} {page['territory']:8.2f} s  x{page['territory'] / baseline:.1f} baseline")
-    for what, name in (("households", "household indicators of a month (index)"),
-                       ("households-before", "the same, every consultation up to then"),
+    for what, name in (("households", "household indicators of the year (months)"),
+                       ("households-recount", "the same, recounted from consultations"),
                        ("tidy", "full year's tidy report (CSV)"), ("pdf", "activity report (PDF)"),
                        ("pandas", "pandas, the same consultation figures")):
         if what in results:

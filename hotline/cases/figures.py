@@ -12,6 +12,7 @@ computed from it); a stage that is empty counts as `inconnu`. Rows whose value i
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -95,23 +96,27 @@ class _Tally:
         return [figure for figure in found if figure.value]
 
 
-def _household(tally: _Tally, mission: str, history: list[HouseholdRecord], months: Sequence[str]) -> None:
-    """Count one household of one mission; `history` sorted, up to the end of the range."""
-    eviction = mission == EVICTION_MISSION
-    in_range = set(months)
-    first = history[0]
-    first_month = _month(first.date)
-    if first_month in in_range:
-        for period in (first_month, TOTAL):
-            tally.count(mission, period, first.territory, "first_contacts")
-            if eviction:
-                tally.count(mission, period, first.territory, "first_contact_stage", _stage(first))
-                if first.stage in BEFORE_COMMANDEMENT:
-                    tally.count(mission, period, first.territory, "reached_before_commandement")
-    if not eviction:
-        return
-    # Per period: the positions of its latest consultation and of its latest one naming a debt.
-    latest: dict[str, int] = {}
+class HouseholdMonth(NamedTuple):
+    """What the household indicators need of one household in one month of one mission."""
+
+    mission: str
+    household: str  # "h<household id>", or "c<consultation id>" for a consultation without household
+    month: str  # YYYY-MM
+    territory: str  # of its latest consultation of the month
+    stage: str  # the latest stage known at that consultation (`inconnu` when none yet)
+    first_territory: str | None  # the month of its first consultation ever: that consultation's territory
+    first_stage: str | None  # ... and its stage (`inconnu` when empty); None in the other months
+    debt: Decimal | None  # its latest consultation of the month that names a debt: the debt
+    debt_territory: str | None  # ... that consultation's territory
+    debt_band: str | None  # ... and the debt in months of the rent known then (months_band)
+    next_month: str | None = None  # its next month with a consultation of the mission (None: none yet)
+    next_debt_month: str | None = None  # its next month with a consultation naming a debt
+
+
+def household_months(mission: str, household: str, history: Sequence[HouseholdRecord]) -> list[HouseholdMonth]:
+    """One row per month in which the household had a consultation of the mission; `history`: all its
+    consultations of the mission, sorted by (date, order). Stages and rents carry over from earlier ones."""
+    latest: dict[str, int] = {}  # month -> position of its latest consultation
     latest_debt: dict[str, int] = {}
     stages: list[str] = []  # the latest known stage up to each consultation
     rents: list[Decimal | None] = []  # the rent known at each consultation, or at the latest one before it
@@ -121,31 +126,93 @@ def _household(tally: _Tally, mission: str, history: list[HouseholdRecord], mont
         named = record.rent if record.rent is not None and record.rent > 0 else None
         rents.append(named if named is not None else (rents[-1] if rents else None))
         month = _month(record.date)
-        if month in in_range:
-            for period in (month, TOTAL):
-                latest[period] = i
-                if record.debt is not None:
-                    latest_debt[period] = i
-    for period, i in latest.items():
-        tally.count(mission, period, history[i].territory, "households_by_stage", stages[i])
-    for period, i in latest_debt.items():
-        record = history[i]
-        tally.count(mission, period, record.territory, "households_debt_known")
-        tally.count(mission, period, record.territory, "debt_months", months_band(record.debt, rents[i]))
-        tally.debt(mission, period, record.territory, record.debt)
+        latest[month] = i
+        if record.debt is not None:
+            latest_debt[month] = i
+    first = history[0]
+    found = []
+    following = [*list(latest)[1:], None]  # the months in order, as the history is
+    debt_months = [month for month in latest if month in latest_debt]
+    for month, i in latest.items():
+        debt = latest_debt.get(month)
+        said = history[debt] if debt is not None else None
+        found.append(HouseholdMonth(
+            mission, household, month, history[i].territory, stages[i],
+            first.territory if month == _month(first.date) else None,
+            _stage(first) if month == _month(first.date) else None,
+            said.debt if said else None, said.territory if said else None,
+            months_band(said.debt, rents[debt]) if said else None,
+            following[len(found)], _after(debt_months, month)))
+    return found
+
+
+def _after(months: list[str], month: str) -> str | None:
+    """The first of these months (in order) after `month`."""
+    at = bisect_right(months, month)
+    return months[at] if at < len(months) else None
+
+
+def from_months(rows: Iterable[HouseholdMonth], months: Sequence[str]) -> list[Figure]:
+    """The household indicators of these months (YYYY-MM) and their `total`, from the households' months
+    (any months: those outside the range are left out). A household counts in `total` as in its latest
+    month of the range (its stage), and its latest month of the range that names a debt (its debt)."""
+    in_range = set(months)
+    tally = _Tally()
+    last: dict[tuple[str, str], HouseholdMonth] = {}
+    last_debt: dict[tuple[str, str], HouseholdMonth] = {}
+    for row in rows:
+        if row.month not in in_range:
+            continue
+        eviction = row.mission == EVICTION_MISSION
+        if row.first_territory is not None:
+            for period in (row.month, TOTAL):
+                tally.count(row.mission, period, row.first_territory, "first_contacts")
+                if eviction:
+                    tally.count(row.mission, period, row.first_territory, "first_contact_stage", row.first_stage)
+                    if row.first_stage in BEFORE_COMMANDEMENT:
+                        tally.count(row.mission, period, row.first_territory, "reached_before_commandement")
+        if not eviction:
+            continue
+        key = (row.mission, row.household)
+        if key not in last or last[key].month < row.month:
+            last[key] = row
+        if row.debt is not None and (key not in last_debt or last_debt[key].month < row.month):
+            last_debt[key] = row
+        _stage_and_debt(tally, row, row.month)
+    for row in last.values():
+        _stage_and_debt(tally, row, TOTAL, debt=False)
+    for row in last_debt.values():
+        _stage_and_debt(tally, row, TOTAL, stage=False)
+    return sorted(tally.figures(), key=lambda f: (f.mission, f.period == TOTAL, f.period, f.territory == ALL,
+                                                    f.territory, INDICATORS.index(f.indicator), f.category))
+
+
+def _stage_and_debt(tally: _Tally, row: HouseholdMonth, period: str, *, stage: bool = True, debt: bool = True) -> None:
+    if stage:
+        tally.count(row.mission, period, row.territory, "households_by_stage", row.stage)
+    if debt and row.debt is not None:
+        tally.count(row.mission, period, row.debt_territory, "households_debt_known")
+        tally.count(row.mission, period, row.debt_territory, "debt_months", row.debt_band)
+        tally.debt(row.mission, period, row.debt_territory, row.debt)
+
+
+def household_key(household_id: int | None, consultation_id: int) -> str:
+    """A consultation's household in the household indicators: a consultation without household is one."""
+    return f"h{household_id}" if household_id is not None else f"c{consultation_id}"
 
 
 def build(records: Iterable[HouseholdRecord], months: Sequence[str]) -> list[Figure]:
-    """The household indicators for these months (YYYY-MM, in order) and their `total`."""
+    """The household indicators for these months (YYYY-MM, in order) and their `total`, from every
+    consultation of the missions up to the end of the range (the recount)."""
     end = max(months)
     households: dict[tuple, list[HouseholdRecord]] = defaultdict(list)
     for record in records:
         if _month(record.date) <= end:
             key = record.household if record.household is not None else ("consultation", record.order)
             households[(record.mission, key)].append(record)
-    tally = _Tally()
-    for (mission, _), history in households.items():
+    rows = []
+    for (mission, key), history in households.items():
         history.sort(key=lambda r: (r.date, r.order))
-        _household(tally, mission, history, months)
-    return sorted(tally.figures(), key=lambda f: (f.mission, f.period == TOTAL, f.period, f.territory == ALL,
-                                                    f.territory, INDICATORS.index(f.indicator), f.category))
+        name = f"c{key[1]}" if isinstance(key, tuple) else f"h{key}"
+        rows.extend(household_months(mission, name, history))
+    return from_months(rows, months)

@@ -26,6 +26,7 @@ from typing import BinaryIO
 from sqlalchemy import bindparam, false, func, insert, select, text, update
 from sqlalchemy.orm import selectinload
 
+from hotline.cases import figures
 from hotline.cases import services as cases
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations import services
@@ -36,7 +37,7 @@ from hotline.models_base import utcnow
 from hotline.reference import HORS_DEPARTEMENT, NON_RENSEIGNE
 from hotline.reference.models import Commune, CommunePostalCode
 from hotline.reference.services import territories
-from hotline.reports import rollup, tidy
+from hotline.reports import household_months, rollup, tidy
 
 BATCH = 2000
 # The plain columns an import sets on a new consultation (services.SCALAR_FIELDS less what a file lacks).
@@ -261,6 +262,7 @@ def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
         _write_cases([row for row in new if row["case"] or row["acts"]])
         rollup.apply_many(db.session, [(None, _record(row["id"], row, found))
                                        for row, found in zip(new, codes, strict=True)])
+        household_months.refresh(db.session, {figures.household_key(row["household_id"], row["id"]) for row in new})
     for row in updated:
         if row["case"] or row["acts"]:
             consultation = existing[known[row["external_id"]]]

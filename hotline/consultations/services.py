@@ -19,6 +19,7 @@ from hotline.reference.services import (
     fold,
     territory_for_insee,
 )
+from hotline.reports import household_months  # noqa: F401 - its session events keep the households' months current
 from hotline.reports import rollup
 
 EVICTION_MISSION = "prevention_expulsion"

@@ -15,7 +15,7 @@ from hotline import clock
 from hotline.extensions import db
 from hotline.reference import labels
 from hotline.reference.services import territory_labels
-from hotline.reports import observatory, rollup, services
+from hotline.reports import household_months, observatory, rollup, services
 
 
 @click.group("reports", help="Rapports d'activité.")
@@ -95,5 +95,6 @@ def observatory_command(first: str, last: str, output: str):
 @with_appcontext
 def rebuild_command():
     rollup.rebuild(db.session)
+    household_months.rebuild(db.session)
     db.session.commit()
     click.echo("Totaux mensuels recalculés.", err=True)

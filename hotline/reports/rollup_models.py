@@ -58,8 +58,38 @@ class ReportDebt(db.Model):
     __table_args__ = (Index("ix_report_debts_mission_amount", "mission", "amount", "month", "territory", "n"),)
 
 
+class ReportHouseholdMonth(db.Model):
+    """cases.figures.HouseholdMonth of every household, month and mission: what the household indicators
+    read (household_months.py), kept current with every write of the household's consultations."""
+
+    __tablename__ = "report_household_months"
+
+    household: Mapped[str] = mapped_column(String(24), primary_key=True)  # h<household id> or c<consultation id>
+    mission: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    territory: Mapped[str] = mapped_column(String(40))
+    stage: Mapped[str] = mapped_column(String(40))
+    first_territory: Mapped[str | None] = mapped_column(String(40))
+    first_stage: Mapped[str | None] = mapped_column(String(40))
+    debt: Mapped[int | None] = mapped_column(BigInteger)  # cents
+    debt_territory: Mapped[str | None] = mapped_column(String(40))
+    debt_band: Mapped[str | None] = mapped_column(String(40))
+    next_month: Mapped[str | None] = mapped_column(String(7))  # the household's next month (mission), if any
+    next_debt_month: Mapped[str | None] = mapped_column(String(7))  # ... its next month naming a debt
+
+    # A range of months, read from the indexes alone: the months' rows and the households' latest rows of
+    # the range (next month after the range, or none) with their stages and first contacts; their debts in
+    # order (the months' medians); all the debts of the mission in order (the whole range's medians).
+    __table_args__ = (
+        Index("ix_report_household_months_month", "mission", "month", "territory", "stage", "next_month",
+              "first_territory", "first_stage"),
+        Index("ix_report_household_months_debt", "mission", "month", "debt", "debt_territory", "debt_band",
+              "next_debt_month"),
+        Index("ix_report_household_months_amount", "mission", "debt", "month", "debt_territory", "next_debt_month"))
+
+
 # The history of the households a report reads (services.household_records): declared here, beside the
 # report's other indexes, on the consultations' table.
 Index("ix_consultations_household_mission_date", Consultation.household_id, Consultation.mission, Consultation.date)
 
-__all__ = ["ReportDebt", "ReportHousehold", "ReportRollup"]
+__all__ = ["ReportDebt", "ReportHousehold", "ReportHouseholdMonth", "ReportRollup"]

@@ -22,7 +22,7 @@ from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import services as permanences
 from hotline.reference import NON_RENSEIGNE
-from hotline.reports import rollup, tidy
+from hotline.reports import household_months, rollup, tidy
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 EVICTION = figures.EVICTION_MISSION  # the one mission whose household indicators the page shows
@@ -156,8 +156,15 @@ def other_rows(first: date, last: date, missions: list[str], now: datetime, zone
                       held_permanences(first, last, missions, now, zone), activity_records(first, end, missions))
 
 
-def household_rows(first: date, last: date, missions: list[str]) -> list[tidy.Row]:
-    """The household indicators of the months first..last (cases.figures), from household_records."""
+def household_rows(first: date, last: date, missions: list[str], territory: str | None = None) -> list[tidy.Row]:
+    """The household indicators of the months first..last, from the households' months (household_months):
+    every cell, or (territory) only those of one territory or of `all`."""
+    read = household_months.read(db.session, [f"{m:%Y-%m}" for m in months(first, last)], missions, territory)
+    return [tidy.Row(*figure) for figure in read]
+
+
+def household_recount(first: date, last: date, missions: list[str]) -> list[tidy.Row]:
+    """The same, counted again from the consultations (cases.figures.build over household_records)."""
     end = last + relativedelta(months=1)
     per_household = figures.build(household_records(end, missions, first), [f"{m:%Y-%m}" for m in months(first, last)])
     return [tidy.Row(*figure) for figure in per_household]
@@ -180,7 +187,7 @@ def page(first: date, last: date, missions: list[str], now: datetime, zone: Zone
     rows += [row for row in other_rows(first, last, missions, now, zone)
              if territory in (tidy.ALL, row.territory)]
     if households and EVICTION in missions:
-        rows += [row for row in household_rows(first, last, [EVICTION]) if territory in (tidy.ALL, row.territory)]
+        rows += household_rows(first, last, [EVICTION], territory)
     return sorted(rows, key=tidy._order)
 
 

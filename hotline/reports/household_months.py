@@ -1,0 +1,247 @@
+"""The household indicators of the reports (cases.figures), read from report_household_months: one row
+per household, mission and month in which the household had a consultation (cases.figures.HouseholdMonth).
+
+A household's months depend on its whole history (a first contact is the first ever; a stage or a rent
+carries over from earlier consultations), so they are not kept as deltas: whenever a flush writes one
+of its consultations (or what a consultation says of the rent), the household's months are computed
+again from its consultations, read through the index on (household_id, mission, date), in the same
+transaction (session events below). The import, which writes in bulk without the ORM, calls refresh()
+for each batch. rebuild() recomputes the whole table (`hotline reports rebuild`).
+
+A report then counts households with a few GROUP BYs over the months of its range: a household counts
+in a month as in that month's row, and in the whole range (`total`) as in its latest row of the range
+(its stage), and its latest row of the range that names a debt (its debt). The medians read the debts
+of the range in order. No personal data: codes, months, territories and household numbers only.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from itertools import groupby
+
+from sqlalchemy import and_, delete, event, func, insert, inspect, or_, select
+from sqlalchemy.orm import Session
+
+from hotline.cases import figures
+from hotline.cases.models import CaseStatement
+from hotline.consultations.models import Consultation
+from hotline.reports.rollup import cents
+from hotline.reports.rollup_models import ReportHouseholdMonth
+
+TABLE = ReportHouseholdMonth.__table__
+CONSULTATIONS = Consultation.__table__
+STATEMENTS = CaseStatement.__table__
+PENDING = "hotline.household_months"  # in session.info: (household keys, consultation ids) to recompute
+WATCHED = ("household_id", "mission", "date", "territory_code", "procedure_stage", "debt_amount")
+CHUNK = 500  # households per query (bound parameters)
+BATCH = 5000  # rows per insert
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _history(where) -> select:
+    """Consultations with the rent said at each, a household's consecutive, in its order (date, id)."""
+    c = CONSULTATIONS.c
+    return (select(c.id, c.household_id, c.mission, c.date, c.territory_code, c.procedure_stage, c.debt_amount,
+                   STATEMENTS.c.rent_amount)
+            .select_from(CONSULTATIONS.outerjoin(STATEMENTS, STATEMENTS.c.consultation_id == c.id))
+            .where(where).order_by(c.household_id, c.mission, c.date, c.id))
+
+
+def _months(rows: Iterable) -> Iterator[dict]:
+    """The table's rows for the households of `rows` (_history's order)."""
+    def key(row):
+        return figures.household_key(row.household_id, row.id), row.mission
+
+    for (household, mission), records in groupby(rows, key=key):
+        history = [figures.HouseholdRecord(household=household, mission=mission, date=r.date, order=r.id,
+                                           territory=r.territory_code, stage=r.procedure_stage, debt=r.debt_amount,
+                                           rent=r.rent_amount) for r in records]
+        for month in figures.household_months(mission, household, history):
+            row = month._asdict()
+            row["debt"] = None if month.debt is None else cents(month.debt)
+            yield row
+
+
+def _insert(session, rows: Iterable[dict]) -> None:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            session.execute(insert(TABLE), batch)
+            batch = []
+    if batch:
+        session.execute(insert(TABLE), batch)
+
+
+def refresh(session, households: Iterable[str]) -> None:
+    """Compute these households' months again (every mission) from their consultations. `session`: a
+    Session (or a Connection)."""
+    c = CONSULTATIONS.c
+    for chunk in _chunks(sorted(set(households))):
+        session.execute(delete(TABLE).where(TABLE.c.household.in_(chunk)))
+        ids = [int(key[1:]) for key in chunk if key.startswith("h")]
+        alone = [int(key[1:]) for key in chunk if key.startswith("c")]
+        where = or_(c.household_id.in_(ids), and_(c.id.in_(alone), c.household_id.is_(None)))
+        _insert(session, _months(session.execute(_history(where))))
+
+
+def rebuild(session) -> None:
+    """The whole table again from every consultation (streamed in the households' order)."""
+    session.execute(delete(TABLE))
+    rows = session.execute(_history(CONSULTATIONS.c.id.is_not(None)).execution_options(yield_per=BATCH))
+    _insert(session, _months(rows))
+
+
+# --- kept current with the ORM's writes ------------------------------------------------------------
+
+def _pending(session: Session) -> tuple[set[str], set[int]]:
+    return session.info.setdefault(PENDING, (set(), set()))
+
+
+@event.listens_for(Session, "after_flush")
+def _written(session: Session, _context) -> None:
+    """The households whose consultations (or rents) this flush wrote; still in their pre-flush state."""
+    for target in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(target, Consultation):
+            state = inspect(target)
+            changed = [state.attrs[name].history for name in WATCHED]
+            if target in session.dirty and not any(history.has_changes() for history in changed):
+                continue
+            households, _ = _pending(session)
+            households.add(figures.household_key(target.household_id, target.id))
+            households.update(figures.household_key(before, target.id) for before in changed[0].deleted)
+        elif isinstance(target, CaseStatement):
+            if target in session.dirty and not inspect(target).attrs["rent_amount"].history.has_changes():
+                continue
+            _pending(session)[1].add(target.consultation_id)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _recompute(session: Session, _context) -> None:
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    households, consultations = pending
+    c = CONSULTATIONS.c
+    for chunk in _chunks(sorted(consultations)):
+        households.update(figures.household_key(household_id, cid) for cid, household_id in
+                          session.execute(select(c.id, c.household_id).where(c.id.in_(chunk))))
+    refresh(session, households)
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+def _cents(value) -> Decimal:
+    """Cents as the amount the consultations hold (2 places), so that a figure reads as build()'s."""
+    return Decimal(int(value)).scaleb(-2)
+
+
+def _median(low: int, high: int) -> Decimal:
+    """The median of amounts in cents whose middle ones (the same one for an odd count) are low and high,
+    as statistics.median gives it of the amounts."""
+    return _cents(low) if low == high else (_cents(low) + _cents(high)) / 2
+
+
+def read(session, months: list[str], missions: list[str], territory: str | None = None) -> list[figures.Figure]:
+    """What cases.figures.build gives for these months (YYYY-MM, in order) and their `total`, from the table:
+    every cell (territory None); or for a page, the medians of one territory's cells (or of `all`) only, and
+    the other figures of every cell (`all`) or of that territory's.
+
+    A household counts in the whole range as in its latest row of the range: the row whose next month is
+    after the range (or none); for its debt, the latest that names one (its next month naming a debt)."""
+    t = TABLE.c
+    first, last = months[0], months[-1]
+    counts: dict[tuple, int] = defaultdict(int)
+    sums: dict[tuple, int] = defaultdict(int)
+
+    def count(mission, period, place, indicator, category, n):
+        for where in (place, figures.ALL):
+            counts[(mission, period, where, indicator, category)] += n
+
+    # First contacts: a household has one first month, so the total is the months' sum.
+    query = (select(t.mission, t.month, t.first_territory, t.first_stage, func.count())
+             .where(t.mission.in_(missions), t.month >= first, t.month <= last, t.first_territory.is_not(None))
+             .group_by(t.mission, t.month, t.first_territory, t.first_stage))
+    for mission, month, place, stage, n in session.execute(query):
+        for period in (month, figures.TOTAL):
+            count(mission, period, place, "first_contacts", "", n)
+            if mission == figures.EVICTION_MISSION:
+                count(mission, period, place, "first_contact_stage", stage, n)
+                if stage in figures.BEFORE_COMMANDEMENT:
+                    count(mission, period, place, "reached_before_commandement", "", n)
+    medians: dict[tuple, Decimal] = {}
+    if figures.EVICTION_MISSION in missions:
+        mission = figures.EVICTION_MISSION
+        eviction = (t.mission == mission, t.month >= first, t.month <= last)
+        latest = or_(t.next_month.is_(None), t.next_month > last)
+        latest_debt = and_(t.debt.is_not(None), or_(t.next_debt_month.is_(None), t.next_debt_month > last))
+        # (A constant is no GROUP BY key on PostgreSQL: the whole range's rows are read without the month.)
+        for by_month, where in ((True, ()), (False, (latest,))):
+            keys = (t.month, t.territory, t.stage) if by_month else (t.territory, t.stage)
+            for *key, n in session.execute(select(*keys, func.count()).where(*eviction, *where).group_by(*keys)):
+                month, place, stage = key if by_month else (figures.TOTAL, *key)
+                count(mission, month, place, "households_by_stage", stage, n)
+        for by_month, where in ((True, (t.debt.is_not(None),)), (False, (latest_debt,))):
+            keys = (t.month, t.debt_territory, t.debt_band) if by_month else (t.debt_territory, t.debt_band)
+            query = select(*keys, func.count(), func.sum(t.debt)).where(*eviction, *where).group_by(*keys)
+            for *key, n, cents in session.execute(query):
+                month, place, band = key if by_month else (figures.TOTAL, *key)
+                count(mission, month, place, "households_debt_known", "", n)
+                count(mission, month, place, "debt_months", band, n)
+                for where_ in (place, figures.ALL):
+                    sums[(mission, month, where_)] += int(cents)
+        if territory is None:
+            medians = _all_medians(session, eviction, latest_debt)
+        else:
+            medians = _medians(session, [cell for cell in sums if cell[2] == territory], counts, first, last)
+
+    def shown(place: str) -> bool:
+        return territory in (None, figures.ALL) or place == territory
+
+    found = [figures.Figure(*key, n) for key, n in counts.items() if n and shown(key[2])]
+    for cell, cents in sums.items():
+        if shown(cell[2]):
+            found.append(figures.Figure(*cell, "household_debt_sum", "", _cents(cents)))
+        if cell in medians:
+            found.append(figures.Figure(*cell, "household_debt_median", "", medians[cell]))
+    return [figure for figure in found if figure.value]
+
+
+def _all_medians(session, eviction, latest_debt) -> dict[tuple, Decimal]:
+    """Every cell's median: the debts of the range read in order, once for the months, once for the total."""
+    t = TABLE.c
+    amounts: dict[tuple, list[int]] = defaultdict(list)
+    for by_month, where in ((True, (t.debt.is_not(None),)), (False, (latest_debt,))):
+        query = select(t.month if by_month else t.mission, t.debt_territory, t.debt).where(*eviction, *where)
+        for month, place, cents in session.execute(query.order_by(t.debt)):
+            for where_ in (place, figures.ALL):
+                amounts[(figures.EVICTION_MISSION, month if by_month else figures.TOTAL, where_)].append(cents)
+    return {cell: _median(found[(len(found) - 1) // 2], found[len(found) // 2]) for cell, found in amounts.items()}
+
+
+def _medians(session, cells: list[tuple], counts: dict, first: str, last: str) -> dict[tuple, Decimal]:
+    """The medians of these cells, each read from an index in debt order up to its middle: a month's from
+    the month's debts, the total's from the mission's debts (the latest of each household in the range)."""
+    t = TABLE.c
+    mission = figures.EVICTION_MISSION
+    found = {}
+    for cell in cells:
+        _, period, place = cell
+        n = counts[(*cell, "households_debt_known", "")]
+        where = [t.mission == mission, t.debt.is_not(None)]
+        if period == figures.TOTAL:
+            where += [t.month >= first, t.month <= last,
+                      or_(t.next_debt_month.is_(None), t.next_debt_month > last)]
+        else:
+            where.append(t.month == period)
+        if place != figures.ALL:
+            where.append(t.debt_territory == place)
+        middle = list(session.scalars(select(t.debt).where(*where).order_by(t.debt)
+                                      .limit(2 - n % 2).offset((n - 1) // 2)))
+        found[cell] = _median(middle[0], middle[-1])
+    return found
