@@ -84,6 +84,11 @@ class ImportJob(db.Model):
     def problems(self) -> list[Problem]:
         return [Problem(*error) for error in self.errors or ()]
 
+    @property
+    def errors_erased(self) -> bool:
+        """A failed job always has errors, until the retention purge erases them."""
+        return self.state == "failed" and not self.errors
+
 
 # --- queueing (the page) ---------------------------------------------------------------------------
 
