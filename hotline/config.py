@@ -52,7 +52,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
     }
 
 
-RETENTION_KEYS = ("RETENTION_LOGIN_DAYS", "RETENTION_AUDIT_DAYS", "RETENTION_CALLER_DAYS", "RETENTION_HOUSEHOLD_YEARS")
+RETENTION_KEYS = ("RETENTION_LOGIN_DAYS", "RETENTION_AUDIT_DAYS", "RETENTION_CALLER_DAYS", "RETENTION_HOUSEHOLD_YEARS",
+                  "RETENTION_IMPORT_JOB_DAYS")
 
 
 def parse_numbers(value: str) -> dict[str, str]:
@@ -84,6 +85,7 @@ DEFAULTS = {
     "RETENTION_AUDIT_DAYS": 365,
     "RETENTION_CALLER_DAYS": 365,
     "RETENTION_HOUSEHOLD_YEARS": 3,
+    "RETENTION_IMPORT_JOB_DAYS": 30,  # a background import's errors (they quote the file) and its file's name
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # uploads (consultation imports) up to 20 MB
     "DB_BUSY_TIMEOUT_MS": 5000,
     # Voice menu settings (issue: the green number).

@@ -8,7 +8,9 @@ or by `hotline purge`). Statistics survive: rows are kept, the personal fields a
 - households without a consultation or appointment for RETENTION_HOUSEHOLD_YEARS (3): their name,
   phone number and file reference, their consultations' notes (and the history of them), the calls
   they came from, callback comments and appointments' SMS are erased; their consultations,
-  composition and commune stay for the figures.
+  composition and commune stay for the figures;
+- background imports ended RETENTION_IMPORT_JOB_DAYS (30) ago: their errors (which quote the file's
+  cells) and their file's name are erased; the job's state, counts, author and dates stay.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from sqlalchemy import delete, exists, func, select
 from hotline.appointments.models import Appointment
 from hotline.audit import AuditEvent
 from hotline.auth.models import LoginAttempt
+from hotline.consultations import import_jobs
+from hotline.consultations.import_jobs import ImportJob
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.ivr.models import Call
@@ -38,6 +42,7 @@ def purge(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
     audit_limit = now - timedelta(days=cfg["RETENTION_AUDIT_DAYS"])
     caller_limit = now - timedelta(days=cfg["RETENTION_CALLER_DAYS"])
     household_since = now - relativedelta(years=cfg["RETENTION_HOUSEHOLD_YEARS"])
+    old_import_jobs = import_jobs.ended_before(now - timedelta(days=cfg["RETENTION_IMPORT_JOB_DAYS"]))
 
     old_calls = (Call.started_at < caller_limit) & personal.call_holds_personal_data()
     recent_consultation = exists().where(Consultation.household_id == Household.id,
@@ -56,6 +61,9 @@ def purge(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
     counts["caller_numbers"] = _count(Call, old_calls)
     if counts["caller_numbers"] and not dry_run:
         personal.erase_calls(old_calls)
+    counts["import_jobs"] = _count(ImportJob, old_import_jobs)
+    if counts["import_jobs"] and not dry_run:
+        import_jobs.erase(old_import_jobs)
     households = list(db.session.scalars(select(Household.id).where(stale_households).order_by(Household.id)))
     counts["households"] = len(households)
     if households and not dry_run:

@@ -104,11 +104,7 @@ def send_command():
 def purge_command(dry_run: bool):
     counts = retention.purge(clock.now(), dry_run=dry_run)
     db.session.commit()
-    if dry_run:
-        click.echo(f"À effacer : {counts['login_attempts']} tentative(s) de connexion, {counts['audit_events']} "
-                   f"lecture(s) du journal, {counts['caller_numbers']} numéro(s) d'appelant ; "
-                   f"{counts['households']} ménage(s) à anonymiser.")
-    else:
-        click.echo(f"Effacé : {counts['login_attempts']} tentative(s) de connexion, {counts['audit_events']} "
-                   f"lecture(s) du journal, {counts['caller_numbers']} numéro(s) d'appelant ; "
-                   f"{counts['households']} ménage(s) anonymisé(s).")
+    erased = (f"{counts['login_attempts']} tentative(s) de connexion, {counts['audit_events']} lecture(s) du "
+              f"journal, {counts['caller_numbers']} numéro(s) d'appelant, {counts['import_jobs']} import(s) en "
+              f"arrière-plan (détail des erreurs, nom du fichier) ; {counts['households']} ménage(s)")
+    click.echo(f"À effacer : {erased} à anonymiser." if dry_run else f"Effacé : {erased} anonymisé(s).")

@@ -4,12 +4,14 @@ left running by a dead process is failed, and the uploaded file never outlives i
 import io
 import re
 import threading
+from datetime import timedelta
 
 import pytest
 from conftest import PASSWORD, csrf_token
 from sqlalchemy import select
 from test_import import count
 
+from hotline import retention
 from hotline.consultations import import_jobs
 from hotline.consultations.import_jobs import ImportJob
 from hotline.consultations.models import Consultation, Household
@@ -106,6 +108,23 @@ def test_an_error_on_line_n_fails_the_job_and_writes_nothing(app, client, runner
     assert count(app) == 0 and count(app, Household) == 0 and stored(folder) == []
     page = client.get(f"{URL}/jobs/{job_id}").get_data(as_text=True)
     assert "1 erreur(s) : rien n'a été importé" in page and "<td>5</td><td>mode</td>" in page
+
+
+def test_the_page_of_a_job_past_its_retention_says_its_errors_were_erased(app, client, runner, make_user, login,
+                                                                         folder):
+    data = good_file(6).replace(b"J3,2026-04-13,info_logement,telephone", b"J3,2026-04-13,info_logement,fax")
+    job_id = queued(client, make_user, login, data)
+    runner.invoke(args=["consultations", "import-jobs", "run"])
+    with app.app_context():
+        assert retention.purge(job_of(app, job_id).finished_at + timedelta(days=31))["import_jobs"] == 1
+        db.session.commit()
+    response = client.get(f"{URL}/jobs/{job_id}")
+    page = re.sub(r"\s+", " ", response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert "Le détail des erreurs a été effacé après 30 jours (durée de conservation)." in page
+    assert "Import en arrière-plan : (fichier effacé)" in page and "rien n'a été importé" in page
+    assert "gros.csv" not in page and "fax" not in page and "<table" not in page
+    assert "(fichier effacé)" in client.get(URL).get_data(as_text=True)  # in the import page's list too
 
 
 def test_the_page_shows_the_progress_while_the_job_runs(app, client, make_user, login, folder, monkeypatch):

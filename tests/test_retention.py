@@ -3,12 +3,14 @@ import json
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import JSON, String, Text, func, select
+from sqlalchemy import JSON, String, Text, func, select, text
 
+from hotline import retention
 from hotline.appointments.models import Appointment
 from hotline.audit import AuditEvent
 from hotline.auth.models import LoginAttempt
 from hotline.consultations import services
+from hotline.consultations.import_jobs import ImportJob
 from hotline.consultations.models import (
     Consultation,
     ConsultationCode,
@@ -43,8 +45,8 @@ def test_purge_erases_what_is_too_old_and_keeps_the_rest(app, runner, make_house
         db.session.commit()
     app.config["FIXED_NOW"] = NOW.isoformat()
     dry = runner.invoke(args=["purge", "--dry-run"])
-    assert "À effacer : 1 tentative(s) de connexion, 1 lecture(s) du journal, 1 numéro(s) d'appelant ; " \
-           "1 ménage(s) à anonymiser." in dry.output
+    assert "À effacer : 1 tentative(s) de connexion, 1 lecture(s) du journal, 1 numéro(s) d'appelant, 0 import(s) " \
+           "en arrière-plan (détail des erreurs, nom du fichier) ; 1 ménage(s) à anonymiser." in dry.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 2
     result = runner.invoke(args=["purge"])
@@ -84,6 +86,8 @@ def test_retention_periods_come_from_the_environment(tmp_path):
     assert from_environment({"HOTLINE_RETENTION_AUDIT_DAYS": "90"})["RETENTION_AUDIT_DAYS"] == 90
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
     assert (app.config["RETENTION_LOGIN_DAYS"], app.config["RETENTION_HOUSEHOLD_YEARS"]) == (180, 3)
+    assert from_environment({"HOTLINE_RETENTION_IMPORT_JOB_DAYS": "7"})["RETENTION_IMPORT_JOB_DAYS"] == 7
+    assert app.config["RETENTION_IMPORT_JOB_DAYS"] == 30
 
 
 # Every personal or free-text value the test puts in a household's records; none may survive its purge.
@@ -188,3 +192,69 @@ def test_callback_comments_go_with_the_callers_number(app, runner):
     with app.app_context():
         task = db.session.scalar(select(CallbackTask))
         assert (task.comment, task.result) == (None, "no_answer")
+
+
+# An import's errors quote the wrong cells of the file (a name or a number typed in the wrong column).
+LEAKY_ERRORS = [[4, "date", "« Jean Dupont » n'est pas une date."],
+                [7, "mode", "« 0611223344 » n'est pas un code connu."]]
+
+
+def import_job_rows(app) -> list[tuple]:
+    """(filename, state, errors IS NULL, errors as stored, rows_done, created, created_by_id, finished_at) of
+    every job, oldest first, read with plain SQL (where JSON 'null' and SQL NULL differ)."""
+    with app.app_context():
+        rows = db.session.execute(text("SELECT filename, state, errors IS NULL, errors, rows_done, created, "
+                                       "created_by_id, finished_at FROM import_jobs ORDER BY id")).all()
+    return [(row[0], row[1], bool(row[2]), *row[3:]) for row in rows]
+
+
+def test_ended_import_jobs_lose_their_errors_and_filename_after_the_retention(app, runner, make_user):
+    author = make_user("manager")
+    day = timedelta(days=1)
+    with app.app_context():
+        db.session.add_all([
+            ImportJob(filename="dupont-jean.csv", state="failed", errors=LEAKY_ERRORS, rows_total=9, rows_done=0,
+                      created_by_id=author.id, created_at=NOW - 45 * day, started_at=NOW - 45 * day,
+                      finished_at=NOW - 31 * day),
+            ImportJob(filename="martin-export.csv", state="done", rows_total=12, rows_done=12, created=10, updated=2,
+                      created_by_id=author.id, created_at=NOW - 60 * day, started_at=NOW - 60 * day,
+                      finished_at=NOW - 59 * day),
+            ImportJob(filename="recent.csv", state="failed", errors=LEAKY_ERRORS, created_by_id=author.id,
+                      created_at=NOW - 29 * day, started_at=NOW - 29 * day, finished_at=NOW - 29 * day),
+            ImportJob(filename="waiting.csv", state="queued", created_at=NOW - 90 * day),
+            # Running for ages (the runner will recover it): never touched, whatever its dates say.
+            ImportJob(filename="running.csv", state="writing", errors=LEAKY_ERRORS, created_at=NOW - 90 * day,
+                      started_at=NOW - 90 * day, finished_at=NOW - 80 * day),
+        ])
+        db.session.commit()
+    before = import_job_rows(app)
+    app.config["FIXED_NOW"] = NOW.isoformat()
+
+    label = "2 import(s) en arrière-plan (détail des erreurs, nom du fichier)"
+    dry = runner.invoke(args=["purge", "--dry-run"])
+    assert dry.exit_code == 0 and label in dry.output
+    assert import_job_rows(app) == before  # counted, not changed
+
+    result = runner.invoke(args=["purge"])
+    assert result.exit_code == 0 and label in result.output
+    after = import_job_rows(app)
+    # The rows stay (state, counts, author, end); their errors become NULL, their file's name a neutral text.
+    assert [row[:4] for row in after] == [("(fichier effacé)", "failed", True, None),
+                                          ("(fichier effacé)", "done", True, None), *(row[:4] for row in before[2:])]
+    assert [row[4:] for row in after] == [row[4:] for row in before]
+    with app.app_context():
+        assert db.session.scalar(select(ImportJob.errors).where(ImportJob.filename == "recent.csv")) == LEAKY_ERRORS
+    assert "0 import(s) en arrière-plan" in runner.invoke(args=["purge"]).output
+
+
+def test_the_import_job_retention_comes_from_its_setting(app, monkeypatch):
+    with app.app_context():
+        db.session.add(ImportJob(filename="dix-jours.csv", state="failed", errors=LEAKY_ERRORS,
+                                 finished_at=NOW - timedelta(days=10)))
+        db.session.commit()
+        assert retention.purge(NOW)["import_jobs"] == 0
+        monkeypatch.setitem(app.config, "RETENTION_IMPORT_JOB_DAYS", 7)
+        assert retention.purge(NOW, dry_run=True)["import_jobs"] == 1
+        assert retention.purge(NOW)["import_jobs"] == 1
+        db.session.commit()
+        assert db.session.execute(select(ImportJob.filename, ImportJob.errors)).one() == ("(fichier effacé)", None)

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import JSON, ForeignKey, Integer, String, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, null, select, update
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql import ColumnElement
 
 from hotline import clock
 from hotline.audit import AuditEvent
@@ -51,6 +52,7 @@ INTERRUPTED = ("Import interrompu (le processus qui le faisait s'est arrêté) :
                "Déposez le fichier à nouveau.")
 UNEXPECTED = ("Erreur inattendue pendant l'import : rien n'a été importé. Déposez le fichier à nouveau ; si "
               "l'erreur revient, prévenez l'administrateur.")
+ERASED_FILENAME = "(fichier effacé)"  # the uploaded file's name, once past its retention
 LOCK_NAME = ".runner.lock"
 CHUNK = 1 << 20
 
@@ -81,6 +83,11 @@ class ImportJob(db.Model):
     @property
     def problems(self) -> list[Problem]:
         return [Problem(*error) for error in self.errors or ()]
+
+    @property
+    def errors_erased(self) -> bool:
+        """A failed job always has errors, until the retention purge erases them."""
+        return self.state == "failed" and not self.errors
 
 
 # --- queueing (the page) ---------------------------------------------------------------------------
@@ -144,6 +151,23 @@ def progress_of(job: ImportJob) -> tuple[str, int, int | None]:
         except (OSError, ValueError, KeyError):
             pass
     return job.state, job.rows_done, job.rows_total
+
+
+# --- retention (hotline/retention.py) --------------------------------------------------------------
+
+def ended_before(limit: datetime) -> ColumnElement[bool]:
+    """Jobs that ended before `limit` and still hold their errors (they quote the file's cells) or their
+    file's name (it may name a person). Queued and running jobs never match."""
+    return (ImportJob.state.in_(("done", "failed")) & ImportJob.finished_at.is_not(None)
+            & (ImportJob.finished_at < limit)
+            & (ImportJob.errors.is_not(None) | (ImportJob.filename != ERASED_FILENAME)))
+
+
+def erase(condition: ColumnElement[bool]) -> None:
+    """Empties the errors (SQL NULL, not JSON null) and the file's name of the jobs matching condition; the
+    rest of the row (state, counts, author, dates) stays. Flushes only."""
+    db.session.execute(update(ImportJob).where(condition).values(errors=null(), filename=ERASED_FILENAME)
+                       .execution_options(synchronize_session=False))
 
 
 # --- running (the scheduler, the command) ----------------------------------------------------------
