@@ -15,6 +15,7 @@ def personal_data():
     durations = {
         "household_years": cfg["RETENTION_HOUSEHOLD_YEARS"], "caller_days": cfg["RETENTION_CALLER_DAYS"],
         "audit_days": cfg["RETENTION_AUDIT_DAYS"], "login_days": cfg["RETENTION_LOGIN_DAYS"],
+        "import_job_days": cfg["RETENTION_IMPORT_JOB_DAYS"],
     }
     return render_template("legal/personal_data.html", durations=durations)
 
