@@ -2,13 +2,13 @@
 indicators, stay what the consultations say: after any writes, edits, moves between households and
 imports, the figures read from them are those cases.figures.build recounts from every consultation, and
 the table is what a rebuild makes of it."""
-import io
+import threading
 from datetime import date
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hotline.cases import figures
 from hotline.cases.services import record_acts
@@ -128,3 +128,34 @@ def test_an_import_writes_the_months_of_its_households(ctx):
     assert not result.problems, result.problems
     assert table(), "the import wrote the households' months"
     assert_as_recounted()
+
+
+def test_two_writes_for_one_household_at_once(app, make_household):
+    """Two jurists record a consultation of the same household at the same moment (two transactions): both
+    are saved, and the household's months hold both (PostgreSQL: the second waits for the first)."""
+    household = make_household(name="Ménage partagé")
+    ready = threading.Barrier(2, timeout=10)
+    errors = []
+
+    def record(day):
+        with app.app_context():
+            try:
+                held = db.session.get(type(household), household.id)
+                spec = {"household": 0, "mission": EVICTION, "day": day, "place": PLACES[0], "stage": "impaye",
+                        "debt": 50000, "rent": None}
+                ready.wait()
+                write([held], spec)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+                db.session.rollback()
+
+    threads = [threading.Thread(target=record, args=(date(2026, 3, day),)) for day in (2, 3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Consultation)) == 2
+        assert_as_recounted()

@@ -24,7 +24,7 @@ from hotline.cases import services as cases
 from hotline.consultations import services as consultations
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
-from hotline.reports import rollup, services, tidy
+from hotline.reports import household_months, rollup, services, tidy
 
 MISSIONS = ["info_logement", "prevention_expulsion"]
 MONTHS = ["2026-01", "2026-02", "2026-03"]
@@ -54,12 +54,12 @@ def make_record(consultation_id: int, spec: dict) -> tidy.ConsultationRecord:
                                    spec["multi"], debt, spec["habitat_indigne"], spec["permis_louer"])
 
 
-def table_contents() -> dict[str, set[tuple]]:
-    return {table.name: set(db.session.execute(select(table)).all()) for table in TABLES}
+def table_contents(tables=TABLES) -> dict[str, set[tuple]]:
+    return {table.name: set(db.session.execute(select(table)).all()) for table in tables}
 
 
-def empty_tables() -> None:
-    for table in TABLES:
+def empty_tables(tables=TABLES) -> None:
+    for table in tables:
         db.session.execute(delete(table))
 
 
@@ -311,13 +311,16 @@ def test_the_report_and_the_page_read_the_rollup(app, session, logged):
 
 
 def test_the_rebuild_command(app, runner, logged):
+    every = (*TABLES, household_months.TABLE)
     with app.app_context():
-        wanted = table_contents()
-        empty_tables()
+        wanted = table_contents(every)
+        assert wanted[household_months.TABLE.name]
+        empty_tables(every)
         db.session.commit()
     result = runner.invoke(args=["reports", "rebuild"])
     assert result.exit_code == 0, result.output
+    assert "mois des ménages recalculés" in result.output
     with app.app_context():
-        assert table_contents() == wanted
-        empty_tables()
+        assert table_contents(every) == wanted
+        empty_tables(every)
         db.session.commit()

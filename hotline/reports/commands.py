@@ -90,11 +90,11 @@ def observatory_command(first: str, last: str, output: str):
     click.echo(f"Export pseudonymisé écrit dans {output}.", err=True)
 
 
-@reports_cli.command("rebuild", help="Recalculer les totaux mensuels des rapports à partir des consultations "
+@reports_cli.command("rebuild", help="Recalculer les totaux mensuels et les mois des ménages des rapports à partir des consultations "
                      "(après une restauration ou une correction faite hors de l'application).")
 @with_appcontext
 def rebuild_command():
     rollup.rebuild(db.session)
     household_months.rebuild(db.session)
     db.session.commit()
-    click.echo("Totaux mensuels recalculés.", err=True)
+    click.echo("Totaux mensuels et mois des ménages recalculés.", err=True)

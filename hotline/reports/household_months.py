@@ -25,12 +25,13 @@ from sqlalchemy.orm import Session
 
 from hotline.cases import figures
 from hotline.cases.models import CaseStatement
-from hotline.consultations.models import Consultation
+from hotline.consultations.models import Consultation, Household
 from hotline.reports.rollup import cents
 from hotline.reports.rollup_models import ReportHouseholdMonth
 
 TABLE = ReportHouseholdMonth.__table__
 CONSULTATIONS = Consultation.__table__
+HOUSEHOLDS = Household.__table__
 STATEMENTS = CaseStatement.__table__
 PENDING = "hotline.household_months"  # in session.info: (household keys, consultation ids) to recompute
 WATCHED = ("household_id", "mission", "date", "territory_code", "procedure_stage", "debt_amount")
@@ -82,10 +83,16 @@ def refresh(session, households: Iterable[str]) -> None:
     """Compute these households' months again (every mission) from their consultations. `session`: a
     Session (or a Connection)."""
     c = CONSULTATIONS.c
+    dialect = session.dialect if hasattr(session, "dialect") else session.get_bind().dialect
     for chunk in _chunks(sorted(set(households))):
-        session.execute(delete(TABLE).where(TABLE.c.household.in_(chunk)))
         ids = [int(key[1:]) for key in chunk if key.startswith("h")]
         alone = [int(key[1:]) for key in chunk if key.startswith("c")]
+        if ids and dialect.name == "postgresql":
+            # Two transactions writing for one household compute its months one after the other (the
+            # second then sees the first's rows and consultations), instead of both inserting them.
+            session.execute(select(HOUSEHOLDS.c.id).where(HOUSEHOLDS.c.id.in_(ids)).order_by(HOUSEHOLDS.c.id)
+                            .with_for_update(key_share=True))  # FOR NO KEY UPDATE: not against the FKs
+        session.execute(delete(TABLE).where(TABLE.c.household.in_(chunk)))
         where = or_(c.household_id.in_(ids), and_(c.id.in_(alone), c.household_id.is_(None)))
         _insert(session, _months(session.execute(_history(where))))
 
