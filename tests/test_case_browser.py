@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from sqlalchemy import select
 from test_browser import CHROMIUM, browser, log_in, page, server  # noqa: F401 (fixtures)
 
@@ -56,7 +57,7 @@ def test_the_case_block_follows_the_mission(page, jurist):
 
 def test_the_referral_hint_shows_what_the_server_says(page, jurist):
     log_in(page, jurist)
-    assert page.locator("#referral-conditions").is_hidden()
+    expect(page.locator("#referral-conditions")).to_be_hidden()  # once app.js has run (a loaded machine is slow)
     assert page.get_attribute("#referral-live", "aria-live") == "polite"
     assert live_hints(page) == []
     page.select_option("#mission", "prevention_expulsion")
