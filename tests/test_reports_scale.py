@@ -6,7 +6,7 @@ import sys
 LOADED = """
 import sys
 from hotline import create_app
-app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
 app.test_cli_runner().invoke(args=["--help"])
 print(",".join(name for name in ("openpyxl", "twilio.rest", "fpdf", "matplotlib", "alembic", "flask_migrate",
                                  "requests", "icalendar") if name in sys.modules))
@@ -22,7 +22,7 @@ MIGRATED = """
 import sys, tempfile
 from hotline import create_app
 folder = tempfile.mkdtemp()
-app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/h.db"})
+app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{folder}/h.db"})
 result = app.test_cli_runner().invoke(args=["db", "upgrade"])
 assert result.exit_code == 0, result.output
 result = app.test_cli_runner().invoke(args=["db", "check"])
