@@ -18,6 +18,7 @@ from hotline.consultations.models import Consultation
 from hotline.extensions import db
 from hotline.reports import household_months
 from hotline.reports import services as reports
+from hotline.reports import tidy
 from hotline.reports.rollup_models import ReportHouseholdMonth
 
 EVICTION, INFO = "prevention_expulsion", "info_logement"
@@ -40,6 +41,13 @@ def assert_as_recounted() -> None:
         read = sorted(household_months.read(db.session, months, MISSIONS))
         end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
         assert read == sorted(figures.build(reports.household_records(end, MISSIONS), months)), (first, last)
+        counted = {(row.mission, row.period, row.indicator): row.value
+                   for row in tidy.build(reports.consultation_records(first, end, MISSIONS))
+                   if row.territory == tidy.ALL and row.indicator in ("households", "households_received")}
+        found = household_months.households(db.session, months[0], months[-1], MISSIONS)
+        assert {(mission, period, indicator): value for (mission, period, _), pair in found.items()
+                for indicator, value in zip(("households", "households_received"), pair, strict=True)
+                if value} == counted, (first, last)
     kept = table()
     household_months.rebuild(db.session)
     assert table() == kept
@@ -54,6 +62,7 @@ consultation = st.fixed_dictionaries({
     "stage": st.sampled_from(STAGES),
     "debt": st.one_of(st.none(), st.integers(0, 900000)),
     "rent": st.one_of(st.none(), st.sampled_from([0, 300, 450, 620])),
+    "mode": st.sampled_from(["telephone", "permanence", "visite_siege", "courriel"]),
 })
 edit = st.fixed_dictionaries({
     "which": st.integers(0, 20),
@@ -61,13 +70,15 @@ edit = st.fixed_dictionaries({
     "stage": st.sampled_from(STAGES),
     "debt": st.one_of(st.none(), st.integers(0, 900000)),
     "move_to": st.one_of(st.none(), st.integers(0, 4)),  # 4: no household any more
+    "mode": st.sampled_from(["telephone", "permanence"]),
 })
 
 
 def write(households, spec) -> Consultation:
     insee, territory = spec["place"]
     household = households[spec["household"]] if spec["household"] is not None else None
-    data = {"date": spec["day"], "mission": spec["mission"], "mode": "telephone", "commune_insee": insee,
+    data = {"date": spec["day"], "mission": spec["mission"], "mode": spec.get("mode", "telephone"),
+            "commune_insee": insee,
             "territory_code": territory, "themes": ["impayes_expulsion"] if spec["mission"] == EVICTION
             else ["rapports_locatifs"], "procedure_stage": spec["stage"],
             "debt_amount": Decimal(spec["debt"]) / 100 if spec["debt"] is not None else None}
@@ -86,7 +97,7 @@ def test_the_months_follow_writes_edits_and_moves(ctx, written, edits):
     assert_as_recounted()
     for change in edits:
         target = made[change["which"] % len(made)]
-        data = {"procedure_stage": change["stage"],
+        data = {"procedure_stage": change["stage"], "mode": change["mode"],
                 "debt_amount": Decimal(change["debt"]) / 100 if change["debt"] is not None else None}
         if change["day"] is not None:
             data["date"] = change["day"]

@@ -42,6 +42,7 @@ class HouseholdRecord:
     stage: str | None = None
     debt: Decimal | None = None
     rent: Decimal | None = None  # monthly, with charges, stated at this consultation
+    received: bool = False  # the household was received (office, permanence, outreach: tidy.RECEIVED_MODES)
 
 
 class Figure(NamedTuple):
@@ -111,6 +112,8 @@ class HouseholdMonth(NamedTuple):
     debt_band: str | None  # ... and the debt in months of the rent known then (months_band)
     next_month: str | None = None  # its next month with a consultation of the mission (None: none yet)
     next_debt_month: str | None = None  # its next month with a consultation naming a debt
+    received: bool = False  # it was received in the month (a consultation at the office, a permanence...)
+    last_received_month: str | None = None  # the latest month, up to this one, in which it was received
 
 
 def household_months(mission: str, household: str, history: Sequence[HouseholdRecord]) -> list[HouseholdMonth]:
@@ -118,6 +121,7 @@ def household_months(mission: str, household: str, history: Sequence[HouseholdRe
     consultations of the mission, sorted by (date, order). Stages and rents carry over from earlier ones."""
     latest: dict[str, int] = {}  # month -> position of its latest consultation
     latest_debt: dict[str, int] = {}
+    received: set[str] = set()
     stages: list[str] = []  # the latest known stage up to each consultation
     rents: list[Decimal | None] = []  # the rent known at each consultation, or at the latest one before it
     for i, record in enumerate(history):
@@ -129,20 +133,24 @@ def household_months(mission: str, household: str, history: Sequence[HouseholdRe
         latest[month] = i
         if record.debt is not None:
             latest_debt[month] = i
+        if record.received:
+            received.add(month)
     first = history[0]
+    last_received = None
     found = []
     following = [*list(latest)[1:], None]  # the months in order, as the history is
     debt_months = [month for month in latest if month in latest_debt]
     for month, i in latest.items():
         debt = latest_debt.get(month)
         said = history[debt] if debt is not None else None
+        last_received = month if month in received else last_received
         found.append(HouseholdMonth(
             mission, household, month, history[i].territory, stages[i],
             first.territory if month == _month(first.date) else None,
             _stage(first) if month == _month(first.date) else None,
             said.debt if said else None, said.territory if said else None,
             months_band(said.debt, rents[debt]) if said else None,
-            following[len(found)], _after(debt_months, month)))
+            following[len(found)], _after(debt_months, month), month in received, last_received))
     return found
 
 

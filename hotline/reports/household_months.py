@@ -20,12 +20,13 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import and_, delete, event, func, insert, inspect, or_, select
+from sqlalchemy import and_, case, delete, event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from hotline.cases import figures
 from hotline.cases.models import CaseStatement
 from hotline.consultations.models import Consultation, Household
+from hotline.reports import tidy
 from hotline.reports.rollup import cents
 from hotline.reports.rollup_models import ReportHouseholdMonth
 
@@ -34,7 +35,7 @@ CONSULTATIONS = Consultation.__table__
 HOUSEHOLDS = Household.__table__
 STATEMENTS = CaseStatement.__table__
 PENDING = "hotline.household_months"  # in session.info: (household keys, consultation ids) to recompute
-WATCHED = ("household_id", "mission", "date", "territory_code", "procedure_stage", "debt_amount")
+WATCHED = ("household_id", "mission", "date", "territory_code", "procedure_stage", "debt_amount", "mode")
 CHUNK = 500  # households per query (bound parameters)
 BATCH = 5000  # rows per insert
 
@@ -48,7 +49,7 @@ def _history(where) -> select:
     """Consultations with the rent said at each, a household's consecutive, in its order (date, id)."""
     c = CONSULTATIONS.c
     return (select(c.id, c.household_id, c.mission, c.date, c.territory_code, c.procedure_stage, c.debt_amount,
-                   STATEMENTS.c.rent_amount)
+                   c.mode, STATEMENTS.c.rent_amount)
             .select_from(CONSULTATIONS.outerjoin(STATEMENTS, STATEMENTS.c.consultation_id == c.id))
             .where(where).order_by(c.household_id, c.mission, c.date, c.id))
 
@@ -61,7 +62,8 @@ def _months(rows: Iterable) -> Iterator[dict]:
     for (household, mission), records in groupby(rows, key=key):
         history = [figures.HouseholdRecord(household=household, mission=mission, date=r.date, order=r.id,
                                            territory=r.territory_code, stage=r.procedure_stage, debt=r.debt_amount,
-                                           rent=r.rent_amount) for r in records]
+                                           rent=r.rent_amount, received=r.mode in tidy.RECEIVED_MODES)
+                   for r in records]
         for month in figures.household_months(mission, household, history):
             row = month._asdict()
             row["debt"] = None if month.debt is None else cents(month.debt)
@@ -217,6 +219,24 @@ def read(session, months: list[str], missions: list[str], territory: str | None 
         if cell in medians:
             found.append(figures.Figure(*cell, "household_debt_median", "", medians[cell]))
     return [figure for figure in found if figure.value]
+
+
+def households(session, first: str, last: str, missions: list[str]) -> dict[tuple[str, str, str], tuple[int, int]]:
+    """(distinct households, of which received) per mission for each month (YYYY-MM) first..last and the whole
+    range, over all territories, a consultation without household counted as one: the rows of each month, and
+    each household's latest row of the range (received in the range: its latest month received is in it)."""
+    t = TABLE.c
+    in_range = (t.mission.in_(missions), t.month >= first, t.month <= last)
+    found = {}
+    query = (select(t.mission, t.month, func.count(), func.sum(case((t.received, 1), else_=0)))
+             .where(*in_range).group_by(t.mission, t.month))
+    for mission, month, n, received in session.execute(query):
+        found[(mission, month, figures.ALL)] = (n, int(received))
+    query = (select(t.mission, func.count(), func.sum(case((t.last_received_month >= first, 1), else_=0)))
+             .where(*in_range, or_(t.next_month.is_(None), t.next_month > last)).group_by(t.mission))
+    for mission, n, received in session.execute(query):
+        found[(mission, figures.TOTAL, figures.ALL)] = (n, int(received))
+    return found
 
 
 def _all_medians(session, eviction, latest_debt) -> dict[tuple, Decimal]:

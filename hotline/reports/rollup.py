@@ -287,13 +287,14 @@ def summary(session: Session, first: date, last: date, missions: list[str]) -> l
 
 
 def page_rows(session: Session, first: date, last: date, missions: list[str],
-              territory: str | None = None) -> list[tidy.Row]:
+              territory: str | None = None, counted: dict | None = None) -> list[tidy.Row]:
     """The rows of rows() the managers' page shows: every additive indicator, but distinct households and
     medians only where it shows them. All territories (territory None): each cell's additive indicators, and
-    households and medians per month and for the whole range over all territories. A territory: its cells and
-    its whole range only."""
+    households and medians per month and for the whole range over all territories; `counted`, if given,
+    holds those households ((households, received) per cell, a consultation without household counted as
+    one: household_months.households). A territory: its cells and its whole range only."""
     if territory is None:
-        return _rows(session, first, last, missions, LEVELS, ((True, False), (False, False)))
+        return _rows(session, first, last, missions, LEVELS, ((True, False), (False, False)), counted=counted)
     levels = ((True, True), (False, True))
     return _rows(session, first, last, missions, levels, levels, territory)
 
@@ -339,10 +340,11 @@ def _grouped(session: Session, query, level: tuple[bool, bool]):
 
 
 def _rows(session: Session, first: date, last: date, missions: list[str], levels,
-          distinct_levels=None, territory: str | None = None) -> list[tidy.Row]:
+          distinct_levels=None, territory: str | None = None, counted: dict | None = None) -> list[tidy.Row]:
     """The rows of the levels; distinct households and medians of distinct_levels only (default: all the
     levels; the others leave out households, households_received and debt_amount_median). territory: the
-    cells of that territory only."""
+    cells of that territory only. counted: the distinct households of some cells, already counted (they
+    replace what report_households would give, with the households without household record)."""
     distinct_levels = levels if distinct_levels is None else distinct_levels
     values: dict[tuple, int | Decimal] = defaultdict(int)
     query = (select(ROLLUP.c.mission, ROLLUP.c.month, ROLLUP.c.territory, ROLLUP.c.indicator, ROLLUP.c.category,
@@ -352,7 +354,13 @@ def _rows(session: Session, first: date, last: date, missions: list[str], levels
             values[(*_cell(mission, month, territory_code, level), indicator, category)] += value
     for key in [key for key in values if key[3] == AMOUNT]:
         values[key] = Decimal(values[key]) / 100
+    counted = counted or {}
+    for cell, (households, received) in counted.items():
+        values[(*cell, "households", "")] = households
+        values[(*cell, "households_received", "")] = received
     for level in distinct_levels:
+        if any(_level_of(cell) == level for cell in counted):
+            continue
         query = _households(first, last, missions, level, territory)
         for cell, (households, received) in _grouped(session, query, level):
             values[(*cell, "households", "")] += households

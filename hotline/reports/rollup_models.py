@@ -13,7 +13,7 @@ No personal data: codes, months, territories and household numbers only.
 """
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.consultations.models import Consultation
@@ -76,13 +76,15 @@ class ReportHouseholdMonth(db.Model):
     debt_band: Mapped[str | None] = mapped_column(String(40))
     next_month: Mapped[str | None] = mapped_column(String(7))  # the household's next month (mission), if any
     next_debt_month: Mapped[str | None] = mapped_column(String(7))  # ... its next month naming a debt
+    received: Mapped[bool] = mapped_column(Boolean, default=False)  # received in the month (office, permanence...)
+    last_received_month: Mapped[str | None] = mapped_column(String(7))  # its latest month received, up to this one
 
     # A range of months, read from the indexes alone: the months' rows and the households' latest rows of
     # the range (next month after the range, or none) with their stages and first contacts; their debts in
     # order (the months' medians); all the debts of the mission in order (the whole range's medians).
     __table_args__ = (
         Index("ix_report_household_months_month", "mission", "month", "territory", "stage", "next_month",
-              "first_territory", "first_stage"),
+              "first_territory", "first_stage", "received", "last_received_month"),
         Index("ix_report_household_months_debt", "mission", "month", "debt", "debt_territory", "debt_band",
               "next_debt_month"),
         Index("ix_report_household_months_amount", "mission", "debt", "month", "debt_territory", "next_debt_month"))

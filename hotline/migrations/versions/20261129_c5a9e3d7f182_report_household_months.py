@@ -28,9 +28,12 @@ def upgrade():
                     sa.Column('debt_band', sa.String(length=40), nullable=True),
                     sa.Column('next_month', sa.String(length=7), nullable=True),
                     sa.Column('next_debt_month', sa.String(length=7), nullable=True),
+                    sa.Column('received', sa.Boolean(), nullable=False),
+                    sa.Column('last_received_month', sa.String(length=7), nullable=True),
                     sa.PrimaryKeyConstraint('household', 'mission', 'month', name=op.f('pk_report_household_months')))
     op.create_index('ix_report_household_months_month', 'report_household_months',
-                    ['mission', 'month', 'territory', 'stage', 'next_month', 'first_territory', 'first_stage'])
+                    ['mission', 'month', 'territory', 'stage', 'next_month', 'first_territory', 'first_stage',
+                     'received', 'last_received_month'])
     op.create_index('ix_report_household_months_debt', 'report_household_months',
                     ['mission', 'month', 'debt', 'debt_territory', 'debt_band', 'next_debt_month'])
     op.create_index('ix_report_household_months_amount', 'report_household_months',
