@@ -7,7 +7,7 @@ from conftest import SAMPLE_CONSULTATIONS, csrf_token
 from sqlalchemy import func, select
 
 from hotline.cases import services as cases
-from hotline.consultations import importer
+from hotline.consultations import importer, importing
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.reports import rollup, tidy
@@ -214,3 +214,21 @@ def test_a_file_over_the_old_cap_imports_in_batches(app):
         for table in (rollup.ROLLUP, rollup.HOUSEHOLDS, rollup.DEBTS):
             db.session.execute(table.delete())
         db.session.commit()
+
+
+def test_the_ids_seen_are_kept_on_disk_with_their_first_line():
+    seen = importing.SeenIds()
+    try:
+        assert [seen.first_line(external_id, line) for line, external_id in
+                enumerate(["A", "B", "A", "Ä", "A"], start=2)] == [None, None, 2, None, 2]
+    finally:
+        seen.close()
+
+
+def test_an_id_twice_in_a_file_names_its_first_line_and_nothing_is_written(ctx):
+    lines = ["external_id,date,mission,mode,commune_insee,themes"]
+    lines += [f"X{n % 3 if n == 4 else n},2026-03-0{1 + n},info_logement,telephone,62498,rapports_locatifs"
+              for n in range(5)]  # line 6 repeats the id of line 3 (X1)
+    result = importer.import_consultations("\n".join(lines).encode(), None, date(2026, 11, 29))
+    assert [(p.line, p.column, p.message) for p in result.problems] == [(6, "external_id", "déjà à la ligne 3.")]
+    assert db.session.scalar(select(func.count()).select_from(Consultation)) == 0

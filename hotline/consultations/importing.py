@@ -5,7 +5,8 @@ Every wrong cell of every row is reported with its line number (the header is li
 and the reason, so that an import is all or nothing and the person can fix the file in one go.
 `rows()` streams: it reads a binary file object a line at a time, keeps no row, and may be run
 twice over the same file (to check it, then to write it); `read()` is the same over bytes, kept whole.
-Only the external_ids seen grow with the file (a duplicate is an error naming its first line).
+The external_ids seen (a duplicate is an error naming its first line) are kept on disk, in a private
+temporary SQLite database (SeenIds), so that memory does not grow with the file.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import codecs
 import csv
 import io
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -170,11 +172,31 @@ def _read(reader, stream: BinaryIO, delimiter: str, lookups: Lookups, today: dat
         problems.append(Problem(1, name, "colonne en double."))
     if problems:
         return
-    seen_ids: dict[str, int] = {}
+    seen_ids = SeenIds()
     try:
         yield from _rows(reader, header, problems, seen_ids, lookups, today)
     except csv.Error:  # a cell over the csv module's limit: the file is refused whole
         problems.append(_unreadable_line(_whole(stream), delimiter, header))
+    finally:
+        seen_ids.close()
+
+
+class SeenIds:
+    """The external_ids read so far, each with the line it was first read on: in a private temporary
+    database on disk (SQLite's "" file name, deleted when closed), not in memory."""
+
+    def __init__(self):
+        self._db = sqlite3.connect("")
+        self._db.execute("CREATE TABLE seen (external_id TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID")
+
+    def first_line(self, external_id: str, line: int) -> int | None:
+        """None the first time an id is read (it is kept with this line); else the line it was first read on."""
+        if self._db.execute("INSERT INTO seen VALUES (?, ?) ON CONFLICT DO NOTHING", (external_id, line)).rowcount:
+            return None
+        return self._db.execute("SELECT line FROM seen WHERE external_id = ?", (external_id,)).fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
 
 
 def _whole(stream: BinaryIO) -> str:
@@ -200,7 +222,7 @@ def _unreadable_line(text: str, delimiter: str, header: list[str]) -> Problem:
     return Problem(record + 1, "", message)
 
 
-def _rows(reader, header: list[str], problems: list[Problem], seen_ids: dict[str, int], lookups: Lookups,
+def _rows(reader, header: list[str], problems: list[Problem], seen_ids: SeenIds, lookups: Lookups,
           today: date) -> Iterator[tuple[int, dict]]:
     for number, cells in enumerate(reader, start=2):
         if len(problems) >= MAX_PROBLEMS:
@@ -219,10 +241,9 @@ def _rows(reader, header: list[str], problems: list[Problem], seen_ids: dict[str
             continue
         data, found = _row(values, number, lookups, today)
         external_id = values.get("external_id", "")
-        if external_id:
-            if external_id in seen_ids:
-                found.append(Problem(number, "external_id", f"déjà à la ligne {seen_ids[external_id]}."))
-            seen_ids.setdefault(external_id, number)
+        first = seen_ids.first_line(external_id, number) if external_id else None
+        if first is not None:
+            found.append(Problem(number, "external_id", f"déjà à la ligne {first}."))
         problems.extend(found)
         if not found:
             yield number, data
