@@ -87,7 +87,7 @@ def test_contribution_of_one_record():
     assert additive[("debt_known", "")] == 1 and additive[("debt_amount_sum", "")] == Decimal("1200.50")
     assert additive[("habitat_indigne", "")] == 1 and ("permis_louer", "") not in additive
     assert household == ("h4", True) and debt == Decimal("1200.50")
-    assert rollup.cents(Decimal("0.1")) == 10 and rollup.cents(Decimal("9999999.99")) == 999999999
+    assert tidy.cents(Decimal("0.1")) == 10 and tidy.cents(Decimal("9999999.99")) == 999999999
 
 
 # --- apply() against the recount -----------------------------------------------------------------------

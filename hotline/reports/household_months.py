@@ -27,7 +27,6 @@ from hotline.cases import figures
 from hotline.cases.models import CaseStatement
 from hotline.consultations.models import Consultation, Household
 from hotline.reports import tidy
-from hotline.reports.rollup import cents
 from hotline.reports.rollup_models import ReportHouseholdMonth
 
 TABLE = ReportHouseholdMonth.__table__
@@ -66,7 +65,7 @@ def _months(rows: Iterable) -> Iterator[dict]:
                    for r in records]
         for month in figures.household_months(mission, household, history):
             row = month._asdict()
-            row["debt"] = None if month.debt is None else cents(month.debt)
+            row["debt"] = None if month.debt is None else tidy.cents(month.debt)
             yield row
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from hotline.cases.models import CaseStatement
 from hotline.consultations.models import Consultation, ConsultationCode
-from hotline.reports import tidy
+from hotline.reports import household_months, tidy
 from hotline.reports.rollup_models import ReportDebt, ReportHousehold, ReportRollup
 
 ROLLUP = ReportRollup.__table__
@@ -109,10 +109,6 @@ def case_codes(stated) -> dict[str, str]:
     return {name: code or tidy.UNKNOWN for name, code in zip(tidy.CASE_CODES, stated or (None,) * 2, strict=True)}
 
 
-def cents(amount: Decimal | float) -> int:
-    return int((Decimal(str(amount)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 # --- writes --------------------------------------------------------------------------------------------
 
 def apply(session: Session, before: tidy.ConsultationRecord | None, after: tidy.ConsultationRecord | None) -> None:
@@ -134,7 +130,7 @@ def apply_many(session: Session, pairs: Iterable[tuple[tidy.ConsultationRecord |
             cell = (record.mission, record.month, record.territory)
             additive, (household, received), debt = contribution(record)
             for (indicator, category), value in additive.items():
-                rollup[(*cell, indicator, category)] += sign * (cents(value) if indicator == AMOUNT else value)
+                rollup[(*cell, indicator, category)] += sign * (tidy.cents(value) if indicator == AMOUNT else value)
             if household.startswith("h"):
                 counts = households[(*cell, int(household[1:]))]
                 counts[0] += sign
@@ -143,7 +139,7 @@ def apply_many(session: Session, pairs: Iterable[tuple[tidy.ConsultationRecord |
                 rollup[(*cell, "households", "")] += sign
                 rollup[(*cell, "households_received", "")] += sign * received
             if debt is not None:
-                debts[(*cell, cents(debt))] += sign
+                debts[(*cell, tidy.cents(debt))] += sign
     _write(session, ROLLUP, {key: (value,) for key, value in rollup.items()})
     _write(session, HOUSEHOLDS, {key: tuple(value) for key, value in households.items()})
     _write(session, DEBTS, {key: (value,) for key, value in debts.items()})
@@ -287,14 +283,14 @@ def summary(session: Session, first: date, last: date, missions: list[str]) -> l
 
 
 def page_rows(session: Session, first: date, last: date, missions: list[str],
-              territory: str | None = None, counted: dict | None = None) -> list[tidy.Row]:
+              territory: str | None = None) -> list[tidy.Row]:
     """The rows of rows() the managers' page shows: every additive indicator, but distinct households and
     medians only where it shows them. All territories (territory None): each cell's additive indicators, and
-    households and medians per month and for the whole range over all territories; `counted`, if given,
-    holds those households ((households, received) per cell, a consultation without household counted as
-    one: household_months.households). A territory: its cells and its whole range only."""
+    households and medians per month and for the whole range over all territories. A territory: its cells and
+    its whole range only."""
     if territory is None:
-        return _rows(session, first, last, missions, LEVELS, ((True, False), (False, False)), counted=counted)
+        return _rows(session, first, last, missions, LEVELS, ((True, False), (False, False)),
+                     households_by_month=True)
     levels = ((True, True), (False, True))
     return _rows(session, first, last, missions, levels, levels, territory)
 
@@ -339,12 +335,15 @@ def _grouped(session: Session, query, level: tuple[bool, bool]):
         yield (mission, month, territory), row[width:]
 
 
-def _rows(session: Session, first: date, last: date, missions: list[str], levels,
-          distinct_levels=None, territory: str | None = None, counted: dict | None = None) -> list[tidy.Row]:
+def _rows(session: Session, first: date, last: date, missions: list[str], levels, distinct_levels=None,
+          territory: str | None = None, households_by_month: bool = False) -> list[tidy.Row]:
     """The rows of the levels; distinct households and medians of distinct_levels only (default: all the
     levels; the others leave out households, households_received and debt_amount_median). territory: the
-    cells of that territory only. counted: the distinct households of some cells, already counted (they
-    replace what report_households would give, with the households without household record)."""
+    cells of that territory only. households_by_month: the distinct households over all territories are
+    counted in the households' months (a row a household and month, a consultation without household too)
+    instead of by grouping report_households by household, which at 1M took the page a second: the page's
+    read. rows() and summary() keep this table's own count, which its tests compare with the records
+    applied (and the page's tests with the consultations)."""
     distinct_levels = levels if distinct_levels is None else distinct_levels
     values: dict[tuple, int | Decimal] = defaultdict(int)
     query = (select(ROLLUP.c.mission, ROLLUP.c.month, ROLLUP.c.territory, ROLLUP.c.indicator, ROLLUP.c.category,
@@ -354,12 +353,15 @@ def _rows(session: Session, first: date, last: date, missions: list[str], levels
             values[(*_cell(mission, month, territory_code, level), indicator, category)] += value
     for key in [key for key in values if key[3] == AMOUNT]:
         values[key] = Decimal(values[key]) / 100
-    counted = counted or {}
-    for cell, (households, received) in counted.items():
-        values[(*cell, "households", "")] = households
-        values[(*cell, "households_received", "")] = received
+    by_month = [level for level in distinct_levels if not level[1]] if households_by_month and not territory else []
+    if by_month:
+        found = household_months.households(session, f"{first:%Y-%m}", f"{last:%Y-%m}", missions)
+        for cell, (households, received) in found.items():
+            if _level_of(cell) in by_month:
+                values[(*cell, "households", "")] = households
+                values[(*cell, "households_received", "")] = received
     for level in distinct_levels:
-        if any(_level_of(cell) == level for cell in counted):
+        if level in by_month:
             continue
         query = _households(first, last, missions, level, territory)
         for cell, (households, received) in _grouped(session, query, level):

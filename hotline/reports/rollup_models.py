@@ -90,8 +90,8 @@ class ReportHouseholdMonth(db.Model):
         Index("ix_report_household_months_amount", "mission", "debt", "month", "debt_territory", "next_debt_month"))
 
 
-# The history of the households a report reads (services.household_records): declared here, beside the
-# report's other indexes, on the consultations' table.
+# A household's history, which its months are computed from (household_months.refresh) and the recount reads
+# (services.household_records): declared here, beside the report's other indexes, on the consultations' table.
 Index("ix_consultations_household_mission_date", Consultation.household_id, Consultation.mission, Consultation.date)
 
 __all__ = ["ReportDebt", "ReportHousehold", "ReportHouseholdMonth", "ReportRollup"]

@@ -183,10 +183,7 @@ def page(first: date, last: date, missions: list[str], now: datetime, zone: Zone
     territories: months and the whole range over all territories; a territory's page: its own cells), the
     calls, permanences and activities, and (households) the household indicators of the eviction mission, which
     the page shows for it only. Each row is the report's row, value for value."""
-    counted = None  # the department's distinct households, from the households' months (one row each a month)
-    if territory == tidy.ALL:
-        counted = household_months.households(db.session, f"{first:%Y-%m}", f"{last:%Y-%m}", missions)
-    rows = rollup.page_rows(db.session, first, last, missions, None if territory == tidy.ALL else territory, counted)
+    rows = rollup.page_rows(db.session, first, last, missions, None if territory == tidy.ALL else territory)
     rows += [row for row in other_rows(first, last, missions, now, zone)
              if territory in (tidy.ALL, row.territory)]
     if households and EVICTION in missions:

@@ -71,6 +71,11 @@ class Row:
         return [self.mission, self.period, self.territory, self.indicator, self.category, format_value(self.value)]
 
 
+def cents(amount: Decimal | float) -> int:
+    """An amount in whole cents: the rollups store amounts so, and their sums stay exact on every database."""
+    return int((Decimal(str(amount)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def format_value(value: int | Decimal) -> str:
     if isinstance(value, Decimal):
         return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
