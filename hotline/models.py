@@ -21,13 +21,14 @@ from hotline.permanences.models import (
 )
 from hotline.reference.models import Commune, CommunePostalCode, Epci, Territory
 from hotline.reports.notes import ReportNote
-from hotline.reports.rollup_models import ReportDebt, ReportHousehold, ReportHouseholdMonth, ReportRollup
+from hotline.reports.rollup_models import (ReportDebt, ReportHousehold, ReportHouseholdCount, ReportHouseholdMonth,
+                                           ReportRollup)
 from hotline.sms import SmsMessage
 
 __all__ = [
     "Activity", "Appointment", "AuditEvent", "Base", "Call", "CallbackTask", "Case", "CaseStatement", "Closure",
     "Commune", "CommunePostalCode", "Consultation", "ConsultationCode", "ConsultationRevision", "DutyShift", "Epci",
     "Household", "ImportJob", "LoginAttempt", "OpeningHours", "Permanence", "PermanenceCancellation", "Place", "ProcedureAct",
-    "ReportDebt", "ReportHousehold", "ReportHouseholdMonth", "ReportNote", "ReportRollup", "SmsMessage", "Territory", "User", "UserMission",
+    "ReportDebt", "ReportHousehold", "ReportHouseholdCount", "ReportHouseholdMonth", "ReportNote", "ReportRollup", "SmsMessage", "Territory", "User", "UserMission",
     "UserTerritory", "utcnow",
 ]

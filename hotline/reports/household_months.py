@@ -8,10 +8,13 @@ again from its consultations, read through the index on (household_id, mission, 
 transaction (session events below). The import, which writes in bulk without the ORM, calls refresh()
 for each batch. rebuild() recomputes the whole table (`hotline reports rebuild`).
 
-A report then counts households with a few GROUP BYs over the months of its range: a household counts
-in a month as in that month's row, and in the whole range (`total`) as in its latest row of the range
-(its stage), and its latest row of the range that names a debt (its debt). The medians read the debts
-of the range in order. No personal data: codes, months, territories and household numbers only.
+The rows are also counted, by deltas in the same statements, in report_household_counts: per mission,
+month, what a figure groups by (territory, stage, band...) and the household's next month (`until`). A
+report reads those counts, a few thousand rows whatever the number of households: a household counts in
+a month as in that month's row, and in the whole range (`total`) as in its latest row of the range (its
+stage; the rows whose next month is after the range, or none), and its latest row of the range that names
+a debt (its debt). Only the medians read the months themselves: the debts of the range in order, from an
+index. No personal data: codes, months, territories and household numbers only.
 """
 from __future__ import annotations
 
@@ -26,10 +29,11 @@ from sqlalchemy.orm import Session
 from hotline.cases import figures
 from hotline.cases.models import CaseStatement
 from hotline.consultations.models import Consultation, Household
-from hotline.reports import tidy
-from hotline.reports.rollup_models import ReportHouseholdMonth
+from hotline.reports import counters, tidy
+from hotline.reports.rollup_models import ReportHouseholdCount, ReportHouseholdMonth
 
 TABLE = ReportHouseholdMonth.__table__
+COUNTS = ReportHouseholdCount.__table__
 CONSULTATIONS = Consultation.__table__
 HOUSEHOLDS = Household.__table__
 STATEMENTS = CaseStatement.__table__
@@ -69,15 +73,44 @@ def _months(rows: Iterable) -> Iterator[dict]:
             yield row
 
 
-def _insert(session, rows: Iterable[dict]) -> None:
+def _counted(row) -> Iterator[tuple[tuple, tuple[int, int, int]]]:
+    """What one household month (a row of the table) adds to report_household_counts: (key, (n, received,
+    cents)), the key (mission, month, kind, until, place, category)."""
+    mission, month, until = row["mission"], row["month"], row["next_month"] or ""
+    yield (mission, month, "seen", until, "", row["last_received_month"] or ""), (1, int(bool(row["received"])), 0)
+    if row["first_territory"] is not None:
+        yield (mission, month, "first", "", row["first_territory"], row["first_stage"] or ""), (1, 0, 0)
+    if mission == figures.EVICTION_MISSION:
+        yield (mission, month, "stage", until, row["territory"], row["stage"]), (1, 0, 0)
+        if row["debt"] is not None:
+            yield ((mission, month, "debt", row["next_debt_month"] or "", row["debt_territory"], row["debt_band"]),
+                   (1, 0, int(row["debt"])))
+
+
+def _count(deltas: dict[tuple, list[int]], rows: Iterable, sign: int) -> None:
+    for row in rows:
+        for key, values in _counted(row):
+            total = deltas[key]
+            for index, value in enumerate(values):
+                total[index] += sign * value
+
+
+def _insert(session, rows: Iterable[dict], deltas: dict[tuple, list[int]]) -> None:
+    """Insert the rows, and count them into deltas."""
     batch = []
     for row in rows:
         batch.append(row)
         if len(batch) >= BATCH:
             session.execute(insert(TABLE), batch)
+            _count(deltas, batch, 1)
             batch = []
     if batch:
         session.execute(insert(TABLE), batch)
+        _count(deltas, batch, 1)
+
+
+def _add(session, deltas: dict[tuple, list[int]]) -> None:
+    counters.add(session, COUNTS, {key: tuple(values) for key, values in deltas.items()})
 
 
 def refresh(session, households: Iterable[str]) -> None:
@@ -93,16 +126,22 @@ def refresh(session, households: Iterable[str]) -> None:
             # second then sees the first's rows and consultations), instead of both inserting them.
             session.execute(select(HOUSEHOLDS.c.id).where(HOUSEHOLDS.c.id.in_(ids)).order_by(HOUSEHOLDS.c.id)
                             .with_for_update(key_share=True))  # FOR NO KEY UPDATE: not against the FKs
-        session.execute(delete(TABLE).where(TABLE.c.household.in_(chunk)))
+        deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+        gone = session.execute(delete(TABLE).where(TABLE.c.household.in_(chunk)).returning(*TABLE.c))
+        _count(deltas, (row._mapping for row in gone), -1)
         where = or_(c.household_id.in_(ids), and_(c.id.in_(alone), c.household_id.is_(None)))
-        _insert(session, _months(session.execute(_history(where))))
+        _insert(session, _months(session.execute(_history(where))), deltas)
+        _add(session, deltas)
 
 
 def rebuild(session) -> None:
     """The whole table again from every consultation (streamed in the households' order)."""
     session.execute(delete(TABLE))
+    session.execute(delete(COUNTS))
     rows = session.execute(_history(CONSULTATIONS.c.id.is_not(None)).execution_options(yield_per=BATCH))
-    _insert(session, _months(rows))
+    deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    _insert(session, _months(rows), deltas)
+    _add(session, deltas)
 
 
 # --- kept current with the ORM's writes ------------------------------------------------------------
@@ -171,38 +210,30 @@ def read(session, months: list[str], missions: list[str], territory: str | None 
         for where in (place, figures.ALL):
             counts[(mission, period, where, indicator, category)] += n
 
-    # First contacts: a household has one first month, so the total is the months' sum.
-    query = (select(t.mission, t.month, t.first_territory, t.first_stage, func.count())
-             .where(t.mission.in_(missions), t.month >= first, t.month <= last, t.first_territory.is_not(None))
-             .group_by(t.mission, t.month, t.first_territory, t.first_stage))
-    for mission, month, place, stage, n in session.execute(query):
-        for period in (month, figures.TOTAL):
-            count(mission, period, place, "first_contacts", "", n)
-            if mission == figures.EVICTION_MISSION:
-                count(mission, period, place, "first_contact_stage", stage, n)
-                if stage in figures.BEFORE_COMMANDEMENT:
-                    count(mission, period, place, "reached_before_commandement", "", n)
+    k = COUNTS.c
+    query = select(k.mission, k.month, k.kind, k.until, k.place, k.category, k.n, k.cents).where(
+        k.mission.in_(missions), k.month >= first, k.month <= last, k.kind.in_(("first", "stage", "debt")))
+    for mission, month, kind, until, place, category, n, cents in session.execute(query):
+        # A household counts in the whole range as in its latest row of the range (its latest naming a debt).
+        periods = (month, figures.TOTAL) if kind == "first" or until == "" or until > last else (month,)
+        for period in periods:
+            if kind == "first":  # a household has one first month: the total is the months' sum
+                count(mission, period, place, "first_contacts", "", n)
+                if mission == figures.EVICTION_MISSION:
+                    count(mission, period, place, "first_contact_stage", category, n)
+                    if category in figures.BEFORE_COMMANDEMENT:
+                        count(mission, period, place, "reached_before_commandement", "", n)
+            elif kind == "stage":
+                count(mission, period, place, "households_by_stage", category, n)
+            else:
+                count(mission, period, place, "households_debt_known", "", n)
+                count(mission, period, place, "debt_months", category, n)
+                for where_ in (place, figures.ALL):
+                    sums[(mission, period, where_)] += int(cents)
     medians: dict[tuple, Decimal] = {}
     if figures.EVICTION_MISSION in missions:
-        mission = figures.EVICTION_MISSION
-        eviction = (t.mission == mission, t.month >= first, t.month <= last)
-        latest = or_(t.next_month.is_(None), t.next_month > last)
+        eviction = (t.mission == figures.EVICTION_MISSION, t.month >= first, t.month <= last)
         latest_debt = and_(t.debt.is_not(None), or_(t.next_debt_month.is_(None), t.next_debt_month > last))
-        # (A constant is no GROUP BY key on PostgreSQL: the whole range's rows are read without the month.)
-        for by_month, where in ((True, ()), (False, (latest,))):
-            keys = (t.month, t.territory, t.stage) if by_month else (t.territory, t.stage)
-            for *key, n in session.execute(select(*keys, func.count()).where(*eviction, *where).group_by(*keys)):
-                month, place, stage = key if by_month else (figures.TOTAL, *key)
-                count(mission, month, place, "households_by_stage", stage, n)
-        for by_month, where in ((True, (t.debt.is_not(None),)), (False, (latest_debt,))):
-            keys = (t.month, t.debt_territory, t.debt_band) if by_month else (t.debt_territory, t.debt_band)
-            query = select(*keys, func.count(), func.sum(t.debt)).where(*eviction, *where).group_by(*keys)
-            for *key, n, cents in session.execute(query):
-                month, place, band = key if by_month else (figures.TOTAL, *key)
-                count(mission, month, place, "households_debt_known", "", n)
-                count(mission, month, place, "debt_months", band, n)
-                for where_ in (place, figures.ALL):
-                    sums[(mission, month, where_)] += int(cents)
         if territory is None:
             medians = _all_medians(session, eviction, latest_debt)
         else:
@@ -224,17 +255,17 @@ def households(session, first: str, last: str, missions: list[str]) -> dict[tupl
     """(distinct households, of which received) per mission for each month (YYYY-MM) first..last and the whole
     range, over all territories, a consultation without household counted as one: the rows of each month, and
     each household's latest row of the range (received in the range: its latest month received is in it)."""
-    t = TABLE.c
-    in_range = (t.mission.in_(missions), t.month >= first, t.month <= last)
-    found = {}
-    query = (select(t.mission, t.month, func.count(), func.sum(case((t.received, 1), else_=0)))
-             .where(*in_range).group_by(t.mission, t.month))
-    for mission, month, n, received in session.execute(query):
-        found[(mission, month, figures.ALL)] = (n, int(received))
-    query = (select(t.mission, func.count(), func.sum(case((t.last_received_month >= first, 1), else_=0)))
-             .where(*in_range, or_(t.next_month.is_(None), t.next_month > last)).group_by(t.mission))
-    for mission, n, received in session.execute(query):
-        found[(mission, figures.TOTAL, figures.ALL)] = (n, int(received))
+    k = COUNTS.c
+    found: dict[tuple[str, str, str], tuple[int, int]] = {}
+    query = select(k.mission, k.month, k.until, k.category, k.n, k.received).where(
+        k.mission.in_(missions), k.month >= first, k.month <= last, k.kind == "seen")
+    for mission, month, until, last_received, n, received in session.execute(query):
+        cells = [((mission, month, figures.ALL), received)]
+        if until == "" or until > last:
+            cells.append(((mission, figures.TOTAL, figures.ALL), n if last_received >= first else 0))
+        for cell, received_ in cells:
+            before = found.get(cell, (0, 0))
+            found[cell] = (before[0] + n, before[1] + received_)
     return found
 
 

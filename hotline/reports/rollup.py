@@ -24,7 +24,6 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
-    bindparam,
     case,
     cast,
     delete,
@@ -35,12 +34,11 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hotline.cases.models import CaseStatement
 from hotline.consultations.models import Consultation, ConsultationCode
-from hotline.reports import household_months, tidy
+from hotline.reports import counters, household_months, tidy
 from hotline.reports.rollup_models import ReportDebt, ReportHousehold, ReportRollup
 
 ROLLUP = ReportRollup.__table__
@@ -140,29 +138,9 @@ def apply_many(session: Session, pairs: Iterable[tuple[tidy.ConsultationRecord |
                 rollup[(*cell, "households_received", "")] += sign * received
             if debt is not None:
                 debts[(*cell, tidy.cents(debt))] += sign
-    _write(session, ROLLUP, {key: (value,) for key, value in rollup.items()})
-    _write(session, HOUSEHOLDS, {key: tuple(value) for key, value in households.items()})
-    _write(session, DEBTS, {key: (value,) for key, value in debts.items()})
-
-
-def _write(session, table, deltas: dict[tuple, tuple[int, ...]]) -> None:
-    """Add deltas {primary key: (counter deltas)} to a table; rows whose first counter reaches 0 go.
-    Rows are written in key order, so that two writers lock them in the same order (PostgreSQL).
-    `session`: a Session, or the Connection of a flush (the case statements' events below)."""
-    keys = [column.name for column in table.primary_key.columns]
-    counters = [column.name for column in table.columns if column.name not in keys]
-    rows = [dict(zip(keys + counters, (*key, *delta), strict=True)) for key, delta in sorted(deltas.items())
-            if any(delta)]
-    if not rows:
-        return
-    dialect = session.dialect if hasattr(session, "dialect") else session.get_bind().dialect
-    upsert = (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
-    session.execute(upsert.on_conflict_do_update(
-        index_elements=keys, set_={name: table.c[name] + upsert.excluded[name] for name in counters}), rows)
-    lowered = [{f"k_{name}": row[name] for name in keys} for row in rows if row[counters[0]] < 0]
-    if lowered:
-        session.execute(delete(table).where(*(table.c[name] == bindparam(f"k_{name}") for name in keys),
-                                            table.c[counters[0]] == 0), lowered)
+    counters.add(session, ROLLUP, {key: (value,) for key, value in rollup.items()})
+    counters.add(session, HOUSEHOLDS, {key: tuple(value) for key, value in households.items()})
+    counters.add(session, DEBTS, {key: (value,) for key, value in debts.items()})
 
 
 # What a consultation says of its case (landlord_type, housing_benefit) is written after the
@@ -183,7 +161,7 @@ def _statement_moved(connection, consultation_id: int, before: dict[str, str], a
     for name in changed:
         deltas[(*cell, name, before[name])] -= 1
         deltas[(*cell, name, after[name])] += 1
-    _write(connection, ROLLUP, {key: (value,) for key, value in deltas.items()})
+    counters.add(connection, ROLLUP, {key: (value,) for key, value in deltas.items()})
 
 
 def _said(target: CaseStatement) -> tuple:

@@ -90,8 +90,29 @@ class ReportHouseholdMonth(db.Model):
         Index("ix_report_household_months_amount", "mission", "debt", "month", "debt_territory", "next_debt_month"))
 
 
+class ReportHouseholdCount(db.Model):
+    """The rows of report_household_months counted by what a range of months asks of them (household_months.py):
+    `kind` first (first contacts: place the first territory, category the first stage), stage (the eviction
+    mission's households: territory, stage), debt (those naming a debt: debt territory, band; cents summed),
+    seen (every household month: category its latest month received). `until`: the household's next month
+    (its next month naming a debt for `debt`), '' when none yet: a range's latest rows are those with an
+    `until` after the range or ''. Kept by deltas with every refresh of the months."""
+
+    __tablename__ = "report_household_counts"
+
+    mission: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    until: Mapped[str] = mapped_column(String(7), primary_key=True)
+    place: Mapped[str] = mapped_column(String(40), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)  # household months (first: the row goes when it reaches 0)
+    received: Mapped[int] = mapped_column(Integer)  # ... received in the month (seen)
+    cents: Mapped[int] = mapped_column(BigInteger)  # ... their debts summed (debt)
+
+
 # A household's history, which its months are computed from (household_months.refresh) and the recount reads
 # (services.household_records): declared here, beside the report's other indexes, on the consultations' table.
 Index("ix_consultations_household_mission_date", Consultation.household_id, Consultation.mission, Consultation.date)
 
-__all__ = ["ReportDebt", "ReportHousehold", "ReportHouseholdMonth", "ReportRollup"]
+__all__ = ["ReportDebt", "ReportHousehold", "ReportHouseholdCount", "ReportHouseholdMonth", "ReportRollup"]

@@ -1,5 +1,5 @@
-"""report household months: what the household indicators read, one row per household, mission and month
-(filled from the consultations already logged)
+"""report household months: what the household indicators read, one row per household, mission and month,
+and their counts by what a range of months asks of them (filled from the consultations already logged)
 
 Revision ID: c5a9e3d7f182
 Revises: b4d8e2a61c37
@@ -38,6 +38,18 @@ def upgrade():
                     ['mission', 'month', 'debt', 'debt_territory', 'debt_band', 'next_debt_month'])
     op.create_index('ix_report_household_months_amount', 'report_household_months',
                     ['mission', 'debt', 'month', 'debt_territory', 'next_debt_month'])
+    op.create_table('report_household_counts',
+                    sa.Column('mission', sa.String(length=40), nullable=False),
+                    sa.Column('month', sa.String(length=7), nullable=False),
+                    sa.Column('kind', sa.String(length=8), nullable=False),
+                    sa.Column('until', sa.String(length=7), nullable=False),
+                    sa.Column('place', sa.String(length=40), nullable=False),
+                    sa.Column('category', sa.String(length=40), nullable=False),
+                    sa.Column('n', sa.Integer(), nullable=False),
+                    sa.Column('received', sa.Integer(), nullable=False),
+                    sa.Column('cents', sa.BigInteger(), nullable=False),
+                    sa.PrimaryKeyConstraint('mission', 'month', 'kind', 'until', 'place', 'category',
+                                            name=op.f('pk_report_household_counts')))
     # The months of the households already logged: the app's own computation (cases.figures), as
     # `hotline reports rebuild` runs it, so that the reports agree without a rebuild.
     from hotline.reports import household_months  # noqa: PLC0415 - the app's code, at this revision's run only
@@ -45,6 +57,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('report_household_counts')
     op.drop_index('ix_report_household_months_amount', table_name='report_household_months')
     op.drop_index('ix_report_household_months_debt', table_name='report_household_months')
     op.drop_index('ix_report_household_months_month', table_name='report_household_months')
