@@ -111,6 +111,36 @@ def timed_gets(app, urls: list[str]) -> list[float]:
     return seconds
 
 
+EDITED: dict = {}  # what edit_a_consultation changed, to put back
+
+
+def edit_a_consultation(back: bool) -> float:
+    """Seconds to move an eviction consultation of June with a household to another territory, mode and
+    debt (back: put back what it had), through the services as the form does; its rollups and household
+    months follow, and the charts of what changed are drawn again on the next page."""
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from hotline.consultations import services as consultations
+    from hotline.consultations.models import Consultation
+    from hotline.extensions import db
+
+    target = db.session.scalars(select(Consultation).where(
+        Consultation.mission == "prevention_expulsion", Consultation.household_id.is_not(None),
+        Consultation.date >= date(2026, 6, 1), Consultation.debt_amount.is_not(None))
+        .order_by(Consultation.id).limit(1)).one()
+    if not back:
+        EDITED.update(commune_insee=target.commune_insee, territory_code=target.territory_code, mode=target.mode,
+                      debt_amount=target.debt_amount)
+    data = EDITED if back else {"commune_insee": "62160", "territory_code": "boulonnais", "mode": "permanence",
+                                "debt_amount": target.debt_amount + Decimal("1234.56")}
+    started = time.perf_counter()
+    consultations.update_consultation(target, dict(data), None, None)
+    db.session.commit()
+    return time.perf_counter() - started
+
+
 def measure(what: str, url: str, csv_path: str) -> dict:
     """In this (fresh) process: one measure; seconds, what it produced and the peak resident memory."""
     from flask_migrate import upgrade
@@ -123,9 +153,16 @@ def measure(what: str, url: str, csv_path: str) -> dict:
 
     if what == "page":
         year = "from=2026-01&to=2026-12"
-        cold, warm, territory = timed_gets(app_for(url, {"WTF_CSRF_ENABLED": False}), [
+        app = app_for(url, {"WTF_CSRF_ENABLED": False})
+        cold, warm, territory = timed_gets(app, [
             f"/reports/?{year}", f"/reports/?{year}", f"/reports/territory/lens-henin?{year}"])
-        return {"seconds": cold, "warm": warm, "territory": territory, "size": 0, "peak_mb": peak_mb()}
+        after_write = []
+        for back in (False, True):  # a consultation edited, then put back: the charts it changes drawn again
+            with app.app_context():
+                edited = edit_a_consultation(back)
+            after_write += timed_gets(app, [f"/reports/?{year}"])
+        return {"seconds": cold, "warm": warm, "territory": territory, "after_write": max(after_write),
+                "edited": edited, "size": 0, "peak_mb": peak_mb()}
     app = app_for(url)
     with app.app_context():
         started = time.perf_counter()
@@ -199,6 +236,8 @@ def run(label: str, url: str, csv_path: Path, n: int, with_pandas: bool) -> None
           f"  x{page['seconds'] / baseline:.1f} baseline")
     print(f"    {'managers page, again (charts reused)':40} {page['warm']:8.2f} s  x{page['warm'] / baseline:.1f} baseline")
     print(f"    {'a territory page':40} {page['territory']:8.2f} s  x{page['territory'] / baseline:.1f} baseline")
+    print(f"    {'managers page after an edit':40} {page['after_write']:8.2f} s  "
+          f"x{page['after_write'] / baseline:.1f} baseline (the edit: {page['edited'] * 1000:.0f} ms)")
     for what, name in (("households", "household indicators of the year (months)"),
                        ("households-recount", "the same, recounted from consultations"),
                        ("tidy", "full year's tidy report (CSV)"), ("pdf", "activity report (PDF)"),
