@@ -3,7 +3,9 @@ the page (SVG), in the PDF bilan (PNG) and in print. Pure: numbers in, bytes out
 
 Each chart carries its title and a text description inside the SVG (<title>, <desc>, role="img"), and
 the page shows the table of the same numbers beside it, so that nothing is said by the drawing alone.
-matplotlib is imported when a chart is drawn, not when the app starts.
+matplotlib is imported when a chart is drawn, not when the app starts. The reports pages name their charts
+by a signed token (Chart.token) and the browser asks for each after the page (reports.views.chart): the page
+is not kept waiting while they are drawn (0.1 s each), and they are drawn once per numbers.
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 
+from itsdangerous import BadData, URLSafeSerializer
+
 # The colours of the two missions and of the other series: distinct for colour-blind readers
 # (Okabe-Ito palette) and dark enough on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000")
@@ -25,6 +29,8 @@ TITLE_WIDTH = 50  # characters a title line holds at most
 WIDTH_INCHES = 7.0
 CHAR_EM = 0.62  # mean width of a bold DejaVu Sans character, in ems
 _lock = threading.Lock()  # pyplot's state is global: one drawing at a time
+KINDS = ("bars", "grouped", "lines")
+TOKEN_SALT = "hotline.chart"
 
 
 @dataclass(frozen=True)
@@ -45,17 +51,44 @@ class Chart:
     def png(self, dpi: int = 150) -> bytes:
         return _draw(self, "png", dpi)
 
-    def data_uri(self) -> str:
-        """The SVG for an <img src>, without its fixed size: it takes the width of its container. (The pages'
+    def scalable_svg(self) -> str:
+        """The SVG for an <img>, without its fixed size: it takes the width of its container. (The pages'
         Content-Security-Policy forbids the inline styles of an inlined SVG; an image is its own document.)"""
         svg = self.svg()
         opening = _SVG_OPEN.search(svg)
-        svg = _SIZE.sub("", opening.group(0)) + svg[opening.end():]
-        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        return _SIZE.sub("", opening.group(0)) + svg[opening.end():]
+
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.scalable_svg().encode("utf-8")).decode("ascii")
+
+    def token(self, secret: str) -> str:
+        """What to draw, signed (and compressed) for a URL: a page names its charts, which are drawn when the
+        browser asks for them (from_token), after the page."""
+        spec = [self.kind, self.title, list(self.labels), [[name, list(values)] for name, values in self.series.items()],
+                self.unit, self.description]
+        return URLSafeSerializer(secret, salt=TOKEN_SALT).dumps(spec)
 
     @property
     def alt(self) -> str:
         return f"{self.title}. {self.description}"
+
+
+def from_token(token: str, secret: str) -> Chart | None:
+    """The chart a token names, or None if it is not one that token() signed with this secret (or is not
+    a chart: a token signed by an older version of this module)."""
+    try:
+        kind, title, labels, series, unit, description = URLSafeSerializer(secret, salt=TOKEN_SALT).loads(token)
+        chart = Chart(kind, title, labels, {name: values for name, values in series}, unit, description)
+    except (BadData, TypeError, ValueError):
+        return None
+    numbers = isinstance(labels, list) and all(
+        isinstance(values, list) and len(values) == len(labels)
+        and all(isinstance(value, int | float) and not isinstance(value, bool) for value in values)
+        for values in chart.series.values())
+    if chart.kind not in KINDS or not numbers or not all(isinstance(text, str) for text in (title, unit, description,
+                                                                                             *labels, *chart.series)):
+        return None
+    return chart
 
 
 def bars(title: str, values: dict[str, float], *, unit: str = "", description: str = "") -> Chart:

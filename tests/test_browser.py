@@ -193,6 +193,10 @@ def test_jurist_books_an_appointment_and_manager_reads_the_report(page, browser,
     assert other.input_value("#to") == "2026-12"
     other.fill("#from", "2026-01")
     other.click("button:text('Afficher')")
+    # The charts come after the page, each an image the browser loads and draws (the CSP lets it).
+    other.wait_for_load_state("load")
+    sizes = other.eval_on_selector_all("img.chart", "images => images.map(i => [i.complete, i.naturalWidth])")
+    assert len(sizes) >= 5 and all(complete and width > 0 for complete, width in sizes), sizes
     with other.expect_download() as download:
         other.click("text=CSV")
     path = tmp_path / "rapport.csv"

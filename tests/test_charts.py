@@ -2,6 +2,9 @@
 import base64
 import xml.etree.ElementTree as ET
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from hotline import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -73,3 +76,44 @@ def test_a_long_title_is_wrapped_inside_the_drawing():
     texts = [t.text for t in root.iter(SVG + "text")]
     assert "Stade de la procédure au premier contact, par" in texts
     assert "territoire et par mois (nombre de ménages)" in texts
+
+
+labels = st.lists(st.text(max_size=30), min_size=1, max_size=12)
+
+
+@st.composite
+def any_chart(draw):
+    names = draw(labels)
+    kind = draw(st.sampled_from(charts.KINDS))
+    count = 1 if kind == "bars" else draw(st.integers(1, 3))
+    series_names = [""] if kind == "bars" else draw(st.lists(st.text(max_size=12), min_size=count, max_size=count,
+                                                             unique=True))
+    numbers = st.one_of(st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False, width=32))
+    series = {name: draw(st.lists(numbers, min_size=len(names), max_size=len(names))) for name in series_names}
+    return charts.Chart(kind, draw(st.text(max_size=80)), names, series, draw(st.sampled_from(["", "%", "€"])),
+                        draw(st.text(max_size=200)))
+
+
+@given(any_chart())
+@settings(max_examples=60, deadline=None)
+def test_a_token_names_exactly_its_chart(chart):
+    token = chart.token("secret")
+    assert all(c.isalnum() or c in "-_." for c in token), "fits in a URL path as it is"
+    assert charts.from_token(token, "secret") == chart
+    assert charts.from_token(token, "another secret") is None
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_anything_else_than_a_token_names_no_chart(junk):
+    assert charts.from_token(junk, "secret") is None
+
+
+def test_a_signed_value_that_is_not_a_chart_names_none():
+    from itsdangerous import URLSafeSerializer
+
+    signer = URLSafeSerializer("secret", salt=charts.TOKEN_SALT)
+    for value in (None, [], ["pie", "T", ["a"], [["", [1]]], "", ""], ["bars", "T", ["a"], [["", [1, 2]]], "", ""],
+                  ["bars", "T", ["a"], [["", ["1"]]], "", ""], ["bars", "T", "a", [["", [1]]], "", ""],
+                  ["bars", "T", ["a"], [["", [True]]], "", ""], {"kind": "bars"}):
+        assert charts.from_token(signer.dumps(value), "secret") is None, value

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event
 
+from conftest import PASSWORD, csrf_token
+
 from hotline import charts
 from hotline.cases import figures
 from hotline.cases import services as cases
@@ -127,29 +129,62 @@ def test_the_page_reads_no_consultation(app, client, make_user, login, generated
         assert consultation_reads(app, client, url) == []
 
 
-def chart_svg(page: str, title: str) -> ET.Element:
-    for uri, alt in re.findall(r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', page):
+CHART = re.compile(r'<img class="chart" src="(/reports/charts/[^"]+\.svg)" alt="([^"]+)"')
+
+
+def chart_svg(client, page: str, title: str) -> ET.Element:
+    """The chart of a page whose title starts so, as the browser gets it after the page."""
+    for src, alt in CHART.findall(page):
         if alt.startswith(title):
-            return ET.fromstring(base64.b64decode(uri))
+            response = client.get(src)
+            assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+            assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+            return ET.fromstring(response.data)
     raise AssertionError(f"no chart {title}")
 
 
-def test_charts_are_drawn_once_per_numbers_and_follow_a_new_consultation(app, client, make_user, login,
-                                                                        make_consultation):
+def test_charts_are_drawn_after_the_page_once_per_numbers_and_follow_a_new_consultation(
+        app, client, make_user, login, make_consultation):
     make_consultation(date=date(2026, 3, 2), mission=EVICTION, commune_insee="62160", territory_code="boulonnais")
     login(make_user("manager"))
     url = "/reports/?from=2026-03&to=2026-04&mission=prevention_expulsion"
+    charts._drawn.cache_clear()
     first = client.get(url).get_data(as_text=True)
+    assert charts._drawn.cache_info().misses == 0, "the page itself draws nothing"
+    before = chart_svg(client, first, "Consultations par territoire")
     drawn = charts._drawn.cache_info().misses
+    assert drawn == 1
     again = client.get(url).get_data(as_text=True)
+    assert CHART.findall(again) == CHART.findall(first), "the same numbers, the same chart"
+    assert ET.tostring(chart_svg(client, again, "Consultations par territoire")) == ET.tostring(before)
     assert charts._drawn.cache_info().misses == drawn, "a second view draws nothing"
-    before = chart_svg(first, "Consultations par territoire")
-    assert ET.tostring(chart_svg(again, "Consultations par territoire")) == ET.tostring(before)
     assert "Boulonnais : 1" in before.find(SVG + "desc").text
     make_consultation(date=date(2026, 4, 2), mission=EVICTION, commune_insee="62160", territory_code="boulonnais")
-    after = chart_svg(client.get(url).get_data(as_text=True), "Consultations par territoire")
+    after = chart_svg(client, client.get(url).get_data(as_text=True), "Consultations par territoire")
     assert "Boulonnais : 2" in after.find(SVG + "desc").text
     assert "2" in [t.text for t in after.iter(SVG + "text")] and ET.tostring(after) != ET.tostring(before)
+
+
+def test_a_chart_is_only_what_a_page_named_and_only_for_managers(app, client, make_user, login):
+    login(make_user("manager"))
+    page = client.get("/reports/?from=2026-03&to=2026-04").get_data(as_text=True)
+    src = CHART.findall(page)[0][0]
+    token = src.removeprefix("/reports/charts/").removesuffix(".svg")
+    forged = charts.bars("Faux", {"Arrageois": 99}).token("another-secret")
+    for wrong in (token[:-2] + ("AA" if not token.endswith("AA") else "BB"), forged, "x", "a" * 5000, token + "."):
+        response = client.get(f"/reports/charts/{wrong}.svg")
+        assert response.status_code == 404, wrong
+        assert "introuvable" in response.get_data(as_text=True).lower() or "n'existe pas" in response.get_data(as_text=True)
+    assert client.get(src).status_code == 200
+    anonymous = app.test_client()
+    response = anonymous.get(src)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    with app.test_client() as other:
+        token = csrf_token(other, "/login")
+        jurist = make_user("jurist")
+        assert other.post("/login", data={"email": jurist.email, "password": PASSWORD,
+                                          "csrf_token": token}).status_code == 302
+        assert other.get(src).status_code == 403
 
 
 # --- family situation x housing sector ----------------------------------------------------------------------

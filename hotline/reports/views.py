@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -17,7 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from hotline import audit, clock
+from hotline import audit, charts, clock
 from hotline.auth.access import roles_required
 from hotline.extensions import db
 from hotline.reference import labels
@@ -25,6 +26,7 @@ from hotline.reference.services import territory_labels
 from hotline.reports import bilan, notes, services, tidy
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+MAX_TOKEN = 3000  # characters of a chart's token in its URL (gunicorn refuses request lines over 4094 bytes)
 
 
 def _params() -> tuple[dict, list[str]]:
@@ -85,7 +87,7 @@ def _page(values, errors, forms: dict | None = None):
             forms[mission].text.data = notes.current([mission], values["first"], values["last"]).get(mission, "")
     histories = {} if errors else {m: notes.history(m, values["first"], values["last"]) for m in values["missions"]}
     return render_template("reports/index.html", values=values, errors=errors, bilans=bilans, forms=forms,
-                           histories=histories, cell_text=bilan.cell_text)
+                           histories=histories, cell_text=bilan.cell_text, chart_src=_chart_src)
 
 
 @bp.route("/")
@@ -123,7 +125,27 @@ def territory(code: str):
     values, errors = _params()
     bilans = [] if errors else _bilans(values, code)
     return render_template("reports/territory.html", values=values, errors=errors, bilans=bilans, code=code,
-                           name=names[code], cell_text=bilan.cell_text)
+                           name=names[code], cell_text=bilan.cell_text, chart_src=_chart_src)
+
+
+def _chart_src(chart: charts.Chart) -> str:
+    """Where the page's <img> finds a chart: drawn when the browser asks for it (below), after the page; or,
+    if its token would make too long a URL for a proxy, drawn now into the page."""
+    token = chart.token(current_app.secret_key)
+    return chart.data_uri() if len(token) > MAX_TOKEN else url_for(".chart", token=token)
+
+
+@bp.route("/charts/<token>.svg")
+@roles_required("manager")
+def chart(token: str):
+    """A chart of a reports page, as an SVG image (its title and description inside)."""
+    drawn = charts.from_token(token, current_app.secret_key) if len(token) <= MAX_TOKEN else None
+    if drawn is None:
+        abort(404)
+    response = Response(drawn.scalable_svg(), mimetype="image/svg+xml")
+    # An image of its own: its inline styles, nothing else (no script, no request).
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
 
 
 @bp.route("/export.<fmt>")
