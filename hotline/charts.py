@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import math
 import re
 import textwrap
 import threading
@@ -83,8 +84,9 @@ def from_token(token: str, secret: str) -> Chart | None:
         return None
     numbers = isinstance(labels, list) and all(
         isinstance(values, list) and len(values) == len(labels)
-        and all(isinstance(value, int | float) and not isinstance(value, bool) for value in values)
-        for values in chart.series.values())
+        and all(isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+                for value in values)
+        for values in chart.series.values()) and (chart.kind != "bars" or list(chart.series) == [""])
     if chart.kind not in KINDS or not numbers or not all(isinstance(text, str) for text in (title, unit, description,
                                                                                              *labels, *chart.series)):
         return None
@@ -143,7 +145,7 @@ def _drawn(kind: str, title: str, labels: tuple, series: tuple, unit: str, descr
     from matplotlib import pyplot
 
     with _lock, matplotlib.rc_context({
-        "svg.fonttype": "none", "svg.hashsalt": "hotline", "font.family": "DejaVu Sans", "font.size": 9,
+        "svg.fonttype": "none", "svg.hashsalt": "hotline", "text.parse_math": False, "font.family": "DejaVu Sans", "font.size": 9,
         "axes.spines.top": False, "axes.spines.right": False,
     }):
         per_label = 0.32 * (len(chart.series) if chart.kind == "grouped" else 1)

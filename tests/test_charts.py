@@ -115,5 +115,13 @@ def test_a_signed_value_that_is_not_a_chart_names_none():
     signer = URLSafeSerializer("secret", salt=charts.TOKEN_SALT)
     for value in (None, [], ["pie", "T", ["a"], [["", [1]]], "", ""], ["bars", "T", ["a"], [["", [1, 2]]], "", ""],
                   ["bars", "T", ["a"], [["", ["1"]]], "", ""], ["bars", "T", "a", [["", [1]]], "", ""],
-                  ["bars", "T", ["a"], [["", [True]]], "", ""], {"kind": "bars"}):
+                  ["bars", "T", ["a"], [["", [True]]], "", ""], ["bars", "T", ["a"], [["x", [1]]], "", ""],
+                  ["lines", "T", ["a"], [["x", [float("nan")]]], "", ""], {"kind": "bars"}):
         assert charts.from_token(signer.dumps(value), "secret") is None, value
+
+
+def test_a_dollar_sign_is_text_not_a_formula():
+    """matplotlib would read $...$ as mathematics (and fail on what is not): every text is drawn as it is."""
+    chart = charts.bars("Loyer $\\foo$ et $x", {"$\\frac{" + "{" * 50 + "$": 1.0})
+    texts = " ".join(t.text or "" for t in ET.fromstring(chart.svg()).iter(SVG + "text"))
+    assert "$\\frac{" in texts and "$x" in texts
