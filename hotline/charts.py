@@ -65,7 +65,8 @@ class Chart:
     def token(self, secret: str) -> str:
         """What to draw, signed (and compressed) for a URL: a page names its charts, which are drawn when the
         browser asks for them (from_token), after the page."""
-        spec = [self.kind, self.title, list(self.labels), [[name, list(values)] for name, values in self.series.items()],
+        series = [[name, list(values)] for name, values in self.series.items()]
+        spec = [self.kind, self.title, list(self.labels), series,
                 self.unit, self.description]
         return URLSafeSerializer(secret, salt=TOKEN_SALT).dumps(spec)
 
@@ -145,7 +146,8 @@ def _drawn(kind: str, title: str, labels: tuple, series: tuple, unit: str, descr
     from matplotlib import pyplot
 
     with _lock, matplotlib.rc_context({
-        "svg.fonttype": "none", "svg.hashsalt": "hotline", "text.parse_math": False, "font.family": "DejaVu Sans", "font.size": 9,
+        "svg.fonttype": "none", "svg.hashsalt": "hotline", "text.parse_math": False,
+        "font.family": "DejaVu Sans", "font.size": 9,
         "axes.spines.top": False, "axes.spines.right": False,
     }):
         per_label = 0.32 * (len(chart.series) if chart.kind == "grouped" else 1)
