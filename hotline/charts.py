@@ -9,7 +9,6 @@ is not kept waiting while they are drawn (0.1 s each), and they are drawn once p
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import math
@@ -59,9 +58,6 @@ class Chart:
         opening = _SVG_OPEN.search(svg)
         return _SIZE.sub("", opening.group(0)) + svg[opening.end():]
 
-    def data_uri(self) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(self.scalable_svg().encode("utf-8")).decode("ascii")
-
     def token(self, secret: str) -> str:
         """What to draw, signed (and compressed) for a URL: a page names its charts, which are drawn when the
         browser asks for them (from_token), after the page."""
@@ -76,22 +72,24 @@ class Chart:
 
 
 def from_token(token: str, secret: str) -> Chart | None:
-    """The chart a token names, or None if it is not one that token() signed with this secret (or is not
-    a chart: a token signed by an older version of this module)."""
+    """The chart a token names, or None if it is not one that token() signed with this secret (or names no
+    chart that can be drawn: a token signed by an older version of this module)."""
     try:
         kind, title, labels, series, unit, description = URLSafeSerializer(secret, salt=TOKEN_SALT).loads(token)
         chart = Chart(kind, title, labels, {name: values for name, values in series}, unit, description)
     except (BadData, TypeError, ValueError):
         return None
-    numbers = isinstance(labels, list) and all(
-        isinstance(values, list) and len(values) == len(labels)
-        and all(isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-                for value in values)
-        for values in chart.series.values()) and (chart.kind != "bars" or list(chart.series) == [""])
-    if chart.kind not in KINDS or not numbers or not all(isinstance(text, str) for text in (title, unit, description,
-                                                                                             *labels, *chart.series)):
-        return None
-    return chart
+    return chart if _drawable(chart) else None
+
+
+def _drawable(chart: Chart) -> bool:
+    texts = (chart.title, chart.unit, chart.description, *chart.labels, *chart.series)
+    values = [value for values in chart.series.values() for value in values]
+    return (chart.kind in KINDS and isinstance(chart.labels, list) and all(isinstance(text, str) for text in texts)
+            and (chart.kind != "bars" or list(chart.series) == [""])
+            and all(isinstance(values, list) and len(values) == len(chart.labels) for values in chart.series.values())
+            and all(isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+                    for value in values))
 
 
 def bars(title: str, values: dict[str, float], *, unit: str = "", description: str = "") -> Chart:

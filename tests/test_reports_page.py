@@ -2,7 +2,6 @@
 (recounted with tidy.build and the household indicators from every consultation), it reads no consultation
 outside the range of the households it shows, its charts are drawn once per numbers, and the cross table of
 family situation x housing sector is produced (tidy, rollup, CSV, page)."""
-import base64
 import csv
 import io
 import random

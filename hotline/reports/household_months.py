@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import and_, case, delete, event, func, insert, inspect, or_, select
+from sqlalchemy import and_, delete, event, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from hotline.cases import figures
