@@ -8,13 +8,26 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hotline.cases.notices import (
-    furthest_stage,
-    legal_order,
-    next_deadline,
-    next_step,
-    statements,
-)
+from hotline.cases import notices as notices_module
+from hotline.cases.notices import NEXT_STEPS, latest_act, legal_order
+from hotline.cases.path import situation
+
+
+def statements(acts, lease, today, stage=None):
+    """The notices of the case with these acts, as the household page reads them (through situation())."""
+    return notices_module.statements(situation(acts, lease_signed_on=lease, today=today), acts, today, stage)
+
+
+def next_step(stage):
+    """The next step the texts provide after `stage` as the latest act."""
+    return notices_module.next_step(situation({stage: date(2026, 5, 4)} if stage else {}, today=date(2026, 6, 1)),
+                                    {stage: date(2026, 5, 4)} if stage else {})
+
+
+def next_deadline(acts, lease, today, within):
+    ahead = [(key, day) for key, day in situation(acts, lease_signed_on=lease, today=today).deadlines_ahead(today)
+             if (day - today).days <= within]
+    return ahead[0] if ahead else None
 
 # Affirmative wording: an eviction "peut être exécutée / peut avoir lieu / est possible"...
 # ("aucune expulsion ne peut avoir lieu" is the negation, not matched).
@@ -103,11 +116,14 @@ def test_a_delay_to_pay_ending_on_a_saturday_says_the_report_is_not_certain():
     assert any("n'est pas un jour ouvrable" in c and "642" in c for c in notice.caveats)
 
 
-def test_the_appeal_and_the_referee_caveat():
+def test_the_appeal_of_a_decision_of_unknown_kind_gives_both_delays():
+    """CPC 490 (référé: 15 days) and 538 (merits: one month); 642 carries 02/03/2024, a Saturday, to Monday."""
     (notice,) = statements({"signification_jugement": date(2024, 2, 16)}, None, date(2024, 4, 1), "appel")[:1]
-    assert notice.key == "appel" and notice.on == date(2024, 3, 18)
-    assert "a expiré le 18/03/2024" in notice.text
-    assert any("490" in c for c in notice.caveats)
+    assert notice.key == "appel" and notice.on == date(2024, 3, 4)
+    assert "a expiré le 04/03/2024" in notice.text and "le 18/03/2024 pour un jugement au fond" in notice.text
+    assert "490" in notice.article and "538" in notice.article
+    assert any("680" in c for c in notice.caveats) and any("2020-1717" in c for c in notice.caveats)
+    assert any("478" in c for c in notice.caveats)
 
 
 def test_the_prefects_silence():
@@ -124,10 +140,12 @@ def test_every_notice_cites_its_articles():
         assert re.search(r"[Aa]rt\. [LR]?\d", notice.article), notice
 
 
-def test_furthest_stage_follows_the_legal_order():
-    assert furthest_stage({"assignation": date(2024, 3, 1), "commandement_payer": date(2024, 1, 1)}) == "assignation"
-    assert furthest_stage({"assignation": date(2024, 3, 1)}, "signification_jugement") == "signification_jugement"
-    assert furthest_stage({}, "inconnu") is None
+def test_the_latest_act_is_the_latest_by_date_then_legal_order():
+    assert latest_act({"assignation": date(2024, 3, 1), "commandement_payer": date(2024, 1, 1)}) == "assignation"
+    assert latest_act({"commandement_payer": date(2025, 3, 1), "assignation": date(2024, 3, 1)}) == \
+        "commandement_payer"  # a second procedure started
+    assert latest_act({"assignation": date(2024, 3, 1), "fsl_demande": date(2024, 5, 1)}) == "assignation"
+    assert latest_act({}) is None and set(NEXT_STEPS) <= set(legal_order())
 
 
 @pytest.mark.parametrize("stage", [s for s in legal_order() if s != "prevention_amont"])
@@ -152,7 +170,7 @@ def test_next_deadline_within_days(today, within, expected):
 
 def test_next_deadline_takes_the_first_of_several():
     acts = {"signification_jugement": date(2024, 6, 12), "commandement_quitter": date(2024, 6, 12)}
-    assert next_deadline(acts, None, date(2024, 6, 20), 90) == ("appel", date(2024, 7, 12))
+    assert next_deadline(acts, None, date(2024, 6, 20), 90) == ("appel", date(2024, 6, 27))  # 15 days: CPC 490
 
 
 # The legal wording, checked against the texts (sources in tests/test_deadlines.py and below).

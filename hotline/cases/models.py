@@ -13,7 +13,6 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -69,11 +68,15 @@ class CaseStatement(db.Model):
 
 
 class ProcedureAct(db.Model):
-    """An act of the procedure (a `procedure_stages` code) and the day it was served or held.
+    """An act of the procedure (a `procedure_stages` code) or an event of the case (a `case_events`
+    code) and the day it was served, held or happened.
 
-    One current act per stage and case (replaced_at IS NULL); a correction keeps the act it
-    replaces, with when it was replaced, so that the dates shown earlier can be traced. An act
-    deleted as a mistake is kept the same way, with `deleted_at` (equal to `replaced_at`) set."""
+    A case may hold several current acts of one code (replaced_at IS NULL: a second commandement de
+    payer). A correction keeps the act it replaces, with when it was replaced, and names it
+    (`replaces_id`), so that the dates shown earlier can be traced. An act deleted as a mistake is
+    kept the same way, with `deleted_at` (equal to `replaced_at`) set. `recorded_by_id`: who recorded
+    it (None before 2026-12 or for an import without author). `decision_kind`: a judgment's kind
+    (`decision_kinds`), None for other codes."""
 
     __tablename__ = "procedure_acts"
 
@@ -86,14 +89,14 @@ class ProcedureAct(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_kind: Mapped[str | None] = mapped_column(String(20))
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_acts.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     case: Mapped[Case] = relationship(back_populates="acts")
     consultation: Mapped[Consultation | None] = relationship()
 
-    __table_args__ = (
-        Index("ix_procedure_acts_one_a_stage", "case_id", "stage", unique=True,
-              sqlite_where=text("replaced_at IS NULL"), postgresql_where=text("replaced_at IS NULL")),
-    )
+    __table_args__ = (Index("ix_procedure_acts_case_stage", "case_id", "stage"),)
 
 
 __all__ = ["Case", "CaseStatement", "ProcedureAct"]

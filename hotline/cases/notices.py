@@ -1,9 +1,11 @@
 """What the household page says of a procedure: French statements, each with its date, the articles
-it rests on and its caveats, derived from the acts and deadlines.py. Pure.
+it rests on and its caveats, read from the case's Situation (path.py), branch by branch. Pure.
 
 They inform; they never promise. No statement says that an eviction can be carried out: without a
-commandement de quitter les lieux none can (CPCE L411-1), and after one the page gives the earliest
-day the texts allow, with what may move it (the judge, the truce, delays granted).
+title and a commandement de quitter les lieux none can (CPCE L411-1), and after one the page gives
+the earliest day the texts allow, with what may move it (the judge, the truce, delays granted). Where
+no eviction can follow (a rejected claim, delays kept, a procedure over) no eviction date and no
+truce notice is shown.
 """
 from __future__ import annotations
 
@@ -15,19 +17,18 @@ from hotline.cases.deadlines import (
     LAW_2023_IN_FORCE,
     add_months,
     after_truce,
-    deadlines,
     earliest_eviction,
     in_winter_truce,
     is_working_day,
 )
-from hotline.reference import taxonomy
+from hotline.cases.path import ENDINGS, REFERE, WARNINGS, Situation
+from hotline.reference import label, taxonomy
 from hotline.templating import fr_date
 
 CPCE = "code des procédures civiles d'exécution"
 LOI_1989 = "loi n° 89-462 du 6 juillet 1989"
+CPC = "code de procédure civile"
 TRUCE_SOON_DAYS = 60
-# From a judgment on, the household asks whether and when it can be evicted.
-JUDGMENT_STAGES = ("jugement", "jugement_resiliation")
 
 FORCED_ENTRY = "à l'aide de manœuvres, de menaces, de voies de fait ou de contrainte"
 TRUCE_CAVEAT = ("La trêve ne s'applique pas lorsque le relogement des intéressés est assuré dans des conditions "
@@ -67,11 +68,11 @@ def legal_order() -> list[str]:
     return [code for code in taxonomy()["procedure_stages"] if code != "inconnu"]
 
 
-def furthest_stage(acts: Mapping[str, date], stage: str | None = None) -> str | None:
-    """The furthest stage reached, in legal order, among the acts and the stage known without a date."""
+def latest_act(acts: Mapping[str, date]) -> str | None:
+    """The latest act of the procedure by date (events left out); on one day, the later in legal order."""
     order = legal_order()
-    reached = [code for code in (*acts, stage) if code in order]
-    return max(reached, key=order.index) if reached else None
+    dated = [(day, order.index(code), code) for code, day in acts.items() if code in order]
+    return max(dated)[2] if dated else None
 
 
 def _expires(day: date, today: date) -> str:
@@ -113,7 +114,8 @@ def _clause_resolutoire(served: date, due: date | tuple[date, date], lease: date
         caveats = ("Pour un bail signé avant le 29/07/2023, le délai est celui de la clause du bail, deux mois au "
                    "moins (Cass. 3e civ., avis, 13 juin 2024, n° 24-70.002) : le vérifier sur le bail.",
                    RENEWED_LEASE_CAVEAT, *_weekday_caveat(due))
-        on, article = due, f"{article} ; {OLD_LEASE_SOURCE}"
+        on, article = due, (f"Art. 24 I de la {LOI_1989}, dans sa rédaction antérieure à la loi n° 2023-668 ; "
+                            f"{OLD_LEASE_SOURCE}")
     else:
         text = f"{opening} {closing} {_expires(due, today)} (six semaines : bail signé le {fr_date(lease)})."
         caveats = (MINIMUM_CAVEAT, *_weekday_caveat(due))
@@ -123,15 +125,38 @@ def _clause_resolutoire(served: date, due: date | tuple[date, date], lease: date
     return Notice("clause_resolutoire", text, on, article, caveats)
 
 
-def _appeal(served: date, last_day: date, today: date) -> Notice:
-    return Notice(
-        "appel",
-        f"Jugement signifié le {fr_date(served)} : le délai d'appel d'un mois {_expires(last_day, today)}.",
-        last_day, "Art. 538, 641 et 642 du code de procédure civile",
-        ("Quinze jours seulement s'il s'agit d'une ordonnance de référé (art. 490 du code de procédure civile) : "
-         "vérifier la décision signifiée.",
-         "L'appel ne suspend pas, en principe, l'exécution du jugement : l'exécution provisoire est de droit "
-         "(art. 514 du code de procédure civile), sauf si le juge l'a écartée."))
+APPEAL_CAVEATS = (
+    "Si le ménage demande l'aide juridictionnelle avant la fin du délai d'appel, cette demande interrompt le délai, "
+    "qui recommence à courir à compter de la décision sur l'aide (art. 43 du décret n° 2020-1717 du 28 décembre "
+    "2020).",
+    "Le délai ne court pas si l'acte de signification n'indique pas, de manière très apparente, le délai d'appel et "
+    f"ses modalités (art. 680 du {CPC}) : vérifier l'acte.",
+    "Un jugement rendu par défaut, ou réputé contradictoire au seul motif qu'il est susceptible d'appel, est non avenu "
+    f"s'il n'a pas été notifié dans les six mois de sa date (art. 478 du {CPC}).",
+    "L'appel ne suspend pas, en principe, l'exécution du jugement : l'exécution provisoire est de droit "
+    f"(art. 514 du {CPC}), sauf si le juge l'a écartée.",
+)
+
+
+def _appeal(served: date, until: date | tuple[date, date], kind: str, today: date) -> Notice:
+    opening = f"Décision signifiée le {fr_date(served)} :"
+    if isinstance(until, tuple):
+        fifteen, month = until
+        text = (f"{opening} le délai d'appel {_expires(fifteen, today)} s'il s'agit d'une ordonnance de référé "
+                f"(quinze jours), le {fr_date(month)} pour un jugement au fond (un mois). Nature de la décision non "
+                "notée : la vérifier sur l'acte signifié.")
+        on, article = fifteen, f"Art. 490, 538, 641 et 642 du {CPC}"
+    elif kind == REFERE:
+        text = f"{opening} le délai d'appel de quinze jours d'une ordonnance de référé {_expires(until, today)}."
+        on, article = until, f"Art. 490, 641 et 642 du {CPC}"
+    else:
+        text = f"{opening} le délai d'appel d'un mois d'un jugement au fond {_expires(until, today)}."
+        on, article = until, f"Art. 538, 641 et 642 du {CPC}"
+    return Notice("appel", text, on, article, APPEAL_CAVEATS)
+
+
+PREFECT_CAVEAT = ("Le commissaire de justice doit saisir le préfet dès le commandement de quitter les lieux ; à "
+                  "défaut, le délai de deux mois est suspendu (art. L412-5 du " + CPCE + ").")
 
 
 def _eviction(served: date, earliest: date, today: date) -> list[Notice]:
@@ -143,7 +168,7 @@ def _eviction(served: date, earliest: date, today: date) -> list[Notice]:
         f"duquel aucune expulsion ne peut avoir lieu {_expires(two_months, today)}"
         + ("." if in_truce else f" à minuit : aucune expulsion avant le {fr_date(earliest)}."),
         two_months, f"Art. L411-1 et L412-1 du {CPCE}",
-        (*JUDGE_CAVEATS,
+        (*JUDGE_CAVEATS, PREFECT_CAVEAT,
          "Si le ménage reste dans les lieux, l'expulsion forcée suppose en outre le concours de la force publique, "
          f"demandé au préfet (art. R153-1 du {CPCE})."))]
     if in_truce:
@@ -172,25 +197,105 @@ def _truce_around(today: date, after: date | None = None) -> Notice | None:
     return None
 
 
-def _no_commandement_yet(today: date, served_undated: bool) -> list[Notice]:
+def _no_commandement_yet(judgment: tuple[str, date], today: date, served_undated: bool) -> list[Notice]:
+    code, day = judgment
+    named = f"{label('procedure_stages', code)} du {fr_date(day)}"
     if served_undated:
         found = [Notice(
             "commandement_quitter_sans_date",
             "Le commandement de quitter les lieux est noté sans date : aucune expulsion ne peut avoir lieu avant "
             "l'expiration du délai de deux mois qui le suit. Noter sa date pour connaître ce jour.",
-            None, f"Art. L412-1 du {CPCE}", JUDGE_CAVEATS)]
+            None, f"Art. L412-1 du {CPCE}", (*JUDGE_CAVEATS, PREFECT_CAVEAT))]
     else:
         soonest = earliest_eviction(today)
+        caveats = ["Si un commandement a été délivré, noter sa date : les dates ci-dessus en dépendent.",
+                   *JUDGE_CAVEATS, PREFECT_CAVEAT]
+        if code in ("jugement", "arret_appel", "signification_jugement", "appel"):
+            caveats.insert(0, "Le contenu de la décision n'est pas noté : si elle a accordé des délais de paiement ou "
+                              "rejeté la demande du bailleur, aucune expulsion ne suit ; le noter dès qu'il est connu.")
         found = [Notice(
             "pas_de_commandement_quitter",
-            "Aucun commandement de quitter les lieux n'est noté : aucune expulsion ne peut avoir lieu sans ce "
-            "commandement, puis avant l'expiration d'un délai de deux mois qui le suit. Si un commandement était "
-            f"délivré aujourd'hui, pas d'expulsion avant le {fr_date(soonest)}.",
-            soonest, f"Art. L411-1, L412-1 et L412-6 du {CPCE}",
-            ("Si un commandement a été délivré, noter sa date : les dates ci-dessus en dépendent.", *JUDGE_CAVEATS))]
+            f"{named} : aucun commandement de quitter les lieux n'est noté depuis. Aucune expulsion ne peut avoir "
+            "lieu sans ce commandement, puis avant l'expiration d'un délai de deux mois qui le suit. Si un "
+            f"commandement était délivré aujourd'hui, pas d'expulsion avant le {fr_date(soonest)}.",
+            soonest, f"Art. L411-1, L412-1 et L412-6 du {CPCE}", tuple(caveats))]
     if notice := _truce_around(today):
         found.append(notice)
     return found
+
+
+def _rejected(judgment: tuple[str, date]) -> Notice:
+    return Notice(
+        "demande_rejetee",
+        f"Jugement du {fr_date(judgment[1])} : la demande du bailleur a été rejetée. Ce jugement ne permet aucune "
+        "expulsion et aucun commandement de quitter les lieux ne peut être délivré sur cette procédure. Le bailleur "
+        "peut faire appel dans le délai qui court de la signification ; il peut aussi engager une nouvelle procédure "
+        "si de nouveaux impayés surviennent.",
+        None, f"Art. L411-1 du {CPCE} ; art. 490 et 538 du {CPC}")
+
+
+def _delays(judgment: tuple[str, date]) -> Notice:
+    return Notice(
+        "delais_de_paiement",
+        f"Jugement du {fr_date(judgment[1])} : le juge a accordé des délais de paiement. Les effets de la clause "
+        "résolutoire sont suspendus pendant ces délais ; si le locataire se libère de sa dette dans le délai et selon "
+        "les modalités fixés par le jugement, la clause est réputée n'avoir pas joué et le bail continue. La "
+        "suspension prend fin dès le premier impayé ou dès que le locataire ne respecte pas les échéances fixées par "
+        "le jugement : relire le jugement avec le ménage (montant et date de chaque échéance) et payer aussi le loyer "
+        "courant. Aucune expulsion n'est possible tant que la suspension dure.",
+        None, f"Art. 24 V et VII de la {LOI_1989} (loi n° 2023-668)",
+        ("Si la suspension prend fin, la clause reprend son plein effet : le bailleur peut alors faire délivrer un "
+         "commandement de quitter les lieux ; le noter ici s'il arrive.",
+         "Pour un bail signé avant le 29/07/2023, l'application de cette rédaction de 2023 n'est pas tranchée par les "
+         "textes consultés : en cas de doute, conseiller de payer chaque échéance et chaque loyer à la date."))
+
+
+ENDING_TEXTS = {
+    "expulsion_effective": "L'expulsion a eu lieu le {day}.",
+    "depart_volontaire": "Le ménage a quitté le logement (départ volontaire ou remise des clés) le {day}.",
+    "relogement_effectif": "Le ménage a été relogé le {day}.",
+}
+
+
+def _over(ending: tuple[str, date]) -> Notice:
+    code, day = ending
+    caveats = ()
+    if code == "expulsion_effective":
+        caveats = ("Les biens laissés sur place sont inventoriés ; le ménage peut les retirer dans le délai indiqué au "
+                   f"procès-verbal d'expulsion (art. L433-1 du {CPCE}).",)
+    return Notice("procedure_terminee",
+                  f"{ENDING_TEXTS[code].format(day=fr_date(day))} La procédure d'expulsion est terminée : plus aucun "
+                  "délai de la procédure ne court. La dette locative éventuelle reste due.",
+                  None, f"Art. L411-1 du {CPCE}" if code == "expulsion_effective" else "", caveats)
+
+
+SURENDETTEMENT_TEXTS = {
+    "depot_surendettement": "Dossier de surendettement déposé le {day}.",
+    "recevabilite_surendettement": "Dossier de surendettement déclaré recevable le {day}.",
+    "mesures_surendettement": "Mesures de traitement du surendettement décidées le {day}.",
+    "retablissement_personnel": "Rétablissement personnel prononcé le {day}.",
+}
+
+
+def _surendettement(step: tuple[str, date]) -> Notice:
+    code, day = step
+    caveats = [
+        "Dès la décision de recevabilité, la commission de surendettement peut saisir le juge pour qu'il suspende les "
+        "mesures d'expulsion du logement (en cas d'urgence, le ménage lui-même peut le saisir) ; le juge la prononce "
+        "si la situation du ménage l'exige, pour deux ans au plus, jusqu'au plan ou aux mesures (art. L722-6 à L722-9 "
+        "du code de la consommation). Cette suspension n'est pas automatique.",
+        f"Lorsqu'une procédure de surendettement est ouverte et que le locataire a repris le paiement du loyer et des "
+        f"charges au jour de l'audience, le juge accorde des délais de paiement calqués sur le plan ou les mesures "
+        f"(art. 24 VI de la {LOI_1989}).",
+    ]
+    if code == "retablissement_personnel":
+        caveats.append("En cas de rétablissement personnel, le juge suspend les effets de la clause résolutoire pendant "
+                       "deux ans à compter de la décision d'effacement ; si le locataire paie loyer et charges pendant "
+                       "ces deux ans, la clause est réputée n'avoir pas joué (art. 24 VI de la loi n° 89-462, d'après "
+                       "les commentaires : le texte exact de ces alinéas n'a pas pu être vérifié). Si la clause avait "
+                       "déjà produit ses effets avant la recevabilité, l'effacement ne les efface pas.")
+    return Notice("surendettement", SURENDETTEMENT_TEXTS[code].format(day=fr_date(day)), day,
+                  f"Art. L722-6 à L722-9 du code de la consommation ; art. 24 VI de la {LOI_1989}", tuple(caveats))
 
 
 def _refusal(asked: date, refusal: date, today: date) -> Notice:
@@ -204,27 +309,38 @@ def _refusal(asked: date, refusal: date, today: date) -> Notice:
          f"Le refus du concours ouvre au bailleur un droit à réparation par l'État (art. L153-1 du {CPCE})."))
 
 
-def statements(acts: Mapping[str, date], lease_signed_on: date | None, today: date,
-               stage: str | None = None) -> list[Notice]:
-    """The notices for a case with these acts ({stage: day served or held}), on `today`.
-    `stage`: the furthest stage known, when the consultation recorded one without a date."""
-    due = deadlines(acts, lease_signed_on)
-    order = legal_order()
-    reached = furthest_stage(acts, stage)
-    found: list[Notice] = []
-    if "clause_resolutoire" in due:
-        found.append(_clause_resolutoire(acts["commandement_payer"], due["clause_resolutoire"], lease_signed_on,
-                                         today))
-    if "appel" in due:
-        found.append(_appeal(acts["signification_jugement"], due["appel"], today))
-    if "expulsion_au_plus_tot" in due:
-        found += _eviction(acts["commandement_quitter"], due["expulsion_au_plus_tot"], today)
-    elif reached is not None and order.index(reached) >= order.index("jugement") \
-            and reached not in ("jugement_delais", "jugement_rejet", "expulsion_effective"):
-        found += _no_commandement_yet(today, order.index(reached) >= order.index("commandement_quitter"))
-    if "refus_implicite_cfp" in due:
-        found.append(_refusal(acts["requisition_cfp"], due["refus_implicite_cfp"], today))
-    return found
+def statements(found: Situation, acts: Mapping[str, date], today: date, stage: str | None = None) -> list[Notice]:
+    """The notices of a case's Situation `found`, whose acts are `acts` ({code: latest day}), on `today`.
+    `stage`: the furthest stage known without a date (the latest consultation's), if any."""
+    notices = [Notice(code, WARNINGS[code], None, "") for code in sorted(found.warnings)]
+    if found.over:
+        return [*notices, _over(found.ending)]
+    if found.pay_until is not None:
+        notices.append(_clause_resolutoire(acts["commandement_payer"], found.pay_until, found.lease_signed_on, today))
+    if found.appeal_until is not None:
+        notices.append(_appeal(acts["signification_jugement"], found.appeal_until, found.decision_kind, today))
+    if found.branch == "rejet":
+        notices.append(_rejected(found.judgment))
+    elif found.branch == "delais":
+        notices.append(_delays(found.judgment))
+    elif found.branch == "titre_et_commandement":
+        notices += _eviction(found.commandement_quitter, found.eviction_possible_from, today)
+        if found.judgment is None:
+            notices.append(Notice(
+                "jugement_non_note",
+                "Un commandement de quitter les lieux est noté, mais aucune décision de justice : noter le jugement "
+                "(sa date et ce qu'il décide). S'il a accordé des délais de paiement ou rejeté la demande, les dates "
+                "ci-dessus ne s'appliquent pas.", None, f"Art. L411-1 du {CPCE}"))
+    elif found.branch == "titre":
+        order = legal_order()
+        undated = stage in order and order.index(stage) >= order.index("commandement_quitter") \
+            and stage not in ENDINGS
+        notices += _no_commandement_yet(found.judgment, today, undated)
+    if found.cfp_refusal_on is not None:
+        notices.append(_refusal(acts["requisition_cfp"], found.cfp_refusal_on, today))
+    if found.surendettement is not None:
+        notices.append(_surendettement(found.surendettement))
+    return notices
 
 
 # The next step the texts provide after each stage: (what may come next, the articles).
@@ -245,15 +361,30 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
                                     "trois ans.", f"Art. 24 V de la {LOI_1989}"),
     "audience": ("Le juge constate ou prononce la résiliation, accorde des délais de paiement qui suspendent la "
                  "clause résolutoire, ou rejette la demande.", f"Art. 24 V et VII de la {LOI_1989}"),
-    "jugement": ("Le jugement doit être signifié par un commissaire de justice ; la signification ouvre le délai "
-                 "d'appel d'un mois.", "Art. 503 et 538 du code de procédure civile"),
-    "jugement_delais": ("Si les délais sont respectés, la clause résolutoire est réputée n'avoir pas joué ; la "
-                        "suspension prend fin au premier impayé.", f"Art. 24 VII de la {LOI_1989}"),
-    "jugement_rejet": ("Le bailleur peut faire appel dans le mois qui suit la signification du jugement.",
-                       "Art. 538 du code de procédure civile"),
-    "signification_jugement": ("Appel possible dans le mois ; un commandement de quitter les lieux peut être "
-                               "délivré, qui ouvre un délai de deux mois avant toute expulsion.",
-                               f"Art. 538 du code de procédure civile ; art. L411-1 et L412-1 du {CPCE}"),
+    "jugement": ("La décision doit être signifiée par un commissaire de justice ; la signification ouvre le délai "
+                 "d'appel : quinze jours pour une ordonnance de référé, un mois pour un jugement au fond.",
+                 f"Art. 503, 490 et 538 du {CPC}"),
+    "jugement_delais": ("Le locataire paie les échéances fixées par le jugement en plus du loyer courant ; s'il se "
+                        "libère ainsi de sa dette, la clause résolutoire est réputée n'avoir pas joué. La suspension "
+                        "prend fin dès le premier impayé ou dès qu'une échéance du jugement n'est pas respectée.",
+                        f"Art. 24 V et VII de la {LOI_1989}"),
+    "jugement_rejet": ("Le bailleur peut faire appel à compter de la signification : quinze jours pour une "
+                       "ordonnance de référé, un mois pour un jugement au fond. Sans appel, aucune expulsion ne suit "
+                       "cette procédure.", f"Art. 490 et 538 du {CPC} ; art. L411-1 du {CPCE}"),
+    "signification_jugement": ("Appel possible (quinze jours pour une ordonnance de référé, un mois pour un jugement "
+                               "au fond) ; si la décision ordonne l'expulsion, un commandement de quitter les lieux "
+                               "peut être délivré, qui ouvre un délai de deux mois avant toute expulsion.",
+                               f"Art. 490 et 538 du {CPC} ; art. L411-1 et L412-1 du {CPCE}"),
+    "signalement_ccapex_commissaire": ("Si la dette n'est pas réglée dans le délai du commandement, le bailleur peut "
+                                       "assigner le locataire devant le juge.", f"Art. 24 I et III de la {LOI_1989}"),
+    "notification_prefet_assignation": ("Un diagnostic social et financier est réalisé avant l'audience ; le "
+                                        "locataire peut y demander des délais de paiement.",
+                                        f"Art. 24 III et V de la {LOI_1989}"),
+    "arret_appel": ("L'arrêt doit être signifié ; s'il ordonne l'expulsion, un commandement de quitter les lieux peut "
+                    "être délivré. Un pourvoi en cassation (deux mois) ne suspend pas l'exécution.",
+                    f"Art. 503, 612 et 579 du {CPC} ; art. L411-1 du {CPCE}"),
+    "pv_tentative_expulsion": ("Le ménage étant resté dans les lieux, le commissaire de justice peut demander au "
+                               "préfet le concours de la force publique.", f"Art. R153-1 du {CPCE}"),
     "appel": ("La cour d'appel statue ; l'appel ne suspend pas l'exécution provisoire du jugement, sauf décision "
               "du premier président.", "Art. 514 et 514-3 du code de procédure civile"),
     "commandement_quitter": ("Le ménage peut demander des délais au juge de l'exécution ; à l'expiration des deux "
@@ -276,17 +407,29 @@ NEXT_STEPS["signalement_caf"] = NEXT_STEPS["impaye"]
 NEXT_STEPS["jugement_resiliation"] = NEXT_STEPS["jugement"]
 
 
-def next_step(stage: str | None) -> tuple[str, str] | None:
-    """(what the texts provide next, the articles) after `stage`; None before any unpaid rent or when unknown."""
-    return NEXT_STEPS.get(stage or "")
+def next_step(found: Situation, acts: Mapping[str, date], stage: str | None = None) -> tuple[str, str] | None:
+    """(what the texts provide next, the articles) on the case's branch: after a rejected claim or
+    granted delays, what that judgment allows; once over, nothing; else after the latest act by date
+    (the consultation's undated `stage` when no act is dated)."""
+    if found.over:
+        return NEXT_STEPS.get(found.ending[0])
+    if found.branch in ("rejet", "delais"):
+        return NEXT_STEPS[found.judgment[0]]
+    return NEXT_STEPS.get(latest_act(acts) or stage or "")
 
 
-def next_deadline(acts: Mapping[str, date], lease_signed_on: date | None, today: date,
-                  within_days: int) -> tuple[str, date] | None:
-    """The first deadline from today to today + within_days, as (deadlines() key, day), or None.
-    When two dates are possible (lease date unknown), the first one still ahead counts."""
-    horizon = today + timedelta(days=within_days)
-    coming = [(day, key) for key, days in deadlines(acts, lease_signed_on).items()
-              for day in (days if isinstance(days, tuple) else (days,))]
-    due = sorted((day, key) for day, key in coming if today <= day <= horizon)
-    return (due[0][1], due[0][0]) if due else None
+def summary(found: Situation) -> str:
+    """Where the procedure stands, in one French sentence (the page's and the fiche's first line)."""
+    if found.over:
+        return ENDING_TEXTS[found.ending[0]].format(day=fr_date(found.ending[1])) + " La procédure est terminée."
+    if found.branch == "rejet":
+        return "La demande du bailleur a été rejetée : aucune expulsion ne peut suivre cette procédure."
+    if found.branch == "delais":
+        return ("Le juge a accordé des délais de paiement : pas d'expulsion tant qu'ils sont respectés.")
+    if found.branch == "titre_et_commandement":
+        return (f"Commandement de quitter les lieux délivré : aucune expulsion avant le "
+                f"{fr_date(found.eviction_possible_from)}.")
+    if found.branch == "titre":
+        return ("Une décision de justice est notée, mais aucun commandement de quitter les lieux depuis : aucune "
+                "expulsion n'est possible avant ce commandement et les deux mois qui le suivent.")
+    return "Aucun jugement n'est noté : aucune expulsion n'est possible sans décision de justice."

@@ -15,22 +15,24 @@ from decimal import Decimal
 from hotline import charts
 from hotline.cases import notices
 from hotline.cases.models import Case, ProcedureAct
+from hotline.cases.path import Situation
 from hotline.cases.services import (
-    act_dates,
     act_history,
     acts_of,
-    case_notices,
     case_of,
+    code_label,
+    latest_dates,
     may_edit_case,
+    situation_of,
 )
 from hotline.consultations.models import Consultation, Household
 from hotline.consultations.parsing import format_euros
+from hotline.reference import label
 from hotline.templating import fr_date
 
 
 @dataclass(frozen=True)
 class NextStep:
-    stage: str
     text: str
     article: str
 
@@ -40,10 +42,24 @@ class CasePage:
     case: Case | None
     acts: list[ProcedureAct]  # current, in legal order
     corrected: list[ProcedureAct]  # dates replaced or deleted since, in legal order
+    situation: Situation
     notices: list[notices.Notice]
     next_step: NextStep | None
     debts: list[tuple[date, Decimal]]  # oldest first, one a day (the latest stated that day)
     chart_svg: str | None
+
+    @property
+    def summary(self) -> str:
+        """Where the procedure stands, in one French sentence."""
+        return notices.summary(self.situation)
+
+    @staticmethod
+    def label(act: ProcedureAct) -> str:
+        """An act's or event's name, with a judgment's kind when known."""
+        named = code_label(act.stage)
+        if act.decision_kind and act.decision_kind != "inconnu":
+            named += f" ({label('decision_kinds', act.decision_kind).lower()})"
+        return named
 
     def deletable_by(self, user) -> bool:
         """Whether `user` gets a "Supprimer" beside each act (a jurist of the eviction mission)."""
@@ -85,12 +101,13 @@ def without_inline_styles(svg: str) -> str:
 def case_page(household: Household, consultations: list[Consultation], today: date) -> CasePage:
     """The case as the page shows it; `consultations`: those the reader may read, oldest first."""
     case = case_of(household)
-    current = acts_of(case)
+    current = sorted(acts_of(case), key=lambda act: (act.occurred_on, act.id))
     corrected = [act for act in act_history(case) if act.replaced_at is not None] if case else []
     stage = next((c.procedure_stage for c in reversed(consultations) if c.procedure_stage), None)
-    reached = notices.furthest_stage(act_dates(case), stage)
-    found = notices.next_step(reached)
+    dates = latest_dates(current)
+    found = situation_of(case, today, current)
+    step = notices.next_step(found, dates, stage)
     debts = debt_over_time(consultations)
-    return CasePage(case, current, corrected, case_notices(household, today, stage),
-                    NextStep(reached, *found) if found else None, debts,
+    return CasePage(case, current, corrected, found, notices.statements(found, dates, today, stage),
+                    NextStep(*step) if step else None, debts,
                     without_inline_styles(debt_chart(debts).svg()) if debts else None)

@@ -12,7 +12,11 @@ The branches, and the rules each rests on (tests/test_path.py names the article 
   (`depart_volontaire`) or was rehoused (`relogement_effectif`), and no act of a procedure is dated
   after it. No eviction date, no truce, no deadline ahead.
 - **no title**: no judgment. No eviction can be carried out without an enforceable title and a
-  commandement de quitter les lieux (CPCE L411-1).
+  commandement de quitter les lieux (CPCE L411-1). A commandement de quitter noted without any
+  judgment shows a title that was not noted: it is read as the title branch with that commandement
+  (the date it gives is a lower bound whatever the title), and the page asks for the judgment. A
+  signification du jugement or an appeal noted without the judgment stands for a judgment of unknown
+  content (the title branch, without an eviction date until a commandement de quitter).
 - **rejected**: the latest judgment rejects the landlord's claim (`jugement_rejet`): no title, so no
   eviction on this procedure, whatever act follows (CPCE L411-1). The landlord may appeal.
 - **delays**: the latest judgment granted payment delays (`jugement_delais`): the clause's effects are
@@ -33,8 +37,11 @@ the same day number) and carried to the next working day (CPC 642 al. 2).
 
 `warnings` (codes; see WARNINGS for their French text):
 - `notification_prefet_tardive`: the assignation reached the prefect less than six weeks before the
-  hearing, i.e. later than 42 days counted back from the hearing, with no carry to a working day
-  (loi 89-462 art. 24 III; Cass. 3e civ., avis, 6 nov. 2025, n° 25-70.018).
+  hearing (loi 89-462 art. 24 III). Cass. 3e civ., avis, 6 nov. 2025, n° 25-70.018: a delay in days,
+  counted back, "commençant à courir la veille de la date de l'audience et expirant le 42e jour à
+  zéro heure", never carried to a working day. The 42 days are the hearing's eve back to the 42nd day
+  before the hearing, that day included: a notification on that day is late; the last day in time is
+  the 43rd day before the hearing.
 - `ccapex_bailleur_tardive`: a landlord that is a legal person other than a family SCI (a private
   company, an association, a social landlord) had the assignation delivered before the two months
   following its referral to the CCAPEX expired (art. 24 II): the delay expires at midnight on the day
@@ -63,6 +70,8 @@ from hotline.calendar import is_holiday
 REJECTED, DELAYS, TERMINATION, UNSPECIFIED = "jugement_rejet", "jugement_delais", "jugement_resiliation", "jugement"
 FIRST_INSTANCE = (UNSPECIFIED, DELAYS, TERMINATION, REJECTED)
 APPEAL_RULING = "arret_appel"
+# Acts that follow a judgment: noted without it, they stand for a judgment of unknown content.
+IMPLY_A_JUDGMENT = ("signification_jugement", "appel")
 ENDINGS = ("expulsion_effective", "depart_volontaire", "relogement_effectif")
 SURENDETTEMENT = ("depot_surendettement", "recevabilite_surendettement", "mesures_surendettement",
                   "retablissement_personnel")
@@ -112,7 +121,8 @@ class Situation:
     commandement_quitter: date | None  # the one the eviction date counts from, if any
     pay_until: date | tuple[date, date] | None  # the commandement de payer's delay, if one is known
     cfp_refusal_on: date | None  # the prefect's silence becomes a refusal, after requisition_cfp
-    surendettement: tuple[str, date] | None  # the furthest step of a surendettement file
+    surendettement: tuple[str, date] | None  # the latest step of a surendettement file
+    lease_signed_on: date | None
     in_truce_now: bool
 
     @property
@@ -165,7 +175,7 @@ def appeal_delay(served: date, kind: str) -> date | tuple[date, date]:
 def _warnings(acts: Mapping[str, date], lease_signed_on: date | None, landlord_type: str) -> frozenset[str]:
     found = set()
     notified, hearing = acts.get("notification_prefet_assignation"), acts.get("audience")
-    if notified and hearing and notified > hearing - timedelta(days=42):
+    if notified and hearing and notified > hearing - timedelta(days=43):
         found.add("notification_prefet_tardive")
     referred, summoned = acts.get("signalement_ccapex_bailleur"), acts.get("assignation")
     if landlord_type in LEGAL_PERSONS and referred and summoned and summoned <= add_months(referred, 2):
@@ -180,12 +190,12 @@ def _warnings(acts: Mapping[str, date], lease_signed_on: date | None, landlord_t
 def _eviction(acts: Mapping[str, date], judgment: tuple[str, date] | None,
               first_instance: tuple[str, date] | None) -> tuple[str, date | None, date | None]:
     """(branch, eviction_possible_from, the commandement de quitter it counts from)."""
-    if judgment is None:
-        return "aucun_titre", None, None
+    served = acts.get("commandement_quitter")
+    if judgment is None:  # a commandement de quitter is served only on a title (L411-1): one exists, unnoted
+        return ("titre_et_commandement", earliest_eviction(served), served) if served else ("aucun_titre", None, None)
     code, day = judgment
     if code == REJECTED:
         return "rejet", None, None
-    served = acts.get("commandement_quitter")
     if served is not None and served > day:
         return "titre_et_commandement", earliest_eviction(served), served
     if code == DELAYS:
@@ -200,7 +210,7 @@ def situation(acts: Mapping[str, date], *, lease_signed_on: date | None = None, 
               decision_kind: str = "inconnu", today: date) -> Situation:
     """Where the case with these acts and events stands on `today` (see the module docstring)."""
     first_instance = _latest(acts, FIRST_INSTANCE)
-    judgment = _latest(acts, (*FIRST_INSTANCE, APPEAL_RULING))
+    judgment = _latest(acts, (*FIRST_INSTANCE, APPEAL_RULING)) or _latest(acts, IMPLY_A_JUDGMENT)
     ending = _ending(acts)
     branch, evict_from, served = _eviction(acts, judgment, first_instance)
     appeal = None
@@ -217,4 +227,4 @@ def situation(acts: Mapping[str, date], *, lease_signed_on: date | None = None, 
         warnings=_warnings(acts, lease_signed_on, landlord_type), over=ending is not None,
         branch=branch, judgment=judgment, decision_kind=decision_kind, ending=ending, commandement_quitter=served,
         pay_until=pay_until, cfp_refusal_on=refusal, surendettement=_latest(acts, SURENDETTEMENT),
-        in_truce_now=today.month >= 11 or today.month <= 3)
+        lease_signed_on=lease_signed_on, in_truce_now=today.month >= 11 or today.month <= 3)

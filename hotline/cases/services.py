@@ -18,19 +18,22 @@ edit form, and stating the date again there records it anew.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
+from hotline import audit
 from hotline.auth.access import readable_missions
 from hotline.cases import notices
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.cases.notices import legal_order
-from hotline.consultations.models import Consultation, Household
+from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
 from hotline.models_base import utcnow
-from hotline.reference import labels
+from hotline.cases.path import Situation, situation
+from hotline.reference import labels, taxonomy
 
 EVICTION_MISSION = "prevention_expulsion"
 UNPAID_RENT_THEME = "impayes_expulsion"
@@ -39,6 +42,9 @@ _CODED = {"landlord_type": "landlord_types", "housing_benefit": "housing_benefit
 MAX_AMOUNT = Decimal("10000000")
 # A hearing's date is known in advance, from the assignation; every other act has already happened.
 MAY_BE_AHEAD = {"audience"}
+ACTS_FROM = date(1990, 1, 1)
+EARLIEST = date(1950, 1, 1)  # a lease still running may be that old
+JUDGMENTS = ("jugement", "jugement_delais", "jugement_resiliation", "jugement_rejet", "arret_appel")
 
 
 class CaseError(ValueError):
@@ -54,8 +60,36 @@ def concerns_the_case(consultation: Consultation) -> bool:
     return consultation.mission == EVICTION_MISSION or UNPAID_RENT_THEME in consultation.codes_of("theme")
 
 
-def _check(household: Household, consultation: Consultation, acts: Mapping[str, date],
-           fields: dict) -> dict[str, str]:
+def case_codes() -> list[str]:
+    """The codes a case records: the acts in legal order, then the events."""
+    return [*legal_order(), *taxonomy()["case_events"]]
+
+
+def code_label(code: str) -> str:
+    return labels("procedure_stages").get(code) or labels("case_events").get(code, code)
+
+
+@dataclass(frozen=True)
+class Stated:
+    """What a consultation states of one code: its date(s), and, for a date typed over a known act's
+    (`corrects`: that act's id), whether it corrects that act (the default) or is another act (`new`)."""
+
+    dates: tuple[date, ...]
+    corrects: int | None = None
+    new: bool = False
+
+
+def stated(value) -> Stated:
+    """A date, several dates or a Stated, as a Stated."""
+    if isinstance(value, Stated):
+        return value
+    if isinstance(value, (list, tuple)):
+        return Stated(tuple(value))
+    return Stated((value,))
+
+
+def _check(household: Household, consultation: Consultation, acts: Mapping[str, Stated],
+           fields: dict, decision_kind: str | None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if consultation.household_id is not None and household.id is not None \
             and consultation.household_id != household.id:
@@ -63,20 +97,24 @@ def _check(household: Household, consultation: Consultation, acts: Mapping[str, 
     if (acts or any(v is not None for v in fields.values())) and not concerns_the_case(consultation):
         errors["acts"] = ("Le dossier du ménage (bail, actes de la procédure) se renseigne pour la prévention "
                           "des expulsions ou une consultation sur un impayé de loyer.")
-    known = set(legal_order())
-    for stage, day in acts.items():
-        if stage not in known:
-            errors[f"acts.{stage}"] = f"« {stage} » n'est pas un acte de la procédure."
-        elif not isinstance(day, date):
-            errors[f"acts.{stage}"] = f"{labels('procedure_stages')[stage]} : date manquante ou illisible."
-        elif day > consultation.date and stage not in MAY_BE_AHEAD:
-            errors[f"acts.{stage}"] = (f"{labels('procedure_stages')[stage]} : la date ne peut pas être postérieure "
-                                       "à celle de la consultation.")
+    known = set(case_codes())
+    for code, said in acts.items():
+        if code not in known:
+            errors[f"acts.{code}"] = f"« {code} » n'est pas un acte de la procédure ni un événement du dossier."
+            continue
+        for day in said.dates:
+            if not isinstance(day, date):
+                errors[f"acts.{code}"] = f"{code_label(code)} : date manquante ou illisible."
+            elif problem := act_date_problem(code, day, consultation.date):
+                errors[f"acts.{code}"] = f"{code_label(code)} : {problem}"
+    if decision_kind is not None and decision_kind not in labels("decision_kinds"):
+        errors["decision_kind"] = "Choisissez une valeur de la liste."
     for name in set(fields) - set(CASE_FIELDS):
         errors[name] = f"Champ inconnu : {name}."
     lease = fields.get("lease_signed_on")
-    if lease is not None and (not isinstance(lease, date) or lease > consultation.date):
-        errors["lease_signed_on"] = "La date de signature du bail doit être une date passée."
+    if lease is not None and (not isinstance(lease, date) or lease > consultation.date or lease < EARLIEST):
+        errors["lease_signed_on"] = ("La date de signature du bail doit être comprise entre le 01/01/1950 et la date "
+                                     "de la consultation.")
     for name, vocabulary in _CODED.items():
         if fields.get(name) is not None and fields[name] not in labels(vocabulary):
             errors[name] = "Choisissez une valeur de la liste."
@@ -91,38 +129,67 @@ def _check(household: Household, consultation: Consultation, acts: Mapping[str, 
     return errors
 
 
-def parse_acts(cell: str | None) -> dict[str, date]:
-    """The import's `procedure_acts` cell (docs/formats.md): `code=YYYY-MM-DD` separated by `|`.
+def act_date_problem(code: str, day: date, consultation_date: date) -> str | None:
+    """Why `day` cannot be the date of an act or event `code` stated at a consultation of that date,
+    in French; None when it can. Acts and events from 1990; none after the consultation, but a
+    hearing, which is scheduled, up to a year after it."""
+    if day < ACTS_FROM:
+        return "la date doit être postérieure au 01/01/1990."
+    if code in MAY_BE_AHEAD:
+        if day > consultation_date + timedelta(days=366):
+            return "une audience se fixe au plus un an après la consultation."
+    elif day > consultation_date:
+        return "la date ne peut pas être postérieure à celle de la consultation."
+    return None
+
+
+def parse_acts(cell: str | None) -> dict[str, Stated]:
+    """The import's `procedure_acts` cell (docs/formats.md): `code=YYYY-MM-DD` separated by `|`, codes
+    of procedure_stages or case_events; a code named twice with two dates is two acts.
     Raises CaseError({"procedure_acts": French message}) naming what is wrong."""
-    acts: dict[str, date] = {}
-    known = set(legal_order())
+    acts: dict[str, list[date]] = {}
+    known = set(case_codes())
     for item in filter(None, (part.strip() for part in (cell or "").split("|"))):
         code, equals, text = (piece.strip() for piece in item.partition("="))
         if not equals or code not in known:
-            raise CaseError({"procedure_acts": f"« {item} » : attendu code=AAAA-MM-JJ avec un code de "
-                                               "procedure_stages (sauf inconnu)."})
+            raise CaseError({"procedure_acts": f"élément {len(acts) + 1} : attendu code=AAAA-MM-JJ avec un code de "
+                                               "procedure_stages (sauf inconnu) ou de case_events."})
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            raise CaseError({"procedure_acts": f"« {item} » : la date doit s'écrire AAAA-MM-JJ."}) from None
-        if acts.setdefault(code, day) != day:
-            raise CaseError({"procedure_acts": f"{code} figure deux fois avec deux dates différentes."})
-    return acts
+            raise CaseError({"procedure_acts": f"{code} : la date doit s'écrire AAAA-MM-JJ."}) from None
+        dates = acts.setdefault(code, [])
+        if day not in dates:
+            dates.append(day)
+    return {code: Stated(tuple(sorted(dates))) for code, dates in acts.items()}
 
 
 def case_of(household: Household) -> Case | None:
     return db.session.scalar(select(Case).where(Case.household_id == household.id))
 
 
-def _statement(case: Case, consultation: Consultation, fields: dict) -> None:
+def _history_value(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _statement(case: Case, consultation: Consultation, fields: dict) -> dict:
+    """Keep what `consultation` said of the lease, landlord, rent and aid; returns {field: [before, after]}."""
     statement = db.session.scalar(select(CaseStatement).where(CaseStatement.consultation_id == consultation.id))
     if statement is None:
         statement = CaseStatement(case_id=case.id, consultation_id=consultation.id)
         db.session.add(statement)
+    changes = {}
     for name, value in fields.items():
-        setattr(statement, name, Decimal(value) if name == "rent_amount" and value is not None else value)
+        value = Decimal(value) if name == "rent_amount" and value is not None else value
+        before = getattr(statement, name)
+        if before != value:
+            changes[name] = [_history_value(before), _history_value(value)]
+        setattr(statement, name, value)
     db.session.flush()
     _refresh(case)
+    return changes
 
 
 def _refresh(case: Case) -> None:
@@ -139,9 +206,11 @@ def _refresh(case: Case) -> None:
     case.housing_benefit = latest.get("housing_benefit", "inconnu")
 
 
-def _current(case: Case, stage: str) -> ProcedureAct | None:
-    return db.session.scalar(select(ProcedureAct).where(
-        ProcedureAct.case_id == case.id, ProcedureAct.stage == stage, ProcedureAct.replaced_at.is_(None)))
+def _current(case: Case, code: str) -> list[ProcedureAct]:
+    """The current acts of `code` in the case, oldest first."""
+    return list(db.session.scalars(select(ProcedureAct).where(
+        ProcedureAct.case_id == case.id, ProcedureAct.stage == code, ProcedureAct.replaced_at.is_(None))
+        .order_by(ProcedureAct.occurred_on, ProcedureAct.id)))
 
 
 def _said_later(consultation: Consultation, act: ProcedureAct) -> bool:
@@ -151,31 +220,57 @@ def _said_later(consultation: Consultation, act: ProcedureAct) -> bool:
     return (consultation.date, consultation.id) >= (act.consultation.date, act.consultation.id)
 
 
-def _record_act(case: Case, consultation: Consultation, stage: str, day: date) -> None:
-    current = _current(case, stage)
-    if current is not None and current.occurred_on == day:
-        return
-    act = ProcedureAct(case_id=case.id, stage=stage, occurred_on=day, consultation_id=consultation.id)
-    if current is None or _said_later(consultation, current):
-        if current is not None:
-            current.replaced_at = utcnow()
-            db.session.flush()  # the old act leaves the one-a-stage index before the new one enters
-    else:
-        act.replaced_at = utcnow()  # an older consultation's date: history only
-    db.session.add(act)
-    db.session.flush()
+def _record_code(case: Case, consultation: Consultation, code: str, said: Stated, kind: str | None,
+                 author_id: int | None, changes: dict) -> None:
+    """The rules of a stated code (docs/formats.md, "Several acts of one code"): a date already known
+    changes nothing; a single date typed over a known act corrects it (the latest act of the code when
+    the form did not say which), unless it is stated as a new act; several dates are each an act."""
+    current = _current(case, code)
+    unknown = [day for day in said.dates if all(act.occurred_on != day for act in current)]
+    target = None
+    if len(said.dates) == 1 and not said.new and current:
+        target = next((act for act in current if act.id == said.corrects), current[-1])
+    for day in unknown:
+        act = ProcedureAct(case_id=case.id, stage=code, occurred_on=day, consultation_id=consultation.id,
+                           recorded_by_id=author_id, decision_kind=kind if code in JUDGMENTS else None)
+        if target is not None:
+            act.replaces_id = target.id
+            if _said_later(consultation, target):
+                target.replaced_at = utcnow()
+            else:
+                act.replaced_at = utcnow()  # an older consultation's date: history only
+        db.session.add(act)
+        db.session.flush()
+        audit.record("procedure_act.correct" if target else "procedure_act.create", "procedure_act", act.id)
+        changes[f"acts.{code}"] = [target.occurred_on.isoformat() if target else None, day.isoformat()]
+    if kind is not None and code in JUDGMENTS and not unknown:
+        for act in current:
+            if act.occurred_on in said.dates and act.decision_kind != kind:
+                changes["decision_kind"] = [act.decision_kind, kind]
+                act.decision_kind = kind
 
 
-def record_acts(household: Household, consultation: Consultation, acts: Mapping[str, date],
-                **case_fields) -> Case:
-    """Add or correct the acts stated at `consultation`, and what it said of the lease, landlord,
-    rent (Decimal, monthly with charges) and housing aid (CASE_FIELDS; None: not said).
+def record_acts(household: Household, consultation: Consultation, acts: Mapping[str, object],
+                *, decision_kind: str | None = None, author_id: int | None = None, **case_fields) -> Case:
+    """record_case(), for callers that want the case rather than what changed."""
+    return record_case(household, consultation, acts, decision_kind=decision_kind, author_id=author_id,
+                       **case_fields)[0]
 
-    Raises CaseError (French messages by field) and writes nothing when anything is wrong. Acting
-    twice with the same values changes nothing."""
+
+def record_case(household: Household, consultation: Consultation, acts: Mapping[str, object],
+                *, decision_kind: str | None = None, author_id: int | None = None, **case_fields) -> tuple[Case, dict]:
+    """Add or correct the acts and events stated at `consultation` ({code: a date, several dates or a
+    Stated}), the kind of the judgments it names (`decision_kind`), and what it said of the lease,
+    landlord, rent (Decimal, monthly with charges) and housing aid (CASE_FIELDS; None: not said).
+
+    Raises CaseError (French messages by field) and writes nothing when anything is wrong. Returns the
+    case and {key: [before, after]} of what changed (`acts.<code>` as ISO dates, CASE_FIELDS, `decision_kind`),
+    which the caller keeps in the consultation's history; acting twice with the same values changes
+    nothing."""
     if consultation.id is None:
         db.session.flush()
-    errors = _check(household, consultation, acts, case_fields)
+    acts = {code: stated(value) for code, value in acts.items()}
+    errors = _check(household, consultation, acts, case_fields, decision_kind)
     if errors:
         raise CaseError(errors)
     case = case_of(household)
@@ -183,66 +278,96 @@ def record_acts(household: Household, consultation: Consultation, acts: Mapping[
         case = Case(household_id=household.id)
         db.session.add(case)
         db.session.flush()
+    changes: dict = {}
     if case_fields:
-        _statement(case, consultation, case_fields)
-    for stage, day in acts.items():
-        _record_act(case, consultation, stage, day)
+        changes.update(_statement(case, consultation, case_fields))
+    for code, said in acts.items():
+        _record_code(case, consultation, code, said, decision_kind, author_id, changes)
     db.session.flush()
-    return case
+    return case, changes
 
 
-def _legal_order(act: ProcedureAct) -> tuple:
-    return legal_order().index(act.stage), act.occurred_on, act.id
+def _order(act: ProcedureAct) -> tuple:
+    codes = case_codes()
+    return codes.index(act.stage) if act.stage in codes else len(codes), act.occurred_on, act.id
 
 
 def acts_of(case: Case | None) -> list[ProcedureAct]:
-    """The current acts, in legal order."""
+    """The current acts and events, in legal order (then by date)."""
     if case is None:
         return []
     current = db.session.scalars(select(ProcedureAct).where(
         ProcedureAct.case_id == case.id, ProcedureAct.replaced_at.is_(None)))
-    return sorted(current, key=_legal_order)
+    return sorted(current, key=_order)
 
 
 def act_history(case: Case) -> list[ProcedureAct]:
-    """Every act ever recorded, corrections included, by stage in legal order then recording."""
+    """Every act ever recorded, corrections included, by code in legal order then recording."""
     every = db.session.scalars(select(ProcedureAct).where(ProcedureAct.case_id == case.id))
-    return sorted(every, key=lambda act: (legal_order().index(act.stage), act.recorded_at, act.id))
+    return sorted(every, key=lambda act: (_order(act)[0], act.recorded_at, act.id))
+
+
+def latest_dates(acts: list[ProcedureAct]) -> dict[str, date]:
+    """{code: the latest day} of these acts: what situation() and deadlines() take."""
+    found: dict[str, date] = {}
+    for act in acts:
+        if act.stage not in found or act.occurred_on > found[act.stage]:
+            found[act.stage] = act.occurred_on
+    return found
 
 
 def act_dates(case: Case | None) -> dict[str, date]:
-    """{stage: day} of the current acts: what deadlines() and the notices take."""
-    return {act.stage: act.occurred_on for act in acts_of(case)}
+    """{code: the latest day} of the current acts and events."""
+    return latest_dates(acts_of(case))
 
 
-def case_notices(household: Household, today: date, stage: str | None = None) -> list[notices.Notice]:
-    """What the household page says of the procedure: the notices of its acts and deadlines.
-    `stage`: the furthest stage known without a date (the latest consultation's), if any."""
+def decision_kind_of(acts: list[ProcedureAct]) -> str:
+    """The kind of the latest judgment or appeal ruling among these acts ("inconnu" when not said)."""
+    judged = [act for act in acts if act.stage in JUDGMENTS]
+    if not judged:
+        return "inconnu"
+    latest = max(judged, key=lambda act: (act.occurred_on, JUDGMENTS.index(act.stage), act.id))
+    return latest.decision_kind or "inconnu"
+
+
+def situation_of(case: Case | None, today: date, acts: list[ProcedureAct] | None = None) -> Situation:
+    """situation() of a case as recorded: its current acts, lease, landlord and latest judgment's kind."""
+    acts = acts_of(case) if acts is None else acts
+    return situation(latest_dates(acts), lease_signed_on=case.lease_signed_on if case else None,
+                     landlord_type=case.landlord_type if case else "inconnu", decision_kind=decision_kind_of(acts),
+                     today=today)
+
+
+def case_notices(household: Household, today: date) -> list[notices.Notice]:
+    """What the household page says of the procedure: the notices of its situation."""
     case = case_of(household)
-    return notices.statements(act_dates(case), case.lease_signed_on if case else None, today, stage)
+    acts = acts_of(case)
+    return notices.statements(situation_of(case, today, acts), latest_dates(acts), today)
 
 
 def coming_deadlines(user, today: date, within_days: int = 15) -> list[tuple[Household, str, date]]:
-    """The households whose next deadline (deadlines() key) falls from today to today + within_days,
-    soonest first: the jurist's worklist. Only households with an eviction consultation the user may read."""
+    """The households whose next deadline (a Situation.deadlines_ahead key) falls from today to
+    today + within_days, soonest first: the jurist's worklist. Only households with an eviction
+    consultation the user may read."""
     missions = readable_missions(user)
     if missions is not None and EVICTION_MISSION not in missions:
         return []
     followed = select(Consultation.household_id).where(Consultation.mission == EVICTION_MISSION)
     rows = db.session.execute(
-        select(Case, ProcedureAct.stage, ProcedureAct.occurred_on)
+        select(Case, ProcedureAct)
         .join(ProcedureAct, (ProcedureAct.case_id == Case.id) & ProcedureAct.replaced_at.is_(None))
         .where(Case.household_id.in_(followed))).all()
-    acts: dict[int, dict[str, date]] = {}
+    acts: dict[int, list[ProcedureAct]] = {}
     cases: dict[int, Case] = {}
-    for case, stage, day in rows:
+    for case, act in rows:
         cases[case.id] = case
-        acts.setdefault(case.id, {})[stage] = day
+        acts.setdefault(case.id, []).append(act)
+    horizon = today + timedelta(days=within_days)
     due = []
-    for case_id, dated in acts.items():
-        found = notices.next_deadline(dated, cases[case_id].lease_signed_on, today, within_days)
-        if found:
-            due.append((cases[case_id].household, *found))
+    for case_id, held in acts.items():
+        ahead = situation_of(cases[case_id], today, held).deadlines_ahead(today)
+        if ahead and ahead[0][1] <= horizon:
+            due.append((cases[case_id].household, *ahead[0]))
     return sorted(due, key=lambda item: (item[2], item[0].id))
 
 
@@ -258,12 +383,16 @@ def household_act(household: Household, act_id: int) -> ProcedureAct | None:
                              .where(ProcedureAct.id == act_id, Case.household_id == household.id))
 
 
-def delete_act(act: ProcedureAct) -> None:
+def delete_act(act: ProcedureAct, author_id: int | None) -> None:
     """Take a current act out of the case (kept in its history, marked deleted): the deadlines and
-    notices no longer count it. The consultation that stated it is not changed."""
+    notices no longer count it. The consultation that stated it keeps its fields; its history says
+    that the act was deleted, and by whom."""
     if act.replaced_at is not None:
         raise ValueError("only a current act can be deleted")
     act.replaced_at = act.deleted_at = utcnow()
+    if act.consultation is not None:
+        act.consultation.revisions.append(ConsultationRevision(
+            changed_by_id=author_id, changes={f"acts.{act.stage}": [act.occurred_on.isoformat(), None]}))
     db.session.flush()
 
 
@@ -278,19 +407,32 @@ def statement_of(consultation: Consultation) -> CaseStatement | None:
     return db.session.scalar(select(CaseStatement).where(CaseStatement.consultation_id == consultation.id))
 
 
-def stated_at(consultation: Consultation) -> tuple[dict, dict[str, date]]:
-    """(CASE_FIELDS values, {stage: day} of the current acts) that this consultation stated: the edit form."""
-    statement = statement_of(consultation)
-    fields = {name: getattr(statement, name) for name in CASE_FIELDS} if statement else {}
+def stated_acts(consultation: Consultation) -> list[ProcedureAct]:
+    """The current acts and events this consultation stated, in legal order."""
     acts = db.session.scalars(select(ProcedureAct).where(
         ProcedureAct.consultation_id == consultation.id, ProcedureAct.replaced_at.is_(None)))
-    return fields, {act.stage: act.occurred_on for act in acts}
+    return sorted(acts, key=_order)
 
 
-def known_case(household: Household) -> tuple[dict, dict[str, date]]:
-    """(CASE_FIELDS values known, {stage: day} of the current acts): a follow-up's form starts from them."""
+def _latest_each(acts: list[ProcedureAct]) -> dict[str, ProcedureAct]:
+    found: dict[str, ProcedureAct] = {}
+    for act in sorted(acts, key=lambda act: (act.occurred_on, act.id)):
+        found[act.stage] = act
+    return found
+
+
+def stated_at(consultation: Consultation) -> tuple[dict, dict[str, ProcedureAct]]:
+    """(CASE_FIELDS values, {code: the latest current act of it}) that this consultation stated: the edit form."""
+    statement = statement_of(consultation)
+    fields = {name: getattr(statement, name) for name in CASE_FIELDS} if statement else {}
+    return fields, _latest_each(stated_acts(consultation))
+
+
+def known_case(household: Household) -> tuple[dict, dict[str, ProcedureAct]]:
+    """(CASE_FIELDS values known, {code: the latest current act of it}): a follow-up's form starts from them."""
     case = case_of(household)
     if case is None:
         return {}, {}
     fields = {name: getattr(case, name) for name in CASE_FIELDS}
-    return {name: value for name, value in fields.items() if value not in (None, "inconnu")}, act_dates(case)
+    return ({name: value for name, value in fields.items() if value not in (None, "inconnu")},
+            _latest_each(acts_of(case)))

@@ -1,18 +1,18 @@
-"""Pages of a household's case: deleting an act of the procedure entered by mistake (a confirmation
-page, then a POST). Thin: the work is in services."""
+"""Pages of a household's case: its fiche de situation to print, and deleting an act of the procedure
+entered by mistake (a confirmation page, then a POST). Thin: the work is in services and fiche.py."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from hotline import audit
+from hotline import audit, clock
 from hotline.auth.access import roles_required
 from hotline.cases import services
+from hotline.cases.fiche import fiche as build_fiche
 from hotline.cases.models import ProcedureAct
 from hotline.consultations.models import Household
 from hotline.consultations.services import can_read_household
 from hotline.extensions import db
-from hotline.reference import label
 from hotline.templating import fr_date
 
 bp = Blueprint("cases", __name__)
@@ -33,7 +33,27 @@ def _act_or_abort(household_id: int, act_id: int) -> tuple[Household, ProcedureA
 
 def named(act: ProcedureAct) -> str:
     """« Commandement de payer » du 03/06/2026: how the pages name an act."""
-    return f"« {label('procedure_stages', act.stage)} » du {fr_date(act.occurred_on)}"
+    return f"« {services.code_label(act.stage)} » du {fr_date(act.occurred_on)}"
+
+
+@bp.route("/households/<int:household_id>/fiche")
+@login_required
+def fiche(household_id: int):
+    """The household's fiche de situation, to print: readers of the eviction mission only, audited."""
+    household = db.session.get(Household, household_id)
+    if household is None:
+        abort(404)
+    if not (services.may_read_cases(current_user) and can_read_household(current_user, household)):
+        abort(403)
+    audit.record("household.read", "household", household.id)
+    db.session.commit()
+    case = services.case_of(household)
+    acts = services.acts_of(case)
+    today = clock.local_today()
+    sheet = build_fiche(services.situation_of(case, today, acts), [(a.stage, a.occurred_on) for a in acts], today)
+    return render_template("cases/fiche.html", h=household, fiche=sheet, today=today,
+                           green_number=current_app.config.get("GREEN_NUMBER_DISPLAY"),
+                           contact_phone=current_app.config.get("CONTACT_PHONE"))
 
 
 @bp.route("/households/<int:household_id>/acts/<int:act_id>/delete", methods=["GET", "POST"])
@@ -45,7 +65,7 @@ def delete_act(household_id: int, act_id: int):
         flash(f"L'acte {named(act)} n'est plus dans le dossier : il a déjà été supprimé ou corrigé.", "info")
         return back
     if request.method == "POST":  # the CSRF token is checked before the view (CSRFProtect)
-        services.delete_act(act)
+        services.delete_act(act, current_user.id)
         audit.record("procedure_act.delete", "procedure_act", act.id)
         db.session.commit()
         flash(f"L'acte {named(act)} a été supprimé du dossier ; les dates calculées ont été mises à jour.",

@@ -25,6 +25,7 @@ from wtforms.validators import (
 from hotline import clock
 from hotline.auth.services import AccountError, normalize_phone
 from hotline.cases.notices import legal_order
+from hotline.cases.services import Stated, case_codes
 from hotline.consultations.parsing import (
     ParseError,
     is_insee_outside_department,
@@ -32,6 +33,7 @@ from hotline.consultations.parsing import (
 )
 from hotline.consultations.services import place
 from hotline.forms_common import Form, MultiCheckboxField
+from hotline.ids import parse_id
 from hotline.reference import labels, theme_codes
 from hotline.reference.services import (
     commune_field_value,
@@ -110,6 +112,9 @@ class ConsultationForm(Form):
     rent_amount = StringField("Loyer mensuel charges comprises (€)", validators=[visible, Optional(), Length(max=30)],
                               description="Par exemple 540,00. Laissez vide si inconnu.")
     housing_benefit = SelectField("Aide au logement", validators=[Optional()])
+    decision_kind = SelectField("Nature de la décision notée ici (jugement ou arrêt)", validators=[Optional()],
+                                description="Une ordonnance de référé se frappe d'appel en quinze jours, un jugement "
+                                            "au fond en un mois.")
 
     notes = TextAreaField("Notes", validators=[visible, Optional(), Length(max=10000)])
 
@@ -129,6 +134,7 @@ class ConsultationForm(Form):
         self.debt_origins.choices = _choices("debt_origins")
         self.landlord_type.choices = [NOT_SAID] + _choices("landlord_types")
         self.housing_benefit.choices = [NOT_SAID] + _choices("housing_benefits")
+        self.decision_kind.choices = [NOT_SAID] + _choices("decision_kinds")
         self.resolved_commune = None
         self.parsed_debt = None
         self.parsed_rent = None
@@ -173,18 +179,38 @@ class ConsultationForm(Form):
         """The date fields of the acts, one per stage in legal order."""
         return [self[act_field(stage)] for stage in legal_order()]
 
+    def event_fields(self) -> list:
+        """The date fields of the case's events."""
+        return [self[act_field(code)] for code in labels("case_events")]
+
+    def known_act(self, code: str) -> int | None:
+        """The id of the act whose date the form was opened with for `code`, if any."""
+        return parse_id(self[f"{act_field(code)}_known"].data)
+
     def acts(self) -> dict:
-        """{stage: day} of the acts whose date was given."""
-        return {stage: self[act_field(stage)].data for stage in legal_order() if self[act_field(stage)].data}
+        """{code: cases Stated} of the acts and events whose date was given: a date typed over a known
+        act's corrects it, unless "nouvel acte" was chosen."""
+        found = {}
+        for code in case_codes():
+            day = self[act_field(code)].data
+            if day:
+                found[code] = Stated((day,), corrects=self.known_act(code),
+                                     new=self[f"{act_field(code)}_as"].data == "nouveau")
+        return found
 
 
-def act_field(stage: str) -> str:
-    return f"act_{stage}"
+def act_field(code: str) -> str:
+    return f"act_{code}"
 
 
-for _stage, _label in labels("procedure_stages").items():
-    if _stage != "inconnu":
-        setattr(ConsultationForm, act_field(_stage), DateField(_label, validators=[Optional(), since_1950]))
+ACT_MODES = [("correction", "corriger la date"), ("nouveau", "nouvel acte (l'ancien reste)")]
+for _code in case_codes():
+    setattr(ConsultationForm, act_field(_code),
+            DateField(labels("procedure_stages").get(_code) or labels("case_events")[_code],
+                      validators=[Optional(), since_1950]))
+    setattr(ConsultationForm, f"{act_field(_code)}_known", HiddenField())
+    setattr(ConsultationForm, f"{act_field(_code)}_as",
+            SelectField("Cette date", choices=ACT_MODES, default="correction", validate_choice=False))
 
 
 _VOCABULARY = {
@@ -255,19 +281,28 @@ def case_data(form: ConsultationForm) -> tuple[dict, dict]:
                          "rent_amount": form.parsed_rent, "housing_benefit": form.housing_benefit.data or None}
 
 
+def decision_kind(form: ConsultationForm) -> str | None:
+    """The kind of the judgments the form dates, when one is chosen."""
+    return form.decision_kind.data or None
+
+
 def _typed_amount(amount) -> str:
     """An amount as a jurist types it: 1234,56."""
     return f"{amount:.2f}".replace(".", ",") if amount is not None else ""
 
 
 def fill_case(form: ConsultationForm, fields: dict, acts: dict) -> None:
-    """Put what is known of the case (CASE_FIELDS values, {stage: day}) into the form."""
+    """Put what is known of the case (CASE_FIELDS values, {code: its latest current act}) into the form."""
     form.lease_signed_on.data = fields.get("lease_signed_on")
     form.landlord_type.data = fields.get("landlord_type") or ""
     form.rent_amount.data = _typed_amount(fields.get("rent_amount"))
     form.housing_benefit.data = fields.get("housing_benefit") or ""
-    for stage, day in acts.items():
-        form[act_field(stage)].data = day
+    kinds = [act.decision_kind for act in acts.values() if act.decision_kind]
+    form.decision_kind.data = kinds[-1] if kinds else ""
+    for code, act in acts.items():
+        if act_field(code) in form:
+            form[act_field(code)].data = act.occurred_on
+            form[f"{act_field(code)}_known"].data = str(act.id)
 
 
 def case_error_fields(form: ConsultationForm, errors: dict[str, str]) -> None:

@@ -205,6 +205,19 @@ def _households(batch: list[tuple[int, dict]], author_id: int | None) -> dict[st
     return found
 
 
+def _own_households(rows: list[dict], author_id: int | None) -> None:
+    """A row that states a case without household_ref is a household of its own (docs/formats.md): one
+    household each, without reference, so that its case has a home."""
+    if not rows:
+        return
+    for row, number in zip(rows, _next_ids(Household.__table__, len(rows)), strict=True):
+        row["household_id"] = number
+    db.session.execute(insert(Household.__table__), [
+        {"id": row["household_id"], "created_by_id": author_id,
+         "commune_insee": row["commune_insee"] if row["territory_code"] not in (HORS_DEPARTEMENT, NON_RENSEIGNE)
+         else None} for row in rows])
+
+
 def _next_ids(table, count: int) -> list[int]:
     """Ids for rows inserted in bulk, known before the insert (RETURNING in row order would insert one
     row at a time on SQLite). PostgreSQL: from the table's sequence. SQLite: after max(id), once this
@@ -252,6 +265,7 @@ def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
     for _, row in batch:
         row = _cleaned({**row, "household_id": households.get(row["household_ref"])})
         (updated if row["external_id"] in known else new).append(row)
+    _own_households([row for row in new if row["household_id"] is None and (row["case"] or row["acts"])], author_id)
     existing = _consultations([known[row["external_id"]] for row in updated])
     for row in updated:
         services.update_consultation(existing[known[row["external_id"]]], row, author_id, None)
@@ -267,14 +281,18 @@ def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
                   for row, found in zip(new, codes, strict=True) for kind, listed in found.items() for code in listed]
         if values:
             db.session.execute(insert(ConsultationCode.__table__), values)
-        _write_cases([row for row in new if row["case"] or row["acts"]])
+        _write_cases([row for row in new if row["case"] or row["acts"]], author_id)
         rollup.apply_many(db.session, [(None, _record(row["id"], row, found))
                                        for row, found in zip(new, codes, strict=True)])
         household_months.refresh(db.session, {figures.household_key(row["household_id"], row["id"]) for row in new})
     for row in updated:
         if row["case"] or row["acts"]:
             consultation = existing[known[row["external_id"]]]
-            cases.record_acts(consultation.household, consultation, row["acts"], **row["case"])
+            if consultation.household is None:  # a household of its own, with its own case
+                consultation.household = services.create_household(commune_insee=consultation.commune_insee,
+                                                                   author_id=author_id)
+            cases.record_acts(consultation.household, consultation, row["acts"], decision_kind=row["decision_kind"],
+                              author_id=author_id, **row["case"])
     db.session.flush()
 
 
@@ -288,7 +306,7 @@ def _consultations(ids: list[int]) -> dict[int, Consultation]:
     return {consultation.id: consultation for consultation in db.session.scalars(query)}
 
 
-def _write_cases(stating: list[dict]) -> None:
+def _write_cases(stating: list[dict], author_id: int | None) -> None:
     """What new consultations say of their households' cases, in bulk, as cases.record_acts says it
     row by row (the rows were checked by the same rules): a case per household, a statement per
     consultation that says something of the lease, landlord, rent or aid, each case's fields from its
@@ -308,7 +326,7 @@ def _write_cases(stating: list[dict]) -> None:
             {"case_id": found[row["household_id"]], "consultation_id": row["id"],
              **{name: row["case"].get(name) for name in cases.CASE_FIELDS}} for row in saying])
         _refresh_cases({found[row["household_id"]] for row in saying})
-    _record_acts([(found[row["household_id"]], row) for row in stating if row["acts"]])
+    _record_acts([(found[row["household_id"]], row) for row in stating if row["acts"]], author_id)
     for held in list(db.session.identity_map.values()):
         if isinstance(held, (Case, CaseStatement, ProcedureAct)):
             db.session.expire(held)
@@ -331,40 +349,48 @@ def _refresh_cases(case_ids: set[int]) -> None:
          "housing_benefit": fields.get("housing_benefit", "inconnu")} for case_id, fields in latest.items()])
 
 
-def _record_acts(stated: list[tuple[int, dict]]) -> None:
-    """The acts stated by new consultations (case id, row), in the file's order, with the rules of
-    cases.services._record_act: a stage has one current act per case, the one stated at the latest
-    consultation (date, then id); the same date again changes nothing; an older consultation's other
-    date is kept as history (replaced_at set); a replaced act keeps its row."""
+def _record_acts(stated: list[tuple[int, dict]], author_id: int | None) -> None:
+    """The acts and events stated by new consultations (case id, row), in the file's order, with the rules
+    of cases.services._record_code: a date already current for its code changes nothing; a code stated
+    with one other date corrects the latest current act of that code (history only when the stating
+    consultation is older than the one that recorded it: date, then id); several dates are each an act;
+    a judgment carries the row's decision_kind."""
     if not stated:
         return
     c = CONSULTATIONS.c
-    current: dict[tuple[int, str], dict] = {}
+    current: dict[tuple[int, str], list[dict]] = defaultdict(list)
     query = (select(ACTS.c.id, ACTS.c.case_id, ACTS.c.stage, ACTS.c.occurred_on, c.date, c.id)
              .outerjoin(CONSULTATIONS, ACTS.c.consultation_id == c.id)
-             .where(ACTS.c.case_id.in_({case_id for case_id, _ in stated}), ACTS.c.replaced_at.is_(None)))
+             .where(ACTS.c.case_id.in_({case_id for case_id, _ in stated}), ACTS.c.replaced_at.is_(None))
+             .order_by(ACTS.c.occurred_on, ACTS.c.id))
     for act_id, case_id, stage, day, said_on, said_by in db.session.execute(query):
-        current[(case_id, stage)] = {"id": act_id, "day": day, "said": (said_on, said_by) if said_by else None}
+        current[(case_id, stage)].append({"id": act_id, "day": day, "said": (said_on, said_by) if said_by else None})
     now = utcnow()
     replaced, added = [], []
     for case_id, row in stated:
         said = (row["date"], row["id"])
-        for stage, day in row["acts"].items():
-            known = current.get((case_id, stage))
-            if known is not None and known["day"] == day:
-                continue
-            act = {"case_id": case_id, "stage": stage, "occurred_on": day, "consultation_id": row["id"],
-                   "replaced_at": None}
-            if known is None or known["said"] is None or said >= known["said"]:
-                if known is not None and "act" in known:  # added by this batch: not current after all
-                    known["act"]["replaced_at"] = now
-                elif known is not None:
-                    replaced.append(known["id"])
-                current[(case_id, stage)] = {"act": act, "day": day, "said": said}
-            else:
-                act["replaced_at"] = now  # an older consultation's date: history only
-            added.append(act)
-    if replaced:  # before the inserts: one current act a stage (ix_procedure_acts_one_a_stage)
+        for code, statement in row["acts"].items():
+            acts = current[(case_id, code)]
+            unknown = [day for day in statement.dates if all(act["day"] != day for act in acts)]
+            target = acts[-1] if len(statement.dates) == 1 and acts else None
+            for day in unknown:
+                act = {"case_id": case_id, "stage": code, "occurred_on": day, "consultation_id": row["id"],
+                       "replaced_at": None, "recorded_by_id": author_id,
+                       "decision_kind": row["decision_kind"] if code in cases.JUDGMENTS else None,
+                       "replaces_id": target.get("id") if target else None}
+                if target is None:
+                    acts.append({"act": act, "day": day, "said": said})
+                elif target["said"] is None or said >= target["said"]:
+                    if "act" in target:  # added by this batch: not current after all
+                        target["act"]["replaced_at"] = now
+                    else:
+                        replaced.append(target["id"])
+                    acts[acts.index(target)] = {"act": act, "day": day, "said": said}
+                else:
+                    act["replaced_at"] = now  # an older consultation's date: history only
+                added.append(act)
+            acts.sort(key=lambda act: act["day"])
+    if replaced:
         db.session.execute(update(ACTS).where(ACTS.c.id.in_(replaced)).values(replaced_at=now))
     if added:
         db.session.execute(insert(ACTS), added)

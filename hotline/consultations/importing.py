@@ -22,9 +22,10 @@ from functools import cache
 from typing import BinaryIO
 
 from hotline.cases.services import (
-    MAY_BE_AHEAD,
+    JUDGMENTS,
     UNPAID_RENT_THEME,
     CaseError,
+    act_date_problem,
     parse_acts,
 )
 from hotline.consultations.parsing import (
@@ -44,7 +45,7 @@ COLUMNS = ("external_id", "date", "mission", "mode", "consultant_type", "commune
            "occupancy_status", "housing_sector", "family_situation", "age_band", "resource_band", "referral_source",
            "resource_types", "debt_origins", "outcomes", "themes", "procedure_stage", "debt_amount", "habitat_indigne",
            "permis_louer", "duration_minutes", "household_ref",
-           "lease_signed_on", "landlord_type", "rent_amount", "housing_benefit", "procedure_acts")
+           "lease_signed_on", "landlord_type", "rent_amount", "housing_benefit", "procedure_acts", "decision_kind")
 # Optional (2026-11): what the consultation says of the household's case; a file without them imports as before.
 CASE_COLUMNS = ("lease_signed_on", "landlord_type", "rent_amount", "housing_benefit")
 CASE_CODED = {"landlord_type": "landlord_types", "housing_benefit": "housing_benefits"}
@@ -345,20 +346,24 @@ def _case(values: dict[str, str], data: dict, wrong) -> None:
             said["rent_amount"] = rent
     except ParseError as error:
         wrong("rent_amount", str(error))
-    acts: dict[str, date] = {}
+    acts: dict = {}
     try:
         acts = parse_acts(values.get("procedure_acts"))
     except CaseError as error:
         wrong("procedure_acts", error.errors["procedure_acts"])
-    for stage, day in acts.items():
-        if "date" in data and day > data["date"] and stage not in MAY_BE_AHEAD:
-            wrong("procedure_acts", f"{stage} : la date ne peut pas suivre celle de la consultation.")
+    for code, stated in acts.items():
+        for day in stated.dates:
+            if "date" in data and (problem := act_date_problem(code, day, data["date"])):
+                wrong("procedure_acts", f"{code} : {problem}")
+    kind = values.get("decision_kind", "")
+    if kind and kind not in labels("decision_kinds"):
+        wrong("decision_kind", "code inconnu (decision_kinds : fond, refere, inconnu).")
+    elif kind and not set(acts) & set(JUDGMENTS):
+        wrong("decision_kind", "ne s'applique qu'à un jugement ou un arrêt nommé dans procedure_acts.")
     if (said or acts) and data.get("mission") != "prevention_expulsion" and UNPAID_RENT_THEME not in data["themes"]:
         wrong(next(name for name in (*CASE_COLUMNS, "procedure_acts") if values.get(name)),
               "le dossier (bail, loyer, actes) se renseigne pour prevention_expulsion ou le thème impayes_expulsion.")
-    if (said or acts) and not data["household_ref"]:
-        wrong("household_ref", "obligatoire avec le dossier (bail, loyer, actes) : il se rattache au ménage.")
-    data["case"], data["acts"] = said, acts
+    data["case"], data["acts"], data["decision_kind"] = said, acts, kind or None
 
 
 @cache

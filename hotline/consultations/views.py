@@ -27,13 +27,14 @@ from hotline.auth.access import (
 from hotline.auth.models import User
 from hotline.cases import referrals
 from hotline.cases import services as cases
-from hotline.cases.page import case_page
+from hotline.cases.page import CasePage, case_page
 from hotline.consultations import import_jobs, importer, services
 from hotline.consultations.forms import (
     ConsultationForm,
     HouseholdForm,
     SearchForm,
     case_data,
+    decision_kind,
     case_error_fields,
     cleaned,
     fill_case,
@@ -43,7 +44,7 @@ from hotline.consultations.forms import (
 )
 from hotline.consultations.history import describe
 from hotline.consultations.import_jobs import ImportJob
-from hotline.consultations.models import Consultation, Household
+from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
 from hotline.ids import parse_id
 from hotline.ivr import calls as call_service
@@ -108,17 +109,23 @@ def _new_household_from(form: ConsultationForm) -> Household:
 
 
 def _record_case(form: ConsultationForm, household: Household | None, consultation: Consultation,
-                 editing: bool) -> None:
+                 editing: bool) -> dict:
     """What the form says of the household's case, for a consultation that concerns it (else ignored,
-    as the form says). Raises cases.CaseError. A new consultation states only what was typed; an edit
-    also clears what its earlier version stated."""
-    if household is None or not cases.concerns_the_case(consultation):
-        return
+    as the form says), kept in the consultation's history; returns what changed. Raises
+    cases.CaseError. A new consultation states only what was typed; an edit also clears what its
+    earlier version stated."""
+    if household is None or not cases.concerns_the_case(consultation) or not cases.may_read_cases(current_user):
+        return {}  # the case block is read and written only by those who may read the eviction mission
     acts, fields = case_data(form)
     if not (editing and cases.statement_of(consultation)):
         fields = {name: value for name, value in fields.items() if value is not None}
-    if acts or fields:
-        cases.record_acts(household, consultation, acts, **fields)
+    if not (acts or fields or decision_kind(form)):
+        return {}
+    _, changes = cases.record_case(household, consultation, acts, decision_kind=decision_kind(form),
+                                   author_id=current_user.id, **fields)
+    if changes:
+        consultation.revisions.append(ConsultationRevision(changed_by_id=current_user.id, changes=changes))
+    return changes
 
 
 def _case_refused(form: ConsultationForm, error: "cases.CaseError", household: Household | None) -> None:
@@ -133,8 +140,9 @@ def _case_refused(form: ConsultationForm, error: "cases.CaseError", household: H
 
 def _referral_hints(consultation: Consultation) -> None:
     """Flash the hints of referrals that do not fit the household (a hint, not a block)."""
-    case = cases.case_of(consultation.household) if consultation.household else None
-    stages = [consultation.procedure_stage or "", *cases.act_dates(case)]
+    stages = [consultation.procedure_stage or ""]
+    if consultation.household and cases.may_read_cases(current_user):  # else the hint would tell of the case
+        stages += list(cases.act_dates(cases.case_of(consultation.household)))
     for hint in referrals.hints(consultation.codes_of("outcome"), consultation.territory_code,
                                 consultation.housing_sector, stages):
         flash(hint, "warning")
@@ -143,7 +151,7 @@ def _referral_hints(consultation: Consultation) -> None:
 def _referral_context(form: ConsultationForm) -> dict:
     """Where the referrals fit, and the hints for what the form holds (a hint, not a block)."""
     territory = form.resolved_commune.territory_code if form.resolved_commune else form.territory.data
-    stages = [form.procedure_stage.data or "", *form.acts()]
+    stages = [form.procedure_stage.data or "", *(form.acts() if cases.may_read_cases(current_user) else ())]
     return {"referral_conditions": referrals.CONDITIONS, "referral_rules": referrals.rules(),
             "referral_hints": referrals.hints(form.outcomes.data or [], territory, form.housing_sector.data, stages)}
 
@@ -217,6 +225,7 @@ def new():
     db.session.commit()  # the audit of a household read
     return render_template("consultations/form.html", form=form, household=household, terms=terms,
                            matches=matches, call=call, consultation=None, **_referral_context(form),
+                           may_read_case=cases.may_read_cases(current_user),
                            file=services.household_file(household, current_user) if household else None)
 
 
@@ -230,8 +239,12 @@ def show(consultation_id: int):
         audit.record("household.read", "household", consultation.household_id)
     audit.record("consultation.read", "consultation", consultation.id)
     db.session.commit()
-    history = [(revision, describe(revision.changes, _names)) for revision in reversed(consultation.revisions)]
-    return render_template("consultations/show.html", c=consultation, history=history,
+    reads_case = cases.may_read_cases(current_user)
+    history = [(revision, described) for revision in reversed(consultation.revisions)
+               if (described := describe(revision.changes, _names, with_case=reads_case))]
+    case_facts = cases.stated_at(consultation) if reads_case and cases.concerns_the_case(consultation) else None
+    return render_template("consultations/show.html", c=consultation, history=history, case_facts=case_facts,
+                           act_label=CasePage.label,
                            about_the_case=cases.concerns_the_case(consultation),
                            can_edit=can_edit_consultation(current_user, consultation))
 
@@ -253,7 +266,8 @@ def edit(consultation_id: int):
     form = ConsultationForm()
     if request.method == "GET":
         fill_from(form, consultation)
-        fill_case(form, *cases.stated_at(consultation))
+        if cases.may_read_cases(current_user):
+            fill_case(form, *cases.stated_at(consultation))
     elif form.validate_on_submit():
         if form.mission.data not in current_user.missions:
             form.mission.errors.append("Vous n'êtes pas rattaché(e) à cette mission.")
@@ -264,7 +278,7 @@ def edit(consultation_id: int):
                     raise services.ConflictError("Ce formulaire ne dit pas quelle version de la consultation vous "
                                                  "avez ouverte. Rechargez la page, puis recommencez.")
                 changes = services.update_consultation(consultation, cleaned(form), current_user.id, expected)
-                _record_case(form, consultation.household, consultation, editing=True)
+                changes |= _record_case(form, consultation.household, consultation, editing=True)
                 db.session.commit()
             except services.ConflictError as error:
                 db.session.rollback()
@@ -283,6 +297,7 @@ def edit(consultation_id: int):
     db.session.commit()
     return render_template("consultations/form.html", form=form, household=household, matches=[],
                            call=None, consultation=consultation, terms="", **_referral_context(form),
+                           may_read_case=cases.may_read_cases(current_user),
                            file=services.household_file(household, current_user) if household else None)
 
 

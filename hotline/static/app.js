@@ -123,3 +123,7 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+// The fiche de situation's "Imprimer" button (no inline script: the CSP forbids it).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
+});
