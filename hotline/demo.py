@@ -23,6 +23,7 @@ from hotline.auth.passwords import hash_password
 from hotline.auth.services import create_user
 from hotline.calendar import is_holiday
 from hotline.cases import services as cases
+from hotline.cases.deadlines import next_working_day
 from hotline.consultations import services as consultations
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
@@ -213,56 +214,78 @@ def _pick(rng: random.Random, vocabulary: str, unknown_share: float = 0.15) -> s
     return rng.choice([c for c in codes if c != "inconnu"])
 
 
-# The acts of a procedure, each (stage, days after the previous act), by the judgment's outcome. The
-# hearing comes six weeks at least after the assignation (loi 89-462 art. 24 III).
-BEFORE_JUDGMENT = [("commandement_payer", (0, 0)), ("assignation", (65, 120)), ("diagnostic_social_financier", (15, 40)),
+# The acts and events of a procedure, each (code, days after the previous one), by the branch it takes
+# after the hearing, so that the demo holds every branch of the path (cases/path.py). The hearing comes
+# six weeks at least after the assignation reached the prefect (loi 89-462 art. 24 III); every date is
+# a working day.
+BEFORE_JUDGMENT = [("commandement_payer", (0, 0)), ("assignation", (65, 120)),
+                   ("notification_prefet_assignation", (1, 4)), ("diagnostic_social_financier", (15, 40)),
                    ("audience", (30, 70))]
-AFTER_JUDGMENT = {
-    "jugement_delais": [("jugement_delais", (15, 45))],
-    "jugement_rejet": [("jugement_rejet", (15, 45)), ("signification_jugement", (10, 30))],
-    "jugement_resiliation": [("jugement_resiliation", (15, 45)), ("signification_jugement", (10, 30)),
-                             ("commandement_quitter", (20, 60)), ("requisition_cfp", (65, 100))],
+TERMINATED = [("jugement_resiliation", (15, 45)), ("signification_jugement", (10, 30))]
+BRANCHES = {  # branch: (weight, the acts after BEFORE_JUDGMENT, or the whole path when it starts with "!")
+    "delais_tenus": (14, [("jugement_delais", (15, 45)), ("dette_soldee", (200, 500))]),
+    "delais_en_cours": (10, [("jugement_delais", (15, 45))]),
+    "delais_rompus": (6, [("jugement_delais", (15, 45)), ("commandement_quitter", (90, 200))]),
+    "rejet": (8, [("jugement_rejet", (15, 45)), ("signification_jugement", (10, 30))]),
+    "resiliation": (14, TERMINATED + [("commandement_quitter", (20, 60)), ("requisition_cfp", (65, 100))]),
+    "refere": (6, TERMINATED),
+    "expulsion": (3, TERMINATED + [("commandement_quitter", (20, 60)), ("pv_tentative_expulsion", (65, 90)),
+                                   ("requisition_cfp", (3, 10)), ("cfp_accorde", (30, 60)),
+                                   ("expulsion_effective", (15, 40))]),
+    "depart": (4, TERMINATED + [("commandement_quitter", (20, 60)), ("depart_volontaire", (20, 50))]),
+    "relogement": (4, TERMINATED + [("relogement_effectif", (40, 120))]),
+    "protocole": (4, TERMINATED + [("protocole_cohesion_signe", (30, 90))]),
+    "surendettement": (5, [("depot_surendettement", (10, 40)), ("recevabilite_surendettement", (30, 60)),
+                           ("jugement_delais", (20, 60)), ("mesures_surendettement", (60, 150))]),
+    "amiable": (12, ["!", ("commandement_payer", (0, 0)), ("fsl_demande", (5, 20)), ("fsl_accorde", (30, 60)),
+                     ("plan_apurement", (5, 20))]),
 }
-JUDGMENTS = ["jugement_delais", "jugement_resiliation", "jugement_rejet"]
 LAW_2023 = date(2023, 7, 29)
 
 
 @dataclass
 class _Procedure:
-    """A household's procedure as the demo tells it: its lease and the acts with their dates."""
+    """A household's procedure as the demo tells it: its lease and the acts and events with their dates."""
 
     lease_signed_on: date
     landlord_type: str
     rent: Decimal
     housing_benefit: str
     acts: list[tuple[str, date]]
+    decision_kind: str
 
     def stage_on(self, day: date) -> str:
-        known = [stage for stage, served in self.acts if served <= day]
+        known = [code for code, served in self.acts if served <= day and code in labels("procedure_stages")]
         return known[-1] if known else "impaye"
 
     def acts_until(self, day: date) -> dict[str, date]:
-        return {stage: served for stage, served in self.acts if served <= day}
+        return {code: served for code, served in self.acts if served <= day}
 
 
-def _procedure(rng: random.Random, first_visit: date, today: date, near_truce: bool) -> _Procedure:
-    """Leases before and after the law of July 2023, judgments of each kind; `near_truce`: a household whose
-    commandement de quitter was served shortly before today (the two months end near or in the truce)."""
+def _procedure(rng: random.Random, first_visit: date, today: date, near_truce: bool,
+               branch: str | None = None) -> _Procedure:
+    """Leases before and after the law of July 2023, every branch of the path; `near_truce`: a household
+    whose commandement de quitter was served shortly before today (the two months end near or in the truce);
+    `branch`: the one to take (else drawn by BRANCHES' weights)."""
     lease = LAW_2023 + timedelta(days=rng.randint(1, 700)) if rng.random() < 0.3 else \
         date(rng.randint(2008, 2023), rng.randint(1, 6), rng.randint(1, 28))
-    judgment = "jugement_resiliation" if near_truce else rng.choice(JUDGMENTS)
-    steps = BEFORE_JUDGMENT + AFTER_JUDGMENT[judgment]
+    names = list(BRANCHES)
+    branch = branch or ("resiliation" if near_truce else rng.choices(names, [BRANCHES[name][0] for name in names])[0])
+    path = BRANCHES[branch][1]
+    steps = path[1:] if path[0] == "!" else BEFORE_JUDGMENT + path
     acts, day = [], first_visit - timedelta(days=rng.randint(0, 240))
-    for stage, (low, high) in steps:
-        day += timedelta(days=rng.randint(low, high))
-        acts.append((stage, day))
+    for code, (low, high) in steps:
+        day = next_working_day(day + timedelta(days=rng.randint(low, high)))
+        acts.append((code, day))
     if near_truce:  # the commandement de quitter 15 to 80 days ago, the earlier acts before it
         shift = today - timedelta(days=rng.randint(15, 80)) - dict(acts)["commandement_quitter"]
-        acts = [(stage, served + shift) for stage, served in acts if stage != "requisition_cfp"]
-    landlord = rng.choice(["personne_physique", "personne_physique", "sci_familiale", "personne_morale_privee",
-                           "bailleur_social", "bailleur_social"])
+        acts = [(code, next_working_day(served + shift)) for code, served in acts if code != "requisition_cfp"]
+    landlord = "bailleur_social" if branch == "protocole" else rng.choice(
+        ["personne_physique", "personne_physique", "sci_familiale", "personne_morale_privee", "bailleur_social",
+         "bailleur_social"])
+    kind = "refere" if branch == "refere" else rng.choice(["fond", "fond", "fond", "inconnu"])
     return _Procedure(min(lease, acts[0][1] - timedelta(days=365)), landlord, Decimal(rng.randint(350, 900)),
-                      _pick(rng, "housing_benefits", 0.1), [(stage, served) for stage, served in acts])
+                      _pick(rng, "housing_benefits", 0.1), acts, kind)
 
 
 def _consultations(rng: random.Random, jurists: list[User], today, households: int = 650) -> int:
@@ -274,6 +297,8 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
         by_territory.setdefault(jurist.territories[0], []).append(jurist)
     count = 0
     near_truce = 6  # households past the commandement de quitter near the truce
+    # Two households of each branch followed from 20 months ago, seen after each act: every branch is on a page.
+    showcase = [branch for branch in BRANCHES for _ in range(2)]
     for n in range(households):
         commune = rng.choices(communes, weights)[0]
         mission = "prevention_expulsion" if rng.random() < 0.45 else "info_logement"
@@ -284,7 +309,16 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
         visits = 1 if mission == "info_logement" and rng.random() < 0.8 else rng.randint(1, 5)
         close = mission == "prevention_expulsion" and near_truce > 0
         day = today - timedelta(days=rng.randint(20, 60) if close else rng.randint(0, 364))
-        procedure = _procedure(rng, day, today, close) if mission == "prevention_expulsion" else None
+        shown = showcase.pop() if mission == "prevention_expulsion" and not close and showcase else None
+        if shown:
+            day = today - timedelta(days=rng.randint(560, 620))
+        procedure = _procedure(rng, day, today, close, shown) if mission == "prevention_expulsion" else None
+        days = None
+        if shown:  # the first visit, then a visit a few working days after each act, until today
+            days = sorted({day, *(next_working_day(served + timedelta(days=rng.randint(2, 6)))
+                                  for _, served in procedure.acts)})
+            days = [one for one in days if one <= today]
+            visits, day = len(days), days[0]
         if close:  # seen a few days after the commandement de quitter, then followed
             day = min(today, dict(procedure.acts)["commandement_quitter"] + timedelta(days=rng.randint(2, 10)))
         near_truce -= close
@@ -325,7 +359,7 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
             if procedure is not None:
                 _state_the_case(rng, household, consultation, procedure, stated, first=visit == 0)
             count += 1
-            day += timedelta(days=rng.randint(7, 60))
+            day = days[visit + 1] if days and visit + 1 < len(days) else day + timedelta(days=rng.randint(7, 60))
         if n % 100 == 0:
             db.session.flush()
     return count
@@ -335,14 +369,16 @@ def _state_the_case(rng: random.Random, household, consultation, procedure: _Pro
                     first: bool) -> None:
     """What this visit learnt: the acts served since the last one; the lease, landlord and aid at the
     first visit (the lease date unknown now and then), the rent now and then."""
-    new = {stage: served for stage, served in procedure.acts_until(consultation.date).items() if stage not in stated}
+    new = {code: served for code, served in procedure.acts_until(consultation.date).items() if code not in stated}
     stated.update(new)
+    judged = any(code.startswith("jugement") for code in new)
     fields = {"rent_amount": procedure.rent} if first or rng.random() < 0.3 else {}
     if first:
         fields.update(landlord_type=procedure.landlord_type, housing_benefit=procedure.housing_benefit)
         if rng.random() < 0.85:
             fields["lease_signed_on"] = procedure.lease_signed_on
-    cases.record_acts(household, consultation, new, **fields)
+    cases.record_acts(household, consultation, new, decision_kind=procedure.decision_kind if judged else None,
+                      **fields)
 
 
 CALL_OUTCOMES = ["answered"] * 14 + ["missed", "missed", "voicemail", "callback_requested", "abandoned"]

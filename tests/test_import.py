@@ -3,6 +3,8 @@ shared sample file, updates by external_id, households by household_ref; page an
 import io
 from datetime import date
 
+import pytest
+
 from conftest import SAMPLE_CONSULTATIONS, csrf_token
 from sqlalchemy import func, select
 
@@ -196,8 +198,55 @@ def test_wrong_case_cells_are_listed_and_nothing_is_written(app):
     result = run(app, text)
     assert {(p.line, p.column) for p in result.problems} == {
         (2, "lease_signed_on"), (2, "landlord_type"), (2, "rent_amount"), (2, "procedure_acts"),
-        (3, "landlord_type"), (4, "household_ref"), (5, "procedure_acts")}
+        (3, "landlord_type"), (5, "procedure_acts")}  # a row without household_ref is a household of its own
     assert count(app) == 0 and count(app, Household) == 0
+
+
+PATH_HEADER = CASE_HEADER + ",decision_kind"
+
+
+def test_the_path_columns_round_trip(app):
+    """decision_kind, case events, several acts of one code across rows and in one cell (docs/formats.md)."""
+    text = "\n".join([
+        PATH_HEADER,
+        "P1,2025-03-02,prevention_expulsion,telephone,62498,impayes_expulsion,HP1,2020-05-01,bailleur_social,450.00,,"
+        "commandement_payer=2025-01-06|fsl_demande=2025-02-03,",
+        "P2,2025-10-06,prevention_expulsion,telephone,62498,impayes_expulsion,HP1,,,,,"
+        "jugement_resiliation=2025-09-01|signification_jugement=2025-09-15,refere",
+        "P3,2026-03-02,prevention_expulsion,telephone,62498,impayes_expulsion,HP1,,,,,"
+        "commandement_payer=2025-01-06|commandement_payer=2026-02-02,",
+        "P4,2026-03-03,prevention_expulsion,telephone,62498,impayes_expulsion,HP1,,,,,commandement_payer=2026-02-03,",
+        "P5,2026-03-04,prevention_expulsion,telephone,62498,impayes_expulsion,,,,,,depart_volontaire=2026-03-01,",
+    ])
+    result = run(app, text)
+    assert (result.problems, result.created) == ([], 5)
+    with app.app_context():
+        p1 = db.session.scalar(select(Consultation).where(Consultation.external_id == "P1"))
+        case = cases.case_of(p1.household)
+        current = cases.acts_of(case)
+        # P3 names two commandements: two acts; P4 names one other date: it corrects the latest (02/02 -> 03/02)
+        assert sorted(a.occurred_on for a in current if a.stage == "commandement_payer") == [
+            date(2025, 1, 6), date(2026, 2, 3)]
+        assert {a.stage: a.decision_kind for a in current if a.stage.startswith("jugement")} == {
+            "jugement_resiliation": "refere"}
+        assert "fsl_demande" in cases.act_dates(case)
+        found = cases.situation_of(case, date(2025, 9, 20), current)
+        assert found.appeal_until == date(2025, 9, 30)  # référé: 15 days (CPC 490), 30/09 a Tuesday
+        p5 = db.session.scalar(select(Consultation).where(Consultation.external_id == "P5"))
+        assert p5.household is not None and p5.household.external_ref is None  # a household of its own
+        assert cases.situation_of(cases.case_of(p5.household), date(2026, 3, 5)).over
+
+
+@pytest.mark.parametrize("line,column", [
+    ("Q1,2025-03-02,prevention_expulsion,telephone,62498,,HQ,,,,,commandement_payer=2025-01-06,fond", "decision_kind"),
+    ("Q1,2025-03-02,prevention_expulsion,telephone,62498,,HQ,,,,,jugement=2025-01-06,appel", "decision_kind"),
+    ("Q1,2025-03-02,prevention_expulsion,telephone,62498,,HQ,,,,,audience=2026-06-01,", "procedure_acts"),
+    ("Q1,2025-03-02,prevention_expulsion,telephone,62498,,HQ,,,,,fsl_demande=1989-12-31,", "procedure_acts"),
+])
+def test_wrong_path_cells_are_named(app, line, column):
+    result = run(app, PATH_HEADER + "\n" + line)
+    assert [(p.line, p.column) for p in result.problems] == [(2, column)]
+    assert count(app) == 0
 
 
 def test_a_file_over_the_old_cap_imports_in_batches(app):

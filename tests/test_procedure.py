@@ -42,7 +42,7 @@ def test_a_judgment_without_commandement_de_quitter_before_the_truce(app, client
     app.config["FIXED_NOW"] = "2026-09-15T10:00"
     login(jurist)
     notices = notices_of(client, family)
-    assert "Aucun commandement de quitter les lieux n'est noté" in notices["pas_de_commandement_quitter"]
+    assert "aucun commandement de quitter les lieux n'est noté depuis" in notices["pas_de_commandement_quitter"]
     assert "pas d'expulsion avant le 16/11/2026" not in notices["pas_de_commandement_quitter"]  # in the truce
     assert "pas d'expulsion avant le 01/04/2027" in notices["pas_de_commandement_quitter"]
     assert "La trêve hivernale commence le 01/11/2026" in notices["treve_hivernale"]

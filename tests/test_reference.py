@@ -37,10 +37,11 @@ def test_procedure_stages_in_legal_order():
     """The updated contract (loi 89-462 art. 24 and CPCE as amended by loi 2023-668)."""
     assert list(labels("procedure_stages")) == [
         "prevention_amont", "impaye", "signalement_caf", "conge_bailleur", "commandement_payer",
-        "signalement_ccapex_bailleur", "assignation", "diagnostic_social_financier", "audience", "jugement",
-        "jugement_delais", "jugement_resiliation", "jugement_rejet", "signification_jugement", "appel",
-        "commandement_quitter", "saisine_jex", "requisition_cfp", "cfp_accorde", "cfp_refuse", "expulsion_effective",
-        "inconnu"]
+        "signalement_ccapex_commissaire", "signalement_ccapex_bailleur", "assignation",
+        "notification_prefet_assignation", "diagnostic_social_financier", "audience", "jugement",
+        "jugement_delais", "jugement_resiliation", "jugement_rejet", "signification_jugement", "appel", "arret_appel",
+        "commandement_quitter", "saisine_jex", "pv_tentative_expulsion", "requisition_cfp", "cfp_accorde",
+        "cfp_refuse", "expulsion_effective", "inconnu"]
     # Rows recorded at `jugement` before the judgment's content was asked keep their code and a label.
     assert label("procedure_stages", "jugement") == "Jugement (contenu non précisé)"
 

@@ -130,7 +130,7 @@ class Fiche:
     glossary: tuple[tuple[str, str], ...] = GLOSSARY
 
 
-def _advice(found: Situation) -> list[str]:
+def _advice(found: Situation, stage: str | None) -> list[str]:
     if found.over:
         return ["La procédure d'expulsion est terminée. Une dette de loyer éventuelle reste due : un plan de "
                 "remboursement ou un dossier de surendettement reste possible."]
@@ -148,18 +148,19 @@ def _advice(found: Situation) -> list[str]:
                                   "logement, et de chercher un relogement avec un travailleur social."],
         "aucun_titre": ["Aucune expulsion n'est possible sans décision du juge. Payer la dette ou proposer un plan au "
                         "propriétaire, et demander une aide au FSL, peut arrêter la procédure."],
-    }[found.branch]
+    }[notices.reading(found, stage)[0]]
     if found.surendettement is not None:
         found_advice.append("Un dossier de surendettement est en cours : la commission peut demander au juge de "
                             "suspendre les mesures d'expulsion. Continuer à payer le loyer courant.")
     return found_advice
 
 
-def fiche(found: Situation, acts: list[tuple[str, date]], today: date) -> Fiche:
-    """The fiche of a case whose Situation is `found` and whose acts are (code, day) pairs."""
+def fiche(found: Situation, acts: list[tuple[str, date]], today: date, stage: str | None = None) -> Fiche:
+    """The fiche of a case whose Situation is `found` and whose acts are (code, day) pairs; `stage`: the
+    latest consultation's, which stands for a judgment noted without date (notices.reading)."""
     every = {**labels("procedure_stages"), **labels("case_events")}
     known = [Dated(day, PLAIN.get(code, every.get(code, code))) for code, day in sorted(acts, key=lambda a: a[1])]
     coming = [] if found.over else [Coming(DEADLINE_TITLES[key], day, BEFORE[key])
                                     for key, day in found.deadlines_ahead(today)]
     alerts = [notices.WARNINGS[code] for code in sorted(found.warnings)]
-    return Fiche(notices.summary(found), known, coming, alerts, _advice(found))
+    return Fiche(notices.summary(found, stage), known, coming, alerts, _advice(found, stage))

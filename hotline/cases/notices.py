@@ -197,9 +197,15 @@ def _truce_around(today: date, after: date | None = None) -> Notice | None:
     return None
 
 
-def _no_commandement_yet(judgment: tuple[str, date], today: date, served_undated: bool) -> list[Notice]:
+def _named(judgment: tuple[str, date | None]) -> str:
     code, day = judgment
-    named = f"{label('procedure_stages', code)} du {fr_date(day)}"
+    return f"{label('procedure_stages', code)} du {fr_date(day)}" if day else \
+        f"{label('procedure_stages', code)} (noté sans date)"
+
+
+def _no_commandement_yet(judgment: tuple[str, date | None], today: date, served_undated: bool) -> list[Notice]:
+    code, _ = judgment
+    named = _named(judgment)
     if served_undated:
         found = [Notice(
             "commandement_quitter_sans_date",
@@ -224,20 +230,20 @@ def _no_commandement_yet(judgment: tuple[str, date], today: date, served_undated
     return found
 
 
-def _rejected(judgment: tuple[str, date]) -> Notice:
+def _rejected(judgment: tuple[str, date | None]) -> Notice:
     return Notice(
         "demande_rejetee",
-        f"Jugement du {fr_date(judgment[1])} : la demande du bailleur a été rejetée. Ce jugement ne permet aucune "
+        f"{_named(judgment)} : la demande du bailleur a été rejetée. Ce jugement ne permet aucune "
         "expulsion et aucun commandement de quitter les lieux ne peut être délivré sur cette procédure. Le bailleur "
         "peut faire appel dans le délai qui court de la signification ; il peut aussi engager une nouvelle procédure "
         "si de nouveaux impayés surviennent.",
         None, f"Art. L411-1 du {CPCE} ; art. 490 et 538 du {CPC}")
 
 
-def _delays(judgment: tuple[str, date]) -> Notice:
+def _delays(judgment: tuple[str, date | None]) -> Notice:
     return Notice(
         "delais_de_paiement",
-        f"Jugement du {fr_date(judgment[1])} : le juge a accordé des délais de paiement. Les effets de la clause "
+        f"{_named(judgment)} : le juge a accordé des délais de paiement. Les effets de la clause "
         "résolutoire sont suspendus pendant ces délais ; si le locataire se libère de sa dette dans le délai et selon "
         "les modalités fixés par le jugement, la clause est réputée n'avoir pas joué et le bail continue. La "
         "suspension prend fin dès le premier impayé ou dès que le locataire ne respecte pas les échéances fixées par "
@@ -309,6 +315,21 @@ def _refusal(asked: date, refusal: date, today: date) -> Notice:
          f"Le refus du concours ouvre au bailleur un droit à réparation par l'État (art. L153-1 du {CPCE})."))
 
 
+UNDATED_BRANCHES = {"jugement_rejet": "rejet", "jugement_delais": "delais"}
+
+
+def reading(found: Situation, stage: str | None) -> tuple[str, tuple[str, date | None] | None]:
+    """(branch, judgment) of the case, with the stage a consultation recorded without a date standing for
+    a judgment only where no act is dated from a judgment on (branch "aucun_titre"): a judgment noted as
+    a stage is a judgment whose date is not known."""
+    order = legal_order()
+    if found.branch != "aucun_titre" or stage not in order or order.index(stage) < order.index("jugement") \
+            or stage in ENDINGS:
+        return found.branch, found.judgment
+    return UNDATED_BRANCHES.get(stage, "titre"), (stage if stage in ("jugement", "jugement_resiliation",
+                                                                     *UNDATED_BRANCHES) else "jugement", None)
+
+
 def statements(found: Situation, acts: Mapping[str, date], today: date, stage: str | None = None) -> list[Notice]:
     """The notices of a case's Situation `found`, whose acts are `acts` ({code: latest day}), on `today`.
     `stage`: the furthest stage known without a date (the latest consultation's), if any."""
@@ -319,10 +340,11 @@ def statements(found: Situation, acts: Mapping[str, date], today: date, stage: s
         notices.append(_clause_resolutoire(acts["commandement_payer"], found.pay_until, found.lease_signed_on, today))
     if found.appeal_until is not None:
         notices.append(_appeal(acts["signification_jugement"], found.appeal_until, found.decision_kind, today))
-    if found.branch == "rejet":
-        notices.append(_rejected(found.judgment))
-    elif found.branch == "delais":
-        notices.append(_delays(found.judgment))
+    branch, judgment = reading(found, stage)
+    if branch == "rejet":
+        notices.append(_rejected(judgment))
+    elif branch == "delais":
+        notices.append(_delays(judgment))
     elif found.branch == "titre_et_commandement":
         notices += _eviction(found.commandement_quitter, found.eviction_possible_from, today)
         if found.judgment is None:
@@ -331,11 +353,11 @@ def statements(found: Situation, acts: Mapping[str, date], today: date, stage: s
                 "Un commandement de quitter les lieux est noté, mais aucune décision de justice : noter le jugement "
                 "(sa date et ce qu'il décide). S'il a accordé des délais de paiement ou rejeté la demande, les dates "
                 "ci-dessus ne s'appliquent pas.", None, f"Art. L411-1 du {CPCE}"))
-    elif found.branch == "titre":
+    elif branch == "titre":
         order = legal_order()
         undated = stage in order and order.index(stage) >= order.index("commandement_quitter") \
             and stage not in ENDINGS
-        notices += _no_commandement_yet(found.judgment, today, undated)
+        notices += _no_commandement_yet(judgment, today, undated)
     if found.cfp_refusal_on is not None:
         notices.append(_refusal(acts["requisition_cfp"], found.cfp_refusal_on, today))
     if found.surendettement is not None:
@@ -413,23 +435,27 @@ def next_step(found: Situation, acts: Mapping[str, date], stage: str | None = No
     (the consultation's undated `stage` when no act is dated)."""
     if found.over:
         return NEXT_STEPS.get(found.ending[0])
-    if found.branch in ("rejet", "delais"):
-        return NEXT_STEPS[found.judgment[0]]
+    branch, judgment = reading(found, stage)
+    if branch in ("rejet", "delais"):
+        return NEXT_STEPS[judgment[0]]
+    if judgment is not None and judgment[1] is None:  # a judgment known only as the consultation's stage
+        return NEXT_STEPS.get(stage)
     return NEXT_STEPS.get(latest_act(acts) or stage or "")
 
 
-def summary(found: Situation) -> str:
+def summary(found: Situation, stage: str | None = None) -> str:
     """Where the procedure stands, in one French sentence (the page's and the fiche's first line)."""
     if found.over:
         return ENDING_TEXTS[found.ending[0]].format(day=fr_date(found.ending[1])) + " La procédure est terminée."
-    if found.branch == "rejet":
+    branch, _ = reading(found, stage)
+    if branch == "rejet":
         return "La demande du bailleur a été rejetée : aucune expulsion ne peut suivre cette procédure."
-    if found.branch == "delais":
-        return ("Le juge a accordé des délais de paiement : pas d'expulsion tant qu'ils sont respectés.")
-    if found.branch == "titre_et_commandement":
+    if branch == "delais":
+        return "Le juge a accordé des délais de paiement : pas d'expulsion tant qu'ils sont respectés."
+    if branch == "titre_et_commandement":
         return (f"Commandement de quitter les lieux délivré : aucune expulsion avant le "
                 f"{fr_date(found.eviction_possible_from)}.")
-    if found.branch == "titre":
+    if branch == "titre":
         return ("Une décision de justice est notée, mais aucun commandement de quitter les lieux depuis : aucune "
                 "expulsion n'est possible avant ce commandement et les deux mois qui le suivent.")
     return "Aucun jugement n'est noté : aucune expulsion n'est possible sans décision de justice."

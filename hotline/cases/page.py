@@ -43,6 +43,7 @@ class CasePage:
     acts: list[ProcedureAct]  # current, in legal order
     corrected: list[ProcedureAct]  # dates replaced or deleted since, in legal order
     situation: Situation
+    stage: str | None  # the latest consultation's stage, which stands for an undated judgment (notices.reading)
     notices: list[notices.Notice]
     next_step: NextStep | None
     debts: list[tuple[date, Decimal]]  # oldest first, one a day (the latest stated that day)
@@ -51,7 +52,7 @@ class CasePage:
     @property
     def summary(self) -> str:
         """Where the procedure stands, in one French sentence."""
-        return notices.summary(self.situation)
+        return notices.summary(self.situation, self.stage)
 
     @staticmethod
     def label(act: ProcedureAct) -> str:
@@ -108,6 +109,6 @@ def case_page(household: Household, consultations: list[Consultation], today: da
     found = situation_of(case, today, current)
     step = notices.next_step(found, dates, stage)
     debts = debt_over_time(consultations)
-    return CasePage(case, current, corrected, found, notices.statements(found, dates, today, stage),
+    return CasePage(case, current, corrected, found, stage, notices.statements(found, dates, today, stage),
                     NextStep(*step) if step else None, debts,
                     without_inline_styles(debt_chart(debts).svg()) if debts else None)

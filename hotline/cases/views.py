@@ -11,7 +11,7 @@ from hotline.cases import services
 from hotline.cases.fiche import fiche as build_fiche
 from hotline.cases.models import ProcedureAct
 from hotline.consultations.models import Household
-from hotline.consultations.services import can_read_household
+from hotline.consultations.services import can_read_household, household_file
 from hotline.extensions import db
 from hotline.templating import fr_date
 
@@ -50,7 +50,10 @@ def fiche(household_id: int):
     case = services.case_of(household)
     acts = services.acts_of(case)
     today = clock.local_today()
-    sheet = build_fiche(services.situation_of(case, today, acts), [(a.stage, a.occurred_on) for a in acts], today)
+    readable = household_file(household, current_user).consultations
+    stage = next((c.procedure_stage for c in reversed(readable) if c.procedure_stage), None)
+    sheet = build_fiche(services.situation_of(case, today, acts), [(a.stage, a.occurred_on) for a in acts], today,
+                        stage)
     return render_template("cases/fiche.html", h=household, fiche=sheet, today=today,
                            green_number=current_app.config.get("GREEN_NUMBER_DISPLAY"),
                            contact_phone=current_app.config.get("CONTACT_PHONE"))
