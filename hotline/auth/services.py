@@ -81,7 +81,7 @@ def create_user(email: str, name: str, role: str, password: str | None, phone: s
 
 
 def set_password(user: User, password: str) -> None:
-    reason = weakness(password, user.email)
+    reason = weakness(password, user.email, user.name)
     if reason:
         raise AccountError(reason)
     user.password_hash = hash_password(password)
