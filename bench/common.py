@@ -74,7 +74,7 @@ def warm_up(port: int, requests: int = 40, timeout: float = 60) -> None:
 def environment(database_url: str, **extra: str) -> dict:
     """Production settings (Twilio signature checked, the real clock), as .env.example advises."""
     return dict(os.environ, HOTLINE_DATABASE_URL=database_url, HOTLINE_SECRET_KEY="bench",
-                HOTLINE_TWILIO_AUTH_TOKEN=TOKEN, HOTLINE_PUBLIC_URL=PUBLIC, HOTLINE_BACKUP_NUMBER=BACKUP,
+                HOTLINE_TWILIO_AUTH_TOKEN=TOKEN, HOTLINE_PUBLIC_URL=PUBLIC, HOTLINE_PROXY_HOPS="0", HOTLINE_BACKUP_NUMBER=BACKUP,
                 HOTLINE_IVR_DB_TIMEOUT="0.5", HOTLINE_LOG_LEVEL="WARNING", HOTLINE_ENV="production", **extra)
 
 

@@ -76,9 +76,20 @@ def configure(app: Flask, overrides: Mapping | None) -> None:
         # Tests, the local demo and one-off CLI commands get a throw-away value.
         cfg[key] = secrets.token_hex(32)
         cfg[f"{key}_GENERATED"] = True  # not a real one: SMS are not sent with it (sms.check_configured)
+    if not relaxed and cfg.get("PUBLIC_URL") and cfg.get("PROXY_HOPS") is None:
+        raise ConfigError(PROXY_HOPS_MISSING)
     cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg.get("DATABASE_URL"), app.instance_path)
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg)
     logging.getLogger("hotline").setLevel(cfg.get("LOG_LEVEL", "INFO"))
+
+
+# Behind a reverse proxy every request comes from the proxy's address: the login throttle and the audit log
+# would see one client. Guessing the number of proxies would let a client forge its address, so it is asked.
+PROXY_HOPS_MISSING = (
+    "HOTLINE_PUBLIC_URL est défini mais pas HOTLINE_PROXY_HOPS : le serveur ne démarre pas sans savoir combien "
+    "de mandataires inverses (reverse proxies) le précèdent. Indiquez HOTLINE_PROXY_HOPS=1 derrière un "
+    "mandataire (nginx, Apache, répartiteur de charge), 2 derrière deux, ou HOTLINE_PROXY_HOPS=0 si les "
+    "navigateurs le joignent directement. Voir .env.example.")
 
 
 def database_uri(url: str | None, instance_path: str) -> str:
@@ -107,6 +118,7 @@ def register_extensions(app: Flask) -> None:
     database.install_migrations(app, str(PACKAGE_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    say_where_rate_limits_live(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
@@ -114,6 +126,18 @@ def register_extensions(app: Flask) -> None:
     login_manager.needs_refresh_message = "Reconnectez-vous pour accéder à cette page."
     login_manager.needs_refresh_message_category = "info"
     login_manager.session_protection = "strong"  # enforced by auth.sessions.load, the session being permanent
+
+
+def say_where_rate_limits_live(app: Flask) -> None:
+    """Flask-Limiter's limits (the flood guard on the login form) live in HOTLINE_RATELIMIT_STORAGE_URI: in
+    memory, each process counts alone; the login throttle itself is in the database either way."""
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if uri.startswith("memory://"):
+        if not (app.config.get("TESTING") or app.config["HOTLINE_ENV"] == "development"):
+            log.warning("rate limits: in memory, per process (set HOTLINE_RATELIMIT_STORAGE_URI=redis://... to share "
+                        "them between workers and servers; the login throttle is in the database either way)")
+    else:  # the scheme only: the URI may carry a password
+        log.info("rate limits: shared storage %s", uri.split(":", 1)[0])
 
 
 def register_blueprints(app: Flask) -> None:

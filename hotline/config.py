@@ -36,7 +36,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "CONTACT_PHONE": env.get("HOTLINE_CONTACT_PHONE") or None,
         **{key: int(env[f"HOTLINE_{key}"]) for key in RETENTION_KEYS if env.get(f"HOTLINE_{key}")},
         "PUBLIC_URL": (env.get("HOTLINE_PUBLIC_URL") or "").rstrip("/") or None,
-        "PROXY_HOPS": int(env.get("HOTLINE_PROXY_HOPS", "0") or 0),
+        # None when not set: in production with a public URL, start-up then stops (hotline.configure).
+        "PROXY_HOPS": int(env["HOTLINE_PROXY_HOPS"]) if (env.get("HOTLINE_PROXY_HOPS") or "").strip() else None,
         "BACKUP_NUMBER": env.get("HOTLINE_BACKUP_NUMBER") or None,
         "FIXED_NOW": env.get("HOTLINE_FIXED_NOW") or None,
         "RATELIMIT_STORAGE_URI": env.get("HOTLINE_RATELIMIT_STORAGE_URI", "memory://"),
@@ -76,9 +77,12 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "PERMANENT_SESSION_LIFETIME": 9 * 3600,  # seconds: a working day, then log in again
     "RATELIMIT_HEADERS_ENABLED": True,
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
-    "LOGIN_RATE_LIMIT": "20 per 10 minutes",
+    # The login throttle (auth/throttle.py), in the database: per key, (attempts free of delay, longest delay
+    # in seconds); the delays double from 1 s. The account's own is short: a stranger never locks an owner out.
+    "LOGIN_THROTTLE": {"pair": (5, 15 * 60), "address": (20, 15 * 60), "account": (10, 60)},
+    "LOGIN_THROTTLE_FORGET_MINUTES": 60,  # counts start again after this long without an attempt
+    # Flask-Limiter's guard against floods of login posts, per address (on HOTLINE_RATELIMIT_STORAGE_URI).
+    "LOGIN_RATE_LIMIT": "60 per minute",
     "PER_PAGE": 25,
     # Data protection: how long personal data is kept (hotline/retention.py).
     "RETENTION_LOGIN_DAYS": 180,

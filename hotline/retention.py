@@ -22,6 +22,7 @@ from sqlalchemy import delete, exists, func, select
 
 from hotline.appointments.models import Appointment
 from hotline.audit import AuditEvent
+from hotline.auth import throttle
 from hotline.auth.models import LoginAttempt
 from hotline.consultations import import_jobs
 from hotline.consultations.import_jobs import ImportJob
@@ -58,6 +59,8 @@ def purge(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
         counts[name] = _count(model, condition)
         if counts[name] and not dry_run:
             db.session.execute(delete(model).where(condition).execution_options(synchronize_session=False))
+    if not dry_run:  # the login throttle's rows hold keyed hashes only, and are not counted
+        throttle.forget(login_limit)
     counts["caller_numbers"] = _count(Call, old_calls)
     if counts["caller_numbers"] and not dry_run:
         personal.erase_calls(old_calls)

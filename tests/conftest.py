@@ -32,7 +32,7 @@ SAMPLE_CONSULTATIONS = DATA / "sample-consultations.csv"  # the import sample of
 
 # Tables emptied after each test, children first; reference tables are kept.
 MUTABLE_TABLES = (
-    "import_jobs",
+    "import_files", "import_jobs", "login_throttle",
     "audit_events", "report_notes", "report_rollup", "report_households", "report_household_months", "report_household_counts", "report_debts", "activities", "sms_messages", "appointments", "consultation_revisions", "procedure_acts", "case_statements", "cases", "consultation_codes", "consultations", "households",
     "callback_tasks", "calls", "permanence_cancellations", "permanences", "places", "duty_shifts", "closures", "opening_hours", "login_attempts",
     "user_missions", "user_territories", "users",

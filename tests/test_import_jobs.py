@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import pytest
 from conftest import PASSWORD, csrf_token
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from test_import import count
 
 from hotline import retention
 from hotline.consultations import import_jobs
-from hotline.consultations.import_jobs import ImportJob
+from hotline.consultations.import_jobs import ImportFile, ImportJob
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.scheduler import run_import_jobs
@@ -38,6 +38,13 @@ def folder(app, tmp_path):
 def stored(folder) -> list[str]:
     """The files an import left in the folder (the runner's lock file aside)."""
     return sorted(path.name for path in folder.iterdir() if path.name != import_jobs.LOCK_NAME)
+
+
+def stored_bytes(app, job_id: int) -> bytes:
+    """The queued file as the database holds it."""
+    with app.app_context():
+        return b"".join(db.session.scalars(select(ImportFile.data).where(ImportFile.job_id == job_id)
+                                           .order_by(ImportFile.seq)))
 
 
 def upload(client, data: bytes, name="gros.csv"):
@@ -68,8 +75,8 @@ def queued(client, make_user, login, data: bytes) -> int:
 
 def test_a_big_file_is_queued_then_imported_by_the_command(app, client, runner, make_user, login, folder):
     job_id = queued(client, make_user, login, good_file(5))
-    assert count(app) == 0 and len(stored(folder)) == 1  # stored under a random name, nothing written yet
-    assert stored(folder)[0] != "gros.csv" and re.fullmatch(r"[0-9a-f]{32}\.csv", stored(folder)[0])
+    # Stored in the database (every server's runner reads it), nothing in the folder, nothing written yet.
+    assert count(app) == 0 and stored(folder) == [] and stored_bytes(app, job_id) == good_file(5)
     page = client.get(f"{URL}/jobs/{job_id}")
     assert page.headers["Refresh"] == "3" and "en attente" in page.get_data(as_text=True)
     listing = client.get(URL).get_data(as_text=True)
@@ -83,7 +90,7 @@ def test_a_big_file_is_queued_then_imported_by_the_command(app, client, runner, 
     job = job_of(app, job_id)
     assert (job.state, job.rows_total, job.rows_done, job.created, job.updated, job.errors) == \
         ("done", 5, 5, 5, 0, None)
-    assert job.started_at <= job.finished_at and stored(folder) == []  # the upload is gone
+    assert job.started_at <= job.finished_at and stored(folder) == [] and stored_bytes(app, job_id) == b""
     page = client.get(f"{URL}/jobs/{job_id}")
     assert "Refresh" not in page.headers
     assert "Import terminé : 5 consultation(s) créées, 0 mises à jour." in page.get_data(as_text=True)
@@ -167,7 +174,7 @@ def test_a_job_left_running_by_a_dead_process_is_failed_and_nothing_is_kept(app,
     with app.app_context(), pytest.raises(SystemExit):
         import_jobs.run_pending()
     monkeypatch.undo()
-    assert job_of(app, job_id).state == "validating" and len(stored(folder)) == 2  # the file and its progress
+    assert job_of(app, job_id).state in import_jobs.RUNNING and stored_bytes(app, job_id) == good_file(4500)
     page = client.get(f"{URL}/jobs/{job_id}").get_data(as_text=True)
     assert "Écriture : 2\u202f000 consultation(s) sur 4\u202f500" in page  # what it had reached
 
@@ -175,7 +182,7 @@ def test_a_job_left_running_by_a_dead_process_is_failed_and_nothing_is_kept(app,
         assert import_jobs.run_pending() == 0
     job = job_of(app, job_id)
     assert (job.state, job.errors) == ("failed", [[0, "", import_jobs.INTERRUPTED]])
-    assert count(app) == 0 and count(app, Household) == 0 and stored(folder) == []
+    assert count(app) == 0 and count(app, Household) == 0 and stored(folder) == [] and stored_bytes(app, job_id) == b""
     assert "Import interrompu" in client.get(f"{URL}/jobs/{job_id}").get_data(as_text=True)
 
 
@@ -189,9 +196,9 @@ def test_one_runner_at_a_time(app, client, make_user, login, folder):
 
 def test_a_file_gone_missing_fails_with_a_french_message(app, client, make_user, login, folder):
     job_id = queued(client, make_user, login, good_file(5))
-    for name in stored(folder):
-        (folder / name).unlink()
     with app.app_context():
+        db.session.execute(delete(ImportFile))
+        db.session.commit()
         assert import_jobs.run_pending() == 1
     job = job_of(app, job_id)
     assert (job.state, job.errors) == ("failed", [[0, "", import_jobs.UNEXPECTED]]) and count(app) == 0

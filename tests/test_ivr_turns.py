@@ -155,7 +155,8 @@ def test_the_voice_line_has_a_wsgi_entry_of_its_own(tmp_path):
     """`gunicorn hotline.wsgi:voice` serves the webhooks, and nothing of the web pages."""
     database = f"sqlite:///{tmp_path}/h.db"
     env = dict(os.environ, HOTLINE_DATABASE_URL=database, HOTLINE_SECRET_KEY="x", HOTLINE_TWILIO_AUTH_TOKEN="wsgi-token",
-               HOTLINE_PUBLIC_URL="https://hotline.example.org", HOTLINE_ENV="production", HOTLINE_LOG_LEVEL="WARNING")
+               HOTLINE_PUBLIC_URL="https://hotline.example.org", HOTLINE_PROXY_HOPS="0", HOTLINE_ENV="production",
+               HOTLINE_LOG_LEVEL="WARNING")
     subprocess.run([sys.executable, "-m", "flask", "--app", "hotline", "db", "upgrade"], env=env, check=True,
                    capture_output=True)
     done = subprocess.run([sys.executable, "-c", WSGI], env=env, capture_output=True, text=True, check=True)

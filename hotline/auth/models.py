@@ -82,3 +82,17 @@ class LoginAttempt(db.Model):
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     success: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(String(40))
+
+
+class LoginThrottle(db.Model):
+    """How many login attempts a key made lately, and when it may try again (auth/throttle.py). A key is a
+    keyed hash of an account and an address, of an address, or of an account: no address or e-mail here."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # On an account-and-address key: the account logged in from there (that address skips the account's delay).
+    succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 import phonenumbers
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from hotline import audit
 from hotline.auth.models import ROLES, LoginAttempt, User
@@ -18,7 +16,6 @@ from hotline.auth.passwords import (
     weakness,
 )
 from hotline.extensions import db
-from hotline.models_base import utcnow
 
 log = logging.getLogger("hotline.auth")
 
@@ -81,29 +78,18 @@ def create_user(email: str, name: str, role: str, password: str | None, phone: s
 
 
 def set_password(user: User, password: str) -> None:
-    reason = weakness(password, user.email)
+    reason = weakness(password, user.email, user.name)
     if reason:
         raise AccountError(reason)
     user.password_hash = hash_password(password)
 
 
-def recent_failures(email: str) -> int:
-    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    return db.session.scalar(
-        select(func.count()).select_from(LoginAttempt)
-        .where(LoginAttempt.email == email, LoginAttempt.success.is_(False),
-               LoginAttempt.at >= utcnow() - window)
-    ) or 0
-
-
 def authenticate(email: str, password: str, remote_addr: str | None) -> User | None:
-    """The user if the credentials are right and the account is not locked; logs every attempt."""
+    """The user if the credentials are right, or None; logs the attempt with the client's address (the
+    login throttle, auth/throttle.py, admitted it first)."""
     email = normalize_email(email)[:254]
     user = find_user(email)
-    if recent_failures(email) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        verify_password(dummy_hash(), password)
-        outcome, result = "locked", None
-    elif user is None:
+    if user is None:
         verify_password(dummy_hash(), password)
         outcome, result = "unknown_account", None
     elif not verify_password(user.password_hash, password):
@@ -114,10 +100,15 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User | N
         outcome, result = "ok", user
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-    db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, success=result is not None,
-                                reason=outcome))
-    log.info("login attempt outcome=%s user_id=%s", outcome, user.id if user else None)
+    log_attempt(email, remote_addr, outcome, user.id if user else None)
     return result
+
+
+def log_attempt(email: str, remote_addr: str | None, outcome: str, user_id: int | None = None) -> None:
+    """One row of login_attempts (never the password); the log names the outcome and account id only."""
+    db.session.add(LoginAttempt(email=normalize_email(email)[:254], remote_addr=(remote_addr or "")[:64] or None,
+                                success=outcome == "ok", reason=outcome))
+    log.info("login attempt outcome=%s user_id=%s", outcome, user_id)
 
 
 def validate_scope(role: str, missions, territories) -> None:

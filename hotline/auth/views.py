@@ -15,15 +15,18 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
-from hotline.auth import sessions
+from hotline.auth import sessions, throttle
 from hotline.auth.forms import LoginForm
-from hotline.auth.services import authenticate, end_sessions
+from hotline.auth.services import authenticate, end_sessions, log_attempt, normalize_email
 from hotline.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
 
-GENERIC_FAILURE = ("Identifiants incorrects, ou compte bloqué quelques minutes après plusieurs "
-                   "échecs. Vérifiez votre adresse et votre mot de passe.")
+GENERIC_FAILURE = "Identifiants incorrects. Vérifiez votre adresse et votre mot de passe."
+# After several failures, each attempt waits a little longer (auth/throttle.py); the message says how long.
+THEN_WAIT = "Attendez {wait} avant de réessayer : après plusieurs échecs, chaque essai attend un peu plus."
+THROTTLED = ("Trop de tentatives de connexion : attendez {wait} avant de réessayer "
+             "(votre mot de passe n'a pas été vérifié).")
 
 
 login_manager.user_loader(sessions.load)
@@ -52,13 +55,26 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data, request.remote_addr)
+        # request.remote_addr is the client's own address: ProxyFix reads it from HOTLINE_PROXY_HOPS proxies.
+        email, address = normalize_email(form.email.data)[:254], request.remote_addr
+        admission = throttle.admit(email, address)
+        if admission.wait:
+            log_attempt(email, address, "throttled")
+            db.session.commit()
+            flash(THROTTLED.format(wait=throttle.wait_text(admission.wait)), "error")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(admission.wait)}
+        db.session.commit()  # counted before the password is checked: guesses sent in parallel wait too
+        user = authenticate(email, form.password.data, address)
+        if user is not None:
+            throttle.succeeded(email, address)
         db.session.commit()
         if user is not None:
             response = redirect(safe_next(request.args.get("next")) or url_for("main.home"))
             sessions.start(user)  # only once the response is made: nothing is left half-done
             return response
         flash(GENERIC_FAILURE, "error")
+        if admission.next_wait:
+            flash(THEN_WAIT.format(wait=throttle.wait_text(admission.next_wait)), "error")
     return render_template("auth/login.html", form=form)
 
 

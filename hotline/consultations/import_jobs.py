@@ -1,20 +1,23 @@
 """Background imports of big consultation files: the `import_jobs` table, and the service that queues
 and runs them.
 
-The import page stores a file of more than IMPORT_BACKGROUND_ROWS data rows under the instance folder
-with a random name and queues a job; the scheduler process (or `hotline consultations import-jobs
-run`) runs the queued jobs one at a time: the same import as the page's (importer: one validation
-pass, then the write pass, one transaction; the job's end state commits with the rows, so a job
-is `done` exactly when its rows are there). The uploaded file is deleted when the job ends.
+The import page stores a file of more than IMPORT_BACKGROUND_ROWS data rows in the database (table
+`import_files`, in chunks of 1 MB) and queues a job, so that the runner may be beside another app server
+than the one that received it (two servers, one PostgreSQL); the scheduler process (or `hotline
+consultations import-jobs run`) runs the queued jobs one at a time: the same import as the page's
+(importer: one validation pass, then the write pass, one transaction; the job's end state commits with
+the rows, so a job is `done` exactly when its rows are there), from a temporary copy of the file. The
+stored file is deleted when the job ends.
 
-Progress: the import's transaction is not visible to the page until it commits (and on SQLite it
-holds the only write lock), so the running job writes its state and rows done to a small file beside
-the upload (`<name>.progress`), which the page reads while the job runs.
+Progress: the import's transaction is not visible to the page until it commits. On PostgreSQL the
+running job writes its state and rows done to its row through a connection of its own (the import's
+transaction touches that row only at its end); on SQLite, which has one server and whose one write
+lock the import holds, to a small file in the instance folder (`<name>.progress`). The page reads either.
 
-One runner at a time: a runner holds an exclusive lock on a file of the folder (flock, released by
-the system when its process ends). A job found validating or writing by the runner holding the lock
-was therefore left by a process that died: it is marked failed, and its file deleted; its rows were
-never committed.
+One runner at a time: a runner holds a lock that its process's end releases: a PostgreSQL advisory lock
+(every server shares it), or on SQLite an exclusive lock on a file of the folder (flock). A job found
+validating or writing by the runner holding the lock was therefore left by a process that died: it is
+marked failed, and its file deleted; its rows were never committed.
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ import json
 import logging
 import os
 import secrets
-import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -31,7 +34,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import JSON, ForeignKey, Integer, String, null, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, delete, null, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import ColumnElement
 
@@ -55,6 +58,7 @@ UNEXPECTED = ("Erreur inattendue pendant l'import : rien n'a été importé. Dé
 ERASED_FILENAME = "(fichier effacé)"  # the uploaded file's name, once past its retention
 LOCK_NAME = ".runner.lock"
 CHUNK = 1 << 20
+ADVISORY_LOCK = 0x686F746C696E65  # "hotline": the runner's PostgreSQL advisory lock
 
 
 class ImportJob(db.Model):
@@ -64,7 +68,8 @@ class ImportJob(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
-    stored_name: Mapped[str | None] = mapped_column(String(64))  # under folder(); None once deleted
+    # A random name while the file is stored (import_files; its progress file on SQLite); None once deleted.
+    stored_name: Mapped[str | None] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(String(255))  # as uploaded, shown on the page
     rows_total: Mapped[int | None] = mapped_column(Integer)  # counted lines when queued, then rows checked
     rows_done: Mapped[int] = mapped_column(Integer, default=0)
@@ -90,10 +95,21 @@ class ImportJob(db.Model):
         return self.state == "failed" and not self.errors
 
 
+class ImportFile(db.Model):
+    """The bytes of a queued job's file, in chunks: every app server's runner reads them."""
+
+    __tablename__ = "import_files"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("import_jobs.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 # --- queueing (the page) ---------------------------------------------------------------------------
 
 def folder() -> Path:
-    """Where uploaded files wait: IMPORT_FOLDER, else `imports` in the instance folder."""
+    """The runner's local folder (SQLite: its lock and the progress files): IMPORT_FOLDER, else `imports` in the
+    instance folder."""
     return Path(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports")
 
 
@@ -115,18 +131,17 @@ def data_rows(stream: BinaryIO) -> int:
 
 
 def queue(stream: BinaryIO, filename: str, author_id: int | None, rows: int) -> ImportJob:
-    """Store the upload under folder() with a random name (readable by this user only) and queue its
-    job. Flushes only: the view commits."""
-    where = folder()
-    where.mkdir(mode=0o700, parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.csv"
-    stream.seek(0)
-    with os.fdopen(os.open(where / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-        shutil.copyfileobj(stream, out, CHUNK)
-    job = ImportJob(stored_name=name, filename=(filename or "fichier.csv")[:255], rows_total=rows,
-                    created_by_id=author_id)
+    """Store the upload in the database and queue its job. Flushes only: the view commits."""
+    job = ImportJob(stored_name=f"{secrets.token_hex(16)}.csv", filename=(filename or "fichier.csv")[:255],
+                    rows_total=rows, created_by_id=author_id)
     db.session.add(job)
     db.session.flush()
+    stream.seek(0)
+    seq = 0
+    while chunk := stream.read(CHUNK):
+        db.session.add(ImportFile(job_id=job.id, seq=seq, data=chunk))
+        db.session.flush()  # one chunk in memory at a time
+        seq += 1
     return job
 
 
@@ -143,7 +158,8 @@ def recent(user, limit: int = 10) -> list[ImportJob]:
 
 
 def progress_of(job: ImportJob) -> tuple[str, int, int | None]:
-    """(state, rows done, rows total) as the page shows them: while the job runs, from its progress file."""
+    """(state, rows done, rows total) as the page shows them: while the job runs, from its progress file
+    (SQLite), else as its row says (PostgreSQL: the runner writes them there)."""
     if job.state in RUNNING and job.stored_name:
         try:
             found = json.loads(_progress_path(job).read_text())
@@ -176,15 +192,27 @@ def _progress_path(job: ImportJob) -> Path:
     return folder() / f"{job.stored_name}.progress"
 
 
+def _on_sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"
+
+
 class _Progress:
-    """Writes the running job's state and rows done beside its file (replaced whole, never half-written)."""
+    """Writes the running job's state and rows done where the page reads them: its row, through a connection
+    of its own (PostgreSQL), or a file in the folder (SQLite; replaced whole, never half-written)."""
 
     def __init__(self, job: ImportJob):
-        self.path, self.state, self.done, self.total = _progress_path(job), "validating", 0, job.rows_total
+        self.job_id, self.state, self.done, self.total = job.id, "validating", 0, job.rows_total
+        self.path = _progress_path(job)
         self.write()
 
     def write(self) -> None:
+        if not _on_sqlite():
+            with db.engine.begin() as connection:
+                connection.execute(update(ImportJob).where(ImportJob.id == self.job_id)
+                                   .values(state=self.state, rows_done=self.done, rows_total=self.total))
+            return
         scratch = self.path.with_suffix(".tmp")
+        scratch.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         scratch.write_text(json.dumps({"state": self.state, "rows_done": self.done, "rows_total": self.total}))
         os.replace(scratch, self.path)
 
@@ -200,6 +228,17 @@ class _Progress:
 @contextmanager
 def _runner_lock() -> Iterator[bool]:
     """True when this process is the one runner (the lock is then held until the block ends)."""
+    if not _on_sqlite():  # held by a connection of its own, whose end (the process's) releases it
+        with db.engine.connect() as connection:
+            alone = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK}).scalar()
+            connection.commit()
+            try:
+                yield bool(alone)
+            finally:
+                if alone:
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK})
+                    connection.commit()
+        return
     where = folder()
     where.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(where / LOCK_NAME, "a") as handle:
@@ -255,7 +294,7 @@ def run(job: ImportJob) -> None:
         _finish(db.session.get(ImportJob, job_id), "failed", result.problems)
     else:
         job.created, job.updated = result.created, result.updated
-        job.rows_done = result.created + result.updated
+        job.rows_done = job.rows_total = result.created + result.updated
         db.session.add(AuditEvent(action="consultations.import", object_type="import_job", object_id=str(job.id),
                                   user_id=job.created_by_id))
         _finish(job, "done", [])
@@ -269,15 +308,32 @@ def run(job: ImportJob) -> None:
 
 
 def _import(job: ImportJob) -> importer.ImportResult:
+    """The job's row is left alone until the end: on PostgreSQL the progress writes it meanwhile."""
     progress = _Progress(job)
     today = clock.local_today()
-    with open(folder() / job.stored_name, "rb") as stream:
+    with tempfile.TemporaryFile() as stream:
+        _copy_file(job.id, stream)
         result = importer.check(stream, today, progress.add, keep=True)
         if result.problems:
             return result
         progress.writing(result.created + result.updated)
-        job.state, job.rows_total = "writing", result.created + result.updated
         return importer.import_file(stream, job.created_by_id, today, written=progress.add, checked_already=result)
+
+
+class FileMissing(LookupError):
+    """A queued job whose file is not (or no longer) in the database."""
+
+
+def _copy_file(job_id: int, out: BinaryIO) -> None:
+    """The stored file, chunk by chunk, into `out` (rewound)."""
+    seqs = db.session.scalars(select(ImportFile.seq).where(ImportFile.job_id == job_id).order_by(ImportFile.seq))
+    found = False
+    for seq in list(seqs):
+        out.write(db.session.scalar(select(ImportFile.data).where(ImportFile.job_id == job_id, ImportFile.seq == seq)))
+        found = True
+    if not found:
+        raise FileMissing(job_id)
+    out.seek(0)
 
 
 def _finish(job: ImportJob, state: str, problems: list[Problem]) -> None:
@@ -286,7 +342,8 @@ def _finish(job: ImportJob, state: str, problems: list[Problem]) -> None:
     job.errors = [[p.line, p.column, p.message] for p in problems] or None
     if job.stored_name:
         progress = _progress_path(job)
-        for path in (folder() / job.stored_name, progress, progress.with_suffix(".tmp")):
+        for path in (progress, progress.with_suffix(".tmp")):
             path.unlink(missing_ok=True)
         job.stored_name = None
+    db.session.execute(delete(ImportFile).where(ImportFile.job_id == job.id))
     db.session.flush()
