@@ -2,7 +2,7 @@
 address, per address, per account), and a queued background import's bytes (read by every server's runner)
 
 Revision ID: 6a1f0c4e9b27
-Revises: c5a9e3d7f182
+Revises: a1c3e5f70b15
 Create Date: 2026-12-06 10:00:00
 
 A file queued before this migration waited in the instance folder of the server that received it: such a
@@ -14,7 +14,7 @@ from alembic import op
 from hotline.models_base import UTCDateTime
 
 revision = '6a1f0c4e9b27'
-down_revision = 'c5a9e3d7f182'
+down_revision = 'a1c3e5f70b15'
 branch_labels = None
 depends_on = None
 
