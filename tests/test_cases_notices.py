@@ -248,3 +248,26 @@ def test_the_next_step_after_a_commandement_de_quitter_does_not_forbid_a_request
     text, article = next_step("commandement_quitter")
     assert "hors trêve hivernale, le commissaire de justice peut demander" not in text
     assert "aucune expulsion n'a lieu pendant la trêve hivernale" in text and "L412-6" in article
+
+
+def test_delays_then_the_debt_paid_read_the_clause_deemed_never_applied():
+    """Loi 89-462 art. 24 VII: a tenant who pays as the judgment set keeps the lease."""
+    acts = {"jugement_delais": date(2025, 3, 3), "dette_soldee": date(2026, 2, 2)}
+    found = situation(acts, today=date(2026, 3, 2))
+    keys = {n.key: n for n in notices_module.statements(found, acts, date(2026, 3, 2))}
+    assert "réputée n'avoir pas joué" in keys["dette_soldee"].text and "24 VII" in keys["dette_soldee"].article
+    assert "dette notée soldée le 02/02/2026" in notices_module.summary(found)
+
+
+def test_a_protocol_after_the_termination_reads_the_landlords_commitment():
+    acts = {"jugement_resiliation": date(2025, 3, 3), "protocole_cohesion_signe": date(2025, 6, 2)}
+    keys = {n.key: n for n in statements(acts, None, date(2025, 7, 1))}
+    assert "renonce à poursuivre la procédure" in keys["protocole_cohesion"].text
+    assert "L442-6-5" in keys["protocole_cohesion"].article
+
+
+def test_a_commandement_whose_two_months_ended_reads_no_date_ahead_and_the_truce():
+    acts = {"jugement_resiliation": date(2025, 3, 3), "commandement_quitter": date(2025, 5, 5)}
+    said = notices_module.summary(situation(acts, today=date(2025, 12, 1)))
+    assert "le délai de deux mois a pris fin" in said and "aucune n'a lieu avant le 01/04/2026" in said
+    assert not SAYS_EVICTION_POSSIBLE.search(said)

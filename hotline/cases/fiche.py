@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from hotline.cases import notices
+from hotline.cases.deadlines import after_truce
 from hotline.cases.path import Situation
 from hotline.reference import labels
 
@@ -143,7 +144,8 @@ def _advice(found: Situation, stage: str | None) -> list[str]:
         "titre": ["Le bail a pris fin ou peut avoir pris fin : aucune expulsion n'est possible sans un commandement "
                   "de quitter les lieux, puis deux mois. Préparer le relogement dès maintenant (demande de logement "
                   "social, recours DALO) et demander des délais au juge si besoin."],
-        "titre_et_commandement": ["Aucune expulsion avant la date indiquée, ni pendant la trêve hivernale. Il est "
+        "titre_et_commandement": ["Aucune expulsion avant la fin des deux mois qui suivent le commandement de quitter "
+                                  "les lieux, ni pendant la trêve hivernale, ni sans le concours de la police. Il est "
                                   "encore possible de demander au juge de l'exécution des délais pour quitter le "
                                   "logement, et de chercher un relogement avec un travailleur social."],
         "aucun_titre": ["Aucune expulsion n'est possible sans décision du juge. Payer la dette ou proposer un plan au "
@@ -162,5 +164,10 @@ def fiche(found: Situation, acts: list[tuple[str, date]], today: date, stage: st
     known = [Dated(day, PLAIN.get(code, every.get(code, code))) for code, day in sorted(acts, key=lambda a: a[1])]
     coming = [] if found.over else [Coming(DEADLINE_TITLES[key], day, BEFORE[key])
                                     for key, day in found.deadlines_ahead(today)]
+    if found.eviction_may_follow and found.in_truce_now:
+        coming.append(Coming("Fin de la trêve hivernale : aucune expulsion avant ce jour", after_truce(today),
+                             "Préparer le relogement avec un travailleur social, demander des délais au juge de "
+                             "l'exécution si besoin, et apporter tout nouveau papier reçu au numéro vert."))
+        coming.sort(key=lambda item: item.day)
     alerts = [notices.WARNINGS[code] for code in sorted(found.warnings)]
     return Fiche(notices.summary(found, stage), known, coming, alerts, _advice(found, stage))

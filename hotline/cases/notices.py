@@ -256,6 +256,28 @@ def _delays(judgment: tuple[str, date | None]) -> Notice:
          "textes consultés : en cas de doute, conseiller de payer chaque échéance et chaque loyer à la date."))
 
 
+def _debt_paid(day: date, branch: str) -> Notice:
+    text = f"La dette locative est notée soldée le {fr_date(day)}."
+    if branch == "delais":
+        text += (" Si elle l'a été dans le délai et selon les modalités fixés par le jugement, la clause résolutoire "
+                 "est réputée n'avoir pas joué : le bail continue.")
+        article = f"Art. 24 VII de la {LOI_1989}"
+    else:
+        article = ""
+    return Notice("dette_soldee", text, day, article,
+                  ("Les frais de la procédure (actes du commissaire de justice, dépens) peuvent rester dus : le "
+                   "vérifier avec le bailleur.",))
+
+
+def _protocol(day: date) -> Notice:
+    return Notice(
+        "protocole_cohesion", f"Protocole de cohésion sociale signé le {fr_date(day)} avec le bailleur social : "
+        "tant que le ménage en respecte les engagements (loyer courant et remboursement de la dette), le bailleur "
+        "renonce à poursuivre la procédure d'expulsion et s'engage à signer un nouveau bail à son terme.",
+        day, "Art. L442-6-5 du code de la construction et de l'habitation",
+        ("La durée et les engagements sont ceux du protocole signé : les relire avec le ménage.",))
+
+
 ENDING_TEXTS = {
     "expulsion_effective": "L'expulsion a eu lieu le {day}.",
     "depart_volontaire": "Le ménage a quitté le logement (départ volontaire ou remise des clés) le {day}.",
@@ -358,6 +380,10 @@ def statements(found: Situation, acts: Mapping[str, date], today: date, stage: s
         undated = stage in order and order.index(stage) >= order.index("commandement_quitter") \
             and stage not in ENDINGS
         notices += _no_commandement_yet(judgment, today, undated)
+    if found.debt_paid_on is not None:
+        notices.append(_debt_paid(found.debt_paid_on, branch))
+    if found.protocol_on is not None:
+        notices.append(_protocol(found.protocol_on))
     if found.cfp_refusal_on is not None:
         notices.append(_refusal(acts["requisition_cfp"], found.cfp_refusal_on, today))
     if found.surendettement is not None:
@@ -453,8 +479,16 @@ def summary(found: Situation, stage: str | None = None) -> str:
     if branch == "delais":
         return "Le juge a accordé des délais de paiement : pas d'expulsion tant qu'ils sont respectés."
     if branch == "titre_et_commandement":
-        return (f"Commandement de quitter les lieux délivré : aucune expulsion avant le "
-                f"{fr_date(found.eviction_possible_from)}.")
+        served = f"Commandement de quitter les lieux du {fr_date(found.commandement_quitter)}"
+        if found.eviction_possible_from > found.today:
+            return f"{served} : aucune expulsion avant le {fr_date(found.eviction_possible_from)}."
+        said = f"{served} : le délai de deux mois a pris fin ; l'expulsion suppose encore le concours de la force publique"
+        if found.in_truce_now:
+            said += f" et aucune n'a lieu avant le {fr_date(after_truce(found.today))} (trêve hivernale)"
+        return said + "."
+    if branch == "delais" and found.debt_paid_on is not None:
+        return (f"Délais de paiement accordés par le juge, dette notée soldée le {fr_date(found.debt_paid_on)} : "
+                "la clause résolutoire est réputée n'avoir pas joué si les délais ont été respectés.")
     if branch == "titre":
         return ("Une décision de justice est notée, mais aucun commandement de quitter les lieux depuis : aucune "
                 "expulsion n'est possible avant ce commandement et les deux mois qui le suivent.")

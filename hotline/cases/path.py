@@ -123,7 +123,13 @@ class Situation:
     cfp_refusal_on: date | None  # the prefect's silence becomes a refusal, after requisition_cfp
     surendettement: tuple[str, date] | None  # the latest step of a surendettement file
     lease_signed_on: date | None
-    in_truce_now: bool
+    today: date
+    debt_paid_on: date | None  # `dette_soldee`, when dated after the latest judgment (or with none)
+    protocol_on: date | None  # `protocole_cohesion_signe`, when dated after the latest judgment
+
+    @property
+    def in_truce_now(self) -> bool:
+        return self.today.month >= 11 or self.today.month <= 3
 
     @property
     def eviction_may_follow(self) -> bool:
@@ -227,4 +233,10 @@ def situation(acts: Mapping[str, date], *, lease_signed_on: date | None = None, 
         warnings=_warnings(acts, lease_signed_on, landlord_type), over=ending is not None,
         branch=branch, judgment=judgment, decision_kind=decision_kind, ending=ending, commandement_quitter=served,
         pay_until=pay_until, cfp_refusal_on=refusal, surendettement=_latest(acts, SURENDETTEMENT),
-        lease_signed_on=lease_signed_on, in_truce_now=today.month >= 11 or today.month <= 3)
+        lease_signed_on=lease_signed_on, today=today,
+        debt_paid_on=_since(acts, "dette_soldee", judgment), protocol_on=_since(acts, "protocole_cohesion_signe", judgment))
+
+
+def _since(acts: Mapping[str, date], code: str, judgment: tuple[str, date] | None) -> date | None:
+    day = acts.get(code)
+    return day if day is not None and (judgment is None or day >= judgment[1]) else None
