@@ -476,6 +476,9 @@ def summary(found: Situation, stage: str | None = None) -> str:
     branch, _ = reading(found, stage)
     if branch == "rejet":
         return "La demande du bailleur a été rejetée : aucune expulsion ne peut suivre cette procédure."
+    if branch == "delais" and found.debt_paid_on is not None:
+        return (f"Délais de paiement accordés par le juge, dette notée soldée le {fr_date(found.debt_paid_on)} : "
+                "la clause résolutoire est réputée n'avoir pas joué si les délais ont été respectés.")
     if branch == "delais":
         return "Le juge a accordé des délais de paiement : pas d'expulsion tant qu'ils sont respectés."
     if branch == "titre_et_commandement":
@@ -486,9 +489,6 @@ def summary(found: Situation, stage: str | None = None) -> str:
         if found.in_truce_now:
             said += f" et aucune n'a lieu avant le {fr_date(after_truce(found.today))} (trêve hivernale)"
         return said + "."
-    if branch == "delais" and found.debt_paid_on is not None:
-        return (f"Délais de paiement accordés par le juge, dette notée soldée le {fr_date(found.debt_paid_on)} : "
-                "la clause résolutoire est réputée n'avoir pas joué si les délais ont été respectés.")
     if branch == "titre":
         return ("Une décision de justice est notée, mais aucun commandement de quitter les lieux depuis : aucune "
                 "expulsion n'est possible avant ce commandement et les deux mois qui le suivent.")
