@@ -36,6 +36,7 @@ def install_sqlite_pragmas(app: Flask) -> None:
 
 
 WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+COMMITTED = "hotline.committed"  # in a request's WSGI environ: it committed a transaction that may have written
 READING = ("SELECT", "WITH", "PRAGMA")  # statements that leave a transaction not begun, until a write
 
 
@@ -47,7 +48,8 @@ def install_write_lock(app: Flask) -> None:
     pysqlite's own transactions are turned off (the SQLAlchemy recipe) and begun here:
     - a request that posts (a form, an action) begins with BEGIN IMMEDIATE: it waits for the write
       lock (busy timeout) at its first statement, then its checks and its writes see one state (two
-      jurists taking one callback: the second is told it is taken);
+      jurists taking one callback: the second is told it is taken); once it committed, what it reads
+      for its answer is read as a page is (below), so that a saved form never meets the lock again;
     - a page that is read (GET, HEAD) and a command begin nothing until their first write, which
       begins with BEGIN IMMEDIATE: their reads before it see each statement's latest commit (as
       PostgreSQL's READ COMMITTED does) and hold no snapshot; a page's audit event or a report's
@@ -64,8 +66,13 @@ def install_write_lock(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        if has_request_context() and request.method in WRITING_METHODS:
+        if has_request_context() and request.method in WRITING_METHODS and COMMITTED not in request.environ:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "commit")
+    def _note_the_commit(connection):
+        if has_request_context() and connection.connection.driver_connection.in_transaction:
+            request.environ[COMMITTED] = True
 
     @event.listens_for(engine, "before_cursor_execute")
     def _lock_at_the_first_write(connection, cursor, statement, _parameters, context, _executemany):

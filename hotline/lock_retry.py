@@ -12,17 +12,16 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, g, request, session
 from flask.globals import request_ctx
-from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
+from hotline.database import COMMITTED
 from hotline.extensions import db
 
 log = logging.getLogger("hotline")
 # In the request's WSGI environ (a test's app context outlives its requests; the environ does not):
 RAN_AGAIN = "hotline.ran_again"  # this request was already run again
-COMMITTED = "hotline.committed"  # this request committed a transaction that may have written
 
 
 def is_locked(error: BaseException) -> bool:
@@ -32,15 +31,9 @@ def is_locked(error: BaseException) -> bool:
 
 
 def install(app: Flask) -> None:
+    """After database.install_write_lock, which notes the request's commits."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
-    with app.app_context():
-        engine = db.engine
-
-    @event.listens_for(engine, "commit")
-    def _note_the_commit(connection):
-        if has_request_context() and connection.connection.driver_connection.in_transaction:
-            request.environ[COMMITTED] = True
 
     @app.errorhandler(OperationalError)
     def run_again_once(error: OperationalError):

@@ -91,6 +91,18 @@ def test_a_posted_request_holds_the_write_lock_from_its_first_statement(app, sql
     assert audit_count(app) == 1
 
 
+def test_once_committed_a_posted_request_reads_its_answer_without_the_lock(app, sqlite_file):
+    """After its commit, what a form reads for its answer (a flash, a redirect) takes no lock: a saved
+    consultation is never followed by an error page that leaves the jurist unsure."""
+    with app.test_request_context("/consultations/new", method="POST"):
+        db.session.add(AuditEvent(action="test", object_type="test", object_id="1"))
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+        with other_connection(sqlite_file) as other:
+            other.execute("BEGIN IMMEDIATE")  # not locked
+        db.session.rollback()
+
+
 @pytest.mark.parametrize("where", ["page", "command"])
 def test_a_savepoint_read_then_written_never_fails_on_the_upgrade(app, sqlite_file, where):
     """A transaction that read, then writes while another connection wrote meanwhile: SQLite refuses
