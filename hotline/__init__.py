@@ -115,6 +115,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     database.install_sqlite_pragmas(app)
+    database.install_write_lock(app)  # the web app's engine only, not the voice line's
     database.install_migrations(app, str(PACKAGE_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -179,6 +180,7 @@ BARE_SERVER_ERROR = ('<!doctype html><html lang="fr"><meta charset="utf-8"><titl
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from hotline import lock_retry
     from hotline.extensions import db  # hotline.extensions imports this module
 
     def render(code: int, title: str, message: str):
@@ -212,6 +214,7 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(429, lambda e: render(
         429, "Trop de tentatives", "Trop de tentatives en peu de temps. Patientez quelques minutes."))
     app.register_error_handler(500, server_error)
+    lock_retry.install(app)  # a request that met a locked SQLite database is run once more
 
     @app.teardown_request
     def rollback_after_an_error(error):

@@ -1,8 +1,9 @@
-"""Database engine settings: SQLite pragmas (WAL, foreign keys, busy timeout), and the migrations
-(Flask-Migrate) bound to the app at their first use."""
+"""Database engine settings: SQLite pragmas (WAL, foreign keys, busy timeout), when the web app's
+transactions take SQLite's write lock, and the migrations (Flask-Migrate) bound to the app at their
+first use."""
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 
 from hotline.cli import LazyCommand
@@ -32,6 +33,55 @@ def install_sqlite_pragmas(app: Flask) -> None:
             # In WAL mode NORMAL stays consistent after a crash and spares an fsync per commit.
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+COMMITTED = "hotline.committed"  # in a request's WSGI environ: it committed a transaction that may have written
+READING = ("SELECT", "WITH", "PRAGMA")  # statements that leave a transaction not begun, until a write
+
+
+def install_write_lock(app: Flask) -> None:
+    """On SQLite, no transaction of the web app's engine ever has to turn a read lock into the write
+    lock, which SQLite refuses at once ("database is locked", without waiting for the busy timeout)
+    when another connection wrote since the read began.
+
+    pysqlite's own transactions are turned off (the SQLAlchemy recipe) and begun here:
+    - a request that posts (a form, an action) begins with BEGIN IMMEDIATE: it waits for the write
+      lock (busy timeout) at its first statement, then its checks and its writes see one state (two
+      jurists taking one callback: the second is told it is taken); once it committed, what it reads
+      for its answer is read as a page is (below), so that a saved form never meets the lock again;
+    - a page that is read (GET, HEAD) and a command begin nothing until their first write, which
+      begins with BEGIN IMMEDIATE: their reads before it see each statement's latest commit (as
+      PostgreSQL's READ COMMITTED does) and hold no snapshot; a page's audit event or a report's
+      reads therefore never block a writer, and a long page never holds the write lock.
+    The voice line's engine (ivr/statements.py, writers.py) keeps pysqlite's transactions."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        if has_request_context() and request.method in WRITING_METHODS and COMMITTED not in request.environ:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "commit")
+    def _note_the_commit(connection):
+        if has_request_context() and connection.connection.driver_connection.in_transaction:
+            request.environ[COMMITTED] = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _lock_at_the_first_write(connection, cursor, statement, _parameters, context, _executemany):
+        if connection.connection.driver_connection.in_transaction:
+            return
+        if statement.lstrip()[:9].upper().startswith((*READING, "BEGIN")) and not (
+                context is not None and (context.isinsert or context.isupdate or context.isdelete)):
+            return
+        cursor.execute("BEGIN IMMEDIATE")
 
 
 class Migrations:

@@ -4,6 +4,8 @@ from wtforms import SelectMultipleField, widgets
 from wtforms.meta import DefaultMeta
 from wtforms.validators import ValidationError
 
+from hotline.extensions import db
+
 
 class Form(FlaskForm):
     """The base of every form: WTForms' own messages ("Not a valid integer value"...) in French."""
@@ -14,6 +16,12 @@ class Form(FlaskForm):
         def get_translations(self, form):
             # WTForms' bundled French catalogue, rather than Flask-WTF's lookup through Flask-Babel.
             return DefaultMeta.get_translations(self, form)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validators only read (a commune, a household): what the view has already added to the
+        session (an audit event) is not flushed by their queries, so checking a form writes nothing."""
+        with db.session.no_autoflush:
+            return super().validate(extra_validators)
 
 
 class MultiCheckboxField(SelectMultipleField):
