@@ -159,3 +159,30 @@ def test_silence_outside_the_department_walked_with_the_simulator(app, runner, r
     assert result.output.count("Ce code postal n'est pas dans le Pas-de-Calais.") == 2
     assert "sonnerie" not in result.output and "Fin : raccroché par le service" in result.output
     assert prompts.OUT_OF_DEPARTMENT_END in result.output and "issue=referred" in result.output
+
+
+@pytest.mark.parametrize("comment", ["Rappeler\x00demain", "Rappeler\ndemain", "x" * 501])
+def test_a_callback_comment_is_one_line_of_text(app, client, make_user, login, comment):
+    """The callback's comment is a one-line field: a NUL (PostgreSQL refuses it) or a line break is refused
+    with a French message, not a 500."""
+    from conftest import csrf_token
+
+    from hotline.ivr.models import Call
+
+    jurist = make_user("jurist")
+    with app.app_context():
+        call = Call(call_sid="CAcb", path="accueil", from_number="+33655555555", outcome="voicemail",
+                    mission="info_logement")
+        db.session.add(call)
+        db.session.flush()
+        task = CallbackTask(call_id=call.id, kind="voicemail")
+        db.session.add(task)
+        db.session.commit()
+        task_id = task.id
+    login(jurist)
+    page = client.post(f"/calls/tasks/{task_id}/done", data={"csrf_token": csrf_token(client, "/calls/"),
+                                                              "result": "reached", "comment": comment},
+                       follow_redirects=True)
+    assert page.status_code == 200 and "Commentaire : une seule ligne" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(CallbackTask, task_id).status == "open"
