@@ -104,7 +104,7 @@ def test_no_vertical_tab_reaches_an_ics(app, client, make_user, login):
     permanence = make_permanence(app, make_user("jurist"))
     with app.app_context():
         place = db.session.get(Permanence, permanence).place
-        place.access_notes = "Entrée\x0bpar la cour\x00"
+        place.access_notes = "Entrée\x0bpar la cour\x1b"  # no NUL: PostgreSQL refuses it
         place.name = "Mairie\x0bde Lens"
         db.session.commit()
         place_id = place.id
