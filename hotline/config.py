@@ -97,6 +97,7 @@ DEFAULTS = {
     "IVR_LANGUAGE": "fr-FR",
     "IVR_RING_STRATEGY": "simultaneous",  # or "sequential"
     "IVR_RING_TIMEOUT": 20,
-    "IVR_MAX_QUEUE_WAIT": 180,
+    "IVR_MAX_QUEUE_WAIT": 180,  # seconds from the first ring; then the voicemail or a callback
+    "IVR_QUEUE_OFFER_AFTER": 60,  # seconds from the first ring (2 minutes at most): the queue offers them by a key
     "IVR_MAX_TRIES": 3,
 }

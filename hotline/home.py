@@ -14,9 +14,11 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from hotline import sms
 from hotline.appointments.models import Appointment
 from hotline.auth.models import ROLES, User
 from hotline.cases.services import coming_deadlines
@@ -206,6 +208,7 @@ class AdminHome:
     jurists_without_mission: list[User]
     gaps: list[duty.Gap]
     unstaffed: list[permanences.Occurrence] = field(default_factory=list)
+    sms_missing: list[str] = field(default_factory=list)  # the settings SMS still need (sms.missing_settings)
 
 
 def admin_home(now: datetime, zone: ZoneInfo) -> AdminHome:
@@ -223,4 +226,5 @@ def admin_home(now: datetime, zone: ZoneInfo) -> AdminHome:
         jurists_without_mission=[u for u in jurists if not u.missions],
         gaps=duty.duty_gaps(now, zone, GAPS_WITHIN),
         unstaffed=unstaffed,
+        sms_missing=sms.missing_settings(current_app.config),
     )

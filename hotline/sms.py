@@ -123,11 +123,17 @@ class SmsNotConfigured(RuntimeError):
     """HOTLINE_TWILIO_ACCOUNT_SID, HOTLINE_TWILIO_AUTH_TOKEN or HOTLINE_SMS_FROM is missing or refused."""
 
 
+def missing_settings(cfg: Mapping) -> list[str]:
+    """The environment variables SMS still need: Twilio's account, real auth token and sender. A token
+    made up by configure() for a one-off command (TWILIO_AUTH_TOKEN_GENERATED) is not real. For
+    administrators and logs only: other users are told to ask an administrator."""
+    return [variable for key, variable in REQUIRED if not cfg.get(key)
+            or (key == "TWILIO_AUTH_TOKEN" and cfg.get("TWILIO_AUTH_TOKEN_GENERATED"))]
+
+
 def check_configured(cfg: Mapping) -> None:
-    """Raise SmsNotConfigured unless Twilio's account, real auth token and sender are set. A token
-    made up by configure() for a one-off command (TWILIO_AUTH_TOKEN_GENERATED) is not real."""
-    missing = [variable for key, variable in REQUIRED if not cfg.get(key)
-               or (key == "TWILIO_AUTH_TOKEN" and cfg.get("TWILIO_AUTH_TOKEN_GENERATED"))]
+    """Raise SmsNotConfigured unless missing_settings() is empty."""
+    missing = missing_settings(cfg)
     if missing:
         raise SmsNotConfigured(f"{', '.join(missing)} {'manque' if len(missing) == 1 else 'manquent'} : "
                                "aucun SMS n'est envoyé (voir .env.example). Rien n'a été marqué en échec.")

@@ -213,7 +213,7 @@ def test_manager_imports_a_file_after_a_dry_run(page, app, make_user, tmp_path):
     page.set_input_files("#file", str(wrong))
     page.click("button:text('Importer')")
     assert page.inner_text("h2") == "1 erreur(s) : rien n'a été importé"
-    assert page.inner_text("tbody tr") == "2\tmode\t« fax » n'est pas un code connu."
+    assert page.inner_text("tbody tr") == "2\tmode\tcode inconnu (voir le format d'import)."
     sample = SAMPLE_CONSULTATIONS
     page.set_input_files("#file", str(sample))
     page.check("#dry_run")

@@ -69,7 +69,7 @@ def test_every_wrong_cell_is_listed_and_nothing_is_written(app):
         (5, "territory"), (5, "external_id"),
         (6, "postal_code"),  # 62179 belongs to communes of two territories
     }
-    assert "ligne 3, colonne « mode » : « fax » n'est pas un code connu." in [str(p) for p in result.problems]
+    assert "ligne 3, colonne « mode » : code inconnu (voir le format d'import)." in [str(p) for p in result.problems]
     assert "ligne 4, colonne « debt_amount » : seulement pour la prévention des expulsions (mission " \
            "prevention_expulsion)." in [str(p) for p in result.problems]
     assert count(app) == 0 and count(app, Household) == 0
@@ -83,7 +83,7 @@ def test_an_unknown_mission_is_one_error_not_three(app):
 
 def test_the_header_is_checked_first(app):
     result = run(app, "date,mission,mode,commentaire\n2026-03-02,info_logement,telephone,x\n")
-    assert [str(p) for p in result.problems] == ["ligne 1, colonne « commentaire » : colonne inconnue (voir le format "
+    assert [str(p) for p in result.problems] == ["ligne 1, colonne « n° 4 » : colonne inconnue (voir le format "
                                                  "d'import)."]
     assert [str(p) for p in run(app, "date,mission\n").problems] == \
         ["ligne 1, colonne « mode » : colonne obligatoire absente."]
@@ -119,7 +119,7 @@ def test_managers_import_from_the_page(app, client, make_user, login):
     bad = "date,mission,mode\n2026-03-02,info_logement,fax\n".encode()
     page = client.post(url, data={"csrf_token": token, "file": (io.BytesIO(bad), "a.csv")},
                        content_type="multipart/form-data").get_data(as_text=True)
-    assert "1 erreur(s) : rien n'a été importé" in page and "« fax » n&#39;est pas un code connu." in page
+    assert "1 erreur(s) : rien n'a été importé" in page and "<td>2</td><td>mode</td><td>code inconnu (voir le format d&#39;import).</td>" in page
     good = "date,mission,mode\n2026-03-02,info_logement,telephone\n2026-03-03,info_logement,courrier\n".encode()
     page = client.post(url, data={"csrf_token": token, "dry_run": "1", "file": (io.BytesIO(good), "a.csv")},
                        content_type="multipart/form-data").get_data(as_text=True)
@@ -142,7 +142,7 @@ def test_import_command(app, runner, tmp_path):
                      encoding="cp1252")
     result = runner.invoke(args=["consultations", "import", str(wrong)])
     assert result.exit_code == 1
-    assert "ligne 3, colonne « mission » : « autre » n'est pas un code connu." in result.output
+    assert "ligne 3, colonne « mission » : code inconnu (voir le format d'import)." in result.output
     assert "1 erreur(s) : rien n'a été importé." in result.output and count(app) == 0
     sample = SAMPLE_CONSULTATIONS
     result = runner.invoke(args=["consultations", "import", str(sample), "--dry-run"])

@@ -111,7 +111,7 @@ def test_an_error_on_line_n_fails_the_job_and_writes_nothing(app, client, runner
     job_id = queued(client, make_user, login, data)
     runner.invoke(args=["consultations", "import-jobs", "run"])
     job = job_of(app, job_id)
-    assert (job.state, job.errors) == ("failed", [[5, "mode", "« fax » n'est pas un code connu."]])
+    assert (job.state, job.errors) == ("failed", [[5, "mode", "code inconnu (voir le format d'import)."]])
     assert count(app) == 0 and count(app, Household) == 0 and stored(folder) == []
     page = client.get(f"{URL}/jobs/{job_id}").get_data(as_text=True)
     assert "1 erreur(s) : rien n'a été importé" in page and "<td>5</td><td>mode</td>" in page
@@ -224,3 +224,15 @@ def test_only_its_creator_and_administrators_see_a_job(app, client, make_user, l
     assert app.test_client().get(f"{URL}/jobs/{job_id}").status_code == 302  # to the login page
     with app.app_context():
         assert db.session.scalar(select(Consultation.id)) is None
+
+
+def test_a_job_keeps_the_first_1000_errors_and_counts_the_others(app, client, runner, make_user, login, folder):
+    data = good_file(1200).replace(b",telephone,", b",fax,")
+    job_id = queued(client, make_user, login, data)
+    runner.invoke(args=["consultations", "import-jobs", "run"])
+    job = job_of(app, job_id)
+    assert (job.state, len(job.errors), job.more_errors) == ("failed", 1000, 200)
+    assert job.errors[0] == [2, "mode", "code inconnu (voir le format d'import)."]
+    page = client.get(f"{URL}/jobs/{job_id}").get_data(as_text=True)
+    assert "1\u202f200 erreur(s) : rien n'a été importé" in page and page.count("<tr><td>") == 1000
+    assert "200 autre(s) erreur(s), non listée(s)" in page and count(app) == 0

@@ -157,3 +157,32 @@ def test_an_edit_form_opened_before_the_erasure_cannot_write_the_notes_back(app,
         row = db.session.get(Consultation, consultation.id)
         with pytest.raises(services.ConflictError):
             services.update_consultation(row, services.snapshot(row) | {"notes": SECRETS[3]}, None, version)
+
+
+def test_erasing_a_household_erases_the_import_errors_that_mention_it(app, client, make_user, login, household):
+    """Error lists written before issue 16 quoted the file's cells: a manager's erasure empties those that
+    mention the household (its name, its number however written, its file reference) at once."""
+    from hotline.consultations.import_jobs import ERASED_FILENAME, ImportJob
+
+    finished = datetime(2026, 11, 25, 9, tzinfo=timezone.utc)
+    jobs = {"name": ([[4, "mode", f"« {SECRETS[0].upper()} » n'est pas un code connu."]], "a.csv"),
+            "phone": ([[7, "mode", "« 06 55 55 55 55 » n'est pas un code connu."]], "b.csv"),
+            "file": (None, f"import {SECRETS[2]}.csv"),
+            "other": ([[3, "mode", "« Famille Autre » n'est pas un code connu."]], "c.csv")}
+    with app.app_context():
+        ids = {}
+        for key, (errors, filename) in jobs.items():
+            job = ImportJob(state="failed" if errors else "done", filename=filename, errors=errors,
+                            finished_at=finished)
+            db.session.add(job)
+            db.session.flush()
+            ids[key] = job.id
+        db.session.commit()
+    login(make_user("manager"))
+    url = f"/households/{household.id}/personal-data/"
+    client.post(url + "erase", data={"confirmation": "EFFACER", "csrf_token": csrf_token(client, url)})
+    with app.app_context():
+        left = {key: (db.session.get(ImportJob, job_id).errors, db.session.get(ImportJob, job_id).filename)
+                for key, job_id in ids.items()}
+    assert left == {"name": (None, ERASED_FILENAME), "phone": (None, ERASED_FILENAME), "file": (None, ERASED_FILENAME),
+                    "other": jobs["other"]}

@@ -134,7 +134,7 @@ def act_date_problem(code: str, day: date, consultation_date: date) -> str | Non
     in French; None when it can. Acts and events from 1990; none after the consultation, but a
     hearing, which is scheduled, up to a year after it."""
     if day < ACTS_FROM:
-        return "la date doit être postérieure au 01/01/1990."
+        return "la date doit être le 01/01/1990 ou après."
     if code in MAY_BE_AHEAD:
         if day > consultation_date + timedelta(days=366):
             return "une audience se fixe au plus un an après la consultation."
@@ -149,15 +149,18 @@ def parse_acts(cell: str | None) -> dict[str, Stated]:
     Raises CaseError({"procedure_acts": French message}) naming what is wrong."""
     acts: dict[str, list[date]] = {}
     known = set(case_codes())
-    for item in filter(None, (part.strip() for part in (cell or "").split("|"))):
+    items = filter(None, (part.strip() for part in (cell or "").split("|")))
+    for n, item in enumerate(items, start=1):  # the messages name a rank or a known code, never the cell's text
         code, equals, text = (piece.strip() for piece in item.partition("="))
+        rank = "1er" if n == 1 else f"{n}e"
         if not equals or code not in known:
-            raise CaseError({"procedure_acts": f"élément {len(acts) + 1} : attendu code=AAAA-MM-JJ avec un code de "
-                                               "procedure_stages (sauf inconnu) ou de case_events."})
+            raise CaseError({"procedure_acts": f"{rank} élément de la cellule : attendu code=AAAA-MM-JJ avec un code "
+                                               "de procedure_stages (sauf inconnu) ou de case_events."})
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            raise CaseError({"procedure_acts": f"{code} : la date doit s'écrire AAAA-MM-JJ."}) from None
+            raise CaseError({"procedure_acts": f"{code} ({rank} élément) : date illisible ou qui n'existe pas, "
+                                               "attendu AAAA-MM-JJ."}) from None
         dates = acts.setdefault(code, [])
         if day not in dates:
             dates.append(day)

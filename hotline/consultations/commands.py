@@ -40,8 +40,10 @@ def import_command(path: str, dry_run: bool):
     if result.problems:
         for problem in result.problems:
             click.echo(str(problem), err=True)
+        if result.problems.more:
+            click.echo(f"… et {result.problems.more} autre(s) erreur(s), non listée(s).", err=True)
         db.session.rollback()
-        raise click.ClickException(f"{len(result.problems)} erreur(s) : rien n'a été importé.")
+        raise click.ClickException(f"{result.problems.total} erreur(s) : rien n'a été importé.")
     if dry_run:
         click.echo(f"Essai : {result.created} consultation(s) seraient créées, {result.updated} mises à jour.")
         return

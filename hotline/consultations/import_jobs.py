@@ -25,9 +25,11 @@ import fcntl
 import json
 import logging
 import os
+import re
 import secrets
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +43,7 @@ from sqlalchemy.sql import ColumnElement
 from hotline import clock
 from hotline.audit import AuditEvent
 from hotline.consultations import importer
-from hotline.consultations.importing import Problem
+from hotline.consultations.importing import Problem, Problems
 from hotline.extensions import db
 from hotline.models_base import UTCDateTime, utcnow
 
@@ -57,12 +59,14 @@ UNEXPECTED = ("Erreur inattendue pendant l'import : rien n'a été importé. Dé
               "l'erreur revient, prévenez l'administrateur.")
 ERASED_FILENAME = "(fichier effacé)"  # the uploaded file's name, once past its retention
 LOCK_NAME = ".runner.lock"
+MIN_MENTION = 3  # a shorter name would match every error list
 CHUNK = 1 << 20
 ADVISORY_LOCK = 0x686F746C696E65  # "hotline": the runner's PostgreSQL advisory lock
 
 
 class ImportJob(db.Model):
-    """A consultations import run in the background. `errors`: [[line, column, French message], ...]."""
+    """A consultations import run in the background. `errors`: [[line, column, French message], ...], the
+    first importing.MAX_PROBLEMS; `more_errors`: how many others the file had (counted, not kept)."""
 
     __tablename__ = "import_jobs"
 
@@ -76,6 +80,7 @@ class ImportJob(db.Model):
     created: Mapped[int | None] = mapped_column(Integer)
     updated: Mapped[int | None] = mapped_column(Integer)
     errors: Mapped[list | None] = mapped_column(JSON)
+    more_errors: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -86,8 +91,11 @@ class ImportJob(db.Model):
         return self.state in ("queued", *RUNNING)
 
     @property
-    def problems(self) -> list[Problem]:
-        return [Problem(*error) for error in self.errors or ()]
+    def problems(self) -> Problems:
+        found = Problems()
+        found.extend(Problem(*error) for error in self.errors or ())
+        found.more += self.more_errors or 0
+        return found
 
     @property
     def errors_erased(self) -> bool:
@@ -177,6 +185,33 @@ def ended_before(limit: datetime) -> ColumnElement[bool]:
     return (ImportJob.state.in_(("done", "failed")) & ImportJob.finished_at.is_not(None)
             & (ImportJob.finished_at < limit)
             & (ImportJob.errors.is_not(None) | (ImportJob.filename != ERASED_FILENAME)))
+
+
+def erase_mentions(names: Iterable[str], phones: Iterable[str]) -> int:
+    """At a household's erasure: the jobs whose errors or file name mention one of these names or file
+    references (case aside; MIN_MENTION characters at least) or phone numbers (the last 9 digits, whatever
+    the separators) lose their errors and file name now, as the retention purge would later. Errors no
+    longer quote the file's cells; those written before did. Returns how many jobs. Flushes only."""
+    words = {name.casefold().strip() for name in names if name and len(name.strip()) >= MIN_MENTION}
+    numbers = {digits[-9:] for digits in (re.sub(r"\D", "", phone or "") for phone in phones) if len(digits) >= 9}
+    if not words and not numbers:
+        return 0
+    found = []
+    query = select(ImportJob.id, ImportJob.errors, ImportJob.filename).where(
+        ImportJob.errors.is_not(None) | (ImportJob.filename != ERASED_FILENAME))
+    for job_id, errors, filename in db.session.execute(query):
+        texts = [filename or "", *(f"{column} {message}" for _, column, message in errors or ())]
+        if any(_mentions(text, words, numbers) for text in texts):
+            found.append(job_id)
+    if found:
+        erase(ImportJob.id.in_(found))
+    return len(found)
+
+
+def _mentions(text: str, words: set[str], numbers: set[str]) -> bool:
+    folded = str(text).casefold()
+    digits = re.sub(r"[\s.()/+-]", "", folded)
+    return any(word in folded for word in words) or any(number in digits for number in numbers)
 
 
 def erase(condition: ColumnElement[bool]) -> None:
@@ -288,7 +323,7 @@ def run(job: ImportJob) -> None:
     except Exception as error:  # the message may quote the file's data: only its kind is logged
         db.session.rollback()
         log.error("import job %s failed: %s", job_id, type(error).__name__)
-        result = importer.ImportResult([Problem(0, "", UNEXPECTED)])
+        result = importer.ImportResult.refused(Problem(0, "", UNEXPECTED))
     if result.problems:
         db.session.rollback()
         _finish(db.session.get(ImportJob, job_id), "failed", result.problems)
@@ -337,9 +372,14 @@ def _copy_file(job_id: int, out: BinaryIO) -> None:
 
 
 def _finish(job: ImportJob, state: str, problems: list[Problem]) -> None:
-    """The end state, the errors, and the file and its progress deleted. Flushes only."""
+    """The end state, the errors (the first MAX_PROBLEMS, and a count of the others), and the file and its
+    progress deleted. Flushes only."""
+    kept = Problems()
+    kept.extend(problems)
+    kept.more += getattr(problems, "more", 0)
     job.state, job.finished_at = state, utcnow()
-    job.errors = [[p.line, p.column, p.message] for p in problems] or None
+    job.errors = [[p.line, p.column, p.message] for p in kept] or None
+    job.more_errors = kept.more or None
     if job.stored_name:
         progress = _progress_path(job)
         for path in (progress, progress.with_suffix(".tmp")):

@@ -30,7 +30,7 @@ from hotline.cases import figures
 from hotline.cases import services as cases
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations import services
-from hotline.consultations.importing import Lookups, Problem, rows
+from hotline.consultations.importing import Lookups, Problem, Problems, rows
 from hotline.consultations.models import Consultation, ConsultationCode, Household
 from hotline.extensions import db
 from hotline.models_base import utcnow
@@ -53,10 +53,17 @@ CONSULTATIONS = Consultation.__table__
 
 @dataclass
 class ImportResult:
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)  # the first MAX_PROBLEMS, and a count of the others
     created: int = 0
     updated: int = 0
     kept: BinaryIO | None = field(default=None, repr=False)  # check(keep=True): the rows read, pickled by batch
+
+    @classmethod
+    def refused(cls, problem: Problem) -> ImportResult:
+        """A result with this one problem."""
+        result = cls()
+        result.problems.append(problem)
+        return result
 
     def discard(self) -> None:
         """Close (and so delete) the rows kept by check()."""
@@ -173,8 +180,8 @@ def import_file(stream: BinaryIO, author_id: int | None, today: date, *, dry_run
                     _write(batch, author_id)
                 except services.ConflictError:  # saved by a jurist meanwhile: the caller rolls back
                     line = next(line for line, row in batch if row["external_id"])
-                    return ImportResult([Problem(line, "external_id", "consultation modifiée pendant l'import : "
-                                                                      "relancez l'import.")])
+                    return ImportResult.refused(Problem(line, "external_id", "consultation modifiée pendant "
+                                                                             "l'import : relancez l'import."))
                 if written:
                     written(len(batch))
                 _collector_paused.collect_young()

@@ -2,7 +2,11 @@
 postal-code tables come in as `Lookups`; nothing is written here.
 
 Every wrong cell of every row is reported with its line number (the header is line 1), its column
-and the reason, so that an import is all or nothing and the person can fix the file in one go.
+and the reason, so that an import is all or nothing and the person can fix the file in one go. A
+problem never quotes the file's text (a cell may hold a name or a phone number, and the error lists
+are kept and shown to others): an unknown column is named by its position, a wrong code by its rank
+in its cell. The work is bounded: at most MAX_COLUMNS columns, the header checked in linear time, the
+first MAX_PROBLEMS problems kept and the others only counted (Problems).
 `rows()` streams: it reads a binary file object a line at a time, keeps no row, and may be run
 twice over the same file (to check it, then to write it); `read()` is the same over bytes, kept whole.
 The external_ids seen (a duplicate is an error naming its first line) are kept on disk, in a private
@@ -15,6 +19,7 @@ import csv
 import io
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +38,7 @@ from hotline.consultations.parsing import (
     is_insee_outside_department,
     parse_amount,
 )
+from hotline.formatting import whole
 from hotline.reference import (
     BUCKETS,
     HORS_DEPARTEMENT,
@@ -56,12 +62,15 @@ SINGLE = {"consultant_type": "consultant_types", "occupancy_status": "occupancy_
           "housing_sector": "housing_sectors", "family_situation": "family_situations", "age_band": "age_bands",
           "resource_band": "resource_bands", "referral_source": "referral_sources"}
 MULTI = {"resource_types": "resource_types", "debt_origins": "debt_origins", "outcomes": "outcomes"}
-MAX_PROBLEMS = 1000  # then reading stops: the file is wrong anyway, and the list must stay readable
+MAX_PROBLEMS = 1000  # kept; the others are only counted, so that the list stays readable and small
+MAX_COLUMNS = 200  # formats.md has 29: a wider header is no consultations file
 CHUNK = 1 << 16
 MAX_MINUTES = 600  # as in the consultation form
 IDENTIFIER_MAX = 80  # consultations.external_id and households.external_ref
 UNREADABLE = "\ufffd"  # what decode() puts for a byte that is neither UTF-8 nor Windows-1252
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+UNKNOWN_CODE = "code inconnu (voir le format d'import)."
+NOT_A_DATE = "date AAAA-MM-JJ attendue."
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,28 @@ class Problem:
         return f"{where} : {self.message}"
 
 
+class Problems(list):
+    """The problems of a file: the first `limit` kept, in the order met; the others only counted (`more`)."""
+
+    def __init__(self, limit: int = MAX_PROBLEMS):
+        super().__init__()
+        self.limit, self.more = limit, 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < self.limit:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    @property
+    def total(self) -> int:
+        return len(self) + self.more
+
+
 @dataclass
 class Lookups:
     commune_territory: Callable[[str], str | None]  # INSEE of the Pas-de-Calais -> territory, None if unknown
@@ -85,7 +116,7 @@ class Lookups:
 @dataclass
 class Parsed:
     rows: list[tuple[int, dict]] = field(default_factory=list)  # (line, cleaned data)
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
 
 
 def _other_known_mission(mission: str) -> bool:
@@ -134,9 +165,10 @@ def read(data: bytes, lookups: Lookups, today: date) -> Parsed:
     return parsed
 
 
-def rows(stream: BinaryIO, lookups: Lookups, today: date, problems: list[Problem]) -> Iterator[tuple[int, dict]]:
+def rows(stream: BinaryIO, lookups: Lookups, today: date, problems: Problems) -> Iterator[tuple[int, dict]]:
     """(line, cleaned data) of every good row, in the file's order, read from the start of a binary file
-    object; each problem is appended to `problems` as it is met (at most MAX_PROBLEMS, then reading stops)."""
+    object; each problem is appended to `problems` as it is met (the first MAX_PROBLEMS kept, the rest
+    counted: the file is read to its end either way)."""
     encoding = encoding_of(stream)
     text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
     try:
@@ -149,7 +181,7 @@ def rows(stream: BinaryIO, lookups: Lookups, today: date, problems: list[Problem
 
 
 def _read(reader, stream: BinaryIO, delimiter: str, lookups: Lookups, today: date,
-          problems: list[Problem]) -> Iterator[tuple[int, dict]]:
+          problems: Problems) -> Iterator[tuple[int, dict]]:
     try:
         cells = next(reader)
     except StopIteration:
@@ -159,18 +191,7 @@ def _read(reader, stream: BinaryIO, delimiter: str, lookups: Lookups, today: dat
         problems.append(_unreadable_line(_whole(stream), delimiter, []))
         return
     header = [name.strip() for name in cells]
-    problems.extend(_unreadable(f"n° {n}", 1) for n, name in enumerate(header, start=1) if UNREADABLE in name)
-    if problems:
-        return
-    unknown = [name for name in header if name not in COLUMNS]
-    for name in unknown:
-        problems.append(Problem(1, name, "colonne inconnue (voir le format d'import)."))
-    for name in REQUIRED:
-        if name not in header:
-            problems.append(Problem(1, name, "colonne obligatoire absente."))
-    doubled = {name for name in header if header.count(name) > 1}
-    for name in sorted(doubled):
-        problems.append(Problem(1, name, "colonne en double."))
+    _check_header(header, problems)
     if problems:
         return
     seen_ids = SeenIds()
@@ -180,6 +201,23 @@ def _read(reader, stream: BinaryIO, delimiter: str, lookups: Lookups, today: dat
         problems.append(_unreadable_line(_whole(stream), delimiter, header))
     finally:
         seen_ids.close()
+
+
+def _check_header(header: list[str], problems: Problems) -> None:
+    """The header's problems, in time linear in its width; a column the format does not know is named by
+    its position (its text may be a first data line's cell)."""
+    if len(header) > MAX_COLUMNS:
+        problems.append(Problem(1, "", f"{whole(len(header))} colonnes : {MAX_COLUMNS} au plus (voir le format "
+                                       "d'import). La première ligne doit être celle des noms de colonnes."))
+        return
+    problems.extend(_unreadable(f"n° {n}", 1) for n, name in enumerate(header, start=1) if UNREADABLE in name)
+    if problems:
+        return
+    problems.extend(Problem(1, f"n° {n}", "colonne inconnue (voir le format d'import).")
+                    for n, name in enumerate(header, start=1) if name not in COLUMNS)
+    problems.extend(Problem(1, name, "colonne obligatoire absente.") for name in REQUIRED if name not in header)
+    counts = Counter(name for name in header if name in COLUMNS)
+    problems.extend(Problem(1, name, "colonne en double.") for name in sorted(counts) if counts[name] > 1)
 
 
 class SeenIds:
@@ -223,13 +261,9 @@ def _unreadable_line(text: str, delimiter: str, header: list[str]) -> Problem:
     return Problem(record + 1, "", message)
 
 
-def _rows(reader, header: list[str], problems: list[Problem], seen_ids: SeenIds, lookups: Lookups,
+def _rows(reader, header: list[str], problems: Problems, seen_ids: SeenIds, lookups: Lookups,
           today: date) -> Iterator[tuple[int, dict]]:
     for number, cells in enumerate(reader, start=2):
-        if len(problems) >= MAX_PROBLEMS:
-            problems.append(Problem(number, "", f"plus de {MAX_PROBLEMS} erreurs : lecture arrêtée, corrigez "
-                                                "d'abord celles-ci."))
-            return
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
@@ -267,37 +301,31 @@ def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tu
             wrong("date", "date dans le futur.")
         data["date"] = day
     except ValueError:
-        wrong("date", f"« {values.get('date', '')} » n'est pas une date AAAA-MM-JJ.")
+        wrong("date", NOT_A_DATE if values.get("date") else "valeur obligatoire.")
     for name, vocabulary in (("mission", "missions"), ("mode", "modes")):
         code = values.get(name, "")
         if code not in labels(vocabulary):
-            wrong(name, f"« {code} » n'est pas un code connu." if code else "valeur obligatoire.")
+            wrong(name, UNKNOWN_CODE if code else "valeur obligatoire.")
         data[name] = code
     data["consultant_type"] = values.get("consultant_type") or "particulier"
     if data["consultant_type"] not in labels("consultant_types"):
-        wrong("consultant_type", f"« {data['consultant_type']} » n'est pas un code connu.")
+        wrong("consultant_type", UNKNOWN_CODE)
     for name, vocabulary in SINGLE.items():
         if name == "consultant_type":
             continue
         code = values.get(name) or "inconnu"
         if code not in labels(vocabulary):
-            wrong(name, f"« {code} » n'est pas un code connu.")
+            wrong(name, UNKNOWN_CODE)
         data[name] = code
     for name, vocabulary in MULTI.items():
-        codes = _codes(values.get(name, ""))
-        for code in codes:
-            if code not in labels(vocabulary):
-                wrong(name, f"« {code} » n'est pas un code connu.")
-        data[name] = codes
-    themes = _codes(values.get("themes", ""))
-    for code in themes:
-        if code not in _known_themes():
-            wrong("themes", f"« {code} » n'est pas un thème connu.")
-    data["themes"] = themes
+        data[name] = _codes(values.get(name, ""), labels(vocabulary), lambda n, column=name: wrong(
+            column, f"{_nth(n)} code de la cellule inconnu (voir le format d'import)."))
+    data["themes"] = _codes(values.get("themes", ""), _known_themes(), lambda n: wrong(
+        "themes", f"{_nth(n)} thème de la cellule inconnu (voir le format d'import)."))
     _place(values, data, wrong, lookups)
     stage = values.get("procedure_stage") or None
     if stage and stage not in labels("procedure_stages"):
-        wrong("procedure_stage", f"« {stage} » n'est pas un code connu.")
+        wrong("procedure_stage", UNKNOWN_CODE)
     elif stage and _other_known_mission(data["mission"]):
         wrong("procedure_stage", EVICTION_ONLY)
     data["procedure_stage"] = stage
@@ -333,11 +361,11 @@ def _case(values: dict[str, str], data: dict, wrong) -> None:
             if "date" in data and said["lease_signed_on"] > data["date"]:
                 wrong("lease_signed_on", "la signature du bail ne peut pas suivre la consultation.")
         except ValueError:
-            wrong("lease_signed_on", f"« {lease} » n'est pas une date AAAA-MM-JJ.")
+            wrong("lease_signed_on", NOT_A_DATE)
     for name, vocabulary in CASE_CODED.items():
         code = values.get(name, "")
         if code and code not in labels(vocabulary):
-            wrong(name, f"« {code} » n'est pas un code connu.")
+            wrong(name, UNKNOWN_CODE)
         elif code:
             said[name] = code
     try:
@@ -349,7 +377,7 @@ def _case(values: dict[str, str], data: dict, wrong) -> None:
     acts: dict = {}
     try:
         acts = parse_acts(values.get("procedure_acts"))
-    except CaseError as error:
+    except CaseError as error:  # its messages name a known code or a rank, never the cell's text
         wrong("procedure_acts", error.errors["procedure_acts"])
     for code, stated in acts.items():
         for day in stated.dates:
@@ -371,8 +399,17 @@ def _known_themes() -> frozenset[str]:
     return frozenset(theme_codes())  # the taxonomy is data shipped with the code: read once
 
 
-def _codes(cell: str) -> list[str]:
-    return list(dict.fromkeys(code.strip() for code in cell.split("|") if code.strip()))
+def _nth(n: int) -> str:
+    return "1er" if n == 1 else f"{n}e"
+
+
+def _codes(cell: str, known, unknown: Callable[[int], None]) -> list[str]:
+    """The codes of a multi-valued cell (`a|b`), once each; unknown(n) for the n-th item not in `known`."""
+    codes = [code.strip() for code in cell.split("|") if code.strip()]
+    for n, code in enumerate(codes, start=1):
+        if code not in known:
+            unknown(n)
+    return list(dict.fromkeys(codes))
 
 
 def _place(values: dict, data: dict, wrong, lookups: Lookups) -> None:
@@ -381,7 +418,7 @@ def _place(values: dict, data: dict, wrong, lookups: Lookups) -> None:
     postal = values.get("postal_code", "")
     territory = values.get("territory", "")
     if territory and territory not in lookups.territories and territory not in BUCKETS:
-        wrong("territory", f"« {territory} » n'est pas un territoire connu.")
+        wrong("territory", "territoire inconnu (voir le format d'import).")
         territory = ""
     found = None
     if insee:
@@ -390,11 +427,11 @@ def _place(values: dict, data: dict, wrong, lookups: Lookups) -> None:
         elif insee.startswith("62"):
             found = lookups.commune_territory(insee)
             if found is None:
-                wrong("commune_insee", f"« {insee} » n'est pas une commune du Pas-de-Calais.")
+                wrong("commune_insee", "aucune commune du Pas-de-Calais n'a ce code INSEE.")
         elif is_insee_outside_department(insee):
             found = HORS_DEPARTEMENT
         else:
-            wrong("commune_insee", f"« {insee} » n'est pas un code INSEE.")
+            wrong("commune_insee", "ce n'est pas un code INSEE de commune.")
     elif postal:
         if not re.fullmatch(r"[0-9]{5}", postal):
             wrong("postal_code", "code postal de 5 chiffres attendu.")
@@ -403,7 +440,7 @@ def _place(values: dict, data: dict, wrong, lookups: Lookups) -> None:
         else:
             places = lookups.postal_territories(postal)
             if not places:
-                wrong("postal_code", f"« {postal} » n'est pas un code postal du Pas-de-Calais.")
+                wrong("postal_code", "aucune commune du Pas-de-Calais n'a ce code postal.")
             elif len(places) == 1:
                 found = next(iter(places))
             elif territory not in places:

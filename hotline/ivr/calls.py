@@ -22,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hotline.auth.access import readable_missions
 from hotline.extensions import db
+from hotline.forms_common import has_control_characters
 from hotline.ivr.models import CALLBACK_RESULTS, CLOSE_REASONS, Call, CallbackTask
 from hotline.ivr.statements import autocommit
 from hotline.reference import labels
@@ -270,9 +271,15 @@ def claim(task: CallbackTask, user, at: datetime) -> None:
     db.session.flush()
 
 
+COMMENT_MAX = 500  # as the page's field
+
+
 def complete(task: CallbackTask, user, result: str, comment: str | None, at: datetime) -> None:
     if result not in CALLBACK_RESULTS:
         raise TaskError("Choisissez le résultat du rappel.")
+    if has_control_characters(comment) or len(comment or "") > COMMENT_MAX:  # a one-line field (PostgreSQL refuses NUL)
+        raise TaskError(f"Commentaire : une seule ligne de {COMMENT_MAX} caractères au plus, sans caractère "
+                        "invisible.")
     if task.status == "claimed" and task.claimed_by_id != user.id:
         raise TaskError(f"Ce rappel est pris en charge par {task.claimed_by.name}.")
     if task.status == "done":

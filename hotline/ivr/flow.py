@@ -61,12 +61,6 @@ def dial(voice: Voice, numbers: list[tuple[str, str]], action: str, timeout: int
     return response
 
 
-def hold(voice: Voice, text: str, seconds: int, retry_url: str) -> VoiceResponse:
-    response = voice.speech(text)
-    response.pause(length=seconds)
-    return then(response, retry_url)
-
-
 def record(voice: Voice, action: str, max_seconds: int = 120, prefix: str | None = None) -> VoiceResponse:
     response = voice.speech(prefix, prompts.RECORD_INSTRUCTIONS)
     response.record(action=action, method="POST", max_length=max_seconds, finish_on_key="#",
@@ -75,8 +69,8 @@ def record(voice: Voice, action: str, max_seconds: int = 120, prefix: str | None
     return then(response, action)
 
 
-def goodbye(voice: Voice, text: str) -> VoiceResponse:
-    response = voice.speech(text)
+def goodbye(voice: Voice, *texts: str) -> VoiceResponse:
+    response = voice.speech(*texts)
     response.hangup()
     return response
 

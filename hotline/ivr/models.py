@@ -29,6 +29,7 @@ OUTCOMES = {
     "callback_requested": "Rappel demandé",
     "abandoned": "Raccroché avant réponse",
     "closed": "Hors horaires",
+    "referred": "Orienté hors du département",  # outside the Pas-de-Calais, no key 1: the call ended with the numbers to call
     "backup": "Renvoyé vers le numéro de secours",
 }
 

@@ -29,17 +29,36 @@ OUT_OF_DEPARTMENT = ("Ce code postal n'est pas dans le Pas-de-Calais. L'agence d
                      "gratuitement. En cas d'impayé de loyer ou de menace d'expulsion, appelez le "
                      "numéro national SOS Loyers Impayés : 0 805, 16, 00, 75. "
                      "Pour être mis malgré tout en relation avec un juriste du Pas-de-Calais, tapez 1.")
+# Silence or another key, asked twice: never taken as a yes; the call ends with the numbers to call.
+OUT_OF_DEPARTMENT_END = ("Nous mettons fin à l'appel. Pour votre question, appelez l'agence départementale pour "
+                         "l'information sur le logement de votre département ; en cas d'impayé de loyer ou de menace "
+                         "d'expulsion, le numéro national SOS Loyers Impayés : 0 805, 16, 00, 75. Au revoir.")
 
 GENERAL_POOL = "Je vous mets en relation avec le premier juriste disponible."
 CONNECTING = "Nous recherchons un juriste disponible, merci de patienter."
 
 
-def queue_position(position: int) -> str:
-    rank = "le prochain appel à être servi" if position <= 1 else f"en position {position} dans la file d'attente"
-    return f"Tous nos juristes sont en ligne. Vous êtes {rank}. Merci de rester en ligne."
+def waited(seconds: int) -> str:
+    """How long the caller has waited, as said: "quelques secondes", "40 secondes", "1 minute et demie"."""
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    if minutes == 0:
+        return "quelques secondes" if rest < 10 else f"{rest // 10 * 10} secondes"
+    return f"{minutes} minute{'s' if minutes > 1 else ''}{' et demie' if rest >= 30 else ''}"
 
 
-QUEUE_PAUSE_SECONDS = 15  # between two announcements of the position, before ringing again
+def queue_status(seconds: int, position: int) -> str:
+    """What the queue tells, and only what is known: how long the caller has waited, the calls before theirs,
+    and that no jurist has picked up yet (not that they are busy: they may not have heard it)."""
+    ahead = position - 1
+    rank = ("Vous êtes le premier appel en attente." if ahead <= 0
+            else f"Il y a {ahead} appel{'s' if ahead > 1 else ''} avant le vôtre.")
+    return f"Vous attendez depuis {waited(seconds)}. {rank} Aucun juriste n'a encore décroché."
+
+
+CALLING_AGAIN = "Nous appelons de nouveau les juristes de permanence, merci de rester en ligne."
+QUEUE_OFFER = ("Pour laisser un message, tapez 1. Pour être rappelé au numéro qui appelle, tapez 2. "
+               "Pour continuer d'attendre, restez en ligne.")
+QUEUE_OFFER_MESSAGE_ONLY = "Pour laisser un message, tapez 1. Pour continuer d'attendre, restez en ligne."
 
 
 def closed(next_opening: str | None) -> str:
@@ -53,6 +72,7 @@ def next_permanence(when: str, until: str, place: str, address: str) -> str:
 
 
 NOBODY_AVAILABLE = "Aucun juriste n'est disponible pour le moment."
+NOBODY_ANSWERED = "Aucun juriste n'a pu prendre votre appel."
 VOICEMAIL_OFFER = ("Pour laisser un message, tapez 1. Pour être rappelé au numéro qui appelle, "
                    "tapez 2.")
 VOICEMAIL_ONLY = "Vous pouvez laisser un message."

@@ -17,6 +17,7 @@ from hotline.models_base import utcnow
 
 MAX_STEPS = 80
 TALK_SECONDS = 300
+SPOKEN_CHARACTERS_PER_SECOND = 15  # French text-to-speech, about: the clock moves while the caller listens
 
 
 @dataclass
@@ -91,12 +92,12 @@ class Simulator:
         for verb in document:
             tag = verb.tag
             if tag == "Say":
-                walk.events.append(Event("say", verb.text or ""))
+                self._hear(verb, walk)
             elif tag == "Pause":
                 self.now += timedelta(seconds=int(verb.get("length", 1)))
             elif tag == "Gather":
                 for say in verb.findall("Say"):
-                    walk.events.append(Event("say", say.text or ""))
+                    self._hear(say, walk)
                 if self.keys:
                     token = self.keys.pop(0)
                     self.now += timedelta(seconds=4)
@@ -132,6 +133,11 @@ class Simulator:
                 return None
         walk.ended = walk.ended or "fin du document"
         return None
+
+    def _hear(self, say: ET.Element, walk: Walk) -> None:
+        text = say.text or ""
+        walk.events.append(Event("say", text))
+        self.now += timedelta(seconds=len(text) / SPOKEN_CHARACTERS_PER_SECOND)
 
     def _dial(self, verb: ET.Element, walk: Walk) -> ET.Element | None:
         numbers = [n for n in verb.findall("Number")]

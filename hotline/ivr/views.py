@@ -298,13 +298,27 @@ def out_of_department():
                          timeout=8)
 
 
+OUT_OF_DEPARTMENT_TRIES = 2  # the long message is said twice at most
+
+
 @webhook("/out-of-department/choice")
 def out_of_department_choice():
+    """Only the key 1 connects a caller from outside the department: silence or another key is asked again
+    once, then the call ends with the numbers to call (it is no yes, and the general pool is no fallback)."""
     call = current_call()
-    if keys() == "1":
+    choice = keys()
+    if choice == "1":
+        call.tries = 0
         calls.step(call, "pool_general")
         return flow.then(voice().speech(prompts.GENERAL_POOL), url_for(".route"))
-    return wrong_answer(call, "out_of_department", prompts.NOT_UNDERSTOOD if keys() else prompts.NO_INPUT)
+    heard = prompts.NOT_UNDERSTOOD if choice else prompts.NO_INPUT
+    call.tries = (call.tries or 0) + 1
+    if call.tries >= OUT_OF_DEPARTMENT_TRIES:
+        call.tries = 0
+        call.outcome = "referred"
+        calls.step(call, "hors_departement_fin")
+        return flow.goodbye(voice(), heard, prompts.OUT_OF_DEPARTMENT_END)
+    return flow.then(voice().speech(heard), url_for(".out_of_department"))
 
 
 def jurists_for(call: Call, at) -> list:
@@ -332,15 +346,18 @@ def route():
     if not jurists:
         calls.step(call, "personne_de_garde")
         return flow.then(voice().speech(prompts.NOBODY_AVAILABLE), url_for(".voicemail_offer"))
-    return dial_jurists(call, jurists, index=small_int(request.args.get("i"), 1000) or 0)
+    first = call.queued_at is None
+    if first:  # the caller waits from the first ring on: what the queue tells them
+        call.queued_at = at
+    return dial_jurists(call, jurists, index=small_int(request.args.get("i"), 1000) or 0, first=first)
 
 
-def dial_jurists(call: Call, jurists: list, index: int = 0):
+def dial_jurists(call: Call, jurists: list, index: int = 0, *, first: bool = False):
     sequential = current_app.config["IVR_RING_STRATEGY"] == "sequential"
     chosen = [jurists[index % len(jurists)]] if sequential else jurists[:10]
     numbers = [(u.phone, url_for(".whisper", u=u.id)) for u in chosen]
     action = url_for(".dial_result", i=index) if sequential else url_for(".dial_result")
-    prefix = prompts.CONNECTING if index == 0 and call.queued_at is None else None
+    prefix = prompts.CONNECTING if first else None
     return flow.dial(voice(), numbers, action, current_app.config["IVR_RING_TIMEOUT"], prefix=prefix)
 
 
@@ -365,18 +382,40 @@ def dial_result():
 
 @webhook("/queue")
 def queue():
+    """Between two rings: how long the caller has waited and the calls before theirs (never that jurists
+    are busy: none answered); from IVR_QUEUE_OFFER_AFTER on, a key leaves a message or asks a callback,
+    silence keeps waiting; after IVR_MAX_QUEUE_WAIT, the voicemail. Never a pause: ringing again is heard."""
     call = current_call()
     now = clock.now()
-    if call.queued_at is None:
+    if call.queued_at is None:  # reached without a ring of route()
         call.queued_at = now
+    if "file_attente" not in calls.steps(call):
         calls.step(call, "file_attente")
-    waited = (now - call.queued_at).total_seconds()
-    if waited >= current_app.config["IVR_MAX_QUEUE_WAIT"]:
+    cfg = current_app.config
+    waited = int((now - call.queued_at).total_seconds())
+    if waited >= cfg["IVR_MAX_QUEUE_WAIT"]:
         call.outcome = "missed"
-        return flow.then(voice().speech(prompts.NOBODY_AVAILABLE), url_for(".voicemail_offer"))
-    position = calls.queue_position(call)
-    return flow.hold(voice(), prompts.queue_position(position), prompts.QUEUE_PAUSE_SECONDS,
-                     url_for(".route"))
+        return flow.then(voice().speech(prompts.NOBODY_ANSWERED), url_for(".voicemail_offer"))
+    status = prompts.queue_status(waited, calls.queue_position(call))
+    if waited < min(cfg["IVR_QUEUE_OFFER_AFTER"], QUEUE_OFFER_LATEST):
+        return flow.then(voice().speech(status, prompts.CALLING_AGAIN), url_for(".route"))
+    offer = prompts.QUEUE_OFFER if callable_number(call.from_number) else prompts.QUEUE_OFFER_MESSAGE_ONLY
+    return flow.question(voice(), offer, url_for(".queue_choice"), prefix=status, timeout=5)
+
+
+QUEUE_OFFER_LATEST = 120  # seconds: the voicemail and the callback are offered by then, whatever the setting
+
+
+@webhook("/queue/choice")
+def queue_choice():
+    """1: a message; 2: a callback (a callable number only); silence or another key: the jurists are rung again."""
+    call = current_call()
+    choice = keys()
+    if choice == "1" or (choice == "2" and callable_number(call.from_number)):
+        calls.step(call, "file_quittee")
+        call.outcome = "missed"
+        return message_or_callback(call, choice)
+    return flow.then(voice().speech(prompts.CALLING_AGAIN), url_for(".route"))
 
 
 @webhook("/closed")
@@ -411,19 +450,24 @@ def voicemail_offer():
     return flow.question(voice(), prompts.VOICEMAIL_OFFER, url_for(".voicemail_choice"))
 
 
-@webhook("/voicemail/choice")
-def voicemail_choice():
-    call = current_call()
-    choice = keys()
+def message_or_callback(call: Call, choice: str):
+    """2: a callback task, and goodbye; else the voicemail."""
     if choice == "2":
         calls.step(call, "rappel_demande")
         calls.add_callback(call, "callback_request")
         if call.outcome != "closed":
             call.outcome = "callback_requested"
         return flow.goodbye(voice(), prompts.CALLBACK_CONFIRMED)
-    if choice == "1" or (call.tries or 0) + 1 >= current_app.config["IVR_MAX_TRIES"]:
-        call.tries = 0
-        return flow.record(voice(), url_for(".recorded"))
+    call.tries = 0
+    return flow.record(voice(), url_for(".recorded"))
+
+
+@webhook("/voicemail/choice")
+def voicemail_choice():
+    call = current_call()
+    choice = keys()
+    if choice in ("1", "2") or (call.tries or 0) + 1 >= current_app.config["IVR_MAX_TRIES"]:
+        return message_or_callback(call, choice)
     call.tries = (call.tries or 0) + 1
     return flow.then(voice().speech(prompts.NOT_UNDERSTOOD if choice else prompts.NO_INPUT),
                      url_for(".voicemail_offer"))

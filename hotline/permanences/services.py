@@ -3,6 +3,7 @@ conflicts that refuse a change, cancelling an occurrence, listing the coming one
 report's `permanences_held`) and exporting them to a calendar. Services flush only."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -327,6 +328,15 @@ def held(start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str 
             if o.not_held is None and o.ends_at(zone) <= now]
 
 
+# RFC 5545's TEXT holds no control character but tab; icalendar escapes line breaks, not the others (a
+# vertical tab or a NUL would go out as typed). Forms refuse them (forms_common); rows written before may hold them.
+_NOT_IN_ICS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _ics_text(text: str | None) -> str | None:
+    return _NOT_IN_ICS.sub(" ", text) if text else text
+
+
 def calendar(items: list[Occurrence], zone: ZoneInfo, stamp: datetime, *, title: str = "Permanences",
              public: Callable[[Occurrence], tuple[str, str]] | None = None) -> bytes:
     """An iCalendar file of these occurrences, with the VTIMEZONE of their zone; those that do not
@@ -337,7 +347,7 @@ def calendar(items: list[Occurrence], zone: ZoneInfo, stamp: datetime, *, title:
     cal = Calendar()
     cal.add("prodid", "-//hotline//Permanences//FR")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", title)
+    cal.add("x-wr-calname", _ics_text(title))
     cal.add("x-wr-timezone", zone.key)
     for item in items:
         p = item.permanence
@@ -347,14 +357,14 @@ def calendar(items: list[Occurrence], zone: ZoneInfo, stamp: datetime, *, title:
         event.add("dtstart", item.starts_at(zone))
         event.add("dtend", item.ends_at(zone))
         summary, description = public(item) if public else (f"Permanence — {p.name}", None)
-        event.add("summary", summary)
-        event.add("location", f"{p.name}, {p.address}, {p.place.commune.name}")
+        event.add("summary", _ics_text(summary))
+        event.add("location", _ics_text(f"{p.name}, {p.address}, {p.place.commune.name}"))
         if item.not_held:
             event.add("status", "CANCELLED")
             shown = item.not_held if public is None or item.not_held == recurrence.HOLIDAY else "annulée"
             description = f"Annulée : {shown}"
         if description:
-            event.add("description", description)
+            event.add("description", _ics_text(description))
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

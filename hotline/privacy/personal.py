@@ -12,6 +12,7 @@ from sqlalchemy import String, cast, exists, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
 from hotline.appointments.models import Appointment
+from hotline.consultations import import_jobs
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
@@ -70,7 +71,8 @@ def erase_households(household_ids: Iterable[int], *, calls_from_their_number: b
     """Erases the personal data of these households and of everything linked to them: consultations'
     notes and their history, the calls they came from (and, at a person's request, every call from the
     household's number), callback comments, appointments' SMS. A consultation's version moves on, so
-    that a form opened before cannot write its notes back."""
+    that a form opened before cannot write its notes back. Background imports whose errors or file name
+    mention them lose those too."""
     ids = list(household_ids)
     for chunk in (ids[i:i + _BATCH] for i in range(0, len(ids), _BATCH)):
         linked_calls = Call.id.in_(select(Consultation.call_id).where(Consultation.household_id.in_(chunk)))
@@ -78,6 +80,10 @@ def erase_households(household_ids: Iterable[int], *, calls_from_their_number: b
             phones = select(Household.phone).where(Household.id.in_(chunk), Household.phone.is_not(None))
             linked_calls = or_(linked_calls, Call.from_number.in_(phones))
         erase_calls(linked_calls)
+        held = db.session.execute(select(Household.name, Household.external_ref, Household.phone)
+                                  .where(Household.id.in_(chunk))).all()
+        import_jobs.erase_mentions([text for name, ref, _ in held for text in (name, ref)],
+                                   [phone for *_, phone in held])
         revisions = select(ConsultationRevision).join(Consultation).where(Consultation.household_id.in_(chunk))
         for revision in db.session.scalars(revisions):
             if any(name in revision.changes for name in REVISION_FIELDS):
