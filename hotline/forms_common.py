@@ -1,8 +1,13 @@
 """Form pieces shared by every feature."""
+from collections.abc import Callable
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 from wtforms.meta import DefaultMeta
 from wtforms.validators import ValidationError
+
+from hotline import clock
 
 
 class Form(FlaskForm):
@@ -27,3 +32,14 @@ class MultiCheckboxField(SelectMultipleField):
         unknown = [value for value in (self.data or []) if value not in allowed]
         if unknown:  # a ValidationError is the field's error; a bare ValueError would be a 500
             raise ValidationError(f"Valeur inconnue : {', '.join(unknown)}.")
+
+
+def within_bounds(rule: Callable[[date, date], str | None]):
+    """A date field's validator from a rule of hotline.date_bounds: its French message at the field."""
+
+    def validate(form, field):
+        message = rule(field.data, clock.local_today()) if field.data else None
+        if message:
+            raise ValidationError(message)
+
+    return validate

@@ -22,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from hotline import clock
+from hotline import clock, date_bounds
 from hotline.auth.services import AccountError, normalize_phone
 from hotline.cases.notices import legal_order
 from hotline.consultations.parsing import (
@@ -31,7 +31,7 @@ from hotline.consultations.parsing import (
     parse_amount,
 )
 from hotline.consultations.services import place
-from hotline.forms_common import Form, MultiCheckboxField
+from hotline.forms_common import Form, MultiCheckboxField, within_bounds
 from hotline.reference import labels, theme_codes
 from hotline.reference.services import (
     commune_field_value,
@@ -77,7 +77,8 @@ class ConsultationForm(Form):
     household_adults = IntegerField("Adultes", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
     household_children = IntegerField("Enfants", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
 
-    date = DateField("Date", validators=[DataRequired("Indiquez la date (jj/mm/aaaa).")])
+    date = DateField("Date", validators=[DataRequired("Indiquez la date (jj/mm/aaaa)."),
+                                         within_bounds(date_bounds.consultation_day)])
     time = TimeField("Heure", validators=[Optional()])
     duration_minutes = IntegerField("Durée (minutes)", validators=[
         Optional(), NumberRange(0, 600, "Une durée entre 0 et 600 minutes.")])
@@ -133,10 +134,6 @@ class ConsultationForm(Form):
         self.parsed_debt = None
         self.parsed_rent = None
         self.parsed_phone = None
-
-    def validate_date(self, field):
-        if field.data and field.data > clock.local_today():
-            raise ValidationError("La date ne peut pas être dans le futur.")
 
     def validate_commune(self, field):
         text = (field.data or "").strip()

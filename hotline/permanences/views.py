@@ -166,13 +166,18 @@ def _attempt(action, done: str):
     return _back()
 
 
+def _first_error(form) -> str:
+    """A button's form has no page of its own: its first French error is flashed."""
+    return next((messages[0] for messages in form.errors.values()), "Formulaire incomplet.")
+
+
 @bp.route("/<int:permanence_id>/cancel", methods=["POST"])
 @login_required
 def cancel(permanence_id: int):
     permanence = _changeable(permanence_id)
     form = CancelForm()
     if not form.validate_on_submit():
-        flash("Indiquez le motif de l'annulation.", "error")
+        flash(_first_error(form), "error")
         return _back()
     return _attempt(lambda: appointments.cancel_occurrence(permanence, form.day.data, form.reason.data,
                                                            current_user, clock.local_zone()),
@@ -185,6 +190,7 @@ def restore(permanence_id: int):
     permanence = _changeable(permanence_id)
     form = RestoreForm()
     if not form.validate_on_submit():
+        flash(_first_error(form), "error")
         return _back()
     return _attempt(lambda: services.restore(permanence, form.day.data),
                     f"Permanence « {permanence.name} » du {form.day.data:%d/%m/%Y} rétablie.")
