@@ -3,7 +3,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import HiddenField, SelectMultipleField, widgets
 from wtforms.meta import DefaultMeta
 from wtforms.validators import ValidationError
 
@@ -43,3 +43,14 @@ def within_bounds(rule: Callable[[date, date], str | None]):
             raise ValidationError(message)
 
     return validate
+
+
+class Versioned:
+    """An edit form's record version, as it was when the form was opened (hotline.versions)."""
+
+    version = HiddenField()
+
+    def opened_version(self) -> str | None:
+        """The version the browser posted back; never the record's own, which Form(obj=record) would put in
+        the field when the browser sent none."""
+        return self.version.raw_data[0] if self.version.raw_data else None

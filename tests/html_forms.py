@@ -76,3 +76,8 @@ def opened(client, url: str, field: str) -> dict:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return form_with(response.get_data(as_text=True), field)
+
+
+def version_of(client, url: str) -> str:
+    """The record version an edit page was opened at (hotline.versions), which its form posts back."""
+    return opened(client, url, "version")["version"]

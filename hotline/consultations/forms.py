@@ -31,7 +31,7 @@ from hotline.consultations.parsing import (
     parse_amount,
 )
 from hotline.consultations.services import place
-from hotline.forms_common import Form, MultiCheckboxField, within_bounds
+from hotline.forms_common import Form, MultiCheckboxField, Versioned, within_bounds
 from hotline.reference import labels, theme_codes
 from hotline.reference.services import (
     commune_field_value,
@@ -191,7 +191,7 @@ _VOCABULARY = {
 }
 
 
-class HouseholdForm(Form):
+class HouseholdForm(Versioned, Form):
     name = StringField("Nom du ménage", validators=[visible, Optional(), Length(max=120)])
     phone = StringField("Téléphone", validators=[visible, Optional(), Length(max=30)])
     commune = StringField("Commune (nom ou code INSEE)", validators=[visible, Optional(), Length(max=120)])

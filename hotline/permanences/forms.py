@@ -10,7 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from hotline import date_bounds
-from hotline.forms_common import Form, MultiCheckboxField, within_bounds
+from hotline.forms_common import Form, MultiCheckboxField, Versioned, within_bounds
 from hotline.permanences.models import WEEKDAYS
 from hotline.permanences.recurrence import FREQUENCIES, WEEKS_OF_MONTH
 from hotline.reference.services import resolve_commune
@@ -49,7 +49,7 @@ class PlaceFields:
         return True
 
 
-class PlaceForm(PlaceFields, Form):
+class PlaceForm(PlaceFields, Versioned, Form):
     name = StringField("Nom", description="Par exemple : Mairie de Lens", validators=[Length(max=120)])
     address = StringField("Adresse", validators=[Length(max=250)])
     commune = StringField("Commune (nom ou code INSEE)", validators=[Length(max=120)])
@@ -59,7 +59,7 @@ class PlaceForm(PlaceFields, Form):
     active = BooleanField("Ouvert", default=True)
 
 
-class PermanenceForm(PlaceFields, Form):
+class PermanenceForm(PlaceFields, Versioned, Form):
     place_id = SelectField("Lieu", coerce=_optional_int, validators=[Optional()])
     name = StringField("Nom", description="Par exemple : Mairie de Lens", validators=[Length(max=120)])
     address = StringField("Adresse", validators=[Length(max=250)])
@@ -101,7 +101,7 @@ class RestoreForm(Form):
     day = DateField("Jour", validators=[DataRequired("Indiquez le jour."), PLANNED])
 
 
-class DutySeriesForm(Form):
+class DutySeriesForm(Versioned, Form):
     """A series of duty shifts: a jurist, a mission, a territory (or all), weekdays, hours, first and last day."""
 
     user_id = SelectField("Juriste", coerce=_optional_int, validators=[DataRequired("Choisissez un(e) juriste.")])
