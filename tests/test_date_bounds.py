@@ -160,3 +160,19 @@ def test_cancelling_a_permanence_on_year_1_says_why(app, admin):
                                                               "reason": "Juriste malade"}, follow_redirects=True)
     assert response.status_code == 200
     assert "Date trop ancienne" in html.unescape(response.get_data(as_text=True))
+
+
+def test_a_new_duty_series_ending_before_today_is_refused_not_a_500(app, admin, make_user):
+    """Found by tests/test_properties_dates.py on PostgreSQL: no first day (today) and a last day in the past
+    broke the table's check (a 500)."""
+    app.config["FIXED_NOW"] = "2026-12-01T08:00"
+    jurist = make_user("jurist", phone="+33612345678")
+    series = {"csrf_token": csrf_token(admin, "/permanences/duty/new"), "user_id": str(jurist.id),
+              "mission": "prevention_expulsion", "territory": "", "weekdays": ["0"], "starts": "09:00",
+              "ends": "12:00", "valid_from": "", "valid_until": "2000-01-01"}
+    response = admin.post("/permanences/duty/new", data=series)
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Le dernier jour doit suivre le premier, le 01/12/2026." in page and 'value="2000-01-01"' in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DutyShift)) == 0
