@@ -1,5 +1,6 @@
 """Administration pages: accounts, roster, opening hours."""
 from conftest import PASSWORD, csrf_token
+from html_forms import version_of
 from sqlalchemy import select
 
 from hotline.auth.models import User
@@ -39,7 +40,7 @@ def test_admin_disables_and_changes_role(client, make_user, login, app):
     target = make_user("jurist")
     url = f"/admin/users/{target.id}"
     data = {"csrf_token": csrf_token(client, url), "name": "Nouveau Nom", "role": "manager", "phone": "",
-            "email": target.email}
+            "email": target.email, "version": version_of(client, url)}
     assert client.post(url, data=data).status_code == 302
     with app.app_context():
         user = db.session.get(User, target.id)
@@ -101,7 +102,8 @@ def test_an_unknown_mission_code_is_a_french_error_and_writes_nothing(client, ma
     target = make_user("jurist", missions=("info_logement",))
     url = f"/admin/users/{target.id}"
     response = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Autre Nom", "role": "jurist",
-                                      "email": target.email, "missions": ["zz"], "active": "y"})
+                                      "email": target.email, "missions": ["zz"], "active": "y",
+                                      "version": version_of(client, url)})
     assert response.status_code == 200 and "Valeur inconnue : zz" in response.get_data(as_text=True)
     assert 'value="Autre Nom"' in response.get_data(as_text=True)
     with app.app_context():
@@ -120,7 +122,8 @@ def test_a_jurist_needs_a_mission_in_the_admin_form(client, make_user, login, ap
     target = make_user("jurist", missions=("info_logement",))
     url = f"/admin/users/{target.id}"
     page = client.post(url, data={"csrf_token": csrf_token(client, url), "name": target.name, "role": "jurist",
-                                  "email": target.email, "active": "y"}).get_data(as_text=True)
+                                  "email": target.email, "active": "y", "version": version_of(client, url)}
+                       ).get_data(as_text=True)
     assert "au moins une mission" in page
     with app.app_context():
         assert db.session.get(User, target.id).missions == ["info_logement"]
@@ -137,7 +140,7 @@ def test_an_admin_cannot_change_its_own_role_missions_or_disable_itself(client, 
     for changes in ({"role": "manager"}, {"role": "jurist", "missions": ["info_logement"]},
                     {"missions": ["info_logement"]}, {"active": None}):
         data = {"csrf_token": csrf_token(client, url), "name": admin.name, "role": "admin", "email": admin.email,
-                "active": "y"} | changes
+                "active": "y", "version": version_of(client, url)} | changes
         response = client.post(url, data={k: v for k, v in data.items() if v is not None})
         assert response.status_code == 200, changes
         assert "Vous ne pouvez ni changer votre propre rôle" in response.get_data(as_text=True), changes
@@ -153,7 +156,7 @@ def test_a_second_admin_changes_an_admin(client, make_user, login, app):
     other = make_user("admin")
     url = f"/admin/users/{other.id}"
     response = client.post(url, data={"csrf_token": csrf_token(client, url), "name": other.name, "role": "manager",
-                                      "email": other.email, "active": "y"})
+                                      "email": other.email, "active": "y", "version": version_of(client, url)})
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(User, other.id).role == "manager"

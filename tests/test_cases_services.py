@@ -1,10 +1,9 @@
 """The case and its acts in the database: record_acts, corrections with history, case_of, acts_of."""
-from datetime import date, datetime, timezone
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.cases.services import (

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from conftest import csrf_token
+from html_forms import version_of
 from sqlalchemy import select
 
 from hotline.audit import AuditEvent
@@ -266,10 +267,12 @@ def test_jurist_corrects_a_household(client, jurist, login, make_consultation, m
     url = f"/households/{household.id}/edit"
     page = client.get(url).get_data(as_text=True)
     assert 'value="Famille Erreur"' in page
-    bad = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Famille Juste", "phone": "12"})
+    bad = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Famille Juste", "phone": "12",
+                                 "version": version_of(client, url)})
     assert 'id="phone-err"' in bad.get_data(as_text=True) and 'value="Famille Juste"' in bad.get_data(as_text=True)
     good = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Famille Juste",
-                                  "phone": "06 22 22 22 22", "commune": "Arras", "adults": "2", "children": "1"})
+                                  "phone": "06 22 22 22 22", "commune": "Arras", "adults": "2", "children": "1",
+                                  "version": version_of(client, url)})
     assert good.status_code == 302
     with app.app_context():
         h = db.session.get(Household, household.id)

@@ -2,18 +2,18 @@
 become one series, and on_duty() answers as the rows did. Run on a database of its own (a file on SQLite,
 a schema of its own on PostgreSQL), migrated step by step."""
 import os
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from itertools import product
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, TOKEN
+from conftest import TOKEN
 from flask_migrate import upgrade
 
 from hotline import create_app
-from hotline.auth.services import create_user
 from hotline.extensions import db
+from hotline.models_base import UTCDateTime
 from hotline.permanences.duty import on_duty
 from hotline.permanences.models import DutyShift
 from hotline.reference.seed import sync as seed_reference
@@ -26,6 +26,9 @@ OLD_SHIFTS = sa.table("duty_shifts", sa.column("user_id", sa.Integer), sa.column
                       sa.column("territory_code", sa.String), sa.column("weekday", sa.SmallInteger),
                       sa.column("starts", sa.Time), sa.column("ends", sa.Time))
 USERS = sa.table("users", sa.column("id", sa.Integer), sa.column("active", sa.Boolean), sa.column("phone", sa.String))
+OLD_USERS = sa.table("users", sa.column("id", sa.Integer), sa.column("email", sa.String), sa.column("name", sa.String),
+                     sa.column("role", sa.String), sa.column("phone", sa.String), sa.column("active", sa.Boolean),
+                     sa.column("created_at", UTCDateTime()))
 
 
 @pytest.fixture
@@ -77,9 +80,10 @@ def test_rows_of_one_weekday_become_series_and_on_duty_answers_the_same(fresh_ap
         upgrade(revision=BEFORE)
         with db.engine.begin() as connection:
             seed_reference(connection)
-        claire, julien, sophie, away = (
-            create_user(f"{name.lower()}@example.org", name, "jurist", PASSWORD, phone=phone,
-                        missions=(EVICTION, INFO)).id
+        claire, julien, sophie, away = (  # the accounts as that revision has them (not the models of today)
+            db.session.execute(OLD_USERS.insert().values(
+                email=f"{name.lower()}@example.org", name=name, role="jurist", phone=phone, active=True,
+                created_at=datetime.now(timezone.utc)).returning(OLD_USERS.c.id)).scalar_one()
             for name, phone in (("Claire", "+33612345601"), ("Julien", "+33612345602"), ("Sophie", "+33612345603"),
                                 ("Absent", None)))
         rows = [(claire, EVICTION, "boulonnais", day, time(9), time(12, 30)) for day in range(5)] + \

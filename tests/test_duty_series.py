@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import EVICTION_NUMBER, csrf_token, twiml
+from html_forms import version_of
 from sqlalchemy import func, select
 from test_ivr import at, redirect_target
 from test_permanences import make_permanence
@@ -234,7 +235,8 @@ def test_the_series_form_creates_keeps_what_was_typed_and_splits(app, client, lo
     form = client.get(edit).get_data(as_text=True)
     assert 'value="09:00"' in form and "Cette série a commencé" in form
     changed = {"csrf_token": token, "user_id": str(claire.id), "mission": INFO, "territory": "boulonnais",
-               "weekdays": ["0", "1", "2", "3"], "starts": "09:00", "ends": "17:00", "valid_from": "", "valid_until": ""}
+               "weekdays": ["0", "1", "2", "3"], "starts": "09:00", "ends": "17:00", "valid_from": "", "valid_until": "",
+               "version": version_of(client, edit)}
     response = client.post(edit, data=changed, follow_redirects=True).get_data(as_text=True)
     assert "les nouvelles règles s&#39;appliquent à partir du 02/12/2026" in response or \
         "les nouvelles règles s'appliquent à partir du 02/12/2026" in response

@@ -7,7 +7,6 @@ from conftest import PASSWORD, csrf_token
 from sqlalchemy import select
 
 from hotline import create_app
-from hotline.audit import AuditEvent
 from hotline.auth import throttle
 from hotline.auth.models import LoginAttempt, LoginThrottle
 from hotline.config import ConfigError

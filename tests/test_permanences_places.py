@@ -3,6 +3,7 @@ the place; administrators list and edit them."""
 from datetime import date, time
 
 from conftest import csrf_token
+from html_forms import version_of
 from sqlalchemy import func, select
 from test_permanences import fresh_places, make_permanence  # noqa: F401 (fixture)
 
@@ -23,7 +24,7 @@ def test_one_place_serves_many_permanences_and_they_read_its_name_and_address(ap
 def place_data(client, url, **overrides):
     data = {"csrf_token": csrf_token(client, url), "name": "Mairie de Liévin", "address": "Place Gambetta",
             "commune": "Liévin", "access_notes": "Entrée par la cour", "public_phone": "03 21 44 89 89",
-            "active": "y"}
+            "active": "y", "version": version_of(client, url)}
     data.update(overrides)
     return data
 

@@ -41,7 +41,7 @@ def edit_form(client, pid, **overrides):
                 "weekday": str(p.weekday), "week_of_month": str(p.week_of_month or ""),
                 "starts": p.starts.strftime("%H:%M"), "ends": p.ends.strftime("%H:%M"),
                 "first_day": p.first_day.isoformat(), "last_day": p.last_day.isoformat() if p.last_day else "",
-                "active": "y"}
+                "active": "y", "version": str(p.version)}
     data.update(overrides)
     return client.post(url, data=data)
 

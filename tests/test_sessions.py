@@ -2,6 +2,7 @@
 role or missions revoke every session of the account, even a cookie copied beforehand."""
 import pytest
 from conftest import PASSWORD, csrf_token
+from html_forms import version_of
 from sqlalchemy import select
 
 from hotline.audit import AuditEvent
@@ -36,7 +37,7 @@ def edit_user(client, target, missions=(), **changes):
     """POST the account form as it stands (the target's missions given, since it is detached), with changes."""
     url = f"/admin/users/{target.id}"
     data = {"csrf_token": csrf_token(client, url), "name": target.name, "role": target.role, "phone": "",
-            "email": target.email, "missions": list(missions), "active": "y"}
+            "email": target.email, "missions": list(missions), "active": "y", "version": version_of(client, url)}
     data.update(changes)
     return client.post(url, data={k: v for k, v in data.items() if v is not None})
 

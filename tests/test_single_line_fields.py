@@ -6,7 +6,6 @@ import pkgutil
 import re
 
 import pytest
-from conftest import csrf_token
 from sqlalchemy import select
 from test_permanences import fresh_places, make_permanence  # noqa: F401 (fixture)
 from test_permanences_places import place_data

@@ -2,7 +2,8 @@
 from wtforms import DateField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from hotline.forms_common import Form
+from hotline import date_bounds
+from hotline.forms_common import Form, within_bounds
 from hotline.permanences.models import WEEKDAYS
 
 
@@ -19,8 +20,8 @@ class HoursForm(Form):
 
 class ClosureForm(Form):
     mission = SelectField("Ligne", validators=[Optional()])
-    starts_on = DateField("Du", validators=[DataRequired("Date de début ?")])
-    ends_on = DateField("Au", validators=[DataRequired("Date de fin ?")])
+    starts_on = DateField("Du", validators=[DataRequired("Date de début ?"), within_bounds(date_bounds.planning_day)])
+    ends_on = DateField("Au", validators=[DataRequired("Date de fin ?"), within_bounds(date_bounds.planning_day)])
     reason = StringField("Motif", validators=[DataRequired("Indiquez le motif."), Length(max=200)])
 
     def validate_ends_on(self, field):

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from hotline import audit
+from hotline import audit, versions
 from hotline.admin.forms import ClosureForm, HoursForm, MoveForm
 from hotline.auth import sessions
 from hotline.auth.access import roles_required
@@ -85,10 +85,12 @@ def user_edit(user_id: int):
     form.email.data = user.email  # the email is the login: not changed here
     if form.validate_on_submit():
         try:
-            update_user(user, actor=current_user, name=form.name.data, role=form.role.data,
-                        phone=form.phone.data, missions=form.missions.data, territories=form.territories.data,
-                        active=form.active.data, password=form.password.data or None)
-            db.session.commit()
+            with versions.saving(user, form.opened_version(), versions.ACCOUNT):
+                update_user(user, actor=current_user, name=form.name.data, role=form.role.data,
+                            phone=form.phone.data, missions=form.missions.data, territories=form.territories.data,
+                            active=form.active.data, password=form.password.data or None)
+                versions.move_on(user)  # its missions and territories are rows of their own
+                db.session.commit()
             if user.id == current_user.id:
                 sessions.keep_current(user)  # a new password of one's own ends the other sessions only
             flash("Compte mis à jour.", "success")
@@ -96,6 +98,9 @@ def user_edit(user_id: int):
         except AccountError as error:
             db.session.rollback()
             _attach_error(form, error)
+        except versions.ConflictError as error:
+            db.session.rollback()
+            flash(str(error), "error")
     return render_template("admin/user_form.html", form=form, user=user)
 
 

@@ -14,6 +14,7 @@ from hotline.appointments.models import Appointment
 from hotline.auth.access import readable_missions
 from hotline.auth.models import User
 from hotline.cases.services import case_of
+from hotline import date_bounds
 from hotline.consultations.models import Household
 from hotline.extensions import db
 from hotline.ids import parse_id
@@ -99,6 +100,7 @@ def book(household: Household, *, mission: str, jurist: User | None, booked_by: 
         if permanence.mission != mission:
             raise BookingError(f"Ce créneau est celui d'une permanence « {labels('missions')[permanence.mission]} » : "
                                "choisissez cette mission ou un autre créneau.")
+        _refuse_out_of_range(starts, now, zone)
         occurrence = permanences.occurrence_on(permanence, starts.date()) if permanence.active else None
         if occurrence is None or occurrence.not_held:
             raise BookingError("La permanence n'a pas lieu ce jour-là.")
@@ -111,10 +113,9 @@ def book(household: Household, *, mission: str, jurist: User | None, booked_by: 
         permanence, starts = None, office_at if office_at.tzinfo else office_at.replace(tzinfo=zone)
         if jurist is None:
             raise BookingError("Choisissez le juriste qui reçoit au bureau.")
+        _refuse_out_of_range(starts, now, zone)
     else:
         raise BookingError("Choisissez un créneau de permanence ou une date au bureau.")
-    if starts <= now:
-        raise BookingError("Ce créneau est déjà passé.")
     if permanence is None:
         _check_office_hours(mission, starts.astimezone(zone), minutes)
     starts_utc = starts.astimezone(now.tzinfo)
@@ -130,6 +131,14 @@ def book(household: Household, *, mission: str, jurist: User | None, booked_by: 
     db.session.add(appointment)
     db.session.flush()
     return appointment
+
+
+def _refuse_out_of_range(starts: datetime, now: datetime, zone: ZoneInfo) -> None:
+    """Not past, at most twelve months ahead: checked before any arithmetic on a typed instant (9999-12-31
+    at 23:59 plus the appointment's minutes overflowed)."""
+    refusal = date_bounds.appointment_start(starts, now.astimezone(zone))
+    if refusal:
+        raise BookingError(refusal)
 
 
 def _check_office_hours(mission: str, starts: datetime, minutes: int) -> None:

@@ -3,7 +3,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from hotline.auth.models import ROLES
-from hotline.forms_common import Form, MultiCheckboxField
+from hotline.forms_common import Form, MultiCheckboxField, Versioned
 
 
 class LoginForm(Form):
@@ -11,7 +11,7 @@ class LoginForm(Form):
     password = PasswordField("Mot de passe", validators=[DataRequired("Indiquez votre mot de passe.")])
 
 
-class UserForm(Form):
+class UserForm(Versioned, Form):
     email = EmailField("Adresse électronique", validators=[
         DataRequired("Indiquez l'adresse."), Email("Adresse électronique invalide."), Length(max=254)])
     name = StringField("Nom et prénom", validators=[DataRequired("Indiquez le nom."), Length(max=120)])

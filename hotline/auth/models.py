@@ -27,9 +27,14 @@ class User(UserMixin, db.Model):
     # of the account (logout, new password, disabled, new role or missions).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moved on by each save of the account (not by the end of its sessions: services.end_sessions); an
+    # edit form opened at another version is refused (hotline.versions).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     mission_links: Mapped[list["UserMission"]] = relationship(cascade="all, delete-orphan")
     territory_links: Mapped[list["UserTerritory"]] = relationship(cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses disabled accounts.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from hotline import audit
 from hotline.auth.models import ROLES, LoginAttempt, User
@@ -126,8 +126,11 @@ def validate_scope(role: str, missions, territories) -> None:
 
 
 def end_sessions(user: User) -> None:
-    """Every session of the account ends at its next request (see auth.sessions)."""
-    user.session_generation = (user.session_generation or 0) + 1
+    """Every session of the account ends at its next request (see auth.sessions). One UPDATE that adds
+    one, whatever was read: two logouts at once both count, and the account's version (an edit form's
+    check, hotline.versions) does not move for it."""
+    db.session.execute(update(User).where(User.id == user.id)
+                       .values(session_generation=User.session_generation + 1))
 
 
 def update_user(user: User, *, actor: User | None, name: str, role: str, phone: str | None, missions,

@@ -22,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from hotline import clock
+from hotline import clock, date_bounds
 from hotline.auth.services import AccountError, normalize_phone
 from hotline.cases.notices import legal_order
 from hotline.cases.services import Stated, case_codes
@@ -32,7 +32,7 @@ from hotline.consultations.parsing import (
     parse_amount,
 )
 from hotline.consultations.services import place
-from hotline.forms_common import Form, MultiCheckboxField
+from hotline.forms_common import Form, MultiCheckboxField, Versioned, within_bounds
 from hotline.ids import parse_id
 from hotline.reference import labels, theme_codes
 from hotline.reference.services import (
@@ -79,7 +79,8 @@ class ConsultationForm(Form):
     household_adults = IntegerField("Adultes", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
     household_children = IntegerField("Enfants", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
 
-    date = DateField("Date", validators=[DataRequired("Indiquez la date (jj/mm/aaaa).")])
+    date = DateField("Date", validators=[DataRequired("Indiquez la date (jj/mm/aaaa)."),
+                                         within_bounds(date_bounds.consultation_day)])
     time = TimeField("Heure", validators=[Optional()])
     duration_minutes = IntegerField("Durée (minutes)", validators=[
         Optional(), NumberRange(0, 600, "Une durée entre 0 et 600 minutes.")])
@@ -139,10 +140,6 @@ class ConsultationForm(Form):
         self.parsed_debt = None
         self.parsed_rent = None
         self.parsed_phone = None
-
-    def validate_date(self, field):
-        if field.data and field.data > clock.local_today():
-            raise ValidationError("La date ne peut pas être dans le futur.")
 
     def validate_commune(self, field):
         text = (field.data or "").strip()
@@ -220,7 +217,7 @@ _VOCABULARY = {
 }
 
 
-class HouseholdForm(Form):
+class HouseholdForm(Versioned, Form):
     name = StringField("Nom du ménage", validators=[visible, Optional(), Length(max=120)])
     phone = StringField("Téléphone", validators=[visible, Optional(), Length(max=30)])
     commune = StringField("Commune (nom ou code INSEE)", validators=[visible, Optional(), Length(max=120)])

@@ -27,7 +27,6 @@ import logging
 import os
 import re
 import secrets
-import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager

@@ -26,6 +26,7 @@ from datetime import date
 from functools import cache
 from typing import BinaryIO
 
+from hotline import date_bounds
 from hotline.cases.services import (
     JUDGMENTS,
     UNPAID_RENT_THEME,
@@ -297,8 +298,9 @@ def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tu
             wrong(name, f"{IDENTIFIER_MAX} caractères au plus, sans caractère de contrôle.")
     try:
         day = date.fromisoformat(values.get("date", ""))
-        if day > today:
-            wrong("date", "date dans le futur.")
+        refusal = date_bounds.consultation_day(day, today)  # the form's rule
+        if refusal:
+            wrong("date", refusal[0].lower() + refusal[1:])
         data["date"] = day
     except ValueError:
         wrong("date", NOT_A_DATE if values.get("date") else "valeur obligatoire.")

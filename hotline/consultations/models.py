@@ -39,11 +39,14 @@ class Household(db.Model):
     external_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Moved on by every UPDATE of the row; an edit form opened at another version is refused (hotline.versions).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     commune: Mapped[Commune | None] = relationship()
     consultations: Mapped[list["Consultation"]] = relationship(
         back_populates="household", order_by="(Consultation.date, Consultation.id)")
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("adults IS NULL OR adults >= 0", name="adults_not_negative"),
         CheckConstraint("children IS NULL OR children >= 0", name="children_not_negative"),

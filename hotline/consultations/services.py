@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from hotline import versions
 from hotline.auth.access import can_read_consultation, readable_missions
 from hotline.cases.services import concerns_the_case
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
@@ -34,11 +35,10 @@ SCALAR_FIELDS = (
 _CODE_KIND = {"resource_types": "resource_type", "debt_origins": "debt_origin", "outcomes": "outcome"}
 
 
-class ConflictError(RuntimeError):
+class ConflictError(versions.ConflictError):
     """Someone else saved the consultation since the form was opened."""
 
-    def __init__(self, message: str = "Cette consultation a été modifiée par quelqu'un d'autre depuis que vous "
-                                      "l'avez ouverte. Rechargez la page pour voir sa dernière version."):
+    def __init__(self, message: str = versions.stale_message(versions.CONSULTATION)):
         super().__init__(message)
 
 

@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hotline import audit, clock
+from hotline import audit, clock, versions
 from hotline.appointments import services as appointment_services
 from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.auth.access import (
@@ -275,8 +275,7 @@ def edit(consultation_id: int):
             expected = parse_id(form.version.data)
             try:
                 if expected is None:  # a form without its version could overwrite anyone's edit
-                    raise services.ConflictError("Ce formulaire ne dit pas quelle version de la consultation vous "
-                                                 "avez ouverte. Rechargez la page, puis recommencez.")
+                    raise services.ConflictError(versions.missing_message(versions.CONSULTATION))
                 changes = services.update_consultation(consultation, cleaned(form), current_user.id, expected)
                 changes |= _record_case(form, consultation.household, consultation, editing=True)
                 db.session.commit()
@@ -336,15 +335,21 @@ def household_edit(household_id: int):
     if request.method == "GET":
         form.commune.data = commune_field_value(household.commune_insee)
     elif form.validate_on_submit():
-        changes = services.update_household(
-            household, name=form.name.data, phone=form.parsed_phone,
-            commune_insee=form.resolved_commune.insee if form.resolved_commune else None,
-            adults=form.adults.data, children=form.children.data)
-        if changes:
-            audit.record("household.update", "household", household.id)
-        db.session.commit()
-        flash("Ménage mis à jour." if changes else "Aucune modification.", "success")
-        return redirect(url_for("consultations.household", household_id=household.id))
+        try:
+            with versions.saving(household, form.opened_version(), versions.HOUSEHOLD):
+                changes = services.update_household(
+                    household, name=form.name.data, phone=form.parsed_phone,
+                    commune_insee=form.resolved_commune.insee if form.resolved_commune else None,
+                    adults=form.adults.data, children=form.children.data)
+                if changes:
+                    audit.record("household.update", "household", household.id)
+                db.session.commit()
+        except versions.ConflictError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash("Ménage mis à jour." if changes else "Aucune modification.", "success")
+            return redirect(url_for("consultations.household", household_id=household.id))
     audit.record("household.read", "household", household.id)
     db.session.commit()
     return render_template("consultations/household_form.html", form=form, h=household)

@@ -116,6 +116,8 @@ def save(series: DutyShift | None, *, user_id: int, mission: str, territory_code
         values["valid_from"] = values["valid_from"] or today
         if values["valid_from"] < today:
             raise DutyError("Le premier jour ne peut pas être passé : une garde s'ajoute à partir d'aujourd'hui.")
+        if values["valid_until"] is not None and values["valid_until"] < values["valid_from"]:
+            raise DutyError(f"Le dernier jour doit suivre le premier, le {values['valid_from']:%d/%m/%Y}.")
         return _save_row(series, values, today)
     if series.valid_until is not None and series.valid_until < today - timedelta(days=1):
         raise DutyError(f"Cette série de gardes s'est terminée le {series.valid_until:%d/%m/%Y} : elle ne change "

@@ -9,10 +9,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from hotline.forms_common import Form, MultiCheckboxField
+from hotline import date_bounds
+from hotline.forms_common import Form, MultiCheckboxField, Versioned, within_bounds
 from hotline.permanences.models import WEEKDAYS
 from hotline.permanences.recurrence import FREQUENCIES, WEEKS_OF_MONTH
 from hotline.reference.services import resolve_commune
+
+
+PLANNED = within_bounds(date_bounds.planning_day)
 
 
 def _optional_int(value):
@@ -45,7 +49,7 @@ class PlaceFields:
         return True
 
 
-class PlaceForm(PlaceFields, Form):
+class PlaceForm(PlaceFields, Versioned, Form):
     name = StringField("Nom", description="Par exemple : Mairie de Lens", validators=[Length(max=120)])
     address = StringField("Adresse", validators=[Length(max=250)])
     commune = StringField("Commune (nom ou code INSEE)", validators=[Length(max=120)])
@@ -55,7 +59,7 @@ class PlaceForm(PlaceFields, Form):
     active = BooleanField("Ouvert", default=True)
 
 
-class PermanenceForm(PlaceFields, Form):
+class PermanenceForm(PlaceFields, Versioned, Form):
     place_id = SelectField("Lieu", coerce=_optional_int, validators=[Optional()])
     name = StringField("Nom", description="Par exemple : Mairie de Lens", validators=[Length(max=120)])
     address = StringField("Adresse", validators=[Length(max=250)])
@@ -68,8 +72,8 @@ class PermanenceForm(PlaceFields, Form):
                                 choices=[("", "—")] + [(k, v) for k, v in WEEKS_OF_MONTH.items()])
     starts = TimeField("De", validators=[DataRequired("Heure de début ?")])
     ends = TimeField("À", validators=[DataRequired("Heure de fin ?")])
-    first_day = DateField("Premier jour", validators=[DataRequired("Date du premier jour ?")])
-    last_day = DateField("Dernier jour (facultatif)", validators=[Optional()])
+    first_day = DateField("Premier jour", validators=[DataRequired("Date du premier jour ?"), PLANNED])
+    last_day = DateField("Dernier jour (facultatif)", validators=[Optional(), PLANNED])
     active = BooleanField("Active", default=True)
 
     def needs_place(self) -> bool:
@@ -89,15 +93,15 @@ class PermanenceForm(PlaceFields, Form):
 
 
 class CancelForm(Form):
-    day = DateField("Jour", validators=[DataRequired()])
+    day = DateField("Jour", validators=[DataRequired("Indiquez le jour."), PLANNED])
     reason = StringField("Motif", validators=[DataRequired("Indiquez le motif."), Length(max=200)])
 
 
 class RestoreForm(Form):
-    day = DateField("Jour", validators=[DataRequired()])
+    day = DateField("Jour", validators=[DataRequired("Indiquez le jour."), PLANNED])
 
 
-class DutySeriesForm(Form):
+class DutySeriesForm(Versioned, Form):
     """A series of duty shifts: a jurist, a mission, a territory (or all), weekdays, hours, first and last day."""
 
     user_id = SelectField("Juriste", coerce=_optional_int, validators=[DataRequired("Choisissez un(e) juriste.")])
@@ -108,9 +112,9 @@ class DutySeriesForm(Form):
     weekdays = MultiCheckboxField("Jours", choices=[(str(n), name) for n, name in enumerate(WEEKDAYS)])
     starts = TimeField("De", validators=[DataRequired("Heure de début ?")])
     ends = TimeField("À", validators=[DataRequired("Heure de fin ?")])
-    valid_from = DateField("Premier jour", validators=[Optional()],
+    valid_from = DateField("Premier jour", validators=[Optional(), PLANNED],
                            description="Vide : aujourd'hui. Pour une série commencée, le jour d'où vaut le changement.")
-    valid_until = DateField("Dernier jour (facultatif)", validators=[Optional()])
+    valid_until = DateField("Dernier jour (facultatif)", validators=[Optional(), PLANNED])
 
     def validate_weekdays(self, field):
         if not field.data:

@@ -74,9 +74,12 @@ class DutyShift(db.Model):
     ends: Mapped[time] = mapped_column(Time)
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
+    # Moved on by every UPDATE of the row; an edit form opened at another version is refused (hotline.versions).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     user: Mapped[User] = relationship()
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("weekday_bits BETWEEN 1 AND 127", name="weekday_bits_range"),
         CheckConstraint("starts < ends", name="starts_before_ends"),
@@ -133,9 +136,12 @@ class Place(db.Model):
     access_notes: Mapped[str | None] = mapped_column(Text)  # e.g. "Entrée par la cour, rez-de-chaussée"
     public_phone: Mapped[str | None] = mapped_column(String(20))  # the place's own switchboard, E.164
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Moved on by every UPDATE of the row; an edit form opened at another version is refused (hotline.versions).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     commune: Mapped[Commune] = relationship()
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (UniqueConstraint("name", "address", "commune_insee", name="one_place_an_address"),)
 
 
@@ -161,12 +167,15 @@ class Permanence(db.Model):
     last_day: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     slot_minutes: Mapped[int] = mapped_column(SmallInteger, default=30, server_default="30")  # appointments
+    # Moved on by every UPDATE of the row; an edit form opened at another version is refused (hotline.versions).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     place: Mapped[Place] = relationship()
     user: Mapped[User | None] = relationship()
     cancellations: Mapped[list[PermanenceCancellation]] = relationship(
         back_populates="permanence", cascade="all, delete-orphan")
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
         CheckConstraint("starts < ends", name="starts_before_ends"),

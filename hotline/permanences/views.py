@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hotline import clock
+from hotline import clock, versions
 from hotline.actions import attempt
 from hotline.appointments import services as appointments
 from hotline.auth.access import roles_required
@@ -87,14 +87,15 @@ def _save(permanence: Permanence | None):
         where = ({"place": db.session.get(Place, form.place_id.data)} if form.place_id.data else
                  {"name": form.name.data, "address": form.address.data, "commune_insee": form.resolved_commune.insee})
         try:
-            saved = services.save(permanence, today=clock.local_today(), **where, **values)
-            db.session.commit()
+            with versions.saving(permanence, form.opened_version(), versions.PERMANENCE):
+                saved = services.save(permanence, today=clock.local_today(), **where, **values)
+                db.session.commit()
             split = permanence is not None and saved is not permanence
             flash(f"Permanence « {saved.name} » enregistrée"
                   + (f" : les nouvelles règles s'appliquent à partir du {saved.first_day:%d/%m/%Y}, "
                      "les dates passées restent telles qu'elles ont eu lieu." if split else "."), "success")
             return redirect(url_for(".planning"))
-        except services.PermanenceError as error:
+        except (services.PermanenceError, versions.ConflictError) as error:
             db.session.rollback()
             form.form_errors.append(str(error))
     return render_template("permanences/form.html", form=form, permanence=permanence, today=clock.local_today())
@@ -125,14 +126,15 @@ def _save_place(place: Place | None):
         form.public_phone.data = places.display_phone(place.public_phone)
     if form.validate_on_submit():
         try:
-            saved = places.save_place(place, name=form.name.data, address=form.address.data,
-                                      commune_insee=form.resolved_commune.insee, access_notes=form.access_notes.data,
-                                      public_phone=form.public_phone.data, active=form.active.data,
-                                      today=clock.local_today())
-            db.session.commit()
+            with versions.saving(place, form.opened_version(), versions.PLACE):
+                saved = places.save_place(place, name=form.name.data, address=form.address.data,
+                                          commune_insee=form.resolved_commune.insee,
+                                          access_notes=form.access_notes.data, public_phone=form.public_phone.data,
+                                          active=form.active.data, today=clock.local_today())
+                db.session.commit()
             flash(f"Lieu « {saved.name} » enregistré.", "success")
             return redirect(url_for(".place_list"))
-        except services.PermanenceError as error:
+        except (services.PermanenceError, versions.ConflictError) as error:
             db.session.rollback()
             form.form_errors.append(str(error))
     return render_template("permanences/place_form.html", form=form, place=place)
@@ -166,13 +168,18 @@ def _attempt(action, done: str):
     return _back()
 
 
+def _first_error(form) -> str:
+    """A button's form has no page of its own: its first French error is flashed."""
+    return next((messages[0] for messages in form.errors.values()), "Formulaire incomplet.")
+
+
 @bp.route("/<int:permanence_id>/cancel", methods=["POST"])
 @login_required
 def cancel(permanence_id: int):
     permanence = _changeable(permanence_id)
     form = CancelForm()
     if not form.validate_on_submit():
-        flash("Indiquez le motif de l'annulation.", "error")
+        flash(_first_error(form), "error")
         return _back()
     return _attempt(lambda: appointments.cancel_occurrence(permanence, form.day.data, form.reason.data,
                                                            current_user, clock.local_zone()),
@@ -185,6 +192,7 @@ def restore(permanence_id: int):
     permanence = _changeable(permanence_id)
     form = RestoreForm()
     if not form.validate_on_submit():
+        flash(_first_error(form), "error")
         return _back()
     return _attempt(lambda: services.restore(permanence, form.day.data),
                     f"Permanence « {permanence.name} » du {form.day.data:%d/%m/%Y} rétablie.")
@@ -222,17 +230,19 @@ def _save_duty(series: DutyShift | None):
     today = clock.local_today()
     if form.validate_on_submit():
         try:
-            saved = duty.save(series, user_id=form.user_id.data, mission=form.mission.data,
-                              territory_code=form.territory.data or None, weekdays=[int(d) for d in form.weekdays.data],
-                              starts=form.starts.data, ends=form.ends.data, valid_from=form.valid_from.data,
-                              valid_until=form.valid_until.data, today=today)
-            db.session.commit()
+            with versions.saving(series, form.opened_version(), versions.DUTY_SERIES):
+                saved = duty.save(series, user_id=form.user_id.data, mission=form.mission.data,
+                                  territory_code=form.territory.data or None,
+                                  weekdays=[int(d) for d in form.weekdays.data], starts=form.starts.data,
+                                  ends=form.ends.data, valid_from=form.valid_from.data,
+                                  valid_until=form.valid_until.data, today=today)
+                db.session.commit()
             split = series is not None and saved is not series
             flash("Série de gardes enregistrée"
                   + (f" : les nouvelles règles s'appliquent à partir du {saved.valid_from:%d/%m/%Y}, les gardes "
                      "passées restent telles qu'elles ont eu lieu." if split else "."), "success")
             return redirect(url_for("admin.roster"))
-        except duty.DutyError as error:
+        except (duty.DutyError, versions.ConflictError) as error:
             db.session.rollback()
             form.form_errors.append(str(error))
     return render_template("permanences/duty_form.html", form=form, series=series, today=today)
@@ -255,7 +265,8 @@ def duty_edit(series_id: int):
 def duty_stop(series_id: int):
     series = db.session.get(DutyShift, series_id) or abort(404)
     if StopForm().validate_on_submit():
-        duty.stop(series, clock.local_today())
-        db.session.commit()
-        flash("Série de gardes arrêtée à partir d'aujourd'hui.", "success")
+        def stop():
+            with versions.saving(None, None, versions.DUTY_SERIES):  # saved by someone else meanwhile
+                duty.stop(series, clock.local_today())
+        attempt(stop, "Série de gardes arrêtée à partir d'aujourd'hui.", versions.ConflictError)
     return redirect(url_for("admin.roster"))

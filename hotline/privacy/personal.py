@@ -70,9 +70,9 @@ def erase_calls(condition: ColumnElement[bool]) -> None:
 def erase_households(household_ids: Iterable[int], *, calls_from_their_number: bool = False) -> None:
     """Erases the personal data of these households and of everything linked to them: consultations'
     notes and their history, the calls they came from (and, at a person's request, every call from the
-    household's number), callback comments, appointments' SMS. A consultation's version moves on, so
-    that a form opened before cannot write its notes back. Background imports whose errors or file name
-    mention them lose those too."""
+    household's number), callback comments, appointments' SMS. A consultation's and a household's version
+    moves on, so that a form opened before cannot write its notes, name or number back. Background imports
+    whose errors or file name mention them lose those too."""
     ids = list(household_ids)
     for chunk in (ids[i:i + _BATCH] for i in range(0, len(ids), _BATCH)):
         linked_calls = Call.id.in_(select(Consultation.call_id).where(Consultation.household_id.in_(chunk)))
@@ -94,7 +94,8 @@ def erase_households(household_ids: Iterable[int], *, calls_from_their_number: b
         theirs = select(Appointment.id).where(Appointment.household_id.in_(chunk))
         db.session.execute(update(SmsMessage).where(SmsMessage.appointment_id.in_(theirs))
                            .values(**_blank(SmsMessage)).execution_options(synchronize_session=False))
-        db.session.execute(update(Household).where(Household.id.in_(chunk)).values(**_blank(Household))
+        db.session.execute(update(Household).where(Household.id.in_(chunk))
+                           .values(version=Household.version + 1, **_blank(Household))
                            .execution_options(synchronize_session=False))
     db.session.flush()
     db.session.expire_all()
