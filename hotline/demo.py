@@ -23,7 +23,7 @@ from hotline.auth.passwords import hash_password
 from hotline.auth.services import create_user
 from hotline.calendar import is_holiday
 from hotline.cases import services as cases
-from hotline.cases.deadlines import next_working_day
+from hotline.cases.deadlines import after_truce, next_working_day
 from hotline.consultations import services as consultations
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
@@ -276,6 +276,8 @@ def _procedure(rng: random.Random, first_visit: date, today: date, near_truce: b
     acts, day = [], first_visit - timedelta(days=rng.randint(0, 240))
     for code, (low, high) in steps:
         day = next_working_day(day + timedelta(days=rng.randint(low, high)))
+        if code == "expulsion_effective":  # none during the winter truce (CPCE L412-6)
+            day = next_working_day(after_truce(day))
         acts.append((code, day))
     if near_truce:  # the commandement de quitter 15 to 80 days ago, the earlier acts before it
         shift = today - timedelta(days=rng.randint(15, 80)) - dict(acts)["commandement_quitter"]

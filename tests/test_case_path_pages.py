@@ -191,3 +191,57 @@ def test_the_fiche_prints_the_situation_for_readers_only(app, client, jurist, lo
         assert db.session.scalar(select(AuditEvent).where(
             AuditEvent.action == "household.read", AuditEvent.object_id == str(household_id),
             AuditEvent.user_id == jurist.id)) is not None
+
+
+def test_a_form_opened_before_a_correction_cannot_undo_it(app, client, jurist, login, make_user):
+    """Two jurists open a follow-up; one corrects the commandement's date; the other's save, which still
+    carries the old act, is refused naming the date held now (a lost update otherwise), its typed values kept;
+    saved again knowingly, it goes through."""
+    household = eviction_household(app, client, jurist, login)
+    url = f"/consultations/new?household={household.id}"
+    other = logged_in_client(app, make_user("jurist", missions=("prevention_expulsion",), name="Paul Autre"))
+    stale = page_of(other.get(url))
+    known = re.search(r'name="act_commandement_payer_known" type="hidden" value="(\d+)"', stale).group(1)
+    assert stale.count('id="act_commandement_payer_known"') == 1  # rendered once, by hidden_tag()
+    fixed = form_data(client, url=url, date="2026-11-24", household_id=str(household.id),
+                      **(CASE | {"act_commandement_payer": "2026-06-04", "act_commandement_payer_known": known}))
+    assert client.post(url, data=fixed).status_code == 302
+    late = form_data(other, url=url, date="2026-11-25", household_id=str(household.id), notes="Appel du ménage.",
+                     **(CASE | {"act_commandement_payer_known": known}))
+    refused = page_of(other.post(url, data=late))
+    assert "cette date a été modifiée depuis l'ouverture du formulaire (date notée maintenant : 04/06/2026)" in refused
+    assert "Appel du ménage." in refused  # what was typed is kept
+    assert case_state(app, household.id)[0]["commandement_payer"] == date(2026, 6, 4)
+    now = re.search(r'name="act_commandement_payer_known" type="hidden" value="(\d+)"', refused).group(1)
+    assert now != known
+    again = form_data(other, url=url, date="2026-11-25", household_id=str(household.id), notes="Appel du ménage.",
+                      **(CASE | {"act_commandement_payer": "2026-06-04", "act_commandement_payer_known": now}))
+    assert other.post(url, data=again).status_code == 302
+    assert case_state(app, household.id)[0]["commandement_payer"] == date(2026, 6, 4)
+
+
+def test_an_act_mode_outside_the_list_is_refused(app, client, jurist, login):
+    household = eviction_household(app, client, jurist, login)
+    url = f"/consultations/new?household={household.id}"
+    data = form_data(client, url=url, household_id=str(household.id), **(CASE | {"act_commandement_payer_as": "xx"}))
+    page = page_of(client.post(url, data=data))
+    assert "act_commandement_payer_as-err" in page or "choix valide" in page
+
+
+def test_a_protocol_signed_after_the_termination_reads_no_eviction(app, client, jurist, login):
+    page = branch_page(app, client, jurist, login, {"jugement_resiliation": date(2024, 9, 2),
+                                                    "signification_jugement": date(2024, 9, 16),
+                                                    "protocole_cohesion_signe": date(2024, 10, 7)},
+                       "2024-12-02T10:00")
+    keys = notice_keys(page)
+    assert "protocole_cohesion" in keys
+    assert not keys & {"treve_hivernale", "expulsion_au_plus_tot", "pas_de_commandement_quitter"}
+    assert "Protocole de cohésion sociale signé le 07/10/2024" in page.split('id="case-branch"')[1]
+    assert "L442-6-5" in page.split('id="next-step"')[1]
+
+
+def test_a_rejection_whose_appeal_delay_passed_offers_no_appeal(app, client, jurist, login):
+    page = branch_page(app, client, jurist, login, {"jugement_rejet": date(2024, 6, 3),
+                                                    "signification_jugement": date(2024, 6, 17)}, "2024-12-02T10:00")
+    step = page.split('id="next-step"')[1].split("</p>")[0]
+    assert "Le délai d'appel est passé" in step and "peut faire appel" not in step

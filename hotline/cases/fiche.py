@@ -107,6 +107,18 @@ GLOSSARY = (
 )
 
 
+SURENDETTEMENT_ADVICE = {
+    "depot_surendettement": "Un dossier de surendettement est déposé : dès qu'il est déclaré recevable, la commission "
+                            "peut demander au juge de suspendre les mesures d'expulsion. Continuer à payer le loyer.",
+    "recevabilite_surendettement": "Le dossier de surendettement est recevable : la commission peut demander au juge "
+                                   "de suspendre les mesures d'expulsion. Continuer à payer le loyer courant.",
+    "mesures_surendettement": "Des mesures de surendettement ont été décidées : les respecter, et payer le loyer "
+                              "courant ; le juge accorde des délais calqués sur ces mesures.",
+    "retablissement_personnel": "Un rétablissement personnel a effacé les dettes : payer le loyer et les charges à la "
+                                "date pendant deux ans permet de garder le logement.",
+}
+
+
 @dataclass(frozen=True)
 class Dated:
     day: date
@@ -136,11 +148,19 @@ def _advice(found: Situation, stage: str | None) -> list[str]:
         return ["La procédure d'expulsion est terminée. Une dette de loyer éventuelle reste due : un plan de "
                 "remboursement ou un dossier de surendettement reste possible."]
     found_advice = {
-        "rejet": ["Le juge a rejeté la demande du propriétaire : aucune expulsion ne peut suivre cette procédure. "
-                  "Le propriétaire peut faire appel : garder tous les papiers reçus et continuer à payer le loyer."],
-        "delais": ["Payer chaque échéance fixée par le jugement et chaque loyer, à la date : au premier impayé, la "
-                   "protection prend fin. Si une échéance ne peut pas être payée, en parler tout de suite à un "
-                   "travailleur social ou au numéro vert."],
+        "rejet": ["Le juge a rejeté la demande du propriétaire : aucune expulsion ne peut suivre cette procédure. " + (
+            "Le délai pour faire appel est passé : sauf appel déjà fait, ce rejet est définitif. Continuer à payer "
+            "le loyer." if found.appeal_over else
+            "Le propriétaire peut encore faire appel : garder tous les papiers reçus et continuer à payer le loyer.")],
+        "protocole": ["Un protocole a été signé avec le bailleur social : respecter ses engagements (loyer et "
+                      "remboursement de la dette, à la date) ; le bailleur ne poursuit pas l'expulsion et signe un "
+                      "nouveau bail à la fin du protocole. En cas de difficulté, prévenir tout de suite un travailleur "
+                      "social ou le numéro vert."],
+        "delais": ["La dette est soldée : si les échéances du jugement ont été respectées, le bail continue. "
+                   "Continuer à payer le loyer à la date."] if found.debt_paid_on else [
+            "Payer chaque échéance fixée par le jugement et chaque loyer, à la date : au premier impayé, la "
+            "protection prend fin. Si une échéance ne peut pas être payée, en parler tout de suite à un "
+            "travailleur social ou au numéro vert."],
         "titre": ["Le bail a pris fin ou peut avoir pris fin : aucune expulsion n'est possible sans un commandement "
                   "de quitter les lieux, puis deux mois. Préparer le relogement dès maintenant (demande de logement "
                   "social, recours DALO) et demander des délais au juge si besoin."],
@@ -152,8 +172,7 @@ def _advice(found: Situation, stage: str | None) -> list[str]:
                         "propriétaire, et demander une aide au FSL, peut arrêter la procédure."],
     }[notices.reading(found, stage)[0]]
     if found.surendettement is not None:
-        found_advice.append("Un dossier de surendettement est en cours : la commission peut demander au juge de "
-                            "suspendre les mesures d'expulsion. Continuer à payer le loyer courant.")
+        found_advice.append(SURENDETTEMENT_ADVICE[found.surendettement[0]])
     return found_advice
 
 

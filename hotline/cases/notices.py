@@ -240,7 +240,13 @@ def _rejected(judgment: tuple[str, date | None]) -> Notice:
         None, f"Art. L411-1 du {CPCE} ; art. 490 et 538 du {CPC}")
 
 
-def _delays(judgment: tuple[str, date | None]) -> Notice:
+def _delays(judgment: tuple[str, date | None], lease: date | None) -> Notice:
+    caveats = ["Si la suspension prend fin, la clause reprend son plein effet : le bailleur peut alors faire délivrer "
+               "un commandement de quitter les lieux ; le noter ici s'il arrive."]
+    if lease is None or lease < LAW_2023_IN_FORCE:
+        caveats.append("Pour un bail signé avant le 29/07/2023, l'application de cette rédaction de 2023 n'est pas "
+                       "tranchée par les textes consultés : en cas de doute, conseiller de payer chaque échéance et "
+                       "chaque loyer à la date.")
     return Notice(
         "delais_de_paiement",
         f"{_named(judgment)} : le juge a accordé des délais de paiement. Les effets de la clause "
@@ -249,11 +255,7 @@ def _delays(judgment: tuple[str, date | None]) -> Notice:
         "suspension prend fin dès le premier impayé ou dès que le locataire ne respecte pas les échéances fixées par "
         "le jugement : relire le jugement avec le ménage (montant et date de chaque échéance) et payer aussi le loyer "
         "courant. Aucune expulsion n'est possible tant que la suspension dure.",
-        None, f"Art. 24 V et VII de la {LOI_1989} (loi n° 2023-668)",
-        ("Si la suspension prend fin, la clause reprend son plein effet : le bailleur peut alors faire délivrer un "
-         "commandement de quitter les lieux ; le noter ici s'il arrive.",
-         "Pour un bail signé avant le 29/07/2023, l'application de cette rédaction de 2023 n'est pas tranchée par les "
-         "textes consultés : en cas de doute, conseiller de payer chaque échéance et chaque loyer à la date."))
+        None, f"Art. 24 V et VII de la {LOI_1989} (loi n° 2023-668)", tuple(caveats))
 
 
 def _debt_paid(day: date, branch: str) -> Notice:
@@ -366,7 +368,7 @@ def statements(found: Situation, acts: Mapping[str, date], today: date, stage: s
     if branch == "rejet":
         notices.append(_rejected(judgment))
     elif branch == "delais":
-        notices.append(_delays(judgment))
+        notices.append(_delays(judgment, found.lease_signed_on))
     elif found.branch == "titre_et_commandement":
         notices += _eviction(found.commandement_quitter, found.eviction_possible_from, today)
         if found.judgment is None:
@@ -452,6 +454,18 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
                             "délai indiqué au procès-verbal d'expulsion.", f"Art. L433-1 du {CPCE}"),
 }
 NEXT_STEPS["signalement_caf"] = NEXT_STEPS["impaye"]
+PROTOCOL_STEP = (
+    "Tant que le ménage respecte les engagements du protocole, le bailleur ne poursuit pas l'expulsion ; à son "
+    "terme, il signe un nouveau bail. Si les engagements ne sont pas tenus, la procédure peut reprendre.",
+    "Art. L442-6-5 du code de la construction et de l'habitation")
+APPEAL_OVER_AFTER_REJECTION = (
+    "Le délai d'appel est passé (si la signification était régulière) : sauf appel formé à temps, le rejet est "
+    "définitif et aucune expulsion ne suit cette procédure ; de nouveaux impayés ouvriraient une nouvelle procédure.",
+    f"Art. 490, 538 et 680 du {CPC} ; art. L411-1 du {CPCE}")
+APPEAL_OVER_AFTER_TITLE = (
+    "Le délai d'appel est passé (si la signification était régulière) : si la décision ordonne l'expulsion, un "
+    "commandement de quitter les lieux peut être délivré, qui ouvre un délai de deux mois avant toute expulsion.",
+    f"Art. 490, 538 et 680 du {CPC} ; art. L411-1 et L412-1 du {CPCE}")
 NEXT_STEPS["jugement_resiliation"] = NEXT_STEPS["jugement"]
 
 
@@ -462,8 +476,17 @@ def next_step(found: Situation, acts: Mapping[str, date], stage: str | None = No
     if found.over:
         return NEXT_STEPS.get(found.ending[0])
     branch, judgment = reading(found, stage)
+    if branch == "protocole":
+        return PROTOCOL_STEP
+    if branch == "delais" and found.debt_paid_on is not None:
+        return ("La dette étant soldée, le bail se poursuit : payer le loyer courant à chaque échéance.",
+                f"Art. 24 VII de la {LOI_1989}")
+    if branch == "rejet" and found.appeal_over:
+        return APPEAL_OVER_AFTER_REJECTION
     if branch in ("rejet", "delais"):
         return NEXT_STEPS[judgment[0]]
+    if found.appeal_over and latest_act(acts) == "signification_jugement":
+        return APPEAL_OVER_AFTER_TITLE
     if judgment is not None and judgment[1] is None:  # a judgment known only as the consultation's stage
         return NEXT_STEPS.get(stage)
     return NEXT_STEPS.get(latest_act(acts) or stage or "")
@@ -489,6 +512,9 @@ def summary(found: Situation, stage: str | None = None) -> str:
         if found.in_truce_now:
             said += f" et aucune n'a lieu avant le {fr_date(after_truce(found.today))} (trêve hivernale)"
         return said + "."
+    if branch == "protocole":
+        return (f"Protocole de cohésion sociale signé le {fr_date(found.protocol_on)} : tant qu'il est respecté, le "
+                "bailleur ne poursuit pas l'expulsion et signe un nouveau bail à son terme.")
     if branch == "titre":
         return ("Une décision de justice est notée, mais aucun commandement de quitter les lieux depuis : aucune "
                 "expulsion n'est possible avant ce commandement et les deux mois qui le suivent.")

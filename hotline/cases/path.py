@@ -23,6 +23,9 @@ The branches, and the rules each rests on (tests/test_path.py names the article 
   suspended while they are kept (loi 89-462 art. 24 VII). No eviction, unless a commandement de quitter
   served after that judgment shows that the clause resumed (a missed payment, as the judgment's terms
   say).
+- **protocol**: a protocole de cohésion sociale signed on or after a title (CCH L442-6-5): while it is
+  kept the social landlord gives up the eviction; no eviction date, unless a commandement de quitter
+  served after it shows that the protocol was broken.
 - **title**: the latest judgment ordered (`jugement_resiliation`) or may have ordered (`jugement`, an
   `arret_appel`, content not given) the eviction. Without a commandement de quitter served since that
   judgment, none can be carried out (L411-1). With one: the day after its two months (L412-1; CPC
@@ -114,7 +117,7 @@ class Situation:
     warnings: frozenset[str]
     over: bool
     # What the page, the fiche and the worklists read besides:
-    branch: str  # "fin", "aucun_titre", "rejet", "delais", "titre", "titre_et_commandement"
+    branch: str  # "fin", "aucun_titre", "rejet", "delais", "protocole", "titre", "titre_et_commandement"
     judgment: tuple[str, date] | None  # the latest judgment or appeal ruling (code, day)
     decision_kind: str
     ending: tuple[str, date] | None  # the act or event that ended the procedure, when over
@@ -130,6 +133,14 @@ class Situation:
     @property
     def in_truce_now(self) -> bool:
         return self.today.month >= 11 or self.today.month <= 3
+
+    @property
+    def appeal_over(self) -> bool:
+        """Whether the appeal delay (the later of two possible ones) has passed."""
+        if self.appeal_until is None:
+            return False
+        last = self.appeal_until[-1] if isinstance(self.appeal_until, tuple) else self.appeal_until
+        return last < self.today
 
     @property
     def eviction_may_follow(self) -> bool:
@@ -226,6 +237,12 @@ def situation(acts: Mapping[str, date], *, lease_signed_on: date | None = None, 
     pay_until = clause_resolutoire(acts["commandement_payer"], lease_signed_on) if "commandement_payer" in acts \
         else None
     refusal = add_months(acts["requisition_cfp"], 2) if "requisition_cfp" in acts else None
+    protocol = acts.get("protocole_cohesion_signe")
+    if branch in ("titre", "titre_et_commandement") and protocol and judgment and protocol >= judgment[1] \
+            and not (served and served > protocol):
+        # CCH L442-6-5: while the protocol is kept the social landlord gives up the eviction; a commandement
+        # de quitter served after it shows that it was not.
+        branch, evict_from, served = "protocole", None, None
     if ending is not None:
         branch, evict_from, served, refusal = "fin", None, None, None
     return Situation(

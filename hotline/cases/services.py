@@ -48,10 +48,13 @@ JUDGMENTS = ("jugement", "jugement_delais", "jugement_resiliation", "jugement_re
 
 
 class CaseError(ValueError):
-    """What is wrong, in French, by field: a CASE_FIELDS name, or `acts` / `acts.<stage>`."""
+    """What is wrong, in French, by field: a CASE_FIELDS name, or `acts` / `acts.<stage>`. `current`:
+    {code: id of its latest current act} for the acts changed since the form was opened, so that the form
+    shown again names them (the next save then says what the jurist meant, knowingly)."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str], current: dict[str, int] | None = None):
         self.errors = errors
+        self.current = current or {}
         super().__init__(" ; ".join(errors.values()))
 
 
@@ -229,6 +232,8 @@ def _record_code(case: Case, consultation: Consultation, code: str, said: Stated
     changes nothing; a single date typed over a known act corrects it (the latest act of the code when
     the form did not say which), unless it is stated as a new act; several dates are each an act."""
     current = _current(case, code)
+    if said.corrects is not None and all(act.id != said.corrects for act in current):
+        _refuse_if_stale(case, code, said.corrects, current)
     unknown = [day for day in said.dates if all(act.occurred_on != day for act in current)]
     target = None
     if len(said.dates) == 1 and not said.new and current:
@@ -251,6 +256,19 @@ def _record_code(case: Case, consultation: Consultation, code: str, said: Stated
             if act.occurred_on in said.dates and act.decision_kind != kind:
                 changes["decision_kind"] = [act.decision_kind, kind]
                 act.decision_kind = kind
+
+
+def _refuse_if_stale(case: Case, code: str, known_id: int, current: list[ProcedureAct]) -> None:
+    """The form was opened with an act of this case that has been corrected or deleted since: saving it
+    would silently undo that change (a lost update). Refused, naming the date held now. An id that is
+    not an act of this case and code is ignored (it names nothing this form may change)."""
+    opened = db.session.get(ProcedureAct, known_id)
+    if opened is None or opened.case_id != case.id or opened.stage != code:
+        return
+    now = ", ".join(act.occurred_on.strftime("%d/%m/%Y") for act in current) or "aucune (acte supprimé)"
+    raise CaseError({f"acts.{code}": f"{code_label(code)} : cette date a été modifiée depuis l'ouverture du "
+                                     f"formulaire (date notée maintenant : {now}). Vérifiez-la, puis enregistrez de "
+                                     "nouveau."}, current={code: current[-1].id} if current else {})
 
 
 def record_acts(household: Household, consultation: Consultation, acts: Mapping[str, object],

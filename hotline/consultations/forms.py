@@ -135,7 +135,8 @@ class ConsultationForm(Form):
         self.debt_origins.choices = _choices("debt_origins")
         self.landlord_type.choices = [NOT_SAID] + _choices("landlord_types")
         self.housing_benefit.choices = [NOT_SAID] + _choices("housing_benefits")
-        self.decision_kind.choices = [NOT_SAID] + _choices("decision_kinds")
+        self.decision_kind.choices = [("", "Non précisée")] + [
+            choice for choice in _choices("decision_kinds") if choice[0] != "inconnu"]
         self.resolved_commune = None
         self.parsed_debt = None
         self.parsed_rent = None
@@ -207,7 +208,7 @@ for _code in case_codes():
                       validators=[Optional(), since_1950]))
     setattr(ConsultationForm, f"{act_field(_code)}_known", HiddenField())
     setattr(ConsultationForm, f"{act_field(_code)}_as",
-            SelectField("Cette date", choices=ACT_MODES, default="correction", validate_choice=False))
+            SelectField("Cette date", choices=ACT_MODES, default="correction"))
 
 
 _VOCABULARY = {

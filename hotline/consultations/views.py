@@ -33,6 +33,7 @@ from hotline.consultations.forms import (
     ConsultationForm,
     HouseholdForm,
     SearchForm,
+    act_field,
     case_data,
     decision_kind,
     case_error_fields,
@@ -135,6 +136,8 @@ def _case_refused(form: ConsultationForm, error: "cases.CaseError", household: H
     if household is not None:
         audit.record("household.read", "household", household.id)
     case_error_fields(form, error.errors)
+    for code, act_id in error.current.items():  # shown again with what the case holds now
+        form[f"{act_field(code)}_known"].data = str(act_id)
     flash(INVALID_FORM, "error")
 
 
