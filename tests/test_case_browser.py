@@ -136,3 +136,27 @@ def test_the_form_passes_axe_with_the_block_hidden_and_a_hint_shown(page, jurist
     assert not serious_violations(page)
     page.select_option("#mission", "prevention_expulsion")
     assert not serious_violations(page)
+
+
+def test_the_fiche_prints_on_one_or_two_a4_pages_and_passes_axe(app, page, jurist, followed):
+    """The fiche de situation of a household past the commandement de quitter, in the truce: what a family
+    takes home, printed by Chromium on A4 (its print style hides the menu), read back with pypdf."""
+    import io
+
+    from pypdf import PdfReader
+
+    with app.app_context():
+        household = db.session.get(Household, followed.id)
+        consultation = db.session.scalar(select(Consultation))
+        record_acts(household, consultation, {"jugement_resiliation": date(2026, 9, 7),
+                                              "commandement_quitter": date(2026, 10, 12)})
+        db.session.commit()
+    app.config["FIXED_NOW"] = "2026-11-25T10:00"
+    log_in(page, jurist, start=f"/households/{followed.id}/fiche")
+    assert "aucune expulsion avant le 01/04/2027" in page.inner_text(".fiche-summary")
+    assert not serious_violations(page)
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    assert 1 <= len(pdf.pages) <= 2
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    assert "Fiche de situation" in text and "Où s'adresser" in text and "Navigation principale" not in text
+    assert "Consultations" not in text.split("Fiche de situation")[0]  # the menu is not printed
