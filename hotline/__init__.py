@@ -22,7 +22,10 @@ from hotline.config import DEFAULTS, ConfigError, from_environment
 from hotline.ids import MAX_ID
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
+# An installed wheel carries the templates inside the package (setup.py copies them there); a checkout
+# keeps them at the top level, the client's layout.
+TEMPLATES_DIR = next((d for d in (PACKAGE_DIR / "templates", PACKAGE_DIR.parent / "templates") if d.is_dir()),
+                     PACKAGE_DIR.parent / "templates")
 log = logging.getLogger("hotline")
 
 
