@@ -7,7 +7,7 @@ import subprocess
 import sys
 import threading
 import time as clock
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -36,7 +36,7 @@ def outcomes(**counts) -> dict[str, int]:
 
 
 def at(local: str) -> datetime:
-    return datetime.fromisoformat(local).replace(tzinfo=PARIS).astimezone(timezone.utc)
+    return datetime.fromisoformat(local).replace(tzinfo=PARIS).astimezone(UTC)
 
 
 @pytest.fixture
