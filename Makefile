@@ -7,7 +7,7 @@ DEV_DB := instance/demo.sqlite3
 
 LOCK_VENV := .lock-venv
 
-.PHONY: run test install browser bench lock clean
+.PHONY: run test lint package-check install browser bench lock clean
 
 # Installs the exact versions of constraints.txt (the lock file), whatever PyPI holds today.
 $(BIN)/hotline: pyproject.toml constraints.txt
@@ -33,11 +33,21 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: the browser tests will be skipped"; fi; }
 
-# Every test, on SQLite; then again on PostgreSQL when HOTLINE_TEST_DATABASE_URL is set.
-test: install browser
+# The linter, every test on SQLite (then again on PostgreSQL when HOTLINE_TEST_DATABASE_URL is set),
+# and a non-editable install of the built wheel serving the demo.
+test: install browser lint
 	env -u HOTLINE_TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$HOTLINE_TEST_DATABASE_URL" ]; then \
 	  echo "--- again on PostgreSQL ---"; HOTLINE_TEST_DATABASE_URL="$$HOTLINE_TEST_DATABASE_URL" $(BIN)/pytest; fi
+	$(MAKE) package-check
+
+# ruff's checks ([tool.ruff] in pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+
+# Builds the wheel, installs it (not editable) in a fresh venv and serves the demo from it (.ci/package-check).
+package-check:
+	.ci/package-check $(PYTHON)
 
 # The voice-menu load benchmark (bench/README.md); wrk comes from Debian's packages.
 bench: install
@@ -56,4 +66,4 @@ lock:
 	rm -rf $(LOCK_VENV)
 
 clean:
-	rm -rf $(VENV) $(LOCK_VENV) instance *.egg-info
+	rm -rf $(VENV) $(LOCK_VENV) instance *.egg-info build dist

@@ -70,7 +70,7 @@ def prepare(env: dict, households: int) -> dict:
             for n in range(TASKS_PER_HOUSEHOLD):
                 call = Call(call_sid=f"CAbench{household.id:06d}{n:06d}", from_number=household.phone,
                             to_number="+33800000063", mission=MISSION, territory_code=household.commune.territory_code if household.commune else None,
-                            
+
                             started_at=started, ended_at=started, outcome="voicemail")
                 db.session.add(call)
                 db.session.flush()

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -52,7 +52,7 @@ def main() -> None:
             consultant_type="particulier", territory_code=rng.choice(TERRITORIES), occupancy_status="inconnu",
             housing_sector="inconnu", family_situation="inconnu", age_band="inconnu", resource_band="inconnu",
             referral_source="inconnu", habitat_indigne=False, permis_louer=False, version=1,
-            household_id=None, created_at=datetime.now(timezone.utc),
+            household_id=None, created_at=datetime.now(UTC),
             debt_amount=rng.randrange(100, 20000) if rng.random() < 0.5 else None) for i in range(n)])
         db.session.execute(insert(ConsultationCode), [dict(consultation_id=i + 1, kind=kind, code=code)
                                                        for i in range(n) for kind, code in
@@ -71,7 +71,7 @@ def main() -> None:
         with app.app_context():
             started = time.perf_counter()
             rows = services.report(date(2025, 1, 1), date(2026, 11, 1), ["info_logement", "prevention_expulsion"],
-                                   datetime.now(timezone.utc), ZoneInfo("Europe/Paris"))
+                                   datetime.now(UTC), ZoneInfo("Europe/Paris"))
             built = time.perf_counter()
             services.to_csv(rows)
             csv_done = time.perf_counter()

@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -74,7 +74,7 @@ def fill(path: Path, n: int) -> dict[str, float]:
     with app.app_context():
         upgrade()
         households = n // 3
-        db.session.execute(insert(Household), [dict(id=i + 1, created_at=datetime.now(timezone.utc))
+        db.session.execute(insert(Household), [dict(id=i + 1, created_at=datetime.now(UTC))
                                                for i in range(households)])
         started = time.perf_counter()
         for start in range(0, n, CHUNK):
@@ -93,7 +93,7 @@ def fill(path: Path, n: int) -> dict[str, float]:
                     else None,
                     habitat_indigne=rng.random() < 0.05, permis_louer=rng.random() < 0.03, version=1,
                     household_id=rng.randrange(1, households + 1) if rng.random() < 2 / 3 else None,
-                    created_at=datetime.now(timezone.utc)))
+                    created_at=datetime.now(UTC)))
                 kinds = [("theme", rng.sample(THEMES, rng.choice([1, 2]))), ("outcome", rng.sample(OUTCOMES, 2)),
                          ("resource_type", [rng.choice(RESOURCES)])]
                 if eviction:

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -50,7 +50,7 @@ ORIGINS = ["perte_emploi", "baisse_ressources", "separation"]
 
 FIRST, LAST = date(2026, 1, 1), date(2026, 12, 1)
 PASSWORD = "bench-password-not-secret"
-NOW = datetime(2026, 11, 29, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 ZONE = ZoneInfo("Europe/Paris")
 INSEE = ["62498", "62160", "62041", "62193", "62765", "62427", "62893", "62510", "59350", ""]
 MODES = ["telephone", "telephone", "telephone", "visite_siege", "permanence", "aller_vers", "courriel"]
@@ -95,11 +95,11 @@ CHART_SECONDS: list[float] = []  # each page's charts, asked for after it (timed
 
 def timed_gets(app, urls: list[str]) -> list[float]:
     """Each page's seconds, as a manager logged in through the login form; its charts' in CHART_SECONDS."""
-    from hotline.auth.services import create_user
-    from hotline.extensions import db
+    from sqlalchemy import select
 
     from hotline.auth.models import User
-    from sqlalchemy import select
+    from hotline.auth.services import create_user
+    from hotline.extensions import db
 
     with app.app_context():  # a database measured again (--measure page) has its manager already
         if db.session.scalar(select(User.id).where(User.email == "bench-manager@example.org")) is None:
@@ -154,11 +154,10 @@ def edit_a_consultation(back: bool) -> float:
 def measure(what: str, url: str, csv_path: str) -> dict:
     """In this (fresh) process: one measure; seconds, what it produced and the peak resident memory."""
     from flask_migrate import upgrade
+    from sqlalchemy import text
 
     from hotline.consultations import importer
     from hotline.extensions import db
-    from sqlalchemy import text
-
     from hotline.reports import pdf, services
 
     if what == "page":

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import click
 from flask import Flask, Response, render_template, request
-from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, ValidationError
 
@@ -22,7 +20,10 @@ from hotline.config import DEFAULTS, ConfigError, from_environment
 from hotline.ids import MAX_ID
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
+# An installed wheel carries the templates inside the package (setup.py copies them there); a checkout
+# keeps them at the top level, the client's layout.
+TEMPLATES_DIR = next((d for d in (PACKAGE_DIR / "templates", PACKAGE_DIR.parent / "templates") if d.is_dir()),
+                     PACKAGE_DIR.parent / "templates")
 log = logging.getLogger("hotline")
 
 
@@ -180,6 +181,11 @@ BARE_SERVER_ERROR = ('<!doctype html><html lang="fr"><meta charset="utf-8"><titl
 
 
 def register_errorhandlers(app: Flask) -> None:
+    # Imported here, not at the top: `import hotline` is paid by every `hotline` command, --help included
+    # (Flask-WTF brings WTForms).
+    from flask_login import current_user
+    from flask_wtf.csrf import CSRFError
+
     from hotline import lock_retry
     from hotline.extensions import db  # hotline.extensions imports this module
 
@@ -268,22 +274,6 @@ def mount_voice_app(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from hotline.auth.commands import users_cli
-    from hotline.backup import backup_command
-    from hotline.cli import LazyCommand
-    from hotline.consultations.commands import consultations_cli
-    from hotline.demo import demo_command
-    from hotline.ivr.commands import ivr_cli
-    from hotline.reports.commands import reports_cli
+    from hotline import cli
 
-    # The scheduler's commands import APScheduler only when one of them runs: not in the web process.
-    for name, help_text in (("scheduler", "Lancer le planificateur (rappels SMS, purge). Un seul processus."),
-                            ("purge", "Effacer les données personnelles dont la durée de conservation est passée."),
-                            ("reminders", "Rappels SMS des rendez-vous.")):
-        app.cli.add_command(LazyCommand(name, "hotline.scheduler", help_text))
-    app.cli.add_command(reports_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(consultations_cli)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(ivr_cli)
-    app.cli.add_command(backup_command)
+    cli.register(app.cli)  # each command's module is imported when it runs (hotline/cli.py)

@@ -181,7 +181,7 @@ def _bars(axes, chart: Chart) -> None:
     axes.set_yticks(list(positions), labels=list(chart.labels))
     axes.invert_yaxis()  # first label on top, as in the table beside
     top = max(values, default=0) or 1
-    for y, value in zip(positions, values):
+    for y, value in zip(positions, values, strict=False):
         axes.text(value + top * 0.01, y, _number(value) + (f" {chart.unit}" if chart.unit else ""),
                   va="center", fontsize=8)
     axes.set_xlim(0, top * 1.15)
@@ -195,7 +195,7 @@ def _grouped(axes, chart: Chart) -> None:
     for index, (name, values) in enumerate(chart.series.items()):
         positions = [i - 0.4 + thickness * (index + 0.5) for i in range(len(values))]
         axes.barh(positions, list(values), height=thickness, color=PALETTE[index % len(PALETTE)], label=name)
-        for y, value in zip(positions, values):
+        for y, value in zip(positions, values, strict=False):
             axes.text(value + top * 0.01, y, _number(value) + (f" {chart.unit}" if chart.unit else ""),
                       va="center", fontsize=7)
     axes.set_yticks(list(range(len(chart.labels))), labels=list(chart.labels))

@@ -6,7 +6,6 @@ from pathlib import Path
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 
-from hotline.cli import LazyCommand
 from hotline.extensions import db
 
 
@@ -104,7 +103,6 @@ class Migrations:
 
 
 def install_migrations(app: Flask, directory: str) -> None:
-    """`hotline db ...` (Flask-Migrate's group, imported when it runs) and the migration config."""
+    """The migration config of `hotline db ...` (Flask-Migrate's group, listed in hotline/cli.py)."""
     app.extensions["migrate"] = Migrations(app, directory)
-    app.cli.add_command(LazyCommand("db", "flask_migrate.cli", "Migrations de la base (Flask-Migrate, Alembic)."))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import click
@@ -407,7 +407,7 @@ def _calls(rng: random.Random, jurists: list[User], now: datetime, count: int = 
     zone, today = clock.local_zone(), clock.local_today()
     for n in range(count):
         at_night = n % 12 == 0
-        started = _call_start(rng, today, zone, at_night).astimezone(timezone.utc)
+        started = _call_start(rng, today, zone, at_night).astimezone(UTC)
         jurist = rng.choice(jurists)
         mission = rng.choice(list(labels("missions")))
         territory = jurist.territories[0]

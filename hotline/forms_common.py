@@ -8,6 +8,7 @@ from wtforms import HiddenField, PasswordField, SelectMultipleField, StringField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation, ValidationError
 
+from hotline import clock
 from hotline.extensions import db
 
 # Control characters (C0, DEL, C1) and Unicode's line and paragraph separators: no part of a name, an
@@ -46,8 +47,6 @@ def _typed_text_check(field):
     if isinstance(field, StringField) and not isinstance(field, (PasswordField, HiddenField)):
         return single_line
     return None
-
-from hotline import clock
 
 
 class Form(FlaskForm):

@@ -21,8 +21,13 @@ from hotline.permanences.models import (
 )
 from hotline.reference.models import Commune, CommunePostalCode, Epci, Territory
 from hotline.reports.notes import ReportNote
-from hotline.reports.rollup_models import (ReportDebt, ReportHousehold, ReportHouseholdCount, ReportHouseholdMonth,
-                                           ReportRollup)
+from hotline.reports.rollup_models import (
+    ReportDebt,
+    ReportHousehold,
+    ReportHouseholdCount,
+    ReportHouseholdMonth,
+    ReportRollup,
+)
 from hotline.sms import SmsMessage
 
 __all__ = [

@@ -1,5 +1,5 @@
 """Declarative base with a constraint naming convention, and the UTC clock helper."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -19,7 +19,7 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     """The current instant, timezone-aware in UTC. Used as a callable default."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 from sqlalchemy.types import DateTime, TypeDecorator  # noqa: E402
@@ -39,12 +39,12 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given where an aware UTC instant is required")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

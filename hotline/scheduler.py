@@ -11,7 +11,7 @@ hotline/cli.py's LazyCommand. The web process never does.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -68,11 +68,11 @@ def scheduler_command():
                                   job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
     # The scheduler runs on the real clock; the job reads the app's (possibly fixed) one.
     scheduler.add_job(send_reminders, "interval", args=[app], minutes=minutes, id="sms_reminders",
-                      next_run_time=datetime.now(timezone.utc))
+                      next_run_time=datetime.now(UTC))
     scheduler.add_job(nightly_purge, "cron", args=[app], hour=3, minute=15, id="purge")
     seconds = app.config.get("IMPORT_JOBS_SECONDS") or IMPORT_JOBS_SECONDS
     scheduler.add_job(run_import_jobs, "interval", args=[app], seconds=seconds, id="import_jobs",
-                      next_run_time=datetime.now(timezone.utc))
+                      next_run_time=datetime.now(UTC))
     click.echo(f"Planificateur lancé : rappels SMS toutes les {minutes} min, purge des données chaque nuit à 3 h 15, "
                f"imports en arrière-plan cherchés toutes les {seconds} s. Ctrl+C pour arrêter.")
     try:

@@ -30,13 +30,13 @@ PASSWORD = "Correct-Horse-Battery-62"
 DATA = Path(__file__).resolve().parent / "data"  # the files the tests read, kept in the repository
 SAMPLE_CONSULTATIONS = DATA / "sample-consultations.csv"  # the import sample of docs/formats.md
 
-# Tables emptied after each test, children first; reference tables are kept.
-MUTABLE_TABLES = (
-    "import_files", "import_jobs", "login_throttle",
-    "audit_events", "report_notes", "report_rollup", "report_households", "report_household_months", "report_household_counts", "report_debts", "activities", "sms_messages", "appointments", "consultation_revisions", "procedure_acts", "case_statements", "cases", "consultation_codes", "consultations", "households",
-    "callback_tasks", "calls", "permanence_cancellations", "permanences", "places", "duty_shifts", "closures", "opening_hours", "login_attempts",
-    "user_missions", "user_territories", "users",
-)
+def mutable_tables() -> list:
+    """Every table of the models except the reference data (territories, communes...: the migrations load
+    them once), children first: what a test may have written, emptied after it."""
+    from hotline.reference import models as reference
+
+    kept = {value.__table__ for value in vars(reference).values() if hasattr(value, "__table__")}
+    return [table for table in reversed(db.metadata.sorted_tables) if table not in kept]
 
 
 def database_url(tmp_path_factory) -> str:
@@ -70,18 +70,20 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def clean_database(app):
+    settings = dict(app.config)  # a test's config changes end with it (FIXED_NOW, BACKUP_NUMBER...)
     yield
+    for key in set(app.config) - set(settings):
+        del app.config[key]
+    app.config.update(settings)
     circuit_of(app).reset()
     with app.app_context():
         db.session.remove()
-        for table in MUTABLE_TABLES:
-            db.session.execute(delete(db.metadata.tables[table]))
+        for table in mutable_tables():
+            db.session.execute(delete(table))
         db.session.commit()
         with db.engine.begin() as connection:
             seed_reference(connection)  # puts back the default opening hours
         limiter.reset()
-    app.config.pop("NOW_FUNCTION", None)
-    app.config.pop("FIXED_NOW", None)
 
 
 @pytest.fixture

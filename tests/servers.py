@@ -72,7 +72,7 @@ class Browser:
     def __init__(self, server: Server):
         self.server, self.session = server, requests.Session()
 
-    def on(self, server: Server) -> "Browser":
+    def on(self, server: Server) -> Browser:
         """The same cookies, sent to another server."""
         self.server = server
         return self

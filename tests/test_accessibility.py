@@ -3,7 +3,7 @@ laptop (1366 px) and on a phone (390 px): no serious or critical violation, and 
 screen. Pages are found by following the app's own links from the home page, so a new page is checked as
 soon as a link leads to it."""
 from collections import deque
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlparse
 
 import pytest
@@ -62,7 +62,7 @@ def some_data(app, make_household, make_consultation, jurist):
     make_consultation(household=household, mission="prevention_expulsion", procedure_stage="assignation",
                       jurist_id=jurist.id)
     with app.app_context():  # a call to log and a voicemail to call back: the calls page and the homes fill up
-        started = datetime.now(timezone.utc) - timedelta(hours=1)
+        started = datetime.now(UTC) - timedelta(hours=1)
         db.session.add(Call(call_sid="CA-a11y-answered", from_number="+33612000002", mission="prevention_expulsion",
                             territory_code="lens-henin", started_at=started, answered_at=started, answered_by_id=jurist.id,
                             ended_at=started + timedelta(seconds=1317), wait_seconds=12, talk_seconds=1317,

@@ -86,6 +86,20 @@ def test_console_script_is_flask_app_cli(tmp_path):
         assert command in result.stdout
 
 
+@pytest.mark.parametrize("args", [["--help"], ["ivr", "simulate", "--help"]])
+def test_console_script_help_builds_no_app_and_loads_no_sqlalchemy(tmp_path, args):
+    """The start-up target of issue 17: the listing and a command's help import neither the app nor
+    SQLAlchemy; they come with the commands that run."""
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: print('LOADED', sorted(m for m in ('sqlalchemy', 'flask_sqlalchemy', "
+             "'flask_wtf', 'hotline.extensions', 'hotline.ivr.simulator') if m in sys.modules)))\n"
+             "from hotline.cli import main\nmain()")
+    result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Usage:" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
 def test_security_headers_of_cookies(app, client, make_user, login):
     user = make_user("manager")
     token_page = client.get("/login")

@@ -3,7 +3,7 @@ French labels only (no code), the charts drawn into the PDF, the comparison with
 qualitative analysis."""
 import io
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from pypdf import PdfReader
@@ -14,7 +14,7 @@ from hotline.reports.tidy import Row
 
 EVICTION, INFO = "prevention_expulsion", "info_logement"
 TERRITORIES = {"lens-henin": "Lens-Hénin", "boulonnais": "Boulonnais", "hors_departement": "Hors département"}
-GENERATED = datetime(2026, 5, 2, 8, tzinfo=timezone.utc)
+GENERATED = datetime(2026, 5, 2, 8, tzinfo=UTC)
 
 
 def record(month, territory, household, mission=EVICTION, family="couple_avec_enfants", sector="prive",
@@ -129,7 +129,7 @@ def test_the_sections_and_charts_the_page_shows():
     trend = mission.sections[2].charts[0]
     assert trend.series == {"03/2026 à 04/2026": [1, 2], "03/2025 à 04/2025": [1, 0]}
     themes = mission.sections[4].charts[1]
-    assert dict(zip(themes.labels, themes.series[""])) == {"Impayés de loyer et prévention des expulsions": 100.0}
+    assert dict(zip(themes.labels, themes.series[""], strict=False)) == {"Impayés de loyer et prévention des expulsions": 100.0}
 
 
 def test_a_territory_shows_its_own_figures():

@@ -1,6 +1,6 @@
 """The jurists' "Appels" page: calls to log, callbacks to claim and close, consultations from a call."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import csrf_token
@@ -10,7 +10,7 @@ from hotline.consultations.models import Consultation
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 
-STARTED = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+STARTED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -168,7 +168,7 @@ def test_two_jurists_save_at_once(app, make_user, make_consultation, monkeypatch
                  for n, client in enumerate(clients, start=1)]
         outcomes: list = [None, None]
 
-        def save(n):
+        def save(n, posts=posts, outcomes=outcomes):  # bound now: the threads run in this turn
             try:
                 response = clients[n].post(url, data=posts[n])
                 outcomes[n] = response.status_code, html.unescape(response.get_data(as_text=True))

@@ -148,5 +148,5 @@ def test_gaps_and_shifts_share_out_the_opening_hours(spans):
         covered = any(s.mission == EVICTION and s.starts <= moment < s.ends for s in shifts)
         in_gap = [g for g in found if g.starts <= moment < g.ends]
         assert len(in_gap) == (1 if is_open and not covered else 0), moment
-    for before, after in zip(found, found[1:]):
+    for before, after in zip(found, found[1:], strict=False):
         assert before.ends < after.starts

@@ -2,7 +2,7 @@
 become one series, and on_duty() answers as the rows did. Run on a database of its own (a file on SQLite,
 a schema of its own on PostgreSQL), migrated step by step."""
 import os
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import product
 from zoneinfo import ZoneInfo
 
@@ -83,7 +83,7 @@ def test_rows_of_one_weekday_become_series_and_on_duty_answers_the_same(fresh_ap
         claire, julien, sophie, away = (  # the accounts as that revision has them (not the models of today)
             db.session.execute(OLD_USERS.insert().values(
                 email=f"{name.lower()}@example.org", name=name, role="jurist", phone=phone, active=True,
-                created_at=datetime.now(timezone.utc)).returning(OLD_USERS.c.id)).scalar_one()
+                created_at=datetime.now(UTC)).returning(OLD_USERS.c.id)).scalar_one()
             for name, phone in (("Claire", "+33612345601"), ("Julien", "+33612345602"), ("Sophie", "+33612345603"),
                                 ("Absent", None)))
         rows = [(claire, EVICTION, "boulonnais", day, time(9), time(12, 30)) for day in range(5)] + \
@@ -96,7 +96,7 @@ def test_rows_of_one_weekday_become_series_and_on_duty_answers_the_same(fresh_ap
              (sophie, INFO, "lens-henin", 5, time(10), time(12)),
              (away, INFO, None, 4, time(9), time(17))]
         db.session.execute(OLD_SHIFTS.insert(), [dict(zip(("user_id", "mission", "territory_code", "weekday",
-                                                           "starts", "ends"), row)) for row in rows])
+                                                           "starts", "ends"), row, strict=False)) for row in rows])
         db.session.commit()
         before = {(question, moment): old_on_duty(*question[:2], moment, question[2])
                   for question in QUESTIONS for moment in INSTANTS}

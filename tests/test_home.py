@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -61,7 +61,7 @@ def sections(response) -> dict[str, str]:
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), PARIS).astimezone(timezone.utc)
+    return datetime.combine(day, time(hour, minute), PARIS).astimezone(UTC)
 
 
 MONDAY, TUESDAY = date(2026, 11, 30), date(2026, 12, 1)
@@ -264,7 +264,7 @@ def test_the_managers_key_figures_are_the_full_reports(app, make_consultation, m
     from hotline.reports import services as reports
 
     paris = ZoneInfo("Europe/Paris")
-    now = datetime(2026, 12, 10, 9, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 10, 9, tzinfo=UTC)
     shared = make_household(name="Famille Partagée", commune_insee="62160")
     make_consultation(date=date(2026, 10, 3), mission="prevention_expulsion", commune_insee="62160",
                       territory_code="boulonnais", household=shared)

@@ -16,9 +16,8 @@ from hotline.consultations import importer
 from hotline.consultations import services as consultations
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
-from hotline.reports import household_months
+from hotline.reports import household_months, tidy
 from hotline.reports import services as reports
-from hotline.reports import tidy
 from hotline.reports.rollup_models import ReportHouseholdCount, ReportHouseholdMonth
 
 EVICTION, INFO = "prevention_expulsion", "info_logement"

@@ -4,7 +4,6 @@ import io
 from datetime import date
 
 import pytest
-
 from conftest import SAMPLE_CONSULTATIONS, csrf_token
 from sqlalchemy import func, select
 
@@ -116,11 +115,11 @@ def test_managers_import_from_the_page(app, client, make_user, login):
     login(make_user("manager"))
     url = "/consultations/import"
     token = csrf_token(client, url)
-    bad = "date,mission,mode\n2026-03-02,info_logement,fax\n".encode()
+    bad = b"date,mission,mode\n2026-03-02,info_logement,fax\n"
     page = client.post(url, data={"csrf_token": token, "file": (io.BytesIO(bad), "a.csv")},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "1 erreur(s) : rien n'a été importé" in page and "<td>2</td><td>mode</td><td>code inconnu (voir le format d&#39;import).</td>" in page
-    good = "date,mission,mode\n2026-03-02,info_logement,telephone\n2026-03-03,info_logement,courrier\n".encode()
+    good = b"date,mission,mode\n2026-03-02,info_logement,telephone\n2026-03-03,info_logement,courrier\n"
     page = client.post(url, data={"csrf_token": token, "dry_run": "1", "file": (io.BytesIO(good), "a.csv")},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "Essai réussi : 2 consultation(s) seraient créées" in page and count(app) == 0

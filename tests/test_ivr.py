@@ -88,13 +88,10 @@ def test_tampered_or_wrongly_signed_request_is_refused(client, path):
 def test_signature_is_checked_against_the_public_url(app, client):
     params = {"CallSid": "CApublic", "From": "+33612000000", "To": INFO_NUMBER}
     app.config["PUBLIC_URL"] = "https://hotline.example.org"
-    try:
-        good = sign("https://hotline.example.org/ivr/voice", params, TOKEN)
-        assert client.post("/ivr/voice", data=params, headers={"X-Twilio-Signature": good}).status_code == 200
-        local = sign("http://localhost/ivr/voice", params, TOKEN)
-        assert client.post("/ivr/voice", data=params, headers={"X-Twilio-Signature": local}).status_code == 403
-    finally:
-        app.config["PUBLIC_URL"] = None
+    good = sign("https://hotline.example.org/ivr/voice", params, TOKEN)
+    assert client.post("/ivr/voice", data=params, headers={"X-Twilio-Signature": good}).status_code == 200
+    local = sign("http://localhost/ivr/voice", params, TOKEN)
+    assert client.post("/ivr/voice", data=params, headers={"X-Twilio-Signature": local}).status_code == 403
 
 
 def test_webhooks_need_no_csrf_are_never_rate_limited_and_set_no_cookie(twilio):
@@ -270,17 +267,14 @@ def test_dial_whisper_and_answer(app, twilio, roster):
 def test_sequential_ringing(app, twilio, roster):
     at(app, OPEN)
     app.config["IVR_RING_STRATEGY"] = "sequential"
-    try:
-        twilio("/ivr/voice", CallSid="CAs", To=EVICTION_NUMBER)
-        twilio("/ivr/postal/choice", CallSid="CAs", Digits="62200")
-        first = twiml(twilio("/ivr/route", CallSid="CAs"))
-        assert [n.text for n in first.findall("Dial/Number")] == ["+33612345601"]
-        second = twiml(twilio(first.find("Dial").get("action"), CallSid="CAs", DialCallStatus="no-answer"))
-        assert [n.text for n in second.findall("Dial/Number")] == ["+33612345602"]
-        third = twiml(twilio(second.find("Dial").get("action"), CallSid="CAs", DialCallStatus="busy"))
-        assert redirect_target(third) == "/ivr/queue"
-    finally:
-        app.config["IVR_RING_STRATEGY"] = "simultaneous"
+    twilio("/ivr/voice", CallSid="CAs", To=EVICTION_NUMBER)
+    twilio("/ivr/postal/choice", CallSid="CAs", Digits="62200")
+    first = twiml(twilio("/ivr/route", CallSid="CAs"))
+    assert [n.text for n in first.findall("Dial/Number")] == ["+33612345601"]
+    second = twiml(twilio(first.find("Dial").get("action"), CallSid="CAs", DialCallStatus="no-answer"))
+    assert [n.text for n in second.findall("Dial/Number")] == ["+33612345602"]
+    third = twiml(twilio(second.find("Dial").get("action"), CallSid="CAs", DialCallStatus="busy"))
+    assert redirect_target(third) == "/ivr/queue"
 
 
 def test_at_most_ten_jurists_are_rung_at_once(app, twilio, make_user):

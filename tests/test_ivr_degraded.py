@@ -102,10 +102,7 @@ def test_an_unexpected_error_outside_a_step_still_dials_the_backup(app, monkeypa
 
     monkeypatch.setattr(security, "is_signed", broken)
     app.config["BACKUP_NUMBER"] = BACKUP
-    try:
-        assert_dials_backup(signed_post(app, "/ivr/voice"))
-    finally:
-        app.config["BACKUP_NUMBER"] = None
+    assert_dials_backup(signed_post(app, "/ivr/voice"))
 
 
 def test_fallback_without_backup_number_still_speaks(tmp_path):

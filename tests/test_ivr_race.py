@@ -90,48 +90,39 @@ def test_a_healthy_but_slow_database_sends_nobody_to_the_backup(app):
 def test_a_request_without_call_sid_writes_no_row(app, client):
     """They would all share one row (call_sid ''): the caller goes to the backup, a status is refused."""
     app.config["BACKUP_NUMBER"] = BACKUP
-    try:
-        for path in ("/ivr/voice", "/ivr/postal/choice", "/ivr/mission/choice", "/ivr/route", "/ivr/status"):
-            for sid in (None, "", "CA" + "f" * 5000):
-                params = {"From": "+33612000000", "To": INFO_NUMBER, "Digits": "62200", "CallStatus": "completed"}
-                if sid is not None:
-                    params["CallSid"] = sid
-                response = client.post(path, data=params,
-                                       headers={"X-Twilio-Signature": sign("http://localhost" + path, params, TOKEN)})
-                if path == "/ivr/status":
-                    assert response.status_code == 400
-                else:
-                    assert dials_backup(response), path
-    finally:
-        app.config["BACKUP_NUMBER"] = None
+    for path in ("/ivr/voice", "/ivr/postal/choice", "/ivr/mission/choice", "/ivr/route", "/ivr/status"):
+        for sid in (None, "", "CA" + "f" * 5000):
+            params = {"From": "+33612000000", "To": INFO_NUMBER, "Digits": "62200", "CallStatus": "completed"}
+            if sid is not None:
+                params["CallSid"] = sid
+            response = client.post(path, data=params,
+                                   headers={"X-Twilio-Signature": sign("http://localhost" + path, params, TOKEN)})
+            if path == "/ivr/status":
+                assert response.status_code == 400
+            else:
+                assert dials_backup(response), path
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Call)) == 0
 
 
 def test_five_thousand_digits_are_a_wrong_answer_not_an_error(app, twilio):
     app.config["BACKUP_NUMBER"] = BACKUP
-    try:
-        app.config["FIXED_NOW"] = "2026-12-01T10:00"
-        twilio("/ivr/voice", CallSid="CAlong", To=EVICTION_NUMBER)
-        twilio("/ivr/postal/choice", CallSid="CAlong", To=EVICTION_NUMBER, Digits="62179")
-        for path in ("/ivr/commune/choice", "/ivr/postal/choice", "/ivr/voicemail/choice"):
-            response = twilio(path, CallSid="CAlong", To=EVICTION_NUMBER, Digits="7" * 5000,
-                              SpeechResult="7" * 5000)
-            assert not dials_backup(response), path
-            assert twiml(response).find("Redirect") is not None
-    finally:
-        app.config["BACKUP_NUMBER"] = None
+    app.config["FIXED_NOW"] = "2026-12-01T10:00"
+    twilio("/ivr/voice", CallSid="CAlong", To=EVICTION_NUMBER)
+    twilio("/ivr/postal/choice", CallSid="CAlong", To=EVICTION_NUMBER, Digits="62179")
+    for path in ("/ivr/commune/choice", "/ivr/postal/choice", "/ivr/voicemail/choice"):
+        response = twilio(path, CallSid="CAlong", To=EVICTION_NUMBER, Digits="7" * 5000,
+                          SpeechResult="7" * 5000)
+        assert not dials_backup(response), path
+        assert twiml(response).find("Redirect") is not None
 
 
 def test_an_absurd_recording_duration_still_logs_the_voicemail(app, twilio):
     app.config["BACKUP_NUMBER"] = BACKUP
-    try:
-        twilio("/ivr/voice", CallSid="CArec", From="+33611111111")
-        response = twilio("/ivr/voicemail/recorded", CallSid="CArec", From="+33611111111",
-                          RecordingUrl="https://api.twilio.com/rec/RE1", RecordingDuration="99999999999999999999")
-        assert not dials_backup(response)
-    finally:
-        app.config["BACKUP_NUMBER"] = None
+    twilio("/ivr/voice", CallSid="CArec", From="+33611111111")
+    response = twilio("/ivr/voicemail/recorded", CallSid="CArec", From="+33611111111",
+                      RecordingUrl="https://api.twilio.com/rec/RE1", RecordingDuration="99999999999999999999")
+    assert not dials_backup(response)
     call = row(app, "CArec")
     assert (call.outcome, call.recording_url, call.recording_seconds) == (
         "voicemail", "https://api.twilio.com/rec/RE1", None)

@@ -6,12 +6,12 @@ import re
 
 import pytest
 from conftest import EVICTION_NUMBER, twiml
+from sqlalchemy import select
 from test_ivr import OPEN, at, call_row, redirect_target, roster, says  # noqa: F401 (fixture)
 
 from hotline.extensions import db
 from hotline.ivr import prompts
 from hotline.ivr.models import CallbackTask
-from sqlalchemy import select
 
 BUSY = re.compile(r"sont en ligne|occupés|en communication|prochain appel à être servi", re.I)
 
@@ -89,13 +89,10 @@ def test_a_caller_without_a_callable_number_is_offered_the_message_only(app, twi
 
 def test_the_offer_comes_by_2_minutes_whatever_the_setting(app, twilio, roster):
     app.config["IVR_QUEUE_OFFER_AFTER"] = 600
-    try:
-        at(app, OPEN)
-        into_the_queue(twilio, "CAlate")
-        at(app, "2026-12-01T10:02:00")
-        assert twiml(twilio("/ivr/queue", CallSid="CAlate")).find("Gather") is not None
-    finally:
-        app.config["IVR_QUEUE_OFFER_AFTER"] = 60
+    at(app, OPEN)
+    into_the_queue(twilio, "CAlate")
+    at(app, "2026-12-01T10:02:00")
+    assert twiml(twilio("/ivr/queue", CallSid="CAlate")).find("Gather") is not None
 
 
 def test_after_the_longest_wait_the_caller_hears_that_nobody_answered(app, twilio, roster):
@@ -119,7 +116,7 @@ def test_the_queue_nobody_answers_walked_with_the_simulator(app, runner, roster)
     assert re.match(r"Vous attendez depuis (1 minute|1 minute et demie|2 minutes)\.", heard[first_offer - 1])
     assert prompts.NOBODY_ANSWERED in heard and "Fin : message vocal" in result.output
     lines = result.output.splitlines()
-    for before, after in zip(lines, lines[1:]):  # between two rings, something is said: never a pause
+    for before, after in zip(lines, lines[1:], strict=False):  # between two rings, something is said: never a pause
         assert not (before.startswith("📞") and after.startswith("📞"))
 
 

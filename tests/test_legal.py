@@ -17,11 +17,7 @@ def test_legal_pages_open_without_login(client, path, heading):
 def test_the_personal_data_notice_states_the_configured_durations(app, client):
     app.config["RETENTION_HOUSEHOLD_YEARS"] = 5
     app.config["RETENTION_IMPORT_JOB_DAYS"] = 12
-    try:
-        text = client.get("/donnees-personnelles").get_data(as_text=True)
-    finally:
-        app.config["RETENTION_HOUSEHOLD_YEARS"] = 3
-        app.config["RETENTION_IMPORT_JOB_DAYS"] = 30
+    text = client.get("/donnees-personnelles").get_data(as_text=True)
     assert "votre nom et votre numéro : 5 ans après votre dernier contact" in text
     assert "et le nom du fichier : 12 jours après la fin de l'import" in " ".join(text.split())
 

@@ -1,6 +1,6 @@
 """The login throttle (issue 16): growing delays per account and address, per address and per account, kept
 in the database; a stranger never locks an owner out; the client's address through HOTLINE_PROXY_HOPS."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import PASSWORD, csrf_token
@@ -13,7 +13,7 @@ from hotline.config import ConfigError
 from hotline.extensions import db
 
 WRONG = "Wrong-Horse-Battery-99"
-START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 class Clock:
@@ -70,7 +70,7 @@ def test_an_ipv6_address_counts_by_its_64(address, counted):
 
 def test_after_five_failures_each_attempt_waits_longer_and_says_how_long(app, client, make_user, clock):
     user = make_user("manager")
-    for n in range(4):
+    for _ in range(4):
         assert attempt(client, user.email)[0] == 200
     code, page = attempt(client, user.email)
     assert code == 200 and "Attendez 1 seconde avant de réessayer" in page

@@ -62,10 +62,7 @@ def test_the_command_writes_the_file_and_refuses_without_a_key(app, runner, tmp_
     assert refused.exit_code != 0 and "HOTLINE_OBSERVATORY_KEY" in refused.output
     assert not out.exists()
     app.config["OBSERVATORY_KEY"] = "cle-de-test"
-    try:
-        done = runner.invoke(args=["reports", "observatory", "--from", "2026-03", "--to", "2026-03", "--output", str(out)])
-    finally:
-        app.config["OBSERVATORY_KEY"] = None
+    done = runner.invoke(args=["reports", "observatory", "--from", "2026-03", "--to", "2026-03", "--output", str(out)])
     assert done.exit_code == 0, done.output
     lines = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [line["month"] for line in lines] == ["2026-03"]

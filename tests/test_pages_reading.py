@@ -3,7 +3,7 @@ marked in the menu; an error summary after a validation error."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import csrf_token
@@ -11,7 +11,7 @@ from conftest import csrf_token
 from hotline.extensions import db
 from hotline.ivr.models import Call
 
-STARTED = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+STARTED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 def menu_links(html: str) -> dict[str, bool]:

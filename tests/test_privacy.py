@@ -3,7 +3,7 @@ the figures stay; every step is audited; nobody else gets in."""
 import io
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from conftest import csrf_token
@@ -33,7 +33,7 @@ def household(app, make_household, make_consultation):
     household = old_household_with_everything(app, make_household, make_consultation, name=SECRETS[0],
                                               phone=SECRETS[1], external_ref=SECRETS[2])
     with app.app_context():  # a later call from the same number, that no consultation came from
-        call = Call(call_sid="CAlater", started_at=datetime(2026, 11, 20, 9, tzinfo=timezone.utc), path="accueil",
+        call = Call(call_sid="CAlater", started_at=datetime(2026, 11, 20, 9, tzinfo=UTC), path="accueil",
                     from_number=SECRETS[1], outcome="callback_requested", mission="prevention_expulsion")
         db.session.add(call)
         db.session.flush()
@@ -129,7 +129,7 @@ def test_erasing_keeps_the_figures_and_is_audited(app, client, make_user, login,
     manager = make_user("manager")
     with app.app_context():
         version = db.session.scalar(select(Consultation.version).where(Consultation.household_id == household.id))
-        before = reports.report(date(2022, 1, 1), date(2026, 11, 1), ["prevention_expulsion"], NOW, timezone.utc)
+        before = reports.report(date(2022, 1, 1), date(2026, 11, 1), ["prevention_expulsion"], NOW, UTC)
     login(manager)
     url = f"/households/{household.id}/personal-data/"
     response = client.post(url + "erase", data={"confirmation": " effacer ", "csrf_token": csrf_token(client, url)})
@@ -143,7 +143,7 @@ def test_erasing_keeps_the_figures_and_is_audited(app, client, make_user, login,
         assert later.from_number is None and later.outcome == "callback_requested"
         assert db.session.scalar(select(CallbackTask.comment).where(CallbackTask.call_id == later.id)) is None
         assert db.session.scalar(select(Consultation.version).where(Consultation.household_id == household.id)) == version + 1
-        after = reports.report(date(2022, 1, 1), date(2026, 11, 1), ["prevention_expulsion"], NOW, timezone.utc)
+        after = reports.report(date(2022, 1, 1), date(2026, 11, 1), ["prevention_expulsion"], NOW, UTC)
     assert after == before
 
 
@@ -164,7 +164,7 @@ def test_erasing_a_household_erases_the_import_errors_that_mention_it(app, clien
     mention the household (its name, its number however written, its file reference) at once."""
     from hotline.consultations.import_jobs import ERASED_FILENAME, ImportJob
 
-    finished = datetime(2026, 11, 25, 9, tzinfo=timezone.utc)
+    finished = datetime(2026, 11, 25, 9, tzinfo=UTC)
     jobs = {"name": ([[4, "mode", f"« {SECRETS[0].upper()} » n'est pas un code connu."]], "a.csv"),
             "phone": ([[7, "mode", "« 06 55 55 55 55 » n'est pas un code connu."]], "b.csv"),
             "file": (None, f"import {SECRETS[2]}.csv"),

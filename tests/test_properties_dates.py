@@ -15,12 +15,11 @@ from urllib.parse import urlencode
 
 import pytest
 from conftest import PASSWORD, csrf_token
+from html_forms import opened
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from html_forms import opened
-from test_consultations import form_data
-
 from sqlalchemy import delete
+from test_consultations import form_data
 
 from hotline import date_bounds
 from hotline.extensions import db

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from conftest import csrf_token
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import delete, select
@@ -13,7 +14,6 @@ from sqlalchemy import delete, select
 from hotline.audit import AuditEvent
 from hotline.extensions import db
 from hotline.reports.notes import MAX_LENGTH, ReportNote
-from conftest import csrf_token
 
 EVICTION = "prevention_expulsion"
 RANGE = "from=2026-03&to=2026-04&mission=prevention_expulsion"

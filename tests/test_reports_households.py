@@ -3,7 +3,7 @@ counts once, with its latest debt of the period, and a first contact is the hous
 ever (formats.md, households_debt_known to reached_before_commandement)."""
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from hotline import clock
@@ -91,7 +91,7 @@ def test_the_bilan_shows_the_household_figures_in_french(ctx):
     scenario()
     rows = reports.report(date(2026, 1, 1), date(2026, 3, 1), [EVICTION], clock.now(), clock.local_zone())
     document = pdf.build(rows, date(2026, 1, 1), date(2026, 3, 1), [EVICTION], territory_labels(),
-                      datetime(2026, 4, 1, tzinfo=timezone.utc))
+                      datetime(2026, 4, 1, tzinfo=UTC))
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(document)).pages)
     text = " ".join(text.split())
     assert "Ménages suivis (chaque ménage compté une fois)" in text

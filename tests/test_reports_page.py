@@ -12,9 +12,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
-
 from conftest import PASSWORD, csrf_token
+from sqlalchemy import event
 
 from hotline import charts
 from hotline.cases import figures

@@ -1,6 +1,6 @@
 """Personal data past its retention is erased; the figures stay."""
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import JSON, String, Text, func, select, text
@@ -21,7 +21,7 @@ from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.sms import SmsMessage
 
-NOW = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
 
 def test_purge_erases_what_is_too_old_and_keeps_the_rest(app, runner, make_household, make_consultation):
@@ -129,7 +129,7 @@ def old_household_with_everything(app, make_household, make_consultation, **hous
                                      external_id=f"{SECRETS[9]}-{household.id}", mission="prevention_expulsion",
                                      procedure_stage="assignation", debt_amount=Decimal("1234.50"))
     with app.app_context():
-        call = Call(call_sid=f"CA{household.id}", started_at=datetime(2022, 1, 10, 9, tzinfo=timezone.utc),
+        call = Call(call_sid=f"CA{household.id}", started_at=datetime(2022, 1, 10, 9, tzinfo=UTC),
                     path="accueil", from_number=SECRETS[1], recording_url=SECRETS[6], outcome="voicemail",
                     mission="prevention_expulsion")
         db.session.add(call)
@@ -141,7 +141,7 @@ def old_household_with_everything(app, make_household, make_consultation, **hous
         data = services.snapshot(row) | {"notes": SECRETS[4]}
         services.update_consultation(row, data, None, None)
         appointment = Appointment(household_id=household.id, mission="prevention_expulsion", status="held",
-                                  starts_at=datetime(2022, 1, 20, 9, tzinfo=timezone.utc), sms_reminder=True)
+                                  starts_at=datetime(2022, 1, 20, 9, tzinfo=UTC), sms_reminder=True)
         db.session.add(appointment)
         db.session.flush()
         db.session.add(SmsMessage(purpose="reminder", appointment_id=appointment.id, key=f"reminder:{appointment.id}",

@@ -3,7 +3,7 @@ through apply() or apply_many(), and after rebuild() from real consultations, ro
 what tidy.build gives from the records: value by value, medians and distinct households included."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -294,7 +294,7 @@ def test_table_of_the_managers_page(session, logged):
 
 
 def test_the_report_and_the_page_read_the_rollup(app, session, logged):
-    now, zone = datetime(2026, 4, 1, tzinfo=timezone.utc), ZoneInfo("Europe/Paris")
+    now, zone = datetime(2026, 4, 1, tzinfo=UTC), ZoneInfo("Europe/Paris")
     consultation_rows = [row for row in services.report(FIRST, LAST, MISSIONS, now, zone)
                          if row.indicator not in figures.INDICATORS]
     assert consultation_rows == recount()

@@ -29,12 +29,9 @@ def test_administrators_read_the_settings_that_are_missing(app, client, make_use
 
 def test_nothing_is_said_once_sms_are_configured(app, client, make_user, login):
     app.config.update(TWILIO_ACCOUNT_SID="AC" + "1" * 32, SMS_FROM="+33700000000")
-    try:
-        login(make_user("admin"))
-        assert 'id="sms-title"' not in client.get("/").get_data(as_text=True)
-        client.post("/logout", data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
-                                                             client.get("/").get_data(as_text=True)).group(1)})
-        login(make_user("jurist"))
-        assert warning(client.get("/appointments/messages").get_data(as_text=True)) is None
-    finally:
-        app.config.update(TWILIO_ACCOUNT_SID=None, SMS_FROM=None)
+    login(make_user("admin"))
+    assert 'id="sms-title"' not in client.get("/").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
+                                                         client.get("/").get_data(as_text=True)).group(1)})
+    login(make_user("jurist"))
+    assert warning(client.get("/appointments/messages").get_data(as_text=True)) is None

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from test_bilan import EVICTION, TERRITORIES, last_year, this_year
 
 from hotline.reports import bilan, tidy, workbook
-from test_bilan import EVICTION, TERRITORIES, last_year, this_year
 
 
 def book(notes=None):

@@ -18,7 +18,7 @@ import itertools
 import json
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 def _instant(value: str) -> datetime:
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _listed(message: dict, query: dict) -> bool:
@@ -63,7 +63,7 @@ class FakeTwilioApi:
                     return self._answer(400, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400})
                 sid = f"SM{next(api._ids):032d}"
                 message = form | {"auth": self._auth(), "account": self._account(), "sid": sid,
-                                  "date_sent": datetime.now(timezone.utc)}
+                                  "date_sent": datetime.now(UTC)}
                 api.messages.append(message)
                 api._released.wait(timeout=60)
                 time.sleep(api.delay)

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from hotline import date_bounds
 from hotline.appointments import office
 from hotline.appointments.models import Appointment
 from hotline.auth.access import readable_missions
 from hotline.auth.models import User
 from hotline.cases.services import case_of
-from hotline import date_bounds
 from hotline.consultations.models import Household
 from hotline.extensions import db
 from hotline.ids import parse_id

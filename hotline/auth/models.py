@@ -31,8 +31,8 @@ class User(UserMixin, db.Model):
     # edit form opened at another version is refused (hotline.versions).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
-    mission_links: Mapped[list["UserMission"]] = relationship(cascade="all, delete-orphan")
-    territory_links: Mapped[list["UserTerritory"]] = relationship(cascade="all, delete-orphan")
+    mission_links: Mapped[list[UserMission]] = relationship(cascade="all, delete-orphan")
+    territory_links: Mapped[list[UserTerritory]] = relationship(cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 

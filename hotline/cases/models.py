@@ -38,9 +38,9 @@ class Case(db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, onupdate=utcnow)
 
     household: Mapped[Household] = relationship()
-    acts: Mapped[list["ProcedureAct"]] = relationship(back_populates="case", order_by="ProcedureAct.id",
+    acts: Mapped[list[ProcedureAct]] = relationship(back_populates="case", order_by="ProcedureAct.id",
                                                       passive_deletes=True)
-    statements: Mapped[list["CaseStatement"]] = relationship(back_populates="case", passive_deletes=True)
+    statements: Mapped[list[CaseStatement]] = relationship(back_populates="case", passive_deletes=True)
 
     __table_args__ = (CheckConstraint(RENT_RANGE, name="rent_amount_range"),)
 

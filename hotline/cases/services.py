@@ -29,10 +29,10 @@ from hotline.auth.access import readable_missions
 from hotline.cases import notices
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.cases.notices import legal_order
+from hotline.cases.path import Situation, situation
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
 from hotline.models_base import utcnow
-from hotline.cases.path import Situation, situation
 from hotline.reference import labels, taxonomy
 
 EVICTION_MISSION = "prevention_expulsion"

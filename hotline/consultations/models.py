@@ -43,7 +43,7 @@ class Household(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     commune: Mapped[Commune | None] = relationship()
-    consultations: Mapped[list["Consultation"]] = relationship(
+    consultations: Mapped[list[Consultation]] = relationship(
         back_populates="household", order_by="(Consultation.date, Consultation.id)")
 
     __mapper_args__ = {"version_id_col": version}
@@ -97,9 +97,9 @@ class Consultation(db.Model):
     household: Mapped[Household | None] = relationship(back_populates="consultations")
     jurist: Mapped[User | None] = relationship(foreign_keys=[jurist_id])
     territory: Mapped[Territory] = relationship()
-    codes: Mapped[list["ConsultationCode"]] = relationship(
+    codes: Mapped[list[ConsultationCode]] = relationship(
         cascade="all, delete-orphan", order_by="(ConsultationCode.kind, ConsultationCode.code)")
-    revisions: Mapped[list["ConsultationRevision"]] = relationship(
+    revisions: Mapped[list[ConsultationRevision]] = relationship(
         cascade="all, delete-orphan", order_by="ConsultationRevision.id")
 
     __mapper_args__ = {"version_id_col": version}

@@ -20,8 +20,10 @@ from hotline.reference.services import (
     fold,
     territory_for_insee,
 )
-from hotline.reports import household_months  # noqa: F401 - its session events keep the households' months current
-from hotline.reports import rollup
+from hotline.reports import (
+    household_months,  # noqa: F401 - its session events keep the households' months current
+    rollup,
+)
 
 EVICTION_MISSION = "prevention_expulsion"
 

@@ -35,9 +35,9 @@ from hotline.consultations.forms import (
     SearchForm,
     act_field,
     case_data,
-    decision_kind,
     case_error_fields,
     cleaned,
+    decision_kind,
     fill_case,
     fill_from,
     prefill_from_call,
@@ -129,7 +129,7 @@ def _record_case(form: ConsultationForm, household: Household | None, consultati
     return changes
 
 
-def _case_refused(form: ConsultationForm, error: "cases.CaseError", household: Household | None) -> None:
+def _case_refused(form: ConsultationForm, error: cases.CaseError, household: Household | None) -> None:
     """Nothing is written: the consultation (and a new household) go, the household read stays audited
     (a savepoint would hold SQLite's read snapshot and turn a concurrent save into "database is locked")."""
     db.session.rollback()

@@ -14,13 +14,9 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import make_url, select
 
-from hotline import create_app
-from hotline.auth.models import User
-from hotline.extensions import db
-from hotline.ivr.calls import get_call
-from hotline.ivr.simulator import Simulator
+# The app, SQLAlchemy and the models are imported in the functions that run the call, not here:
+# `hotline ivr simulate --help` reads this module and must start as fast as Flask alone (hotline/cli.py).
 
 
 @click.group("ivr", cls=AppGroup, help="Numéro vert.")
@@ -39,6 +35,8 @@ def ivr_cli():
 @click.option("--no-message", is_flag=True, help="L'appelant ne laisse pas de message")
 @click.option("--write", is_flag=True, help="Écrire l'appel dans la base configurée (par défaut : une copie jetable)")
 def simulate(to, caller, at, keys, no_answer, no_message, write):
+    from hotline.ivr.simulator import Simulator
+
     with simulation_app(current_app._get_current_object(), write) as app, app.app_context():
         walk = Simulator(app, to=to, caller=caller, at=at, keys=keys, answer=not no_answer,
                          leave_message=not no_message).run()
@@ -50,6 +48,10 @@ def simulate(to, caller, at, keys, no_answer, no_message, write):
 @contextmanager
 def simulation_app(app: Flask, write: bool) -> Iterator[Flask]:
     """The app itself with --write; else the same app on a copy of its SQLite database, in a temporary folder."""
+    from sqlalchemy import make_url
+
+    from hotline import create_app
+
     if write:
         yield app
         return
@@ -71,6 +73,12 @@ def simulation_app(app: Flask, write: bool) -> Iterator[Flask]:
 
 
 def report(walk) -> None:
+    from sqlalchemy import select
+
+    from hotline.auth.models import User
+    from hotline.extensions import db
+    from hotline.ivr.calls import get_call
+
     names = {u.phone: u.name for u in db.session.scalars(select(User).where(User.phone.is_not(None)))}
     for event in walk.events:
         text = event.text

@@ -15,7 +15,6 @@ from hotline.permanences.models import WEEKDAYS
 from hotline.permanences.recurrence import FREQUENCIES, WEEKS_OF_MONTH
 from hotline.reference.services import resolve_commune
 
-
 PLANNED = within_bounds(date_bounds.planning_day)
 
 

@@ -38,7 +38,7 @@ class Commune(db.Model):
 
     epci: Mapped[Epci | None] = relationship()
     territory: Mapped[Territory] = relationship()
-    postal_codes: Mapped[list["CommunePostalCode"]] = relationship(
+    postal_codes: Mapped[list[CommunePostalCode]] = relationship(
         back_populates="commune", cascade="all, delete-orphan", order_by="CommunePostalCode.postal_code"
     )
 

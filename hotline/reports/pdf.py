@@ -128,7 +128,7 @@ def _columns(doc: FPDF, headers: list[str], lines: list[list[Cell]]) -> None:
 def _height(doc: FPDF, texts: list[str], widths: list[float], size: int, bold: bool = False) -> float:
     doc.set_font("Helvetica", "B" if bold else "", size)
     line = size * 0.5
-    return max(_lines(doc, printable(t), w, line) for t, w in zip(texts, widths)) * line + 1
+    return max(_lines(doc, printable(t), w, line) for t, w in zip(texts, widths, strict=False)) * line + 1
 
 
 def _lines(doc: FPDF, text: str, width: float, line: float) -> int:
@@ -146,7 +146,7 @@ def _row(doc: FPDF, texts: list[str], widths: list[float], size: int, header: bo
     if header:
         doc.set_fill_color(230, 230, 230)
         doc.rect(x, top, sum(widths), height, style="F")
-    for index, (text, width) in enumerate(zip(texts, widths)):
+    for index, (text, width) in enumerate(zip(texts, widths, strict=False)):
         doc.set_xy(x, top)
         text, align = printable(text), "L" if index == 0 else "R"
         if _lines(doc, text, width, size * 0.5) == 1:

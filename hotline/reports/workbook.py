@@ -81,7 +81,7 @@ def _readable(sheet: Worksheet, sections: list[tuple[bilan.MissionBilan, bilan.S
                 cell.font = Font(bold=True)
             for line in table.lines:
                 sheet.append([_value(value) for value in line])
-                for cell, value in zip(sheet[sheet.max_row], line):
+                for cell, value in zip(sheet[sheet.max_row], line, strict=False):
                     _format(cell, value)
             widest = max(widest, len(table.headers))
             sheet.append([])

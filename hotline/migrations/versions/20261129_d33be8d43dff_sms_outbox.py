@@ -4,7 +4,7 @@ Revision ID: d33be8d43dff
 Revises: 43f43ef62512
 Create Date: 2026-11-29 08:40:00
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -67,7 +67,7 @@ def upgrade():
 def _instant(value):
     """A stored instant read as text (SQLite) or datetime (PostgreSQL), as an aware UTC datetime."""
     if value is None or isinstance(value, datetime):
-        return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
     return _instant(datetime.fromisoformat(str(value)))
 
 
