@@ -222,3 +222,13 @@ def test_coming_deadlines_lists_the_households_whose_next_deadline_is_within_15_
     assert coming_deadlines(eviction, date(2026, 10, 27)) == []  # passed
     assert coming_deadlines(information, date(2026, 10, 15)) == []  # not their mission
     assert len(coming_deadlines(db.session.merge(make_user("manager")), date(2026, 10, 15))) == 1
+
+
+def test_a_corrected_judgment_keeps_its_kind_unless_another_is_said(household, consult):
+    seen = consult(date(2024, 3, 1))
+    case = record_acts(household, seen, {"jugement_resiliation": date(2024, 2, 5)}, decision_kind="refere")
+    fixed = consult(date(2024, 3, 2))
+    record_acts(household, fixed, {"jugement_resiliation": date(2024, 2, 6)})
+    db.session.commit()
+    (judgment,) = acts_of(case)
+    assert (judgment.occurred_on, judgment.decision_kind) == (date(2024, 2, 6), "refere")

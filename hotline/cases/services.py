@@ -239,8 +239,9 @@ def _record_code(case: Case, consultation: Consultation, code: str, said: Stated
     if len(said.dates) == 1 and not said.new and current:
         target = next((act for act in current if act.id == said.corrects), current[-1])
     for day in unknown:
+        inherited = target.decision_kind if target is not None else None  # a corrected date keeps its kind
         act = ProcedureAct(case_id=case.id, stage=code, occurred_on=day, consultation_id=consultation.id,
-                           recorded_by_id=author_id, decision_kind=kind if code in JUDGMENTS else None)
+                           recorded_by_id=author_id, decision_kind=(kind or inherited) if code in JUDGMENTS else None)
         if target is not None:
             act.replaces_id = target.id
             if _said_later(consultation, target):
