@@ -22,6 +22,7 @@ from sqlalchemy import delete
 from test_consultations import form_data
 
 from hotline import date_bounds
+from hotline.cases.services import act_date_problem
 from hotline.extensions import db
 from hotline.ivr.models import Closure, OpeningHours
 from hotline.permanences import duty
@@ -74,6 +75,9 @@ PLACE = (("place_id", ""), ("name", "Mairie de Liévin"), ("address", "1 place G
 PAGES = [
     Page("consultation", "jurist", "/consultations/new", ("date", "time")),
     Page("consultation edited", "jurist", "/consultations/{consultation}/edit", ("date", "time")),
+    Page("consultation's case", "jurist", "/consultations/new", ("lease_signed_on", "act_commandement_payer",
+                                                                  "act_audience", "act_jugement_delais",
+                                                                  "act_fsl_demande")),
     Page("activity", "jurist", "/activities/", ("date",),
          (("mission", "info_logement"), ("activity_type", "ccapex"), ("territory", "lens-henin"),
           ("title", "CCAPEX de Lens"))),
@@ -91,8 +95,19 @@ PAGES = [
     Page("closure", "admin", "/admin/hours/", ("c-starts_on", "c-ends_on"),
          (("c-reason", "Inventaire"), ("c-starts_on", "2026-12-21"), ("c-ends_on", "2026-12-22"))),
 ]
+CONSULTED = date(2026, 11, 20)  # form_data's consultation date
+
+
+def _act_rule(code: str):
+    """The case's own rule (hotline.cases.services.act_date_problem), seen from the consultation's date."""
+    return lambda day, _today: act_date_problem(code, day, CONSULTED)
+
+
 # The rule each saved date must have passed (the instant of an appointment is read as the form reads it).
-RULES = {"date": date_bounds.consultation_day, "first_day": date_bounds.planning_day,
+RULES = {
+    "lease_signed_on": lambda day, _today: None if date(1950, 1, 1) <= day <= CONSULTED else "hors bornes",
+    **{f"act_{code}": _act_rule(code) for code in ("commandement_payer", "audience", "jugement_delais",
+                                                   "fsl_demande")},"date": date_bounds.consultation_day, "first_day": date_bounds.planning_day,
          "last_day": date_bounds.planning_day, "valid_from": date_bounds.planning_day,
          "valid_until": date_bounds.planning_day, "c-starts_on": date_bounds.planning_day,
          "c-ends_on": date_bounds.planning_day}
@@ -158,7 +173,7 @@ def test_a_typed_date_is_saved_within_its_bounds_or_refused_at_its_field(world, 
     typed = data.draw(form.strategy(), label="typed")
     if "edited" not in form.name:
         _forget_what_new_forms_saved(client.application, world)
-    if form.name == "consultation":
+    if form.name in ("consultation", "consultation's case"):
         posted = form_data(client)
     else:
         posted = opened(client, url, form.dated[0])
