@@ -38,7 +38,7 @@ from hotline.auth.passwords import hash_password
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.ivr.models import CALLBACK_RESULTS, Call, CallbackTask
-from hotline.models_base import utcnow
+from hotline.core.models_base import utcnow
 from hotline.reference import theme_codes
 
 WEB_APP = "hotline.wsgi:app"

@@ -155,7 +155,7 @@ def measure(what: str, url: str, csv_path: str) -> dict:
     """In this (fresh) process: one measure; seconds, what it produced and the peak resident memory."""
     from flask_migrate import upgrade
 
-    from hotline.consultations import importer
+    from hotline.consultations.imports import write as importer
     from hotline.extensions import db
     from sqlalchemy import text
 

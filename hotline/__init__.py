@@ -19,7 +19,7 @@ from werkzeug.routing import IntegerConverter, ValidationError
 
 from hotline.auth.access import NO_MISSION, has_no_mission
 from hotline.config import DEFAULTS, ConfigError, from_environment
-from hotline.ids import MAX_ID
+from hotline.core.ids import MAX_ID
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
@@ -110,7 +110,7 @@ def engine_options(uri: str, cfg: Mapping) -> dict:
 
 
 def register_extensions(app: Flask) -> None:
-    from hotline import database
+    from hotline.core import database
     from hotline.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
@@ -149,13 +149,13 @@ def register_blueprints(app: Flask) -> None:
     from hotline.auth.views import bp as auth_bp
     from hotline.cases.views import bp as cases_bp
     from hotline.consultations.views import bp as consultations_bp
-    from hotline.ivr.calls_views import bp as calls_bp
+    from hotline.calls.views import bp as calls_bp
     from hotline.legal.views import bp as legal_bp
     from hotline.permanences.views import bp as permanences_bp
     from hotline.privacy.views import bp as privacy_bp
     from hotline.public.views import bp as public_bp
     from hotline.reports.views import bp as reports_bp
-    from hotline.views import bp as main_bp
+    from hotline.web.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -180,7 +180,7 @@ BARE_SERVER_ERROR = ('<!doctype html><html lang="fr"><meta charset="utf-8"><titl
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from hotline import lock_retry
+    from hotline.web import lock_retry
     from hotline.extensions import db  # hotline.extensions imports this module
 
     def render(code: int, title: str, message: str):
@@ -249,7 +249,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from hotline import templating
+    from hotline.web import templating
 
     templating.install(app)
 
@@ -269,10 +269,10 @@ def mount_voice_app(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from hotline.auth.commands import users_cli
-    from hotline.backup import backup_command
+    from hotline.jobs.backup import backup_command
     from hotline.cli import LazyCommand
     from hotline.consultations.commands import consultations_cli
-    from hotline.demo import demo_command
+    from hotline.jobs.demo import demo_command
     from hotline.ivr.commands import ivr_cli
     from hotline.reports.commands import reports_cli
 
@@ -280,7 +280,7 @@ def register_commands(app: Flask) -> None:
     for name, help_text in (("scheduler", "Lancer le planificateur (rappels SMS, purge). Un seul processus."),
                             ("purge", "Effacer les données personnelles dont la durée de conservation est passée."),
                             ("reminders", "Rappels SMS des rendez-vous.")):
-        app.cli.add_command(LazyCommand(name, "hotline.scheduler", help_text))
+        app.cli.add_command(LazyCommand(name, "hotline.jobs.scheduler", help_text))
     app.cli.add_command(reports_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(consultations_cli)

@@ -1,10 +1,10 @@
 """Every model of the app, imported in one place for Alembic and the shell."""
 from hotline.activities.models import Activity
 from hotline.appointments.models import Appointment
-from hotline.audit import AuditEvent
+from hotline.core.audit import AuditEvent
 from hotline.auth.models import LoginAttempt, User, UserMission, UserTerritory
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
-from hotline.consultations.import_jobs import ImportJob
+from hotline.consultations.imports.jobs import ImportJob
 from hotline.consultations.models import (
     Consultation,
     ConsultationCode,
@@ -12,7 +12,7 @@ from hotline.consultations.models import (
     Household,
 )
 from hotline.ivr.models import Call, CallbackTask, Closure, OpeningHours
-from hotline.models_base import Base, utcnow
+from hotline.core.models_base import Base, utcnow
 from hotline.permanences.models import (
     DutyShift,
     Permanence,
@@ -23,7 +23,7 @@ from hotline.reference.models import Commune, CommunePostalCode, Epci, Territory
 from hotline.reports.notes import ReportNote
 from hotline.reports.rollup_models import (ReportDebt, ReportHousehold, ReportHouseholdCount, ReportHouseholdMonth,
                                            ReportRollup)
-from hotline.sms import SmsMessage
+from hotline.sms.outbox import SmsMessage
 
 __all__ = [
     "Activity", "Appointment", "AuditEvent", "Base", "Call", "CallbackTask", "Case", "CaseStatement", "Closure",

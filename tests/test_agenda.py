@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from hotline.appointments import services as appointments
-from hotline.audit import AuditEvent
+from hotline.core.audit import AuditEvent
 from hotline.auth.models import User
 from hotline.cases.models import Case
 from hotline.consultations.models import Household

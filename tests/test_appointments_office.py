@@ -12,7 +12,7 @@ from hotline.appointments.office import within_hours
 from hotline.auth.models import User
 from hotline.consultations.models import Household
 from hotline.extensions import db
-from hotline.ivr import hours
+from hotline.core import hours
 
 PARIS = ZoneInfo("Europe/Paris")
 WEEKDAYS = [hours.Slot(day, opens, closes) for day in range(5)

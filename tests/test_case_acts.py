@@ -11,7 +11,7 @@ from test_consultations import form_data
 from test_consultations_case import page_of
 from test_consultations_robustness import logged_in_client
 
-from hotline.audit import AuditEvent
+from hotline.core.audit import AuditEvent
 from hotline.auth.models import User
 from hotline.cases.models import ProcedureAct
 from hotline.cases.services import act_dates, case_of, coming_deadlines, stated_at

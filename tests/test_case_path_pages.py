@@ -10,7 +10,7 @@ from sqlalchemy import select
 from test_consultations import form_data
 from test_consultations_robustness import logged_in_client
 
-from hotline.audit import AuditEvent
+from hotline.core.audit import AuditEvent
 from hotline.cases.models import Case, ProcedureAct
 from hotline.cases.services import act_dates, acts_of, case_of, record_acts
 from hotline.consultations.models import Consultation, Household

@@ -9,7 +9,7 @@ from conftest import csrf_token
 from html_forms import version_of
 from sqlalchemy import select
 
-from hotline.audit import AuditEvent
+from hotline.core.audit import AuditEvent
 from hotline.cases.models import Case
 from hotline.cases.services import act_dates
 from hotline.consultations.models import Consultation, ConsultationRevision, Household

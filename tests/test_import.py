@@ -9,7 +9,7 @@ from conftest import SAMPLE_CONSULTATIONS, csrf_token
 from sqlalchemy import func, select
 
 from hotline.cases import services as cases
-from hotline.consultations import importer, importing
+from hotline.consultations.imports import write as importer, parse as importing
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.reports import rollup, tidy

@@ -10,7 +10,7 @@ from hotline.extensions import db
 from hotline.ivr import calls
 from hotline.ivr.models import Call, CallbackTask, Closure
 from hotline.ivr.security import sign
-from hotline.models_base import utcnow
+from hotline.core.models_base import utcnow
 from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift
 from hotline.reference.services import postal_places

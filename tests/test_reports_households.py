@@ -6,7 +6,7 @@ import io
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from hotline import clock
+from hotline.core import clock
 from hotline.cases.services import record_acts
 from hotline.consultations import services as consultations
 from hotline.extensions import db

@@ -16,7 +16,7 @@ from sqlalchemy import event
 
 from conftest import PASSWORD, csrf_token
 
-from hotline import charts
+from hotline.core import charts
 from hotline.cases import figures
 from hotline.cases import services as cases
 from hotline.consultations.models import Consultation

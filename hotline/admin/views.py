@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from hotline import audit, versions
+from hotline.core import audit, versions
 from hotline.admin.forms import ClosureForm, HoursForm, MoveForm
 from hotline.auth import sessions
 from hotline.auth.access import roles_required
@@ -15,7 +15,7 @@ from hotline.auth.forms import UserForm
 from hotline.auth.models import User
 from hotline.auth.services import AccountError, create_user, update_user
 from hotline.extensions import db
-from hotline.ivr import opening
+from hotline.core import opening
 from hotline.ivr.models import Closure, OpeningHours
 from hotline.permanences import duty
 from hotline.reference import labels

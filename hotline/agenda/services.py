@@ -16,7 +16,7 @@ from hotline.appointments.models import Appointment
 from hotline.auth.models import User
 from hotline.consultations.models import Household
 from hotline.extensions import db
-from hotline.ivr.hours import is_holiday
+from hotline.core.hours import is_holiday
 from hotline.ivr.models import Closure, OpeningHours
 from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift, runs_on

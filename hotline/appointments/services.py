@@ -14,17 +14,17 @@ from hotline.appointments.models import Appointment
 from hotline.auth.access import readable_missions
 from hotline.auth.models import User
 from hotline.cases.services import case_of
-from hotline import date_bounds
+from hotline.core import date_bounds
 from hotline.consultations.models import Household
 from hotline.extensions import db
-from hotline.ids import parse_id
-from hotline.ivr import opening
-from hotline.ivr.hours import is_holiday
+from hotline.core.ids import parse_id
+from hotline.core import opening
+from hotline.core.hours import is_holiday
 from hotline.permanences import services as permanences
 from hotline.permanences.models import Permanence
 from hotline.reference import labels
-from hotline.sms import SmsMessage
-from hotline.templating import fr_date
+from hotline.sms.outbox import SmsMessage
+from hotline.web.templating import fr_date
 
 EVICTION = "prevention_expulsion"
 

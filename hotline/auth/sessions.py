@@ -15,7 +15,7 @@ from flask_login.utils import _create_identifier
 
 from hotline.auth.models import User
 from hotline.extensions import db
-from hotline.ids import parse_id
+from hotline.core.ids import parse_id
 
 GENERATION_KEY = "_generation"
 

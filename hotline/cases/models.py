@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
-from hotline.models_base import UTCDateTime, utcnow
+from hotline.core.models_base import UTCDateTime, utcnow
 
 RENT_RANGE = "rent_amount IS NULL OR (rent_amount >= 0 AND rent_amount < 10000000)"
 

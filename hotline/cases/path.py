@@ -67,7 +67,7 @@ from hotline.cases.deadlines import (
     earliest_eviction,
     next_working_day,
 )
-from hotline.calendar import is_holiday
+from hotline.core.calendar import is_holiday
 
 # The judgments, first instance; an appeal ruling (`arret_appel`) is read apart.
 REJECTED, DELAYS, TERMINATION, UNSPECIFIED = "jugement_rejet", "jugement_delais", "jugement_resiliation", "jugement"

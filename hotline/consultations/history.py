@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from hotline.consultations.parsing import format_euros
 from hotline.reference import label, labels, theme_codes
-from hotline.templating import commune_label, fr_date
+from hotline.web.templating import commune_label, fr_date
 
 FIELD_LABELS = {
     "date": "Date", "time": "Heure", "duration_minutes": "Durée", "mission": "Mission",

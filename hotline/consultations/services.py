@@ -9,12 +9,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from hotline import versions
+from hotline.core import versions
 from hotline.auth.access import can_read_consultation, readable_missions
 from hotline.cases.services import concerns_the_case
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
-from hotline.models_base import utcnow
+from hotline.core.models_base import utcnow
 from hotline.reference import NON_RENSEIGNE
 from hotline.reference.services import (
     fold,

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.extensions import db
-from hotline.models_base import UTCDateTime, utcnow
+from hotline.core.models_base import UTCDateTime, utcnow
 
 
 class AuditEvent(db.Model):

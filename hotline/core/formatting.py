@@ -5,7 +5,7 @@ from datetime import date
 
 import phonenumbers
 
-from hotline.ivr.hours import MONTHS
+from hotline.core.hours import MONTHS
 
 
 def whole(number: int | None) -> str:

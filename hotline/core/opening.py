@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.ivr import hours
+from hotline.core import hours
 from hotline.ivr.models import Closure, OpeningHours
 from hotline.reference import labels
 

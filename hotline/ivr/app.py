@@ -11,7 +11,7 @@ from flask import Config, Flask, Request
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
-from hotline import database
+from hotline.core import database
 from hotline.extensions import db
 from hotline.ivr import circuit, views, writers
 

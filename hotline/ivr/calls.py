@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hotline.auth.access import readable_missions
 from hotline.extensions import db
-from hotline.forms_common import has_control_characters
+from hotline.web.forms import has_control_characters
 from hotline.ivr.models import CALLBACK_RESULTS, CLOSE_REASONS, Call, CallbackTask
 from hotline.ivr.statements import autocommit
 from hotline.reference import labels

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.auth.models import User
 from hotline.extensions import db
-from hotline.models_base import UTCDateTime, utcnow
+from hotline.core.models_base import UTCDateTime, utcnow
 
 OUTCOMES = {
     "in_progress": "En cours",

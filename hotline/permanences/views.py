@@ -16,8 +16,8 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hotline import clock, versions
-from hotline.actions import attempt
+from hotline.core import clock, versions
+from hotline.web.actions import attempt
 from hotline.appointments import services as appointments
 from hotline.auth.access import roles_required
 from hotline.auth.models import User

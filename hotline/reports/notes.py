@@ -12,8 +12,8 @@ from wtforms.validators import Length
 
 from hotline.auth.models import User
 from hotline.extensions import db
-from hotline.forms_common import Form
-from hotline.models_base import UTCDateTime, utcnow
+from hotline.web.forms import Form
+from hotline.core.models_base import UTCDateTime, utcnow
 
 MAX_LENGTH = 10_000
 

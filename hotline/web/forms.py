@@ -47,7 +47,7 @@ def _typed_text_check(field):
         return single_line
     return None
 
-from hotline import clock
+from hotline.core import clock
 
 
 class Form(FlaskForm):
@@ -89,7 +89,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def within_bounds(rule: Callable[[date, date], str | None]):
-    """A date field's validator from a rule of hotline.date_bounds: its French message at the field."""
+    """A date field's validator from a rule of hotline.core.date_bounds: its French message at the field."""
 
     def validate(form, field):
         message = rule(field.data, clock.local_today()) if field.data else None
@@ -100,7 +100,7 @@ def within_bounds(rule: Callable[[date, date], str | None]):
 
 
 class Versioned:
-    """An edit form's record version, as it was when the form was opened (hotline.versions)."""
+    """An edit form's record version, as it was when the form was opened (hotline.core.versions)."""
 
     version = HiddenField()
 

@@ -8,9 +8,9 @@ from flask import Flask, g, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from hotline import clock, formatting
+from hotline.core import clock, formatting
 from hotline.consultations.parsing import format_euros
-from hotline.ivr.hours import DAYS
+from hotline.core.hours import DAYS
 from hotline.reference import label, labels, theme_codes
 from hotline.reference.services import commune_options, get_commune, territory_labels
 

@@ -30,10 +30,10 @@ from hotline.cases import figures
 from hotline.cases import services as cases
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations import services
-from hotline.consultations.importing import Lookups, Problem, Problems, rows
+from hotline.consultations.imports.parse import Lookups, Problem, Problems, rows
 from hotline.consultations.models import Consultation, ConsultationCode, Household
 from hotline.extensions import db
-from hotline.models_base import utcnow
+from hotline.core.models_base import utcnow
 from hotline.reference import HORS_DEPARTEMENT, NON_RENSEIGNE
 from hotline.reference.models import Commune, CommunePostalCode
 from hotline.reference.services import territories
