@@ -155,7 +155,7 @@ def register_blueprints(app: Flask) -> None:
     from hotline.privacy.views import bp as privacy_bp
     from hotline.public.views import bp as public_bp
     from hotline.reports.views import bp as reports_bp
-    from hotline.web.views import bp as main_bp
+    from hotline.home.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

@@ -11,7 +11,8 @@ from hotline.consultations.models import (
     ConsultationRevision,
     Household,
 )
-from hotline.ivr.models import Call, CallbackTask, Closure, OpeningHours
+from hotline.ivr.models import Call, CallbackTask
+from hotline.core.opening import Closure, OpeningHours
 from hotline.core.models_base import Base, utcnow
 from hotline.permanences.models import (
     DutyShift,

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from hotline.auth.models import User
 from hotline.extensions import db
-from hotline.ivr.models import Closure, OpeningHours
+from hotline.core.opening import Closure, OpeningHours
 from hotline.permanences.models import DutyShift
 
 

@@ -15,7 +15,7 @@ from test_agenda import week  # noqa: F401 (fixture: Lens on Tuesdays, Boulogne 
 
 from hotline.agenda import grid
 from hotline.extensions import db
-from hotline.ivr.models import Closure
+from hotline.core.opening import Closure
 from hotline.permanences.models import DutyShift
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -13,7 +13,7 @@ from hotline.core import date_bounds
 from hotline.appointments.models import Appointment
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
-from hotline.ivr.models import Closure
+from hotline.core.opening import Closure
 from hotline.permanences.models import DutyShift, Permanence
 from hotline.sms.outbox import SmsMessage
 

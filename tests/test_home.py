@@ -15,7 +15,8 @@ from hotline.consultations import services as consultations
 from hotline.consultations.models import Household
 from hotline.extensions import db
 from hotline.home.services import Figure
-from hotline.ivr.models import Call, CallbackTask, OpeningHours
+from hotline.ivr.models import Call, CallbackTask
+from hotline.core.opening import OpeningHours
 from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift
 

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from hotline.extensions import db
 from hotline.ivr import calls
-from hotline.ivr.models import Call, CallbackTask, Closure
+from hotline.ivr.models import Call, CallbackTask
+from hotline.core.opening import Closure
 from hotline.ivr.security import sign
 from hotline.core.models_base import utcnow
 from hotline.permanences import services as permanences

@@ -24,7 +24,7 @@ from sqlalchemy import delete
 
 from hotline.core import date_bounds
 from hotline.extensions import db
-from hotline.ivr.models import Closure, OpeningHours
+from hotline.core.opening import Closure, OpeningHours
 from hotline.permanences import duty
 from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift, Permanence

@@ -16,7 +16,7 @@ from hotline.auth.models import User
 from hotline.auth.services import AccountError, create_user, update_user
 from hotline.extensions import db
 from hotline.core import opening
-from hotline.ivr.models import Closure, OpeningHours
+from hotline.core.opening import Closure, OpeningHours
 from hotline.permanences import duty
 from hotline.reference import labels
 from hotline.reference.models import Commune, Epci

@@ -17,7 +17,7 @@ from hotline.auth.models import User
 from hotline.consultations.models import Household
 from hotline.extensions import db
 from hotline.core.hours import is_holiday
-from hotline.ivr.models import Closure, OpeningHours
+from hotline.core.opening import Closure, OpeningHours
 from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift, runs_on
 from hotline.reference import labels

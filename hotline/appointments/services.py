@@ -24,7 +24,7 @@ from hotline.permanences import services as permanences
 from hotline.permanences.models import Permanence
 from hotline.reference import labels
 from hotline.sms.outbox import SmsMessage
-from hotline.web.templating import fr_date
+from hotline.core.formatting import fr_date
 
 EVICTION = "prevention_expulsion"
 

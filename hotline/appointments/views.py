@@ -29,7 +29,7 @@ from hotline.consultations.services import can_read_household
 from hotline.extensions import db
 from hotline.core.ids import parse_id
 from hotline.reference import labels
-from hotline.web.templating import fr_date
+from hotline.core.formatting import fr_date
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 

@@ -23,7 +23,7 @@ from hotline.cases.deadlines import (
 )
 from hotline.cases.path import ENDINGS, REFERE, WARNINGS, Situation
 from hotline.reference import label, taxonomy
-from hotline.web.templating import fr_date
+from hotline.core.formatting import fr_date
 
 CPCE = "code des procédures civiles d'exécution"
 LOI_1989 = "loi n° 89-462 du 6 juillet 1989"

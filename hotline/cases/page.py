@@ -26,9 +26,9 @@ from hotline.cases.services import (
     situation_of,
 )
 from hotline.consultations.models import Consultation, Household
-from hotline.consultations.parsing import format_euros
+from hotline.core.formatting import format_euros
 from hotline.reference import label
-from hotline.web.templating import fr_date
+from hotline.core.formatting import fr_date
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from hotline.cases.models import ProcedureAct
 from hotline.consultations.models import Household
 from hotline.consultations.services import can_read_household, household_file
 from hotline.extensions import db
-from hotline.web.templating import fr_date
+from hotline.core.formatting import fr_date
 
 bp = Blueprint("cases", __name__)
 

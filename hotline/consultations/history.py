@@ -7,9 +7,10 @@ from collections.abc import Callable
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
-from hotline.consultations.parsing import format_euros
+from hotline.core.formatting import format_euros
 from hotline.reference import label, labels, theme_codes
-from hotline.web.templating import commune_label, fr_date
+from hotline.reference.services import commune_label
+from hotline.core.formatting import fr_date
 
 FIELD_LABELS = {
     "date": "Date", "time": "Heure", "duration_minutes": "Durée", "mission": "Mission",

@@ -16,7 +16,7 @@ from hotline.core import clock
 from hotline.auth.models import User
 from hotline.extensions import db
 from hotline.core.hours import is_holiday
-from hotline.ivr.models import Closure, OpeningHours
+from hotline.core.opening import Closure, OpeningHours
 from hotline.permanences.models import WEEKDAYS, DutyShift, runs_on, weekday_mask
 from hotline.permanences.services import duty_conflict
 

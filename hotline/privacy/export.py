@@ -15,13 +15,13 @@ from hotline.appointments.models import Appointment
 from hotline.core.audit import AuditEvent
 from hotline.auth.models import ROLES, User
 from hotline.consultations.models import Consultation, Household
-from hotline.consultations.parsing import format_euros
+from hotline.core.formatting import format_euros
 from hotline.consultations.services import SCALAR_FIELDS
 from hotline.extensions import db
 from hotline.ivr.models import CALLBACK_RESULTS, OUTCOMES, Call, CallbackTask
 from hotline.reference import label, theme_codes
 from hotline.reports import pdf
-from hotline.web.templating import commune_label
+from hotline.reference.services import commune_label
 
 FORMAT_VERSION = 1
 ACTIONS = {
