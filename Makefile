@@ -35,6 +35,7 @@ browser:
 
 # Every test, on SQLite; then again on PostgreSQL when HOTLINE_TEST_DATABASE_URL is set.
 test: install browser
+	$(BIN)/lint-imports
 	env -u HOTLINE_TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$HOTLINE_TEST_DATABASE_URL" ]; then \
 	  echo "--- again on PostgreSQL ---"; HOTLINE_TEST_DATABASE_URL="$$HOTLINE_TEST_DATABASE_URL" $(BIN)/pytest; fi

@@ -49,6 +49,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_subscribers(app)
     mount_voice_app(app)
     return app
 
@@ -265,6 +266,13 @@ def mount_voice_app(app: Flask) -> None:
     if app.config.get("PROXY_HOPS"):
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+
+def register_subscribers(app: Flask) -> None:
+    """The report tables follow what the other rooms write (core.signals), in the writer's transaction."""
+    from hotline.reports.subscribers import subscribe
+
+    subscribe(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -16,7 +16,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.core.models_base import UTCDateTime, utcnow
 
@@ -37,7 +36,8 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, onupdate=utcnow)
 
-    household: Mapped[Household] = relationship()
+    # consultations.models named, not imported: consultations imports cases, never the reverse
+    household: Mapped["Household"] = relationship("Household")
     acts: Mapped[list["ProcedureAct"]] = relationship(back_populates="case", order_by="ProcedureAct.id",
                                                       passive_deletes=True)
     statements: Mapped[list["CaseStatement"]] = relationship(back_populates="case", passive_deletes=True)
@@ -62,7 +62,7 @@ class CaseStatement(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="statements")
-    consultation: Mapped[Consultation] = relationship()
+    consultation: Mapped["Consultation"] = relationship("Consultation")
 
     __table_args__ = (CheckConstraint(RENT_RANGE, name="rent_amount_range"),)
 
@@ -94,7 +94,7 @@ class ProcedureAct(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     case: Mapped[Case] = relationship(back_populates="acts")
-    consultation: Mapped[Consultation | None] = relationship()
+    consultation: Mapped["Consultation | None"] = relationship("Consultation")
 
     __table_args__ = (Index("ix_procedure_acts_case_stage", "case_id", "stage"),)
 
