@@ -33,8 +33,8 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: the browser tests will be skipped"; fi; }
 
-# The linter, every test on SQLite (then again on PostgreSQL when HOTLINE_TEST_DATABASE_URL is set),
-# and a non-editable install of the built wheel serving the demo.
+# The import contracts and the linter, every test on SQLite (then again on PostgreSQL when
+# HOTLINE_TEST_DATABASE_URL is set), and a non-editable install of the built wheel serving the demo.
 test: install browser lint
 	env -u HOTLINE_TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$HOTLINE_TEST_DATABASE_URL" ]; then \
@@ -43,6 +43,7 @@ test: install browser lint
 
 # ruff's checks ([tool.ruff] in pyproject.toml).
 lint: install
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 
 # Builds the wheel, installs it (not editable) in a fresh venv and serves the demo from it (.ci/package-check).

@@ -36,9 +36,9 @@ from hotline import create_app
 from hotline.auth.models import User
 from hotline.auth.passwords import hash_password
 from hotline.consultations.models import Consultation, Household
+from hotline.core.models_base import utcnow
 from hotline.extensions import db
 from hotline.ivr.models import CALLBACK_RESULTS, Call, CallbackTask
-from hotline.models_base import utcnow
 from hotline.reference import theme_codes
 
 WEB_APP = "hotline.wsgi:app"

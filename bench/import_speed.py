@@ -1,4 +1,4 @@
-"""Benchmark of the consultations import (hotline/consultations/importer.py) on SQLite.
+"""Benchmark of the consultations import (hotline/consultations/imports/write.py) on SQLite.
 
 For each size N, in a fresh process (so that its peak memory is its own): creates a SQLite database in a
 temporary folder (`db upgrade`), writes N rows in the import format of docs/formats.md to a file (a
@@ -37,7 +37,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from hotline import create_app  # noqa: E402
-from hotline.consultations import importer  # noqa: E402
+from hotline.consultations.imports import write as importer  # noqa: E402
 from hotline.consultations.models import Consultation  # noqa: E402
 from hotline.extensions import db  # noqa: E402
 from hotline.reference.models import Commune  # noqa: E402

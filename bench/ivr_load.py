@@ -40,9 +40,9 @@ from common import (
 from sqlalchemy import func, insert, select
 
 from hotline import create_app
+from hotline.core.models_base import utcnow
 from hotline.extensions import db
 from hotline.ivr.models import Call
-from hotline.models_base import utcnow
 
 STEPS = {"entry": ("voice", {}), "postal": ("postal/choice", {"Digits": "62200"})}
 # For diagnosis only (--steps): a question step (signature and TwiML, no database) and the fallback.

@@ -156,7 +156,7 @@ def measure(what: str, url: str, csv_path: str) -> dict:
     from flask_migrate import upgrade
     from sqlalchemy import text
 
-    from hotline.consultations import importer
+    from hotline.consultations.imports import write as importer
     from hotline.extensions import db
     from hotline.reports import pdf, services
 

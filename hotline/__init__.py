@@ -17,7 +17,7 @@ from werkzeug.routing import IntegerConverter, ValidationError
 
 from hotline.auth.access import NO_MISSION, has_no_mission
 from hotline.config import DEFAULTS, ConfigError, from_environment
-from hotline.ids import MAX_ID
+from hotline.core.ids import MAX_ID
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # An installed wheel carries the templates inside the package (setup.py copies them there); a checkout
@@ -50,6 +50,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_subscribers(app)
     mount_voice_app(app)
     return app
 
@@ -111,7 +112,7 @@ def engine_options(uri: str, cfg: Mapping) -> dict:
 
 
 def register_extensions(app: Flask) -> None:
-    from hotline import database
+    from hotline.core import database
     from hotline.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
@@ -148,15 +149,15 @@ def register_blueprints(app: Flask) -> None:
     from hotline.agenda.views import bp as agenda_bp
     from hotline.appointments.views import bp as appointments_bp
     from hotline.auth.views import bp as auth_bp
+    from hotline.calls.views import bp as calls_bp
     from hotline.cases.views import bp as cases_bp
     from hotline.consultations.views import bp as consultations_bp
-    from hotline.ivr.calls_views import bp as calls_bp
+    from hotline.home.views import bp as main_bp
     from hotline.legal.views import bp as legal_bp
     from hotline.permanences.views import bp as permanences_bp
     from hotline.privacy.views import bp as privacy_bp
     from hotline.public.views import bp as public_bp
     from hotline.reports.views import bp as reports_bp
-    from hotline.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -186,8 +187,8 @@ def register_errorhandlers(app: Flask) -> None:
     from flask_login import current_user
     from flask_wtf.csrf import CSRFError
 
-    from hotline import lock_retry
     from hotline.extensions import db  # hotline.extensions imports this module
+    from hotline.web import lock_retry
 
     def render(code: int, title: str, message: str):
         return render_template("error.html", code=code, title=title, message=message), code
@@ -255,7 +256,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from hotline import templating
+    from hotline.web import templating
 
     templating.install(app)
 
@@ -271,6 +272,13 @@ def mount_voice_app(app: Flask) -> None:
     if app.config.get("PROXY_HOPS"):
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+
+def register_subscribers(app: Flask) -> None:
+    """The report tables follow what the other rooms write (core.signals), in the writer's transaction."""
+    from hotline.reports.subscribers import subscribe
+
+    subscribe(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -17,15 +17,15 @@ from flask.cli import FlaskGroup
 COMMANDS = {
     "db": ("flask_migrate.cli", "Migrations de la base (Flask-Migrate, Alembic)."),
     "users": ("hotline.auth.commands", "Gérer les comptes."),
-    "demo": ("hotline.demo", "Remplir la base avec des données de démonstration."),
+    "demo": ("hotline.jobs.demo", "Remplir la base avec des données de démonstration."),
     "ivr": ("hotline.ivr.commands", "Numéro vert."),
     "consultations": ("hotline.consultations.commands", "Consultations : import d'un fichier."),
     "reports": ("hotline.reports.commands", "Rapports d'activité."),
-    "backup": ("hotline.backup", "Sauvegarder la base de données (pendant que l'application tourne)."),
+    "backup": ("hotline.jobs.backup", "Sauvegarder la base de données (pendant que l'application tourne)."),
     # The scheduler's commands import APScheduler only when one of them runs: not in the web process.
-    "scheduler": ("hotline.scheduler", "Lancer le planificateur (rappels SMS, purge). Un seul processus."),
-    "purge": ("hotline.scheduler", "Effacer les données personnelles dont la durée de conservation est passée."),
-    "reminders": ("hotline.scheduler", "Rappels SMS des rendez-vous."),
+    "scheduler": ("hotline.jobs.scheduler", "Lancer le planificateur (rappels SMS, purge). Un seul processus."),
+    "purge": ("hotline.jobs.scheduler", "Effacer les données personnelles dont la durée de conservation est passée."),
+    "reminders": ("hotline.jobs.scheduler", "Rappels SMS des rendez-vous."),
 }
 
 

@@ -84,7 +84,7 @@ DEFAULTS = {
     # Flask-Limiter's guard against floods of login posts, per address (on HOTLINE_RATELIMIT_STORAGE_URI).
     "LOGIN_RATE_LIMIT": "60 per minute",
     "PER_PAGE": 25,
-    # Data protection: how long personal data is kept (hotline/retention.py).
+    # Data protection: how long personal data is kept (hotline/privacy/retention.py).
     "RETENTION_LOGIN_DAYS": 180,
     "RETENTION_AUDIT_DAYS": 365,
     "RETENTION_CALLER_DAYS": 365,

@@ -6,8 +6,8 @@ from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from hotline.ids import parse_id
-from hotline.models_base import Base
+from hotline.core.ids import parse_id
+from hotline.core.models_base import Base
 
 
 class Database(SQLAlchemy):

@@ -1,18 +1,19 @@
 """Every model of the app, imported in one place for Alembic and the shell."""
 from hotline.activities.models import Activity
 from hotline.appointments.models import Appointment
-from hotline.audit import AuditEvent
 from hotline.auth.models import LoginAttempt, User, UserMission, UserTerritory
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
-from hotline.consultations.import_jobs import ImportJob
+from hotline.consultations.imports.jobs import ImportJob
 from hotline.consultations.models import (
     Consultation,
     ConsultationCode,
     ConsultationRevision,
     Household,
 )
-from hotline.ivr.models import Call, CallbackTask, Closure, OpeningHours
-from hotline.models_base import Base, utcnow
+from hotline.core.audit import AuditEvent
+from hotline.core.models_base import Base, utcnow
+from hotline.core.opening import Closure, OpeningHours
+from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences.models import (
     DutyShift,
     Permanence,
@@ -28,7 +29,7 @@ from hotline.reports.rollup_models import (
     ReportHouseholdMonth,
     ReportRollup,
 )
-from hotline.sms import SmsMessage
+from hotline.sms.outbox import SmsMessage
 
 __all__ = [
     "Activity", "Appointment", "AuditEvent", "Base", "Call", "CallbackTask", "Case", "CaseStatement", "Closure",

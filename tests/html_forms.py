@@ -79,5 +79,5 @@ def opened(client, url: str, field: str) -> dict:
 
 
 def version_of(client, url: str) -> str:
-    """The record version an edit page was opened at (hotline.versions), which its form posts back."""
+    """The record version an edit page was opened at (hotline.core.versions), which its form posts back."""
     return opened(client, url, "version")["version"]

@@ -27,7 +27,7 @@ server.serve_forever()
 RUN_JOBS = """
 import json, sys
 from hotline import create_app
-from hotline.scheduler import run_import_jobs
+from hotline.jobs.scheduler import run_import_jobs
 
 app = create_app(json.loads(sys.argv[1]))
 app.instance_path = sys.argv[2]

@@ -4,8 +4,8 @@ from html_forms import version_of
 from sqlalchemy import select
 
 from hotline.auth.models import User
+from hotline.core.opening import Closure, OpeningHours
 from hotline.extensions import db
-from hotline.ivr.models import Closure, OpeningHours
 from hotline.permanences.models import DutyShift
 
 

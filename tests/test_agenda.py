@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from hotline.appointments import services as appointments
-from hotline.audit import AuditEvent
 from hotline.auth.models import User
 from hotline.cases.models import Case
 from hotline.consultations.models import Household
+from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift

@@ -14,8 +14,8 @@ import pytest
 from test_agenda import week  # noqa: F401 (fixture: Lens on Tuesdays, Boulogne on Wednesdays, Paul's duty)
 
 from hotline.agenda import grid
+from hotline.core.opening import Closure
 from hotline.extensions import db
-from hotline.ivr.models import Closure
 from hotline.permanences.models import DutyShift
 
 PARIS = ZoneInfo("Europe/Paris")

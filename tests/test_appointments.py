@@ -15,7 +15,7 @@ from hotline.appointments import services
 from hotline.appointments.models import Appointment
 from hotline.extensions import db
 from hotline.permanences import services as permanences
-from hotline.sms import OUTCOMES
+from hotline.sms.outbox import OUTCOMES
 
 PARIS = ZoneInfo("Europe/Paris")
 ROOT = Path(__file__).resolve().parents[1]
@@ -215,7 +215,7 @@ def test_reminders_go_once_the_day_before_to_those_who_agreed(app, runner, lens,
 
 
 def test_the_scheduler_job_sends_and_says_when_sms_is_not_configured(app, lens, household, twilio_api, caplog):
-    from hotline.scheduler import send_reminders
+    from hotline.jobs.scheduler import send_reminders
 
     with app.app_context():
         services.book(db.session.get(type(household), household.id), mission="info_logement", jurist=None,
@@ -277,7 +277,7 @@ def test_the_scheduler_process_sends_the_reminders_due(tmp_path):
 
 
 def test_a_messaging_service_can_send_the_reminders(app, lens, household, twilio_api):
-    from hotline.scheduler import send_reminders
+    from hotline.jobs.scheduler import send_reminders
 
     with app.app_context():
         services.book(db.session.get(type(household), household.id), mission="info_logement", jurist=None,
@@ -293,7 +293,7 @@ def test_a_messaging_service_can_send_the_reminders(app, lens, household, twilio
 def test_a_reminder_is_tried_again_when_twilio_does_not_answer(app, lens, household, twilio_api):
     import socket
 
-    from hotline.scheduler import send_reminders
+    from hotline.jobs.scheduler import send_reminders
 
     with app.app_context():
         appointment_id = services.book(db.session.get(type(household), household.id), mission="info_logement",

@@ -11,8 +11,8 @@ from hotline.appointments import services
 from hotline.appointments.office import within_hours
 from hotline.auth.models import User
 from hotline.consultations.models import Household
+from hotline.core import hours
 from hotline.extensions import db
-from hotline.ivr import hours
 
 PARIS = ZoneInfo("Europe/Paris")
 WEEKDAYS = [hours.Slot(day, opens, closes) for day in range(5)

@@ -13,9 +13,9 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from hotline import create_app
-from hotline.backup import BackupError, copy_sqlite, libpq_target, pg_tool
 from hotline.consultations.models import Household
 from hotline.extensions import db
+from hotline.jobs.backup import BackupError, copy_sqlite, libpq_target, pg_tool
 
 
 def _is_postgresql(app) -> bool:
@@ -121,6 +121,6 @@ def test_the_sqlite_copy_is_one_instant_while_writers_go_on(tmp_path):
 
 def test_a_missing_pg_dump_is_said_in_french(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
-    monkeypatch.setattr("hotline.backup.PG_BIN_DIRS", "/nonexistent")
+    monkeypatch.setattr("hotline.jobs.backup.PG_BIN_DIRS", "/nonexistent")
     with pytest.raises(BackupError, match="pg_dump est introuvable"):
         pg_tool("pg_dump")

@@ -11,11 +11,11 @@ from test_consultations import form_data
 from test_consultations_case import page_of
 from test_consultations_robustness import logged_in_client
 
-from hotline.audit import AuditEvent
 from hotline.auth.models import User
 from hotline.cases.models import ProcedureAct
 from hotline.cases.services import act_dates, case_of, coming_deadlines, stated_at
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
+from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 
 # A lease of 2019 (two months to pay), a commandement de payer typed on the wrong day, an assignation.

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from test_consultations import form_data
 from test_consultations_robustness import logged_in_client
 
-from hotline.audit import AuditEvent
 from hotline.cases.models import Case, ProcedureAct
 from hotline.cases.services import act_dates, acts_of, case_of, record_acts
 from hotline.consultations.models import Consultation, Household
+from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 
 CASE = {"lease_signed_on": "2019-09-01", "landlord_type": "bailleur_social", "rent_amount": "540,00",

@@ -9,10 +9,10 @@ from datetime import date
 from sqlalchemy import select
 from test_cases_notices import SAYS_EVICTION_POSSIBLE
 
-from hotline import demo
 from hotline.auth.models import User
 from hotline.cases.models import Case, ProcedureAct
 from hotline.extensions import db
+from hotline.jobs import demo
 
 TODAY = date(2026, 11, 28)
 

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotline import charts
+from hotline.core import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

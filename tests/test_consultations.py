@@ -9,10 +9,10 @@ from conftest import csrf_token
 from html_forms import version_of
 from sqlalchemy import select
 
-from hotline.audit import AuditEvent
 from hotline.cases.models import Case
 from hotline.cases.services import act_dates
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
+from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 
 

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from test_consultations import form_data
 from test_consultations_robustness import logged_in_client
 
-from hotline.audit import AuditEvent
 from hotline.cases import referrals
 from hotline.cases.models import Case, ProcedureAct
 from hotline.cases.services import act_dates, case_of
 from hotline.consultations.models import Consultation, Household
+from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 
 SVG = "{http://www.w3.org/2000/svg}"

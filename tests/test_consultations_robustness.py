@@ -13,8 +13,8 @@ from test_consultations import form_data
 
 from hotline.consultations import services
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
+from hotline.core.ids import MAX_ID, parse_id
 from hotline.extensions import db
-from hotline.ids import MAX_ID, parse_id
 
 HUGE = ["9" * 20, "9" * 5000, str(MAX_ID + 1), "２０", "-1", "0", "1e3", " 1"]
 

@@ -1,4 +1,4 @@
-"""One rule per kind of date (hotline.date_bounds), the same at the form's field and in the import; the
+"""One rule per kind of date (hotline.core.date_bounds), the same at the form's field and in the import; the
 breaks of issue 16: an office appointment at 9999-12-31T23:59 was a 500, at 9999-12-31T10:00 it was
 booked and its SMS queued; no date had an upper bound."""
 import html
@@ -9,13 +9,13 @@ from conftest import csrf_token
 from sqlalchemy import func, select
 from test_import import HEADER, run
 
-from hotline import date_bounds
 from hotline.appointments.models import Appointment
 from hotline.consultations.models import Consultation
+from hotline.core import date_bounds
+from hotline.core.opening import Closure
 from hotline.extensions import db
-from hotline.ivr.models import Closure
 from hotline.permanences.models import DutyShift, Permanence
-from hotline.sms import SmsMessage
+from hotline.sms.outbox import SmsMessage
 
 TODAY = date(2026, 12, 1)
 NOW = datetime(2026, 12, 1, 8, 0)

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hotline.core.opening import OpeningHours
 from hotline.extensions import db
-from hotline.ivr.models import OpeningHours
 from hotline.permanences.duty import Gap, duty_gaps, gaps, on_duty
 from hotline.permanences.models import DutyShift
 

@@ -12,8 +12,8 @@ from conftest import TOKEN
 from flask_migrate import upgrade
 
 from hotline import create_app
+from hotline.core.models_base import UTCDateTime
 from hotline.extensions import db
-from hotline.models_base import UTCDateTime
 from hotline.permanences.duty import on_duty
 from hotline.permanences.models import DutyShift
 from hotline.reference.seed import sync as seed_reference

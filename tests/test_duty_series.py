@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from test_ivr import at, redirect_target
 from test_permanences import make_permanence
 
+from hotline.core.opening import Closure, OpeningHours
 from hotline.extensions import db
-from hotline.ivr.models import Closure, OpeningHours
 from hotline.permanences import duty
 from hotline.permanences.duty import DutyError, on_duty
 from hotline.permanences.models import DutyShift, describe_days

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from hotline import formatting
+from hotline.core import formatting
 
 
 @pytest.mark.parametrize("seconds, text", [

@@ -13,9 +13,10 @@ from hotline.auth.models import UserMission
 from hotline.cases.services import record_acts
 from hotline.consultations import services as consultations
 from hotline.consultations.models import Household
+from hotline.core.opening import OpeningHours
 from hotline.extensions import db
-from hotline.home import Figure
-from hotline.ivr.models import Call, CallbackTask, OpeningHours
+from hotline.home.services import Figure
+from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift
 
@@ -248,7 +249,7 @@ def test_homes_without_login_send_to_the_login_page(client):
 
 def test_the_day_after_tomorrow_is_not_on_the_home(app, jurist_day):
     """The appointments of the home are those of today and tomorrow, in local time."""
-    from hotline.home import jurist_home
+    from hotline.home.services import jurist_home
 
     with app.app_context():
         user = db.session.merge(jurist_day)
@@ -260,7 +261,7 @@ def test_the_day_after_tomorrow_is_not_on_the_home(app, jurist_day):
 
 def test_the_managers_key_figures_are_the_full_reports(app, make_consultation, make_household, make_user):
     """Read from the rollup, the home's figures are those the full report (services.report) counts."""
-    from hotline import home
+    from hotline.home import services as home
     from hotline.reports import services as reports
 
     paris = ZoneInfo("Europe/Paris")

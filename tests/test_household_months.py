@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from hotline.cases import figures
 from hotline.cases.services import record_acts
-from hotline.consultations import importer
 from hotline.consultations import services as consultations
+from hotline.consultations.imports import write as importer
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
 from hotline.reports import household_months, tidy

@@ -8,7 +8,8 @@ from conftest import SAMPLE_CONSULTATIONS, csrf_token
 from sqlalchemy import func, select
 
 from hotline.cases import services as cases
-from hotline.consultations import importer, importing
+from hotline.consultations.imports import parse as importing
+from hotline.consultations.imports import write as importer
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.reports import rollup, tidy

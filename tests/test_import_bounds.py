@@ -17,7 +17,7 @@ from test_properties_import import LOOKUPS
 from test_sms_migration import database  # noqa: F401 - the fixture: a database of its own
 
 from hotline import create_app
-from hotline.consultations.importing import COLUMNS, MAX_COLUMNS, MAX_PROBLEMS, REQUIRED, read
+from hotline.consultations.imports.parse import COLUMNS, MAX_COLUMNS, MAX_PROBLEMS, REQUIRED, read
 from hotline.extensions import db
 
 TODAY = date(2026, 11, 28)

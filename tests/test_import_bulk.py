@@ -9,7 +9,8 @@ from test_import import TODAY, run
 
 from hotline.cases import services as cases
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
-from hotline.consultations import importer, importing
+from hotline.consultations.imports import parse as importing
+from hotline.consultations.imports import write as importer
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.reports import rollup, tidy

@@ -11,12 +11,12 @@ from conftest import PASSWORD, csrf_token
 from sqlalchemy import delete, select
 from test_import import count
 
-from hotline import retention
-from hotline.consultations import import_jobs
-from hotline.consultations.import_jobs import ImportFile, ImportJob
+from hotline.consultations.imports import jobs as import_jobs
+from hotline.consultations.imports.jobs import ImportFile, ImportJob
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
-from hotline.scheduler import run_import_jobs
+from hotline.jobs.scheduler import run_import_jobs
+from hotline.privacy import retention
 
 URL = "/consultations/import"
 HEADER = "external_id,date,mission,mode,household_ref"

@@ -6,7 +6,7 @@ import pytest
 from conftest import csrf_token
 from test_import import count, run
 
-from hotline.consultations.importing import IDENTIFIER_MAX
+from hotline.consultations.imports.parse import IDENTIFIER_MAX
 from hotline.consultations.models import Consultation, Household
 
 GOOD = b"2026-03-02,info_logement,telephone"

@@ -6,11 +6,12 @@ import pytest
 from conftest import EVICTION_NUMBER, INFO_NUMBER, TOKEN, twiml
 from sqlalchemy import func, select
 
+from hotline.core.models_base import utcnow
+from hotline.core.opening import Closure
 from hotline.extensions import db
 from hotline.ivr import calls
-from hotline.ivr.models import Call, CallbackTask, Closure
+from hotline.ivr.models import Call, CallbackTask
 from hotline.ivr.security import sign
-from hotline.models_base import utcnow
 from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift
 from hotline.reference.services import postal_places

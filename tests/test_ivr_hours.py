@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotline.ivr.hours import Period, Slot, describe, is_holiday, is_open, next_opening
+from hotline.core.hours import Period, Slot, describe, is_holiday, is_open, next_opening
 
 PARIS = ZoneInfo("Europe/Paris")
 WEEKDAYS = [Slot(d, time(9), time(12, 30)) for d in range(5)] + [Slot(d, time(13, 30), time(17)) for d in range(5)]

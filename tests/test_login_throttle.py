@@ -167,7 +167,7 @@ def test_unknown_and_known_accounts_are_throttled_alike(app, client, make_user, 
 
 
 def test_the_purge_forgets_unused_throttle_rows(app, client, make_user, clock):
-    from hotline import retention
+    from hotline.privacy import retention
 
     attempt(client, "nobody@example.org")
     with app.app_context():

@@ -3,12 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from hotline.consultations.parsing import (
-    ParseError,
-    format_euros,
-    is_insee_outside_department,
-    parse_amount,
-)
+from hotline.consultations.parsing import ParseError, is_insee_outside_department, parse_amount
+from hotline.core.formatting import format_euros
 
 
 @pytest.mark.parametrize("text,expected", [

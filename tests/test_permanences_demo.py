@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from test_permanences import fresh_places  # noqa: F401 (fixture)
 
-from hotline import demo
 from hotline.auth.models import User
 from hotline.extensions import db
+from hotline.jobs import demo
 from hotline.permanences import recurrence, services
 from hotline.permanences.models import DutyShift, Permanence
 from hotline.reference import labels

@@ -13,8 +13,8 @@ from test_permanences import fresh_places, make_permanence  # noqa: F401 (fixtur
 
 from hotline.appointments import services as appointments
 from hotline.appointments.models import Appointment
+from hotline.core.hours import is_holiday
 from hotline.extensions import db
-from hotline.ivr.hours import is_holiday
 from hotline.permanences import recurrence, services
 from hotline.permanences.models import Permanence
 from hotline.reports import services as reports

@@ -17,9 +17,9 @@ from test_retention import (
     text_values,
 )
 
-from hotline.audit import AuditEvent
 from hotline.consultations import services
 from hotline.consultations.models import Consultation, Household
+from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.privacy import personal
@@ -162,7 +162,7 @@ def test_an_edit_form_opened_before_the_erasure_cannot_write_the_notes_back(app,
 def test_erasing_a_household_erases_the_import_errors_that_mention_it(app, client, make_user, login, household):
     """Error lists written before issue 16 quoted the file's cells: a manager's erasure empties those that
     mention the household (its name, its number however written, its file reference) at once."""
-    from hotline.consultations.import_jobs import ERASED_FILENAME, ImportJob
+    from hotline.consultations.imports.jobs import ERASED_FILENAME, ImportJob
 
     finished = datetime(2026, 11, 25, 9, tzinfo=UTC)
     jobs = {"name": ([[4, "mode", f"« {SECRETS[0].upper()} » n'est pas un code connu."]], "a.csv"),

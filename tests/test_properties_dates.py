@@ -1,6 +1,6 @@
 """Property: whatever date, time or instant is typed in any form (year 1, 9999, the far future, 30 February,
 garbage), the answer is never a 500. A form page answers with the record saved, every date of it
-within its rule of hotline.date_bounds, or with the form again, a French message at the field and what
+within its rule of hotline.core.date_bounds, or with the form again, a French message at the field and what
 was typed kept. The one-button forms (cancel or restore a permanence's date) say why in a message.
 The filters read from the query string (consultations, agenda, reports) answer a page.
 
@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 from test_consultations import form_data
 
-from hotline import date_bounds
 from hotline.cases.services import act_date_problem
+from hotline.core import date_bounds
+from hotline.core.opening import Closure, OpeningHours
 from hotline.extensions import db
-from hotline.ivr.models import Closure, OpeningHours
 from hotline.permanences import duty
 from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift, Permanence

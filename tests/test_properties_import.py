@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotline.consultations.importing import COLUMNS, REQUIRED, Lookups, Problem, read
+from hotline.consultations.imports.parse import COLUMNS, REQUIRED, Lookups, Problem, read
 
 LOOKUPS = Lookups(commune_territory=lambda insee: "lens-henin" if insee == "62498" else None,
                   postal_territories=lambda code: {"boulonnais"} if code == "62200" else set(),

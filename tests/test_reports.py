@@ -156,7 +156,7 @@ def test_managers_page_and_downloads(app, client, make_user, login, activity):
     xlsx = client.get("/reports/export.xlsx?from=2026-03&to=2026-04")
     assert load_workbook(io.BytesIO(xlsx.data))["rapport"].max_row > 10
     assert client.get("/reports/export.csv?from=2026-04&to=2026-03").status_code == 400
-    from hotline.audit import AuditEvent
+    from hotline.core.audit import AuditEvent
 
     with app.app_context():
         reads = list(db.session.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "report.read")))

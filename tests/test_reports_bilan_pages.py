@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import delete, select
 
-from hotline.audit import AuditEvent
+from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 from hotline.reports.notes import MAX_LENGTH, ReportNote
 

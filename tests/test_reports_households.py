@@ -6,9 +6,9 @@ import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from hotline import clock
 from hotline.cases.services import record_acts
 from hotline.consultations import services as consultations
+from hotline.core import clock
 from hotline.extensions import db
 from hotline.reference.services import territory_labels
 from hotline.reports import pdf

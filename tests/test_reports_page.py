@@ -15,10 +15,10 @@ import pytest
 from conftest import PASSWORD, csrf_token
 from sqlalchemy import event
 
-from hotline import charts
 from hotline.cases import figures
 from hotline.cases import services as cases
 from hotline.consultations.models import Consultation
+from hotline.core import charts
 from hotline.extensions import db
 from hotline.reference.services import territory_labels
 from hotline.reports import bilan, rollup, services, tidy

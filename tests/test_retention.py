@@ -5,21 +5,21 @@ from decimal import Decimal
 
 from sqlalchemy import JSON, String, Text, func, select, text
 
-from hotline import retention
 from hotline.appointments.models import Appointment
-from hotline.audit import AuditEvent
 from hotline.auth.models import LoginAttempt
 from hotline.consultations import services
-from hotline.consultations.import_jobs import ImportJob
+from hotline.consultations.imports.jobs import ImportJob
 from hotline.consultations.models import (
     Consultation,
     ConsultationCode,
     ConsultationRevision,
     Household,
 )
+from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
-from hotline.sms import SmsMessage
+from hotline.privacy import retention
+from hotline.sms.outbox import SmsMessage
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
@@ -67,7 +67,7 @@ def test_purge_erases_what_is_too_old_and_keeps_the_rest(app, runner, make_house
 
 
 def test_the_nightly_job_commits(app):
-    from hotline.scheduler import nightly_purge
+    from hotline.jobs.scheduler import nightly_purge
 
     with app.app_context():
         db.session.add(LoginAttempt(at=NOW - timedelta(days=365), email="x@example.org", success=False,

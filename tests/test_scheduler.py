@@ -15,7 +15,7 @@ from hotline.appointments import services
 from hotline.auth.models import User
 from hotline.consultations.models import Household
 from hotline.extensions import db
-from hotline.sms import SmsMessage
+from hotline.sms.outbox import SmsMessage
 
 ROOT = Path(__file__).resolve().parents[1]
 PARIS = ZoneInfo("Europe/Paris")
@@ -30,7 +30,7 @@ def python(*args: str, env: dict | None = None, timeout: float = 30) -> subproce
 def test_the_web_app_does_not_import_the_scheduler():
     result = python("-c", "import sys; from hotline import create_app; "
                           "create_app({'TESTING': True, 'DATABASE_URL': 'sqlite://'}); "
-                          "print('apscheduler' in sys.modules, 'hotline.scheduler' in sys.modules)")
+                          "print('apscheduler' in sys.modules, 'hotline.jobs.scheduler' in sys.modules)")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
 

@@ -5,8 +5,8 @@ from conftest import PASSWORD, csrf_token
 from html_forms import version_of
 from sqlalchemy import select
 
-from hotline.audit import AuditEvent
 from hotline.auth.models import User
+from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 
 

@@ -14,8 +14,8 @@ from wtforms import HiddenField, PasswordField, SelectFieldBase, StringField, Te
 
 import hotline
 from hotline.extensions import db
-from hotline.forms_common import INVISIBLE_MESSAGE, SINGLE_LINE_MESSAGE, Form, has_control_characters
 from hotline.permanences.models import Permanence, Place
+from hotline.web.forms import INVISIBLE_MESSAGE, SINGLE_LINE_MESSAGE, Form, has_control_characters
 
 FORBIDDEN_ON_ONE_LINE = ["\n", "\r", "\t", "\x0b", "\x0c", "\x00", "\x1b", "\x7f", "\x85", "\x9f", "\u2028", "\u2029"]
 

@@ -13,9 +13,9 @@ from twilio_api import FakeTwilioApi
 
 from hotline.appointments.models import Appointment
 from hotline.extensions import db
+from hotline.jobs.scheduler import send_reminders
 from hotline.permanences import services as permanences
-from hotline.scheduler import send_reminders
-from hotline.sms import OUTCOMES, SmsMessage
+from hotline.sms.outbox import OUTCOMES, SmsMessage
 
 PARIS = ZoneInfo("Europe/Paris")
 PHONE = "+33612345678"

@@ -1,5 +1,5 @@
 """SMS reminders go out exactly once, even when Twilio answers late, fails, or the sender is killed:
-the outbox (hotline/sms.py) against a real local HTTP server standing in for Twilio's REST API."""
+the outbox (hotline/sms/outbox.py) against a real local HTTP server standing in for Twilio's REST API."""
 import logging
 import os
 import signal
@@ -21,8 +21,8 @@ from hotline.appointments.models import Appointment
 from hotline.auth.models import User
 from hotline.consultations.models import Household
 from hotline.extensions import db
-from hotline.scheduler import send_reminders
-from hotline.sms import OUTCOMES, SmsMessage, enqueue
+from hotline.jobs.scheduler import send_reminders
+from hotline.sms.outbox import OUTCOMES, SmsMessage, enqueue
 
 ROOT = Path(__file__).resolve().parents[1]
 PARIS = ZoneInfo("Europe/Paris")

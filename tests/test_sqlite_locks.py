@@ -14,11 +14,11 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 from test_calls_page import voicemail
 
-from hotline import lock_retry
-from hotline.audit import AuditEvent
 from hotline.consultations.forms import ConsultationForm
+from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 from hotline.ivr.models import CallbackTask
+from hotline.web import lock_retry
 
 LOCKED = "database is locked"
 

@@ -10,7 +10,7 @@ from servers import Browser, Server, run_jobs, settings
 from sqlalchemy import func, select
 from test_import_jobs import good_file
 
-from hotline.consultations.import_jobs import ImportFile, ImportJob
+from hotline.consultations.imports.jobs import ImportFile, ImportJob
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
 

@@ -10,10 +10,10 @@ from conftest import PASSWORD, csrf_token
 from html_forms import opened
 from sqlalchemy import update
 
-from hotline import versions
 from hotline.auth.models import User
 from hotline.consultations import services as consultations
 from hotline.consultations.models import Household
+from hotline.core import versions
 from hotline.extensions import db
 from hotline.permanences import duty
 from hotline.permanences import services as permanences

@@ -2,8 +2,8 @@
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from hotline import date_bounds
-from hotline.forms_common import Form, within_bounds
+from hotline.core import date_bounds
+from hotline.web.forms import Form, within_bounds
 
 
 class ActivityForm(Form):

@@ -5,10 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from hotline import clock
 from hotline.activities.forms import ActivityForm
 from hotline.activities.models import Activity
 from hotline.auth.access import roles_required
+from hotline.core import clock
 from hotline.extensions import db
 from hotline.reference import labels
 from hotline.reference.services import territory_labels

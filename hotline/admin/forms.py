@@ -2,9 +2,9 @@
 from wtforms import DateField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from hotline import date_bounds
-from hotline.forms_common import Form, within_bounds
+from hotline.core import date_bounds
 from hotline.permanences.models import WEEKDAYS
+from hotline.web.forms import Form, within_bounds
 
 
 class HoursForm(Form):

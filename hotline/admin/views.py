@@ -7,16 +7,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from hotline import audit, versions
 from hotline.admin.forms import ClosureForm, HoursForm, MoveForm
 from hotline.auth import sessions
 from hotline.auth.access import roles_required
 from hotline.auth.forms import UserForm
 from hotline.auth.models import User
 from hotline.auth.services import AccountError, create_user, update_user
+from hotline.core import audit, opening, versions
+from hotline.core.opening import Closure, OpeningHours
 from hotline.extensions import db
-from hotline.ivr import opening
-from hotline.ivr.models import Closure, OpeningHours
 from hotline.permanences import duty
 from hotline.reference import labels
 from hotline.reference.models import Commune, Epci

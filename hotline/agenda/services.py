@@ -15,9 +15,9 @@ from hotline.appointments import services as appointments
 from hotline.appointments.models import Appointment
 from hotline.auth.models import User
 from hotline.consultations.models import Household
+from hotline.core.hours import is_holiday
+from hotline.core.opening import Closure, OpeningHours
 from hotline.extensions import db
-from hotline.ivr.hours import is_holiday
-from hotline.ivr.models import Closure, OpeningHours
 from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift, runs_on
 from hotline.reference import labels

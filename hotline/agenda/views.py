@@ -10,15 +10,15 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hotline import clock
 from hotline.agenda import grid, services
 from hotline.appointments.models import STATUSES
 from hotline.appointments.services import default_mission
 from hotline.appointments.views import household_for
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
+from hotline.core import clock
+from hotline.core.ids import parse_id
 from hotline.extensions import db
-from hotline.ids import parse_id
 from hotline.reference import labels
 from hotline.reference.services import territories
 

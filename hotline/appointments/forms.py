@@ -2,7 +2,7 @@
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField
 from wtforms.validators import DataRequired, Optional
 
-from hotline.forms_common import Form
+from hotline.web.forms import Form
 
 
 def _optional_int(value):

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.auth.models import User
 from hotline.consultations.models import Household
+from hotline.core.models_base import UTCDateTime, utcnow
 from hotline.extensions import db
-from hotline.models_base import UTCDateTime, utcnow
 from hotline.permanences.models import Permanence
-from hotline.sms import SmsMessage
+from hotline.sms.outbox import SmsMessage
 
 STATUSES = {"booked": "Prévu", "held": "Tenu", "no_show": "Absent", "cancelled": "Annulé"}
 
@@ -35,7 +35,7 @@ class Appointment(db.Model):
     household: Mapped[Household] = relationship()
     permanence: Mapped[Permanence | None] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
-    # Its SMS in the outbox (hotline/sms.py, appointments/reminders.py): the confirmation queued at
+    # Its SMS in the outbox (hotline/sms/outbox.py, appointments/reminders.py): the confirmation queued at
     # booking, the reminder once it fell due.
     reminder: Mapped[SmsMessage | None] = relationship(primaryjoin=lambda: _outbox("reminder"), viewonly=True,
                                                        uselist=False)

@@ -1,10 +1,10 @@
 """Whether the office receives at a moment: within one of the mission's opening slots, on a day
-that is neither a public holiday nor a closure. Pure: the rules of ivr/hours.py, for a span."""
+that is neither a public holiday nor a closure. Pure: the rules of core/hours.py, for a span."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from hotline.ivr import hours
+from hotline.core import hours
 
 
 def within_hours(starts: datetime, minutes: int, slots: list[hours.Slot], closures: list[hours.Period]) -> bool:

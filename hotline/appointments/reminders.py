@@ -1,4 +1,4 @@
-"""SMS of appointments, sent through the SMS outbox (hotline/sms.py) by the scheduler process
+"""SMS of appointments, sent through the SMS outbox (hotline/sms/outbox.py) by the scheduler process
 (`hotline scheduler`) or `hotline reminders send`: the confirmation, queued at booking (key
 "confirmation:<appointment id>"), and the reminder, queued once when it falls due (key
 "reminder:<appointment id>"); both only if the household agreed. The outbox sends each exactly
@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import exists, select
 
-from hotline import clock, sms
 from hotline.appointments.models import Appointment
-from hotline.calendar import DAYS, MONTHS
+from hotline.core import clock
+from hotline.core.calendar import DAYS, MONTHS
 from hotline.extensions import db
+from hotline.sms import outbox as sms
 
 PURPOSE = "reminder"
 CONFIRMATION = "confirmation"

@@ -9,22 +9,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from hotline import date_bounds
 from hotline.appointments import office
 from hotline.appointments.models import Appointment
 from hotline.auth.access import readable_missions
 from hotline.auth.models import User
 from hotline.cases.services import case_of
 from hotline.consultations.models import Household
+from hotline.core import date_bounds, opening
+from hotline.core.formatting import fr_date
+from hotline.core.hours import is_holiday
+from hotline.core.ids import parse_id
 from hotline.extensions import db
-from hotline.ids import parse_id
-from hotline.ivr import opening
-from hotline.ivr.hours import is_holiday
 from hotline.permanences import services as permanences
 from hotline.permanences.models import Permanence
 from hotline.reference import labels
-from hotline.sms import SmsMessage
-from hotline.templating import fr_date
+from hotline.sms.outbox import SmsMessage
 
 EVICTION = "prevention_expulsion"
 

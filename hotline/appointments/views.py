@@ -17,7 +17,6 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from hotline import audit, clock, sms
 from hotline.appointments import reminders, services
 from hotline.appointments.forms import AppointmentForm
 from hotline.appointments.models import STATUSES, Appointment
@@ -25,10 +24,12 @@ from hotline.auth.access import roles_required
 from hotline.auth.models import User
 from hotline.consultations.models import Household
 from hotline.consultations.services import can_read_household
+from hotline.core import audit, clock
+from hotline.core.formatting import fr_date
+from hotline.core.ids import parse_id
 from hotline.extensions import db
-from hotline.ids import parse_id
 from hotline.reference import labels
-from hotline.templating import fr_date
+from hotline.sms import outbox as sms
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 

@@ -3,7 +3,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from hotline.auth.models import ROLES
-from hotline.forms_common import Form, MultiCheckboxField, Versioned
+from hotline.web.forms import Form, MultiCheckboxField, Versioned
 
 
 class LoginForm(Form):

@@ -7,8 +7,8 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hotline.core.models_base import UTCDateTime, utcnow
 from hotline.extensions import db
-from hotline.models_base import UTCDateTime, utcnow
 
 ROLES = {"jurist": "Juriste", "manager": "Responsable", "admin": "Administrateur"}
 
@@ -28,7 +28,7 @@ class User(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Moved on by each save of the account (not by the end of its sessions: services.end_sessions); an
-    # edit form opened at another version is refused (hotline.versions).
+    # edit form opened at another version is refused (hotline.core.versions).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     mission_links: Mapped[list[UserMission]] = relationship(cascade="all, delete-orphan")

@@ -6,7 +6,6 @@ import logging
 import phonenumbers
 from sqlalchemy import select, update
 
-from hotline import audit
 from hotline.auth.models import ROLES, LoginAttempt, User
 from hotline.auth.passwords import (
     dummy_hash,
@@ -15,6 +14,7 @@ from hotline.auth.passwords import (
     verify_password,
     weakness,
 )
+from hotline.core import audit
 from hotline.extensions import db
 
 log = logging.getLogger("hotline.auth")
@@ -128,7 +128,7 @@ def validate_scope(role: str, missions, territories) -> None:
 def end_sessions(user: User) -> None:
     """Every session of the account ends at its next request (see auth.sessions). One UPDATE that adds
     one, whatever was read: two logouts at once both count, and the account's version (an edit form's
-    check, hotline.versions) does not move for it."""
+    check, hotline.core.versions) does not move for it."""
     db.session.execute(update(User).where(User.id == user.id)
                        .values(session_generation=User.session_generation + 1))
 

@@ -14,8 +14,8 @@ from flask_login import login_user
 from flask_login.utils import _create_identifier
 
 from hotline.auth.models import User
+from hotline.core.ids import parse_id
 from hotline.extensions import db
-from hotline.ids import parse_id
 
 GENERATION_KEY = "_generation"
 

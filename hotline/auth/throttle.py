@@ -34,8 +34,8 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from hotline import clock
 from hotline.auth.models import LoginThrottle
+from hotline.core import clock
 from hotline.extensions import db
 
 KINDS = ("pair", "address", "account")

@@ -47,7 +47,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from hotline.calendar import is_holiday
+from hotline.core.calendar import is_holiday
 
 LAW_2023_IN_FORCE = date(2023, 7, 29)  # loi n° 2023-668 du 27 juillet 2023, JO du 28 juillet 2023
 SIX_WEEKS = timedelta(days=42)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -16,9 +17,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hotline.consultations.models import Consultation, Household
+from hotline.core.models_base import UTCDateTime, utcnow
 from hotline.extensions import db
-from hotline.models_base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:  # named for the type checker, not imported when run: consultations imports cases, never back
+    from hotline.consultations.models import Consultation, Household
 
 RENT_RANGE = "rent_amount IS NULL OR (rent_amount >= 0 AND rent_amount < 10000000)"
 
@@ -37,7 +40,8 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, onupdate=utcnow)
 
-    household: Mapped[Household] = relationship()
+    # consultations.models named, not imported: consultations imports cases, never the reverse
+    household: Mapped[Household] = relationship("Household")
     acts: Mapped[list[ProcedureAct]] = relationship(back_populates="case", order_by="ProcedureAct.id",
                                                       passive_deletes=True)
     statements: Mapped[list[CaseStatement]] = relationship(back_populates="case", passive_deletes=True)
@@ -62,7 +66,7 @@ class CaseStatement(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="statements")
-    consultation: Mapped[Consultation] = relationship()
+    consultation: Mapped[Consultation] = relationship("Consultation")
 
     __table_args__ = (CheckConstraint(RENT_RANGE, name="rent_amount_range"),)
 
@@ -94,7 +98,7 @@ class ProcedureAct(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     case: Mapped[Case] = relationship(back_populates="acts")
-    consultation: Mapped[Consultation | None] = relationship()
+    consultation: Mapped[Consultation | None] = relationship("Consultation")
 
     __table_args__ = (Index("ix_procedure_acts_case_stage", "case_id", "stage"),)
 

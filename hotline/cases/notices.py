@@ -22,8 +22,8 @@ from hotline.cases.deadlines import (
     is_working_day,
 )
 from hotline.cases.path import ENDINGS, REFERE, WARNINGS, Situation
+from hotline.core.formatting import fr_date
 from hotline.reference import label, taxonomy
-from hotline.templating import fr_date
 
 CPCE = "code des procédures civiles d'exécution"
 LOI_1989 = "loi n° 89-462 du 6 juillet 1989"

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from hotline import charts
 from hotline.cases import notices
 from hotline.cases.models import Case, ProcedureAct
 from hotline.cases.path import Situation
@@ -26,9 +25,9 @@ from hotline.cases.services import (
     situation_of,
 )
 from hotline.consultations.models import Consultation, Household
-from hotline.consultations.parsing import format_euros
+from hotline.core import charts
+from hotline.core.formatting import format_euros, fr_date
 from hotline.reference import label
-from hotline.templating import fr_date
 
 
 @dataclass(frozen=True)

@@ -61,13 +61,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from hotline.calendar import is_holiday
 from hotline.cases.deadlines import (
     add_months,
     clause_resolutoire,
     earliest_eviction,
     next_working_day,
 )
+from hotline.core.calendar import is_holiday
 
 # The judgments, first instance; an appeal ruling (`arret_appel`) is read apart.
 REJECTED, DELAYS, TERMINATION, UNSPECIFIED = "jugement_rejet", "jugement_delais", "jugement_resiliation", "jugement"

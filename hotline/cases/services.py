@@ -24,15 +24,15 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
-from hotline import audit
 from hotline.auth.access import readable_missions
 from hotline.cases import notices
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.cases.notices import legal_order
 from hotline.cases.path import Situation, situation
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
+from hotline.core import audit
+from hotline.core.models_base import utcnow
 from hotline.extensions import db
-from hotline.models_base import utcnow
 from hotline.reference import labels, taxonomy
 
 EVICTION_MISSION = "prevention_expulsion"

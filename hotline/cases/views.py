@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from hotline import audit, clock
 from hotline.auth.access import roles_required
 from hotline.cases import services
 from hotline.cases.fiche import fiche as build_fiche
 from hotline.cases.models import ProcedureAct
 from hotline.consultations.models import Household
 from hotline.consultations.services import can_read_household, household_file
+from hotline.core import audit, clock
+from hotline.core.formatting import fr_date
 from hotline.extensions import db
-from hotline.templating import fr_date
 
 bp = Blueprint("cases", __name__)
 

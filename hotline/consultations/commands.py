@@ -1,6 +1,6 @@
 """`hotline consultations import FILE [--dry-run]`: the consultations import of formats.md, streamed,
 with a progress bar; `hotline consultations import-jobs run`: the queued background imports
-(hotline/consultations/import_jobs.py), for deployments without the scheduler process."""
+(hotline/consultations/imports/jobs.py), for deployments without the scheduler process."""
 from __future__ import annotations
 
 import os
@@ -9,8 +9,9 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from hotline import clock
-from hotline.consultations import import_jobs, importer
+from hotline.consultations.imports import jobs as import_jobs
+from hotline.consultations.imports import write as importer
+from hotline.core import clock
 from hotline.extensions import db
 
 

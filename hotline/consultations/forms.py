@@ -22,7 +22,6 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from hotline import clock, date_bounds
 from hotline.auth.services import AccountError, normalize_phone
 from hotline.cases.notices import legal_order
 from hotline.cases.services import Stated, case_codes
@@ -32,14 +31,15 @@ from hotline.consultations.parsing import (
     parse_amount,
 )
 from hotline.consultations.services import place
-from hotline.forms_common import Form, MultiCheckboxField, Versioned, within_bounds
-from hotline.ids import parse_id
+from hotline.core import clock, date_bounds
+from hotline.core.ids import parse_id
 from hotline.reference import labels, theme_codes
 from hotline.reference.services import (
     commune_field_value,
     resolve_commune,
     territory_labels,
 )
+from hotline.web.forms import Form, MultiCheckboxField, Versioned, within_bounds
 
 CHOOSE = ("", "— Choisir —")
 NOT_SAID = ("", "— Non précisé —")

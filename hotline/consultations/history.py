@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
-from hotline.consultations.parsing import format_euros
+from hotline.core.formatting import format_euros, fr_date
 from hotline.reference import label, labels, theme_codes
-from hotline.templating import commune_label, fr_date
+from hotline.reference.services import commune_label
 
 FIELD_LABELS = {
     "date": "Date", "time": "Heure", "duration_minutes": "Durée", "mission": "Mission",

@@ -19,8 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.auth.models import User
+from hotline.core.models_base import UTCDateTime, utcnow
 from hotline.extensions import db
-from hotline.models_base import UTCDateTime, utcnow
 from hotline.reference.models import Commune, Territory
 
 
@@ -39,7 +39,7 @@ class Household(db.Model):
     external_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # Moved on by every UPDATE of the row; an edit form opened at another version is refused (hotline.versions).
+    # Moved on by every UPDATE of the row; an edit form opened at another version is refused (hotline.core.versions).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     commune: Mapped[Commune | None] = relationship()

@@ -40,16 +40,3 @@ def parse_amount(text: str | None, allow_thousands: bool = True) -> Decimal | No
 
 def is_insee_outside_department(code: str, department: str = "62") -> bool:
     return bool(_INSEE_OUTSIDE.match(code)) and not code.startswith(department)
-
-
-def format_euros(amount: Decimal | None) -> str:
-    """Decimal('1234.5') -> '1 234,50 €' (narrow no-break space as thousands separator)."""
-    if amount is None:
-        return ""
-    whole, _, cents = f"{amount:.2f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return "\u202f".join(groups) + f",{cents}\u00a0€"

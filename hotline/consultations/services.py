@@ -9,20 +9,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from hotline import versions
 from hotline.auth.access import can_read_consultation, readable_missions
 from hotline.cases.services import concerns_the_case
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
+from hotline.core import signals, versions
+from hotline.core.models_base import utcnow
 from hotline.extensions import db
-from hotline.models_base import utcnow
 from hotline.reference import NON_RENSEIGNE
 from hotline.reference.services import (
     fold,
     territory_for_insee,
-)
-from hotline.reports import (
-    household_months,  # noqa: F401 - its session events keep the households' months current
-    rollup,
 )
 
 EVICTION_MISSION = "prevention_expulsion"
@@ -93,7 +89,7 @@ def record_consultation(data: dict, author_id: int | None, household: Household 
     apply(consultation, data)
     db.session.add(consultation)
     db.session.flush()
-    rollup.apply(db.session, None, rollup.snapshot(consultation))  # the report, in the same transaction
+    signals.consultation_saved.send(db.session, consultation=consultation, changed=True)  # the reports follow
     return consultation
 
 
@@ -108,7 +104,7 @@ def update_consultation(consultation: Consultation, data: dict, author_id: int,
     if expected_version is not None and expected_version != consultation.version:
         raise ConflictError()
     with db.session.no_autoflush:  # one flush, below, in the order described
-        counted = rollup.snapshot(consultation)
+        signals.consultation_changing.send(db.session, consultation=consultation)
         before = {k: _jsonable(v) for k, v in snapshot(consultation).items()}
         apply(consultation, data)
         after = {k: _jsonable(v) for k, v in snapshot(consultation).items()}
@@ -120,8 +116,7 @@ def update_consultation(consultation: Consultation, data: dict, author_id: int,
         db.session.flush()
     except StaleDataError:
         raise ConflictError() from None
-    if changes:
-        rollup.apply(db.session, counted, rollup.snapshot(consultation))
+    signals.consultation_saved.send(db.session, consultation=consultation, changed=bool(changes))
     return changes
 
 

@@ -15,7 +15,6 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hotline import audit, clock, versions
 from hotline.appointments import services as appointment_services
 from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.auth.access import (
@@ -28,7 +27,7 @@ from hotline.auth.models import User
 from hotline.cases import referrals
 from hotline.cases import services as cases
 from hotline.cases.page import CasePage, case_page
-from hotline.consultations import import_jobs, importer, services
+from hotline.consultations import services
 from hotline.consultations.forms import (
     ConsultationForm,
     HouseholdForm,
@@ -44,10 +43,13 @@ from hotline.consultations.forms import (
     prefill_from_household,
 )
 from hotline.consultations.history import describe
-from hotline.consultations.import_jobs import ImportJob
+from hotline.consultations.imports import jobs as import_jobs
+from hotline.consultations.imports import write as importer
+from hotline.consultations.imports.jobs import ImportJob
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
+from hotline.core import audit, clock, versions
+from hotline.core.ids import parse_id
 from hotline.extensions import db
-from hotline.ids import parse_id
 from hotline.ivr import calls as call_service
 from hotline.reference import labels
 from hotline.reference.services import commune_field_value, territory_labels

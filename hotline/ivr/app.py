@@ -11,9 +11,9 @@ from flask import Config, Flask, Request
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
-from hotline import database
+from hotline.core import database
 from hotline.extensions import db
-from hotline.ivr import circuit, views, writers
+from hotline.ivr import circuit, deadline, views, writers
 
 PREFIX = "/ivr/"
 MAX_BODY = 64 * 1024  # Twilio's forms weigh a few hundred bytes; a larger body gets a 413
@@ -42,6 +42,7 @@ def create_voice_app(config: Config) -> Flask:
     database.install_sqlite_pragmas(voice)
     with voice.app_context():
         voice.extensions["hotline.ivr_turns"] = writers.install(db.engine)
+        deadline.install(db.engine)  # the deadline's listeners on this engine only, never the web app's
     circuit.install(voice)
     voice.register_blueprint(views.bp)
 

@@ -22,10 +22,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hotline.auth.access import readable_missions
 from hotline.extensions import db
-from hotline.forms_common import has_control_characters
 from hotline.ivr.models import CALLBACK_RESULTS, CLOSE_REASONS, Call, CallbackTask
 from hotline.ivr.statements import autocommit
 from hotline.reference import labels
+from hotline.web.forms import has_control_characters
 
 FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 STATUS_FIRST = "backup"  # the outcome of a row made by a status callback: no step of the menu was seen

@@ -17,13 +17,12 @@ from contextlib import contextmanager
 from flask import copy_current_request_context, current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import Pool
 
 _executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="ivr-step")
 PROGRESS_EVERY = 2000  # SQLite VM instructions between two looks at the clock
 BOUNDED = "hotline.ivr_bounded"  # in a pooled connection's info: its usual busy timeout, to restore
 
-__all__ = ["DeadlineExceeded", "bounded", "run"]
+__all__ = ["DeadlineExceeded", "bounded", "install", "run"]
 
 
 def _is_sqlite() -> bool:
@@ -42,14 +41,12 @@ def bind_sqlite(dbapi_connection, info: dict) -> None:
     info[BOUNDED] = int(current_app.config["DB_BUSY_TIMEOUT_MS"])
 
 
-@event.listens_for(Engine, "begin")
 def _bound_sqlite_connection(connection) -> None:
     """When a bounded step begins a transaction (ORM session or Core), SQLite learns the deadline."""
     if connection.dialect.name == "sqlite":
         bind_sqlite(connection.connection.driver_connection, connection.connection.info)
 
 
-@event.listens_for(Pool, "checkin")
 def _unbound_sqlite_connection(dbapi_connection, record) -> None:
     """A bounded connection goes back to the pool as it was, in the thread that releases it (a
     connection must not be touched once another thread may have taken it)."""
@@ -81,3 +78,11 @@ def run(step, timeout: float | None):
     if not timeout or _is_sqlite():
         return step()
     return _executor.submit(copy_current_request_context(step)).result(timeout=timeout)
+
+
+def install(engine: Engine) -> None:
+    """On the voice line's own engine only (ivr/app.py): its bounded steps reach SQLite through these."""
+    if not event.contains(engine, "begin", _bound_sqlite_connection):
+        event.listen(engine, "begin", _bound_sqlite_connection)
+    if not event.contains(engine.pool, "checkin", _unbound_sqlite_connection):
+        event.listen(engine.pool, "checkin", _unbound_sqlite_connection)

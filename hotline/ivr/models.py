@@ -1,25 +1,22 @@
-"""The call log (one row per CallSid), callback tasks, opening hours and closures."""
+"""The call log (one row per CallSid) and callback tasks (opening hours and closures: core/opening.py)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
-    CheckConstraint,
-    Date,
     ForeignKey,
     Integer,
     SmallInteger,
     String,
     Text,
-    Time,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.auth.models import User
+from hotline.core.models_base import UTCDateTime, utcnow
 from hotline.extensions import db
-from hotline.models_base import UTCDateTime, utcnow
 
 OUTCOMES = {
     "in_progress": "En cours",
@@ -106,34 +103,3 @@ class CallbackTask(db.Model):
 
     call: Mapped[Call] = relationship()
     claimed_by: Mapped[User | None] = relationship()
-
-
-class OpeningHours(db.Model):
-    """Weekly opening hours of a mission's line, in local wall time."""
-
-    __tablename__ = "opening_hours"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mission: Mapped[str] = mapped_column(String(40), index=True)
-    weekday: Mapped[int] = mapped_column(SmallInteger)
-    opens: Mapped[time] = mapped_column(Time)
-    closes: Mapped[time] = mapped_column(Time)
-
-    __table_args__ = (
-        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
-        CheckConstraint("opens < closes", name="opens_before_closes"),
-    )
-
-
-class Closure(db.Model):
-    """An exceptional closure (bridge day, training...), set by an admin. mission NULL: both lines."""
-
-    __tablename__ = "closures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mission: Mapped[str | None] = mapped_column(String(40))
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(String(200))
-
-    __table_args__ = (CheckConstraint("starts_on <= ends_on", name="starts_before_ends"),)

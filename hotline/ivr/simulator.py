@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from hotline.clock import local_zone, parse_instant
+from hotline.core.clock import local_zone, parse_instant
+from hotline.core.models_base import utcnow
 from hotline.ivr.security import sign
-from hotline.models_base import utcnow
 
 MAX_STEPS = 80
 TALK_SECONDS = 300

@@ -15,11 +15,11 @@ from flask import Blueprint, Response, current_app, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline import clock
 from hotline.auth.models import User
+from hotline.core import clock, opening
+from hotline.core.hours import describe, spoken_time
 from hotline.extensions import db
-from hotline.ivr import calls, circuit, deadline, flow, opening, prompts, security
-from hotline.ivr.hours import describe, spoken_time
+from hotline.ivr import calls, circuit, deadline, flow, prompts, security
 from hotline.ivr.models import Call
 from hotline.permanences.duty import on_duty
 from hotline.permanences.services import next_held

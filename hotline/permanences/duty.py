@@ -12,11 +12,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from hotline import clock
 from hotline.auth.models import User
+from hotline.core import clock
+from hotline.core.hours import is_holiday
+from hotline.core.opening import Closure, OpeningHours
 from hotline.extensions import db
-from hotline.ivr.hours import is_holiday
-from hotline.ivr.models import Closure, OpeningHours
 from hotline.permanences.models import WEEKDAYS, DutyShift, runs_on, weekday_mask
 from hotline.permanences.services import duty_conflict
 

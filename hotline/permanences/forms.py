@@ -9,11 +9,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from hotline import date_bounds
-from hotline.forms_common import Form, MultiCheckboxField, Versioned, within_bounds
+from hotline.core import date_bounds
 from hotline.permanences.models import WEEKDAYS
 from hotline.permanences.recurrence import FREQUENCIES, WEEKS_OF_MONTH
 from hotline.reference.services import resolve_commune
+from hotline.web.forms import Form, MultiCheckboxField, Versioned, within_bounds
 
 PLANNED = within_bounds(date_bounds.planning_day)
 

@@ -20,8 +20,8 @@ from sqlalchemy.ext.hybrid import Comparator, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.auth.models import User
+from hotline.core.models_base import UTCDateTime, utcnow
 from hotline.extensions import db
-from hotline.models_base import UTCDateTime, utcnow
 from hotline.reference.models import Commune
 
 WEEKDAYS = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"]
@@ -74,7 +74,7 @@ class DutyShift(db.Model):
     ends: Mapped[time] = mapped_column(Time)
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
-    # Moved on by every UPDATE of the row; an edit form opened at another version is refused (hotline.versions).
+    # Moved on by every UPDATE of the row; an edit form opened at another version is refused (hotline.core.versions).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     user: Mapped[User] = relationship()
@@ -136,7 +136,7 @@ class Place(db.Model):
     access_notes: Mapped[str | None] = mapped_column(Text)  # e.g. "Entrée par la cour, rez-de-chaussée"
     public_phone: Mapped[str | None] = mapped_column(String(20))  # the place's own switchboard, E.164
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Moved on by every UPDATE of the row; an edit form opened at another version is refused (hotline.versions).
+    # Moved on by every UPDATE of the row; an edit form opened at another version is refused (hotline.core.versions).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     commune: Mapped[Commune] = relationship()
@@ -167,7 +167,7 @@ class Permanence(db.Model):
     last_day: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     slot_minutes: Mapped[int] = mapped_column(SmallInteger, default=30, server_default="30")  # appointments
-    # Moved on by every UPDATE of the row; an edit form opened at another version is refused (hotline.versions).
+    # Moved on by every UPDATE of the row; an edit form opened at another version is refused (hotline.core.versions).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     place: Mapped[Place] = relationship()

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from hotline import clock
 from hotline.appointments.models import Appointment
 from hotline.auth.models import User
-from hotline.calendar import is_holiday
+from hotline.core import clock
+from hotline.core.calendar import is_holiday
 from hotline.extensions import db
 from hotline.permanences import recurrence
 from hotline.permanences.errors import PermanenceError
@@ -329,7 +329,7 @@ def held(start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str 
 
 
 # RFC 5545's TEXT holds no control character but tab; icalendar escapes line breaks, not the others (a
-# vertical tab or a NUL would go out as typed). Forms refuse them (forms_common); rows written before may hold them.
+# vertical tab or a NUL would go out as typed). Forms refuse them (web.forms); rows written before may hold them.
 _NOT_IN_ICS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 

@@ -16,11 +16,10 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hotline import clock, versions
-from hotline.actions import attempt
 from hotline.appointments import services as appointments
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
+from hotline.core import clock, versions
 from hotline.extensions import db
 from hotline.permanences import duty, places, recurrence, services
 from hotline.permanences.forms import (
@@ -34,6 +33,7 @@ from hotline.permanences.forms import (
 from hotline.permanences.models import DutyShift, Permanence, Place
 from hotline.reference import labels
 from hotline.reference.services import commune_field_value, territories
+from hotline.web.actions import attempt
 
 bp = Blueprint("permanences", __name__, url_prefix="/permanences")
 

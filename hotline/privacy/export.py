@@ -12,16 +12,16 @@ from sqlalchemy import or_, select
 
 from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.appointments.models import Appointment
-from hotline.audit import AuditEvent
 from hotline.auth.models import ROLES, User
 from hotline.consultations.models import Consultation, Household
-from hotline.consultations.parsing import format_euros
 from hotline.consultations.services import SCALAR_FIELDS
+from hotline.core.audit import AuditEvent
+from hotline.core.formatting import format_euros
 from hotline.extensions import db
 from hotline.ivr.models import CALLBACK_RESULTS, OUTCOMES, Call, CallbackTask
 from hotline.reference import label, theme_codes
+from hotline.reference.services import commune_label
 from hotline.reports import pdf
-from hotline.templating import commune_label
 
 FORMAT_VERSION = 1
 ACTIONS = {

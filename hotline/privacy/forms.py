@@ -2,7 +2,7 @@
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
-from hotline.forms_common import Form
+from hotline.web.forms import Form
 
 CONFIRMATION_WORD = "EFFACER"
 

@@ -12,11 +12,11 @@ from sqlalchemy import String, cast, exists, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
 from hotline.appointments.models import Appointment
-from hotline.consultations import import_jobs
+from hotline.consultations.imports import jobs as import_jobs
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
-from hotline.sms import SmsMessage
+from hotline.sms.outbox import SmsMessage
 
 PERSONAL_FIELDS = {
     Household: ("name", "phone", "external_ref"),  # external_ref: an identifier of another system's file

@@ -6,9 +6,9 @@ import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 
-from hotline import audit, clock
 from hotline.auth.access import roles_required
 from hotline.consultations.models import Household
+from hotline.core import audit, clock
 from hotline.extensions import db
 from hotline.privacy import personal
 from hotline.privacy.forms import EraseForm

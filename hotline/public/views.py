@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from hotline import clock
+from hotline.core import clock
 from hotline.permanences import places, recurrence, services
 from hotline.public import listing
 from hotline.reference import labels

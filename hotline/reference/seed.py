@@ -10,7 +10,7 @@ from datetime import time
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection
 
-from hotline.models import OpeningHours
+from hotline.core.opening import OpeningHours
 from hotline.reference import BUCKETS, communes_file, taxonomy, territories_file
 from hotline.reference.models import Commune, CommunePostalCode, Epci, Territory
 

@@ -141,3 +141,11 @@ def move_commune(insee: str, territory_code: str) -> None:
         raise LookupError("Commune ou territoire inconnu")
     commune.territory_code = territory_code
     db.session.flush()
+
+
+def commune_label(insee: str | None) -> str:
+    """"Boulogne-sur-Mer (62200)": the name and postal codes a person knows, never the INSEE code."""
+    if not insee:
+        return ""
+    commune = get_commune(insee)
+    return commune.display if commune else "Commune hors département"

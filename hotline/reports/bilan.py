@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from hotline import charts
-from hotline.consultations.parsing import format_euros
+from hotline.core import charts
+from hotline.core.formatting import format_euros
 from hotline.reference import labels as vocabulary
 from hotline.reports import labels, tidy
 

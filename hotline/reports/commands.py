@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask.cli import with_appcontext
 
-from hotline import clock
+from hotline.core import clock
 from hotline.extensions import db
 from hotline.reference import labels
 from hotline.reference.services import territory_labels

@@ -5,7 +5,8 @@ A household's months depend on its whole history (a first contact is the first e
 carries over from earlier consultations), so they are not kept as deltas: whenever a flush writes one
 of its consultations (or what a consultation says of the rent), the household's months are computed
 again from its consultations, read through the index on (household_id, mission, date), in the same
-transaction (session events below). The import, which writes in bulk without the ORM, calls refresh()
+transaction (session events below, installed by listen()). The import, which writes in bulk without the ORM,
+says so (core.signals.consultations_imported), and reports.subscribers calls refresh()
 for each batch. rebuild() recomputes the whole table (`hotline reports rebuild`).
 
 The rows are also counted, by deltas in the same statements, in report_household_counts: per mission,
@@ -150,7 +151,6 @@ def _pending(session: Session) -> tuple[set[str], set[int]]:
     return session.info.setdefault(PENDING, (set(), set()))
 
 
-@event.listens_for(Session, "after_flush")
 def _written(session: Session, _context) -> None:
     """The households whose consultations (or rents) this flush wrote; still in their pre-flush state."""
     for target in (*session.new, *session.dirty, *session.deleted):
@@ -168,7 +168,6 @@ def _written(session: Session, _context) -> None:
             _pending(session)[1].add(target.consultation_id)
 
 
-@event.listens_for(Session, "after_flush_postexec")
 def _recompute(session: Session, _context) -> None:
     pending = session.info.pop(PENDING, None)
     if not pending:
@@ -179,6 +178,13 @@ def _recompute(session: Session, _context) -> None:
         households.update(figures.household_key(household_id, cid) for cid, household_id in
                           session.execute(select(c.id, c.household_id).where(c.id.in_(chunk))))
     refresh(session, households)
+
+
+def listen() -> None:
+    """Keeps the households' months current with the ORM's writes, in every session (reports.subscribe)."""
+    for name, receiver in (("after_flush", _written), ("after_flush_postexec", _recompute)):
+        if not event.contains(Session, name, receiver):
+            event.listen(Session, name, receiver)
 
 
 # --- reading --------------------------------------------------------------------------------------

@@ -11,9 +11,9 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from hotline.auth.models import User
+from hotline.core.models_base import UTCDateTime, utcnow
 from hotline.extensions import db
-from hotline.forms_common import Form
-from hotline.models_base import UTCDateTime, utcnow
+from hotline.web.forms import Form
 
 MAX_LENGTH = 10_000
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from fpdf import FPDF
 
-from hotline import charts
+from hotline.core import charts
 from hotline.reports import bilan, tidy
 from hotline.reports.bilan import Cell, Table
 

@@ -168,12 +168,10 @@ def _said(target: CaseStatement) -> tuple:
     return tuple(getattr(target, name) for name in tidy.CASE_CODES)
 
 
-@event.listens_for(CaseStatement, "after_insert")
 def _statement_inserted(mapper, connection, target: CaseStatement) -> None:
     _statement_moved(connection, target.consultation_id, case_codes(None), case_codes(_said(target)))
 
 
-@event.listens_for(CaseStatement, "after_update")
 def _statement_updated(mapper, connection, target: CaseStatement) -> None:
     state = inspect(target)
     before = []
@@ -183,9 +181,16 @@ def _statement_updated(mapper, connection, target: CaseStatement) -> None:
     _statement_moved(connection, target.consultation_id, case_codes(tuple(before)), case_codes(_said(target)))
 
 
-@event.listens_for(CaseStatement, "after_delete")
 def _statement_deleted(mapper, connection, target: CaseStatement) -> None:
     _statement_moved(connection, target.consultation_id, case_codes(_said(target)), case_codes(None))
+
+
+def listen() -> None:
+    """Keeps the cross table current with the case statements the ORM writes (reports.subscribe)."""
+    for name, receiver in (("after_insert", _statement_inserted), ("after_update", _statement_updated),
+                           ("after_delete", _statement_deleted)):
+        if not event.contains(CaseStatement, name, receiver):
+            event.listen(CaseStatement, name, receiver)
 
 
 def rebuild(session: Session) -> None:

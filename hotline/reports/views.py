@@ -18,8 +18,8 @@ from flask import (
 )
 from flask_login import current_user
 
-from hotline import audit, charts, clock
 from hotline.auth.access import roles_required
+from hotline.core import audit, charts, clock
 from hotline.extensions import db
 from hotline.reference import labels
 from hotline.reference.services import territory_labels

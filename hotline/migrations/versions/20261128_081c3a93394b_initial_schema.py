@@ -7,7 +7,7 @@ Create Date: 2026-11-28 16:16:06.081462
 import sqlalchemy as sa
 from alembic import op
 
-import hotline.models_base
+import hotline.core.models_base
 
 revision = '081c3a93394b'
 down_revision = None
@@ -28,7 +28,7 @@ def upgrade():
     )
     op.create_table('login_attempts',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('remote_addr', sa.String(length=64), nullable=True),
     sa.Column('success', sa.Boolean(), nullable=False),
@@ -67,13 +67,13 @@ def upgrade():
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('phone', sa.String(length=20), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('object_type', sa.String(length=40), nullable=False),
@@ -97,10 +97,10 @@ def upgrade():
     sa.Column('territory_code', sa.String(length=40), nullable=True),
     sa.Column('path', sa.Text(), nullable=False),
     sa.Column('tries', sa.SmallInteger(), nullable=False),
-    sa.Column('started_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('queued_at', hotline.models_base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('answered_at', hotline.models_base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('ended_at', hotline.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('queued_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('wait_seconds', sa.Integer(), nullable=True),
     sa.Column('talk_seconds', sa.Integer(), nullable=True),
     sa.Column('outcome', sa.String(length=30), nullable=False),
@@ -162,12 +162,12 @@ def upgrade():
     op.create_table('callback_tasks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('claimed_by_id', sa.Integer(), nullable=True),
-    sa.Column('claimed_at', hotline.models_base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('done_at', hotline.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('done_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('result', sa.String(length=30), nullable=True),
     sa.Column('comment', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_callback_tasks_call_id_calls'), ondelete='CASCADE'),
@@ -206,7 +206,7 @@ def upgrade():
     sa.Column('adults', sa.Integer(), nullable=True),
     sa.Column('children', sa.Integer(), nullable=True),
     sa.Column('external_ref', sa.String(length=80), nullable=True),
-    sa.Column('created_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('adults IS NULL OR adults >= 0', name=op.f('ck_households_adults_not_negative')),
     sa.CheckConstraint('children IS NULL OR children >= 0', name=op.f('ck_households_children_not_negative')),
@@ -244,9 +244,9 @@ def upgrade():
     sa.Column('habitat_indigne', sa.Boolean(), nullable=False),
     sa.Column('permis_louer', sa.Boolean(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
-    sa.Column('created_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', hotline.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint('debt_amount IS NULL OR (debt_amount >= 0 AND debt_amount < 10000000)', name=op.f('ck_consultations_debt_amount_range')),
     sa.CheckConstraint('duration_minutes IS NULL OR duration_minutes >= 0', name=op.f('ck_consultations_duration_not_negative')),
@@ -277,7 +277,7 @@ def upgrade():
     op.create_table('consultation_revisions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=False),
-    sa.Column('changed_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('changed_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('changed_by_id', sa.Integer(), nullable=True),
     sa.Column('changes', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['changed_by_id'], ['users.id'], name=op.f('fk_consultation_revisions_changed_by_id_users')),

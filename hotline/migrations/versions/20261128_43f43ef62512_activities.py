@@ -7,7 +7,7 @@ Create Date: 2026-11-28 18:29:11.066347
 import sqlalchemy as sa
 from alembic import op
 
-import hotline.models_base
+import hotline.core.models_base
 
 revision = '43f43ef62512'
 down_revision = 'e6073f7ce330'
@@ -24,7 +24,7 @@ def upgrade():
     sa.Column('territory_code', sa.String(length=40), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_activities_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['territory_code'], ['territories.code'], name=op.f('fk_activities_territory_code_territories')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activities'))

@@ -7,7 +7,7 @@ Create Date: 2026-11-28 18:09:13.054577
 import sqlalchemy as sa
 from alembic import op
 
-import hotline.models_base
+import hotline.core.models_base
 
 revision = '72dd18cc1ae7'
 down_revision = '081c3a93394b'
@@ -49,7 +49,7 @@ def upgrade():
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('reason', sa.String(length=200), nullable=False),
     sa.Column('cancelled_by_id', sa.Integer(), nullable=True),
-    sa.Column('cancelled_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cancelled_by_id'], ['users.id'], name=op.f('fk_permanence_cancellations_cancelled_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['permanence_id'], ['permanences.id'], name=op.f('fk_permanence_cancellations_permanence_id_permanences'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_permanence_cancellations')),

@@ -7,7 +7,7 @@ Create Date: 2026-11-28 18:16:55.413035
 import sqlalchemy as sa
 from alembic import op
 
-import hotline.models_base
+import hotline.core.models_base
 
 revision = 'e6073f7ce330'
 down_revision = '72dd18cc1ae7'
@@ -21,7 +21,7 @@ def upgrade():
     sa.Column('household_id', sa.Integer(), nullable=False),
     sa.Column('mission', sa.String(length=40), nullable=False),
     sa.Column('permanence_id', sa.Integer(), nullable=True),
-    sa.Column('starts_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('minutes', sa.SmallInteger(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('booked_by_id', sa.Integer(), nullable=True),
@@ -29,8 +29,8 @@ def upgrade():
     sa.Column('sms_reminder', sa.Boolean(), nullable=False),
     sa.Column('reminder_status', sa.String(length=20), nullable=True),
     sa.Column('reminder_sid', sa.String(length=64), nullable=True),
-    sa.Column('reminder_at', hotline.models_base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reminder_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['booked_by_id'], ['users.id'], name=op.f('fk_appointments_booked_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_appointments_household_id_households')),
     sa.ForeignKeyConstraint(['permanence_id'], ['permanences.id'], name=op.f('fk_appointments_permanence_id_permanences'), ondelete='SET NULL'),

@@ -10,7 +10,7 @@ Create Date: 2026-11-29 12:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from hotline.models_base import UTCDateTime
+from hotline.core.models_base import UTCDateTime
 
 revision = '3e8a6c1f0b27'
 down_revision = '9f3c2b7d1e55'

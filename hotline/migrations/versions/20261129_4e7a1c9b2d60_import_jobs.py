@@ -7,7 +7,7 @@ Create Date: 2026-11-29 12:10:00
 import sqlalchemy as sa
 from alembic import op
 
-from hotline.models_base import UTCDateTime
+from hotline.core.models_base import UTCDateTime
 
 revision = '4e7a1c9b2d60'
 down_revision = '4e8a1c6b2d90'

@@ -11,7 +11,7 @@ Create Date: 2026-11-29 08:17:05.783645
 import sqlalchemy as sa
 from alembic import op
 
-import hotline.models_base
+import hotline.core.models_base
 
 revision = '5c1d2a7e9b40'
 down_revision = 'd33be8d43dff'
@@ -27,8 +27,8 @@ def upgrade():
     sa.Column('landlord_type', sa.String(length=40), nullable=False),
     sa.Column('rent_amount', sa.Numeric(precision=12, scale=2), nullable=True),
     sa.Column('housing_benefit', sa.String(length=40), nullable=False),
-    sa.Column('created_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', hotline.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('rent_amount IS NULL OR (rent_amount >= 0 AND rent_amount < 10000000)', name=op.f('ck_cases_rent_amount_range')),
     sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_cases_household_id_households'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
@@ -42,7 +42,7 @@ def upgrade():
     sa.Column('landlord_type', sa.String(length=40), nullable=True),
     sa.Column('rent_amount', sa.Numeric(precision=12, scale=2), nullable=True),
     sa.Column('housing_benefit', sa.String(length=40), nullable=True),
-    sa.Column('recorded_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('rent_amount IS NULL OR (rent_amount >= 0 AND rent_amount < 10000000)', name=op.f('ck_case_statements_rent_amount_range')),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_statements_case_id_cases'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultations.id'], name=op.f('fk_case_statements_consultation_id_consultations'), ondelete='CASCADE'),
@@ -58,8 +58,8 @@ def upgrade():
     sa.Column('stage', sa.String(length=40), nullable=False),
     sa.Column('occurred_on', sa.Date(), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=True),
-    sa.Column('recorded_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('replaced_at', hotline.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('recorded_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('replaced_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_procedure_acts_case_id_cases'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultations.id'], name=op.f('fk_procedure_acts_consultation_id_consultations'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_procedure_acts'))

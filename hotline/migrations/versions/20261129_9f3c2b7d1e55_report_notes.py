@@ -7,7 +7,7 @@ Create Date: 2026-11-29 09:50:00
 import sqlalchemy as sa
 from alembic import op
 
-from hotline.models_base import UTCDateTime
+from hotline.core.models_base import UTCDateTime
 
 revision = '9f3c2b7d1e55'
 down_revision = '2758bd6f4666'

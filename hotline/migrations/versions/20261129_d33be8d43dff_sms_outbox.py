@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-import hotline.models_base
+import hotline.core.models_base
 
 revision = 'd33be8d43dff'
 down_revision = '43f43ef62512'
@@ -39,12 +39,12 @@ def upgrade():
     sa.Column('appointment_id', sa.Integer(), nullable=True),
     sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('claimed_until', hotline.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_until', hotline.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attempts', sa.SmallInteger(), nullable=False),
     sa.Column('sid', sa.String(length=64), nullable=True),
     sa.Column('error', sa.String(length=120), nullable=True),
-    sa.Column('created_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', hotline.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['appointment_id'], ['appointments.id'], name=op.f('fk_sms_messages_appointment_id_appointments'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_messages')),
     sa.UniqueConstraint('key', name=op.f('uq_sms_messages_key'))
@@ -86,10 +86,10 @@ def downgrade():
     with op.batch_alter_table('appointments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reminder_status', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('reminder_sid', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('reminder_at', hotline.models_base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('reminder_at', hotline.core.models_base.UTCDateTime(timezone=True), nullable=True))
     appointments = sa.table('appointments', sa.column('id', sa.Integer()), sa.column('reminder_status', sa.String()),
                             sa.column('reminder_sid', sa.String()),
-                            sa.column('reminder_at', hotline.models_base.UTCDateTime(timezone=True)))
+                            sa.column('reminder_at', hotline.core.models_base.UTCDateTime(timezone=True)))
     for row in tried:
         bind.execute(appointments.update().where(appointments.c.id == row['appointment_id']).values(
             reminder_status=row['status'] if row['status'] in ('sent', 'failed') else 'sending',

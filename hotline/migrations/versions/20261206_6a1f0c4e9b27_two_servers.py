@@ -11,7 +11,7 @@ job (not ended) is failed, with a message asking to upload the file again.
 import sqlalchemy as sa
 from alembic import op
 
-from hotline.models_base import UTCDateTime
+from hotline.core.models_base import UTCDateTime
 
 revision = '6a1f0c4e9b27'
 down_revision = 'a1c3e5f70b15'

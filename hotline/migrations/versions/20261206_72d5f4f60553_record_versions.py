@@ -1,5 +1,5 @@
 """record versions: households, places, permanences, duty series and accounts carry the version their
-edit forms are checked against (hotline.versions), as consultations do
+edit forms are checked against (hotline.core.versions), as consultations do
 
 Revision ID: 72d5f4f60553
 Revises: 781781be3db6

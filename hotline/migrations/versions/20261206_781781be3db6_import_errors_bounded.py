@@ -31,7 +31,7 @@ def scrubbed(errors: list, columns: frozenset[str]) -> list:
 def upgrade():
     with op.batch_alter_table('import_jobs') as batch:
         batch.add_column(sa.Column('more_errors', sa.Integer(), nullable=True))
-    from hotline.consultations.importing import COLUMNS  # noqa: PLC0415 - the app's code, at this revision's run only
+    from hotline.consultations.imports.parse import COLUMNS  # noqa: PLC0415 - the app's code, at this revision's run only
 
     bind = op.get_bind()
     for job_id, errors in bind.execute(sa.select(JOBS.c.id, JOBS.c.errors).where(JOBS.c.errors.is_not(None))).all():

@@ -26,18 +26,17 @@ from typing import BinaryIO
 from sqlalchemy import bindparam, false, func, insert, select, text, update
 from sqlalchemy.orm import selectinload
 
-from hotline.cases import figures
 from hotline.cases import services as cases
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations import services
-from hotline.consultations.importing import Lookups, Problem, Problems, rows
+from hotline.consultations.imports.parse import Lookups, Problem, Problems, rows
 from hotline.consultations.models import Consultation, ConsultationCode, Household
+from hotline.core import signals
+from hotline.core.models_base import utcnow
 from hotline.extensions import db
-from hotline.models_base import utcnow
 from hotline.reference import HORS_DEPARTEMENT, NON_RENSEIGNE
 from hotline.reference.models import Commune, CommunePostalCode
 from hotline.reference.services import territories
-from hotline.reports import household_months, rollup, tidy
 
 BATCH = 2000
 # The plain columns an import sets on a new consultation (services.SCALAR_FIELDS less what a file lacks).
@@ -253,18 +252,6 @@ def _codes(row: dict) -> dict[str, list[str]]:
     return found
 
 
-def _record(consultation_id: int, row: dict, codes: dict[str, list[str]]) -> tidy.ConsultationRecord:
-    """The report's record of a new consultation, as rollup.snapshot() would read it back (with what it
-    says of the case: its statement is inserted by _write_cases, which rollup's ORM events do not see)."""
-    household = f"h{row['household_id']}" if row["household_id"] else f"c{consultation_id}"
-    return tidy.ConsultationRecord(
-        mission=row["mission"], month=f"{row['date']:%Y-%m}", territory=row["territory_code"], household=household,
-        codes={**{name: row[name] for name in tidy.SINGLE_CODES},
-               **rollup.case_codes(tuple(row["case"].get(name) for name in tidy.CASE_CODES))},
-        multi={kind: frozenset(codes.get(kind, ())) for kind in tidy.MULTI_CODES},
-        debt_amount=row["debt_amount"], habitat_indigne=row["habitat_indigne"], permis_louer=row["permis_louer"])
-
-
 def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
     households = _households(batch, author_id)
     known = _known([row["external_id"] for _, row in batch if row["external_id"]])
@@ -289,9 +276,7 @@ def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
         if values:
             db.session.execute(insert(ConsultationCode.__table__), values)
         _write_cases([row for row in new if row["case"] or row["acts"]], author_id)
-        rollup.apply_many(db.session, [(None, _record(row["id"], row, found))
-                                       for row, found in zip(new, codes, strict=True)])
-        household_months.refresh(db.session, {figures.household_key(row["household_id"], row["id"]) for row in new})
+        signals.consultations_imported.send(db.session, rows=new, codes=codes)  # the reports follow
     for row in updated:
         if row["case"] or row["acts"]:
             consultation = existing[known[row["external_id"]]]

@@ -2,44 +2,18 @@
 whoever may not read them), the current page of the menu and the fields of a form in error."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Flask, g, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from hotline import clock, formatting
-from hotline.consultations.parsing import format_euros
-from hotline.ivr.hours import DAYS
+from hotline.core import formatting
+from hotline.core.formatting import format_euros, fr_date, fr_datetime, fr_day, fr_time
 from hotline.reference import label, labels, theme_codes
-from hotline.reference.services import commune_options, get_commune, territory_labels
+from hotline.reference.services import commune_label, commune_options, territory_labels
 
 CALLBACK_KINDS = {"voicemail": "Message vocal", "callback_request": "Demande de rappel", "missed": "Appel manqué"}
 # Menu entries for a page below another entry's address: the page is theirs, not the other entry's.
 OWN_MENU_ENTRIES = {"consultations.new", "consultations.import_file", "consultations.import_job"}
-
-
-def fr_date(value) -> str:
-    if not value:
-        return ""
-    return f"{value.day:02d}/{value.month:02d}/{value.year}"
-
-
-def fr_datetime(value) -> str:
-    if not value:
-        return ""
-    local = value.astimezone(clock.local_zone())
-    return f"{fr_date(local)} {local:%H:%M}"
-
-
-def fr_time(value) -> str:
-    """An instant's local wall time, "14:30"."""
-    return f"{value.astimezone(clock.local_zone()):%H:%M}" if value else ""
-
-
-def fr_day(value: date | None) -> str:
-    """"mardi 01/12/2026"."""
-    return f"{DAYS[value.weekday()]} {fr_date(value)}" if value else ""
 
 
 def masked_phone(number: str | None) -> str:
@@ -86,14 +60,6 @@ def aria(field, has_hint, extra: dict | None = None) -> dict:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return attrs
-
-
-def commune_label(insee: str | None) -> str:
-    """"Boulogne-sur-Mer (62200)": the name and postal codes a person knows, never the INSEE code."""
-    if not insee:
-        return ""
-    commune = get_commune(insee)
-    return commune.display if commune else "Commune hors département"
 
 
 def install(app: Flask) -> None:

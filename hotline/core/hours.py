@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from hotline.calendar import DAYS, MONTHS, is_holiday
+from hotline.core.calendar import DAYS, MONTHS, is_holiday
 
 
 @dataclass(frozen=True)

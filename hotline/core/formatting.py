@@ -1,11 +1,14 @@
-"""How values read in French on a page: durations, phone numbers, household composition, months. Pure."""
+"""How values read in French on a page: dates, amounts, durations, phone numbers, household composition,
+months. Pure (local times in the configured zone)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import phonenumbers
 
-from hotline.ivr.hours import MONTHS
+from hotline.core import clock
+from hotline.core.calendar import DAYS, MONTHS
 
 
 def whole(number: int | None) -> str:
@@ -57,3 +60,39 @@ def composition(adults: int | None, children: int | None) -> str:
 def month_name(first: date | None) -> str:
     """date(2026, 11, 1) -> "novembre 2026"."""
     return f"{MONTHS[first.month - 1]} {first.year}" if first else ""
+
+
+def fr_date(value) -> str:
+    if not value:
+        return ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+def fr_datetime(value) -> str:
+    if not value:
+        return ""
+    local = value.astimezone(clock.local_zone())
+    return f"{fr_date(local)} {local:%H:%M}"
+
+
+def fr_time(value) -> str:
+    """An instant's local wall time, "14:30"."""
+    return f"{value.astimezone(clock.local_zone()):%H:%M}" if value else ""
+
+
+def fr_day(value: date | None) -> str:
+    """"mardi 01/12/2026"."""
+    return f"{DAYS[value.weekday()]} {fr_date(value)}" if value else ""
+
+
+def format_euros(amount: Decimal | None) -> str:
+    """Decimal('1234.5') -> '1 234,50 €' (narrow no-break space as thousands separator)."""
+    if amount is None:
+        return ""
+    whole, _, cents = f"{amount:.2f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return "\u202f".join(groups) + f",{cents}\u00a0€"

@@ -26,7 +26,6 @@ from datetime import date
 from functools import cache
 from typing import BinaryIO
 
-from hotline import date_bounds
 from hotline.cases.services import (
     JUDGMENTS,
     UNPAID_RENT_THEME,
@@ -39,7 +38,8 @@ from hotline.consultations.parsing import (
     is_insee_outside_department,
     parse_amount,
 )
-from hotline.formatting import whole
+from hotline.core import date_bounds
+from hotline.core.formatting import whole
 from hotline.reference import (
     BUCKETS,
     HORS_DEPARTEMENT,

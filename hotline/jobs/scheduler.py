@@ -1,6 +1,6 @@
 """The scheduler process: `hotline scheduler` runs the timed jobs: SMS reminders of appointments
-every few minutes, the nightly purge of personal data past its retention (hotline/retention.py), and
-the consultation imports queued by the import page (hotline/consultations/import_jobs.py), looked
+every few minutes, the nightly purge of personal data past its retention (hotline/privacy/retention.py), and
+the consultation imports queued by the import page (hotline/consultations/imports/jobs.py), looked
 for every IMPORT_JOBS_SECONDS seconds and run one at a time.
 Run exactly one, beside the web workers; `hotline reminders send`, `hotline purge` and
 `hotline consultations import-jobs run` run a job once.
@@ -18,11 +18,12 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 from flask.cli import with_appcontext
 
-from hotline import clock, retention
 from hotline.appointments import reminders
-from hotline.consultations import import_jobs
+from hotline.consultations.imports import jobs as import_jobs
+from hotline.core import clock
 from hotline.extensions import db
-from hotline.sms import OUTCOMES, SmsNotConfigured, check_configured
+from hotline.privacy import retention
+from hotline.sms.outbox import OUTCOMES, SmsNotConfigured, check_configured
 
 log = logging.getLogger("hotline.scheduler")
 

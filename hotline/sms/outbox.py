@@ -47,9 +47,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
-from hotline import clock
+from hotline.core import clock
+from hotline.core.models_base import UTCDateTime, utcnow
 from hotline.extensions import db
-from hotline.models_base import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from twilio.rest import Client

@@ -16,16 +16,16 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from hotline import clock
 from hotline.activities.models import Activity
 from hotline.auth.models import User
 from hotline.auth.passwords import hash_password
 from hotline.auth.services import create_user
-from hotline.calendar import is_holiday
 from hotline.cases import services as cases
 from hotline.cases.deadlines import after_truce, next_working_day
 from hotline.consultations import services as consultations
 from hotline.consultations.models import Consultation
+from hotline.core import clock
+from hotline.core.calendar import is_holiday
 from hotline.extensions import db
 from hotline.ivr import calls
 from hotline.ivr.models import Call

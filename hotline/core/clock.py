@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from hotline.models_base import utcnow
+from hotline.core.models_base import utcnow
 
 
 def local_zone() -> ZoneInfo:

@@ -18,19 +18,20 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from hotline import sms
 from hotline.appointments.models import Appointment
 from hotline.auth.models import ROLES, User
+from hotline.calls import worklist
 from hotline.cases.services import coming_deadlines
 from hotline.consultations.models import Household
 from hotline.extensions import db
-from hotline.ivr import calls, worklist
+from hotline.ivr import calls
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import duty
 from hotline.permanences import services as permanences
 from hotline.reference import labels
 from hotline.reports import services as reports
 from hotline.reports import tidy
+from hotline.sms import outbox as sms
 
 DEADLINES_WITHIN = 15  # days
 GAPS_WITHIN = 14  # days

@@ -1,6 +1,6 @@
 """The bounds of every kind of date the app accepts, one rule per kind. Pure: each rule takes the date
 (or the local wall-clock instant) and today (or now), and returns the French message of a date out of
-its bounds, or None. The forms put the message at the field (forms_common.within_bounds), the import
+its bounds, or None. The forms put the message at the field (web.forms.within_bounds), the import
 at the cell, the services refuse with it: each kind of date has one rule wherever it is typed.
 
 A typed date is only compared, never shifted (only today and now are): 9999-12-31 or 0001-01-01 is

@@ -39,12 +39,12 @@ from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, delete, n
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import ColumnElement
 
-from hotline import clock
-from hotline.audit import AuditEvent
-from hotline.consultations import importer
-from hotline.consultations.importing import Problem, Problems
+from hotline.consultations.imports import write as importer
+from hotline.consultations.imports.parse import Problem, Problems
+from hotline.core import clock
+from hotline.core.audit import AuditEvent
+from hotline.core.models_base import UTCDateTime, utcnow
 from hotline.extensions import db
-from hotline.models_base import UTCDateTime, utcnow
 
 log = logging.getLogger("hotline.import_jobs")
 
@@ -176,7 +176,7 @@ def progress_of(job: ImportJob) -> tuple[str, int, int | None]:
     return job.state, job.rows_done, job.rows_total
 
 
-# --- retention (hotline/retention.py) --------------------------------------------------------------
+# --- retention (hotline/privacy/retention.py) --------------------------------------------------------------
 
 def ended_before(limit: datetime) -> ColumnElement[bool]:
     """Jobs that ended before `limit` and still hold their errors (they quote the file's cells) or their

@@ -21,12 +21,12 @@ from flask import current_app
 from sqlalchemy import delete, exists, func, select
 
 from hotline.appointments.models import Appointment
-from hotline.audit import AuditEvent
 from hotline.auth import throttle
 from hotline.auth.models import LoginAttempt
-from hotline.consultations import import_jobs
-from hotline.consultations.import_jobs import ImportJob
+from hotline.consultations.imports import jobs as import_jobs
+from hotline.consultations.imports.jobs import ImportJob
 from hotline.consultations.models import Consultation, Household
+from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 from hotline.ivr.models import Call
 from hotline.privacy import personal

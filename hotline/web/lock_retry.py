@@ -16,7 +16,7 @@ from flask import Flask, g, request, session
 from flask.globals import request_ctx
 from sqlalchemy.exc import OperationalError
 
-from hotline.database import COMMITTED
+from hotline.core.database import COMMITTED
 from hotline.extensions import db
 
 log = logging.getLogger("hotline")

@@ -6,12 +6,13 @@ from itertools import groupby
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from hotline import clock
-from hotline.actions import attempt
 from hotline.auth.access import roles_required
+from hotline.calls import worklist
+from hotline.core import clock
 from hotline.extensions import db
-from hotline.ivr import calls, worklist
+from hotline.ivr import calls
 from hotline.ivr.models import CALLBACK_RESULTS, CLOSE_REASONS, CallbackTask
+from hotline.web.actions import attempt
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 

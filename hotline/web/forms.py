@@ -8,7 +8,7 @@ from wtforms import HiddenField, PasswordField, SelectMultipleField, StringField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation, ValidationError
 
-from hotline import clock
+from hotline.core import clock
 from hotline.extensions import db
 
 # Control characters (C0, DEL, C1) and Unicode's line and paragraph separators: no part of a name, an
@@ -88,7 +88,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def within_bounds(rule: Callable[[date, date], str | None]):
-    """A date field's validator from a rule of hotline.date_bounds: its French message at the field."""
+    """A date field's validator from a rule of hotline.core.date_bounds: its French message at the field."""
 
     def validate(form, field):
         message = rule(field.data, clock.local_today()) if field.data else None
@@ -99,7 +99,7 @@ def within_bounds(rule: Callable[[date, date], str | None]):
 
 
 class Versioned:
-    """An edit form's record version, as it was when the form was opened (hotline.versions)."""
+    """An edit form's record version, as it was when the form was opened (hotline.core.versions)."""
 
     version = HiddenField()
 

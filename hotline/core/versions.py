@@ -3,7 +3,7 @@ is refused instead of silently undoing the first: the consultation's mechanism, 
 
 The model maps an integer `version` column as SQLAlchemy's `version_id_col`, so that every UPDATE of
 the row says `... WHERE version = ?` and moves it on. The edit form carries the version it was opened
-at in a hidden field (forms_common.Versioned). A save:
+at in a hidden field (web.forms.Versioned). A save:
 - refuses a form without a version, or of another version than the record's (`check`);
 - lets the row's UPDATE, emitted at the flush, match nothing if a concurrent save committed first:
   StaleDataError, refused alike (`saving`, around the save and its commit);
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from hotline.ids import parse_id
+from hotline.core.ids import parse_id
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The home page: each role's home says what there is to do (see hotline/home.py); and the health check for
+"""The home page: each role's home says what there is to do (see hotline/home/services.py); and the health check for
 monitoring."""
 import logging
 
@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline import clock
-from hotline import home as homes
 from hotline.auth.access import NO_MISSION, has_no_mission
+from hotline.core import clock
 from hotline.extensions import db
+from hotline.home import services as homes
 
 bp = Blueprint("main", __name__)
 log = logging.getLogger("hotline")

@@ -1,0 +1,1 @@
+"""The jurists' call pages: the callback worklist and its actions."""

@@ -1,0 +1,1 @@
+"""Each role's home page: what there is to do."""

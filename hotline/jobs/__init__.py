@@ -1,0 +1,1 @@
+"""The processes beside the web app: the scheduler, the backup, the demo data."""

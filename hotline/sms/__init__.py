@@ -1,0 +1,1 @@
+"""Text messages: the outbox, its model and Twilio's REST client."""
