@@ -15,6 +15,7 @@ before the entry's row, and a retry of a step whose answer was lost. So:
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -65,7 +66,12 @@ ROW_COLUMNS = ("call_sid", "to_number", "from_number", "started_at", "mission", 
 
 def _row_statement():
     """The call's row unless it exists (the entry; the status callback with its own values)."""
-    return _insert(_dialect()).values({c: bindparam(c) for c in ROW_COLUMNS}) \
+    return _row_insert(_dialect())
+
+
+@cache  # built once per dialect, like any module-level statement
+def _row_insert(dialect: str):
+    return _insert(dialect).values({c: bindparam(c) for c in ROW_COLUMNS}) \
         .on_conflict_do_nothing(index_elements=["call_sid"]).returning(Call.__table__.c.id)
 
 
@@ -113,6 +119,17 @@ def open_call(call_sid: str, to_number: str | None, from_number: str | None, at:
 
 def step(call: Call, name: str) -> None:
     call.path = f"{call.path}{SEPARATOR}{name}" if call.path else name
+
+
+def note_postal_code(call_sid: str, code: str, step_name: str, territory_code: str | None,
+                     commune_insee: str | None) -> bool:
+    """The postal code, what it tells (territory, commune) and its step on the call's row, in one
+    UPDATE. False when there is no row yet, or when the row already holds this code (a retry)."""
+    statement = update(Call).where(Call.call_sid == call_sid, Call.postal_code.is_distinct_from(code)) \
+        .values(postal_code=code, territory_code=territory_code, commune_insee=commune_insee, tries=0,
+                path=Call.path.concat(SEPARATOR + step_name)) \
+        .execution_options(synchronize_session=False)
+    return db.session.execute(statement).rowcount == 1
 
 
 def reach_routing(call: Call) -> None:

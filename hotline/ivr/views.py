@@ -219,26 +219,21 @@ def postal():
 
 @webhook("/postal/choice")
 def postal_choice():
-    call = current_call()
     code = keys()
-    if not POSTAL_CODE.match(code):
-        return wrong_answer(call, "postal", prompts.POSTAL_CODE_UNKNOWN if code else prompts.NO_INPUT)
-    places = postal_places(code)
+    places = postal_places(code) if POSTAL_CODE.match(code) else ()
     outside = not places and not code.startswith("62") and bool(FRENCH_POSTAL_CODE.match(code))
     if not (places or outside):
-        return wrong_answer(call, "postal", prompts.POSTAL_CODE_UNKNOWN)
-    if call.postal_code != code:  # else Twilio sent this step again: the path already says it
-        calls.step(call, f"hors_departement:{code}" if outside else f"code_postal:{code}")
-    call.postal_code = code
-    call.tries = 0
+        return wrong_answer(current_call(), "postal", prompts.POSTAL_CODE_UNKNOWN if code else prompts.NO_INPUT)
     if outside:
-        call.territory_code = HORS_DEPARTEMENT
-        return flow.then(flow.VoiceResponse(), url_for(".out_of_department"))
-    if len({p.territory_code for p in places}) == 1:  # one territory: no need to ask the commune
-        call.territory_code = places[0].territory_code
-        call.commune_insee = places[0].insee if len(places) == 1 else None
-        return flow.then(flow.VoiceResponse(), url_for(".route"))
-    return flow.then(flow.VoiceResponse(), url_for(".commune_menu"))
+        territory, step, then = HORS_DEPARTEMENT, f"hors_departement:{code}", ".out_of_department"
+    else:  # one territory: no need to ask the commune
+        territory = places[0].territory_code if len({p.territory_code for p in places}) == 1 else None
+        step, then = f"code_postal:{code}", ".route" if territory else ".commune_menu"
+    noted = (request.form["CallSid"], code, step, territory, places[0].insee if len(places) == 1 else None)
+    if not calls.note_postal_code(*noted):
+        current_call()  # the row, made if this step came before the entry's
+        calls.note_postal_code(*noted)  # nothing if the row already said it: Twilio sent the step again
+    return flow.then(flow.VoiceResponse(), url_for(then))
 
 
 @webhook("/commune")
