@@ -125,11 +125,17 @@ def note_postal_code(call_sid: str, code: str, step_name: str, territory_code: s
                      commune_insee: str | None) -> bool:
     """The postal code, what it tells (territory, commune) and its step on the call's row, in one
     UPDATE. False when there is no row yet, or when the row already holds this code (a retry)."""
-    statement = update(Call).where(Call.call_sid == call_sid, Call.postal_code.is_distinct_from(code)) \
-        .values(postal_code=code, territory_code=territory_code, commune_insee=commune_insee, tries=0,
-                path=Call.path.concat(SEPARATOR + step_name)) \
+    return db.session.execute(_postal_statement(), {
+        "sid": call_sid, "code": code, "step": SEPARATOR + step_name, "territory": territory_code,
+        "commune": commune_insee}).rowcount == 1
+
+
+@cache  # a statement of bound parameters, built once
+def _postal_statement():
+    return update(Call).where(Call.call_sid == bindparam("sid"), Call.postal_code.is_distinct_from(bindparam("code"))) \
+        .values(postal_code=bindparam("code"), territory_code=bindparam("territory"),
+                commune_insee=bindparam("commune"), tries=0, path=Call.path.concat(bindparam("step"))) \
         .execution_options(synchronize_session=False)
-    return db.session.execute(statement).rowcount == 1
 
 
 def reach_routing(call: Call) -> None:
@@ -165,6 +171,7 @@ def add_callback(call: Call, kind: str) -> CallbackTask:
     return task
 
 
+@cache
 def _end_statement():
     return update(Call).where(Call.call_sid == bindparam("sid"), Call.ended_at.is_(None)) \
         .values(ended_at=bindparam("at"), twilio_status=bindparam("status")) \
