@@ -2,11 +2,11 @@
 they hear the backup number?
 
 Starts a TCP server that accepts and never answers, and gunicorn with the documented worker model
-(2 processes x 8 threads, HOTLINE_IVR_DB_TIMEOUT=0.5) on a PostgreSQL URL pointing at it. Then
+(`common.py`: 3 single-threaded processes; HOTLINE_IVR_DB_TIMEOUT=0.5) on a PostgreSQL URL pointing at it. Then
 `--callers` callers (20) call the entry step at once; a second wave comes a second later, while the
 circuits are open. Prints the median and the maximum time to the answer, and checks that each answer
 dials the backup number. Target: every caller within 2 s.
-Usage: python bench/ivr_hang.py [--callers 20] [--workers 2] [--threads 8]
+Usage: python bench/ivr_hang.py [--callers 20] [--workers 3] [--threads 1]
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Nothing lost when workers die: gunicorn workers are killed with SIGKILL under load, and every
 step that Twilio got an answer for must have left its call-log row.
 
-Starts gunicorn with the documented worker model (2 processes x 8 threads) on SQLite with the demo
+Starts gunicorn with the documented worker model (`common.py`: 3 single-threaded processes) on SQLite with the demo
 data; 16 callers walk the entry then the postal-code step (each a new Twilio-signed call, the menu's
 answer checked), while a killer sends SIGKILL to a worker every `--every` seconds (gunicorn starts
 another). A request cut by the kill gets no answer: Twilio would then try the Fallback URL, and such

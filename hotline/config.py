@@ -91,6 +91,7 @@ DEFAULTS = {
     "RETENTION_HOUSEHOLD_YEARS": 3,
     "RETENTION_IMPORT_JOB_DAYS": 30,  # a background import's errors (they quote the file) and its file's name
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # uploads (consultation imports) up to 20 MB
+    "IVR_MAX_CONTENT_LENGTH": 64 * 1024,  # the voice line's MAX_CONTENT_LENGTH: Twilio's forms are small
     "DB_BUSY_TIMEOUT_MS": 5000,
     # Voice menu settings (issue: the green number).
     "IVR_VOICE": "Polly.Lea",

@@ -6,15 +6,12 @@ import pytest
 from conftest import EVICTION_NUMBER, INFO_NUMBER, TOKEN, twiml
 from sqlalchemy import func, select
 
-from hotline.core.models_base import utcnow
 from hotline.core.opening import Closure
 from hotline.extensions import db
-from hotline.ivr import calls
 from hotline.ivr.models import Call, CallbackTask
 from hotline.ivr.security import sign
 from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift
-from hotline.reference.services import postal_places
 
 OPEN = "2026-12-01T10:00"      # a Tuesday morning, Paris time
 CLOSED = "2026-12-01T20:00"
@@ -437,14 +434,11 @@ def test_territory_jurists_first_then_the_general_pool(app, twilio, roster, make
 
 # --- the call log's statements ---------------------------------------------------------------------
 
-def test_a_postal_code_statement_before_the_entry_statement_makes_the_row(app, roster):
-
-    with app.extensions["hotline.voice"].test_request_context():
-        now = utcnow()
-        calls.postal_code_found("CAorder", EVICTION_NUMBER, "+33612000000", now, "prevention_expulsion",
-                                "62200", postal_places("62200"))
-        calls.start("CAorder", EVICTION_NUMBER, "+33612000000", now, "prevention_expulsion")
-        db.session.commit()
+def test_a_postal_code_before_the_entry_makes_the_row(app, twilio, roster):
+    """Twilio's requests out of order: the postal step makes the call's row, the entry then keeps it."""
+    at(app, OPEN)
+    twilio("/ivr/postal/choice", CallSid="CAorder", To=EVICTION_NUMBER, Digits="62200")
+    twilio("/ivr/voice", CallSid="CAorder", To=EVICTION_NUMBER)
     row = call_row(app, "CAorder")
     assert row.path == "accueil > numero:prevention_expulsion > code_postal:62200"
     assert (row.mission, row.territory_code, row.commune_insee, row.outcome) == \

@@ -62,8 +62,7 @@ def test_a_healthy_but_slow_database_sends_nobody_to_the_backup(app):
     def slow(*_args):
         threading.Event().wait(0.05)
 
-    # Each step's connection is slow to give (after the step's turn, on SQLite): the hot steps' statements
-    # run on the pooled DBAPI connection, without Core's execution events.
+    # Each step's connection is slow to give.
     event.listen(engine, "checkout", slow)
     barrier, answers = threading.Barrier(8), []
 

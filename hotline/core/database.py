@@ -53,7 +53,7 @@ def install_write_lock(app: Flask) -> None:
       begins with BEGIN IMMEDIATE: their reads before it see each statement's latest commit (as
       PostgreSQL's READ COMMITTED does) and hold no snapshot; a page's audit event or a report's
       reads therefore never block a writer, and a long page never holds the write lock.
-    The voice line's engine (ivr/statements.py, writers.py) keeps pysqlite's transactions."""
+    The voice line's engine (ivr/app.py) keeps pysqlite's transactions."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():

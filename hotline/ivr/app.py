@@ -7,21 +7,15 @@ path entirely. Both apps share one configuration object and the same models and 
 """
 from __future__ import annotations
 
-from flask import Config, Flask, Request
+from flask import Config, Flask, request
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
 from hotline.core import database
 from hotline.extensions import db
-from hotline.ivr import circuit, deadline, views, writers
+from hotline.ivr import circuit, deadline, views
 
 PREFIX = "/ivr/"
-MAX_BODY = 64 * 1024  # Twilio's forms weigh a few hundred bytes; a larger body gets a 413
-
-
-class TwilioRequest(Request):
-    _max_content_length = MAX_BODY
-
 
 class NoSessions(SessionInterface):
     """The webhooks keep no session: Flask hands them a null session and sets no cookie."""
@@ -37,14 +31,18 @@ def create_voice_app(config: Config) -> Flask:
     voice = Flask(__name__)
     voice.config = config  # the same object: a setting changed on the web app holds here too
     voice.session_interface = NoSessions()
-    voice.request_class = TwilioRequest
     db.init_app(voice)
     database.install_sqlite_pragmas(voice)
     with voice.app_context():
-        voice.extensions["hotline.ivr_turns"] = writers.install(db.engine)
-        deadline.install(db.engine)  # the deadline's listeners on this engine only, never the web app's
+        deadline.install(db.engine)  # the voice line's own engine: the web app's stays as it is
     circuit.install(voice)
     voice.register_blueprint(views.bp)
+
+    @voice.before_request
+    def small_forms_only():
+        """Twilio's forms weigh a few hundred bytes: a larger body gets a 413 (the shared config's
+        MAX_CONTENT_LENGTH is the pages' upload limit)."""
+        request.max_content_length = voice.config["IVR_MAX_CONTENT_LENGTH"]
 
     @voice.errorhandler(Exception)
     def never_a_dead_line(error):

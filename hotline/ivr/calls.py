@@ -1,11 +1,12 @@
 """The call log and callback tasks: creating, updating and listing them. Services flush only.
 
-Every statement runs in the step's request and is committed before Twilio gets the answer; the two
-statements of the hot steps (entry, postal code) run alone in a transaction of their own, without the
-ORM session (`statements.autocommit`). Twilio's requests for one call come one after the other, except the status callback, which may land while a
-step is still being answered (another worker), even before the entry's row. So:
-- the entry inserts the row, or completes the one the status callback made first (caller, mission,
-  path) and settles its outcome as the status callback would have;
+Every statement runs in the step's ORM session and is committed by the step before Twilio gets the
+answer (views.run_with_deadline). Twilio's requests for one call come one after the other, except
+the status callback, which may land while a step is still being answered (another worker), even
+before the entry's row, and a retry of a step whose answer was lost. So:
+- the entry inserts the row unless it exists (a retry makes no second row), or completes the one
+  the status callback made first (caller, mission, path) and settles its outcome as the status
+  callback would have;
 - the status callback inserts a bare row unless one exists, then ends it once (conditional UPDATE);
 - a step reads its call's row locked (PostgreSQL: FOR UPDATE), so that a status callback waits for
   the step and then sees what it wrote; a step that reaches routing on a call already ended files
@@ -14,7 +15,7 @@ step is still being answered (another worker), even before the entry's row. So:
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -23,7 +24,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from hotline.auth.access import readable_missions
 from hotline.extensions import db
 from hotline.ivr.models import CALLBACK_RESULTS, CLOSE_REASONS, Call, CallbackTask
-from hotline.ivr.statements import autocommit
 from hotline.reference import labels
 from hotline.web.forms import has_control_characters
 
@@ -57,29 +57,22 @@ def _dialect() -> str:
 
 
 def _insert(dialect: str):
+    """INSERT with ON CONFLICT, in the dialect's own construct (the database is SQLite or PostgreSQL)."""
     return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Call.__table__)
 
 
-ROW_COLUMNS = ("call_sid", "to_number", "from_number", "started_at", "mission", "path")
-POSTAL_COLUMNS = ("postal_code", "territory_code", "commune_insee")
+ROW_COLUMNS = ("call_sid", "to_number", "from_number", "started_at", "mission", "path", "outcome")
 
 
-@lru_cache(maxsize=4)
-def _row_statement(dialect: str):
+def _row_statement():
     """The call's row unless it exists (the entry; the status callback with its own values)."""
-    return _insert(dialect).values({c: bindparam(c) for c in ROW_COLUMNS + ("outcome",)}) \
+    return _row_insert(_dialect())
+
+
+@cache  # built once per dialect, like any module-level statement
+def _row_insert(dialect: str):
+    return _insert(dialect).values({c: bindparam(c) for c in ROW_COLUMNS}) \
         .on_conflict_do_nothing(index_elements=["call_sid"]).returning(Call.__table__.c.id)
-
-
-@lru_cache(maxsize=4)
-def _postal_statement(dialect: str):
-    table = Call.__table__
-    statement = _insert(dialect).values({c: bindparam(c) for c in ROW_COLUMNS + POSTAL_COLUMNS} | {"tries": 0})
-    return statement.on_conflict_do_update(
-        index_elements=["call_sid"],
-        set_={"path": table.c.path.concat(bindparam("step")), "tries": 0,
-              **{c: statement.excluded[c] for c in POSTAL_COLUMNS}},
-        where=table.c.postal_code.is_distinct_from(statement.excluded.postal_code))
 
 
 def entry_path(mission: str | None) -> str:
@@ -95,8 +88,8 @@ def start(call_sid: str, to_number: str | None, from_number: str | None, at: dat
           mission: str | None) -> None:
     """The entry: the call's row, in one statement; or, when the status callback made the row
     first, the row completed with what the entry knows."""
-    if autocommit(_row_statement(_dialect()), _row(call_sid, to_number, from_number, at, mission,
-                                                   entry_path(mission))) is not None:
+    row = _row(call_sid, to_number, from_number, at, mission, entry_path(mission))
+    if db.session.execute(_row_statement(), row).first() is not None:
         return  # the usual case (rowcount is not reliable for ON CONFLICT DO NOTHING on psycopg)
     call = get_call(call_sid, lock=True)
     if call is not None and call.outcome == STATUS_FIRST:
@@ -128,16 +121,21 @@ def step(call: Call, name: str) -> None:
     call.path = f"{call.path}{SEPARATOR}{name}" if call.path else name
 
 
-def postal_code_found(call_sid: str, to_number: str | None, from_number: str | None, at: datetime,
-                      mission: str | None, code: str, places) -> None:
-    """The postal-code step, in one statement: the postal code, territory and (when the code has one
-    commune) commune on the call's row, made if missing; nothing when the row already holds it."""
-    name = f"code_postal:{code}"
-    autocommit(_postal_statement(_dialect()), {
-        "call_sid": call_sid, "to_number": to_number, "from_number": from_number, "started_at": at,
-        "mission": mission, "path": entry_path(mission) + SEPARATOR + name, "step": SEPARATOR + name,
-        "postal_code": code, "territory_code": places[0].territory_code,
-        "commune_insee": places[0].insee if len(places) == 1 else None})
+def note_postal_code(call_sid: str, code: str, step_name: str, territory_code: str | None,
+                     commune_insee: str | None) -> bool:
+    """The postal code, what it tells (territory, commune) and its step on the call's row, in one
+    UPDATE. False when there is no row yet, or when the row already holds this code (a retry)."""
+    return db.session.execute(_postal_statement(), {
+        "sid": call_sid, "code": code, "step": SEPARATOR + step_name, "territory": territory_code,
+        "commune": commune_insee}).rowcount == 1
+
+
+@cache  # a statement of bound parameters, built once
+def _postal_statement():
+    return update(Call).where(Call.call_sid == bindparam("sid"), Call.postal_code.is_distinct_from(bindparam("code"))) \
+        .values(postal_code=bindparam("code"), territory_code=bindparam("territory"),
+                commune_insee=bindparam("commune"), tries=0, path=Call.path.concat(bindparam("step"))) \
+        .execution_options(synchronize_session=False)
 
 
 def reach_routing(call: Call) -> None:
@@ -173,7 +171,7 @@ def add_callback(call: Call, kind: str) -> CallbackTask:
     return task
 
 
-@lru_cache(maxsize=4)
+@cache
 def _end_statement():
     return update(Call).where(Call.call_sid == bindparam("sid"), Call.ended_at.is_(None)) \
         .values(ended_at=bindparam("at"), twilio_status=bindparam("status")) \
@@ -189,7 +187,7 @@ def finish(call_sid: str, status: str, at: datetime) -> bool:
     """
     if status not in FINAL_STATUSES:
         return False
-    db.session.execute(_row_statement(_dialect()), _row(call_sid, None, None, at, None, "secours", STATUS_FIRST))
+    db.session.execute(_row_statement(), _row(call_sid, None, None, at, None, "secours", STATUS_FIRST))
     if db.session.execute(_end_statement(), {"sid": call_sid, "at": at, "status": status}).rowcount != 1:
         return False
     call = get_call(call_sid)

@@ -3,7 +3,8 @@ the caller to the backup number instead of leaving them in silence.
 
 SQLite is a local file: its waits are lock waits and long statements, which SQLite itself can bound
 (busy timeout, progress handler) in the request's own thread, on the connection a step actually
-uses; a step that asks nothing of the database pays nothing. A database over the network may hang
+uses; a step that asks nothing of the database pays nothing. The hooks are installed on the voice
+line's own engine only (`install`). A database over the network may hang
 anywhere, even while connecting: the step then runs in a worker thread that the request stops
 waiting for at the deadline.
 """
@@ -29,7 +30,7 @@ def _is_sqlite() -> bool:
     return current_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
 
 
-def bind_sqlite(dbapi_connection, info: dict) -> None:
+def _bind_sqlite(dbapi_connection, info: dict) -> None:
     """Within a bounded step, SQLite learns the deadline (`info`: the pooled connection's, read at
     check-in to undo it)."""
     deadline = g.get("ivr_deadline") if has_app_context() else None
@@ -41,20 +42,26 @@ def bind_sqlite(dbapi_connection, info: dict) -> None:
     info[BOUNDED] = int(current_app.config["DB_BUSY_TIMEOUT_MS"])
 
 
-def _bound_sqlite_connection(connection) -> None:
-    """When a bounded step begins a transaction (ORM session or Core), SQLite learns the deadline."""
-    if connection.dialect.name == "sqlite":
-        bind_sqlite(connection.connection.driver_connection, connection.connection.info)
-
-
-def _unbound_sqlite_connection(dbapi_connection, record) -> None:
-    """A bounded connection goes back to the pool as it was, in the thread that releases it (a
-    connection must not be touched once another thread may have taken it)."""
-    usual = record.info.pop(BOUNDED, None)
-    if usual is None or dbapi_connection is None:
+def install(engine: Engine) -> None:
+    """Bound the steps' SQLite transactions on the voice line's own engine (nothing for PostgreSQL,
+    whose steps run in a worker thread: `run`)."""
+    if engine.dialect.name != "sqlite":
         return
-    dbapi_connection.set_progress_handler(None, 0)
-    dbapi_connection.execute(f"PRAGMA busy_timeout={usual}")
+
+    @event.listens_for(engine, "begin")
+    def _bound_sqlite_connection(connection) -> None:
+        """When a bounded step begins a transaction, SQLite learns the deadline."""
+        _bind_sqlite(connection.connection.driver_connection, connection.connection.info)
+
+    @event.listens_for(engine, "checkin")
+    def _unbound_sqlite_connection(dbapi_connection, record) -> None:
+        """A bounded connection goes back to the pool as it was, in the thread that releases it (a
+        connection must not be touched once another thread may have taken it)."""
+        usual = record.info.pop(BOUNDED, None)
+        if usual is None or dbapi_connection is None:
+            return
+        dbapi_connection.set_progress_handler(None, 0)
+        dbapi_connection.execute(f"PRAGMA busy_timeout={usual}")
 
 
 @contextmanager
@@ -78,11 +85,3 @@ def run(step, timeout: float | None):
     if not timeout or _is_sqlite():
         return step()
     return _executor.submit(copy_current_request_context(step)).result(timeout=timeout)
-
-
-def install(engine: Engine) -> None:
-    """On the voice line's own engine only (ivr/app.py): its bounded steps reach SQLite through these."""
-    if not event.contains(engine, "begin", _bound_sqlite_connection):
-        event.listen(engine, "begin", _bound_sqlite_connection)
-    if not event.contains(engine.pool, "checkin", _unbound_sqlite_connection):
-        event.listen(engine.pool, "checkin", _unbound_sqlite_connection)

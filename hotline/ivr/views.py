@@ -40,19 +40,6 @@ def twiml(response) -> Response:
     return Response(response if isinstance(response, str) else str(response), mimetype="text/xml")
 
 
-_constant_answers: dict[tuple, str] = {}
-
-
-def constant(name: str, build) -> str:
-    """The TwiML of an answer that depends only on the settings, built once per process."""
-    cfg = current_app.config
-    key = (name, request.script_root, cfg["IVR_VOICE"], cfg["IVR_LANGUAGE"])
-    text = _constant_answers.get(key)
-    if text is None:
-        text = _constant_answers[key] = str(build())
-    return text
-
-
 def voice() -> flow.Voice:
     return flow.Voice(current_app.config["IVR_VOICE"], current_app.config["IVR_LANGUAGE"])
 
@@ -185,13 +172,13 @@ def settle_mission(call: Call, mission: str, next_endpoint: str = ".postal"):
 def voice_entry():
     mission = mission_for_number(request.form.get("To"))
     calls.start(request.form["CallSid"], number("To"), number("From"), clock.now(), mission)
-    return constant(f"greeting:{bool(mission)}", lambda: flow.then(
-        voice().speech(prompts.GREETING, prompts.PRIVACY), url_for(".postal" if mission else ".mission_menu")))
+    return flow.then(voice().speech(prompts.GREETING, prompts.PRIVACY),
+                     url_for(".postal" if mission else ".mission_menu"))
 
 
 @webhook("/mission")
 def mission_menu():
-    return constant("mission", lambda: flow.question(voice(), prompts.MISSION_MENU, url_for(".mission_choice")))
+    return flow.question(voice(), prompts.MISSION_MENU, url_for(".mission_choice"))
 
 
 @webhook("/mission/choice")
@@ -212,8 +199,7 @@ def mission_choice():
 
 @webhook("/mission/social-worker")
 def social_worker_menu():
-    return constant("social_worker", lambda: flow.question(voice(), prompts.SOCIAL_WORKER_MENU,
-                                                           url_for(".social_worker_choice")))
+    return flow.question(voice(), prompts.SOCIAL_WORKER_MENU, url_for(".social_worker_choice"))
 
 
 @webhook("/mission/social-worker/choice")
@@ -227,35 +213,27 @@ def social_worker_choice():
 
 @webhook("/postal")
 def postal():
-    return constant("postal", lambda: flow.question(voice(), prompts.POSTAL_CODE, url_for(".postal_choice"),
-                                                    num_digits=5, timeout=8, finish_on_key="#"))
+    return flow.question(voice(), prompts.POSTAL_CODE, url_for(".postal_choice"), num_digits=5, timeout=8,
+                         finish_on_key="#")
 
 
 @webhook("/postal/choice")
 def postal_choice():
     code = keys()
     places = postal_places(code) if POSTAL_CODE.match(code) else ()
-    territories = {p.territory_code for p in places}
-    if len(territories) == 1:
-        # The hot path: one statement, no read of the call's row.
-        calls.postal_code_found(request.form["CallSid"], number("To"), number("From"), clock.now(),
-                                mission_for_number(request.form.get("To")), code, places)
-        return constant("to_route", lambda: flow.then(flow.VoiceResponse(), url_for(".route")))
-    call = current_call()
-    if not POSTAL_CODE.match(code):
-        return wrong_answer(call, "postal", prompts.POSTAL_CODE_UNKNOWN if code else prompts.NO_INPUT)
-    if not places:
-        if not code.startswith("62") and FRENCH_POSTAL_CODE.match(code):
-            call.postal_code = code
-            call.territory_code = HORS_DEPARTEMENT
-            call.tries = 0
-            calls.step(call, f"hors_departement:{code}")
-            return flow.then(flow.VoiceResponse(), url_for(".out_of_department"))
-        return wrong_answer(call, "postal", prompts.POSTAL_CODE_UNKNOWN)
-    call.postal_code = code
-    call.tries = 0
-    calls.step(call, f"code_postal:{code}")
-    return flow.then(flow.VoiceResponse(), url_for(".commune_menu"))
+    outside = not places and not code.startswith("62") and bool(FRENCH_POSTAL_CODE.match(code))
+    if not (places or outside):
+        return wrong_answer(current_call(), "postal", prompts.POSTAL_CODE_UNKNOWN if code else prompts.NO_INPUT)
+    if outside:
+        territory, step, then = HORS_DEPARTEMENT, f"hors_departement:{code}", ".out_of_department"
+    else:  # one territory: no need to ask the commune
+        territory = places[0].territory_code if len({p.territory_code for p in places}) == 1 else None
+        step, then = f"code_postal:{code}", ".route" if territory else ".commune_menu"
+    noted = (request.form["CallSid"], code, step, territory, places[0].insee if len(places) == 1 else None)
+    if not calls.note_postal_code(*noted):
+        current_call()  # the row, made if this step came before the entry's
+        calls.note_postal_code(*noted)  # nothing if the row already said it: Twilio sent the step again
+    return flow.then(flow.VoiceResponse(), url_for(then))
 
 
 @webhook("/commune")
