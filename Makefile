@@ -45,6 +45,7 @@ test: install browser lint
 lint: install
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Builds the wheel, installs it (not editable) in a fresh venv and serves the demo from it (.ci/package-check).
 package-check:

@@ -1,6 +1,7 @@
 """The build's one step that pyproject.toml cannot say: templates/ stays at the top level (the client's
 layout) and the wheel carries it as hotline/templates, where create_app looks first (hotline/__init__.py).
 An editable checkout reads templates/ itself. Everything else is in pyproject.toml."""
+
 import shutil
 from pathlib import Path
 

@@ -1,6 +1,7 @@
 """The baseline: a bare Flask app answering the same TwiML as the measured steps, with no
 signature check, no database and no clock. ivr_load.py runs it under the same gunicorn settings.
 """
+
 import json
 import os
 

@@ -1,5 +1,6 @@
 """What the voice-line benchmarks share: the documented worker model, a demo database, signed
 Twilio requests, servers started and stopped."""
+
 from __future__ import annotations
 
 import http.client
@@ -53,8 +54,12 @@ def warm_up(port: int, requests: int = 40, timeout: float = 60) -> None:
     def answered() -> bool:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            connection.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded",
-                                                    "X-Twilio-Signature": signature})
+            connection.request(
+                "POST",
+                path,
+                body,
+                {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature},
+            )
             response = connection.getresponse()
             response.read()
             return True  # any answer: the worker is up (the bare app knows no such step)
@@ -73,15 +78,26 @@ def warm_up(port: int, requests: int = 40, timeout: float = 60) -> None:
 
 def environment(database_url: str, **extra: str) -> dict:
     """Production settings (Twilio signature checked, the real clock), as .env.example advises."""
-    return dict(os.environ, HOTLINE_DATABASE_URL=database_url, HOTLINE_SECRET_KEY="bench",
-                HOTLINE_TWILIO_AUTH_TOKEN=TOKEN, HOTLINE_PUBLIC_URL=PUBLIC, HOTLINE_PROXY_HOPS="0", HOTLINE_BACKUP_NUMBER=BACKUP,
-                HOTLINE_IVR_DB_TIMEOUT="0.5", HOTLINE_LOG_LEVEL="WARNING", HOTLINE_ENV="production", **extra)
+    return dict(
+        os.environ,
+        HOTLINE_DATABASE_URL=database_url,
+        HOTLINE_SECRET_KEY="bench",
+        HOTLINE_TWILIO_AUTH_TOKEN=TOKEN,
+        HOTLINE_PUBLIC_URL=PUBLIC,
+        HOTLINE_PROXY_HOPS="0",
+        HOTLINE_BACKUP_NUMBER=BACKUP,
+        HOTLINE_IVR_DB_TIMEOUT="0.5",
+        HOTLINE_LOG_LEVEL="WARNING",
+        HOTLINE_ENV="production",
+        **extra,
+    )
 
 
 def flask_command(env: dict, *args: str) -> None:
     """`hotline ...` run from this checkout (python -m puts it first on the path)."""
-    subprocess.run([sys.executable, "-m", "flask", "--app", "hotline", *args], env=env, cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "hotline", *args], env=env, cwd=ROOT, check=True, capture_output=True
+    )
 
 
 def demo_database(folder: Path) -> dict:
@@ -92,11 +108,26 @@ def demo_database(folder: Path) -> dict:
     return env
 
 
-def gunicorn(app: str, port: int, env: dict, cwd: Path = ROOT, workers: int = WORKERS,
-             threads: int = THREADS) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "gunicorn"), "-w", str(workers), "--threads", str(threads),
-                             "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
-                            env=env, cwd=cwd, start_new_session=True)
+def gunicorn(
+    app: str, port: int, env: dict, cwd: Path = ROOT, workers: int = WORKERS, threads: int = THREADS
+) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app,
+        ],
+        env=env,
+        cwd=cwd,
+        start_new_session=True,
+    )
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -118,5 +149,11 @@ def signed(path: str, params: dict) -> tuple[str, str]:
 
 
 def call_params(call_sid: str, **extra: str) -> dict:
-    return {"CallSid": call_sid, "AccountSid": "AC" + "0" * 32, "From": "+33612000000",
-            "To": "+33800000063", "CallStatus": "in-progress", **extra}
+    return {
+        "CallSid": call_sid,
+        "AccountSid": "AC" + "0" * 32,
+        "From": "+33612000000",
+        "To": "+33800000063",
+        "CallStatus": "in-progress",
+        **extra,
+    }

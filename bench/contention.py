@@ -12,6 +12,7 @@ Usage: python bench/contention.py [--seconds 60] [--clients 20] [--households 5]
        [--database postgresql://user@127.0.0.1:5432/name] [--workers 2] [--threads 8]
 Loopback only. Exits with 1 when an error was answered or an acknowledged row is missing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,18 +61,29 @@ def prepare(env: dict, households: int) -> dict:
         digest = hash_password(PASSWORD)
         for user in jurists:
             user.password_hash = digest
-        chosen = list(db.session.scalars(
-            select(Household).where(Household.phone.is_not(None))
-            .where(Household.id.in_(select(Consultation.household_id).where(Consultation.mission == MISSION)))
-            .order_by(Household.id).limit(households)))
+        chosen = list(
+            db.session.scalars(
+                select(Household)
+                .where(Household.phone.is_not(None))
+                .where(Household.id.in_(select(Consultation.household_id).where(Consultation.mission == MISSION)))
+                .order_by(Household.id)
+                .limit(households)
+            )
+        )
         tasks = defaultdict(list)
         started = utcnow() - timedelta(hours=1)
         for household in chosen:
             for n in range(TASKS_PER_HOUSEHOLD):
-                call = Call(call_sid=f"CAbench{household.id:06d}{n:06d}", from_number=household.phone,
-                            to_number="+33800000063", mission=MISSION, territory_code=household.commune.territory_code if household.commune else None,
-
-                            started_at=started, ended_at=started, outcome="voicemail")
+                call = Call(
+                    call_sid=f"CAbench{household.id:06d}{n:06d}",
+                    from_number=household.phone,
+                    to_number="+33800000063",
+                    mission=MISSION,
+                    territory_code=household.commune.territory_code if household.commune else None,
+                    started_at=started,
+                    ended_at=started,
+                    outcome="voicemail",
+                )
                 db.session.add(call)
                 db.session.flush()
                 task = CallbackTask(call_id=call.id, kind="voicemail")
@@ -79,8 +91,13 @@ def prepare(env: dict, households: int) -> dict:
                 db.session.flush()
                 tasks[household.id].append(task.id)
         db.session.commit()
-        return {"emails": [user.email for user in jurists], "households": [h.id for h in chosen],
-                "tasks": tasks, "theme": next(iter(theme_codes())), "result": next(iter(CALLBACK_RESULTS))}
+        return {
+            "emails": [user.email for user in jurists],
+            "households": [h.id for h in chosen],
+            "tasks": tasks,
+            "theme": next(iter(theme_codes())),
+            "result": next(iter(CALLBACK_RESULTS)),
+        }
 
 
 class Client(threading.Thread):
@@ -132,10 +149,17 @@ class Client(threading.Thread):
         if page is None or page.status != 200:
             return
         self.token = CSRF.search(page.text).group(1)
-        form = {"csrf_token": self.token, "household_id": str(household), "date": time.strftime("%Y-%m-%d"),
-                "mission": MISSION, "mode": "telephone", "consultant_type": "particulier",
-                "commune": "62498", "themes": [self.plan["theme"]],
-                "notes": f"bench client {self.number}"}
+        form = {
+            "csrf_token": self.token,
+            "household_id": str(household),
+            "date": time.strftime("%Y-%m-%d"),
+            "mission": MISSION,
+            "mode": "telephone",
+            "consultant_type": "particulier",
+            "commune": "62498",
+            "themes": [self.plan["theme"]],
+            "notes": f"bench client {self.number}",
+        }
         answer = self.request("POST /consultations/new", "POST", "/consultations/new", form)
         if answer is None:
             return
@@ -151,18 +175,25 @@ class Client(threading.Thread):
         task = next(self.tasks[household], None)
         if task is None or self.token is None:
             return
-        claimed = self.request("POST /calls/tasks/<id>/claim", "POST", f"/calls/tasks/{task}/claim",
-                               {"csrf_token": self.token})
+        claimed = self.request(
+            "POST /calls/tasks/<id>/claim", "POST", f"/calls/tasks/{task}/claim", {"csrf_token": self.token}
+        )
         if claimed is None or claimed.status != 302:
             return
-        done = self.request("POST /calls/tasks/<id>/done", "POST", f"/calls/tasks/{task}/done",
-                            {"csrf_token": self.token, "result": self.plan["result"], "comment": ""})
+        done = self.request(
+            "POST /calls/tasks/<id>/done",
+            "POST",
+            f"/calls/tasks/{task}/done",
+            {"csrf_token": self.token, "result": self.plan["result"], "comment": ""},
+        )
         if done is not None and done.status == 302:
             self.done.append(task)
 
     def run(self) -> None:
-        households = itertools.cycle(self.plan["households"][self.number % len(self.plan["households"]):]
-                                     + self.plan["households"][:self.number % len(self.plan["households"])])
+        households = itertools.cycle(
+            self.plan["households"][self.number % len(self.plan["households"]) :]
+            + self.plan["households"][: self.number % len(self.plan["households"])]
+        )
         while not self.stopping.is_set():
             household = next(households)
             self.consultation(household)
@@ -179,8 +210,9 @@ def log_in(port: int, email: str) -> str:
     html = page.read().decode()
     cookie = next(v.split(";", 1)[0] for h, v in page.getheaders() if h.lower() == "set-cookie")
     form = urlencode({"email": email, "password": PASSWORD, "csrf_token": CSRF.search(html).group(1)})
-    connection.request("POST", "/login", form, headers | {"Cookie": cookie,
-                                                         "Content-Type": "application/x-www-form-urlencoded"})
+    connection.request(
+        "POST", "/login", form, headers | {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    )
     answer = connection.getresponse()
     answer.read()
     if answer.status != 302:
@@ -224,12 +256,27 @@ def check(env: dict, saved: list[tuple[int, int]], done: list[int]) -> tuple[int
     """(consultations acknowledged but missing or not of their household, callbacks acknowledged but not done)."""
     app = create_app({"DATABASE_URL": env["HOTLINE_DATABASE_URL"], "SECRET_KEY": "bench", "TWILIO_AUTH_TOKEN": "x"})
     with app.app_context():
-        found = dict(db.session.execute(select(Consultation.id, Consultation.household_id)
-                                        .where(Consultation.id.in_([c for c, _ in saved]))).all()) if saved else {}
-        finished = set(db.session.scalars(select(CallbackTask.id).where(CallbackTask.id.in_(done))
-                                          .where(CallbackTask.status == "done"))) if done else set()
-        written = db.session.scalar(select(func.count()).select_from(Consultation)
-                                    .where(Consultation.notes.like("bench client %")))
+        found = (
+            dict(
+                db.session.execute(
+                    select(Consultation.id, Consultation.household_id).where(Consultation.id.in_([c for c, _ in saved]))
+                ).all()
+            )
+            if saved
+            else {}
+        )
+        finished = (
+            set(
+                db.session.scalars(
+                    select(CallbackTask.id).where(CallbackTask.id.in_(done)).where(CallbackTask.status == "done")
+                )
+            )
+            if done
+            else set()
+        )
+        written = db.session.scalar(
+            select(func.count()).select_from(Consultation).where(Consultation.notes.like("bench client %"))
+        )
     missing = sum(1 for consultation, household in saved if found.get(consultation) != household)
     print(f"consultations written by the clients: {written} (redirects received: {len(saved)})")
     return missing, len(set(done) - finished)
@@ -277,22 +324,32 @@ def main() -> int:
     saved = [row for client in clients for row in client.saved]
     done = [task for client in clients for task in client.done]
     backend = "PostgreSQL" if args.database else "SQLite"
-    print(f"\n{backend}, gunicorn -w {args.workers} --threads {args.threads} '{WEB_APP}', {args.clients} clients, "
-          f"{len(plan['households'])} households, {elapsed:.0f} s: {sum(statuses.values())} requests "
-          f"({sum(statuses.values()) / elapsed:.1f}/s)")
-    print("responses by status: " + ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items(), key=str)))
+    print(
+        f"\n{backend}, gunicorn -w {args.workers} --threads {args.threads} '{WEB_APP}', {args.clients} clients, "
+        f"{len(plan['households'])} households, {elapsed:.0f} s: {sum(statuses.values())} requests "
+        f"({sum(statuses.values()) / elapsed:.1f}/s)"
+    )
+    print(
+        "responses by status: " + ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items(), key=str))
+    )
     print(f"errors (5xx or no answer): {len(errors)}" + (f" {Counter(errors).most_common()}" if errors else ""))
-    print(f"all requests: p50 {percentile(everything, 0.5):.0f} ms, p99 {percentile(everything, 0.99):.0f} ms, "
-          f"max {max(everything) * 1000:.0f} ms")
+    print(
+        f"all requests: p50 {percentile(everything, 0.5):.0f} ms, p99 {percentile(everything, 0.99):.0f} ms, "
+        f"max {max(everything) * 1000:.0f} ms"
+    )
     for kind in sorted(latency):
         values = latency[kind]
-        print(f"  {kind:<30} {len(values):>6}  p50 {percentile(values, 0.5):>5.0f} ms  p99 "
-              f"{percentile(values, 0.99):>6.0f} ms  mean {statistics.mean(values) * 1000:>5.0f} ms")
+        print(
+            f"  {kind:<30} {len(values):>6}  p50 {percentile(values, 0.5):>5.0f} ms  p99 "
+            f"{percentile(values, 0.99):>6.0f} ms  mean {statistics.mean(values) * 1000:>5.0f} ms"
+        )
     refused = sum(client.refused for client in clients)
     missing, not_done = check(env, saved, done)
     print(f"consultation forms sent back (not saved): {refused}")
-    print(f"acknowledged rows: {len(saved)} consultations, {len(done)} callbacks done; "
-          f"missing: {missing} consultations, {not_done} callbacks")
+    print(
+        f"acknowledged rows: {len(saved)} consultations, {len(done)} callbacks done; "
+        f"missing: {missing} consultations, {not_done} callbacks"
+    )
     shutil.rmtree(work, ignore_errors=True)
     return 1 if errors or missing or not_done or refused else 0
 

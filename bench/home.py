@@ -9,6 +9,7 @@ Usage: python bench/home.py [--rounds 20] [--database sqlite:///path] (an existi
 Measured 2026-11-29 on the demo data (2 shared cores, load average 5), median of 15: /healthz 0.8 ms, jurist
 11 ms, manager 74 ms (the report of three months), admin 18 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,9 @@ PASSWORD = "Bench-Home-Password-62"
 
 
 def flask(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "flask", "--app", "hotline", *args], check=True, capture_output=True,
-                   cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "hotline", *args], check=True, capture_output=True, cwd=ROOT
+    )
 
 
 def timed(client, path: str, rounds: int) -> list[float]:
@@ -58,8 +60,15 @@ def main() -> None:
     from hotline.auth.passwords import hash_password
     from hotline.extensions import db
 
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "LOGIN_RATE_LIMIT": "1000 per minute"})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "LOGIN_RATE_LIMIT": "1000 per minute",
+        }
+    )
     with app.app_context():
         users = {}
         for role in ("jurist", "manager", "admin"):

@@ -17,6 +17,7 @@ It prints rows/s of each pass, the ratio to the baseline and the peak memory (Vm
 import; with --json, one JSON line per size.
 Usage: python bench/import_speed.py [--rows 10000 100000] [--updates 0.1] [--json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,10 +43,28 @@ from hotline.consultations.models import Consultation  # noqa: E402
 from hotline.extensions import db  # noqa: E402
 from hotline.reference.models import Commune  # noqa: E402
 
-HEADER = ["external_id", "date", "mission", "mode", "consultant_type", "commune_insee", "family_situation",
-          "resource_types", "themes", "procedure_stage", "debt_amount", "debt_origins", "outcomes",
-          "habitat_indigne", "duration_minutes", "household_ref", "landlord_type", "rent_amount", "housing_benefit",
-          "procedure_acts"]
+HEADER = [
+    "external_id",
+    "date",
+    "mission",
+    "mode",
+    "consultant_type",
+    "commune_insee",
+    "family_situation",
+    "resource_types",
+    "themes",
+    "procedure_stage",
+    "debt_amount",
+    "debt_origins",
+    "outcomes",
+    "habitat_indigne",
+    "duration_minutes",
+    "household_ref",
+    "landlord_type",
+    "rent_amount",
+    "housing_benefit",
+    "procedure_acts",
+]
 MODES = ["telephone", "telephone", "telephone", "visite_siege", "permanence", "aller_vers", "courriel", "courrier"]
 FAMILIES = ["personne_seule", "couple_sans_enfant", "famille_monoparentale", "couple_avec_enfants", "inconnu"]
 RESOURCES = ["salaire", "rsa_minima", "retraite", "aah", "prestations_familiales"]
@@ -68,14 +87,28 @@ def row(n: int, rows: int, communes: list[str], rng: random.Random) -> list[str]
         acts = f"commandement_payer={day - timedelta(days=90):%Y-%m-%d}"
         if n % 4 == 0:
             acts += f"|assignation={day - timedelta(days=20):%Y-%m-%d}"
-    return [f"E{n}", day.isoformat(), "prevention_expulsion" if eviction else "info_logement", rng.choice(MODES),
-            "particulier", rng.choice(communes), rng.choice(FAMILIES), rng.choice(RESOURCES),
-            "impayes_expulsion/impaye_locataire" if eviction else rng.choice(THEMES),
-            rng.choice(STAGES) if eviction else "", f"{rng.randrange(100, 9000)},{rng.randrange(100):02d}"
-            if eviction else "", rng.choice(ORIGINS) if eviction else "",
-            "|".join(rng.sample(OUTCOMES, 2)), str(int(n % 17 == 0)), str(rng.randrange(5, 60)), household,
-            rng.choice(LANDLORDS) if case else "", f"{rng.randrange(300, 900)}.00" if case else "",
-            rng.choice(BENEFITS) if case else "", acts]
+    return [
+        f"E{n}",
+        day.isoformat(),
+        "prevention_expulsion" if eviction else "info_logement",
+        rng.choice(MODES),
+        "particulier",
+        rng.choice(communes),
+        rng.choice(FAMILIES),
+        rng.choice(RESOURCES),
+        "impayes_expulsion/impaye_locataire" if eviction else rng.choice(THEMES),
+        rng.choice(STAGES) if eviction else "",
+        f"{rng.randrange(100, 9000)},{rng.randrange(100):02d}" if eviction else "",
+        rng.choice(ORIGINS) if eviction else "",
+        "|".join(rng.sample(OUTCOMES, 2)),
+        str(int(n % 17 == 0)),
+        str(rng.randrange(5, 60)),
+        household,
+        rng.choice(LANDLORDS) if case else "",
+        f"{rng.randrange(300, 900)}.00" if case else "",
+        rng.choice(BENEFITS) if case else "",
+        acts,
+    ]
 
 
 def write_file(path: Path, rows: int, communes: list[str], total: int | None = None) -> None:
@@ -122,8 +155,14 @@ def _import(path: Path) -> tuple[importer.ImportResult, float, float]:
 
 def measure(rows: int, updates: float) -> dict:
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "FIXED_NOW": f"{TODAY}T12:00",
-                          "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "bench",
+                "FIXED_NOW": f"{TODAY}T12:00",
+                "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+            }
+        )
         path, again = Path(folder) / "import.csv", Path(folder) / "again.csv"
         with app.app_context():
             upgrade()
@@ -135,12 +174,18 @@ def measure(rows: int, updates: float) -> dict:
             peak = peak_kib()
             stored = db.session.scalar(select(func.count()).select_from(Consultation))
             assert stored == result.created == rows, (stored, result.created)
-            figures = {"rows": rows, "file_mib": round(path.stat().st_size / 2 ** 20, 1),
-                       "csv_rows_s": round(rows / csv_seconds), "check_rows_s": round(rows / check_seconds),
-                       "write_rows_s": round(rows / write_seconds),
-                       "total_rows_s": round(rows / (check_seconds + write_seconds)),
-                       "check_s": round(check_seconds, 2), "write_s": round(write_seconds, 2),
-                       "peak_idle_mib": round(idle / 1024), "peak_mib": round(peak / 1024)}
+            figures = {
+                "rows": rows,
+                "file_mib": round(path.stat().st_size / 2**20, 1),
+                "csv_rows_s": round(rows / csv_seconds),
+                "check_rows_s": round(rows / check_seconds),
+                "write_rows_s": round(rows / write_seconds),
+                "total_rows_s": round(rows / (check_seconds + write_seconds)),
+                "check_s": round(check_seconds, 2),
+                "write_s": round(write_seconds, 2),
+                "peak_idle_mib": round(idle / 1024),
+                "peak_mib": round(peak / 1024),
+            }
             count = int(rows * updates)
             if count:
                 write_file(again, count, communes, total=rows)
@@ -160,19 +205,27 @@ def main() -> None:
     if args.child:
         print(json.dumps(measure(args.rows[0], args.updates)))
         return
-    print("rows     csv rows/s  check rows/s  write rows/s  total rows/s  check s  write s  update rows/s  "
-          "peak MiB (idle)")
+    print(
+        "rows     csv rows/s  check rows/s  write rows/s  total rows/s  check s  write s  update rows/s  "
+        "peak MiB (idle)"
+    )
     for rows in args.rows:
-        done = subprocess.run([sys.executable, __file__, "--child", "--rows", str(rows), "--updates",
-                               str(args.updates)], capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", "--rows", str(rows), "--updates", str(args.updates)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         figures = json.loads(done.stdout.strip().splitlines()[-1])
         if args.json:
             print(json.dumps(figures))
             continue
-        print(f"{rows:<8} {figures['csv_rows_s']:>11} {figures['check_rows_s']:>13} {figures['write_rows_s']:>13} "
-              f"{figures['total_rows_s']:>13} {figures['check_s']:>8} {figures['write_s']:>8} "
-              f"{figures.get('update_rows_s', '-'):>14} "
-              f"{figures['peak_mib']:>5} ({figures['peak_idle_mib']})")
+        print(
+            f"{rows:<8} {figures['csv_rows_s']:>11} {figures['check_rows_s']:>13} {figures['write_rows_s']:>13} "
+            f"{figures['total_rows_s']:>13} {figures['check_s']:>8} {figures['write_s']:>8} "
+            f"{figures.get('update_rows_s', '-'):>14} "
+            f"{figures['peak_mib']:>5} ({figures['peak_idle_mib']})"
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ circuits are open. Prints the median and the maximum time to the answer, and che
 dials the backup number. Target: every caller within 2 s.
 Usage: python bench/ivr_hang.py [--callers 20] [--workers 3] [--threads 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,12 @@ def wave(port: int, callers: int, name: str) -> list[float]:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         barrier.wait()
         started = time.monotonic()
-        connection.request("POST", "/ivr/voice", body, {"Content-Type": "application/x-www-form-urlencoded",
-                                                        "X-Twilio-Signature": signature})
+        connection.request(
+            "POST",
+            "/ivr/voice",
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature},
+        )
         text = connection.getresponse().read().decode()
         times.append(time.monotonic() - started)
         if BACKUP not in text:
@@ -100,11 +105,15 @@ def main() -> None:
     finally:
         stop(server)
         stopping.set()
-    print(f"\nhanging database, gunicorn -w {args.workers} --threads {args.threads}, HOTLINE_IVR_DB_TIMEOUT=0.5, "
-          f"{args.callers} callers at once; every answer dials the backup number")
+    print(
+        f"\nhanging database, gunicorn -w {args.workers} --threads {args.threads}, HOTLINE_IVR_DB_TIMEOUT=0.5, "
+        f"{args.callers} callers at once; every answer dials the backup number"
+    )
     for name, times in (("first wave", first), ("1 s later", second)):
-        print(f"{name:<11} median {statistics.median(times):.2f} s, max {max(times):.2f} s "
-              f"(target < {TARGET_SECONDS:.0f} s: {'met' if max(times) < TARGET_SECONDS else 'NOT met'})")
+        print(
+            f"{name:<11} median {statistics.median(times):.2f} s, max {max(times):.2f} s "
+            f"(target < {TARGET_SECONDS:.0f} s: {'met' if max(times) < TARGET_SECONDS else 'NOT met'})"
+        )
 
 
 if __name__ == "__main__":

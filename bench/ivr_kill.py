@@ -9,6 +9,7 @@ calls are not counted. At the end, every call whose entry was answered with the 
 and every call whose postal code was answered must have that postal code on its row.
 Usage: python bench/ivr_kill.py [--seconds 20] [--every 0.5] [--callers 16]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,8 +58,12 @@ class Caller(threading.Thread):
         body, signature = signed(path, params)
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            connection.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded",
-                                                    "X-Twilio-Signature": signature})
+            connection.request(
+                "POST",
+                path,
+                body,
+                {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature},
+            )
             response = connection.getresponse()
             text = response.read().decode()
             return text if response.status == 200 else None
@@ -70,8 +75,10 @@ class Caller(threading.Thread):
     def run(self) -> None:
         while not self.stopping.is_set():
             sid = f"CAkill{next(self.sids):012d}"
-            for path, extra, answered in (("/ivr/voice", {}, self.entries),
-                                          ("/ivr/postal/choice", {"Digits": "62200"}, self.postal)):
+            for path, extra, answered in (
+                ("/ivr/voice", {}, self.entries),
+                ("/ivr/postal/choice", {"Digits": "62200"}, self.postal),
+            ):
                 text = self.post(path, call_params(sid, **extra))
                 if text is None:
                     self.cut += 1
@@ -120,15 +127,22 @@ def main() -> None:
     postal = {sid for caller in callers for sid in caller.postal}
     app = create_app({"DATABASE_URL": env["HOTLINE_DATABASE_URL"], "SECRET_KEY": "bench", "TWILIO_AUTH_TOKEN": "x"})
     with app.app_context():
-        rows = dict(db.session.execute(select(Call.call_sid, Call.postal_code).where(Call.call_sid.like("CAkill%"))).all())
+        rows = dict(
+            db.session.execute(select(Call.call_sid, Call.postal_code).where(Call.call_sid.like("CAkill%"))).all()
+        )
     lost_entries = len(entries - rows.keys())
     lost_postal = sum(1 for sid in postal if rows.get(sid) != "62200")
     cut = sum(caller.cut for caller in callers)
     backup = sum(caller.backup for caller in callers)
-    print(f"\n{kills} workers killed with SIGKILL in {args.seconds:.0f} s ({args.callers} callers, gunicorn -w {WORKERS} --threads {THREADS}, {VOICE_APP})")
+    print(
+        f"\n{kills} workers killed with SIGKILL in {args.seconds:.0f} s ({args.callers} callers, "
+        f"gunicorn -w {WORKERS} --threads {THREADS}, {VOICE_APP})"
+    )
     print(f"entries answered with the menu: {len(entries)}, without their row: {lost_entries}")
     print(f"postal codes answered: {len(postal)}, without the postal code on their row: {lost_postal}")
-    print(f"requests cut by a kill (no answer: Twilio tries the Fallback URL): {cut}; sent to the backup number: {backup}")
+    print(
+        f"requests cut by a kill (no answer: Twilio tries the Fallback URL): {cut}; sent to the backup number: {backup}"
+    )
     print(f"rows lost: {lost_entries + lost_postal} ({'none' if lost_entries + lost_postal == 0 else 'LOST'})")
     shutil.rmtree(work, ignore_errors=True)
 

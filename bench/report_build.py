@@ -6,6 +6,7 @@ read of the same rows with the standard library's sqlite3 (SELECT of consultatio
 figures are quoted as ratios to it, these machines being shared and noisy.
 Usage: python bench/report_build.py [--consultations 50000] [--rounds 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="hotline-report-bench-"))
-    os.environ.update(HOTLINE_DATABASE_URL=f"sqlite:///{work}/r.sqlite3", HOTLINE_ENV="development",
-                      HOTLINE_LOG_LEVEL="WARNING")
+    os.environ.update(
+        HOTLINE_DATABASE_URL=f"sqlite:///{work}/r.sqlite3", HOTLINE_ENV="development", HOTLINE_LOG_LEVEL="WARNING"
+    )
     subprocess.run([str(BIN / "hotline"), "db", "upgrade"], check=True, capture_output=True)
 
     from sqlalchemy import insert
@@ -46,18 +48,40 @@ def main() -> None:
     rng = random.Random(62)
     n = args.consultations
     with app.app_context():
-        db.session.execute(insert(Consultation), [dict(
-            id=i + 1, date=date(2025, 1, 1) + timedelta(days=rng.randrange(700)),
-            mission=rng.choice(["info_logement", "prevention_expulsion"]), mode=rng.choice(["telephone", "permanence"]),
-            consultant_type="particulier", territory_code=rng.choice(TERRITORIES), occupancy_status="inconnu",
-            housing_sector="inconnu", family_situation="inconnu", age_band="inconnu", resource_band="inconnu",
-            referral_source="inconnu", habitat_indigne=False, permis_louer=False, version=1,
-            household_id=None, created_at=datetime.now(UTC),
-            debt_amount=rng.randrange(100, 20000) if rng.random() < 0.5 else None) for i in range(n)])
-        db.session.execute(insert(ConsultationCode), [dict(consultation_id=i + 1, kind=kind, code=code)
-                                                       for i in range(n) for kind, code in
-                                                       (("theme", "rapports_locatifs"),
-                                                        ("outcome", "information_delivree"))])
+        db.session.execute(
+            insert(Consultation),
+            [
+                dict(
+                    id=i + 1,
+                    date=date(2025, 1, 1) + timedelta(days=rng.randrange(700)),
+                    mission=rng.choice(["info_logement", "prevention_expulsion"]),
+                    mode=rng.choice(["telephone", "permanence"]),
+                    consultant_type="particulier",
+                    territory_code=rng.choice(TERRITORIES),
+                    occupancy_status="inconnu",
+                    housing_sector="inconnu",
+                    family_situation="inconnu",
+                    age_band="inconnu",
+                    resource_band="inconnu",
+                    referral_source="inconnu",
+                    habitat_indigne=False,
+                    permis_louer=False,
+                    version=1,
+                    household_id=None,
+                    created_at=datetime.now(UTC),
+                    debt_amount=rng.randrange(100, 20000) if rng.random() < 0.5 else None,
+                )
+                for i in range(n)
+            ],
+        )
+        db.session.execute(
+            insert(ConsultationCode),
+            [
+                dict(consultation_id=i + 1, kind=kind, code=code)
+                for i in range(n)
+                for kind, code in (("theme", "rapports_locatifs"), ("outcome", "information_delivree"))
+            ],
+        )
         db.session.commit()
 
     def baseline() -> float:
@@ -70,8 +94,13 @@ def main() -> None:
     def report() -> tuple[float, float, float]:
         with app.app_context():
             started = time.perf_counter()
-            rows = services.report(date(2025, 1, 1), date(2026, 11, 1), ["info_logement", "prevention_expulsion"],
-                                   datetime.now(UTC), ZoneInfo("Europe/Paris"))
+            rows = services.report(
+                date(2025, 1, 1),
+                date(2026, 11, 1),
+                ["info_logement", "prevention_expulsion"],
+                datetime.now(UTC),
+                ZoneInfo("Europe/Paris"),
+            )
             built = time.perf_counter()
             services.to_csv(rows)
             csv_done = time.perf_counter()

@@ -14,6 +14,7 @@ It checks that rows() equals the recount, prints medians, ratios and peak memory
 times rebuild(), apply() of single edits and apply_many() of an import-sized batch.
 Usage: python bench/report_rollup.py [--consultations 100000] [--rounds 3] [--tidy-rounds 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,18 @@ try:  # optional: measured when installed
 except ImportError:
     pd = None
 
-TERRITORIES = ["arrageois", "artois", "audomarois", "boulonnais", "calaisis", "lens-henin", "montreuillois", "ternois",
-               "hors_departement", "non_renseigne"]
+TERRITORIES = [
+    "arrageois",
+    "artois",
+    "audomarois",
+    "boulonnais",
+    "calaisis",
+    "lens-henin",
+    "montreuillois",
+    "ternois",
+    "hors_departement",
+    "non_renseigne",
+]
 MISSIONS = ["info_logement", "prevention_expulsion"]
 MODES = ["telephone", "telephone", "telephone", "visite_siege", "permanence", "aller_vers", "courriel"]
 STAGES = ["impaye", "commandement_payer", "assignation", "audience", "jugement", "commandement_quitter", "inconnu"]
@@ -74,28 +85,43 @@ def fill(path: Path, n: int) -> dict[str, float]:
     with app.app_context():
         upgrade()
         households = n // 3
-        db.session.execute(insert(Household), [dict(id=i + 1, created_at=datetime.now(UTC))
-                                               for i in range(households)])
+        db.session.execute(insert(Household), [dict(id=i + 1, created_at=datetime.now(UTC)) for i in range(households)])
         started = time.perf_counter()
         for start in range(0, n, CHUNK):
             rows, codes = [], []
             for cid in range(start + 1, min(n, start + CHUNK) + 1):
                 mission = "prevention_expulsion" if rng.random() < 0.3 else "info_logement"
                 eviction = mission == "prevention_expulsion"
-                rows.append(dict(
-                    id=cid, date=FIRST + timedelta(days=rng.randrange(365)), mission=mission, mode=rng.choice(MODES),
-                    consultant_type=rng.choice(["particulier", "particulier", "travailleur_social", "autre"]),
-                    territory_code=rng.choice(TERRITORIES), occupancy_status=rng.choice(["locataire", "inconnu"]),
-                    housing_sector=rng.choice(["prive", "social", "inconnu"]), family_situation="inconnu",
-                    age_band="inconnu", resource_band="inconnu", referral_source="inconnu",
-                    procedure_stage=rng.choice(STAGES) if eviction else None,
-                    debt_amount=Decimal(rng.randrange(10000, 2000000)) / 100 if eviction and rng.random() < 0.5
-                    else None,
-                    habitat_indigne=rng.random() < 0.05, permis_louer=rng.random() < 0.03, version=1,
-                    household_id=rng.randrange(1, households + 1) if rng.random() < 2 / 3 else None,
-                    created_at=datetime.now(UTC)))
-                kinds = [("theme", rng.sample(THEMES, rng.choice([1, 2]))), ("outcome", rng.sample(OUTCOMES, 2)),
-                         ("resource_type", [rng.choice(RESOURCES)])]
+                rows.append(
+                    dict(
+                        id=cid,
+                        date=FIRST + timedelta(days=rng.randrange(365)),
+                        mission=mission,
+                        mode=rng.choice(MODES),
+                        consultant_type=rng.choice(["particulier", "particulier", "travailleur_social", "autre"]),
+                        territory_code=rng.choice(TERRITORIES),
+                        occupancy_status=rng.choice(["locataire", "inconnu"]),
+                        housing_sector=rng.choice(["prive", "social", "inconnu"]),
+                        family_situation="inconnu",
+                        age_band="inconnu",
+                        resource_band="inconnu",
+                        referral_source="inconnu",
+                        procedure_stage=rng.choice(STAGES) if eviction else None,
+                        debt_amount=Decimal(rng.randrange(10000, 2000000)) / 100
+                        if eviction and rng.random() < 0.5
+                        else None,
+                        habitat_indigne=rng.random() < 0.05,
+                        permis_louer=rng.random() < 0.03,
+                        version=1,
+                        household_id=rng.randrange(1, households + 1) if rng.random() < 2 / 3 else None,
+                        created_at=datetime.now(UTC),
+                    )
+                )
+                kinds = [
+                    ("theme", rng.sample(THEMES, rng.choice([1, 2]))),
+                    ("outcome", rng.sample(OUTCOMES, 2)),
+                    ("resource_type", [rng.choice(RESOURCES)]),
+                ]
                 if eviction:
                     kinds.append(("debt_origin", [rng.choice(ORIGINS)]))
                 codes += [dict(consultation_id=cid, kind=kind, code=code) for kind, values in kinds for code in values]
@@ -147,19 +173,26 @@ def pandas_report(path: Path) -> int:
         frame = pd.read_sql_query(
             f"SELECT c.id, c.mission, substr(c.date, 1, 7) AS month, c.territory_code AS territory, c.household_id, "
             f"c.debt_amount, c.habitat_indigne, c.permis_louer, c.mode, {', '.join(singles)} "
-            f"FROM consultations c WHERE {where}", connection, params=params)
+            f"FROM consultations c WHERE {where}",
+            connection,
+            params=params,
+        )
         codes = pd.read_sql_query(
             f"SELECT k.consultation_id AS id, k.kind AS indicator, k.code AS category FROM consultation_codes k "
             f"JOIN consultations c ON c.id = k.consultation_id WHERE k.kind IN ({', '.join('?' * 4)}) AND {where}",
-            connection, params=(*tidy.MULTI_CODES, *params))
+            connection,
+            params=(*tidy.MULTI_CODES, *params),
+        )
     cell = ["mission", "month", "territory"]
     frame["household"] = frame["household_id"].fillna(-frame["id"])
     frame["received"] = frame["mode"].isin(tidy.RECEIVED_MODES)
     long = frame.melt(id_vars=cell, value_vars=list(tidy.SINGLE_CODES), var_name="indicator", value_name="category")
     long = long[long["category"].notna() & (long["category"] != "")]
     multi = codes.merge(frame[["id", *cell]], on="id")[[*cell, "indicator", "category"]]
-    flags = [frame.loc[frame[name].astype(bool), cell].assign(indicator=name, category="")
-             for name in ("habitat_indigne", "permis_louer")]
+    flags = [
+        frame.loc[frame[name].astype(bool), cell].assign(indicator=name, category="")
+        for name in ("habitat_indigne", "permis_louer")
+    ]
     counted = pd.concat([long, multi, *flags, frame[cell].assign(indicator="consultations", category="")])
     debts = frame[frame["debt_amount"].notna()]
     values = 0
@@ -190,8 +223,10 @@ def measure(what: str, path: Path, rounds: int) -> dict:
             elif what == "pandas":
                 size = pandas_report(path)
             elif what == "same":
-                size = int(rollup.rows(db.session, FIRST, LAST, MISSIONS) ==
-                           tidy.build(services.consultation_records(FIRST, END, MISSIONS)))
+                size = int(
+                    rollup.rows(db.session, FIRST, LAST, MISSIONS)
+                    == tidy.build(services.consultation_records(FIRST, END, MISSIONS))
+                )
             seconds.append(time.perf_counter() - started)
             cpu.append(time.process_time() - started_cpu)
             db.session.remove()
@@ -208,8 +243,12 @@ def peak_mb() -> float:
 
 
 def in_child(what: str, path: Path, rounds: int) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--measure", what, "--database", str(path),
-                           "--rounds", str(rounds)], check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", what, "--database", str(path), "--rounds", str(rounds)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -228,37 +267,51 @@ def main() -> None:
 
     path = Path(args.database or Path(tempfile.mkdtemp(prefix="hotline-rollup-bench-")) / "r.sqlite3")
     n = args.consultations
-    print(f"{n} consultations in 2026, {args.rounds} rounds ({args.tidy_rounds} for the recount and pandas), "
-          f"medians; peak memory of each process (VmHWM) and above the idle one")
+    print(
+        f"{n} consultations in 2026, {args.rounds} rounds ({args.tidy_rounds} for the recount and pandas), "
+        f"medians; peak memory of each process (VmHWM) and above the idle one"
+    )
     if path.exists():
         print(f"reusing {path}")
     else:
         filled = fill(path, n)
         print(f"bulk insert {filled['insert']:.1f} s; rebuild() {filled['rebuild']:.1f} s")
     has_pandas = pd is not None
-    results = {"idle": in_child("idle", path, 1), "page": in_child("page", path, args.rounds),
-               "rows": in_child("rows", path, args.rounds), "tidy": in_child("tidy", path, args.tidy_rounds)}
+    results = {
+        "idle": in_child("idle", path, 1),
+        "page": in_child("page", path, args.rounds),
+        "rows": in_child("rows", path, args.rounds),
+        "tidy": in_child("tidy", path, args.tidy_rounds),
+    }
     if has_pandas:
         results["pandas"] = in_child("pandas", path, args.tidy_rounds)
     if args.check:
         results["same"] = in_child("same", path, 1)
     tidy_s = results["tidy"]["seconds"]
-    for name, label in (("idle", "app loaded, nothing read"), ("page", "page: table() + summary()"),
-                        ("rows", "rows(): the year's tidy consultation rows"),
-                        ("tidy", "recount: tidy.build(consultation_records)"), ("pandas", "pandas (read_sql, groupby)")):
+    for name, label in (
+        ("idle", "app loaded, nothing read"),
+        ("page", "page: table() + summary()"),
+        ("rows", "rows(): the year's tidy consultation rows"),
+        ("tidy", "recount: tidy.build(consultation_records)"),
+        ("pandas", "pandas (read_sql, groupby)"),
+    ):
         if name in results:
             r = results[name]
             ratio = f"x{tidy_s / r['seconds']:.0f} faster than the recount" if name in ("page", "rows") else ""
             grown = r["peak_mb"] - results["idle"]["peak_mb"]
-            print(f"{label:46} {r['seconds'] * 1000:9.0f} ms (cpu {r['cpu'] * 1000:7.0f} ms)  peak {r['peak_mb']:6.0f} MB"
-                  f" (+{grown:4.0f})  {r['size']:6} values  {ratio}")
+            print(
+                f"{label:46} {r['seconds'] * 1000:9.0f} ms (cpu {r['cpu'] * 1000:7.0f} ms)  peak {r['peak_mb']:6.0f} MB"
+                f" (+{grown:4.0f})  {r['size']:6} values  {ratio}"
+            )
     if has_pandas:
         print(f"rows() vs pandas: x{results['pandas']['seconds'] / results['rows']['seconds']:.1f} faster")
     if args.check:
         print(f"rows() == recount: {bool(results['same']['size'])}")
     written = writes(path, n)
-    print(f"apply() of one edit (snapshot before/after): {written['apply_ms']:.2f} ms; apply_many() of "
-          f"{written['apply_many_n']} records: {written['apply_many_s']:.1f} s")
+    print(
+        f"apply() of one edit (snapshot before/after): {written['apply_ms']:.2f} ms; apply_many() of "
+        f"{written['apply_many_n']} records: {written['apply_many_s']:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ its own, VmHWM):
 SQLite always; PostgreSQL too when HOTLINE_TEST_DATABASE_URL names a database (it is emptied).
 Usage: python bench/report_scale.py [--sizes 100000 1000000] [--keep DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,9 +55,11 @@ NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 ZONE = ZoneInfo("Europe/Paris")
 INSEE = ["62498", "62160", "62041", "62193", "62765", "62427", "62893", "62510", "59350", ""]
 MODES = ["telephone", "telephone", "telephone", "visite_siege", "permanence", "aller_vers", "courriel"]
-HEADER = ("external_id,date,mission,mode,commune_insee,territory,occupancy_status,housing_sector,themes,outcomes,"
-          "resource_types,debt_origins,procedure_stage,debt_amount,habitat_indigne,permis_louer,household_ref,"
-          "landlord_type,rent_amount,procedure_acts")
+HEADER = (
+    "external_id,date,mission,mode,commune_insee,territory,occupancy_status,housing_sector,themes,outcomes,"
+    "resource_types,debt_origins,procedure_stage,debt_amount,habitat_indigne,permis_louer,household_ref,"
+    "landlord_type,rent_amount,procedure_acts"
+)
 
 
 def generate(path: Path, n: int, case_share: float) -> None:
@@ -70,21 +73,42 @@ def generate(path: Path, n: int, case_share: float) -> None:
             household = f"H{rng.randrange(n // 3)}" if rng.random() < 0.5 else ""
             case = eviction and household and rng.random() < case_share
             themes = "impayes_expulsion" if eviction else "|".join(rng.sample(THEMES, rng.choice([1, 2])))
-            out.write(",".join([
-                f"B{i}", day.isoformat(), "prevention_expulsion" if eviction else "info_logement", rng.choice(MODES),
-                insee, "" if insee else "non_renseigne", rng.choice(["locataire", "inconnu"]),
-                rng.choice(["prive", "social", "inconnu"]), themes, "|".join(rng.sample(OUTCOMES, 2)),
-                rng.choice(RESOURCES), rng.choice(ORIGINS) if eviction else "",
-                rng.choice(STAGES) if eviction else "",
-                f"{rng.randrange(10000, 2000000) / 100:.2f}" if eviction and rng.random() < 0.5 else "",
-                "1" if rng.random() < 0.05 else "0", "1" if rng.random() < 0.03 else "0", household,
-                "bailleur_social" if case else "", "450.00" if case else "",
-                f"commandement_payer={date(2025, 12, 1).isoformat()}" if case else ""]) + "\n")
+            out.write(
+                ",".join(
+                    [
+                        f"B{i}",
+                        day.isoformat(),
+                        "prevention_expulsion" if eviction else "info_logement",
+                        rng.choice(MODES),
+                        insee,
+                        "" if insee else "non_renseigne",
+                        rng.choice(["locataire", "inconnu"]),
+                        rng.choice(["prive", "social", "inconnu"]),
+                        themes,
+                        "|".join(rng.sample(OUTCOMES, 2)),
+                        rng.choice(RESOURCES),
+                        rng.choice(ORIGINS) if eviction else "",
+                        rng.choice(STAGES) if eviction else "",
+                        f"{rng.randrange(10000, 2000000) / 100:.2f}" if eviction and rng.random() < 0.5 else "",
+                        "1" if rng.random() < 0.05 else "0",
+                        "1" if rng.random() < 0.03 else "0",
+                        household,
+                        "bailleur_social" if case else "",
+                        "450.00" if case else "",
+                        f"commandement_payer={date(2025, 12, 1).isoformat()}" if case else "",
+                    ]
+                )
+                + "\n"
+            )
 
 
 def app_for(url: str, config: dict | None = None):
-    os.environ.update(HOTLINE_DATABASE_URL=url, HOTLINE_ENV="development", HOTLINE_LOG_LEVEL="WARNING",
-                      HOTLINE_FIXED_NOW="2026-11-29T12:00")
+    os.environ.update(
+        HOTLINE_DATABASE_URL=url,
+        HOTLINE_ENV="development",
+        HOTLINE_LOG_LEVEL="WARNING",
+        HOTLINE_FIXED_NOW="2026-11-29T12:00",
+    )
     from hotline import create_app  # after the environment is set
 
     return create_app(config)
@@ -136,15 +160,34 @@ def edit_a_consultation(back: bool) -> float:
     from hotline.consultations.models import Consultation
     from hotline.extensions import db
 
-    target = db.session.scalars(select(Consultation).where(
-        Consultation.mission == "prevention_expulsion", Consultation.household_id.is_not(None),
-        Consultation.date >= date(2026, 6, 1), Consultation.debt_amount.is_not(None))
-        .order_by(Consultation.id).limit(1)).one()
+    target = db.session.scalars(
+        select(Consultation)
+        .where(
+            Consultation.mission == "prevention_expulsion",
+            Consultation.household_id.is_not(None),
+            Consultation.date >= date(2026, 6, 1),
+            Consultation.debt_amount.is_not(None),
+        )
+        .order_by(Consultation.id)
+        .limit(1)
+    ).one()
     if not back:
-        EDITED.update(commune_insee=target.commune_insee, territory_code=target.territory_code, mode=target.mode,
-                      debt_amount=target.debt_amount)
-    data = EDITED if back else {"commune_insee": "62160", "territory_code": "boulonnais", "mode": "permanence",
-                                "debt_amount": target.debt_amount + Decimal("1234.56")}
+        EDITED.update(
+            commune_insee=target.commune_insee,
+            territory_code=target.territory_code,
+            mode=target.mode,
+            debt_amount=target.debt_amount,
+        )
+    data = (
+        EDITED
+        if back
+        else {
+            "commune_insee": "62160",
+            "territory_code": "boulonnais",
+            "mode": "permanence",
+            "debt_amount": target.debt_amount + Decimal("1234.56"),
+        }
+    )
     started = time.perf_counter()
     consultations.update_consultation(target, dict(data), None, None)
     db.session.commit()
@@ -163,15 +206,24 @@ def measure(what: str, url: str, csv_path: str) -> dict:
     if what == "page":
         year = "from=2026-01&to=2026-12"
         app = app_for(url, {"WTF_CSRF_ENABLED": False})
-        cold, warm, territory = timed_gets(app, [
-            f"/reports/?{year}", f"/reports/?{year}", f"/reports/territory/lens-henin?{year}"])
+        cold, warm, territory = timed_gets(
+            app, [f"/reports/?{year}", f"/reports/?{year}", f"/reports/territory/lens-henin?{year}"]
+        )
         after_write = []
         for back in (False, True):  # a consultation edited, then put back: the charts it changes drawn again
             with app.app_context():
                 edited = edit_a_consultation(back)
             after_write += timed_gets(app, [f"/reports/?{year}"])
-        return {"seconds": cold, "warm": warm, "territory": territory, "after_write": max(after_write),
-                "edited": edited, "charts": CHART_SECONDS, "size": 0, "peak_mb": peak_mb()}
+        return {
+            "seconds": cold,
+            "warm": warm,
+            "territory": territory,
+            "after_write": max(after_write),
+            "edited": edited,
+            "charts": CHART_SECONDS,
+            "size": 0,
+            "peak_mb": peak_mb(),
+        }
     app = app_for(url)
     with app.app_context():
         started = time.perf_counter()
@@ -186,10 +238,15 @@ def measure(what: str, url: str, csv_path: str) -> dict:
             size = result.created
         elif what == "baseline":
             month = "to_char(date, 'YYYY-MM')" if db.engine.dialect.name == "postgresql" else "substr(date, 1, 7)"
-            size = len(db.session.execute(text(
-                f"SELECT mission, {month}, territory_code, count(*) FROM consultations "
-                f"WHERE date >= :first AND date < :end GROUP BY mission, {month}, territory_code"),
-                {"first": FIRST, "end": date(2027, 1, 1)}).all())
+            size = len(
+                db.session.execute(
+                    text(
+                        f"SELECT mission, {month}, territory_code, count(*) FROM consultations "
+                        f"WHERE date >= :first AND date < :end GROUP BY mission, {month}, territory_code"
+                    ),
+                    {"first": FIRST, "end": date(2027, 1, 1)},
+                ).all()
+            )
         elif what == "households":
             size = len(services.household_rows(FIRST, LAST, MISSIONS))
         elif what == "households-recount":
@@ -197,8 +254,7 @@ def measure(what: str, url: str, csv_path: str) -> dict:
         elif what == "tidy":
             size = len(services.to_csv(services.report(FIRST, LAST, MISSIONS, NOW, ZONE)))
         elif what == "pdf":
-            size = len(pdf.build(services.report(FIRST, LAST, MISSIONS, NOW, ZONE), FIRST, LAST, MISSIONS,
-                                   {}, NOW))
+            size = len(pdf.build(services.report(FIRST, LAST, MISSIONS, NOW, ZONE), FIRST, LAST, MISSIONS, {}, NOW))
         elif what == "pandas":
             # Loaded here only: report_rollup loads pandas, which would count in every other process's peak.
             from report_rollup import pandas_report
@@ -215,8 +271,12 @@ def peak_mb() -> float:
 
 
 def in_child(what: str, url: str, csv_path: Path | str = "") -> dict:
-    done = subprocess.run([sys.executable, __file__, "--measure", what, "--url", url, "--csv", str(csv_path)],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", what, "--url", url, "--csv", str(csv_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -237,25 +297,40 @@ def run(label: str, url: str, csv_path: Path, n: int, with_pandas: bool) -> None
     if with_pandas:
         results["pandas"] = in_child("pandas", url)
     imported = results["import"]
-    print(f"{label} {n:>9,} rows: import {imported['seconds']:7.1f} s = {n / imported['seconds']:6.0f} rows/s, "
-          f"peak {imported['peak_mb']:5.0f} MB", flush=True)
+    print(
+        f"{label} {n:>9,} rows: import {imported['seconds']:7.1f} s = {n / imported['seconds']:6.0f} rows/s, "
+        f"peak {imported['peak_mb']:5.0f} MB",
+        flush=True,
+    )
     baseline, page = results["baseline"]["seconds"], results["page"]
     print(f"    {'SQL GROUP BY baseline':40} {baseline:8.2f} s  peak {results['baseline']['peak_mb']:5.0f} MB")
-    print(f"    {'managers page, first in a process':40} {page['seconds']:8.2f} s  peak {page['peak_mb']:5.0f} MB"
-          f"  x{page['seconds'] / baseline:.1f} baseline; its charts after it {page['charts'][0]:.2f} s")
-    print(f"    {'managers page, again':40} {page['warm']:8.2f} s  x{page['warm'] / baseline:.1f} baseline; "
-          f"its charts (reused) {page['charts'][1]:.2f} s")
+    print(
+        f"    {'managers page, first in a process':40} {page['seconds']:8.2f} s  peak {page['peak_mb']:5.0f} MB"
+        f"  x{page['seconds'] / baseline:.1f} baseline; its charts after it {page['charts'][0]:.2f} s"
+    )
+    print(
+        f"    {'managers page, again':40} {page['warm']:8.2f} s  x{page['warm'] / baseline:.1f} baseline; "
+        f"its charts (reused) {page['charts'][1]:.2f} s"
+    )
     print(f"    {'a territory page':40} {page['territory']:8.2f} s  x{page['territory'] / baseline:.1f} baseline")
-    print(f"    {'managers page after an edit':40} {page['after_write']:8.2f} s  "
-          f"x{page['after_write'] / baseline:.1f} baseline (the edit: {page['edited'] * 1000:.0f} ms)")
-    for what, name in (("households", "household indicators of the year (months)"),
-                       ("households-recount", "the same, recounted from consultations"),
-                       ("tidy", "full year's tidy report (CSV)"), ("pdf", "activity report (PDF)"),
-                       ("pandas", "pandas, the same consultation figures")):
+    print(
+        f"    {'managers page after an edit':40} {page['after_write']:8.2f} s  "
+        f"x{page['after_write'] / baseline:.1f} baseline (the edit: {page['edited'] * 1000:.0f} ms)"
+    )
+    for what, name in (
+        ("households", "household indicators of the year (months)"),
+        ("households-recount", "the same, recounted from consultations"),
+        ("tidy", "full year's tidy report (CSV)"),
+        ("pdf", "activity report (PDF)"),
+        ("pandas", "pandas, the same consultation figures"),
+    ):
         if what in results:
             r = results[what]
-            ratio = f"  x{r['seconds'] / results['pandas']['seconds']:.2f} pandas' time" \
-                if "pandas" in results and what in ("tidy", "pdf") else ""
+            ratio = (
+                f"  x{r['seconds'] / results['pandas']['seconds']:.2f} pandas' time"
+                if "pandas" in results and what in ("tidy", "pdf")
+                else ""
+            )
             print(f"    {name:40} {r['seconds']:8.2f} s  peak {r['peak_mb']:5.0f} MB{ratio}", flush=True)
     print("    " + json.dumps(results), flush=True)
 
@@ -263,8 +338,12 @@ def run(label: str, url: str, csv_path: Path, n: int, with_pandas: bool) -> None
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--case-share", type=float, default=0.02,
-                        help="share of the eviction rows with a household that fill the case columns")
+    parser.add_argument(
+        "--case-share",
+        type=float,
+        default=0.02,
+        help="share of the eviction rows with a household that fill the case columns",
+    )
     parser.add_argument("--keep", help="a folder for the CSV files and SQLite databases (kept)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -275,6 +354,7 @@ def main() -> None:
         return
     try:
         import pandas  # noqa: F401
+
         with_pandas = True
     except ImportError:
         print("pandas is not installed: its column is skipped (pip install pandas to compare).")

@@ -5,6 +5,7 @@ Flask-Login, Flask-WTF, Flask-Limiter, Twilio's TwiML, phonenumbers, holidays, d
 for the app's commands: under 1 s). Wall-clock medians and minima of --runs runs each.
 Usage: python bench/startup.py [--runs 15]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,8 +16,10 @@ import time
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
-BARE = ("import flask, sqlalchemy, flask_sqlalchemy, flask_login, flask_wtf, flask_limiter, "
-        "twilio.twiml.voice_response, phonenumbers, holidays, dateutil")
+BARE = (
+    "import flask, sqlalchemy, flask_sqlalchemy, flask_login, flask_wtf, flask_limiter, "
+    "twilio.twiml.voice_response, phonenumbers, holidays, dateutil"
+)
 COMMANDS = {
     'python -c "import flask"': [sys.executable, "-c", "import flask"],
     "hotline --help": [str(BIN / "hotline"), "--help"],

@@ -3,6 +3,7 @@
 `create_app(config)` builds the Flask app in small named steps. It has no side effects: it
 creates no schema, starts no scheduler and opens no network connection.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,10 @@ from hotline.core.ids import MAX_ID
 PACKAGE_DIR = Path(__file__).resolve().parent
 # An installed wheel carries the templates inside the package (setup.py copies them there); a checkout
 # keeps them at the top level, the client's layout.
-TEMPLATES_DIR = next((d for d in (PACKAGE_DIR / "templates", PACKAGE_DIR.parent / "templates") if d.is_dir()),
-                     PACKAGE_DIR.parent / "templates")
+TEMPLATES_DIR = next(
+    (d for d in (PACKAGE_DIR / "templates", PACKAGE_DIR.parent / "templates") if d.is_dir()),
+    PACKAGE_DIR.parent / "templates",
+)
 log = logging.getLogger("hotline")
 
 
@@ -74,7 +77,8 @@ def configure(app: Flask, overrides: Mapping | None) -> None:
             raise ConfigError(
                 f"{variable} n'est pas défini : le serveur ne démarre pas sans lui. "
                 "Voir .env.example (une clé se génère avec : python -c 'import secrets; "
-                "print(secrets.token_hex(32))').")
+                "print(secrets.token_hex(32))')."
+            )
         # Tests, the local demo and one-off CLI commands get a throw-away value.
         cfg[key] = secrets.token_hex(32)
         cfg[f"{key}_GENERATED"] = True  # not a real one: SMS are not sent with it (sms.check_configured)
@@ -91,16 +95,17 @@ PROXY_HOPS_MISSING = (
     "HOTLINE_PUBLIC_URL est défini mais pas HOTLINE_PROXY_HOPS : le serveur ne démarre pas sans savoir combien "
     "de mandataires inverses (reverse proxies) le précèdent. Indiquez HOTLINE_PROXY_HOPS=1 derrière un "
     "mandataire (nginx, Apache, répartiteur de charge), 2 derrière deux, ou HOTLINE_PROXY_HOPS=0 si les "
-    "navigateurs le joignent directement. Voir .env.example.")
+    "navigateurs le joignent directement. Voir .env.example."
+)
 
 
 def database_uri(url: str | None, instance_path: str) -> str:
     if not url:  # the folder is made at the first connection (database.py), not here
         return "sqlite:///" + str(Path(instance_path) / "hotline.sqlite3")
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -137,8 +142,10 @@ def say_where_rate_limits_live(app: Flask) -> None:
     uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
     if uri.startswith("memory://"):
         if not (app.config.get("TESTING") or app.config["HOTLINE_ENV"] == "development"):
-            log.warning("rate limits: in memory, per process (set HOTLINE_RATELIMIT_STORAGE_URI=redis://... to share "
-                        "them between workers and servers; the login throttle is in the database either way)")
+            log.warning(
+                "rate limits: in memory, per process (set HOTLINE_RATELIMIT_STORAGE_URI=redis://... to share "
+                "them between workers and servers; the login throttle is in the database either way)"
+            )
     else:  # the scheme only: the URI may carry a password
         log.info("rate limits: shared storage %s", uri.split(":", 1)[0])
 
@@ -177,8 +184,10 @@ def register_blueprints(app: Flask) -> None:
 
 SERVER_ERROR = ("Erreur du serveur", "Une erreur est survenue. Rien n'a été enregistré ; réessayez.")
 # When even the error page cannot be drawn (the database is down): plain French, nothing to read.
-BARE_SERVER_ERROR = ('<!doctype html><html lang="fr"><meta charset="utf-8"><title>Erreur du serveur</title>'
-                     f"<h1>{SERVER_ERROR[0]}</h1><p>{SERVER_ERROR[1]}</p></html>")
+BARE_SERVER_ERROR = (
+    '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Erreur du serveur</title>'
+    f"<h1>{SERVER_ERROR[0]}</h1><p>{SERVER_ERROR[1]}</p></html>"
+)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -208,18 +217,29 @@ def register_errorhandlers(app: Flask) -> None:
             log.exception("the error page could not be drawn")
             return Response(BARE_SERVER_ERROR, status=500, mimetype="text/html")
 
-    app.register_error_handler(CSRFError, lambda e: render(
-        400, "Formulaire expiré", "Le formulaire a expiré ou n'a pas été envoyé depuis cette page. "
-        "Revenez en arrière, rechargez la page et envoyez-le de nouveau."))
+    app.register_error_handler(
+        CSRFError,
+        lambda e: render(
+            400,
+            "Formulaire expiré",
+            "Le formulaire a expiré ou n'a pas été envoyé depuis cette page. "
+            "Revenez en arrière, rechargez la page et envoyez-le de nouveau.",
+        ),
+    )
     app.register_error_handler(403, forbidden)
-    app.register_error_handler(404, lambda e: render(
-        404, "Page introuvable", "Cette page n'existe pas ou n'existe plus."))
-    app.register_error_handler(405, lambda e: render(
-        405, "Méthode non permise", "Cette action n'est pas possible ainsi."))
-    app.register_error_handler(413, lambda e: render(
-        413, "Fichier trop lourd", "Ce fichier dépasse 20 Mo : coupez-le en plusieurs fichiers."))
-    app.register_error_handler(429, lambda e: render(
-        429, "Trop de tentatives", "Trop de tentatives en peu de temps. Patientez quelques minutes."))
+    app.register_error_handler(
+        404, lambda e: render(404, "Page introuvable", "Cette page n'existe pas ou n'existe plus.")
+    )
+    app.register_error_handler(
+        405, lambda e: render(405, "Méthode non permise", "Cette action n'est pas possible ainsi.")
+    )
+    app.register_error_handler(
+        413, lambda e: render(413, "Fichier trop lourd", "Ce fichier dépasse 20 Mo : coupez-le en plusieurs fichiers.")
+    )
+    app.register_error_handler(
+        429,
+        lambda e: render(429, "Trop de tentatives", "Trop de tentatives en peu de temps. Patientez quelques minutes."),
+    )
     app.register_error_handler(500, server_error)
     lock_retry.install(app)  # a request that met a locked SQLite database is run once more
 
@@ -234,9 +254,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
-                               "form-action 'self'; base-uri 'none'",
+    "form-action 'self'; base-uri 'none'",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
-                          "bluetooth=(), accelerometer=(), gyroscope=(), magnetometer=()",
+    "bluetooth=(), accelerometer=(), gyroscope=(), magnetometer=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"  # a year
 

@@ -6,6 +6,7 @@ its one-line help, so the listing imports neither the app, SQLAlchemy nor the co
 imports its module when it is invoked (or asked for its own help), and builds the app (through Flask's
 ScriptInfo, `with_appcontext`) only when it runs.
 """
+
 from __future__ import annotations
 
 import importlib

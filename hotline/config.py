@@ -2,6 +2,7 @@
 
 A mapping passed to create_app() overrides all of them.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,13 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
     }
 
 
-RETENTION_KEYS = ("RETENTION_LOGIN_DAYS", "RETENTION_AUDIT_DAYS", "RETENTION_CALLER_DAYS", "RETENTION_HOUSEHOLD_YEARS",
-                  "RETENTION_IMPORT_JOB_DAYS")
+RETENTION_KEYS = (
+    "RETENTION_LOGIN_DAYS",
+    "RETENTION_AUDIT_DAYS",
+    "RETENTION_CALLER_DAYS",
+    "RETENTION_HOUSEHOLD_YEARS",
+    "RETENTION_IMPORT_JOB_DAYS",
+)
 
 
 def parse_numbers(value: str) -> dict[str, str]:

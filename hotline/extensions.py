@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and bound to the app in the factory."""
+
 from flask import abort, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address

@@ -1,4 +1,5 @@
 """Every model of the app, imported in one place for Alembic and the shell."""
+
 from hotline.activities.models import Activity
 from hotline.appointments.models import Appointment
 from hotline.auth.models import LoginAttempt, User, UserMission, UserTerritory
@@ -32,9 +33,40 @@ from hotline.reports.rollup_models import (
 from hotline.sms.outbox import SmsMessage
 
 __all__ = [
-    "Activity", "Appointment", "AuditEvent", "Base", "Call", "CallbackTask", "Case", "CaseStatement", "Closure",
-    "Commune", "CommunePostalCode", "Consultation", "ConsultationCode", "ConsultationRevision", "DutyShift", "Epci",
-    "Household", "ImportJob", "LoginAttempt", "OpeningHours", "Permanence", "PermanenceCancellation", "Place", "ProcedureAct",
-    "ReportDebt", "ReportHousehold", "ReportHouseholdCount", "ReportHouseholdMonth", "ReportNote", "ReportRollup", "SmsMessage", "Territory", "User", "UserMission",
-    "UserTerritory", "utcnow",
+    "Activity",
+    "Appointment",
+    "AuditEvent",
+    "Base",
+    "Call",
+    "CallbackTask",
+    "Case",
+    "CaseStatement",
+    "Closure",
+    "Commune",
+    "CommunePostalCode",
+    "Consultation",
+    "ConsultationCode",
+    "ConsultationRevision",
+    "DutyShift",
+    "Epci",
+    "Household",
+    "ImportJob",
+    "LoginAttempt",
+    "OpeningHours",
+    "Permanence",
+    "PermanenceCancellation",
+    "Place",
+    "ProcedureAct",
+    "ReportDebt",
+    "ReportHousehold",
+    "ReportHouseholdCount",
+    "ReportHouseholdMonth",
+    "ReportNote",
+    "ReportRollup",
+    "SmsMessage",
+    "Territory",
+    "User",
+    "UserMission",
+    "UserTerritory",
+    "utcnow",
 ]

@@ -4,6 +4,7 @@ for logging in, CSRF tokens and signed Twilio requests.
 The database is SQLite in a temporary folder, or the PostgreSQL server named by
 HOTLINE_TEST_DATABASE_URL (as .ci/run does).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -30,6 +31,7 @@ PASSWORD = "Correct-Horse-Battery-62"
 DATA = Path(__file__).resolve().parent / "data"  # the files the tests read, kept in the repository
 SAMPLE_CONSULTATIONS = DATA / "sample-consultations.csv"  # the import sample of docs/formats.md
 
+
 def mutable_tables() -> list:
     """Every table of the models except the reference data (territories, communes...: the migrations load
     them once), children first: what a test may have written, emptied after it."""
@@ -48,18 +50,20 @@ def database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": database_url(tmp_path_factory),
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        # A loaded test machine must not send a healthy step to the backup number; the tests of the
-        # deadline itself set the production value (0.5 s) or make apps of their own.
-        "IVR_DB_TIMEOUT_SECONDS": 3.0,
-        "IVR_NUMBERS": {EVICTION_NUMBER: "prevention_expulsion"},
-        "LOGIN_RATE_LIMIT": "10000 per minute",
-        "SERVER_NAME": None,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": database_url(tmp_path_factory),
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            # A loaded test machine must not send a healthy step to the backup number; the tests of the
+            # deadline itself set the production value (0.5 s) or make apps of their own.
+            "IVR_DB_TIMEOUT_SECONDS": 3.0,
+            "IVR_NUMBERS": {EVICTION_NUMBER: "prevention_expulsion"},
+            "LOGIN_RATE_LIMIT": "10000 per minute",
+            "SERVER_NAME": None,
+        }
+    )
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:
@@ -118,15 +122,30 @@ def hashed(password: str) -> str:
 
 @pytest.fixture
 def make_user(app):
-    def make(role="jurist", *, missions=("info_logement", "prevention_expulsion"), territories=(),
-             phone=None, email=None, name=None, password=PASSWORD, active=True):
+    def make(
+        role="jurist",
+        *,
+        missions=("info_logement", "prevention_expulsion"),
+        territories=(),
+        phone=None,
+        email=None,
+        name=None,
+        password=PASSWORD,
+        active=True,
+    ):
         from hotline.auth.services import create_user
 
         n = next(_counter)
         with app.app_context():
-            user = create_user(email or f"user{n}@example.org", name or f"Utilisateur {n}", role, None,
-                               phone=phone, missions=missions if role == "jurist" else (),
-                               territories=territories)
+            user = create_user(
+                email or f"user{n}@example.org",
+                name or f"Utilisateur {n}",
+                role,
+                None,
+                phone=phone,
+                missions=missions if role == "jurist" else (),
+                territories=territories,
+            )
             user.password_hash = hashed(password)
             user.active = active
             db.session.commit()
@@ -139,8 +158,9 @@ def make_user(app):
 
 def csrf_token(client, url: str) -> str:
     html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
     assert match, f"no CSRF token on {url}"
     return match.group(1)
 
@@ -182,8 +202,14 @@ def make_consultation(app):
     def make(**overrides):
         from hotline.consultations import services
 
-        data = {"date": date(2026, 3, 2), "mission": "info_logement", "mode": "telephone",
-                "commune_insee": "62498", "territory_code": "lens-henin", "themes": ["rapports_locatifs"]}
+        data = {
+            "date": date(2026, 3, 2),
+            "mission": "info_logement",
+            "mode": "telephone",
+            "commune_insee": "62498",
+            "territory_code": "lens-henin",
+            "themes": ["rapports_locatifs"],
+        }
         household = overrides.pop("household", None)
         data.update(overrides)
         with app.app_context():

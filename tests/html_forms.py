@@ -1,6 +1,7 @@
 """Reading the forms of a page as a browser would submit them: every named field with its value (the
 checked boxes, the selected options, the hidden fields), so that a test posts back what a person
 opened, changing only what it means to change."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -49,8 +50,11 @@ class _Forms(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "select" and self._select:
-            chosen = [value for value, selected in self._options if selected] or [self._options[0][0]] \
-                if self._options else []
+            chosen = (
+                [value for value, selected in self._options if selected] or [self._options[0][0]]
+                if self._options
+                else []
+            )
             if chosen:
                 self._put(self._select, chosen[0])
             self._select = None

@@ -1,6 +1,7 @@
 """App servers in processes of their own, for the tests of what two workers or two servers share: each
 `create_app` in its own Python process, with its own instance folder, served by werkzeug on a loopback
 port, on the tests' database; and a browser-like session that logs in to one of them."""
+
 from __future__ import annotations
 
 import json
@@ -37,16 +38,26 @@ print(run_import_jobs(app), flush=True)
 
 def settings(app) -> dict:
     """What a second server of the tests' app is configured with (the same database and secret)."""
-    return {"TESTING": True, "SECRET_KEY": app.config["SECRET_KEY"], "DATABASE_URL": app.config["DATABASE_URL"],
-            "TWILIO_AUTH_TOKEN": app.config["TWILIO_AUTH_TOKEN"], "LOGIN_RATE_LIMIT": app.config["LOGIN_RATE_LIMIT"],
-            "IMPORT_BACKGROUND_ROWS": 3, "FIXED_NOW": "2026-11-28T10:00"}
+    return {
+        "TESTING": True,
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "TWILIO_AUTH_TOKEN": app.config["TWILIO_AUTH_TOKEN"],
+        "LOGIN_RATE_LIMIT": app.config["LOGIN_RATE_LIMIT"],
+        "IMPORT_BACKGROUND_ROWS": 3,
+        "FIXED_NOW": "2026-11-28T10:00",
+    }
 
 
 class Server:
     def __init__(self, config: dict, instance: Path):
         instance.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen([sys.executable, "-c", SERVE, json.dumps(config), str(instance)],
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SERVE, json.dumps(config), str(instance)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         line = self.process.stdout.readline()
         if not line.strip().isdigit():
             self.stop()
@@ -61,8 +72,13 @@ class Server:
 def run_jobs(config: dict, instance: Path) -> str:
     """The scheduler's import job, once, in a process of its own beside `instance`: what it returned."""
     instance.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run([sys.executable, "-c", RUN_JOBS, json.dumps(config), str(instance)],
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_JOBS, json.dumps(config), str(instance)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return done.stdout.strip()
 
 
@@ -83,8 +99,13 @@ class Browser:
     def post(self, path: str, data: dict | None = None, files=None, form: str | None = None) -> requests.Response:
         page = self.get(form or path).text
         token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-        return self.session.post(self.server.url + path, data={**(data or {}), "csrf_token": token}, files=files,
-                                 allow_redirects=False, timeout=60)
+        return self.session.post(
+            self.server.url + path,
+            data={**(data or {}), "csrf_token": token},
+            files=files,
+            allow_redirects=False,
+            timeout=60,
+        )
 
     def login(self, email: str, password: str) -> requests.Response:
         return self.post("/login", {"email": email, "password": password})

@@ -1,4 +1,5 @@
 """Administration pages: accounts, roster, opening hours."""
+
 from conftest import PASSWORD, csrf_token
 from html_forms import version_of
 from sqlalchemy import select
@@ -11,10 +12,17 @@ from hotline.permanences.models import DutyShift
 
 def test_admin_creates_a_jurist_with_scope_and_phone(client, make_user, login, app):
     login(make_user("admin"))
-    data = {"csrf_token": csrf_token(client, "/admin/users/new"), "email": "nouvelle@example.org",
-            "name": "Nina Nouvelle", "role": "jurist", "phone": "03 21 00 00 00",
-            "missions": ["prevention_expulsion"], "territories": ["calaisis", "boulonnais"], "active": "y",
-            "password": PASSWORD}
+    data = {
+        "csrf_token": csrf_token(client, "/admin/users/new"),
+        "email": "nouvelle@example.org",
+        "name": "Nina Nouvelle",
+        "role": "jurist",
+        "phone": "03 21 00 00 00",
+        "missions": ["prevention_expulsion"],
+        "territories": ["calaisis", "boulonnais"],
+        "active": "y",
+        "password": PASSWORD,
+    }
     response = client.post("/admin/users/new", data=data)
     assert response.status_code == 302
     with app.app_context():
@@ -26,8 +34,15 @@ def test_admin_creates_a_jurist_with_scope_and_phone(client, make_user, login, a
 
 def test_bad_phone_and_weak_password_are_shown_at_their_field(client, make_user, login):
     login(make_user("admin"))
-    data = {"csrf_token": csrf_token(client, "/admin/users/new"), "email": "x@example.org", "name": "X",
-            "role": "jurist", "phone": "0800", "missions": ["info_logement"], "password": PASSWORD}
+    data = {
+        "csrf_token": csrf_token(client, "/admin/users/new"),
+        "email": "x@example.org",
+        "name": "X",
+        "role": "jurist",
+        "phone": "0800",
+        "missions": ["info_logement"],
+        "password": PASSWORD,
+    }
     page = client.post("/admin/users/new", data=data).get_data(as_text=True)
     assert 'id="phone-err"' in page and 'value="x@example.org"' in page
     data.update(phone="", password="azertyuiop123", csrf_token=csrf_token(client, "/admin/users/new"))
@@ -39,8 +54,14 @@ def test_admin_disables_and_changes_role(client, make_user, login, app):
     login(make_user("admin"))
     target = make_user("jurist")
     url = f"/admin/users/{target.id}"
-    data = {"csrf_token": csrf_token(client, url), "name": "Nouveau Nom", "role": "manager", "phone": "",
-            "email": target.email, "version": version_of(client, url)}
+    data = {
+        "csrf_token": csrf_token(client, url),
+        "name": "Nouveau Nom",
+        "role": "manager",
+        "phone": "",
+        "email": target.email,
+        "version": version_of(client, url),
+    }
     assert client.post(url, data=data).status_code == 302
     with app.app_context():
         user = db.session.get(User, target.id)
@@ -53,25 +74,63 @@ def test_roster_and_hours_pages(client, make_user, login, app):
     no_phone = make_user("jurist", name="Sans Téléphone")
     assert client.get("/admin/roster/").status_code == 200
     token = csrf_token(client, "/permanences/duty/new")
-    shift = {"csrf_token": token, "user_id": jurist.id, "mission": "prevention_expulsion",
-             "territory": "boulonnais", "weekdays": ["0"], "starts": "09:00", "ends": "12:00", "valid_from": "",
-             "valid_until": ""}
+    shift = {
+        "csrf_token": token,
+        "user_id": jurist.id,
+        "mission": "prevention_expulsion",
+        "territory": "boulonnais",
+        "weekdays": ["0"],
+        "starts": "09:00",
+        "ends": "12:00",
+        "valid_from": "",
+        "valid_until": "",
+    }
     assert client.post("/permanences/duty/new", data=shift).status_code == 302
     refused = client.post("/permanences/duty/new", data=shift | {"user_id": no_phone.id}).get_data(as_text=True)
     assert "pas de numéro de téléphone" in refused
-    backwards = client.post("/permanences/duty/new", data=shift | {"starts": "14:00", "ends": "10:00"}
-                            ).get_data(as_text=True)
+    backwards = client.post("/permanences/duty/new", data=shift | {"starts": "14:00", "ends": "10:00"}).get_data(
+        as_text=True
+    )
     assert "L'heure de fin doit suivre" in backwards.replace("&#39;", "'")
     assert "Jules" in client.get("/admin/roster/").get_data(as_text=True)
     token = csrf_token(client, "/admin/hours/")
-    assert client.post("/admin/hours/", data={"csrf_token": token, "h-mission": "info_logement", "h-weekday": "5",
-                                              "h-opens": "09:00", "h-closes": "12:00"}).status_code == 302
-    overlap = client.post("/admin/hours/", data={"csrf_token": token, "h-mission": "info_logement",
-                                                 "h-weekday": "5", "h-opens": "11:00", "h-closes": "13:00"})
+    assert (
+        client.post(
+            "/admin/hours/",
+            data={
+                "csrf_token": token,
+                "h-mission": "info_logement",
+                "h-weekday": "5",
+                "h-opens": "09:00",
+                "h-closes": "12:00",
+            },
+        ).status_code
+        == 302
+    )
+    overlap = client.post(
+        "/admin/hours/",
+        data={
+            "csrf_token": token,
+            "h-mission": "info_logement",
+            "h-weekday": "5",
+            "h-opens": "11:00",
+            "h-closes": "13:00",
+        },
+    )
     assert "chevauche" in overlap.get_data(as_text=True)
-    assert client.post("/admin/hours/", data={"csrf_token": token, "c-mission": "", "c-starts_on": "2026-12-24",
-                                              "c-ends_on": "2026-12-26", "c-reason": "Fermeture de fin d'année"}
-                       ).status_code == 302
+    assert (
+        client.post(
+            "/admin/hours/",
+            data={
+                "csrf_token": token,
+                "c-mission": "",
+                "c-starts_on": "2026-12-24",
+                "c-ends_on": "2026-12-26",
+                "c-reason": "Fermeture de fin d'année",
+            },
+        ).status_code
+        == 302
+    )
     with app.app_context():
         assert db.session.scalar(select(DutyShift)).territory_code == "boulonnais"
         assert db.session.scalar(select(OpeningHours).where(OpeningHours.weekday == 5)).mission == "info_logement"
@@ -79,9 +138,16 @@ def test_roster_and_hours_pages(client, make_user, login, app):
 
 
 def new_user_data(client, **changes):
-    data = {"csrf_token": csrf_token(client, "/admin/users/new"), "email": "nouvelle@example.org",
-            "name": "Nina Nouvelle", "role": "jurist", "phone": "", "missions": ["info_logement"],
-            "active": "y", "password": PASSWORD}
+    data = {
+        "csrf_token": csrf_token(client, "/admin/users/new"),
+        "email": "nouvelle@example.org",
+        "name": "Nina Nouvelle",
+        "role": "jurist",
+        "phone": "",
+        "missions": ["info_logement"],
+        "active": "y",
+        "password": PASSWORD,
+    }
     data.update(changes)
     return data
 
@@ -101,9 +167,18 @@ def test_an_unknown_mission_code_is_a_french_error_and_writes_nothing(client, ma
     assert user_count(app) == before
     target = make_user("jurist", missions=("info_logement",))
     url = f"/admin/users/{target.id}"
-    response = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Autre Nom", "role": "jurist",
-                                      "email": target.email, "missions": ["zz"], "active": "y",
-                                      "version": version_of(client, url)})
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "name": "Autre Nom",
+            "role": "jurist",
+            "email": target.email,
+            "missions": ["zz"],
+            "active": "y",
+            "version": version_of(client, url),
+        },
+    )
     assert response.status_code == 200 and "Valeur inconnue : zz" in response.get_data(as_text=True)
     assert 'value="Autre Nom"' in response.get_data(as_text=True)
     with app.app_context():
@@ -121,26 +196,45 @@ def test_a_jurist_needs_a_mission_in_the_admin_form(client, make_user, login, ap
     assert user_count(app) == before
     target = make_user("jurist", missions=("info_logement",))
     url = f"/admin/users/{target.id}"
-    page = client.post(url, data={"csrf_token": csrf_token(client, url), "name": target.name, "role": "jurist",
-                                  "email": target.email, "active": "y", "version": version_of(client, url)}
-                       ).get_data(as_text=True)
+    page = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "name": target.name,
+            "role": "jurist",
+            "email": target.email,
+            "active": "y",
+            "version": version_of(client, url),
+        },
+    ).get_data(as_text=True)
     assert "au moins une mission" in page
     with app.app_context():
         assert db.session.get(User, target.id).missions == ["info_logement"]
 
 
-def test_an_admin_cannot_change_its_own_role_missions_or_disable_itself(client, make_user, login, app,
-                                                                        make_household, make_consultation):
+def test_an_admin_cannot_change_its_own_role_missions_or_disable_itself(
+    client, make_user, login, app, make_household, make_consultation
+):
     admin = make_user("admin")
     login(admin)
     household = make_household(name="Famille Test")
     make_consultation(household=household)
     url = f"/admin/users/{admin.id}"
     assert "autre administrateur" in client.get(url).get_data(as_text=True)  # said before trying
-    for changes in ({"role": "manager"}, {"role": "jurist", "missions": ["info_logement"]},
-                    {"missions": ["info_logement"]}, {"active": None}):
-        data = {"csrf_token": csrf_token(client, url), "name": admin.name, "role": "admin", "email": admin.email,
-                "active": "y", "version": version_of(client, url)} | changes
+    for changes in (
+        {"role": "manager"},
+        {"role": "jurist", "missions": ["info_logement"]},
+        {"missions": ["info_logement"]},
+        {"active": None},
+    ):
+        data = {
+            "csrf_token": csrf_token(client, url),
+            "name": admin.name,
+            "role": "admin",
+            "email": admin.email,
+            "active": "y",
+            "version": version_of(client, url),
+        } | changes
         response = client.post(url, data={k: v for k, v in data.items() if v is not None})
         assert response.status_code == 200, changes
         assert "Vous ne pouvez ni changer votre propre rôle" in response.get_data(as_text=True), changes
@@ -155,8 +249,17 @@ def test_a_second_admin_changes_an_admin(client, make_user, login, app):
     login(make_user("admin"))
     other = make_user("admin")
     url = f"/admin/users/{other.id}"
-    response = client.post(url, data={"csrf_token": csrf_token(client, url), "name": other.name, "role": "manager",
-                                      "email": other.email, "active": "y", "version": version_of(client, url)})
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "name": other.name,
+            "role": "manager",
+            "email": other.email,
+            "active": "y",
+            "version": version_of(client, url),
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(User, other.id).role == "manager"

@@ -1,5 +1,6 @@
 """The agenda: a week of permanences (free and booked slots), duty shifts and appointments, with
 its filters; booking links for the household in context; who may see it."""
+
 import re
 from datetime import date, datetime, time
 from html import unescape
@@ -29,18 +30,46 @@ def week(app, make_user, make_household):
     paul = make_user("jurist", name="Paul Durand", missions=("prevention_expulsion",))
     martin = make_household(name="Famille Martin", phone="+33612345678", commune_insee="62160")
     with app.app_context():
+
         def permanence(user, mission, insee, name, weekday):
-            return permanences.save(None, commune_insee=insee, name=name, address="1 place de la Mairie",
-                                    mission=mission, user_id=user.id, frequency="weekly", weekday=weekday,
-                                    week_of_month=None, starts=time(9), ends=time(11), first_day=date(2026, 11, 1),
-                                    last_day=None, active=True)
+            return permanences.save(
+                None,
+                commune_insee=insee,
+                name=name,
+                address="1 place de la Mairie",
+                mission=mission,
+                user_id=user.id,
+                frequency="weekly",
+                weekday=weekday,
+                week_of_month=None,
+                starts=time(9),
+                ends=time(11),
+                first_day=date(2026, 11, 1),
+                last_day=None,
+                active=True,
+            )
+
         lens = permanence(sophie, "info_logement", "62498", "Mairie de Lens", 1)
         boulogne = permanence(paul, "prevention_expulsion", "62160", "Mairie de Boulogne", 2)
-        db.session.add(DutyShift(user_id=paul.id, mission="prevention_expulsion", territory_code="boulonnais",
-                                 weekday=3, starts=time(9), ends=time(12)))
-        appointments.book(db.session.get(Household, martin.id), mission="prevention_expulsion", jurist=None,
-                          booked_by=db.session.get(User, paul.id), now=NOW, zone=PARIS,
-                          slot=f"{boulogne.id}|{datetime(2026, 12, 2, 9, 30, tzinfo=PARIS).isoformat()}")
+        db.session.add(
+            DutyShift(
+                user_id=paul.id,
+                mission="prevention_expulsion",
+                territory_code="boulonnais",
+                weekday=3,
+                starts=time(9),
+                ends=time(12),
+            )
+        )
+        appointments.book(
+            db.session.get(Household, martin.id),
+            mission="prevention_expulsion",
+            jurist=None,
+            booked_by=db.session.get(User, paul.id),
+            now=NOW,
+            zone=PARIS,
+            slot=f"{boulogne.id}|{datetime(2026, 12, 2, 9, 30, tzinfo=PARIS).isoformat()}",
+        )
         db.session.commit()
         return {"sophie": sophie, "paul": paul, "martin": martin, "lens": lens.id, "boulogne": boulogne.id}
 
@@ -75,8 +104,18 @@ def test_a_manager_sees_the_week_and_books_nothing(app, client, login, make_user
     assert "Mairie de Lens" in by_mission and "Garde" not in by_mission and "Famille Martin" not in by_mission
 
 
-@pytest.mark.parametrize("query", ["week=2026-13-45", "week=99999-01-01", "week=0001-01-01", "jurist=abc",
-                                   "territory=nowhere", "mission=%00", "household=abc"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "week=2026-13-45",
+        "week=99999-01-01",
+        "week=0001-01-01",
+        "jurist=abc",
+        "territory=nowhere",
+        "mission=%00",
+        "household=abc",
+    ],
+)
 def test_bad_filters_fall_back_without_an_error(app, client, login, make_user, week, query):
     login(make_user("manager"))
     response = client.get(f"/agenda/?{query}")
@@ -113,12 +152,16 @@ def test_booking_from_the_agenda_starts_with_the_households_territory_and_case(a
     assert [re.search(r"T(\d\d:\d\d)", link).group(1) for link in links] == ["10:00", "10:30"]
     assert "Mairie de Lens" not in html
     with app.app_context():
-        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "household.read",
-                                                          AuditEvent.object_id == str(week["martin"].id)))
+        assert db.session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.action == "household.read", AuditEvent.object_id == str(week["martin"].id)
+            )
+        )
 
 
-def test_the_households_territory_without_a_slot_widens_to_every_territory(app, client, login, make_household,
-                                                                           make_consultation, week):
+def test_the_households_territory_without_a_slot_widens_to_every_territory(
+    app, client, login, make_household, make_consultation, week
+):
     app.config["FIXED_NOW"] = "2026-12-01T08:00"
     lensois = make_household(name="Famille Lensoise", commune_insee="62498")
     make_consultation(household=lensois, mission="prevention_expulsion", date=date(2026, 11, 2))

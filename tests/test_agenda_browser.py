@@ -1,6 +1,7 @@
 """End to end in Debian's chromium: a jurist books an eviction appointment from a household's page
 in the agenda's week, finds it in the appointments and the agenda, then holds it into a prefilled
 consultation; on a phone's 390 px the agenda shows a day, fits and passes axe."""
+
 import os
 from datetime import date, time
 
@@ -31,20 +32,41 @@ def boulogne(app, make_user, make_household, make_consultation):
     information one in Lens on Tuesdays; the Durand household of Boulogne is in an eviction procedure."""
     paul = make_user("jurist", name="Paul Durand", territories=("boulonnais",))
     household = make_household(name="Famille Durand", phone="+33612345678", commune_insee="62160")
-    make_consultation(household=household, mission="prevention_expulsion", commune_insee="62160",
-                      territory_code="boulonnais", date=date(2026, 11, 20))
+    make_consultation(
+        household=household,
+        mission="prevention_expulsion",
+        commune_insee="62160",
+        territory_code="boulonnais",
+        date=date(2026, 11, 20),
+    )
     with app.app_context():
-        for mission, insee, name, weekday in (("prevention_expulsion", "62160", "Mairie de Boulogne", 2),
-                                              ("info_logement", "62498", "Mairie de Lens", 1)):
-            permanences.save(None, commune_insee=insee, name=name, address="1 place de la Mairie", mission=mission,
-                             user_id=paul.id, frequency="weekly", weekday=weekday, week_of_month=None,
-                             starts=time(9), ends=time(11), first_day=date(2026, 11, 1), last_day=None, active=True)
+        for mission, insee, name, weekday in (
+            ("prevention_expulsion", "62160", "Mairie de Boulogne", 2),
+            ("info_logement", "62498", "Mairie de Lens", 1),
+        ):
+            permanences.save(
+                None,
+                commune_insee=insee,
+                name=name,
+                address="1 place de la Mairie",
+                mission=mission,
+                user_id=paul.id,
+                frequency="weekly",
+                weekday=weekday,
+                week_of_month=None,
+                starts=time(9),
+                ends=time(11),
+                first_day=date(2026, 11, 1),
+                last_day=None,
+                active=True,
+            )
         db.session.commit()
     return {"jurist": paul, "household": household}
 
 
-def test_an_eviction_appointment_booked_in_the_week_is_held_into_a_prefilled_consultation(app, browser, server,
-                                                                                          boulogne):
+def test_an_eviction_appointment_booked_in_the_week_is_held_into_a_prefilled_consultation(
+    app, browser, server, boulogne
+):
     app.config["FIXED_NOW"] = "2026-12-01T08:00"  # Tuesday
     context, page = new_page(browser, server, 1366, 900)
     try:
@@ -74,8 +96,11 @@ def test_an_eviction_appointment_booked_in_the_week_is_held_into_a_prefilled_con
         assert "Famille Durand" in appointments and "09:30" in appointments, appointments
         with app.app_context():
             appointment = db.session.scalars(select(Appointment)).one()
-            assert (appointment.mission, appointment.mode, appointment.sms_reminder) == \
-                ("prevention_expulsion", "permanence", True)
+            assert (appointment.mission, appointment.mode, appointment.sms_reminder) == (
+                "prevention_expulsion",
+                "permanence",
+                True,
+            )
             assert db.session.scalar(select(SmsMessage.purpose)) == "confirmation"
 
         app.config["FIXED_NOW"] = "2026-12-02T09:40"
@@ -91,8 +116,11 @@ def test_an_eviction_appointment_booked_in_the_week_is_held_into_a_prefilled_con
 
 
 def serious_violations(page) -> list[str]:
-    return [f"{v['id']} ({v['impact']}): {v['help']}" for v in Axe().run(page).response["violations"]
-            if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def shown_days(page) -> list[str]:

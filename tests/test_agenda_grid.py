@@ -1,6 +1,7 @@
 """The agenda's hour grid: where events sit (pure, table-driven), the week page read as a tree of elements
 (hours as rows, days as columns, each event placed by its time with its hours in text), the day view
 and its links, and no duty on a public holiday or a closure day."""
+
 from __future__ import annotations
 
 import re
@@ -50,7 +51,7 @@ class Node:
 
     def number(self, prefix: str) -> int:
         """The n of a placement class "prefix-n" (agenda.css)."""
-        return next(int(c[len(prefix) + 1:]) for c in self.classes if re.fullmatch(rf"{prefix}-\d+", c))
+        return next(int(c[len(prefix) + 1 :]) for c in self.classes if re.fullmatch(rf"{prefix}-\d+", c))
 
 
 class _Tree(HTMLParser):
@@ -83,6 +84,7 @@ def tree(html: str) -> Node:
 
 # --- pure: the range of hours, rows and lanes ---------------------------------------------------------
 
+
 def at(hour, minute=0, day=1):
     return datetime(2026, 12, day, hour, minute, tzinfo=PARIS)
 
@@ -91,31 +93,41 @@ def event(starts, ends):
     return Event(starts=at(*starts), ends=at(*ends))
 
 
-@pytest.mark.parametrize("opening, events, expected", [
-    ([], [], (9, 17)),
-    ([(time(9), time(12, 30)), (time(13, 30), time(17))], [], (9, 17)),
-    ([(time(9), time(17))], [((8, 30), (9, 0)), ((17, 0), (18, 15))], (8, 19)),
-    ([], [((14, 0), (15, 0))], (14, 15)),
-])
+@pytest.mark.parametrize(
+    "opening, events, expected",
+    [
+        ([], [], (9, 17)),
+        ([(time(9), time(12, 30)), (time(13, 30), time(17))], [], (9, 17)),
+        ([(time(9), time(17))], [((8, 30), (9, 0)), ((17, 0), (18, 15))], (8, 19)),
+        ([], [((14, 0), (15, 0))], (14, 15)),
+    ],
+)
 def test_the_grid_spans_the_opening_hours_and_every_event(opening, events, expected):
     assert grid.hour_range(opening, [(at(*a), at(*b)) for a, b in events]) == expected
 
 
-@pytest.mark.parametrize("starts, ends, expected", [
-    ((9, 0), (11, 0), (1, 8)),  # two hours: eight quarters from the first
-    ((9, 30), (10, 0), (3, 2)),
-    ((10, 5), (10, 10), (5, 1)),  # within a quarter: that quarter
-    ((10, 10), (10, 20), (5, 2)),  # across two quarters: both
-    ((16, 45), (18, 0), (32, 1)),  # cut at the grid's end
-    ((7, 0), (9, 15), (1, 1)),  # cut at its start
-])
+@pytest.mark.parametrize(
+    "starts, ends, expected",
+    [
+        ((9, 0), (11, 0), (1, 8)),  # two hours: eight quarters from the first
+        ((9, 30), (10, 0), (3, 2)),
+        ((10, 5), (10, 10), (5, 1)),  # within a quarter: that quarter
+        ((10, 10), (10, 20), (5, 2)),  # across two quarters: both
+        ((16, 45), (18, 0), (32, 1)),  # cut at the grid's end
+        ((7, 0), (9, 15), (1, 1)),  # cut at its start
+    ],
+)
 def test_rows_of_an_event(starts, ends, expected):
     assert grid.rows_of(at(*starts), at(*ends), 9, 17) == expected
 
 
 def test_overlapping_events_sit_side_by_side_and_the_others_take_the_width():
-    permanence, appointment, duty, later = (event((9, 0), (11, 0)), event((9, 30), (10, 0)),
-                                            event((9, 0), (12, 0)), event((14, 0), (15, 0)))
+    permanence, appointment, duty, later = (
+        event((9, 0), (11, 0)),
+        event((9, 30), (10, 0)),
+        event((9, 0), (12, 0)),
+        event((14, 0), (15, 0)),
+    )
     placed, lanes = grid.lay_out([permanence, duty, appointment, later], 9, 17)
     where = {id(p.entry): (p.row, p.rows, p.lane, p.lanes) for p in placed}
     assert lanes == 3
@@ -130,10 +142,18 @@ def test_overlapping_events_sit_side_by_side_and_the_others_take_the_width():
 
 # --- the page -----------------------------------------------------------------------------------------
 
+
 def entries_of(day: Node) -> list[tuple[str, int, int, str]]:
     """Each event of a day column: its kind, first quarter, quarters spanned, text."""
-    return [(next(k for k in ("permanence", "duty", "appointment") if k in e.classes), e.number("r"), e.number("s"),
-             e.text()) for e in day.all("li", "entry")]
+    return [
+        (
+            next(k for k in ("permanence", "duty", "appointment") if k in e.classes),
+            e.number("r"),
+            e.number("s"),
+            e.text(),
+        )
+        for e in day.all("li", "entry")
+    ]
 
 
 def test_the_week_is_an_hour_grid_with_each_event_placed_by_its_time(app, client, login, make_user, week):
@@ -149,8 +169,9 @@ def test_the_week_is_an_hour_grid_with_each_event_placed_by_its_time(app, client
     # Columns: the days, in order, each headed by its name (a link to that day alone); an empty weekend
     # gives its width to the weekdays.
     days = agenda.all("li", "day")
-    assert [d.attrs["id"] for d in days] == [f"day-2026-{m:02d}-{d:02d}" for m, d in
-                                             ((11, 30), (12, 1), (12, 2), (12, 3), (12, 4))]
+    assert [d.attrs["id"] for d in days] == [
+        f"day-2026-{m:02d}-{d:02d}" for m, d in ((11, 30), (12, 1), (12, 2), (12, 3), (12, 4))
+    ]
     assert "n-5" in agenda.all("ol", "days")[0].classes
     assert days[1].all("h2")[0].text() == "mardi 01/12/2026"
     assert days[1].all("h2")[0].all("a")[0].attrs["href"].startswith("/agenda/?day=2026-12-01")
@@ -162,8 +183,10 @@ def test_the_week_is_an_hour_grid_with_each_event_placed_by_its_time(app, client
     lanes = [e.number("l") for e in days[2].all("li", "entry")]
     assert lanes == [1, 2] and days[2].number("c") == 2  # the appointment beside its permanence
     assert [(kind, row, rows) for kind, row, rows, _ in thursday] == [("duty", 1, 12)]
-    assert thursday[0][3] == ("09:00–12:00 Garde au numéro vert 09:00–12:00 Paul Durand · Prévention des expulsions "
-                              "locatives (numéro vert) · Boulonnais")
+    assert thursday[0][3] == (
+        "09:00–12:00 Garde au numéro vert 09:00–12:00 Paul Durand · Prévention des expulsions "
+        "locatives (numéro vert) · Boulonnais"
+    )
     assert "Rien ce jour-là." in days[0].text()
 
 
@@ -178,7 +201,9 @@ def test_the_day_view_shows_one_day_with_links_to_the_days_around(app, client, l
     before, after = page.by_id("day-before"), page.by_id("day-after")
     assert re.search(r"day=2026-12-01\b", before.attrs["href"]) and "territory=boulonnais" in before.attrs["href"]
     assert re.search(r"day=2026-12-03\b", after.attrs["href"]) and "territory=boulonnais" in after.attrs["href"]
-    assert before.text() == "← Jour précédent (mardi 01/12/2026)" and after.text() == "Jour suivant (jeudi 03/12/2026) →"
+    assert (
+        before.text() == "← Jour précédent (mardi 01/12/2026)" and after.text() == "Jour suivant (jeudi 03/12/2026) →"
+    )
     assert page.by_id("day").attrs["value"] == "2026-12-02"  # the filter form keeps the day
     thursday = tree(client.get(after.attrs["href"].replace("&amp;", "&")).get_data(as_text=True))
     assert [kind for kind, *_ in entries_of(thursday.by_id("day-2026-12-03"))] == ["duty"]
@@ -196,33 +221,72 @@ def test_no_duty_on_a_public_holiday_or_a_closure_day(app, client, login, make_u
     """Paul's Monday-to-Friday series: Christmas (a Friday) and a closure of the eviction line on Thursday
     24 December show no shift, and say why; the information line's closure leaves the eviction shifts."""
     with app.app_context():
-        db.session.add(DutyShift(user_id=week["paul"].id, mission="prevention_expulsion", territory_code=None,
-                                 weekdays=range(5), starts=time(14), ends=time(16)))
-        db.session.add(Closure(mission="prevention_expulsion", starts_on=date(2026, 12, 24),
-                               ends_on=date(2026, 12, 24), reason="Formation"))
-        db.session.add(Closure(mission="info_logement", starts_on=date(2026, 12, 23), ends_on=date(2026, 12, 23),
-                               reason="Inventaire"))
+        db.session.add(
+            DutyShift(
+                user_id=week["paul"].id,
+                mission="prevention_expulsion",
+                territory_code=None,
+                weekdays=range(5),
+                starts=time(14),
+                ends=time(16),
+            )
+        )
+        db.session.add(
+            Closure(
+                mission="prevention_expulsion",
+                starts_on=date(2026, 12, 24),
+                ends_on=date(2026, 12, 24),
+                reason="Formation",
+            )
+        )
+        db.session.add(
+            Closure(
+                mission="info_logement", starts_on=date(2026, 12, 23), ends_on=date(2026, 12, 23), reason="Inventaire"
+            )
+        )
         db.session.commit()
     app.config["FIXED_NOW"] = "2026-12-21T08:00"
     login(make_user("manager"))
     page = tree(client.get("/agenda/?week=2026-12-21").get_data(as_text=True))
     duty_days = {d.attrs["id"][4:]: [e for e in entries_of(d) if e[0] == "duty"] for d in page.all("li", "day")}
     assert {day: len(shifts) for day, shifts in duty_days.items()} == {
-        "2026-12-21": 1, "2026-12-22": 1, "2026-12-23": 1, "2026-12-24": 0, "2026-12-25": 0}
+        "2026-12-21": 1,
+        "2026-12-22": 1,
+        "2026-12-23": 1,
+        "2026-12-24": 0,
+        "2026-12-25": 0,
+    }
     heads = {d.attrs["id"][4:]: d.all("h2")[0].text() for d in page.all("li", "day")}
     assert "(férié)" in heads["2026-12-25"]
     assert "Ligne « Prévention des expulsions locatives (numéro vert) » fermée : Formation" in heads["2026-12-24"]
     assert "Inventaire" in heads["2026-12-23"]
 
 
-def test_shifts_at_overlapping_hours_make_one_block_naming_each_jurist_and_their_hours(app, client, login, make_user,
-                                                                                      week):
+def test_shifts_at_overlapping_hours_make_one_block_naming_each_jurist_and_their_hours(
+    app, client, login, make_user, week
+):
     claire = make_user("jurist", name="Claire Martin")
     with app.app_context():
-        db.session.add(DutyShift(user_id=claire.id, mission="info_logement", territory_code=None, weekdays=[3],
-                                 starts=time(11), ends=time(13)))
-        db.session.add(DutyShift(user_id=claire.id, mission="info_logement", territory_code=None, weekdays=[3],
-                                 starts=time(14), ends=time(15)))
+        db.session.add(
+            DutyShift(
+                user_id=claire.id,
+                mission="info_logement",
+                territory_code=None,
+                weekdays=[3],
+                starts=time(11),
+                ends=time(13),
+            )
+        )
+        db.session.add(
+            DutyShift(
+                user_id=claire.id,
+                mission="info_logement",
+                territory_code=None,
+                weekdays=[3],
+                starts=time(14),
+                ends=time(15),
+            )
+        )
         db.session.commit()
     app.config["FIXED_NOW"] = "2026-12-01T08:00"
     login(make_user("manager"))
@@ -233,4 +297,5 @@ def test_shifts_at_overlapping_hours_make_one_block_naming_each_jurist_and_their
     assert block.all("p")[0].text() == "09:00–13:00 Garde au numéro vert (2 juristes)"
     assert [li.text() for li in block.all("li")] == [
         "09:00–12:00 Paul Durand · Prévention des expulsions locatives (numéro vert) · Boulonnais",
-        "11:00–13:00 Claire Martin · Information sur le logement et l'habitat · Tous les territoires"]
+        "11:00–13:00 Claire Martin · Information sur le logement et l'habitat · Tous les territoires",
+    ]

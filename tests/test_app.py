@@ -1,4 +1,5 @@
 """The app factory, its configuration and the database settings."""
+
 import subprocess
 import sys
 
@@ -13,8 +14,7 @@ from hotline.extensions import db
 def test_mapping_overrides_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("HOTLINE_TIMEZONE", "Europe/London")
     monkeypatch.setenv("HOTLINE_SECRET_KEY", "from-env")
-    app = create_app({"TESTING": True, "SECRET_KEY": "from-mapping",
-                      "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "from-mapping", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert app.config["SECRET_KEY"] == "from-mapping"
     assert app.config["TIMEZONE"] == "Europe/London"
 
@@ -73,14 +73,20 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app):
 
 def test_numbers_setting_maps_dialled_numbers_to_missions():
     assert parse_numbers("+33800000062=prevention_expulsion, +33800000063=info_logement") == {
-        "+33800000062": "prevention_expulsion", "+33800000063": "info_logement"}
+        "+33800000062": "prevention_expulsion",
+        "+33800000063": "info_logement",
+    }
     with pytest.raises(ConfigError):
         parse_numbers("+33800000062")
 
 
 def test_console_script_is_flask_app_cli(tmp_path):
-    result = subprocess.run([sys.executable, "-c", "from hotline.cli import main; main()", "--help"],
-                            capture_output=True, text=True, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", "from hotline.cli import main; main()", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0
     for command in ("db", "users", "demo", "ivr", "run"):
         assert command in result.stdout
@@ -90,10 +96,12 @@ def test_console_script_is_flask_app_cli(tmp_path):
 def test_console_script_help_builds_no_app_and_loads_no_sqlalchemy(tmp_path, args):
     """The start-up target of issue 17: the listing and a command's help import neither the app nor
     SQLAlchemy; they come with the commands that run."""
-    probe = ("import atexit, sys\n"
-             "atexit.register(lambda: print('LOADED', sorted(m for m in ('sqlalchemy', 'flask_sqlalchemy', "
-             "'flask_wtf', 'hotline.extensions', 'hotline.ivr.simulator') if m in sys.modules)))\n"
-             "from hotline.cli import main\nmain()")
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('LOADED', sorted(m for m in ('sqlalchemy', 'flask_sqlalchemy', "
+        "'flask_wtf', 'hotline.extensions', 'hotline.ivr.simulator') if m in sys.modules)))\n"
+        "from hotline.cli import main\nmain()"
+    )
     result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Usage:" in result.stdout

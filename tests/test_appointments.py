@@ -1,5 +1,6 @@
 """Appointments: free slots, booking, what became of one, and SMS reminders sent through a local
 stand-in for Twilio's REST API."""
+
 import re
 from datetime import date, datetime, time
 from html import unescape
@@ -27,18 +28,31 @@ def lens(app, make_user):
     """Sophie holds a permanence in Lens town hall every Tuesday, 9:00 to 12:00, slots of 30 minutes."""
     sophie = make_user("jurist", name="Sophie Lefebvre", missions=("info_logement",))
     with app.app_context():
-        p = permanences.save(None, commune_insee="62498", name="Mairie de Lens", address="17 bis place Jean Jaurès",
-                             mission="info_logement", user_id=sophie.id, frequency="weekly", weekday=1,
-                             week_of_month=None, starts=time(9), ends=time(12), first_day=date(2026, 11, 1),
-                             last_day=None, active=True)
+        p = permanences.save(
+            None,
+            commune_insee="62498",
+            name="Mairie de Lens",
+            address="17 bis place Jean Jaurès",
+            mission="info_logement",
+            user_id=sophie.id,
+            frequency="weekly",
+            weekday=1,
+            week_of_month=None,
+            starts=time(9),
+            ends=time(12),
+            first_day=date(2026, 11, 1),
+            last_day=None,
+            active=True,
+        )
         db.session.commit()
         return {"jurist": sophie, "permanence_id": p.id}
 
 
 @pytest.fixture
 def household(make_household, lens):
-    return make_household(name="Famille Martin", phone="+33612345678", commune_insee="62498",
-                          created_by_id=lens["jurist"].id)
+    return make_household(
+        name="Famille Martin", phone="+33612345678", commune_insee="62498", created_by_id=lens["jurist"].id
+    )
 
 
 def outcomes(**counts) -> dict[str, int]:
@@ -52,11 +66,25 @@ def slot_key(permanence_id, hour, minute=0, day=1):
 def test_free_slots_leave_out_past_booked_and_cancelled(app, lens, household):
     with app.app_context():
         slots = services.free_slots(date(2026, 12, 1), date(2026, 12, 8), NOW, PARIS)
-        assert [s.starts.strftime("%d %H:%M") for s in slots[:7]] == \
-            ["01 09:00", "01 09:30", "01 10:00", "01 10:30", "01 11:00", "01 11:30", "08 09:00"]
+        assert [s.starts.strftime("%d %H:%M") for s in slots[:7]] == [
+            "01 09:00",
+            "01 09:30",
+            "01 10:00",
+            "01 10:30",
+            "01 11:00",
+            "01 11:30",
+            "08 09:00",
+        ]
         h = db.session.get(type(household), household.id)
-        services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW, zone=PARIS,
-                      slot=slot_key(lens["permanence_id"], 9, 30))
+        services.book(
+            h,
+            mission="info_logement",
+            jurist=None,
+            booked_by=lens["jurist"],
+            now=NOW,
+            zone=PARIS,
+            slot=slot_key(lens["permanence_id"], 9, 30),
+        )
         p = db.session.get(permanences.Permanence, lens["permanence_id"])
         permanences.cancel(p, date(2026, 12, 8), "Formation", lens["jurist"])
         later = datetime(2026, 12, 1, 10, 15, tzinfo=PARIS)
@@ -67,28 +95,77 @@ def test_free_slots_leave_out_past_booked_and_cancelled(app, lens, household):
 def test_a_slot_is_booked_once_and_a_jurist_is_not_in_two_places(app, lens, household, make_user):
     with app.app_context():
         h = db.session.get(type(household), household.id)
-        first = services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW,
-                              zone=PARIS, slot=slot_key(lens["permanence_id"], 10))
+        first = services.book(
+            h,
+            mission="info_logement",
+            jurist=None,
+            booked_by=lens["jurist"],
+            now=NOW,
+            zone=PARIS,
+            slot=slot_key(lens["permanence_id"], 10),
+        )
         assert first.user_id == lens["jurist"].id and first.mode == "permanence" and first.minutes == 30
         with pytest.raises(services.BookingError, match="vient d'être pris"):
-            services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW, zone=PARIS,
-                          slot=slot_key(lens["permanence_id"], 10))
+            services.book(
+                h,
+                mission="info_logement",
+                jurist=None,
+                booked_by=lens["jurist"],
+                now=NOW,
+                zone=PARIS,
+                slot=slot_key(lens["permanence_id"], 10),
+            )
         with pytest.raises(services.BookingError, match="déjà un rendez-vous"):
-            services.book(h, mission="info_logement", jurist=lens["jurist"], booked_by=lens["jurist"], now=NOW,
-                          zone=PARIS, office_at=datetime(2026, 12, 1, 10, 15))
+            services.book(
+                h,
+                mission="info_logement",
+                jurist=lens["jurist"],
+                booked_by=lens["jurist"],
+                now=NOW,
+                zone=PARIS,
+                office_at=datetime(2026, 12, 1, 10, 15),
+            )
         with pytest.raises(services.BookingError, match="déjà passé"):
-            services.book(h, mission="info_logement", jurist=lens["jurist"], booked_by=lens["jurist"], now=NOW,
-                          zone=PARIS, office_at=datetime(2026, 11, 30, 10, 0))
+            services.book(
+                h,
+                mission="info_logement",
+                jurist=lens["jurist"],
+                booked_by=lens["jurist"],
+                now=NOW,
+                zone=PARIS,
+                office_at=datetime(2026, 11, 30, 10, 0),
+            )
         with pytest.raises(services.BookingError, match="n'a pas lieu"):
-            services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW, zone=PARIS,
-                          slot=slot_key(lens["permanence_id"], 10, day=2))
+            services.book(
+                h,
+                mission="info_logement",
+                jurist=None,
+                booked_by=lens["jurist"],
+                now=NOW,
+                zone=PARIS,
+                slot=slot_key(lens["permanence_id"], 10, day=2),
+            )
         for hour, minute in ((8, 30), (10, 15), (11, 45)):  # before opening, between two slots, past closing
             with pytest.raises(services.BookingError, match="Ce créneau n'existe pas"):
-                services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW,
-                              zone=PARIS, slot=slot_key(lens["permanence_id"], hour, minute))
+                services.book(
+                    h,
+                    mission="info_logement",
+                    jurist=None,
+                    booked_by=lens["jurist"],
+                    now=NOW,
+                    zone=PARIS,
+                    slot=slot_key(lens["permanence_id"], hour, minute),
+                )
         with pytest.raises(services.BookingError, match="celui d'une permanence « Information sur le logement"):
-            services.book(h, mission="prevention_expulsion", jurist=None, booked_by=lens["jurist"], now=NOW,
-                          zone=PARIS, slot=slot_key(lens["permanence_id"], 11))
+            services.book(
+                h,
+                mission="prevention_expulsion",
+                jurist=None,
+                booked_by=lens["jurist"],
+                now=NOW,
+                zone=PARIS,
+                slot=slot_key(lens["permanence_id"], 11),
+            )
         with pytest.raises(permanences.PermanenceError, match="1 rendez-vous est pris"):
             services.cancel_occurrence(first.permanence, date(2026, 12, 1), "Panne", lens["jurist"], PARIS)
 
@@ -106,23 +183,35 @@ def test_jurist_books_from_the_household_page_and_a_mistake_keeps_the_choices(ap
     assert f"/appointments/new?household={household.id}" in page
     agenda = client.get(f"/appointments/new?household={household.id}", follow_redirects=True).get_data(as_text=True)
     links = booking_links(agenda)
-    assert len(links) == 6 and "<select name=\"slot\"" not in agenda  # Tuesday 1 December, 9:00 to 11:30
+    assert len(links) == 6 and '<select name="slot"' not in agenda  # Tuesday 1 December, 9:00 to 11:30
     office = f"/appointments/new?household={household.id}&office=1"
-    data = {"csrf_token": csrf_token(client, office), "mission": "info_logement", "office_at": "",
-            "jurist_id": str(lens["jurist"].id), "sms_reminder": "y"}
+    data = {
+        "csrf_token": csrf_token(client, office),
+        "mission": "info_logement",
+        "office_at": "",
+        "jurist_id": str(lens["jurist"].id),
+        "sms_reminder": "y",
+    }
     page = client.post(office, data=data).get_data(as_text=True)
     assert "Indiquez la date et l&#39;heure du rendez-vous au bureau." in page
     assert '<option selected value="info_logement">' in page and 'checked id="sms_reminder"' in page
     chosen = links[1]
     assert "Mairie de Lens" in client.get(chosen).get_data(as_text=True)
-    data = {"csrf_token": csrf_token(client, chosen), "mission": "info_logement",
-            "slot": slot_key(lens["permanence_id"], 9, 30), "sms_reminder": "y"}
+    data = {
+        "csrf_token": csrf_token(client, chosen),
+        "mission": "info_logement",
+        "slot": slot_key(lens["permanence_id"], 9, 30),
+        "sms_reminder": "y",
+    }
     response = client.post(chosen, data=data, follow_redirects=True)
     assert "Rendez-vous pris le" in response.get_data(as_text=True)
     with app.app_context():
         booked = db.session.scalar(select(Appointment))
-        assert (booked.starts_at, booked.sms_reminder, booked.household_id) == \
-            (datetime(2026, 12, 1, 9, 30, tzinfo=PARIS), True, household.id)
+        assert (booked.starts_at, booked.sms_reminder, booked.household_id) == (
+            datetime(2026, 12, 1, 9, 30, tzinfo=PARIS),
+            True,
+            household.id,
+        )
     listing = client.get("/appointments/").get_data(as_text=True)
     assert "Famille Martin" in listing and "Confirmation : SMS en attente (SMS non configurés)" in listing
 
@@ -130,20 +219,29 @@ def test_jurist_books_from_the_household_page_and_a_mistake_keeps_the_choices(ap
 def test_held_opens_the_consultation_form_and_no_show_waits_for_the_hour(app, client, lens, household, login):
     with app.app_context():
         h = db.session.get(type(household), household.id)
-        appointment_id = services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW,
-                                       zone=PARIS, slot=slot_key(lens["permanence_id"], 9)).id
+        appointment_id = services.book(
+            h,
+            mission="info_logement",
+            jurist=None,
+            booked_by=lens["jurist"],
+            now=NOW,
+            zone=PARIS,
+            slot=slot_key(lens["permanence_id"], 9),
+        ).id
         db.session.commit()
     app.config["FIXED_NOW"] = "2026-12-01T08:30"
     login(lens["jurist"])
     token = csrf_token(client, "/appointments/")
-    early = client.post(f"/appointments/{appointment_id}/status", data={"csrf_token": token, "status": "no_show"},
-                        follow_redirects=True)
+    early = client.post(
+        f"/appointments/{appointment_id}/status", data={"csrf_token": token, "status": "no_show"}, follow_redirects=True
+    )
     assert "n&#39;a pas encore commencé" in early.get_data(as_text=True)
     app.config["FIXED_NOW"] = "2026-12-01T09:40"
     held = client.post(f"/appointments/{appointment_id}/status", data={"csrf_token": token, "status": "held"})
     assert held.status_code == 302
-    assert held.headers["Location"].endswith(f"/consultations/new?household={household.id}&mission=info_logement"
-                                             "&mode=permanence")
+    assert held.headers["Location"].endswith(
+        f"/consultations/new?household={household.id}&mission=info_logement&mode=permanence"
+    )
     form = client.get(held.headers["Location"]).get_data(as_text=True)
     assert '<option selected value="permanence">' in form
     with app.app_context():
@@ -153,8 +251,15 @@ def test_held_opens_the_consultation_form_and_no_show_waits_for_the_hour(app, cl
 def test_another_missions_jurist_cannot_change_it(app, client, lens, household, make_user, login):
     with app.app_context():
         h = db.session.get(type(household), household.id)
-        appointment_id = services.book(h, mission="info_logement", jurist=None, booked_by=lens["jurist"], now=NOW,
-                                       zone=PARIS, slot=slot_key(lens["permanence_id"], 9)).id
+        appointment_id = services.book(
+            h,
+            mission="info_logement",
+            jurist=None,
+            booked_by=lens["jurist"],
+            now=NOW,
+            zone=PARIS,
+            slot=slot_key(lens["permanence_id"], 9),
+        ).id
         db.session.commit()
     login(make_user("jurist", missions=("prevention_expulsion",)))
     token = csrf_token(client, "/appointments/")
@@ -164,33 +269,60 @@ def test_another_missions_jurist_cannot_change_it(app, client, lens, household, 
 
 # --- SMS reminders -----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def twilio_api(app):
     api = FakeTwilioApi()
-    app.config.update(TWILIO_ACCOUNT_SID="AC" + "1" * 32, SMS_FROM="+33700000000", TWILIO_API_URL=api.url,
-                      CONTACT_PHONE="03 21 00 00 00")
+    app.config.update(
+        TWILIO_ACCOUNT_SID="AC" + "1" * 32,
+        SMS_FROM="+33700000000",
+        TWILIO_API_URL=api.url,
+        CONTACT_PHONE="03 21 00 00 00",
+    )
     yield api
     api.close()
     app.config.update(TWILIO_ACCOUNT_SID=None, SMS_FROM=None, TWILIO_API_URL=None, CONTACT_PHONE=None)
 
 
-def test_reminders_go_once_the_day_before_to_those_who_agreed(app, runner, lens, household, make_household,
-                                                                twilio_api):
+def test_reminders_go_once_the_day_before_to_those_who_agreed(app, runner, lens, household, make_household, twilio_api):
     other = make_household(name="Famille Sans SMS", phone="+33698765432")
     wrong = make_household(name="Famille Numéro Faux", phone="+33600000001")
     twilio_api.refused.add("+33600000001")
     with app.app_context():
+
         def book(h, hour, sms):
-            return services.book(db.session.get(type(h), h.id), mission="info_logement", jurist=None,
-                                 booked_by=lens["jurist"], now=NOW, zone=PARIS, sms_reminder=sms,
-                                 slot=slot_key(lens["permanence_id"], hour, day=8))
+            return services.book(
+                db.session.get(type(h), h.id),
+                mission="info_logement",
+                jurist=None,
+                booked_by=lens["jurist"],
+                now=NOW,
+                zone=PARIS,
+                sms_reminder=sms,
+                slot=slot_key(lens["permanence_id"], hour, day=8),
+            )
+
         agreed, refused = book(household, 9, True).id, book(other, 10, False).id
-        failing = services.book(db.session.get(type(wrong), wrong.id), mission="info_logement", jurist=None,
-                                booked_by=lens["jurist"], now=NOW, zone=PARIS, sms_reminder=True,
-                                slot=slot_key(lens["permanence_id"], 9, 30, day=8)).id
-        later = services.book(db.session.get(type(household), household.id), mission="info_logement", jurist=None,
-                              booked_by=lens["jurist"], now=NOW, zone=PARIS, sms_reminder=True,
-                              slot=slot_key(lens["permanence_id"], 9, day=15)).id
+        failing = services.book(
+            db.session.get(type(wrong), wrong.id),
+            mission="info_logement",
+            jurist=None,
+            booked_by=lens["jurist"],
+            now=NOW,
+            zone=PARIS,
+            sms_reminder=True,
+            slot=slot_key(lens["permanence_id"], 9, 30, day=8),
+        ).id
+        later = services.book(
+            db.session.get(type(household), household.id),
+            mission="info_logement",
+            jurist=None,
+            booked_by=lens["jurist"],
+            now=NOW,
+            zone=PARIS,
+            sms_reminder=True,
+            slot=slot_key(lens["permanence_id"], 9, day=15),
+        ).id
         db.session.commit()
     app.config["FIXED_NOW"] = "2026-12-07T10:00"  # the day before
     result = runner.invoke(args=["reminders", "send"])
@@ -198,8 +330,11 @@ def test_reminders_go_once_the_day_before_to_those_who_agreed(app, runner, lens,
     assert "1 envoyé(s), 1 en échec" in result.output
     assert len(twilio_api.messages) == 1
     message = twilio_api.messages[0]
-    assert (message["To"], message["From"], message["auth"].split(":")[0]) == \
-        ("+33612345678", "+33700000000", "AC" + "1" * 32)
+    assert (message["To"], message["From"], message["auth"].split(":")[0]) == (
+        "+33612345678",
+        "+33700000000",
+        "AC" + "1" * 32,
+    )
     assert "Martin" not in message["Body"]
     assert runner.invoke(args=["reminders", "send"]).output.strip() == "Rappels : 0 envoyé(s), 0 en échec."
     assert len(twilio_api.messages) == 1
@@ -209,18 +344,27 @@ def test_reminders_go_once_the_day_before_to_those_who_agreed(app, runner, lens,
         assert rows[refused].reminder is None and rows[later].reminder is None
         assert (rows[failing].reminder.status, rows[failing].reminder.sid) == ("failed", None)
         # The text ends with the outbox reference, which finds it again in Twilio's list.
-        assert message["Body"] == ("Rappel : rendez-vous avec un juriste du service logement le mardi 8 décembre à "
-                                   "09h00, Mairie de Lens, 17 bis place Jean Jaurès. Pour annuler ou déplacer : "
-                                   f"03 21 00 00 00. Réf. {rows[agreed].reminder.id}.")
+        assert message["Body"] == (
+            "Rappel : rendez-vous avec un juriste du service logement le mardi 8 décembre à "
+            "09h00, Mairie de Lens, 17 bis place Jean Jaurès. Pour annuler ou déplacer : "
+            f"03 21 00 00 00. Réf. {rows[agreed].reminder.id}."
+        )
 
 
 def test_the_scheduler_job_sends_and_says_when_sms_is_not_configured(app, lens, household, twilio_api, caplog):
     from hotline.jobs.scheduler import send_reminders
 
     with app.app_context():
-        services.book(db.session.get(type(household), household.id), mission="info_logement", jurist=None,
-                      booked_by=lens["jurist"], now=NOW, zone=PARIS, sms_reminder=True,
-                      slot=slot_key(lens["permanence_id"], 9, day=8))
+        services.book(
+            db.session.get(type(household), household.id),
+            mission="info_logement",
+            jurist=None,
+            booked_by=lens["jurist"],
+            now=NOW,
+            zone=PARIS,
+            sms_reminder=True,
+            slot=slot_key(lens["permanence_id"], 9, day=8),
+        )
         db.session.commit()
     app.config["FIXED_NOW"] = "2026-12-07T10:00"
     app.config["SMS_FROM"] = None
@@ -248,21 +392,43 @@ def test_the_scheduler_process_sends_the_reminders_due(tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": url})
     with app.app_context():
         upgrade()
-        jurist = create_user("j@example.org", "Juriste", "jurist", "Un-mot-de-passe-solide-62",
-                             missions=["info_logement"])
+        jurist = create_user(
+            "j@example.org", "Juriste", "jurist", "Un-mot-de-passe-solide-62", missions=["info_logement"]
+        )
         h = Household(name="Famille Martin", phone="+33612345678")
         db.session.add(h)
         db.session.flush()
-        services.book(h, mission="info_logement", jurist=jurist, booked_by=jurist, now=NOW, zone=PARIS,
-                      office_at=datetime(2026, 12, 8, 9, 0), sms_reminder=True)
+        services.book(
+            h,
+            mission="info_logement",
+            jurist=jurist,
+            booked_by=jurist,
+            now=NOW,
+            zone=PARIS,
+            office_at=datetime(2026, 12, 8, 9, 0),
+            sms_reminder=True,
+        )
         db.session.commit()
     api = FakeTwilioApi()
-    env = dict(os.environ, HOTLINE_DATABASE_URL=url, HOTLINE_ENV="production", HOTLINE_SECRET_KEY="s",
-               HOTLINE_TWILIO_AUTH_TOKEN="token", HOTLINE_TWILIO_ACCOUNT_SID="AC" + "2" * 32,
-               HOTLINE_SMS_FROM="+33700000000", HOTLINE_TWILIO_API_URL=api.url, HOTLINE_FIXED_NOW="2026-12-07T12:00")
+    env = dict(
+        os.environ,
+        HOTLINE_DATABASE_URL=url,
+        HOTLINE_ENV="production",
+        HOTLINE_SECRET_KEY="s",
+        HOTLINE_TWILIO_AUTH_TOKEN="token",
+        HOTLINE_TWILIO_ACCOUNT_SID="AC" + "2" * 32,
+        HOTLINE_SMS_FROM="+33700000000",
+        HOTLINE_TWILIO_API_URL=api.url,
+        HOTLINE_FIXED_NOW="2026-12-07T12:00",
+    )
     # `python -m flask --app hotline` is the `hotline` script, with this checkout's package.
-    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "hotline", "scheduler"], env=env,
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "hotline", "scheduler"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = clock.monotonic() + 30
         while not api.messages and clock.monotonic() < deadline:
@@ -280,9 +446,16 @@ def test_a_messaging_service_can_send_the_reminders(app, lens, household, twilio
     from hotline.jobs.scheduler import send_reminders
 
     with app.app_context():
-        services.book(db.session.get(type(household), household.id), mission="info_logement", jurist=None,
-                      booked_by=lens["jurist"], now=NOW, zone=PARIS, sms_reminder=True,
-                      slot=slot_key(lens["permanence_id"], 9, day=8))
+        services.book(
+            db.session.get(type(household), household.id),
+            mission="info_logement",
+            jurist=None,
+            booked_by=lens["jurist"],
+            now=NOW,
+            zone=PARIS,
+            sms_reminder=True,
+            slot=slot_key(lens["permanence_id"], 9, day=8),
+        )
         db.session.commit()
     app.config.update(FIXED_NOW="2026-12-07T10:00", SMS_FROM="MG" + "3" * 32)
     assert send_reminders(app) == outcomes(sent=1)
@@ -296,9 +469,16 @@ def test_a_reminder_is_tried_again_when_twilio_does_not_answer(app, lens, househ
     from hotline.jobs.scheduler import send_reminders
 
     with app.app_context():
-        appointment_id = services.book(db.session.get(type(household), household.id), mission="info_logement",
-                                       jurist=None, booked_by=lens["jurist"], now=NOW, zone=PARIS, sms_reminder=True,
-                                       slot=slot_key(lens["permanence_id"], 9, day=8)).id
+        appointment_id = services.book(
+            db.session.get(type(household), household.id),
+            mission="info_logement",
+            jurist=None,
+            booked_by=lens["jurist"],
+            now=NOW,
+            zone=PARIS,
+            sms_reminder=True,
+            slot=slot_key(lens["permanence_id"], 9, day=8),
+        ).id
         db.session.commit()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

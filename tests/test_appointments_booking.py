@@ -1,5 +1,6 @@
 """The booking bugs of issue 10: an eviction slot is refused as "not a valid choice", the mission
 defaults to information, the office accepts a Sunday night. Each test failed before the fix."""
+
 import re
 from datetime import date, datetime, time
 from html import unescape
@@ -23,14 +24,38 @@ def two_missions(app, make_user):
     Boulogne on Wednesdays (9:00-12:00, slots of 30 minutes)."""
     julie = make_user("jurist", name="Julie Juriste")
     with app.app_context():
-        info = permanences.save(None, commune_insee="62498", name="Mairie de Lens", address="17 bis place Jean Jaurès",
-                                mission="info_logement", user_id=julie.id, frequency="weekly", weekday=1,
-                                week_of_month=None, starts=time(9), ends=time(12), first_day=date(2026, 11, 1),
-                                last_day=None, active=True)
-        eviction = permanences.save(None, commune_insee="62160", name="Maison des services de Boulogne",
-                                    address="1 rue Faidherbe", mission="prevention_expulsion", user_id=julie.id,
-                                    frequency="weekly", weekday=2, week_of_month=None, starts=time(9),
-                                    ends=time(12), first_day=date(2026, 11, 1), last_day=None, active=True)
+        info = permanences.save(
+            None,
+            commune_insee="62498",
+            name="Mairie de Lens",
+            address="17 bis place Jean Jaurès",
+            mission="info_logement",
+            user_id=julie.id,
+            frequency="weekly",
+            weekday=1,
+            week_of_month=None,
+            starts=time(9),
+            ends=time(12),
+            first_day=date(2026, 11, 1),
+            last_day=None,
+            active=True,
+        )
+        eviction = permanences.save(
+            None,
+            commune_insee="62160",
+            name="Maison des services de Boulogne",
+            address="1 rue Faidherbe",
+            mission="prevention_expulsion",
+            user_id=julie.id,
+            frequency="weekly",
+            weekday=2,
+            week_of_month=None,
+            starts=time(9),
+            ends=time(12),
+            first_day=date(2026, 11, 1),
+            last_day=None,
+            active=True,
+        )
         db.session.commit()
         return {"jurist": julie, "info": info.id, "eviction": eviction.id}
 
@@ -46,8 +71,9 @@ def listed_slots(html: str) -> list[str]:
     return [unescape(o) for o in options] + [unquote(unescape(link)) for link in links]
 
 
-def test_an_eviction_slot_listed_for_the_household_is_booked(app, client, login, two_missions, make_household,
-                                                               make_consultation):
+def test_an_eviction_slot_listed_for_the_household_is_booked(
+    app, client, login, two_missions, make_household, make_consultation
+):
     """A household of Lens in an eviction procedure: the booking page offers eviction slots only, and
     the first one listed is booked ("N'est pas un choix valide." before)."""
     app.config["FIXED_NOW"] = "2026-12-01T08:00"
@@ -58,18 +84,36 @@ def test_an_eviction_slot_listed_for_the_household_is_booked(app, client, login,
     slots = listed_slots(page)
     assert slots and all(s.startswith(f"{two_missions['eviction']}|") for s in slots), slots[:3]
     url = f"/appointments/new?household={household.id}&slot={quote(slots[0])}"
-    data = {"csrf_token": csrf_token(client, url), "mission": "prevention_expulsion", "slot": slots[0],
-            "jurist_id": str(two_missions["jurist"].id), "sms_reminder": "y"}
+    data = {
+        "csrf_token": csrf_token(client, url),
+        "mission": "prevention_expulsion",
+        "slot": slots[0],
+        "jurist_id": str(two_missions["jurist"].id),
+        "sms_reminder": "y",
+    }
     page = client.post(url, data=data, follow_redirects=True).get_data(as_text=True)
     assert "choix valide" not in page
     with app.app_context():
         booked = db.session.scalars(select(Appointment)).one()
-        assert (booked.mission, booked.permanence_id, booked.starts_at) == \
-            ("prevention_expulsion", two_missions["eviction"], datetime(2026, 12, 2, 9, 0, tzinfo=PARIS))
+        assert (booked.mission, booked.permanence_id, booked.starts_at) == (
+            "prevention_expulsion",
+            two_missions["eviction"],
+            datetime(2026, 12, 2, 9, 0, tzinfo=PARIS),
+        )
 
 
-@pytest.mark.parametrize("slot", ["99999999999999999999|2026-12-02T09:00:00+01:00", "²|2026-12-02T09:00:00+01:00",
-                                  "1|0001-01-01T00:00:00+14:00", "1|2026-12-02T09:00:00", "1|demain", "|", "abc"])
+@pytest.mark.parametrize(
+    "slot",
+    [
+        "99999999999999999999|2026-12-02T09:00:00+01:00",
+        "²|2026-12-02T09:00:00+01:00",
+        "1|0001-01-01T00:00:00+14:00",
+        "1|2026-12-02T09:00:00",
+        "1|demain",
+        "|",
+        "abc",
+    ],
+)
 def test_a_forged_slot_is_refused_in_french(app, client, login, two_missions, make_household, slot):
     app.config["FIXED_NOW"] = "2026-12-01T08:00"
     household = make_household(name="Famille Durand", created_by_id=two_missions["jurist"].id)
@@ -77,8 +121,7 @@ def test_a_forged_slot_is_refused_in_french(app, client, login, two_missions, ma
     url = f"/appointments/new?household={household.id}&slot={quote(slot)}"
     page = client.get(url)
     assert page.status_code == 200 and "Ce créneau n&#39;existe pas" in page.get_data(as_text=True)
-    response = client.post(url, data={"csrf_token": csrf_token(client, url), "mission": "info_logement",
-                                      "slot": slot})
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "mission": "info_logement", "slot": slot})
     assert response.status_code == 200 and "Ce créneau n&#39;existe pas" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(select(Appointment)).all() == []

@@ -1,4 +1,5 @@
 """Accounts, the CLI, login, sessions, CSRF and access to pages."""
+
 import pytest
 from conftest import PASSWORD, csrf_token
 from sqlalchemy import select
@@ -8,8 +9,23 @@ from hotline.extensions import db
 
 
 def test_users_create_from_stdin(runner, app):
-    result = runner.invoke(args=["users", "create", "Marie@Example.org", "--role", "jurist", "--name", "Marie Curie",
-                                 "--phone", "06 12 34 56 78", "--mission", "info_logement", "--password-stdin"], input=PASSWORD + "\n")
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Marie@Example.org",
+            "--role",
+            "jurist",
+            "--name",
+            "Marie Curie",
+            "--phone",
+            "06 12 34 56 78",
+            "--mission",
+            "info_logement",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "marie@example.org"))
@@ -18,35 +34,59 @@ def test_users_create_from_stdin(runner, app):
 
 
 def test_users_create_prompts_hidden_and_confirmed(runner, app):
-    result = runner.invoke(args=["users", "create", "p@example.org", "--role", "manager", "--name", "P"],
-                           input=f"{PASSWORD}\n{PASSWORD}\n")
+    result = runner.invoke(
+        args=["users", "create", "p@example.org", "--role", "manager", "--name", "P"], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
     assert "Confirmez" in result.output
 
 
 def test_users_create_refuses_a_mismatched_confirmation(runner, app):
-    result = runner.invoke(args=["users", "create", "p@example.org", "--role", "manager", "--name", "P"],
-                           input=f"{PASSWORD}\nautre-chose-123456\n{PASSWORD}\n{PASSWORD}\n")
+    result = runner.invoke(
+        args=["users", "create", "p@example.org", "--role", "manager", "--name", "P"],
+        input=f"{PASSWORD}\nautre-chose-123456\n{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.exit_code == 0 and "ne correspondent pas" in result.output
 
 
 def test_users_create_refuses_duplicate_and_weak(runner, make_user):
     user = make_user("manager")
-    duplicate = runner.invoke(args=["users", "create", user.email.upper(), "--role", "admin", "--name", "X",
-                                    "--password-stdin"], input=PASSWORD + "\n")
+    duplicate = runner.invoke(
+        args=["users", "create", user.email.upper(), "--role", "admin", "--name", "X", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
     assert duplicate.exit_code != 0 and "existe déjà" in duplicate.output
-    weak = runner.invoke(args=["users", "create", "w@example.org", "--role", "admin", "--name", "W",
-                               "--password-stdin"], input="azerty123\n")
+    weak = runner.invoke(
+        args=["users", "create", "w@example.org", "--role", "admin", "--name", "W", "--password-stdin"],
+        input="azerty123\n",
+    )
     assert weak.exit_code != 0 and "12 caractères" in weak.output
-    common = runner.invoke(args=["users", "create", "w@example.org", "--role", "admin", "--name", "W",
-                                 "--password-stdin"], input="motdepasse1234\n")
+    common = runner.invoke(
+        args=["users", "create", "w@example.org", "--role", "admin", "--name", "W", "--password-stdin"],
+        input="motdepasse1234\n",
+    )
     assert common.exit_code != 0 and "courant" in common.output
 
 
 def test_users_create_refuses_bad_phone(runner):
-    result = runner.invoke(args=["users", "create", "t@example.org", "--role", "jurist", "--name", "T",
-                                 "--phone", "12", "--mission", "info_logement", "--password-stdin"], input=PASSWORD + "\n")
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "t@example.org",
+            "--role",
+            "jurist",
+            "--name",
+            "T",
+            "--phone",
+            "12",
+            "--mission",
+            "info_logement",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
     assert result.exit_code != 0 and "téléphone" in result.output.lower()
 
 
@@ -82,8 +122,12 @@ def test_wrong_password_and_unknown_account_get_the_same_message(client, make_us
 def test_login_is_rate_limited_per_address(client, make_user, app):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     token = csrf_token(client, "/login")
-    codes = [client.post("/login", data={"email": f"x{i}@example.org", "password": "nope-nope-nope",
-                                          "csrf_token": token}).status_code for i in range(4)]
+    codes = [
+        client.post(
+            "/login", data={"email": f"x{i}@example.org", "password": "nope-nope-nope", "csrf_token": token}
+        ).status_code
+        for i in range(4)
+    ]
     assert codes == [200, 200, 200, 429]
 
 
@@ -94,16 +138,22 @@ def test_disabled_account_cannot_log_in(client, make_user):
     assert response.status_code == 200 and "Identifiants incorrects" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target,expected", [
-    ("/consultations/?mission=info_logement", "/consultations/?mission=info_logement"),
-    ("https://evil.example.com/", "/"), ("//evil.example.com/", "/"), ("/\\evil.example.com", "/"),
-    ("javascript:alert(1)", "/"),
-])
+@pytest.mark.parametrize(
+    "target,expected",
+    [
+        ("/consultations/?mission=info_logement", "/consultations/?mission=info_logement"),
+        ("https://evil.example.com/", "/"),
+        ("//evil.example.com/", "/"),
+        ("/\\evil.example.com", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
 def test_next_only_to_same_site(client, make_user, target, expected):
     user = make_user("manager")
     token = csrf_token(client, "/login")
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login", query_string={"next": target}, data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.headers["Location"] == expected
 
 
@@ -177,27 +227,52 @@ def test_console_script_creates_a_user_from_any_directory(tmp_path):
     env = dict(os.environ, HOTLINE_DATABASE_URL=f"sqlite:///{tmp_path}/cli.sqlite3")
     env.pop("HOTLINE_TEST_DATABASE_URL", None)
     subprocess.run([hotline, "db", "upgrade"], cwd=tmp_path, env=env, check=True, capture_output=True)
-    created = subprocess.run([hotline, "users", "create", "cli@example.org", "--role", "admin", "--name", "CLI",
-                              "--password-stdin"], input=PASSWORD + "\n", cwd=tmp_path, env=env,
-                             capture_output=True, text=True)
+    created = subprocess.run(
+        [hotline, "users", "create", "cli@example.org", "--role", "admin", "--name", "CLI", "--password-stdin"],
+        input=PASSWORD + "\n",
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert created.returncode == 0, created.stderr
     assert "Compte créé" in created.stdout
-    again = subprocess.run([hotline, "users", "create", "cli@example.org", "--role", "admin", "--name", "CLI",
-                            "--password-stdin"], input=PASSWORD + "\n", cwd=tmp_path, env=env,
-                           capture_output=True, text=True)
+    again = subprocess.run(
+        [hotline, "users", "create", "cli@example.org", "--role", "admin", "--name", "CLI", "--password-stdin"],
+        input=PASSWORD + "\n",
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert again.returncode != 0 and "existe déjà" in again.stderr
     with sqlite3.connect(tmp_path / "cli.sqlite3") as con:
         assert con.execute("select role from users where email = 'cli@example.org'").fetchone() == ("admin",)
 
 
 def test_users_create_refuses_a_jurist_without_a_mission(runner, app):
-    result = runner.invoke(args=["users", "create", "sans@example.org", "--role", "jurist", "--name", "Sans Mission",
-                                 "--password-stdin"], input=PASSWORD + "\n")
+    result = runner.invoke(
+        args=["users", "create", "sans@example.org", "--role", "jurist", "--name", "Sans Mission", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
     assert result.exit_code != 0 and "au moins une mission" in result.output
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == "sans@example.org")) is None
-    result = runner.invoke(args=["users", "create", "avec@example.org", "--role", "jurist", "--name", "Avec Mission",
-                                 "--mission", "info_logement", "--password-stdin"], input=PASSWORD + "\n")
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "avec@example.org",
+            "--role",
+            "jurist",
+            "--name",
+            "Avec Mission",
+            "--mission",
+            "info_logement",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
 
 

@@ -1,5 +1,6 @@
 """`hotline backup FILE` makes a copy that restores, by the steps README.md gives ("Backups"), and finds
 the data; SQLite's copy is consistent while the app writes."""
+
 import os
 import shutil
 import sqlite3
@@ -55,8 +56,10 @@ def test_a_backup_restores_and_holds_the_data(app, runner, make_household, make_
             upgrade()
     assert _names(restored) == ["Famille Sauvegardée"]
     with restored.app_context():
-        assert db.session.scalar(select(Household).where(Household.name == "Famille Sauvegardée")) \
-            .consultations[0].notes == "Avant la sauvegarde"
+        assert (
+            db.session.scalar(select(Household).where(Household.name == "Famille Sauvegardée")).consultations[0].notes
+            == "Avant la sauvegarde"
+        )
         db.session.remove()
 
 
@@ -68,8 +71,21 @@ def _restore_postgresql(app, dump):
         db.session.remove()
         db.engine.dispose()
     conninfo, env = libpq_target(url)
-    done = subprocess.run([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                           "--dbname", conninfo, str(dump)], env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            pg_tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--dbname",
+            conninfo,
+            str(dump),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     return app
 

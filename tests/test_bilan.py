@@ -1,6 +1,7 @@
 """The bilan handed to the Comité technique FSL, from tidy rows built by hand: every section, column headers,
 French labels only (no code), the charts drawn into the PDF, the comparison with the year before and the
 qualitative analysis."""
+
 import io
 import re
 from datetime import UTC, date, datetime
@@ -17,37 +18,73 @@ TERRITORIES = {"lens-henin": "Lens-Hénin", "boulonnais": "Boulonnais", "hors_de
 GENERATED = datetime(2026, 5, 2, 8, tzinfo=UTC)
 
 
-def record(month, territory, household, mission=EVICTION, family="couple_avec_enfants", sector="prive",
-           stage="impaye", debt="1200", themes=("impayes_expulsion",)):
+def record(
+    month,
+    territory,
+    household,
+    mission=EVICTION,
+    family="couple_avec_enfants",
+    sector="prive",
+    stage="impaye",
+    debt="1200",
+    themes=("impayes_expulsion",),
+):
     codes = {name: "inconnu" for name in tidy.SINGLE_CODES + tidy.CASE_CODES} | {
-        "mode": "telephone", "consultant_type": "particulier", "family_situation": family, "housing_sector": sector,
-        "procedure_stage": stage}
-    return tidy.ConsultationRecord(mission, month, territory, household, codes,
-                                   {"theme": frozenset(themes), "outcome": frozenset({"saisine_fsl"})},
-                                   Decimal(debt) if debt else None)
+        "mode": "telephone",
+        "consultant_type": "particulier",
+        "family_situation": family,
+        "housing_sector": sector,
+        "procedure_stage": stage,
+    }
+    return tidy.ConsultationRecord(
+        mission,
+        month,
+        territory,
+        household,
+        codes,
+        {"theme": frozenset(themes), "outcome": frozenset({"saisine_fsl"})},
+        Decimal(debt) if debt else None,
+    )
 
 
 def rows_of(records, year=2026, cross=True):
-    rows = tidy.build(records, permanences_held={(EVICTION, f"{year}-03", "lens-henin"): 4,
-                                                 (EVICTION, f"{year}-04", "boulonnais"): 2})
-    rows += [Row(EVICTION, "total", "all", "first_contact_stage", "impaye", 2),
-             Row(EVICTION, "total", "all", "first_contact_stage", "assignation", 1),
-             Row(EVICTION, "total", "all", "reached_before_commandement", "", 2),
-             Row(EVICTION, "total", "lens-henin", "first_contact_stage", "impaye", 2),
-             Row(EVICTION, "total", "lens-henin", "reached_before_commandement", "", 2),
-             Row(EVICTION, "total", "boulonnais", "first_contact_stage", "assignation", 1),
-             Row(EVICTION, "total", "all", "debt_months", "de_3_a_6_mois", 2),
-             Row(EVICTION, "total", "all", "debt_months", "plus_de_6_mois", 1)]
+    rows = tidy.build(
+        records, permanences_held={(EVICTION, f"{year}-03", "lens-henin"): 4, (EVICTION, f"{year}-04", "boulonnais"): 2}
+    )
+    rows += [
+        Row(EVICTION, "total", "all", "first_contact_stage", "impaye", 2),
+        Row(EVICTION, "total", "all", "first_contact_stage", "assignation", 1),
+        Row(EVICTION, "total", "all", "reached_before_commandement", "", 2),
+        Row(EVICTION, "total", "lens-henin", "first_contact_stage", "impaye", 2),
+        Row(EVICTION, "total", "lens-henin", "reached_before_commandement", "", 2),
+        Row(EVICTION, "total", "boulonnais", "first_contact_stage", "assignation", 1),
+        Row(EVICTION, "total", "all", "debt_months", "de_3_a_6_mois", 2),
+        Row(EVICTION, "total", "all", "debt_months", "plus_de_6_mois", 1),
+    ]
     if cross:  # the report's family_situation_by_sector rows, written out for this pure test of the layout
-        rows += [Row(EVICTION, "total", "all", "family_situation_by_sector", "couple_avec_enfants|prive", 2),
-                 Row(EVICTION, "total", "all", "family_situation_by_sector", "personne_seule|social", 1)]
+        rows += [
+            Row(EVICTION, "total", "all", "family_situation_by_sector", "couple_avec_enfants|prive", 2),
+            Row(EVICTION, "total", "all", "family_situation_by_sector", "personne_seule|social", 1),
+        ]
     return rows
 
 
 def this_year():
-    return rows_of([record("2026-03", "lens-henin", "h1"), record("2026-04", "lens-henin", "h1"),
-                    record("2026-04", "boulonnais", "h2", family="personne_seule", sector="social", stage="assignation",
-                           debt="800.50")])
+    return rows_of(
+        [
+            record("2026-03", "lens-henin", "h1"),
+            record("2026-04", "lens-henin", "h1"),
+            record(
+                "2026-04",
+                "boulonnais",
+                "h2",
+                family="personne_seule",
+                sector="social",
+                stage="assignation",
+                debt="800.50",
+            ),
+        ]
+    )
 
 
 def last_year():
@@ -60,8 +97,7 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def build(**extra):
-    return pdf.build(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, GENERATED,
-                       **extra)
+    return pdf.build(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, GENERATED, **extra)
 
 
 def test_the_pdf_has_every_section_with_column_headers():
@@ -85,7 +121,9 @@ def test_the_pdf_has_every_section_with_column_headers():
     assert "03/2026 1 1 0 %" in text and "04/2026 2 0 —" in text
     # per household, and the share before the commandement de payer
     assert "Dette par ménage, en mois de loyer" not in text  # a chart's title is in the image, not the text
-    assert "Ancienneté de la dette, en mois de loyer (par ménage) Ménages" in text and "Plus de 6 mois de loyer 1" in text
+    assert (
+        "Ancienneté de la dette, en mois de loyer (par ménage) Ménages" in text and "Plus de 6 mois de loyer 1" in text
+    )
     assert "Territoire ou mois Ménages atteints avant le commandement de payer" in text
     assert "Lens-Hénin 2 sur 2 (100 %)" in text and "Boulonnais 0 sur 1 (0 %)" in text
     assert "Analyse qualitative Hausse des impayés dans le Boulonnais." in text
@@ -115,26 +153,39 @@ def test_without_analysis_the_section_says_so_and_foreign_characters_do_not_brea
 
 
 def test_the_sections_and_charts_the_page_shows():
-    [mission] = bilan.assemble(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES,
-                               last_year())
-    assert [s.key for s in mission.sections] == ["key", "territories", "months", "previous", "profile", "households",
-                                                 "notes"]
+    [mission] = bilan.assemble(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, last_year())
+    assert [s.key for s in mission.sections] == [
+        "key",
+        "territories",
+        "months",
+        "previous",
+        "profile",
+        "households",
+        "notes",
+    ]
     titles = [chart.title for section in mission.sections for chart in section.charts]
-    assert titles == ["Consultations par territoire", "Évolution mensuelle des consultations",
-                      "Mode de consultation : part des consultations (%)", "Thèmes : part des consultations (%)",
-                      "Situation familiale selon le parc (consultations)",
-                      "Dette par ménage, en mois de loyer (nombre de ménages)",
-                      "Stade de la procédure au premier contact (nombre de ménages)",
-                      "Premiers contacts atteints avant le commandement de payer (%)"]
+    assert titles == [
+        "Consultations par territoire",
+        "Évolution mensuelle des consultations",
+        "Mode de consultation : part des consultations (%)",
+        "Thèmes : part des consultations (%)",
+        "Situation familiale selon le parc (consultations)",
+        "Dette par ménage, en mois de loyer (nombre de ménages)",
+        "Stade de la procédure au premier contact (nombre de ménages)",
+        "Premiers contacts atteints avant le commandement de payer (%)",
+    ]
     trend = mission.sections[2].charts[0]
     assert trend.series == {"03/2026 à 04/2026": [1, 2], "03/2025 à 04/2025": [1, 0]}
     themes = mission.sections[4].charts[1]
-    assert dict(zip(themes.labels, themes.series[""], strict=False)) == {"Impayés de loyer et prévention des expulsions": 100.0}
+    assert dict(zip(themes.labels, themes.series[""], strict=False)) == {
+        "Impayés de loyer et prévention des expulsions": 100.0
+    }
 
 
 def test_a_territory_shows_its_own_figures():
-    [mission] = bilan.assemble(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES,
-                               territory="boulonnais")
+    [mission] = bilan.assemble(
+        this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, territory="boulonnais"
+    )
     assert [s.key for s in mission.sections] == ["key", "months", "profile", "households"]
     key = mission.sections[0].tables[0]
     assert key.lines[0] == ["Consultations", 1]

@@ -1,4 +1,5 @@
 """End to end, in Debian's headless chromium driven by Playwright: what a jurist does."""
+
 import os
 import shutil
 import threading
@@ -17,8 +18,16 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -127,11 +136,11 @@ def test_admin_plans_a_permanence_and_its_jurist_cancels_a_date(page, browser, s
     page.fill("#starts", "09:00")
     page.fill("#ends", "12:00")
     page.fill("#first_day", "2026-12-01")
-    page.click("button:text(\"Enregistrer\")")
+    page.click('button:text("Enregistrer")')
     assert page.inner_text("#week_of_month-err") == "Choisissez la semaine du mois."
     assert page.input_value("#name") == "Mairie de Lens" and page.input_value("#commune") == "Lens (62300)"
     page.select_option("#week_of_month", "2")
-    page.click("button:text(\"Enregistrer\")")
+    page.click('button:text("Enregistrer")')
     assert page.inner_text(".flash-success") == "Permanence « Mairie de Lens » enregistrée."
     assert "Le 2e mardi du mois, 09:00–12:00" in page.inner_text("table")
 
@@ -149,8 +158,9 @@ def test_admin_plans_a_permanence_and_its_jurist_cancels_a_date(page, browser, s
         assert [(c.day.isoformat(), c.reason) for c in permanence.cancellations] == [("2026-12-08", "Formation")]
 
 
-def test_jurist_books_an_appointment_and_manager_reads_the_report(page, browser, server, app, make_user,
-                                                                  make_household, tmp_path):
+def test_jurist_books_an_appointment_and_manager_reads_the_report(
+    page, browser, server, app, make_user, make_household, tmp_path
+):
     from datetime import date, time
 
     from hotline.appointments.models import Appointment
@@ -159,13 +169,24 @@ def test_jurist_books_an_appointment_and_manager_reads_the_report(page, browser,
     app.config["FIXED_NOW"] = "2026-12-01T08:00"
     holder = make_user("jurist", name="Sophie Lefebvre", missions=("info_logement",))
     with app.app_context():
-        permanences.save(None, commune_insee="62498", name="Mairie de Lens", address="Place Jean Jaurès",
-                         mission="info_logement", user_id=holder.id, frequency="weekly", weekday=1,
-                         week_of_month=None, starts=time(9), ends=time(12), first_day=date(2026, 11, 1),
-                         last_day=None, active=True)
+        permanences.save(
+            None,
+            commune_insee="62498",
+            name="Mairie de Lens",
+            address="Place Jean Jaurès",
+            mission="info_logement",
+            user_id=holder.id,
+            frequency="weekly",
+            weekday=1,
+            week_of_month=None,
+            starts=time(9),
+            ends=time(12),
+            first_day=date(2026, 11, 1),
+            last_day=None,
+            active=True,
+        )
         db.session.commit()
-    family = make_household(name="Famille Martin", phone="+33612345678", commune_insee="62498",
-                            created_by_id=holder.id)
+    family = make_household(name="Famille Martin", phone="+33612345678", commune_insee="62498", created_by_id=holder.id)
     log_in(page, holder, start=f"/households/{family.id}")
     page.click("text=Prendre rendez-vous")  # the agenda, on the household's territory and mission
     page.click("#office-booking")
@@ -243,7 +264,8 @@ def test_jurist_records_two_acts_and_reads_the_case(page, jurist, app, tmp_path)
     rows = page.locator("#acts tbody tr").all_inner_texts()
     assert [row.split("\t")[:2] for row in rows] == [
         ["Commandement de payer visant la clause résolutoire", "03/06/2026"],
-        ["Assignation devant le juge", "14/09/2026"]]
+        ["Assignation devant le juge", "14/09/2026"],
+    ]
     notice = page.inner_text("#notice-clause_resolutoire")
     assert "a expiré le 03/08/2026" in notice and "Art. 24 I de la loi n° 89-462 du 6 juillet 1989" in notice
     assert not page.is_visible("#notice-clause_resolutoire li")  # the caveats wait in their <details>

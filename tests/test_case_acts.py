@@ -1,6 +1,7 @@
 """Deleting an act of the procedure entered by mistake, from the household's case page: who may, the
 confirmation step, the deadlines and notices recomputed, the audit, and what it leaves of the
 consultation that stated the act."""
+
 import re
 from datetime import date
 
@@ -19,9 +20,14 @@ from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 
 # A lease of 2019 (two months to pay), a commandement de payer typed on the wrong day, an assignation.
-CASE = {"lease_signed_on": "2019-09-01", "landlord_type": "personne_physique", "rent_amount": "540,00",
-        "housing_benefit": "versee_bailleur", "act_commandement_payer": "2026-10-03",
-        "act_assignation": "2026-11-14"}
+CASE = {
+    "lease_signed_on": "2019-09-01",
+    "landlord_type": "personne_physique",
+    "rent_amount": "540,00",
+    "housing_benefit": "versee_bailleur",
+    "act_commandement_payer": "2026-10-03",
+    "act_assignation": "2026-11-14",
+}
 
 
 def acts_table(page: str) -> dict[str, str]:
@@ -41,9 +47,19 @@ def delete_links(page: str) -> list[str]:
 def follow_up(client, household_id: int, **acts) -> None:
     """A follow-up consultation of the household, stating these act dates, through the form."""
     new = f"/consultations/new?household={household_id}"
-    response = client.post(new, data=form_data(client, url=new, household_name=None, household_phone=None,
-                                               household_adults=None, household_children=None,
-                                               household_id=str(household_id), **acts))
+    response = client.post(
+        new,
+        data=form_data(
+            client,
+            url=new,
+            household_name=None,
+            household_phone=None,
+            household_adults=None,
+            household_children=None,
+            household_id=str(household_id),
+            **acts,
+        ),
+    )
     assert response.status_code == 302, page_of(response)[:1000]
 
 
@@ -64,7 +80,10 @@ def test_a_jurist_of_the_eviction_mission_deletes_a_mistaken_act(app, client, fo
     household_id, act_id = followed
     url = f"/households/{household_id}/acts/{act_id}/delete"
     before = page_of(client.get(f"/households/{household_id}"))
-    assert acts_table(before) == {"Commandement de payer visant la clause résolutoire": "03/10/2026", "Assignation devant le juge": "14/11/2026"}
+    assert acts_table(before) == {
+        "Commandement de payer visant la clause résolutoire": "03/10/2026",
+        "Assignation devant le juge": "14/11/2026",
+    }
     assert "clause_resolutoire" in notice_keys(before)
     assert url in delete_links(before)
 
@@ -80,14 +99,19 @@ def test_a_jurist_of_the_eviction_mission_deletes_a_mistaken_act(app, client, fo
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/households/{household_id}")
     after = page_of(client.get(f"/households/{household_id}"))
     flash = re.search(r'<p class="flash flash-success" role="status">([^<]+)</p>', after).group(1)
-    assert flash == ("L'acte « Commandement de payer visant la clause résolutoire » du 03/10/2026 a été supprimé du dossier ; "
-                     "les dates calculées ont été mises à jour.")
+    assert flash == (
+        "L'acte « Commandement de payer visant la clause résolutoire » du 03/10/2026 a été supprimé du dossier ; "
+        "les dates calculées ont été mises à jour."
+    )
     assert acts_table(after) == {"Assignation devant le juge": "14/11/2026"}
     # The deadline to pay came from the commandement alone: recomputed without it.
     assert "clause_resolutoire" not in notice_keys(after)
     history = after.split('id="corrected-acts"')[1].split("</details>")[0]
     assert "Dates corrigées ou supprimées depuis (1)" in history
-    assert "Commandement de payer visant la clause résolutoire : 03/10/2026" in history and "supprimé (erreur de saisie)" in history
+    assert (
+        "Commandement de payer visant la clause résolutoire : 03/10/2026" in history
+        and "supprimé (erreur de saisie)" in history
+    )
     with app.app_context():
         act = db.session.get(ProcedureAct, act_id)
         assert act.deleted_at is not None and act.replaced_at is not None  # kept, out of the current acts
@@ -120,8 +144,9 @@ def test_the_consultation_that_stated_the_act_is_not_changed(app, client, follow
         deletion = db.session.scalars(select(ConsultationRevision).order_by(ConsultationRevision.id.desc())).first()
         assert deletion.changes == {"acts.commandement_payer": ["2026-10-03", None]}
         assert deletion.changed_by_id is not None
-        assert {code: act.occurred_on for code, act in stated_at(consultation)[1].items()} == \
-            {"assignation": date(2026, 11, 14)}
+        assert {code: act.occurred_on for code, act in stated_at(consultation)[1].items()} == {
+            "assignation": date(2026, 11, 14)
+        }
     edit = page_of(client.get(f"/consultations/{kept[0]}/edit"))
     assert not re.search(r'id="act_commandement_payer"[^>]*value="2026', edit)
     assert re.search(r'id="act_assignation"[^>]*value="2026-11-14"', edit)
@@ -151,8 +176,12 @@ def test_others_may_not_delete_an_act(app, make_user, make_consultation, followe
     assert not delete_links(page_of(page))
     with app.app_context():
         assert db.session.get(ProcedureAct, act_id).replaced_at is None
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                 .where(AuditEvent.action == "procedure_act.delete")) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "procedure_act.delete")
+            )
+            == 0
+        )
 
 
 def test_the_manager_reads_the_case_without_a_delete_button(app, make_user, followed):
@@ -177,8 +206,12 @@ def test_an_act_of_another_household_or_already_deleted(app, client, make_househ
     page = page_of(client.get(f"/households/{household_id}"))
     assert "n'est plus dans le dossier : il a déjà été supprimé ou corrigé." in page
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                 .where(AuditEvent.action == "procedure_act.delete")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "procedure_act.delete")
+            )
+            == 1
+        )
 
 
 def test_the_stage_may_be_dated_again_after_a_deletion(app, client, followed):
@@ -191,10 +224,13 @@ def test_the_stage_may_be_dated_again_after_a_deletion(app, client, followed):
     assert acts_table(page)["Commandement de payer visant la clause résolutoire"] == "13/10/2026"
     assert "clause_resolutoire" in notice_keys(page)
     with app.app_context():
-        every = db.session.scalars(select(ProcedureAct).where(ProcedureAct.stage == "commandement_payer")
-                                   .order_by(ProcedureAct.id)).all()
+        every = db.session.scalars(
+            select(ProcedureAct).where(ProcedureAct.stage == "commandement_payer").order_by(ProcedureAct.id)
+        ).all()
         assert [(a.occurred_on, a.deleted_at is not None, a.replaced_at is None) for a in every] == [
-            (date(2026, 10, 3), True, False), (date(2026, 10, 13), False, True)]
+            (date(2026, 10, 3), True, False),
+            (date(2026, 10, 13), False, True),
+        ]
 
 
 def test_a_deleted_act_leaves_the_jurists_coming_deadlines(app, client, jurist, followed):
@@ -211,4 +247,5 @@ def test_a_deleted_act_leaves_the_jurists_coming_deadlines(app, client, jurist, 
     with app.app_context():  # the next deadline is now the commandement de payer's (two months: a 2019 lease)
         due = coming_deadlines(db.session.get(User, jurist.id), date(2026, 11, 25))
         assert [(household.id, key, day) for household, key, day in due] == [
-            (household_id, "clause_resolutoire", date(2026, 12, 3))]
+            (household_id, "clause_resolutoire", date(2026, 12, 3))
+        ]

@@ -1,5 +1,6 @@
 """The consultation form's case block and referral hints (app.js), and the case page with its act
 deletion, in Debian's headless chromium: what a jurist sees, with and without JavaScript, and axe-core."""
+
 from datetime import date
 
 import pytest
@@ -75,8 +76,9 @@ def test_the_referral_hint_shows_what_the_server_says(page, jurist):
     page.select_option("#housing_sector", "social")
     page.check("input[name=outcomes][value=protocole_cohesion_sociale]")
     page.select_option("#procedure_stage", "assignation")
-    assert live_hints(page) == [("warning", *referrals.hints(["protocole_cohesion_sociale"], "arrageois", "social",
-                                                              ["assignation"]))]
+    assert live_hints(page) == [
+        ("warning", *referrals.hints(["protocole_cohesion_sociale"], "arrageois", "social", ["assignation"]))
+    ]
     page.click("#acts-block summary")
     page.fill("#act_commandement_quitter", "2026-11-02")  # an act after the lease's termination
     page.press("#act_commandement_quitter", "Tab")
@@ -100,12 +102,21 @@ def test_without_javascript_everything_shows(browser, server, jurist):
 def followed(app, make_household, make_consultation, jurist):
     """A household followed in the eviction mission, its commandement de payer dated."""
     household = make_household(name="Famille Test", phone="+33612000001", commune_insee="62498")
-    consultation = make_consultation(household=household, mission="prevention_expulsion", jurist_id=jurist.id,
-                                     date=date(2026, 11, 20), procedure_stage="commandement_payer",
-                                     themes=["impayes_expulsion"])
+    consultation = make_consultation(
+        household=household,
+        mission="prevention_expulsion",
+        jurist_id=jurist.id,
+        date=date(2026, 11, 20),
+        procedure_stage="commandement_payer",
+        themes=["impayes_expulsion"],
+    )
     with app.app_context():
-        record_acts(db.session.get(Household, household.id), db.session.get(Consultation, consultation.id),
-                    {"commandement_payer": date(2026, 11, 2)}, lease_signed_on=date(2024, 1, 15))
+        record_acts(
+            db.session.get(Household, household.id),
+            db.session.get(Consultation, consultation.id),
+            {"commandement_payer": date(2026, 11, 2)},
+            lease_signed_on=date(2024, 1, 15),
+        )
         db.session.commit()
     return household
 
@@ -116,8 +127,9 @@ def test_the_case_page_and_the_deletion_pass_axe_and_work_without_javascript(app
     assert page.locator("#notice-clause_resolutoire").is_visible()
     assert not serious_violations(page)
     page.click("#acts a.delete-act")
-    assert page.inner_text("#question") == ("Supprimer l'acte « Commandement de payer visant la clause "
-                                            "résolutoire » du 02/11/2026 ?")
+    assert page.inner_text("#question") == (
+        "Supprimer l'acte « Commandement de payer visant la clause résolutoire » du 02/11/2026 ?"
+    )
     assert not serious_violations(page)
     page.click("#delete-act button[type=submit]")
     assert page.url.endswith(f"/households/{followed.id}")
@@ -148,8 +160,11 @@ def test_the_fiche_prints_on_one_or_two_a4_pages_and_passes_axe(app, page, juris
     with app.app_context():
         household = db.session.get(Household, followed.id)
         consultation = db.session.scalar(select(Consultation))
-        record_acts(household, consultation, {"jugement_resiliation": date(2026, 9, 7),
-                                              "commandement_quitter": date(2026, 10, 12)})
+        record_acts(
+            household,
+            consultation,
+            {"jugement_resiliation": date(2026, 9, 7), "commandement_quitter": date(2026, 10, 12)},
+        )
         db.session.commit()
     app.config["FIXED_NOW"] = "2026-11-25T10:00"
     log_in(page, jurist, start=f"/households/{followed.id}/fiche")

@@ -1,6 +1,7 @@
 """The demo's cases: leases before and after July 2023, judgments of each kind, households past the
 commandement de quitter near the truce; the household page of such a case shows its acts, the computed
 dates with their articles, and a truce notice that never says an eviction can be carried out."""
+
 import html
 import random
 import re
@@ -23,14 +24,18 @@ def test_the_demo_cases(app, client, make_user, login):
         jurists = [db.session.get(User, i) for i in ids]
         demo._consultations(random.Random(62), jurists, TODAY, households=80)
         db.session.commit()
-        acts = db.session.execute(select(ProcedureAct.stage, ProcedureAct.occurred_on, Case.household_id)
-                                  .join(Case)).all()
+        acts = db.session.execute(
+            select(ProcedureAct.stage, ProcedureAct.occurred_on, Case.household_id).join(Case)
+        ).all()
         leases = [c.lease_signed_on for c in db.session.scalars(select(Case)) if c.lease_signed_on]
         assert {"jugement_delais", "jugement_resiliation", "jugement_rejet"} <= {stage for stage, _, _ in acts}
         assert min(leases) < demo.LAW_2023 <= max(leases)
         assert all(served <= TODAY for _, served, _ in acts)
-        near = [(served, household) for stage, served, household in acts
-                if stage == "commandement_quitter" and (TODAY - served).days <= 80]
+        near = [
+            (served, household)
+            for stage, served, household in acts
+            if stage == "commandement_quitter" and (TODAY - served).days <= 80
+        ]
         assert len(near) >= 5
     app.config["FIXED_NOW"] = "2026-11-28T10:00"
     login(make_user("manager"))

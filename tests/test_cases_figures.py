@@ -1,5 +1,6 @@
 """The household indicators of docs/formats.md (hotline/cases/figures.py), on a small table recounted
 by hand below."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -11,8 +12,16 @@ EV, INFO = "prevention_expulsion", "info_logement"
 
 
 def rec(household, mission, day, order, territory, stage=None, debt=None, rent=None):
-    return HouseholdRecord(household, mission, day, order, territory, stage,
-                           None if debt is None else Decimal(debt), None if rent is None else Decimal(rent))
+    return HouseholdRecord(
+        household,
+        mission,
+        day,
+        order,
+        territory,
+        stage,
+        None if debt is None else Decimal(debt),
+        None if rent is None else Decimal(rent),
+    )
 
 
 RECORDS = [
@@ -38,10 +47,12 @@ RECORDS = [
 EXPECTED = {
     # --- first contacts: H1's is in December (before the range); H2 in January; H3 (order 6) and the
     # solo household in February. Stages at first contact: H2 none, H3 none, solo impaye.
-    (EV, "2026-01", "artois", "first_contacts", ""): 1, (EV, "2026-01", "all", "first_contacts", ""): 1,
+    (EV, "2026-01", "artois", "first_contacts", ""): 1,
+    (EV, "2026-01", "all", "first_contacts", ""): 1,
     (EV, "2026-01", "artois", "first_contact_stage", "inconnu"): 1,
     (EV, "2026-01", "all", "first_contact_stage", "inconnu"): 1,
-    (EV, "2026-02", "calaisis", "first_contacts", ""): 1, (EV, "2026-02", "non_renseigne", "first_contacts", ""): 1,
+    (EV, "2026-02", "calaisis", "first_contacts", ""): 1,
+    (EV, "2026-02", "non_renseigne", "first_contacts", ""): 1,
     (EV, "2026-02", "all", "first_contacts", ""): 2,
     (EV, "2026-02", "calaisis", "first_contact_stage", "inconnu"): 1,
     (EV, "2026-02", "non_renseigne", "first_contact_stage", "impaye"): 1,
@@ -49,12 +60,15 @@ EXPECTED = {
     (EV, "2026-02", "all", "first_contact_stage", "impaye"): 1,
     (EV, "2026-02", "non_renseigne", "reached_before_commandement", ""): 1,
     (EV, "2026-02", "all", "reached_before_commandement", ""): 1,
-    (EV, "total", "artois", "first_contacts", ""): 1, (EV, "total", "calaisis", "first_contacts", ""): 1,
-    (EV, "total", "non_renseigne", "first_contacts", ""): 1, (EV, "total", "all", "first_contacts", ""): 3,
+    (EV, "total", "artois", "first_contacts", ""): 1,
+    (EV, "total", "calaisis", "first_contacts", ""): 1,
+    (EV, "total", "non_renseigne", "first_contacts", ""): 1,
+    (EV, "total", "all", "first_contacts", ""): 3,
     (EV, "total", "artois", "first_contact_stage", "inconnu"): 1,
     (EV, "total", "calaisis", "first_contact_stage", "inconnu"): 1,
     (EV, "total", "non_renseigne", "first_contact_stage", "impaye"): 1,
-    (EV, "total", "all", "first_contact_stage", "inconnu"): 2, (EV, "total", "all", "first_contact_stage", "impaye"): 1,
+    (EV, "total", "all", "first_contact_stage", "inconnu"): 2,
+    (EV, "total", "all", "first_contact_stage", "impaye"): 1,
     (EV, "total", "non_renseigne", "reached_before_commandement", ""): 1,
     (EV, "total", "all", "reached_before_commandement", ""): 1,
     # --- households by stage, in the territory of the latest consultation of the period. H1 in February:
@@ -101,7 +115,8 @@ EXPECTED = {
     (EV, "2026-02", "all", "household_debt_median", ""): Decimal("350"),
     (EV, "2026-02", "calaisis", "debt_months", "inconnu"): 1,
     (EV, "2026-02", "non_renseigne", "debt_months", "jusqu_3_mois"): 1,
-    (EV, "2026-02", "all", "debt_months", "inconnu"): 1, (EV, "2026-02", "all", "debt_months", "jusqu_3_mois"): 1,
+    (EV, "2026-02", "all", "debt_months", "inconnu"): 1,
+    (EV, "2026-02", "all", "debt_months", "jusqu_3_mois"): 1,
     (EV, "total", "lens-henin", "households_debt_known", ""): 1,
     (EV, "total", "artois", "households_debt_known", ""): 1,
     (EV, "total", "calaisis", "households_debt_known", ""): 1,
@@ -119,12 +134,16 @@ EXPECTED = {
     (EV, "total", "artois", "debt_months", "plus_de_6_mois"): 1,
     (EV, "total", "calaisis", "debt_months", "inconnu"): 1,
     (EV, "total", "non_renseigne", "debt_months", "jusqu_3_mois"): 1,
-    (EV, "total", "all", "debt_months", "jusqu_3_mois"): 2, (EV, "total", "all", "debt_months", "plus_de_6_mois"): 1,
+    (EV, "total", "all", "debt_months", "jusqu_3_mois"): 2,
+    (EV, "total", "all", "debt_months", "plus_de_6_mois"): 1,
     (EV, "total", "all", "debt_months", "inconnu"): 1,
     # --- the info line: first contacts only (the solo in January, H1 in February).
-    (INFO, "2026-01", "lens-henin", "first_contacts", ""): 1, (INFO, "2026-01", "all", "first_contacts", ""): 1,
-    (INFO, "2026-02", "lens-henin", "first_contacts", ""): 1, (INFO, "2026-02", "all", "first_contacts", ""): 1,
-    (INFO, "total", "lens-henin", "first_contacts", ""): 2, (INFO, "total", "all", "first_contacts", ""): 2,
+    (INFO, "2026-01", "lens-henin", "first_contacts", ""): 1,
+    (INFO, "2026-01", "all", "first_contacts", ""): 1,
+    (INFO, "2026-02", "lens-henin", "first_contacts", ""): 1,
+    (INFO, "2026-02", "all", "first_contacts", ""): 1,
+    (INFO, "total", "lens-henin", "first_contacts", ""): 2,
+    (INFO, "total", "all", "first_contacts", ""): 2,
 }
 
 
@@ -136,31 +155,43 @@ def test_the_hand_counted_table():
 
 
 def test_a_household_latest_debt_counts_once_per_period():
-    records = [rec("H", EV, date(2026, 1, 5), 1, "artois", "impaye", "100"),
-               rec("H", EV, date(2026, 1, 25), 2, "calaisis", "impaye", "300"),
-               rec("H", EV, date(2026, 2, 5), 3, "calaisis", "impaye")]
-    got = {(f.period, f.territory, f.indicator): f.value for f in build(records, ["2026-01", "2026-02"])
-           if f.indicator.startswith(("household_debt", "households_debt"))}
-    assert got == {("2026-01", "calaisis", "households_debt_known"): 1, ("2026-01", "all", "households_debt_known"): 1,
-                   ("2026-01", "calaisis", "household_debt_sum"): Decimal("300"),
-                   ("2026-01", "all", "household_debt_sum"): Decimal("300"),
-                   ("2026-01", "calaisis", "household_debt_median"): Decimal("300"),
-                   ("2026-01", "all", "household_debt_median"): Decimal("300"),
-                   ("total", "calaisis", "households_debt_known"): 1, ("total", "all", "households_debt_known"): 1,
-                   ("total", "calaisis", "household_debt_sum"): Decimal("300"),
-                   ("total", "all", "household_debt_sum"): Decimal("300"),
-                   ("total", "calaisis", "household_debt_median"): Decimal("300"),
-                   ("total", "all", "household_debt_median"): Decimal("300")}
+    records = [
+        rec("H", EV, date(2026, 1, 5), 1, "artois", "impaye", "100"),
+        rec("H", EV, date(2026, 1, 25), 2, "calaisis", "impaye", "300"),
+        rec("H", EV, date(2026, 2, 5), 3, "calaisis", "impaye"),
+    ]
+    got = {
+        (f.period, f.territory, f.indicator): f.value
+        for f in build(records, ["2026-01", "2026-02"])
+        if f.indicator.startswith(("household_debt", "households_debt"))
+    }
+    assert got == {
+        ("2026-01", "calaisis", "households_debt_known"): 1,
+        ("2026-01", "all", "households_debt_known"): 1,
+        ("2026-01", "calaisis", "household_debt_sum"): Decimal("300"),
+        ("2026-01", "all", "household_debt_sum"): Decimal("300"),
+        ("2026-01", "calaisis", "household_debt_median"): Decimal("300"),
+        ("2026-01", "all", "household_debt_median"): Decimal("300"),
+        ("total", "calaisis", "households_debt_known"): 1,
+        ("total", "all", "households_debt_known"): 1,
+        ("total", "calaisis", "household_debt_sum"): Decimal("300"),
+        ("total", "all", "household_debt_sum"): Decimal("300"),
+        ("total", "calaisis", "household_debt_median"): Decimal("300"),
+        ("total", "all", "household_debt_median"): Decimal("300"),
+    }
 
 
-@pytest.mark.parametrize("debt,rent,band", [
-    ("1500", "500", "jusqu_3_mois"),     # 3 months: up to 3 included
-    ("1501", "500", "de_3_a_6_mois"),
-    ("3000", "500", "de_3_a_6_mois"),    # 6 included
-    ("3001", "500", "plus_de_6_mois"),
-    ("0", "500", "jusqu_3_mois"),
-    ("800", None, "inconnu"),
-    ("800", "0", "inconnu"),             # a rent of 0 names no rent
-])
+@pytest.mark.parametrize(
+    "debt,rent,band",
+    [
+        ("1500", "500", "jusqu_3_mois"),  # 3 months: up to 3 included
+        ("1501", "500", "de_3_a_6_mois"),
+        ("3000", "500", "de_3_a_6_mois"),  # 6 included
+        ("3001", "500", "plus_de_6_mois"),
+        ("0", "500", "jusqu_3_mois"),
+        ("800", None, "inconnu"),
+        ("800", "0", "inconnu"),  # a rent of 0 names no rent
+    ],
+)
 def test_months_of_arrears_bands(debt, rent, band):
     assert months_band(Decimal(debt), None if rent is None else Decimal(rent)) == band

@@ -1,6 +1,7 @@
 """What the household page says (hotline/cases/notices.py): information with dates, articles and
 caveats, never a promise; no eviction without a commandement de quitter les lieux (CPCE L411-1,
 L412-1)."""
+
 import re
 from datetime import date
 
@@ -20,22 +21,29 @@ def statements(acts, lease, today, stage=None):
 
 def next_step(stage):
     """The next step the texts provide after `stage` as the latest act."""
-    return notices_module.next_step(situation({stage: date(2026, 5, 4)} if stage else {}, today=date(2026, 6, 1)),
-                                    {stage: date(2026, 5, 4)} if stage else {})
+    return notices_module.next_step(
+        situation({stage: date(2026, 5, 4)} if stage else {}, today=date(2026, 6, 1)),
+        {stage: date(2026, 5, 4)} if stage else {},
+    )
 
 
 def next_deadline(acts, lease, today, within):
-    ahead = [(key, day) for key, day in situation(acts, lease_signed_on=lease, today=today).deadlines_ahead(today)
-             if (day - today).days <= within]
+    ahead = [
+        (key, day)
+        for key, day in situation(acts, lease_signed_on=lease, today=today).deadlines_ahead(today)
+        if (day - today).days <= within
+    ]
     return ahead[0] if ahead else None
+
 
 # Affirmative wording: an eviction "peut être exécutée / peut avoir lieu / est possible"...
 # ("aucune expulsion ne peut avoir lieu" is the negation, not matched).
 SAYS_EVICTION_POSSIBLE = re.compile(
     r"(?<!ne )(?:peut|pourra|peuvent) (?:être exécutée|avoir lieu|être réalisée)"
     r"|expulsion (?:est )?possible|peut être procédé|procéder (?:à l'expulsion|aux opérations d'expulsion)",
-    re.IGNORECASE)
-BEFORE_COMMANDEMENT_QUITTER = legal_order()[:legal_order().index("commandement_quitter")]
+    re.IGNORECASE,
+)
+BEFORE_COMMANDEMENT_QUITTER = legal_order()[: legal_order().index("commandement_quitter")]
 
 
 def said(notices) -> str:
@@ -44,8 +52,10 @@ def said(notices) -> str:
 
 def test_the_detector_catches_the_old_wrong_notice():
     """The notice it replaces told a household at signification_jugement that it could be evicted."""
-    old = ("La trêve hivernale commence le 01/11/2026 : jusque-là, l'expulsion peut être exécutée si le concours "
-           "de la force publique est accordé.")  # consultations/procedure.py, removed
+    old = (
+        "La trêve hivernale commence le 01/11/2026 : jusque-là, l'expulsion peut être exécutée si le concours "
+        "de la force publique est accordé."
+    )  # consultations/procedure.py, removed
     assert SAYS_EVICTION_POSSIBLE.search(old)
 
 
@@ -61,15 +71,19 @@ def test_at_signification_no_statement_says_an_eviction_can_be_carried_out():
     assert keys["treve_hivernale"].on == date(2026, 11, 1)
 
 
-acts_before = st.dictionaries(st.sampled_from(BEFORE_COMMANDEMENT_QUITTER),
-                              st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31)))
+acts_before = st.dictionaries(
+    st.sampled_from(BEFORE_COMMANDEMENT_QUITTER), st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31))
+)
 any_stage = st.one_of(st.none(), st.sampled_from(legal_order()))
 
 
-@given(acts=acts_before, stage=any_stage, lease=st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1))),
-       today=st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31)))
-def test_without_a_commandement_de_quitter_no_statement_says_an_eviction_can_be_carried_out(
-        acts, stage, lease, today):
+@given(
+    acts=acts_before,
+    stage=any_stage,
+    lease=st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1))),
+    today=st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31)),
+)
+def test_without_a_commandement_de_quitter_no_statement_says_an_eviction_can_be_carried_out(acts, stage, lease, today):
     notices = statements(acts, lease, today, stage)
     assert not SAYS_EVICTION_POSSIBLE.search(said(notices))
     assert "expulsion_au_plus_tot" not in {n.key for n in notices}
@@ -127,23 +141,32 @@ def test_the_appeal_of_a_decision_of_unknown_kind_gives_both_delays():
 
 
 def test_the_prefects_silence():
-    notices = {n.key: n for n in statements({"commandement_quitter": date(2024, 3, 1),
-                                             "requisition_cfp": date(2024, 6, 3)}, None, date(2024, 6, 10))}
+    notices = {
+        n.key: n
+        for n in statements(
+            {"commandement_quitter": date(2024, 3, 1), "requisition_cfp": date(2024, 6, 3)}, None, date(2024, 6, 10)
+        )
+    }
     assert notices["refus_implicite_cfp"].on == date(2024, 8, 3)
     assert "R153-1" in notices["refus_implicite_cfp"].article
 
 
 def test_every_notice_cites_its_articles():
-    acts = {"commandement_payer": date(2024, 1, 8), "signification_jugement": date(2024, 6, 12),
-            "commandement_quitter": date(2024, 6, 12), "requisition_cfp": date(2024, 9, 2)}
+    acts = {
+        "commandement_payer": date(2024, 1, 8),
+        "signification_jugement": date(2024, 6, 12),
+        "commandement_quitter": date(2024, 6, 12),
+        "requisition_cfp": date(2024, 9, 2),
+    }
     for notice in statements(acts, None, date(2024, 10, 15)):
         assert re.search(r"[Aa]rt\. [LR]?\d", notice.article), notice
 
 
 def test_the_latest_act_is_the_latest_by_date_then_legal_order():
     assert latest_act({"assignation": date(2024, 3, 1), "commandement_payer": date(2024, 1, 1)}) == "assignation"
-    assert latest_act({"commandement_payer": date(2025, 3, 1), "assignation": date(2024, 3, 1)}) == \
-        "commandement_payer"  # a second procedure started
+    assert (
+        latest_act({"commandement_payer": date(2025, 3, 1), "assignation": date(2024, 3, 1)}) == "commandement_payer"
+    )  # a second procedure started
     assert latest_act({"assignation": date(2024, 3, 1), "fsl_demande": date(2024, 5, 1)}) == "assignation"
     assert latest_act({}) is None and set(NEXT_STEPS) <= set(legal_order())
 
@@ -158,12 +181,15 @@ def test_no_next_step_before_any_unpaid_rent():
     assert next_step("prevention_amont") is None and next_step(None) is None and next_step("inconnu") is None
 
 
-@pytest.mark.parametrize("today,within,expected", [
-    pytest.param(date(2024, 3, 1), 30, ("clause_resolutoire", date(2024, 3, 18)), id="the earlier of two dates"),
-    pytest.param(date(2024, 3, 1), 10, None, id="nothing within 10 days"),
-    pytest.param(date(2024, 3, 19), 30, ("clause_resolutoire", date(2024, 4, 5)), id="the later one once passed"),
-    pytest.param(date(2024, 4, 6), 30, None, id="everything passed"),
-])
+@pytest.mark.parametrize(
+    "today,within,expected",
+    [
+        pytest.param(date(2024, 3, 1), 30, ("clause_resolutoire", date(2024, 3, 18)), id="the earlier of two dates"),
+        pytest.param(date(2024, 3, 1), 10, None, id="nothing within 10 days"),
+        pytest.param(date(2024, 3, 19), 30, ("clause_resolutoire", date(2024, 4, 5)), id="the later one once passed"),
+        pytest.param(date(2024, 4, 6), 30, None, id="everything passed"),
+    ],
+)
 def test_next_deadline_within_days(today, within, expected):
     assert next_deadline({"commandement_payer": date(2024, 2, 5)}, None, today, within) == expected
 
@@ -174,6 +200,7 @@ def test_next_deadline_takes_the_first_of_several():
 
 
 # The legal wording, checked against the texts (sources in tests/test_deadlines.py and below).
+
 
 def test_the_first_possible_day_is_the_day_after_the_two_months():
     """CPCE L412-1 "à l'expiration d'un délai de deux mois"; CPC 642 al. 1: at midnight of 10/06."""

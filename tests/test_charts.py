@@ -1,4 +1,5 @@
 """The reports' charts: SVG with a title and a description a screen reader says, PNG for the PDF."""
+
 import xml.etree.ElementTree as ET
 
 from hypothesis import given, settings
@@ -29,8 +30,12 @@ def test_two_charts_on_one_page_have_distinct_ids():
 
 
 def test_lines_draw_each_series_and_the_png_is_an_image():
-    chart = charts.lines("Évolution mensuelle", ["2026-01", "2026-02", "2026-03"],
-                         {"Information": [3, 5, 4], "Prévention": [1, 0, 2]}, unit="%")
+    chart = charts.lines(
+        "Évolution mensuelle",
+        ["2026-01", "2026-02", "2026-03"],
+        {"Information": [3, 5, 4], "Prévention": [1, 0, 2]},
+        unit="%",
+    )
     root = ET.fromstring(chart.svg())
     assert "2 série(s) sur 3 période(s)" in root.find(SVG + "desc").text
     texts = " ".join(t.text or "" for t in root.iter(SVG + "text"))
@@ -53,8 +58,10 @@ def test_shares_are_percentages_of_the_whole():
 def test_grouped_bars_name_every_series_and_label():
     chart = charts.grouped("Parc", ["Personne seule", "Couple"], {"Parc privé": [2, 0], "Parc social": [1, 4]})
     root = ET.fromstring(chart.svg())
-    assert root.find(SVG + "desc").text == "Personne seule : Parc privé 2, Parc social 1 ; Couple : Parc privé 0, " \
-                                           "Parc social 4"
+    assert (
+        root.find(SVG + "desc").text == "Personne seule : Parc privé 2, Parc social 1 ; Couple : Parc privé 0, "
+        "Parc social 4"
+    )
     texts = " ".join(t.text or "" for t in root.iter(SVG + "text"))
     assert "Parc privé" in texts and "Parc social" in texts and "Couple" in texts
     assert chart.png().startswith(b"\x89PNG")
@@ -83,12 +90,19 @@ def any_chart(draw):
     names = draw(labels)
     kind = draw(st.sampled_from(charts.KINDS))
     count = 1 if kind == "bars" else draw(st.integers(1, 3))
-    series_names = [""] if kind == "bars" else draw(st.lists(st.text(max_size=12), min_size=count, max_size=count,
-                                                             unique=True))
-    numbers = st.one_of(st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False, width=32))
+    series_names = (
+        [""] if kind == "bars" else draw(st.lists(st.text(max_size=12), min_size=count, max_size=count, unique=True))
+    )
+    numbers = st.one_of(st.integers(-(10**12), 10**12), st.floats(allow_nan=False, allow_infinity=False, width=32))
     series = {name: draw(st.lists(numbers, min_size=len(names), max_size=len(names))) for name in series_names}
-    return charts.Chart(kind, draw(st.text(max_size=80)), names, series, draw(st.sampled_from(["", "%", "€"])),
-                        draw(st.text(max_size=200)))
+    return charts.Chart(
+        kind,
+        draw(st.text(max_size=80)),
+        names,
+        series,
+        draw(st.sampled_from(["", "%", "€"])),
+        draw(st.text(max_size=200)),
+    )
 
 
 @given(any_chart())
@@ -110,10 +124,18 @@ def test_a_signed_value_that_is_not_a_chart_names_none():
     from itsdangerous import URLSafeSerializer
 
     signer = URLSafeSerializer("secret", salt=charts.TOKEN_SALT)
-    for value in (None, [], ["pie", "T", ["a"], [["", [1]]], "", ""], ["bars", "T", ["a"], [["", [1, 2]]], "", ""],
-                  ["bars", "T", ["a"], [["", ["1"]]], "", ""], ["bars", "T", "a", [["", [1]]], "", ""],
-                  ["bars", "T", ["a"], [["", [True]]], "", ""], ["bars", "T", ["a"], [["x", [1]]], "", ""],
-                  ["lines", "T", ["a"], [["x", [float("nan")]]], "", ""], {"kind": "bars"}):
+    for value in (
+        None,
+        [],
+        ["pie", "T", ["a"], [["", [1]]], "", ""],
+        ["bars", "T", ["a"], [["", [1, 2]]], "", ""],
+        ["bars", "T", ["a"], [["", ["1"]]], "", ""],
+        ["bars", "T", "a", [["", [1]]], "", ""],
+        ["bars", "T", ["a"], [["", [True]]], "", ""],
+        ["bars", "T", ["a"], [["x", [1]]], "", ""],
+        ["lines", "T", ["a"], [["x", [float("nan")]]], "", ""],
+        {"kind": "bars"},
+    ):
         assert charts.from_token(signer.dumps(value), "secret") is None, value
 
 

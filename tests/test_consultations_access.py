@@ -1,5 +1,6 @@
 """A household page, the form beside it and the household finder follow the rule of the
 consultations themselves: a jurist reads only what belongs to their mission(s); a manager reads all."""
+
 import re
 from datetime import date
 from decimal import Decimal
@@ -15,8 +16,13 @@ def mixed_household(app, make_household, make_consultation):
     """An eviction consultation (judgment, debt 4 321 €, 2 October 2026) and an information one."""
     app.config["FIXED_NOW"] = "2026-11-28T10:00"  # inside the winter truce: the notice would show
     household = make_household(name="Famille Mixte", phone="+33633445566")
-    eviction = make_consultation(household=household, mission="prevention_expulsion", date=date(2026, 10, 2),
-                                 procedure_stage="jugement", debt_amount=Decimal("4321"))
+    eviction = make_consultation(
+        household=household,
+        mission="prevention_expulsion",
+        date=date(2026, 10, 2),
+        procedure_stage="jugement",
+        debt_amount=Decimal("4321"),
+    )
     info = make_consultation(household=household, mission="info_logement", date=date(2026, 11, 3))
     return household, eviction, info
 
@@ -27,8 +33,7 @@ def assert_no_eviction_trace(page: str, eviction_id: int) -> None:
     assert not re.search(rf"/consultations/{eviction_id}\b", page)
 
 
-def test_info_jurist_reads_only_the_information_side_of_the_household_page(client, make_user, login,
-                                                                           mixed_household):
+def test_info_jurist_reads_only_the_information_side_of_the_household_page(client, make_user, login, mixed_household):
     household, eviction, info = mixed_household
     login(make_user("jurist", missions=("info_logement",)))
     response = client.get(f"/households/{household.id}")
@@ -64,7 +69,8 @@ def test_the_finder_counts_only_readable_consultations(client, make_user, login,
     login(make_user("jurist", missions=("info_logement",)))
     token = csrf_token(client, "/consultations/new")
     page = client.post("/consultations/new", data={"find": "1", "q": "Mixte", "csrf_token": token}).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "Famille Mixte" in page and "1 consultation(s)" in page and "2 consultation(s)" not in page
 
 

@@ -1,6 +1,7 @@
 """The household's case in the consultation form (lease, rent, landlord, aid, acts with their dates) and on
 the household page (acts, computed dates with their articles, next step, debt chart); follow-ups
 prefilled; referrals that fit."""
+
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -20,9 +21,14 @@ from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 
 SVG = "{http://www.w3.org/2000/svg}"
-CASE = {"lease_signed_on": "2019-09-01", "landlord_type": "personne_physique", "rent_amount": "540,00",
-        "housing_benefit": "versee_bailleur", "act_commandement_payer": "2026-06-03",
-        "act_assignation": "2026-09-14"}
+CASE = {
+    "lease_signed_on": "2019-09-01",
+    "landlord_type": "personne_physique",
+    "rent_amount": "540,00",
+    "housing_benefit": "versee_bailleur",
+    "act_commandement_payer": "2026-06-03",
+    "act_assignation": "2026-09-14",
+}
 
 
 def rows(model) -> int:
@@ -43,7 +49,11 @@ def test_the_form_records_the_case_and_the_page_shows_it(app, client, jurist, lo
         case = case_of(consultation.household)
         assert act_dates(case) == {"commandement_payer": date(2026, 6, 3), "assignation": date(2026, 9, 14)}
         assert (case.lease_signed_on, case.landlord_type, case.rent_amount, case.housing_benefit) == (
-            date(2019, 9, 1), "personne_physique", Decimal("540.00"), "versee_bailleur")
+            date(2019, 9, 1),
+            "personne_physique",
+            Decimal("540.00"),
+            "versee_bailleur",
+        )
         household_id = consultation.household_id
     page = page_of(client.get(f"/households/{household_id}"))
     acts = page.split('id="acts"')[1].split("</table>")[0]
@@ -60,14 +70,17 @@ def test_the_form_records_the_case_and_the_page_shows_it(app, client, jurist, lo
     assert "1\u202f234,56" in page.split('id="debts"')[1]
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("act_commandement_payer", "2026-11-21", "ne peut pas être postérieure à celle de la consultation"),
-    ("lease_signed_on", "2026-11-24", "et la date de la consultation"),
-    ("rent_amount", "-5", "négatif"),
-    ("landlord_type", "chateau", "choix"),
-    ("act_assignation", "0024-09-14", "Date trop ancienne"),
-    ("act_commandement_payer", "3 juin", "date"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("act_commandement_payer", "2026-11-21", "ne peut pas être postérieure à celle de la consultation"),
+        ("lease_signed_on", "2026-11-24", "et la date de la consultation"),
+        ("rent_amount", "-5", "négatif"),
+        ("landlord_type", "chateau", "choix"),
+        ("act_assignation", "0024-09-14", "Date trop ancienne"),
+        ("act_commandement_payer", "3 juin", "date"),
+    ],
+)
 def test_a_wrong_case_value_is_refused_beside_its_field(app, client, jurist, login, field, value, message):
     app.config["FIXED_NOW"] = "2026-11-25T10:00"
     login(jurist)
@@ -96,8 +109,14 @@ def test_an_act_refused_after_a_known_household_keeps_its_audit(app, client, jur
     with app.app_context():
         assert (rows(Consultation), rows(Case)) == (0, 0)
         assert db.session.get(Household, family.id).name == "Famille Connue"
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "household.read", AuditEvent.object_id == str(family.id))) >= 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "household.read", AuditEvent.object_id == str(family.id))
+            )
+            >= 1
+        )
 
 
 def test_the_edit_form_shows_and_corrects_what_the_consultation_stated(app, client, jurist, login):
@@ -110,8 +129,16 @@ def test_the_edit_form_shows_and_corrects_what_the_consultation_stated(app, clie
     assert re.search(r'id="act_assignation"[^>]*value="2026-09-14"', page)
     assert re.search(r'id="rent_amount"[^>]*value="540,00"', page)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-    response = client.post(url, data=form_data(client, url=url, version=version, commune="62498",
-                                               **(CASE | {"act_assignation": "2026-09-15", "rent_amount": ""})))
+    response = client.post(
+        url,
+        data=form_data(
+            client,
+            url=url,
+            version=version,
+            commune="62498",
+            **(CASE | {"act_assignation": "2026-09-15", "rent_amount": ""}),
+        ),
+    )
     assert response.status_code == 302, page_of(response)[:1000]
     with app.app_context():
         case = db.session.scalar(select(Case))
@@ -148,7 +175,10 @@ def test_a_follow_up_starts_from_the_last_consultation(client, followed):
     assert value_of(page, "commune").startswith("Lens")
     assert selected(page, "mission") == "prevention_expulsion"
     assert (selected(page, "housing_sector"), selected(page, "family_situation"), selected(page, "age_band")) == (
-        "social", "famille_monoparentale", "25_39")
+        "social",
+        "famille_monoparentale",
+        "25_39",
+    )
     assert re.search(r'value="prestations_familiales"[^>]*checked|checked[^>]*value="prestations_familiales"', page)
     assert selected(page, "procedure_stage") == "commandement_payer"
     assert value_of(page, "lease_signed_on") == "2019-09-01" and value_of(page, "rent_amount") == "540,00"
@@ -158,30 +188,46 @@ def test_a_follow_up_starts_from_the_last_consultation(client, followed):
 
 
 def test_an_info_jurist_gets_nothing_of_the_eviction_prefilled(app, make_user, followed, make_consultation):
-    make_consultation(household=followed, mission="info_logement", date=date(2026, 11, 21), commune_insee="62119",
-                      territory_code="artois")
+    make_consultation(
+        household=followed,
+        mission="info_logement",
+        date=date(2026, 11, 21),
+        commune_insee="62119",
+        territory_code="artois",
+    )
     client = logged_in_client(app, make_user("jurist", missions=("info_logement",)))
     page = page_of(client.get(f"/consultations/new?household={followed.id}"))
     assert value_of(page, "commune").startswith("Béthune")  # its own mission's last consultation
     assert selected(page, "mission") == "info_logement"
     assert selected(page, "procedure_stage") in (None, "")
-    for name in ("lease_signed_on", "rent_amount", "act_assignation", "act_commandement_payer", "landlord_type",
-                 "decision_kind", "act_fsl_demande"):
+    for name in (
+        "lease_signed_on",
+        "rent_amount",
+        "act_assignation",
+        "act_commandement_payer",
+        "landlord_type",
+        "decision_kind",
+        "act_fsl_demande",
+    ):
         assert f'id="{name}"' not in page, name  # the case block is not even shown (issue 15, access)
     household = page_of(client.get(f"/households/{followed.id}"))
     assert 'id="case-title"' not in household and "14/09/2026" not in household
 
 
-@pytest.mark.parametrize("outcome,commune,sector,stage,hinted", [
-    ("equipe_mobile", "Lens", "prive", "impaye", False),
-    ("equipe_mobile", "Calais", "prive", "impaye", True),
-    ("equipe_mobile", "Lens", "social", "impaye", True),
-    ("protocole_cohesion_sociale", "Lens", "social", "commandement_quitter", False),
-    ("protocole_cohesion_sociale", "Lens", "social", "assignation", True),
-    ("protocole_cohesion_sociale", "Lens", "prive", "jugement_resiliation", True),
-])
-def test_a_referral_that_does_not_fit_is_saved_with_a_hint(app, client, jurist, login, outcome, commune, sector,
-                                                           stage, hinted):
+@pytest.mark.parametrize(
+    "outcome,commune,sector,stage,hinted",
+    [
+        ("equipe_mobile", "Lens", "prive", "impaye", False),
+        ("equipe_mobile", "Calais", "prive", "impaye", True),
+        ("equipe_mobile", "Lens", "social", "impaye", True),
+        ("protocole_cohesion_sociale", "Lens", "social", "commandement_quitter", False),
+        ("protocole_cohesion_sociale", "Lens", "social", "assignation", True),
+        ("protocole_cohesion_sociale", "Lens", "prive", "jugement_resiliation", True),
+    ],
+)
+def test_a_referral_that_does_not_fit_is_saved_with_a_hint(
+    app, client, jurist, login, outcome, commune, sector, stage, hinted
+):
     login(jurist)
     data = form_data(client, outcomes=[outcome], commune=commune, housing_sector=sector, procedure_stage=stage)
     response = client.post("/consultations/new", data=data, follow_redirects=True)
@@ -196,7 +242,8 @@ def test_the_referral_rules():
     assert referrals.hints(["equipe_mobile"], "boulonnais", "prive", []) == []
     assert referrals.hints(["equipe_mobile"], "arrageois", "prive", []) == [
         "Orientation vers l'équipe mobile de prévention des expulsions : à vérifier, les équipes mobiles "
-        "interviennent en Lens-Hénin, Artois, Boulonnais, Audomarois et Montreuillois."]
+        "interviennent en Lens-Hénin, Artois, Boulonnais, Audomarois et Montreuillois."
+    ]
     assert referrals.hints(["protocole_cohesion_sociale"], "arrageois", "social", ["", "jugement_resiliation"]) == []
     assert referrals.hints(["protocole_cohesion_sociale"], "arrageois", "social", ["jugement_delais"]) != []
     assert referrals.hints(["saisine_fsl"], None, None, []) == []

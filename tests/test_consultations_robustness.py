@@ -1,6 +1,7 @@
 """Never a 500 on the consultation pages: unknown codes, identifiers of any length, and two jurists
 saving the same consultation at once. Each bad input gets a French message, the form keeps what was
 typed, and nothing is written."""
+
 import html
 import re
 import threading
@@ -21,8 +22,10 @@ HUGE = ["9" * 20, "9" * 5000, str(MAX_ID + 1), "２０", "-1", "0", "1e3", " 1"]
 
 def counts(app) -> tuple[int, int, int]:
     with app.app_context():
-        return tuple(db.session.scalar(select(func.count()).select_from(model))
-                     for model in (Consultation, Household, ConsultationRevision))
+        return tuple(
+            db.session.scalar(select(func.count()).select_from(model))
+            for model in (Consultation, Household, ConsultationRevision)
+        )
 
 
 def page_of(response) -> str:
@@ -75,6 +78,7 @@ def test_an_unknown_code_in_an_edit(client, jurist, login, app, make_consultatio
 
 # --- identifiers -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", HUGE)
 def test_household_and_call_in_the_address(client, jurist, login, text):
     login(jurist)
@@ -116,6 +120,7 @@ def test_any_page_number(client, jurist, login, make_consultation, text, status)
 
 # --- two jurists saving the same version --------------------------------------------------------------------
 
+
 def test_interleaved_saves_of_the_same_version(app, make_consultation, make_user):
     """Both load version 1; the first commits; the second's save is the conflict, whatever it changed
     (here only codes, which do not touch the consultation's row)."""
@@ -142,7 +147,9 @@ def test_interleaved_saves_of_the_same_version(app, make_consultation, make_user
 def logged_in_client(app, user):
     client = app.test_client()
     token = csrf_token(client, "/login")
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}).status_code == 302
+    )
     return client
 
 
@@ -164,8 +171,10 @@ def test_two_jurists_save_at_once(app, make_user, make_consultation, monkeypatch
 
     monkeypatch.setattr(services, "update_consultation", update_after_both_read)
     for version in range(1, 6):
-        posts = [form_data(client, url=url, version=str(version), commune="62498", debt_amount=f"{n}00{version}")
-                 for n, client in enumerate(clients, start=1)]
+        posts = [
+            form_data(client, url=url, version=str(version), commune="62498", debt_amount=f"{n}00{version}")
+            for n, client in enumerate(clients, start=1)
+        ]
         outcomes: list = [None, None]
 
         def save(n, posts=posts, outcomes=outcomes):  # bound now: the threads run in this turn
@@ -194,6 +203,7 @@ def test_two_jurists_save_at_once(app, make_user, make_consultation, monkeypatch
 
 # --- control characters (PostgreSQL refuses NUL) ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("field", ["household_name", "household_phone", "commune", "debt_amount", "notes"])
 def test_an_invisible_character_in_the_form(client, jurist, login, app, field):
     login(jurist)
@@ -202,14 +212,16 @@ def test_an_invisible_character_in_the_form(client, jurist, login, app, field):
     assert counts(app) == (0, 0, 0)
 
 
-def test_an_invisible_character_in_a_household_or_a_search(client, jurist, login, app, make_household,
-                                                           make_consultation):
+def test_an_invisible_character_in_a_household_or_a_search(
+    client, jurist, login, app, make_household, make_consultation
+):
     household = make_household(name="Famille Nette")
     make_consultation(household=household)
     login(jurist)
     url = f"/households/{household.id}/edit"
-    page = page_of(client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Famille\x00",
-                                          "commune": "Arras\x00"}))
+    page = page_of(
+        client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Famille\x00", "commune": "Arras\x00"})
+    )
     assert 'id="name-err">Ce champ contient un caractère invisible' in page
     assert 'id="commune-err">Ce champ contient un caractère invisible' in page
     with app.app_context():

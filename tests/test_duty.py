@@ -1,4 +1,5 @@
 """on_duty(): the one question the voice menu asks the roster; gaps(): the opening hours nobody covers."""
+
 from datetime import date, datetime, time
 from types import SimpleNamespace as Row
 from zoneinfo import ZoneInfo
@@ -22,8 +23,16 @@ def test_on_duty_by_mission_territory_and_instant(app, make_user):
     no_phone = make_user("jurist")
     with app.app_context():
         for user, territory in ((local, "boulonnais"), (pool, None), (away, "boulonnais"), (no_phone, "boulonnais")):
-            db.session.add(DutyShift(user_id=user.id, mission="prevention_expulsion", territory_code=territory,
-                                     weekday=1, starts=time(9), ends=time(12)))
+            db.session.add(
+                DutyShift(
+                    user_id=user.id,
+                    mission="prevention_expulsion",
+                    territory_code=territory,
+                    weekday=1,
+                    starts=time(9),
+                    ends=time(12),
+                )
+            )
         db.session.commit()
         tuesday_10 = datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)
 
@@ -53,44 +62,67 @@ def hours_of(mission, weekday, opens, closes):
 
 
 def shift(mission, weekday, starts, ends, valid_from=None, valid_until=None):
-    return Row(mission=mission, weekdays=(weekday,), starts=time(*starts), ends=time(*ends), valid_from=valid_from,
-               valid_until=valid_until)
+    return Row(
+        mission=mission,
+        weekdays=(weekday,),
+        starts=time(*starts),
+        ends=time(*ends),
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
 
 
 OPEN_TUESDAY = [hours_of(EVICTION, 1, (9,), (12,)), hours_of(EVICTION, 1, (13, 30), (17,))]
 
 
-@pytest.mark.parametrize("shifts, expected", [
-    # nobody: both intervals
-    ([], [(9, 0, 12, 0), (13, 30, 17, 0)]),
-    # the whole day covered, by one shift or by two that meet
-    ([shift(EVICTION, 1, (8,), (18,))], []),
-    ([shift(EVICTION, 1, (9,), (12,)), shift(EVICTION, 1, (13, 30), (17,))], []),
-    # a hole in the morning, the end of the afternoon
-    ([shift(EVICTION, 1, (9,), (10,)), shift(EVICTION, 1, (11,), (12,)), shift(EVICTION, 1, (13, 30), (16,))],
-     [(10, 0, 11, 0), (16, 0, 17, 0)]),
-    # overlapping shifts of two jurists (any territory covers the line)
-    ([shift(EVICTION, 1, (9,), (11,)), shift(EVICTION, 1, (10,), (12,)), shift(EVICTION, 1, (13, 30), (17,))], []),
-    # another mission's shift, another day's shift: no cover
-    ([shift(INFO, 1, (9,), (17,)), shift(EVICTION, 2, (9,), (17,))], [(9, 0, 12, 0), (13, 30, 17, 0)]),
-    # a shift starting late in the afternoon
-    ([shift(EVICTION, 1, (9,), (12,)), shift(EVICTION, 1, (15,), (17,))], [(13, 30, 15, 0)]),
-])
+@pytest.mark.parametrize(
+    "shifts, expected",
+    [
+        # nobody: both intervals
+        ([], [(9, 0, 12, 0), (13, 30, 17, 0)]),
+        # the whole day covered, by one shift or by two that meet
+        ([shift(EVICTION, 1, (8,), (18,))], []),
+        ([shift(EVICTION, 1, (9,), (12,)), shift(EVICTION, 1, (13, 30), (17,))], []),
+        # a hole in the morning, the end of the afternoon
+        (
+            [shift(EVICTION, 1, (9,), (10,)), shift(EVICTION, 1, (11,), (12,)), shift(EVICTION, 1, (13, 30), (16,))],
+            [(10, 0, 11, 0), (16, 0, 17, 0)],
+        ),
+        # overlapping shifts of two jurists (any territory covers the line)
+        ([shift(EVICTION, 1, (9,), (11,)), shift(EVICTION, 1, (10,), (12,)), shift(EVICTION, 1, (13, 30), (17,))], []),
+        # another mission's shift, another day's shift: no cover
+        ([shift(INFO, 1, (9,), (17,)), shift(EVICTION, 2, (9,), (17,))], [(9, 0, 12, 0), (13, 30, 17, 0)]),
+        # a shift starting late in the afternoon
+        ([shift(EVICTION, 1, (9,), (12,)), shift(EVICTION, 1, (15,), (17,))], [(13, 30, 15, 0)]),
+    ],
+)
 def test_gaps_of_a_day(shifts, expected):
     found = gaps(shifts, OPEN_TUESDAY, [], TUESDAY, 1)
     assert [(g.starts.hour, g.starts.minute, g.ends.hour, g.ends.minute) for g in found] == expected
     assert all((g.mission, g.day) == (EVICTION, TUESDAY) for g in found)
 
 
-@pytest.mark.parametrize("closures, holiday, days, expected_days", [
-    ([], False, 14, [date(2026, 12, 1), date(2026, 12, 8)]),
-    ([Row(mission=EVICTION, starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 1))], False, 14, [date(2026, 12, 8)]),
-    ([Row(mission=None, starts_on=date(2026, 12, 8), ends_on=date(2026, 12, 20))], False, 14, [date(2026, 12, 1)]),
-    ([Row(mission=INFO, starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 31))], False, 14,
-     [date(2026, 12, 1), date(2026, 12, 8)]),
-    ([], True, 14, []),
-    ([], False, 7, [date(2026, 12, 1)]),
-])
+@pytest.mark.parametrize(
+    "closures, holiday, days, expected_days",
+    [
+        ([], False, 14, [date(2026, 12, 1), date(2026, 12, 8)]),
+        (
+            [Row(mission=EVICTION, starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 1))],
+            False,
+            14,
+            [date(2026, 12, 8)],
+        ),
+        ([Row(mission=None, starts_on=date(2026, 12, 8), ends_on=date(2026, 12, 20))], False, 14, [date(2026, 12, 1)]),
+        (
+            [Row(mission=INFO, starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 31))],
+            False,
+            14,
+            [date(2026, 12, 1), date(2026, 12, 8)],
+        ),
+        ([], True, 14, []),
+        ([], False, 7, [date(2026, 12, 1)]),
+    ],
+)
 def test_gaps_skip_closures_and_public_holidays_within_the_horizon(closures, holiday, days, expected_days):
     opening = [hours_of(EVICTION, 1, (9,), (12,))]
     found = gaps([], opening, closures, MONDAY, days, holiday=lambda day: holiday)
@@ -110,8 +142,10 @@ def test_a_real_public_holiday_is_no_gap():
 
 def test_gap_reads_as_a_french_sentence():
     gap = Gap(EVICTION, date(2026, 12, 2), time(13, 30), time(17))
-    assert gap.text("Prévention des expulsions") == \
-        "Mercredi 02/12 13:30–17:00 : Prévention des expulsions, personne de garde"
+    assert (
+        gap.text("Prévention des expulsions")
+        == "Mercredi 02/12 13:30–17:00 : Prévention des expulsions, personne de garde"
+    )
 
 
 def test_duty_gaps_count_only_jurists_the_line_can_ring(app, make_user):
@@ -128,7 +162,9 @@ def test_duty_gaps_count_only_jurists_the_line_can_ring(app, make_user):
         monday_evening = datetime(2026, 11, 30, 18, 0, tzinfo=PARIS)
         found = duty_gaps(monday_evening, PARIS)
         assert [(g.day, g.starts, g.ends) for g in found] == [
-            (date(2026, 12, 1), time(10), time(12)), (date(2026, 12, 8), time(10), time(12))]
+            (date(2026, 12, 1), time(10), time(12)),
+            (date(2026, 12, 8), time(10), time(12)),
+        ]
         db.session.rollback()
 
 

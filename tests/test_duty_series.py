@@ -1,6 +1,7 @@
 """The duty roster as series: on_duty() around a split, on a public holiday and a closure day; saving,
 splitting and stopping a series; the conflicts with permanences; the admin pages (series per jurist, the
 gap warning, the form)."""
+
 import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -33,8 +34,10 @@ def rung(mission, territory, when) -> list[str]:
 
 
 def series_rows() -> list[tuple]:
-    return [(s.user_id, s.mission, s.territory_code, s.weekdays, s.starts, s.ends, s.valid_from, s.valid_until)
-            for s in db.session.scalars(select(DutyShift).order_by(DutyShift.id))]
+    return [
+        (s.user_id, s.mission, s.territory_code, s.weekdays, s.starts, s.ends, s.valid_from, s.valid_until)
+        for s in db.session.scalars(select(DutyShift).order_by(DutyShift.id))
+    ]
 
 
 @pytest.fixture
@@ -43,8 +46,16 @@ def claire(app, make_user):
     user = make_user("jurist", name="Claire", phone="+33612345601", territories=("boulonnais",))
     with app.app_context():
         for mission in (EVICTION, INFO):
-            db.session.add(DutyShift(user_id=user.id, mission=mission, territory_code="boulonnais",
-                                     weekdays=WEEKDAYS, starts=time(9), ends=time(17)))
+            db.session.add(
+                DutyShift(
+                    user_id=user.id,
+                    mission=mission,
+                    territory_code="boulonnais",
+                    weekdays=WEEKDAYS,
+                    starts=time(9),
+                    ends=time(17),
+                )
+            )
         db.session.commit()
     return user
 
@@ -53,8 +64,18 @@ def test_on_duty_around_the_split_of_a_series(app, claire):
     """Edited on Wednesday 2 December: the shifts end at 12:00 from that day; the days before keep 9-17."""
     with app.app_context():
         series = db.session.scalar(select(DutyShift).where(DutyShift.mission == EVICTION))
-        new = duty.save(series, user_id=claire.id, mission=EVICTION, territory_code="boulonnais", weekdays=WEEKDAYS,
-                        starts=time(9), ends=time(12), valid_from=None, valid_until=None, today=date(2026, 12, 2))
+        new = duty.save(
+            series,
+            user_id=claire.id,
+            mission=EVICTION,
+            territory_code="boulonnais",
+            weekdays=WEEKDAYS,
+            starts=time(9),
+            ends=time(12),
+            valid_from=None,
+            valid_until=None,
+            today=date(2026, 12, 2),
+        )
         db.session.commit()
         assert new.id != series.id
         assert (series.valid_until, new.valid_from, new.valid_until) == (date(2026, 12, 1), date(2026, 12, 2), None)
@@ -69,8 +90,9 @@ def test_on_duty_around_the_split_of_a_series(app, claire):
 
 def test_nobody_is_on_duty_on_a_public_holiday_or_a_closure_day(app, twilio, claire):
     with app.app_context():
-        db.session.add(Closure(mission=EVICTION, starts_on=date(2026, 12, 3), ends_on=date(2026, 12, 3),
-                               reason="Formation"))
+        db.session.add(
+            Closure(mission=EVICTION, starts_on=date(2026, 12, 3), ends_on=date(2026, 12, 3), reason="Formation")
+        )
         db.session.commit()
         assert rung(EVICTION, "boulonnais", "2026-12-24T10:00") == ["Claire"]
         assert rung(EVICTION, "boulonnais", "2026-12-25T10:00") == []  # Christmas, a Friday
@@ -91,29 +113,68 @@ def test_nobody_is_on_duty_on_a_public_holiday_or_a_closure_day(app, twilio, cla
 
 def test_a_series_not_begun_is_edited_in_place_and_only_its_end_keeps_the_row(app, claire):
     with app.app_context():
-        coming = duty.save(None, user_id=claire.id, mission=EVICTION, territory_code=None, weekdays=[5],
-                           starts=time(9), ends=time(12), valid_from=date(2026, 12, 12), today=date(2026, 12, 1))
-        edited = duty.save(coming, user_id=claire.id, mission=EVICTION, territory_code=None, weekdays=[5, 6],
-                           starts=time(10), ends=time(12), valid_from=date(2026, 12, 12), today=date(2026, 12, 2))
+        coming = duty.save(
+            None,
+            user_id=claire.id,
+            mission=EVICTION,
+            territory_code=None,
+            weekdays=[5],
+            starts=time(9),
+            ends=time(12),
+            valid_from=date(2026, 12, 12),
+            today=date(2026, 12, 1),
+        )
+        edited = duty.save(
+            coming,
+            user_id=claire.id,
+            mission=EVICTION,
+            territory_code=None,
+            weekdays=[5, 6],
+            starts=time(10),
+            ends=time(12),
+            valid_from=date(2026, 12, 12),
+            today=date(2026, 12, 2),
+        )
         assert edited is coming and edited.weekdays == (5, 6)
         running = db.session.scalar(select(DutyShift).where(DutyShift.mission == INFO))
-        ended = duty.save(running, user_id=claire.id, mission=INFO, territory_code="boulonnais", weekdays=WEEKDAYS,
-                          starts=time(9), ends=time(17), valid_until=date(2026, 12, 31), today=date(2026, 12, 2))
+        ended = duty.save(
+            running,
+            user_id=claire.id,
+            mission=INFO,
+            territory_code="boulonnais",
+            weekdays=WEEKDAYS,
+            starts=time(9),
+            ends=time(17),
+            valid_until=date(2026, 12, 31),
+            today=date(2026, 12, 2),
+        )
         assert ended is running and running.valid_until == date(2026, 12, 31)
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(DutyShift)) == 3
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"weekdays": []}, "Choisissez au moins un jour."),
-    ({"starts": time(14), "ends": time(10)}, "L'heure de fin doit suivre l'heure de début."),
-    ({"valid_from": date(2026, 11, 30)}, "Le premier jour ne peut pas être passé"),
-    ({"valid_from": date(2026, 12, 10), "valid_until": date(2026, 12, 9)}, "Le dernier jour doit suivre le premier."),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"weekdays": []}, "Choisissez au moins un jour."),
+        ({"starts": time(14), "ends": time(10)}, "L'heure de fin doit suivre l'heure de début."),
+        ({"valid_from": date(2026, 11, 30)}, "Le premier jour ne peut pas être passé"),
+        (
+            {"valid_from": date(2026, 12, 10), "valid_until": date(2026, 12, 9)},
+            "Le dernier jour doit suivre le premier.",
+        ),
+    ],
+)
 def test_a_wrong_series_is_refused_in_french_and_nothing_is_written(app, make_user, changes, message):
     jurist = make_user("jurist", phone="+33612345602")
-    values = {"user_id": jurist.id, "mission": EVICTION, "territory_code": None, "weekdays": [0], "starts": time(9),
-              "ends": time(12)} | changes
+    values = {
+        "user_id": jurist.id,
+        "mission": EVICTION,
+        "territory_code": None,
+        "weekdays": [0],
+        "starts": time(9),
+        "ends": time(12),
+    } | changes
     with app.app_context():
         with pytest.raises(DutyError, match=re.escape(message)):
             duty.save(None, today=date(2026, 12, 1), **values)
@@ -125,13 +186,20 @@ def test_a_running_series_keeps_its_past(app, claire):
     with app.app_context():
         series = db.session.scalar(select(DutyShift).where(DutyShift.mission == EVICTION))
         series.valid_from = date(2026, 11, 2)
-        values = {"user_id": claire.id, "mission": EVICTION, "territory_code": "boulonnais", "weekdays": WEEKDAYS,
-                  "starts": time(9), "ends": time(17)}
+        values = {
+            "user_id": claire.id,
+            "mission": EVICTION,
+            "territory_code": "boulonnais",
+            "weekdays": WEEKDAYS,
+            "starts": time(9),
+            "ends": time(17),
+        }
         with pytest.raises(DutyError, match="a commencé le 02/11/2026"):
             duty.save(series, valid_from=date(2026, 11, 16), today=date(2026, 12, 2), **values)
         with pytest.raises(DutyError, match="ne peut pas précéder le 01/12/2026"):
-            duty.save(series, valid_from=date(2026, 11, 2), valid_until=date(2026, 11, 20), today=date(2026, 12, 2),
-                      **values)
+            duty.save(
+                series, valid_from=date(2026, 11, 2), valid_until=date(2026, 11, 20), today=date(2026, 12, 2), **values
+            )
         # A change from a coming day: the old rule runs until the day before.
         later = duty.save(series, valid_from=date(2026, 12, 14), today=date(2026, 12, 2), **values | {"weekdays": [0]})
         assert (series.valid_until, later.valid_from, later.weekdays) == (date(2026, 12, 13), date(2026, 12, 14), (0,))
@@ -144,8 +212,17 @@ def test_a_running_series_keeps_its_past(app, claire):
 def test_stopping_a_series(app, claire):
     with app.app_context():
         running = db.session.scalar(select(DutyShift).where(DutyShift.mission == EVICTION))
-        coming = duty.save(None, user_id=claire.id, mission=EVICTION, territory_code=None, weekdays=[5],
-                           starts=time(9), ends=time(12), valid_from=date(2026, 12, 12), today=date(2026, 12, 1))
+        coming = duty.save(
+            None,
+            user_id=claire.id,
+            mission=EVICTION,
+            territory_code=None,
+            weekdays=[5],
+            starts=time(9),
+            ends=time(12),
+            valid_from=date(2026, 12, 12),
+            today=date(2026, 12, 1),
+        )
         duty.stop(running, date(2026, 12, 2))
         duty.stop(coming, date(2026, 12, 2))
         db.session.commit()
@@ -163,8 +240,10 @@ def test_a_series_during_a_permanence_is_refused_naming_it_and_the_reverse(app, 
         values = {"user_id": sophie.id, "mission": INFO, "territory_code": None, "starts": time(8), "ends": time(10)}
         with pytest.raises(DutyError) as refused:
             duty.save(None, weekdays=[0, 1, 2], today=date(2026, 12, 1), **values)
-        assert str(refused.value) == ("Sophie Lefebvre tient la permanence « Mairie de Lens » le mardi 29/12/2026 "
-                                      "de 09:00 à 12:00 : une garde ne peut pas tomber pendant une permanence.")
+        assert str(refused.value) == (
+            "Sophie Lefebvre tient la permanence « Mairie de Lens » le mardi 29/12/2026 "
+            "de 09:00 à 12:00 : une garde ne peut pas tomber pendant une permanence."
+        )
         # A series that ends before the permanence's first date is no conflict.
         duty.save(None, weekdays=[0, 1, 2], valid_until=date(2026, 12, 28), today=date(2026, 12, 1), **values)
         db.session.commit()
@@ -197,19 +276,40 @@ def test_the_admin_page_lists_the_series_per_jurist_with_the_gaps(app, client, l
     with app.app_context():
         db.session.execute(OpeningHours.__table__.delete())
         db.session.add(OpeningHours(mission=EVICTION, weekday=5, opens=time(9), closes=time(12)))
-        db.session.add(DutyShift(user_id=julien.id, mission=EVICTION, territory_code=None, weekdays=[5],
-                                 starts=time(9), ends=time(10), valid_from=date(2026, 12, 1)))
-        db.session.add(DutyShift(user_id=julien.id, mission=INFO, territory_code=None, weekdays=[0],
-                                 starts=time(9), ends=time(10), valid_until=date(2026, 11, 1)))  # ended
+        db.session.add(
+            DutyShift(
+                user_id=julien.id,
+                mission=EVICTION,
+                territory_code=None,
+                weekdays=[5],
+                starts=time(9),
+                ends=time(10),
+                valid_from=date(2026, 12, 1),
+            )
+        )
+        db.session.add(
+            DutyShift(
+                user_id=julien.id,
+                mission=INFO,
+                territory_code=None,
+                weekdays=[0],
+                starts=time(9),
+                ends=time(10),
+                valid_until=date(2026, 11, 1),
+            )
+        )  # ended
         db.session.commit()
     login(make_user("admin"))
     html = client.get("/admin/roster/").get_data(as_text=True)
     table = series_table(html)
     assert list(table) == ["Claire", "Julien"]
-    assert len(table["Claire"]) == 2 and all("Du lundi au vendredi 09:00–17:00 Boulonnais en cours" in row
-                                             for row in table["Claire"])
-    assert table["Julien"] == ["Prévention des expulsions locatives (numéro vert) Samedi 09:00–10:00 Tous les "
-                               "territoires à partir du 01/12/2026 Modifier Arrêter"]
+    assert len(table["Claire"]) == 2 and all(
+        "Du lundi au vendredi 09:00–17:00 Boulonnais en cours" in row for row in table["Claire"]
+    )
+    assert table["Julien"] == [
+        "Prévention des expulsions locatives (numéro vert) Samedi 09:00–10:00 Tous les "
+        "territoires à partir du 01/12/2026 Modifier Arrêter"
+    ]
     gaps = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(r'id="gardes">(.*?)</section>', html, re.S).group(1)))
     assert "Samedi 05/12 10:00–12:00 : Prévention des expulsions locatives (numéro vert), personne de garde" in gaps
     assert "Samedi 12/12 10:00–12:00" in gaps and "Samedi 19/12" not in gaps  # 14 days
@@ -219,8 +319,17 @@ def test_the_series_form_creates_keeps_what_was_typed_and_splits(app, client, lo
     app.config["FIXED_NOW"] = "2026-12-02T08:00"
     login(make_user("admin"))
     token = csrf_token(client, "/permanences/duty/new")
-    data = {"csrf_token": token, "user_id": str(claire.id), "mission": EVICTION, "territory": "",
-            "weekdays": ["5", "6"], "starts": "10:00", "ends": "09:00", "valid_from": "", "valid_until": ""}
+    data = {
+        "csrf_token": token,
+        "user_id": str(claire.id),
+        "mission": EVICTION,
+        "territory": "",
+        "weekdays": ["5", "6"],
+        "starts": "10:00",
+        "ends": "09:00",
+        "valid_from": "",
+        "valid_until": "",
+    }
     page = client.post("/permanences/duty/new", data=data).get_data(as_text=True)
     assert "L&#39;heure de fin doit suivre" in page or "L'heure de fin doit suivre" in page
     assert 'value="10:00"' in page and re.search(r'<input[^>]*checked[^>]*value="5"|value="5"[^>]*checked', page)
@@ -234,15 +343,28 @@ def test_the_series_form_creates_keeps_what_was_typed_and_splits(app, client, lo
     edit = f"/permanences/duty/{running_id}/edit"
     form = client.get(edit).get_data(as_text=True)
     assert 'value="09:00"' in form and "Cette série a commencé" in form
-    changed = {"csrf_token": token, "user_id": str(claire.id), "mission": INFO, "territory": "boulonnais",
-               "weekdays": ["0", "1", "2", "3"], "starts": "09:00", "ends": "17:00", "valid_from": "", "valid_until": "",
-               "version": version_of(client, edit)}
+    changed = {
+        "csrf_token": token,
+        "user_id": str(claire.id),
+        "mission": INFO,
+        "territory": "boulonnais",
+        "weekdays": ["0", "1", "2", "3"],
+        "starts": "09:00",
+        "ends": "17:00",
+        "valid_from": "",
+        "valid_until": "",
+        "version": version_of(client, edit),
+    }
     response = client.post(edit, data=changed, follow_redirects=True).get_data(as_text=True)
-    assert "les nouvelles règles s&#39;appliquent à partir du 02/12/2026" in response or \
-        "les nouvelles règles s'appliquent à partir du 02/12/2026" in response
+    assert (
+        "les nouvelles règles s&#39;appliquent à partir du 02/12/2026" in response
+        or "les nouvelles règles s'appliquent à partir du 02/12/2026" in response
+    )
     with app.app_context():
-        rows = [(s.weekdays, s.valid_from, s.valid_until) for s in db.session.scalars(
-            select(DutyShift).where(DutyShift.mission == INFO).order_by(DutyShift.id))]
+        rows = [
+            (s.weekdays, s.valid_from, s.valid_until)
+            for s in db.session.scalars(select(DutyShift).where(DutyShift.mission == INFO).order_by(DutyShift.id))
+        ]
         assert rows == [((0, 1, 2, 3, 4), None, date(2026, 12, 1)), ((0, 1, 2, 3), date(2026, 12, 2), None)]
     assert client.post(f"/permanences/duty/{running_id}/stop", data={"csrf_token": token}).status_code == 302
     assert client.get("/permanences/duty/999999/edit").status_code == 404

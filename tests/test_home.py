@@ -1,4 +1,5 @@
 """The homes say what to do: each role's home, read as a person reads it (the text of each section)."""
+
 from __future__ import annotations
 
 import re
@@ -74,15 +75,33 @@ def jurist_day(app, jurist, make_user):
     app.config["FIXED_NOW"] = NOW
     colleague = make_user("jurist", name="Paul Collègue")
     with app.app_context():
-        db.session.add(Call(call_sid="CA-answered", from_number="+33611223344", mission="prevention_expulsion",
-                            territory_code="lens-henin", started_at=at(MONDAY, 7, 30), answered_at=at(MONDAY, 7, 31),
-                            ended_at=at(MONDAY, 7, 45), answered_by_id=jurist.id, outcome="answered"))
-        for sid, status, claimed_by, territory in (("CA-open", "open", None, "lens-henin"),
-                                                   ("CA-mine", "claimed", jurist.id, "calaisis"),
-                                                   ("CA-theirs", "claimed", colleague.id, "calaisis"),
-                                                   ("CA-done", "done", jurist.id, "lens-henin")):
-            call = Call(call_sid=sid, from_number="+33622334455", mission="prevention_expulsion",
-                        territory_code=territory, started_at=at(MONDAY, 7), outcome="voicemail")
+        db.session.add(
+            Call(
+                call_sid="CA-answered",
+                from_number="+33611223344",
+                mission="prevention_expulsion",
+                territory_code="lens-henin",
+                started_at=at(MONDAY, 7, 30),
+                answered_at=at(MONDAY, 7, 31),
+                ended_at=at(MONDAY, 7, 45),
+                answered_by_id=jurist.id,
+                outcome="answered",
+            )
+        )
+        for sid, status, claimed_by, territory in (
+            ("CA-open", "open", None, "lens-henin"),
+            ("CA-mine", "claimed", jurist.id, "calaisis"),
+            ("CA-theirs", "claimed", colleague.id, "calaisis"),
+            ("CA-done", "done", jurist.id, "lens-henin"),
+        ):
+            call = Call(
+                call_sid=sid,
+                from_number="+33622334455",
+                mission="prevention_expulsion",
+                territory_code=territory,
+                started_at=at(MONDAY, 7),
+                outcome="voicemail",
+            )
             db.session.add(call)
             db.session.flush()
             db.session.add(CallbackTask(call_id=call.id, kind="voicemail", status=status, claimed_by_id=claimed_by))
@@ -90,20 +109,52 @@ def jurist_day(app, jurist, make_user):
         followed = consultations.create_household(name="Famille Échéance")
         db.session.add(family)
         db.session.flush()
-        for starts, status in ((at(MONDAY, 14), "booked"), (at(TUESDAY, 10, 30), "booked"),
-                               (at(TUESDAY, 11), "cancelled"), (at(date(2026, 12, 2), 9), "booked"),
-                               (at(date(2026, 11, 27), 9), "booked")):
-            db.session.add(Appointment(household_id=family.id, mission="prevention_expulsion", starts_at=starts,
-                                       user_id=jurist.id, status=status))
+        for starts, status in (
+            (at(MONDAY, 14), "booked"),
+            (at(TUESDAY, 10, 30), "booked"),
+            (at(TUESDAY, 11), "cancelled"),
+            (at(date(2026, 12, 2), 9), "booked"),
+            (at(date(2026, 11, 27), 9), "booked"),
+        ):
+            db.session.add(
+                Appointment(
+                    household_id=family.id,
+                    mission="prevention_expulsion",
+                    starts_at=starts,
+                    user_id=jurist.id,
+                    status=status,
+                )
+            )
         consultation = consultations.record_consultation(
-            {"date": date(2026, 11, 12), "mission": "prevention_expulsion", "mode": "telephone",
-             "territory_code": "lens-henin", "themes": ["impayes_expulsion"]}, jurist.id, followed)
+            {
+                "date": date(2026, 11, 12),
+                "mission": "prevention_expulsion",
+                "mode": "telephone",
+                "territory_code": "lens-henin",
+                "themes": ["impayes_expulsion"],
+            },
+            jurist.id,
+            followed,
+        )
         # Appeal: one month after the judgment was served on 10/11: Thursday 10/12.
         record_acts(followed, consultation, {"signification_jugement": date(2026, 11, 10)})
-        permanences.save(None, commune_insee="62498", name="Mairie de Lens", address="17 bis place Jean Jaurès",
-                         mission="prevention_expulsion", user_id=jurist.id, frequency="weekly", weekday=1,
-                         week_of_month=None, starts=time(9), ends=time(12), first_day=date(2026, 11, 1),
-                         last_day=None, active=True, today=MONDAY)
+        permanences.save(
+            None,
+            commune_insee="62498",
+            name="Mairie de Lens",
+            address="17 bis place Jean Jaurès",
+            mission="prevention_expulsion",
+            user_id=jurist.id,
+            frequency="weekly",
+            weekday=1,
+            week_of_month=None,
+            starts=time(9),
+            ends=time(12),
+            first_day=date(2026, 11, 1),
+            last_day=None,
+            active=True,
+            today=MONDAY,
+        )
         db.session.commit()
     return jurist
 
@@ -154,17 +205,25 @@ def test_a_jurist_without_mission_is_told_so_at_home(app, client, login, make_us
     assert "appels" not in sections(response)
 
 
-@pytest.mark.parametrize("current, previous, change, trend", [
-    (12, 10, "+2 (+20\u202f%)", "up"), (9, 12, "−3 (−25\u202f%)", "down"), (5, 5, "=", "same"), (4, 0, "+4", "up"),
-    (0, 3, "−3 (−100\u202f%)", "down"), (1, 3, "−2 (−67\u202f%)", "down"),
-])
+@pytest.mark.parametrize(
+    "current, previous, change, trend",
+    [
+        (12, 10, "+2 (+20\u202f%)", "up"),
+        (9, 12, "−3 (−25\u202f%)", "down"),
+        (5, 5, "=", "same"),
+        (4, 0, "+4", "up"),
+        (0, 3, "−3 (−100\u202f%)", "down"),
+        (1, 3, "−2 (−67\u202f%)", "down"),
+    ],
+)
 def test_a_key_figure_says_its_change(current, previous, change, trend):
     figure = Figure("Consultations", current, previous)
     assert (figure.change, figure.trend) == (change, trend)
 
 
-def test_manager_home_key_figures_callbacks_and_duty_gaps(app, client, login, make_user, make_consultation,
-                                                          make_household):
+def test_manager_home_key_figures_callbacks_and_duty_gaps(
+    app, client, login, make_user, make_consultation, make_household
+):
     app.config["FIXED_NOW"] = "2026-12-15T10:00"  # November is the last complete month
     manager = make_user("manager")
     household = make_household(name="Famille Chiffres")
@@ -173,14 +232,27 @@ def test_manager_home_key_figures_callbacks_and_duty_gaps(app, client, login, ma
     make_consultation(date=date(2026, 10, 8), mission="prevention_expulsion")
     make_consultation(date=date(2026, 12, 2), mission="prevention_expulsion")
     with app.app_context():
-        for sid, day, outcome in (("CA1", date(2026, 11, 5), "answered"), ("CA2", date(2026, 11, 6), "missed"),
-                                  ("CA3", date(2026, 10, 6), "answered"), ("CA4", date(2026, 10, 7), "answered")):
-            db.session.add(Call(call_sid=sid, mission="prevention_expulsion", territory_code="boulonnais",
-                                started_at=at(day, 10), outcome=outcome))
+        for sid, day, outcome in (
+            ("CA1", date(2026, 11, 5), "answered"),
+            ("CA2", date(2026, 11, 6), "missed"),
+            ("CA3", date(2026, 10, 6), "answered"),
+            ("CA4", date(2026, 10, 7), "answered"),
+        ):
+            db.session.add(
+                Call(
+                    call_sid=sid,
+                    mission="prevention_expulsion",
+                    territory_code="boulonnais",
+                    started_at=at(day, 10),
+                    outcome=outcome,
+                )
+            )
         db.session.flush()
         for sid, status in (("CA2", "open"), ("CA3", "claimed")):
             call = db.session.scalar(db.select(Call).where(Call.call_sid == sid))
-            db.session.add(CallbackTask(call_id=call.id, kind="missed", status=status, created_at=at(date(2026, 11, 6), 11)))
+            db.session.add(
+                CallbackTask(call_id=call.id, kind="missed", status=status, created_at=at(date(2026, 11, 6), 11))
+            )
         db.session.execute(OpeningHours.__table__.delete())
         db.session.add(OpeningHours(mission="info_logement", weekday=2, opens=time(9), closes=time(12)))
         db.session.commit()
@@ -191,8 +263,12 @@ def test_manager_home_key_figures_callbacks_and_duty_gaps(app, client, login, ma
     figures = page["chiffres"]
     assert "Chiffres clés du mois : novembre 2026" in figures and "Comparés à octobre 2026" in figures
     html = response.get_data(as_text=True)
-    rows = {m.group(1): m.group(2) for m in re.finditer(
-        r'<th scope="row">([^<]+)</th>(.*?)</tr>', html.split('caption>Prévention des expulsions')[1], re.S)}
+    rows = {
+        m.group(1): m.group(2)
+        for m in re.finditer(
+            r'<th scope="row">([^<]+)</th>(.*?)</tr>', html.split("caption>Prévention des expulsions")[1], re.S
+        )
+    }
     cells = {name: re.findall(r"<td[^>]*>([^<]*)</td>", row) for name, row in rows.items()}
     assert cells["Consultations"] == ["3", "1", "+2 (+200\u202f%)"]
     assert cells["Ménages"] == ["1", "1", "="]
@@ -216,13 +292,27 @@ def test_admin_home_accounts_gaps_and_permanences_without_jurist(app, client, lo
         db.session.execute(UserMission.__table__.delete().where(UserMission.user_id == lost.id))
         db.session.execute(OpeningHours.__table__.delete())
         db.session.add(OpeningHours(mission="prevention_expulsion", weekday=1, opens=time(9), closes=time(12)))
-        db.session.add(DutyShift(user_id=holder.id, mission="prevention_expulsion", weekday=1, starts=time(9),
-                                 ends=time(11)))
+        db.session.add(
+            DutyShift(user_id=holder.id, mission="prevention_expulsion", weekday=1, starts=time(9), ends=time(11))
+        )
         for user_id, name in ((None, "Mairie d'Arras"), (holder.id, "Mairie de Lens")):
-            permanences.save(None, commune_insee="62498", name=name, address="1 place", mission="info_logement",
-                             user_id=user_id, frequency="weekly", weekday=3, week_of_month=None, starts=time(14),
-                             ends=time(17), first_day=date(2026, 11, 1), last_day=date(2026, 12, 10), active=True,
-                             today=MONDAY)
+            permanences.save(
+                None,
+                commune_insee="62498",
+                name=name,
+                address="1 place",
+                mission="info_logement",
+                user_id=user_id,
+                frequency="weekly",
+                weekday=3,
+                week_of_month=None,
+                starts=time(14),
+                ends=time(17),
+                first_day=date(2026, 11, 1),
+                last_day=date(2026, 12, 10),
+                active=True,
+                today=MONDAY,
+            )
         db.session.commit()
     login(admin)
     page = sections(client.get("/"))
@@ -255,7 +345,9 @@ def test_the_day_after_tomorrow_is_not_on_the_home(app, jurist_day):
         user = db.session.merge(jurist_day)
         home = jurist_home(user, at(MONDAY, 8), PARIS)
         assert [(day, [a.starts_at.astimezone(PARIS).hour for a in items]) for day, items in home.appointments] == [
-            (MONDAY, [14]), (TUESDAY, [10])]
+            (MONDAY, [14]),
+            (TUESDAY, [10]),
+        ]
         assert home.appointments[0][0] + timedelta(days=1) == home.appointments[1][0]
 
 
@@ -267,22 +359,30 @@ def test_the_managers_key_figures_are_the_full_reports(app, make_consultation, m
     paris = ZoneInfo("Europe/Paris")
     now = datetime(2026, 12, 10, 9, tzinfo=UTC)
     shared = make_household(name="Famille Partagée", commune_insee="62160")
-    make_consultation(date=date(2026, 10, 3), mission="prevention_expulsion", commune_insee="62160",
-                      territory_code="boulonnais", household=shared)
+    make_consultation(
+        date=date(2026, 10, 3),
+        mission="prevention_expulsion",
+        commune_insee="62160",
+        territory_code="boulonnais",
+        household=shared,
+    )
     for day, mission, commune, territory, household in (
-            (date(2026, 10, 20), "prevention_expulsion", "62160", "boulonnais", shared),
-            (date(2026, 11, 4), "prevention_expulsion", "62498", "lens-henin", shared),
-            (date(2026, 11, 5), "info_logement", "62498", "lens-henin", None),
-            (date(2026, 11, 30), "info_logement", "62193", "calaisis", None),
-            (date(2026, 12, 1), "prevention_expulsion", "62160", "boulonnais", None)):
-        make_consultation(date=day, mission=mission, commune_insee=commune, territory_code=territory,
-                          household=household)
+        (date(2026, 10, 20), "prevention_expulsion", "62160", "boulonnais", shared),
+        (date(2026, 11, 4), "prevention_expulsion", "62498", "lens-henin", shared),
+        (date(2026, 11, 5), "info_logement", "62498", "lens-henin", None),
+        (date(2026, 11, 30), "info_logement", "62193", "calaisis", None),
+        (date(2026, 12, 1), "prevention_expulsion", "62160", "boulonnais", None),
+    ):
+        make_consultation(
+            date=day, mission=mission, commune_insee=commune, territory_code=territory, household=household
+        )
     with app.app_context():
         figures = home.manager_home(make_user("manager"), now, paris)
         rows = reports.report(date(2026, 10, 1), date(2026, 12, 1), list(figures.month_to_date), now, paris)
         for mission_figures in figures.missions:
-            assert mission_figures.figures == home.key_figures(rows, mission_figures.mission, figures.month,
-                                                               figures.before)
+            assert mission_figures.figures == home.key_figures(
+                rows, mission_figures.mission, figures.month, figures.before
+            )
         assert figures.month_to_date == {"prevention_expulsion": 1, "info_logement": 0}
         by_mission = {m.mission: {f.name: (f.current, f.previous) for f in m.figures} for m in figures.missions}
         eviction, information = by_mission["prevention_expulsion"], by_mission["info_logement"]

@@ -1,5 +1,6 @@
 """The consultations import of formats.md: all or nothing, every error by line and column, the
 shared sample file, updates by external_id, households by household_ref; page and command."""
+
 import io
 from datetime import date
 
@@ -17,8 +18,10 @@ from hotline.reports import services as reports
 
 TODAY = date(2026, 11, 28)
 TERRITORY_62481 = "montreuillois"  # communes-62.csv
-HEADER = "external_id;date;mission;mode;commune_insee;postal_code;territory;themes;procedure_stage;debt_amount;" \
-         "habitat_indigne;duration_minutes;household_ref"
+HEADER = (
+    "external_id;date;mission;mode;commune_insee;postal_code;territory;themes;procedure_stage;debt_amount;"
+    "habitat_indigne;duration_minutes;household_ref"
+)
 
 
 def run(app, text: str | bytes, dry_run=False):
@@ -45,33 +48,51 @@ def test_the_shared_sample_imports_and_imports_again_as_updates(app):
     assert count(app) == 60
     with app.app_context():
         c = db.session.scalar(select(Consultation).where(Consultation.external_id == "SRC-7-1"))
-        assert (c.commune_insee, c.territory_code, str(c.debt_amount), c.revisions) == \
-            ("62481", TERRITORY_62481, "7809.74", [])
-        assert c.household.external_ref == "H7-15" and sorted(c.codes_of("debt_origin")) == \
-            ["hausse_charges_energie", "litige_bailleur"]
+        assert (c.commune_insee, c.territory_code, str(c.debt_amount), c.revisions) == (
+            "62481",
+            TERRITORY_62481,
+            "7809.74",
+            [],
+        )
+        assert c.household.external_ref == "H7-15" and sorted(c.codes_of("debt_origin")) == [
+            "hausse_charges_energie",
+            "litige_bailleur",
+        ]
 
 
 def test_every_wrong_cell_is_listed_and_nothing_is_written(app):
-    text = "\n".join([
-        HEADER,
-        "A1;2026-03-02;prevention_expulsion;telephone;62498;;;impayes_expulsion;assignation;1200,50;0;30;H1",
-        "A2;2026-13-02;prevention_expulsion;fax;62999;;;fantaisie;;1 200,50;2;-3;",
-        "A3;2027-01-01;info_logement;telephone;;62380;;;jugement;100;0;;",
-        "A1;2026-03-02;info_logement;telephone;59350;;lens-henin;;;;0;;",
-        "A5;2026-03-02;info_logement;telephone;;62179;;;;;0;;",
-    ])
+    text = "\n".join(
+        [
+            HEADER,
+            "A1;2026-03-02;prevention_expulsion;telephone;62498;;;impayes_expulsion;assignation;1200,50;0;30;H1",
+            "A2;2026-13-02;prevention_expulsion;fax;62999;;;fantaisie;;1 200,50;2;-3;",
+            "A3;2027-01-01;info_logement;telephone;;62380;;;jugement;100;0;;",
+            "A1;2026-03-02;info_logement;telephone;59350;;lens-henin;;;;0;;",
+            "A5;2026-03-02;info_logement;telephone;;62179;;;;;0;;",
+        ]
+    )
     result = run(app, text)
     found = {(p.line, p.column) for p in result.problems}
     assert found == {
-        (3, "date"), (3, "mode"), (3, "commune_insee"), (3, "themes"), (3, "debt_amount"), (3, "habitat_indigne"),
+        (3, "date"),
+        (3, "mode"),
+        (3, "commune_insee"),
+        (3, "themes"),
+        (3, "debt_amount"),
+        (3, "habitat_indigne"),
         (3, "duration_minutes"),
-        (4, "date"), (4, "procedure_stage"), (4, "debt_amount"),
-        (5, "territory"), (5, "external_id"),
+        (4, "date"),
+        (4, "procedure_stage"),
+        (4, "debt_amount"),
+        (5, "territory"),
+        (5, "external_id"),
         (6, "postal_code"),  # 62179 belongs to communes of two territories
     }
     assert "ligne 3, colonne « mode » : code inconnu (voir le format d'import)." in [str(p) for p in result.problems]
-    assert "ligne 4, colonne « debt_amount » : seulement pour la prévention des expulsions (mission " \
-           "prevention_expulsion)." in [str(p) for p in result.problems]
+    assert (
+        "ligne 4, colonne « debt_amount » : seulement pour la prévention des expulsions (mission "
+        "prevention_expulsion)." in [str(p) for p in result.problems]
+    )
     assert count(app) == 0 and count(app, Household) == 0
 
 
@@ -83,21 +104,25 @@ def test_an_unknown_mission_is_one_error_not_three(app):
 
 def test_the_header_is_checked_first(app):
     result = run(app, "date,mission,mode,commentaire\n2026-03-02,info_logement,telephone,x\n")
-    assert [str(p) for p in result.problems] == ["ligne 1, colonne « n° 4 » : colonne inconnue (voir le format "
-                                                 "d'import)."]
-    assert [str(p) for p in run(app, "date,mission\n").problems] == \
-        ["ligne 1, colonne « mode » : colonne obligatoire absente."]
+    assert [str(p) for p in result.problems] == [
+        "ligne 1, colonne « n° 4 » : colonne inconnue (voir le format d'import)."
+    ]
+    assert [str(p) for p in run(app, "date,mission\n").problems] == [
+        "ligne 1, colonne « mode » : colonne obligatoire absente."
+    ]
 
 
 def test_postal_code_commune_and_territory_rules(app):
-    text = "\n".join([
-        "date,mission,mode,commune_insee,postal_code,territory",
-        "2026-03-02,info_logement,telephone,,62200,",          # one territory: boulonnais
-        "2026-03-02,info_logement,telephone,,59000,",          # outside: hors_departement
-        "2026-03-02,info_logement,telephone,,,ternois",        # territory alone
-        "2026-03-02,info_logement,telephone,,,",               # nothing: non_renseigne
-        "2026-03-02,info_logement,telephone,75056,,",          # Paris
-    ])
+    text = "\n".join(
+        [
+            "date,mission,mode,commune_insee,postal_code,territory",
+            "2026-03-02,info_logement,telephone,,62200,",  # one territory: boulonnais
+            "2026-03-02,info_logement,telephone,,59000,",  # outside: hors_departement
+            "2026-03-02,info_logement,telephone,,,ternois",  # territory alone
+            "2026-03-02,info_logement,telephone,,,",  # nothing: non_renseigne
+            "2026-03-02,info_logement,telephone,75056,,",  # Paris
+        ]
+    )
     assert run(app, text).problems == []
     with app.app_context():
         territories = list(db.session.scalars(select(Consultation.territory_code).order_by(Consultation.id)))
@@ -117,15 +142,26 @@ def test_managers_import_from_the_page(app, client, make_user, login):
     url = "/consultations/import"
     token = csrf_token(client, url)
     bad = b"date,mission,mode\n2026-03-02,info_logement,fax\n"
-    page = client.post(url, data={"csrf_token": token, "file": (io.BytesIO(bad), "a.csv")},
-                       content_type="multipart/form-data").get_data(as_text=True)
-    assert "1 erreur(s) : rien n'a été importé" in page and "<td>2</td><td>mode</td><td>code inconnu (voir le format d&#39;import).</td>" in page
+    page = client.post(
+        url, data={"csrf_token": token, "file": (io.BytesIO(bad), "a.csv")}, content_type="multipart/form-data"
+    ).get_data(as_text=True)
+    assert (
+        "1 erreur(s) : rien n'a été importé" in page
+        and "<td>2</td><td>mode</td><td>code inconnu (voir le format d&#39;import).</td>" in page
+    )
     good = b"date,mission,mode\n2026-03-02,info_logement,telephone\n2026-03-03,info_logement,courrier\n"
-    page = client.post(url, data={"csrf_token": token, "dry_run": "1", "file": (io.BytesIO(good), "a.csv")},
-                       content_type="multipart/form-data").get_data(as_text=True)
+    page = client.post(
+        url,
+        data={"csrf_token": token, "dry_run": "1", "file": (io.BytesIO(good), "a.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert "Essai réussi : 2 consultation(s) seraient créées" in page and count(app) == 0
-    done = client.post(url, data={"csrf_token": token, "file": (io.BytesIO(good), "a.csv")},
-                       content_type="multipart/form-data", follow_redirects=True)
+    done = client.post(
+        url,
+        data={"csrf_token": token, "file": (io.BytesIO(good), "a.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "Import terminé : 2 consultation(s) créées, 0 mises à jour." in done.get_data(as_text=True)
     assert count(app) == 2
 
@@ -138,8 +174,9 @@ def test_jurists_do_not_import(client, jurist, login):
 def test_import_command(app, runner, tmp_path):
     app.config["FIXED_NOW"] = "2026-11-28T10:00"
     wrong = tmp_path / "wrong.csv"
-    wrong.write_text("date;mission;mode\n2026-03-02;info_logement;telephone\n2026-03-02;autre;telephone\n",
-                     encoding="cp1252")
+    wrong.write_text(
+        "date;mission;mode\n2026-03-02;info_logement;telephone\n2026-03-02;autre;telephone\n", encoding="cp1252"
+    )
     result = runner.invoke(args=["consultations", "import", str(wrong)])
     assert result.exit_code == 1
     assert "ligne 3, colonne « mission » : code inconnu (voir le format d'import)." in result.output
@@ -151,7 +188,6 @@ def test_import_command(app, runner, tmp_path):
     assert result.exit_code == 0 and "60 consultation(s) créées" in result.output and count(app) == 60
 
 
-
 def test_an_unreadable_line_is_an_error_not_a_crash(app):
     huge = b'date,mission,mode\n2026-03-02,info_logement,telephone\n"' + b"x" * 200_000 + b'",a,b\n'
     result = run(app, huge)
@@ -159,46 +195,62 @@ def test_an_unreadable_line_is_an_error_not_a_crash(app):
     assert "ligne illisible" in result.problems[0].message and count(app) == 0
 
 
-CASE_HEADER = "external_id,date,mission,mode,commune_insee,themes,household_ref,lease_signed_on,landlord_type," \
-              "rent_amount,housing_benefit,procedure_acts"
+CASE_HEADER = (
+    "external_id,date,mission,mode,commune_insee,themes,household_ref,lease_signed_on,landlord_type,"
+    "rent_amount,housing_benefit,procedure_acts"
+)
 
 
 def test_the_case_columns_import_and_count_in_the_report(app):
-    text = "\n".join([
-        CASE_HEADER,
-        "C1,2026-03-02,prevention_expulsion,telephone,62498,impayes_expulsion,HC1,2020-05-01,bailleur_social,"
-        "450.00,versee_bailleur,commandement_payer=2026-01-05|audience=2026-04-10",
-        "C2,2026-03-03,info_logement,telephone,62498,rapports_locatifs,HC2,,,,,",
-        "C3,2026-03-04,info_logement,telephone,62498,impayes_expulsion,HC3,,personne_physique,,,",
-    ])
+    text = "\n".join(
+        [
+            CASE_HEADER,
+            "C1,2026-03-02,prevention_expulsion,telephone,62498,impayes_expulsion,HC1,2020-05-01,bailleur_social,"
+            "450.00,versee_bailleur,commandement_payer=2026-01-05|audience=2026-04-10",
+            "C2,2026-03-03,info_logement,telephone,62498,rapports_locatifs,HC2,,,,,",
+            "C3,2026-03-04,info_logement,telephone,62498,impayes_expulsion,HC3,,personne_physique,,,",
+        ]
+    )
     result = run(app, text)
     assert (result.problems, result.created) == ([], 3)
     with app.app_context():
         c1 = db.session.scalar(select(Consultation).where(Consultation.external_id == "C1"))
         case = cases.case_of(c1.household)
-        assert (case.landlord_type, str(case.rent_amount), case.housing_benefit, case.lease_signed_on) == \
-            ("bailleur_social", "450.00", "versee_bailleur", date(2020, 5, 1))
+        assert (case.landlord_type, str(case.rent_amount), case.housing_benefit, case.lease_signed_on) == (
+            "bailleur_social",
+            "450.00",
+            "versee_bailleur",
+            date(2020, 5, 1),
+        )
         assert cases.act_dates(case) == {"commandement_payer": date(2026, 1, 5), "audience": date(2026, 4, 10)}
         rows = rollup.rows(db.session, date(2026, 3, 1), date(2026, 3, 1), ["info_logement", "prevention_expulsion"])
-        assert rows == tidy.build(reports.consultation_records(date(2026, 3, 1), date(2026, 4, 1),
-                                                               ["info_logement", "prevention_expulsion"]))
+        assert rows == tidy.build(
+            reports.consultation_records(date(2026, 3, 1), date(2026, 4, 1), ["info_logement", "prevention_expulsion"])
+        )
         assert tidy.value_of(rows, "info_logement", "total", "all", "landlord_type", "personne_physique") == 1
         assert tidy.value_of(rows, "info_logement", "total", "all", "landlord_type", "inconnu") == 1
 
 
 def test_wrong_case_cells_are_listed_and_nothing_is_written(app):
-    text = "\n".join([
-        CASE_HEADER,
-        "D1,2026-03-02,prevention_expulsion,telephone,62498,impayes_expulsion,HD1,2027-01-01,chateau,"
-        "-4,,assignation=2026-13-01",
-        "D2,2026-03-02,info_logement,telephone,62498,rapports_locatifs,HD2,,bailleur_social,,,",
-        "D3,2026-03-02,prevention_expulsion,telephone,62498,,,,bailleur_social,,,",
-        "D4,2026-03-02,prevention_expulsion,telephone,62498,,HD4,,,,,jugement=2026-05-01",
-    ])
+    text = "\n".join(
+        [
+            CASE_HEADER,
+            "D1,2026-03-02,prevention_expulsion,telephone,62498,impayes_expulsion,HD1,2027-01-01,chateau,"
+            "-4,,assignation=2026-13-01",
+            "D2,2026-03-02,info_logement,telephone,62498,rapports_locatifs,HD2,,bailleur_social,,,",
+            "D3,2026-03-02,prevention_expulsion,telephone,62498,,,,bailleur_social,,,",
+            "D4,2026-03-02,prevention_expulsion,telephone,62498,,HD4,,,,,jugement=2026-05-01",
+        ]
+    )
     result = run(app, text)
     assert {(p.line, p.column) for p in result.problems} == {
-        (2, "lease_signed_on"), (2, "landlord_type"), (2, "rent_amount"), (2, "procedure_acts"),
-        (3, "landlord_type"), (5, "procedure_acts")}  # a row without household_ref is a household of its own
+        (2, "lease_signed_on"),
+        (2, "landlord_type"),
+        (2, "rent_amount"),
+        (2, "procedure_acts"),
+        (3, "landlord_type"),
+        (5, "procedure_acts"),
+    }  # a row without household_ref is a household of its own
     assert count(app) == 0 and count(app, Household) == 0
 
 
@@ -207,17 +259,19 @@ PATH_HEADER = CASE_HEADER + ",decision_kind"
 
 def test_the_path_columns_round_trip(app):
     """decision_kind, case events, several acts of one code across rows and in one cell (docs/formats.md)."""
-    text = "\n".join([
-        PATH_HEADER,
-        "P1,2025-03-02,prevention_expulsion,telephone,62498,impayes_expulsion,HP1,2020-05-01,bailleur_social,450.00,,"
-        "commandement_payer=2025-01-06|fsl_demande=2025-02-03,",
-        "P2,2025-10-06,prevention_expulsion,telephone,62498,impayes_expulsion,HP1,,,,,"
-        "jugement_resiliation=2025-09-01|signification_jugement=2025-09-15,refere",
-        "P3,2026-03-02,prevention_expulsion,telephone,62498,impayes_expulsion,HP1,,,,,"
-        "commandement_payer=2025-01-06|commandement_payer=2026-02-02,",
-        "P4,2026-03-03,prevention_expulsion,telephone,62498,impayes_expulsion,HP1,,,,,commandement_payer=2026-02-03,",
-        "P5,2026-03-04,prevention_expulsion,telephone,62498,impayes_expulsion,,,,,,depart_volontaire=2026-03-01,",
-    ])
+    text = "\n".join(
+        [
+            PATH_HEADER,
+            "P1,2025-03-02,prevention_expulsion,telephone,62498,impayes_expulsion,HP1,2020-05-01,bailleur_social,450.00,,"
+            "commandement_payer=2025-01-06|fsl_demande=2025-02-03,",
+            "P2,2025-10-06,prevention_expulsion,telephone,62498,impayes_expulsion,HP1,,,,,"
+            "jugement_resiliation=2025-09-01|signification_jugement=2025-09-15,refere",
+            "P3,2026-03-02,prevention_expulsion,telephone,62498,impayes_expulsion,HP1,,,,,"
+            "commandement_payer=2025-01-06|commandement_payer=2026-02-02,",
+            "P4,2026-03-03,prevention_expulsion,telephone,62498,impayes_expulsion,HP1,,,,,commandement_payer=2026-02-03,",
+            "P5,2026-03-04,prevention_expulsion,telephone,62498,impayes_expulsion,,,,,,depart_volontaire=2026-03-01,",
+        ]
+    )
     result = run(app, text)
     assert (result.problems, result.created) == ([], 5)
     with app.app_context():
@@ -226,9 +280,12 @@ def test_the_path_columns_round_trip(app):
         current = cases.acts_of(case)
         # P3 names two commandements: two acts; P4 names one other date: it corrects the latest (02/02 -> 03/02)
         assert sorted(a.occurred_on for a in current if a.stage == "commandement_payer") == [
-            date(2025, 1, 6), date(2026, 2, 3)]
+            date(2025, 1, 6),
+            date(2026, 2, 3),
+        ]
         assert {a.stage: a.decision_kind for a in current if a.stage.startswith("jugement")} == {
-            "jugement_resiliation": "refere"}
+            "jugement_resiliation": "refere"
+        }
         assert "fsl_demande" in cases.act_dates(case)
         found = cases.situation_of(case, date(2025, 9, 20), current)
         assert found.appeal_until == date(2025, 9, 30)  # référé: 15 days (CPC 490), 30/09 a Tuesday
@@ -237,12 +294,18 @@ def test_the_path_columns_round_trip(app):
         assert cases.situation_of(cases.case_of(p5.household), date(2026, 3, 5)).over
 
 
-@pytest.mark.parametrize("line,column", [
-    ("Q1,2025-03-02,prevention_expulsion,telephone,62498,,HQ,,,,,commandement_payer=2025-01-06,fond", "decision_kind"),
-    ("Q1,2025-03-02,prevention_expulsion,telephone,62498,,HQ,,,,,jugement=2025-01-06,appel", "decision_kind"),
-    ("Q1,2025-03-02,prevention_expulsion,telephone,62498,,HQ,,,,,audience=2026-06-01,", "procedure_acts"),
-    ("Q1,2025-03-02,prevention_expulsion,telephone,62498,,HQ,,,,,fsl_demande=1989-12-31,", "procedure_acts"),
-])
+@pytest.mark.parametrize(
+    "line,column",
+    [
+        (
+            "Q1,2025-03-02,prevention_expulsion,telephone,62498,,HQ,,,,,commandement_payer=2025-01-06,fond",
+            "decision_kind",
+        ),
+        ("Q1,2025-03-02,prevention_expulsion,telephone,62498,,HQ,,,,,jugement=2025-01-06,appel", "decision_kind"),
+        ("Q1,2025-03-02,prevention_expulsion,telephone,62498,,HQ,,,,,audience=2026-06-01,", "procedure_acts"),
+        ("Q1,2025-03-02,prevention_expulsion,telephone,62498,,HQ,,,,,fsl_demande=1989-12-31,", "procedure_acts"),
+    ],
+)
 def test_wrong_path_cells_are_named(app, line, column):
     result = run(app, PATH_HEADER + "\n" + line)
     assert [(p.line, p.column) for p in result.problems] == [(2, column)]
@@ -268,16 +331,18 @@ def test_a_file_over_the_old_cap_imports_in_batches(app):
 def test_the_ids_seen_are_kept_on_disk_with_their_first_line():
     seen = importing.SeenIds()
     try:
-        assert [seen.first_line(external_id, line) for line, external_id in
-                enumerate(["A", "B", "A", "Ä", "A"], start=2)] == [None, None, 2, None, 2]
+        assert [
+            seen.first_line(external_id, line) for line, external_id in enumerate(["A", "B", "A", "Ä", "A"], start=2)
+        ] == [None, None, 2, None, 2]
     finally:
         seen.close()
 
 
 def test_an_id_twice_in_a_file_names_its_first_line_and_nothing_is_written(ctx):
     lines = ["external_id,date,mission,mode,commune_insee,themes"]
-    lines += [f"X{n % 3 if n == 4 else n},2026-03-0{1 + n},info_logement,telephone,62498,rapports_locatifs"
-              for n in range(5)]  # line 6 repeats the id of line 3 (X1)
+    lines += [
+        f"X{n % 3 if n == 4 else n},2026-03-0{1 + n},info_logement,telephone,62498,rapports_locatifs" for n in range(5)
+    ]  # line 6 repeats the id of line 3 (X1)
     result = importer.import_consultations("\n".join(lines).encode(), None, date(2026, 11, 29))
     assert [(p.line, p.column, p.message) for p in result.problems] == [(6, "external_id", "déjà à la ligne 3.")]
     assert db.session.scalar(select(func.count()).select_from(Consultation)) == 0

@@ -1,5 +1,6 @@
 """Issue 16, items 4 and 6: an import's work is bounded (columns, a linear header check, the first 1,000
 errors and a count of the others) and its errors name line, column and reason, never the file's text."""
+
 import csv
 import io
 import json
@@ -26,11 +27,15 @@ MARK = "QZX"  # in every cell of the files below: no problem may show it
 
 
 def post(client, data: bytes):
-    return client.post(URL, data={"csrf_token": csrf_token(client, URL), "file": (io.BytesIO(data), "f.csv")},
-                       content_type="multipart/form-data")
+    return client.post(
+        URL,
+        data={"csrf_token": csrf_token(client, URL), "file": (io.BytesIO(data), "f.csv")},
+        content_type="multipart/form-data",
+    )
 
 
 # --- bounded work ---------------------------------------------------------------------------------
+
 
 def test_a_header_of_40000_columns_is_refused_at_once():
     wide = ",".join(["date", "mission", "mode"] + [f"x{n}" for n in range(40_000)]).encode() + b"\n"
@@ -67,8 +72,10 @@ def test_up_to_200_columns_each_unknown_one_by_its_position_and_each_double_once
     found = [(p.column, p.message) for p in parsed.problems]
     assert found[0] == ("n° 7", "colonne inconnue (voir le format d'import).")
     assert len([f for f in found if f[1].startswith("colonne inconnue")]) == MAX_COLUMNS - 6
-    assert [f for f in found if f[1] == "colonne en double."] == [("mode", "colonne en double."),
-                                                                  ("themes", "colonne en double.")]
+    assert [f for f in found if f[1] == "colonne en double."] == [
+        ("mode", "colonne en double."),
+        ("themes", "colonne en double."),
+    ]
     assert MARK not in repr(found)
 
 
@@ -101,12 +108,14 @@ def test_the_command_counts_the_errors_it_does_not_list(app, runner, tmp_path):
 
 # --- no cell in any error ---------------------------------------------------------------------------
 
+
 def marked():
     """A cell that is wrong for most columns, and holds MARK (as a name or a number typed there would)."""
-    return st.builds(lambda before, after: f"{before}{MARK}{after}",
-                     st.sampled_from(["", "62", "2026-", "1", "info_logement|", "jugement=", "impayes_expulsion/",
-                                      "0612", " "]),
-                     st.sampled_from(["", "=2026-01-01", "|outcomes", "00", ";", ",", "\"", "=x"]))
+    return st.builds(
+        lambda before, after: f"{before}{MARK}{after}",
+        st.sampled_from(["", "62", "2026-", "1", "info_logement|", "jugement=", "impayes_expulsion/", "0612", " "]),
+        st.sampled_from(["", "=2026-01-01", "|outcomes", "00", ";", ",", '"', "=x"]),
+    )
 
 
 @st.composite
@@ -116,8 +125,9 @@ def files(draw):
     extra = draw(st.lists(marked(), max_size=2))
     header = draw(st.permutations([*REQUIRED, *(c for c in known if c not in REQUIRED), *extra]))
     good = {"date": "2026-03-02", "mission": "prevention_expulsion", "mode": "telephone"}
-    rows = draw(st.lists(st.tuples(*(st.one_of(marked(), st.just(good.get(c, ""))) for c in header)),
-                         min_size=1, max_size=5))
+    rows = draw(
+        st.lists(st.tuples(*(st.one_of(marked(), st.just(good.get(c, ""))) for c in header)), min_size=1, max_size=5)
+    )
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
@@ -135,18 +145,28 @@ def test_no_error_quotes_the_file(data):
 
 # --- the error lists already stored ------------------------------------------------------------------
 
+
 def test_the_migration_scrubs_the_error_lists_already_stored(database):  # noqa: F811
     app = create_app({"TESTING": True, "DATABASE_URL": database})
-    legacy = json.dumps([[1, "Jean Dupont", "colonne inconnue (voir le format d'import)."],
-                         [7, "mode", "« 0611223344 » n'est pas un code connu."],
-                         [9, "procedure_acts", "« jugement=Dupont » : la date doit s'écrire AAAA-MM-JJ."],
-                         [12, "n° 3", "caractère illisible"], [0, "", "Import interrompu"]])
+    legacy = json.dumps(
+        [
+            [1, "Jean Dupont", "colonne inconnue (voir le format d'import)."],
+            [7, "mode", "« 0611223344 » n'est pas un code connu."],
+            [9, "procedure_acts", "« jugement=Dupont » : la date doit s'écrire AAAA-MM-JJ."],
+            [12, "n° 3", "caractère illisible"],
+            [0, "", "Import interrompu"],
+        ]
+    )
     with app.app_context():
         upgrade(revision="c5a9e3d7f182")
         with db.engine.begin() as connection:
-            connection.execute(text("INSERT INTO import_jobs (id, state, filename, rows_done, errors, created_at) "
-                                    "VALUES (1, 'failed', 'a.csv', 0, :errors, '2026-12-01 08:00:00')"),
-                               {"errors": legacy})
+            connection.execute(
+                text(
+                    "INSERT INTO import_jobs (id, state, filename, rows_done, errors, created_at) "
+                    "VALUES (1, 'failed', 'a.csv', 0, :errors, '2026-12-01 08:00:00')"
+                ),
+                {"errors": legacy},
+            )
         upgrade(revision="781781be3db6")
         with db.engine.connect() as connection:
             errors, more = connection.execute(text("SELECT errors, more_errors FROM import_jobs")).one()
@@ -156,15 +176,23 @@ def test_the_migration_scrubs_the_error_lists_already_stored(database):  # noqa:
         [1, "", "colonne inconnue (voir le format d'import)."],
         [7, "mode", "la valeur n'est pas un code connu."],
         [9, "procedure_acts", "la valeur : la date doit s'écrire AAAA-MM-JJ."],
-        [12, "n° 3", "caractère illisible"], [0, "", "Import interrompu"]]
+        [12, "n° 3", "caractère illisible"],
+        [0, "", "Import interrompu"],
+    ]
     assert more is None
 
 
-@pytest.mark.parametrize("cell, message", [
-    ("jugement=2026-13-01", "jugement (1er élément) : date illisible ou qui n'existe pas, attendu AAAA-MM-JJ."),
-    ("assignation=2026-01-02|Dupont=2026-01-01", "2e élément de la cellule : attendu code=AAAA-MM-JJ avec un code "
-                                                 "de procedure_stages (sauf inconnu) ou de case_events."),
-])
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        ("jugement=2026-13-01", "jugement (1er élément) : date illisible ou qui n'existe pas, attendu AAAA-MM-JJ."),
+        (
+            "assignation=2026-01-02|Dupont=2026-01-01",
+            "2e élément de la cellule : attendu code=AAAA-MM-JJ avec un code "
+            "de procedure_stages (sauf inconnu) ou de case_events.",
+        ),
+    ],
+)
 def test_a_wrong_act_is_named_by_its_rank(cell, message):
     data = f"date,mission,mode,household_ref,procedure_acts\n2026-03-02,prevention_expulsion,telephone,H1,{cell}\n"
     parsed = read(data.encode(), LOOKUPS, TODAY)

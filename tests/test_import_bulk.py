@@ -1,5 +1,6 @@
 """The import writes cases, statements and acts in bulk: the same result as cases.record_acts row by
 row (the consultation form's path), and the report's rollup equal to a recount."""
+
 import gc
 from datetime import date
 from decimal import Decimal
@@ -16,8 +17,10 @@ from hotline.extensions import db
 from hotline.reports import rollup, tidy
 from hotline.reports import services as reports
 
-HEADER = "external_id,date,mission,mode,commune_insee,themes,household_ref,lease_signed_on,landlord_type," \
-         "rent_amount,housing_benefit,procedure_acts"
+HEADER = (
+    "external_id,date,mission,mode,commune_insee,themes,household_ref,lease_signed_on,landlord_type,"
+    "rent_amount,housing_benefit,procedure_acts"
+)
 ROWS = [  # a household's statements out of date order, a correction, the same date again, an older date
     "B1,2026-03-10,prevention_expulsion,telephone,62498,impayes_expulsion,HB1,2020-05-01,bailleur_social,450.00,,"
     "commandement_payer=2026-01-05|assignation=2026-02-20",
@@ -39,11 +42,19 @@ def state() -> dict:
     found = {}
     for case in db.session.scalars(select(Case)):
         found[ref[case.household_id]] = (
-            case.lease_signed_on, case.landlord_type, case.rent_amount, case.housing_benefit,
-            sorted((said_by[s.consultation_id], s.lease_signed_on, s.landlord_type, s.rent_amount, s.housing_benefit)
-                   for s in db.session.scalars(select(CaseStatement).where(CaseStatement.case_id == case.id))),
-            sorted((a.stage, a.occurred_on, said_by[a.consultation_id], a.replaced_at is None)
-                   for a in db.session.scalars(select(ProcedureAct).where(ProcedureAct.case_id == case.id))))
+            case.lease_signed_on,
+            case.landlord_type,
+            case.rent_amount,
+            case.housing_benefit,
+            sorted(
+                (said_by[s.consultation_id], s.lease_signed_on, s.landlord_type, s.rent_amount, s.housing_benefit)
+                for s in db.session.scalars(select(CaseStatement).where(CaseStatement.case_id == case.id))
+            ),
+            sorted(
+                (a.stage, a.occurred_on, said_by[a.consultation_id], a.replaced_at is None)
+                for a in db.session.scalars(select(ProcedureAct).where(ProcedureAct.case_id == case.id))
+            ),
+        )
     return found
 
 
@@ -67,8 +78,11 @@ def test_bulk_cases_equal_record_acts_row_by_row(app):
         hb1 = bulk["HB1"]
         assert hb1[:4] == (date(2020, 5, 1), "bailleur_social", Decimal("480.00"), "aucune")  # latest of each
         current = {(stage, day) for stage, day, _, now in hb1[5] if now}
-        assert current == {("commandement_payer", date(2026, 1, 6)), ("assignation", date(2026, 2, 20)),
-                           ("audience", date(2026, 5, 2))}
+        assert current == {
+            ("commandement_payer", date(2026, 1, 6)),
+            ("assignation", date(2026, 2, 20)),
+            ("audience", date(2026, 5, 2)),
+        }
 
 
 def test_a_second_import_adds_to_existing_cases_and_the_rollup_matches_a_recount(app):

@@ -1,6 +1,7 @@
 """Background imports (issue 9): a big file on the import page is queued, the runner (the command, or the
 scheduler's job) imports it all or nothing, its page shows the state, the progress and the errors, a job
 left running by a dead process is failed, and the uploaded file never outlives its job."""
+
 import io
 import re
 import threading
@@ -43,13 +44,17 @@ def stored(folder) -> list[str]:
 def stored_bytes(app, job_id: int) -> bytes:
     """The queued file as the database holds it."""
     with app.app_context():
-        return b"".join(db.session.scalars(select(ImportFile.data).where(ImportFile.job_id == job_id)
-                                           .order_by(ImportFile.seq)))
+        return b"".join(
+            db.session.scalars(select(ImportFile.data).where(ImportFile.job_id == job_id).order_by(ImportFile.seq))
+        )
 
 
 def upload(client, data: bytes, name="gros.csv"):
-    return client.post(URL, data={"csrf_token": csrf_token(client, URL), "file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        URL,
+        data={"csrf_token": csrf_token(client, URL), "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def client_of(app, user):
@@ -81,15 +86,23 @@ def test_a_big_file_is_queued_then_imported_by_the_command(app, client, runner, 
     assert page.headers["Refresh"] == "3" and "en attente" in page.get_data(as_text=True)
     listing = client.get(URL).get_data(as_text=True)
     assert "gros.csv" in listing.split("<main", 1)[1]  # listed on the import page, in its content
-    assert re.search(r"<title>(.*?)</title>", listing, re.S).group(1) == \
-        "Importer des consultations · Information logement Pas-de-Calais"
+    assert (
+        re.search(r"<title>(.*?)</title>", listing, re.S).group(1)
+        == "Importer des consultations · Information logement Pas-de-Calais"
+    )
 
     result = runner.invoke(args=["consultations", "import-jobs", "run"])
     assert result.exit_code == 0 and "1 lancé(s)" in result.output
     assert count(app) == 5 and count(app, Household) == 5
     job = job_of(app, job_id)
-    assert (job.state, job.rows_total, job.rows_done, job.created, job.updated, job.errors) == \
-        ("done", 5, 5, 5, 0, None)
+    assert (job.state, job.rows_total, job.rows_done, job.created, job.updated, job.errors) == (
+        "done",
+        5,
+        5,
+        5,
+        0,
+        None,
+    )
     assert job.started_at <= job.finished_at and stored(folder) == [] and stored_bytes(app, job_id) == b""
     page = client.get(f"{URL}/jobs/{job_id}")
     assert "Refresh" not in page.headers
@@ -117,8 +130,9 @@ def test_an_error_on_line_n_fails_the_job_and_writes_nothing(app, client, runner
     assert "1 erreur(s) : rien n'a été importé" in page and "<td>5</td><td>mode</td>" in page
 
 
-def test_the_page_of_a_job_past_its_retention_says_its_errors_were_erased(app, client, runner, make_user, login,
-                                                                         folder):
+def test_the_page_of_a_job_past_its_retention_says_its_errors_were_erased(
+    app, client, runner, make_user, login, folder
+):
     data = good_file(6).replace(b"J3,2026-04-13,info_logement,telephone", b"J3,2026-04-13,info_logement,fax")
     job_id = queued(client, make_user, login, data)
     runner.invoke(args=["consultations", "import-jobs", "run"])
@@ -150,8 +164,9 @@ def test_the_page_shows_the_progress_while_the_job_runs(app, client, make_user, 
     monkeypatch.setattr(import_jobs._Progress, "write", write_and_look)
     with app.app_context():
         assert import_jobs.run_pending() == 1
-    pages = [(response.headers.get("Refresh"), re.sub(r"\s+", " ", response.get_data(as_text=True)))
-             for response in seen]
+    pages = [
+        (response.headers.get("Refresh"), re.sub(r"\s+", " ", response.get_data(as_text=True))) for response in seen
+    ]
     assert all(refresh == "3" for refresh, _ in pages)
     # (\s+ above made the thousands' thin spaces plain spaces)
     assert any("Vérification du fichier : 2 000 ligne(s) vérifiée(s) sur environ 4 500" in page for _, page in pages)
@@ -160,8 +175,9 @@ def test_the_page_shows_the_progress_while_the_job_runs(app, client, make_user, 
     assert count(app) == 4500 and job_of(app, job_id).state == "done"
 
 
-def test_a_job_left_running_by_a_dead_process_is_failed_and_nothing_is_kept(app, client, make_user, login, folder,
-                                                                           monkeypatch):
+def test_a_job_left_running_by_a_dead_process_is_failed_and_nothing_is_kept(
+    app, client, make_user, login, folder, monkeypatch
+):
     job_id = queued(client, make_user, login, good_file(4500))
     add = import_jobs._Progress.add
 

@@ -1,5 +1,6 @@
 """An import file of any content gets a list of French errors by line and column, and nothing is
 written: bytes that are no text, cells too long to read, numbers too large for their column."""
+
 import io
 
 import pytest
@@ -74,8 +75,11 @@ def test_the_page_lists_them(app, client, make_user, login):
     login(make_user("manager"))
     url = "/consultations/import"
     data = b"date,mission,mode,duration_minutes\n" + GOOD + b"," + b"9" * 5000 + b"\n" + GOOD + b",\x81\n"
-    response = client.post(url, data={"csrf_token": csrf_token(client, url), "file": (io.BytesIO(data), "a.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        url,
+        data={"csrf_token": csrf_token(client, url), "file": (io.BytesIO(data), "a.csv")},
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "2 erreur(s) : rien n'a été importé" in page
     assert "<td>2</td><td>duration_minutes</td>" in page and "<td>3</td><td>duration_minutes</td>" in page

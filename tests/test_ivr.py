@@ -1,4 +1,5 @@
 """The voice menu: signatures, every branch with any keys, routing, queue, voicemail, the call log."""
+
 import threading
 from datetime import date, time
 
@@ -13,13 +14,33 @@ from hotline.ivr.security import sign
 from hotline.permanences import services as permanences
 from hotline.permanences.models import DutyShift
 
-OPEN = "2026-12-01T10:00"      # a Tuesday morning, Paris time
+OPEN = "2026-12-01T10:00"  # a Tuesday morning, Paris time
 CLOSED = "2026-12-01T20:00"
-STEPS = ["/ivr/voice", "/ivr/mission", "/ivr/mission/choice", "/ivr/mission/social-worker",
-         "/ivr/mission/social-worker/choice", "/ivr/postal", "/ivr/postal/choice", "/ivr/commune",
-         "/ivr/commune/choice", "/ivr/out-of-department", "/ivr/out-of-department/choice", "/ivr/route",
-         "/ivr/dial-result", "/ivr/queue", "/ivr/queue/choice", "/ivr/closed", "/ivr/voicemail", "/ivr/voicemail/choice",
-         "/ivr/voicemail/recorded", "/ivr/whisper", "/ivr/whisper/accept", "/ivr/status", "/ivr/fallback"]
+STEPS = [
+    "/ivr/voice",
+    "/ivr/mission",
+    "/ivr/mission/choice",
+    "/ivr/mission/social-worker",
+    "/ivr/mission/social-worker/choice",
+    "/ivr/postal",
+    "/ivr/postal/choice",
+    "/ivr/commune",
+    "/ivr/commune/choice",
+    "/ivr/out-of-department",
+    "/ivr/out-of-department/choice",
+    "/ivr/route",
+    "/ivr/dial-result",
+    "/ivr/queue",
+    "/ivr/queue/choice",
+    "/ivr/closed",
+    "/ivr/voicemail",
+    "/ivr/voicemail/choice",
+    "/ivr/voicemail/recorded",
+    "/ivr/whisper",
+    "/ivr/whisper/accept",
+    "/ivr/status",
+    "/ivr/fallback",
+]
 JUNK = ["", "*", "#", "9" * 200, "abc", "0", "1#", "62200", "99999"]
 
 
@@ -27,8 +48,10 @@ JUNK = ["", "*", "#", "9" * 200, "abc", "0", "1#", "62200", "99999"]
 def roster(app, make_user):
     """Two Boulonnais jurists and one for Lens-Hénin, on duty on weekdays from 9:00 to 17:00."""
     users = {
-        "boulonnais": [make_user("jurist", phone="+33612345601", territories=("boulonnais",), name="Claire"),
-                       make_user("jurist", phone="+33612345602", territories=("boulonnais",), name="Julien")],
+        "boulonnais": [
+            make_user("jurist", phone="+33612345601", territories=("boulonnais",), name="Claire"),
+            make_user("jurist", phone="+33612345602", territories=("boulonnais",), name="Julien"),
+        ],
         "lens-henin": [make_user("jurist", phone="+33612345603", territories=("lens-henin",), name="Sophie")],
     }
     with app.app_context():
@@ -36,8 +59,16 @@ def roster(app, make_user):
             for user in members:
                 for mission in ("info_logement", "prevention_expulsion"):
                     for day in range(5):
-                        db.session.add(DutyShift(user_id=user.id, mission=mission, territory_code=territory,
-                                                 weekday=day, starts=time(9), ends=time(17)))
+                        db.session.add(
+                            DutyShift(
+                                user_id=user.id,
+                                mission=mission,
+                                territory_code=territory,
+                                weekday=day,
+                                starts=time(9),
+                                ends=time(17),
+                            )
+                        )
         db.session.commit()
     return users
 
@@ -64,6 +95,7 @@ def says(root):
 
 
 # --- signatures -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", STEPS)
 def test_unsigned_request_is_refused(client, path):
@@ -100,24 +132,29 @@ def test_webhooks_need_no_csrf_are_never_rate_limited_and_set_no_cookie(twilio):
 
 # --- every branch, whatever the keys ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", [p for p in STEPS if p not in ("/ivr/status",)])
 @pytest.mark.parametrize("digits", JUNK)
 def test_every_step_answers_valid_twiml_whatever_the_keys(app, twilio, roster, path, digits):
     at(app, OPEN)
     twilio("/ivr/voice", CallSid="CAjunk")
-    response = twilio(path, CallSid="CAjunk", Digits=digits, SpeechResult=digits, ParentCallSid="CAjunk",
-                      DialCallStatus="no-answer")
+    response = twilio(
+        path, CallSid="CAjunk", Digits=digits, SpeechResult=digits, ParentCallSid="CAjunk", DialCallStatus="no-answer"
+    )
     root = twiml(response)
     assert len(root) > 0 or path == "/ivr/whisper/accept", "an empty answer would be silence"
     # A caller's step always leads somewhere: a question, a redirect, a dial, a recording or goodbye.
-    assert {el.tag for el in root} & {"Gather", "Redirect", "Dial", "Record", "Hangup"} or \
-        path == "/ivr/whisper/accept"
+    assert {el.tag for el in root} & {"Gather", "Redirect", "Dial", "Record", "Hangup"} or path == "/ivr/whisper/accept"
 
 
-@pytest.mark.parametrize("question,answer", [
-    ("/ivr/mission", "/ivr/mission/choice"), ("/ivr/postal", "/ivr/postal/choice"),
-    ("/ivr/mission/social-worker", "/ivr/mission/social-worker/choice"),
-])
+@pytest.mark.parametrize(
+    "question,answer",
+    [
+        ("/ivr/mission", "/ivr/mission/choice"),
+        ("/ivr/postal", "/ivr/postal/choice"),
+        ("/ivr/mission/social-worker", "/ivr/mission/social-worker/choice"),
+    ],
+)
 @pytest.mark.parametrize("digits", ["*", "#", "9" * 200, ""])
 def test_junk_keys_get_the_question_again_then_the_general_pool(app, twilio, roster, question, answer, digits):
     at(app, OPEN)
@@ -157,15 +194,19 @@ def test_greeting_has_the_data_protection_notice_and_number_maps_to_mission(app,
 
 def test_social_worker_path_sets_consultant_type(app, twilio):
     twilio("/ivr/voice", CallSid="CAsw")
-    assert redirect_target(twiml(twilio("/ivr/mission/choice", CallSid="CAsw", Digits="3"))) == \
-        "/ivr/mission/social-worker"
-    assert redirect_target(twiml(twilio("/ivr/mission/social-worker/choice", CallSid="CAsw", Digits="1"))) == \
-        "/ivr/postal"
+    assert (
+        redirect_target(twiml(twilio("/ivr/mission/choice", CallSid="CAsw", Digits="3")))
+        == "/ivr/mission/social-worker"
+    )
+    assert (
+        redirect_target(twiml(twilio("/ivr/mission/social-worker/choice", CallSid="CAsw", Digits="1"))) == "/ivr/postal"
+    )
     row = call_row(app, "CAsw")
     assert (row.mission, row.consultant_type) == ("prevention_expulsion", "travailleur_social")
 
 
 # --- territory ------------------------------------------------------------------------------------
+
 
 def test_shared_postal_code_asks_for_the_commune_by_speech_or_number(app, twilio, roster):
     at(app, OPEN)
@@ -189,8 +230,9 @@ def test_shared_postal_code_asks_for_the_commune_by_speech_or_number(app, twilio
 def test_postal_code_outside_the_department(app, twilio, roster):
     at(app, OPEN)
     twilio("/ivr/voice", CallSid="CAo", To=EVICTION_NUMBER)
-    assert redirect_target(twiml(twilio("/ivr/postal/choice", CallSid="CAo", Digits="75011"))) == \
-        "/ivr/out-of-department"
+    assert (
+        redirect_target(twiml(twilio("/ivr/postal/choice", CallSid="CAo", Digits="75011"))) == "/ivr/out-of-department"
+    )
     info = twiml(twilio("/ivr/out-of-department", CallSid="CAo"))
     assert "SOS Loyers Impayés" in says(info) and "0 805, 16, 00, 75" in says(info)
     assert redirect_target(twiml(twilio("/ivr/out-of-department/choice", CallSid="CAo", Digits="1"))) == "/ivr/route"
@@ -202,6 +244,7 @@ def test_postal_code_outside_the_department(app, twilio, roster):
 
 # --- routing --------------------------------------------------------------------------------------
 
+
 def test_call_in_opening_hours_rings_the_boulonnais_jurists(app, runner, roster):
     result = runner.invoke(args=["ivr", "simulate", "--write", "--at", OPEN, "--to", INFO_NUMBER, "--keys", "1 62200"])
     assert result.exit_code == 0, result.output
@@ -212,14 +255,19 @@ def test_call_in_opening_hours_rings_the_boulonnais_jurists(app, runner, roster)
         assert len(rows) == 1
         row = rows[0]
         assert (row.outcome, row.mission, row.territory_code, row.answered_by_id) == (
-            "answered", "prevention_expulsion", "boulonnais", roster["boulonnais"][0].id)
+            "answered",
+            "prevention_expulsion",
+            "boulonnais",
+            roster["boulonnais"][0].id,
+        )
         # 300 s of conversation, then the goodbye (the simulator's clock moves while the caller listens)
         assert 300 <= row.talk_seconds <= 305 and row.wait_seconds > 0 and row.ended_at is not None
 
 
 def test_call_outside_hours_ends_in_the_voicemail(app, runner, roster):
-    result = runner.invoke(args=["ivr", "simulate", "--write", "--at", CLOSED, "--to", INFO_NUMBER,
-                                 "--keys", "1 62200 1"])
+    result = runner.invoke(
+        args=["ivr", "simulate", "--write", "--at", CLOSED, "--to", INFO_NUMBER, "--keys", "1 62200 1"]
+    )
     assert result.exit_code == 0, result.output
     assert "Il sera de nouveau ouvert demain à 9 heures" in result.output
     assert "message enregistré" in result.output and "sonnerie" not in result.output
@@ -280,8 +328,16 @@ def test_at_most_ten_jurists_are_rung_at_once(app, twilio, make_user):
     with app.app_context():
         for i in range(12):
             user = make_user("jurist", phone=f"+336123457{i:02d}")
-            db.session.add(DutyShift(user_id=user.id, mission="info_logement", territory_code=None, weekday=1,
-                                     starts=time(8), ends=time(18)))
+            db.session.add(
+                DutyShift(
+                    user_id=user.id,
+                    mission="info_logement",
+                    territory_code=None,
+                    weekday=1,
+                    starts=time(8),
+                    ends=time(18),
+                )
+            )
         db.session.commit()
     twilio("/ivr/voice", CallSid="CAten")
     twilio("/ivr/mission/choice", CallSid="CAten", Digits="2")
@@ -321,7 +377,9 @@ def test_holiday_and_exceptional_closure_close_the_line(app, twilio, roster):
     closed = twiml(twilio("/ivr/closed", CallSid="CAh"))
     assert "lundi 28 décembre à 9 heures" in says(closed)
     with app.app_context():
-        db.session.add(Closure(mission=None, starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 1), reason="Formation"))
+        db.session.add(
+            Closure(mission=None, starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 1), reason="Formation")
+        )
         db.session.commit()
     at(app, OPEN)
     twilio("/ivr/voice", CallSid="CAx", To=EVICTION_NUMBER)
@@ -355,6 +413,7 @@ def test_empty_recording_still_leaves_a_callback_task(app, twilio):
 
 # --- status callbacks -------------------------------------------------------------------------------
 
+
 def test_repeated_status_callback_leaves_one_consistent_row(app, twilio, roster):
     at(app, OPEN)
     twilio("/ivr/voice", CallSid="CArep", To=EVICTION_NUMBER)
@@ -379,7 +438,9 @@ def test_concurrent_status_callbacks_change_the_row_once(app, roster):
 
     def post(client, path, **extra):
         params = base | extra
-        return client.post(path, data=params, headers={"X-Twilio-Signature": sign("http://localhost" + path, params, TOKEN)})
+        return client.post(
+            path, data=params, headers={"X-Twilio-Signature": sign("http://localhost" + path, params, TOKEN)}
+        )
 
     post(clients[0], "/ivr/voice")
     post(clients[0], "/ivr/postal/choice", Digits="62200")
@@ -419,8 +480,16 @@ def test_territory_jurists_first_then_the_general_pool(app, twilio, roster, make
     at(app, OPEN)
     pool = make_user("jurist", phone="+33612345699", territories=("ternois",), name="Pool")
     with app.app_context():
-        db.session.add(DutyShift(user_id=pool.id, mission="prevention_expulsion", territory_code=None, weekday=1,
-                                 starts=time(9), ends=time(17)))
+        db.session.add(
+            DutyShift(
+                user_id=pool.id,
+                mission="prevention_expulsion",
+                territory_code=None,
+                weekday=1,
+                starts=time(9),
+                ends=time(17),
+            )
+        )
         db.session.commit()
     twilio("/ivr/voice", CallSid="CAp1", To=EVICTION_NUMBER)
     twilio("/ivr/postal/choice", CallSid="CAp1", Digits="62200")
@@ -434,6 +503,7 @@ def test_territory_jurists_first_then_the_general_pool(app, twilio, roster, make
 
 # --- the call log's statements ---------------------------------------------------------------------
 
+
 def test_a_postal_code_before_the_entry_makes_the_row(app, twilio, roster):
     """Twilio's requests out of order: the postal step makes the call's row, the entry then keeps it."""
     at(app, OPEN)
@@ -441,8 +511,12 @@ def test_a_postal_code_before_the_entry_makes_the_row(app, twilio, roster):
     twilio("/ivr/voice", CallSid="CAorder", To=EVICTION_NUMBER)
     row = call_row(app, "CAorder")
     assert row.path == "accueil > numero:prevention_expulsion > code_postal:62200"
-    assert (row.mission, row.territory_code, row.commune_insee, row.outcome) == \
-        ("prevention_expulsion", "boulonnais", "62160", "in_progress")
+    assert (row.mission, row.territory_code, row.commune_insee, row.outcome) == (
+        "prevention_expulsion",
+        "boulonnais",
+        "62160",
+        "in_progress",
+    )
 
 
 def test_only_small_url_encoded_forms_are_read(app, client):
@@ -458,9 +532,12 @@ def test_only_small_url_encoded_forms_are_read(app, client):
 
 def test_status_right_after_the_entry_finds_its_row(app, client):
     """A caller hanging up at once: the call is logged as abandoned."""
+
     def post(path, **params):
         data = {"CallSid": "CAquick", "From": "+33612000000", "To": INFO_NUMBER} | params
-        return client.post(path, data=data, headers={"X-Twilio-Signature": sign("http://localhost" + path, data, TOKEN)})
+        return client.post(
+            path, data=data, headers={"X-Twilio-Signature": sign("http://localhost" + path, data, TOKEN)}
+        )
 
     post("/ivr/voice")
     post("/ivr/status", CallStatus="completed")
@@ -472,18 +549,32 @@ def test_a_closed_line_tells_the_next_permanence_of_the_callers_territory(app, t
 
     holder = make_user("jurist")
     with app.app_context():
-        permanences.save(None, commune_insee="62160", name="CCAS de Boulogne-sur-Mer",
-                         address="place Godefroy de Bouillon", mission="prevention_expulsion", user_id=holder.id,
-                         frequency="weekly", weekday=2, week_of_month=None, starts=time(9), ends=time(12),
-                         first_day=date(2026, 11, 1), last_day=None, active=True)
+        permanences.save(
+            None,
+            commune_insee="62160",
+            name="CCAS de Boulogne-sur-Mer",
+            address="place Godefroy de Bouillon",
+            mission="prevention_expulsion",
+            user_id=holder.id,
+            frequency="weekly",
+            weekday=2,
+            week_of_month=None,
+            starts=time(9),
+            ends=time(12),
+            first_day=date(2026, 11, 1),
+            last_day=None,
+            active=True,
+        )
         db.session.commit()
     at(app, CLOSED)  # Tuesday 1 December, 20:00
     twilio("/ivr/voice", CallSid="CAperm", To=EVICTION_NUMBER)
     twilio("/ivr/postal/choice", CallSid="CAperm", To=EVICTION_NUMBER, Digits="62200")
     heard = says(twiml(twilio("/ivr/closed", CallSid="CAperm", To=EVICTION_NUMBER)))
     assert "Il sera de nouveau ouvert demain à 9 heures." in heard
-    assert ("Un juriste tient aussi une permanence demain à 9 heures, jusqu'à 12 heures : "
-            "CCAS de Boulogne-sur-Mer, place Godefroy de Bouillon.") in heard
+    assert (
+        "Un juriste tient aussi une permanence demain à 9 heures, jusqu'à 12 heures : "
+        "CCAS de Boulogne-sur-Mer, place Godefroy de Bouillon."
+    ) in heard
     twilio("/ivr/voice", CallSid="CAlens", To=EVICTION_NUMBER)
     twilio("/ivr/postal/choice", CallSid="CAlens", To=EVICTION_NUMBER, Digits="62300")
     assert "permanence" not in says(twiml(twilio("/ivr/closed", CallSid="CAlens", To=EVICTION_NUMBER)))

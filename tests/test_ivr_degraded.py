@@ -1,4 +1,5 @@
 """The line never dies with the database: a stopped or hanging database sends callers to the backup."""
+
 import socket
 import sqlite3
 import threading
@@ -22,12 +23,22 @@ BACKUP = "+33321000000"
 def signed_post(app, path, **params):
     params = {"CallSid": "CAdown", "From": "+33612000000", "To": "+33800000063"} | params
     client = app.test_client()
-    return client.post(path, data=params, headers={"X-Twilio-Signature": sign("http://localhost" + path, params, TOKEN)})
+    return client.post(
+        path, data=params, headers={"X-Twilio-Signature": sign("http://localhost" + path, params, TOKEN)}
+    )
 
 
 def degraded_app(url):
-    return create_app({"TESTING": True, "SECRET_KEY": "x", "TWILIO_AUTH_TOKEN": TOKEN, "DATABASE_URL": url,
-                       "BACKUP_NUMBER": BACKUP, "IVR_DB_TIMEOUT_SECONDS": 1.0})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "DATABASE_URL": url,
+            "BACKUP_NUMBER": BACKUP,
+            "IVR_DB_TIMEOUT_SECONDS": 1.0,
+        }
+    )
 
 
 def assert_dials_backup(response):
@@ -106,8 +117,14 @@ def test_an_unexpected_error_outside_a_step_still_dials_the_backup(app, monkeypa
 
 
 def test_fallback_without_backup_number_still_speaks(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "TWILIO_AUTH_TOKEN": TOKEN,
-                      "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+        }
+    )
     root = ET.fromstring(signed_post(app, "/ivr/fallback").data)
     assert "0 805, 16, 00, 75" in root.find("Say").text and root.find("Hangup") is not None
 
@@ -121,7 +138,7 @@ def sqlite_only(app):
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if not uri.startswith("sqlite:///"):
         pytest.skip("SQLite only")
-    return uri[len("sqlite:///"):]
+    return uri[len("sqlite:///") :]
 
 
 def test_locked_sqlite_database_answers_within_two_seconds(app, monkeypatch):
@@ -148,8 +165,17 @@ def test_locked_sqlite_database_answers_within_two_seconds(app, monkeypatch):
 
 
 def circuit_app(url, seconds, deadline=0.5):
-    return create_app({"TESTING": True, "SECRET_KEY": "x", "TWILIO_AUTH_TOKEN": TOKEN, "DATABASE_URL": url,
-                       "BACKUP_NUMBER": BACKUP, "IVR_DB_TIMEOUT_SECONDS": deadline, "IVR_CIRCUIT_SECONDS": seconds})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "DATABASE_URL": url,
+            "BACKUP_NUMBER": BACKUP,
+            "IVR_DB_TIMEOUT_SECONDS": deadline,
+            "IVR_CIRCUIT_SECONDS": seconds,
+        }
+    )
 
 
 def timed_post(app, path, **params):

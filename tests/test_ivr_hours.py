@@ -1,4 +1,5 @@
 """Opening hours, holidays and closures: pure rules, table-driven."""
+
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -14,15 +15,18 @@ def at(text):
     return datetime.fromisoformat(text).replace(tzinfo=PARIS)
 
 
-@pytest.mark.parametrize("moment,expected", [
-    ("2026-12-01T10:00", True),    # Tuesday morning
-    ("2026-12-01T12:45", False),   # lunch break
-    ("2026-12-01T17:00", False),   # closing time is closed
-    ("2026-12-05T10:00", False),   # Saturday
-    ("2026-12-25T10:00", False),   # Christmas, a Friday
-    ("2026-11-11T10:00", False),   # Armistice
-    ("2027-05-17T10:00", False),   # Whit Monday
-])
+@pytest.mark.parametrize(
+    "moment,expected",
+    [
+        ("2026-12-01T10:00", True),  # Tuesday morning
+        ("2026-12-01T12:45", False),  # lunch break
+        ("2026-12-01T17:00", False),  # closing time is closed
+        ("2026-12-05T10:00", False),  # Saturday
+        ("2026-12-25T10:00", False),  # Christmas, a Friday
+        ("2026-11-11T10:00", False),  # Armistice
+        ("2027-05-17T10:00", False),  # Whit Monday
+    ],
+)
 def test_is_open(moment, expected):
     assert is_open(at(moment), WEEKDAYS, []) is expected
 
@@ -33,12 +37,15 @@ def test_exceptional_closure():
     assert next_opening(at("2026-12-01T10:00"), WEEKDAYS, closure) == at("2026-12-03T09:00")
 
 
-@pytest.mark.parametrize("moment,expected", [
-    ("2026-12-01T12:45", "2026-12-01T13:30"),
-    ("2026-12-01T20:00", "2026-12-02T09:00"),
-    ("2026-12-04T18:00", "2026-12-07T09:00"),   # Friday evening -> Monday
-    ("2026-12-24T18:00", "2026-12-28T09:00"),   # over Christmas
-])
+@pytest.mark.parametrize(
+    "moment,expected",
+    [
+        ("2026-12-01T12:45", "2026-12-01T13:30"),
+        ("2026-12-01T20:00", "2026-12-02T09:00"),
+        ("2026-12-04T18:00", "2026-12-07T09:00"),  # Friday evening -> Monday
+        ("2026-12-24T18:00", "2026-12-28T09:00"),  # over Christmas
+    ],
+)
 def test_next_opening(moment, expected):
     assert next_opening(at(moment), WEEKDAYS, []) == at(expected)
 

@@ -1,6 +1,7 @@
 """Property-based: whatever Twilio (or anyone holding the token) posts to a voice webhook, the answer
 is valid TwiML that leads somewhere, or a 400/403/413; never a 500, never silence. A request that
 names its call is never sent to the backup number, which is for a failing database only."""
+
 import re
 import xml.etree.ElementTree as ET
 
@@ -16,19 +17,66 @@ BACKUP = "+33321000000"
 LEADS_SOMEWHERE = {"Gather", "Redirect", "Dial", "Record", "Hangup"}
 SILENT_BY_DESIGN = {"/ivr/whisper/accept", "/ivr/status"}  # the jurist's leg bridged; a status callback
 CALL_SID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-FIELDS = ["CallSid", "From", "To", "Digits", "SpeechResult", "Confidence", "RecordingUrl", "RecordingDuration",
-          "CallStatus", "DialCallStatus", "DialCallDuration", "ParentCallSid", "CallDuration", "AccountSid"]
+FIELDS = [
+    "CallSid",
+    "From",
+    "To",
+    "Digits",
+    "SpeechResult",
+    "Confidence",
+    "RecordingUrl",
+    "RecordingDuration",
+    "CallStatus",
+    "DialCallStatus",
+    "DialCallDuration",
+    "ParentCallSid",
+    "CallDuration",
+    "AccountSid",
+]
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
-digits = st.one_of(st.from_regex(r"[0-9#*]{0,12}", fullmatch=True), st.just("7" * 5000), st.just("99999999999999999999"),
-                   st.integers(min_value=-10**30, max_value=10**30).map(str), st.sampled_from(["62200", "62179", "75011", "1", "2", "3"]))
-values = st.one_of(digits, text, st.sampled_from(["completed", "no-answer", "busy", "https://api.twilio.com/r/RE1",
-                                                  "+33612000000", "anonymous", EVICTION_NUMBER, INFO_NUMBER]))
-forms = st.builds(lambda known, other: other | known, st.fixed_dictionaries({}, optional=dict.fromkeys(FIELDS, values)),
-                  st.dictionaries(text.filter(bool), values, max_size=3))
+digits = st.one_of(
+    st.from_regex(r"[0-9#*]{0,12}", fullmatch=True),
+    st.just("7" * 5000),
+    st.just("99999999999999999999"),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(["62200", "62179", "75011", "1", "2", "3"]),
+)
+values = st.one_of(
+    digits,
+    text,
+    st.sampled_from(
+        [
+            "completed",
+            "no-answer",
+            "busy",
+            "https://api.twilio.com/r/RE1",
+            "+33612000000",
+            "anonymous",
+            EVICTION_NUMBER,
+            INFO_NUMBER,
+        ]
+    ),
+)
+forms = st.builds(
+    lambda known, other: other | known,
+    st.fixed_dictionaries({}, optional=dict.fromkeys(FIELDS, values)),
+    st.dictionaries(text.filter(bool), values, max_size=3),
+)
 sids = st.one_of(st.just("CAprop"), st.just("CAprop2"), text, st.just("CA" + "f" * 5000), st.none())
-queries = st.sampled_from(["", "?i=abc", "?i=99999999999999999999", "?i=3", "?u=1", "?u=" + "9" * 5000, "?u=²",
-                           "?cp=62200", "?cp=" + "6" * 5000])
+queries = st.sampled_from(
+    [
+        "",
+        "?i=abc",
+        "?i=99999999999999999999",
+        "?i=3",
+        "?u=1",
+        "?u=" + "9" * 5000,
+        "?u=²",
+        "?cp=62200",
+        "?cp=" + "6" * 5000,
+    ]
+)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 and the calls before theirs, never that jurists are busy when none answered, never leaves silence, and
 offers the voicemail or a callback by a key within 2 minutes; outside the department, silence is never a
 yes: the message is said again, then the call ends politely with the numbers to call (Say, Hangup)."""
+
 import re
 
 import pytest
@@ -24,8 +25,16 @@ def into_the_queue(twilio, sid, **params):
     return first
 
 
-@pytest.mark.parametrize("seconds, said", [(0, "quelques secondes"), (25, "20 secondes"), (60, "1 minute"),
-                                           (95, "1 minute et demie"), (150, "2 minutes et demie")])
+@pytest.mark.parametrize(
+    "seconds, said",
+    [
+        (0, "quelques secondes"),
+        (25, "20 secondes"),
+        (60, "1 minute"),
+        (95, "1 minute et demie"),
+        (150, "2 minutes et demie"),
+    ],
+)
 def test_the_wait_is_said_as_a_person_would(seconds, said):
     assert prompts.waited(seconds) == said
 
@@ -35,8 +44,9 @@ def test_the_queue_tells_the_wait_from_the_first_ring_and_rings_again_without_a_
     into_the_queue(twilio, "CAw")
     at(app, "2026-12-01T10:00:22")
     root = twiml(twilio("/ivr/queue", CallSid="CAw"))
-    assert says(root).startswith("Vous attendez depuis 20 secondes. Vous êtes le premier appel en attente. "
-                                 "Aucun juriste n'a encore décroché.")
+    assert says(root).startswith(
+        "Vous attendez depuis 20 secondes. Vous êtes le premier appel en attente. Aucun juriste n'a encore décroché."
+    )
     assert not BUSY.search(says(root)) and root.find("Pause") is None and root.find("Gather") is None
     assert redirect_target(root) == "/ivr/route"
     again = twiml(twilio("/ivr/route", CallSid="CAw"))  # rung again: the caller hears it ring
@@ -72,8 +82,14 @@ def test_key_1_in_the_queue_records_a_message(app, twilio, roster):
     twiml(twilio("/ivr/queue", CallSid="CAm"))
     record = twiml(twilio("/ivr/queue/choice", CallSid="CAm", Digits="1"))
     assert record.find("Record") is not None and record.find("Record").get("action") == "/ivr/voicemail/recorded"
-    done = twiml(twilio("/ivr/voicemail/recorded", CallSid="CAm", RecordingUrl="https://api.twilio.com/rec/RE1",
-                        RecordingDuration="20"))
+    done = twiml(
+        twilio(
+            "/ivr/voicemail/recorded",
+            CallSid="CAm",
+            RecordingUrl="https://api.twilio.com/rec/RE1",
+            RecordingDuration="20",
+        )
+    )
     assert done[-1].tag == "Hangup" and call_row(app, "CAm").outcome == "voicemail"
 
 
@@ -105,8 +121,9 @@ def test_after_the_longest_wait_the_caller_hears_that_nobody_answered(app, twili
 
 
 def test_the_queue_nobody_answers_walked_with_the_simulator(app, runner, roster):
-    result = runner.invoke(args=["ivr", "simulate", "--write", "--at", OPEN, "--to", EVICTION_NUMBER,
-                                 "--keys", "62200", "--no-answer"])
+    result = runner.invoke(
+        args=["ivr", "simulate", "--write", "--at", OPEN, "--to", EVICTION_NUMBER, "--keys", "62200", "--no-answer"]
+    )
     assert result.exit_code == 0, result.output
     heard = [line[2:].strip() for line in result.output.splitlines() if line.startswith("🔊")]
     assert not any(BUSY.search(line) for line in heard)
@@ -123,8 +140,10 @@ def test_the_queue_nobody_answers_walked_with_the_simulator(app, runner, roster)
 def test_silence_outside_the_department_is_said_again_then_the_call_ends_with_the_numbers(app, twilio, roster):
     at(app, OPEN)
     twilio("/ivr/voice", CallSid="CAout", To=EVICTION_NUMBER)
-    assert redirect_target(twiml(twilio("/ivr/postal/choice", CallSid="CAout", Digits="75011"))) == \
-        "/ivr/out-of-department"
+    assert (
+        redirect_target(twiml(twilio("/ivr/postal/choice", CallSid="CAout", Digits="75011")))
+        == "/ivr/out-of-department"
+    )
     first = twiml(twilio("/ivr/out-of-department/choice", CallSid="CAout", Digits=""))
     assert says(first) == prompts.NO_INPUT and redirect_target(first) == "/ivr/out-of-department"
     end = twiml(twilio("/ivr/out-of-department/choice", CallSid="CAout", Digits=""))
@@ -139,19 +158,23 @@ def test_another_key_outside_the_department_is_no_yes_either(app, twilio, roster
     at(app, OPEN)
     twilio("/ivr/voice", CallSid="CAkey", To=EVICTION_NUMBER)
     twiml(twilio("/ivr/postal/choice", CallSid="CAkey", Digits="59000"))
-    assert redirect_target(twiml(twilio("/ivr/out-of-department/choice", CallSid="CAkey", Digits="2"))) == \
-        "/ivr/out-of-department"
+    assert (
+        redirect_target(twiml(twilio("/ivr/out-of-department/choice", CallSid="CAkey", Digits="2")))
+        == "/ivr/out-of-department"
+    )
     assert twiml(twilio("/ivr/out-of-department/choice", CallSid="CAkey", Digits="9"))[-1].tag == "Hangup"
     twilio("/ivr/voice", CallSid="CAyes", To=EVICTION_NUMBER)
     twiml(twilio("/ivr/postal/choice", CallSid="CAyes", Digits="59000"))
     twiml(twilio("/ivr/out-of-department/choice", CallSid="CAyes", Digits=""))
-    assert redirect_target(twiml(twilio("/ivr/out-of-department/choice", CallSid="CAyes", Digits="1"))) == \
-        "/ivr/route"  # a 1 after a silence connects
+    assert (
+        redirect_target(twiml(twilio("/ivr/out-of-department/choice", CallSid="CAyes", Digits="1"))) == "/ivr/route"
+    )  # a 1 after a silence connects
 
 
 def test_silence_outside_the_department_walked_with_the_simulator(app, runner, roster):
-    result = runner.invoke(args=["ivr", "simulate", "--write", "--at", OPEN, "--to", EVICTION_NUMBER,
-                                 "--keys", "75011 - - - -"])
+    result = runner.invoke(
+        args=["ivr", "simulate", "--write", "--at", OPEN, "--to", EVICTION_NUMBER, "--keys", "75011 - - - -"]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.count("Ce code postal n'est pas dans le Pas-de-Calais.") == 2
     assert "sonnerie" not in result.output and "Fin : raccroché par le service" in result.output
@@ -168,8 +191,9 @@ def test_a_callback_comment_is_one_line_of_text(app, client, make_user, login, c
 
     jurist = make_user("jurist")
     with app.app_context():
-        call = Call(call_sid="CAcb", path="accueil", from_number="+33655555555", outcome="voicemail",
-                    mission="info_logement")
+        call = Call(
+            call_sid="CAcb", path="accueil", from_number="+33655555555", outcome="voicemail", mission="info_logement"
+        )
         db.session.add(call)
         db.session.flush()
         task = CallbackTask(call_id=call.id, kind="voicemail")
@@ -177,9 +201,11 @@ def test_a_callback_comment_is_one_line_of_text(app, client, make_user, login, c
         db.session.commit()
         task_id = task.id
     login(jurist)
-    page = client.post(f"/calls/tasks/{task_id}/done", data={"csrf_token": csrf_token(client, "/calls/"),
-                                                              "result": "reached", "comment": comment},
-                       follow_redirects=True)
+    page = client.post(
+        f"/calls/tasks/{task_id}/done",
+        data={"csrf_token": csrf_token(client, "/calls/"), "result": "reached", "comment": comment},
+        follow_redirects=True,
+    )
     assert page.status_code == 200 and "Commentaire : une seule ligne" in page.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(CallbackTask, task_id).status == "open"

@@ -1,6 +1,7 @@
 """The voice line's own app: its WSGI entry, a step committed through the ORM before the answer,
 Twilio's retries answered the same without a second row, and its database hooks kept to its own
 engine."""
+
 import os
 import subprocess
 import sys
@@ -27,8 +28,10 @@ def test_a_retried_entry_makes_no_second_row_and_gets_the_same_answer(app, twili
     assert call_row(app, "CAretry").path == "accueil > numero:prevention_expulsion"
 
 
-@pytest.mark.parametrize(("digits", "then", "step"), [("62200", "/ivr/route", "code_postal:62200"),
-                                                      ("59000", "/ivr/out-of-department", "hors_departement:59000")])
+@pytest.mark.parametrize(
+    ("digits", "then", "step"),
+    [("62200", "/ivr/route", "code_postal:62200"), ("59000", "/ivr/out-of-department", "hors_departement:59000")],
+)
 def test_a_retried_postal_code_is_said_once_and_answered_the_same(app, twilio, digits, then, step):
     twilio("/ivr/voice", CallSid="CAretry2", To=EVICTION_NUMBER)
     first = twilio("/ivr/postal/choice", CallSid="CAretry2", To=EVICTION_NUMBER, Digits=digits)
@@ -44,8 +47,15 @@ def test_a_postal_code_of_several_territories_asks_the_commune(app, twilio):
     twilio("/ivr/voice", CallSid="CAshared", To=EVICTION_NUMBER)
     with app.app_context():
         from hotline.reference.services import postal_places  # the demo's data decides which codes are shared
-        shared = next((code for code in (f"62{n:03d}" for n in range(1000))
-                       if len({p.territory_code for p in postal_places(code)}) > 1), None)
+
+        shared = next(
+            (
+                code
+                for code in (f"62{n:03d}" for n in range(1000))
+                if len({p.territory_code for p in postal_places(code)}) > 1
+            ),
+            None,
+        )
     if shared is None:
         pytest.skip("no postal code shared by two territories in the reference data")
     answer = twilio("/ivr/postal/choice", CallSid="CAshared", To=EVICTION_NUMBER, Digits=shared)
@@ -83,10 +93,18 @@ print(answer.status_code, answer.mimetype, page.status_code, voice is app.extens
 def test_the_voice_line_has_a_wsgi_entry_of_its_own(tmp_path):
     """`gunicorn hotline.wsgi:voice` serves the webhooks, and nothing of the web pages."""
     database = f"sqlite:///{tmp_path}/h.db"
-    env = dict(os.environ, HOTLINE_DATABASE_URL=database, HOTLINE_SECRET_KEY="x", HOTLINE_TWILIO_AUTH_TOKEN="wsgi-token",
-               HOTLINE_PUBLIC_URL="https://hotline.example.org", HOTLINE_PROXY_HOPS="0", HOTLINE_ENV="production",
-               HOTLINE_LOG_LEVEL="WARNING")
-    subprocess.run([sys.executable, "-m", "flask", "--app", "hotline", "db", "upgrade"], env=env, check=True,
-                   capture_output=True)
+    env = dict(
+        os.environ,
+        HOTLINE_DATABASE_URL=database,
+        HOTLINE_SECRET_KEY="x",
+        HOTLINE_TWILIO_AUTH_TOKEN="wsgi-token",
+        HOTLINE_PUBLIC_URL="https://hotline.example.org",
+        HOTLINE_PROXY_HOPS="0",
+        HOTLINE_ENV="production",
+        HOTLINE_LOG_LEVEL="WARNING",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "hotline", "db", "upgrade"], env=env, check=True, capture_output=True
+    )
     done = subprocess.run([sys.executable, "-c", WSGI], env=env, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["200", "text/xml", "404", "True"], done.stdout + done.stderr

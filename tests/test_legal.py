@@ -1,13 +1,18 @@
 """The legal notice, personal data notice and accessibility statement open without login, from every page's footer."""
+
 import re
 
 import pytest
 
 
-@pytest.mark.parametrize("path, heading", [
-    ("/mentions-legales", "Mentions légales"), ("/donnees-personnelles", "Vos données personnelles"),
-    ("/accessibilite", "Déclaration d'accessibilité"),
-])
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("/mentions-legales", "Mentions légales"),
+        ("/donnees-personnelles", "Vos données personnelles"),
+        ("/accessibilite", "Déclaration d'accessibilité"),
+    ],
+)
 def test_legal_pages_open_without_login(client, path, heading):
     response = client.get(path)
     assert response.status_code == 200

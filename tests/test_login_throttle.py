@@ -1,5 +1,6 @@
 """The login throttle (issue 16): growing delays per account and address, per address and per account, kept
 in the database; a stranger never locks an owner out; the client's address through HOTLINE_PROXY_HOPS."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -51,19 +52,37 @@ def reasons(app) -> list[str]:
         return [a.reason for a in db.session.scalars(select(LoginAttempt).order_by(LoginAttempt.id))]
 
 
-@pytest.mark.parametrize("attempts,free,cap,expected", [
-    (0, 5, 900, 0), (4, 5, 900, 0), (5, 5, 900, 1), (6, 5, 900, 2), (9, 5, 900, 16), (14, 5, 900, 512),
-    (15, 5, 900, 900), (10 ** 6, 5, 900, 900), (10, 10, 60, 1), (16, 10, 60, 60),
-])
+@pytest.mark.parametrize(
+    "attempts,free,cap,expected",
+    [
+        (0, 5, 900, 0),
+        (4, 5, 900, 0),
+        (5, 5, 900, 1),
+        (6, 5, 900, 2),
+        (9, 5, 900, 16),
+        (14, 5, 900, 512),
+        (15, 5, 900, 900),
+        (10**6, 5, 900, 900),
+        (10, 10, 60, 1),
+        (16, 10, 60, 60),
+    ],
+)
 def test_delays_double_after_the_free_attempts_up_to_the_cap(attempts, free, cap, expected):
     assert throttle.delay(attempts, free, cap) == expected
 
 
-@pytest.mark.parametrize("address,counted", [
-    ("192.0.2.10", "192.0.2.10"), ("::ffff:192.0.2.10", "192.0.2.10"),
-    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"), ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),
-    ("", ""), (None, ""), ("not an address", "not an address"),
-])
+@pytest.mark.parametrize(
+    "address,counted",
+    [
+        ("192.0.2.10", "192.0.2.10"),
+        ("::ffff:192.0.2.10", "192.0.2.10"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),
+        ("", ""),
+        (None, ""),
+        ("not an address", "not an address"),
+    ],
+)
 def test_an_ipv6_address_counts_by_its_64(address, counted):
     assert throttle.network(address) == counted
 
@@ -83,8 +102,18 @@ def test_after_five_failures_each_attempt_waits_longer_and_says_how_long(app, cl
     clock.advance(1.5)
     code, page = attempt(client, user.email)
     assert code == 429 and "attendez 1 seconde" in page  # 0.5 s left, rounded up
-    for expected in ("4 secondes", "8 secondes", "16 secondes", "32 secondes", "64 secondes", "3 minutes",
-                     "5 minutes", "9 minutes", "15 minutes", "15 minutes"):
+    for expected in (
+        "4 secondes",
+        "8 secondes",
+        "16 secondes",
+        "32 secondes",
+        "64 secondes",
+        "3 minutes",
+        "5 minutes",
+        "9 minutes",
+        "15 minutes",
+        "15 minutes",
+    ):
         clock.advance(15 * 60)
         assert expected in attempt(client, user.email)[1]
     clock.advance(15 * 60)
@@ -181,8 +210,14 @@ def test_the_purge_forgets_unused_throttle_rows(app, client, make_user, clock):
 @pytest.fixture
 def proxied(app):
     """The app behind one reverse proxy (HOTLINE_PROXY_HOPS=1), on the tests' database."""
-    return create_app({**{key: app.config[key] for key in ("SECRET_KEY", "DATABASE_URL", "TWILIO_AUTH_TOKEN")},
-                       "TESTING": True, "PROXY_HOPS": 1, "LOGIN_RATE_LIMIT": "10000 per minute"})
+    return create_app(
+        {
+            **{key: app.config[key] for key in ("SECRET_KEY", "DATABASE_URL", "TWILIO_AUTH_TOKEN")},
+            "TESTING": True,
+            "PROXY_HOPS": 1,
+            "LOGIN_RATE_LIMIT": "10000 per minute",
+        }
+    )
 
 
 def test_behind_a_proxy_the_client_address_is_counted_and_audited(app, proxied, make_user, clock):
@@ -194,8 +229,9 @@ def test_behind_a_proxy_the_client_address_is_counted_and_audited(app, proxied, 
     def post(forwarded, password=WRONG):
         headers = {"X-Forwarded-For": forwarded}
         token = csrf_token(client, "/login")
-        return client.post("/login", data={"email": user.email, "password": password, "csrf_token": token},
-                           headers=headers)
+        return client.post(
+            "/login", data={"email": user.email, "password": password, "csrf_token": token}, headers=headers
+        )
 
     for _ in range(5):
         post("198.51.100.7")
@@ -207,8 +243,12 @@ def test_behind_a_proxy_the_client_address_is_counted_and_audited(app, proxied, 
 
 
 def production(**env):
-    base = {"HOTLINE_ENV": "production", "HOTLINE_SECRET_KEY": "s" * 32, "HOTLINE_TWILIO_AUTH_TOKEN": "t",
-            "HOTLINE_DATABASE_URL": "sqlite:///:memory:"}
+    base = {
+        "HOTLINE_ENV": "production",
+        "HOTLINE_SECRET_KEY": "s" * 32,
+        "HOTLINE_TWILIO_AUTH_TOKEN": "t",
+        "HOTLINE_DATABASE_URL": "sqlite:///:memory:",
+    }
     return {**base, **env}
 
 

@@ -1,4 +1,5 @@
 """The pseudonymised export for the observatory: codes only, month not day, household as a keyed hash."""
+
 import csv
 import io
 from datetime import date
@@ -16,9 +17,15 @@ def export(key="cle-observatoire", first=date(2026, 1, 1), end=date(2027, 1, 1))
 
 def test_no_personal_data_and_one_pseudonym_per_household(ctx, make_household, make_consultation):
     household = make_household(name="Dupont Jeanne", phone="+33612345678", external_ref="DOSSIER-42")
-    make_consultation(household=household, date=date(2026, 3, 2), notes="Madame Dupont, 3 rue des Lilas",
-                      mission="prevention_expulsion", procedure_stage="assignation", debt_amount=Decimal("1234.56"),
-                      themes=["impayes_expulsion/impaye_locataire"])
+    make_consultation(
+        household=household,
+        date=date(2026, 3, 2),
+        notes="Madame Dupont, 3 rue des Lilas",
+        mission="prevention_expulsion",
+        procedure_stage="assignation",
+        debt_amount=Decimal("1234.56"),
+        themes=["impayes_expulsion/impaye_locataire"],
+    )
     make_consultation(household=household, date=date(2026, 4, 17))
     make_consultation(date=date(2026, 4, 18))  # no household: a household of its own
     lines = export()
@@ -58,7 +65,9 @@ def test_the_command_writes_the_file_and_refuses_without_a_key(app, runner, tmp_
     make_consultation(date=date(2026, 3, 2))
     out = tmp_path / "observatoire.csv"
     app.config["OBSERVATORY_KEY"] = None
-    refused = runner.invoke(args=["reports", "observatory", "--from", "2026-01", "--to", "2026-12", "--output", str(out)])
+    refused = runner.invoke(
+        args=["reports", "observatory", "--from", "2026-01", "--to", "2026-12", "--output", str(out)]
+    )
     assert refused.exit_code != 0 and "HOTLINE_OBSERVATORY_KEY" in refused.output
     assert not out.exists()
     app.config["OBSERVATORY_KEY"] = "cle-de-test"

@@ -1,5 +1,6 @@
 """In chromium: after a validation error the focus is on the error summary, and each of its links puts the
 focus in its field."""
+
 import pytest
 from test_browser import CHROMIUM, browser, log_in, page, server  # noqa: F401 (fixtures)
 
@@ -29,5 +30,6 @@ def test_the_menu_shows_the_current_page(page, jurist):
     assert current.inner_text() == "Appels"
     style = current.evaluate("a => getComputedStyle(a).textDecorationThickness")
     other = page.locator("header nav a:not([aria-current])").first.evaluate(
-        "a => getComputedStyle(a).textDecorationThickness")
+        "a => getComputedStyle(a).textDecorationThickness"
+    )
     assert style != other  # seen, not only said

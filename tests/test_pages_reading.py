@@ -1,5 +1,6 @@
 """Pages a person reads: durations, phone numbers, communes as the French write them; the current page
 marked in the menu; an error summary after a validation error."""
+
 from __future__ import annotations
 
 import re
@@ -17,17 +18,25 @@ STARTED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 def menu_links(html: str) -> dict[str, bool]:
     """Main menu: link text -> whether it is marked as the current page."""
     nav = html.split('aria-label="Navigation principale"')[1].split("</ul>")[0]
-    return {text.strip(): 'aria-current="page"' in attrs
-            for attrs, text in re.findall(r"<a([^>]*)>([^<]+)</a>", nav)}
+    return {text.strip(): 'aria-current="page"' in attrs for attrs, text in re.findall(r"<a([^>]*)>([^<]+)</a>", nav)}
 
 
 @pytest.fixture
 def answered_call(app, jurist):
     with app.app_context():
-        call = Call(call_sid="CA-long", from_number="+33612345678", mission="prevention_expulsion",
-                    territory_code="lens-henin", started_at=STARTED, answered_at=STARTED + timedelta(seconds=65),
-                    ended_at=STARTED + timedelta(seconds=65 + 1317), answered_by_id=jurist.id, wait_seconds=65,
-                    talk_seconds=1317, outcome="answered")
+        call = Call(
+            call_sid="CA-long",
+            from_number="+33612345678",
+            mission="prevention_expulsion",
+            territory_code="lens-henin",
+            started_at=STARTED,
+            answered_at=STARTED + timedelta(seconds=65),
+            ended_at=STARTED + timedelta(seconds=65 + 1317),
+            answered_by_id=jurist.id,
+            wait_seconds=65,
+            talk_seconds=1317,
+            outcome="answered",
+        )
         db.session.add(call)
         db.session.commit()
 
@@ -62,15 +71,18 @@ def test_the_admin_list_of_accounts_shows_phones_as_the_french_do(client, login,
     assert "<td>06 12 34 56 78</td>" in html
 
 
-@pytest.mark.parametrize("path, current", [
-    ("/consultations/", "Consultations"),
-    ("/consultations/new", "Nouvelle consultation"),
-    ("/households/", "Ménages"),
-    ("/calls/", "Appels"),
-    ("/appointments/", "Rendez-vous"),
-    ("/permanences/", "Permanences"),
-    ("/activities/", "Activités"),
-])
+@pytest.mark.parametrize(
+    "path, current",
+    [
+        ("/consultations/", "Consultations"),
+        ("/consultations/new", "Nouvelle consultation"),
+        ("/households/", "Ménages"),
+        ("/calls/", "Appels"),
+        ("/appointments/", "Rendez-vous"),
+        ("/permanences/", "Permanences"),
+        ("/activities/", "Activités"),
+    ],
+)
 def test_the_menu_marks_the_current_page(client, login, jurist, path, current):
     login(jurist)
     links = menu_links(client.get(path).get_data(as_text=True))
@@ -90,22 +102,24 @@ def test_a_page_below_a_menu_entry_marks_it(client, login, jurist, make_consulta
 def test_a_manager_and_an_admin_menu_mark_their_page(client, login, make_user):
     login(make_user("manager"))
     assert [t for t, m in menu_links(client.get("/reports/").get_data(as_text=True)).items() if m] == ["Rapports"]
-    assert [t for t, m in menu_links(client.get("/consultations/import").get_data(as_text=True)).items() if m] == \
-        ["Import"]
+    assert [t for t, m in menu_links(client.get("/consultations/import").get_data(as_text=True)).items() if m] == [
+        "Import"
+    ]
 
 
 def test_admin_menu_marks_its_page(client, login, make_user):
     login(make_user("admin"))
     assert [t for t, m in menu_links(client.get("/admin/roster/").get_data(as_text=True)).items() if m] == ["Gardes"]
-    assert [t for t, m in menu_links(client.get("/admin/users/new").get_data(as_text=True)).items() if m] == \
-        ["Comptes"]
+    assert [t for t, m in menu_links(client.get("/admin/users/new").get_data(as_text=True)).items() if m] == ["Comptes"]
 
 
 def test_a_validation_error_opens_an_error_summary_linking_to_each_field(client, login, jurist):
     login(jurist)
     token = csrf_token(client, "/activities/")
-    response = client.post("/activities/", data={"csrf_token": token, "date": "pas une date", "mission": "",
-                                                 "activity_type": "", "title": ""})
+    response = client.post(
+        "/activities/",
+        data={"csrf_token": token, "date": "pas une date", "mission": "", "activity_type": "", "title": ""},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     summary = html.split('id="error-summary"')[1].split("</div>")[0]

@@ -1,4 +1,5 @@
 """Amounts and codes as people type them (pure)."""
+
 from decimal import Decimal
 
 import pytest
@@ -7,19 +8,35 @@ from hotline.consultations.parsing import ParseError, is_insee_outside_departmen
 from hotline.core.formatting import format_euros
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("1 234,56", Decimal("1234.56")), ("1\u202f234,56", Decimal("1234.56")), ("1234.56", Decimal("1234.56")),
-    ("0", Decimal("0.00")), ("12,5", Decimal("12.50")), ("  ", None), ("", None), (None, None),
-    ("9999999,99", Decimal("9999999.99")), ("1 234,56 €", Decimal("1234.56")),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("1 234,56", Decimal("1234.56")),
+        ("1\u202f234,56", Decimal("1234.56")),
+        ("1234.56", Decimal("1234.56")),
+        ("0", Decimal("0.00")),
+        ("12,5", Decimal("12.50")),
+        ("  ", None),
+        ("", None),
+        (None, None),
+        ("9999999,99", Decimal("9999999.99")),
+        ("1 234,56 €", Decimal("1234.56")),
+    ],
+)
 def test_amounts(text, expected):
     assert parse_amount(text) == expected
 
 
-@pytest.mark.parametrize("text,message", [
-    ("-5", "négatif"), ("abc", "illisible"), ("1.234,56", "illisible"), ("10000000", "inférieur"),
-    ("12,345", "illisible"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("-5", "négatif"),
+        ("abc", "illisible"),
+        ("1.234,56", "illisible"),
+        ("10000000", "inférieur"),
+        ("12,345", "illisible"),
+    ],
+)
 def test_bad_amounts(text, message):
     with pytest.raises(ParseError, match=message):
         parse_amount(text)

@@ -1,17 +1,28 @@
 """The password policy and hashing (pure)."""
+
 import pytest
 
 from hotline.auth.passwords import TOO_GUESSABLE, hash_password, verify_password, weakness
 
 
-@pytest.mark.parametrize("password", [
-    "short", "motdepasse123", "Azertyuiop123!", "123456789012", "aaaaaaaaaaaaaa", "Password1234",
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "short",
+        "motdepasse123",
+        "Azertyuiop123!",
+        "123456789012",
+        "aaaaaaaaaaaaaa",
+        "Password1234",
+    ],
+)
 def test_weak_passwords_are_refused(password):
     assert weakness(password) is not None
 
 
-@pytest.mark.parametrize("password", ["abcdabcdabcd", "1234567890ab", "0102030405aa", "passwordpassword1", "soleilsoleil"])
+@pytest.mark.parametrize(
+    "password", ["abcdabcdabcd", "1234567890ab", "0102030405aa", "passwordpassword1", "soleilsoleil"]
+)
 def test_guessable_passwords_of_twelve_characters_are_refused_in_french(password):
     """Issue 16: these passed the length and common-list checks; zxcvbn scores them under 3."""
     assert weakness(password) == TOO_GUESSABLE

@@ -1,5 +1,6 @@
 """The demo's places and permanences: both missions in every territory, for a year already, and no
 jurist on the phone while at a permanence."""
+
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,8 +18,9 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 def test_demo_permanences_cover_both_missions_in_every_territory(app, make_user):
-    made = [make_user("jurist", name=name, territories=(territory,), phone=phone)
-            for name, territory, phone in demo.JURISTS]
+    made = [
+        make_user("jurist", name=name, territories=(territory,), phone=phone) for name, territory, phone in demo.JURISTS
+    ]
     today = date(2026, 12, 1)
     with app.app_context():
         jurists = [db.session.get(User, user.id) for user in made]
@@ -26,23 +28,40 @@ def test_demo_permanences_cover_both_missions_in_every_territory(app, make_user)
         demo._permanences(jurists, today)
         db.session.commit()
         permanences = list(db.session.scalars(select(Permanence)))
-        territories = {"arrageois", "artois", "audomarois", "boulonnais", "calaisis", "lens-henin", "montreuillois",
-                       "ternois"}
-        assert {(p.territory_code, p.mission) for p in permanences} == \
-            {(t, m) for t in territories for m in labels("missions")}
+        territories = {
+            "arrageois",
+            "artois",
+            "audomarois",
+            "boulonnais",
+            "calaisis",
+            "lens-henin",
+            "montreuillois",
+            "ternois",
+        }
+        assert {(p.territory_code, p.mission) for p in permanences} == {
+            (t, m) for t in territories for m in labels("missions")
+        }
         now = datetime(2026, 12, 1, 8, tzinfo=PARIS)
         for mission in labels("missions"):
             assert len(services.held(today - timedelta(days=365), today, now, PARIS, mission=mission)) > 100
         for p in permanences:  # nobody is rostered on the phone during their own permanence
             for shift in db.session.scalars(select(DutyShift).where(DutyShift.user_id == p.user_id)):
                 for weekday in shift.weekdays:
-                    assert recurrence.first_day_during(services.schedule_of(p), weekday, shift.starts, shift.ends,
-                                                       today) is None
+                    assert (
+                        recurrence.first_day_during(services.schedule_of(p), weekday, shift.starts, shift.ends, today)
+                        is None
+                    )
         # The voice menu still has someone for every territory and mission on weekdays at 10:00 and 15:00.
         for day in range(5):
             for hour in (10, 15):
                 for mission in labels("missions"):
-                    assert db.session.scalar(select(DutyShift.id).where(
-                        DutyShift.weekday == day, DutyShift.mission == mission,
-                        DutyShift.starts <= datetime(2026, 1, 1, hour).time(),
-                        DutyShift.ends > datetime(2026, 1, 1, hour).time()).limit(1))
+                    assert db.session.scalar(
+                        select(DutyShift.id)
+                        .where(
+                            DutyShift.weekday == day,
+                            DutyShift.mission == mission,
+                            DutyShift.starts <= datetime(2026, 1, 1, hour).time(),
+                            DutyShift.ends > datetime(2026, 1, 1, hour).time(),
+                        )
+                        .limit(1)
+                    )

@@ -1,5 +1,6 @@
 """Places: one place serves many permanences; the public details (access notes, phone) are kept on
 the place; administrators list and edit them."""
+
 from datetime import date, time
 
 from conftest import csrf_token
@@ -22,17 +23,25 @@ def test_one_place_serves_many_permanences_and_they_read_its_name_and_address(ap
 
 
 def place_data(client, url, **overrides):
-    data = {"csrf_token": csrf_token(client, url), "name": "Mairie de Liévin", "address": "Place Gambetta",
-            "commune": "Liévin", "access_notes": "Entrée par la cour", "public_phone": "03 21 44 89 89",
-            "active": "y", "version": version_of(client, url)}
+    data = {
+        "csrf_token": csrf_token(client, url),
+        "name": "Mairie de Liévin",
+        "address": "Place Gambetta",
+        "commune": "Liévin",
+        "access_notes": "Entrée par la cour",
+        "public_phone": "03 21 44 89 89",
+        "active": "y",
+        "version": version_of(client, url),
+    }
     data.update(overrides)
     return data
 
 
 def test_admin_records_a_place_and_a_mistake_keeps_what_was_typed(app, client, make_user, login):
     login(make_user("admin"))
-    response = client.post("/permanences/places/new", data=place_data(client, "/permanences/places/new",
-                                                                         public_phone="12"))
+    response = client.post(
+        "/permanences/places/new", data=place_data(client, "/permanences/places/new", public_phone="12")
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Numéro de téléphone du lieu invalide" in page
     assert 'value="Mairie de Liévin"' in page and "Entrée par la cour" in page
@@ -42,8 +51,11 @@ def test_admin_records_a_place_and_a_mistake_keeps_what_was_typed(app, client, m
     assert response.status_code == 302
     with app.app_context():
         place = db.session.scalar(select(Place))
-        assert (place.commune_insee, place.public_phone, place.access_notes) == \
-            ("62510", "+33321448989", "Entrée par la cour")
+        assert (place.commune_insee, place.public_phone, place.access_notes) == (
+            "62510",
+            "+33321448989",
+            "Entrée par la cour",
+        )
     listing = client.get("/permanences/places").get_data(as_text=True)
     assert "Mairie de Liévin" in listing and "03 21 44 89 89" in listing
     edit = client.get(f"/permanences/places/{place.id}/edit").get_data(as_text=True)
@@ -57,10 +69,23 @@ def test_a_permanence_is_planned_in_a_known_place(app, client, make_user, login)
     login(make_user("admin"))
     form = client.get("/permanences/new").get_data(as_text=True)
     assert f'<option value="{place_id}">Mairie de Lens — 17 bis place Jean Jaurès, Lens, Lens</option>' in form
-    data = {"csrf_token": csrf_token(client, "/permanences/new"), "place_id": str(place_id), "name": "",
-            "address": "", "commune": "", "mission": "prevention_expulsion", "user_id": "", "frequency": "weekly",
-            "weekday": "3", "week_of_month": "", "starts": "14:00", "ends": "17:00", "first_day": "2026-12-01",
-            "last_day": "", "active": "y"}
+    data = {
+        "csrf_token": csrf_token(client, "/permanences/new"),
+        "place_id": str(place_id),
+        "name": "",
+        "address": "",
+        "commune": "",
+        "mission": "prevention_expulsion",
+        "user_id": "",
+        "frequency": "weekly",
+        "weekday": "3",
+        "week_of_month": "",
+        "starts": "14:00",
+        "ends": "17:00",
+        "first_day": "2026-12-01",
+        "last_day": "",
+        "active": "y",
+    }
     assert client.post("/permanences/new", data=data).status_code == 302
     with app.app_context():
         assert set(db.session.scalars(select(Permanence.place_id))) == {place_id}
@@ -76,14 +101,21 @@ def test_a_used_place_keeps_its_commune_and_stays_open_while_permanences_come(ap
         place_id = db.session.get(Permanence, pid).place_id
     login(make_user("admin"))
     url = f"/permanences/places/{place_id}/edit"
-    moved = client.post(url, data=place_data(client, url, name="Mairie de Lens", address="17 bis place Jean Jaurès, Lens",
-                                             commune="Liévin"))
+    moved = client.post(
+        url,
+        data=place_data(client, url, name="Mairie de Lens", address="17 bis place Jean Jaurès, Lens", commune="Liévin"),
+    )
     assert "sa commune ne change plus" in moved.get_data(as_text=True)
-    closed = client.post(url, data=place_data(client, url, name="Mairie de Lens",
-                                              address="17 bis place Jean Jaurès, Lens", commune="Lens", active=""))
+    closed = client.post(
+        url,
+        data=place_data(
+            client, url, name="Mairie de Lens", address="17 bis place Jean Jaurès, Lens", commune="Lens", active=""
+        ),
+    )
     assert "Des permanences à venir se tiennent dans ce lieu" in closed.get_data(as_text=True)
-    fixed = client.post(url, data=place_data(client, url, name="Mairie de Lens", address="17 bis, place Jean Jaurès",
-                                             commune="Lens"))
+    fixed = client.post(
+        url, data=place_data(client, url, name="Mairie de Lens", address="17 bis, place Jean Jaurès", commune="Lens")
+    )
     assert fixed.status_code == 302
     with app.app_context():
         place = db.session.get(Place, place_id)

@@ -1,6 +1,7 @@
 """Editing a running permanence splits its series: the past keeps its rule (the report's
 `permanences_held` does not move), booked appointments and cancellations of the coming days follow
 the new stretch, and what the new rule would leave out is refused."""
+
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,20 +37,34 @@ def edit_form(client, pid, **overrides):
     with client.application.app_context():
         p = db.session.get(Permanence, pid)
         assert f'<option selected value="{p.place_id}">' in page  # its place is chosen in the list
-        data = {"csrf_token": csrf_token(client, url), "place_id": str(p.place_id), "name": "", "address": "",
-                "commune": "", "mission": p.mission, "user_id": str(p.user_id or ""), "frequency": p.frequency,
-                "weekday": str(p.weekday), "week_of_month": str(p.week_of_month or ""),
-                "starts": p.starts.strftime("%H:%M"), "ends": p.ends.strftime("%H:%M"),
-                "first_day": p.first_day.isoformat(), "last_day": p.last_day.isoformat() if p.last_day else "",
-                "active": "y", "version": str(p.version)}
+        data = {
+            "csrf_token": csrf_token(client, url),
+            "place_id": str(p.place_id),
+            "name": "",
+            "address": "",
+            "commune": "",
+            "mission": p.mission,
+            "user_id": str(p.user_id or ""),
+            "frequency": p.frequency,
+            "weekday": str(p.weekday),
+            "week_of_month": str(p.week_of_month or ""),
+            "starts": p.starts.strftime("%H:%M"),
+            "ends": p.ends.strftime("%H:%M"),
+            "first_day": p.first_day.isoformat(),
+            "last_day": p.last_day.isoformat() if p.last_day else "",
+            "active": "y",
+            "version": str(p.version),
+        }
     data.update(overrides)
     return client.post(url, data=data)
 
 
 def rows(app):
     with app.app_context():
-        return [(p.id, p.frequency, p.first_day, p.last_day, p.starts, p.user_id)
-                for p in db.session.scalars(select(Permanence).order_by(Permanence.first_day))]
+        return [
+            (p.id, p.frequency, p.first_day, p.last_day, p.starts, p.user_id)
+            for p in db.session.scalars(select(Permanence).order_by(Permanence.first_day))
+        ]
 
 
 def test_changing_a_weekly_series_to_monthly_keeps_the_past_held(app, client, make_user, login):
@@ -94,16 +109,28 @@ def test_the_past_of_a_running_series_cannot_be_rewritten(app, client, make_user
     assert rows(app) == before
     # A later first day is the day the change applies from: the old rule runs until the day before.
     assert edit_form(client, pid, first_day="2026-09-01", starts="10:00").status_code == 302
-    assert [(r[2], r[3], r[4]) for r in rows(app)] == [(date(2026, 1, 1), date(2026, 8, 31), time(9)),
-                                                        (date(2026, 9, 1), None, time(10))]
+    assert [(r[2], r[3], r[4]) for r in rows(app)] == [
+        (date(2026, 1, 1), date(2026, 8, 31), time(9)),
+        (date(2026, 9, 1), None, time(10)),
+    ]
 
 
 def test_an_ended_series_keeps_its_dates_and_extending_it_does_not_fill_the_gap(app, make_user):
     pid = make_permanence(app, first_day=date(2026, 1, 1), last_day=date(2026, 3, 31))
     with app.app_context():
         p = db.session.get(Permanence, pid)
-        values = dict(mission=p.mission, user_id=None, frequency="weekly", weekday=1, week_of_month=None,
-                      starts=time(9), ends=time(12), first_day=p.first_day, last_day=p.last_day, active=True)
+        values = dict(
+            mission=p.mission,
+            user_id=None,
+            frequency="weekly",
+            weekday=1,
+            week_of_month=None,
+            starts=time(9),
+            ends=time(12),
+            first_day=p.first_day,
+            last_day=p.last_day,
+            active=True,
+        )
         assert services.save(p, place=p.place, today=date(2026, 7, 1), **values) is p  # saved unchanged
         with pytest.raises(services.PermanenceError, match="s'est terminée le 31/03/2026"):
             services.save(p, place=p.place, today=date(2026, 7, 1), **{**values, "starts": time(10)})
@@ -131,9 +158,15 @@ def booked(app, make_user, make_household):
     app.config["FIXED_NOW"] = "2026-12-01T08:00"
     with app.app_context():
         for day, hour in ((8, 10), (15, 9)):
-            appointments.book(db.session.get(type(family), family.id), mission="info_logement", jurist=None,
-                              booked_by=sophie, now=now, zone=PARIS,
-                              slot=f"{pid}|{datetime(2026, 12, day, hour, tzinfo=PARIS).isoformat()}")
+            appointments.book(
+                db.session.get(type(family), family.id),
+                mission="info_logement",
+                jurist=None,
+                booked_by=sophie,
+                now=now,
+                zone=PARIS,
+                slot=f"{pid}|{datetime(2026, 12, day, hour, tzinfo=PARIS).isoformat()}",
+            )
         services.cancel(db.session.get(Permanence, pid), date(2026, 12, 22), "Formation", sophie)
         db.session.commit()
     return {"pid": pid, "sophie": sophie, "other": other}
@@ -161,20 +194,27 @@ def test_booked_appointments_and_cancellations_follow_the_new_stretch(app, clien
         assert db.session.get(Permanence, old).last_day == date(2026, 11, 30)
         moved = list(db.session.scalars(select(Appointment).order_by(Appointment.starts_at)))
         assert [(a.permanence_id, a.user_id) for a in moved] == [(new, booked["other"].id)] * 2
-        assert [(c.day, c.reason) for c in db.session.get(Permanence, new).cancellations] == \
-            [(date(2026, 12, 22), "Formation")]
+        assert [(c.day, c.reason) for c in db.session.get(Permanence, new).cancellations] == [
+            (date(2026, 12, 22), "Formation")
+        ]
         assert db.session.get(Permanence, old).cancellations == []
         coming = services.occurrences(date(2026, 12, 1), date(2026, 12, 31))
         assert {o.permanence.id for o in coming} == {new}
-        assert [(o.day.day, o.not_held) for o in coming] == [(1, None), (8, None), (15, None), (22, "Formation"),
-                                                             (29, None)]
+        assert [(o.day.day, o.not_held) for o in coming] == [
+            (1, None),
+            (8, None),
+            (15, None),
+            (22, "Formation"),
+            (29, None),
+        ]
 
 
 def test_every_other_week_keeps_its_weeks_after_a_split():
     # Every other Thursday from 5 November: 5, 19 November, 3, 17 December...
     assert recurrence.continue_from(date(2026, 12, 1), date(2026, 11, 5), "biweekly", "biweekly") == date(2026, 12, 1)
-    assert recurrence.continue_from(date(2026, 12, 8), date(2026, 11, 5), "biweekly", "biweekly") == \
-        date(2026, 12, 14)  # an off week: the new stretch starts on the Monday of the next one
+    assert recurrence.continue_from(date(2026, 12, 8), date(2026, 11, 5), "biweekly", "biweekly") == date(
+        2026, 12, 14
+    )  # an off week: the new stretch starts on the Monday of the next one
     assert recurrence.continue_from(date(2026, 12, 8), date(2026, 11, 5), "weekly", "biweekly") == date(2026, 12, 8)
 
 
@@ -182,13 +222,30 @@ def test_a_biweekly_series_edited_in_an_off_week_stays_on_its_weeks(app):
     pid = make_permanence(app, frequency="biweekly", weekday=3, first_day=date(2026, 11, 5))
     with app.app_context():
         p = db.session.get(Permanence, pid)
-        services.save(p, place=p.place, today=date(2026, 12, 8), mission=p.mission, user_id=None,
-                      frequency="biweekly", weekday=3, week_of_month=None, starts=time(14), ends=time(17),
-                      first_day=p.first_day, last_day=None, active=True)
+        services.save(
+            p,
+            place=p.place,
+            today=date(2026, 12, 8),
+            mission=p.mission,
+            user_id=None,
+            frequency="biweekly",
+            weekday=3,
+            week_of_month=None,
+            starts=time(14),
+            ends=time(17),
+            first_day=p.first_day,
+            last_day=None,
+            active=True,
+        )
         db.session.commit()
         days = [(o.day, o.permanence.starts) for o in services.occurrences(date(2026, 11, 1), date(2026, 12, 31))]
-    assert days == [(date(2026, 11, 5), time(9)), (date(2026, 11, 19), time(9)), (date(2026, 12, 3), time(9)),
-                    (date(2026, 12, 17), time(14)), (date(2026, 12, 31), time(14))]
+    assert days == [
+        (date(2026, 11, 5), time(9)),
+        (date(2026, 11, 19), time(9)),
+        (date(2026, 12, 3), time(9)),
+        (date(2026, 12, 17), time(14)),
+        (date(2026, 12, 31), time(14)),
+    ]
 
 
 rules = st.one_of(
@@ -198,8 +255,13 @@ rules = st.one_of(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(old=rules, new=rules, first=st.dates(date(2026, 1, 1), date(2026, 6, 30)),
-       edited=st.dates(date(2026, 1, 2), date(2026, 9, 30)), hour=st.integers(8, 15))
+@given(
+    old=rules,
+    new=rules,
+    first=st.dates(date(2026, 1, 1), date(2026, 6, 30)),
+    edited=st.dates(date(2026, 1, 2), date(2026, 9, 30)),
+    hour=st.integers(8, 15),
+)
 def test_a_split_never_changes_a_day_before_the_edit(app, old, new, first, edited, hour):
     """Whatever the old and new rules and the day of the edit: the days before it are those of the
     old rule, and the days from it are those of the new one (from where it continues)."""
@@ -208,13 +270,38 @@ def test_a_split_never_changes_a_day_before_the_edit(app, old, new, first, edite
     end = date(2026, 12, 31)
     with app.app_context():
         try:
-            saved = services.save(None, commune_insee="62498", name="Mairie de Lens", address="Place Jean Jaurès",
-                                  mission="info_logement", user_id=None, frequency=old[0], weekday=old[1],
-                                  week_of_month=old[2], starts=time(9), ends=time(12), first_day=first,
-                                  last_day=None, active=True, today=first)
-            new_row = services.save(saved, place=saved.place, today=edited, mission="info_logement", user_id=None,
-                                    frequency=new[0], weekday=new[1], week_of_month=new[2], starts=time(hour),
-                                    ends=time(hour + 2), first_day=first, last_day=None, active=True)
+            saved = services.save(
+                None,
+                commune_insee="62498",
+                name="Mairie de Lens",
+                address="Place Jean Jaurès",
+                mission="info_logement",
+                user_id=None,
+                frequency=old[0],
+                weekday=old[1],
+                week_of_month=old[2],
+                starts=time(9),
+                ends=time(12),
+                first_day=first,
+                last_day=None,
+                active=True,
+                today=first,
+            )
+            new_row = services.save(
+                saved,
+                place=saved.place,
+                today=edited,
+                mission="info_logement",
+                user_id=None,
+                frequency=new[0],
+                weekday=new[1],
+                week_of_month=new[2],
+                starts=time(hour),
+                ends=time(hour + 2),
+                first_day=first,
+                last_day=None,
+                active=True,
+            )
             found = [(o.day, o.permanence.starts) for o in services.occurrences(first, end)]
             before = recurrence.days(*old, first, None, first, edited - timedelta(days=1))
             start = recurrence.continue_from(edited, first, old[0], new[0])
@@ -225,7 +312,8 @@ def test_a_split_never_changes_a_day_before_the_edit(app, old, new, first, edite
             if (old[0], old[1], old[2], hour) != (new[0], new[1], new[2], 9):
                 assert new_row.id != saved.id and saved.last_day == start - timedelta(days=1)
             held_before = [d for d in before if not is_holiday(d)]
-            assert len(services.held(first, edited - timedelta(days=1), datetime(2027, 1, 1, tzinfo=PARIS),
-                                     PARIS)) == len(held_before)
+            assert len(
+                services.held(first, edited - timedelta(days=1), datetime(2027, 1, 1, tzinfo=PARIS), PARIS)
+            ) == len(held_before)
         finally:
             db.session.rollback()

@@ -1,5 +1,6 @@
 """A person's rights (RGPD): a manager downloads all data of a household (JSON, PDF) or erases it;
 the figures stay; every step is audited; nobody else gets in."""
+
 import io
 import json
 import re
@@ -30,11 +31,18 @@ ZONE_NOW = NOW.isoformat()
 
 @pytest.fixture
 def household(app, make_household, make_consultation):
-    household = old_household_with_everything(app, make_household, make_consultation, name=SECRETS[0],
-                                              phone=SECRETS[1], external_ref=SECRETS[2])
+    household = old_household_with_everything(
+        app, make_household, make_consultation, name=SECRETS[0], phone=SECRETS[1], external_ref=SECRETS[2]
+    )
     with app.app_context():  # a later call from the same number, that no consultation came from
-        call = Call(call_sid="CAlater", started_at=datetime(2026, 11, 20, 9, tzinfo=UTC), path="accueil",
-                    from_number=SECRETS[1], outcome="callback_requested", mission="prevention_expulsion")
+        call = Call(
+            call_sid="CAlater",
+            started_at=datetime(2026, 11, 20, 9, tzinfo=UTC),
+            path="accueil",
+            from_number=SECRETS[1],
+            outcome="callback_requested",
+            mission="prevention_expulsion",
+        )
         db.session.add(call)
         db.session.flush()
         db.session.add(CallbackTask(call_id=call.id, kind="callback_request", comment="Préfère être rappelée le soir"))
@@ -45,8 +53,9 @@ def household(app, make_household, make_consultation):
 
 def _events(app, action):
     with app.app_context():
-        return list(db.session.execute(select(AuditEvent.object_id, AuditEvent.user_id)
-                                       .where(AuditEvent.action == action)))
+        return list(
+            db.session.execute(select(AuditEvent.object_id, AuditEvent.user_id).where(AuditEvent.action == action))
+        )
 
 
 @pytest.mark.parametrize("role", ["jurist", "admin"])
@@ -54,8 +63,9 @@ def test_only_managers_reach_personal_data(client, make_user, login, household, 
     login(make_user(role))
     for path in ("", "export.json", "export.pdf"):
         assert client.get(f"/households/{household.id}/personal-data/{path}").status_code == 403
-    assert client.post(f"/households/{household.id}/personal-data/erase",
-                       data={"confirmation": "EFFACER"}).status_code in (400, 403)
+    assert client.post(
+        f"/households/{household.id}/personal-data/erase", data={"confirmation": "EFFACER"}
+    ).status_code in (400, 403)
     page = client.get(f"/households/{household.id}").get_data(as_text=True)
     assert "Données personnelles (RGPD)" not in page
 
@@ -78,8 +88,10 @@ def test_the_json_export_holds_everything_and_is_audited(app, client, make_user,
     [consultation] = data["consultations"]
     assert consultation["notes"] == SECRETS[4] and consultation["debt_amount"] == "1234.50"
     assert consultation["revisions"][0]["changes"]["notes"] == [SECRETS[3], SECRETS[4]]
-    assert [(c["from_number"], c["callback"]["comment"]) for c in data["calls"]] == \
-        [(SECRETS[1], SECRETS[7]), (SECRETS[1], "Préfère être rappelée le soir")]
+    assert [(c["from_number"], c["callback"]["comment"]) for c in data["calls"]] == [
+        (SECRETS[1], SECRETS[7]),
+        (SECRETS[1], "Préfère être rappelée le soir"),
+    ]
     assert data["calls"][0]["recording_url"] == SECRETS[6]
     assert [(a["status"], a["sms_reminder"]) for a in data["appointments"]] == [("held", True)]
     assert ("household.read", "manager") in {(a["action"], a["role"]) for a in data["accesses"]}
@@ -94,10 +106,20 @@ def test_the_pdf_reads_back_in_french(app, client, make_user, login, household):
     assert response.headers["Cache-Control"] == "no-store"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     text = re.sub(r"\s+", " ", text)
-    for expected in (f"Données personnelles du ménage n° {household.id}", SECRETS[0], SECRETS[1], SECRETS[2],
-                     "Consultation du 10/01/2022 — Prévention des expulsions", SECRETS[4],
-                     "Stade de la procédure", "Rappeler Mme Secrète", "Rendez-vous (1)", "Tenu",
-                     "rappel par SMS accepté", "Lecture du dossier du ménage (Responsable)"):
+    for expected in (
+        f"Données personnelles du ménage n° {household.id}",
+        SECRETS[0],
+        SECRETS[1],
+        SECRETS[2],
+        "Consultation du 10/01/2022 — Prévention des expulsions",
+        SECRETS[4],
+        "Stade de la procédure",
+        "Rappeler Mme Secrète",
+        "Rendez-vous (1)",
+        "Tenu",
+        "rappel par SMS accepté",
+        "Lecture du dossier du ménage (Responsable)",
+    ):
         assert expected in text, expected
     assert len(_events(app, "household.export")) == 1
 
@@ -142,7 +164,10 @@ def test_erasing_keeps_the_figures_and_is_audited(app, client, make_user, login,
         later = db.session.scalar(select(Call).where(Call.call_sid == "CAlater"))
         assert later.from_number is None and later.outcome == "callback_requested"
         assert db.session.scalar(select(CallbackTask.comment).where(CallbackTask.call_id == later.id)) is None
-        assert db.session.scalar(select(Consultation.version).where(Consultation.household_id == household.id)) == version + 1
+        assert (
+            db.session.scalar(select(Consultation.version).where(Consultation.household_id == household.id))
+            == version + 1
+        )
         after = reports.report(date(2022, 1, 1), date(2026, 11, 1), ["prevention_expulsion"], NOW, UTC)
     assert after == before
 
@@ -165,15 +190,18 @@ def test_erasing_a_household_erases_the_import_errors_that_mention_it(app, clien
     from hotline.consultations.imports.jobs import ERASED_FILENAME, ImportJob
 
     finished = datetime(2026, 11, 25, 9, tzinfo=UTC)
-    jobs = {"name": ([[4, "mode", f"« {SECRETS[0].upper()} » n'est pas un code connu."]], "a.csv"),
-            "phone": ([[7, "mode", "« 06 55 55 55 55 » n'est pas un code connu."]], "b.csv"),
-            "file": (None, f"import {SECRETS[2]}.csv"),
-            "other": ([[3, "mode", "« Famille Autre » n'est pas un code connu."]], "c.csv")}
+    jobs = {
+        "name": ([[4, "mode", f"« {SECRETS[0].upper()} » n'est pas un code connu."]], "a.csv"),
+        "phone": ([[7, "mode", "« 06 55 55 55 55 » n'est pas un code connu."]], "b.csv"),
+        "file": (None, f"import {SECRETS[2]}.csv"),
+        "other": ([[3, "mode", "« Famille Autre » n'est pas un code connu."]], "c.csv"),
+    }
     with app.app_context():
         ids = {}
         for key, (errors, filename) in jobs.items():
-            job = ImportJob(state="failed" if errors else "done", filename=filename, errors=errors,
-                            finished_at=finished)
+            job = ImportJob(
+                state="failed" if errors else "done", filename=filename, errors=errors, finished_at=finished
+            )
             db.session.add(job)
             db.session.flush()
             ids[key] = job.id
@@ -182,7 +210,13 @@ def test_erasing_a_household_erases_the_import_errors_that_mention_it(app, clien
     url = f"/households/{household.id}/personal-data/"
     client.post(url + "erase", data={"confirmation": "EFFACER", "csrf_token": csrf_token(client, url)})
     with app.app_context():
-        left = {key: (db.session.get(ImportJob, job_id).errors, db.session.get(ImportJob, job_id).filename)
-                for key, job_id in ids.items()}
-    assert left == {"name": (None, ERASED_FILENAME), "phone": (None, ERASED_FILENAME), "file": (None, ERASED_FILENAME),
-                    "other": jobs["other"]}
+        left = {
+            key: (db.session.get(ImportJob, job_id).errors, db.session.get(ImportJob, job_id).filename)
+            for key, job_id in ids.items()
+        }
+    assert left == {
+        "name": (None, ERASED_FILENAME),
+        "phone": (None, ERASED_FILENAME),
+        "file": (None, ERASED_FILENAME),
+        "other": jobs["other"],
+    }

@@ -1,5 +1,6 @@
 """In Debian's chromium: a manager finds the RGPD page from the household, it passes axe, and erasing
 asks for the word before anything goes."""
+
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 from test_browser import browser, log_in, page, pytestmark, server  # noqa: F401 (fixtures, marks)

@@ -2,6 +2,7 @@
 that an eviction may be carried out. The old notice (consultations/procedure.py) said, from the stage alone,
 "jusque-là, l'expulsion peut être exécutée" before November: wrong without a commandement de quitter les
 lieux and the two months that follow it (CPCE L411-1, L412-1)."""
+
 import html
 import re
 from datetime import date
@@ -24,8 +25,17 @@ def consult(app, household, day, stage, acts=None):
     with app.app_context():
         found = db.session.get(Household, household.id)
         consultation = consultations.record_consultation(
-            {"date": day, "mission": "prevention_expulsion", "mode": "telephone", "territory_code": "lens-henin",
-             "procedure_stage": stage, "themes": ["impayes_expulsion"]}, None, found)
+            {
+                "date": day,
+                "mission": "prevention_expulsion",
+                "mode": "telephone",
+                "territory_code": "lens-henin",
+                "procedure_stage": stage,
+                "themes": ["impayes_expulsion"],
+            },
+            None,
+            found,
+        )
         if acts:
             record_acts(found, consultation, acts)
         db.session.commit()

@@ -1,6 +1,7 @@
 """Property: whatever a browser (or anyone) posts to the consultation form, the answer is a saved
 consultation, or the form again with a French error, what was typed kept, and nothing written.
 Never a 500 (in tests an error propagates and fails the example)."""
+
 import html
 
 from hypothesis import HealthCheck, example, given, settings
@@ -17,30 +18,97 @@ from hotline.consultations.models import (
 )
 from hotline.extensions import db
 
-TYPED = ["household_name", "household_phone", "household_adults", "household_children", "date", "time",
-         "duration_minutes", "commune", "debt_amount", "notes", "rent_amount", "lease_signed_on",
-         "act_commandement_payer", "act_audience", "act_commandement_quitter"]
-CHOSEN = ["household_id", "call_id", "mission", "mode", "consultant_type", "territory", "occupancy_status",
-          "housing_sector", "family_situation", "age_band", "resource_band", "referral_source", "habitat_indigne",
-          "permis_louer", "procedure_stage", "version", "landlord_type", "housing_benefit"]
+TYPED = [
+    "household_name",
+    "household_phone",
+    "household_adults",
+    "household_children",
+    "date",
+    "time",
+    "duration_minutes",
+    "commune",
+    "debt_amount",
+    "notes",
+    "rent_amount",
+    "lease_signed_on",
+    "act_commandement_payer",
+    "act_audience",
+    "act_commandement_quitter",
+]
+CHOSEN = [
+    "household_id",
+    "call_id",
+    "mission",
+    "mode",
+    "consultant_type",
+    "territory",
+    "occupancy_status",
+    "housing_sector",
+    "family_situation",
+    "age_band",
+    "resource_band",
+    "referral_source",
+    "habitat_indigne",
+    "permis_louer",
+    "procedure_stage",
+    "version",
+    "landlord_type",
+    "housing_benefit",
+]
 MULTI = ["resource_types", "themes", "outcomes", "debt_origins"]
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
-VALUES = st.one_of(TEXT, st.sampled_from(["9" * 20, "9" * 5000, "２０", "-1", "0", "2026-02-30", "0001-01-01",
-                                          "9999-12-31", "2026-11-19", "2026-11-21", "1e9", "unknown", "62498", "Lens", "telephone",
-                                          "info_logement", "1 234,56", "99999999999999999999", "a\x00b", "\x7f",
-                                          "\u202eLens", "<b>x</b>", "' OR 1=1 --", "Lens\x00"]))
+VALUES = st.one_of(
+    TEXT,
+    st.sampled_from(
+        [
+            "9" * 20,
+            "9" * 5000,
+            "２０",
+            "-1",
+            "0",
+            "2026-02-30",
+            "0001-01-01",
+            "9999-12-31",
+            "2026-11-19",
+            "2026-11-21",
+            "1e9",
+            "unknown",
+            "62498",
+            "Lens",
+            "telephone",
+            "info_logement",
+            "1 234,56",
+            "99999999999999999999",
+            "a\x00b",
+            "\x7f",
+            "\u202eLens",
+            "<b>x</b>",
+            "' OR 1=1 --",
+            "Lens\x00",
+        ]
+    ),
+)
 # Odd values in an otherwise valid form, mostly in the typed fields, so that each odd value is what is
 # tested rather than some other field's error.
-POSTS = st.builds(lambda typed, chosen, multi: typed | chosen | multi,
-                  st.dictionaries(st.sampled_from(TYPED), VALUES, max_size=2),
-                  st.dictionaries(st.sampled_from(CHOSEN), VALUES, max_size=1),
-                  st.dictionaries(st.sampled_from(MULTI), st.lists(VALUES, max_size=3), max_size=1))
+POSTS = st.builds(
+    lambda typed, chosen, multi: typed | chosen | multi,
+    st.dictionaries(st.sampled_from(TYPED), VALUES, max_size=2),
+    st.dictionaries(st.sampled_from(CHOSEN), VALUES, max_size=1),
+    st.dictionaries(st.sampled_from(MULTI), st.lists(VALUES, max_size=3), max_size=1),
+)
 
 
 def empty(app) -> None:
     with app.app_context():
-        for model in (ProcedureAct, CaseStatement, Case, ConsultationRevision, ConsultationCode, Consultation,
-                      Household):
+        for model in (
+            ProcedureAct,
+            CaseStatement,
+            Case,
+            ConsultationRevision,
+            ConsultationCode,
+            Consultation,
+            Household,
+        ):
             db.session.execute(delete(model))
         db.session.commit()
 

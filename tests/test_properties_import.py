@@ -1,5 +1,6 @@
 """Property: the import parser turns any bytes, and any cells under any header, into rows or a list
 of errors by line; it never raises. Pure: no database."""
+
 import csv
 import io
 from datetime import date
@@ -9,17 +10,27 @@ from hypothesis import strategies as st
 
 from hotline.consultations.imports.parse import COLUMNS, REQUIRED, Lookups, Problem, read
 
-LOOKUPS = Lookups(commune_territory=lambda insee: "lens-henin" if insee == "62498" else None,
-                  postal_territories=lambda code: {"boulonnais"} if code == "62200" else set(),
-                  territories={"lens-henin", "boulonnais"})
+LOOKUPS = Lookups(
+    commune_territory=lambda insee: "lens-henin" if insee == "62498" else None,
+    postal_territories=lambda code: {"boulonnais"} if code == "62200" else set(),
+    territories={"lens-henin", "boulonnais"},
+)
 TODAY = date(2026, 11, 28)
-SAMPLES = {"date": ["2026-03-02", "2027-01-01", "0001-01-01"], "mission": ["info_logement", "prevention_expulsion"],
-           "mode": ["telephone", "permanence"], "commune_insee": ["62498", "59350", "2A004"],
-           "postal_code": ["62200", "62179"], "territory": ["lens-henin", "non_renseigne"],
-           "themes": ["rapports_locatifs|impayes_expulsion/impaye_locataire"], "procedure_stage": ["jugement"],
-           "debt_amount": ["1200,50", "99999999999999999999", "-1"], "habitat_indigne": ["0", "1"],
-           "duration_minutes": ["30", "9" * 5000, "99999999999999999999", "٣"], "external_id": ["A1", "A" * 81],
-           "household_ref": ["H1", "H\x00"]}
+SAMPLES = {
+    "date": ["2026-03-02", "2027-01-01", "0001-01-01"],
+    "mission": ["info_logement", "prevention_expulsion"],
+    "mode": ["telephone", "permanence"],
+    "commune_insee": ["62498", "59350", "2A004"],
+    "postal_code": ["62200", "62179"],
+    "territory": ["lens-henin", "non_renseigne"],
+    "themes": ["rapports_locatifs|impayes_expulsion/impaye_locataire"],
+    "procedure_stage": ["jugement"],
+    "debt_amount": ["1200,50", "99999999999999999999", "-1"],
+    "habitat_indigne": ["0", "1"],
+    "duration_minutes": ["30", "9" * 5000, "99999999999999999999", "٣"],
+    "external_id": ["A1", "A" * 81],
+    "household_ref": ["H1", "H\x00"],
+}
 
 
 def cell(column: str):
@@ -46,8 +57,10 @@ def test_any_bytes(data):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.binary(max_size=500), st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass"))),
-       st.sampled_from([b"date,mission,mode\n", b"date;mission;mode;themes\n", b"\xef\xbb\xbfdate,mission,mode\n"]))
+@given(
+    st.one_of(st.binary(max_size=500), st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass"))),
+    st.sampled_from([b"date,mission,mode\n", b"date;mission;mode;themes\n", b"\xef\xbb\xbfdate,mission,mode\n"]),
+)
 def test_any_bytes_after_a_good_header(body, header):
     check(read(header + body, LOOKUPS, TODAY))
 
@@ -60,8 +73,12 @@ def files(draw):
     delimiter = draw(st.sampled_from([",", ";"]))
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator=draw(st.sampled_from(["\n", "\r\n"])),
-                        quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])))
+    writer = csv.writer(
+        out,
+        delimiter=delimiter,
+        lineterminator=draw(st.sampled_from(["\n", "\r\n"])),
+        quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])),
+    )
     writer.writerow(header)
     writer.writerows(rows)
     text = out.getvalue()

@@ -1,5 +1,6 @@
 """The public permanences page and the calendar feed of each territory: open without login, grouped
 by territory and commune, with what the public needs to come (and nothing personal)."""
+
 import os
 import re
 import shutil
@@ -28,11 +29,27 @@ def planned(app, make_user, make_household):
     sophie, marc = make_user("jurist", name="Sophie Lefebvre"), make_user("jurist", name="Marc Dubois")
     app.config["FIXED_NOW"] = "2026-12-01T08:00"
     lens = make_permanence(app, sophie, first_day=date(2026, 11, 1))
-    make_permanence(app, sophie, name="Mairie de Liévin", address="Place Gambetta", commune_insee="62510",
-                    mission="prevention_expulsion", frequency="monthly", weekday=3, week_of_month=1,
-                    starts=time(14), ends=time(16, 30))
-    make_permanence(app, marc, name="CCAS de Boulogne-sur-Mer", address="Place Godefroy de Bouillon",
-                    commune_insee="62160", weekday=4)
+    make_permanence(
+        app,
+        sophie,
+        name="Mairie de Liévin",
+        address="Place Gambetta",
+        commune_insee="62510",
+        mission="prevention_expulsion",
+        frequency="monthly",
+        weekday=3,
+        week_of_month=1,
+        starts=time(14),
+        ends=time(16, 30),
+    )
+    make_permanence(
+        app,
+        marc,
+        name="CCAS de Boulogne-sur-Mer",
+        address="Place Godefroy de Bouillon",
+        commune_insee="62160",
+        weekday=4,
+    )
     with app.app_context():
         p = db.session.get(Permanence, lens)
         p.place.access_notes = "Entrée par la cour, rez-de-chaussée"
@@ -49,9 +66,16 @@ def test_the_public_page_opens_without_login_grouped_by_territory_and_commune(cl
     page = response.get_data(as_text=True)
     # Territories in their order, then communes, then places.
     headings = re.findall(r"<h([234])[^>]*>([^<]+)</h\1>", page)
-    assert headings == [("2", "Boulonnais"), ("3", "Boulogne-sur-Mer"), ("4", "CCAS de Boulogne-sur-Mer"),
-                        ("2", "Lens-Hénin"), ("3", "Lens"), ("4", "Mairie de Lens"), ("3", "Liévin"),
-                        ("4", "Mairie de Liévin")]
+    assert headings == [
+        ("2", "Boulonnais"),
+        ("3", "Boulogne-sur-Mer"),
+        ("4", "CCAS de Boulogne-sur-Mer"),
+        ("2", "Lens-Hénin"),
+        ("3", "Lens"),
+        ("4", "Mairie de Lens"),
+        ("3", "Liévin"),
+        ("4", "Mairie de Liévin"),
+    ]
     assert "17 bis place Jean Jaurès, Lens" in page and "Entrée par la cour, rez-de-chaussée" in page
     assert "Téléphone du lieu : 03 21 00 00 62" in page
     assert "Chaque mardi,\n        de 9 h à 12 h." in page and "de 14 h à 16 h 30" in page
@@ -89,8 +113,10 @@ def test_the_territory_feed_is_an_icalendar_file_with_its_time_zone(client, plan
     assert str(cancelled["status"]) == "CANCELLED" and str(cancelled["description"]) == "Annulée : annulée"
     thursday = [e for e in events if e.decoded("dtstart").date() == date(2026, 12, 3)][0]
     assert thursday.decoded("dtend") == datetime(2026, 12, 3, 16, 30, tzinfo=PARIS)
-    assert {str(e["summary"]) for e in events} == {"Permanence logement — Mairie de Lens",
-                                                   "Permanence logement — Mairie de Liévin"}
+    assert {str(e["summary"]) for e in events} == {
+        "Permanence logement — Mairie de Lens",
+        "Permanence logement — Mairie de Liévin",
+    }
     for private in (b"Sophie", b"Marc", b"Formation"):
         assert private not in response.data
     assert client.get("/public/permanences/atlantis.ics").status_code == 404
@@ -98,8 +124,9 @@ def test_the_territory_feed_is_an_icalendar_file_with_its_time_zone(client, plan
 
 def test_the_number_to_call():
     numbers = {"+33800000062": "prevention_expulsion"}
-    assert listing.green_number("prevention_expulsion", numbers, "0 800 00 00 63") == \
-        listing.PhoneNumber("0 800 00 00 62", "tel:+33800000062")
+    assert listing.green_number("prevention_expulsion", numbers, "0 800 00 00 63") == listing.PhoneNumber(
+        "0 800 00 00 62", "tel:+33800000062"
+    )
     assert listing.green_number("info_logement", numbers, "0 800 00 00 63").uri == "tel:+33800000063"
     assert listing.green_number("info_logement", numbers, None).display == "0 800 00 00 62"
     assert listing.green_number("info_logement", {}, None) is None
@@ -116,8 +143,9 @@ def test_the_public_page_is_accessible_and_printable(app, planned):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox",
-                                                                                  "--disable-gpu"])
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+            )
             page = browser.new_page(base_url=f"http://127.0.0.1:{httpd.server_port}", locale="fr-FR")
             page.goto("/public/permanences")
             assert "/login" not in page.url and page.inner_text("h1").startswith("Permanences")

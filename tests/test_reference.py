@@ -1,4 +1,5 @@
 """Reference data: the package's copy, communes -> territories, postal codes, admin moves."""
+
 import os
 import subprocess
 import sys
@@ -36,21 +37,46 @@ def test_vocabularies_load():
 def test_procedure_stages_in_legal_order():
     """The updated contract (loi 89-462 art. 24 and CPCE as amended by loi 2023-668)."""
     assert list(labels("procedure_stages")) == [
-        "prevention_amont", "impaye", "signalement_caf", "conge_bailleur", "commandement_payer",
-        "signalement_ccapex_commissaire", "signalement_ccapex_bailleur", "assignation",
-        "notification_prefet_assignation", "diagnostic_social_financier", "audience", "jugement",
-        "jugement_delais", "jugement_resiliation", "jugement_rejet", "signification_jugement", "appel", "arret_appel",
-        "commandement_quitter", "saisine_jex", "pv_tentative_expulsion", "requisition_cfp", "cfp_accorde",
-        "cfp_refuse", "expulsion_effective", "inconnu"]
+        "prevention_amont",
+        "impaye",
+        "signalement_caf",
+        "conge_bailleur",
+        "commandement_payer",
+        "signalement_ccapex_commissaire",
+        "signalement_ccapex_bailleur",
+        "assignation",
+        "notification_prefet_assignation",
+        "diagnostic_social_financier",
+        "audience",
+        "jugement",
+        "jugement_delais",
+        "jugement_resiliation",
+        "jugement_rejet",
+        "signification_jugement",
+        "appel",
+        "arret_appel",
+        "commandement_quitter",
+        "saisine_jex",
+        "pv_tentative_expulsion",
+        "requisition_cfp",
+        "cfp_accorde",
+        "cfp_refuse",
+        "expulsion_effective",
+        "inconnu",
+    ]
     # Rows recorded at `jugement` before the judgment's content was asked keep their code and a label.
     assert label("procedure_stages", "jugement") == "Jugement (contenu non précisé)"
 
 
 def test_the_case_vocabularies():
-    assert set(labels("landlord_types")) == {"personne_physique", "sci_familiale", "personne_morale_privee",
-                                             "bailleur_social", "inconnu"}
-    assert set(labels("housing_benefits")) == {"aucune", "versee_bailleur", "versee_locataire", "suspendue",
-                                               "inconnu"}
+    assert set(labels("landlord_types")) == {
+        "personne_physique",
+        "sci_familiale",
+        "personne_morale_privee",
+        "bailleur_social",
+        "inconnu",
+    }
+    assert set(labels("housing_benefits")) == {"aucune", "versee_bailleur", "versee_locataire", "suspendue", "inconnu"}
     # docs/formats.md names the bands of debt_months.
     formats = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text(encoding="utf-8")
     assert set(labels("debt_months_bands")) == {"jusqu_3_mois", "de_3_a_6_mois", "plus_de_6_mois", "inconnu"}
@@ -73,13 +99,23 @@ def test_every_postal_code_has_five_digits():
 def test_upgrade_loaded_every_commune_and_territory(ctx):
     assert db.session.scalar(select(func.count()).select_from(Commune)) == 887 == len(communes_file())
     codes = set(db.session.scalars(select(Territory.code)))
-    assert codes == {"arrageois", "artois", "audomarois", "boulonnais", "calaisis", "lens-henin",
-                     "montreuillois", "ternois", "hors_departement", "non_renseigne"}
+    assert codes == {
+        "arrageois",
+        "artois",
+        "audomarois",
+        "boulonnais",
+        "calaisis",
+        "lens-henin",
+        "montreuillois",
+        "ternois",
+        "hors_departement",
+        "non_renseigne",
+    }
 
 
 def test_territory_follows_from_commune(ctx):
-    assert territory_for_insee("62498") == "lens-henin"       # Lens
-    assert territory_for_insee("62160") == "boulonnais"       # Boulogne-sur-Mer
+    assert territory_for_insee("62498") == "lens-henin"  # Lens
+    assert territory_for_insee("62160") == "boulonnais"  # Boulogne-sur-Mer
     assert territory_for_insee("59350") == "hors_departement"  # Lille
     assert territory_for_insee(None) == "non_renseigne"
 
@@ -116,8 +152,10 @@ def test_moving_an_epci_moves_its_communes(ctx, restore_mapping):
     moved = move_epci(epci.siren, "arrageois")
     db.session.commit()
     assert moved > 50
-    assert all(c.territory_code == "arrageois"
-               for c in db.session.scalars(select(Commune).where(Commune.epci_siren == epci.siren)))
+    assert all(
+        c.territory_code == "arrageois"
+        for c in db.session.scalars(select(Commune).where(Commune.epci_siren == epci.siren))
+    )
 
 
 def test_moving_a_commune(ctx, restore_mapping):
@@ -132,15 +170,21 @@ def test_db_upgrade_twice_from_another_directory_is_harmless(tmp_path):
     env["PYTHONPATH"] = str(Path(hotline.__file__).resolve().parents[1])
     env.pop("HOTLINE_TEST_DATABASE_URL", None)
     for _ in range(2):
-        result = subprocess.run([sys.executable, "-m", "flask", "--app", "hotline", "db", "upgrade"],
-                                capture_output=True, text=True, cwd=tmp_path, env=env)
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "hotline", "db", "upgrade"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+        )
         assert result.returncode == 0, result.stderr
     import sqlite3
 
     with sqlite3.connect(tmp_path / "cli.sqlite3") as con:
         assert con.execute("select count(*) from communes").fetchone()[0] == 887
-        assert con.execute("select count(*) from commune_postal_codes").fetchone()[0] == \
-            sum(len(r.postal_codes) for r in communes_file())
+        assert con.execute("select count(*) from commune_postal_codes").fetchone()[0] == sum(
+            len(r.postal_codes) for r in communes_file()
+        )
         assert con.execute("select count(*) from territories").fetchone()[0] == 10
         for table in ("cases", "case_statements", "procedure_acts"):  # the case's tables are there, empty
             assert con.execute(f"select count(*) from {table}").fetchone()[0] == 0
@@ -160,7 +204,7 @@ def test_admin_moves_an_epci_through_the_page(client, make_user, login, app, res
     page = client.get("/admin/territories/").get_data(as_text=True)
     assert "Rattachement modifié" in page
     with app.app_context():
-        assert territory_for_insee(db.session.scalar(
-            select(Commune.insee).where(Commune.epci_siren == siren).limit(1))) == "artois"
-
-
+        assert (
+            territory_for_insee(db.session.scalar(select(Commune.insee).where(Commune.epci_siren == siren).limit(1)))
+            == "artois"
+        )

@@ -1,5 +1,6 @@
 """The tidy report of formats.md: every indicator from plain records, then from the database, read
 back as CSV and XLSX, on the managers' page and from the command line."""
+
 import csv
 import io
 from datetime import date, datetime, time
@@ -16,26 +17,54 @@ from hotline.reports import services, tidy, workbook
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def record(month="2026-03", territory="lens-henin", household="h1", mode="telephone", mission="prevention_expulsion",
-           debt=None, themes=(), outcomes=(), stage=None, **flags):
-    codes = {name: "inconnu" for name in tidy.SINGLE_CODES} | {"mode": mode, "consultant_type": "particulier",
-                                                                "procedure_stage": stage}
-    return tidy.ConsultationRecord(mission, month, territory, household, codes,
-                                   {"theme": frozenset(themes), "outcome": frozenset(outcomes)},
-                                   Decimal(debt) if debt is not None else None, **flags)
+def record(
+    month="2026-03",
+    territory="lens-henin",
+    household="h1",
+    mode="telephone",
+    mission="prevention_expulsion",
+    debt=None,
+    themes=(),
+    outcomes=(),
+    stage=None,
+    **flags,
+):
+    codes = {name: "inconnu" for name in tidy.SINGLE_CODES} | {
+        "mode": mode,
+        "consultant_type": "particulier",
+        "procedure_stage": stage,
+    }
+    return tidy.ConsultationRecord(
+        mission,
+        month,
+        territory,
+        household,
+        codes,
+        {"theme": frozenset(themes), "outcome": frozenset(outcomes)},
+        Decimal(debt) if debt is not None else None,
+        **flags,
+    )
 
 
 # --- pure ----------------------------------------------------------------------------------------------
 
+
 def test_counts_households_amounts_and_codes():
-    rows = tidy.build([
-        record(household="h1", debt="1000.10", themes=["impayes_expulsion", "rapports_locatifs"],
-               outcomes=["saisine_fsl"], stage="assignation"),
-        record(household="h1", mode="permanence", debt="3000", themes=["impayes_expulsion"], habitat_indigne=True),
-        record(household="c7", month="2026-04", territory="boulonnais", debt="2000.00", permis_louer=True),
-        record(household="c8", month="2026-04", territory="boulonnais", mode="visite_siege"),
-        record(household="h2", mission="info_logement", mode="aller_vers"),
-    ])
+    rows = tidy.build(
+        [
+            record(
+                household="h1",
+                debt="1000.10",
+                themes=["impayes_expulsion", "rapports_locatifs"],
+                outcomes=["saisine_fsl"],
+                stage="assignation",
+            ),
+            record(household="h1", mode="permanence", debt="3000", themes=["impayes_expulsion"], habitat_indigne=True),
+            record(household="c7", month="2026-04", territory="boulonnais", debt="2000.00", permis_louer=True),
+            record(household="c8", month="2026-04", territory="boulonnais", mode="visite_siege"),
+            record(household="h2", mission="info_logement", mode="aller_vers"),
+        ]
+    )
 
     def value(indicator, category="", period="total", territory="all", mission="prevention_expulsion"):
         return tidy.value_of(rows, mission, period, territory, indicator, category)
@@ -55,13 +84,16 @@ def test_counts_households_amounts_and_codes():
     assert value("consultations", mission="info_logement") == 1
     assert value("households_received", mission="info_logement") == 1
     assert all(row.value for row in rows), "rows of value 0 are left out"
-    assert [r.as_list() for r in rows if r.indicator == "debt_amount_sum" and r.period == "total"
-            and r.territory == "all"] == [["prevention_expulsion", "total", "all", "debt_amount_sum", "", "6000.10"]]
+    assert [
+        r.as_list() for r in rows if r.indicator == "debt_amount_sum" and r.period == "total" and r.territory == "all"
+    ] == [["prevention_expulsion", "total", "all", "debt_amount_sum", "", "6000.10"]]
 
 
 def test_calls_callbacks_and_permanences():
-    calls = [tidy.CallRecord("prevention_expulsion", "2026-03", "boulonnais", outcome) for outcome in
-             ("answered", "answered", "missed", "voicemail", "closed", "callback_requested", "abandoned")]
+    calls = [
+        tidy.CallRecord("prevention_expulsion", "2026-03", "boulonnais", outcome)
+        for outcome in ("answered", "answered", "missed", "voicemail", "closed", "callback_requested", "abandoned")
+    ]
     done = [tidy.CallRecord("prevention_expulsion", "2026-04", "boulonnais", "done")]
     rows = tidy.build([], calls, done, {("info_logement", "2026-03", "lens-henin"): 4})
     assert tidy.value_of(rows, "prevention_expulsion", "total", "all", "calls_received") == 7
@@ -73,6 +105,7 @@ def test_calls_callbacks_and_permanences():
 
 # --- from the database ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def activity(app, make_consultation, make_household, make_user):
     """March and April 2026: three eviction consultations (two for one household), one info; calls; a
@@ -81,35 +114,80 @@ def activity(app, make_consultation, make_household, make_user):
     from hotline.permanences import services as permanences
 
     family = make_household(name="Famille Durand")
-    make_consultation(date=date(2026, 3, 2), mission="prevention_expulsion", household=family,
-                      debt_amount=Decimal("1200.00"), procedure_stage="assignation", themes=["impayes_expulsion"],
-                      outcomes=["saisine_fsl"])
-    make_consultation(date=date(2026, 4, 7), mission="prevention_expulsion", household=family, mode="permanence",
-                      debt_amount=Decimal("1500.50"), themes=["impayes_expulsion/commandement_payer"])
-    make_consultation(date=date(2026, 4, 9), mission="prevention_expulsion", commune_insee="62160",
-                      territory_code="boulonnais")
+    make_consultation(
+        date=date(2026, 3, 2),
+        mission="prevention_expulsion",
+        household=family,
+        debt_amount=Decimal("1200.00"),
+        procedure_stage="assignation",
+        themes=["impayes_expulsion"],
+        outcomes=["saisine_fsl"],
+    )
+    make_consultation(
+        date=date(2026, 4, 7),
+        mission="prevention_expulsion",
+        household=family,
+        mode="permanence",
+        debt_amount=Decimal("1500.50"),
+        themes=["impayes_expulsion/commandement_payer"],
+    )
+    make_consultation(
+        date=date(2026, 4, 9), mission="prevention_expulsion", commune_insee="62160", territory_code="boulonnais"
+    )
     make_consultation(date=date(2026, 5, 4), mission="info_logement")  # outside the range
     jurist = make_user("jurist")
     with app.app_context():
-        answered = Call(call_sid="CA1", started_at=datetime(2026, 3, 31, 23, 30, tzinfo=PARIS), path="accueil",
-                        mission="prevention_expulsion", territory_code="boulonnais", outcome="answered")
-        missed = Call(call_sid="CA2", started_at=datetime(2026, 4, 1, 9, 0, tzinfo=PARIS), path="accueil",
-                      mission="prevention_expulsion", territory_code=None, outcome="missed")
+        answered = Call(
+            call_sid="CA1",
+            started_at=datetime(2026, 3, 31, 23, 30, tzinfo=PARIS),
+            path="accueil",
+            mission="prevention_expulsion",
+            territory_code="boulonnais",
+            outcome="answered",
+        )
+        missed = Call(
+            call_sid="CA2",
+            started_at=datetime(2026, 4, 1, 9, 0, tzinfo=PARIS),
+            path="accueil",
+            mission="prevention_expulsion",
+            territory_code=None,
+            outcome="missed",
+        )
         db.session.add_all([answered, missed])
         db.session.flush()
-        db.session.add(CallbackTask(call_id=missed.id, kind="missed", status="done",
-                                    done_at=datetime(2026, 4, 2, 10, tzinfo=PARIS)))
-        permanences.save(None, commune_insee="62498", name="Mairie de Lens", address="Place Jean Jaurès",
-                         mission="prevention_expulsion", user_id=jurist.id, frequency="weekly", weekday=1,
-                         week_of_month=None, starts=time(9), ends=time(12), first_day=date(2026, 3, 1),
-                         last_day=date(2026, 4, 30), active=True)
+        db.session.add(
+            CallbackTask(
+                call_id=missed.id, kind="missed", status="done", done_at=datetime(2026, 4, 2, 10, tzinfo=PARIS)
+            )
+        )
+        permanences.save(
+            None,
+            commune_insee="62498",
+            name="Mairie de Lens",
+            address="Place Jean Jaurès",
+            mission="prevention_expulsion",
+            user_id=jurist.id,
+            frequency="weekly",
+            weekday=1,
+            week_of_month=None,
+            starts=time(9),
+            ends=time(12),
+            first_day=date(2026, 3, 1),
+            last_day=date(2026, 4, 30),
+            active=True,
+        )
         db.session.commit()
 
 
 def test_report_from_the_database(app, activity):
     with app.app_context():
-        rows = services.report(date(2026, 3, 1), date(2026, 4, 1), ["prevention_expulsion", "info_logement"],
-                               datetime(2026, 6, 1, tzinfo=PARIS), PARIS)
+        rows = services.report(
+            date(2026, 3, 1),
+            date(2026, 4, 1),
+            ["prevention_expulsion", "info_logement"],
+            datetime(2026, 6, 1, tzinfo=PARIS),
+            PARIS,
+        )
 
     def value(indicator, category="", period="total", territory="all", mission="prevention_expulsion"):
         return tidy.value_of(rows, mission, period, territory, indicator, category)
@@ -130,8 +208,9 @@ def test_report_from_the_database(app, activity):
 
 def test_csv_and_xlsx_read_back_the_same_rows(app, activity):
     with app.app_context():
-        rows = services.report(date(2026, 3, 1), date(2026, 4, 1), ["prevention_expulsion"],
-                               datetime(2026, 6, 1, tzinfo=PARIS), PARIS)
+        rows = services.report(
+            date(2026, 3, 1), date(2026, 4, 1), ["prevention_expulsion"], datetime(2026, 6, 1, tzinfo=PARIS), PARIS
+        )
     table = list(csv.reader(io.StringIO(services.to_csv(rows))))
     assert table[0] == ["mission", "period", "territory", "indicator", "category", "value"]
     assert ["prevention_expulsion", "total", "all", "debt_amount_sum", "", "2700.50"] in table
@@ -187,18 +266,27 @@ def test_activities_recorded_by_jurists_count_in_the_report(app, client, make_us
 
     app.config["FIXED_NOW"] = "2026-06-01T10:00"
     login(make_user("jurist", missions=("prevention_expulsion",)))
-    data = {"csrf_token": csrf_token(client, "/activities/"), "date": "2026-07-01", "mission": "prevention_expulsion",
-            "activity_type": "ccapex", "territory": "lens-henin", "title": "CCAPEX de l'arrondissement de Lens"}
+    data = {
+        "csrf_token": csrf_token(client, "/activities/"),
+        "date": "2026-07-01",
+        "mission": "prevention_expulsion",
+        "activity_type": "ccapex",
+        "territory": "lens-henin",
+        "title": "CCAPEX de l'arrondissement de Lens",
+    }
     page = client.post("/activities/", data=data).get_data(as_text=True)
-    assert "La date ne peut pas être dans le futur." in page and 'value="CCAPEX de l&#39;arrondissement de Lens"' in page
+    assert (
+        "La date ne peut pas être dans le futur." in page and 'value="CCAPEX de l&#39;arrondissement de Lens"' in page
+    )
     for day in ("2026-03-05", "2026-03-19"):
         response = client.post("/activities/", data=data | {"date": day})
         assert response.status_code == 302
     client.post("/activities/", data=data | {"date": "2026-04-02", "activity_type": "article", "territory": "all"})
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Activity)) == 2  # "all" is no territory
-        rows = services.report(date(2026, 3, 1), date(2026, 4, 1), ["prevention_expulsion"],
-                               datetime(2026, 6, 1, tzinfo=PARIS), PARIS)
+        rows = services.report(
+            date(2026, 3, 1), date(2026, 4, 1), ["prevention_expulsion"], datetime(2026, 6, 1, tzinfo=PARIS), PARIS
+        )
     assert tidy.value_of(rows, "prevention_expulsion", "2026-03", "lens-henin", "activities", "ccapex") == 2
     assert tidy.value_of(rows, "prevention_expulsion", "total", "all", "activities", "ccapex") == 2
     assert "CCAPEX de l&#39;arrondissement de Lens" in client.get("/activities/").get_data(as_text=True)
@@ -223,6 +311,7 @@ def test_the_activity_report_pdf_reads_back(app, client, make_user, login, activ
     assert "Lens-Hénin 2 67 %" in text and "Boulonnais 1 33 %" in text
     assert "Assignation" in text and "Orientation vers le FSL 1 33 %" in text and "Permanences tenues 9" in text
     out = tmp_path / "bilan.pdf"
-    result = runner.invoke(args=["reports", "export", "--from", "2026-03", "--to", "2026-04", "--format", "pdf",
-                                 "--output", str(out)])
+    result = runner.invoke(
+        args=["reports", "export", "--from", "2026-03", "--to", "2026-04", "--format", "pdf", "--output", str(out)]
+    )
     assert result.exit_code == 0 and len(PdfReader(out).pages) >= 1

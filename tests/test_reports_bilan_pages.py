@@ -1,5 +1,6 @@
 """The managers' pages: the bilan with its charts and tables, month inputs, the qualitative analysis they write
 (CSRF, French messages, every version kept, shown in the PDF and the XLSX), a page per territory."""
+
 import io
 import re
 from datetime import date
@@ -29,8 +30,13 @@ def no_notes_left(app):
 
 @pytest.fixture
 def manager(client, make_user, login, make_consultation):
-    make_consultation(date=date(2026, 3, 2), mission=EVICTION, debt_amount=Decimal("1200.00"),
-                      procedure_stage="impaye", themes=["impayes_expulsion"])
+    make_consultation(
+        date=date(2026, 3, 2),
+        mission=EVICTION,
+        debt_amount=Decimal("1200.00"),
+        procedure_stage="impaye",
+        themes=["impayes_expulsion"],
+    )
     make_consultation(date=date(2026, 4, 9), mission=EVICTION, commune_insee="62160", territory_code="boulonnais")
     make_consultation(date=date(2025, 3, 9), mission=EVICTION, commune_insee="62160", territory_code="boulonnais")
     user = make_user("manager", name="Martine Responsable")
@@ -40,14 +46,17 @@ def manager(client, make_user, login, make_consultation):
 
 def notes(app):
     with app.app_context():
-        return [(n.mission, n.first_month, n.last_month, n.text, n.author_id)
-                for n in db.session.scalars(select(ReportNote).order_by(ReportNote.id))]
+        return [
+            (n.mission, n.first_month, n.last_month, n.text, n.author_id)
+            for n in db.session.scalars(select(ReportNote).order_by(ReportNote.id))
+        ]
 
 
 def post_note(client, text, token=None, query=RANGE, mission=EVICTION):
     token = token if token is not None else csrf_token(client, f"/reports/?{query}")
-    return client.post(f"/reports/notes?{query}&note={mission}",
-                       data={f"{mission}-text": text, f"{mission}-csrf_token": token})
+    return client.post(
+        f"/reports/notes?{query}&note={mission}", data={f"{mission}-text": text, f"{mission}-csrf_token": token}
+    )
 
 
 def test_the_page_shows_charts_tables_and_month_inputs(client, manager):
@@ -57,10 +66,14 @@ def test_the_page_shows_charts_tables_and_month_inputs(client, manager):
     images = re.findall(r'<img class="chart" src="/reports/charts/[^"]+\.svg" alt="([^"]+)"', page)
     assert "Consultations par territoire. Arrageois : 0 ; Artois : 0" in images[0]
     assert any(alt.startswith("Évolution mensuelle des consultations") for alt in images)
-    for caption in ("Chiffres clés", "Consultations par territoire", "Permanences tenues et appels par territoire",
-                    "Consultations par territoire et par mois",
-                    "Consultations : comparaison avec les mêmes mois de l&#39;année précédente",
-                    "Ménages atteints avant le commandement de payer"):
+    for caption in (
+        "Chiffres clés",
+        "Consultations par territoire",
+        "Permanences tenues et appels par territoire",
+        "Consultations par territoire et par mois",
+        "Consultations : comparaison avec les mêmes mois de l&#39;année précédente",
+        "Ménages atteints avant le commandement de payer",
+    ):
         assert f"<caption>{caption}" in page
     assert '<th scope="col">Un an plus tôt</th>' in page
     assert "prevention_amont" not in page and ">impaye<" not in page
@@ -116,12 +129,16 @@ def test_a_page_per_territory(app, client, manager):
     response = client.get(f"/reports/territory/boulonnais?{RANGE}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<h1>Rapports — Boulonnais</h1>" in page
-    assert re.search(r"<th scope=\"row\">Consultations</th><td class=\"number\">1</td><td class=\"number\">1</td>"
-                     r"<td class=\"number\">0 %</td>", page)  # one this year, one a year before
+    assert re.search(
+        r"<th scope=\"row\">Consultations</th><td class=\"number\">1</td><td class=\"number\">1</td>"
+        r"<td class=\"number\">0 %</td>",
+        page,
+    )  # one this year, one a year before
     assert "Consultations par territoire et par mois" not in page and "Analyse qualitative" not in page
     with app.app_context():  # the read is audited (and fits the audit's columns on PostgreSQL)
         assert ("report.territory:boulonnais", "2026-03..2026-04:prevention_expulsion") in db.session.execute(
-            select(AuditEvent.object_type, AuditEvent.object_id).where(AuditEvent.action == "report.read")).all()
+            select(AuditEvent.object_type, AuditEvent.object_id).where(AuditEvent.action == "report.read")
+        ).all()
     assert client.get(f"/reports/territory/atlantide?{RANGE}").status_code == 404
     bad = client.get("/reports/territory/boulonnais?from=2026-13&to=2026-04")
     assert bad.status_code == 200 and "n&#39;est pas un mois (AAAA-MM)." in bad.get_data(as_text=True)

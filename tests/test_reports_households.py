@@ -1,6 +1,7 @@
 """The household indicators of docs/formats.md, recounted by hand from the tidy CSV export: each household
 counts once, with its latest debt of the period, and a first contact is the household's first consultation
 ever (formats.md, households_debt_known to reached_before_commandement)."""
+
 import csv
 import io
 from datetime import UTC, date, datetime
@@ -19,9 +20,18 @@ EVICTION = "prevention_expulsion"
 
 def consult(household, day, territory, stage, debt=None, rent=None):
     consultation = consultations.record_consultation(
-        {"date": day, "mission": EVICTION, "mode": "telephone", "territory_code": territory,
-         "themes": ["impayes_expulsion"], "procedure_stage": stage,
-         "debt_amount": Decimal(debt) if debt is not None else None}, None, household)
+        {
+            "date": day,
+            "mission": EVICTION,
+            "mode": "telephone",
+            "territory_code": territory,
+            "themes": ["impayes_expulsion"],
+            "procedure_stage": stage,
+            "debt_amount": Decimal(debt) if debt is not None else None,
+        },
+        None,
+        household,
+    )
     if household is not None and rent is not None:
         record_acts(household, consultation, {}, rent_amount=Decimal(rent))
     return consultation
@@ -90,8 +100,9 @@ def test_the_bilan_shows_the_household_figures_in_french(ctx):
 
     scenario()
     rows = reports.report(date(2026, 1, 1), date(2026, 3, 1), [EVICTION], clock.now(), clock.local_zone())
-    document = pdf.build(rows, date(2026, 1, 1), date(2026, 3, 1), [EVICTION], territory_labels(),
-                      datetime(2026, 4, 1, tzinfo=UTC))
+    document = pdf.build(
+        rows, date(2026, 1, 1), date(2026, 3, 1), [EVICTION], territory_labels(), datetime(2026, 4, 1, tzinfo=UTC)
+    )
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(document)).pages)
     text = " ".join(text.split())
     assert "Ménages suivis (chaque ménage compté une fois)" in text

@@ -2,6 +2,7 @@
 (recounted with tidy.build and the household indicators from every consultation), it reads no consultation
 outside the range of the households it shows, its charts are drawn once per numbers, and the cross table of
 family situation x housing sector is produced (tidy, rollup, CSV, page)."""
+
 import csv
 import io
 import random
@@ -44,20 +45,34 @@ def generated(app, make_consultation, make_household):
     for _ in range(60):
         mission = rng.choice(MISSIONS)
         insee, territory = rng.choice(PLACES)
-        fields = {"date": date(2026, rng.randint(1, 5), rng.randint(1, 28)) if rng.random() < 0.8
-                  else date(2025, rng.randint(11, 12), rng.randint(1, 28)),
-                  "mission": mission, "commune_insee": insee, "territory_code": territory,
-                  "mode": rng.choice(["telephone", "permanence", "visite_siege", "courriel"]),
-                  "family_situation": rng.choice(FAMILIES), "housing_sector": rng.choice(SECTORS)}
+        fields = {
+            "date": date(2026, rng.randint(1, 5), rng.randint(1, 28))
+            if rng.random() < 0.8
+            else date(2025, rng.randint(11, 12), rng.randint(1, 28)),
+            "mission": mission,
+            "commune_insee": insee,
+            "territory_code": territory,
+            "mode": rng.choice(["telephone", "permanence", "visite_siege", "courriel"]),
+            "family_situation": rng.choice(FAMILIES),
+            "housing_sector": rng.choice(SECTORS),
+        }
         if mission == EVICTION:
-            fields.update(procedure_stage=rng.choice(STAGES), themes=["impayes_expulsion"],
-                          debt_amount=Decimal(rng.randrange(1000, 900000)) / 100 if rng.random() < 0.6 else None)
+            fields.update(
+                procedure_stage=rng.choice(STAGES),
+                themes=["impayes_expulsion"],
+                debt_amount=Decimal(rng.randrange(1000, 900000)) / 100 if rng.random() < 0.6 else None,
+            )
         household = rng.choice(households) if rng.random() < 0.7 else None
         made = make_consultation(household=household, **fields)
         if mission == EVICTION and household is not None and rng.random() < 0.4:
             with app.app_context():
-                cases.record_acts(db.session.merge(household), db.session.get(Consultation, made.id), {},
-                                  rent_amount=Decimal(rng.choice([300, 450, 620])), landlord_type="bailleur_social")
+                cases.record_acts(
+                    db.session.merge(household),
+                    db.session.get(Consultation, made.id),
+                    {},
+                    rent_amount=Decimal(rng.choice([300, 450, 620])),
+                    landlord_type="bailleur_social",
+                )
                 db.session.commit()
 
 
@@ -67,8 +82,10 @@ def recounted(first: date, last: date) -> list[tidy.Row]:
     end = last.replace(year=last.year + last.month // 12, month=last.month % 12 + 1)
     months = [f"{m:%Y-%m}" for m in services.months(first, last)]
     per_household = figures.build(services.household_records(end, MISSIONS), months)
-    return tidy.merged(tidy.build(services.consultation_records(first, end, MISSIONS)),
-                       [*services.other_rows(first, last, MISSIONS, NOW, PARIS), *(tidy.Row(*f) for f in per_household)])
+    return tidy.merged(
+        tidy.build(services.consultation_records(first, end, MISSIONS)),
+        [*services.other_rows(first, last, MISSIONS, NOW, PARIS), *(tidy.Row(*f) for f in per_household)],
+    )
 
 
 @pytest.mark.parametrize("territory", [tidy.ALL, "lens-henin", "boulonnais"])
@@ -81,11 +98,18 @@ def test_the_page_shows_the_figures_of_the_tidy_export(app, generated, territory
         names = territory_labels()
     # Every figure the page reads is the export's, value for value...
     assert set(shown) <= set(exported) and set(shown_before) <= set(before)
-    assert {row.indicator for row in shown} >= {"consultations", "households", "debt_amount_median", "first_contacts",
-                                                "households_by_stage", "family_situation_by_sector"}
+    assert {row.indicator for row in shown} >= {
+        "consultations",
+        "households",
+        "debt_amount_median",
+        "first_contacts",
+        "households_by_stage",
+        "family_situation_by_sector",
+    }
     # ...and the bilan it shows (every table and chart) is the one the export's rows give.
-    assert bilan.assemble(shown, FIRST, LAST, MISSIONS, names, shown_before, {}, territory) == \
-        bilan.assemble(exported, FIRST, LAST, MISSIONS, names, before, {}, territory)
+    assert bilan.assemble(shown, FIRST, LAST, MISSIONS, names, shown_before, {}, territory) == bilan.assemble(
+        exported, FIRST, LAST, MISSIONS, names, before, {}, territory
+    )
 
 
 def test_household_records_of_a_range_give_the_same_household_figures(app, generated):
@@ -142,7 +166,8 @@ def chart_svg(client, page: str, title: str) -> ET.Element:
 
 
 def test_charts_are_drawn_after_the_page_once_per_numbers_and_follow_a_new_consultation(
-        app, client, make_user, login, make_consultation):
+    app, client, make_user, login, make_consultation
+):
     make_consultation(date=date(2026, 3, 2), mission=EVICTION, commune_insee="62160", territory_code="boulonnais")
     login(make_user("manager"))
     url = "/reports/?from=2026-03&to=2026-04&mission=prevention_expulsion"
@@ -180,62 +205,97 @@ def test_a_chart_is_only_what_a_page_named_and_only_for_managers(app, client, ma
     with app.test_client() as other:
         token = csrf_token(other, "/login")
         jurist = make_user("jurist")
-        assert other.post("/login", data={"email": jurist.email, "password": PASSWORD,
-                                          "csrf_token": token}).status_code == 302
+        assert (
+            other.post("/login", data={"email": jurist.email, "password": PASSWORD, "csrf_token": token}).status_code
+            == 302
+        )
         assert other.get(src).status_code == 403
 
 
 # --- family situation x housing sector ----------------------------------------------------------------------
+
 
 def test_family_situation_by_sector_from_records():
     def record(family, sector, month="2026-03", territory="lens-henin"):
         codes = {name: "inconnu" for name in tidy.SINGLE_CODES} | {"family_situation": family, "housing_sector": sector}
         return tidy.ConsultationRecord("info_logement", month, territory, "c1", codes)
 
-    rows = tidy.build([record("personne_seule", "prive"), record("personne_seule", "prive", "2026-04", "boulonnais"),
-                       record("personne_seule", "social"), record("couple_avec_enfants", "social"),
-                       record(None, "prive")])
+    rows = tidy.build(
+        [
+            record("personne_seule", "prive"),
+            record("personne_seule", "prive", "2026-04", "boulonnais"),
+            record("personne_seule", "social"),
+            record("couple_avec_enfants", "social"),
+            record(None, "prive"),
+        ]
+    )
     cross = {(r.period, r.territory, r.category): r.value for r in rows if r.indicator == "family_situation_by_sector"}
     assert cross == {
-        ("2026-03", "lens-henin", "personne_seule|prive"): 1, ("2026-03", "lens-henin", "personne_seule|social"): 1,
+        ("2026-03", "lens-henin", "personne_seule|prive"): 1,
+        ("2026-03", "lens-henin", "personne_seule|social"): 1,
         ("2026-03", "lens-henin", "couple_avec_enfants|social"): 1,
-        ("2026-03", "all", "personne_seule|prive"): 1, ("2026-03", "all", "personne_seule|social"): 1,
+        ("2026-03", "all", "personne_seule|prive"): 1,
+        ("2026-03", "all", "personne_seule|social"): 1,
         ("2026-03", "all", "couple_avec_enfants|social"): 1,
-        ("2026-04", "boulonnais", "personne_seule|prive"): 1, ("2026-04", "all", "personne_seule|prive"): 1,
-        ("total", "lens-henin", "personne_seule|prive"): 1, ("total", "lens-henin", "personne_seule|social"): 1,
-        ("total", "lens-henin", "couple_avec_enfants|social"): 1, ("total", "boulonnais", "personne_seule|prive"): 1,
-        ("total", "all", "personne_seule|prive"): 2, ("total", "all", "personne_seule|social"): 1,
-        ("total", "all", "couple_avec_enfants|social"): 1}
+        ("2026-04", "boulonnais", "personne_seule|prive"): 1,
+        ("2026-04", "all", "personne_seule|prive"): 1,
+        ("total", "lens-henin", "personne_seule|prive"): 1,
+        ("total", "lens-henin", "personne_seule|social"): 1,
+        ("total", "lens-henin", "couple_avec_enfants|social"): 1,
+        ("total", "boulonnais", "personne_seule|prive"): 1,
+        ("total", "all", "personne_seule|prive"): 2,
+        ("total", "all", "personne_seule|social"): 1,
+        ("total", "all", "couple_avec_enfants|social"): 1,
+    }
 
 
-def test_family_situation_by_sector_in_the_csv_the_rollup_and_the_page(app, client, make_user, login,
-                                                                      make_consultation):
-    for family, sector, (insee, territory) in (("personne_seule", "prive", PLACES[0]),
-                                               ("personne_seule", "prive", PLACES[1]),
-                                               ("personne_seule", "social", PLACES[0]),
-                                               ("famille_monoparentale", "social", PLACES[0])):
-        make_consultation(date=date(2026, 3, 4), family_situation=family, housing_sector=sector, commune_insee=insee,
-                          territory_code=territory)
+def test_family_situation_by_sector_in_the_csv_the_rollup_and_the_page(
+    app, client, make_user, login, make_consultation
+):
+    for family, sector, (insee, territory) in (
+        ("personne_seule", "prive", PLACES[0]),
+        ("personne_seule", "prive", PLACES[1]),
+        ("personne_seule", "social", PLACES[0]),
+        ("famille_monoparentale", "social", PLACES[0]),
+    ):
+        make_consultation(
+            date=date(2026, 3, 4),
+            family_situation=family,
+            housing_sector=sector,
+            commune_insee=insee,
+            territory_code=territory,
+        )
     make_consultation(date=date(2026, 3, 5))  # family situation and sector left at "inconnu"
     login(make_user("manager"))
     exported = client.get("/reports/export.csv?from=2026-03&to=2026-03&mission=info_logement").get_data(as_text=True)
-    cross = {(line[2], line[4]): line[5] for line in csv.reader(io.StringIO(exported))
-             if line[3] == "family_situation_by_sector" and line[1] == "total"}
-    assert cross == {("lens-henin", "personne_seule|prive"): "1", ("lens-henin", "personne_seule|social"): "1",
-                     ("lens-henin", "famille_monoparentale|social"): "1", ("lens-henin", "inconnu|inconnu"): "1",
-                     ("boulonnais", "personne_seule|prive"): "1",
-                     ("all", "personne_seule|prive"): "2", ("all", "personne_seule|social"): "1",
-                     ("all", "famille_monoparentale|social"): "1", ("all", "inconnu|inconnu"): "1"}
+    cross = {
+        (line[2], line[4]): line[5]
+        for line in csv.reader(io.StringIO(exported))
+        if line[3] == "family_situation_by_sector" and line[1] == "total"
+    }
+    assert cross == {
+        ("lens-henin", "personne_seule|prive"): "1",
+        ("lens-henin", "personne_seule|social"): "1",
+        ("lens-henin", "famille_monoparentale|social"): "1",
+        ("lens-henin", "inconnu|inconnu"): "1",
+        ("boulonnais", "personne_seule|prive"): "1",
+        ("all", "personne_seule|prive"): "2",
+        ("all", "personne_seule|social"): "1",
+        ("all", "famille_monoparentale|social"): "1",
+        ("all", "inconnu|inconnu"): "1",
+    }
     with app.app_context():  # the same after the rollup is recomputed from the consultations
         kept = rollup.rows(db.session, date(2026, 3, 1), date(2026, 3, 1), ["info_logement"])
         rollup.rebuild(db.session)
         assert rollup.rows(db.session, date(2026, 3, 1), date(2026, 3, 1), ["info_logement"]) == kept
         db.session.rollback()
     page = client.get("/reports/?from=2026-03&to=2026-03&mission=info_logement").get_data(as_text=True)
-    table = page[page.index("<caption>Situation familiale selon le parc</caption>"):]
-    table = table[:table.index("</table>")]
-    lines = {cells[0]: cells[1:] for cells in (re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", line)
-                                               for line in table.split("<tr>")[2:])}
+    table = page[page.index("<caption>Situation familiale selon le parc</caption>") :]
+    table = table[: table.index("</table>")]
+    lines = {
+        cells[0]: cells[1:]
+        for cells in (re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", line) for line in table.split("<tr>")[2:])
+    }
     # Parc privé, Parc social, Non renseigné, Total
     assert lines["Personne seule"] == ["2", "1", "0", "3"]
     assert lines["Famille monoparentale"] == ["0", "1", "0", "1"]

@@ -1,5 +1,7 @@
 """Start-up stays light (issue 9): the app and its command line load no spreadsheet writer, PDF or
-chart library, Twilio REST client or migration tool (Alembic) until one is used. (Speed itself is measured in bench/report_scale.py.)"""
+chart library, Twilio REST client or migration tool (Alembic) until one is used. (Speed itself is measured in
+bench/report_scale.py.)"""
+
 import subprocess
 import sys
 

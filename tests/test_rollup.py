@@ -1,6 +1,7 @@
 """The monthly rollup (reports/rollup.py): whatever sequence of records, edits and deletions went
 through apply() or apply_many(), and after rebuild() from real consultations, rows() gives exactly
 what tidy.build gives from the records: value by value, medians and distinct households included."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -31,27 +32,49 @@ MONTHS = ["2026-01", "2026-02", "2026-03"]
 FIRST, LAST = date(2026, 1, 1), date(2026, 3, 1)
 TABLES = (rollup.ROLLUP, rollup.HOUSEHOLDS, rollup.DEBTS)
 # Few values, so that records share cells, households and amounts; amounts whose float sums are not exact.
-AMOUNTS = st.one_of(st.sampled_from(["0", "0.01", "0.10", "0.20", "0.30", "100.50", "100.51", "9999999.99"]),
-                    st.decimals(min_value=0, max_value=Decimal("9999999.99"), places=2).map(str))
-CODES = st.fixed_dictionaries({
-    **{name: st.sampled_from(["inconnu", "autre"]) for name in tidy.SINGLE_CODES},
-    "mode": st.sampled_from(["telephone", "permanence", "visite_siege", "aller_vers", "courriel"]),
-    "procedure_stage": st.sampled_from([None, "", "assignation", "jugement"]),
-})
-MULTI = st.fixed_dictionaries({kind: st.frozensets(st.sampled_from(["a", "b", "c"]), max_size=2)
-                               for kind in tidy.MULTI_CODES})
+AMOUNTS = st.one_of(
+    st.sampled_from(["0", "0.01", "0.10", "0.20", "0.30", "100.50", "100.51", "9999999.99"]),
+    st.decimals(min_value=0, max_value=Decimal("9999999.99"), places=2).map(str),
+)
+CODES = st.fixed_dictionaries(
+    {
+        **{name: st.sampled_from(["inconnu", "autre"]) for name in tidy.SINGLE_CODES},
+        "mode": st.sampled_from(["telephone", "permanence", "visite_siege", "aller_vers", "courriel"]),
+        "procedure_stage": st.sampled_from([None, "", "assignation", "jugement"]),
+    }
+)
+MULTI = st.fixed_dictionaries(
+    {kind: st.frozensets(st.sampled_from(["a", "b", "c"]), max_size=2) for kind in tidy.MULTI_CODES}
+)
 # A record without its consultation id: the household number, or None for a consultation without one.
-SPECS = st.builds(dict, mission=st.sampled_from(MISSIONS), month=st.sampled_from(MONTHS),
-                  territory=st.sampled_from(["lens-henin", "boulonnais", "non_renseigne"]),
-                  household=st.one_of(st.none(), st.integers(1, 4)), codes=CODES, multi=MULTI,
-                  debt=st.one_of(st.none(), AMOUNTS), habitat_indigne=st.booleans(), permis_louer=st.booleans())
+SPECS = st.builds(
+    dict,
+    mission=st.sampled_from(MISSIONS),
+    month=st.sampled_from(MONTHS),
+    territory=st.sampled_from(["lens-henin", "boulonnais", "non_renseigne"]),
+    household=st.one_of(st.none(), st.integers(1, 4)),
+    codes=CODES,
+    multi=MULTI,
+    debt=st.one_of(st.none(), AMOUNTS),
+    habitat_indigne=st.booleans(),
+    permis_louer=st.booleans(),
+)
 
 
 def make_record(consultation_id: int, spec: dict) -> tidy.ConsultationRecord:
     household = f"h{spec['household']}" if spec["household"] else f"c{consultation_id}"
     debt = Decimal(spec["debt"]) if spec["debt"] is not None else None
-    return tidy.ConsultationRecord(spec["mission"], spec["month"], spec["territory"], household, spec["codes"],
-                                   spec["multi"], debt, spec["habitat_indigne"], spec["permis_louer"])
+    return tidy.ConsultationRecord(
+        spec["mission"],
+        spec["month"],
+        spec["territory"],
+        household,
+        spec["codes"],
+        spec["multi"],
+        debt,
+        spec["habitat_indigne"],
+        spec["permis_louer"],
+    )
 
 
 def table_contents(tables=TABLES) -> dict[str, set[tuple]]:
@@ -74,12 +97,18 @@ def session(app):
 
 # --- pure ----------------------------------------------------------------------------------------------
 
+
 def test_contribution_of_one_record():
     record = tidy.ConsultationRecord(
-        "prevention_expulsion", "2026-03", "lens-henin", "h4",
+        "prevention_expulsion",
+        "2026-03",
+        "lens-henin",
+        "h4",
         {name: "inconnu" for name in tidy.SINGLE_CODES} | {"mode": "permanence", "procedure_stage": None},
         {"theme": frozenset({"impayes_expulsion", "rapports_locatifs"}), "outcome": frozenset()},
-        Decimal("1200.50"), habitat_indigne=True)
+        Decimal("1200.50"),
+        habitat_indigne=True,
+    )
     additive, household, debt = rollup.contribution(record)
     assert additive[("consultations", "")] == 1 and additive[("mode", "permanence")] == 1
     assert ("procedure_stage", "") not in additive and ("procedure_stage", None) not in additive
@@ -91,6 +120,7 @@ def test_contribution_of_one_record():
 
 
 # --- apply() against the recount -----------------------------------------------------------------------
+
 
 class RollupMachine(RuleBasedStateMachine):
     """Consultations recorded, edited and deleted one at a time through apply(); after each step the
@@ -131,14 +161,15 @@ class RollupMachine(RuleBasedStateMachine):
 
 
 def test_apply_one_at_a_time_equals_the_recount(session):
-    run_state_machine_as_test(RollupMachine, settings=settings(max_examples=40, stateful_step_count=12,
-                                                               deadline=None))
+    run_state_machine_as_test(RollupMachine, settings=settings(max_examples=40, stateful_step_count=12, deadline=None))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(st.tuples(st.integers(1, 8), st.one_of(st.none(), SPECS)), max_size=30),
-       window=st.sampled_from([(FIRST, LAST), (date(2026, 2, 1), date(2026, 3, 1)), (FIRST, FIRST)]),
-       missions=st.sampled_from([MISSIONS, ["prevention_expulsion"]]))
+@given(
+    steps=st.lists(st.tuples(st.integers(1, 8), st.one_of(st.none(), SPECS)), max_size=30),
+    window=st.sampled_from([(FIRST, LAST), (date(2026, 2, 1), date(2026, 3, 1)), (FIRST, FIRST)]),
+    missions=st.sampled_from([MISSIONS, ["prevention_expulsion"]]),
+)
 def test_apply_many_in_one_batch_equals_the_recount(session, steps, window, missions):
     """An import: records, edits and deletions of the same consultations in one batch (their deltas
     cancel out in Python), read back for a part of the months and missions."""
@@ -163,9 +194,20 @@ def test_apply_many_in_one_batch_equals_the_recount(session, steps, window, miss
 
 
 def test_rows_that_reach_zero_are_deleted(session):
-    record = make_record(1, {"mission": "prevention_expulsion", "month": "2026-01", "territory": "boulonnais",
-                             "household": 2, "codes": {"mode": "permanence"}, "multi": {"theme": frozenset({"a"})},
-                             "debt": "10.00", "habitat_indigne": True, "permis_louer": False})
+    record = make_record(
+        1,
+        {
+            "mission": "prevention_expulsion",
+            "month": "2026-01",
+            "territory": "boulonnais",
+            "household": 2,
+            "codes": {"mode": "permanence"},
+            "multi": {"theme": frozenset({"a"})},
+            "debt": "10.00",
+            "habitat_indigne": True,
+            "permis_louer": False,
+        },
+    )
     rollup.apply(session, None, record)
     assert all(table_contents().values())
     rollup.apply(session, record, None)
@@ -174,34 +216,73 @@ def test_rows_that_reach_zero_are_deleted(session):
 
 def test_amounts_add_up_exactly(session):
     """Ten debts of 0.10 €: 1.00 € exactly, as floats would not give."""
-    spec = {"mission": "prevention_expulsion", "month": "2026-01", "territory": "boulonnais", "household": None,
-            "codes": {}, "multi": {}, "debt": "0.10", "habitat_indigne": False, "permis_louer": False}
+    spec = {
+        "mission": "prevention_expulsion",
+        "month": "2026-01",
+        "territory": "boulonnais",
+        "household": None,
+        "codes": {},
+        "multi": {},
+        "debt": "0.10",
+        "habitat_indigne": False,
+        "permis_louer": False,
+    }
     for consultation_id in range(1, 11):
         rollup.apply(session, None, make_record(consultation_id, spec))
-    total = tidy.value_of(rollup.summary(session, FIRST, FIRST, ["prevention_expulsion"]), "prevention_expulsion",
-                          tidy.TOTAL, tidy.ALL, "debt_amount_sum")
+    total = tidy.value_of(
+        rollup.summary(session, FIRST, FIRST, ["prevention_expulsion"]),
+        "prevention_expulsion",
+        tidy.TOTAL,
+        tidy.ALL,
+        "debt_amount_sum",
+    )
     assert total == Decimal("1.00")  # a float sum gives 0.9999999999999999
 
 
 # --- real consultations: rebuild(), snapshot() -------------------------------------------------------------
+
 
 @pytest.fixture
 def logged(app, make_consultation, make_household):
     """Two households seen over several months, territories and missions, consultations without household,
     debts (with an even count in a cell, for a mean of two), subthemes, flags."""
     first, second = make_household(name="Ménage A"), make_household(name="Ménage B")
-    eviction = dict(mission="prevention_expulsion", procedure_stage="assignation", debt_origins=["perte_emploi"],
-                    themes=["impayes_expulsion"])
+    eviction = dict(
+        mission="prevention_expulsion",
+        procedure_stage="assignation",
+        debt_origins=["perte_emploi"],
+        themes=["impayes_expulsion"],
+    )
     made = [
-        make_consultation(household=first, date=date(2026, 1, 5), mode="permanence", debt_amount=Decimal("1000.10"),
-                          outcomes=["information_delivree"], **eviction),
+        make_consultation(
+            household=first,
+            date=date(2026, 1, 5),
+            mode="permanence",
+            debt_amount=Decimal("1000.10"),
+            outcomes=["information_delivree"],
+            **eviction,
+        ),
         make_consultation(household=first, date=date(2026, 1, 20), debt_amount=Decimal("3000"), **eviction),
-        make_consultation(household=first, date=date(2026, 2, 3), commune_insee="62160", territory_code="boulonnais", habitat_indigne=True,
-                          debt_amount=Decimal("0.10"), **eviction),
-        make_consultation(household=second, date=date(2026, 2, 3), mode="visite_siege", permis_louer=True,
-                          themes=["rapports_locatifs", "rapports_locatifs/decence"], resource_types=["salaire"]),
-        make_consultation(household=second, date=date(2026, 3, 9), commune_insee="62160", territory_code="boulonnais",
-                          **eviction),
+        make_consultation(
+            household=first,
+            date=date(2026, 2, 3),
+            commune_insee="62160",
+            territory_code="boulonnais",
+            habitat_indigne=True,
+            debt_amount=Decimal("0.10"),
+            **eviction,
+        ),
+        make_consultation(
+            household=second,
+            date=date(2026, 2, 3),
+            mode="visite_siege",
+            permis_louer=True,
+            themes=["rapports_locatifs", "rapports_locatifs/decence"],
+            resource_types=["salaire"],
+        ),
+        make_consultation(
+            household=second, date=date(2026, 3, 9), commune_insee="62160", territory_code="boulonnais", **eviction
+        ),
         make_consultation(date=date(2026, 3, 9), mode="aller_vers", debt_amount=Decimal("0"), **eviction),
         make_consultation(date=date(2026, 3, 10), commune_insee=None, territory_code="non_renseigne"),
         make_consultation(date=date(2025, 12, 31)),  # out of the range read
@@ -217,10 +298,16 @@ def recount(first=FIRST, last=LAST, missions=MISSIONS) -> list[tidy.Row]:
 def test_rebuild_from_consultations_equals_the_recount(session, logged):
     rollup.rebuild(session)
     assert rollup.rows(session, FIRST, LAST, MISSIONS) == recount()
-    assert rollup.rows(session, date(2026, 2, 1), LAST, ["prevention_expulsion"]) == \
-        recount(date(2026, 2, 1), LAST, ["prevention_expulsion"])
-    assert tidy.value_of(rollup.rows(session, FIRST, LAST, MISSIONS), "prevention_expulsion", "2026-01",
-                         "lens-henin", "debt_amount_median") == Decimal("2000.05")
+    assert rollup.rows(session, date(2026, 2, 1), LAST, ["prevention_expulsion"]) == recount(
+        date(2026, 2, 1), LAST, ["prevention_expulsion"]
+    )
+    assert tidy.value_of(
+        rollup.rows(session, FIRST, LAST, MISSIONS),
+        "prevention_expulsion",
+        "2026-01",
+        "lens-henin",
+        "debt_amount_median",
+    ) == Decimal("2000.05")
 
 
 def test_snapshots_through_apply_make_the_same_tables_as_rebuild(session, logged):
@@ -234,10 +321,23 @@ def test_snapshots_through_apply_make_the_same_tables_as_rebuild(session, logged
 def test_an_edit_through_the_service_keeps_the_rollup_current(session, logged):
     consultation = session.get(Consultation, logged[0].id)
     rollup.rebuild(session)
-    consultations.update_consultation(consultation, {
-        "date": date(2026, 3, 1), "mission": "prevention_expulsion", "mode": "telephone", "household_id": None,
-        "debt_amount": Decimal("42.42"), "debt_origins": [], "themes": ["rapports_locatifs"],
-        "outcomes": ["saisine_fsl"], "commune_insee": "62160", "territory_code": "boulonnais"}, None, None)
+    consultations.update_consultation(
+        consultation,
+        {
+            "date": date(2026, 3, 1),
+            "mission": "prevention_expulsion",
+            "mode": "telephone",
+            "household_id": None,
+            "debt_amount": Decimal("42.42"),
+            "debt_origins": [],
+            "themes": ["rapports_locatifs"],
+            "outcomes": ["saisine_fsl"],
+            "commune_insee": "62160",
+            "territory_code": "boulonnais",
+        },
+        None,
+        None,
+    )
     after = rollup.snapshot(consultation)
     assert after.household == f"c{consultation.id}" and after.month == "2026-03"
     assert rollup.rows(session, FIRST, LAST, MISSIONS) == recount()
@@ -254,11 +354,11 @@ def test_records_through_the_service_keep_the_rollup_current(session, logged):
 def test_what_a_consultation_says_of_the_case_moves_its_counts(session, logged):
     consultation = session.get(Consultation, logged[0].id)
     assert consultation.mission == "prevention_expulsion" and consultation.household is not None
-    cases.record_acts(consultation.household, consultation, {}, landlord_type="bailleur_social",
-                      housing_benefit=None)
+    cases.record_acts(consultation.household, consultation, {}, landlord_type="bailleur_social", housing_benefit=None)
     assert rollup.rows(session, FIRST, LAST, MISSIONS) == recount()
-    cases.record_acts(consultation.household, consultation, {}, landlord_type="personne_physique",
-                      housing_benefit="versee_bailleur")
+    cases.record_acts(
+        consultation.household, consultation, {}, landlord_type="personne_physique", housing_benefit="versee_bailleur"
+    )
     rows = rollup.rows(session, FIRST, LAST, MISSIONS)
     assert rows == recount()
     cell = ("prevention_expulsion", tidy.TOTAL, tidy.ALL)
@@ -271,14 +371,22 @@ def test_what_a_consultation_says_of_the_case_moves_its_counts(session, logged):
 
 def test_a_new_consultation_snapshot(app, session, make_household):
     household = make_household(name="Ménage C")
-    new = Consultation(mission="info_logement", date=date(2026, 2, 14), mode="courriel", territory_code="lens-henin",
-                       household=session.merge(household))
+    new = Consultation(
+        mission="info_logement",
+        date=date(2026, 2, 14),
+        mode="courriel",
+        territory_code="lens-henin",
+        household=session.merge(household),
+    )
     new.set_codes("theme", ["accession"])
     session.add(new)
     session.flush()
     record = rollup.snapshot(new)
-    assert (record.household, record.month, record.multi["theme"]) == (f"h{household.id}", "2026-02",
-                                                                       frozenset({"accession"}))
+    assert (record.household, record.month, record.multi["theme"]) == (
+        f"h{household.id}",
+        "2026-02",
+        frozenset({"accession"}),
+    )
     assert record.codes["occupancy_status"] == "inconnu" and record.debt_amount is None
 
 
@@ -295,19 +403,24 @@ def test_table_of_the_managers_page(session, logged):
 
 def test_the_report_and_the_page_read_the_rollup(app, session, logged):
     now, zone = datetime(2026, 4, 1, tzinfo=UTC), ZoneInfo("Europe/Paris")
-    consultation_rows = [row for row in services.report(FIRST, LAST, MISSIONS, now, zone)
-                         if row.indicator not in figures.INDICATORS]
+    consultation_rows = [
+        row for row in services.report(FIRST, LAST, MISSIONS, now, zone) if row.indicator not in figures.INDICATORS
+    ]
     assert consultation_rows == recount()
     shown = [row for row in services.page(FIRST, LAST, MISSIONS, now, zone) if row.indicator not in figures.INDICATORS]
     assert set(shown) <= set(recount())
-    assert [row for row in recount() if row.territory == tidy.ALL] == [row for row in shown if row.territory == tidy.ALL]
-    assert [row for row in recount() if row.indicator == "consultations"] == \
-        [row for row in shown if row.indicator == "consultations"]
+    assert [row for row in recount() if row.territory == tidy.ALL] == [
+        row for row in shown if row.territory == tidy.ALL
+    ]
+    assert [row for row in recount() if row.indicator == "consultations"] == [
+        row for row in shown if row.indicator == "consultations"
+    ]
     empty_tables()  # the report no longer reads the consultations themselves
     assert not [row for row in services.report(FIRST, LAST, MISSIONS, now, zone) if row.indicator == "consultations"]
     rollup.rebuild(session)
-    assert [row for row in services.report(FIRST, LAST, MISSIONS, now, zone)
-            if row.indicator not in figures.INDICATORS] == recount()
+    assert [
+        row for row in services.report(FIRST, LAST, MISSIONS, now, zone) if row.indicator not in figures.INDICATORS
+    ] == recount()
 
 
 def test_the_rebuild_command(app, runner, logged):

@@ -1,5 +1,6 @@
 """Sessions end on the server: logout, a password change, disabling an account and a change of
 role or missions revoke every session of the account, even a cookie copied beforehand."""
+
 import pytest
 from conftest import PASSWORD, csrf_token
 from html_forms import version_of
@@ -29,15 +30,25 @@ def opens_consultations(client) -> bool:
 def another_browser(app, user):
     """A second test client, logged in as `user`."""
     browser = app.test_client()
-    browser.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_token(browser, "/login")})
+    browser.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_token(browser, "/login")}
+    )
     return browser
 
 
 def edit_user(client, target, missions=(), **changes):
     """POST the account form as it stands (the target's missions given, since it is detached), with changes."""
     url = f"/admin/users/{target.id}"
-    data = {"csrf_token": csrf_token(client, url), "name": target.name, "role": target.role, "phone": "",
-            "email": target.email, "missions": list(missions), "active": "y", "version": version_of(client, url)}
+    data = {
+        "csrf_token": csrf_token(client, url),
+        "name": target.name,
+        "role": target.role,
+        "phone": "",
+        "email": target.email,
+        "missions": list(missions),
+        "active": "y",
+        "version": version_of(client, url),
+    }
     data.update(changes)
     return client.post(url, data={k: v for k, v in data.items() if v is not None})
 
@@ -75,11 +86,14 @@ def test_a_copied_cookie_does_not_open_from_another_browser(app, client, make_us
     assert opens_consultations(client)
 
 
-@pytest.mark.parametrize("changes", [
-    {"role": "jurist", "missions": ["info_logement"]},
-    {"active": None},
-    {"password": "Another-Long-Passphrase-62"},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"role": "jurist", "missions": ["info_logement"]},
+        {"active": None},
+        {"password": "Another-Long-Passphrase-62"},
+    ],
+)
 def test_role_change_disabling_and_new_password_end_the_sessions(app, client, make_user, login, changes):
     target = make_user("manager")
     login(target)
@@ -115,7 +129,8 @@ def test_every_role_change_is_audited(app, client, make_user, login):
         events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "user")))
         roles = [e for e in events if e.action.startswith("user.role")]
         assert [(e.action, e.object_id, e.user_id) for e in roles] == [
-            ("user.role:jurist>manager", str(target.id), admin_user.id)]
+            ("user.role:jurist>manager", str(target.id), admin_user.id)
+        ]
         assert db.session.get(User, target.id).role == "manager"
 
 

@@ -1,6 +1,7 @@
 """Issue 16, item 6: a one-line text field refuses line breaks, tabs and every other control character
 (C0, DEL, C1, Unicode's line separators) with a French message, the typed values kept; a text of several
 lines refuses all but tab and line breaks. So no vertical tab reaches an .ics."""
+
 import importlib
 import pkgutil
 import re
@@ -23,7 +24,9 @@ FORBIDDEN_ON_ONE_LINE = ["\n", "\r", "\t", "\x0b", "\x0c", "\x00", "\x1b", "\x7f
 @pytest.mark.parametrize("character", FORBIDDEN_ON_ONE_LINE)
 def test_every_control_character_is_refused_on_one_line(character):
     assert has_control_characters(f"Mairie{character}de Lens")
-    assert has_control_characters(f"Mairie{character}de Lens", multiline=True) == (character not in "\n\r\t\u2028\u2029")  # line breaks, in a text
+    assert has_control_characters(f"Mairie{character}de Lens", multiline=True) == (
+        character not in "\n\r\t\u2028\u2029"
+    )  # line breaks, in a text
 
 
 def test_letters_of_any_language_pass():
@@ -57,28 +60,37 @@ def test_every_typed_field_of_every_form_is_checked(app):
         for name in names:
             multiline = isinstance(getattr(probe, name), TextAreaField)
             with app.test_request_context(method="POST"):
-                form = cls(formdata=MultiDict({name: "Mairie\x0bde Lens" if multiline else "Mairie\nde Lens"}),
-                           meta={"csrf": False})
+                form = cls(
+                    formdata=MultiDict({name: "Mairie\x0bde Lens" if multiline else "Mairie\nde Lens"}),
+                    meta={"csrf": False},
+                )
                 for field in form:
                     if isinstance(field, SelectFieldBase) and getattr(field, "choices", None) is None:
                         field.choices = []
                 assert not form.validate(), (cls.__name__, name)
                 field = getattr(form, name)
-                assert field.errors == [INVISIBLE_MESSAGE if multiline else SINGLE_LINE_MESSAGE], \
-                    (cls.__name__, name, field.errors)
+                assert field.errors == [INVISIBLE_MESSAGE if multiline else SINGLE_LINE_MESSAGE], (
+                    cls.__name__,
+                    name,
+                    field.errors,
+                )
                 assert field.data.startswith("Mairie")  # kept as typed, shown back
             checked += 1
     assert checked >= 20
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("name", "Mairie de Liévin\r\nX-INJECTED:1", SINGLE_LINE_MESSAGE),
-    ("address", "Place\x0bGambetta", INVISIBLE_MESSAGE),
-    ("public_phone", "03 21 44\t89 89", SINGLE_LINE_MESSAGE),
-    ("access_notes", "Entrée par la cour\x0b", INVISIBLE_MESSAGE),
-])
-def test_a_place_with_a_control_character_is_refused_and_kept_as_typed(app, client, make_user, login, field, value,
-                                                                        message):
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("name", "Mairie de Liévin\r\nX-INJECTED:1", SINGLE_LINE_MESSAGE),
+        ("address", "Place\x0bGambetta", INVISIBLE_MESSAGE),
+        ("public_phone", "03 21 44\t89 89", SINGLE_LINE_MESSAGE),
+        ("access_notes", "Entrée par la cour\x0b", INVISIBLE_MESSAGE),
+    ],
+)
+def test_a_place_with_a_control_character_is_refused_and_kept_as_typed(
+    app, client, make_user, login, field, value, message
+):
     login(make_user("admin"))
     url = "/permanences/places/new"
     response = client.post(url, data=place_data(client, url, **{field: value}))
@@ -92,7 +104,9 @@ def test_a_place_with_a_control_character_is_refused_and_kept_as_typed(app, clie
 def test_a_text_of_several_lines_keeps_its_line_breaks(app, client, make_user, login):
     login(make_user("admin"))
     url = "/permanences/places/new"
-    assert client.post(url, data=place_data(client, url, access_notes="Entrée par la cour\r\nà gauche")).status_code == 302
+    assert (
+        client.post(url, data=place_data(client, url, access_notes="Entrée par la cour\r\nà gauche")).status_code == 302
+    )
     with app.app_context():
         assert db.session.scalar(select(Place.access_notes)) == "Entrée par la cour\r\nà gauche"
 

@@ -1,6 +1,7 @@
 """The SMS confirmation of a booking, through the outbox: queued at booking when the household
 agreed, sent once by the same run as the reminders (against the local stand-in for Twilio); without
 Twilio's settings it waits and the booking succeeds. The page of every SMS, and who reads it."""
+
 import re
 from datetime import date, datetime, time
 from urllib.parse import quote
@@ -26,10 +27,22 @@ def lens(app, make_user, make_household):
     sophie = make_user("jurist", name="Sophie Lefebvre", missions=("info_logement",))
     household = make_household(name="Famille Martin", phone=PHONE, commune_insee="62498", created_by_id=sophie.id)
     with app.app_context():
-        p = permanences.save(None, commune_insee="62498", name="Mairie de Lens", address="17 bis place Jean Jaurès",
-                             mission="info_logement", user_id=sophie.id, frequency="weekly", weekday=1,
-                             week_of_month=None, starts=time(9), ends=time(12), first_day=date(2026, 11, 1),
-                             last_day=None, active=True)
+        p = permanences.save(
+            None,
+            commune_insee="62498",
+            name="Mairie de Lens",
+            address="17 bis place Jean Jaurès",
+            mission="info_logement",
+            user_id=sophie.id,
+            frequency="weekly",
+            weekday=1,
+            week_of_month=None,
+            starts=time(9),
+            ends=time(12),
+            first_day=date(2026, 11, 1),
+            last_day=None,
+            active=True,
+        )
         db.session.commit()
         return {"jurist": sophie, "household": household, "permanence_id": p.id}
 
@@ -45,8 +58,10 @@ def book(client, lens, hour, sms=True):
 
 def rows(app) -> list[tuple[str, str, int]]:
     with app.app_context():
-        return [(m.purpose, m.status, m.appointment_id) for m in db.session.scalars(select(SmsMessage)
-                                                                                   .order_by(SmsMessage.id))]
+        return [
+            (m.purpose, m.status, m.appointment_id)
+            for m in db.session.scalars(select(SmsMessage).order_by(SmsMessage.id))
+        ]
 
 
 def test_booking_queues_one_confirmation_sent_once_by_the_next_run(app, client, login, lens):
@@ -64,8 +79,13 @@ def test_booking_queues_one_confirmation_sent_once_by_the_next_run(app, client, 
     assert send_reminders(app) == dict.fromkeys(OUTCOMES, 0) and rows(app)[0][1] == "queued"
 
     api = FakeTwilioApi()
-    app.config.update(TWILIO_ACCOUNT_SID="AC" + "1" * 32, SMS_FROM="+33700000000", TWILIO_API_URL=api.url,
-                      CONTACT_PHONE="03 21 00 00 00", FIXED_NOW="2026-12-01T08:05")
+    app.config.update(
+        TWILIO_ACCOUNT_SID="AC" + "1" * 32,
+        SMS_FROM="+33700000000",
+        TWILIO_API_URL=api.url,
+        CONTACT_PHONE="03 21 00 00 00",
+        FIXED_NOW="2026-12-01T08:05",
+    )
     try:
         counts = send_reminders(app)
         again = send_reminders(app)
@@ -79,14 +99,15 @@ def test_booking_queues_one_confirmation_sent_once_by_the_next_run(app, client, 
     with app.app_context():
         row = db.session.scalar(select(SmsMessage))
         assert (row.purpose, row.status, row.sid) == ("confirmation", "sent", message["sid"])
-    assert message["Body"] == ("Rendez-vous confirmé avec un juriste du service logement le mardi 8 décembre à 09h00, "
-                               "Mairie de Lens, 17 bis place Jean Jaurès. Pour annuler ou déplacer : 03 21 00 00 00. "
-                               f"Réf. {row.id}.")
+    assert message["Body"] == (
+        "Rendez-vous confirmé avec un juriste du service logement le mardi 8 décembre à 09h00, "
+        "Mairie de Lens, 17 bis place Jean Jaurès. Pour annuler ou déplacer : 03 21 00 00 00. "
+        f"Réf. {row.id}."
+    )
     assert "SMS envoyé" in client.get("/appointments/messages").get_data(as_text=True)
 
 
-def test_the_sms_page_masks_the_number_for_managers_and_shows_each_mission_its_own(app, client, login, lens,
-                                                                                    make_user):
+def test_the_sms_page_masks_the_number_for_managers_and_shows_each_mission_its_own(app, client, login, lens, make_user):
     app.config["FIXED_NOW"] = "2026-12-01T08:00"
     login(lens["jurist"])
     book(client, lens, 9)

@@ -1,5 +1,6 @@
 """SMS reminders go out exactly once, even when Twilio answers late, fails, or the sender is killed:
 the outbox (hotline/sms/outbox.py) against a real local HTTP server standing in for Twilio's REST API."""
+
 import logging
 import os
 import signal
@@ -46,9 +47,16 @@ def booked(app, make_user, make_household):
     household = make_household(name="Famille Martin", phone=PHONE)
     with app.app_context():
         user = db.session.get(User, jurist.id)
-        appointment = services.book(db.session.get(Household, household.id), mission="info_logement", jurist=user,
-                                    booked_by=user, now=at("2026-12-01T08:00"), zone=PARIS, sms_reminder=True,
-                                    office_at=datetime(2026, 12, 8, 9, 0))
+        appointment = services.book(
+            db.session.get(Household, household.id),
+            mission="info_logement",
+            jurist=user,
+            booked_by=user,
+            now=at("2026-12-01T08:00"),
+            zone=PARIS,
+            sms_reminder=True,
+            office_at=datetime(2026, 12, 8, 9, 0),
+        )
         db.session.commit()
         return {"id": appointment.id, "jurist": jurist}
 
@@ -57,8 +65,9 @@ def booked(app, make_user, make_household):
 def stand_in(app):
     """The stand-in for Twilio, and a client timeout of 0.5 s (5 s in production) to keep tests fast."""
     api = FakeTwilioApi()
-    app.config.update(TWILIO_ACCOUNT_SID=ACCOUNT, SMS_FROM="+33700000000", TWILIO_API_URL=api.url,
-                      SMS_TIMEOUT_SECONDS=0.5)
+    app.config.update(
+        TWILIO_ACCOUNT_SID=ACCOUNT, SMS_FROM="+33700000000", TWILIO_API_URL=api.url, SMS_TIMEOUT_SECONDS=0.5
+    )
     yield api
     api.close()
     app.config.update(TWILIO_ACCOUNT_SID=None, SMS_FROM=None, TWILIO_API_URL=None)
@@ -72,8 +81,9 @@ def run_at(app, local: str) -> dict[str, int]:
 
 def reminder(app, appointment_id: int) -> SmsMessage:
     with app.app_context():
-        message = db.session.scalar(select(SmsMessage).where(SmsMessage.appointment_id == appointment_id,
-                                                             SmsMessage.purpose == "reminder"))
+        message = db.session.scalar(
+            select(SmsMessage).where(SmsMessage.appointment_id == appointment_id, SmsMessage.purpose == "reminder")
+        )
         db.session.expunge(message)
         return message
 
@@ -82,8 +92,11 @@ def left_by_a_dead_sender(app, appointment_id: int, claimed_until: str) -> None:
     """The row a sender killed after its claim leaves behind: `sending`, under a lease."""
     with app.app_context():
         enqueue("reminder", appointment_id, at("2026-12-07T09:55"))
-        db.session.execute(update(SmsMessage).where(SmsMessage.purpose == "reminder").values(
-            status="sending", attempts=1, claimed_until=at(claimed_until)))
+        db.session.execute(
+            update(SmsMessage)
+            .where(SmsMessage.purpose == "reminder")
+            .values(status="sending", attempts=1, claimed_until=at(claimed_until))
+        )
         db.session.commit()
 
 
@@ -114,11 +127,24 @@ def test_a_slow_twilio_gets_one_message_after_two_runs(app, client, login, booke
 def test_a_sender_killed_mid_run_is_reconciled_and_the_household_gets_one_sms(app, booked, stand_in):
     """`flask reminders send` in a real process, killed (SIGKILL) while Twilio holds its request."""
     stand_in.hold()
-    env = dict(os.environ, HOTLINE_DATABASE_URL=app.config["DATABASE_URL"], HOTLINE_ENV="production",
-               HOTLINE_SECRET_KEY="s", HOTLINE_TWILIO_AUTH_TOKEN=TOKEN, HOTLINE_TWILIO_ACCOUNT_SID=ACCOUNT,
-               HOTLINE_SMS_FROM="+33700000000", HOTLINE_TWILIO_API_URL=stand_in.url, HOTLINE_FIXED_NOW=DAY_BEFORE)
-    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "hotline", "reminders", "send"], env=env,
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = dict(
+        os.environ,
+        HOTLINE_DATABASE_URL=app.config["DATABASE_URL"],
+        HOTLINE_ENV="production",
+        HOTLINE_SECRET_KEY="s",
+        HOTLINE_TWILIO_AUTH_TOKEN=TOKEN,
+        HOTLINE_TWILIO_ACCOUNT_SID=ACCOUNT,
+        HOTLINE_SMS_FROM="+33700000000",
+        HOTLINE_TWILIO_API_URL=stand_in.url,
+        HOTLINE_FIXED_NOW=DAY_BEFORE,
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "hotline", "reminders", "send"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = clock.monotonic() + 30
         while not stand_in.messages and clock.monotonic() < deadline and process.poll() is None:
@@ -135,8 +161,10 @@ def test_a_sender_killed_mid_run_is_reconciled_and_the_household_gets_one_sms(ap
     assert reminder(app, booked["id"]).attempts == 1 and stand_in.list_requests == []
     assert run_at(app, "2026-12-07T10:05") == outcomes(sent=1)  # expired: found in Twilio's list
     assert len(stand_in.messages) == 1
-    assert (reminder(app, booked["id"]).status, reminder(app, booked["id"]).sid) == \
-        ("sent", stand_in.messages[0]["sid"])
+    assert (reminder(app, booked["id"]).status, reminder(app, booked["id"]).sid) == (
+        "sent",
+        stand_in.messages[0]["sid"],
+    )
     assert run_at(app, "2026-12-07T10:10") == outcomes() and len(stand_in.messages) == 1
 
 

@@ -1,5 +1,6 @@
 """Issue 16, item 7: without Twilio's settings, the SMS page tells jurists and managers to ask the
 administrator, and only administrators (on their home) read the names of the settings missing."""
+
 import re
 
 import pytest
@@ -31,7 +32,13 @@ def test_nothing_is_said_once_sms_are_configured(app, client, make_user, login):
     app.config.update(TWILIO_ACCOUNT_SID="AC" + "1" * 32, SMS_FROM="+33700000000")
     login(make_user("admin"))
     assert 'id="sms-title"' not in client.get("/").get_data(as_text=True)
-    client.post("/logout", data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
-                                                         client.get("/").get_data(as_text=True)).group(1)})
+    client.post(
+        "/logout",
+        data={
+            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(
+                1
+            )
+        },
+    )
     login(make_user("jurist"))
     assert warning(client.get("/appointments/messages").get_data(as_text=True)) is None

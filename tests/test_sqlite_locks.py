@@ -1,5 +1,6 @@
 """SQLite's write lock and the pages: a write takes it at its start, a validator writes nothing, and a
 request that met a locked database is run again once (never after a commit or once its answer left)."""
+
 from __future__ import annotations
 
 import html
@@ -51,8 +52,9 @@ def audit_count(app) -> int:
 @pytest.fixture
 def task(app) -> int:
     """An open callback of the eviction mission."""
-    return voicemail(app, call_sid="CAlocks", from_number="+33655555555", mission="prevention_expulsion",
-                     territory_code="boulonnais")
+    return voicemail(
+        app, call_sid="CAlocks", from_number="+33655555555", mission="prevention_expulsion", territory_code="boulonnais"
+    )
 
 
 @contextmanager
@@ -77,6 +79,7 @@ def failing(app, statement_start: str, times: int):
 
 
 # --- a write takes the lock at its start -------------------------------------------------------
+
 
 def test_a_posted_request_holds_the_write_lock_from_its_first_statement(app, sqlite_file):
     """Its checks and its writes see one state: no other writer can slip in between and make its
@@ -113,8 +116,10 @@ def test_a_savepoint_read_then_written_never_fails_on_the_upgrade(app, sqlite_fi
             db.session.scalar(select(func.count()).select_from(AuditEvent))  # a read in the transaction
             with other_connection(sqlite_file) as other:
                 try:
-                    other.execute("INSERT INTO audit_events (at, action, object_type, object_id) "
-                                  "VALUES ('2026-01-01 00:00:00', 'other', 'test', '2')")
+                    other.execute(
+                        "INSERT INTO audit_events (at, action, object_type, object_id) "
+                        "VALUES ('2026-01-01 00:00:00', 'other', 'test', '2')"
+                    )
                 except sqlite3.OperationalError as error:  # the write lock is ours: the other waits
                     assert LOCKED in str(error)
             db.session.add(AuditEvent(action="test", object_type="test", object_id="1"))
@@ -128,8 +133,10 @@ def test_a_page_read_holds_no_lock_until_it_writes(app, sqlite_file):
         db.session.scalar(select(func.count()).select_from(AuditEvent))
         with other_connection(sqlite_file) as other:
             other.execute("BEGIN IMMEDIATE")
-            other.execute("INSERT INTO audit_events (at, action, object_type, object_id) "
-                          "VALUES ('2026-01-01 00:00:00', 'other', 'test', '2')")
+            other.execute(
+                "INSERT INTO audit_events (at, action, object_type, object_id) "
+                "VALUES ('2026-01-01 00:00:00', 'other', 'test', '2')"
+            )
             other.commit()
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1  # the latest commit
         db.session.add(AuditEvent(action="test", object_type="test", object_id="1"))
@@ -138,6 +145,7 @@ def test_a_page_read_holds_no_lock_until_it_writes(app, sqlite_file):
 
 
 # --- validators write nothing ------------------------------------------------------------------
+
 
 def test_the_consultation_form_validator_does_not_flush_a_pending_audit_event(app):
     """The commune validator queries the communes: the audit event the view added before stays
@@ -148,8 +156,13 @@ def test_the_consultation_form_validator_does_not_flush_a_pending_audit_event(ap
         if statement.lstrip().upper().startswith("INSERT"):
             written.append(statement)
 
-    form_data = {"date": "2026-03-02", "mission": "info_logement", "mode": "telephone", "commune": "Lens (62300)",
-                 "consultant_type": "particulier"}
+    form_data = {
+        "date": "2026-03-02",
+        "mission": "info_logement",
+        "mode": "telephone",
+        "commune": "Lens (62300)",
+        "consultant_type": "particulier",
+    }
     with app.test_request_context("/consultations/new", method="POST", data=form_data):
         event.listen(db.engine, "before_cursor_execute", note)
         try:
@@ -164,6 +177,7 @@ def test_the_consultation_form_validator_does_not_flush_a_pending_audit_event(ap
 
 
 # --- a locked request is run again, once -------------------------------------------------------
+
 
 def test_a_request_that_met_a_locked_database_is_run_again_once(app, client, jurist, login, task, sqlite_file):
     login(jurist)
@@ -227,6 +241,7 @@ def test_a_locked_answer_already_sent_is_not_run_again(tmp_path):
             runs["body"] += 1
             yield "début"
             raise OperationalError("UPDATE x", {}, sqlite3.OperationalError(LOCKED))
+
         return Response(chunks())
 
     client = mini.test_client()

@@ -2,6 +2,7 @@
 instance folder. What one sees, the other sees: the login throttle (any database), and on PostgreSQL, where
 two servers may share one, a queued import run by the runner beside the other server and a session ended
 on one ended on both."""
+
 import re
 
 import pytest
@@ -44,7 +45,6 @@ def test_a_throttle_met_through_one_worker_holds_on_the_other(app, two, make_use
     assert browser.on(a).login(user.email, PASSWORD).status_code == 429
     codes = [browser.on(two[n % 2]).login(f"nobody{n}@example.org", WRONG).status_code for n in range(5)]
     assert codes[-1] == 429  # one address, many accounts: the sixth attempt waits, whichever worker it reaches
-
 
 
 def test_two_servers_share_imports_throttle_and_sessions(app, two, make_user, tmp_path):

@@ -1,6 +1,7 @@
 """Versions on every editable record (issue 16): two people edit the same household, place, permanence,
 duty series or account; the later save is refused with the consultations' French conflict message, what
 it typed kept, and the first save stays. Before, the later save silently reverted the earlier one."""
+
 import html
 import re
 from datetime import date, time
@@ -26,8 +27,9 @@ NOW = "2026-12-01T08:00"
 def logged_in(app, user):
     client = app.test_client()
     token = csrf_token(client, "/login")
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
-                       ).status_code == 302
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}).status_code == 302
+    )
     return client
 
 
@@ -39,38 +41,99 @@ def records(app, make_user, make_household, make_consultation):
     julie = make_user("jurist", phone="+33612345678", name="Julie Juriste")
     paul = make_user("jurist", phone="+33612345679", name="Paul Juriste")
     ada, max_ = make_user("admin", name="Ada Admin"), make_user("admin", name="Max Admin")
-    household = make_household(name="Famille Martin", phone="+33611223344", commune_insee="62498",
-                               created_by_id=julie.id)
+    household = make_household(
+        name="Famille Martin", phone="+33611223344", commune_insee="62498", created_by_id=julie.id
+    )
     make_consultation(household=household, jurist_id=julie.id)
     with app.app_context():
-        permanence = permanences.save(None, commune_insee="62498", name="Mairie de Lens",
-                                      address="17 bis place Jean Jaurès", mission="info_logement", user_id=julie.id,
-                                      frequency="weekly", weekday=1, week_of_month=None, starts=time(9),
-                                      ends=time(12), first_day=date(2026, 12, 8), last_day=None, active=True)
-        series = duty.save(None, user_id=paul.id, mission="prevention_expulsion", territory_code=None, weekdays=[0],
-                           starts=time(14), ends=time(17), valid_from=date(2026, 12, 7), today=date(2026, 12, 1))
+        permanence = permanences.save(
+            None,
+            commune_insee="62498",
+            name="Mairie de Lens",
+            address="17 bis place Jean Jaurès",
+            mission="info_logement",
+            user_id=julie.id,
+            frequency="weekly",
+            weekday=1,
+            week_of_month=None,
+            starts=time(9),
+            ends=time(12),
+            first_day=date(2026, 12, 8),
+            last_day=None,
+            active=True,
+        )
+        series = duty.save(
+            None,
+            user_id=paul.id,
+            mission="prevention_expulsion",
+            territory_code=None,
+            weekdays=[0],
+            starts=time(14),
+            ends=time(17),
+            valid_from=date(2026, 12, 7),
+            today=date(2026, 12, 1),
+        )
         db.session.commit()
-        ids = {"household": household.id, "place": permanence.place_id, "permanence": permanence.id,
-               "series": series.id, "account": paul.id}
+        ids = {
+            "household": household.id,
+            "place": permanence.place_id,
+            "permanence": permanence.id,
+            "series": series.id,
+            "account": paul.id,
+        }
     return {"users": {"jurist": (julie, paul), "admin": (ada, max_)}, **ids}
 
 
 # kind: who edits, the page, a field, what the first and the second person type, how to read it back
 KINDS = {
-    "household": ("jurist", "/households/{household}/edit", "name", "Famille Martin-Durand", "Famille Durand",
-                  lambda ids: db.session.get(Household, ids["household"]).name),
-    "place": ("admin", "/permanences/places/{place}/edit", "access_notes", "Entrée par la cour", "Rez-de-chaussée",
-              lambda ids: db.session.get(Place, ids["place"]).access_notes),
-    "permanence": ("admin", "/permanences/{permanence}/edit", "last_day", "2027-06-29", "2027-06-22",
-                   lambda ids: str(db.session.get(Permanence, ids["permanence"]).last_day)),
-    "duty series": ("admin", "/permanences/duty/{series}/edit", "valid_until", "2027-06-28", "2027-06-21",
-                    lambda ids: str(db.session.get(DutyShift, ids["series"]).valid_until)),
-    "account": ("admin", "/admin/users/{account}", "name", "Paul Lefebvre", "Paul Martin",
-                lambda ids: db.session.get(User, ids["account"]).name),
+    "household": (
+        "jurist",
+        "/households/{household}/edit",
+        "name",
+        "Famille Martin-Durand",
+        "Famille Durand",
+        lambda ids: db.session.get(Household, ids["household"]).name,
+    ),
+    "place": (
+        "admin",
+        "/permanences/places/{place}/edit",
+        "access_notes",
+        "Entrée par la cour",
+        "Rez-de-chaussée",
+        lambda ids: db.session.get(Place, ids["place"]).access_notes,
+    ),
+    "permanence": (
+        "admin",
+        "/permanences/{permanence}/edit",
+        "last_day",
+        "2027-06-29",
+        "2027-06-22",
+        lambda ids: str(db.session.get(Permanence, ids["permanence"]).last_day),
+    ),
+    "duty series": (
+        "admin",
+        "/permanences/duty/{series}/edit",
+        "valid_until",
+        "2027-06-28",
+        "2027-06-21",
+        lambda ids: str(db.session.get(DutyShift, ids["series"]).valid_until),
+    ),
+    "account": (
+        "admin",
+        "/admin/users/{account}",
+        "name",
+        "Paul Lefebvre",
+        "Paul Martin",
+        lambda ids: db.session.get(User, ids["account"]).name,
+    ),
 }
-CONFLICT = {"household": "Ce ménage a été modifié", "place": "Ce lieu a été modifié",
-            "permanence": "Cette permanence a été modifiée", "duty series": "Cette série de gardes a été modifiée",
-            "account": "Ce compte a été modifié"}
+CONFLICT = {
+    "household": "Ce ménage a été modifié",
+    "place": "Ce lieu a été modifié",
+    "permanence": "Cette permanence a été modifiée",
+    "duty series": "Cette série de gardes a été modifiée",
+    "account": "Ce compte a été modifié",
+}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -140,12 +203,21 @@ def test_a_save_racing_another_is_refused_by_its_update(app, records):
     with app.app_context():
         household = db.session.get(Household, records["household"])
         with db.engine.begin() as other:
-            other.execute(update(Household).where(Household.id == household.id)
-                          .values(name="Famille Autre", version=Household.version + 1))
+            other.execute(
+                update(Household)
+                .where(Household.id == household.id)
+                .values(name="Famille Autre", version=Household.version + 1)
+            )
         with pytest.raises(versions.ConflictError, match="Ce ménage a été modifié"):
             with versions.saving(household, "1", versions.HOUSEHOLD):
-                consultations.update_household(household, name="Famille Durand", phone=household.phone,
-                                               commune_insee=household.commune_insee, adults=None, children=None)
+                consultations.update_household(
+                    household,
+                    name="Famille Durand",
+                    phone=household.phone,
+                    commune_insee=household.commune_insee,
+                    adults=None,
+                    children=None,
+                )
         db.session.rollback()
         assert db.session.get(Household, records["household"]).name == "Famille Autre"
 
@@ -168,20 +240,22 @@ def test_an_erasure_makes_an_open_household_form_stale(app, records):
 def test_stopping_a_series_someone_just_changed_is_refused_not_a_500(app, records, monkeypatch):
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            pytest.skip("on SQLite a posted request holds the write lock from its first statement (BEGIN "
-                        "IMMEDIATE): no other save can land between its read and its write")
+            pytest.skip(
+                "on SQLite a posted request holds the write lock from its first statement (BEGIN "
+                "IMMEDIATE): no other save can land between its read and its write"
+            )
     admin = logged_in(app, records["users"]["admin"][0])
     real_stop = duty.stop
 
     def stop_after_another_save(series, today):
         with db.engine.begin() as other:
-            other.execute(update(DutyShift).where(DutyShift.id == series.id)
-                          .values(version=DutyShift.version + 1))
+            other.execute(update(DutyShift).where(DutyShift.id == series.id).values(version=DutyShift.version + 1))
         real_stop(series, today)
 
     monkeypatch.setattr(duty, "stop", stop_after_another_save)
     token = csrf_token(admin, "/admin/roster/")
-    response = admin.post(f"/permanences/duty/{records['series']}/stop", data={"csrf_token": token},
-                          follow_redirects=True)
+    response = admin.post(
+        f"/permanences/duty/{records['series']}/stop", data={"csrf_token": token}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert "Cette série de gardes a été modifiée" in html.unescape(response.get_data(as_text=True))

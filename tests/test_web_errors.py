@@ -1,5 +1,6 @@
 """The web app's own errors: huge identifiers, a forged session, a redirect with control
 characters and a database error each give a French page, never a 500; and the security headers."""
+
 import pytest
 from conftest import PASSWORD, TOKEN, csrf_token
 from flask_login import login_required
@@ -13,7 +14,7 @@ from hotline.auth.models import User
 from hotline.auth.views import safe_next
 from hotline.extensions import db
 
-HUGE = ["9" * 20, "9223372036854775808", str(2 ** 31), "9" * 5000]
+HUGE = ["9" * 20, "9223372036854775808", str(2**31), "9" * 5000]
 
 
 def int_routes(app):
@@ -45,11 +46,11 @@ def test_a_huge_identifier_in_any_int_route_is_a_404(app, client, make_user, log
 
 def test_identifiers_up_to_the_largest_integer_are_looked_up(client, make_user, login):
     login(make_user("admin"))
-    for value in (2 ** 31 - 1, 2 ** 31, 2 ** 63 - 1, 2 ** 63, 10 ** 10, 10 ** 11):
+    for value in (2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**10, 10**11):
         assert client.get(f"/admin/users/{value}").status_code == 404, value
 
 
-@pytest.mark.parametrize("page", ["9" * 20, str(2 ** 62), str(2 ** 31), "9" * 5000])
+@pytest.mark.parametrize("page", ["9" * 20, str(2**62), str(2**31), "9" * 5000])
 def test_a_huge_page_number_is_a_404(client, make_user, login, page):
     login(make_user("manager"))
     response = client.get("/consultations/", query_string={"page": page})
@@ -62,11 +63,11 @@ def test_ordinary_page_numbers_still_work(client, make_user, login, make_consult
     make_consultation()
     assert client.get("/consultations/?page=1").status_code == 200
     assert client.get("/consultations/?page=1000").status_code == 200  # past the end: an empty list
-    assert client.get(f"/consultations/?page={2 ** 31 - 1}").status_code == 200
+    assert client.get(f"/consultations/?page={2**31 - 1}").status_code == 200
     assert client.get("/consultations/?page=abc").status_code == 200  # unreadable: the first page
 
 
-@pytest.mark.parametrize("forged", ["9" * 20, str(2 ** 31), "9" * 5000, "²", "-1", "1e3", ""])
+@pytest.mark.parametrize("forged", ["9" * 20, str(2**31), "9" * 5000, "²", "-1", "1e3", ""])
 def test_a_forged_user_id_in_the_session_is_a_logged_out_visitor(client, make_user, login, forged):
     login(make_user("manager"))
     with client.session_transaction() as session:
@@ -79,8 +80,9 @@ def test_a_forged_user_id_in_the_session_is_a_logged_out_visitor(client, make_us
 def test_next_with_control_characters_is_refused_and_the_login_completes(client, make_user, target):
     user = make_user("manager")
     token = csrf_token(client, "/login")
-    response = client.post(f"/login?next={target}",
-                           data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        f"/login?next={target}", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert client.get("/consultations/").status_code == 200
 
@@ -102,9 +104,16 @@ def test_safe_next_keeps_ordinary_paths(tail):
 
 def test_a_database_error_gives_the_french_error_page_and_writes_nothing(app, make_user):
     """After a failed flush the session must be rolled back before the error page reads anything."""
-    broken = create_app({"TESTING": True, "PROPAGATE_EXCEPTIONS": False, "SECRET_KEY": "test-secret-key",
-                         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "TWILIO_AUTH_TOKEN": TOKEN,
-                         "LOGIN_RATE_LIMIT": "10000 per minute"})
+    broken = create_app(
+        {
+            "TESTING": True,
+            "PROPAGATE_EXCEPTIONS": False,
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "LOGIN_RATE_LIMIT": "10000 per minute",
+        }
+    )
 
     @broken.route("/boom", methods=["POST"])
     @login_required
@@ -138,8 +147,14 @@ def test_the_error_page_survives_a_database_that_is_down(app, make_user, monkeyp
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    down = create_app({"TESTING": True, "PROPAGATE_EXCEPTIONS": False, "SECRET_KEY": "test-secret-key",
-                       "DATABASE_URL": f"postgresql://hotline@127.0.0.1:{port}/hotline"})
+    down = create_app(
+        {
+            "TESTING": True,
+            "PROPAGATE_EXCEPTIONS": False,
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": f"postgresql://hotline@127.0.0.1:{port}/hotline",
+        }
+    )
     environ = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "Firefox"}
     client = down.test_client()
     client.environ_base.update(environ)
@@ -188,8 +203,13 @@ def test_permissions_policy_on_every_response(client):
 
 def test_downloads_are_not_stored(client, make_user, login):
     login(make_user("manager"))
-    for url in ("/reports/export.csv?from=2026-03&to=2026-04", "/reports/export.xlsx?from=2026-03&to=2026-04",
-                "/reports/export.pdf?from=2026-03&to=2026-04", "/permanences/calendar.ics", "/healthz"):
+    for url in (
+        "/reports/export.csv?from=2026-03&to=2026-04",
+        "/reports/export.xlsx?from=2026-03&to=2026-04",
+        "/reports/export.pdf?from=2026-03&to=2026-04",
+        "/permanences/calendar.ics",
+        "/healthz",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "no-store", url

@@ -1,5 +1,6 @@
 """The XLSX read back with openpyxl: sheets to read (one per group of indicators, French labels, column headers,
 numbers as numbers), the tidy sheet unchanged, and no cell a spreadsheet would run as a formula."""
+
 import io
 from datetime import date
 
@@ -24,8 +25,16 @@ def lines(sheet):
 
 def test_one_sheet_per_group_of_indicators_then_the_tidy_sheet():
     rows, read = book()
-    assert read.sheetnames == ["Chiffres clés", "Territoires", "Mois", "Année précédente", "Profil des consultations",
-                               "Ménages suivis", "Analyse qualitative", "rapport"]
+    assert read.sheetnames == [
+        "Chiffres clés",
+        "Territoires",
+        "Mois",
+        "Année précédente",
+        "Profil des consultations",
+        "Ménages suivis",
+        "Analyse qualitative",
+        "rapport",
+    ]
     key = lines(read["Chiffres clés"])
     assert key[0] == ["Prévention des expulsions locatives (numéro vert) — Chiffres clés"]
     assert ["Indicateur", "03/2026 à 04/2026", "03/2025 à 04/2025", "Évolution"] in key

@@ -11,6 +11,7 @@ receives. A real server, so that timeouts, held requests and killed senders happ
 - `fail_create` / `fail_list`: answer 500 to creations (recording nothing) or to list requests.
 - `token`: when set, a request signed with another auth token gets Twilio's 401 (code 20003).
 """
+
 from __future__ import annotations
 
 import base64
@@ -32,8 +33,12 @@ def _instant(value: str) -> datetime:
 def _listed(message: dict, query: dict) -> bool:
     """Whether a recorded message passes the list filters To and DateSent>, DateSent>=, DateSent<."""
     sent = message["date_sent"]
-    checks = {"To": lambda v: message.get("To") == v, "DateSent>": lambda v: sent > _instant(v),
-              "DateSent>=": lambda v: sent >= _instant(v), "DateSent<": lambda v: sent < _instant(v)}
+    checks = {
+        "To": lambda v: message.get("To") == v,
+        "DateSent>": lambda v: sent > _instant(v),
+        "DateSent>=": lambda v: sent >= _instant(v),
+        "DateSent<": lambda v: sent < _instant(v),
+    }
     return all(check(query[name]) for name, check in checks.items() if name in query)
 
 
@@ -62,8 +67,12 @@ class FakeTwilioApi:
                 if form.get("To") in api.refused:
                     return self._answer(400, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400})
                 sid = f"SM{next(api._ids):032d}"
-                message = form | {"auth": self._auth(), "account": self._account(), "sid": sid,
-                                  "date_sent": datetime.now(UTC)}
+                message = form | {
+                    "auth": self._auth(),
+                    "account": self._account(),
+                    "sid": sid,
+                    "date_sent": datetime.now(UTC),
+                }
                 api.messages.append(message)
                 api._released.wait(timeout=60)
                 time.sleep(api.delay)
@@ -77,8 +86,16 @@ class FakeTwilioApi:
                 if api.fail_list:
                     return self._answer(500, {"code": 20500, "message": "Internal Server Error", "status": 500})
                 found = [api._resource(m) for m in reversed(api.messages) if _listed(m, query)]
-                self._answer(200, {"messages": found, "next_page_uri": None, "page": 0,
-                                   "page_size": int(query.get("PageSize", 50)), "uri": urlsplit(self.path).path})
+                self._answer(
+                    200,
+                    {
+                        "messages": found,
+                        "next_page_uri": None,
+                        "page": 0,
+                        "page_size": int(query.get("PageSize", 50)),
+                        "uri": urlsplit(self.path).path,
+                    },
+                )
 
             def _refusal(self):
                 if not urlsplit(self.path).path.endswith("/Messages.json"):
@@ -116,9 +133,15 @@ class FakeTwilioApi:
 
     @staticmethod
     def _resource(message: dict) -> dict:
-        return {"sid": message["sid"], "status": "sent", "to": message.get("To"), "from": message.get("From"),
-                "body": message.get("Body"), "account_sid": message["account"],
-                "date_sent": format_datetime(message["date_sent"], usegmt=True)}
+        return {
+            "sid": message["sid"],
+            "status": "sent",
+            "to": message.get("To"),
+            "from": message.get("From"),
+            "body": message.get("Body"),
+            "account_sid": message["account"],
+            "date_sent": format_datetime(message["date_sent"], usegmt=True),
+        }
 
     def hold(self):
         self._released.clear()

@@ -1,4 +1,5 @@
 """The activity form."""
+
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -11,6 +12,8 @@ class ActivityForm(Form):
     mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
     activity_type = SelectField("Type d'activité", validators=[DataRequired("Choisissez le type d'activité.")])
     territory = SelectField("Territoire", validators=[DataRequired("Choisissez le territoire.")])
-    title = StringField("Intitulé", description="Par exemple : CCAPEX de l'arrondissement de Lens",
-                        validators=[DataRequired("Indiquez l'intitulé."), Length(max=200)])
-
+    title = StringField(
+        "Intitulé",
+        description="Par exemple : CCAPEX de l'arrondissement de Lens",
+        validators=[DataRequired("Indiquez l'intitulé."), Length(max=200)],
+    )

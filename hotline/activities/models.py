@@ -1,4 +1,5 @@
 """One activity of the service: a CCAPEX session attended, an article, a forum..."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

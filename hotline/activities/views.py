@@ -1,4 +1,5 @@
 """Activities page: jurists record the service's activities; jurists and managers list them."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -27,9 +28,16 @@ def index():
         if form.mission.data not in current_user.missions:
             form.mission.errors.append("Vous n'êtes pas rattaché(e) à cette mission.")
         else:
-            db.session.add(Activity(date=form.date.data, mission=form.mission.data,
-                                    activity_type=form.activity_type.data, territory_code=form.territory.data,
-                                    title=form.title.data.strip(), created_by_id=current_user.id))
+            db.session.add(
+                Activity(
+                    date=form.date.data,
+                    mission=form.mission.data,
+                    activity_type=form.activity_type.data,
+                    territory_code=form.territory.data,
+                    title=form.title.data.strip(),
+                    created_by_id=current_user.id,
+                )
+            )
             db.session.commit()
             flash("Activité enregistrée.", "success")
             return redirect(url_for(".index"))

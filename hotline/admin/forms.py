@@ -1,4 +1,5 @@
 """Forms of the administration pages."""
+
 from wtforms import DateField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 

@@ -1,6 +1,7 @@
 """Administration pages. Thin: the rules live in auth.services, reference.services,
 permanences.duty and ivr.opening.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -51,9 +52,15 @@ def user_new():
             form.password.errors.append("Indiquez un mot de passe initial.")
         else:
             try:
-                user = create_user(form.email.data, form.name.data, form.role.data, form.password.data,
-                                   phone=form.phone.data, missions=form.missions.data,
-                                   territories=form.territories.data)
+                user = create_user(
+                    form.email.data,
+                    form.name.data,
+                    form.role.data,
+                    form.password.data,
+                    phone=form.phone.data,
+                    missions=form.missions.data,
+                    territories=form.territories.data,
+                )
                 user.active = bool(form.active.data)
                 audit.record(f"user.created:{user.role}", "user", user.id)
                 db.session.commit()
@@ -69,9 +76,17 @@ def _attach_error(form: UserForm, error: AccountError) -> None:
     """Show a service's message at the field it names, or else at the one its words are about."""
     message = str(error)
     lowered = message.lower()
-    field = (form[error.field] if error.field else form.password if "mot de passe" in lowered
-             else form.phone if "téléphone" in lowered or "numéro" in lowered
-             else form.email if "adresse" in lowered or "compte existe" in lowered else form.role)
+    field = (
+        form[error.field]
+        if error.field
+        else form.password
+        if "mot de passe" in lowered
+        else form.phone
+        if "téléphone" in lowered or "numéro" in lowered
+        else form.email
+        if "adresse" in lowered or "compte existe" in lowered
+        else form.role
+    )
     field.errors = [*field.errors, message]
 
 
@@ -85,9 +100,17 @@ def user_edit(user_id: int):
     if form.validate_on_submit():
         try:
             with versions.saving(user, form.opened_version(), versions.ACCOUNT):
-                update_user(user, actor=current_user, name=form.name.data, role=form.role.data,
-                            phone=form.phone.data, missions=form.missions.data, territories=form.territories.data,
-                            active=form.active.data, password=form.password.data or None)
+                update_user(
+                    user,
+                    actor=current_user,
+                    name=form.name.data,
+                    role=form.role.data,
+                    phone=form.phone.data,
+                    missions=form.missions.data,
+                    territories=form.territories.data,
+                    active=form.active.data,
+                    password=form.password.data or None,
+                )
                 versions.move_on(user)  # its missions and territories are rows of their own
                 db.session.commit()
             if user.id == current_user.id:
@@ -109,11 +132,20 @@ def territory_map():
     communes = []
     if q:
         wanted = fold(q)
-        communes = [c for c in db.session.scalars(select(Commune).order_by(Commune.name))
-                    if wanted in fold(c.name) or c.insee == q or q in {p.postal_code for p in c.postal_codes}][:50]
+        communes = [
+            c
+            for c in db.session.scalars(select(Commune).order_by(Commune.name))
+            if wanted in fold(c.name) or c.insee == q or q in {p.postal_code for p in c.postal_codes}
+        ][:50]
     epcis = list(db.session.scalars(select(Epci).order_by(Epci.territory_code, Epci.name)))
-    return render_template("admin/territories.html", epcis=epcis, communes=communes, q=q,
-                           territories=territories(include_buckets=False), form=MoveForm())
+    return render_template(
+        "admin/territories.html",
+        epcis=epcis,
+        communes=communes,
+        q=q,
+        territories=territories(include_buckets=False),
+        form=MoveForm(),
+    )
 
 
 def _move(mover, key, back):
@@ -163,8 +195,9 @@ def hours():
     closure_form.mission.choices = [("", "Les deux lignes")] + list(labels("missions").items())
     if request.method == "POST" and "h-opens" in request.form and hours_form.validate_on_submit():
         try:
-            opening.add_hours(hours_form.mission.data, hours_form.weekday.data, hours_form.opens.data,
-                              hours_form.closes.data)
+            opening.add_hours(
+                hours_form.mission.data, hours_form.weekday.data, hours_form.opens.data, hours_form.closes.data
+            )
             db.session.commit()
             flash("Créneau d'ouverture ajouté.", "success")
             return redirect(url_for(".hours"))
@@ -172,13 +205,19 @@ def hours():
             db.session.rollback()
             hours_form.opens.errors = [*hours_form.opens.errors, str(error)]
     if request.method == "POST" and "c-reason" in request.form and closure_form.validate_on_submit():
-        opening.add_closure(closure_form.mission.data, closure_form.starts_on.data,
-                            closure_form.ends_on.data, closure_form.reason.data)
+        opening.add_closure(
+            closure_form.mission.data, closure_form.starts_on.data, closure_form.ends_on.data, closure_form.reason.data
+        )
         db.session.commit()
         flash("Fermeture exceptionnelle enregistrée.", "success")
         return redirect(url_for(".hours"))
-    return render_template("admin/hours.html", hours_form=hours_form, closure_form=closure_form,
-                           weekly=opening.weekly_hours(), closures=opening.closures())
+    return render_template(
+        "admin/hours.html",
+        hours_form=hours_form,
+        closure_form=closure_form,
+        weekly=opening.weekly_hours(),
+        closures=opening.closures(),
+    )
 
 
 @bp.route("/hours/<int:row_id>/delete", methods=["POST"])

@@ -1,6 +1,7 @@
 """Where the agenda's events sit in its hour grid: the range of hours shown, each event's rows (quarters
 of an hour from the first hour) and its lanes in its day (events at the same time side by side).
 Pure: the template turns the numbers into CSS classes (the Content-Security-Policy forbids inline styles)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -80,8 +81,10 @@ def lay_out(events: Sequence[Any], first_hour: int, last_hour: int) -> tuple[lis
         lane = lane_of[i]
         width = 1
         while lane + width < lanes and not any(
-                lane_of[j] == lane + width and spans[j][0] < row + rows and row < spans[j][0] + spans[j][1]
-                for j in range(len(events)) if j != i):
+            lane_of[j] == lane + width and spans[j][0] < row + rows and row < spans[j][0] + spans[j][1]
+            for j in range(len(events))
+            if j != i
+        ):
             width += 1
         placed.append(Placed(event, row, rows, lane + 1, width))
     return placed, lanes

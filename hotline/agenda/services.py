@@ -1,6 +1,7 @@
 """What a week (or a day) of the agenda holds: each day's permanences (with their free and booked slots),
 duty shifts (none on a day the line is closed) and appointments, as the user may see them, placed in an
 hour grid (grid.py). Reads only."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ class Day:
 @dataclass
 class View:
     """The days shown and the hours of their grid (first included, last excluded)."""
+
     days: list[Day]
     first_hour: int
     last_hour: int
@@ -96,8 +98,9 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def first_free(now: datetime, zone: ZoneInfo, *, mission: str | None,
-               territory: str | None) -> tuple[appointments.Slot | None, bool]:
+def first_free(
+    now: datetime, zone: ZoneInfo, *, mission: str | None, territory: str | None
+) -> tuple[appointments.Slot | None, bool]:
     """The next free slot of the mission in the territory within eight weeks; if there is none, the
     next one anywhere, with True (the territory was widened)."""
     start, end = permanences.horizon(now.astimezone(zone).date())
@@ -120,12 +123,17 @@ def view(user: User, filters: Filters, now: datetime, zone: ZoneInfo, *, keep: d
     """The days from filters.start, each entry in time order and placed in the grid. A Saturday or Sunday
     with nothing to show is left out of a week (the weekdays get its width), unless it is `keep`."""
     missions = [m for m in visible_missions(user) if filters.mission in (None, m)]
-    days = [Day(filters.start + timedelta(days=n), is_holiday(filters.start + timedelta(days=n)))
-            for n in range(filters.count)]
+    days = [
+        Day(filters.start + timedelta(days=n), is_holiday(filters.start + timedelta(days=n)))
+        for n in range(filters.count)
+    ]
     _closures(days)
     if missions:
-        entries = _permanences(filters, missions, now, zone) + _duty(days, filters, missions, zone) + \
-            _appointments(filters, missions, zone)
+        entries = (
+            _permanences(filters, missions, now, zone)
+            + _duty(days, filters, missions, zone)
+            + _appointments(filters, missions, zone)
+        )
         for entry in entries:
             days[(entry.starts.date() - filters.start).days].entries.append(entry)
     for day in days:
@@ -141,15 +149,21 @@ def view(user: User, filters: Filters, now: datetime, zone: ZoneInfo, *, keep: d
 def _opening(missions: list[str]) -> list[tuple[time, time]]:
     if not missions:
         return []
-    rows = db.session.execute(select(func.min(OpeningHours.opens), func.max(OpeningHours.closes)).where(
-        OpeningHours.mission.in_(missions)).having(func.count() > 0))
+    rows = db.session.execute(
+        select(func.min(OpeningHours.opens), func.max(OpeningHours.closes))
+        .where(OpeningHours.mission.in_(missions))
+        .having(func.count() > 0)
+    )
     return [(opens, closes) for opens, closes in rows]
 
 
 def _closures(days: list[Day]) -> None:
     """Each day's closures of a line (public holidays are Day.holiday)."""
-    rows = db.session.scalars(select(Closure).where(Closure.starts_on <= days[-1].day, Closure.ends_on >= days[0].day)
-                              .order_by(Closure.starts_on))
+    rows = db.session.scalars(
+        select(Closure)
+        .where(Closure.starts_on <= days[-1].day, Closure.ends_on >= days[0].day)
+        .order_by(Closure.starts_on)
+    )
     for closure in rows:
         for day in days:
             if closure.starts_on <= day.day <= closure.ends_on:
@@ -158,29 +172,55 @@ def _closures(days: list[Day]) -> None:
 
 def _permanences(filters: Filters, missions: list[str], now: datetime, zone: ZoneInfo) -> list[Entry]:
     end = filters.end
-    booked = appointments.booked_slots(datetime.combine(filters.start, time(), zone),
-                                       datetime.combine(end + timedelta(days=1), time(), zone))
+    booked = appointments.booked_slots(
+        datetime.combine(filters.start, time(), zone), datetime.combine(end + timedelta(days=1), time(), zone)
+    )
     found = []
-    for o in permanences.occurrences(filters.start, end, mission=filters.mission, territory=filters.territory,
-                                     user_id=filters.jurist_id):
+    for o in permanences.occurrences(
+        filters.start, end, mission=filters.mission, territory=filters.territory, user_id=filters.jurist_id
+    ):
         p = o.permanence
         if p.mission not in missions:
             continue
-        cells = [] if o.not_held else [
-            SlotCell(moment, appointments.Slot(p, moment).key,
-                     moment > now and (p.id, moment.astimezone(now.tzinfo)) not in booked)
-            for moment in appointments.slot_starts(o, zone)]
-        found.append(Entry("permanence", o.starts_at(zone), o.ends_at(zone), p.name, p.mission,
-                           jurist=p.user.name if p.user else None, detail=f"{p.address}, {p.place.commune.name}",
-                           not_held=o.not_held, slots=cells))
+        cells = (
+            []
+            if o.not_held
+            else [
+                SlotCell(
+                    moment,
+                    appointments.Slot(p, moment).key,
+                    moment > now and (p.id, moment.astimezone(now.tzinfo)) not in booked,
+                )
+                for moment in appointments.slot_starts(o, zone)
+            ]
+        )
+        found.append(
+            Entry(
+                "permanence",
+                o.starts_at(zone),
+                o.ends_at(zone),
+                p.name,
+                p.mission,
+                jurist=p.user.name if p.user else None,
+                detail=f"{p.address}, {p.place.commune.name}",
+                not_held=o.not_held,
+                slots=cells,
+            )
+        )
     return found
 
 
 def _duty(days: list[Day], filters: Filters, missions: list[str], zone: ZoneInfo) -> list[Entry]:
     """The shifts of the series running each day, but none on a day the mission's line is closed."""
-    query = select(DutyShift).options(selectinload(DutyShift.user)).where(
-        DutyShift.mission.in_(missions), or_(DutyShift.valid_from.is_(None), DutyShift.valid_from <= filters.end),
-        or_(DutyShift.valid_until.is_(None), DutyShift.valid_until >= filters.start))
+    query = (
+        select(DutyShift)
+        .options(selectinload(DutyShift.user))
+        .where(
+            DutyShift.mission.in_(missions),
+            or_(DutyShift.valid_from.is_(None), DutyShift.valid_from <= filters.end),
+            or_(DutyShift.valid_until.is_(None), DutyShift.valid_until >= filters.start),
+        )
+    )
     if filters.jurist_id:
         query = query.where(DutyShift.user_id == filters.jurist_id)
     if filters.territory:  # the shifts of that territory, and of the general pool
@@ -188,12 +228,24 @@ def _duty(days: list[Day], filters: Filters, missions: list[str], zone: ZoneInfo
     series = list(db.session.scalars(query))
     found = []
     for day in days:
-        shifts = sorted((Entry("duty", datetime.combine(day.day, shift.starts, zone),
-                               datetime.combine(day.day, shift.ends, zone), "Garde au numéro vert", shift.mission,
-                               jurist=shift.user.name, detail=territory_labels().get(shift.territory_code)
-                               if shift.territory_code else "Tous les territoires")
-                         for shift in series if runs_on(shift, day.day) and not day.line_closed(shift.mission)),
-                        key=lambda e: (e.starts, e.ends, e.mission, e.jurist))
+        shifts = sorted(
+            (
+                Entry(
+                    "duty",
+                    datetime.combine(day.day, shift.starts, zone),
+                    datetime.combine(day.day, shift.ends, zone),
+                    "Garde au numéro vert",
+                    shift.mission,
+                    jurist=shift.user.name,
+                    detail=territory_labels().get(shift.territory_code)
+                    if shift.territory_code
+                    else "Tous les territoires",
+                )
+                for shift in series
+                if runs_on(shift, day.day) and not day.line_closed(shift.mission)
+            ),
+            key=lambda e: (e.starts, e.ends, e.mission, e.jurist),
+        )
         found += _together(shifts)
     return found
 
@@ -215,22 +267,45 @@ def _together(shifts: list[Entry]) -> list[Entry]:
 
 def _appointments(filters: Filters, missions: list[str], zone: ZoneInfo) -> list[Entry]:
     start = datetime.combine(filters.start, time(), zone)
-    query = select(Appointment).options(
-        selectinload(Appointment.household).selectinload(Household.commune), selectinload(Appointment.permanence),
-        selectinload(Appointment.user)).where(
-        Appointment.starts_at >= start,
-        Appointment.starts_at < datetime.combine(filters.end + timedelta(days=1), time(), zone),
-        Appointment.status != "cancelled", Appointment.mission.in_(missions)).order_by(Appointment.starts_at)
+    query = (
+        select(Appointment)
+        .options(
+            selectinload(Appointment.household).selectinload(Household.commune),
+            selectinload(Appointment.permanence),
+            selectinload(Appointment.user),
+        )
+        .where(
+            Appointment.starts_at >= start,
+            Appointment.starts_at < datetime.combine(filters.end + timedelta(days=1), time(), zone),
+            Appointment.status != "cancelled",
+            Appointment.mission.in_(missions),
+        )
+        .order_by(Appointment.starts_at)
+    )
     if filters.jurist_id:
         query = query.where(Appointment.user_id == filters.jurist_id)
     found = []
     for a in db.session.scalars(query):
-        territory = a.permanence.territory_code if a.permanence else \
-            a.household.commune.territory_code if a.household.commune else None
+        territory = (
+            a.permanence.territory_code
+            if a.permanence
+            else a.household.commune.territory_code
+            if a.household.commune
+            else None
+        )
         if filters.territory and territory != filters.territory:
             continue
         local = a.starts_at.astimezone(zone)
-        found.append(Entry("appointment", local, local + timedelta(minutes=a.minutes), a.household.display_name,
-                           a.mission, jurist=a.user.name if a.user else None,
-                           detail=a.permanence.name if a.permanence else "Au bureau", appointment=a))
+        found.append(
+            Entry(
+                "appointment",
+                local,
+                local + timedelta(minutes=a.minutes),
+                a.household.display_name,
+                a.mission,
+                jurist=a.user.name if a.user else None,
+                detail=a.permanence.name if a.permanence else "Au bureau",
+                appointment=a,
+            )
+        )
     return found

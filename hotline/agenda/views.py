@@ -2,6 +2,7 @@
 hour grid, filtered by jurist, territory and mission; with ?household=, each free slot books it for that
 household. On a phone the week shows one day, with links to the day before and after. Thin: see
 services."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -39,13 +40,20 @@ def week():
     args = request.args
     household = household_for(current_user) if args.get("household") else None
     missions = services.visible_missions(current_user)
-    mission = args.get("mission") if "mission" in args else default_mission(household, current_user) \
-        if household else None
+    mission = (
+        args.get("mission") if "mission" in args else default_mission(household, current_user) if household else None
+    )
     codes = [t.code for t in territories(include_buckets=False)]
-    territory = args.get("territory") if "territory" in args else \
-        household.commune.territory_code if household and household.commune else None
-    jurists = list(db.session.scalars(select(User).where(User.role == "jurist", User.active.is_(True))
-                                      .order_by(User.name)))
+    territory = (
+        args.get("territory")
+        if "territory" in args
+        else household.commune.territory_code
+        if household and household.commune
+        else None
+    )
+    jurists = list(
+        db.session.scalars(select(User).where(User.role == "jurist", User.active.is_(True)).order_by(User.name))
+    )
     jurist_id = parse_id(args.get("jurist"))
     mission = mission if mission in missions else None
     territory = territory if territory in codes else None
@@ -57,25 +65,46 @@ def week():
         first, widened = services.first_free(clock.now(), zone, mission=mission or None, territory=territory)
         if widened and "territory" not in args:
             which = f"« {labels('missions')[mission]} » " if mission else ""
-            note = (f"Aucun créneau libre {which}dans le territoire du ménage ces huit prochaines semaines : "
-                    "voici ceux des autres territoires.")
+            note = (
+                f"Aucun créneau libre {which}dans le territoire du ménage ces huit prochaines semaines : "
+                "voici ceux des autres territoires."
+            )
             territory = None
         if first is not None:
             focus = first.starts.date()
     start, count = (one_day, 1) if one_day else (services.monday_of(focus), 7)  # a phone shows the focus day
-    filters = services.Filters(start, mission, territory, jurist_id if jurist_id in {u.id for u in jurists} else None,
-                               count)
+    filters = services.Filters(
+        start, mission, territory, jurist_id if jurist_id in {u.id for u in jurists} else None, count
+    )
     shown = services.view(current_user, filters, clock.now(), zone, keep=focus)
     db.session.commit()  # the audited read of the household, if any
-    keep = {"household": household.id if household else None, "mission": filters.mission or "",
-            "territory": filters.territory or "", "jurist": filters.jurist_id or ""}
+    keep = {
+        "household": household.id if household else None,
+        "mission": filters.mission or "",
+        "territory": filters.territory or "",
+        "jurist": filters.jurist_id or "",
+    }
     return render_template(
-        "agenda/week.html", view=shown, days=shown.days, filters=filters, household=household, jurists=jurists,
-        missions=[(m, labels("missions")[m]) for m in missions], territory_list=territories(include_buckets=False),
-        keep=keep, note=note, one_day=one_day, focus=focus,
-        previous=start - timedelta(days=count), following=start + timedelta(days=count),
-        day_before=focus - timedelta(days=1), day_after=focus + timedelta(days=1),
-        today=today, statuses=STATUSES, can_book=household is not None and current_user.role == "jurist")
+        "agenda/week.html",
+        view=shown,
+        days=shown.days,
+        filters=filters,
+        household=household,
+        jurists=jurists,
+        missions=[(m, labels("missions")[m]) for m in missions],
+        territory_list=territories(include_buckets=False),
+        keep=keep,
+        note=note,
+        one_day=one_day,
+        focus=focus,
+        previous=start - timedelta(days=count),
+        following=start + timedelta(days=count),
+        day_before=focus - timedelta(days=1),
+        day_after=focus + timedelta(days=1),
+        today=today,
+        statuses=STATUSES,
+        can_book=household is not None and current_user.role == "jurist",
+    )
 
 
 @bp.route("/agenda.css")
@@ -83,5 +112,7 @@ def week():
 def stylesheet():
     """The hour grid's layout (a class per row, span and lane: no inline style passes the
     Content-Security-Policy); kept beside its template."""
-    return Response(render_template("agenda/agenda.css", max_quarters=24 * grid.QUARTERS_AN_HOUR + 1,
-                                    max_lanes=grid.MAX_LANES), mimetype="text/css")
+    return Response(
+        render_template("agenda/agenda.css", max_quarters=24 * grid.QUARTERS_AN_HOUR + 1, max_lanes=grid.MAX_LANES),
+        mimetype="text/css",
+    )

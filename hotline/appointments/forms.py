@@ -1,4 +1,5 @@
 """The booking form: a slot picked in the agenda (hidden), or a date and time at the office."""
+
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField
 from wtforms.validators import DataRequired, Optional
 

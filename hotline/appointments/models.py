@@ -1,4 +1,5 @@
 """An appointment of a household with a jurist, and what became of it."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -37,15 +38,23 @@ class Appointment(db.Model):
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     # Its SMS in the outbox (hotline/sms/outbox.py, appointments/reminders.py): the confirmation queued at
     # booking, the reminder once it fell due.
-    reminder: Mapped[SmsMessage | None] = relationship(primaryjoin=lambda: _outbox("reminder"), viewonly=True,
-                                                       uselist=False)
-    confirmation: Mapped[SmsMessage | None] = relationship(primaryjoin=lambda: _outbox("confirmation"),
-                                                           viewonly=True, uselist=False)
+    reminder: Mapped[SmsMessage | None] = relationship(
+        primaryjoin=lambda: _outbox("reminder"), viewonly=True, uselist=False
+    )
+    confirmation: Mapped[SmsMessage | None] = relationship(
+        primaryjoin=lambda: _outbox("confirmation"), viewonly=True, uselist=False
+    )
 
     __table_args__ = (
         # A permanence's slot holds one appointment at a time.
-        Index("ix_appointments_one_a_slot", "permanence_id", "starts_at", unique=True,
-              sqlite_where=text("status = 'booked'"), postgresql_where=text("status = 'booked'")),
+        Index(
+            "ix_appointments_one_a_slot",
+            "permanence_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=text("status = 'booked'"),
+            postgresql_where=text("status = 'booked'"),
+        ),
     )
 
     @property

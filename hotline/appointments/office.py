@@ -1,5 +1,6 @@
 """Whether the office receives at a moment: within one of the mission's opening slots, on a day
 that is neither a public holiday nor a closure. Pure: the rules of core/hours.py, for a span."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -4,6 +4,7 @@
 "reminder:<appointment id>"); both only if the household agreed. The outbox sends each exactly
 once. A message names the day, time and place, never the reason.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -22,8 +23,9 @@ PURPOSE = "reminder"
 CONFIRMATION = "confirmation"
 
 
-def text(appointment: Appointment, zone: ZoneInfo, office: str, phone: str | None, *,
-         opening: str = "Rappel : rendez-vous") -> str:
+def text(
+    appointment: Appointment, zone: ZoneInfo, office: str, phone: str | None, *, opening: str = "Rappel : rendez-vous"
+) -> str:
     local = appointment.starts_at.astimezone(zone)
     when = f"le {DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} à {local:%H}h{local:%M}"
     place = f"{appointment.permanence.name}, {appointment.permanence.address}" if appointment.permanence else office
@@ -34,9 +36,17 @@ def text(appointment: Appointment, zone: ZoneInfo, office: str, phone: str | Non
 def due(now: datetime, hours_before: int) -> list[int]:
     """Ids of booked appointments agreed for a reminder, starting within `hours_before` hours, not queued yet."""
     queued = exists().where(sms.SmsMessage.appointment_id == Appointment.id, sms.SmsMessage.purpose == PURPOSE)
-    return list(db.session.scalars(select(Appointment.id).where(
-        Appointment.status == "booked", Appointment.sms_reminder.is_(True), ~queued,
-        Appointment.starts_at > now, Appointment.starts_at <= now + timedelta(hours=hours_before))))
+    return list(
+        db.session.scalars(
+            select(Appointment.id).where(
+                Appointment.status == "booked",
+                Appointment.sms_reminder.is_(True),
+                ~queued,
+                Appointment.starts_at > now,
+                Appointment.starts_at <= now + timedelta(hours=hours_before),
+            )
+        )
+    )
 
 
 def _render(message: sms.SmsMessage, opening: str) -> sms.Outgoing:
@@ -44,10 +54,17 @@ def _render(message: sms.SmsMessage, opening: str) -> sms.Outgoing:
     cfg = current_app.config
     appointment = db.session.get(Appointment, message.appointment_id)
     phone = appointment.household.phone
-    wanted = (appointment.status == "booked" and appointment.sms_reminder and appointment.starts_at > clock.now()
-              and bool(phone))
-    return sms.Outgoing(phone, text(appointment, clock.local_zone(), cfg["OFFICE_ADDRESS"], cfg.get("CONTACT_PHONE"),
-                                    opening=opening), wanted)
+    wanted = (
+        appointment.status == "booked"
+        and appointment.sms_reminder
+        and appointment.starts_at > clock.now()
+        and bool(phone)
+    )
+    return sms.Outgoing(
+        phone,
+        text(appointment, clock.local_zone(), cfg["OFFICE_ADDRESS"], cfg.get("CONTACT_PHONE"), opening=opening),
+        wanted,
+    )
 
 
 def render(message: sms.SmsMessage) -> sms.Outgoing:

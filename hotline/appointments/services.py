@@ -1,5 +1,6 @@
 """Booking appointments, the free slots of permanences, and what became of an appointment.
 Services flush only; times are local wall times of the service's zone, stored in UTC."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,19 +56,31 @@ def slot_starts(occurrence: permanences.Occurrence, zone: ZoneInfo) -> list[date
 
 def booked_slots(start: datetime, end: datetime) -> set[tuple[int, datetime]]:
     """(permanence id, UTC start) of the slots booked from start to end."""
-    return {(a.permanence_id, a.starts_at) for a in db.session.scalars(
-        select(Appointment).where(Appointment.status == "booked", Appointment.permanence_id.is_not(None),
-                                  Appointment.starts_at >= start, Appointment.starts_at < end))}
+    return {
+        (a.permanence_id, a.starts_at)
+        for a in db.session.scalars(
+            select(Appointment).where(
+                Appointment.status == "booked",
+                Appointment.permanence_id.is_not(None),
+                Appointment.starts_at >= start,
+                Appointment.starts_at < end,
+            )
+        )
+    }
 
 
-def free_slots(start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str | None = None,
-               territory: str | None = None) -> list[Slot]:
+def free_slots(
+    start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str | None = None, territory: str | None = None
+) -> list[Slot]:
     """The permanences' slots from start to end that are still free and not past."""
     booked = booked_slots(now, datetime.combine(end + timedelta(days=1), datetime.min.time(), zone))
-    return [Slot(o.permanence, moment)
-            for o in permanences.occurrences(start, end, mission=mission, territory=territory) if not o.not_held
-            for moment in slot_starts(o, zone)
-            if moment > now and (o.permanence.id, moment.astimezone(now.tzinfo)) not in booked]
+    return [
+        Slot(o.permanence, moment)
+        for o in permanences.occurrences(start, end, mission=mission, territory=territory)
+        if not o.not_held
+        for moment in slot_starts(o, zone)
+        if moment > now and (o.permanence.id, moment.astimezone(now.tzinfo)) not in booked
+    ]
 
 
 def parse_slot(key: str, zone: ZoneInfo) -> tuple[Permanence, datetime] | None:
@@ -85,9 +98,19 @@ def parse_slot(key: str, zone: ZoneInfo) -> tuple[Permanence, datetime] | None:
     return permanence, starts
 
 
-def book(household: Household, *, mission: str, jurist: User | None, booked_by: User, now: datetime,
-         zone: ZoneInfo, slot: str | None = None, office_at: datetime | None = None, minutes: int = 30,
-         sms_reminder: bool = False) -> Appointment:
+def book(
+    household: Household,
+    *,
+    mission: str,
+    jurist: User | None,
+    booked_by: User,
+    now: datetime,
+    zone: ZoneInfo,
+    slot: str | None = None,
+    office_at: datetime | None = None,
+    minutes: int = 30,
+    sms_reminder: bool = False,
+) -> Appointment:
     """An appointment in a permanence's slot ("id|ISO instant") or at the office at `office_at`."""
     if sms_reminder and not household.phone:
         raise BookingError("Ce ménage n'a pas de numéro de téléphone : pas de rappel par SMS possible.")
@@ -97,8 +120,10 @@ def book(household: Household, *, mission: str, jurist: User | None, booked_by: 
             raise BookingError("Ce créneau n'existe pas.")
         permanence, starts = found
         if permanence.mission != mission:
-            raise BookingError(f"Ce créneau est celui d'une permanence « {labels('missions')[permanence.mission]} » : "
-                               "choisissez cette mission ou un autre créneau.")
+            raise BookingError(
+                f"Ce créneau est celui d'une permanence « {labels('missions')[permanence.mission]} » : "
+                "choisissez cette mission ou un autre créneau."
+            )
         _refuse_out_of_range(starts, now, zone)
         occurrence = permanences.occurrence_on(permanence, starts.date()) if permanence.active else None
         if occurrence is None or occurrence.not_held:
@@ -118,15 +143,27 @@ def book(household: Household, *, mission: str, jurist: User | None, booked_by: 
     if permanence is None:
         _check_office_hours(mission, starts.astimezone(zone), minutes)
     starts_utc = starts.astimezone(now.tzinfo)
-    if permanence is not None and db.session.scalar(select(Appointment.id).where(
-            Appointment.permanence_id == permanence.id, Appointment.starts_at == starts_utc,
-            Appointment.status == "booked")):
+    if permanence is not None and db.session.scalar(
+        select(Appointment.id).where(
+            Appointment.permanence_id == permanence.id,
+            Appointment.starts_at == starts_utc,
+            Appointment.status == "booked",
+        )
+    ):
         raise BookingError("Ce créneau vient d'être pris : choisissez-en un autre.")
     if jurist is not None and _overlaps(jurist.id, starts_utc, minutes):
         raise BookingError(f"{jurist.name} a déjà un rendez-vous à cette heure-là.")
-    appointment = Appointment(household_id=household.id, mission=mission, permanence_id=permanence.id if permanence
-                              else None, starts_at=starts_utc, minutes=minutes, user_id=jurist.id if jurist else None,
-                              booked_by_id=booked_by.id, status="booked", sms_reminder=sms_reminder)
+    appointment = Appointment(
+        household_id=household.id,
+        mission=mission,
+        permanence_id=permanence.id if permanence else None,
+        starts_at=starts_utc,
+        minutes=minutes,
+        user_id=jurist.id if jurist else None,
+        booked_by_id=booked_by.id,
+        status="booked",
+        sms_reminder=sms_reminder,
+    )
     db.session.add(appointment)
     db.session.flush()
     return appointment
@@ -145,19 +182,29 @@ def _check_office_hours(mission: str, starts: datetime, minutes: int) -> None:
     if office.within_hours(starts, minutes, slots, closures):
         return
     day = starts.date()
-    why = " (jour férié)" if is_holiday(day) else " (fermeture)" if any(
-        p.starts_on <= day <= p.ends_on for p in closures) else ""
+    why = (
+        " (jour férié)"
+        if is_holiday(day)
+        else " (fermeture)"
+        if any(p.starts_on <= day <= p.ends_on for p in closures)
+        else ""
+    )
     usual = office.day_hours(starts.weekday(), slots)
-    raise BookingError(f"Le {fr_date(day)} à {starts:%H:%M}, le bureau est fermé{why} : un rendez-vous au bureau "
-                       f"({minutes} min) se prend pendant les heures d'ouverture"
-                       + (f", ce jour-là {usual}." if usual and not why else "."))
+    raise BookingError(
+        f"Le {fr_date(day)} à {starts:%H:%M}, le bureau est fermé{why} : un rendez-vous au bureau "
+        f"({minutes} min) se prend pendant les heures d'ouverture"
+        + (f", ce jour-là {usual}." if usual and not why else ".")
+    )
 
 
 def _overlaps(user_id: int, starts: datetime, minutes: int) -> bool:
     ends = starts + timedelta(minutes=minutes)
-    window = select(Appointment).where(Appointment.user_id == user_id, Appointment.status == "booked",
-                                       Appointment.starts_at < ends,
-                                       Appointment.starts_at > starts - timedelta(hours=4))
+    window = select(Appointment).where(
+        Appointment.user_id == user_id,
+        Appointment.status == "booked",
+        Appointment.starts_at < ends,
+        Appointment.starts_at > starts - timedelta(hours=4),
+    )
     return any(a.starts_at + timedelta(minutes=a.minutes) > starts for a in db.session.scalars(window))
 
 
@@ -179,20 +226,35 @@ def settle(appointment: Appointment, status: str, now: datetime) -> None:
 def cancel_occurrence(permanence: Permanence, day: date, reason: str, user: User, zone: ZoneInfo) -> None:
     """Cancel a permanence's day, unless appointments are still booked in it."""
     start = datetime.combine(day, datetime.min.time(), zone)
-    booked = len(list(db.session.scalars(select(Appointment.id).where(
-        Appointment.permanence_id == permanence.id, Appointment.status == "booked",
-        Appointment.starts_at >= start, Appointment.starts_at < start + timedelta(days=1)))))
+    booked = len(
+        list(
+            db.session.scalars(
+                select(Appointment.id).where(
+                    Appointment.permanence_id == permanence.id,
+                    Appointment.status == "booked",
+                    Appointment.starts_at >= start,
+                    Appointment.starts_at < start + timedelta(days=1),
+                )
+            )
+        )
+    )
     if booked:
         raise permanences.PermanenceError(
             f"{booked} rendez-vous {'est pris' if booked == 1 else 'sont pris'} ce jour-là : "
-            "prévenez les ménages et annulez ces rendez-vous d'abord.")
+            "prévenez les ménages et annulez ces rendez-vous d'abord."
+        )
     permanences.cancel(permanence, day, reason, user)
 
 
 def listing(user: User, start: datetime, *, limit: int = 200) -> list[Appointment]:
     """Coming appointments (and those of today): a jurist's own and their missions'; everything for a manager."""
-    query = select(Appointment).where(Appointment.starts_at >= start).order_by(Appointment.starts_at).limit(limit) \
+    query = (
+        select(Appointment)
+        .where(Appointment.starts_at >= start)
+        .order_by(Appointment.starts_at)
+        .limit(limit)
         .options(selectinload(Appointment.reminder), selectinload(Appointment.confirmation))
+    )
     if user.role == "jurist":
         query = query.where((Appointment.user_id == user.id) | Appointment.mission.in_(user.missions or ["-"]))
     elif user.role != "manager":
@@ -228,18 +290,31 @@ def for_jurist_between(user: User, start: datetime, end: datetime) -> list[Appoi
     order: what the jurist's home shows for today. Anyone else gets none."""
     if user.role != "jurist":
         return []
-    return list(db.session.scalars(select(Appointment).options(
-        selectinload(Appointment.household), selectinload(Appointment.permanence)).where(
-        Appointment.user_id == user.id, Appointment.status == "booked", Appointment.starts_at >= start,
-        Appointment.starts_at < end).order_by(Appointment.starts_at)))
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .options(selectinload(Appointment.household), selectinload(Appointment.permanence))
+            .where(
+                Appointment.user_id == user.id,
+                Appointment.status == "booked",
+                Appointment.starts_at >= start,
+                Appointment.starts_at < end,
+            )
+            .order_by(Appointment.starts_at)
+        )
+    )
 
 
 def messages(user: User, *, limit: int = 300) -> list[tuple[SmsMessage, Appointment]]:
     """The SMS of the appointments the user may see (a jurist's own and their missions'; every one
     for a manager), latest first."""
-    query = select(SmsMessage, Appointment).join(Appointment, SmsMessage.appointment_id == Appointment.id) \
-        .options(selectinload(Appointment.household), selectinload(Appointment.permanence)) \
-        .order_by(SmsMessage.id.desc()).limit(limit)
+    query = (
+        select(SmsMessage, Appointment)
+        .join(Appointment, SmsMessage.appointment_id == Appointment.id)
+        .options(selectinload(Appointment.household), selectinload(Appointment.permanence))
+        .order_by(SmsMessage.id.desc())
+        .limit(limit)
+    )
     if user.role == "jurist":
         query = query.where((Appointment.user_id == user.id) | Appointment.mission.in_(user.missions or ["-"]))
     elif user.role != "manager":

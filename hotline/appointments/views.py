@@ -1,5 +1,6 @@
 """Appointments pages: book one for a household, list the coming ones, say what became of one.
 Thin: see services."""
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -40,9 +41,15 @@ def index():
     zone = clock.local_zone()
     today = datetime.combine(clock.local_today(), time(), zone)
     items = services.listing(current_user, today)
-    return render_template("appointments/index.html", items=items, statuses=STATUSES, zone=zone, now=clock.now(),
-                           sms_label=lambda m: sms.status_label(m, current_app.config),
-                           can_change=lambda a: services.can_change(current_user, a))
+    return render_template(
+        "appointments/index.html",
+        items=items,
+        statuses=STATUSES,
+        zone=zone,
+        now=clock.now(),
+        sms_label=lambda m: sms.status_label(m, current_app.config),
+        can_change=lambda a: services.can_change(current_user, a),
+    )
 
 
 def household_for(user) -> Household:
@@ -71,8 +78,10 @@ def new():
     if slot_key and found is None:
         refusal = "Ce créneau n'existe pas : choisissez-en un dans l'agenda."
     elif found and found[0].mission not in current_user.missions:
-        refusal = (f"Ce créneau est celui d'une permanence « {labels('missions')[found[0].mission]} » : seuls les "
-                   "juristes de cette mission y prennent rendez-vous.")
+        refusal = (
+            f"Ce créneau est celui d'une permanence « {labels('missions')[found[0].mission]} » : seuls les "
+            "juristes de cette mission y prennent rendez-vous."
+        )
     form = AppointmentForm()
     form.mission.choices = [(m, labels("missions")[m]) for m in current_user.missions]
     jurists = db.session.scalars(select(User).where(User.role == "jurist", User.active.is_(True)).order_by(User.name))
@@ -81,15 +90,26 @@ def new():
         form.slot.data = slot_key
         form.jurist_id.data = current_user.id
         asked = request.args.get("mission")
-        form.mission.data = found[0].mission if found else \
-            asked if asked in current_user.missions else services.default_mission(household, current_user)
+        form.mission.data = (
+            found[0].mission
+            if found
+            else asked
+            if asked in current_user.missions
+            else services.default_mission(household, current_user)
+        )
     elif refusal is None and form.validate_on_submit():
         try:
             appointment = services.book(
-                household, mission=form.mission.data, booked_by=current_user, now=now, zone=zone,
+                household,
+                mission=form.mission.data,
+                booked_by=current_user,
+                now=now,
+                zone=zone,
                 jurist=db.session.get(User, form.jurist_id.data) if form.jurist_id.data and not found else None,
-                slot=slot_key or None, office_at=None if found else form.office_at.data,
-                sms_reminder=bool(form.sms_reminder.data))
+                slot=slot_key or None,
+                office_at=None if found else form.office_at.data,
+                sms_reminder=bool(form.sms_reminder.data),
+            )
             reminders.confirm(appointment, now)
             audit.record("appointment.create", "appointment", appointment.id)
             db.session.commit()
@@ -104,17 +124,22 @@ def new():
             else:
                 form.office_at.errors = [*form.office_at.errors, str(error)]
     db.session.commit()  # the audited read
-    return render_template("appointments/form.html", form=form, household=household, found=found, zone=zone,
-                           refusal=refusal)
+    return render_template(
+        "appointments/form.html", form=form, household=household, found=found, zone=zone, refusal=refusal
+    )
 
 
 @bp.route("/messages")
 @roles_required("jurist", "manager")
 def messages():
     """Each SMS of the outbox: purpose, appointment, status, time; the number masked for managers."""
-    return render_template("appointments/messages.html", rows=services.messages(current_user),
-                           purposes=sms.PURPOSES, configured=sms.configured(current_app.config),
-                           sms_label=lambda m: sms.status_label(m, current_app.config))
+    return render_template(
+        "appointments/messages.html",
+        rows=services.messages(current_user),
+        purposes=sms.PURPOSES,
+        configured=sms.configured(current_app.config),
+        sms_label=lambda m: sms.status_label(m, current_app.config),
+    )
 
 
 @bp.route("/<int:appointment_id>/status", methods=["POST"])
@@ -134,7 +159,13 @@ def status(appointment_id: int):
         return redirect(url_for(".index"))
     if choice == "held":
         flash("Rendez-vous tenu : saisissez la consultation.", "success")
-        return redirect(url_for("consultations.new", household=appointment.household_id, mission=appointment.mission,
-                                mode=appointment.mode))
+        return redirect(
+            url_for(
+                "consultations.new",
+                household=appointment.household_id,
+                mission=appointment.mission,
+                mode=appointment.mode,
+            )
+        )
     flash(f"Rendez-vous marqué « {STATUSES[choice]} ».", "success")
     return redirect(url_for(".index"))

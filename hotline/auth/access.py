@@ -7,6 +7,7 @@
 - admin: manages accounts, the territories mapping, the duty roster and opening hours. An admin
   does not read households or consultations (need to know).
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -14,8 +15,10 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-NO_MISSION = ("Votre compte de juriste n'a aucune mission : vous ne pouvez ni lire ni saisir de "
-              "consultations. Demandez à un administrateur de vous attribuer une mission.")
+NO_MISSION = (
+    "Votre compte de juriste n'a aucune mission : vous ne pouvez ni lire ni saisir de "
+    "consultations. Demandez à un administrateur de vous attribuer une mission."
+)
 
 
 def has_no_mission(user) -> bool:

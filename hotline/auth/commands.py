@@ -1,4 +1,5 @@
 """`flask users create ...`"""
+
 from __future__ import annotations
 
 import sys
@@ -40,8 +41,7 @@ def create(email, role, name, phone, missions, territories, password_stdin):
     else:
         password = prompt_password()
     try:
-        user = create_user(email, name, role, password, phone=phone, missions=missions,
-                           territories=territories)
+        user = create_user(email, name, role, password, phone=phone, missions=missions, territories=territories)
         db.session.commit()
     except AccountError as error:
         db.session.rollback()

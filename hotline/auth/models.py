@@ -1,4 +1,5 @@
 """Staff accounts, their missions and territories, and the login attempts log."""
+
 from __future__ import annotations
 
 from datetime import datetime

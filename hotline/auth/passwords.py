@@ -1,4 +1,5 @@
 """Password hashing (Argon2id) and the password policy. Pure: no Flask, no database."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,10 @@ MIN_LENGTH = 12
 MIN_STRENGTH = 3
 # zxcvbn's time grows with the length; past this many characters the rest adds strength anyway.
 STRENGTH_CHECKED_LENGTH = 72
-TOO_GUESSABLE = ("Ce mot de passe est trop facile à deviner (suite, répétition, mot ou date connus) : allongez-le, "
-                 "par exemple avec plusieurs mots sans rapport entre eux.")
+TOO_GUESSABLE = (
+    "Ce mot de passe est trop facile à deviner (suite, répétition, mot ou date connus) : allongez-le, "
+    "par exemple avec plusieurs mots sans rapport entre eux."
+)
 _hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id with RFC 9106 parameters.
 
 
@@ -52,8 +55,7 @@ def strength(password: str, email: str | None = None, name: str | None = None) -
     the name, and their parts, count as words an attacker would try."""
     hints = [part for text in (email, name) if text for part in re.split(r"[\W_]+", text.lower()) if part]
     hints += [text for text in (email, name) if text]
-    return zxcvbn(password[:STRENGTH_CHECKED_LENGTH], user_inputs=hints,
-                  max_length=STRENGTH_CHECKED_LENGTH)["score"]
+    return zxcvbn(password[:STRENGTH_CHECKED_LENGTH], user_inputs=hints, max_length=STRENGTH_CHECKED_LENGTH)["score"]
 
 
 def hash_password(password: str) -> str:

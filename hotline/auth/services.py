@@ -1,4 +1,5 @@
 """Creating accounts and checking logins. Services flush; the caller commits."""
+
 from __future__ import annotations
 
 import logging
@@ -30,8 +31,10 @@ class AccountError(ValueError):
 
 
 MISSION_REQUIRED = "Un compte de juriste doit avoir au moins une mission : cochez-en une."
-NOT_YOURSELF = ("Vous ne pouvez ni changer votre propre rôle ou vos missions, ni désactiver votre propre "
-                "compte : demandez-le à un autre administrateur.")
+NOT_YOURSELF = (
+    "Vous ne pouvez ni changer votre propre rôle ou vos missions, ni désactiver votre propre "
+    "compte : demandez-le à un autre administrateur."
+)
 
 
 def normalize_email(email: str) -> str:
@@ -55,8 +58,9 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def create_user(email: str, name: str, role: str, password: str | None, phone: str | None = None,
-                missions=(), territories=()) -> User:
+def create_user(
+    email: str, name: str, role: str, password: str | None, phone: str | None = None, missions=(), territories=()
+) -> User:
     email = normalize_email(email)
     if "@" not in email or len(email) < 3:
         raise AccountError("Adresse électronique invalide.")
@@ -106,8 +110,14 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User | N
 
 def log_attempt(email: str, remote_addr: str | None, outcome: str, user_id: int | None = None) -> None:
     """One row of login_attempts (never the password); the log names the outcome and account id only."""
-    db.session.add(LoginAttempt(email=normalize_email(email)[:254], remote_addr=(remote_addr or "")[:64] or None,
-                                success=outcome == "ok", reason=outcome))
+    db.session.add(
+        LoginAttempt(
+            email=normalize_email(email)[:254],
+            remote_addr=(remote_addr or "")[:64] or None,
+            success=outcome == "ok",
+            reason=outcome,
+        )
+    )
     log.info("login attempt outcome=%s user_id=%s", outcome, user_id)
 
 
@@ -129,12 +139,21 @@ def end_sessions(user: User) -> None:
     """Every session of the account ends at its next request (see auth.sessions). One UPDATE that adds
     one, whatever was read: two logouts at once both count, and the account's version (an edit form's
     check, hotline.core.versions) does not move for it."""
-    db.session.execute(update(User).where(User.id == user.id)
-                       .values(session_generation=User.session_generation + 1))
+    db.session.execute(update(User).where(User.id == user.id).values(session_generation=User.session_generation + 1))
 
 
-def update_user(user: User, *, actor: User | None, name: str, role: str, phone: str | None, missions,
-                territories, active: bool, password: str | None = None) -> None:
+def update_user(
+    user: User,
+    *,
+    actor: User | None,
+    name: str,
+    role: str,
+    phone: str | None,
+    missions,
+    territories,
+    active: bool,
+    password: str | None = None,
+) -> None:
     """Change an account as `actor` (an administrator). A change of role, of missions, disabling
     and a new password end the account's sessions and are audited; an administrator changes
     neither its own role or missions nor disables itself."""
@@ -142,9 +161,13 @@ def update_user(user: User, *, actor: User | None, name: str, role: str, phone: 
         raise AccountError("Rôle inconnu.", "role")
     missions, active = sorted(set(missions)), bool(active)
     validate_scope(role, missions, territories)
-    changes = {"role": role != user.role, "missions": missions != user.missions,
-               "disabled": user.active and not active, "enabled": active and not user.active,
-               "password": bool(password)}
+    changes = {
+        "role": role != user.role,
+        "missions": missions != user.missions,
+        "disabled": user.active and not active,
+        "enabled": active and not user.active,
+        "password": bool(password),
+    }
     if actor is not None and actor.id == user.id and (changes["role"] or changes["missions"] or not active):
         raise AccountError(NOT_YOURSELF, "role")
     if password:

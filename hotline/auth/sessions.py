@@ -7,6 +7,7 @@ every session of the account at once, a copied cookie included. The session is a
 browser that opened it (Flask-Login's "strong" identifier: address and user agent), which
 Flask-Login itself only checks for non-permanent sessions.
 """
+
 from __future__ import annotations
 
 from flask import session

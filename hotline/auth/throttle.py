@@ -21,6 +21,7 @@ without an attempt; rows unused for RETENTION_LOGIN_DAYS go with the nightly pur
 Keys are HMAC-SHA256 of the account's e-mail and the address under SECRET_KEY: the table holds no
 e-mail or address. An IPv6 address counts by its /64, which one subscriber usually holds whole.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -76,8 +77,9 @@ def keys(email: str, address: str | None) -> dict[str, str]:
     secret = secret.encode() if isinstance(secret, str) else secret
     where = network(address)
     parts = {"pair": (email, where), "address": ("", where), "account": (email, "")}
-    return {kind: hmac.new(secret, "\0".join((kind, *parts[kind])).encode(), hashlib.sha256).hexdigest()
-            for kind in KINDS}
+    return {
+        kind: hmac.new(secret, "\0".join((kind, *parts[kind])).encode(), hashlib.sha256).hexdigest() for kind in KINDS
+    }
 
 
 def _rules() -> dict[str, tuple[int, int]]:
@@ -97,8 +99,12 @@ def _fresh(row, now: datetime) -> int:
 
 
 def _read(found: dict[str, str], *, lock: bool = False) -> dict[str, LoginThrottle]:
-    query = (select(LoginThrottle).where(LoginThrottle.key.in_(found.values())).order_by(LoginThrottle.key)
-             .execution_options(populate_existing=True))
+    query = (
+        select(LoginThrottle)
+        .where(LoginThrottle.key.in_(found.values()))
+        .order_by(LoginThrottle.key)
+        .execution_options(populate_existing=True)
+    )
     if lock:  # PostgreSQL: concurrent attempts on a key take turns (SQLite: the insert took the write lock)
         query = query.with_for_update()
     return {row.key: row for row in db.session.scalars(query)}
@@ -116,9 +122,11 @@ def admit(email: str, address: str | None) -> Admission:
     if wait:
         return Admission(wait)
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    db.session.execute(dialect.insert(LoginThrottle).values(
-        [{"key": key, "attempts": 0, "last_at": now} for key in sorted(counted.values())]
-    ).on_conflict_do_nothing(index_elements=["key"]))
+    db.session.execute(
+        dialect.insert(LoginThrottle)
+        .values([{"key": key, "attempts": 0, "last_at": now} for key in sorted(counted.values())])
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
     rows = _read(counted, lock=True)
     wait = max(_remaining(rows[key], now) for key in counted.values())
     if wait:  # another attempt got there first
@@ -140,19 +148,25 @@ def succeeded(email: str, address: str | None) -> None:
     address of the account), the address gets its attempt back. Flushes."""
     now = clock.now()
     found = keys(email, address)
-    db.session.execute(update(LoginThrottle).where(LoginThrottle.key.in_((found["pair"], found["account"])))
-                       .values(attempts=0, not_before=None))
+    db.session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.key.in_((found["pair"], found["account"])))
+        .values(attempts=0, not_before=None)
+    )
     db.session.execute(update(LoginThrottle).where(LoginThrottle.key == found["pair"]).values(succeeded_at=now))
-    db.session.execute(update(LoginThrottle).where(LoginThrottle.key == found["address"],
-                                                   LoginThrottle.attempts > 0)
-                       .values(attempts=LoginThrottle.attempts - 1))
+    db.session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.key == found["address"], LoginThrottle.attempts > 0)
+        .values(attempts=LoginThrottle.attempts - 1)
+    )
     db.session.flush()
 
 
 def forget(before: datetime) -> int:
     """Delete the rows unused since `before` (the retention purge). Flushes."""
-    result = db.session.execute(delete(LoginThrottle).where(LoginThrottle.last_at < before)
-                                .execution_options(synchronize_session=False))
+    result = db.session.execute(
+        delete(LoginThrottle).where(LoginThrottle.last_at < before).execution_options(synchronize_session=False)
+    )
     return result.rowcount or 0
 
 

@@ -1,4 +1,5 @@
 """Login and logout."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -25,8 +26,9 @@ bp = Blueprint("auth", __name__)
 GENERIC_FAILURE = "Identifiants incorrects. Vérifiez votre adresse et votre mot de passe."
 # After several failures, each attempt waits a little longer (auth/throttle.py); the message says how long.
 THEN_WAIT = "Attendez {wait} avant de réessayer : après plusieurs échecs, chaque essai attend un peu plus."
-THROTTLED = ("Trop de tentatives de connexion : attendez {wait} avant de réessayer "
-             "(votre mot de passe n'a pas été vérifié).")
+THROTTLED = (
+    "Trop de tentatives de connexion : attendez {wait} avant de réessayer (votre mot de passe n'a pas été vérifié)."
+)
 
 
 login_manager.user_loader(sessions.load)
@@ -35,8 +37,13 @@ login_manager.user_loader(sessions.load)
 def safe_next(target: str | None) -> str | None:
     """Only a path on this site: no scheme, no host, no protocol-relative '//' trick, and no control
     character (a CR/LF would break the Location header)."""
-    if not target or not target.isprintable() or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
+    if (
+        not target
+        or not target.isprintable()
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

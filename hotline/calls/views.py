@@ -1,4 +1,5 @@
 """The jurists' "Appels" page: calls in progress, callbacks to do, calls to log or close."""
+
 from __future__ import annotations
 
 from itertools import groupby
@@ -22,13 +23,20 @@ bp = Blueprint("calls", __name__, url_prefix="/calls")
 def index():
     live, recent = calls.my_calls(current_user)
     tasks = calls.open_tasks(current_user)
-    by_territory = [(code, list(items)) for code, items in
-                    groupby(tasks, key=lambda t: t.call.territory_code or "non_renseigne")]
+    by_territory = [
+        (code, list(items)) for code, items in groupby(tasks, key=lambda t: t.call.territory_code or "non_renseigne")
+    ]
     mine = set(current_user.territories)
     by_territory.sort(key=lambda group: group[0] not in mine)  # the jurist's own territories first
-    return render_template("calls/index.html", live=live, recent=recent, by_territory=by_territory,
-                           unlogged=worklist.unlogged_calls(current_user), results=CALLBACK_RESULTS,
-                           reasons=CLOSE_REASONS)
+    return render_template(
+        "calls/index.html",
+        live=live,
+        recent=recent,
+        by_territory=by_territory,
+        unlogged=worklist.unlogged_calls(current_user),
+        results=CALLBACK_RESULTS,
+        reasons=CLOSE_REASONS,
+    )
 
 
 def _task(task_id: int) -> CallbackTask:
@@ -56,14 +64,19 @@ def claim(task_id: int):
 @roles_required("jurist")
 def done(task_id: int):
     task = _task(task_id)
-    return _attempt(lambda: calls.complete(task, current_user, request.form.get("result", ""),
-                                           request.form.get("comment"), clock.now()),
-                    "Rappel marqué comme traité.")
+    return _attempt(
+        lambda: calls.complete(
+            task, current_user, request.form.get("result", ""), request.form.get("comment"), clock.now()
+        ),
+        "Rappel marqué comme traité.",
+    )
 
 
 @bp.route("/<int:call_id>/close", methods=["POST"])
 @roles_required("jurist")
 def close(call_id: int):
     call = calls.readable_call(call_id, current_user) or abort(404)
-    return _attempt(lambda: calls.close_without_consultation(call, current_user, request.form.get("reason", "")),
-                    "Appel clos sans consultation.")
+    return _attempt(
+        lambda: calls.close_without_consultation(call, current_user, request.form.get("reason", "")),
+        "Appel clos sans consultation.",
+    )

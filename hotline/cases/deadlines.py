@@ -40,6 +40,7 @@ the texts are listed in tests/test_deadlines.py.
   délai de deux mois équivaut à un refus"); CPC art. 641 al. 2 from the day noted. NOT carried:
   the refusal is born of the silence itself, no party has to act by that day.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -10,6 +10,7 @@ Records after the range are left out.
 Decisions where the format is silent: a rent of 0 names no rent (no months of arrears can be
 computed from it); a stage that is empty counts as `inconnu`. Rows whose value is 0 are left out.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -26,8 +27,16 @@ ALL = "all"
 TOTAL = "total"
 UNKNOWN = "inconnu"
 BEFORE_COMMANDEMENT = ("prevention_amont", "impaye", "signalement_caf")
-INDICATORS = ("households_debt_known", "household_debt_sum", "household_debt_median", "debt_months",
-              "households_by_stage", "first_contacts", "first_contact_stage", "reached_before_commandement")
+INDICATORS = (
+    "households_debt_known",
+    "household_debt_sum",
+    "household_debt_median",
+    "debt_months",
+    "households_by_stage",
+    "first_contacts",
+    "first_contact_stage",
+    "reached_before_commandement",
+)
 
 
 @dataclass(frozen=True)
@@ -144,13 +153,24 @@ def household_months(mission: str, household: str, history: Sequence[HouseholdRe
         debt = latest_debt.get(month)
         said = history[debt] if debt is not None else None
         last_received = month if month in received else last_received
-        found.append(HouseholdMonth(
-            mission, household, month, history[i].territory, stages[i],
-            first.territory if month == _month(first.date) else None,
-            _stage(first) if month == _month(first.date) else None,
-            said.debt if said else None, said.territory if said else None,
-            months_band(said.debt, rents[debt]) if said else None,
-            following[len(found)], _after(debt_months, month), month in received, last_received))
+        found.append(
+            HouseholdMonth(
+                mission,
+                household,
+                month,
+                history[i].territory,
+                stages[i],
+                first.territory if month == _month(first.date) else None,
+                _stage(first) if month == _month(first.date) else None,
+                said.debt if said else None,
+                said.territory if said else None,
+                months_band(said.debt, rents[debt]) if said else None,
+                following[len(found)],
+                _after(debt_months, month),
+                month in received,
+                last_received,
+            )
+        )
     return found
 
 
@@ -191,8 +211,18 @@ def from_months(rows: Iterable[HouseholdMonth], months: Sequence[str]) -> list[F
         _stage_and_debt(tally, row, TOTAL, debt=False)
     for row in last_debt.values():
         _stage_and_debt(tally, row, TOTAL, stage=False)
-    return sorted(tally.figures(), key=lambda f: (f.mission, f.period == TOTAL, f.period, f.territory == ALL,
-                                                    f.territory, INDICATORS.index(f.indicator), f.category))
+    return sorted(
+        tally.figures(),
+        key=lambda f: (
+            f.mission,
+            f.period == TOTAL,
+            f.period,
+            f.territory == ALL,
+            f.territory,
+            INDICATORS.index(f.indicator),
+            f.category,
+        ),
+    )
 
 
 def _stage_and_debt(tally: _Tally, row: HouseholdMonth, period: str, *, stage: bool = True, debt: bool = True) -> None:

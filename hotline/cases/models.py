@@ -1,5 +1,6 @@
 """A household's case: its lease and landlord, what each consultation said of them, and the acts of
 its procedure with the day each was served or held."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -42,8 +43,9 @@ class Case(db.Model):
 
     # consultations.models named, not imported: consultations imports cases, never the reverse
     household: Mapped[Household] = relationship("Household")
-    acts: Mapped[list[ProcedureAct]] = relationship(back_populates="case", order_by="ProcedureAct.id",
-                                                      passive_deletes=True)
+    acts: Mapped[list[ProcedureAct]] = relationship(
+        back_populates="case", order_by="ProcedureAct.id", passive_deletes=True
+    )
     statements: Mapped[list[CaseStatement]] = relationship(back_populates="case", passive_deletes=True)
 
     __table_args__ = (CheckConstraint(RENT_RANGE, name="rent_amount_range"),)
@@ -88,8 +90,7 @@ class ProcedureAct(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     stage: Mapped[str] = mapped_column(String(40))
     occurred_on: Mapped[date] = mapped_column(Date)
-    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id", ondelete="SET NULL"),
-                                                        index=True)
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id", ondelete="SET NULL"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

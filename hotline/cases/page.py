@@ -5,6 +5,7 @@ debt over time (a chart and the same numbers in a table).
 Built from the consultations the reader may read; the view shows it only to those who may read the
 eviction mission (services.may_read_cases).
 """
+
 from __future__ import annotations
 
 import re
@@ -77,9 +78,13 @@ def debt_over_time(consultations: list[Consultation]) -> list[tuple[date, Decima
 
 def debt_chart(debts: list[tuple[date, Decimal]]) -> charts.Chart:
     described = " ; ".join(f"{format_euros(amount)} le {fr_date(day)}" for day, amount in debts)
-    return charts.lines("Dette du ménage", [fr_date(day) for day, _ in debts],
-                        {"Dette": [float(amount) for _, amount in debts]}, unit="€",
-                        description=f"Dette du ménage au fil des consultations : {described}.")
+    return charts.lines(
+        "Dette du ménage",
+        [fr_date(day) for day, _ in debts],
+        {"Dette": [float(amount) for _, amount in debts]},
+        unit="€",
+        description=f"Dette du ménage au fil des consultations : {described}.",
+    )
 
 
 _STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
@@ -108,6 +113,14 @@ def case_page(household: Household, consultations: list[Consultation], today: da
     found = situation_of(case, today, current)
     step = notices.next_step(found, dates, stage)
     debts = debt_over_time(consultations)
-    return CasePage(case, current, corrected, found, stage, notices.statements(found, dates, today, stage),
-                    NextStep(*step) if step else None, debts,
-                    without_inline_styles(debt_chart(debts).svg()) if debts else None)
+    return CasePage(
+        case,
+        current,
+        corrected,
+        found,
+        stage,
+        notices.statements(found, dates, today, stage),
+        NextStep(*step) if step else None,
+        debts,
+        without_inline_styles(debt_chart(debts).svg()) if debts else None,
+    )

@@ -55,6 +55,7 @@ the same day number) and carried to the next working day (CPC 642 al. 2).
 - `acte_avant_bail`: an act of the procedure dated before the lease was signed (a typing slip, or an
   act of an earlier lease).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -76,16 +77,34 @@ APPEAL_RULING = "arret_appel"
 # Acts that follow a judgment: noted without it, they stand for a judgment of unknown content.
 IMPLY_A_JUDGMENT = ("signification_jugement", "appel")
 ENDINGS = ("expulsion_effective", "depart_volontaire", "relogement_effectif")
-SURENDETTEMENT = ("depot_surendettement", "recevabilite_surendettement", "mesures_surendettement",
-                  "retablissement_personnel")
+SURENDETTEMENT = (
+    "depot_surendettement",
+    "recevabilite_surendettement",
+    "mesures_surendettement",
+    "retablissement_personnel",
+)
 SERVED_BY_COMMISSAIRE = ("commandement_payer", "assignation", "signification_jugement", "commandement_quitter")
 # Codes that are not acts of a procedure against the household (case events and the situations
 # before any act): they never count for `acte_avant_bail`, nor do they reopen a case that is over.
-NOT_ACTS = frozenset({
-    "prevention_amont", "impaye", "signalement_caf", "inconnu",
-    "fsl_demande", "fsl_accorde", "fsl_refuse", "plan_apurement", "protocole_cohesion_signe",
-    "depot_surendettement", "recevabilite_surendettement", "mesures_surendettement", "retablissement_personnel",
-    "dette_soldee", *ENDINGS})
+NOT_ACTS = frozenset(
+    {
+        "prevention_amont",
+        "impaye",
+        "signalement_caf",
+        "inconnu",
+        "fsl_demande",
+        "fsl_accorde",
+        "fsl_refuse",
+        "plan_apurement",
+        "protocole_cohesion_signe",
+        "depot_surendettement",
+        "recevabilite_surendettement",
+        "mesures_surendettement",
+        "retablissement_personnel",
+        "dette_soldee",
+        *ENDINGS,
+    }
+)
 LEGAL_PERSONS = ("personne_morale_privee", "bailleur_social")
 REFERE, FOND, UNKNOWN_KIND = "refere", "fond", "inconnu"
 
@@ -93,18 +112,22 @@ WARNINGS = {
     "notification_prefet_tardive": (
         "L'assignation a été notifiée au préfet moins de six semaines avant l'audience (42 jours comptés à rebours "
         "depuis l'audience) : la demande du bailleur est irrecevable (art. 24 III de la loi n° 89-462 du 6 juillet "
-        "1989 ; Cass. 3e civ., avis, 6 nov. 2025, n° 25-70.018). À signaler au ménage et à son avocat."),
+        "1989 ; Cass. 3e civ., avis, 6 nov. 2025, n° 25-70.018). À signaler au ménage et à son avocat."
+    ),
     "ccapex_bailleur_tardive": (
         "Le bailleur, personne morale autre qu'une SCI familiale, a fait assigner avant l'expiration des deux mois "
         "qui suivent sa saisine de la CCAPEX : la demande est irrecevable (art. 24 II de la loi n° 89-462 du "
-        "6 juillet 1989 ; art. 641 et 642 du code de procédure civile). À signaler au ménage et à son avocat."),
+        "6 juillet 1989 ; art. 641 et 642 du code de procédure civile). À signaler au ménage et à son avocat."
+    ),
     "signification_jour_interdit": (
         "Un commandement, l'assignation ou la signification du jugement est daté d'un dimanche ou d'un jour férié : "
         "aucune signification ne peut y être faite sans la permission du juge (art. 664 du code de procédure "
-        "civile). Vérifier la date sur l'acte ; si elle est exacte, l'acte peut être contesté (avocat)."),
+        "civile). Vérifier la date sur l'acte ; si elle est exacte, l'acte peut être contesté (avocat)."
+    ),
     "acte_avant_bail": (
         "Un acte de la procédure est daté d'avant la signature du bail : vérifier les dates (erreur de saisie, ou "
-        "acte d'un bail précédent)."),
+        "acte d'un bail précédent)."
+    ),
 }
 
 
@@ -150,10 +173,13 @@ class Situation:
     def deadlines_ahead(self, today: date) -> list[tuple[str, date]]:
         """(key, day) of every deadline from today on, soonest first; two possible days: both."""
         found = []
-        for key, value in (("clause_resolutoire", self.pay_until), ("appel", self.appeal_until),
-                           ("expulsion_au_plus_tot", self.eviction_possible_from),
-                           ("refus_implicite_cfp", self.cfp_refusal_on)):
-            for day in (value if isinstance(value, tuple) else (value,)):
+        for key, value in (
+            ("clause_resolutoire", self.pay_until),
+            ("appel", self.appeal_until),
+            ("expulsion_au_plus_tot", self.eviction_possible_from),
+            ("refus_implicite_cfp", self.cfp_refusal_on),
+        ):
+            for day in value if isinstance(value, tuple) else (value,):
                 if day is not None and day >= today:
                     found.append((key, day))
         return sorted(found, key=lambda item: (item[1], item[0]))
@@ -204,8 +230,9 @@ def _warnings(acts: Mapping[str, date], lease_signed_on: date | None, landlord_t
     return frozenset(found)
 
 
-def _eviction(acts: Mapping[str, date], judgment: tuple[str, date] | None,
-              first_instance: tuple[str, date] | None) -> tuple[str, date | None, date | None]:
+def _eviction(
+    acts: Mapping[str, date], judgment: tuple[str, date] | None, first_instance: tuple[str, date] | None
+) -> tuple[str, date | None, date | None]:
     """(branch, eviction_possible_from, the commandement de quitter it counts from)."""
     served = acts.get("commandement_quitter")
     if judgment is None:  # a commandement de quitter is served only on a title (L411-1): one exists, unnoted
@@ -217,14 +244,25 @@ def _eviction(acts: Mapping[str, date], judgment: tuple[str, date] | None,
         return "titre_et_commandement", earliest_eviction(served), served
     if code == DELAYS:
         return "delais", None, None
-    if code == APPEAL_RULING and served is not None and first_instance is not None \
-            and first_instance[0] in (TERMINATION, UNSPECIFIED) and served > first_instance[1]:
+    if (
+        code == APPEAL_RULING
+        and served is not None
+        and first_instance is not None
+        and first_instance[0] in (TERMINATION, UNSPECIFIED)
+        and served > first_instance[1]
+    ):
         return "titre_et_commandement", earliest_eviction(served), served
     return "titre", None, None
 
 
-def situation(acts: Mapping[str, date], *, lease_signed_on: date | None = None, landlord_type: str = "inconnu",
-              decision_kind: str = "inconnu", today: date) -> Situation:
+def situation(
+    acts: Mapping[str, date],
+    *,
+    lease_signed_on: date | None = None,
+    landlord_type: str = "inconnu",
+    decision_kind: str = "inconnu",
+    today: date,
+) -> Situation:
     """Where the case with these acts and events stands on `today` (see the module docstring)."""
     first_instance = _latest(acts, FIRST_INSTANCE)
     judgment = _latest(acts, (*FIRST_INSTANCE, APPEAL_RULING)) or _latest(acts, IMPLY_A_JUDGMENT)
@@ -234,24 +272,41 @@ def situation(acts: Mapping[str, date], *, lease_signed_on: date | None = None, 
     signified = acts.get("signification_jugement")
     if signified is not None and (first_instance is None or signified >= first_instance[1]):
         appeal = appeal_delay(signified, decision_kind)
-    pay_until = clause_resolutoire(acts["commandement_payer"], lease_signed_on) if "commandement_payer" in acts \
-        else None
+    pay_until = (
+        clause_resolutoire(acts["commandement_payer"], lease_signed_on) if "commandement_payer" in acts else None
+    )
     refusal = add_months(acts["requisition_cfp"], 2) if "requisition_cfp" in acts else None
     protocol = acts.get("protocole_cohesion_signe")
-    if branch in ("titre", "titre_et_commandement") and protocol and judgment and protocol >= judgment[1] \
-            and not (served and served > protocol):
+    if (
+        branch in ("titre", "titre_et_commandement")
+        and protocol
+        and judgment
+        and protocol >= judgment[1]
+        and not (served and served > protocol)
+    ):
         # CCH L442-6-5: while the protocol is kept the social landlord gives up the eviction; a commandement
         # de quitter served after it shows that it was not.
         branch, evict_from, served = "protocole", None, None
     if ending is not None:
         branch, evict_from, served, refusal = "fin", None, None, None
     return Situation(
-        eviction_possible_from=evict_from, appeal_until=appeal,
-        warnings=_warnings(acts, lease_signed_on, landlord_type), over=ending is not None,
-        branch=branch, judgment=judgment, decision_kind=decision_kind, ending=ending, commandement_quitter=served,
-        pay_until=pay_until, cfp_refusal_on=refusal, surendettement=_latest(acts, SURENDETTEMENT),
-        lease_signed_on=lease_signed_on, today=today,
-        debt_paid_on=_since(acts, "dette_soldee", judgment), protocol_on=_since(acts, "protocole_cohesion_signe", judgment))
+        eviction_possible_from=evict_from,
+        appeal_until=appeal,
+        warnings=_warnings(acts, lease_signed_on, landlord_type),
+        over=ending is not None,
+        branch=branch,
+        judgment=judgment,
+        decision_kind=decision_kind,
+        ending=ending,
+        commandement_quitter=served,
+        pay_until=pay_until,
+        cfp_refusal_on=refusal,
+        surendettement=_latest(acts, SURENDETTEMENT),
+        lease_signed_on=lease_signed_on,
+        today=today,
+        debt_paid_on=_since(acts, "dette_soldee", judgment),
+        protocol_on=_since(acts, "protocole_cohesion_signe", judgment),
+    )
 
 
 def _since(acts: Mapping[str, date], code: str, judgment: tuple[str, date] | None) -> date | None:

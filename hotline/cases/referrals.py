@@ -8,6 +8,7 @@ area, a protocol signed on other grounds), so the consultation is saved and the 
   terminated (CCH L442-6-5): social housing, after the lease's termination, i.e. a judgment of
   résiliation or, later in the procedure, a commandement de quitter les lieux or what follows it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -18,8 +19,15 @@ from hotline.reference import label
 MOBILE_TEAM_TERRITORIES = ("lens-henin", "artois", "boulonnais", "audomarois", "montreuillois")
 # The stages that tell the lease was terminated: a judgment of résiliation, or an act that only
 # follows one (a signification or an appeal may follow a judgment of any kind).
-LEASE_TERMINATED = ("jugement_resiliation", "commandement_quitter", "saisine_jex", "requisition_cfp", "cfp_accorde",
-                    "cfp_refuse", "expulsion_effective")
+LEASE_TERMINATED = (
+    "jugement_resiliation",
+    "commandement_quitter",
+    "saisine_jex",
+    "requisition_cfp",
+    "cfp_accorde",
+    "cfp_refuse",
+    "expulsion_effective",
+)
 WHERE_MOBILE_TEAMS = "Lens-Hénin, Artois, Boulonnais, Audomarois et Montreuillois"
 
 
@@ -39,8 +47,7 @@ def _protocol(sector: str | None, stages: Iterable[str]) -> str | None:
     if sector != "social":
         problems.append("il concerne le parc social")
     if not set(stages) & set(LEASE_TERMINATED):
-        problems.append("il suit la résiliation du bail (jugement de résiliation ou commandement de quitter les "
-                        "lieux)")
+        problems.append("il suit la résiliation du bail (jugement de résiliation ou commandement de quitter les lieux)")
     if not problems:
         return None
     return f"{label('outcomes', 'protocole_cohesion_sociale')} : à vérifier, {' et '.join(problems)}."
@@ -62,7 +69,7 @@ def hints(outcomes: Iterable[str], territory: str | None, sector: str | None, st
 CONDITIONS_BY_OUTCOME = {
     "equipe_mobile": f"{label('outcomes', 'equipe_mobile')} : en {WHERE_MOBILE_TEAMS}, pour le parc privé.",
     "protocole_cohesion_sociale": f"{label('outcomes', 'protocole_cohesion_sociale')} : parc social, après la "
-                                  "résiliation du bail.",
+    "résiliation du bail.",
 }
 # What each rule checks: a form value (`territory`, `sector`, `stages`: any stage known) and the values that fit.
 FITS = {
@@ -73,12 +80,17 @@ FITS = {
 
 def _hint(outcome: str, misfits: frozenset[str]) -> str | None:
     """The hint hints() gives for `outcome` when exactly the checks named in `misfits` do not fit."""
+
     def value(check: str):
         fitting = FITS[outcome][check][0]
         return None if check in misfits else fitting
 
-    found = hints([outcome], value("territory") if "territory" in FITS[outcome] else None,
-                  value("sector"), [value("stages")] if "stages" in FITS[outcome] else [])
+    found = hints(
+        [outcome],
+        value("territory") if "territory" in FITS[outcome] else None,
+        value("sector"),
+        [value("stages")] if "stages" in FITS[outcome] else [],
+    )
     return found[0] if found else None
 
 
@@ -91,9 +103,11 @@ def rules() -> dict[str, dict]:
     for outcome, fits in FITS.items():
         names = sorted(fits)
         subsets = [frozenset(chosen) for size in range(1, len(names) + 1) for chosen in combinations(names, size)]
-        found[outcome] = {"conditions": CONDITIONS_BY_OUTCOME[outcome],
-                          "fits": {name: list(values) for name, values in fits.items()},
-                          "hints": {" ".join(sorted(subset)): _hint(outcome, subset) for subset in subsets}}
+        found[outcome] = {
+            "conditions": CONDITIONS_BY_OUTCOME[outcome],
+            "fits": {name: list(values) for name, values in fits.items()},
+            "hints": {" ".join(sorted(subset)): _hint(outcome, subset) for subset in subsets},
+        }
     return found
 
 

@@ -15,6 +15,7 @@ that the deadlines and notices, computed from the current acts, no longer count 
 that stated it is left as it was (its stage, its notes, its history): the act no longer shows in its
 edit form, and stating the date again there records it anew.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -91,15 +92,21 @@ def stated(value) -> Stated:
     return Stated((value,))
 
 
-def _check(household: Household, consultation: Consultation, acts: Mapping[str, Stated],
-           fields: dict, decision_kind: str | None) -> dict[str, str]:
+def _check(
+    household: Household,
+    consultation: Consultation,
+    acts: Mapping[str, Stated],
+    fields: dict,
+    decision_kind: str | None,
+) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if consultation.household_id is not None and household.id is not None \
-            and consultation.household_id != household.id:
+    if consultation.household_id is not None and household.id is not None and consultation.household_id != household.id:
         errors["household"] = "Cette consultation concerne un autre ménage."
     if (acts or any(v is not None for v in fields.values())) and not concerns_the_case(consultation):
-        errors["acts"] = ("Le dossier du ménage (bail, actes de la procédure) se renseigne pour la prévention "
-                          "des expulsions ou une consultation sur un impayé de loyer.")
+        errors["acts"] = (
+            "Le dossier du ménage (bail, actes de la procédure) se renseigne pour la prévention "
+            "des expulsions ou une consultation sur un impayé de loyer."
+        )
     known = set(case_codes())
     for code, said in acts.items():
         if code not in known:
@@ -116,8 +123,9 @@ def _check(household: Household, consultation: Consultation, acts: Mapping[str, 
         errors[name] = f"Champ inconnu : {name}."
     lease = fields.get("lease_signed_on")
     if lease is not None and (not isinstance(lease, date) or lease > consultation.date or lease < EARLIEST):
-        errors["lease_signed_on"] = ("La date de signature du bail doit être comprise entre le 01/01/1950 et la date "
-                                     "de la consultation.")
+        errors["lease_signed_on"] = (
+            "La date de signature du bail doit être comprise entre le 01/01/1950 et la date de la consultation."
+        )
     for name, vocabulary in _CODED.items():
         if fields.get(name) is not None and fields[name] not in labels(vocabulary):
             errors[name] = "Choisissez une valeur de la liste."
@@ -157,13 +165,18 @@ def parse_acts(cell: str | None) -> dict[str, Stated]:
         code, equals, text = (piece.strip() for piece in item.partition("="))
         rank = "1er" if n == 1 else f"{n}e"
         if not equals or code not in known:
-            raise CaseError({"procedure_acts": f"{rank} élément de la cellule : attendu code=AAAA-MM-JJ avec un code "
-                                               "de procedure_stages (sauf inconnu) ou de case_events."})
+            raise CaseError(
+                {
+                    "procedure_acts": f"{rank} élément de la cellule : attendu code=AAAA-MM-JJ avec un code "
+                    "de procedure_stages (sauf inconnu) ou de case_events."
+                }
+            )
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            raise CaseError({"procedure_acts": f"{code} ({rank} élément) : date illisible ou qui n'existe pas, "
-                                               "attendu AAAA-MM-JJ."}) from None
+            raise CaseError(
+                {"procedure_acts": f"{code} ({rank} élément) : date illisible ou qui n'existe pas, attendu AAAA-MM-JJ."}
+            ) from None
         dates = acts.setdefault(code, [])
         if day not in dates:
             dates.append(day)
@@ -200,12 +213,15 @@ def _statement(case: Case, consultation: Consultation, fields: dict) -> dict:
 
 def _refresh(case: Case) -> None:
     """The case holds, field by field, what the latest consultation that said something said."""
-    query = (select(CaseStatement).join(Consultation, CaseStatement.consultation_id == Consultation.id)
-             .where(CaseStatement.case_id == case.id).order_by(Consultation.date, Consultation.id))
+    query = (
+        select(CaseStatement)
+        .join(Consultation, CaseStatement.consultation_id == Consultation.id)
+        .where(CaseStatement.case_id == case.id)
+        .order_by(Consultation.date, Consultation.id)
+    )
     latest: dict[str, object] = {}
     for statement in db.session.scalars(query):
-        latest.update({name: getattr(statement, name) for name in CASE_FIELDS
-                       if getattr(statement, name) is not None})
+        latest.update({name: getattr(statement, name) for name in CASE_FIELDS if getattr(statement, name) is not None})
     case.lease_signed_on = latest.get("lease_signed_on")
     case.rent_amount = latest.get("rent_amount")
     case.landlord_type = latest.get("landlord_type", "inconnu")
@@ -214,9 +230,13 @@ def _refresh(case: Case) -> None:
 
 def _current(case: Case, code: str) -> list[ProcedureAct]:
     """The current acts of `code` in the case, oldest first."""
-    return list(db.session.scalars(select(ProcedureAct).where(
-        ProcedureAct.case_id == case.id, ProcedureAct.stage == code, ProcedureAct.replaced_at.is_(None))
-        .order_by(ProcedureAct.occurred_on, ProcedureAct.id)))
+    return list(
+        db.session.scalars(
+            select(ProcedureAct)
+            .where(ProcedureAct.case_id == case.id, ProcedureAct.stage == code, ProcedureAct.replaced_at.is_(None))
+            .order_by(ProcedureAct.occurred_on, ProcedureAct.id)
+        )
+    )
 
 
 def _said_later(consultation: Consultation, act: ProcedureAct) -> bool:
@@ -226,8 +246,15 @@ def _said_later(consultation: Consultation, act: ProcedureAct) -> bool:
     return (consultation.date, consultation.id) >= (act.consultation.date, act.consultation.id)
 
 
-def _record_code(case: Case, consultation: Consultation, code: str, said: Stated, kind: str | None,
-                 author_id: int | None, changes: dict) -> None:
+def _record_code(
+    case: Case,
+    consultation: Consultation,
+    code: str,
+    said: Stated,
+    kind: str | None,
+    author_id: int | None,
+    changes: dict,
+) -> None:
     """The rules of a stated code (docs/formats.md, "Several acts of one code"): a date already known
     changes nothing; a single date typed over a known act corrects it (the latest act of the code when
     the form did not say which), unless it is stated as a new act; several dates are each an act."""
@@ -240,8 +267,14 @@ def _record_code(case: Case, consultation: Consultation, code: str, said: Stated
         target = next((act for act in current if act.id == said.corrects), current[-1])
     for day in unknown:
         inherited = target.decision_kind if target is not None else None  # a corrected date keeps its kind
-        act = ProcedureAct(case_id=case.id, stage=code, occurred_on=day, consultation_id=consultation.id,
-                           recorded_by_id=author_id, decision_kind=(kind or inherited) if code in JUDGMENTS else None)
+        act = ProcedureAct(
+            case_id=case.id,
+            stage=code,
+            occurred_on=day,
+            consultation_id=consultation.id,
+            recorded_by_id=author_id,
+            decision_kind=(kind or inherited) if code in JUDGMENTS else None,
+        )
         if target is not None:
             act.replaces_id = target.id
             if _said_later(consultation, target):
@@ -267,20 +300,40 @@ def _refuse_if_stale(case: Case, code: str, known_id: int, current: list[Procedu
     if opened is None or opened.case_id != case.id or opened.stage != code:
         return
     now = ", ".join(act.occurred_on.strftime("%d/%m/%Y") for act in current) or "aucune (acte supprimé)"
-    raise CaseError({f"acts.{code}": f"{code_label(code)} : cette date a été modifiée depuis l'ouverture du "
-                                     f"formulaire (date notée maintenant : {now}). Vérifiez-la, puis enregistrez de "
-                                     "nouveau."}, current={code: current[-1].id} if current else {})
+    raise CaseError(
+        {
+            f"acts.{code}": f"{code_label(code)} : cette date a été modifiée depuis l'ouverture du "
+            f"formulaire (date notée maintenant : {now}). Vérifiez-la, puis enregistrez de "
+            "nouveau."
+        },
+        current={code: current[-1].id} if current else {},
+    )
 
 
-def record_acts(household: Household, consultation: Consultation, acts: Mapping[str, object],
-                *, decision_kind: str | None = None, author_id: int | None = None, **case_fields) -> Case:
+def record_acts(
+    household: Household,
+    consultation: Consultation,
+    acts: Mapping[str, object],
+    *,
+    decision_kind: str | None = None,
+    author_id: int | None = None,
+    **case_fields,
+) -> Case:
     """record_case(), for callers that want the case rather than what changed."""
-    return record_case(household, consultation, acts, decision_kind=decision_kind, author_id=author_id,
-                       **case_fields)[0]
+    return record_case(household, consultation, acts, decision_kind=decision_kind, author_id=author_id, **case_fields)[
+        0
+    ]
 
 
-def record_case(household: Household, consultation: Consultation, acts: Mapping[str, object],
-                *, decision_kind: str | None = None, author_id: int | None = None, **case_fields) -> tuple[Case, dict]:
+def record_case(
+    household: Household,
+    consultation: Consultation,
+    acts: Mapping[str, object],
+    *,
+    decision_kind: str | None = None,
+    author_id: int | None = None,
+    **case_fields,
+) -> tuple[Case, dict]:
     """Add or correct the acts and events stated at `consultation` ({code: a date, several dates or a
     Stated}), the kind of the judgments it names (`decision_kind`), and what it said of the lease,
     landlord, rent (Decimal, monthly with charges) and housing aid (CASE_FIELDS; None: not said).
@@ -318,8 +371,9 @@ def acts_of(case: Case | None) -> list[ProcedureAct]:
     """The current acts and events, in legal order (then by date)."""
     if case is None:
         return []
-    current = db.session.scalars(select(ProcedureAct).where(
-        ProcedureAct.case_id == case.id, ProcedureAct.replaced_at.is_(None)))
+    current = db.session.scalars(
+        select(ProcedureAct).where(ProcedureAct.case_id == case.id, ProcedureAct.replaced_at.is_(None))
+    )
     return sorted(current, key=_order)
 
 
@@ -355,9 +409,13 @@ def decision_kind_of(acts: list[ProcedureAct]) -> str:
 def situation_of(case: Case | None, today: date, acts: list[ProcedureAct] | None = None) -> Situation:
     """situation() of a case as recorded: its current acts, lease, landlord and latest judgment's kind."""
     acts = acts_of(case) if acts is None else acts
-    return situation(latest_dates(acts), lease_signed_on=case.lease_signed_on if case else None,
-                     landlord_type=case.landlord_type if case else "inconnu", decision_kind=decision_kind_of(acts),
-                     today=today)
+    return situation(
+        latest_dates(acts),
+        lease_signed_on=case.lease_signed_on if case else None,
+        landlord_type=case.landlord_type if case else "inconnu",
+        decision_kind=decision_kind_of(acts),
+        today=today,
+    )
 
 
 def case_notices(household: Household, today: date) -> list[notices.Notice]:
@@ -378,7 +436,8 @@ def coming_deadlines(user, today: date, within_days: int = 15) -> list[tuple[Hou
     rows = db.session.execute(
         select(Case, ProcedureAct)
         .join(ProcedureAct, (ProcedureAct.case_id == Case.id) & ProcedureAct.replaced_at.is_(None))
-        .where(Case.household_id.in_(followed))).all()
+        .where(Case.household_id.in_(followed))
+    ).all()
     acts: dict[int, list[ProcedureAct]] = {}
     cases: dict[int, Case] = {}
     for case, act in rows:
@@ -401,8 +460,11 @@ def may_edit_case(user) -> bool:
 
 def household_act(household: Household, act_id: int) -> ProcedureAct | None:
     """The act `act_id` of this household's case, current or not; None when it is not one of its acts."""
-    return db.session.scalar(select(ProcedureAct).join(Case, ProcedureAct.case_id == Case.id)
-                             .where(ProcedureAct.id == act_id, Case.household_id == household.id))
+    return db.session.scalar(
+        select(ProcedureAct)
+        .join(Case, ProcedureAct.case_id == Case.id)
+        .where(ProcedureAct.id == act_id, Case.household_id == household.id)
+    )
 
 
 def delete_act(act: ProcedureAct, author_id: int | None) -> None:
@@ -413,8 +475,11 @@ def delete_act(act: ProcedureAct, author_id: int | None) -> None:
         raise ValueError("only a current act can be deleted")
     act.replaced_at = act.deleted_at = utcnow()
     if act.consultation is not None:
-        act.consultation.revisions.append(ConsultationRevision(
-            changed_by_id=author_id, changes={f"acts.{act.stage}": [act.occurred_on.isoformat(), None]}))
+        act.consultation.revisions.append(
+            ConsultationRevision(
+                changed_by_id=author_id, changes={f"acts.{act.stage}": [act.occurred_on.isoformat(), None]}
+            )
+        )
     db.session.flush()
 
 
@@ -431,8 +496,9 @@ def statement_of(consultation: Consultation) -> CaseStatement | None:
 
 def stated_acts(consultation: Consultation) -> list[ProcedureAct]:
     """The current acts and events this consultation stated, in legal order."""
-    acts = db.session.scalars(select(ProcedureAct).where(
-        ProcedureAct.consultation_id == consultation.id, ProcedureAct.replaced_at.is_(None)))
+    acts = db.session.scalars(
+        select(ProcedureAct).where(ProcedureAct.consultation_id == consultation.id, ProcedureAct.replaced_at.is_(None))
+    )
     return sorted(acts, key=_order)
 
 
@@ -456,5 +522,7 @@ def known_case(household: Household) -> tuple[dict, dict[str, ProcedureAct]]:
     if case is None:
         return {}, {}
     fields = {name: getattr(case, name) for name in CASE_FIELDS}
-    return ({name: value for name, value in fields.items() if value not in (None, "inconnu")},
-            _latest_each(acts_of(case)))
+    return (
+        {name: value for name, value in fields.items() if value not in (None, "inconnu")},
+        _latest_each(acts_of(case)),
+    )

@@ -1,5 +1,6 @@
 """Pages of a household's case: its fiche de situation to print, and deleting an act of the procedure
 entered by mistake (a confirmation page, then a POST). Thin: the work is in services and fiche.py."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -52,11 +53,17 @@ def fiche(household_id: int):
     today = clock.local_today()
     readable = household_file(household, current_user).consultations
     stage = next((c.procedure_stage for c in reversed(readable) if c.procedure_stage), None)
-    sheet = build_fiche(services.situation_of(case, today, acts), [(a.stage, a.occurred_on) for a in acts], today,
-                        stage)
-    return render_template("cases/fiche.html", h=household, fiche=sheet, today=today,
-                           green_number=current_app.config.get("GREEN_NUMBER_DISPLAY"),
-                           contact_phone=current_app.config.get("CONTACT_PHONE"))
+    sheet = build_fiche(
+        services.situation_of(case, today, acts), [(a.stage, a.occurred_on) for a in acts], today, stage
+    )
+    return render_template(
+        "cases/fiche.html",
+        h=household,
+        fiche=sheet,
+        today=today,
+        green_number=current_app.config.get("GREEN_NUMBER_DISPLAY"),
+        contact_phone=current_app.config.get("CONTACT_PHONE"),
+    )
 
 
 @bp.route("/households/<int:household_id>/acts/<int:act_id>/delete", methods=["GET", "POST"])
@@ -71,8 +78,7 @@ def delete_act(household_id: int, act_id: int):
         services.delete_act(act, current_user.id)
         audit.record("procedure_act.delete", "procedure_act", act.id)
         db.session.commit()
-        flash(f"L'acte {named(act)} a été supprimé du dossier ; les dates calculées ont été mises à jour.",
-              "success")
+        flash(f"L'acte {named(act)} a été supprimé du dossier ; les dates calculées ont été mises à jour.", "success")
         return back
     audit.record("household.read", "household", household.id)
     db.session.commit()

@@ -1,6 +1,7 @@
 """`hotline consultations import FILE [--dry-run]`: the consultations import of formats.md, streamed,
 with a progress bar; `hotline consultations import-jobs run`: the queued background imports
 (hotline/consultations/imports/jobs.py), for deployments without the scheduler process."""
+
 from __future__ import annotations
 
 import os
@@ -25,19 +26,25 @@ def consultations_cli():
 @click.option("--dry-run", is_flag=True, help="Vérifier seulement : rien n'est écrit.")
 @with_appcontext
 def import_command(path: str, dry_run: bool):
-    with open(path, "rb") as fh, \
-            click.progressbar(length=os.path.getsize(path), label="Vérification", file=sys.stderr,
-                              show_pos=False) as checking:
+    with (
+        open(path, "rb") as fh,
+        click.progressbar(
+            length=os.path.getsize(path), label="Vérification", file=sys.stderr, show_pos=False
+        ) as checking,
+    ):
+
         def checked(_rows: int) -> None:
             checking.update(fh.tell() - checking.pos)
 
         result = importer.check(fh, clock.local_today(), checked, keep=not dry_run)
         checking.update(checking.length - checking.pos)
         if not result.problems and not dry_run:
-            with click.progressbar(length=result.created + result.updated, label="Écriture",
-                                   file=sys.stderr, show_pos=True) as writing:
-                result = importer.import_file(fh, None, clock.local_today(), checked=None, written=writing.update,
-                                              checked_already=result)
+            with click.progressbar(
+                length=result.created + result.updated, label="Écriture", file=sys.stderr, show_pos=True
+            ) as writing:
+                result = importer.import_file(
+                    fh, None, clock.local_today(), checked=None, written=writing.update, checked_already=result
+                )
     if result.problems:
         for problem in result.problems:
             click.echo(str(problem), err=True)
@@ -61,5 +68,8 @@ def import_jobs_cli():
 @with_appcontext
 def run_jobs_command():
     ran = import_jobs.run_pending()
-    click.echo("Un autre processus lance déjà les imports en arrière-plan : rien à faire ici." if ran is None
-               else f"Imports en arrière-plan : {ran} lancé(s).")
+    click.echo(
+        "Un autre processus lance déjà les imports en arrière-plan : rien à faire ici."
+        if ran is None
+        else f"Imports en arrière-plan : {ran} lancé(s)."
+    )

@@ -1,4 +1,5 @@
 """The consultation form: French labels and messages, choices from the client's vocabularies."""
+
 from __future__ import annotations
 
 import re
@@ -79,11 +80,13 @@ class ConsultationForm(Form):
     household_adults = IntegerField("Adultes", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
     household_children = IntegerField("Enfants", validators=[Optional(), NumberRange(0, 20, "Entre 0 et 20.")])
 
-    date = DateField("Date", validators=[DataRequired("Indiquez la date (jj/mm/aaaa)."),
-                                         within_bounds(date_bounds.consultation_day)])
+    date = DateField(
+        "Date", validators=[DataRequired("Indiquez la date (jj/mm/aaaa)."), within_bounds(date_bounds.consultation_day)]
+    )
     time = TimeField("Heure", validators=[Optional()])
-    duration_minutes = IntegerField("Durée (minutes)", validators=[
-        Optional(), NumberRange(0, 600, "Une durée entre 0 et 600 minutes.")])
+    duration_minutes = IntegerField(
+        "Durée (minutes)", validators=[Optional(), NumberRange(0, 600, "Une durée entre 0 et 600 minutes.")]
+    )
     mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
     mode = SelectField("Mode de consultation", validators=[DataRequired("Choisissez le mode.")])
     consultant_type = SelectField("Qui consulte ?", default="particulier")
@@ -102,20 +105,31 @@ class ConsultationForm(Form):
     permis_louer = BooleanField("Permis de louer concerné")
 
     procedure_stage = SelectField("Stade de la procédure", validators=[Optional()])
-    debt_amount = StringField("Montant de la dette (€)", validators=[visible, Optional(), Length(max=30)],
-                              description="Par exemple 1 234,56. Laissez vide si inconnu.")
+    debt_amount = StringField(
+        "Montant de la dette (€)",
+        validators=[visible, Optional(), Length(max=30)],
+        description="Par exemple 1 234,56. Laissez vide si inconnu.",
+    )
     debt_origins = MultiCheckboxField("Origine de la dette")
 
     # The household's case (cases/): what this consultation learnt of the lease and the acts.
-    lease_signed_on = DateField("Date de signature du bail", validators=[Optional(), since_1950],
-                                description="Elle décide du délai après un commandement de payer.")
+    lease_signed_on = DateField(
+        "Date de signature du bail",
+        validators=[Optional(), since_1950],
+        description="Elle décide du délai après un commandement de payer.",
+    )
     landlord_type = SelectField("Bailleur", validators=[Optional()])
-    rent_amount = StringField("Loyer mensuel charges comprises (€)", validators=[visible, Optional(), Length(max=30)],
-                              description="Par exemple 540,00. Laissez vide si inconnu.")
+    rent_amount = StringField(
+        "Loyer mensuel charges comprises (€)",
+        validators=[visible, Optional(), Length(max=30)],
+        description="Par exemple 540,00. Laissez vide si inconnu.",
+    )
     housing_benefit = SelectField("Aide au logement", validators=[Optional()])
-    decision_kind = SelectField("Nature de la décision notée ici (jugement ou arrêt)", validators=[Optional()],
-                                description="Une ordonnance de référé se frappe d'appel en quinze jours, un jugement "
-                                            "au fond en un mois.")
+    decision_kind = SelectField(
+        "Nature de la décision notée ici (jugement ou arrêt)",
+        validators=[Optional()],
+        description="Une ordonnance de référé se frappe d'appel en quinze jours, un jugement au fond en un mois.",
+    )
 
     notes = TextAreaField("Notes", validators=[visible, Optional(), Length(max=10000)])
 
@@ -125,8 +139,14 @@ class ConsultationForm(Form):
         self.mode.choices = [CHOOSE] + _choices("modes")
         self.consultant_type.choices = _choices("consultant_types")
         self.territory.choices = [("", "— Déduit de la commune —")] + list(territory_labels().items())
-        for name in ("occupancy_status", "housing_sector", "family_situation", "age_band",
-                     "resource_band", "referral_source"):
+        for name in (
+            "occupancy_status",
+            "housing_sector",
+            "family_situation",
+            "age_band",
+            "resource_band",
+            "referral_source",
+        ):
             getattr(self, name).choices = _choices(_VOCABULARY[name])
         self.resource_types.choices = _choices("resource_types")
         self.themes.choices = list(theme_codes().items())
@@ -136,7 +156,8 @@ class ConsultationForm(Form):
         self.landlord_type.choices = [NOT_SAID] + _choices("landlord_types")
         self.housing_benefit.choices = [NOT_SAID] + _choices("housing_benefits")
         self.decision_kind.choices = [("", "Non précisée")] + [
-            choice for choice in _choices("decision_kinds") if choice[0] != "inconnu"]
+            choice for choice in _choices("decision_kinds") if choice[0] != "inconnu"
+        ]
         self.resolved_commune = None
         self.parsed_debt = None
         self.parsed_rent = None
@@ -154,8 +175,7 @@ class ConsultationForm(Form):
         self.resolved_commune = commune
 
     def validate_territory(self, field):
-        if field.data and self.resolved_commune is not None and \
-                self.resolved_commune.territory_code != field.data:
+        if field.data and self.resolved_commune is not None and self.resolved_commune.territory_code != field.data:
             raise ValidationError("Ce territoire ne correspond pas à la commune indiquée.")
 
     def validate_debt_amount(self, field):
@@ -192,8 +212,9 @@ class ConsultationForm(Form):
         for code in case_codes():
             day = self[act_field(code)].data
             if day:
-                found[code] = Stated((day,), corrects=self.known_act(code),
-                                     new=self[f"{act_field(code)}_as"].data == "nouveau")
+                found[code] = Stated(
+                    (day,), corrects=self.known_act(code), new=self[f"{act_field(code)}_as"].data == "nouveau"
+                )
         return found
 
 
@@ -203,18 +224,26 @@ def act_field(code: str) -> str:
 
 ACT_MODES = [("correction", "corriger la date"), ("nouveau", "nouvel acte (l'ancien reste)")]
 for _code in case_codes():
-    setattr(ConsultationForm, act_field(_code),
-            DateField(labels("procedure_stages").get(_code) or labels("case_events")[_code],
-                      validators=[Optional(), since_1950]))
+    setattr(
+        ConsultationForm,
+        act_field(_code),
+        DateField(
+            labels("procedure_stages").get(_code) or labels("case_events")[_code], validators=[Optional(), since_1950]
+        ),
+    )
     setattr(ConsultationForm, f"{act_field(_code)}_known", HiddenField())
-    setattr(ConsultationForm, f"{act_field(_code)}_as",
-            SelectField("Cette date", choices=ACT_MODES, default="correction"))
+    setattr(
+        ConsultationForm, f"{act_field(_code)}_as", SelectField("Cette date", choices=ACT_MODES, default="correction")
+    )
 
 
 _VOCABULARY = {
-    "occupancy_status": "occupancy_statuses", "housing_sector": "housing_sectors",
-    "family_situation": "family_situations", "age_band": "age_bands",
-    "resource_band": "resource_bands", "referral_source": "referral_sources",
+    "occupancy_status": "occupancy_statuses",
+    "housing_sector": "housing_sectors",
+    "family_situation": "family_situations",
+    "age_band": "age_bands",
+    "resource_band": "resource_bands",
+    "referral_source": "referral_sources",
 }
 
 
@@ -259,24 +288,40 @@ def cleaned(form: ConsultationForm) -> dict:
     insee = commune.insee if commune else ((form.commune.data or "").strip().upper() or None)
     commune_insee, territory = place(insee, form.territory.data or None)
     return {
-        "date": form.date.data, "time": form.time.data, "duration_minutes": form.duration_minutes.data,
-        "mission": form.mission.data, "mode": form.mode.data,
-        "consultant_type": form.consultant_type.data, "commune_insee": commune_insee,
-        "territory_code": territory, "occupancy_status": form.occupancy_status.data,
-        "housing_sector": form.housing_sector.data, "family_situation": form.family_situation.data,
-        "age_band": form.age_band.data, "resource_band": form.resource_band.data,
-        "referral_source": form.referral_source.data, "procedure_stage": form.procedure_stage.data or None,
-        "debt_amount": form.parsed_debt, "habitat_indigne": bool(form.habitat_indigne.data),
-        "permis_louer": bool(form.permis_louer.data), "notes": (form.notes.data or "").strip() or None,
-        "resource_types": form.resource_types.data or [], "debt_origins": form.debt_origins.data or [],
-        "outcomes": form.outcomes.data or [], "themes": form.themes.data or [],
+        "date": form.date.data,
+        "time": form.time.data,
+        "duration_minutes": form.duration_minutes.data,
+        "mission": form.mission.data,
+        "mode": form.mode.data,
+        "consultant_type": form.consultant_type.data,
+        "commune_insee": commune_insee,
+        "territory_code": territory,
+        "occupancy_status": form.occupancy_status.data,
+        "housing_sector": form.housing_sector.data,
+        "family_situation": form.family_situation.data,
+        "age_band": form.age_band.data,
+        "resource_band": form.resource_band.data,
+        "referral_source": form.referral_source.data,
+        "procedure_stage": form.procedure_stage.data or None,
+        "debt_amount": form.parsed_debt,
+        "habitat_indigne": bool(form.habitat_indigne.data),
+        "permis_louer": bool(form.permis_louer.data),
+        "notes": (form.notes.data or "").strip() or None,
+        "resource_types": form.resource_types.data or [],
+        "debt_origins": form.debt_origins.data or [],
+        "outcomes": form.outcomes.data or [],
+        "themes": form.themes.data or [],
     }
 
 
 def case_data(form: ConsultationForm) -> tuple[dict, dict]:
     """(acts, case fields) as cases.services.record_acts takes them; a field left empty is None (not said)."""
-    return form.acts(), {"lease_signed_on": form.lease_signed_on.data, "landlord_type": form.landlord_type.data or None,
-                         "rent_amount": form.parsed_rent, "housing_benefit": form.housing_benefit.data or None}
+    return form.acts(), {
+        "lease_signed_on": form.lease_signed_on.data,
+        "landlord_type": form.landlord_type.data or None,
+        "rent_amount": form.parsed_rent,
+        "housing_benefit": form.housing_benefit.data or None,
+    }
 
 
 def decision_kind(form: ConsultationForm) -> str | None:
@@ -322,8 +367,14 @@ def prefill_from_household(form: ConsultationForm, last, missions) -> None:
         form.commune.data = commune_field_value(last.commune_insee)
     else:
         form.territory.data = last.territory_code
-    for name in ("consultant_type", "occupancy_status", "housing_sector", "family_situation", "age_band",
-                 "resource_band"):
+    for name in (
+        "consultant_type",
+        "occupancy_status",
+        "housing_sector",
+        "family_situation",
+        "age_band",
+        "resource_band",
+    ):
         getattr(form, name).data = getattr(last, name)
     form.resource_types.data = last.codes_of("resource_type")
     form.procedure_stage.data = last.procedure_stage or ""
@@ -331,9 +382,23 @@ def prefill_from_household(form: ConsultationForm, last, missions) -> None:
 
 def fill_from(form: ConsultationForm, consultation) -> None:
     """Put a saved consultation into the form for editing."""
-    for name in ("date", "time", "duration_minutes", "mission", "mode", "consultant_type",
-                 "occupancy_status", "housing_sector", "family_situation", "age_band",
-                 "resource_band", "referral_source", "habitat_indigne", "permis_louer", "notes"):
+    for name in (
+        "date",
+        "time",
+        "duration_minutes",
+        "mission",
+        "mode",
+        "consultant_type",
+        "occupancy_status",
+        "housing_sector",
+        "family_situation",
+        "age_band",
+        "resource_band",
+        "referral_source",
+        "habitat_indigne",
+        "permis_louer",
+        "notes",
+    ):
         getattr(form, name).data = getattr(consultation, name)
     form.procedure_stage.data = consultation.procedure_stage or ""
     form.commune.data = commune_field_value(consultation.commune_insee)

@@ -1,4 +1,5 @@
 """Households, consultations, their multi-valued codes, and the history of edits."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -44,7 +45,8 @@ class Household(db.Model):
 
     commune: Mapped[Commune | None] = relationship()
     consultations: Mapped[list[Consultation]] = relationship(
-        back_populates="household", order_by="(Consultation.date, Consultation.id)")
+        back_populates="household", order_by="(Consultation.date, Consultation.id)"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -98,14 +100,17 @@ class Consultation(db.Model):
     jurist: Mapped[User | None] = relationship(foreign_keys=[jurist_id])
     territory: Mapped[Territory] = relationship()
     codes: Mapped[list[ConsultationCode]] = relationship(
-        cascade="all, delete-orphan", order_by="(ConsultationCode.kind, ConsultationCode.code)")
+        cascade="all, delete-orphan", order_by="(ConsultationCode.kind, ConsultationCode.code)"
+    )
     revisions: Mapped[list[ConsultationRevision]] = relationship(
-        cascade="all, delete-orphan", order_by="ConsultationRevision.id")
+        cascade="all, delete-orphan", order_by="ConsultationRevision.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        CheckConstraint("debt_amount IS NULL OR (debt_amount >= 0 AND debt_amount < 10000000)",
-                        name="debt_amount_range"),
+        CheckConstraint(
+            "debt_amount IS NULL OR (debt_amount >= 0 AND debt_amount < 10000000)", name="debt_amount_range"
+        ),
         CheckConstraint("duration_minutes IS NULL OR duration_minutes >= 0", name="duration_not_negative"),
     )
 
@@ -132,8 +137,7 @@ class ConsultationCode(db.Model):
 
     __tablename__ = "consultation_codes"
 
-    consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     code: Mapped[str] = mapped_column(String(80), primary_key=True)
 
@@ -144,8 +148,7 @@ class ConsultationRevision(db.Model):
     __tablename__ = "consultation_revisions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"),
-                                                 index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changes: Mapped[dict] = mapped_column(JSON)

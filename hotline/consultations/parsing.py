@@ -1,4 +1,5 @@
 """Pure parsers for what jurists and import files write. No Flask, no database."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Recording, editing and finding consultations and households. Services flush; views commit."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,10 +26,27 @@ EVICTION_MISSION = "prevention_expulsion"
 
 # The plain columns a form or an import sets, in the order the history shows them.
 SCALAR_FIELDS = (
-    "date", "time", "duration_minutes", "mission", "mode", "jurist_id", "consultant_type",
-    "commune_insee", "territory_code", "occupancy_status", "housing_sector", "family_situation",
-    "age_band", "resource_band", "referral_source", "procedure_stage", "debt_amount",
-    "habitat_indigne", "permis_louer", "notes", "household_id",
+    "date",
+    "time",
+    "duration_minutes",
+    "mission",
+    "mode",
+    "jurist_id",
+    "consultant_type",
+    "commune_insee",
+    "territory_code",
+    "occupancy_status",
+    "housing_sector",
+    "family_situation",
+    "age_band",
+    "resource_band",
+    "referral_source",
+    "procedure_stage",
+    "debt_amount",
+    "habitat_indigne",
+    "permis_louer",
+    "notes",
+    "household_id",
 )
 _CODE_KIND = {"resource_types": "resource_type", "debt_origins": "debt_origin", "outcomes": "outcome"}
 
@@ -67,10 +85,12 @@ def apply(consultation: Consultation, data: dict) -> None:
 
 def snapshot(consultation: Consultation) -> dict:
     values = {name: getattr(consultation, name) for name in SCALAR_FIELDS}
-    values.update(resource_types=consultation.codes_of("resource_type"),
-                  debt_origins=consultation.codes_of("debt_origin"),
-                  outcomes=consultation.codes_of("outcome"),
-                  themes=sorted(consultation.themes))
+    values.update(
+        resource_types=consultation.codes_of("resource_type"),
+        debt_origins=consultation.codes_of("debt_origin"),
+        outcomes=consultation.codes_of("outcome"),
+        themes=sorted(consultation.themes),
+    )
     return values
 
 
@@ -93,8 +113,7 @@ def record_consultation(data: dict, author_id: int | None, household: Household 
     return consultation
 
 
-def update_consultation(consultation: Consultation, data: dict, author_id: int,
-                        expected_version: int | None) -> dict:
+def update_consultation(consultation: Consultation, data: dict, author_id: int, expected_version: int | None) -> dict:
     """Apply an edit and keep its history; returns {field: [before, after]} of what changed.
 
     ConflictError if the consultation is no longer at `expected_version`: checked here, and again by
@@ -120,11 +139,18 @@ def update_consultation(consultation: Consultation, data: dict, author_id: int,
     return changes
 
 
-def create_household(name=None, phone=None, commune_insee=None, adults=None, children=None,
-                     author_id=None, external_ref=None) -> Household:
-    household = Household(name=(name or "").strip() or None, phone=phone, commune_insee=commune_insee,
-                          adults=adults, children=children, created_by_id=author_id,
-                          external_ref=external_ref)
+def create_household(
+    name=None, phone=None, commune_insee=None, adults=None, children=None, author_id=None, external_ref=None
+) -> Household:
+    household = Household(
+        name=(name or "").strip() or None,
+        phone=phone,
+        commune_insee=commune_insee,
+        adults=adults,
+        children=children,
+        created_by_id=author_id,
+        external_ref=external_ref,
+    )
     db.session.add(household)
     db.session.flush()
     return household
@@ -133,8 +159,13 @@ def create_household(name=None, phone=None, commune_insee=None, adults=None, chi
 def update_household(household: Household, *, name, phone, commune_insee, adults, children) -> dict:
     """Correct a household's record; returns {field: [before, after]} of what changed."""
     changes = {}
-    for field, value in (("name", (name or "").strip() or None), ("phone", phone),
-                         ("commune_insee", commune_insee), ("adults", adults), ("children", children)):
+    for field, value in (
+        ("name", (name or "").strip() or None),
+        ("phone", phone),
+        ("commune_insee", commune_insee),
+        ("adults", adults),
+        ("children", children),
+    ):
         if getattr(household, field) != value:
             changes[field] = [getattr(household, field), value]
             setattr(household, field, value)
@@ -166,8 +197,9 @@ def stage_timeline(consultations) -> list[StageStep]:
     steps: list[StageStep] = []
     for consultation in sorted(consultations, key=lambda c: (c.date, c.time or time.min, c.id)):
         if consultation.procedure_stage and (not steps or steps[-1].stage != consultation.procedure_stage):
-            steps.append(StageStep(consultation.date, consultation.procedure_stage, consultation.id,
-                                   consultation.debt_amount))
+            steps.append(
+                StageStep(consultation.date, consultation.procedure_stage, consultation.id, consultation.debt_amount)
+            )
     return steps
 
 
@@ -201,8 +233,13 @@ def find_households(text: str, user, limit: int = 20) -> list[HouseholdFile]:
     if len(digits) >= 6:
         tail = digits[-9:]  # national significant number: 06 12.. and +33 6 12.. meet here
         conditions.append(Household.phone.contains(tail))
-    query = select(Household).where(or_(*conditions)).options(
-        selectinload(Household.consultations)).order_by(Household.id.desc()).limit(200)
+    query = (
+        select(Household)
+        .where(or_(*conditions))
+        .options(selectinload(Household.consultations))
+        .order_by(Household.id.desc())
+        .limit(200)
+    )
     found = [h for h in db.session.scalars(query) if can_read_household(user, h)]
     wanted = fold(text)
     found.sort(key=lambda h: (fold(h.name or "") != wanted, -h.id))
@@ -220,8 +257,7 @@ def household_by_phone(phone: str | None, user) -> Household | None:
 
 
 def search_consultations(user, filters: dict):
-    query = select(Consultation).options(selectinload(Consultation.household),
-                                         selectinload(Consultation.jurist))
+    query = select(Consultation).options(selectinload(Consultation.household), selectinload(Consultation.jurist))
     missions = readable_missions(user)
     if missions is not None:
         query = query.where(Consultation.mission.in_(missions or ["-"]))
@@ -229,8 +265,11 @@ def search_consultations(user, filters: dict):
         query = query.where(Consultation.date >= filters["date_from"])
     if filters.get("date_to"):
         query = query.where(Consultation.date <= filters["date_to"])
-    for key, column in (("mission", Consultation.mission), ("territory", Consultation.territory_code),
-                        ("stage", Consultation.procedure_stage)):
+    for key, column in (
+        ("mission", Consultation.mission),
+        ("territory", Consultation.territory_code),
+        ("stage", Consultation.procedure_stage),
+    ):
         if filters.get(key):
             query = query.where(column == filters[key])
     if filters.get("jurist"):

@@ -1,4 +1,5 @@
 """Pages of the consultation log and of households. Thin: the work is in services."""
+
 from __future__ import annotations
 
 from flask import (
@@ -96,8 +97,12 @@ def index():
     form.jurist.choices = [("", "Tous")] + [(str(u.id), u.name) for u in jurists]
     form.stage.choices = [("", "Tous")] + list(labels("procedure_stages").items())
     filters = form.data if form.validate() else {}
-    page = db.paginate(services.search_consultations(current_user, filters), page=None,
-                       per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = db.paginate(
+        services.search_consultations(current_user, filters),
+        page=None,
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("consultations/index.html", form=form, page=page, args=args)
 
@@ -105,14 +110,18 @@ def index():
 def _new_household_from(form: ConsultationForm) -> Household:
     commune = form.resolved_commune
     return services.create_household(
-        name=form.household_name.data, phone=form.parsed_phone,
+        name=form.household_name.data,
+        phone=form.parsed_phone,
         commune_insee=commune.insee if commune else None,
-        adults=form.household_adults.data, children=form.household_children.data,
-        author_id=current_user.id)
+        adults=form.household_adults.data,
+        children=form.household_children.data,
+        author_id=current_user.id,
+    )
 
 
-def _record_case(form: ConsultationForm, household: Household | None, consultation: Consultation,
-                 editing: bool) -> dict:
+def _record_case(
+    form: ConsultationForm, household: Household | None, consultation: Consultation, editing: bool
+) -> dict:
     """What the form says of the household's case, for a consultation that concerns it (else ignored,
     as the form says), kept in the consultation's history; returns what changed. Raises
     cases.CaseError. A new consultation states only what was typed; an edit also clears what its
@@ -124,8 +133,9 @@ def _record_case(form: ConsultationForm, household: Household | None, consultati
         fields = {name: value for name, value in fields.items() if value is not None}
     if not (acts or fields or decision_kind(form)):
         return {}
-    _, changes = cases.record_case(household, consultation, acts, decision_kind=decision_kind(form),
-                                   author_id=current_user.id, **fields)
+    _, changes = cases.record_case(
+        household, consultation, acts, decision_kind=decision_kind(form), author_id=current_user.id, **fields
+    )
     if changes:
         consultation.revisions.append(ConsultationRevision(changed_by_id=current_user.id, changes=changes))
     return changes
@@ -148,8 +158,9 @@ def _referral_hints(consultation: Consultation) -> None:
     stages = [consultation.procedure_stage or ""]
     if consultation.household and cases.may_read_cases(current_user):  # else the hint would tell of the case
         stages += list(cases.act_dates(cases.case_of(consultation.household)))
-    for hint in referrals.hints(consultation.codes_of("outcome"), consultation.territory_code,
-                                consultation.housing_sector, stages):
+    for hint in referrals.hints(
+        consultation.codes_of("outcome"), consultation.territory_code, consultation.housing_sector, stages
+    ):
         flash(hint, "warning")
 
 
@@ -157,8 +168,11 @@ def _referral_context(form: ConsultationForm) -> dict:
     """Where the referrals fit, and the hints for what the form holds (a hint, not a block)."""
     territory = form.resolved_commune.territory_code if form.resolved_commune else form.territory.data
     stages = [form.procedure_stage.data or "", *(form.acts() if cases.may_read_cases(current_user) else ())]
-    return {"referral_conditions": referrals.CONDITIONS, "referral_rules": referrals.rules(),
-            "referral_hints": referrals.hints(form.outcomes.data or [], territory, form.housing_sector.data, stages)}
+    return {
+        "referral_conditions": referrals.CONDITIONS,
+        "referral_rules": referrals.rules(),
+        "referral_hints": referrals.hints(form.outcomes.data or [], territory, form.housing_sector.data, stages),
+    }
 
 
 def _prefill_follow_up(form: ConsultationForm, file: services.HouseholdFile) -> None:
@@ -179,7 +193,8 @@ def new():
     form = ConsultationForm(formdata=None) if finding else ConsultationForm()
     problems = []
     household, unknown_household = _requested_household(
-        form.household_id.data if posted else request.args.get("household"), posted)
+        form.household_id.data if posted else request.args.get("household"), posted
+    )
     call_text = form.call_id.data if posted else request.args.get("call")
     call = call_service.readable_call(parse_id(call_text), current_user) if call_text else None
     if call_text and call is None:
@@ -228,10 +243,18 @@ def new():
     terms = request.form.get("q", "") if finding else ""
     matches = services.find_households(terms, current_user) if terms else []
     db.session.commit()  # the audit of a household read
-    return render_template("consultations/form.html", form=form, household=household, terms=terms,
-                           matches=matches, call=call, consultation=None, **_referral_context(form),
-                           may_read_case=cases.may_read_cases(current_user),
-                           file=services.household_file(household, current_user) if household else None)
+    return render_template(
+        "consultations/form.html",
+        form=form,
+        household=household,
+        terms=terms,
+        matches=matches,
+        call=call,
+        consultation=None,
+        **_referral_context(form),
+        may_read_case=cases.may_read_cases(current_user),
+        file=services.household_file(household, current_user) if household else None,
+    )
 
 
 @bp.route("/consultations/<int:consultation_id>")
@@ -245,13 +268,21 @@ def show(consultation_id: int):
     audit.record("consultation.read", "consultation", consultation.id)
     db.session.commit()
     reads_case = cases.may_read_cases(current_user)
-    history = [(revision, described) for revision in reversed(consultation.revisions)
-               if (described := describe(revision.changes, _names, with_case=reads_case))]
+    history = [
+        (revision, described)
+        for revision in reversed(consultation.revisions)
+        if (described := describe(revision.changes, _names, with_case=reads_case))
+    ]
     case_facts = cases.stated_at(consultation) if reads_case and cases.concerns_the_case(consultation) else None
-    return render_template("consultations/show.html", c=consultation, history=history, case_facts=case_facts,
-                           act_label=CasePage.label,
-                           about_the_case=cases.concerns_the_case(consultation),
-                           can_edit=can_edit_consultation(current_user, consultation))
+    return render_template(
+        "consultations/show.html",
+        c=consultation,
+        history=history,
+        case_facts=case_facts,
+        act_label=CasePage.label,
+        about_the_case=cases.concerns_the_case(consultation),
+        can_edit=can_edit_consultation(current_user, consultation),
+    )
 
 
 def _names(field: str, value) -> str:
@@ -299,10 +330,18 @@ def edit(consultation_id: int):
     if household is not None:
         audit.record("household.read", "household", household.id)
     db.session.commit()
-    return render_template("consultations/form.html", form=form, household=household, matches=[],
-                           call=None, consultation=consultation, terms="", **_referral_context(form),
-                           may_read_case=cases.may_read_cases(current_user),
-                           file=services.household_file(household, current_user) if household else None)
+    return render_template(
+        "consultations/form.html",
+        form=form,
+        household=household,
+        matches=[],
+        call=None,
+        consultation=consultation,
+        terms="",
+        **_referral_context(form),
+        may_read_case=cases.may_read_cases(current_user),
+        file=services.household_file(household, current_user) if household else None,
+    )
 
 
 @bp.route("/households/", methods=["GET", "POST"])
@@ -312,8 +351,9 @@ def households():
     if readable_missions(current_user) == []:
         abort(403)
     terms = request.form.get("q", "").strip() if request.method == "POST" else ""
-    return render_template("consultations/households.html", terms=terms,
-                           matches=services.find_households(terms, current_user))
+    return render_template(
+        "consultations/households.html", terms=terms, matches=services.find_households(terms, current_user)
+    )
 
 
 @bp.route("/households/<int:household_id>")
@@ -323,13 +363,17 @@ def household(household_id: int):
     audit.record("household.read", "household", household.id)
     db.session.commit()
     file = services.household_file(household, current_user)
-    case = case_page(household, file.consultations, clock.local_today()) \
-        if cases.may_read_cases(current_user) else None
-    return render_template("consultations/household.html", h=household, consultations=file.consultations,
-                           timeline=file.timeline, case=case,
-                           readable=[c.id for c in file.consultations],
-                           appointments=appointment_services.for_household(household, current_user),
-                           appointment_statuses=APPOINTMENT_STATUSES)
+    case = case_page(household, file.consultations, clock.local_today()) if cases.may_read_cases(current_user) else None
+    return render_template(
+        "consultations/household.html",
+        h=household,
+        consultations=file.consultations,
+        timeline=file.timeline,
+        case=case,
+        readable=[c.id for c in file.consultations],
+        appointments=appointment_services.for_household(household, current_user),
+        appointment_statuses=APPOINTMENT_STATUSES,
+    )
 
 
 @bp.route("/households/<int:household_id>/edit", methods=["GET", "POST"])
@@ -343,9 +387,13 @@ def household_edit(household_id: int):
         try:
             with versions.saving(household, form.opened_version(), versions.HOUSEHOLD):
                 changes = services.update_household(
-                    household, name=form.name.data, phone=form.parsed_phone,
+                    household,
+                    name=form.name.data,
+                    phone=form.parsed_phone,
                     commune_insee=form.resolved_commune.insee if form.resolved_commune else None,
-                    adults=form.adults.data, children=form.children.data)
+                    adults=form.adults.data,
+                    children=form.children.data,
+                )
                 if changes:
                     audit.record("household.update", "household", household.id)
                 db.session.commit()
@@ -375,8 +423,10 @@ def import_file():
             job = import_jobs.queue(upload.stream, upload.filename, current_user.id, rows)
             audit.record("consultations.import.queued", "import_job", job.id)
             db.session.commit()
-            flash(f"Fichier d'environ {rows} lignes : il sera importé en arrière-plan. Cette page montre "
-                  "l'avancement.", "success")
+            flash(
+                f"Fichier d'environ {rows} lignes : il sera importé en arrière-plan. Cette page montre l'avancement.",
+                "success",
+            )
             return redirect(url_for(".import_job", job_id=job.id))
         else:
             result = importer.import_file(upload.stream, current_user.id, clock.local_today(), dry_run=dry_run)
@@ -385,12 +435,19 @@ def import_file():
             else:
                 audit.record("consultations.import", "import", f"{result.created}+{result.updated}")
                 db.session.commit()
-                flash(f"Import terminé : {result.created} consultation(s) créées, {result.updated} mises à jour.",
-                      "success")
+                flash(
+                    f"Import terminé : {result.created} consultation(s) créées, {result.updated} mises à jour.",
+                    "success",
+                )
                 return redirect(url_for(".import_file"))
-    return render_template("consultations/import.html", result=result, dry_run=dry_run,
-                           jobs=import_jobs.recent(current_user), states=import_jobs.STATES,
-                           background_rows=import_jobs.background_rows())
+    return render_template(
+        "consultations/import.html",
+        result=result,
+        dry_run=dry_run,
+        jobs=import_jobs.recent(current_user),
+        states=import_jobs.STATES,
+        background_rows=import_jobs.background_rows(),
+    )
 
 
 @bp.route("/consultations/import/jobs/<int:job_id>")
@@ -402,8 +459,11 @@ def import_job(job_id: int):
     if not import_jobs.may_see(current_user, job):
         abort(403)
     state, done, total = import_jobs.progress_of(job)
-    response = make_response(render_template("consultations/import_job.html", job=job, state=state, done=done,
-                                              total=total, states=import_jobs.STATES))
+    response = make_response(
+        render_template(
+            "consultations/import_job.html", job=job, state=state, done=done, total=total, states=import_jobs.STATES
+        )
+    )
     if job.running:  # an HTTP refresh: no script needed
         response.headers["Refresh"] = str(REFRESH_SECONDS)
     return response

@@ -1,4 +1,5 @@
 """The audit trail: who read or changed which personal record, and when."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,7 +28,12 @@ class AuditEvent(db.Model):
 def record(action: str, object_type: str, object_id) -> AuditEvent:
     """Adds an audit event to the session; the caller's commit writes it."""
     user_id = current_user.id if getattr(current_user, "is_authenticated", False) else None
-    event = AuditEvent(action=action, object_type=object_type, object_id=str(object_id),
-                       user_id=user_id, remote_addr=request.remote_addr if request else None)
+    event = AuditEvent(
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        user_id=user_id,
+        remote_addr=request.remote_addr if request else None,
+    )
     db.session.add(event)
     return event

@@ -2,6 +2,7 @@
 
 A neutral module: it depends on no feature, and every feature may depend on it.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,8 +11,20 @@ from functools import lru_cache
 import holidays
 
 DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre"]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 @lru_cache(maxsize=8)

@@ -7,6 +7,7 @@ matplotlib is imported when a chart is drawn, not when the app starts. The repor
 by a signed token (Chart.token) and the browser asks for each after the page (reports.views.chart): the page
 is not kept waiting while they are drawn (0.1 s each), and they are drawn once per numbers.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,14 +57,13 @@ class Chart:
         Content-Security-Policy forbids the inline styles of an inlined SVG; an image is its own document.)"""
         svg = self.svg()
         opening = _SVG_OPEN.search(svg)
-        return _SIZE.sub("", opening.group(0)) + svg[opening.end():]
+        return _SIZE.sub("", opening.group(0)) + svg[opening.end() :]
 
     def token(self, secret: str) -> str:
         """What to draw, signed (and compressed) for a URL: a page names its charts, which are drawn when the
         browser asks for them (from_token), after the page."""
         series = [[name, list(values)] for name, values in self.series.items()]
-        spec = [self.kind, self.title, list(self.labels), series,
-                self.unit, self.description]
+        spec = [self.kind, self.title, list(self.labels), series, self.unit, self.description]
         return URLSafeSerializer(secret, salt=TOKEN_SALT).dumps(spec)
 
     @property
@@ -85,11 +85,16 @@ def from_token(token: str, secret: str) -> Chart | None:
 def _drawable(chart: Chart) -> bool:
     texts = (chart.title, chart.unit, chart.description, *chart.labels, *chart.series)
     values = [value for values in chart.series.values() for value in values]
-    return (chart.kind in KINDS and isinstance(chart.labels, list) and all(isinstance(text, str) for text in texts)
-            and (chart.kind != "bars" or list(chart.series) == [""])
-            and all(isinstance(values, list) and len(values) == len(chart.labels) for values in chart.series.values())
-            and all(isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-                    for value in values))
+    return (
+        chart.kind in KINDS
+        and isinstance(chart.labels, list)
+        and all(isinstance(text, str) for text in texts)
+        and (chart.kind != "bars" or list(chart.series) == [""])
+        and all(isinstance(values, list) and len(values) == len(chart.labels) for values in chart.series.values())
+        and all(
+            isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) for value in values
+        )
+    )
 
 
 def bars(title: str, values: dict[str, float], *, unit: str = "", description: str = "") -> Chart:
@@ -102,20 +107,29 @@ def shares(title: str, counts: dict[str, float], whole: float, *, description: s
     return bars(title, percents, unit="%", description=description)
 
 
-def grouped(title: str, labels: Sequence[str], series: dict[str, Sequence[float]], *, unit: str = "",
-            description: str = "") -> Chart:
+def grouped(
+    title: str, labels: Sequence[str], series: dict[str, Sequence[float]], *, unit: str = "", description: str = ""
+) -> Chart:
     """Horizontal bars grouped per label, one colour per series (e.g. this year and the year before)."""
     described = description or " ; ".join(
-        f"{label} : " + ", ".join(f"{name} {_number(values[i])}{' ' + unit if unit else ''}"
-                                  for name, values in series.items())
-        for i, label in enumerate(labels))
+        f"{label} : "
+        + ", ".join(f"{name} {_number(values[i])}{' ' + unit if unit else ''}" for name, values in series.items())
+        for i, label in enumerate(labels)
+    )
     return Chart("grouped", title, list(labels), {name: list(v) for name, v in series.items()}, unit, described)
 
 
-def lines(title: str, labels: Sequence[str], series: dict[str, Sequence[float]], *, unit: str = "",
-          description: str = "") -> Chart:
-    return Chart("lines", title, list(labels), {name: list(v) for name, v in series.items()}, unit,
-                 description or f"{title} : {len(series)} série(s) sur {len(labels)} période(s).")
+def lines(
+    title: str, labels: Sequence[str], series: dict[str, Sequence[float]], *, unit: str = "", description: str = ""
+) -> Chart:
+    return Chart(
+        "lines",
+        title,
+        list(labels),
+        {name: list(v) for name, v in series.items()},
+        unit,
+        description or f"{title} : {len(series)} série(s) sur {len(labels)} période(s).",
+    )
 
 
 def _describe(values: dict[str, float], unit: str) -> str:
@@ -135,19 +149,29 @@ def _draw(chart: Chart, fmt: str, dpi: int = 100) -> bytes:
 
 
 @lru_cache(maxsize=256)
-def _drawn(kind: str, title: str, labels: tuple, series: tuple, unit: str, description: str, fmt: str,
-           dpi: int) -> bytes:
+def _drawn(
+    kind: str, title: str, labels: tuple, series: tuple, unit: str, description: str, fmt: str, dpi: int
+) -> bytes:
     chart = Chart(kind, title, labels, dict(series), unit, description)
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     from matplotlib import pyplot
 
-    with _lock, matplotlib.rc_context({
-        "svg.fonttype": "none", "svg.hashsalt": "hotline", "text.parse_math": False,
-        "font.family": "DejaVu Sans", "font.size": 9,
-        "axes.spines.top": False, "axes.spines.right": False,
-    }):
+    with (
+        _lock,
+        matplotlib.rc_context(
+            {
+                "svg.fonttype": "none",
+                "svg.hashsalt": "hotline",
+                "text.parse_math": False,
+                "font.family": "DejaVu Sans",
+                "font.size": 9,
+                "axes.spines.top": False,
+                "axes.spines.right": False,
+            }
+        ),
+    ):
         per_label = 0.32 * (len(chart.series) if chart.kind == "grouped" else 1)
         height = 3.2 if chart.kind == "lines" else max(2.2, per_label * len(chart.labels) + 1.0)
         figure, axes = pyplot.subplots(figsize=(WIDTH_INCHES, height))
@@ -159,13 +183,18 @@ def _drawn(kind: str, title: str, labels: tuple, series: tuple, unit: str, descr
             else:
                 _lines(axes, chart)
             # Wrapped: a title starts at the axes (right of the labels) and must end at the drawing's edge.
-            axes.set_title("\n".join(textwrap.wrap(chart.title, TITLE_WIDTH)), loc="left", fontsize=10,
-                           fontweight="bold")
+            axes.set_title(
+                "\n".join(textwrap.wrap(chart.title, TITLE_WIDTH)), loc="left", fontsize=10, fontweight="bold"
+            )
             figure.tight_layout()
             room = (1 - axes.get_position().x0) * WIDTH_INCHES * 72 / (10 * CHAR_EM)  # characters that fit
             if room < TITLE_WIDTH:
-                axes.set_title("\n".join(textwrap.wrap(chart.title, max(12, int(room)))), loc="left",
-                               fontsize=10, fontweight="bold")
+                axes.set_title(
+                    "\n".join(textwrap.wrap(chart.title, max(12, int(room)))),
+                    loc="left",
+                    fontsize=10,
+                    fontweight="bold",
+                )
                 figure.tight_layout()
             out = io.BytesIO()
             figure.savefig(out, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
@@ -182,8 +211,9 @@ def _bars(axes, chart: Chart) -> None:
     axes.invert_yaxis()  # first label on top, as in the table beside
     top = max(values, default=0) or 1
     for y, value in zip(positions, values, strict=False):
-        axes.text(value + top * 0.01, y, _number(value) + (f" {chart.unit}" if chart.unit else ""),
-                  va="center", fontsize=8)
+        axes.text(
+            value + top * 0.01, y, _number(value) + (f" {chart.unit}" if chart.unit else ""), va="center", fontsize=8
+        )
     axes.set_xlim(0, top * 1.15)
     axes.tick_params(axis="x", labelsize=8)
 
@@ -196,8 +226,13 @@ def _grouped(axes, chart: Chart) -> None:
         positions = [i - 0.4 + thickness * (index + 0.5) for i in range(len(values))]
         axes.barh(positions, list(values), height=thickness, color=PALETTE[index % len(PALETTE)], label=name)
         for y, value in zip(positions, values, strict=False):
-            axes.text(value + top * 0.01, y, _number(value) + (f" {chart.unit}" if chart.unit else ""),
-                      va="center", fontsize=7)
+            axes.text(
+                value + top * 0.01,
+                y,
+                _number(value) + (f" {chart.unit}" if chart.unit else ""),
+                va="center",
+                fontsize=7,
+            )
     axes.set_yticks(list(range(len(chart.labels))), labels=list(chart.labels))
     axes.invert_yaxis()
     axes.set_xlim(0, top * 1.18)
@@ -222,10 +257,12 @@ _SIZE = re.compile(r' (?:width|height)="[^"]*"')
 
 def _with_accessible_title(svg: str, chart: Chart) -> str:
     """The SVG as an image with a name and a description, without the XML prolog (it is inlined)."""
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     match = _SVG_OPEN.search(svg)
     key = hashlib.sha1(f"{chart.title}\n{chart.description}".encode()).hexdigest()[:8]  # ids unique on a page
     opening = match.group(0)[:-1] + f' role="img" aria-labelledby="chart-{key}-t chart-{key}-d">'
-    inner = (f'<title id="chart-{key}-t">{escape(chart.title)}</title>'
-             f'<desc id="chart-{key}-d">{escape(chart.description)}</desc>')
-    return opening + inner + svg[match.end():]
+    inner = (
+        f'<title id="chart-{key}-t">{escape(chart.title)}</title>'
+        f'<desc id="chart-{key}-d">{escape(chart.description)}</desc>'
+    )
+    return opening + inner + svg[match.end() :]

@@ -3,6 +3,7 @@
 `now()` is an aware UTC instant. Set the config key FIXED_NOW (ISO text or datetime), or
 NOW_FUNCTION (a callable), to move the clock.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime

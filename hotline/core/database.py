@@ -1,6 +1,7 @@
 """Database engine settings: SQLite pragmas (WAL, foreign keys, busy timeout), when the web app's
 transactions take SQLite's write lock, and the migrations (Flask-Migrate) bound to the app at their
 first use."""
+
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
@@ -78,7 +79,8 @@ def install_write_lock(app: Flask) -> None:
         if connection.connection.driver_connection.in_transaction:
             return
         if statement.lstrip()[:9].upper().startswith((*READING, "BEGIN")) and not (
-                context is not None and (context.isinsert or context.isupdate or context.isdelete)):
+            context is not None and (context.isinsert or context.isupdate or context.isdelete)
+        ):
             return
         cursor.execute("BEGIN IMMEDIATE")
 
@@ -105,4 +107,3 @@ class Migrations:
 def install_migrations(app: Flask, directory: str) -> None:
     """The migration config of `hotline db ...` (Flask-Migrate's group, listed in hotline/cli.py)."""
     app.extensions["migrate"] = Migrations(app, directory)
-

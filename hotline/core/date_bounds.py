@@ -6,6 +6,7 @@ at the cell, the services refuse with it: each kind of date has one rule whereve
 A typed date is only compared, never shifted (only today and now are): 9999-12-31 or 0001-01-01 is
 refused, instead of overflowing.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

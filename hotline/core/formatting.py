@@ -1,5 +1,6 @@
 """How values read in French on a page: dates, amounts, durations, phone numbers, household composition,
 months. Pure (local times in the configured zone)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -43,7 +44,7 @@ def phone(number: str | None) -> str:
         national = phonenumbers.national_significant_number(parsed)
         digits = "0" + national if len(national) == 9 else national
         if len(digits) == 10:
-            return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+            return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
@@ -81,7 +82,7 @@ def fr_time(value) -> str:
 
 
 def fr_day(value: date | None) -> str:
-    """"mardi 01/12/2026"."""
+    """ "mardi 01/12/2026"."""
     return f"{DAYS[value.weekday()]} {fr_date(value)}" if value else ""
 
 

@@ -1,4 +1,5 @@
 """Opening hours: weekly slots, French public holidays and exceptional closures. Pure functions."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,8 +33,7 @@ def is_open(local: datetime, slots: list[Slot], closures: list[Period]) -> bool:
     return any(s.weekday == local.weekday() and s.opens <= wall < s.closes for s in slots)
 
 
-def next_opening(local: datetime, slots: list[Slot], closures: list[Period],
-                 horizon_days: int = 60) -> datetime | None:
+def next_opening(local: datetime, slots: list[Slot], closures: list[Period], horizon_days: int = 60) -> datetime | None:
     """The next local instant at which the line opens, after `local`; None if none in the horizon."""
     for offset in range(horizon_days + 1):
         day = local.date() + timedelta(days=offset)

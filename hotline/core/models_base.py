@@ -1,4 +1,5 @@
 """Declarative base with a constraint naming convention, and the UTC clock helper."""
+
 from datetime import UTC, datetime
 
 from sqlalchemy import MetaData

@@ -1,5 +1,6 @@
 """Opening hours and closures of each line (their models, set by an admin), read from the database for
 the pure rules in hours.py."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -71,8 +72,11 @@ def periods(mission: str) -> list[hours.Period]:
 
 
 def weekly_hours() -> list[OpeningHours]:
-    return list(db.session.scalars(select(OpeningHours).order_by(
-        OpeningHours.mission, OpeningHours.weekday, OpeningHours.opens)))
+    return list(
+        db.session.scalars(
+            select(OpeningHours).order_by(OpeningHours.mission, OpeningHours.weekday, OpeningHours.opens)
+        )
+    )
 
 
 def closures() -> list[Closure]:

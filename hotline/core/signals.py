@@ -4,6 +4,7 @@ place, reports.subscribe(app), called by create_app: nothing listens because a m
 
 Every signal is sent with the SQLAlchemy session as sender, after the service flushed its rows.
 """
+
 from __future__ import annotations
 
 from blinker import Namespace

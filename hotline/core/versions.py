@@ -11,6 +11,7 @@ at in a hidden field (web.forms.Versioned). A save:
   there is an UPDATE to match.
 Every refusal is a ConflictError with the French message the consultations have always given.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from hotline.core.ids import parse_id
 @dataclass(frozen=True)
 class Noun:
     """How the messages name a kind of record: "Ce ménage", "du ménage"; feminine for the agreement."""
+
     this: str
     of_the: str
     feminine: bool = False
@@ -44,12 +46,16 @@ class ConflictError(RuntimeError):
 
 def stale_message(noun: Noun) -> str:
     e = "e" if noun.feminine else ""
-    return (f"{noun.this} a été modifié{e} par quelqu'un d'autre depuis que vous l'avez ouvert{e}. Rechargez la page "
-            "pour voir sa dernière version.")
+    return (
+        f"{noun.this} a été modifié{e} par quelqu'un d'autre depuis que vous l'avez ouvert{e}. Rechargez la page "
+        "pour voir sa dernière version."
+    )
 
 
 def missing_message(noun: Noun) -> str:
-    return f"Ce formulaire ne dit pas quelle version {noun.of_the} vous avez ouverte. Rechargez la page, puis recommencez."
+    return (
+        f"Ce formulaire ne dit pas quelle version {noun.of_the} vous avez ouverte. Rechargez la page, puis recommencez."
+    )
 
 
 def check(record, posted: str | None, noun: Noun) -> None:

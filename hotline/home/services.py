@@ -5,6 +5,7 @@ deadlines of the coming 15 days, what is left to finish. Manager: the key figure
 change, the callbacks waiting per territory, the duty gaps. Admin: accounts, duty gaps, the coming
 permanences without a jurist.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ KEY_FIGURES = {
     "callbacks_done": "Rappels faits",
     "permanences_held": "Permanences tenues",
 }
+
+
 @dataclass(frozen=True)
 class Deadline:
     household: Household
@@ -84,25 +87,36 @@ def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
 
 def _booked(user: User, start: datetime, end: datetime) -> list[Appointment]:
     """The jurist's booked appointments from start to end. (The agenda will offer the same question.)"""
-    return list(db.session.scalars(
-        select(Appointment).where(Appointment.user_id == user.id, Appointment.status == "booked",
-                                  Appointment.starts_at >= start, Appointment.starts_at < end)
-        .options(selectinload(Appointment.household), selectinload(Appointment.permanence))
-        .order_by(Appointment.starts_at)))
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.user_id == user.id,
+                Appointment.status == "booked",
+                Appointment.starts_at >= start,
+                Appointment.starts_at < end,
+            )
+            .options(selectinload(Appointment.household), selectinload(Appointment.permanence))
+            .order_by(Appointment.starts_at)
+        )
+    )
 
 
 def jurist_home(user: User, now: datetime, zone: ZoneInfo) -> JuristHome:
     today = now.astimezone(zone).date()
     tasks = calls.open_tasks(user)
     mine = set(user.territories)
-    open_callbacks = sorted((t for t in tasks if t.status == "open"),
-                            key=lambda t: (t.call.territory_code not in mine, t.created_at))
+    open_callbacks = sorted(
+        (t for t in tasks if t.status == "open"), key=lambda t: (t.call.territory_code not in mine, t.created_at)
+    )
     days = [today, today + timedelta(days=1)]
     coming = _booked(user, _local_midnight(today, zone), _local_midnight(today + timedelta(days=2), zone))
     by_day = {day: [a for a in coming if a.starts_at.astimezone(zone).date() == day] for day in days}
-    next_permanences = [o for o in permanences.occurrences(today, today + timedelta(days=PERMANENCES_WITHIN),
-                                                           user_id=user.id)
-                        if o.not_held is None and o.ends_at(zone) > now]
+    next_permanences = [
+        o
+        for o in permanences.occurrences(today, today + timedelta(days=PERMANENCES_WITHIN), user_id=user.id)
+        if o.not_held is None and o.ends_at(zone) > now
+    ]
     return JuristHome(
         unlogged=worklist.unlogged_calls(user),
         my_callbacks=[t for t in tasks if t.status == "claimed" and t.claimed_by_id == user.id],
@@ -117,13 +131,15 @@ def jurist_home(user: User, now: datetime, zone: ZoneInfo) -> JuristHome:
 @dataclass(frozen=True)
 class Figure:
     """A key figure of the month, of the month before, and the change."""
+
     name: str
     current: int | Decimal
     previous: int | Decimal
 
     @property
     def change(self) -> str:
-        """"+12 (+8 %)", "−3 (−10 %)" (a narrow no-break space before %), "=", or "+5" when the month before had none."""
+        """ "+12 (+8 %)", "−3 (−10 %)" (a narrow no-break space before %), "=", or "+5" when the month before
+        had none."""
         difference = self.current - self.previous
         if difference == 0:
             return "="
@@ -166,8 +182,10 @@ class ManagerHome:
 
 def key_figures(rows: list[tidy.Row], mission: str, month: date, before: date) -> list[Figure]:
     """The figures of `month` and `before` (first days) read from the report's rows (whole territory)."""
+
     def value(period: date, indicator: str):
         return tidy.value_of(rows, mission, f"{period:%Y-%m}", tidy.ALL, indicator)
+
     return [Figure(name, value(month, indicator), value(before, indicator)) for indicator, name in KEY_FIGURES.items()]
 
 
@@ -178,8 +196,14 @@ def callbacks_by_territory(tasks: list[CallbackTask]) -> list[TerritoryCallbacks
     found = []
     for code, group in groupby(sorted(tasks, key=territory), key=territory):
         group = list(group)
-        found.append(TerritoryCallbacks(code, sum(t.status == "open" for t in group),
-                                        sum(t.status == "claimed" for t in group), min(t.call.started_at for t in group)))
+        found.append(
+            TerritoryCallbacks(
+                code,
+                sum(t.status == "open" for t in group),
+                sum(t.status == "claimed" for t in group),
+                min(t.call.started_at for t in group),
+            )
+        )
     return sorted(found, key=lambda t: (-(t.waiting + t.claimed), t.territory))
 
 
@@ -193,10 +217,11 @@ def manager_home(user: User, now: datetime, zone: ZoneInfo) -> ManagerHome:
     missions = list(labels("missions"))
     rows = reports.page(before, current, missions, now, zone, households=False)
     return ManagerHome(
-        month=month, before=before, current=current,
+        month=month,
+        before=before,
+        current=current,
         missions=[MissionFigures(m, key_figures(rows, m, month, before)) for m in missions],
-        month_to_date={m: int(tidy.value_of(rows, m, f"{current:%Y-%m}", tidy.ALL, "consultations"))
-                       for m in missions},
+        month_to_date={m: int(tidy.value_of(rows, m, f"{current:%Y-%m}", tidy.ALL, "consultations")) for m in missions},
         callbacks=callbacks_by_territory(calls.open_tasks(user)),
         gaps=duty.duty_gaps(now, zone, GAPS_WITHIN),
     )
@@ -213,14 +238,23 @@ class AdminHome:
 
 
 def admin_home(now: datetime, zone: ZoneInfo) -> AdminHome:
-    counts = dict(db.session.execute(select(User.role, func.count()).where(User.active.is_(True)).group_by(User.role)).all())
+    counts = dict(
+        db.session.execute(select(User.role, func.count()).where(User.active.is_(True)).group_by(User.role)).all()
+    )
     disabled = db.session.scalar(select(func.count()).select_from(User).where(User.active.is_(False)))
-    jurists = db.session.scalars(select(User).where(User.role == "jurist", User.active.is_(True))
-                                 .options(selectinload(User.mission_links)).order_by(User.name))
+    jurists = db.session.scalars(
+        select(User)
+        .where(User.role == "jurist", User.active.is_(True))
+        .options(selectinload(User.mission_links))
+        .order_by(User.name)
+    )
     today = now.astimezone(zone).date()
     start, end = permanences.horizon(today, UNSTAFFED_WITHIN)
-    unstaffed = [o for o in permanences.occurrences(start, end)
-                 if o.permanence.user_id is None and o.not_held is None and o.ends_at(zone) > now]
+    unstaffed = [
+        o
+        for o in permanences.occurrences(start, end)
+        if o.permanence.user_id is None and o.not_held is None and o.ends_at(zone) > now
+    ]
     return AdminHome(
         accounts={label: counts.get(role, 0) for role, label in ROLES.items()},
         disabled=disabled or 0,

@@ -1,5 +1,6 @@
 """The home page: each role's home says what there is to do (see hotline/home/services.py); and the health check for
 monitoring."""
+
 import logging
 
 from flask import Blueprint, jsonify, render_template

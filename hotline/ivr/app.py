@@ -5,6 +5,7 @@ session, CSRF token, login or rate limit (Twilio treats a 429 as an error). Serv
 separate Flask app, mounted under /ivr/ by `VoiceDispatcher`, keeps those hooks off the phone line's
 path entirely. Both apps share one configuration object and the same models and database.
 """
+
 from __future__ import annotations
 
 from flask import Config, Flask, request
@@ -16,6 +17,7 @@ from hotline.extensions import db
 from hotline.ivr import circuit, deadline, views
 
 PREFIX = "/ivr/"
+
 
 class NoSessions(SessionInterface):
     """The webhooks keep no session: Flask hands them a null session and sets no cookie."""

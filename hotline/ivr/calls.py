@@ -12,6 +12,7 @@ before the entry's row, and a retry of a step whose answer was lost. So:
   the step and then sees what it wrote; a step that reaches routing on a call already ended files
   the missed call itself.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -71,8 +72,12 @@ def _row_statement():
 
 @cache  # built once per dialect, like any module-level statement
 def _row_insert(dialect: str):
-    return _insert(dialect).values({c: bindparam(c) for c in ROW_COLUMNS}) \
-        .on_conflict_do_nothing(index_elements=["call_sid"]).returning(Call.__table__.c.id)
+    return (
+        _insert(dialect)
+        .values({c: bindparam(c) for c in ROW_COLUMNS})
+        .on_conflict_do_nothing(index_elements=["call_sid"])
+        .returning(Call.__table__.c.id)
+    )
 
 
 def entry_path(mission: str | None) -> str:
@@ -80,12 +85,18 @@ def entry_path(mission: str | None) -> str:
 
 
 def _row(call_sid, to_number, from_number, at, mission, path, outcome="in_progress") -> dict:
-    return {"call_sid": call_sid, "to_number": to_number, "from_number": from_number, "started_at": at,
-            "mission": mission, "path": path, "outcome": outcome}
+    return {
+        "call_sid": call_sid,
+        "to_number": to_number,
+        "from_number": from_number,
+        "started_at": at,
+        "mission": mission,
+        "path": path,
+        "outcome": outcome,
+    }
 
 
-def start(call_sid: str, to_number: str | None, from_number: str | None, at: datetime,
-          mission: str | None) -> None:
+def start(call_sid: str, to_number: str | None, from_number: str | None, at: datetime, mission: str | None) -> None:
     """The entry: the call's row, in one statement; or, when the status callback made the row
     first, the row completed with what the entry knows."""
     row = _row(call_sid, to_number, from_number, at, mission, entry_path(mission))
@@ -107,8 +118,7 @@ def _complete(call: Call, to_number, from_number, at: datetime, mission) -> None
     db.session.flush()
 
 
-def open_call(call_sid: str, to_number: str | None, from_number: str | None, at: datetime,
-              mission: str | None) -> Call:
+def open_call(call_sid: str, to_number: str | None, from_number: str | None, at: datetime, mission: str | None) -> Call:
     """The row of this call, locked for the step; a step reached without the entry makes it."""
     call = get_call(call_sid, lock=True)
     if call is None:
@@ -121,21 +131,40 @@ def step(call: Call, name: str) -> None:
     call.path = f"{call.path}{SEPARATOR}{name}" if call.path else name
 
 
-def note_postal_code(call_sid: str, code: str, step_name: str, territory_code: str | None,
-                     commune_insee: str | None) -> bool:
+def note_postal_code(
+    call_sid: str, code: str, step_name: str, territory_code: str | None, commune_insee: str | None
+) -> bool:
     """The postal code, what it tells (territory, commune) and its step on the call's row, in one
     UPDATE. False when there is no row yet, or when the row already holds this code (a retry)."""
-    return db.session.execute(_postal_statement(), {
-        "sid": call_sid, "code": code, "step": SEPARATOR + step_name, "territory": territory_code,
-        "commune": commune_insee}).rowcount == 1
+    return (
+        db.session.execute(
+            _postal_statement(),
+            {
+                "sid": call_sid,
+                "code": code,
+                "step": SEPARATOR + step_name,
+                "territory": territory_code,
+                "commune": commune_insee,
+            },
+        ).rowcount
+        == 1
+    )
 
 
 @cache  # a statement of bound parameters, built once
 def _postal_statement():
-    return update(Call).where(Call.call_sid == bindparam("sid"), Call.postal_code.is_distinct_from(bindparam("code"))) \
-        .values(postal_code=bindparam("code"), territory_code=bindparam("territory"),
-                commune_insee=bindparam("commune"), tries=0, path=Call.path.concat(bindparam("step"))) \
+    return (
+        update(Call)
+        .where(Call.call_sid == bindparam("sid"), Call.postal_code.is_distinct_from(bindparam("code")))
+        .values(
+            postal_code=bindparam("code"),
+            territory_code=bindparam("territory"),
+            commune_insee=bindparam("commune"),
+            tries=0,
+            path=Call.path.concat(bindparam("step")),
+        )
         .execution_options(synchronize_session=False)
+    )
 
 
 def reach_routing(call: Call) -> None:
@@ -151,10 +180,18 @@ def reach_routing(call: Call) -> None:
 
 def queue_position(call: Call) -> int:
     ahead = db.session.scalar(
-        select(func.count()).select_from(Call).where(
-            Call.queued_at.is_not(None), Call.queued_at < call.queued_at, Call.ended_at.is_(None),
-            Call.answered_at.is_(None), Call.outcome == "in_progress", Call.id != call.id,
-            (Call.mission == call.mission) if call.mission else Call.id.is_not(None)))
+        select(func.count())
+        .select_from(Call)
+        .where(
+            Call.queued_at.is_not(None),
+            Call.queued_at < call.queued_at,
+            Call.ended_at.is_(None),
+            Call.answered_at.is_(None),
+            Call.outcome == "in_progress",
+            Call.id != call.id,
+            (Call.mission == call.mission) if call.mission else Call.id.is_not(None),
+        )
+    )
     return (ahead or 0) + 1
 
 
@@ -173,9 +210,12 @@ def add_callback(call: Call, kind: str) -> CallbackTask:
 
 @cache
 def _end_statement():
-    return update(Call).where(Call.call_sid == bindparam("sid"), Call.ended_at.is_(None)) \
-        .values(ended_at=bindparam("at"), twilio_status=bindparam("status")) \
+    return (
+        update(Call)
+        .where(Call.call_sid == bindparam("sid"), Call.ended_at.is_(None))
+        .values(ended_at=bindparam("at"), twilio_status=bindparam("status"))
         .execution_options(synchronize_session=False)
+    )
 
 
 def finish(call_sid: str, status: str, at: datetime) -> bool:
@@ -214,6 +254,7 @@ def _settle(call: Call) -> None:
 
 # --- for the jurists' "Appels" page ------------------------------------------------------------
 
+
 def _works_without_mission(missions: list[str]) -> bool:
     """A call with no mission (the caller never chose one) is worked by the jurists of every mission."""
     return set(labels("missions")) <= set(missions)
@@ -245,8 +286,9 @@ def my_calls(user, limit: int = 20) -> tuple[list[Call], list[Call]]:
     """(in progress, recent) calls answered by the user."""
     query = select(Call).where(Call.answered_by_id == user.id)
     live = list(db.session.scalars(query.where(Call.ended_at.is_(None)).order_by(Call.started_at.desc())))
-    recent = list(db.session.scalars(query.where(Call.ended_at.is_not(None))
-                                     .order_by(Call.started_at.desc()).limit(limit)))
+    recent = list(
+        db.session.scalars(query.where(Call.ended_at.is_not(None)).order_by(Call.started_at.desc()).limit(limit))
+    )
     return live, recent
 
 
@@ -276,8 +318,7 @@ def complete(task: CallbackTask, user, result: str, comment: str | None, at: dat
     if result not in CALLBACK_RESULTS:
         raise TaskError("Choisissez le résultat du rappel.")
     if has_control_characters(comment) or len(comment or "") > COMMENT_MAX:  # a one-line field (PostgreSQL refuses NUL)
-        raise TaskError(f"Commentaire : une seule ligne de {COMMENT_MAX} caractères au plus, sans caractère "
-                        "invisible.")
+        raise TaskError(f"Commentaire : une seule ligne de {COMMENT_MAX} caractères au plus, sans caractère invisible.")
     if task.status == "claimed" and task.claimed_by_id != user.id:
         raise TaskError(f"Ce rappel est pris en charge par {task.claimed_by.name}.")
     if task.status == "done":

@@ -10,6 +10,7 @@ circuit by itself); the other steps keep answering the backup number meanwhile. 
 closes the circuit; its failure opens it again. While the circuit is closed it costs nothing: there
 is no health query before the steps.
 """
+
 from __future__ import annotations
 
 import logging
@@ -74,8 +75,7 @@ class Circuit:
                 self._open_until = None
             else:
                 if self._open_until is None:
-                    log.error("ivr: database failing; callers sent to the backup number for %.0f s",
-                              self.open_seconds)
+                    log.error("ivr: database failing; callers sent to the backup number for %.0f s", self.open_seconds)
                 self._open_until = time.monotonic() + self.open_seconds
 
 

@@ -3,6 +3,7 @@
 A simulated call is written to a throw-away copy of the database unless --write is given, so that trying
 the menu on the demo (or on production data) adds no call to the log nor to the figures.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -25,12 +26,20 @@ def ivr_cli():
 
 
 @ivr_cli.command("simulate", help="Simuler un appel : requêtes signées, comme Twilio.")
-@click.option("--to", "to", default="+33800000000", show_default=True,
-              help="Numéro appelé ; un numéro de HOTLINE_IVR_NUMBERS choisit directement sa mission")
+@click.option(
+    "--to",
+    "to",
+    default="+33800000000",
+    show_default=True,
+    help="Numéro appelé ; un numéro de HOTLINE_IVR_NUMBERS choisit directement sa mission",
+)
 @click.option("--from", "caller", default="+33612000000", show_default=True, help="Numéro de l'appelant")
 @click.option("--at", default=None, help="Instant de l'appel, heure de Paris : 2026-12-01T10:00")
-@click.option("--keys", default="", help="Touches successives, séparées par des espaces ; « - » pour un silence, "
-                                       "« voix:Nom » pour une réponse parlée")
+@click.option(
+    "--keys",
+    default="",
+    help="Touches successives, séparées par des espaces ; « - » pour un silence, « voix:Nom » pour une réponse parlée",
+)
 @click.option("--no-answer", is_flag=True, help="Aucun juriste ne décroche")
 @click.option("--no-message", is_flag=True, help="L'appelant ne laisse pas de message")
 @click.option("--write", is_flag=True, help="Écrire l'appel dans la base configurée (par défaut : une copie jetable)")
@@ -38,8 +47,9 @@ def simulate(to, caller, at, keys, no_answer, no_message, write):
     from hotline.ivr.simulator import Simulator
 
     with simulation_app(current_app._get_current_object(), write) as app, app.app_context():
-        walk = Simulator(app, to=to, caller=caller, at=at, keys=keys, answer=not no_answer,
-                         leave_message=not no_message).run()
+        walk = Simulator(
+            app, to=to, caller=caller, at=at, keys=keys, answer=not no_answer, leave_message=not no_message
+        ).run()
         report(walk)
     if not write:
         click.echo("(Simulation sur une copie de la base : rien n'a été enregistré. --write pour écrire dans la base.)")
@@ -57,8 +67,10 @@ def simulation_app(app: Flask, write: bool) -> Iterator[Flask]:
         return
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() != "sqlite":
-        raise click.ClickException("Sur PostgreSQL, la simulation écrirait dans la base elle-même : ajoutez --write "
-                                   "si c'est voulu, ou pointez HOTLINE_DATABASE_URL vers une base d'essai.")
+        raise click.ClickException(
+            "Sur PostgreSQL, la simulation écrirait dans la base elle-même : ajoutez --write "
+            "si c'est voulu, ou pointez HOTLINE_DATABASE_URL vers une base d'essai."
+        )
     with tempfile.TemporaryDirectory(prefix="hotline-simulation-") as folder:
         copy = Path(folder) / "simulation.sqlite3"
         source, target = sqlite3.connect(url.database), sqlite3.connect(copy)
@@ -67,8 +79,11 @@ def simulation_app(app: Flask, write: bool) -> Iterator[Flask]:
         finally:
             source.close()
             target.close()
-        overrides = {key: app.config[key] for key in ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "IVR_NUMBERS", "TESTING")
-                     if key in app.config}
+        overrides = {
+            key: app.config[key]
+            for key in ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "IVR_NUMBERS", "TESTING")
+            if key in app.config
+        }
         yield create_app(overrides | {"DATABASE_URL": f"sqlite:///{copy}"})
 
 
@@ -84,8 +99,17 @@ def report(walk) -> None:
         text = event.text
         for phone, name in names.items():
             text = text.replace(phone, f"{name} ({phone})")
-        prefix = {"say": "🔊 ", "keys": "⌨  ", "silence": "…  ", "whisper": "🎧 juriste : ",
-                  "dial": "📞 ", "answered": "✅ ", "record": "⏺  ", "hangup": "☎  ", "transfer": "↪  "}
+        prefix = {
+            "say": "🔊 ",
+            "keys": "⌨  ",
+            "silence": "…  ",
+            "whisper": "🎧 juriste : ",
+            "dial": "📞 ",
+            "answered": "✅ ",
+            "record": "⏺  ",
+            "hangup": "☎  ",
+            "transfer": "↪  ",
+        }
         click.echo(prefix.get(event.kind, "") + text)
     db.session.expire_all()
     call = get_call(walk.call_sid)
@@ -95,7 +119,9 @@ def report(walk) -> None:
         return
     who = call.answered_by.name if call.answered_by else "—"
     click.echo(f"Fin : {walk.ended}")
-    click.echo(f"Journal : issue={call.outcome} ({call.outcome_label}), mission={call.mission or '—'}, "
-               f"territoire={call.territory_code or '—'}, commune={call.commune_insee or '—'}, "
-               f"répondu par={who}, attente={call.wait_seconds}s, conversation={call.talk_seconds or 0}s")
+    click.echo(
+        f"Journal : issue={call.outcome} ({call.outcome_label}), mission={call.mission or '—'}, "
+        f"territoire={call.territory_code or '—'}, commune={call.commune_insee or '—'}, "
+        f"répondu par={who}, attente={call.wait_seconds}s, conversation={call.talk_seconds or 0}s"
+    )
     click.echo(f"Parcours : {call.path}")

@@ -8,6 +8,7 @@ line's own engine only (`install`). A database over the network may hang
 anywhere, even while connecting: the step then runs in a worker thread that the request stops
 waiting for at the deadline.
 """
+
 from __future__ import annotations
 
 import time

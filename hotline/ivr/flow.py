@@ -3,6 +3,7 @@
 Every question is a <Gather> followed by a <Redirect> to the same action, so that silence is
 handled by the action like a wrong key: the caller is asked again, never left in silence.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -35,24 +36,37 @@ def then(response: VoiceResponse, url: str) -> VoiceResponse:
     return response
 
 
-def question(voice: Voice, text: str, action: str, *, num_digits: int = 1, timeout: int = 6,
-             prefix: str | None = None, finish_on_key: str | None = None,
-             hints: Iterable[str] | None = None) -> VoiceResponse:
+def question(
+    voice: Voice,
+    text: str,
+    action: str,
+    *,
+    num_digits: int = 1,
+    timeout: int = 6,
+    prefix: str | None = None,
+    finish_on_key: str | None = None,
+    hints: Iterable[str] | None = None,
+) -> VoiceResponse:
     response = voice.speech(prefix) if prefix else VoiceResponse()
-    options = {"action": action, "method": "POST", "num_digits": num_digits, "timeout": timeout,
-               "action_on_empty_result": True}
+    options = {
+        "action": action,
+        "method": "POST",
+        "num_digits": num_digits,
+        "timeout": timeout,
+        "action_on_empty_result": True,
+    }
     if finish_on_key:
         options["finish_on_key"] = finish_on_key
     if hints is not None:
-        options.update(input="dtmf speech", hints=", ".join(hints), language=voice.language,
-                       speech_timeout="auto")
+        options.update(input="dtmf speech", hints=", ".join(hints), language=voice.language, speech_timeout="auto")
     gather = response.gather(**options)
     voice.say(gather, text)
     return then(response, action)
 
 
-def dial(voice: Voice, numbers: list[tuple[str, str]], action: str, timeout: int,
-         prefix: str | None = None) -> VoiceResponse:
+def dial(
+    voice: Voice, numbers: list[tuple[str, str]], action: str, timeout: int, prefix: str | None = None
+) -> VoiceResponse:
     """Ring (number, whisper_url) pairs at once; the action learns how it ended."""
     response = voice.speech(prefix) if prefix else VoiceResponse()
     verb = response.dial(action=action, method="POST", timeout=timeout, answer_on_bridge=True)
@@ -63,8 +77,7 @@ def dial(voice: Voice, numbers: list[tuple[str, str]], action: str, timeout: int
 
 def record(voice: Voice, action: str, max_seconds: int = 120, prefix: str | None = None) -> VoiceResponse:
     response = voice.speech(prefix, prompts.RECORD_INSTRUCTIONS)
-    response.record(action=action, method="POST", max_length=max_seconds, finish_on_key="#",
-                    play_beep=True, timeout=10)
+    response.record(action=action, method="POST", max_length=max_seconds, finish_on_key="#", play_beep=True, timeout=10)
     # Reached only when nothing was recorded: the action then files a callback task.
     return then(response, action)
 

@@ -1,4 +1,5 @@
 """The call log (one row per CallSid) and callback tasks (opening hours and closures: core/opening.py)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,7 +27,8 @@ OUTCOMES = {
     "callback_requested": "Rappel demandé",
     "abandoned": "Raccroché avant réponse",
     "closed": "Hors horaires",
-    "referred": "Orienté hors du département",  # outside the Pas-de-Calais, no key 1: the call ended with the numbers to call
+    # outside the Pas-de-Calais, no key 1: the call ended with the numbers to call
+    "referred": "Orienté hors du département",
     "backup": "Renvoyé vers le numéro de secours",
 }
 

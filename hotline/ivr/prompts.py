@@ -1,14 +1,20 @@
 """Everything a caller (or the answering jurist) hears, in French, in one place."""
 
 GREETING = "Bonjour, vous êtes en relation avec le service d'information juridique sur le logement du Pas-de-Calais."
-PRIVACY = ("Les informations que vous donnez sont utilisées uniquement pour vous répondre et établir "
-           "des statistiques anonymes ; vous pouvez y accéder ou les faire rectifier auprès du service.")
+PRIVACY = (
+    "Les informations que vous donnez sont utilisées uniquement pour vous répondre et établir "
+    "des statistiques anonymes ; vous pouvez y accéder ou les faire rectifier auprès du service."
+)
 
-MISSION_MENU = ("Si vous êtes menacé d'expulsion ou avez des loyers impayés, tapez 1. "
-                "Pour toute autre question sur le logement, tapez 2. "
-                "Si vous êtes travailleur social et appelez pour un ménage, tapez 3.")
-SOCIAL_WORKER_MENU = ("Pour un ménage menacé d'expulsion ou en impayé de loyer, tapez 1. "
-                      "Pour une autre question sur le logement, tapez 2.")
+MISSION_MENU = (
+    "Si vous êtes menacé d'expulsion ou avez des loyers impayés, tapez 1. "
+    "Pour toute autre question sur le logement, tapez 2. "
+    "Si vous êtes travailleur social et appelez pour un ménage, tapez 3."
+)
+SOCIAL_WORKER_MENU = (
+    "Pour un ménage menacé d'expulsion ou en impayé de loyer, tapez 1. "
+    "Pour une autre question sur le logement, tapez 2."
+)
 
 POSTAL_CODE = "Tapez les 5 chiffres du code postal de la commune du logement, puis la touche dièse."
 POSTAL_CODE_UNKNOWN = "Ce code postal n'est pas reconnu."
@@ -20,19 +26,24 @@ def commune_menu(names: list[str]) -> str:
     two_digits = len(names) > 9
     choices = " ".join(f"Pour {name}, tapez {i}." for i, name in enumerate(names, start=1))
     end = " suivi de la touche dièse" if two_digits else ""
-    return (f"Ce code postal couvre plusieurs communes. Dites le nom de votre commune, ou tapez son "
-            f"numéro{end}. {choices}")
+    return (
+        f"Ce code postal couvre plusieurs communes. Dites le nom de votre commune, ou tapez son numéro{end}. {choices}"
+    )
 
 
-OUT_OF_DEPARTMENT = ("Ce code postal n'est pas dans le Pas-de-Calais. L'agence départementale pour "
-                     "l'information sur le logement de votre département peut vous renseigner "
-                     "gratuitement. En cas d'impayé de loyer ou de menace d'expulsion, appelez le "
-                     "numéro national SOS Loyers Impayés : 0 805, 16, 00, 75. "
-                     "Pour être mis malgré tout en relation avec un juriste du Pas-de-Calais, tapez 1.")
+OUT_OF_DEPARTMENT = (
+    "Ce code postal n'est pas dans le Pas-de-Calais. L'agence départementale pour "
+    "l'information sur le logement de votre département peut vous renseigner "
+    "gratuitement. En cas d'impayé de loyer ou de menace d'expulsion, appelez le "
+    "numéro national SOS Loyers Impayés : 0 805, 16, 00, 75. "
+    "Pour être mis malgré tout en relation avec un juriste du Pas-de-Calais, tapez 1."
+)
 # Silence or another key, asked twice: never taken as a yes; the call ends with the numbers to call.
-OUT_OF_DEPARTMENT_END = ("Nous mettons fin à l'appel. Pour votre question, appelez l'agence départementale pour "
-                         "l'information sur le logement de votre département ; en cas d'impayé de loyer ou de menace "
-                         "d'expulsion, le numéro national SOS Loyers Impayés : 0 805, 16, 00, 75. Au revoir.")
+OUT_OF_DEPARTMENT_END = (
+    "Nous mettons fin à l'appel. Pour votre question, appelez l'agence départementale pour "
+    "l'information sur le logement de votre département ; en cas d'impayé de loyer ou de menace "
+    "d'expulsion, le numéro national SOS Loyers Impayés : 0 805, 16, 00, 75. Au revoir."
+)
 
 GENERAL_POOL = "Je vous mets en relation avec le premier juriste disponible."
 CONNECTING = "Nous recherchons un juriste disponible, merci de patienter."
@@ -50,14 +61,19 @@ def queue_status(seconds: int, position: int) -> str:
     """What the queue tells, and only what is known: how long the caller has waited, the calls before theirs,
     and that no jurist has picked up yet (not that they are busy: they may not have heard it)."""
     ahead = position - 1
-    rank = ("Vous êtes le premier appel en attente." if ahead <= 0
-            else f"Il y a {ahead} appel{'s' if ahead > 1 else ''} avant le vôtre.")
+    rank = (
+        "Vous êtes le premier appel en attente."
+        if ahead <= 0
+        else f"Il y a {ahead} appel{'s' if ahead > 1 else ''} avant le vôtre."
+    )
     return f"Vous attendez depuis {waited(seconds)}. {rank} Aucun juriste n'a encore décroché."
 
 
 CALLING_AGAIN = "Nous appelons de nouveau les juristes de permanence, merci de rester en ligne."
-QUEUE_OFFER = ("Pour laisser un message, tapez 1. Pour être rappelé au numéro qui appelle, tapez 2. "
-               "Pour continuer d'attendre, restez en ligne.")
+QUEUE_OFFER = (
+    "Pour laisser un message, tapez 1. Pour être rappelé au numéro qui appelle, tapez 2. "
+    "Pour continuer d'attendre, restez en ligne."
+)
 QUEUE_OFFER_MESSAGE_ONLY = "Pour laisser un message, tapez 1. Pour continuer d'attendre, restez en ligne."
 
 
@@ -73,19 +89,22 @@ def next_permanence(when: str, until: str, place: str, address: str) -> str:
 
 NOBODY_AVAILABLE = "Aucun juriste n'est disponible pour le moment."
 NOBODY_ANSWERED = "Aucun juriste n'a pu prendre votre appel."
-VOICEMAIL_OFFER = ("Pour laisser un message, tapez 1. Pour être rappelé au numéro qui appelle, "
-                   "tapez 2.")
+VOICEMAIL_OFFER = "Pour laisser un message, tapez 1. Pour être rappelé au numéro qui appelle, tapez 2."
 VOICEMAIL_ONLY = "Vous pouvez laisser un message."
-RECORD_INSTRUCTIONS = ("Après le bip, indiquez votre nom, votre numéro de téléphone et votre commune, "
-                       "puis l'objet de votre appel. Vous disposez de deux minutes. Tapez dièse pour terminer.")
+RECORD_INSTRUCTIONS = (
+    "Après le bip, indiquez votre nom, votre numéro de téléphone et votre commune, "
+    "puis l'objet de votre appel. Vous disposez de deux minutes. Tapez dièse pour terminer."
+)
 RECORDED = "Merci, votre message est enregistré. Un juriste vous rappellera dans les meilleurs délais. Au revoir."
 NO_RECORDING = "Nous n'avons pas reçu de message. Un juriste vous rappellera au numéro qui a appelé. Au revoir."
 CALLBACK_CONFIRMED = "C'est noté : un juriste vous rappellera dans les meilleurs délais à ce numéro. Au revoir."
 GOODBYE = "Merci de votre appel. Au revoir."
 
 DEGRADED = "Nous vous mettons en relation avec notre permanence. Merci de patienter."
-DEGRADED_NO_BACKUP = ("Notre service rencontre une difficulté technique. Merci de rappeler dans quelques "
-                      "minutes. En cas d'urgence liée à une expulsion, appelez le 0 805, 16, 00, 75.")
+DEGRADED_NO_BACKUP = (
+    "Notre service rencontre une difficulté technique. Merci de rappeler dans quelques "
+    "minutes. En cas d'urgence liée à une expulsion, appelez le 0 805, 16, 00, 75."
+)
 
 
 def whisper(mission_label: str, territory_label: str | None) -> str:
@@ -93,5 +112,8 @@ def whisper(mission_label: str, territory_label: str | None) -> str:
     return f"Appel {mission_label}{where}. Appuyez sur 1 pour prendre l'appel."
 
 
-WHISPER_MISSIONS = {"prevention_expulsion": "numéro vert prévention des expulsions",
-                    "info_logement": "information logement", None: "numéro vert"}
+WHISPER_MISSIONS = {
+    "prevention_expulsion": "numéro vert prévention des expulsions",
+    "info_logement": "information logement",
+    None: "numéro vert",
+}

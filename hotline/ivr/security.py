@@ -1,4 +1,5 @@
 """Proof that a webhook comes from Twilio: X-Twilio-Signature over the public URL and the form."""
+
 from __future__ import annotations
 
 from hmac import compare_digest

@@ -1,6 +1,7 @@
 """Walks the voice menu as Twilio would: signed POSTs to the webhooks, in-process, with a clock
 that moves as the caller waits. Used by `flask ivr simulate`, the tests and the benchmark.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -37,8 +38,17 @@ class Walk:
 
 
 class Simulator:
-    def __init__(self, app: Flask, *, to: str, caller: str, at: datetime | str | None = None,
-                 keys: str = "", answer: bool = True, leave_message: bool = True):
+    def __init__(
+        self,
+        app: Flask,
+        *,
+        to: str,
+        caller: str,
+        at: datetime | str | None = None,
+        keys: str = "",
+        answer: bool = True,
+        leave_message: bool = True,
+    ):
         self.app = app
         self.to, self.caller = to, caller
         with app.app_context():
@@ -61,8 +71,14 @@ class Simulator:
         return ET.fromstring(response.data)
 
     def params(self, **extra) -> dict:
-        base = {"CallSid": self.call_sid, "AccountSid": "AC" + "0" * 32, "From": self.caller,
-                "To": self.to, "Direction": "inbound", "CallStatus": "in-progress"}
+        base = {
+            "CallSid": self.call_sid,
+            "AccountSid": "AC" + "0" * 32,
+            "From": self.caller,
+            "To": self.to,
+            "Direction": "inbound",
+            "CallStatus": "in-progress",
+        }
         return base | {k: v for k, v in extra.items() if v is not None}
 
     def run(self) -> Walk:
@@ -124,9 +140,14 @@ class Simulator:
                 walk.events.append(Event("record", "(message enregistré, 20 s)"))
                 self.now += timedelta(seconds=20)
                 walk.ended = "message vocal"
-                return self.post(verb.get("action"), self.params(
-                    RecordingUrl=f"https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE{secrets.token_hex(16)}",
-                    RecordingDuration="20", RecordingSid="RE" + secrets.token_hex(16)))
+                return self.post(
+                    verb.get("action"),
+                    self.params(
+                        RecordingUrl=f"https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE{secrets.token_hex(16)}",
+                        RecordingDuration="20",
+                        RecordingSid="RE" + secrets.token_hex(16),
+                    ),
+                )
             elif tag == "Hangup":
                 walk.events.append(Event("hangup", "(fin de l'appel)"))
                 walk.ended = walk.ended or "raccroché par le service"

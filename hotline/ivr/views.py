@@ -4,6 +4,7 @@ Each step checks Twilio's signature, then runs with a deadline and commits its c
 before Twilio gets the answer: if the database is down or slow, the caller is sent to the backup
 number instead of hearing an error, and the circuit (circuit.py) sends the next callers there at once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -99,8 +100,11 @@ def run_with_deadline(handler) -> Response:
             return twiml(result), True
         except circuit.DATABASE_FAILURES as error:
             rollback()
-            log.error("ivr: step %s: database failing (%s); caller sent to the backup number", handler.__name__,
-                      getattr(error, "orig", None) or type(error).__name__)  # no values: hide_parameters
+            log.error(
+                "ivr: step %s: database failing (%s); caller sent to the backup number",
+                handler.__name__,
+                getattr(error, "orig", None) or type(error).__name__,
+            )  # no values: hide_parameters
             return None, False
         except Exception:
             rollback()
@@ -118,10 +122,12 @@ def run_with_deadline(handler) -> Response:
 
 # --- helpers -------------------------------------------------------------------------------------
 
+
 def current_call() -> Call:
     """The call of this request, locked for the step; a step reached without /voice opens it."""
-    return calls.open_call(request.form["CallSid"], number("To"), number("From"), clock.now(),
-                           mission_for_number(request.form.get("To")))
+    return calls.open_call(
+        request.form["CallSid"], number("To"), number("From"), clock.now(), mission_for_number(request.form.get("To"))
+    )
 
 
 def number(field: str) -> str | None:
@@ -168,12 +174,14 @@ def settle_mission(call: Call, mission: str, next_endpoint: str = ".postal"):
 
 # --- the steps -----------------------------------------------------------------------------------
 
+
 @webhook("/voice")
 def voice_entry():
     mission = mission_for_number(request.form.get("To"))
     calls.start(request.form["CallSid"], number("To"), number("From"), clock.now(), mission)
-    return flow.then(voice().speech(prompts.GREETING, prompts.PRIVACY),
-                     url_for(".postal" if mission else ".mission_menu"))
+    return flow.then(
+        voice().speech(prompts.GREETING, prompts.PRIVACY), url_for(".postal" if mission else ".mission_menu")
+    )
 
 
 @webhook("/mission")
@@ -213,8 +221,9 @@ def social_worker_choice():
 
 @webhook("/postal")
 def postal():
-    return flow.question(voice(), prompts.POSTAL_CODE, url_for(".postal_choice"), num_digits=5, timeout=8,
-                         finish_on_key="#")
+    return flow.question(
+        voice(), prompts.POSTAL_CODE, url_for(".postal_choice"), num_digits=5, timeout=8, finish_on_key="#"
+    )
 
 
 @webhook("/postal/choice")
@@ -242,9 +251,15 @@ def commune_menu():
     names = [p.name for p in postal_places(call.postal_code or "")]
     if not names:
         return flow.then(flow.VoiceResponse(), url_for(".postal"))
-    return flow.question(voice(), prompts.commune_menu(names), url_for(".commune_choice"),
-                         num_digits=2 if len(names) > 9 else 1, timeout=8,
-                         finish_on_key="#" if len(names) > 9 else None, hints=names)
+    return flow.question(
+        voice(),
+        prompts.commune_menu(names),
+        url_for(".commune_choice"),
+        num_digits=2 if len(names) > 9 else 1,
+        timeout=8,
+        finish_on_key="#" if len(names) > 9 else None,
+        hints=names,
+    )
 
 
 @webhook("/commune/choice")
@@ -258,8 +273,9 @@ def commune_choice():
         chosen = communes[index - 1]
     spoken = fold((request.form.get("SpeechResult") or "")[:200])
     if chosen is None and spoken:
-        matches = [c for c in communes if fold(c.name) == spoken] or \
-                  [c for c in communes if fold(c.name) in spoken or spoken in fold(c.name)]
+        matches = [c for c in communes if fold(c.name) == spoken] or [
+            c for c in communes if fold(c.name) in spoken or spoken in fold(c.name)
+        ]
         chosen = matches[0] if len(matches) == 1 else None
     if chosen is None:
         return wrong_answer(call, "commune_menu", prompts.NOT_UNDERSTOOD if (choice or spoken) else prompts.NO_INPUT)
@@ -272,8 +288,7 @@ def commune_choice():
 
 @webhook("/out-of-department")
 def out_of_department():
-    return flow.question(voice(), prompts.OUT_OF_DEPARTMENT, url_for(".out_of_department_choice"),
-                         timeout=8)
+    return flow.question(voice(), prompts.OUT_OF_DEPARTMENT, url_for(".out_of_department_choice"), timeout=8)
 
 
 OUT_OF_DEPARTMENT_TRIES = 2  # the long message is said twice at most
@@ -408,8 +423,9 @@ def closed():
     permanence = next_held(call.mission, call.territory_code, local, zone)  # another way to meet a jurist
     if permanence is not None:
         p = permanence.permanence
-        text += " " + prompts.next_permanence(describe(permanence.starts_at(zone), local), spoken_time(p.ends),
-                                              p.name, p.address)
+        text += " " + prompts.next_permanence(
+            describe(permanence.starts_at(zone), local), spoken_time(p.ends), p.name, p.address
+        )
     return flow.then(voice().speech(text), url_for(".voicemail_offer"))
 
 
@@ -447,8 +463,9 @@ def voicemail_choice():
     if choice in ("1", "2") or (call.tries or 0) + 1 >= current_app.config["IVR_MAX_TRIES"]:
         return message_or_callback(call, choice)
     call.tries = (call.tries or 0) + 1
-    return flow.then(voice().speech(prompts.NOT_UNDERSTOOD if choice else prompts.NO_INPUT),
-                     url_for(".voicemail_offer"))
+    return flow.then(
+        voice().speech(prompts.NOT_UNDERSTOOD if choice else prompts.NO_INPUT), url_for(".voicemail_offer")
+    )
 
 
 @webhook("/voicemail/recorded")

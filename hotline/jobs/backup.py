@@ -8,6 +8,7 @@
 The copy holds personal data: it is written readable by its owner only (0600), under a temporary
 name first, then renamed, so that FILE is never a half-written backup.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,8 +38,10 @@ def pg_tool(name: str) -> str:
         return found
     candidates = sorted(glob(f"{PG_BIN_DIRS}/{name}"), key=_major_version)
     if not candidates:
-        raise BackupError(f"{name} est introuvable : installez le client PostgreSQL (paquet Debian "
-                          "postgresql-client) ou mettez son dossier dans PATH.")
+        raise BackupError(
+            f"{name} est introuvable : installez le client PostgreSQL (paquet Debian "
+            "postgresql-client) ou mettez son dossier dans PATH."
+        )
     return candidates[-1]
 
 
@@ -68,8 +71,12 @@ def copy_sqlite(source: sqlite3.Connection, target: Path) -> None:
 
 def _dump_postgresql(url: URL, target: Path) -> None:
     conninfo, env = libpq_target(url)
-    done = subprocess.run([pg_tool("pg_dump"), "--format=custom", "--file", str(target), "--dbname", conninfo],
-                          env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [pg_tool("pg_dump"), "--format=custom", "--file", str(target), "--dbname", conninfo],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise BackupError(f"pg_dump a échoué : {done.stderr.strip()}")
 
@@ -105,5 +112,7 @@ def backup(target: Path) -> str:
 def backup_command(file: Path):
     method = backup(file)
     size = f"{file.stat().st_size:,}".replace(",", " ")
-    click.echo(f"Sauvegarde écrite dans {file} ({method}, {size} octets). "
-               "Elle contient des données personnelles : gardez-la chiffrée et à accès restreint.")
+    click.echo(
+        f"Sauvegarde écrite dans {file} ({method}, {size} octets). "
+        "Elle contient des données personnelles : gardez-la chiffrée et à accès restreint."
+    )

@@ -4,6 +4,7 @@ eviction procedure moves on, and calls.
 
 Running it again does not duplicate anything: it only gives the demo accounts new passwords.
 """
+
 from __future__ import annotations
 
 import random
@@ -47,11 +48,53 @@ JURISTS = [  # name, territory, phone (the voice menu rings it)
     ("Hugo Lemaire", "montreuillois", "+33612345608"),
     ("Camille Wattez", "ternois", "+33612345609"),
 ]
-FIRST_NAMES = ["Martin", "Bernard", "Dubois", "Durand", "Lefebvre", "Leroy", "Moreau", "Simon", "Laurent",
-               "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel",
-               "Girard", "Andre", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand",
-               "Garnier", "Faure", "Rousseau", "Blanc", "Guerin", "Muller", "Henry", "Roussel", "Nicolas",
-               "Perrin", "Morin", "Mathieu", "Clement", "Gauthier", "Dumont", "Lopez", "Fontaine", "Chevalier"]
+FIRST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Durand",
+    "Lefebvre",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "Andre",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guerin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "Morin",
+    "Mathieu",
+    "Clement",
+    "Gauthier",
+    "Dumont",
+    "Lopez",
+    "Fontaine",
+    "Chevalier",
+]
 
 
 def _password() -> str:
@@ -60,8 +103,10 @@ def _password() -> str:
 
 def _accounts() -> list[tuple[User, str]]:
     """Demo accounts, created once; each run gives them new passwords, printed at the end."""
-    specs = [("admin", "Alice Admin", "admin", None, [], []),
-             ("responsable", "Rémi Responsable", "manager", None, [], [])]
+    specs = [
+        ("admin", "Alice Admin", "admin", None, [], []),
+        ("responsable", "Rémi Responsable", "manager", None, [], []),
+    ]
     for i, (name, territory, phone) in enumerate(JURISTS, start=1):
         specs.append((f"juriste{i}", name, "jurist", phone, list(labels("missions")), [territory]))
     result = []
@@ -70,8 +115,7 @@ def _accounts() -> list[tuple[User, str]]:
         password = _password()
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
-            user = create_user(email, name, role, password, phone=phone, missions=missions,
-                               territories=territories)
+            user = create_user(email, name, role, password, phone=phone, missions=missions, territories=territories)
         else:
             user.password_hash = hash_password(password)
         result.append((user, password))
@@ -86,31 +130,61 @@ def _roster(jurists: list[User]) -> None:
     for user in jurists:
         for mission in labels("missions"):
             for starts, ends in ((time(9), time(12, 30)), (time(13, 30), time(17))):
-                db.session.add(DutyShift(user_id=user.id, mission=mission, weekdays=range(5), starts=starts,
-                                         ends=ends, territory_code=user.territories[0]))
+                db.session.add(
+                    DutyShift(
+                        user_id=user.id,
+                        mission=mission,
+                        weekdays=range(5),
+                        starts=starts,
+                        ends=ends,
+                        territory_code=user.territories[0],
+                    )
+                )
     pool = jurists[-1]
     for mission in labels("missions"):
-        db.session.add(DutyShift(user_id=pool.id, mission=mission, weekdays=range(5), starts=time(9),
-                                 ends=time(17), territory_code=None))
+        db.session.add(
+            DutyShift(
+                user_id=pool.id, mission=mission, weekdays=range(5), starts=time(9), ends=time(17), territory_code=None
+            )
+        )
 
 
 PLACES = [  # name, address, commune INSEE, access notes, the place's phone
-    ("CCAS de Boulogne-sur-Mer", "Place Godefroy de Bouillon", "62160",
-     "Entrée par la rue Saint-Martin, bureau 3 au rez-de-chaussée.", "03 21 00 62 01"),
+    (
+        "CCAS de Boulogne-sur-Mer",
+        "Place Godefroy de Bouillon",
+        "62160",
+        "Entrée par la rue Saint-Martin, bureau 3 au rez-de-chaussée.",
+        "03 21 00 62 01",
+    ),
     ("Centre social d'Outreau", "Rue Jules Guesde", "62643", "Accessible en fauteuil roulant.", None),
-    ("Mairie de Calais", "Place du Soldat Inconnu", "62193", "Accueil principal, salle des permanences.",
-     "03 21 00 62 02"),
-    ("Mairie de Lens", "17 bis place Jean Jaurès", "62498", "Rez-de-chaussée, accessible en fauteuil roulant.",
-     None),
+    (
+        "Mairie de Calais",
+        "Place du Soldat Inconnu",
+        "62193",
+        "Accueil principal, salle des permanences.",
+        "03 21 00 62 02",
+    ),
+    ("Mairie de Lens", "17 bis place Jean Jaurès", "62498", "Rez-de-chaussée, accessible en fauteuil roulant.", None),
     ("Maison de l'habitat d'Hénin-Beaumont", "Rue de la République", "62427", None, "03 21 00 62 03"),
     ("Centre social de Béthune", "Rue de la Délivrance", "62119", "Sonnez à l'interphone « Permanences ».", None),
     ("Mairie de Bruay-la-Buissière", "Place Roger Salengro", "62178", None, None),
-    ("Maison de services d'Arras", "Place des Héros", "62041", "Premier étage, ascenseur à gauche de l'accueil.",
-     "03 21 00 62 04"),
+    (
+        "Maison de services d'Arras",
+        "Place des Héros",
+        "62041",
+        "Premier étage, ascenseur à gauche de l'accueil.",
+        "03 21 00 62 04",
+    ),
     ("Mairie de Montreuil-sur-Mer", "Place Gambetta", "62588", None, None),
     ("Mairie de Berck", "Place de l'Hôtel de Ville", "62108", "Bureau des permanences, au fond de la cour.", None),
-    ("Maison du Département de Saint-Omer", "Rue Saint-Bertin", "62765", "Accessible en fauteuil roulant.",
-     "03 21 00 62 05"),
+    (
+        "Maison du Département de Saint-Omer",
+        "Rue Saint-Bertin",
+        "62765",
+        "Accessible en fauteuil roulant.",
+        "03 21 00 62 05",
+    ),
     ("Mairie de Saint-Pol-sur-Ternoise", "Place de l'Hôtel de Ville", "62767", None, None),
 ]
 INFO, EVICTION = "info_logement", "prevention_expulsion"
@@ -141,10 +215,16 @@ def _minutes(moment: time) -> int:
 def _off_duty(user: User, weekday: int, starts: time, ends: time) -> None:
     """A jurist at a permanence is not on the phone then: their series lose that weekday, and what is
     left of its hours that day (an hour or more) joins the series of the same hours, or starts one."""
-    shifts = db.session.scalars(select(DutyShift).where(DutyShift.user_id == user.id, DutyShift.weekday == weekday,
-                                                        DutyShift.starts < ends, DutyShift.ends > starts))
+    shifts = db.session.scalars(
+        select(DutyShift).where(
+            DutyShift.user_id == user.id, DutyShift.weekday == weekday, DutyShift.starts < ends, DutyShift.ends > starts
+        )
+    )
     for shift in list(shifts):
-        for piece_starts, piece_ends in ((shift.starts, min(starts, shift.ends)), (max(ends, shift.starts), shift.ends)):
+        for piece_starts, piece_ends in (
+            (shift.starts, min(starts, shift.ends)),
+            (max(ends, shift.starts), shift.ends),
+        ):
             if _minutes(piece_ends) - _minutes(piece_starts) >= 60:
                 _add_day(shift, weekday, piece_starts, piece_ends)
         shift.weekdays = [day for day in shift.weekdays if day != weekday]
@@ -154,13 +234,30 @@ def _off_duty(user: User, weekday: int, starts: time, ends: time) -> None:
 
 
 def _add_day(shift: DutyShift, weekday: int, starts: time, ends: time) -> None:
-    same = db.session.scalar(select(DutyShift).where(
-        DutyShift.user_id == shift.user_id, DutyShift.mission == shift.mission, DutyShift.starts == starts,
-        DutyShift.ends == ends, (DutyShift.territory_code == shift.territory_code) if shift.territory_code
-        else DutyShift.territory_code.is_(None)).limit(1))
+    same = db.session.scalar(
+        select(DutyShift)
+        .where(
+            DutyShift.user_id == shift.user_id,
+            DutyShift.mission == shift.mission,
+            DutyShift.starts == starts,
+            DutyShift.ends == ends,
+            (DutyShift.territory_code == shift.territory_code)
+            if shift.territory_code
+            else DutyShift.territory_code.is_(None),
+        )
+        .limit(1)
+    )
     if same is None:
-        db.session.add(DutyShift(user_id=shift.user_id, mission=shift.mission, territory_code=shift.territory_code,
-                                 weekdays=[weekday], starts=starts, ends=ends))
+        db.session.add(
+            DutyShift(
+                user_id=shift.user_id,
+                mission=shift.mission,
+                territory_code=shift.territory_code,
+                weekdays=[weekday],
+                starts=starts,
+                ends=ends,
+            )
+        )
     else:
         same.weekdays = [*same.weekdays, weekday]
 
@@ -172,16 +269,38 @@ def _permanences(jurists: list[User], today) -> None:
         return
     places = []
     for name, address, insee, notes, phone in PLACES:
-        known = db.session.scalar(select(Place).where(Place.name == name, Place.address == address,
-                                                      Place.commune_insee == insee))
-        places.append(save_place(known, name=name, address=address, commune_insee=insee, access_notes=notes,
-                                 public_phone=phone, active=True, today=today))
+        known = db.session.scalar(
+            select(Place).where(Place.name == name, Place.address == address, Place.commune_insee == insee)
+        )
+        places.append(
+            save_place(
+                known,
+                name=name,
+                address=address,
+                commune_insee=insee,
+                access_notes=notes,
+                public_phone=phone,
+                active=True,
+                today=today,
+            )
+        )
     for index, place, mission, frequency, weekday, week, (start, end) in PERMANENCES:
         _off_duty(jurists[index], weekday, time(start), time(end))
-        permanences.save(None, place=places[place], mission=mission, user_id=jurists[index].id,
-                         frequency=frequency, weekday=weekday, week_of_month=week, starts=time(start),
-                         ends=time(end), first_day=today - timedelta(days=365), last_day=None, active=True,
-                         today=today)
+        permanences.save(
+            None,
+            place=places[place],
+            mission=mission,
+            user_id=jurists[index].id,
+            frequency=frequency,
+            weekday=weekday,
+            week_of_month=week,
+            starts=time(start),
+            ends=time(end),
+            first_day=today - timedelta(days=365),
+            last_day=None,
+            active=True,
+            today=today,
+        )
 
 
 def _appointments(rng: random.Random, jurists: list[User]) -> int:
@@ -196,13 +315,27 @@ def _appointments(rng: random.Random, jurists: list[User]) -> int:
     slots = appointments.free_slots(today, today + timedelta(days=21), now, zone)
     made = 0
     for slot in rng.sample(slots, min(12, len(slots))):
-        households = list(db.session.scalars(select(Household).join(Commune).where(
-            Commune.territory_code == slot.permanence.territory_code, Household.phone.is_not(None)).limit(30)))
+        households = list(
+            db.session.scalars(
+                select(Household)
+                .join(Commune)
+                .where(Commune.territory_code == slot.permanence.territory_code, Household.phone.is_not(None))
+                .limit(30)
+            )
+        )
         if not households:
             continue
         holder = slot.permanence.user or jurists[0]
-        appointments.book(rng.choice(households), mission=slot.permanence.mission, jurist=holder, booked_by=holder,
-                          now=now, zone=zone, slot=slot.key, sms_reminder=rng.random() < 0.7)
+        appointments.book(
+            rng.choice(households),
+            mission=slot.permanence.mission,
+            jurist=holder,
+            booked_by=holder,
+            now=now,
+            zone=zone,
+            slot=slot.key,
+            sms_reminder=rng.random() < 0.7,
+        )
         made += 1
     return made
 
@@ -218,9 +351,13 @@ def _pick(rng: random.Random, vocabulary: str, unknown_share: float = 0.15) -> s
 # after the hearing, so that the demo holds every branch of the path (cases/path.py). The hearing comes
 # six weeks at least after the assignation reached the prefect (loi 89-462 art. 24 III); every date is
 # a working day.
-BEFORE_JUDGMENT = [("commandement_payer", (0, 0)), ("assignation", (65, 120)),
-                   ("notification_prefet_assignation", (1, 4)), ("diagnostic_social_financier", (15, 40)),
-                   ("audience", (30, 70))]
+BEFORE_JUDGMENT = [
+    ("commandement_payer", (0, 0)),
+    ("assignation", (65, 120)),
+    ("notification_prefet_assignation", (1, 4)),
+    ("diagnostic_social_financier", (15, 40)),
+    ("audience", (30, 70)),
+]
 TERMINATED = [("jugement_resiliation", (15, 45)), ("signification_jugement", (10, 30))]
 BRANCHES = {  # branch: (weight, the acts after BEFORE_JUDGMENT, or the whole path when it starts with "!")
     "delais_tenus": (14, [("jugement_delais", (15, 45)), ("dette_soldee", (200, 500))]),
@@ -229,16 +366,39 @@ BRANCHES = {  # branch: (weight, the acts after BEFORE_JUDGMENT, or the whole pa
     "rejet": (8, [("jugement_rejet", (15, 45)), ("signification_jugement", (10, 30))]),
     "resiliation": (14, TERMINATED + [("commandement_quitter", (20, 60)), ("requisition_cfp", (65, 100))]),
     "refere": (6, TERMINATED),
-    "expulsion": (3, TERMINATED + [("commandement_quitter", (20, 60)), ("pv_tentative_expulsion", (65, 90)),
-                                   ("requisition_cfp", (3, 10)), ("cfp_accorde", (30, 60)),
-                                   ("expulsion_effective", (15, 40))]),
+    "expulsion": (
+        3,
+        TERMINATED
+        + [
+            ("commandement_quitter", (20, 60)),
+            ("pv_tentative_expulsion", (65, 90)),
+            ("requisition_cfp", (3, 10)),
+            ("cfp_accorde", (30, 60)),
+            ("expulsion_effective", (15, 40)),
+        ],
+    ),
     "depart": (4, TERMINATED + [("commandement_quitter", (20, 60)), ("depart_volontaire", (20, 50))]),
     "relogement": (4, TERMINATED + [("relogement_effectif", (40, 120))]),
     "protocole": (4, TERMINATED + [("protocole_cohesion_signe", (30, 90))]),
-    "surendettement": (5, [("depot_surendettement", (10, 40)), ("recevabilite_surendettement", (30, 60)),
-                           ("jugement_delais", (20, 60)), ("mesures_surendettement", (60, 150))]),
-    "amiable": (12, ["!", ("commandement_payer", (0, 0)), ("fsl_demande", (5, 20)), ("fsl_accorde", (30, 60)),
-                     ("plan_apurement", (5, 20))]),
+    "surendettement": (
+        5,
+        [
+            ("depot_surendettement", (10, 40)),
+            ("recevabilite_surendettement", (30, 60)),
+            ("jugement_delais", (20, 60)),
+            ("mesures_surendettement", (60, 150)),
+        ],
+    ),
+    "amiable": (
+        12,
+        [
+            "!",
+            ("commandement_payer", (0, 0)),
+            ("fsl_demande", (5, 20)),
+            ("fsl_accorde", (30, 60)),
+            ("plan_apurement", (5, 20)),
+        ],
+    ),
 }
 LAW_2023 = date(2023, 7, 29)
 
@@ -262,13 +422,17 @@ class _Procedure:
         return {code: served for code, served in self.acts if served <= day}
 
 
-def _procedure(rng: random.Random, first_visit: date, today: date, near_truce: bool,
-               branch: str | None = None) -> _Procedure:
+def _procedure(
+    rng: random.Random, first_visit: date, today: date, near_truce: bool, branch: str | None = None
+) -> _Procedure:
     """Leases before and after the law of July 2023, every branch of the path; `near_truce`: a household
     whose commandement de quitter was served shortly before today (the two months end near or in the truce);
     `branch`: the one to take (else drawn by BRANCHES' weights)."""
-    lease = LAW_2023 + timedelta(days=rng.randint(1, 700)) if rng.random() < 0.3 else \
-        date(rng.randint(2008, 2023), rng.randint(1, 6), rng.randint(1, 28))
+    lease = (
+        LAW_2023 + timedelta(days=rng.randint(1, 700))
+        if rng.random() < 0.3
+        else date(rng.randint(2008, 2023), rng.randint(1, 6), rng.randint(1, 28))
+    )
     names = list(BRANCHES)
     branch = branch or ("resiliation" if near_truce else rng.choices(names, [BRANCHES[name][0] for name in names])[0])
     path = BRANCHES[branch][1]
@@ -282,12 +446,29 @@ def _procedure(rng: random.Random, first_visit: date, today: date, near_truce: b
     if near_truce:  # the commandement de quitter 15 to 80 days ago, the earlier acts before it
         shift = today - timedelta(days=rng.randint(15, 80)) - dict(acts)["commandement_quitter"]
         acts = [(code, next_working_day(served + shift)) for code, served in acts if code != "requisition_cfp"]
-    landlord = "bailleur_social" if branch == "protocole" else rng.choice(
-        ["personne_physique", "personne_physique", "sci_familiale", "personne_morale_privee", "bailleur_social",
-         "bailleur_social"])
+    landlord = (
+        "bailleur_social"
+        if branch == "protocole"
+        else rng.choice(
+            [
+                "personne_physique",
+                "personne_physique",
+                "sci_familiale",
+                "personne_morale_privee",
+                "bailleur_social",
+                "bailleur_social",
+            ]
+        )
+    )
     kind = "refere" if branch == "refere" else rng.choice(["fond", "fond", "fond", "inconnu"])
-    return _Procedure(min(lease, acts[0][1] - timedelta(days=365)), landlord, Decimal(rng.randint(350, 900)),
-                      _pick(rng, "housing_benefits", 0.1), acts, kind)
+    return _Procedure(
+        min(lease, acts[0][1] - timedelta(days=365)),
+        landlord,
+        Decimal(rng.randint(350, 900)),
+        _pick(rng, "housing_benefits", 0.1),
+        acts,
+        kind,
+    )
 
 
 def _consultations(rng: random.Random, jurists: list[User], today, households: int = 650) -> int:
@@ -307,7 +488,10 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
         household = consultations.create_household(
             name=f"{rng.choice(FIRST_NAMES)} {rng.choice('ABCDEFGHJLMNPRST')}." if rng.random() < 0.8 else None,
             phone=f"+3363{rng.randrange(10**7):07d}" if rng.random() < 0.7 else None,
-            commune_insee=commune.insee, adults=rng.choice([1, 1, 2, 2, 3]), children=rng.choice([0, 0, 1, 2, 3]))
+            commune_insee=commune.insee,
+            adults=rng.choice([1, 1, 2, 2, 3]),
+            children=rng.choice([0, 0, 1, 2, 3]),
+        )
         visits = 1 if mission == "info_logement" and rng.random() < 0.8 else rng.randint(1, 5)
         close = mission == "prevention_expulsion" and near_truce > 0
         day = today - timedelta(days=rng.randint(20, 60) if close else rng.randint(0, 364))
@@ -317,8 +501,9 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
         procedure = _procedure(rng, day, today, close, shown) if mission == "prevention_expulsion" else None
         days = None
         if shown:  # the first visit, then a visit a few working days after each act, until today
-            days = sorted({day, *(next_working_day(served + timedelta(days=rng.randint(2, 6)))
-                                  for _, served in procedure.acts)})
+            days = sorted(
+                {day, *(next_working_day(served + timedelta(days=rng.randint(2, 6))) for _, served in procedure.acts)}
+            )
             days = [one for one in days if one <= today]
             visits, day = len(days), days[0]
         if close:  # seen a few days after the commandement de quitter, then followed
@@ -326,10 +511,16 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
         near_truce -= close
         stated: dict[str, date] = {}
         debt = Decimal(rng.randint(300, 9000)) + Decimal(rng.randint(0, 99)) / 100
-        profile = {name: _pick(rng, vocab) for name, vocab in (
-            ("occupancy_status", "occupancy_statuses"), ("housing_sector", "housing_sectors"),
-            ("family_situation", "family_situations"), ("age_band", "age_bands"),
-            ("resource_band", "resource_bands"))}
+        profile = {
+            name: _pick(rng, vocab)
+            for name, vocab in (
+                ("occupancy_status", "occupancy_statuses"),
+                ("housing_sector", "housing_sectors"),
+                ("family_situation", "family_situations"),
+                ("age_band", "age_bands"),
+                ("resource_band", "resource_bands"),
+            )
+        }
         if procedure is not None:
             profile["housing_sector"] = "social" if procedure.landlord_type == "bailleur_social" else "prive"
         for visit in range(visits):
@@ -337,25 +528,34 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
                 break
             jurist = rng.choice(by_territory.get(commune.territory_code) or jurists)
             data = {
-                "date": day, "time": time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])),
-                "duration_minutes": rng.randint(5, 60), "mission": mission,
+                "date": day,
+                "time": time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])),
+                "duration_minutes": rng.randint(5, 60),
+                "mission": mission,
                 "mode": rng.choices(list(labels("modes")), [50, 15, 15, 8, 6, 3, 3])[0],
                 "jurist_id": jurist.id,
                 "consultant_type": "travailleur_social" if rng.random() < 0.2 else "particulier",
-                "commune_insee": commune.insee, "territory_code": commune.territory_code,
+                "commune_insee": commune.insee,
+                "territory_code": commune.territory_code,
                 "referral_source": _pick(rng, "referral_sources"),
-                "resource_types": rng.sample([c for c in labels("resource_types") if c != "inconnu"], rng.randint(1, 2)),
+                "resource_types": rng.sample(
+                    [c for c in labels("resource_types") if c != "inconnu"], rng.randint(1, 2)
+                ),
                 "themes": rng.sample(themes, rng.randint(1, 2)),
                 "outcomes": rng.sample(list(labels("outcomes")), rng.randint(1, 3)),
-                "habitat_indigne": rng.random() < 0.05, "permis_louer": rng.random() < 0.04,
+                "habitat_indigne": rng.random() < 0.05,
+                "permis_louer": rng.random() < 0.04,
                 **profile,
             }
             if procedure is not None:
-                data["themes"] = ["impayes_expulsion/" + rng.choice(["impaye_locataire", "procedure_expulsion",
-                                                                      "plan_apurement"])] + data["themes"][:1]
+                data["themes"] = [
+                    "impayes_expulsion/" + rng.choice(["impaye_locataire", "procedure_expulsion", "plan_apurement"])
+                ] + data["themes"][:1]
                 data["procedure_stage"] = procedure.stage_on(day)
                 data["debt_amount"] = debt if rng.random() < 0.85 else None
-                data["debt_origins"] = rng.sample([c for c in labels("debt_origins") if c != "inconnu"], rng.randint(1, 2))
+                data["debt_origins"] = rng.sample(
+                    [c for c in labels("debt_origins") if c != "inconnu"], rng.randint(1, 2)
+                )
                 debt += Decimal(rng.randint(0, 1200))
             consultation = consultations.record_consultation(data, jurist.id, household)
             if procedure is not None:
@@ -367,8 +567,9 @@ def _consultations(rng: random.Random, jurists: list[User], today, households: i
     return count
 
 
-def _state_the_case(rng: random.Random, household, consultation, procedure: _Procedure, stated: dict,
-                    first: bool) -> None:
+def _state_the_case(
+    rng: random.Random, household, consultation, procedure: _Procedure, stated: dict, first: bool
+) -> None:
     """What this visit learnt: the acts served since the last one; the lease, landlord and aid at the
     first visit (the lease date unknown now and then), the rent now and then."""
     new = {code: served for code, served in procedure.acts_until(consultation.date).items() if code not in stated}
@@ -379,8 +580,7 @@ def _state_the_case(rng: random.Random, household, consultation, procedure: _Pro
         fields.update(landlord_type=procedure.landlord_type, housing_benefit=procedure.housing_benefit)
         if rng.random() < 0.85:
             fields["lease_signed_on"] = procedure.lease_signed_on
-    cases.record_acts(household, consultation, new, decision_kind=procedure.decision_kind if judged else None,
-                      **fields)
+    cases.record_acts(household, consultation, new, decision_kind=procedure.decision_kind if judged else None, **fields)
 
 
 CALL_OUTCOMES = ["answered"] * 14 + ["missed", "missed", "voicemail", "callback_requested", "abandoned"]
@@ -414,11 +614,17 @@ def _calls(rng: random.Random, jurists: list[User], now: datetime, count: int = 
         outcome = "closed" if at_night else rng.choice(CALL_OUTCOMES)
         wait = rng.randint(5, 90)
         path = ["accueil", f"mission:{mission}", "routage"]
-        call = Call(call_sid=f"CAdemo{n:032d}", to_number="+33800000062", started_at=started,
-                    from_number=f"+3363{rng.randrange(10**7):07d}" if outcome != "abandoned" or n % 2 else None,
-                    mission=mission, territory_code=territory if outcome != "abandoned" else None,
-                    routed=outcome != "abandoned", outcome=outcome,
-                    twilio_status="completed")
+        call = Call(
+            call_sid=f"CAdemo{n:032d}",
+            to_number="+33800000062",
+            started_at=started,
+            from_number=f"+3363{rng.randrange(10**7):07d}" if outcome != "abandoned" or n % 2 else None,
+            mission=mission,
+            territory_code=territory if outcome != "abandoned" else None,
+            routed=outcome != "abandoned",
+            outcome=outcome,
+            twilio_status="completed",
+        )
         if outcome == "answered":
             call.answered_at = started + timedelta(seconds=wait)
             call.answered_by_id = jurist.id
@@ -431,8 +637,12 @@ def _calls(rng: random.Random, jurists: list[User], now: datetime, count: int = 
         else:
             extra = {"missed": 120, "voicemail": 150, "callback_requested": 130, "closed": 80}[outcome]
             call.ended_at = started + timedelta(seconds=wait + extra)
-            path += {"missed": ["file_attente"], "voicemail": ["file_attente", "message"],
-                     "callback_requested": ["file_attente", "rappel"], "closed": ["ferme", "message"]}[outcome]
+            path += {
+                "missed": ["file_attente"],
+                "voicemail": ["file_attente", "message"],
+                "callback_requested": ["file_attente", "rappel"],
+                "closed": ["ferme", "message"],
+            }[outcome]
             if outcome in ("voicemail", "closed"):
                 call.recording_seconds = rng.randint(15, 110)
         call.wait_seconds = int(((call.answered_at or call.ended_at) - started).total_seconds())
@@ -440,8 +650,12 @@ def _calls(rng: random.Random, jurists: list[User], now: datetime, count: int = 
         db.session.add(call)
         db.session.flush()
         if outcome in ("voicemail", "closed", "callback_requested", "missed") and started > now - timedelta(days=10):
-            calls.add_callback(call, {"voicemail": "voicemail", "closed": "voicemail",
-                                      "callback_requested": "callback_request"}.get(outcome, "missed"))
+            calls.add_callback(
+                call,
+                {"voicemail": "voicemail", "closed": "voicemail", "callback_requested": "callback_request"}.get(
+                    outcome, "missed"
+                ),
+            )
     return count
 
 
@@ -466,8 +680,16 @@ def _activities(rng: random.Random, jurists: list[User], today) -> int:
                 if rng.random() >= share:
                     continue
                 day = today - timedelta(days=30 * months_ago + rng.randint(0, 27))
-                db.session.add(Activity(date=day, mission=mission, activity_type=kind, title=title,
-                                        territory_code=jurist.territories[0], created_by_id=jurist.id))
+                db.session.add(
+                    Activity(
+                        date=day,
+                        mission=mission,
+                        activity_type=kind,
+                        title=title,
+                        territory_code=jurist.territories[0],
+                        created_by_id=jurist.id,
+                    )
+                )
                 made += 1
     return made
 
@@ -489,8 +711,9 @@ def demo_command(seed: int):
         _calls(rng, jurists, clock.now())
         booked = _appointments(rng, jurists)
         activities = _activities(rng, jurists, clock.local_today())
-        click.echo(f"{made} consultations, 120 appels, {booked} rendez-vous et {activities} activités "
-                   "de démonstration créés.")
+        click.echo(
+            f"{made} consultations, 120 appels, {booked} rendez-vous et {activities} activités de démonstration créés."
+        )
     else:
         click.echo("Données de démonstration déjà présentes : seuls les mots de passe sont renouvelés.")
     db.session.commit()

@@ -8,6 +8,7 @@ Run exactly one, beside the web workers; `hotline reminders send`, `hotline purg
 Only the CLI imports this module (and APScheduler), when one of its commands runs: see
 hotline/cli.py's LazyCommand. The web process never does.
 """
+
 from __future__ import annotations
 
 import logging
@@ -65,17 +66,22 @@ def scheduler_command():
     except SmsNotConfigured as error:
         raise click.ClickException(f"Le planificateur ne démarre pas. {error}") from None
     minutes = app.config["SCHEDULER_INTERVAL_MINUTES"]
-    scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"],
-                                  job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
+    scheduler = BlockingScheduler(
+        timezone=app.config["TIMEZONE"], job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
+    )
     # The scheduler runs on the real clock; the job reads the app's (possibly fixed) one.
-    scheduler.add_job(send_reminders, "interval", args=[app], minutes=minutes, id="sms_reminders",
-                      next_run_time=datetime.now(UTC))
+    scheduler.add_job(
+        send_reminders, "interval", args=[app], minutes=minutes, id="sms_reminders", next_run_time=datetime.now(UTC)
+    )
     scheduler.add_job(nightly_purge, "cron", args=[app], hour=3, minute=15, id="purge")
     seconds = app.config.get("IMPORT_JOBS_SECONDS") or IMPORT_JOBS_SECONDS
-    scheduler.add_job(run_import_jobs, "interval", args=[app], seconds=seconds, id="import_jobs",
-                      next_run_time=datetime.now(UTC))
-    click.echo(f"Planificateur lancé : rappels SMS toutes les {minutes} min, purge des données chaque nuit à 3 h 15, "
-               f"imports en arrière-plan cherchés toutes les {seconds} s. Ctrl+C pour arrêter.")
+    scheduler.add_job(
+        run_import_jobs, "interval", args=[app], seconds=seconds, id="import_jobs", next_run_time=datetime.now(UTC)
+    )
+    click.echo(
+        f"Planificateur lancé : rappels SMS toutes les {minutes} min, purge des données chaque nuit à 3 h 15, "
+        f"imports en arrière-plan cherchés toutes les {seconds} s. Ctrl+C pour arrêter."
+    )
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
@@ -94,9 +100,12 @@ def send_command():
         counts = reminders.send_due(clock.now())
     except SmsNotConfigured as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Rappels : {counts['sent']} envoyé(s), {counts['failed']} en échec"
-               + (f", {counts['retry']} à réessayer (Twilio injoignable)" if counts["retry"] else "")
-               + (f", {counts['unknown']} peut-être envoyé(s), à vérifier" if counts["unknown"] else "") + ".")
+    click.echo(
+        f"Rappels : {counts['sent']} envoyé(s), {counts['failed']} en échec"
+        + (f", {counts['retry']} à réessayer (Twilio injoignable)" if counts["retry"] else "")
+        + (f", {counts['unknown']} peut-être envoyé(s), à vérifier" if counts["unknown"] else "")
+        + "."
+    )
 
 
 @click.command("purge", help="Effacer les données personnelles dont la durée de conservation est passée.")
@@ -105,7 +114,9 @@ def send_command():
 def purge_command(dry_run: bool):
     counts = retention.purge(clock.now(), dry_run=dry_run)
     db.session.commit()
-    erased = (f"{counts['login_attempts']} tentative(s) de connexion, {counts['audit_events']} lecture(s) du "
-              f"journal, {counts['caller_numbers']} numéro(s) d'appelant, {counts['import_jobs']} import(s) en "
-              f"arrière-plan (détail des erreurs, nom du fichier) ; {counts['households']} ménage(s)")
+    erased = (
+        f"{counts['login_attempts']} tentative(s) de connexion, {counts['audit_events']} lecture(s) du "
+        f"journal, {counts['caller_numbers']} numéro(s) d'appelant, {counts['import_jobs']} import(s) en "
+        f"arrière-plan (détail des erreurs, nom du fichier) ; {counts['households']} ménage(s)"
+    )
     click.echo(f"À effacer : {erased} à anonymiser." if dry_run else f"Effacé : {erased} anonymisé(s).")

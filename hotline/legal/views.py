@@ -1,4 +1,5 @@
 """Legal notice, personal data notice and accessibility statement: plain pages, no login, no personal data."""
+
 from flask import Blueprint, current_app, render_template
 
 bp = Blueprint("legal", __name__)
@@ -13,8 +14,10 @@ def notice():
 def personal_data():
     cfg = current_app.config
     durations = {
-        "household_years": cfg["RETENTION_HOUSEHOLD_YEARS"], "caller_days": cfg["RETENTION_CALLER_DAYS"],
-        "audit_days": cfg["RETENTION_AUDIT_DAYS"], "login_days": cfg["RETENTION_LOGIN_DAYS"],
+        "household_years": cfg["RETENTION_HOUSEHOLD_YEARS"],
+        "caller_days": cfg["RETENTION_CALLER_DAYS"],
+        "audit_days": cfg["RETENTION_AUDIT_DAYS"],
+        "login_days": cfg["RETENTION_LOGIN_DAYS"],
         "import_job_days": cfg["RETENTION_IMPORT_JOB_DAYS"],
     }
     return render_template("legal/personal_data.html", durations=durations)

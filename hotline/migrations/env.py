@@ -2,6 +2,7 @@
 
 So `flask db upgrade` leaves a database fully usable, and running it twice is harmless.
 """
+
 import logging
 from logging.config import fileConfig
 
@@ -22,8 +23,12 @@ config.set_main_option("sqlalchemy.url", db.engine.url.render_as_string(hide_pas
 
 
 def run_migrations_offline():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -35,9 +40,13 @@ def run_migrations_online():
             logger.info("No changes in schema detected.")
 
     with db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=True, compare_type=True,
-                          process_revision_directives=process_revision_directives)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            compare_type=True,
+            process_revision_directives=process_revision_directives,
+        )
         with context.begin_transaction():
             context.run_migrations()
         if not getattr(config.cmd_opts, "autogenerate", False):

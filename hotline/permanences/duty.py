@@ -3,6 +3,7 @@ pool, weekdays, hours, from a first day until a last one), saved as permanences 
 series splits it, so that its past keeps its rule); on_duty(mission, territory, at), the single seam
 between the roster and the voice menu; and the duty gaps, the opening hours of the coming days with
 nobody on duty (gaps() is pure, duty_gaps() reads it). Services flush only."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -27,15 +28,22 @@ class DutyError(ValueError):
 
 def _running(day: date):
     """The series that have shifts on `day`'s weekday and are valid that day (a query condition)."""
-    return (DutyShift.weekday == day.weekday(),
-            or_(DutyShift.valid_from.is_(None), DutyShift.valid_from <= day),
-            or_(DutyShift.valid_until.is_(None), DutyShift.valid_until >= day))
+    return (
+        DutyShift.weekday == day.weekday(),
+        or_(DutyShift.valid_from.is_(None), DutyShift.valid_from <= day),
+        or_(DutyShift.valid_until.is_(None), DutyShift.valid_until >= day),
+    )
 
 
 def _line_closed(mission: str, day: date):
     """A closure of the mission's line (or of both) that day (a query condition)."""
-    return select(Closure.id).where(or_(Closure.mission == mission, Closure.mission.is_(None)),
-                                    Closure.starts_on <= day, Closure.ends_on >= day).exists()
+    return (
+        select(Closure.id)
+        .where(
+            or_(Closure.mission == mission, Closure.mission.is_(None)), Closure.starts_on <= day, Closure.ends_on >= day
+        )
+        .exists()
+    )
 
 
 def on_duty(mission: str, territory: str | None, at: datetime, zone, *, include_pool: bool = True) -> list[User]:
@@ -50,10 +58,17 @@ def on_duty(mission: str, territory: str | None, at: datetime, zone, *, include_
     if is_holiday(local.date()):
         return []
     query = (
-        select(User).join(DutyShift, DutyShift.user_id == User.id)
-        .where(DutyShift.mission == mission, *_running(local.date()), ~_line_closed(mission, local.date()),
-               DutyShift.starts <= wall, DutyShift.ends > wall,
-               User.active.is_(True), User.phone.is_not(None))
+        select(User)
+        .join(DutyShift, DutyShift.user_id == User.id)
+        .where(
+            DutyShift.mission == mission,
+            *_running(local.date()),
+            ~_line_closed(mission, local.date()),
+            DutyShift.starts <= wall,
+            DutyShift.ends > wall,
+            User.active.is_(True),
+            User.phone.is_not(None),
+        )
         .order_by(DutyShift.territory_code.is_(None), User.id)
     )
     if territory and include_pool:
@@ -66,6 +81,7 @@ def on_duty(mission: str, territory: str | None, at: datetime, zone, *, include_
 @dataclass(frozen=True)
 class JuristSeries:
     """One jurist's series of the roster, in order."""
+
     jurist: User
     series: list[DutyShift]
 
@@ -73,6 +89,7 @@ class JuristSeries:
 @dataclass(frozen=True)
 class Roster:
     """The roster page: the series running or to come, per jurist; the gaps of the coming 14 days."""
+
     jurists: list[JuristSeries]
     gaps: list[Gap]
     today: date
@@ -85,10 +102,21 @@ def roster(now: datetime | None = None, zone=None) -> Roster:
     """The series not ended yet, grouped per jurist (by name), each jurist's by mission, first day, hours."""
     now, zone = now or clock.now(), zone or clock.local_zone()
     today = now.astimezone(zone).date()
-    rows = db.session.scalars(select(DutyShift).options(selectinload(DutyShift.user)).join(User).where(
-        or_(DutyShift.valid_until.is_(None), DutyShift.valid_until >= today)).order_by(
-        User.name, User.id, DutyShift.mission, DutyShift.starts, DutyShift.valid_from.is_not(None),
-        DutyShift.valid_from, DutyShift.id))
+    rows = db.session.scalars(
+        select(DutyShift)
+        .options(selectinload(DutyShift.user))
+        .join(User)
+        .where(or_(DutyShift.valid_until.is_(None), DutyShift.valid_until >= today))
+        .order_by(
+            User.name,
+            User.id,
+            DutyShift.mission,
+            DutyShift.starts,
+            DutyShift.valid_from.is_not(None),
+            DutyShift.valid_from,
+            DutyShift.id,
+        )
+    )
     grouped: dict[int, JuristSeries] = {}
     for row in rows:
         grouped.setdefault(row.user_id, JuristSeries(row.user, [])).series.append(row)
@@ -98,9 +126,19 @@ def roster(now: datetime | None = None, zone=None) -> Roster:
 SERIES_FIELDS = ("user_id", "mission", "territory_code", "weekday_bits", "starts", "ends")
 
 
-def save(series: DutyShift | None, *, user_id: int, mission: str, territory_code: str | None, weekdays,
-         starts: time, ends: time, valid_from: date | None = None, valid_until: date | None = None,
-         today: date | None = None) -> DutyShift:
+def save(
+    series: DutyShift | None,
+    *,
+    user_id: int,
+    mission: str,
+    territory_code: str | None,
+    weekdays,
+    starts: time,
+    ends: time,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    today: date | None = None,
+) -> DutyShift:
     """Create (series=None) or edit a series of shifts; returns the row holding the new values.
 
     Days before `today` never change: editing the jurist, mission, territory, days or hours of a series
@@ -108,9 +146,16 @@ def save(series: DutyShift | None, *, user_id: int, mission: str, territory_code
     day). Refused (DutyError, in French): no day, hours backwards, a jurist the line cannot ring, a
     first day in the past, a permanence of the jurist during a shift."""
     today = today or clock.local_today()
-    values = _checked(user_id=user_id, mission=mission, territory_code=territory_code or None,
-                      weekday_bits=weekday_mask(weekdays), starts=starts, ends=ends, valid_from=valid_from,
-                      valid_until=valid_until)
+    values = _checked(
+        user_id=user_id,
+        mission=mission,
+        territory_code=territory_code or None,
+        weekday_bits=weekday_mask(weekdays),
+        starts=starts,
+        ends=ends,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
     begun = series is not None and (series.valid_from is None or series.valid_from < today)
     if not begun:
         values["valid_from"] = values["valid_from"] or today
@@ -120,18 +165,24 @@ def save(series: DutyShift | None, *, user_id: int, mission: str, territory_code
             raise DutyError(f"Le dernier jour doit suivre le premier, le {values['valid_from']:%d/%m/%Y}.")
         return _save_row(series, values, today)
     if series.valid_until is not None and series.valid_until < today - timedelta(days=1):
-        raise DutyError(f"Cette série de gardes s'est terminée le {series.valid_until:%d/%m/%Y} : elle ne change "
-                        "plus. Ajoutez plutôt une nouvelle série.")
+        raise DutyError(
+            f"Cette série de gardes s'est terminée le {series.valid_until:%d/%m/%Y} : elle ne change "
+            "plus. Ajoutez plutôt une nouvelle série."
+        )
     if values["valid_from"] != series.valid_from and (values["valid_from"] is None or values["valid_from"] < today):
         since = f" le {series.valid_from:%d/%m/%Y}" if series.valid_from else ""
-        raise DutyError(f"Cette série de gardes a commencé{since} : ses jours passés ne changent plus. Pour la "
-                        "changer à partir d'un jour à venir, indiquez ce jour comme premier jour.")
+        raise DutyError(
+            f"Cette série de gardes a commencé{since} : ses jours passés ne changent plus. Pour la "
+            "changer à partir d'un jour à venir, indiquez ce jour comme premier jour."
+        )
     yesterday = today - timedelta(days=1)
     if values["valid_until"] is not None and values["valid_until"] < yesterday:
-        raise DutyError(f"Le dernier jour ne peut pas précéder le {yesterday:%d/%m/%Y} : les gardes passées ne "
-                        "changent plus.")
+        raise DutyError(
+            f"Le dernier jour ne peut pas précéder le {yesterday:%d/%m/%Y} : les gardes passées ne changent plus."
+        )
     if values["valid_from"] == series.valid_from and all(
-            getattr(series, field) == values[field] for field in SERIES_FIELDS):
+        getattr(series, field) == values[field] for field in SERIES_FIELDS
+    ):
         return _save_row(series, values, today)  # only its last day: the past stays
     return _split(series, values, today)
 
@@ -191,29 +242,49 @@ def stop(series: DutyShift, today: date) -> None:
     db.session.flush()
 
 
-def add_shift(user_id: int, mission: str, territory_code: str | None, weekday: int, starts, ends, *,
-              today: date | None = None) -> DutyShift:
+def add_shift(
+    user_id: int, mission: str, territory_code: str | None, weekday: int, starts, ends, *, today: date | None = None
+) -> DutyShift:
     """A weekly shift of one weekday from today on: a series of that one day (see save)."""
-    return save(None, user_id=user_id, mission=mission, territory_code=territory_code, weekdays=[weekday],
-                starts=starts, ends=ends, today=today)
+    return save(
+        None,
+        user_id=user_id,
+        mission=mission,
+        territory_code=territory_code,
+        weekdays=[weekday],
+        starts=starts,
+        ends=ends,
+        today=today,
+    )
 
 
 @dataclass(frozen=True)
 class Gap:
     """An opening interval of a mission's line with nobody on duty."""
+
     mission: str
     day: date
     starts: time
     ends: time
 
     def text(self, mission_label: str) -> str:
-        """"Mardi 02/12 13:30–17:00 : Prévention des expulsions, personne de garde"."""
-        return (f"{WEEKDAYS[self.day.weekday()]} {self.day:%d/%m} {self.starts:%H:%M}–{self.ends:%H:%M} : "
-                f"{mission_label}, personne de garde")
+        """ "Mardi 02/12 13:30–17:00 : Prévention des expulsions, personne de garde"."""
+        return (
+            f"{WEEKDAYS[self.day.weekday()]} {self.day:%d/%m} {self.starts:%H:%M}–{self.ends:%H:%M} : "
+            f"{mission_label}, personne de garde"
+        )
 
 
-def gaps(shifts: Iterable, opening: Iterable, closures: Iterable, start: date, days: int = 14, *,
-         after: time | None = None, holiday: Callable[[date], bool] = is_holiday) -> list[Gap]:
+def gaps(
+    shifts: Iterable,
+    opening: Iterable,
+    closures: Iterable,
+    start: date,
+    days: int = 14,
+    *,
+    after: time | None = None,
+    holiday: Callable[[date], bool] = is_holiday,
+) -> list[Gap]:
     """Each opening interval from `start` for `days` days (public holidays and closures left out) that no
     shift covers, by mission. shifts: series with .mission .weekdays .valid_from .valid_until .starts .ends
     (any territory covers the line);
@@ -231,8 +302,9 @@ def gaps(shifts: Iterable, opening: Iterable, closures: Iterable, start: date, d
             if any(c.mission in (None, slot.mission) and c.starts_on <= day <= c.ends_on for c in closures):
                 continue
             cursor = slot.opens
-            covering = sorted((s for s in shifts if s.mission == slot.mission and runs_on(s, day)),
-                              key=lambda s: s.starts)
+            covering = sorted(
+                (s for s in shifts if s.mission == slot.mission and runs_on(s, day)), key=lambda s: s.starts
+            )
             for shift in covering:
                 if shift.ends <= cursor or shift.starts >= slot.closes:
                     continue
@@ -248,7 +320,14 @@ def duty_gaps(now: datetime, zone, days: int = 14) -> list[Gap]:
     """The gaps of the next `days` days, from now. Only a jurist the voice menu can ring (active, with a
     phone, as on_duty() asks) covers a shift."""
     local = now.astimezone(zone)
-    shifts = db.session.scalars(select(DutyShift).join(User, User.id == DutyShift.user_id)
-                                .where(User.active.is_(True), User.phone.is_not(None)))
-    return gaps(shifts, db.session.scalars(select(OpeningHours)), db.session.scalars(select(Closure)),
-                local.date(), days, after=local.time().replace(tzinfo=None))
+    shifts = db.session.scalars(
+        select(DutyShift).join(User, User.id == DutyShift.user_id).where(User.active.is_(True), User.phone.is_not(None))
+    )
+    return gaps(
+        shifts,
+        db.session.scalars(select(OpeningHours)),
+        db.session.scalars(select(Closure)),
+        local.date(),
+        days,
+        after=local.time().replace(tzinfo=None),
+    )

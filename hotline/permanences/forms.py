@@ -1,4 +1,5 @@
 """Forms of the permanences pages."""
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -52,8 +53,11 @@ class PlaceForm(PlaceFields, Versioned, Form):
     name = StringField("Nom", description="Par exemple : Mairie de Lens", validators=[Length(max=120)])
     address = StringField("Adresse", validators=[Length(max=250)])
     commune = StringField("Commune (nom ou code INSEE)", validators=[Length(max=120)])
-    access_notes = TextAreaField("Accès", description="Par exemple : entrée par la cour, rez-de-chaussée, "
-                                 "accessible en fauteuil roulant", validators=[Length(max=1000)])
+    access_notes = TextAreaField(
+        "Accès",
+        description="Par exemple : entrée par la cour, rez-de-chaussée, accessible en fauteuil roulant",
+        validators=[Length(max=1000)],
+    )
     public_phone = StringField("Téléphone du lieu (facultatif)", validators=[Length(max=30)])
     active = BooleanField("Ouvert", default=True)
 
@@ -67,8 +71,11 @@ class PermanenceForm(PlaceFields, Versioned, Form):
     user_id = SelectField("Juriste", coerce=_optional_int, validators=[Optional()])
     frequency = SelectField("Fréquence", choices=list(FREQUENCIES.items()))
     weekday = SelectField("Jour", coerce=int, choices=list(enumerate(WEEKDAYS)))
-    week_of_month = SelectField("Semaine du mois (chaque mois)", coerce=_optional_int,
-                                choices=[("", "—")] + [(k, v) for k, v in WEEKS_OF_MONTH.items()])
+    week_of_month = SelectField(
+        "Semaine du mois (chaque mois)",
+        coerce=_optional_int,
+        choices=[("", "—")] + [(k, v) for k, v in WEEKS_OF_MONTH.items()],
+    )
     starts = TimeField("De", validators=[DataRequired("Heure de début ?")])
     ends = TimeField("À", validators=[DataRequired("Heure de fin ?")])
     first_day = DateField("Premier jour", validators=[DataRequired("Date du premier jour ?"), PLANNED])
@@ -105,14 +112,20 @@ class DutySeriesForm(Versioned, Form):
 
     user_id = SelectField("Juriste", coerce=_optional_int, validators=[DataRequired("Choisissez un(e) juriste.")])
     mission = SelectField("Mission", validators=[DataRequired("Choisissez la mission.")])
-    territory = SelectField("Territoire", validators=[Optional()],
-                            description="« Tous les territoires » : le pool général, appelé quand personne "
-                                        "du territoire de l'appelant n'est de garde.")
+    territory = SelectField(
+        "Territoire",
+        validators=[Optional()],
+        description="« Tous les territoires » : le pool général, appelé quand personne "
+        "du territoire de l'appelant n'est de garde.",
+    )
     weekdays = MultiCheckboxField("Jours", choices=[(str(n), name) for n, name in enumerate(WEEKDAYS)])
     starts = TimeField("De", validators=[DataRequired("Heure de début ?")])
     ends = TimeField("À", validators=[DataRequired("Heure de fin ?")])
-    valid_from = DateField("Premier jour", validators=[Optional(), PLANNED],
-                           description="Vide : aujourd'hui. Pour une série commencée, le jour d'où vaut le changement.")
+    valid_from = DateField(
+        "Premier jour",
+        validators=[Optional(), PLANNED],
+        description="Vide : aujourd'hui. Pour une série commencée, le jour d'où vaut le changement.",
+    )
     valid_until = DateField("Dernier jour (facultatif)", validators=[Optional(), PLANNED])
 
     def validate_weekdays(self, field):

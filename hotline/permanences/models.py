@@ -1,5 +1,6 @@
 """The duty roster (series of weekly phone shifts), the places that host permanences, and the permanences
 (recurring office hours away from the office, in a place), with the occurrences cancelled."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -83,8 +84,9 @@ class DutyShift(db.Model):
     __table_args__ = (
         CheckConstraint("weekday_bits BETWEEN 1 AND 127", name="weekday_bits_range"),
         CheckConstraint("starts < ends", name="starts_before_ends"),
-        CheckConstraint("valid_until IS NULL OR valid_from IS NULL OR valid_from <= valid_until",
-                        name="valid_from_before_until"),
+        CheckConstraint(
+            "valid_until IS NULL OR valid_from IS NULL OR valid_from <= valid_until", name="valid_from_before_until"
+        ),
     )
 
     @property
@@ -120,8 +122,11 @@ class DutyShift(db.Model):
 
 def runs_on(series, day: date) -> bool:
     """Whether a series (.weekdays, .valid_from, .valid_until) has a shift on that day. Pure."""
-    return (day.weekday() in series.weekdays and (series.valid_from is None or series.valid_from <= day)
-            and (series.valid_until is None or day <= series.valid_until))
+    return (
+        day.weekday() in series.weekdays
+        and (series.valid_from is None or series.valid_from <= day)
+        and (series.valid_until is None or day <= series.valid_until)
+    )
 
 
 class Place(db.Model):
@@ -173,7 +178,8 @@ class Permanence(db.Model):
     place: Mapped[Place] = relationship()
     user: Mapped[User | None] = relationship()
     cancellations: Mapped[list[PermanenceCancellation]] = relationship(
-        back_populates="permanence", cascade="all, delete-orphan")
+        back_populates="permanence", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

@@ -1,5 +1,6 @@
 """Places that host permanences: a town hall, a social centre... with what the public needs to find
 them (address, access notes, the place's own phone). Services flush only."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -55,13 +56,28 @@ def find_or_create(name: str | None, address: str | None, commune_insee: str | N
 
 
 def _coming(place: Place, today: date):
-    return select(func.count()).select_from(Permanence).where(
-        Permanence.place_id == place.id, Permanence.active.is_(True),
-        or_(Permanence.last_day.is_(None), Permanence.last_day >= today))
+    return (
+        select(func.count())
+        .select_from(Permanence)
+        .where(
+            Permanence.place_id == place.id,
+            Permanence.active.is_(True),
+            or_(Permanence.last_day.is_(None), Permanence.last_day >= today),
+        )
+    )
 
 
-def save_place(place: Place | None, *, name: str, address: str, commune_insee: str, access_notes: str | None,
-               public_phone: str | None, active: bool, today: date) -> Place:
+def save_place(
+    place: Place | None,
+    *,
+    name: str,
+    address: str,
+    commune_insee: str,
+    access_notes: str | None,
+    public_phone: str | None,
+    active: bool,
+    today: date,
+) -> Place:
     """Create (place=None) or update a place. Its commune is fixed once a permanence uses it (the
     territory of past permanences stays), and it closes only when no coming permanence uses it."""
     name, address = (name or "").strip(), (address or "").strip()
@@ -77,11 +93,15 @@ def save_place(place: Place | None, *, name: str, address: str, commune_insee: s
     if place is not None and place.id is not None:
         used = db.session.scalar(select(func.count()).select_from(Permanence).where(Permanence.place_id == place.id))
         if used and commune.insee != place.commune_insee:
-            raise PermanenceError("Des permanences se tiennent dans ce lieu : sa commune ne change plus. "
-                                  "Créez un nouveau lieu et choisissez-le dans les permanences concernées.")
+            raise PermanenceError(
+                "Des permanences se tiennent dans ce lieu : sa commune ne change plus. "
+                "Créez un nouveau lieu et choisissez-le dans les permanences concernées."
+            )
         if not active and place.active and db.session.scalar(_coming(place, today)):
-            raise PermanenceError("Des permanences à venir se tiennent dans ce lieu : terminez-les ou "
-                                  "changez-les de lieu avant de le fermer.")
+            raise PermanenceError(
+                "Des permanences à venir se tiennent dans ce lieu : terminez-les ou "
+                "changez-les de lieu avant de le fermer."
+            )
     place = place or Place()
     place.name, place.address, place.commune_insee = name, address, commune.insee
     place.access_notes = (access_notes or "").strip() or None
@@ -94,9 +114,12 @@ def save_place(place: Place | None, *, name: str, address: str, commune_insee: s
 
 def listing() -> list[tuple[Place, int]]:
     """Every place with its number of permanences, open ones first."""
-    counts = (select(Permanence.place_id, func.count().label("n")).group_by(Permanence.place_id).subquery())
-    query = (select(Place, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.place_id == Place.id)
-             .order_by(Place.active.desc(), Place.name, Place.address))
+    counts = select(Permanence.place_id, func.count().label("n")).group_by(Permanence.place_id).subquery()
+    query = (
+        select(Place, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.place_id == Place.id)
+        .order_by(Place.active.desc(), Place.name, Place.address)
+    )
     return [(place, count) for place, count in db.session.execute(query)]
 
 

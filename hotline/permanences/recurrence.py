@@ -1,5 +1,6 @@
 """When a permanence takes place: its recurrence as an RFC 5545 rule, its days in a range, and a
 French description. Pure functions (python-dateutil's rrule does the calendar work)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -23,8 +24,7 @@ class RecurrenceError(ValueError):
     """A French message: why this recurrence cannot be."""
 
 
-def check(frequency: str, weekday_: int, week_of_month: int | None, first_day: date,
-          last_day: date | None) -> None:
+def check(frequency: str, weekday_: int, week_of_month: int | None, first_day: date, last_day: date | None) -> None:
     if frequency not in FREQUENCIES:
         raise RecurrenceError("Choisissez la fréquence.")
     if not 0 <= weekday_ <= 6:
@@ -35,18 +35,23 @@ def check(frequency: str, weekday_: int, week_of_month: int | None, first_day: d
         raise RecurrenceError("Le dernier jour doit suivre le premier.")
 
 
-def _rule(frequency: str, weekday_: int, week_of_month: int | None, first_day: date,
-          last_day: date | None) -> rrule:
+def _rule(frequency: str, weekday_: int, week_of_month: int | None, first_day: date, last_day: date | None) -> rrule:
     start = datetime.combine(first_day, time())
     until = datetime.combine(last_day, time()) if last_day else None
     if frequency == "monthly":
         return rrule(MONTHLY, dtstart=start, until=until, byweekday=weekday(weekday_, week_of_month))
-    return rrule(WEEKLY, dtstart=start, until=until, interval=2 if frequency == "biweekly" else 1,
-                 byweekday=weekday_)
+    return rrule(WEEKLY, dtstart=start, until=until, interval=2 if frequency == "biweekly" else 1, byweekday=weekday_)
 
 
-def days(frequency: str, weekday_: int, week_of_month: int | None, first_day: date, last_day: date | None,
-         start: date, end: date) -> list[date]:
+def days(
+    frequency: str,
+    weekday_: int,
+    week_of_month: int | None,
+    first_day: date,
+    last_day: date | None,
+    start: date,
+    end: date,
+) -> list[date]:
     """The days of the recurrence from start to end, both included."""
     rule = _rule(frequency, weekday_, week_of_month, first_day, last_day)
     found = rule.between(datetime.combine(start, time()), datetime.combine(end, time()), inc=True)
@@ -132,4 +137,3 @@ def not_held(day: date, cancelled: dict[date, str], is_holiday: Callable[[date],
     if is_holiday(day):
         return HOLIDAY
     return None
-

@@ -1,6 +1,7 @@
 """Permanences: saving them (a running series is split, so that its past keeps its rule), the
 conflicts that refuse a change, cancelling an occurrence, listing the coming ones, those held (the
 report's `permanences_held`) and exporting them to a calendar. Services flush only."""
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,22 @@ from hotline.permanences.models import (
 from hotline.permanences.places import find_or_create
 from hotline.reference.services import territory_for_insee
 
-__all__ = ["PermanenceError", "Occurrence", "save", "cancel", "restore", "occurrences", "occurrence_on",
-           "next_held", "held", "calendar", "horizon", "duty_conflict"]
+__all__ = [
+    "PermanenceError",
+    "Occurrence",
+    "save",
+    "cancel",
+    "restore",
+    "occurrences",
+    "occurrence_on",
+    "next_held",
+    "held",
+    "calendar",
+    "horizon",
+    "duty_conflict",
+]
+
+
 @dataclass(frozen=True)
 class Occurrence:
     permanence: Permanence
@@ -43,8 +58,18 @@ class Occurrence:
         return datetime.combine(self.day, self.permanence.ends, zone)
 
 
-FIELDS = ("mission", "user_id", "frequency", "weekday", "week_of_month", "starts", "ends", "first_day",
-          "last_day", "active")
+FIELDS = (
+    "mission",
+    "user_id",
+    "frequency",
+    "weekday",
+    "week_of_month",
+    "starts",
+    "ends",
+    "first_day",
+    "last_day",
+    "active",
+)
 # What makes a series: changing one of these on a running series starts a new stretch of it.
 SERIES_FIELDS = ("place_id", "mission", "user_id", "frequency", "weekday", "week_of_month", "starts", "ends")
 
@@ -57,9 +82,16 @@ def hours(starts: time, ends: time) -> str:
     return f"de {starts:%H:%M} à {ends:%H:%M}"
 
 
-def save(permanence: Permanence | None, *, place: Place | None = None, commune_insee: str | None = None,
-         name: str | None = None, address: str | None = None, today: date | None = None,
-         **values) -> Permanence:
+def save(
+    permanence: Permanence | None,
+    *,
+    place: Place | None = None,
+    commune_insee: str | None = None,
+    name: str | None = None,
+    address: str | None = None,
+    today: date | None = None,
+    **values,
+) -> Permanence:
     """Create (permanence=None) or edit a permanence, held in `place` or in the place at name,
     address and commune (created if new). Returns the row holding the new values.
 
@@ -74,22 +106,29 @@ def save(permanence: Permanence | None, *, place: Place | None = None, commune_i
     if permanence is None or permanence.first_day >= today:
         return _save_row(permanence, place, values, today)
     if values["first_day"] != permanence.first_day and values["first_day"] < today:
-        raise PermanenceError(f"Cette permanence a commencé le {permanence.first_day:%d/%m/%Y} : ses dates passées "
-                              "ne changent plus. Pour la changer à partir d'un jour à venir, indiquez ce jour "
-                              "comme premier jour.")
+        raise PermanenceError(
+            f"Cette permanence a commencé le {permanence.first_day:%d/%m/%Y} : ses dates passées "
+            "ne changent plus. Pour la changer à partir d'un jour à venir, indiquez ce jour "
+            "comme premier jour."
+        )
     yesterday = today - timedelta(days=1)
     new_end = values["last_day"]
     if new_end != permanence.last_day and new_end is not None and new_end < yesterday:
-        raise PermanenceError(f"Le dernier jour ne peut pas précéder le {yesterday:%d/%m/%Y} : les permanences passées "
-                              "restent comptées. Annulez plutôt les dates qui n'ont pas eu lieu.")
+        raise PermanenceError(
+            f"Le dernier jour ne peut pas précéder le {yesterday:%d/%m/%Y} : les permanences passées "
+            "restent comptées. Annulez plutôt les dates qui n'ont pas eu lieu."
+        )
     same = values["first_day"] == permanence.first_day and all(
-        getattr(permanence, field) == values[field] for field in SERIES_FIELDS)
+        getattr(permanence, field) == values[field] for field in SERIES_FIELDS
+    )
     ended = permanence.last_day is not None and permanence.last_day < yesterday
     if same and not (ended and new_end != permanence.last_day):
         return _save_row(permanence, place, values, today)  # only its end or its state: the past stays
     if ended and new_end is not None and new_end < today:
-        raise PermanenceError(f"Cette permanence s'est terminée le {permanence.last_day:%d/%m/%Y} : ses dates ne "
-                              "changent plus. Pour la reprendre autrement, indiquez un dernier jour à venir, ou aucun.")
+        raise PermanenceError(
+            f"Cette permanence s'est terminée le {permanence.last_day:%d/%m/%Y} : ses dates ne "
+            "changent plus. Pour la reprendre autrement, indiquez un dernier jour à venir, ou aucun."
+        )
     return _split(permanence, place, values, today)
 
 
@@ -100,8 +139,9 @@ def _checked(values: dict) -> dict:
     if values["frequency"] != "monthly":
         values["week_of_month"] = None
     try:
-        recurrence.check(values["frequency"], values["weekday"], values["week_of_month"], values["first_day"],
-                         values["last_day"])
+        recurrence.check(
+            values["frequency"], values["weekday"], values["week_of_month"], values["first_day"], values["last_day"]
+        )
     except recurrence.RecurrenceError as error:
         raise PermanenceError(str(error)) from None
     if values["user_id"]:
@@ -115,16 +155,24 @@ def _checked(values: dict) -> dict:
 
 
 def _schedule(values: dict) -> recurrence.Schedule:
-    return recurrence.Schedule(values["frequency"], values["weekday"], values["week_of_month"], values["first_day"],
-                               values["last_day"], values["starts"], values["ends"])
+    return recurrence.Schedule(
+        values["frequency"],
+        values["weekday"],
+        values["week_of_month"],
+        values["first_day"],
+        values["last_day"],
+        values["starts"],
+        values["ends"],
+    )
 
 
 def _save_row(permanence: Permanence | None, place: Place, values: dict, today: date) -> Permanence:
     """A new permanence, or one edited in place (not begun yet, or only its end or state changes)."""
     schedule = _schedule(values)
     if permanence is not None:
-        _refuse_left_out_appointments(permanence, schedule if values["active"] else None,
-                                      max(today, values["first_day"]))
+        _refuse_left_out_appointments(
+            permanence, schedule if values["active"] else None, max(today, values["first_day"])
+        )
     _refuse_conflicts(values, schedule, max(today, values["first_day"]), ignore={getattr(permanence, "id", None)})
     permanence = permanence or Permanence()
     _assign(permanence, place, values)
@@ -156,9 +204,14 @@ def _split(old: Permanence, place: Place, values: dict, today: date) -> Permanen
     for cancellation in [c for c in old.cancellations if c.day >= start]:
         old.cancellations.remove(cancellation)
         if schedule.days(cancellation.day, cancellation.day):
-            new.cancellations.append(PermanenceCancellation(
-                day=cancellation.day, reason=cancellation.reason, cancelled_by_id=cancellation.cancelled_by_id,
-                cancelled_at=cancellation.cancelled_at))
+            new.cancellations.append(
+                PermanenceCancellation(
+                    day=cancellation.day,
+                    reason=cancellation.reason,
+                    cancelled_by_id=cancellation.cancelled_by_id,
+                    cancelled_at=cancellation.cancelled_at,
+                )
+            )
     db.session.flush()
     return new
 
@@ -174,25 +227,38 @@ def _booked(permanence: Permanence, start: date) -> list[Appointment]:
     if permanence.id is None:
         return []
     since = datetime.combine(start, time(), clock.local_zone())
-    return list(db.session.scalars(select(Appointment).where(
-        Appointment.permanence_id == permanence.id, Appointment.status == "booked", Appointment.starts_at >= since)
-        .order_by(Appointment.starts_at)))
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.permanence_id == permanence.id,
+                Appointment.status == "booked",
+                Appointment.starts_at >= since,
+            )
+            .order_by(Appointment.starts_at)
+        )
+    )
 
 
-def _refuse_left_out_appointments(permanence: Permanence, schedule: recurrence.Schedule | None,
-                                  start: date) -> None:
+def _refuse_left_out_appointments(permanence: Permanence, schedule: recurrence.Schedule | None, start: date) -> None:
     """Refuse a change that would leave booked appointments (from `start`) outside the permanence's
     days and hours (schedule None: the permanence stops)."""
     zone, left_out = clock.local_zone(), []
     for appointment in _booked(permanence, start):
         begins = appointment.starts_at.astimezone(zone)
         ends = begins + timedelta(minutes=appointment.minutes)
-        if schedule is None or not (schedule.days(begins.date(), begins.date()) and schedule.starts <= begins.time()
-                                    and ends.date() == begins.date() and ends.time() <= schedule.ends):
+        if schedule is None or not (
+            schedule.days(begins.date(), begins.date())
+            and schedule.starts <= begins.time()
+            and ends.date() == begins.date()
+            and ends.time() <= schedule.ends
+        ):
             left_out.append(f"le {begins:%d/%m/%Y à %H:%M}")
     if left_out:
-        raise PermanenceError(f"{len(left_out)} rendez-vous pris dans cette permanence ne tomberaient plus dans ses "
-                              f"jours ou horaires : {', '.join(left_out)}. Déplacez ou annulez-les d'abord.")
+        raise PermanenceError(
+            f"{len(left_out)} rendez-vous pris dans cette permanence ne tomberaient plus dans ses "
+            f"jours ou horaires : {', '.join(left_out)}. Déplacez ou annulez-les d'abord."
+        )
 
 
 def _refuse_conflicts(values: dict, schedule: recurrence.Schedule, start: date, ignore: set) -> None:
@@ -200,31 +266,54 @@ def _refuse_conflicts(values: dict, schedule: recurrence.Schedule, start: date, 
     if not values["user_id"] or not values["active"]:
         return
     jurist = db.session.get(User, values["user_id"])
-    others = db.session.scalars(select(Permanence).options(selectinload(Permanence.place)).where(
-        Permanence.user_id == jurist.id, Permanence.active.is_(True), Permanence.weekday == schedule.weekday,
-        Permanence.id.not_in([i for i in ignore if i is not None] or [0]),
-        or_(Permanence.last_day.is_(None), Permanence.last_day >= start)).order_by(Permanence.id))
+    others = db.session.scalars(
+        select(Permanence)
+        .options(selectinload(Permanence.place))
+        .where(
+            Permanence.user_id == jurist.id,
+            Permanence.active.is_(True),
+            Permanence.weekday == schedule.weekday,
+            Permanence.id.not_in([i for i in ignore if i is not None] or [0]),
+            or_(Permanence.last_day.is_(None), Permanence.last_day >= start),
+        )
+        .order_by(Permanence.id)
+    )
     for other in others:
         day = recurrence.first_common_day(schedule, schedule_of(other), start)
         if day is not None:
             raise PermanenceError(
                 f"{jurist.name} tient déjà la permanence « {other.name} » le {fr_day(day)} "
-                f"{hours(other.starts, other.ends)} : un(e) juriste ne peut pas être à deux endroits à la fois.")
-    shifts = db.session.scalars(select(DutyShift).where(
-        DutyShift.user_id == jurist.id, DutyShift.weekday == schedule.weekday,
-        or_(DutyShift.valid_until.is_(None), DutyShift.valid_until >= start)).order_by(DutyShift.starts))
+                f"{hours(other.starts, other.ends)} : un(e) juriste ne peut pas être à deux endroits à la fois."
+            )
+    shifts = db.session.scalars(
+        select(DutyShift)
+        .where(
+            DutyShift.user_id == jurist.id,
+            DutyShift.weekday == schedule.weekday,
+            or_(DutyShift.valid_until.is_(None), DutyShift.valid_until >= start),
+        )
+        .order_by(DutyShift.starts)
+    )
     for shift in shifts:
         day = recurrence.first_common_day(schedule, duty_schedule(shift, schedule.weekday, start), start)
         if day is not None:
             raise PermanenceError(
                 f"{jurist.name} est de garde au numéro vert chaque {recurrence.DAY_NAMES[schedule.weekday]} "
                 f"{hours(shift.starts, shift.ends)} : la permanence du {fr_day(day)} "
-                f"{hours(schedule.starts, schedule.ends)} tomberait pendant cette garde.")
+                f"{hours(schedule.starts, schedule.ends)} tomberait pendant cette garde."
+            )
 
 
 def schedule_of(permanence: Permanence) -> recurrence.Schedule:
-    return recurrence.Schedule(permanence.frequency, permanence.weekday, permanence.week_of_month,
-                               permanence.first_day, permanence.last_day, permanence.starts, permanence.ends)
+    return recurrence.Schedule(
+        permanence.frequency,
+        permanence.weekday,
+        permanence.week_of_month,
+        permanence.first_day,
+        permanence.last_day,
+        permanence.starts,
+        permanence.ends,
+    )
 
 
 def duty_schedule(series, weekday: int, start: date) -> recurrence.Schedule:
@@ -237,16 +326,27 @@ def duty_schedule(series, weekday: int, start: date) -> recurrence.Schedule:
 def duty_conflict(user: User, series, start: date) -> str | None:
     """Why a duty series of `user` (.weekdays .starts .ends .valid_from .valid_until) would clash, from
     `start` on, with one of their permanences (a French message), or None."""
-    query = select(Permanence).options(selectinload(Permanence.place)).where(
-        Permanence.user_id == user.id, Permanence.active.is_(True), Permanence.weekday.in_(series.weekdays),
-        or_(Permanence.last_day.is_(None), Permanence.last_day >= start)).order_by(Permanence.id)
+    query = (
+        select(Permanence)
+        .options(selectinload(Permanence.place))
+        .where(
+            Permanence.user_id == user.id,
+            Permanence.active.is_(True),
+            Permanence.weekday.in_(series.weekdays),
+            or_(Permanence.last_day.is_(None), Permanence.last_day >= start),
+        )
+        .order_by(Permanence.id)
+    )
     for permanence in db.session.scalars(query):
-        day = recurrence.first_common_day(schedule_of(permanence), duty_schedule(series, permanence.weekday, start),
-                                          start)
+        day = recurrence.first_common_day(
+            schedule_of(permanence), duty_schedule(series, permanence.weekday, start), start
+        )
         if day is not None:
-            return (f"{user.name} tient la permanence « {permanence.name} » le {fr_day(day)} "
-                    f"{hours(permanence.starts, permanence.ends)} : une garde ne peut pas tomber pendant une "
-                    "permanence.")
+            return (
+                f"{user.name} tient la permanence « {permanence.name} » le {fr_day(day)} "
+                f"{hours(permanence.starts, permanence.ends)} : une garde ne peut pas tomber pendant une "
+                "permanence."
+            )
     return None
 
 
@@ -271,19 +371,32 @@ def cancel(permanence: Permanence, day: date, reason: str, user) -> PermanenceCa
 
 
 def restore(permanence: Permanence, day: date) -> None:
-    row = db.session.scalar(select(PermanenceCancellation).where(
-        PermanenceCancellation.permanence_id == permanence.id, PermanenceCancellation.day == day))
+    row = db.session.scalar(
+        select(PermanenceCancellation).where(
+            PermanenceCancellation.permanence_id == permanence.id, PermanenceCancellation.day == day
+        )
+    )
     if row is None:
         raise PermanenceError("Cette permanence n'était pas annulée ce jour-là.")
     permanence.cancellations.remove(row)  # delete-orphan
     db.session.flush()
 
 
-def occurrences(start: date, end: date, *, mission: str | None = None, territory: str | None = None,
-                user_id: int | None = None, active_only: bool = True) -> list[Occurrence]:
+def occurrences(
+    start: date,
+    end: date,
+    *,
+    mission: str | None = None,
+    territory: str | None = None,
+    user_id: int | None = None,
+    active_only: bool = True,
+) -> list[Occurrence]:
     """Every occurrence from start to end (both included), in date then time order."""
-    query = select(Permanence).options(selectinload(Permanence.cancellations), selectinload(Permanence.user),
-                                       selectinload(Permanence.place).selectinload(Place.commune))
+    query = select(Permanence).options(
+        selectinload(Permanence.cancellations),
+        selectinload(Permanence.user),
+        selectinload(Permanence.place).selectinload(Place.commune),
+    )
     if active_only:
         query = query.where(Permanence.active.is_(True))
     if mission:
@@ -298,8 +411,10 @@ def occurrences(start: date, end: date, *, mission: str | None = None, territory
 
 def _occurrences_of(permanence: Permanence, start: date, end: date) -> list[Occurrence]:
     cancelled = {c.day: c.reason for c in permanence.cancellations}
-    return [Occurrence(permanence, day, recurrence.not_held(day, cancelled, is_holiday))
-            for day in schedule_of(permanence).days(start, end)]
+    return [
+        Occurrence(permanence, day, recurrence.not_held(day, cancelled, is_holiday))
+        for day in schedule_of(permanence).days(start, end)
+    ]
 
 
 def occurrence_on(permanence: Permanence, day: date) -> Occurrence | None:
@@ -308,8 +423,9 @@ def occurrence_on(permanence: Permanence, day: date) -> Occurrence | None:
     return found[0] if found else None
 
 
-def next_held(mission: str | None, territory: str | None, now: datetime, zone: ZoneInfo,
-              days: int = 14) -> Occurrence | None:
+def next_held(
+    mission: str | None, territory: str | None, now: datetime, zone: ZoneInfo, days: int = 14
+) -> Occurrence | None:
     """The next occurrence that will take place in the territory, starting after `now`, within `days`."""
     if not territory:
         return None
@@ -320,12 +436,16 @@ def next_held(mission: str | None, territory: str | None, now: datetime, zone: Z
     return None
 
 
-def held(start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str | None = None,
-         territory: str | None = None) -> list[Occurrence]:
+def held(
+    start: date, end: date, now: datetime, zone: ZoneInfo, *, mission: str | None = None, territory: str | None = None
+) -> list[Occurrence]:
     """`permanences_held`: occurrences from start to end that took place (over at `now`, neither
     cancelled nor on a public holiday), including those of permanences since deactivated."""
-    return [o for o in occurrences(start, end, mission=mission, territory=territory, active_only=False)
-            if o.not_held is None and o.ends_at(zone) <= now]
+    return [
+        o
+        for o in occurrences(start, end, mission=mission, territory=territory, active_only=False)
+        if o.not_held is None and o.ends_at(zone) <= now
+    ]
 
 
 # RFC 5545's TEXT holds no control character but tab; icalendar escapes line breaks, not the others (a
@@ -337,8 +457,14 @@ def _ics_text(text: str | None) -> str | None:
     return _NOT_IN_ICS.sub(" ", text) if text else text
 
 
-def calendar(items: list[Occurrence], zone: ZoneInfo, stamp: datetime, *, title: str = "Permanences",
-             public: Callable[[Occurrence], tuple[str, str]] | None = None) -> bytes:
+def calendar(
+    items: list[Occurrence],
+    zone: ZoneInfo,
+    stamp: datetime,
+    *,
+    title: str = "Permanences",
+    public: Callable[[Occurrence], tuple[str, str]] | None = None,
+) -> bytes:
     """An iCalendar file of these occurrences, with the VTIMEZONE of their zone; those that do not
     take place are marked cancelled. `public(occurrence) -> (summary, description)` makes a feed for
     everyone: it does not say why a date is cancelled (the reason may be a jurist's leave)."""

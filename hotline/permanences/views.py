@@ -1,6 +1,7 @@
 """Permanences pages: the coming occurrences for everyone, their planning and places for admins,
 cancelling an occurrence for admins and the jurist holding it, and a calendar export. Thin: see
 services and places."""
+
 from __future__ import annotations
 
 from flask import (
@@ -41,8 +42,10 @@ bp = Blueprint("permanences", __name__, url_prefix="/permanences")
 def _filters() -> dict:
     mission = request.args.get("mission", "")
     territory = request.args.get("territory", "")
-    return {"mission": mission if mission in labels("missions") else "",
-            "territory": territory if territory in {t.code for t in territories(include_buckets=False)} else ""}
+    return {
+        "mission": mission if mission in labels("missions") else "",
+        "territory": territory if territory in {t.code for t in territories(include_buckets=False)} else "",
+    }
 
 
 @bp.route("/")
@@ -50,21 +53,33 @@ def _filters() -> dict:
 def index():
     filters = _filters()
     start, end = services.horizon(clock.local_today())
-    items = services.occurrences(start, end, mission=filters["mission"] or None,
-                                 territory=filters["territory"] or None)
-    return render_template("permanences/index.html", items=items, filters=filters, start=start, end=end,
-                           can_change=lambda p: services.can_change_occurrences(p, current_user),
-                           describe=recurrence.describe, cancel_form=CancelForm(), restore_form=RestoreForm(),
-                           territory_list=territories(include_buckets=False), is_admin=current_user.role == "admin")
+    items = services.occurrences(start, end, mission=filters["mission"] or None, territory=filters["territory"] or None)
+    return render_template(
+        "permanences/index.html",
+        items=items,
+        filters=filters,
+        start=start,
+        end=end,
+        can_change=lambda p: services.can_change_occurrences(p, current_user),
+        describe=recurrence.describe,
+        cancel_form=CancelForm(),
+        restore_form=RestoreForm(),
+        territory_list=territories(include_buckets=False),
+        is_admin=current_user.role == "admin",
+    )
 
 
 @bp.route("/planning")
 @roles_required("admin")
 def planning():
-    rows = db.session.scalars(select(Permanence).join(Place).order_by(
-        Permanence.active.desc(), Permanence.territory_code, Place.name, Permanence.first_day))
-    return render_template("permanences/planning.html", permanences=list(rows), describe=recurrence.describe,
-                           today=clock.local_today())
+    rows = db.session.scalars(
+        select(Permanence)
+        .join(Place)
+        .order_by(Permanence.active.desc(), Permanence.territory_code, Place.name, Permanence.first_day)
+    )
+    return render_template(
+        "permanences/planning.html", permanences=list(rows), describe=recurrence.describe, today=clock.local_today()
+    )
 
 
 def _form(permanence: Permanence | None = None) -> PermanenceForm:
@@ -73,7 +88,8 @@ def _form(permanence: Permanence | None = None) -> PermanenceForm:
         form.name.data = form.address.data = form.commune.data = None  # the place is chosen in the list
     form.place_id.choices = [("", "— Nouveau lieu (ci-dessous) —")] + [
         (p.id, f"{p.name} — {p.address}, {p.commune.name}")
-        for p in places.choices(permanence.place if permanence else None)]
+        for p in places.choices(permanence.place if permanence else None)
+    ]
     form.mission.choices = list(labels("missions").items())
     jurists = db.session.scalars(select(User).where(User.role == "jurist", User.active.is_(True)).order_by(User.name))
     form.user_id.choices = [("", "— À désigner —")] + [(u.id, u.name) for u in jurists]
@@ -84,16 +100,26 @@ def _save(permanence: Permanence | None):
     form = _form(permanence)
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in services.FIELDS}
-        where = ({"place": db.session.get(Place, form.place_id.data)} if form.place_id.data else
-                 {"name": form.name.data, "address": form.address.data, "commune_insee": form.resolved_commune.insee})
+        where = (
+            {"place": db.session.get(Place, form.place_id.data)}
+            if form.place_id.data
+            else {"name": form.name.data, "address": form.address.data, "commune_insee": form.resolved_commune.insee}
+        )
         try:
             with versions.saving(permanence, form.opened_version(), versions.PERMANENCE):
                 saved = services.save(permanence, today=clock.local_today(), **where, **values)
                 db.session.commit()
             split = permanence is not None and saved is not permanence
-            flash(f"Permanence « {saved.name} » enregistrée"
-                  + (f" : les nouvelles règles s'appliquent à partir du {saved.first_day:%d/%m/%Y}, "
-                     "les dates passées restent telles qu'elles ont eu lieu." if split else "."), "success")
+            flash(
+                f"Permanence « {saved.name} » enregistrée"
+                + (
+                    f" : les nouvelles règles s'appliquent à partir du {saved.first_day:%d/%m/%Y}, "
+                    "les dates passées restent telles qu'elles ont eu lieu."
+                    if split
+                    else "."
+                ),
+                "success",
+            )
             return redirect(url_for(".planning"))
         except (services.PermanenceError, versions.ConflictError) as error:
             db.session.rollback()
@@ -127,10 +153,16 @@ def _save_place(place: Place | None):
     if form.validate_on_submit():
         try:
             with versions.saving(place, form.opened_version(), versions.PLACE):
-                saved = places.save_place(place, name=form.name.data, address=form.address.data,
-                                          commune_insee=form.resolved_commune.insee,
-                                          access_notes=form.access_notes.data, public_phone=form.public_phone.data,
-                                          active=form.active.data, today=clock.local_today())
+                saved = places.save_place(
+                    place,
+                    name=form.name.data,
+                    address=form.address.data,
+                    commune_insee=form.resolved_commune.insee,
+                    access_notes=form.access_notes.data,
+                    public_phone=form.public_phone.data,
+                    active=form.active.data,
+                    today=clock.local_today(),
+                )
                 db.session.commit()
             flash(f"Lieu « {saved.name} » enregistré.", "success")
             return redirect(url_for(".place_list"))
@@ -181,9 +213,12 @@ def cancel(permanence_id: int):
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
         return _back()
-    return _attempt(lambda: appointments.cancel_occurrence(permanence, form.day.data, form.reason.data,
-                                                           current_user, clock.local_zone()),
-                    f"Permanence « {permanence.name} » du {form.day.data:%d/%m/%Y} annulée.")
+    return _attempt(
+        lambda: appointments.cancel_occurrence(
+            permanence, form.day.data, form.reason.data, current_user, clock.local_zone()
+        ),
+        f"Permanence « {permanence.name} » du {form.day.data:%d/%m/%Y} annulée.",
+    )
 
 
 @bp.route("/<int:permanence_id>/restore", methods=["POST"])
@@ -194,8 +229,10 @@ def restore(permanence_id: int):
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
         return _back()
-    return _attempt(lambda: services.restore(permanence, form.day.data),
-                    f"Permanence « {permanence.name} » du {form.day.data:%d/%m/%Y} rétablie.")
+    return _attempt(
+        lambda: services.restore(permanence, form.day.data),
+        f"Permanence « {permanence.name} » du {form.day.data:%d/%m/%Y} rétablie.",
+    )
 
 
 @bp.route("/calendar.ics")
@@ -206,11 +243,13 @@ def calendar():
     mine = current_user.role == "jurist"
     items = services.occurrences(start, end, user_id=current_user.id if mine else None)
     body = services.calendar(items, clock.local_zone(), clock.now())
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": "attachment; filename=permanences.ics"})
+    return Response(
+        body, mimetype="text/calendar", headers={"Content-Disposition": "attachment; filename=permanences.ics"}
+    )
 
 
 # --- the duty roster: its series are listed in "Gardes" (admin.roster) ---------------------------------
+
 
 def _duty_form(series: DutyShift | None) -> DutySeriesForm:
     form = DutySeriesForm(obj=series)
@@ -220,8 +259,9 @@ def _duty_form(series: DutyShift | None) -> DutySeriesForm:
     jurists = db.session.scalars(select(User).where(User.role == "jurist", User.active.is_(True)).order_by(User.name))
     form.user_id.choices = [("", "— Choisir —")] + [(u.id, u.name) for u in jurists]
     form.mission.choices = list(labels("missions").items())
-    form.territory.choices = [("", "Tous les territoires")] + [(t.code, t.label)
-                                                               for t in territories(include_buckets=False)]
+    form.territory.choices = [("", "Tous les territoires")] + [
+        (t.code, t.label) for t in territories(include_buckets=False)
+    ]
     return form
 
 
@@ -231,16 +271,30 @@ def _save_duty(series: DutyShift | None):
     if form.validate_on_submit():
         try:
             with versions.saving(series, form.opened_version(), versions.DUTY_SERIES):
-                saved = duty.save(series, user_id=form.user_id.data, mission=form.mission.data,
-                                  territory_code=form.territory.data or None,
-                                  weekdays=[int(d) for d in form.weekdays.data], starts=form.starts.data,
-                                  ends=form.ends.data, valid_from=form.valid_from.data,
-                                  valid_until=form.valid_until.data, today=today)
+                saved = duty.save(
+                    series,
+                    user_id=form.user_id.data,
+                    mission=form.mission.data,
+                    territory_code=form.territory.data or None,
+                    weekdays=[int(d) for d in form.weekdays.data],
+                    starts=form.starts.data,
+                    ends=form.ends.data,
+                    valid_from=form.valid_from.data,
+                    valid_until=form.valid_until.data,
+                    today=today,
+                )
                 db.session.commit()
             split = series is not None and saved is not series
-            flash("Série de gardes enregistrée"
-                  + (f" : les nouvelles règles s'appliquent à partir du {saved.valid_from:%d/%m/%Y}, les gardes "
-                     "passées restent telles qu'elles ont eu lieu." if split else "."), "success")
+            flash(
+                "Série de gardes enregistrée"
+                + (
+                    f" : les nouvelles règles s'appliquent à partir du {saved.valid_from:%d/%m/%Y}, les gardes "
+                    "passées restent telles qu'elles ont eu lieu."
+                    if split
+                    else "."
+                ),
+                "success",
+            )
             return redirect(url_for("admin.roster"))
         except (duty.DutyError, versions.ConflictError) as error:
             db.session.rollback()
@@ -265,8 +319,10 @@ def duty_edit(series_id: int):
 def duty_stop(series_id: int):
     series = db.session.get(DutyShift, series_id) or abort(404)
     if StopForm().validate_on_submit():
+
         def stop():
             with versions.saving(None, None, versions.DUTY_SERIES):  # saved by someone else meanwhile
                 duty.stop(series, clock.local_today())
+
         attempt(stop, "Série de gardes arrêtée à partir d'aujourd'hui.", versions.ConflictError)
     return redirect(url_for("admin.roster"))

@@ -4,6 +4,7 @@ reaches or describes a person in words is emptied. Services flush; the caller co
 
 A new column that may hold a name, a number or free text belongs in PERSONAL_FIELDS.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -46,25 +47,33 @@ def call_holds_personal_data() -> ColumnElement[bool]:
 def household_holds_personal_data() -> ColumnElement[bool]:
     """A household whose records still hold something personal: its own fields, its consultations' notes
     (or the history of them), the calls they came from, its appointments' SMS."""
-    consultation = (Consultation.household_id == Household.id)
+    consultation = Consultation.household_id == Household.id
     return or_(
         _any_set(Household),
         exists().where(consultation, _any_set(Consultation)),
-        exists().where(consultation, ConsultationRevision.consultation_id == Consultation.id,
-                       or_(*(cast(ConsultationRevision.changes, String).contains(f'"{name}"')
-                             for name in REVISION_FIELDS))),
+        exists().where(
+            consultation,
+            ConsultationRevision.consultation_id == Consultation.id,
+            or_(*(cast(ConsultationRevision.changes, String).contains(f'"{name}"') for name in REVISION_FIELDS)),
+        ),
         exists().where(consultation, Call.id == Consultation.call_id, call_holds_personal_data()),
-        exists().where(Appointment.household_id == Household.id, SmsMessage.appointment_id == Appointment.id,
-                       _any_set(SmsMessage)),
+        exists().where(
+            Appointment.household_id == Household.id, SmsMessage.appointment_id == Appointment.id, _any_set(SmsMessage)
+        ),
     )
 
 
 def erase_calls(condition: ColumnElement[bool]) -> None:
     """Empties the caller's number, voicemail link and callback comment of the calls matching condition."""
-    db.session.execute(update(CallbackTask).where(CallbackTask.call_id.in_(select(Call.id).where(condition)))
-                       .values(**_blank(CallbackTask)).execution_options(synchronize_session=False))
-    db.session.execute(update(Call).where(condition).values(**_blank(Call))
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(CallbackTask)
+        .where(CallbackTask.call_id.in_(select(Call.id).where(condition)))
+        .values(**_blank(CallbackTask))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Call).where(condition).values(**_blank(Call)).execution_options(synchronize_session=False)
+    )
 
 
 def erase_households(household_ids: Iterable[int], *, calls_from_their_number: bool = False) -> None:
@@ -74,28 +83,40 @@ def erase_households(household_ids: Iterable[int], *, calls_from_their_number: b
     moves on, so that a form opened before cannot write its notes, name or number back. Background imports
     whose errors or file name mention them lose those too."""
     ids = list(household_ids)
-    for chunk in (ids[i:i + _BATCH] for i in range(0, len(ids), _BATCH)):
+    for chunk in (ids[i : i + _BATCH] for i in range(0, len(ids), _BATCH)):
         linked_calls = Call.id.in_(select(Consultation.call_id).where(Consultation.household_id.in_(chunk)))
         if calls_from_their_number:
             phones = select(Household.phone).where(Household.id.in_(chunk), Household.phone.is_not(None))
             linked_calls = or_(linked_calls, Call.from_number.in_(phones))
         erase_calls(linked_calls)
-        held = db.session.execute(select(Household.name, Household.external_ref, Household.phone)
-                                  .where(Household.id.in_(chunk))).all()
-        import_jobs.erase_mentions([text for name, ref, _ in held for text in (name, ref)],
-                                   [phone for *_, phone in held])
+        held = db.session.execute(
+            select(Household.name, Household.external_ref, Household.phone).where(Household.id.in_(chunk))
+        ).all()
+        import_jobs.erase_mentions(
+            [text for name, ref, _ in held for text in (name, ref)], [phone for *_, phone in held]
+        )
         revisions = select(ConsultationRevision).join(Consultation).where(Consultation.household_id.in_(chunk))
         for revision in db.session.scalars(revisions):
             if any(name in revision.changes for name in REVISION_FIELDS):
                 revision.changes = {k: v for k, v in revision.changes.items() if k not in REVISION_FIELDS}
-        db.session.execute(update(Consultation).where(Consultation.household_id.in_(chunk))
-                           .values(version=Consultation.version + 1, **_blank(Consultation))
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Consultation)
+            .where(Consultation.household_id.in_(chunk))
+            .values(version=Consultation.version + 1, **_blank(Consultation))
+            .execution_options(synchronize_session=False)
+        )
         theirs = select(Appointment.id).where(Appointment.household_id.in_(chunk))
-        db.session.execute(update(SmsMessage).where(SmsMessage.appointment_id.in_(theirs))
-                           .values(**_blank(SmsMessage)).execution_options(synchronize_session=False))
-        db.session.execute(update(Household).where(Household.id.in_(chunk))
-                           .values(version=Household.version + 1, **_blank(Household))
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(SmsMessage)
+            .where(SmsMessage.appointment_id.in_(theirs))
+            .values(**_blank(SmsMessage))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            update(Household)
+            .where(Household.id.in_(chunk))
+            .values(version=Household.version + 1, **_blank(Household))
+            .execution_options(synchronize_session=False)
+        )
     db.session.flush()
     db.session.expire_all()

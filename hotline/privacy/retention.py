@@ -12,6 +12,7 @@ or by `hotline purge`). Statistics survive: rows are kept, the personal fields a
 - background imports ended RETENTION_IMPORT_JOB_DAYS (30) ago: their errors (which quote the file's
   cells) and their file's name are erased; the job's state, counts, author and dates stay.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -46,16 +47,24 @@ def purge(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
     old_import_jobs = import_jobs.ended_before(now - timedelta(days=cfg["RETENTION_IMPORT_JOB_DAYS"]))
 
     old_calls = (Call.started_at < caller_limit) & personal.call_holds_personal_data()
-    recent_consultation = exists().where(Consultation.household_id == Household.id,
-                                         Consultation.date >= household_since.date())
-    recent_appointment = exists().where(Appointment.household_id == Household.id,
-                                        Appointment.starts_at >= datetime.combine(household_since.date(),
-                                                                                  datetime.min.time(), now.tzinfo))
-    stale_households = (personal.household_holds_personal_data() & (Household.created_at < household_since)
-                        & ~recent_consultation & ~recent_appointment)
+    recent_consultation = exists().where(
+        Consultation.household_id == Household.id, Consultation.date >= household_since.date()
+    )
+    recent_appointment = exists().where(
+        Appointment.household_id == Household.id,
+        Appointment.starts_at >= datetime.combine(household_since.date(), datetime.min.time(), now.tzinfo),
+    )
+    stale_households = (
+        personal.household_holds_personal_data()
+        & (Household.created_at < household_since)
+        & ~recent_consultation
+        & ~recent_appointment
+    )
     counts = {}
-    for name, model, condition in (("login_attempts", LoginAttempt, LoginAttempt.at < login_limit),
-                                   ("audit_events", AuditEvent, AuditEvent.at < audit_limit)):
+    for name, model, condition in (
+        ("login_attempts", LoginAttempt, LoginAttempt.at < login_limit),
+        ("audit_events", AuditEvent, AuditEvent.at < audit_limit),
+    ):
         counts[name] = _count(model, condition)
         if counts[name] and not dry_run:
             db.session.execute(delete(model).where(condition).execution_options(synchronize_session=False))

@@ -1,5 +1,6 @@
 """A household's personal data, for managers (RGPD): download all of it (JSON, PDF; art. 15) or erase it
 (art. 17; the figures stay). Every read, download and erasure is audited. Thin: see personal and export."""
+
 from __future__ import annotations
 
 import json
@@ -54,9 +55,14 @@ def download(household_id: int, fmt: str):
         body, mimetype = export.household_pdf(data, clock.local_zone()), "application/pdf"
     else:
         body, mimetype = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename=donnees-menage-{household.id}.{fmt}",
-        "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f"attachment; filename=donnees-menage-{household.id}.{fmt}",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.route("/erase", methods=["POST"])
@@ -70,6 +76,9 @@ def erase(household_id: int):
     personal.erase_households([household.id], calls_from_their_number=True)
     audit.record("household.erase", "household", household.id)
     db.session.commit()
-    flash(f"Les données personnelles du ménage n° {household.id} sont effacées. Ses consultations restent "
-          "comptées dans les statistiques.", "success")
+    flash(
+        f"Les données personnelles du ménage n° {household.id} sont effacées. Ses consultations restent "
+        "comptées dans les statistiques.",
+        "success",
+    )
     return redirect(url_for(".show", household_id=household.id))

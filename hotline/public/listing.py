@@ -1,5 +1,6 @@
 """What the public page shows, grouped by territory, commune and place, and the green number to
 call to book. Pure functions over the permanences' occurrences."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -53,8 +54,10 @@ def group(items: Iterable[Occurrence], territories: Mapping[str, str]) -> list[T
         entry = series.setdefault(item.permanence.id, Series(item.permanence))
         entry.dates.append((item.day, public_note(item.not_held)))
     places: dict[int, PlaceGroup] = {}
-    for entry in sorted(series.values(), key=lambda s: (s.permanence.mission, s.permanence.weekday,
-                                                        s.permanence.starts, s.permanence.id)):
+    for entry in sorted(
+        series.values(),
+        key=lambda s: (s.permanence.mission, s.permanence.weekday, s.permanence.starts, s.permanence.id),
+    ):
         place = entry.permanence.place
         places.setdefault(place.id, PlaceGroup(place)).series.append(entry)
     result = []
@@ -80,8 +83,10 @@ def _number(text: str) -> PhoneNumber | None:
         parsed = phonenumbers.parse(text, "FR")
     except phonenumbers.NumberParseException:
         return None
-    return PhoneNumber(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL),
-                       "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+    return PhoneNumber(
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL),
+        "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+    )
 
 
 def green_number(mission: str, ivr_numbers: Mapping[str, str], general: str | None) -> PhoneNumber | None:

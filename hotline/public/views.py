@@ -1,5 +1,6 @@
 """The public permanences page and the calendar feed of each territory: no login, no personal data
 (no jurist, no appointment), cacheable. Thin: see listing and permanences.services."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -37,10 +38,20 @@ def permanences():
     shown = {territory: known[territory]} if territory else known
     groups = listing.group(_coming(start, end, territory or None), shown)
     missions = labels("missions")
-    body = render_template("public/permanences.html", groups=groups, territories=known, territory=territory,
-                           start=start, end=end, missions=missions, describe=recurrence.describe,
-                           numbers={m: _number(m) for m in missions}, general=_number(""),
-                           hour=listing.spoken_hour, display_phone=places.display_phone)
+    body = render_template(
+        "public/permanences.html",
+        groups=groups,
+        territories=known,
+        territory=territory,
+        start=start,
+        end=end,
+        missions=missions,
+        describe=recurrence.describe,
+        numbers={m: _number(m) for m in missions},
+        general=_number(""),
+        hour=listing.spoken_hour,
+        display_phone=places.display_phone,
+    )
     return Response(body, mimetype="text/html", headers={"Cache-Control": CACHE})
 
 
@@ -60,7 +71,15 @@ def feed(territory: str):
             lines.append(f"Prendre rendez-vous : appelez le numéro vert {number.display} (appel gratuit).")
         return f"Permanence logement — {p.name}", "\n".join(line for line in lines if line)
 
-    body = services.calendar(_coming(start, end, territory), clock.local_zone(), clock.now(),
-                             title=f"Permanences logement — {known[territory]}", public=public)
-    return Response(body, mimetype="text/calendar", headers={
-        "Content-Disposition": f"inline; filename=permanences-{territory}.ics", "Cache-Control": CACHE})
+    body = services.calendar(
+        _coming(start, end, territory),
+        clock.local_zone(),
+        clock.now(),
+        title=f"Permanences logement — {known[territory]}",
+        public=public,
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f"inline; filename=permanences-{territory}.ics", "Cache-Control": CACHE},
+    )

@@ -3,6 +3,7 @@
 The vocabularies (taxonomy.yaml) are read-only code lists. Territories, EPCIs and communes are
 loaded into the database by `db upgrade`, where an administrator may move them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -74,11 +75,14 @@ def communes_file() -> tuple[CommuneRow, ...]:
     with open(DATA_DIR / "communes-62.csv", encoding="utf-8", newline="") as fh:
         return tuple(
             CommuneRow(
-                insee=row["insee"], name=row["name"],
+                insee=row["insee"],
+                name=row["name"],
                 # Usually '|'-separated; one row of the source separates with a space.
                 postal_codes=tuple(filter(None, re.split(r"[|\s;,]+", row["postal_codes"]))),
-                epci_siren=row["epci_siren"], epci_name=row["epci_name"],
-                territory=row["territory"], population=int(row["population"] or 0),
+                epci_siren=row["epci_siren"],
+                epci_name=row["epci_name"],
+                territory=row["territory"],
+                population=int(row["population"] or 0),
             )
             for row in csv.DictReader(fh)
         )

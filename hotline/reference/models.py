@@ -1,4 +1,5 @@
 """Territories, intercommunalities (EPCI) and communes, as the administrator arranges them."""
+
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, Integer, String

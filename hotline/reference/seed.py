@@ -3,6 +3,7 @@
 Only missing rows are inserted: an administrator's later moves are never overwritten, and running
 it twice changes nothing. Called by `db upgrade` (migrations/env.py) after the schema is current.
 """
+
 from __future__ import annotations
 
 from datetime import time
@@ -43,17 +44,29 @@ def sync(connection: Connection) -> int:
     communes = communes_file()
     epcis = {}
     for row in communes:
-        epcis.setdefault(row.epci_siren, {"siren": row.epci_siren, "name": row.epci_name,
-                                          "territory_code": row.territory})
+        epcis.setdefault(
+            row.epci_siren, {"siren": row.epci_siren, "name": row.epci_name, "territory_code": row.territory}
+        )
     missing(Epci.__table__, ["siren"], list(epcis.values()))
-    missing(Commune.__table__, ["insee"], [
-        {"insee": r.insee, "name": r.name, "epci_siren": r.epci_siren,
-         "territory_code": r.territory, "population": r.population}
-        for r in communes
-    ])
-    missing(CommunePostalCode.__table__, ["postal_code", "commune_insee"], [
-        {"postal_code": pc, "commune_insee": r.insee} for r in communes for pc in r.postal_codes
-    ])
+    missing(
+        Commune.__table__,
+        ["insee"],
+        [
+            {
+                "insee": r.insee,
+                "name": r.name,
+                "epci_siren": r.epci_siren,
+                "territory_code": r.territory,
+                "population": r.population,
+            }
+            for r in communes
+        ],
+    )
+    missing(
+        CommunePostalCode.__table__,
+        ["postal_code", "commune_insee"],
+        [{"postal_code": pc, "commune_insee": r.insee} for r in communes for pc in r.postal_codes],
+    )
     inserted += _default_opening_hours(connection)
     return inserted
 
@@ -66,7 +79,11 @@ def _default_opening_hours(connection: Connection) -> int:
     table = OpeningHours.__table__
     if connection.execute(select(func.count()).select_from(table)).scalar():
         return 0
-    rows = [{"mission": mission, "weekday": day, "opens": opens, "closes": closes}
-            for mission in taxonomy()["missions"] for day in range(5) for opens, closes in DEFAULT_HOURS]
+    rows = [
+        {"mission": mission, "weekday": day, "opens": opens, "closes": closes}
+        for mission in taxonomy()["missions"]
+        for day in range(5)
+        for opens, closes in DEFAULT_HOURS
+    ]
     connection.execute(table.insert(), rows)
     return len(rows)

@@ -1,4 +1,5 @@
 """Questions about places: which territory a commune is in, which communes a postal code names."""
+
 from __future__ import annotations
 
 import time
@@ -51,7 +52,8 @@ def territory_for_insee(insee: str | None) -> str:
 
 def communes_for_postal_code(postal_code: str) -> list[Commune]:
     query = (
-        select(Commune).join(CommunePostalCode)
+        select(Commune)
+        .join(CommunePostalCode)
         .where(CommunePostalCode.postal_code == postal_code.strip())
         .order_by(Commune.name)
     )
@@ -144,7 +146,7 @@ def move_commune(insee: str, territory_code: str) -> None:
 
 
 def commune_label(insee: str | None) -> str:
-    """"Boulogne-sur-Mer (62200)": the name and postal codes a person knows, never the INSEE code."""
+    """ "Boulogne-sur-Mer (62200)": the name and postal codes a person knows, never the INSEE code."""
     if not insee:
         return ""
     commune = get_commune(insee)

@@ -3,6 +3,7 @@
 three ways: the managers' page, the PDF handed to the Comité technique FSL (reports.pdf), and the readable
 sheets of the XLSX (reports.workbook). Pure: rows in, structure out; no Flask, no database.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -18,20 +19,51 @@ from hotline.reference import labels as vocabulary
 from hotline.reports import labels, tidy
 
 EVICTION = "prevention_expulsion"
-KEY_FIGURES = ["consultations", "households", "households_received", "calls_received", "calls_answered",
-               "calls_missed", "callbacks_done", "permanences_held", "habitat_indigne", "permis_louer"]
+KEY_FIGURES = [
+    "consultations",
+    "households",
+    "households_received",
+    "calls_received",
+    "calls_answered",
+    "calls_missed",
+    "callbacks_done",
+    "permanences_held",
+    "habitat_indigne",
+    "permis_louer",
+]
 DEBT_FIGURES = ["debt_known", "debt_amount_sum", "debt_amount_median"]
 HOUSEHOLD_FIGURES = ["first_contacts", "households_debt_known", "household_debt_sum", "household_debt_median"]
 HOUSEHOLD_BREAKDOWNS = ["debt_months", "households_by_stage", "first_contact_stage"]
-BREAKDOWNS = ["mode", "consultant_type", "theme", "occupancy_status", "housing_sector", "family_situation",
-              "age_band", "resource_band", "resource_type", "referral_source", "procedure_stage", "debt_origin",
-              "outcome", "landlord_type", "housing_benefit"]
+BREAKDOWNS = [
+    "mode",
+    "consultant_type",
+    "theme",
+    "occupancy_status",
+    "housing_sector",
+    "family_situation",
+    "age_band",
+    "resource_band",
+    "resource_type",
+    "referral_source",
+    "procedure_stage",
+    "debt_origin",
+    "outcome",
+    "landlord_type",
+    "housing_benefit",
+]
 MONTHLY = ["consultations", "households", "permanences_held", "calls_received", "calls_answered", "callbacks_done"]
 PER_TERRITORY = ["permanences_held", "calls_received", "calls_answered", "calls_missed", "callbacks_done"]
 # Section key -> the XLSX sheet that gathers that group of indicators for every mission.
-SHEETS = {"key": "Chiffres clés", "territories": "Territoires", "months": "Mois", "previous": "Année précédente",
-          "profile": "Profil des consultations", "households": "Ménages suivis", "activities": "Activités",
-          "notes": "Analyse qualitative"}
+SHEETS = {
+    "key": "Chiffres clés",
+    "territories": "Territoires",
+    "months": "Mois",
+    "previous": "Année précédente",
+    "profile": "Profil des consultations",
+    "households": "Ménages suivis",
+    "activities": "Activités",
+    "notes": "Analyse qualitative",
+}
 NO_NOTE = "Aucune analyse qualitative n'a été saisie pour cette période."
 NOT_APPLICABLE = "—"
 
@@ -117,22 +149,32 @@ class _Values:
     def __init__(self, rows: Iterable[tidy.Row], mission: str):
         self.cells = {(r.period, r.territory, r.indicator, r.category): r.value for r in rows if r.mission == mission}
 
-    def __call__(self, indicator: str, category: str = "", period: str = tidy.TOTAL,
-                 territory: str = tidy.ALL) -> int | Decimal:
+    def __call__(
+        self, indicator: str, category: str = "", period: str = tidy.TOTAL, territory: str = tidy.ALL
+    ) -> int | Decimal:
         return self.cells.get((period, territory, indicator, category), 0)
 
     def categories(self, indicator: str, territory: str = tidy.ALL) -> dict[str, int]:
         """category -> value over the whole range, in the vocabulary's order (codes outside it last)."""
-        found = {c: v for (p, t, i, c), v in self.cells.items()
-                 if p == tidy.TOTAL and t == territory and i == indicator}
+        found = {
+            c: v for (p, t, i, c), v in self.cells.items() if p == tidy.TOTAL and t == territory and i == indicator
+        }
         order = list(labels.categories(indicator))
-        return dict(sorted(found.items(), key=lambda item: (order.index(item[0]) if item[0] in order
-                                                             else len(order), item[0])))
+        return dict(
+            sorted(found.items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0]))
+        )
 
 
-def assemble(rows: Iterable[tidy.Row], first: date, last: date, missions: list[str], territory_names: dict[str, str],
-             previous: Iterable[tidy.Row] | None = None, notes: dict[str, str] | None = None,
-             territory: str = tidy.ALL) -> list[MissionBilan]:
+def assemble(
+    rows: Iterable[tidy.Row],
+    first: date,
+    last: date,
+    missions: list[str],
+    territory_names: dict[str, str],
+    previous: Iterable[tidy.Row] | None = None,
+    notes: dict[str, str] | None = None,
+    territory: str = tidy.ALL,
+) -> list[MissionBilan]:
     """What the bilan says, per mission. previous: the rows of the same months a year before (comparison
     left out when None); notes: mission -> qualitative analysis; territory: one territory's page (its own
     figures, no table across territories, no qualitative section)."""
@@ -181,12 +223,25 @@ def _key_figures(context: _Context, mission: str, now: _Values, before: _Values 
     names = KEY_FIGURES + (DEBT_FIGURES if mission == EVICTION else [])
     place = context.territory
     if before is None:
-        table = Table("Chiffres clés", ["Indicateur", context.label],
-                      [[labels.indicator(n), now(n, territory=place)] for n in names])
+        table = Table(
+            "Chiffres clés",
+            ["Indicateur", context.label],
+            [[labels.indicator(n), now(n, territory=place)] for n in names],
+        )
     else:
-        table = Table("Chiffres clés", ["Indicateur", context.label, context.before_label, "Évolution"],
-                      [[labels.indicator(n), now(n, territory=place), before(n, territory=place),
-                        change(now(n, territory=place), before(n, territory=place))] for n in names])
+        table = Table(
+            "Chiffres clés",
+            ["Indicateur", context.label, context.before_label, "Évolution"],
+            [
+                [
+                    labels.indicator(n),
+                    now(n, territory=place),
+                    before(n, territory=place),
+                    change(now(n, territory=place), before(n, territory=place)),
+                ]
+                for n in names
+            ],
+        )
     return Section("key", "Chiffres clés", [table])
 
 
@@ -194,13 +249,17 @@ def _territories(context: _Context, now: _Values) -> Section:
     names = context.territory_names
     total = now("consultations")
     consultations = {code: now("consultations", territory=code) for code in names}
-    by_territory = Table("Consultations par territoire", ["Territoire", "Consultations", "Part"],
-                         [[label, consultations[code], share(consultations[code], total)]
-                          for code, label in names.items()])
-    activity = Table("Permanences tenues et appels par territoire",
-                     ["Territoire", *(labels.indicator(n) for n in PER_TERRITORY)],
-                     [[label, *(now(n, territory=code) for n in PER_TERRITORY)] for code, label in names.items()]
-                     + [["Tous territoires", *(now(n) for n in PER_TERRITORY)]])
+    by_territory = Table(
+        "Consultations par territoire",
+        ["Territoire", "Consultations", "Part"],
+        [[label, consultations[code], share(consultations[code], total)] for code, label in names.items()],
+    )
+    activity = Table(
+        "Permanences tenues et appels par territoire",
+        ["Territoire", *(labels.indicator(n) for n in PER_TERRITORY)],
+        [[label, *(now(n, territory=code) for n in PER_TERRITORY)] for code, label in names.items()]
+        + [["Tous territoires", *(now(n) for n in PER_TERRITORY)]],
+    )
     chart = charts.bars("Consultations par territoire", {names[code]: value for code, value in consultations.items()})
     return Section("territories", "Territoires", [by_territory, activity], [chart])
 
@@ -210,17 +269,31 @@ def _months(context: _Context, now: _Values, before: _Values | None) -> Section:
     headers = [labels.period(m) for m in months] + ["Total"]
     tables = []
     if place == tidy.ALL:
-        lines = [[label, *(now("consultations", period=m, territory=code) for m in months),
-                  now("consultations", territory=code)] for code, label in context.territory_names.items()]
+        lines = [
+            [
+                label,
+                *(now("consultations", period=m, territory=code) for m in months),
+                now("consultations", territory=code),
+            ]
+            for code, label in context.territory_names.items()
+        ]
         lines.append(["Tous territoires", *(now("consultations", period=m) for m in months), now("consultations")])
         tables.append(Table("Consultations par territoire et par mois", ["Territoire", *headers], lines))
-    tables.append(Table("Activité par mois", ["Indicateur", *headers],
-                        [[labels.indicator(n), *(now(n, period=m, territory=place) for m in months),
-                          now(n, territory=place)] for n in MONTHLY]))
+    tables.append(
+        Table(
+            "Activité par mois",
+            ["Indicateur", *headers],
+            [
+                [labels.indicator(n), *(now(n, period=m, territory=place) for m in months), now(n, territory=place)]
+                for n in MONTHLY
+            ],
+        )
+    )
     series = {context.label: [now("consultations", period=m, territory=place) for m in months]}
     if before is not None:
-        series[context.before_label] = [before("consultations", period=_year_earlier(m), territory=place)
-                                        for m in months]
+        series[context.before_label] = [
+            before("consultations", period=_year_earlier(m), territory=place) for m in months
+        ]
     chart = charts.lines("Évolution mensuelle des consultations", [labels.period(m) for m in months], series)
     return Section("months", "Mois", tables, [chart])
 
@@ -233,24 +306,32 @@ def _previous_year(context: _Context, now: _Values, before: _Values) -> Section:
     place = context.territory
     lines: list[list[Cell]] = []
     for m in context.months:
-        this, earlier = now("consultations", period=m, territory=place), \
-            before("consultations", period=_year_earlier(m), territory=place)
+        this, earlier = (
+            now("consultations", period=m, territory=place),
+            before("consultations", period=_year_earlier(m), territory=place),
+        )
         lines.append([labels.period(m), this, earlier, change(this, earlier)])
     this, earlier = now("consultations", territory=place), before("consultations", territory=place)
     lines.append(["Total", this, earlier, change(this, earlier)])
-    table = Table("Consultations : comparaison avec les mêmes mois de l'année précédente",
-                  ["Mois", "Consultations", "Un an plus tôt", "Évolution"], lines)
+    table = Table(
+        "Consultations : comparaison avec les mêmes mois de l'année précédente",
+        ["Mois", "Consultations", "Un an plus tôt", "Évolution"],
+        lines,
+    )
     return Section("previous", "Comparaison avec les mêmes mois de l'année précédente", [table])
 
 
-def _breakdown_table(context: _Context, values: _Values, indicator: str, count_header: str,
-                     share_of: int | None) -> Table | None:
+def _breakdown_table(
+    context: _Context, values: _Values, indicator: str, count_header: str, share_of: int | None
+) -> Table | None:
     counts = values.categories(indicator, context.territory)
     if not counts:
         return None
     headers = [labels.indicator(indicator), count_header] + (["Part"] if share_of is not None else [])
-    lines = [[labels.category(indicator, code), value] + ([share(value, share_of)] if share_of is not None else [])
-             for code, value in counts.items()]
+    lines = [
+        [labels.category(indicator, code), value] + ([share(value, share_of)] if share_of is not None else [])
+        for code, value in counts.items()
+    ]
     return Table(labels.indicator(indicator), headers, lines)
 
 
@@ -264,9 +345,13 @@ def _profile(context: _Context, now: _Values) -> Section:
         section.tables.append(table)
         if indicator in ("mode", "theme"):
             counts = now.categories(indicator, context.territory)
-            section.charts.append(charts.shares(
-                f"{labels.indicator(indicator)} : part des consultations (%)",
-                {labels.category(indicator, code): value for code, value in counts.items()}, consultations))
+            section.charts.append(
+                charts.shares(
+                    f"{labels.indicator(indicator)} : part des consultations (%)",
+                    {labels.category(indicator, code): value for code, value in counts.items()},
+                    consultations,
+                )
+            )
     cross = _cross_table(context, now)
     if cross is not None:
         table, chart = cross
@@ -280,25 +365,29 @@ def _cross_table(context: _Context, now: _Values) -> tuple[Table, charts.Chart] 
     counts = now.categories(labels.CROSS, context.territory)
     if not counts:
         return None
-    families = [c for c in labels.categories("family_situation")
-                if any(key.partition("|")[0] == c for key in counts)]
+    families = [c for c in labels.categories("family_situation") if any(key.partition("|")[0] == c for key in counts)]
     sectors = list(labels.categories("housing_sector"))
-    lines = [[labels.category("family_situation", family),
-              *(counts.get(f"{family}|{sector}", 0) for sector in sectors),
-              sum(counts.get(f"{family}|{sector}", 0) for sector in sectors)] for family in families]
-    lines.append(["Total", *(sum(counts.get(f"{f}|{s}", 0) for f in families) for s in sectors),
-                  sum(counts.values())])
+    lines = [
+        [
+            labels.category("family_situation", family),
+            *(counts.get(f"{family}|{sector}", 0) for sector in sectors),
+            sum(counts.get(f"{family}|{sector}", 0) for sector in sectors),
+        ]
+        for family in families
+    ]
+    lines.append(["Total", *(sum(counts.get(f"{f}|{s}", 0) for f in families) for s in sectors), sum(counts.values())])
     headers = ["Situation familiale", *(labels.category("housing_sector", s) for s in sectors), "Total"]
     table = Table(labels.indicator(labels.CROSS), headers, lines)
-    chart = charts.grouped("Situation familiale selon le parc (consultations)",
-                           [line[0] for line in lines[:-1]],
-                           {headers[1 + i]: [line[1 + i] for line in lines[:-1]] for i in range(2)})
+    chart = charts.grouped(
+        "Situation familiale selon le parc (consultations)",
+        [line[0] for line in lines[:-1]],
+        {headers[1 + i]: [line[1 + i] for line in lines[:-1]] for i in range(2)},
+    )
     return table, chart
 
 
 def _reached_text(reached: int, known: int) -> str:
-    return f"{reached} sur {known} ({reached * 100 / known:.0f} %)" if known else \
-        "aucun premier contact au stade connu"
+    return f"{reached} sur {known} ({reached * 100 / known:.0f} %)" if known else "aucun premier contact au stade connu"
 
 
 def _households(context: _Context, rows: list[tidy.Row], mission: str, now: _Values) -> Section:
@@ -306,8 +395,13 @@ def _households(context: _Context, rows: list[tidy.Row], mission: str, now: _Val
     reached before the commandement de payer (the prevention measure), per territory and month."""
     place = context.territory
     section = Section("households", "Ménages suivis (chaque ménage compté une fois)")
-    section.tables.append(Table("Ménages suivis", ["Indicateur", "Valeur"],
-                                [[labels.indicator(n), now(n, territory=place)] for n in HOUSEHOLD_FIGURES]))
+    section.tables.append(
+        Table(
+            "Ménages suivis",
+            ["Indicateur", "Valeur"],
+            [[labels.indicator(n), now(n, territory=place)] for n in HOUSEHOLD_FIGURES],
+        )
+    )
     for indicator in HOUSEHOLD_BREAKDOWNS:
         table = _breakdown_table(context, now, indicator, "Ménages", None)
         if table is None:
@@ -317,25 +411,38 @@ def _households(context: _Context, rows: list[tidy.Row], mission: str, now: _Val
         if indicator == "debt_months":
             section.charts.append(charts.bars("Dette par ménage, en mois de loyer (nombre de ménages)", counts))
         elif indicator == "first_contact_stage":
-            section.charts.append(charts.bars("Stade de la procédure au premier contact (nombre de ménages)",
-                                              counts))
+            section.charts.append(charts.bars("Stade de la procédure au premier contact (nombre de ménages)", counts))
     reached = tidy.reached_before_commandement(rows, mission)
-    places = [(place, "Pas-de-Calais (tous territoires)" if place == tidy.ALL else
-               labels.territory(place, context.territory_names))]
+    places = [
+        (
+            place,
+            "Pas-de-Calais (tous territoires)"
+            if place == tidy.ALL
+            else labels.territory(place, context.territory_names),
+        )
+    ]
     if place == tidy.ALL:
         places += list(context.territory_names.items())
-    lines: list[list[Cell]] = [[name, _reached_text(*reached.get((tidy.TOTAL, code), (0, 0)))]
-                               for code, name in places]
-    lines += [[f"Mois {labels.period(m)}", _reached_text(*reached[(m, place)])]
-              for m in context.months if (m, place) in reached]
-    section.tables.append(Table(
-        "Ménages atteints avant le commandement de payer (parmi les premiers contacts au stade connu)",
-        ["Territoire ou mois", "Ménages atteints avant le commandement de payer"], lines))
+    lines: list[list[Cell]] = [[name, _reached_text(*reached.get((tidy.TOTAL, code), (0, 0)))] for code, name in places]
+    lines += [
+        [f"Mois {labels.period(m)}", _reached_text(*reached[(m, place)])]
+        for m in context.months
+        if (m, place) in reached
+    ]
+    section.tables.append(
+        Table(
+            "Ménages atteints avant le commandement de payer (parmi les premiers contacts au stade connu)",
+            ["Territoire ou mois", "Ménages atteints avant le commandement de payer"],
+            lines,
+        )
+    )
     if place == tidy.ALL:
-        shares = {name: round(reached[(tidy.TOTAL, code)][0] * 100 / reached[(tidy.TOTAL, code)][1], 1)
-                  for code, name in context.territory_names.items()
-                  if reached.get((tidy.TOTAL, code), (0, 0))[1]}
-        section.charts.append(charts.bars(
-            "Premiers contacts atteints avant le commandement de payer (%)",
-            shares, unit="%"))
+        shares = {
+            name: round(reached[(tidy.TOTAL, code)][0] * 100 / reached[(tidy.TOTAL, code)][1], 1)
+            for code, name in context.territory_names.items()
+            if reached.get((tidy.TOTAL, code), (0, 0))[1]
+        }
+        section.charts.append(
+            charts.bars("Premiers contacts atteints avant le commandement de payer (%)", shares, unit="%")
+        )
     return section

@@ -1,6 +1,7 @@
 """`hotline reports export`: the tidy report of formats.md, as CSV or XLSX, or the bilan in PDF;
 `hotline reports observatory`: the pseudonymised export for the Département's observatory;
 `hotline reports rebuild`: the monthly rollup recomputed from the consultations."""
+
 from __future__ import annotations
 
 import itertools
@@ -27,8 +28,14 @@ def reports_cli():
 @click.option("--from", "first", required=True, help="Premier mois, AAAA-MM")
 @click.option("--to", "last", required=True, help="Dernier mois, AAAA-MM")
 @click.option("--mission", default="", help="Une mission (par défaut : toutes)")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="csv", show_default=True,
-              help="csv, xlsx (le format d'échange) ou pdf (le bilan d'activité)")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "pdf"]),
+    default="csv",
+    show_default=True,
+    help="csv, xlsx (le format d'échange) ou pdf (le bilan d'activité)",
+)
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Fichier (par défaut : la sortie)")
 @with_appcontext
 def export_command(first: str, last: str, mission: str, fmt: str, output: str | None):
@@ -40,8 +47,9 @@ def export_command(first: str, last: str, mission: str, fmt: str, output: str | 
         raise click.BadParameter("Le dernier mois doit suivre le premier.")
     if mission and mission not in labels("missions"):
         raise click.BadParameter(f"Mission inconnue : {mission} ({', '.join(labels('missions'))}).")
-    rows = services.report(start, end, [mission] if mission else list(labels("missions")), clock.now(),
-                           clock.local_zone())
+    rows = services.report(
+        start, end, [mission] if mission else list(labels("missions")), clock.now(), clock.local_zone()
+    )
     if fmt in ("xlsx", "pdf"):
         if not output:
             raise click.BadParameter(f"--output est nécessaire pour un fichier {fmt.upper()}.")
@@ -51,8 +59,11 @@ def export_command(first: str, last: str, mission: str, fmt: str, output: str | 
             workbook,
         )
 
-        body = workbook.to_xlsx(rows) if fmt == "xlsx" else \
-            pdf.build(rows, start, end, missions, territory_labels(), clock.now())
+        body = (
+            workbook.to_xlsx(rows)
+            if fmt == "xlsx"
+            else pdf.build(rows, start, end, missions, territory_labels(), clock.now())
+        )
         with open(output, "wb") as fh:
             fh.write(body)
     elif output:
@@ -65,8 +76,11 @@ def export_command(first: str, last: str, mission: str, fmt: str, output: str | 
         click.echo(f"{what} dans {output}.", err=True)
 
 
-@reports_cli.command("observatory", help="Export pseudonymisé pour l'observatoire du Département : une ligne par "
-                     "consultation, des codes, le mois, le territoire, le ménage sous pseudonyme.")
+@reports_cli.command(
+    "observatory",
+    help="Export pseudonymisé pour l'observatoire du Département : une ligne par "
+    "consultation, des codes, le mois, le territoire, le ménage sous pseudonyme.",
+)
 @click.option("--from", "first", required=True, help="Premier mois, AAAA-MM")
 @click.option("--to", "last", required=True, help="Dernier mois, AAAA-MM")
 @click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True), help="Fichier CSV")
@@ -78,8 +92,9 @@ def observatory_command(first: str, last: str, output: str):
         raise click.BadParameter(str(error)) from None
     if end < start:
         raise click.BadParameter("Le dernier mois doit suivre le premier.")
-    lines = observatory.rows(current_app.config.get("OBSERVATORY_KEY") or "", start, end + relativedelta(months=1),
-                             list(labels("missions")))
+    lines = observatory.rows(
+        current_app.config.get("OBSERVATORY_KEY") or "", start, end + relativedelta(months=1), list(labels("missions"))
+    )
     try:
         header = next(lines)  # no key: refused before any file is written
     except observatory.ObservatoryKeyMissing as error:
@@ -90,8 +105,11 @@ def observatory_command(first: str, last: str, output: str):
     click.echo(f"Export pseudonymisé écrit dans {output}.", err=True)
 
 
-@reports_cli.command("rebuild", help="Recalculer les totaux mensuels et les mois des ménages des rapports à partir des consultations "
-                     "(après une restauration ou une correction faite hors de l'application).")
+@reports_cli.command(
+    "rebuild",
+    help="Recalculer les totaux mensuels et les mois des ménages des rapports à partir des consultations "
+    "(après une restauration ou une correction faite hors de l'application).",
+)
 @with_appcontext
 def rebuild_command():
     rollup.rebuild(db.session)

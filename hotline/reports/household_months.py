@@ -17,6 +17,7 @@ stage; the rows whose next month is after the range, or none), and its latest ro
 a debt (its debt). Only the medians read the months themselves: the debts of the range in order, from an
 index. No personal data: codes, months, territories and household numbers only.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -46,28 +47,51 @@ BATCH = 5000  # rows per insert
 
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _history(where) -> select:
     """Consultations with the rent said at each, a household's consecutive, in its order (date, id)."""
     c = CONSULTATIONS.c
-    return (select(c.id, c.household_id, c.mission, c.date, c.territory_code, c.procedure_stage, c.debt_amount,
-                   c.mode, STATEMENTS.c.rent_amount)
-            .select_from(CONSULTATIONS.outerjoin(STATEMENTS, STATEMENTS.c.consultation_id == c.id))
-            .where(where).order_by(c.household_id, c.mission, c.date, c.id))
+    return (
+        select(
+            c.id,
+            c.household_id,
+            c.mission,
+            c.date,
+            c.territory_code,
+            c.procedure_stage,
+            c.debt_amount,
+            c.mode,
+            STATEMENTS.c.rent_amount,
+        )
+        .select_from(CONSULTATIONS.outerjoin(STATEMENTS, STATEMENTS.c.consultation_id == c.id))
+        .where(where)
+        .order_by(c.household_id, c.mission, c.date, c.id)
+    )
 
 
 def _months(rows: Iterable) -> Iterator[dict]:
     """The table's rows for the households of `rows` (_history's order)."""
+
     def key(row):
         return figures.household_key(row.household_id, row.id), row.mission
 
     for (household, mission), records in groupby(rows, key=key):
-        history = [figures.HouseholdRecord(household=household, mission=mission, date=r.date, order=r.id,
-                                           territory=r.territory_code, stage=r.procedure_stage, debt=r.debt_amount,
-                                           rent=r.rent_amount, received=r.mode in tidy.RECEIVED_MODES)
-                   for r in records]
+        history = [
+            figures.HouseholdRecord(
+                household=household,
+                mission=mission,
+                date=r.date,
+                order=r.id,
+                territory=r.territory_code,
+                stage=r.procedure_stage,
+                debt=r.debt_amount,
+                rent=r.rent_amount,
+                received=r.mode in tidy.RECEIVED_MODES,
+            )
+            for r in records
+        ]
         for month in figures.household_months(mission, household, history):
             row = month._asdict()
             row["debt"] = None if month.debt is None else tidy.cents(month.debt)
@@ -84,8 +108,10 @@ def _counted(row) -> Iterator[tuple[tuple, tuple[int, int, int]]]:
     if mission == figures.EVICTION_MISSION:
         yield (mission, month, "stage", until, row["territory"], row["stage"]), (1, 0, 0)
         if row["debt"] is not None:
-            yield ((mission, month, "debt", row["next_debt_month"] or "", row["debt_territory"], row["debt_band"]),
-                   (1, 0, int(row["debt"])))
+            yield (
+                (mission, month, "debt", row["next_debt_month"] or "", row["debt_territory"], row["debt_band"]),
+                (1, 0, int(row["debt"])),
+            )
 
 
 def _count(deltas: dict[tuple, list[int]], rows: Iterable, sign: int) -> None:
@@ -125,8 +151,12 @@ def refresh(session, households: Iterable[str]) -> None:
         if ids and dialect.name == "postgresql":
             # Two transactions writing for one household compute its months one after the other (the
             # second then sees the first's rows and consultations), instead of both inserting them.
-            session.execute(select(HOUSEHOLDS.c.id).where(HOUSEHOLDS.c.id.in_(ids)).order_by(HOUSEHOLDS.c.id)
-                            .with_for_update(key_share=True))  # FOR NO KEY UPDATE: not against the FKs
+            session.execute(
+                select(HOUSEHOLDS.c.id)
+                .where(HOUSEHOLDS.c.id.in_(ids))
+                .order_by(HOUSEHOLDS.c.id)
+                .with_for_update(key_share=True)
+            )  # FOR NO KEY UPDATE: not against the FKs
         deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
         gone = session.execute(delete(TABLE).where(TABLE.c.household.in_(chunk)).returning(*TABLE.c))
         _count(deltas, (row._mapping for row in gone), -1)
@@ -146,6 +176,7 @@ def rebuild(session) -> None:
 
 
 # --- kept current with the ORM's writes ------------------------------------------------------------
+
 
 def _pending(session: Session) -> tuple[set[str], set[int]]:
     return session.info.setdefault(PENDING, (set(), set()))
@@ -175,8 +206,10 @@ def _recompute(session: Session, _context) -> None:
     households, consultations = pending
     c = CONSULTATIONS.c
     for chunk in _chunks(sorted(consultations)):
-        households.update(figures.household_key(household_id, cid) for cid, household_id in
-                          session.execute(select(c.id, c.household_id).where(c.id.in_(chunk))))
+        households.update(
+            figures.household_key(household_id, cid)
+            for cid, household_id in session.execute(select(c.id, c.household_id).where(c.id.in_(chunk)))
+        )
     refresh(session, households)
 
 
@@ -188,6 +221,7 @@ def listen() -> None:
 
 
 # --- reading --------------------------------------------------------------------------------------
+
 
 def _cents(value) -> Decimal:
     """Cents as the amount the consultations hold (2 places), so that a figure reads as build()'s."""
@@ -218,7 +252,8 @@ def read(session, months: list[str], missions: list[str], territory: str | None 
 
     k = COUNTS.c
     query = select(k.mission, k.month, k.kind, k.until, k.place, k.category, k.n, k.cents).where(
-        k.mission.in_(missions), k.month >= first, k.month <= last, k.kind.in_(("first", "stage", "debt")))
+        k.mission.in_(missions), k.month >= first, k.month <= last, k.kind.in_(("first", "stage", "debt"))
+    )
     for mission, month, kind, until, place, category, n, cents in session.execute(query):
         # A household counts in the whole range as in its latest row of the range (its latest naming a debt).
         periods = (month, figures.TOTAL) if kind == "first" or until == "" or until > last else (month,)
@@ -264,7 +299,8 @@ def households(session, first: str, last: str, missions: list[str]) -> dict[tupl
     k = COUNTS.c
     found: dict[tuple[str, str, str], tuple[int, int]] = {}
     query = select(k.mission, k.month, k.until, k.category, k.n, k.received).where(
-        k.mission.in_(missions), k.month >= first, k.month <= last, k.kind == "seen")
+        k.mission.in_(missions), k.month >= first, k.month <= last, k.kind == "seen"
+    )
     for mission, month, until, last_received, n, received in session.execute(query):
         cells = [((mission, month, figures.ALL), received)]
         if until == "" or until > last:
@@ -298,13 +334,13 @@ def _medians(session, cells: list[tuple], counts: dict, first: str, last: str) -
         n = counts[(*cell, "households_debt_known", "")]
         where = [t.mission == mission, t.debt.is_not(None)]
         if period == figures.TOTAL:
-            where += [t.month >= first, t.month <= last,
-                      or_(t.next_debt_month.is_(None), t.next_debt_month > last)]
+            where += [t.month >= first, t.month <= last, or_(t.next_debt_month.is_(None), t.next_debt_month > last)]
         else:
             where.append(t.month == period)
         if place != figures.ALL:
             where.append(t.debt_territory == place)
-        middle = list(session.scalars(select(t.debt).where(*where).order_by(t.debt)
-                                      .limit(2 - n % 2).offset((n - 1) // 2)))
+        middle = list(
+            session.scalars(select(t.debt).where(*where).order_by(t.debt).limit(2 - n % 2).offset((n - 1) // 2))
+        )
         found[cell] = _median(middle[0], middle[-1])
     return found

@@ -3,6 +3,7 @@ tidy rows in (each the report of one month), labelled figures out; no Flask, no 
 
 Across missions (mission=None) the figures are added up: a household seen by both missions counts in each.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -33,14 +34,20 @@ class Change:
 def _totals(rows: Iterable[tidy.Row], mission: str | None) -> dict[str, int | Decimal]:
     totals: dict[str, int | Decimal] = {}
     for row in rows:
-        if row.period == tidy.TOTAL and row.territory == tidy.ALL and row.category == "" \
-                and row.indicator in FIGURES and (mission is None or row.mission == mission):
+        if (
+            row.period == tidy.TOTAL
+            and row.territory == tidy.ALL
+            and row.category == ""
+            and row.indicator in FIGURES
+            and (mission is None or row.mission == mission)
+        ):
             totals[row.indicator] = totals.get(row.indicator, 0) + row.value
     return totals
 
 
-def key_figures(rows_this_month: Iterable[tidy.Row], rows_month_before: Iterable[tidy.Row],
-                mission: str | None = None) -> list[tuple[str, int | Decimal, Change]]:
+def key_figures(
+    rows_this_month: Iterable[tidy.Row], rows_month_before: Iterable[tidy.Row], mission: str | None = None
+) -> list[tuple[str, int | Decimal, Change]]:
     """[(French label, value this month, Change from the month before)] for FIGURES, in that order."""
     now, before = _totals(rows_this_month, mission), _totals(rows_month_before, mission)
     figures = []

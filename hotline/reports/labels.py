@@ -1,5 +1,6 @@
 """The French name of every indicator of the tidy report, of its categories and of its periods: what the bilan,
 the readable sheets of the XLSX and the managers' pages show instead of a code. Pure: no Flask, no database."""
+
 from __future__ import annotations
 
 from hotline.reference import BUCKETS, labels, territories_file
@@ -49,12 +50,24 @@ INDICATORS: dict[str, str] = {
 
 # indicator -> the vocabulary of its categories
 VOCABULARIES: dict[str, str] = {
-    "mode": "modes", "consultant_type": "consultant_types", "occupancy_status": "occupancy_statuses",
-    "housing_sector": "housing_sectors", "family_situation": "family_situations", "age_band": "age_bands",
-    "resource_band": "resource_bands", "referral_source": "referral_sources", "procedure_stage": "procedure_stages",
-    "theme": "themes", "resource_type": "resource_types", "debt_origin": "debt_origins", "outcome": "outcomes",
-    "landlord_type": "landlord_types", "housing_benefit": "housing_benefits", "debt_months": "debt_months_bands",
-    "households_by_stage": "procedure_stages", "first_contact_stage": "procedure_stages",
+    "mode": "modes",
+    "consultant_type": "consultant_types",
+    "occupancy_status": "occupancy_statuses",
+    "housing_sector": "housing_sectors",
+    "family_situation": "family_situations",
+    "age_band": "age_bands",
+    "resource_band": "resource_bands",
+    "referral_source": "referral_sources",
+    "procedure_stage": "procedure_stages",
+    "theme": "themes",
+    "resource_type": "resource_types",
+    "debt_origin": "debt_origins",
+    "outcome": "outcomes",
+    "landlord_type": "landlord_types",
+    "housing_benefit": "housing_benefits",
+    "debt_months": "debt_months_bands",
+    "households_by_stage": "procedure_stages",
+    "first_contact_stage": "procedure_stages",
     "activities": "activity_types",
 }
 CROSS = tidy.CROSS
@@ -85,7 +98,8 @@ def categories(indicator_code: str) -> dict[str, str]:
     if vocabulary is None:
         return {}
     return {code: category(indicator_code, code) for code in labels(vocabulary)} | {
-        tidy.UNKNOWN: category(indicator_code, tidy.UNKNOWN)}
+        tidy.UNKNOWN: category(indicator_code, tidy.UNKNOWN)
+    }
 
 
 def period(code: str) -> str:

@@ -1,6 +1,7 @@
 """The qualitative section of the bilan: what the service's managers write about a mission over a range of
 months (context, difficulties, partnerships). Kept per (mission, first month, last month); each save is a new
 version, so the history says who wrote what and when; the latest version is the one the bilan shows."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -36,15 +37,22 @@ class ReportNote(db.Model):
 class NoteForm(Form):
     mission = HiddenField()
     text = TextAreaField(
-        "Analyse qualitative", description="Contexte, difficultés, partenariats, perspectives : reprise telle quelle "
+        "Analyse qualitative",
+        description="Contexte, difficultés, partenariats, perspectives : reprise telle quelle "
         "dans le bilan PDF. Aucune donnée sur une personne.",
-        validators=[Length(max=MAX_LENGTH, message=f"{MAX_LENGTH} caractères au plus.")])
+        validators=[Length(max=MAX_LENGTH, message=f"{MAX_LENGTH} caractères au plus.")],
+    )
 
 
 def save(mission: str, first: date, last: date, text: str, author: User | None) -> ReportNote:
     """A new version of the analysis of that mission and range (the view commits)."""
-    note = ReportNote(mission=mission, first_month=first, last_month=last, text=text.strip().replace("\r\n", "\n"),
-                      author_id=author.id if author else None)
+    note = ReportNote(
+        mission=mission,
+        first_month=first,
+        last_month=last,
+        text=text.strip().replace("\r\n", "\n"),
+        author_id=author.id if author else None,
+    )
     db.session.add(note)
     db.session.flush()
     return note
@@ -52,18 +60,22 @@ def save(mission: str, first: date, last: date, text: str, author: User | None) 
 
 def history(mission: str, first: date, last: date) -> list[ReportNote]:
     """Every version, the latest first."""
-    query = (select(ReportNote).where(ReportNote.mission == mission, ReportNote.first_month == first,
-                                      ReportNote.last_month == last)
-             .order_by(ReportNote.created_at.desc(), ReportNote.id.desc()))
+    query = (
+        select(ReportNote)
+        .where(ReportNote.mission == mission, ReportNote.first_month == first, ReportNote.last_month == last)
+        .order_by(ReportNote.created_at.desc(), ReportNote.id.desc())
+    )
     return list(db.session.scalars(query))
 
 
 def current(missions: list[str], first: date, last: date) -> dict[str, str]:
     """mission -> the latest text of the range (missions without one, or emptied, left out)."""
     found: dict[str, str] = {}
-    query = (select(ReportNote.mission, ReportNote.text)
-             .where(ReportNote.mission.in_(missions), ReportNote.first_month == first, ReportNote.last_month == last)
-             .order_by(ReportNote.created_at, ReportNote.id))
+    query = (
+        select(ReportNote.mission, ReportNote.text)
+        .where(ReportNote.mission.in_(missions), ReportNote.first_month == first, ReportNote.last_month == last)
+        .order_by(ReportNote.created_at, ReportNote.id)
+    )
     for mission, text in db.session.execute(query):
         found[mission] = text
     return {mission: text for mission, text in found.items() if text}

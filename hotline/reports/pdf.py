@@ -5,6 +5,7 @@ starts without it (the page and the XLSX do not need it).
 The PDF uses fpdf2's core fonts in Windows-1252, which holds every French character, « », € and œ; a character
 outside it (typed in the qualitative analysis) is printed as "?".
 """
+
 from __future__ import annotations
 
 import io
@@ -41,19 +42,28 @@ def printable(value) -> str:
     return value.encode("windows-1252", errors="replace").decode("windows-1252")
 
 
-def build(rows: Iterable[tidy.Row], first: date, last: date, missions: list[str], territory_labels: dict[str, str],
-          generated: datetime, previous: Iterable[tidy.Row] | None = None,
-          notes: dict[str, str] | None = None) -> bytes:
+def build(
+    rows: Iterable[tidy.Row],
+    first: date,
+    last: date,
+    missions: list[str],
+    territory_labels: dict[str, str],
+    generated: datetime,
+    previous: Iterable[tidy.Row] | None = None,
+    notes: dict[str, str] | None = None,
+) -> bytes:
     bilans = bilan.assemble(rows, first, last, missions, territory_labels, previous, notes)
     period = bilan.range_label(first, last)
     doc = Document(f"Bilan d'activité {period}")
     doc.add_page()
     doc.set_font("Helvetica", "B", 18)
-    doc.multi_cell(0, 9, "Bilan d'activité — information logement et prévention des expulsions",
-                   new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(
+        0, 9, "Bilan d'activité — information logement et prévention des expulsions", new_x="LMARGIN", new_y="NEXT"
+    )
     doc.set_font("Helvetica", size=11)
-    doc.multi_cell(0, 6, f"Pas-de-Calais — période : {period} — établi le {generated:%d/%m/%Y}",
-                   new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(
+        0, 6, f"Pas-de-Calais — période : {period} — établi le {generated:%d/%m/%Y}", new_x="LMARGIN", new_y="NEXT"
+    )
     doc.ln(4)
     for mission in bilans:
         if doc.get_y() > 60:

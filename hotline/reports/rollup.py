@@ -15,6 +15,7 @@ set-based SQL. `rows()`, `table()` and `summary()` read only these tables, and g
 
 Services flush, callers commit. Tables in rollup_models.py.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -59,6 +60,7 @@ Additive = dict[tuple[str, str], int | Decimal]
 
 # --- records -------------------------------------------------------------------------------------------
 
+
 def contribution(record: tidy.ConsultationRecord) -> tuple[Additive, tuple[str, bool], Decimal | None]:
     """What one consultation adds to its cell: additive indicators {(indicator, category): value},
     its household (key, received or not) and its debt amount. Pure."""
@@ -88,17 +90,26 @@ def snapshot(consultation: Consultation) -> tidy.ConsultationRecord:
     """The report's record of an ORM consultation, as services.consultation_records reads it. Take it
     after a flush (a new consultation needs its id) and, for an edit, before changing anything."""
     household_id = consultation.household_id or (consultation.household.id if consultation.household else None)
-    stated = Session.object_session(consultation).execute(
-        select(*(CaseStatement.__table__.c[name] for name in tidy.CASE_CODES))
-        .where(CaseStatement.__table__.c.consultation_id == consultation.id)).first()
+    stated = (
+        Session.object_session(consultation)
+        .execute(
+            select(*(CaseStatement.__table__.c[name] for name in tidy.CASE_CODES)).where(
+                CaseStatement.__table__.c.consultation_id == consultation.id
+            )
+        )
+        .first()
+    )
     return tidy.ConsultationRecord(
-        mission=consultation.mission, month=f"{consultation.date:%Y-%m}", territory=consultation.territory_code,
+        mission=consultation.mission,
+        month=f"{consultation.date:%Y-%m}",
+        territory=consultation.territory_code,
         household=f"h{household_id}" if household_id else f"c{consultation.id}",
-        codes={**{name: getattr(consultation, name) for name in tidy.SINGLE_CODES},
-               **case_codes(stated)},
+        codes={**{name: getattr(consultation, name) for name in tidy.SINGLE_CODES}, **case_codes(stated)},
         multi={kind: frozenset(consultation.codes_of(kind)) for kind in tidy.MULTI_CODES},
-        debt_amount=consultation.debt_amount, habitat_indigne=bool(consultation.habitat_indigne),
-        permis_louer=bool(consultation.permis_louer))
+        debt_amount=consultation.debt_amount,
+        habitat_indigne=bool(consultation.habitat_indigne),
+        permis_louer=bool(consultation.permis_louer),
+    )
 
 
 def case_codes(stated) -> dict[str, str]:
@@ -109,13 +120,15 @@ def case_codes(stated) -> dict[str, str]:
 
 # --- writes --------------------------------------------------------------------------------------------
 
+
 def apply(session: Session, before: tidy.ConsultationRecord | None, after: tidy.ConsultationRecord | None) -> None:
     """One consultation recorded (before None), edited, or deleted (after None). Flushes only."""
     apply_many(session, [(before, after)])
 
 
-def apply_many(session: Session, pairs: Iterable[tuple[tidy.ConsultationRecord | None,
-                                                         tidy.ConsultationRecord | None]]) -> None:
+def apply_many(
+    session: Session, pairs: Iterable[tuple[tidy.ConsultationRecord | None, tidy.ConsultationRecord | None]]
+) -> None:
     """Many (before, after) at once, as an import: deltas summed in Python, then one upsert per table
     and one delete of the rows that reached 0. Flushes only."""
     rollup: Counter = Counter()
@@ -146,6 +159,7 @@ def apply_many(session: Session, pairs: Iterable[tuple[tidy.ConsultationRecord |
 # What a consultation says of its case (landlord_type, housing_benefit) is written after the
 # consultation, by cases.services, in the same transaction: each statement written moves its
 # consultation's count from one code to the other, in the flush that writes it.
+
 
 def _statement_moved(connection, consultation_id: int, before: dict[str, str], after: dict[str, str]) -> None:
     changed = [name for name in tidy.CASE_CODES if before[name] != after[name]]
@@ -187,8 +201,11 @@ def _statement_deleted(mapper, connection, target: CaseStatement) -> None:
 
 def listen() -> None:
     """Keeps the cross table current with the case statements the ORM writes (reports.subscribe)."""
-    for name, receiver in (("after_insert", _statement_inserted), ("after_update", _statement_updated),
-                           ("after_delete", _statement_deleted)):
+    for name, receiver in (
+        ("after_insert", _statement_inserted),
+        ("after_update", _statement_updated),
+        ("after_delete", _statement_deleted),
+    ):
         if not event.contains(CaseStatement, name, receiver):
             event.listen(CaseStatement, name, receiver)
 
@@ -209,29 +226,44 @@ def rebuild(session: Session) -> None:
     cell = (c.mission, month, c.territory_code)
 
     def insert(query):
-        session.execute(ROLLUP.insert().from_select(["mission", "month", "territory", "indicator", "category",
-                                                      "value"], query))
+        session.execute(
+            ROLLUP.insert().from_select(["mission", "month", "territory", "indicator", "category", "value"], query)
+        )
 
     def group(indicator, category, value, *where):
-        insert(select(*cell, literal(indicator), literal("") if category is None else category, value).where(*where)
-               .group_by(*cell, *([] if category is None else [category])).having(value != 0))
+        insert(
+            select(*cell, literal(indicator), literal("") if category is None else category, value)
+            .where(*where)
+            .group_by(*cell, *([] if category is None else [category]))
+            .having(value != 0)
+        )
 
     count = func.count()
     group("consultations", None, count)
     for name in tidy.SINGLE_CODES:
         group(name, c[name], count, c[name].is_not(None), c[name] != "")
     family, sector = c.family_situation, c.housing_sector  # tidy.cross_category
-    group(tidy.CROSS, family.concat("|").concat(sector), count, family.is_not(None), family != "",
-          sector.is_not(None), sector != "")
+    group(
+        tidy.CROSS,
+        family.concat("|").concat(sector),
+        count,
+        family.is_not(None),
+        family != "",
+        sector.is_not(None),
+        sector != "",
+    )
     statements = CaseStatement.__table__
     with_statements = Consultation.__table__.outerjoin(statements, statements.c.consultation_id == c.id)
     for name in tidy.CASE_CODES:
         said = func.coalesce(statements.c[name], literal(tidy.UNKNOWN))
         insert(select(*cell, literal(name), said, count).select_from(with_statements).group_by(*cell, said))
     codes = ConsultationCode.__table__
-    group_codes = (select(*cell, codes.c.kind, codes.c.code, count)
-                   .select_from(codes.join(Consultation.__table__, codes.c.consultation_id == c.id))
-                   .where(codes.c.kind.in_(tidy.MULTI_CODES)).group_by(*cell, codes.c.kind, codes.c.code))
+    group_codes = (
+        select(*cell, codes.c.kind, codes.c.code, count)
+        .select_from(codes.join(Consultation.__table__, codes.c.consultation_id == c.id))
+        .where(codes.c.kind.in_(tidy.MULTI_CODES))
+        .group_by(*cell, codes.c.kind, codes.c.code)
+    )
     insert(group_codes)
     amount = cast(func.round(c.debt_amount * 100), BigInteger)
     group("debt_known", None, count, c.debt_amount.is_not(None))
@@ -242,17 +274,25 @@ def rebuild(session: Session) -> None:
     received = c.mode.in_(tidy.RECEIVED_MODES)
     group("households", None, count, c.household_id.is_(None))
     group("households_received", None, count, c.household_id.is_(None), received)
-    session.execute(HOUSEHOLDS.insert().from_select(
-        ["mission", "month", "territory", "household", "consultations", "received"],
-        select(*cell, c.household_id, count, func.sum(case((received, 1), else_=0)))
-        .where(c.household_id.is_not(None)).group_by(*cell, c.household_id)))
-    session.execute(DEBTS.insert().from_select(
-        ["mission", "month", "territory", "amount", "n"],
-        select(*cell, amount, count).where(c.debt_amount.is_not(None)).group_by(*cell, amount)))
+    session.execute(
+        HOUSEHOLDS.insert().from_select(
+            ["mission", "month", "territory", "household", "consultations", "received"],
+            select(*cell, c.household_id, count, func.sum(case((received, 1), else_=0)))
+            .where(c.household_id.is_not(None))
+            .group_by(*cell, c.household_id),
+        )
+    )
+    session.execute(
+        DEBTS.insert().from_select(
+            ["mission", "month", "territory", "amount", "n"],
+            select(*cell, amount, count).where(c.debt_amount.is_not(None)).group_by(*cell, amount),
+        )
+    )
     session.flush()
 
 
 # --- reads ---------------------------------------------------------------------------------------------
+
 
 def rows(session: Session, first: date, last: date, missions: list[str]) -> list[tidy.Row]:
     """Every row tidy.build makes from the consultations of the months first..last (first days of
@@ -265,15 +305,15 @@ def summary(session: Session, first: date, last: date, missions: list[str]) -> l
     return _rows(session, first, last, missions, WHOLE)
 
 
-def page_rows(session: Session, first: date, last: date, missions: list[str],
-              territory: str | None = None) -> list[tidy.Row]:
+def page_rows(
+    session: Session, first: date, last: date, missions: list[str], territory: str | None = None
+) -> list[tidy.Row]:
     """The rows of rows() the managers' page shows: every additive indicator, but distinct households and
     medians only where it shows them. All territories (territory None): each cell's additive indicators, and
     households and medians per month and for the whole range over all territories. A territory: its cells and
     its whole range only."""
     if territory is None:
-        return _rows(session, first, last, missions, LEVELS, ((True, False), (False, False)),
-                     households_by_month=True)
+        return _rows(session, first, last, missions, LEVELS, ((True, False), (False, False)), households_by_month=True)
     levels = ((True, True), (False, True))
     return _rows(session, first, last, missions, levels, levels, territory)
 
@@ -282,8 +322,9 @@ def table(session: Session, first: date, last: date, missions: list[str]) -> dic
     """Consultations per mission, territory (and `all`) and month (and `total`), as the managers' page
     shows them: {mission: {territory: {period: count}}}. Reads report_rollup only."""
     found: dict[str, dict[str, dict[str, int]]] = {}
-    query = (select(ROLLUP.c.mission, ROLLUP.c.month, ROLLUP.c.territory, ROLLUP.c.value)
-             .where(*_range(ROLLUP, first, last, missions), ROLLUP.c.indicator == "consultations"))
+    query = select(ROLLUP.c.mission, ROLLUP.c.month, ROLLUP.c.territory, ROLLUP.c.value).where(
+        *_range(ROLLUP, first, last, missions), ROLLUP.c.indicator == "consultations"
+    )
     for mission, month, territory, value in session.execute(query):
         for level in LEVELS:
             _, period, place = _cell(mission, month, territory, level)
@@ -318,8 +359,16 @@ def _grouped(session: Session, query, level: tuple[bool, bool]):
         yield (mission, month, territory), row[width:]
 
 
-def _rows(session: Session, first: date, last: date, missions: list[str], levels, distinct_levels=None,
-          territory: str | None = None, households_by_month: bool = False) -> list[tidy.Row]:
+def _rows(
+    session: Session,
+    first: date,
+    last: date,
+    missions: list[str],
+    levels,
+    distinct_levels=None,
+    territory: str | None = None,
+    households_by_month: bool = False,
+) -> list[tidy.Row]:
     """The rows of the levels; distinct households and medians of distinct_levels only (default: all the
     levels; the others leave out households, households_received and debt_amount_median). territory: the
     cells of that territory only. households_by_month: the distinct households over all territories are
@@ -329,8 +378,9 @@ def _rows(session: Session, first: date, last: date, missions: list[str], levels
     applied (and the page's tests with the consultations)."""
     distinct_levels = levels if distinct_levels is None else distinct_levels
     values: dict[tuple, int | Decimal] = defaultdict(int)
-    query = (select(ROLLUP.c.mission, ROLLUP.c.month, ROLLUP.c.territory, ROLLUP.c.indicator, ROLLUP.c.category,
-                    ROLLUP.c.value).where(*_range(ROLLUP, first, last, missions, territory)))
+    query = select(
+        ROLLUP.c.mission, ROLLUP.c.month, ROLLUP.c.territory, ROLLUP.c.indicator, ROLLUP.c.category, ROLLUP.c.value
+    ).where(*_range(ROLLUP, first, last, missions, territory))
     for mission, month, territory_code, indicator, category, value in session.execute(query):
         for level in levels if indicator not in DISTINCT else distinct_levels:
             values[(*_cell(mission, month, territory_code, level), indicator, category)] += value
@@ -350,8 +400,11 @@ def _rows(session: Session, first: date, last: date, missions: list[str], levels
         for cell, (households, received) in _grouped(session, query, level):
             values[(*cell, "households", "")] += households
             values[(*cell, "households_received", "")] += received
-    debts = {key[:3]: number for key, number in values.items() if key[3] == "debt_known"
-             and _level_of(key) in distinct_levels}
+    debts = {
+        key[:3]: number
+        for key, number in values.items()
+        if key[3] == "debt_known" and _level_of(key) in distinct_levels
+    }
     for cell, median in _medians(session, first, last, missions, distinct_levels, debts, territory).items():
         values[(*cell, "debt_amount_median", "")] = median
     return sorted((tidy.Row(*key, value) for key, value in values.items() if value), key=tidy._order)
@@ -373,14 +426,25 @@ def _households(first: date, last: date, missions: list[str], level: tuple[bool,
         # The whole range: the (mission, household, ...) index reads it in household order, with no sort.
         # SQLite would rather range over the months of the primary key: `month || ''` keeps it from it.
         where = (h.mission.in_(missions), h.month.concat("").between(f"{first:%Y-%m}", f"{last:%Y-%m}"))
-    each = (select(*keys, h.household, func.max(case((h.received > 0, 1), else_=0)).label("received"))
-            .where(*where).group_by(*keys, h.household).subquery())
+    each = (
+        select(*keys, h.household, func.max(case((h.received > 0, 1), else_=0)).label("received"))
+        .where(*where)
+        .group_by(*keys, h.household)
+        .subquery()
+    )
     keys = [each.c[key.name] for key in keys]
     return select(*keys, func.count(), func.sum(each.c.received)).group_by(*keys)
 
 
-def _medians(session: Session, first: date, last: date, missions: list[str], levels,
-             debts: dict[tuple[str, str, str], int], territory: str | None = None) -> dict[tuple[str, str, str], Decimal]:
+def _medians(
+    session: Session,
+    first: date,
+    last: date,
+    missions: list[str],
+    levels,
+    debts: dict[tuple[str, str, str], int],
+    territory: str | None = None,
+) -> dict[tuple[str, str, str], Decimal]:
     """The median amount of each cell of the levels, given how many debts each has. The distinct
     amounts of a mission come in order with their cell and count; each cell takes the amounts at its
     two middle positions (the same one for an odd count). Reading stops once every cell has them."""
@@ -390,8 +454,12 @@ def _medians(session: Session, first: date, last: date, missions: list[str], lev
     d = DEBTS.c
     for mission in missions:
         left = sum(1 for cell in middles if cell[0] == mission)
-        query = (select(d.amount, d.month, d.territory, d.n).where(*_range(DEBTS, first, last, [mission], territory))
-                 .order_by(d.amount).execution_options(yield_per=5000))
+        query = (
+            select(d.amount, d.month, d.territory, d.n)
+            .where(*_range(DEBTS, first, last, [mission], territory))
+            .order_by(d.amount)
+            .execution_options(yield_per=5000)
+        )
         result = session.execute(query)
         for amount, month, place, number in result:
             for level in levels:

@@ -11,6 +11,7 @@ Three tables, one row per (mission, month, territory) cell and key:
 
 No personal data: codes, months, territories and household numbers only.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, Index, Integer, String
@@ -83,11 +84,29 @@ class ReportHouseholdMonth(db.Model):
     # the range (next month after the range, or none) with their stages and first contacts; their debts in
     # order (the months' medians); all the debts of the mission in order (the whole range's medians).
     __table_args__ = (
-        Index("ix_report_household_months_month", "mission", "month", "territory", "stage", "next_month",
-              "first_territory", "first_stage", "received", "last_received_month"),
-        Index("ix_report_household_months_debt", "mission", "month", "debt", "debt_territory", "debt_band",
-              "next_debt_month"),
-        Index("ix_report_household_months_amount", "mission", "debt", "month", "debt_territory", "next_debt_month"))
+        Index(
+            "ix_report_household_months_month",
+            "mission",
+            "month",
+            "territory",
+            "stage",
+            "next_month",
+            "first_territory",
+            "first_stage",
+            "received",
+            "last_received_month",
+        ),
+        Index(
+            "ix_report_household_months_debt",
+            "mission",
+            "month",
+            "debt",
+            "debt_territory",
+            "debt_band",
+            "next_debt_month",
+        ),
+        Index("ix_report_household_months_amount", "mission", "debt", "month", "debt_territory", "next_debt_month"),
+    )
 
 
 class ReportHouseholdCount(db.Model):

@@ -3,6 +3,7 @@ permanences, and its exports (CSV, XLSX). Reads only.
 
 The consultation indicators come from the rollup; consultation_records() (every consultation, read
 row by row) stays as the exact recount the tests and `hotline reports rebuild --check` compare with."""
+
 from __future__ import annotations
 
 import csv
@@ -53,14 +54,24 @@ def months(first: date, last: date) -> list[date]:
 def consultation_records(first: date, end: date, missions: list[str]) -> list[tidy.ConsultationRecord]:
     """Read with two plain queries (columns, then codes), not ORM objects: a report spans years."""
     where = (Consultation.date >= first, Consultation.date < end, Consultation.mission.in_(missions))
-    columns = [Consultation.id, Consultation.mission, Consultation.date, Consultation.territory_code,
-               Consultation.household_id, Consultation.debt_amount, Consultation.habitat_indigne,
-               Consultation.permis_louer, *(getattr(Consultation, name) for name in tidy.SINGLE_CODES),
-               *(func.coalesce(getattr(CaseStatement, name), tidy.UNKNOWN) for name in tidy.CASE_CODES)]
+    columns = [
+        Consultation.id,
+        Consultation.mission,
+        Consultation.date,
+        Consultation.territory_code,
+        Consultation.household_id,
+        Consultation.debt_amount,
+        Consultation.habitat_indigne,
+        Consultation.permis_louer,
+        *(getattr(Consultation, name) for name in tidy.SINGLE_CODES),
+        *(func.coalesce(getattr(CaseStatement, name), tidy.UNKNOWN) for name in tidy.CASE_CODES),
+    ]
     codes: dict[int, dict[str, set[str]]] = {}
-    code_query = (select(ConsultationCode.consultation_id, ConsultationCode.kind, ConsultationCode.code)
-                  .join(Consultation, Consultation.id == ConsultationCode.consultation_id)
-                  .where(ConsultationCode.kind.in_(tidy.MULTI_CODES), *where))
+    code_query = (
+        select(ConsultationCode.consultation_id, ConsultationCode.kind, ConsultationCode.code)
+        .join(Consultation, Consultation.id == ConsultationCode.consultation_id)
+        .where(ConsultationCode.kind.in_(tidy.MULTI_CODES), *where)
+    )
     for consultation_id, kind, code in db.session.execute(code_query):
         codes.setdefault(consultation_id, {}).setdefault(kind, set()).add(code)
     empty: dict[str, set[str]] = {}
@@ -69,12 +80,19 @@ def consultation_records(first: date, end: date, missions: list[str]) -> list[ti
     for row in db.session.execute(query):
         (cid, mission, day, territory, household_id, debt, indigne, permis), singles = row[:8], row[8:]
         multi = codes.get(cid, empty)
-        records.append(tidy.ConsultationRecord(
-            mission=mission, month=f"{day:%Y-%m}", territory=territory,
-            household=f"h{household_id}" if household_id else f"c{cid}",
-            codes=dict(zip(tidy.SINGLE_CODES + tidy.CASE_CODES, singles, strict=True)),
-            multi={kind: frozenset(multi.get(kind, ())) for kind in tidy.MULTI_CODES},
-            debt_amount=debt, habitat_indigne=bool(indigne), permis_louer=bool(permis)))
+        records.append(
+            tidy.ConsultationRecord(
+                mission=mission,
+                month=f"{day:%Y-%m}",
+                territory=territory,
+                household=f"h{household_id}" if household_id else f"c{cid}",
+                codes=dict(zip(tidy.SINGLE_CODES + tidy.CASE_CODES, singles, strict=True)),
+                multi={kind: frozenset(multi.get(kind, ())) for kind in tidy.MULTI_CODES},
+                debt_amount=debt,
+                habitat_indigne=bool(indigne),
+                permis_louer=bool(permis),
+            )
+        )
     return records
 
 
@@ -87,32 +105,48 @@ def call_records(first: date, end: date, missions: list[str], zone: ZoneInfo) ->
     counted in no mission."""
     start, stop = _local_bounds(first, end, zone)
     query = select(Call).where(Call.started_at >= start, Call.started_at < stop, Call.mission.in_(missions))
-    return [tidy.CallRecord(call.mission, f"{call.started_at.astimezone(zone):%Y-%m}",
-                            _territory(call.territory_code), call.outcome) for call in db.session.scalars(query)]
+    return [
+        tidy.CallRecord(
+            call.mission, f"{call.started_at.astimezone(zone):%Y-%m}", _territory(call.territory_code), call.outcome
+        )
+        for call in db.session.scalars(query)
+    ]
 
 
 def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
     """Callbacks marked done, by the month they were done, with their call's mission and territory."""
     start, stop = _local_bounds(first, end, zone)
-    query = (select(CallbackTask, Call).join(Call, CallbackTask.call_id == Call.id)
-             .where(CallbackTask.status == "done", CallbackTask.done_at >= start, CallbackTask.done_at < stop,
-                    Call.mission.in_(missions)))
-    return [tidy.CallRecord(call.mission, f"{task.done_at.astimezone(zone):%Y-%m}", _territory(call.territory_code),
-                            "done") for task, call in db.session.execute(query)]
+    query = (
+        select(CallbackTask, Call)
+        .join(Call, CallbackTask.call_id == Call.id)
+        .where(
+            CallbackTask.status == "done",
+            CallbackTask.done_at >= start,
+            CallbackTask.done_at < stop,
+            Call.mission.in_(missions),
+        )
+    )
+    return [
+        tidy.CallRecord(call.mission, f"{task.done_at.astimezone(zone):%Y-%m}", _territory(call.territory_code), "done")
+        for task, call in db.session.execute(query)
+    ]
 
 
 def activity_records(first: date, end: date, missions: list[str]) -> list[tidy.ActivityRecord]:
     query = select(Activity).where(Activity.date >= first, Activity.date < end, Activity.mission.in_(missions))
-    return [tidy.ActivityRecord(a.mission, f"{a.date:%Y-%m}", a.territory_code, a.activity_type)
-            for a in db.session.scalars(query)]
+    return [
+        tidy.ActivityRecord(a.mission, f"{a.date:%Y-%m}", a.territory_code, a.activity_type)
+        for a in db.session.scalars(query)
+    ]
 
 
 def _territory(code: str | None) -> str:
     return code or NON_RENSEIGNE
 
 
-def held_permanences(first: date, last: date, missions: list[str], now: datetime,
-                     zone: ZoneInfo) -> dict[tuple[str, str, str], int]:
+def held_permanences(
+    first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo
+) -> dict[tuple[str, str, str], int]:
     held: dict[tuple[str, str, str], int] = {}
     for occurrence in permanences.held(first, last + relativedelta(months=1, days=-1), now, zone):
         p = occurrence.permanence
@@ -128,32 +162,63 @@ def household_records(end: date, missions: list[str], first: date | None = None)
     first contact is the first ever; a stage or a rent may come from before), read through the index on
     (household_id, mission, date). first None: every consultation of the missions before `end` (the recount)."""
     c = Consultation.__table__.c
-    columns = (c.id, c.household_id, c.mission, c.date, c.territory_code, c.procedure_stage, c.debt_amount,
-               CaseStatement.rent_amount)
+    columns = (
+        c.id,
+        c.household_id,
+        c.mission,
+        c.date,
+        c.territory_code,
+        c.procedure_stage,
+        c.debt_amount,
+        CaseStatement.rent_amount,
+    )
     joined = Consultation.__table__.outerjoin(CaseStatement.__table__, CaseStatement.consultation_id == c.id)
     where = (c.date < end, c.mission.in_(missions))
     queries = [select(*columns).select_from(joined).where(*where)]
     if first is not None:
-        seen = (select(c.household_id, c.mission).where(*where, c.date >= first, c.household_id.is_not(None))
-                .distinct().subquery())
+        seen = (
+            select(c.household_id, c.mission)
+            .where(*where, c.date >= first, c.household_id.is_not(None))
+            .distinct()
+            .subquery()
+        )
         earlier = Consultation.__table__.alias("earlier")
-        before = (select(*(earlier.c[column.name] for column in columns[:-1]), CaseStatement.rent_amount)
-                  .select_from(seen.join(earlier, (earlier.c.household_id == seen.c.household_id)
-                                         & (earlier.c.mission == seen.c.mission) & (earlier.c.date < first))
-                               .outerjoin(CaseStatement.__table__, CaseStatement.consultation_id == earlier.c.id)))
+        before = select(*(earlier.c[column.name] for column in columns[:-1]), CaseStatement.rent_amount).select_from(
+            seen.join(
+                earlier,
+                (earlier.c.household_id == seen.c.household_id)
+                & (earlier.c.mission == seen.c.mission)
+                & (earlier.c.date < first),
+            ).outerjoin(CaseStatement.__table__, CaseStatement.consultation_id == earlier.c.id)
+        )
         queries = [queries[0].where(c.date >= first), before]
-    return [figures.HouseholdRecord(household=household_id, mission=mission, date=day, order=cid, territory=territory,
-                                    stage=stage, debt=debt, rent=rent)
-            for query in queries
-            for cid, household_id, mission, day, territory, stage, debt, rent in db.session.execute(query)]
+    return [
+        figures.HouseholdRecord(
+            household=household_id,
+            mission=mission,
+            date=day,
+            order=cid,
+            territory=territory,
+            stage=stage,
+            debt=debt,
+            rent=rent,
+        )
+        for query in queries
+        for cid, household_id, mission, day, territory, stage, debt, rent in db.session.execute(query)
+    ]
 
 
 def other_rows(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo) -> list[tidy.Row]:
     """The report's rows that do not come from the consultations: calls, callbacks, permanences held,
     activities."""
     end = last + relativedelta(months=1)
-    return tidy.build((), call_records(first, end, missions, zone), callback_records(first, end, missions, zone),
-                      held_permanences(first, last, missions, now, zone), activity_records(first, end, missions))
+    return tidy.build(
+        (),
+        call_records(first, end, missions, zone),
+        callback_records(first, end, missions, zone),
+        held_permanences(first, last, missions, now, zone),
+        activity_records(first, end, missions),
+    )
 
 
 def household_rows(first: date, last: date, missions: list[str], territory: str | None = None) -> list[tidy.Row]:
@@ -172,20 +237,28 @@ def household_recount(first: date, last: date, missions: list[str]) -> list[tidy
 
 def report(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo) -> list[tidy.Row]:
     """The tidy report of the months first..last (first days of months), both included."""
-    return tidy.merged(rollup.rows(db.session, first, last, missions),
-                       [*other_rows(first, last, missions, now, zone), *household_rows(first, last, missions)])
+    return tidy.merged(
+        rollup.rows(db.session, first, last, missions),
+        [*other_rows(first, last, missions, now, zone), *household_rows(first, last, missions)],
+    )
 
 
-def page(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo, territory: str = tidy.ALL,
-         households: bool = True) -> list[tidy.Row]:
+def page(
+    first: date,
+    last: date,
+    missions: list[str],
+    now: datetime,
+    zone: ZoneInfo,
+    territory: str = tidy.ALL,
+    households: bool = True,
+) -> list[tidy.Row]:
     """The rows of the tidy report the managers' page shows (bilan.assemble), read without the report: the
     rollup's cells with the distinct households and medians of the levels shown only (the page of all
     territories: months and the whole range over all territories; a territory's page: its own cells), the
     calls, permanences and activities, and (households) the household indicators of the eviction mission, which
     the page shows for it only. Each row is the report's row, value for value."""
     rows = rollup.page_rows(db.session, first, last, missions, None if territory == tidy.ALL else territory)
-    rows += [row for row in other_rows(first, last, missions, now, zone)
-             if territory in (tidy.ALL, row.territory)]
+    rows += [row for row in other_rows(first, last, missions, now, zone) if territory in (tidy.ALL, row.territory)]
     if households and EVICTION in missions:
         rows += household_rows(first, last, [EVICTION], territory)
     return sorted(rows, key=tidy._order)

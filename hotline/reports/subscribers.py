@@ -2,6 +2,7 @@
 create_app, connects the receivers of core.signals and installs the ORM events that keep the derived
 tables current (rollup's case statements, the households' months). Importing a module installs nothing.
 """
+
 from __future__ import annotations
 
 from flask import Flask
@@ -30,11 +31,19 @@ def _record(consultation_id: int, row: dict, codes: dict[str, list[str]]) -> tid
     do not see)."""
     household = f"h{row['household_id']}" if row["household_id"] else f"c{consultation_id}"
     return tidy.ConsultationRecord(
-        mission=row["mission"], month=f"{row['date']:%Y-%m}", territory=row["territory_code"], household=household,
-        codes={**{name: row[name] for name in tidy.SINGLE_CODES},
-               **rollup.case_codes(tuple(row["case"].get(name) for name in tidy.CASE_CODES))},
+        mission=row["mission"],
+        month=f"{row['date']:%Y-%m}",
+        territory=row["territory_code"],
+        household=household,
+        codes={
+            **{name: row[name] for name in tidy.SINGLE_CODES},
+            **rollup.case_codes(tuple(row["case"].get(name) for name in tidy.CASE_CODES)),
+        },
         multi={kind: frozenset(codes.get(kind, ())) for kind in tidy.MULTI_CODES},
-        debt_amount=row["debt_amount"], habitat_indigne=row["habitat_indigne"], permis_louer=row["permis_louer"])
+        debt_amount=row["debt_amount"],
+        habitat_indigne=row["habitat_indigne"],
+        permis_louer=row["permis_louer"],
+    )
 
 
 def _imported(session: Session, rows: list[dict], codes: list[dict]) -> None:

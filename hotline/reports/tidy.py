@@ -3,6 +3,7 @@ the whole range as `total`) and territory (and `all`), from plain records. Pure:
 
 Rows whose value is 0 are left out, as the format allows.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -17,8 +18,17 @@ COLUMNS = ("mission", "period", "territory", "indicator", "category", "value")
 ALL = "all"
 TOTAL = "total"
 UNKNOWN = "inconnu"
-SINGLE_CODES = ("mode", "consultant_type", "occupancy_status", "housing_sector", "family_situation", "age_band",
-                "resource_band", "referral_source", "procedure_stage")
+SINGLE_CODES = (
+    "mode",
+    "consultant_type",
+    "occupancy_status",
+    "housing_sector",
+    "family_situation",
+    "age_band",
+    "resource_band",
+    "referral_source",
+    "procedure_stage",
+)
 # What the consultation said of the case (cases.CaseStatement); "inconnu" when it said nothing.
 CASE_CODES = ("landlord_type", "housing_benefit")
 MULTI_CODES = ("theme", "resource_type", "debt_origin", "outcome")
@@ -93,9 +103,13 @@ def _cells(mission: str, month: str, territory: str) -> list[tuple[str, str, str
     return [(mission, period, place) for period in (month, TOTAL) for place in (territory, ALL)]
 
 
-def build(consultations: Iterable[ConsultationRecord], calls: Iterable[CallRecord] = (),
-          callbacks_done: Iterable[CallRecord] = (), permanences_held: dict[tuple[str, str, str], int] | None = None,
-          activities: Iterable[ActivityRecord] = ()) -> list[Row]:
+def build(
+    consultations: Iterable[ConsultationRecord],
+    calls: Iterable[CallRecord] = (),
+    callbacks_done: Iterable[CallRecord] = (),
+    permanences_held: dict[tuple[str, str, str], int] | None = None,
+    activities: Iterable[ActivityRecord] = (),
+) -> list[Row]:
     """The rows of the report. permanences_held: {(mission, month, territory): count}.
 
     Everything is first counted per (mission, month, territory), then rolled up into the `total`
@@ -158,8 +172,9 @@ def build(consultations: Iterable[ConsultationRecord], calls: Iterable[CallRecor
     received = roll_up(received, set, set.update)
     debts = roll_up(debts, list, list.extend)
 
-    values: dict[tuple, int | Decimal] = {(*cell, *key): number for cell, cell_counts in counts.items()
-                                          for key, number in cell_counts.items()}
+    values: dict[tuple, int | Decimal] = {
+        (*cell, *key): number for cell, cell_counts in counts.items() for key, number in cell_counts.items()
+    }
     for cell, members in households.items():
         values[(*cell, "households", "")] = len(members)
     for cell, members in received.items():
@@ -172,11 +187,27 @@ def build(consultations: Iterable[ConsultationRecord], calls: Iterable[CallRecor
     return sorted(rows, key=_order)
 
 
-INDICATOR_ORDER = ["consultations", "households", "households_received", *SINGLE_CODES, CROSS, *MULTI_CODES,
-                   "debt_known",
-                   "debt_amount_sum", "debt_amount_median", "habitat_indigne", "permis_louer", *CASE_CODES,
-                   *HOUSEHOLD_INDICATORS, "calls_received", "calls_answered", "calls_missed", "callbacks_done",
-                   "permanences_held", "activities"]
+INDICATOR_ORDER = [
+    "consultations",
+    "households",
+    "households_received",
+    *SINGLE_CODES,
+    CROSS,
+    *MULTI_CODES,
+    "debt_known",
+    "debt_amount_sum",
+    "debt_amount_median",
+    "habitat_indigne",
+    "permis_louer",
+    *CASE_CODES,
+    *HOUSEHOLD_INDICATORS,
+    "calls_received",
+    "calls_answered",
+    "calls_missed",
+    "callbacks_done",
+    "permanences_held",
+    "activities",
+]
 
 
 def merged(rows: Iterable[Row], more: Iterable[Row]) -> list[Row]:
@@ -185,16 +216,29 @@ def merged(rows: Iterable[Row], more: Iterable[Row]) -> list[Row]:
 
 
 def _order(row: Row):
-    return (row.mission, row.period == TOTAL, row.period, row.territory == ALL, row.territory,
-            INDICATOR_ORDER.index(row.indicator), row.category)
+    return (
+        row.mission,
+        row.period == TOTAL,
+        row.period,
+        row.territory == ALL,
+        row.territory,
+        INDICATOR_ORDER.index(row.indicator),
+        row.category,
+    )
 
 
-def value_of(rows: Iterable[Row], mission: str, period: str, territory: str, indicator: str,
-             category: str = "") -> int | Decimal:
+def value_of(
+    rows: Iterable[Row], mission: str, period: str, territory: str, indicator: str, category: str = ""
+) -> int | Decimal:
     """One value of the report (0 when its row was left out)."""
     for row in rows:
-        if (row.mission, row.period, row.territory, row.indicator, row.category) == \
-                (mission, period, territory, indicator, category):
+        if (row.mission, row.period, row.territory, row.indicator, row.category) == (
+            mission,
+            period,
+            territory,
+            indicator,
+            category,
+        ):
             return row.value
     return 0
 

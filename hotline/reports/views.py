@@ -2,6 +2,7 @@
 per territory, and the downloads: the tidy report as CSV or XLSX (with readable sheets), the bilan as PDF.
 Thin: the page's figures come from services.page() (the rollup, never the whole report), the downloads' from
 services.report(); what they say from bilan.assemble()."""
+
 from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
@@ -31,8 +32,11 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 def _params() -> tuple[dict, list[str]]:
     """The range and missions asked for, with French errors; defaults: this year up to this month."""
     today = clock.local_today()
-    values = {"from": request.args.get("from") or f"{today:%Y}-01", "to": request.args.get("to") or f"{today:%Y-%m}",
-              "mission": request.args.get("mission", "")}
+    values = {
+        "from": request.args.get("from") or f"{today:%Y}-01",
+        "to": request.args.get("to") or f"{today:%Y-%m}",
+        "mission": request.args.get("mission", ""),
+    }
     errors = []
     try:
         values["first"] = services.parse_month(values["from"])
@@ -51,8 +55,9 @@ def _params() -> tuple[dict, list[str]]:
     return values, errors
 
 
-def _report(values, what: str = "report", compared: bool = True,
-            territory: str | None = None) -> tuple[list[tidy.Row], list[tidy.Row]]:
+def _report(
+    values, what: str = "report", compared: bool = True, territory: str | None = None
+) -> tuple[list[tidy.Row], list[tidy.Row]]:
     """The rows of the range and (compared) of the same months a year before, audited as one read: the whole
     report (downloads), or (territory: tidy.ALL or a code) what the page of that territory shows."""
     now, zone = clock.now(), clock.local_zone()
@@ -70,23 +75,33 @@ def _report(values, what: str = "report", compared: bool = True,
 
 def _bilans(values, territory: str = tidy.ALL) -> list[bilan.MissionBilan]:
     # object_type "report.territory:<code>" (at most 33 characters of the column's 40)
-    rows, previous = _report(values, "report" if territory == tidy.ALL else f"report.territory:{territory}",
-                             territory=territory)
+    rows, previous = _report(
+        values, "report" if territory == tidy.ALL else f"report.territory:{territory}", territory=territory
+    )
     texts = notes.current(values["missions"], values["first"], values["last"]) if territory == tidy.ALL else {}
-    return bilan.assemble(rows, values["first"], values["last"], values["missions"], territory_labels(), previous,
-                          texts, territory)
+    return bilan.assemble(
+        rows, values["first"], values["last"], values["missions"], territory_labels(), previous, texts, territory
+    )
 
 
 def _page(values, errors, forms: dict | None = None):
     bilans = [] if errors else _bilans(values)
     forms = forms or {}
-    for mission in ([] if errors else values["missions"]):
+    for mission in [] if errors else values["missions"]:
         if mission not in forms:
             forms[mission] = notes.NoteForm(prefix=mission, formdata=None)
             forms[mission].text.data = notes.current([mission], values["first"], values["last"]).get(mission, "")
     histories = {} if errors else {m: notes.history(m, values["first"], values["last"]) for m in values["missions"]}
-    return render_template("reports/index.html", values=values, errors=errors, bilans=bilans, forms=forms,
-                           histories=histories, cell_text=bilan.cell_text, chart_src=_chart_src)
+    return render_template(
+        "reports/index.html",
+        values=values,
+        errors=errors,
+        bilans=bilans,
+        forms=forms,
+        histories=histories,
+        cell_text=bilan.cell_text,
+        chart_src=_chart_src,
+    )
 
 
 @bp.route("/")
@@ -111,8 +126,13 @@ def save_note():
     audit.record("report.note", "report", f"{values['from']}..{values['to']}:{mission}")
     db.session.commit()
     flash("Analyse qualitative enregistrée : elle figure dans le bilan PDF.", "success")
-    return redirect(url_for(".index", **{"from": values["from"], "to": values["to"], "mission": values["mission"]},
-                            _anchor=f"analyse-{mission}"))
+    return redirect(
+        url_for(
+            ".index",
+            **{"from": values["from"], "to": values["to"], "mission": values["mission"]},
+            _anchor=f"analyse-{mission}",
+        )
+    )
 
 
 @bp.route("/territory/<code>")
@@ -123,8 +143,16 @@ def territory(code: str):
         abort(404)
     values, errors = _params()
     bilans = [] if errors else _bilans(values, code)
-    return render_template("reports/territory.html", values=values, errors=errors, bilans=bilans, code=code,
-                           name=names[code], cell_text=bilan.cell_text, chart_src=_chart_src)
+    return render_template(
+        "reports/territory.html",
+        values=values,
+        errors=errors,
+        bilans=bilans,
+        code=code,
+        name=names[code],
+        cell_text=bilan.cell_text,
+        chart_src=_chart_src,
+    )
 
 
 def _chart_src(chart: charts.Chart) -> str:
@@ -152,8 +180,7 @@ def chart(token: str):
 def export(fmt: str):
     values, errors = _params()
     if errors or fmt not in ("csv", "xlsx", "pdf"):
-        return Response("; ".join(errors) or "Format inconnu : csv, xlsx ou pdf.", status=400,
-                        mimetype="text/plain")
+        return Response("; ".join(errors) or "Format inconnu : csv, xlsx ou pdf.", status=400, mimetype="text/plain")
     rows, previous = _report(values, compared=fmt != "csv")
     name = f"rapport-{values['mission'] or 'toutes-missions'}-{values['from']}-{values['to']}"
     texts = notes.current(values["missions"], values["first"], values["last"])
@@ -162,19 +189,29 @@ def export(fmt: str):
             pdf,  # loaded when used: fpdf, start-up time (issue 9)
         )
 
-        body = pdf.build(rows, values["first"], values["last"], values["missions"], territory_labels(), clock.now(),
-                         previous, texts)
-        return Response(body, mimetype="application/pdf",
-                        headers={"Content-Disposition": f"attachment; filename=bilan-{name[8:]}.pdf"})
+        body = pdf.build(
+            rows, values["first"], values["last"], values["missions"], territory_labels(), clock.now(), previous, texts
+        )
+        return Response(
+            body,
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f"attachment; filename=bilan-{name[8:]}.pdf"},
+        )
     if fmt == "csv":
-        return Response(services.to_csv(rows), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={name}.csv"})
-    bilans = bilan.assemble(rows, values["first"], values["last"], values["missions"], territory_labels(), previous,
-                            texts)
+        return Response(
+            services.to_csv(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename={name}.csv"},
+        )
+    bilans = bilan.assemble(
+        rows, values["first"], values["last"], values["missions"], territory_labels(), previous, texts
+    )
     from hotline.reports import (
         workbook,  # loaded when used: openpyxl, start-up time (issue 9)
     )
 
-    return Response(workbook.to_xlsx(rows, bilans),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
+    return Response(
+        workbook.to_xlsx(rows, bilans),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename={name}.xlsx"},
+    )

@@ -5,6 +5,7 @@ tables. Pure: rows in, bytes out.
 A text cell that starts with "=", "+", "-" or "@" is neutralised (a leading apostrophe) so that a spreadsheet
 never runs it as a formula: the qualitative analysis is typed by people.
 """
+
 from __future__ import annotations
 
 import io
@@ -41,8 +42,12 @@ def to_xlsx(rows: list[tidy.Row], bilans: list[bilan.MissionBilan] | None = None
     book = Workbook()
     book.remove(book.active)
     for key, title in bilan.SHEETS.items():
-        sections = [(mission, section) for mission in (bilans if bilans is not None else _bilans(rows))
-                    for section in mission.sections if section.key == key]
+        sections = [
+            (mission, section)
+            for mission in (bilans if bilans is not None else _bilans(rows))
+            for section in mission.sections
+            if section.key == key
+        ]
         if sections:
             _readable(book.create_sheet(title), sections)
     _tidy(book.create_sheet(TIDY_SHEET), rows)
@@ -111,8 +116,10 @@ def _tidy(sheet: Worksheet, rows: list[tidy.Row]) -> None:
     sheet.append(list(tidy.COLUMNS))
     for row in rows:
         value = float(row.value) if isinstance(row.value, Decimal) else row.value
-        sheet.append([neutralised(text) for text in (row.mission, row.period, row.territory, row.indicator,
-                                                    row.category)] + [value])
+        sheet.append(
+            [neutralised(text) for text in (row.mission, row.period, row.territory, row.indicator, row.category)]
+            + [value]
+        )
         if isinstance(row.value, Decimal):
             sheet.cell(row=sheet.max_row, column=6).number_format = "0.00"
     sheet.freeze_panes = "A2"

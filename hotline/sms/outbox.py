@@ -23,6 +23,7 @@ rows stay queued and nothing fails; the pages say so (status_label).
 HOTLINE_TWILIO_API_URL points the client elsewhere than https://api.twilio.com: the tests run a
 local HTTP endpoint standing in for Twilio there.
 """
+
 from __future__ import annotations
 
 import logging
@@ -64,15 +65,23 @@ LEASE_SECONDS = 120  # ...far under the claim's lease (config SMS_LEASE_SECONDS)
 MAX_AGE = timedelta(days=2)  # older rows are left as they are
 LOOKUP_LIMIT = 100  # how many of the latest messages to a number are searched for a reference
 
-STATUSES = {"queued": "SMS en attente d'envoi", "sending": "Envoi en cours", "sent": "SMS envoyé",
-            "failed": "SMS non envoyé", "unknown": "SMS peut-être envoyé, à vérifier",
-            "cancelled": "SMS non envoyé (plus nécessaire)"}
+STATUSES = {
+    "queued": "SMS en attente d'envoi",
+    "sending": "Envoi en cours",
+    "sent": "SMS envoyé",
+    "failed": "SMS non envoyé",
+    "unknown": "SMS peut-être envoyé, à vérifier",
+    "cancelled": "SMS non envoyé (plus nécessaire)",
+}
 NOT_CONFIGURED = "SMS en attente (SMS non configurés)"
 PURPOSES = {"confirmation": "Confirmation du rendez-vous", "reminder": "Rappel la veille"}
 UNSETTLED = ("sending", "unknown")  # claims to reconcile once their lease has run out
 
-REQUIRED = (("TWILIO_ACCOUNT_SID", "HOTLINE_TWILIO_ACCOUNT_SID"), ("TWILIO_AUTH_TOKEN", "HOTLINE_TWILIO_AUTH_TOKEN"),
-            ("SMS_FROM", "HOTLINE_SMS_FROM"))
+REQUIRED = (
+    ("TWILIO_ACCOUNT_SID", "HOTLINE_TWILIO_ACCOUNT_SID"),
+    ("TWILIO_AUTH_TOKEN", "HOTLINE_TWILIO_AUTH_TOKEN"),
+    ("SMS_FROM", "HOTLINE_SMS_FROM"),
+)
 
 
 class SmsMessage(db.Model):
@@ -80,8 +89,7 @@ class SmsMessage(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     purpose: Mapped[str] = mapped_column(String(20))  # PURPOSES: "confirmation", "reminder"
-    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"),
-                                                       index=True)
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)  # idempotency key: "reminder:12"
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the lease of the last claim
@@ -104,6 +112,7 @@ class SmsMessage(db.Model):
 class Outgoing:
     """What a purpose makes of a row: the number, the text (without its reference), and whether it
     is still wanted (an appointment cancelled or past: no)."""
+
     to: str | None
     body: str
     wanted: bool
@@ -127,16 +136,21 @@ def missing_settings(cfg: Mapping) -> list[str]:
     """The environment variables SMS still need: Twilio's account, real auth token and sender. A token
     made up by configure() for a one-off command (TWILIO_AUTH_TOKEN_GENERATED) is not real. For
     administrators and logs only: other users are told to ask an administrator."""
-    return [variable for key, variable in REQUIRED if not cfg.get(key)
-            or (key == "TWILIO_AUTH_TOKEN" and cfg.get("TWILIO_AUTH_TOKEN_GENERATED"))]
+    return [
+        variable
+        for key, variable in REQUIRED
+        if not cfg.get(key) or (key == "TWILIO_AUTH_TOKEN" and cfg.get("TWILIO_AUTH_TOKEN_GENERATED"))
+    ]
 
 
 def check_configured(cfg: Mapping) -> None:
     """Raise SmsNotConfigured unless missing_settings() is empty."""
     missing = missing_settings(cfg)
     if missing:
-        raise SmsNotConfigured(f"{', '.join(missing)} {'manque' if len(missing) == 1 else 'manquent'} : "
-                               "aucun SMS n'est envoyé (voir .env.example). Rien n'a été marqué en échec.")
+        raise SmsNotConfigured(
+            f"{', '.join(missing)} {'manque' if len(missing) == 1 else 'manquent'} : "
+            "aucun SMS n'est envoyé (voir .env.example). Rien n'a été marqué en échec."
+        )
 
 
 def configured(cfg: Mapping) -> bool:
@@ -160,9 +174,11 @@ def client() -> Client:
 
     cfg = current_app.config
     check_configured(cfg)
-    twilio = Client(cfg["TWILIO_ACCOUNT_SID"], cfg["TWILIO_AUTH_TOKEN"],
-                    http_client=TwilioHttpClient(timeout=cfg.get("SMS_TIMEOUT_SECONDS", TIMEOUT_SECONDS),
-                                                 logger=client_log))
+    twilio = Client(
+        cfg["TWILIO_ACCOUNT_SID"],
+        cfg["TWILIO_AUTH_TOKEN"],
+        http_client=TwilioHttpClient(timeout=cfg.get("SMS_TIMEOUT_SECONDS", TIMEOUT_SECONDS), logger=client_log),
+    )
     if cfg.get("TWILIO_API_URL"):
         twilio.api.base_url = cfg["TWILIO_API_URL"]
     return twilio
@@ -181,8 +197,10 @@ def _not_reached(error: Exception) -> bool:
 
 def _check_credentials(error: Exception) -> None:
     if isinstance(error, TwilioRestException) and error.status == 401:
-        raise SmsNotConfigured("Twilio refuse HOTLINE_TWILIO_ACCOUNT_SID / HOTLINE_TWILIO_AUTH_TOKEN : "
-                               "aucun SMS n'est envoyé. Rien n'a été marqué en échec.") from None
+        raise SmsNotConfigured(
+            "Twilio refuse HOTLINE_TWILIO_ACCOUNT_SID / HOTLINE_TWILIO_AUTH_TOKEN : "
+            "aucun SMS n'est envoyé. Rien n'a été marqué en échec."
+        ) from None
 
 
 def send(twilio: Client, to: str, body: str) -> Sent:
@@ -214,8 +232,15 @@ def find(twilio: Client, to: str, reference: str) -> str | None:
 
 def enqueue(purpose: str, appointment_id: int, now: datetime) -> None:
     """Queue one message, once: a second call with the same purpose and appointment does nothing. Flushes."""
-    values = {"purpose": purpose, "appointment_id": appointment_id, "key": f"{purpose}:{appointment_id}",
-              "status": "queued", "attempts": 0, "created_at": now, "updated_at": now}
+    values = {
+        "purpose": purpose,
+        "appointment_id": appointment_id,
+        "key": f"{purpose}:{appointment_id}",
+        "status": "queued",
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     db.session.execute(dialect.insert(SmsMessage).values(**values).on_conflict_do_nothing(index_elements=["key"]))
     db.session.flush()
@@ -223,16 +248,29 @@ def enqueue(purpose: str, appointment_id: int, now: datetime) -> None:
 
 def workable(now: datetime) -> list[SmsMessage]:
     """Queued rows, and claims whose outcome is unknown once their lease has run out."""
-    return list(db.session.scalars(select(SmsMessage).where(
-        SmsMessage.created_at >= now - MAX_AGE,
-        or_(SmsMessage.status == "queued",
-            and_(SmsMessage.status.in_(UNSETTLED), SmsMessage.claimed_until < now))).order_by(SmsMessage.id)))
+    return list(
+        db.session.scalars(
+            select(SmsMessage)
+            .where(
+                SmsMessage.created_at >= now - MAX_AGE,
+                or_(
+                    SmsMessage.status == "queued",
+                    and_(SmsMessage.status.in_(UNSETTLED), SmsMessage.claimed_until < now),
+                ),
+            )
+            .order_by(SmsMessage.id)
+        )
+    )
 
 
 def _set(message_id: int, condition, **values) -> bool:
     """A conditional UPDATE of one row, committed at once; whether it applied."""
-    result = db.session.execute(update(SmsMessage).where(SmsMessage.id == message_id, condition).values(**values)
-                                .execution_options(synchronize_session=False))
+    result = db.session.execute(
+        update(SmsMessage)
+        .where(SmsMessage.id == message_id, condition)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return result.rowcount == 1
 
@@ -258,9 +296,18 @@ def run(renderers: Mapping[str, Render], now: Callable[[], datetime] = clock.now
             if _set(message_id, SmsMessage.status == "queued", status="cancelled", updated_at=moment):
                 counts["cancelled"] += 1
             continue
-        if not _set(message_id, and_(SmsMessage.status == before, SmsMessage.attempts == message.attempts,
-                                     or_(SmsMessage.claimed_until.is_(None), SmsMessage.claimed_until < moment)),
-                    status="sending", claimed_until=moment + lease, attempts=mine, updated_at=moment):
+        if not _set(
+            message_id,
+            and_(
+                SmsMessage.status == before,
+                SmsMessage.attempts == message.attempts,
+                or_(SmsMessage.claimed_until.is_(None), SmsMessage.claimed_until < moment),
+            ),
+            status="sending",
+            claimed_until=moment + lease,
+            attempts=mine,
+            updated_at=moment,
+        ):
             continue  # another sender took it
         fenced = SmsMessage.attempts == mine
         try:

@@ -1,5 +1,6 @@
 """One way for the pages to run a service action: commit it and say so, or roll back and show the
 service's French reason."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """Form pieces shared by every feature."""
+
 import re
 from collections.abc import Callable
 from datetime import date
@@ -29,8 +30,9 @@ def has_control_characters(text: str | None, *, multiline: bool = False) -> bool
 def single_line(form, field) -> None:
     """A one-line text field: no line break, tab or other control character."""
     if isinstance(field.data, str) and has_control_characters(field.data):
-        raise StopValidation(INVISIBLE_MESSAGE if has_control_characters(field.data, multiline=True)
-                             else SINGLE_LINE_MESSAGE)
+        raise StopValidation(
+            INVISIBLE_MESSAGE if has_control_characters(field.data, multiline=True) else SINGLE_LINE_MESSAGE
+        )
 
 
 def text_lines(form, field) -> None:

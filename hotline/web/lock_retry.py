@@ -7,6 +7,7 @@ it committed nothing before the error (running it again could then do a thing tw
 failure is the usual error page. The web pages only: the voice line (ivr/) has its own answer to a
 failing database (its circuit and the backup number) and never waits twice.
 """
+
 from __future__ import annotations
 
 import logging

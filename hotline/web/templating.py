@@ -1,5 +1,6 @@
 """Jinja filters and globals: French labels of codes, dates, durations, euros, phone numbers (masked for
 whoever may not read them), the current page of the menu and the fields of a form in error."""
+
 from __future__ import annotations
 
 from flask import Flask, g, request
@@ -66,10 +67,21 @@ def install(app: Flask) -> None:
     app.jinja_env.filters.update(
         label=lambda code, vocabulary: label(vocabulary, code),
         theme_label=lambda code: theme_codes().get(code, code),
-        fr_date=fr_date, fr_datetime=fr_datetime, fr_time=fr_time, fr_day=fr_day, month_name=formatting.month_name,
-        commune=commune_label, euros=format_euros, masked_phone=masked_phone, duration=formatting.duration,
-        phone=formatting.phone, composition=formatting.composition, whole=formatting.whole, callback_kind=lambda kind: CALLBACK_KINDS.get(kind, kind),
-        is_current=is_current, fields_in_error=fields_in_error,
+        fr_date=fr_date,
+        fr_datetime=fr_datetime,
+        fr_time=fr_time,
+        fr_day=fr_day,
+        month_name=formatting.month_name,
+        commune=commune_label,
+        euros=format_euros,
+        masked_phone=masked_phone,
+        duration=formatting.duration,
+        phone=formatting.phone,
+        composition=formatting.composition,
+        whole=formatting.whole,
+        callback_kind=lambda kind: CALLBACK_KINDS.get(kind, kind),
+        is_current=is_current,
+        fields_in_error=fields_in_error,
     )
     app.jinja_env.globals.update(vocabulary=labels, aria=aria)
 

@@ -19,6 +19,7 @@ One runner at a time: a runner holds a lock that its process's end releases: a P
 validating or writing by the runner holding the lock was therefore left by a process that died: it is
 marked failed, and its file deleted; its rows were never committed.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -48,14 +49,22 @@ from hotline.extensions import db
 
 log = logging.getLogger("hotline.import_jobs")
 
-STATES = {"queued": "en attente", "validating": "vérification", "writing": "écriture", "done": "terminé",
-          "failed": "échec"}
+STATES = {
+    "queued": "en attente",
+    "validating": "vérification",
+    "writing": "écriture",
+    "done": "terminé",
+    "failed": "échec",
+}
 RUNNING = ("validating", "writing")
 DEFAULT_BACKGROUND_ROWS = 5000
-INTERRUPTED = ("Import interrompu (le processus qui le faisait s'est arrêté) : rien n'a été importé. "
-               "Déposez le fichier à nouveau.")
-UNEXPECTED = ("Erreur inattendue pendant l'import : rien n'a été importé. Déposez le fichier à nouveau ; si "
-              "l'erreur revient, prévenez l'administrateur.")
+INTERRUPTED = (
+    "Import interrompu (le processus qui le faisait s'est arrêté) : rien n'a été importé. Déposez le fichier à nouveau."
+)
+UNEXPECTED = (
+    "Erreur inattendue pendant l'import : rien n'a été importé. Déposez le fichier à nouveau ; si "
+    "l'erreur revient, prévenez l'administrateur."
+)
 ERASED_FILENAME = "(fichier effacé)"  # the uploaded file's name, once past its retention
 LOCK_NAME = ".runner.lock"
 MIN_MENTION = 3  # a shorter name would match every error list
@@ -114,6 +123,7 @@ class ImportFile(db.Model):
 
 # --- queueing (the page) ---------------------------------------------------------------------------
 
+
 def folder() -> Path:
     """The runner's local folder (SQLite: its lock and the progress files): IMPORT_FOLDER, else `imports` in the
     instance folder."""
@@ -139,8 +149,12 @@ def data_rows(stream: BinaryIO) -> int:
 
 def queue(stream: BinaryIO, filename: str, author_id: int | None, rows: int) -> ImportJob:
     """Store the upload in the database and queue its job. Flushes only: the view commits."""
-    job = ImportJob(stored_name=f"{secrets.token_hex(16)}.csv", filename=(filename or "fichier.csv")[:255],
-                    rows_total=rows, created_by_id=author_id)
+    job = ImportJob(
+        stored_name=f"{secrets.token_hex(16)}.csv",
+        filename=(filename or "fichier.csv")[:255],
+        rows_total=rows,
+        created_by_id=author_id,
+    )
     db.session.add(job)
     db.session.flush()
     stream.seek(0)
@@ -178,12 +192,16 @@ def progress_of(job: ImportJob) -> tuple[str, int, int | None]:
 
 # --- retention (hotline/privacy/retention.py) --------------------------------------------------------------
 
+
 def ended_before(limit: datetime) -> ColumnElement[bool]:
     """Jobs that ended before `limit` and still hold their errors (they quote the file's cells) or their
     file's name (it may name a person). Queued and running jobs never match."""
-    return (ImportJob.state.in_(("done", "failed")) & ImportJob.finished_at.is_not(None)
-            & (ImportJob.finished_at < limit)
-            & (ImportJob.errors.is_not(None) | (ImportJob.filename != ERASED_FILENAME)))
+    return (
+        ImportJob.state.in_(("done", "failed"))
+        & ImportJob.finished_at.is_not(None)
+        & (ImportJob.finished_at < limit)
+        & (ImportJob.errors.is_not(None) | (ImportJob.filename != ERASED_FILENAME))
+    )
 
 
 def erase_mentions(names: Iterable[str], phones: Iterable[str]) -> int:
@@ -197,7 +215,8 @@ def erase_mentions(names: Iterable[str], phones: Iterable[str]) -> int:
         return 0
     found = []
     query = select(ImportJob.id, ImportJob.errors, ImportJob.filename).where(
-        ImportJob.errors.is_not(None) | (ImportJob.filename != ERASED_FILENAME))
+        ImportJob.errors.is_not(None) | (ImportJob.filename != ERASED_FILENAME)
+    )
     for job_id, errors, filename in db.session.execute(query):
         texts = [filename or "", *(f"{column} {message}" for _, column, message in errors or ())]
         if any(_mentions(text, words, numbers) for text in texts):
@@ -216,11 +235,16 @@ def _mentions(text: str, words: set[str], numbers: set[str]) -> bool:
 def erase(condition: ColumnElement[bool]) -> None:
     """Empties the errors (SQL NULL, not JSON null) and the file's name of the jobs matching condition; the
     rest of the row (state, counts, author, dates) stays. Flushes only."""
-    db.session.execute(update(ImportJob).where(condition).values(errors=null(), filename=ERASED_FILENAME)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(ImportJob)
+        .where(condition)
+        .values(errors=null(), filename=ERASED_FILENAME)
+        .execution_options(synchronize_session=False)
+    )
 
 
 # --- running (the scheduler, the command) ----------------------------------------------------------
+
 
 def _progress_path(job: ImportJob) -> Path:
     return folder() / f"{job.stored_name}.progress"
@@ -242,8 +266,11 @@ class _Progress:
     def write(self) -> None:
         if not _on_sqlite():
             with db.engine.begin() as connection:
-                connection.execute(update(ImportJob).where(ImportJob.id == self.job_id)
-                                   .values(state=self.state, rows_done=self.done, rows_total=self.total))
+                connection.execute(
+                    update(ImportJob)
+                    .where(ImportJob.id == self.job_id)
+                    .values(state=self.state, rows_done=self.done, rows_total=self.total)
+                )
             return
         scratch = self.path.with_suffix(".tmp")
         scratch.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -295,8 +322,11 @@ def run_pending() -> int | None:
             return None
         recover()
         ran = 0
-        while (job := db.session.scalar(select(ImportJob).where(ImportJob.state == "queued")
-                                        .order_by(ImportJob.id).limit(1))) is not None:
+        while (
+            job := db.session.scalar(
+                select(ImportJob).where(ImportJob.state == "queued").order_by(ImportJob.id).limit(1)
+            )
+        ) is not None:
             run(job)
             ran += 1
         return ran
@@ -329,8 +359,14 @@ def run(job: ImportJob) -> None:
     else:
         job.created, job.updated = result.created, result.updated
         job.rows_done = job.rows_total = result.created + result.updated
-        db.session.add(AuditEvent(action="consultations.import", object_type="import_job", object_id=str(job.id),
-                                  user_id=job.created_by_id))
+        db.session.add(
+            AuditEvent(
+                action="consultations.import",
+                object_type="import_job",
+                object_id=str(job.id),
+                user_id=job.created_by_id,
+            )
+        )
         _finish(job, "done", [])
     try:
         db.session.commit()

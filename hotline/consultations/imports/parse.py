@@ -12,6 +12,7 @@ twice over the same file (to check it, then to write it); `read()` is the same o
 The external_ids seen (a duplicate is an error naming its first line) are kept on disk, in a private
 temporary SQLite database (SeenIds), so that memory does not grow with the file.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -48,20 +49,53 @@ from hotline.reference import (
     theme_codes,
 )
 
-COLUMNS = ("external_id", "date", "mission", "mode", "consultant_type", "commune_insee", "postal_code", "territory",
-           "occupancy_status", "housing_sector", "family_situation", "age_band", "resource_band", "referral_source",
-           "resource_types", "debt_origins", "outcomes", "themes", "procedure_stage", "debt_amount", "habitat_indigne",
-           "permis_louer", "duration_minutes", "household_ref",
-           "lease_signed_on", "landlord_type", "rent_amount", "housing_benefit", "procedure_acts", "decision_kind")
+COLUMNS = (
+    "external_id",
+    "date",
+    "mission",
+    "mode",
+    "consultant_type",
+    "commune_insee",
+    "postal_code",
+    "territory",
+    "occupancy_status",
+    "housing_sector",
+    "family_situation",
+    "age_band",
+    "resource_band",
+    "referral_source",
+    "resource_types",
+    "debt_origins",
+    "outcomes",
+    "themes",
+    "procedure_stage",
+    "debt_amount",
+    "habitat_indigne",
+    "permis_louer",
+    "duration_minutes",
+    "household_ref",
+    "lease_signed_on",
+    "landlord_type",
+    "rent_amount",
+    "housing_benefit",
+    "procedure_acts",
+    "decision_kind",
+)
 # Optional (2026-11): what the consultation says of the household's case; a file without them imports as before.
 CASE_COLUMNS = ("lease_signed_on", "landlord_type", "rent_amount", "housing_benefit")
 CASE_CODED = {"landlord_type": "landlord_types", "housing_benefit": "housing_benefits"}
 REQUIRED = ("date", "mission", "mode")
 EVICTION_ONLY = "seulement pour la prévention des expulsions (mission prevention_expulsion)."
 
-SINGLE = {"consultant_type": "consultant_types", "occupancy_status": "occupancy_statuses",
-          "housing_sector": "housing_sectors", "family_situation": "family_situations", "age_band": "age_bands",
-          "resource_band": "resource_bands", "referral_source": "referral_sources"}
+SINGLE = {
+    "consultant_type": "consultant_types",
+    "occupancy_status": "occupancy_statuses",
+    "housing_sector": "housing_sectors",
+    "family_situation": "family_situations",
+    "age_band": "age_bands",
+    "resource_band": "resource_bands",
+    "referral_source": "referral_sources",
+}
 MULTI = {"resource_types": "resource_types", "debt_origins": "debt_origins", "outcomes": "outcomes"}
 MAX_PROBLEMS = 1000  # kept; the others are only counted, so that the list stays readable and small
 MAX_COLUMNS = 200  # formats.md has 29: a wider header is no consultations file
@@ -181,8 +215,9 @@ def rows(stream: BinaryIO, lookups: Lookups, today: date, problems: Problems) ->
         text.detach()  # the caller's file stays open
 
 
-def _read(reader, stream: BinaryIO, delimiter: str, lookups: Lookups, today: date,
-          problems: Problems) -> Iterator[tuple[int, dict]]:
+def _read(
+    reader, stream: BinaryIO, delimiter: str, lookups: Lookups, today: date, problems: Problems
+) -> Iterator[tuple[int, dict]]:
     try:
         cells = next(reader)
     except StopIteration:
@@ -208,14 +243,23 @@ def _check_header(header: list[str], problems: Problems) -> None:
     """The header's problems, in time linear in its width; a column the format does not know is named by
     its position (its text may be a first data line's cell)."""
     if len(header) > MAX_COLUMNS:
-        problems.append(Problem(1, "", f"{whole(len(header))} colonnes : {MAX_COLUMNS} au plus (voir le format "
-                                       "d'import). La première ligne doit être celle des noms de colonnes."))
+        problems.append(
+            Problem(
+                1,
+                "",
+                f"{whole(len(header))} colonnes : {MAX_COLUMNS} au plus (voir le format "
+                "d'import). La première ligne doit être celle des noms de colonnes.",
+            )
+        )
         return
     problems.extend(_unreadable(f"n° {n}", 1) for n, name in enumerate(header, start=1) if UNREADABLE in name)
     if problems:
         return
-    problems.extend(Problem(1, f"n° {n}", "colonne inconnue (voir le format d'import).")
-                    for n, name in enumerate(header, start=1) if name not in COLUMNS)
+    problems.extend(
+        Problem(1, f"n° {n}", "colonne inconnue (voir le format d'import).")
+        for n, name in enumerate(header, start=1)
+        if name not in COLUMNS
+    )
     problems.extend(Problem(1, name, "colonne obligatoire absente.") for name in REQUIRED if name not in header)
     counts = Counter(name for name in header if name in COLUMNS)
     problems.extend(Problem(1, name, "colonne en double.") for name in sorted(counts) if counts[name] > 1)
@@ -262,8 +306,9 @@ def _unreadable_line(text: str, delimiter: str, header: list[str]) -> Problem:
     return Problem(record + 1, "", message)
 
 
-def _rows(reader, header: list[str], problems: Problems, seen_ids: SeenIds, lookups: Lookups,
-          today: date) -> Iterator[tuple[int, dict]]:
+def _rows(
+    reader, header: list[str], problems: Problems, seen_ids: SeenIds, lookups: Lookups, today: date
+) -> Iterator[tuple[int, dict]]:
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -291,8 +336,10 @@ def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tu
     def wrong(column: str, message: str) -> None:
         problems.append(Problem(line, column, message))
 
-    data: dict = {"external_id": values.get("external_id") or None,
-                  "household_ref": values.get("household_ref") or None}
+    data: dict = {
+        "external_id": values.get("external_id") or None,
+        "household_ref": values.get("household_ref") or None,
+    }
     for name in ("external_id", "household_ref"):
         if data[name] and (len(data[name]) > IDENTIFIER_MAX or _CONTROL.search(data[name])):
             wrong(name, f"{IDENTIFIER_MAX} caractères au plus, sans caractère de contrôle.")
@@ -320,10 +367,16 @@ def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tu
             wrong(name, UNKNOWN_CODE)
         data[name] = code
     for name, vocabulary in MULTI.items():
-        data[name] = _codes(values.get(name, ""), labels(vocabulary), lambda n, column=name: wrong(
-            column, f"{_nth(n)} code de la cellule inconnu (voir le format d'import)."))
-    data["themes"] = _codes(values.get("themes", ""), _known_themes(), lambda n: wrong(
-        "themes", f"{_nth(n)} thème de la cellule inconnu (voir le format d'import)."))
+        data[name] = _codes(
+            values.get(name, ""),
+            labels(vocabulary),
+            lambda n, column=name: wrong(column, f"{_nth(n)} code de la cellule inconnu (voir le format d'import)."),
+        )
+    data["themes"] = _codes(
+        values.get("themes", ""),
+        _known_themes(),
+        lambda n: wrong("themes", f"{_nth(n)} thème de la cellule inconnu (voir le format d'import)."),
+    )
     _place(values, data, wrong, lookups)
     stage = values.get("procedure_stage") or None
     if stage and stage not in labels("procedure_stages"):
@@ -391,8 +444,10 @@ def _case(values: dict[str, str], data: dict, wrong) -> None:
     elif kind and not set(acts) & set(JUDGMENTS):
         wrong("decision_kind", "ne s'applique qu'à un jugement ou un arrêt nommé dans procedure_acts.")
     if (said or acts) and data.get("mission") != "prevention_expulsion" and UNPAID_RENT_THEME not in data["themes"]:
-        wrong(next(name for name in (*CASE_COLUMNS, "procedure_acts") if values.get(name)),
-              "le dossier (bail, loyer, actes) se renseigne pour prevention_expulsion ou le thème impayes_expulsion.")
+        wrong(
+            next(name for name in (*CASE_COLUMNS, "procedure_acts") if values.get(name)),
+            "le dossier (bail, loyer, actes) se renseigne pour prevention_expulsion ou le thème impayes_expulsion.",
+        )
     data["case"], data["acts"], data["decision_kind"] = said, acts, kind or None
 
 
@@ -446,8 +501,10 @@ def _place(values: dict, data: dict, wrong, lookups: Lookups) -> None:
             elif len(places) == 1:
                 found = next(iter(places))
             elif territory not in places:
-                wrong("postal_code", "code postal partagé entre plusieurs territoires : indiquez commune_insee "
-                                     "ou territory.")
+                wrong(
+                    "postal_code",
+                    "code postal partagé entre plusieurs territoires : indiquez commune_insee ou territory.",
+                )
     if found and territory and territory != found:
         wrong("territory", f"ne correspond pas à la commune ({found}).")
     data["commune_insee"] = insee or None

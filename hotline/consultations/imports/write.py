@@ -9,6 +9,7 @@ cases.services.record_acts), the report's rollup updated per batch; a known exte
 consultation through the services (its history keeps the change). One transaction: the caller
 commits, or rolls back. Memory stays that of a batch.
 """
+
 from __future__ import annotations
 
 import gc
@@ -40,9 +41,26 @@ from hotline.reference.services import territories
 
 BATCH = 2000
 # The plain columns an import sets on a new consultation (services.SCALAR_FIELDS less what a file lacks).
-COLUMNS = ("external_id", "date", "duration_minutes", "mission", "mode", "consultant_type", "commune_insee",
-           "territory_code", "occupancy_status", "housing_sector", "family_situation", "age_band", "resource_band",
-           "referral_source", "procedure_stage", "debt_amount", "habitat_indigne", "permis_louer")
+COLUMNS = (
+    "external_id",
+    "date",
+    "duration_minutes",
+    "mission",
+    "mode",
+    "consultant_type",
+    "commune_insee",
+    "territory_code",
+    "occupancy_status",
+    "housing_sector",
+    "family_situation",
+    "age_band",
+    "resource_band",
+    "referral_source",
+    "procedure_stage",
+    "debt_amount",
+    "habitat_indigne",
+    "permis_louer",
+)
 CODE_KINDS = {"resource_types": "resource_type", "debt_origins": "debt_origin", "outcomes": "outcome"}
 
 Progress = Callable[[int], None]  # called with the number of rows just done
@@ -76,11 +94,17 @@ def lookups() -> Lookups:
     instead of one a commune or postal code named)."""
     communes = dict(db.session.execute(select(Commune.insee, Commune.territory_code)).all())
     postal: dict[str, set[str]] = defaultdict(set)
-    for code, territory in db.session.execute(select(CommunePostalCode.postal_code, Commune.territory_code)
-                                              .join(Commune, CommunePostalCode.commune_insee == Commune.insee)):
+    for code, territory in db.session.execute(
+        select(CommunePostalCode.postal_code, Commune.territory_code).join(
+            Commune, CommunePostalCode.commune_insee == Commune.insee
+        )
+    ):
         postal[code].add(territory)
-    return Lookups(commune_territory=communes.get, postal_territories=lambda code: postal.get(code, set()),
-                   territories={t.code for t in territories(include_buckets=False)})
+    return Lookups(
+        commune_territory=communes.get,
+        postal_territories=lambda code: postal.get(code, set()),
+        territories={t.code for t in territories(include_buckets=False)},
+    )
 
 
 def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
@@ -92,8 +116,11 @@ def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
 def _known(ids: list[str]) -> dict[str, int]:
     if not ids:
         return {}
-    return dict(db.session.execute(select(Consultation.external_id, Consultation.id)
-                                   .where(Consultation.external_id.in_(ids))).all())
+    return dict(
+        db.session.execute(
+            select(Consultation.external_id, Consultation.id).where(Consultation.external_id.in_(ids))
+        ).all()
+    )
 
 
 class _CollectorPause:
@@ -151,8 +178,6 @@ def check(stream: BinaryIO, today: date, progress: Progress | None = None, *, ke
     return result
 
 
-
-
 def _kept(result: ImportResult) -> Iterator[list[tuple[int, dict]]]:
     result.kept.seek(0)
     while True:
@@ -162,25 +187,34 @@ def _kept(result: ImportResult) -> Iterator[list[tuple[int, dict]]]:
             return
 
 
-def import_file(stream: BinaryIO, author_id: int | None, today: date, *, dry_run: bool = False,
-                checked: Progress | None = None, written: Progress | None = None,
-                checked_already: ImportResult | None = None) -> ImportResult:
+def import_file(
+    stream: BinaryIO,
+    author_id: int | None,
+    today: date,
+    *,
+    dry_run: bool = False,
+    checked: Progress | None = None,
+    written: Progress | None = None,
+    checked_already: ImportResult | None = None,
+) -> ImportResult:
     """Check the file (unless `checked_already` is check()'s result for it), then (unless dry_run or
     wrong) write it. Flushes only: the caller commits, or rolls back when the result has problems."""
     result = checked_already or check(stream, today, checked, keep=not dry_run)
     try:
         if result.problems or dry_run:
             return result
-        batches = _kept(result) if result.kept is not None else \
-            _batches(rows(stream, lookups(), today, result.problems))
+        batches = (
+            _kept(result) if result.kept is not None else _batches(rows(stream, lookups(), today, result.problems))
+        )
         with _collector_paused:
             for batch in batches:
                 try:
                     _write(batch, author_id)
                 except services.ConflictError:  # saved by a jurist meanwhile: the caller rolls back
                     line = next(line for line, row in batch if row["external_id"])
-                    return ImportResult.refused(Problem(line, "external_id", "consultation modifiée pendant "
-                                                                             "l'import : relancez l'import."))
+                    return ImportResult.refused(
+                        Problem(line, "external_id", "consultation modifiée pendant l'import : relancez l'import.")
+                    )
                 if written:
                     written(len(batch))
                 _collector_paused.collect_young()
@@ -199,11 +233,22 @@ def _households(batch: list[tuple[int, dict]], author_id: int | None) -> dict[st
     refs = {row["household_ref"]: row for _, row in batch if row["household_ref"]}
     if not refs:
         return {}
-    found = dict(db.session.execute(select(Household.external_ref, Household.id)
-                                    .where(Household.external_ref.in_(list(refs)))).all())
-    new = [{"external_ref": ref, "created_by_id": author_id,
-            "commune_insee": row["commune_insee"] if row["territory_code"] not in (HORS_DEPARTEMENT, NON_RENSEIGNE)
-            else None} for ref, row in refs.items() if ref not in found]
+    found = dict(
+        db.session.execute(
+            select(Household.external_ref, Household.id).where(Household.external_ref.in_(list(refs)))
+        ).all()
+    )
+    new = [
+        {
+            "external_ref": ref,
+            "created_by_id": author_id,
+            "commune_insee": row["commune_insee"]
+            if row["territory_code"] not in (HORS_DEPARTEMENT, NON_RENSEIGNE)
+            else None,
+        }
+        for ref, row in refs.items()
+        if ref not in found
+    ]
     if new:
         for row, number in zip(new, _next_ids(Household.__table__, len(new)), strict=True):
             row["id"] = found[row["external_ref"]] = number
@@ -218,10 +263,19 @@ def _own_households(rows: list[dict], author_id: int | None) -> None:
         return
     for row, number in zip(rows, _next_ids(Household.__table__, len(rows)), strict=True):
         row["household_id"] = number
-    db.session.execute(insert(Household.__table__), [
-        {"id": row["household_id"], "created_by_id": author_id,
-         "commune_insee": row["commune_insee"] if row["territory_code"] not in (HORS_DEPARTEMENT, NON_RENSEIGNE)
-         else None} for row in rows])
+    db.session.execute(
+        insert(Household.__table__),
+        [
+            {
+                "id": row["household_id"],
+                "created_by_id": author_id,
+                "commune_insee": row["commune_insee"]
+                if row["territory_code"] not in (HORS_DEPARTEMENT, NON_RENSEIGNE)
+                else None,
+            }
+            for row in rows
+        ],
+    )
 
 
 def _next_ids(table, count: int) -> list[int]:
@@ -230,8 +284,12 @@ def _next_ids(table, count: int) -> list[int]:
     transaction holds the database's write lock (taken by a write that changes nothing), so that no
     other writer can take them."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return list(db.session.scalars(text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
-                                            "FROM generate_series(1, :count)"), {"count": count}))
+        return list(
+            db.session.scalars(
+                text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :count)"),
+                {"count": count},
+            )
+        )
     db.session.execute(update(table).where(false()).values(id=table.c.id))
     start = db.session.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
     return list(range(start, start + count))
@@ -267,12 +325,25 @@ def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
         ids = _next_ids(CONSULTATIONS, len(new))
         for cid, row in zip(ids, new, strict=True):
             row["id"] = cid
-        db.session.execute(insert(CONSULTATIONS), [
-            {**{name: row[name] for name in COLUMNS}, "id": row["id"], "household_id": row["household_id"],
-             "created_by_id": author_id} for row in new])
+        db.session.execute(
+            insert(CONSULTATIONS),
+            [
+                {
+                    **{name: row[name] for name in COLUMNS},
+                    "id": row["id"],
+                    "household_id": row["household_id"],
+                    "created_by_id": author_id,
+                }
+                for row in new
+            ],
+        )
         codes = [_codes(row) for row in new]
-        values = [{"consultation_id": row["id"], "kind": kind, "code": code}
-                  for row, found in zip(new, codes, strict=True) for kind, listed in found.items() for code in listed]
+        values = [
+            {"consultation_id": row["id"], "kind": kind, "code": code}
+            for row, found in zip(new, codes, strict=True)
+            for kind, listed in found.items()
+            for code in listed
+        ]
         if values:
             db.session.execute(insert(ConsultationCode.__table__), values)
         _write_cases([row for row in new if row["case"] or row["acts"]], author_id)
@@ -281,10 +352,17 @@ def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
         if row["case"] or row["acts"]:
             consultation = existing[known[row["external_id"]]]
             if consultation.household is None:  # a household of its own, with its own case
-                consultation.household = services.create_household(commune_insee=consultation.commune_insee,
-                                                                   author_id=author_id)
-            cases.record_acts(consultation.household, consultation, row["acts"], decision_kind=row["decision_kind"],
-                              author_id=author_id, **row["case"])
+                consultation.household = services.create_household(
+                    commune_insee=consultation.commune_insee, author_id=author_id
+                )
+            cases.record_acts(
+                consultation.household,
+                consultation,
+                row["acts"],
+                decision_kind=row["decision_kind"],
+                author_id=author_id,
+                **row["case"],
+            )
     db.session.flush()
 
 
@@ -292,9 +370,13 @@ def _consultations(ids: list[int]) -> dict[int, Consultation]:
     """The consultations a batch updates, with their codes and households: three queries, not three a row."""
     if not ids:
         return {}
-    query = (select(Consultation).where(Consultation.id.in_(ids))
-             .options(selectinload(Consultation.codes), selectinload(Consultation.household),
-                      selectinload(Consultation.revisions)))
+    query = (
+        select(Consultation)
+        .where(Consultation.id.in_(ids))
+        .options(
+            selectinload(Consultation.codes), selectinload(Consultation.household), selectinload(Consultation.revisions)
+        )
+    )
     return {consultation.id: consultation for consultation in db.session.scalars(query)}
 
 
@@ -305,18 +387,32 @@ def _write_cases(stating: list[dict], author_id: int | None) -> None:
     latest statements, and the acts. ORM objects of these tables that the session holds are expired."""
     if not stating:
         return
-    found = dict(db.session.execute(select(CASES.c.household_id, CASES.c.id)
-                                    .where(CASES.c.household_id.in_({row["household_id"] for row in stating}))).all())
+    found = dict(
+        db.session.execute(
+            select(CASES.c.household_id, CASES.c.id).where(
+                CASES.c.household_id.in_({row["household_id"] for row in stating})
+            )
+        ).all()
+    )
     missing = sorted({row["household_id"] for row in stating} - found.keys())
     if missing:
         found.update(zip(missing, _next_ids(CASES, len(missing)), strict=True))
-        db.session.execute(insert(CASES), [{"id": found[household], "household_id": household}
-                                           for household in missing])
+        db.session.execute(
+            insert(CASES), [{"id": found[household], "household_id": household} for household in missing]
+        )
     saying = [row for row in stating if row["case"]]
     if saying:
-        db.session.execute(insert(STATEMENTS), [
-            {"case_id": found[row["household_id"]], "consultation_id": row["id"],
-             **{name: row["case"].get(name) for name in cases.CASE_FIELDS}} for row in saying])
+        db.session.execute(
+            insert(STATEMENTS),
+            [
+                {
+                    "case_id": found[row["household_id"]],
+                    "consultation_id": row["id"],
+                    **{name: row["case"].get(name) for name in cases.CASE_FIELDS},
+                }
+                for row in saying
+            ],
+        )
         _refresh_cases({found[row["household_id"]] for row in saying})
     _record_acts([(found[row["household_id"]], row) for row in stating if row["acts"]], author_id)
     for held in list(db.session.identity_map.values()):
@@ -328,17 +424,30 @@ def _refresh_cases(case_ids: set[int]) -> None:
     """Each case holds, field by field, what its latest statement that says it says (by the
     consultation's date, then its id): cases.services._refresh for many cases in two statements."""
     c = CONSULTATIONS.c
-    query = (select(STATEMENTS.c.case_id, *(STATEMENTS.c[name] for name in cases.CASE_FIELDS))
-             .join(CONSULTATIONS, STATEMENTS.c.consultation_id == c.id)
-             .where(STATEMENTS.c.case_id.in_(case_ids)).order_by(STATEMENTS.c.case_id, c.date, c.id))
+    query = (
+        select(STATEMENTS.c.case_id, *(STATEMENTS.c[name] for name in cases.CASE_FIELDS))
+        .join(CONSULTATIONS, STATEMENTS.c.consultation_id == c.id)
+        .where(STATEMENTS.c.case_id.in_(case_ids))
+        .order_by(STATEMENTS.c.case_id, c.date, c.id)
+    )
     latest: dict[int, dict] = defaultdict(dict)
     for case_id, *said in db.session.execute(query):
-        latest[case_id].update({name: value for name, value in zip(cases.CASE_FIELDS, said, strict=True)
-                                if value is not None})
-    db.session.execute(update(CASES).where(CASES.c.id == bindparam("case")), [
-        {"case": case_id, "lease_signed_on": fields.get("lease_signed_on"), "rent_amount": fields.get("rent_amount"),
-         "landlord_type": fields.get("landlord_type", "inconnu"),
-         "housing_benefit": fields.get("housing_benefit", "inconnu")} for case_id, fields in latest.items()])
+        latest[case_id].update(
+            {name: value for name, value in zip(cases.CASE_FIELDS, said, strict=True) if value is not None}
+        )
+    db.session.execute(
+        update(CASES).where(CASES.c.id == bindparam("case")),
+        [
+            {
+                "case": case_id,
+                "lease_signed_on": fields.get("lease_signed_on"),
+                "rent_amount": fields.get("rent_amount"),
+                "landlord_type": fields.get("landlord_type", "inconnu"),
+                "housing_benefit": fields.get("housing_benefit", "inconnu"),
+            }
+            for case_id, fields in latest.items()
+        ],
+    )
 
 
 def _record_acts(stated: list[tuple[int, dict]], author_id: int | None) -> None:
@@ -351,10 +460,12 @@ def _record_acts(stated: list[tuple[int, dict]], author_id: int | None) -> None:
         return
     c = CONSULTATIONS.c
     current: dict[tuple[int, str], list[dict]] = defaultdict(list)
-    query = (select(ACTS.c.id, ACTS.c.case_id, ACTS.c.stage, ACTS.c.occurred_on, c.date, c.id)
-             .outerjoin(CONSULTATIONS, ACTS.c.consultation_id == c.id)
-             .where(ACTS.c.case_id.in_({case_id for case_id, _ in stated}), ACTS.c.replaced_at.is_(None))
-             .order_by(ACTS.c.occurred_on, ACTS.c.id))
+    query = (
+        select(ACTS.c.id, ACTS.c.case_id, ACTS.c.stage, ACTS.c.occurred_on, c.date, c.id)
+        .outerjoin(CONSULTATIONS, ACTS.c.consultation_id == c.id)
+        .where(ACTS.c.case_id.in_({case_id for case_id, _ in stated}), ACTS.c.replaced_at.is_(None))
+        .order_by(ACTS.c.occurred_on, ACTS.c.id)
+    )
     for act_id, case_id, stage, day, said_on, said_by in db.session.execute(query):
         current[(case_id, stage)].append({"id": act_id, "day": day, "said": (said_on, said_by) if said_by else None})
     now = utcnow()
@@ -366,10 +477,16 @@ def _record_acts(stated: list[tuple[int, dict]], author_id: int | None) -> None:
             unknown = [day for day in statement.dates if all(act["day"] != day for act in acts)]
             target = acts[-1] if len(statement.dates) == 1 and acts else None
             for day in unknown:
-                act = {"case_id": case_id, "stage": code, "occurred_on": day, "consultation_id": row["id"],
-                       "replaced_at": None, "recorded_by_id": author_id,
-                       "decision_kind": row["decision_kind"] if code in cases.JUDGMENTS else None,
-                       "replaces_id": target.get("id") if target else None}
+                act = {
+                    "case_id": case_id,
+                    "stage": code,
+                    "occurred_on": day,
+                    "consultation_id": row["id"],
+                    "replaced_at": None,
+                    "recorded_by_id": author_id,
+                    "decision_kind": row["decision_kind"] if code in cases.JUDGMENTS else None,
+                    "replaces_id": target.get("id") if target else None,
+                }
                 if target is None:
                     acts.append({"act": act, "day": day, "said": said})
                 elif target["said"] is None or said >= target["said"]:
