@@ -72,9 +72,6 @@ VOCABULARIES: dict[str, str] = {
 }
 CROSS = tidy.CROSS
 UNKNOWN_LABEL = "Non renseigné"
-AMOUNTS = {"debt_amount_sum", "debt_amount_median", "household_debt_sum", "household_debt_median"}
-# Counted per household (each once), not per consultation: their shares are not of the consultations.
-PER_HOUSEHOLD = {"debt_months", "households_by_stage", "first_contact_stage"}
 
 
 def indicator(code: str) -> str:

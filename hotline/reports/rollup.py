@@ -45,7 +45,6 @@ from hotline.reports.rollup_models import ReportDebt, ReportHousehold, ReportRol
 ROLLUP = ReportRollup.__table__
 HOUSEHOLDS = ReportHousehold.__table__
 DEBTS = ReportDebt.__table__
-CELL = ("mission", "month", "territory")
 AMOUNT = "debt_amount_sum"  # the one additive indicator that is an amount (stored in cents)
 # (by month, by territory): the cells themselves, each month over all territories, each territory over
 # the whole range (`total`), and the whole range over all territories.
