@@ -58,10 +58,6 @@ def test_descriptions_and_calendar_rules():
     assert recurrence.describe("biweekly", 3, None) == "Un jeudi sur deux"
     assert recurrence.describe("monthly", 1, 2) == "Le 2e mardi du mois"
     assert recurrence.describe("monthly", 4, -1) == "Le dernier vendredi du mois"
-    assert recurrence.rfc_rule("monthly", 1, 2, None) == "FREQ=MONTHLY;BYDAY=+2TU"
-    assert (
-        recurrence.rfc_rule("biweekly", 3, None, date(2027, 6, 30)) == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;UNTIL=20270630"
-    )
 
 
 @pytest.mark.parametrize(

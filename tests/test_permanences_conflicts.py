@@ -14,6 +14,20 @@ from hotline.permanences import duty, recurrence, services
 from hotline.permanences.models import DutyShift, Permanence
 
 
+def weekly_shift(user_id: int, weekday: int, starts, ends) -> DutyShift:
+    """A weekly information-line shift of one weekday from today on (a series of that one day)."""
+    return duty.save(
+        None,
+        user_id=user_id,
+        mission="info_logement",
+        territory_code=None,
+        weekdays=[weekday],
+        starts=starts,
+        ends=ends,
+        today=None,
+    )
+
+
 def count(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(Permanence))
@@ -116,13 +130,13 @@ def test_a_duty_shift_during_a_permanence_is_refused(app, make_user):
     make_permanence(app, sophie, frequency="monthly", week_of_month=-1, first_day=date(2026, 12, 1))
     with app.app_context():
         with pytest.raises(ValueError) as refused:
-            duty.add_shift(sophie.id, "info_logement", None, 1, time(8), time(10))
+            weekly_shift(sophie.id, 1, time(8), time(10))
         assert str(refused.value) == (
             "Sophie Lefebvre tient la permanence « Mairie de Lens » le mardi 29/12/2026 "
             "de 09:00 à 12:00 : une garde ne peut pas tomber pendant une permanence."
         )
-        duty.add_shift(sophie.id, "info_logement", None, 1, time(13), time(17))
-        duty.add_shift(sophie.id, "info_logement", None, 2, time(9), time(12))
+        weekly_shift(sophie.id, 1, time(13), time(17))
+        weekly_shift(sophie.id, 2, time(9), time(12))
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(DutyShift)) == 2
 

@@ -285,26 +285,6 @@ def default_mission(household: Household, user: User) -> str | None:
     return user.missions[0] if user.missions else None
 
 
-def for_jurist_between(user: User, start: datetime, end: datetime) -> list[Appointment]:
-    """The booked appointments a jurist receives from start (included) to end (excluded), in time
-    order: what the jurist's home shows for today. Anyone else gets none."""
-    if user.role != "jurist":
-        return []
-    return list(
-        db.session.scalars(
-            select(Appointment)
-            .options(selectinload(Appointment.household), selectinload(Appointment.permanence))
-            .where(
-                Appointment.user_id == user.id,
-                Appointment.status == "booked",
-                Appointment.starts_at >= start,
-                Appointment.starts_at < end,
-            )
-            .order_by(Appointment.starts_at)
-        )
-    )
-
-
 def messages(user: User, *, limit: int = 300) -> list[tuple[SmsMessage, Appointment]]:
     """The SMS of the appointments the user may see (a jurist's own and their missions'; every one
     for a manager), latest first."""

@@ -242,22 +242,6 @@ def stop(series: DutyShift, today: date) -> None:
     db.session.flush()
 
 
-def add_shift(
-    user_id: int, mission: str, territory_code: str | None, weekday: int, starts, ends, *, today: date | None = None
-) -> DutyShift:
-    """A weekly shift of one weekday from today on: a series of that one day (see save)."""
-    return save(
-        None,
-        user_id=user_id,
-        mission=mission,
-        territory_code=territory_code,
-        weekdays=[weekday],
-        starts=starts,
-        ends=ends,
-        today=today,
-    )
-
-
 @dataclass(frozen=True)
 class Gap:
     """An opening interval of a mission's line with nobody on duty."""

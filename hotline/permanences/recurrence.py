@@ -16,7 +16,6 @@ FREQUENCIES = {
 }
 WEEKS_OF_MONTH = {1: "1er", 2: "2e", 3: "3e", 4: "4e", -1: "dernier"}
 DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-RFC_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 HOLIDAY = "Jour férié"
 
 
@@ -107,17 +106,6 @@ def continue_from(day: date, old_first_day: date, old_frequency: str, new_freque
         if (monday - (old_first_day - timedelta(days=old_first_day.weekday()))).days // 7 % 2:
             return monday + timedelta(weeks=1)
     return day
-
-
-def rfc_rule(frequency: str, weekday_: int, week_of_month: int | None, last_day: date | None) -> str:
-    """The RRULE value of an iCalendar event (RFC 5545)."""
-    if frequency == "monthly":
-        parts = ["FREQ=MONTHLY", f"BYDAY={week_of_month:+d}{RFC_DAYS[weekday_]}"]
-    else:
-        parts = ["FREQ=WEEKLY", f"INTERVAL={2 if frequency == 'biweekly' else 1}", f"BYDAY={RFC_DAYS[weekday_]}"]
-    if last_day:
-        parts.append(f"UNTIL={last_day:%Y%m%d}")
-    return ";".join(parts)
 
 
 def describe(frequency: str, weekday_: int, week_of_month: int | None) -> str:
