@@ -16,13 +16,13 @@ from hotline.appointments.models import Appointment
 from hotline.auth.models import ROLES, User
 from hotline.consultations.models import Consultation, Household
 from hotline.consultations.services import SCALAR_FIELDS
+from hotline.core import pdf_page as pdf
 from hotline.core.audit import AuditEvent
 from hotline.core.formatting import format_euros
 from hotline.extensions import db
 from hotline.ivr.models import CALLBACK_RESULTS, OUTCOMES, Call, CallbackTask
 from hotline.reference import label, theme_codes
 from hotline.reference.services import commune_label
-from hotline.reports import pdf
 
 FORMAT_VERSION = 1
 ACTIONS = {
@@ -142,7 +142,7 @@ def household_data(household: Household, generated: datetime) -> dict:
     }
 
 
-class _Document(pdf.Document):  # the activity report's page: A4, margins, title in the footer
+class _Document(pdf.Document):  # the service's A4 page (core/pdf_page.py): margins, title in the footer
     def heading(self, text: str) -> None:
         self.ln(3)
         self.set_font("Helvetica", "B", 13)

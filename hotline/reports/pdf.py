@@ -15,31 +15,9 @@ from datetime import date, datetime
 from fpdf import FPDF
 
 from hotline.core import charts
+from hotline.core.pdf_page import Document, printable
 from hotline.reports import bilan, tidy
 from hotline.reports.bilan import Cell, Table
-
-
-class Document(FPDF):
-    """An A4 page of the service: margins, core fonts in Windows-1252, the title and page in the footer."""
-
-    def __init__(self, title: str):
-        super().__init__(format="A4")
-        self.core_fonts_encoding = "windows-1252"
-        self.title_text = title
-        self.set_auto_page_break(True, margin=15)
-        self.set_margins(15, 15, 15)
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.cell(0, 6, f"{self.title_text} — page {self.page_no()}", align="C")
-
-
-def printable(value) -> str:
-    """Printable in Windows-1252: the narrow no-break space and the minus sign as their plain forms, anything
-    else missing (what a manager may paste: emoji, other alphabets) as "?"."""
-    value = str(value).replace("\u202f", " ").replace("\u2212", "-")
-    return value.encode("windows-1252", errors="replace").decode("windows-1252")
 
 
 def build(
