@@ -7,6 +7,7 @@ import html
 import re
 from datetime import date
 
+from conftest import csrf_token
 from sqlalchemy import select
 from test_consultations import form_data
 from test_consultations_robustness import logged_in_client
@@ -368,3 +369,23 @@ def test_a_rejection_whose_appeal_delay_passed_offers_no_appeal(app, client, jur
     )
     step = page.split('id="next-step"')[1].split("</p>")[0]
     assert "Le délai d'appel est passé" in step and "peut faire appel" not in step
+
+
+def test_a_form_opened_before_a_deletion_is_refused_once_then_saves(app, client, jurist, login):
+    """The act the form was opened with was deleted since: refused, then shown without it, so that saving again
+    records the date as a new act (not refused forever)."""
+    household = eviction_household(app, client, jurist, login)
+    url = f"/consultations/new?household={household.id}"
+    page = page_of(client.get(url))
+    known = re.search(r'name="act_commandement_payer_known" type="hidden" value="(\d+)"', page).group(1)
+    delete = f"/households/{household.id}/acts/{known}/delete"
+    assert client.post(delete, data={"csrf_token": csrf_token(client, delete)}).status_code == 302
+    data = form_data(
+        client, url=url, household_id=str(household.id), **(CASE | {"act_commandement_payer_known": known})
+    )
+    refused = page_of(client.post(url, data=data))
+    assert "aucune (acte supprimé)" in refused
+    assert 'name="act_commandement_payer_known" type="hidden" value=""' in refused
+    again = form_data(client, url=url, household_id=str(household.id), **CASE)
+    assert client.post(url, data=again).status_code == 302
+    assert case_state(app, household.id)[0]["commandement_payer"] == date(2026, 6, 3)

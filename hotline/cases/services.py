@@ -50,10 +50,10 @@ JUDGMENTS = ("jugement", "jugement_delais", "jugement_resiliation", "jugement_re
 
 class CaseError(ValueError):
     """What is wrong, in French, by field: a CASE_FIELDS name, or `acts` / `acts.<stage>`. `current`:
-    {code: id of its latest current act} for the acts changed since the form was opened, so that the form
-    shown again names them (the next save then says what the jurist meant, knowingly)."""
+    {code: id of its latest current act, None when none is left} for the acts changed since the form was
+    opened, so that the form shown again names them (the next save then says what the jurist meant)."""
 
-    def __init__(self, errors: dict[str, str], current: dict[str, int] | None = None):
+    def __init__(self, errors: dict[str, str], current: dict[str, int | None] | None = None):
         self.errors = errors
         self.current = current or {}
         super().__init__(" ; ".join(errors.values()))
@@ -306,7 +306,7 @@ def _refuse_if_stale(case: Case, code: str, known_id: int, current: list[Procedu
             f"formulaire (date notée maintenant : {now}). Vérifiez-la, puis enregistrez de "
             "nouveau."
         },
-        current={code: current[-1].id} if current else {},
+        current={code: current[-1].id if current else None},
     )
 
 
@@ -383,13 +383,17 @@ def act_history(case: Case) -> list[ProcedureAct]:
     return sorted(every, key=lambda act: (_order(act)[0], act.recorded_at, act.id))
 
 
+def latest_each(acts: list[ProcedureAct]) -> dict[str, ProcedureAct]:
+    """{code: its latest act} of these acts (by date, then recording)."""
+    found: dict[str, ProcedureAct] = {}
+    for act in sorted(acts, key=lambda act: (act.occurred_on, act.id)):
+        found[act.stage] = act
+    return found
+
+
 def latest_dates(acts: list[ProcedureAct]) -> dict[str, date]:
     """{code: the latest day} of these acts: what situation() and deadlines() take."""
-    found: dict[str, date] = {}
-    for act in acts:
-        if act.stage not in found or act.occurred_on > found[act.stage]:
-            found[act.stage] = act.occurred_on
-    return found
+    return {code: act.occurred_on for code, act in latest_each(acts).items()}
 
 
 def act_dates(case: Case | None) -> dict[str, date]:
@@ -502,18 +506,11 @@ def stated_acts(consultation: Consultation) -> list[ProcedureAct]:
     return sorted(acts, key=_order)
 
 
-def _latest_each(acts: list[ProcedureAct]) -> dict[str, ProcedureAct]:
-    found: dict[str, ProcedureAct] = {}
-    for act in sorted(acts, key=lambda act: (act.occurred_on, act.id)):
-        found[act.stage] = act
-    return found
-
-
 def stated_at(consultation: Consultation) -> tuple[dict, dict[str, ProcedureAct]]:
     """(CASE_FIELDS values, {code: the latest current act of it}) that this consultation stated: the edit form."""
     statement = statement_of(consultation)
     fields = {name: getattr(statement, name) for name in CASE_FIELDS} if statement else {}
-    return fields, _latest_each(stated_acts(consultation))
+    return fields, latest_each(stated_acts(consultation))
 
 
 def known_case(household: Household) -> tuple[dict, dict[str, ProcedureAct]]:
@@ -524,5 +521,5 @@ def known_case(household: Household) -> tuple[dict, dict[str, ProcedureAct]]:
     fields = {name: getattr(case, name) for name in CASE_FIELDS}
     return (
         {name: value for name, value in fields.items() if value not in (None, "inconnu")},
-        _latest_each(acts_of(case)),
+        latest_each(acts_of(case)),
     )

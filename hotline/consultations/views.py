@@ -149,7 +149,7 @@ def _case_refused(form: ConsultationForm, error: cases.CaseError, household: Hou
         audit.record("household.read", "household", household.id)
     case_error_fields(form, error.errors)
     for code, act_id in error.current.items():  # shown again with what the case holds now
-        form[f"{act_field(code)}_known"].data = str(act_id)
+        form[f"{act_field(code)}_known"].data = "" if act_id is None else str(act_id)
     flash(INVALID_FORM, "error")
 
 
