@@ -295,10 +295,13 @@ def mount_voice_app(app: Flask) -> None:
 
 
 def register_subscribers(app: Flask) -> None:
-    """The report tables follow what the other rooms write (core.signals), in the writer's transaction."""
-    from hotline.reports.subscribers import subscribe
+    """The report tables and the appointments follow what the other rooms write (core.signals), in the
+    writer's transaction."""
+    from hotline.appointments import subscribers as appointments
+    from hotline.reports import subscribers as reports
 
-    subscribe(app)
+    reports.subscribe(app)
+    appointments.subscribe(app)
 
 
 def register_commands(app: Flask) -> None:

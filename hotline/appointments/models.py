@@ -61,6 +61,10 @@ class Appointment(db.Model):
     def mode(self) -> str:
         return "permanence" if self.permanence_id else "visite_siege"
 
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
 
 def _outbox(purpose: str):
     return (SmsMessage.appointment_id == Appointment.id) & (SmsMessage.purpose == purpose)

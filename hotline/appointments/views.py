@@ -52,6 +52,14 @@ def index():
     )
 
 
+@bp.app_template_global()
+def household_appointments(household: Household) -> list[Appointment]:
+    """The household's appointments the reader may see, latest first: the "Rendez-vous" block of its page
+    (templates/appointments/household.html). A template global registered with this blueprint, so that
+    consultations' page shows them without importing appointments, which builds on consultations."""
+    return services.for_household(household, current_user)
+
+
 def household_for(user) -> Household:
     """The household of ?household=, which the user may read (404, 403 otherwise); the read is audited."""
     household = db.session.get(Household, parse_id(request.args.get("household")) or 0) or abort(404)

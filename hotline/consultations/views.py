@@ -16,8 +16,6 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hotline.appointments import services as appointment_services
-from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.auth.access import (
     can_edit_consultation,
     can_read_consultation,
@@ -371,8 +369,6 @@ def household(household_id: int):
         timeline=file.timeline,
         case=case,
         readable=[c.id for c in file.consultations],
-        appointments=appointment_services.for_household(household, current_user),
-        appointment_statuses=APPOINTMENT_STATUSES,
     )
 
 
