@@ -157,7 +157,7 @@ def register_blueprints(app: Flask) -> None:
     from hotline.appointments.views import bp as appointments_bp
     from hotline.auth.views import bp as auth_bp
     from hotline.calls.views import bp as calls_bp
-    from hotline.cases.views import bp as cases_bp
+    from hotline.consultations.case_views import bp as cases_bp
     from hotline.consultations.views import bp as consultations_bp
     from hotline.home.views import bp as main_bp
     from hotline.legal.views import bp as legal_bp

@@ -267,7 +267,7 @@ def test_a_wrong_import_cell_is_a_french_error(cell, message):
 def test_coming_deadlines_lists_the_households_whose_next_deadline_is_within_15_days(
     ctx, household, consult, make_user
 ):
-    from hotline.cases.services import coming_deadlines
+    from hotline.consultations.services import coming_deadlines
 
     consultation = consult(date(2026, 10, 1))
     record_acts(household, consultation, {"signification_jugement": date(2026, 9, 25)})

@@ -22,8 +22,8 @@ from sqlalchemy.orm import selectinload
 from hotline.appointments.models import Appointment
 from hotline.auth.models import ROLES, User
 from hotline.calls import worklist
-from hotline.cases.services import coming_deadlines
 from hotline.consultations.models import Household
+from hotline.consultations.services import coming_deadlines
 from hotline.extensions import db
 from hotline.ivr import calls
 from hotline.ivr.models import Call, CallbackTask
