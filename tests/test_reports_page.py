@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import PASSWORD, csrf_token
+from recount import consultation_records, household_records
 from sqlalchemy import event
 
 from hotline.cases import figures
@@ -81,9 +82,9 @@ def recounted(first: date, last: date) -> list[tidy.Row]:
     indicators over every consultation up to the end of the range, and the calls, permanences and activities."""
     end = last.replace(year=last.year + last.month // 12, month=last.month % 12 + 1)
     months = [f"{m:%Y-%m}" for m in services.months(first, last)]
-    per_household = figures.build(services.household_records(end, MISSIONS), months)
+    per_household = figures.build(household_records(end, MISSIONS), months)
     return tidy.merged(
-        tidy.build(services.consultation_records(first, end, MISSIONS)),
+        tidy.build(consultation_records(first, end, MISSIONS)),
         [*services.other_rows(first, last, MISSIONS, NOW, PARIS), *(tidy.Row(*f) for f in per_household)],
     )
 
@@ -118,8 +119,8 @@ def test_household_records_of_a_range_give_the_same_household_figures(app, gener
         for first, last in ((FIRST, LAST), (date(2026, 4, 1), date(2026, 5, 1)), (date(2026, 1, 1), date(2026, 1, 1))):
             end = last.replace(month=last.month + 1)
             months = [f"{m:%Y-%m}" for m in services.months(first, last)]
-            every = services.household_records(end, MISSIONS)
-            some = services.household_records(end, MISSIONS, first)
+            every = household_records(end, MISSIONS)
+            some = household_records(end, MISSIONS, first)
             assert len(some) < len(every)
             assert figures.build(some, months) == figures.build(every, months)
 

@@ -131,7 +131,7 @@ class ReportHouseholdCount(db.Model):
 
 
 # A household's history, which its months are computed from (household_months.refresh) and the recount reads
-# (services.household_records): declared here, beside the report's other indexes, on the consultations' table.
+# (bench/recount.py's household_records): declared here, beside the report's other indexes, on the consultations' table.
 Index("ix_consultations_household_mission_date", Consultation.household_id, Consultation.mission, Consultation.date)
 
 __all__ = ["ReportDebt", "ReportHousehold", "ReportHouseholdCount", "ReportHouseholdMonth", "ReportRollup"]
