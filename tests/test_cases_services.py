@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
+from hotline.cases.page import case_page
 from hotline.cases.services import (
     CaseError,
     Stated,
     act_dates,
     act_history,
     acts_of,
-    case_notices,
     case_of,
     parse_acts,
     record_acts,
@@ -202,7 +202,7 @@ def test_the_household_page_notices_come_from_the_recorded_acts(household, consu
     seen = consult(date(2026, 10, 2))
     record_acts(household, seen, {"commandement_quitter": date(2026, 9, 20)}, lease_signed_on=date(2024, 1, 1))
     db.session.commit()
-    found = {n.key: n for n in case_notices(household, date(2026, 11, 28))}
+    found = {n.key: n for n in case_page(household, [], date(2026, 11, 28)).notices}  # as the household page
     assert found["treve_hivernale"].on == date(2027, 4, 1)
     assert found["expulsion_au_plus_tot"].on == date(2026, 11, 20)
 

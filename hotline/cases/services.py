@@ -28,7 +28,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from hotline.auth.access import readable_missions
-from hotline.cases import notices
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.cases.notices import legal_order
 from hotline.cases.path import Situation, situation
@@ -422,13 +421,6 @@ def situation_of(case: Case | None, today: date, acts: list[ProcedureAct] | None
         decision_kind=decision_kind_of(acts),
         today=today,
     )
-
-
-def case_notices(household: Household, today: date) -> list[notices.Notice]:
-    """What the household page says of the procedure: the notices of its situation."""
-    case = case_of(household)
-    acts = acts_of(case)
-    return notices.statements(situation_of(case, today, acts), latest_dates(acts), today)
 
 
 def may_edit_case(user) -> bool:
