@@ -1,6 +1,9 @@
 """Permanences: saving them (a running series is split, so that its past keeps its rule), the
 conflicts that refuse a change, cancelling an occurrence, listing the coming ones, those held (the
-report's `permanences_held`) and exporting them to a calendar. Services flush only."""
+report's `permanences_held`) and exporting them to a calendar. Services flush only.
+
+What is booked in a permanence is not read here: a change, a split or a cancelled day is announced
+through core.signals, and appointments/subscribers.py refuses it or follows it."""
 
 from __future__ import annotations
 
@@ -169,7 +172,7 @@ def _save_row(permanence: Permanence | None, place: Place, values: dict, today: 
     """A new permanence, or one edited in place (not begun yet, or only its end or state changes)."""
     schedule = _schedule(values)
     if permanence is not None:
-        _refuse_if_refused(
+        _ask_first(
             signals.permanence_changing,
             permanence=permanence,
             start=max(today, values["first_day"]),
@@ -191,7 +194,7 @@ def _split(old: Permanence, place: Place, values: dict, today: date) -> Permanen
         raise PermanenceError(f"La permanence modifiée reprend le {start:%d/%m/%Y} : le dernier jour doit suivre.")
     values = {**values, "first_day": start}
     schedule = _schedule(values)
-    _refuse_if_refused(
+    _ask_first(
         signals.permanence_changing, permanence=old, start=start, schedule=schedule if values["active"] else None
     )
     _refuse_conflicts(values, schedule, start, ignore={old.id})
@@ -224,7 +227,7 @@ def _assign(permanence: Permanence, place: Place, values: dict) -> None:
     permanence.territory_code = territory_for_insee(place.commune_insee)
 
 
-def _refuse_if_refused(signal, **about) -> None:
+def _ask_first(signal, **about) -> None:
     """Send a "...-changing" or "...-cancelling" signal (core.signals): the first French reason a receiver
     answers with (what is booked in the permanence: appointments/subscribers.py) refuses the change."""
     for _, reason in signal.send(db.session, **about):
@@ -328,7 +331,7 @@ def can_change_occurrences(permanence: Permanence, user) -> bool:
 
 def cancel(permanence: Permanence, day: date, reason: str, user) -> PermanenceCancellation:
     """Cancel a day of the permanence; refused while appointments are booked in it (their receiver)."""
-    _refuse_if_refused(signals.permanence_cancelling, permanence=permanence, day=day)
+    _ask_first(signals.permanence_cancelling, permanence=permanence, day=day)
     reason = (reason or "").strip()
     if not reason:
         raise PermanenceError("Indiquez le motif de l'annulation.")
