@@ -24,8 +24,8 @@ def test_demo_permanences_cover_both_missions_in_every_territory(app, make_user)
     today = date(2026, 12, 1)
     with app.app_context():
         jurists = [db.session.get(User, user.id) for user in made]
-        demo._roster(jurists)
-        demo._permanences(jurists, today)
+        demo.roster(jurists)
+        demo.permanences(jurists, today)
         db.session.commit()
         permanences = list(db.session.scalars(select(Permanence)))
         territories = {
