@@ -162,7 +162,8 @@ def calls(rng: random.Random, jurists: list[User], now: datetime) -> int:
         _answered(rng, answered, jurist_id, duration or 10)
         logged.append((answered, cid))
         local = by_territory.get(territory) or jurists
-        if rng.random() < 0.08:  # answered, no consultation: closed with a reason, or (the last days) to log
+        if rng.random() < (0.3 if day >= to_log_from else 0.08):  # answered, no consultation: closed with a
+            # reason, or (the last days) still to log
             other = call(mission, territory, commune, hours.instant_in(rng, mission, day, zone, margin=10))
             jurist = rng.choice(local)
             _answered(rng, other, jurist.id, rng.randint(1, 4))

@@ -65,7 +65,8 @@ SHOWCASE = {
     51: "delais_tenus",
     53: "delais_tenus",
 }
-EARLY_SHARE = 0.32  # of the other households of the eviction mission: first seen before any commandement de payer
+FOLLOWED_BEFORE = 200  # days: households of the eviction mission first seen before the demo's first day
+EARLY_SHARE = 0.33  # of the other households of the eviction mission: first seen before any commandement de payer
 
 FIRST_NAMES = [
     "Martin",
@@ -364,13 +365,17 @@ def _plan(rng: random.Random, number: int, communes, weights, today: date) -> _H
             visits.append(next_working_day(visits[-1] + timedelta(days=rng.randint(7, 90))))
         return _Household(number, INFO, commune, _weighted(rng, INFO_CONSULTANTS), [d for d in visits if d < today])
     role = _weighted(rng, EVICTION_ROLES)
-    if role in ("locataire", "travailleur_social") and rng.random() < 0.03:  # seen after the landlord's notice
-        procedure = _procedure(rng, first, today, False, "conge")
-    else:
-        procedure = _procedure(rng, first, today, False, early=rng.random() < EARLY_SHARE)
-    visits = _visits_after_acts(rng, first, procedure, today, False)
-    if role.startswith("bailleur"):  # a landlord asks once or twice, early in the procedure
-        visits = visits[:2]
+    while True:  # some followed since before the demo's first day: their visits from that day on
+        first = working_day_between(rng, first_day - timedelta(days=FOLLOWED_BEFORE), today - timedelta(days=1))
+        if role in ("locataire", "travailleur_social") and rng.random() < 0.03:  # seen after the landlord's notice
+            procedure = _procedure(rng, first, today, False, "conge")
+        else:
+            procedure = _procedure(rng, first, today, False, early=rng.random() < EARLY_SHARE)
+        visits = [day for day in _visits_after_acts(rng, first, procedure, today, False) if day >= first_day]
+        if role.startswith("bailleur"):  # a landlord asks once or twice, early in the procedure
+            visits = visits[:2]
+        if visits:
+            break
     return _Household(number, EVICTION, commune, role, visits, procedure)
 
 
