@@ -31,7 +31,7 @@ TASK_KIND = {
     "missed": "missed",
 }
 RESULTS = {"reached": 78, "no_answer": 14, "not_needed": 5, "wrong_number": 3}
-WAITING_DAYS = 2  # callbacks of the calls of the last working days are still waiting
+WAITING_DAYS = 3  # callbacks of the calls of the last working days are still waiting
 
 
 def _phone(rng: random.Random) -> str:
@@ -48,13 +48,14 @@ def _path(call: Call, *steps: str) -> str:
 def _answered(rng: random.Random, call: Call, jurist_id: int, talk_minutes: int) -> None:
     call.routed = True
     call.queued_at = call.started_at + timedelta(seconds=rng.randint(20, 45))
-    call.answered_at = call.queued_at + timedelta(seconds=min(170, int(rng.expovariate(1 / 30))))
+    ringing = min(170, int(rng.expovariate(1 / 30)))  # past the first rings (IVR_RING_TIMEOUT): the queue
+    call.answered_at = call.queued_at + timedelta(seconds=ringing)
     call.answered_by_id = jurist_id
     call.talk_seconds = max(60, talk_minutes * 60 + rng.randint(-30, 30))
     call.ended_at = call.answered_at + timedelta(seconds=call.talk_seconds)
     call.wait_seconds = int((call.answered_at - call.started_at).total_seconds())
     call.outcome = "answered"
-    call.path = _path(call, "routage", "file_attente", f"repondu:{jurist_id}")
+    call.path = _path(call, "routage", *(["file_attente"] if ringing > 20 else []), f"repondu:{jurist_id}")
 
 
 def _unanswered(rng: random.Random, call: Call, outcome: str) -> None:
@@ -87,9 +88,8 @@ def _callback(rng: random.Random, call: Call, jurists: list[User], hours: Hours,
     mostly, a few working days later sometimes; still waiting for the last days' calls."""
     task = CallbackTask(call=call, kind=TASK_KIND[call.outcome], created_at=call.ended_at)
     day = call.started_at.astimezone(zone).date()
-    recent = day >= _working_days_back(now.astimezone(zone).date(), WAITING_DAYS)
-    if recent and rng.random() < 0.8:
-        return task
+    if day >= _working_days_back(now.astimezone(zone).date(), WAITING_DAYS) or rng.random() < 0.01:
+        return task  # the last days' callbacks, and now and then one nobody took
     later = rng.choices([0, 1, rng.randint(2, 6)], [55, 30, 15])[0]
     for _ in range(later):
         day = next_working_day(day + timedelta(days=1))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -318,7 +318,6 @@ class _Household:
     role: str
     visits: list[date]
     procedure: _Procedure | None = None
-    profile: dict = field(default_factory=dict)
 
 
 def _visits_after_acts(rng: random.Random, first: date, procedure: _Procedure, today: date, every: bool) -> list[date]:
@@ -372,8 +371,11 @@ def _plan(rng: random.Random, number: int, communes, weights, today: date) -> _H
         else:
             procedure = _procedure(rng, first, today, False, early=rng.random() < EARLY_SHARE)
         visits = [day for day in _visits_after_acts(rng, first, procedure, today, False) if day >= first_day]
-        if role.startswith("bailleur"):  # a landlord asks once or twice, early in the procedure
+        if role.startswith("bailleur"):  # a landlord asks once or twice, early in the procedure, about its own lease
             visits = visits[:2]
+            procedure.landlord_type = (
+                "bailleur_social" if role == "bailleur_social" else rng.choice(["personne_physique", "sci_familiale"])
+            )
         if visits:
             break
     return _Household(number, EVICTION, commune, role, visits, procedure)
