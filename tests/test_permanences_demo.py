@@ -1,4 +1,4 @@
-"""The demo's places and permanences: both missions in every territory, for a year already, and no
+"""The demo's places and permanences: both missions in every territory, since the demo's first day, and no
 jurist on the phone while at a permanence."""
 
 from datetime import date, datetime, time, timedelta
