@@ -81,7 +81,7 @@ def configure(app: Flask, overrides: Mapping | None) -> None:
             )
         # Tests, the local demo and one-off CLI commands get a throw-away value.
         cfg[key] = secrets.token_hex(32)
-        cfg[f"{key}_GENERATED"] = True  # not a real one: SMS are not sent with it (sms.check_configured)
+        cfg[f"{key}_GENERATED"] = True  # not a real one: SMS are not sent with it (sms.twilio_client.check_configured)
     if not relaxed and cfg.get("PUBLIC_URL") and cfg.get("PROXY_HOPS") is None:
         raise ConfigError(PROXY_HOPS_MISSING)
     cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg.get("DATABASE_URL"), app.instance_path)

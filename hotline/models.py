@@ -30,7 +30,7 @@ from hotline.reports.rollup_models import (
     ReportHouseholdMonth,
     ReportRollup,
 )
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 __all__ = [
     "Activity",

@@ -23,7 +23,8 @@ from hotline.auth.models import User
 from hotline.consultations.models import Household
 from hotline.extensions import db
 from hotline.jobs.scheduler import send_reminders
-from hotline.sms.outbox import OUTCOMES, SmsMessage, enqueue
+from hotline.sms.models import SmsMessage
+from hotline.sms.outbox import OUTCOMES, enqueue
 
 ROOT = Path(__file__).resolve().parents[1]
 PARIS = ZoneInfo("Europe/Paris")

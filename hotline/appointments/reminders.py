@@ -18,6 +18,8 @@ from hotline.core import clock
 from hotline.core.calendar import DAYS, MONTHS
 from hotline.extensions import db
 from hotline.sms import outbox as sms
+from hotline.sms.models import SmsMessage
+from hotline.sms.twilio_client import check_configured
 
 PURPOSE = "reminder"
 CONFIRMATION = "confirmation"
@@ -35,7 +37,7 @@ def text(
 
 def due(now: datetime, hours_before: int) -> list[int]:
     """Ids of booked appointments agreed for a reminder, starting within `hours_before` hours, not queued yet."""
-    queued = exists().where(sms.SmsMessage.appointment_id == Appointment.id, sms.SmsMessage.purpose == PURPOSE)
+    queued = exists().where(SmsMessage.appointment_id == Appointment.id, SmsMessage.purpose == PURPOSE)
     return list(
         db.session.scalars(
             select(Appointment.id).where(
@@ -49,7 +51,7 @@ def due(now: datetime, hours_before: int) -> list[int]:
     )
 
 
-def _render(message: sms.SmsMessage, opening: str) -> sms.Outgoing:
+def _render(message: SmsMessage, opening: str) -> sms.Outgoing:
     """The text of the message's appointment; wanted while it is booked, ahead and agreed."""
     cfg = current_app.config
     appointment = db.session.get(Appointment, message.appointment_id)
@@ -67,11 +69,11 @@ def _render(message: sms.SmsMessage, opening: str) -> sms.Outgoing:
     )
 
 
-def render(message: sms.SmsMessage) -> sms.Outgoing:
+def render(message: SmsMessage) -> sms.Outgoing:
     return _render(message, "Rappel : rendez-vous")
 
 
-def render_confirmation(message: sms.SmsMessage) -> sms.Outgoing:
+def render_confirmation(message: SmsMessage) -> sms.Outgoing:
     return _render(message, "Rendez-vous confirmé")
 
 
@@ -86,7 +88,7 @@ def confirm(appointment: Appointment, now: datetime) -> None:
 
 def send_due(now: datetime) -> dict[str, int]:
     """Queue the reminders now due, then work the SMS outbox; returns counts by outcome."""
-    sms.check_configured(current_app.config)
+    check_configured(current_app.config)
     for appointment_id in due(now, current_app.config["REMINDER_HOURS_BEFORE"]):
         sms.enqueue(PURPOSE, appointment_id, now)
     db.session.commit()

@@ -24,7 +24,8 @@ from hotline.consultations.imports import jobs as import_jobs
 from hotline.core import clock
 from hotline.extensions import db
 from hotline.privacy import retention
-from hotline.sms.outbox import OUTCOMES, SmsNotConfigured, check_configured
+from hotline.sms.outbox import OUTCOMES
+from hotline.sms.twilio_client import SmsNotConfigured, check_configured
 
 log = logging.getLogger("hotline.scheduler")
 

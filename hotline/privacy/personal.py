@@ -17,7 +17,7 @@ from hotline.consultations.imports import jobs as import_jobs
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 PERSONAL_FIELDS = {
     Household: ("name", "phone", "external_ref"),  # external_ref: an identifier of another system's file
