@@ -10,6 +10,7 @@ from hotline.consultations.models import (
     ConsultationCode,
     ConsultationRevision,
     Household,
+    HouseholdFlag,
 )
 from hotline.core.audit import AuditEvent
 from hotline.core.models_base import Base, utcnow
@@ -50,6 +51,7 @@ __all__ = [
     "DutyShift",
     "Epci",
     "Household",
+    "HouseholdFlag",
     "ImportJob",
     "LoginAttempt",
     "OpeningHours",

@@ -1,7 +1,8 @@
 """SMS of appointments, sent through the SMS outbox (hotline/sms/outbox.py) by the scheduler process
 (`hotline scheduler`) or `hotline reminders send`: the confirmation, queued at booking (key
 "confirmation:<appointment id>"), and the reminder, queued once when it falls due (key
-"reminder:<appointment id>"); both only if the household agreed. The outbox sends each exactly
+"reminder:<appointment id>"); both only if the household agreed and is not flagged "ne pas envoyer de
+SMS" (consultations/flags.py: the household, or another holding its number). The outbox sends each exactly
 once. A message names the day, time and place, never the reason.
 """
 
@@ -14,6 +15,7 @@ from flask import current_app
 from sqlalchemy import exists, select
 
 from hotline.appointments.models import Appointment
+from hotline.consultations import flags
 from hotline.core import clock
 from hotline.core.calendar import DAYS, MONTHS
 from hotline.extensions import db
@@ -61,6 +63,7 @@ def _render(message: SmsMessage, opening: str) -> sms.Outgoing:
         and appointment.sms_reminder
         and appointment.starts_at > clock.now()
         and bool(phone)
+        and not refused(appointment)
     )
     return sms.Outgoing(
         phone,
@@ -80,9 +83,15 @@ def render_confirmation(message: SmsMessage) -> sms.Outgoing:
 RENDERERS = {PURPOSE: render, CONFIRMATION: render_confirmation}
 
 
+def refused(appointment: Appointment) -> bool:
+    """The household, or another holding its number, is flagged "ne pas envoyer de SMS" today."""
+    today = clock.local_today()
+    return flags.blocks(appointment.household_id, "sms", today) or flags.sms_refused(appointment.household.phone, today)
+
+
 def confirm(appointment: Appointment, now: datetime) -> None:
     """Queue the booking's confirmation, if the household agreed; sent by the next outbox run. Flushes."""
-    if appointment.sms_reminder:
+    if appointment.sms_reminder and not refused(appointment):
         sms.enqueue(CONFIRMATION, appointment.id, now)
 
 

@@ -28,6 +28,7 @@ class SmsMessage(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     purpose: Mapped[str] = mapped_column(String(20))  # PURPOSES: "confirmation", "reminder"
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"), index=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)  # "information"
     key: Mapped[str] = mapped_column(String(80), unique=True)  # idempotency key: "reminder:12"
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the lease of the last claim
