@@ -8,6 +8,7 @@ once. A message names the day, time and place, never the reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -95,10 +96,11 @@ def confirm(appointment: Appointment, now: datetime) -> None:
         sms.enqueue(CONFIRMATION, appointment.id, now)
 
 
-def send_due(now: datetime) -> dict[str, int]:
-    """Queue the reminders now due, then work the SMS outbox; returns counts by outcome."""
+def send_due(now: datetime, also: Mapping[str, sms.Render] | None = None) -> dict[str, int]:
+    """Queue the reminders now due, then work the SMS outbox (with the renderers of `also`, the outbox's
+    other purposes); returns counts by outcome."""
     check_configured(current_app.config)
     for appointment_id in due(now, current_app.config["REMINDER_HOURS_BEFORE"]):
         sms.enqueue(PURPOSE, appointment_id, now)
     db.session.commit()
-    return sms.run(RENDERERS)
+    return sms.run(RENDERERS | dict(also or {}))

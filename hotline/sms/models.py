@@ -19,14 +19,18 @@ STATUSES = {
     "unknown": "SMS peut-être envoyé, à vérifier",
     "cancelled": "SMS non envoyé (plus nécessaire)",
 }
-PURPOSES = {"confirmation": "Confirmation du rendez-vous", "reminder": "Rappel la veille"}
+PURPOSES = {
+    "confirmation": "Confirmation du rendez-vous",
+    "reminder": "Rappel la veille",
+    "information": "Permanences demandées au menu vocal",  # the reports' "SMS d'information envoyés"
+}
 
 
 class SmsMessage(db.Model):
     __tablename__ = "sms_messages"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(20))  # PURPOSES: "confirmation", "reminder"
+    purpose: Mapped[str] = mapped_column(String(20))  # PURPOSES: "confirmation", "reminder", "information"
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"), index=True)
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)  # "information"
     key: Mapped[str] = mapped_column(String(80), unique=True)  # idempotency key: "reminder:12"

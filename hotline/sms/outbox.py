@@ -2,8 +2,9 @@
 and settling what a lost answer left unknown.
 
 The outbox (table sms_messages) holds one row per message to send, under a unique idempotency key
-("reminder:12": the reminder of appointment 12). It keeps no text and no phone number: the
-purpose renders them from the appointment at the moment of sending. A row goes:
+("reminder:12": the reminder of appointment 12; "information:40": the voice menu's self-service SMS of
+call 40). It keeps no text and no phone number: the purpose renders them from the appointment (or the
+call) at the moment of sending. A row goes:
 
     queued -> sending (claimed: a conditional UPDATE sets a lease, claimed_until)
            -> sent (Twilio's SID) | failed (Twilio refused it) | queued (Twilio was not reached)
@@ -16,9 +17,9 @@ searched for the reference; found -> sent (with its SID), not found -> sent agai
 unreachable -> stays `unknown`, shown to a person on the appointments page, never sent blindly.
 The client's timeout (SMS_TIMEOUT_SECONDS, 5) is far under the lease (SMS_LEASE_SECONDS, 120).
 
-A purpose (PURPOSES: the booking's confirmation, the reminder the day before) is a renderer in the
-mapping given to run() (see appointments/reminders.py). Without Twilio's credentials (the demo),
-rows stay queued and nothing fails; the pages say so (status_label).
+A purpose (PURPOSES: the booking's confirmation, the reminder the day before, the self-service SMS) is
+a renderer in the mapping given to run() (see appointments/reminders.py, ivr/selfservice.py). Without
+Twilio's credentials (the demo), rows stay queued and nothing fails; the pages say so (status_label).
 """
 
 from __future__ import annotations
@@ -69,28 +70,33 @@ def status_label(message: SmsMessage, cfg: Mapping) -> str:
 
 
 def enqueue(purpose: str, appointment_id: int, now: datetime) -> None:
-    """Queue one message, once: a second call with the same purpose and appointment does nothing. Flushes."""
-    values = {
-        "purpose": purpose,
-        "appointment_id": appointment_id,
-        "key": f"{purpose}:{appointment_id}",
-        "status": "queued",
-        "attempts": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
+    """Queue one message of an appointment, once: a second call with the same purpose and appointment does
+    nothing. Flushes."""
+    _enqueue(purpose, f"{purpose}:{appointment_id}", now, appointment_id=appointment_id)
+
+
+def enqueue_for_call(purpose: str, call_id: int, now: datetime) -> None:
+    """Queue one message of a call (the voice menu's self-service SMS), once. Flushes."""
+    _enqueue(purpose, f"{purpose}:{call_id}", now, call_id=call_id)
+
+
+def _enqueue(purpose: str, key: str, now: datetime, **subject) -> None:
+    values = {"purpose": purpose, "key": key, "status": "queued", "attempts": 0, "created_at": now, "updated_at": now}
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    db.session.execute(dialect.insert(SmsMessage).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+    statement = dialect.insert(SmsMessage).values(**values, **subject).on_conflict_do_nothing(index_elements=["key"])
+    db.session.execute(statement)
     db.session.flush()
 
 
-def workable(now: datetime) -> list[SmsMessage]:
-    """Queued rows, and claims whose outcome is unknown once their lease has run out."""
+def workable(now: datetime, purposes=None) -> list[SmsMessage]:
+    """Queued rows, and claims whose outcome is unknown once their lease has run out (of these purposes:
+    a run that cannot render a purpose leaves its rows to a run that can)."""
     return list(
         db.session.scalars(
             select(SmsMessage)
             .where(
                 SmsMessage.created_at >= now - MAX_AGE,
+                SmsMessage.purpose.in_(list(purposes)) if purposes is not None else SmsMessage.id.is_not(None),
                 or_(
                     SmsMessage.status == "queued",
                     and_(SmsMessage.status.in_(UNSETTLED), SmsMessage.claimed_until < now),
@@ -125,10 +131,11 @@ def run(renderers: Mapping[str, Render], now: Callable[[], datetime] = clock.now
     twilio = client()
     counts = dict.fromkeys(OUTCOMES, 0)
     lease = timedelta(seconds=current_app.config.get("SMS_LEASE_SECONDS", LEASE_SECONDS))
-    for message in workable(now()):
+    for message in workable(now(), renderers):
         outgoing = renderers[message.purpose](message)
         message_id, before, reference = message.id, message.status, message.reference
-        what = f"sms {message_id} ({message.purpose} of appointment {message.appointment_id})"
+        subject = f"call {message.call_id}" if message.call_id else f"appointment {message.appointment_id}"
+        what = f"sms {message_id} ({message.purpose} of {subject})"
         moment, mine = now(), message.attempts + 1  # the fencing token: only this claim writes the outcome
         if before == "queued" and not outgoing.wanted:
             if _set(message_id, SmsMessage.status == "queued", status="cancelled", updated_at=moment):
