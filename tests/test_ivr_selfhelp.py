@@ -145,6 +145,7 @@ def test_a_landline_is_told_and_goes_back_to_the_menu(app, boulogne):
     heard = walk.heard()
     said = heard.index(prompts.SELF_SERVICE_NOT_MOBILE)
     assert heard[said + 1] == prompts.VOICEMAIL_OFFER and prompts.CALLBACK_CONFIRMED in heard
+    assert prompts.SELF_SERVICE_OFFER not in heard[said:]  # not offered again
     assert information_messages(app) == []
 
 
@@ -266,3 +267,15 @@ def test_junk_keys_at_the_consent_ask_again(app, client, boulogne, digits, back)
     assert prompts.BACK_TO_MENU in says(last)  # after the last try: back to the menu, no SMS
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == 0
+
+
+def test_the_simulator_prints_the_sms_it_queued(app, runner, boulogne):
+    result = runner.invoke(
+        args=["ivr", "simulate", "--write", "--to", EVICTION_NUMBER, "--at", CLOSED, "--keys", "62200 3 1 -"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Parcours : accueil > numero:prevention_expulsion > code_postal:62200 > routage > ferme > sms_info" in (
+        result.output
+    )
+    assert "SMS dans la file d'envoi (information:" in result.output
+    assert "- mercredi 2 décembre, 9 h 30-12 h : CCAS de Boulogne-sur-Mer" in result.output

@@ -117,8 +117,8 @@ VOICEMAIL_ONLY = "Vous pouvez laisser un message."
 # The self-service SMS (views.self_service): the nearest permanences, sent to the caller's mobile.
 SELF_SERVICE_OFFER = "Pour recevoir par SMS l'adresse de la permanence la plus proche, tapez 3."
 SELF_SERVICE_CONSENT = (
-    "Nous allons envoyer au numéro qui appelle un SMS avec les prochaines permanences de votre secteur "
-    "et l'adresse de notre site. Pour accepter, tapez 1. Pour revenir au menu, tapez 2."
+    "Nous allons envoyer au numéro qui appelle un SMS avec les prochaines permanences de votre secteur. "
+    "Pour accepter, tapez 1. Pour revenir au menu, tapez 2."
 )
 SELF_SERVICE_NOT_MOBILE = (
     "Le numéro qui appelle n'est pas un numéro de portable : nous ne pouvons pas y envoyer de SMS. "

@@ -512,8 +512,8 @@ def self_service_offer(call: Call) -> list[str]:
     coming, who has not had the SMS in this call."""
     if not callable_number(call.from_number) or call.territory_code in (None, HORS_DEPARTEMENT):
         return []
-    if selfservice.queued(call.id):
-        return []
+    if selfservice.queued(call.id) or {"sms_info_fixe", "sms_info_refuse"} & set(calls.steps(call)):
+        return []  # sent already, or told it cannot be: not offered again
     if not selfservice.coming(call.mission, call.territory_code, clock.now(), clock.local_zone()):
         return []
     return [prompts.SELF_SERVICE_OFFER]
