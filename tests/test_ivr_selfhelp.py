@@ -279,3 +279,17 @@ def test_the_simulator_prints_the_sms_it_queued(app, runner, boulogne):
     )
     assert "SMS dans la file d'envoi (information:" in result.output
     assert "- mercredi 2 décembre, 9 h 30-12 h : CCAS de Boulogne-sur-Mer" in result.output
+
+
+def test_erasing_a_call_erases_its_sms_reference_at_twilio(app, boulogne):
+    from hotline.ivr.models import Call
+    from hotline.privacy.personal import erase_calls
+
+    walk = simulate(app, "62200 3 1 -")
+    app.config["FIXED_NOW"] = "2026-12-01T20:03"
+    send_reminders(app)
+    assert information_messages(app)[0].sid  # Twilio's message: the number and the text
+    with app.app_context():
+        erase_calls(Call.call_sid == walk.call_sid)
+        db.session.commit()
+    assert information_messages(app)[0].sid is None and call_row(app, walk.call_sid).from_number is None

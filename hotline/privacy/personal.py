@@ -64,7 +64,14 @@ def household_holds_personal_data() -> ColumnElement[bool]:
 
 
 def erase_calls(condition: ColumnElement[bool]) -> None:
-    """Empties the caller's number, voicemail link and callback comment of the calls matching condition."""
+    """Empties the caller's number, voicemail link, callback comment and self-service SMS of the calls
+    matching condition."""
+    db.session.execute(
+        update(SmsMessage)
+        .where(SmsMessage.call_id.in_(select(Call.id).where(condition)))
+        .values(**_blank(SmsMessage))
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(
         update(CallbackTask)
         .where(CallbackTask.call_id.in_(select(Call.id).where(condition)))
