@@ -10,6 +10,8 @@ from datetime import date
 import pytest
 from conftest import PASSWORD, csrf_token
 from html_forms import form_with
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from hotline.consultations import flags
@@ -139,3 +141,29 @@ def test_a_flag_goes_with_its_household(app, followed, ctx):
     db.session.delete(household)
     db.session.commit()
     assert db.session.scalar(select(HouseholdFlag)) is None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    reason=st.one_of(st.sampled_from(["", "safety", "other", "household_request"]), st.text(max_size=40)),
+    ends_on=st.one_of(
+        st.just(""),
+        st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).map(date.isoformat),
+        st.text(max_size=20),
+    ),
+    kind=st.sampled_from(["sms", "callback"]),
+)
+def test_any_typed_flag_is_saved_or_refused_in_french_never_a_500(
+    app, client, login, jurist, followed, reason, ends_on, kind
+):
+    if not getattr(client, "_logged", False):
+        login(jurist)
+        client._logged = True
+    response = post_flag(client, followed, kind, **{f"{kind}-reason": reason, f"{kind}-ends_on": ends_on})
+    assert response.status_code in (302, 422)
+    if response.status_code == 422:
+        html = response.get_data(as_text=True)
+        assert 'class="error"' in html and form_with(html, f"{kind}-reason")[f"{kind}-ends_on"] == ends_on.strip()
+    else:
+        with app.app_context():
+            assert flags.blocks(followed.id, kind, date(2026, 12, 1))

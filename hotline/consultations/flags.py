@@ -18,11 +18,11 @@ from hotline.core import clock, date_bounds
 from hotline.extensions import db
 
 KINDS = {"callback": "Ne pas rappeler", "sms": "Ne pas envoyer de SMS"}
-REASONS = {
-    "household_request": "À la demande du ménage",
-    "safety": "Sécurité : le téléphone peut être lu ou pris par un tiers",
-    "wrong_number": "Le numéro n'est plus le sien ou est erroné",
-    "other": "Autre motif (voir avec le juriste qui suit le ménage)",
+REASONS = {  # short: a drop-down on a phone shows them whole
+    "household_request": "Demande du ménage",
+    "safety": "Sécurité du ménage",
+    "wrong_number": "Numéro erroné ou changé",
+    "other": "Autre motif",
 }
 
 
