@@ -81,7 +81,7 @@ def configure(app: Flask, overrides: Mapping | None) -> None:
             )
         # Tests, the local demo and one-off CLI commands get a throw-away value.
         cfg[key] = secrets.token_hex(32)
-        cfg[f"{key}_GENERATED"] = True  # not a real one: SMS are not sent with it (sms.check_configured)
+        cfg[f"{key}_GENERATED"] = True  # not a real one: SMS are not sent with it (sms.twilio_client.check_configured)
     if not relaxed and cfg.get("PUBLIC_URL") and cfg.get("PROXY_HOPS") is None:
         raise ConfigError(PROXY_HOPS_MISSING)
     cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg.get("DATABASE_URL"), app.instance_path)
@@ -284,9 +284,10 @@ def register_template_helpers(app: Flask) -> None:
 def mount_voice_app(app: Flask) -> None:
     """The Twilio webhooks (/ivr/*) are served by an app of their own, without sessions, CSRF or
     rate limits (see ivr/app.py); ProxyFix, when configured, sits in front of both."""
+    from hotline.consultations.flags import sms_refused
     from hotline.ivr.app import VoiceDispatcher, create_voice_app
 
-    voice = create_voice_app(app.config)
+    voice = create_voice_app(app.config, sms_refused=sms_refused)
     app.extensions["hotline.voice"] = voice
     app.wsgi_app = VoiceDispatcher(app.wsgi_app, voice)
     if app.config.get("PROXY_HOPS"):

@@ -10,6 +10,7 @@ from hotline.consultations.models import (
     ConsultationCode,
     ConsultationRevision,
     Household,
+    HouseholdFlag,
 )
 from hotline.core.audit import AuditEvent
 from hotline.core.models_base import Base, utcnow
@@ -30,7 +31,7 @@ from hotline.reports.rollup_models import (
     ReportHouseholdMonth,
     ReportRollup,
 )
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 __all__ = [
     "Activity",
@@ -50,6 +51,7 @@ __all__ = [
     "DutyShift",
     "Epci",
     "Household",
+    "HouseholdFlag",
     "ImportJob",
     "LoginAttempt",
     "OpeningHours",

@@ -12,7 +12,7 @@ from hotline.consultations.models import Household
 from hotline.core.models_base import UTCDateTime, utcnow
 from hotline.extensions import db
 from hotline.permanences.models import Permanence
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 STATUSES = {"booked": "Prévu", "held": "Tenu", "no_show": "Absent", "cancelled": "Annulé"}
 

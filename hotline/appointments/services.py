@@ -24,7 +24,7 @@ from hotline.extensions import db
 from hotline.permanences import services as permanences
 from hotline.permanences.models import Permanence
 from hotline.reference import labels
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 EVICTION = "prevention_expulsion"
 

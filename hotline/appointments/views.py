@@ -31,6 +31,8 @@ from hotline.core.ids import parse_id
 from hotline.extensions import db
 from hotline.reference import labels
 from hotline.sms import outbox as sms
+from hotline.sms import twilio_client
+from hotline.sms.models import PURPOSES as SMS_PURPOSES
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
@@ -144,8 +146,8 @@ def messages():
     return render_template(
         "appointments/messages.html",
         rows=services.messages(current_user),
-        purposes=sms.PURPOSES,
-        configured=sms.configured(current_app.config),
+        purposes=SMS_PURPOSES,
+        configured=twilio_client.configured(current_app.config),
         sms_label=lambda m: sms.status_label(m, current_app.config),
     )
 

@@ -32,7 +32,7 @@ from hotline.permanences import services as permanences
 from hotline.reference import labels
 from hotline.reports import services as reports
 from hotline.reports import tidy
-from hotline.sms import outbox as sms
+from hotline.sms import twilio_client as sms
 
 DEADLINES_WITHIN = 15  # days
 GAPS_WITHIN = 14  # days
