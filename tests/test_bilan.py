@@ -103,7 +103,7 @@ def build(**extra):
 def test_the_pdf_has_every_section_with_column_headers():
     text = pdf_text(build(previous=last_year(), notes={EVICTION: "Hausse des impayés dans le Boulonnais."}))
     assert "Indicateur 03/2026 à 04/2026 03/2025 à 04/2025 Évolution" in text
-    assert "Consultations 3 1 +200 %" in text
+    assert "Consultations 3 1 +2" in text and "+200 %" not in text  # on a base under 20, the difference
     assert "Territoire Consultations Part" in text and "Lens-Hénin 2 67 %" in text
     # months x territories, with the months as column headers
     assert "Consultations par territoire et par mois" in text and "Territoire 03/2026 04/2026 Total" in text
@@ -117,8 +117,8 @@ def test_the_pdf_has_every_section_with_column_headers():
     assert "Couple avec enfant(s) 2 0 0 2" in text and "Personne seule 0 1 0 1" in text
     # the same months a year before
     assert "Comparaison avec les mêmes mois de l'année précédente" in text
-    assert "Mois Consultations Un an plus tôt Évolution" in text and "03/2026 1 1 =" not in text
-    assert "03/2026 1 1 0 %" in text and "04/2026 2 0 —" in text
+    assert "Mois Consultations Un an plus tôt Évolution" in text
+    assert "03/2026 1 1 =" in text and "04/2026 2 0 +2" in text
     # per household, and the share before the commandement de payer
     assert "Dette par ménage, en mois de loyer" not in text  # a chart's title is in the image, not the text
     assert (
@@ -196,8 +196,11 @@ def test_a_territory_shows_its_own_figures():
 
 def test_amounts_in_euros_and_changes_signed():
     assert bilan.cell_text(Decimal("1234.5")) == "1\u202f234,50\u00a0€"
-    assert bilan.change(3, 4).text() == "−25 %" and bilan.change(4, 2).text() == "+100 %"
-    assert bilan.change(4, 0).text() == "—" and bilan.share(1, 3).text() == "33 %"
+    assert bilan.change(30, 40).text() == "−25 %" and bilan.change(40, 20).text() == "+100 %"
+    # on a base under 20, the difference: 2 to 4 is "+2", not "+100 %"
+    assert bilan.change(3, 4).text() == "−1" and bilan.change(4, 2).text() == "+2"
+    assert bilan.change(4, 0).text() == "+4" and bilan.change(5, 5).text() == "="
+    assert bilan.share(1, 3).text() == "33 %"
 
 
 def test_the_info_mission_has_no_household_section():
