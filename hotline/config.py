@@ -35,6 +35,10 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "SCHEDULER_INTERVAL_MINUTES": int(env.get("HOTLINE_SCHEDULER_INTERVAL_MINUTES") or 5),
         "OFFICE_ADDRESS": env.get("HOTLINE_OFFICE_ADDRESS") or "au siège du service",
         "CONTACT_PHONE": env.get("HOTLINE_CONTACT_PHONE") or None,
+        # The bilan's face (reports/pdf.py): who writes it, for whom, under which agreement.
+        "SERVICE_NAME": env.get("HOTLINE_SERVICE_NAME") or "Nom du service : à renseigner",
+        "FUNDER": env.get("HOTLINE_FUNDER") or "Financeur : à renseigner",
+        "AGREEMENT_REFERENCE": env.get("HOTLINE_AGREEMENT_REFERENCE") or "Référence de la convention : à renseigner",
         **{key: int(env[f"HOTLINE_{key}"]) for key in RETENTION_KEYS if env.get(f"HOTLINE_{key}")},
         "PUBLIC_URL": (env.get("HOTLINE_PUBLIC_URL") or "").rstrip("/") or None,
         # None when not set: in production with a public URL, start-up then stops (hotline.configure).
