@@ -232,7 +232,8 @@ def test_the_pdf_has_a_face_metadata_embedded_fonts_and_bookmarks():
     first = " ".join(reader.pages[0].extract_text().split())
     for words in ("ADIL du Pas-de-Calais", "Bilan d'activité", "Période : mars 2026 à avril 2026"):
         assert words in first
-    assert "Remis à : Département du Pas-de-Calais" in first and "Convention FSL n° 2026-014" in first
+    assert "Remis à : Département du Pas-de-Calais" in first
+    assert "Référence de la convention : Convention FSL n° 2026-014" in first
     fonts = [font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()]
     assert fonts and all(
         "/FontFile2" in font["/DescendantFonts"][0].get_object()["/FontDescriptor"] for font in fonts
@@ -361,7 +362,9 @@ def test_the_face_comes_from_the_settings(app):
     finally:
         for key in ("SERVICE_NAME", "FUNDER", "AGREEMENT_REFERENCE"):
             app.config.pop(key)
-    assert pdf.Face.from_settings({}).service == "Nom du service : à renseigner"
+    assert pdf.Face.from_settings({}) == pdf.Face(
+        "Nom du service à renseigner", "Financeur à renseigner", "à renseigner"
+    )
 
 
 def test_both_missions_are_titled_as_such():

@@ -31,9 +31,8 @@ from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import duty
 from hotline.permanences import services as permanences
 from hotline.reference import labels
-from hotline.reports import definitions
+from hotline.reports import definitions, tidy
 from hotline.reports import services as reports
-from hotline.reports import tidy
 from hotline.sms import outbox as sms
 
 DEADLINES_WITHIN = 15  # days

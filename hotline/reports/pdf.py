@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from fpdf import FPDF
 
+from hotline.config import BILAN_FACE
 from hotline.core import charts
 from hotline.core.formatting import month_name
 from hotline.core.pdf_page import FONT, Document
@@ -35,11 +36,6 @@ MAX_LANDSCAPE = 15  # value columns on a landscape page; more: the columns becom
 NOT_AVAILABLE = "non disponible"
 KEPT_ROWS = 3  # a table cut by a page starts with at least its header and this many rows
 TONE_RGB = {name: tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5)) for name, colour in charts.TONES.items()}
-SETTINGS_DEFAULTS = {
-    "SERVICE_NAME": "Nom du service : à renseigner",
-    "FUNDER": "Financeur : à renseigner",
-    "AGREEMENT_REFERENCE": "Référence de la convention : à renseigner",
-}
 
 
 @dataclass(frozen=True)
@@ -47,9 +43,9 @@ class Face:
     """Who writes the bilan, for whom, under which agreement (settings HOTLINE_SERVICE_NAME, HOTLINE_FUNDER,
     HOTLINE_AGREEMENT_REFERENCE)."""
 
-    service: str = SETTINGS_DEFAULTS["SERVICE_NAME"]
-    funder: str = SETTINGS_DEFAULTS["FUNDER"]
-    agreement: str = SETTINGS_DEFAULTS["AGREEMENT_REFERENCE"]
+    service: str = BILAN_FACE["SERVICE_NAME"]
+    funder: str = BILAN_FACE["FUNDER"]
+    agreement: str = BILAN_FACE["AGREEMENT_REFERENCE"]
 
     @classmethod
     def from_settings(cls, config=None) -> Face:
@@ -58,7 +54,7 @@ class Face:
             from flask import current_app, has_app_context
 
             config = current_app.config if has_app_context() else {}
-        return cls(*(config.get(key) or default for key, default in SETTINGS_DEFAULTS.items()))
+        return cls(*(config.get(key) or default for key, default in BILAN_FACE.items()))
 
 
 def title_of(missions: list[str], first: date, last: date) -> str:
@@ -324,7 +320,7 @@ def _face(doc: FPDF, face: Face, mission: str, first: date, last: date, generate
     doc.set_draw_color(0)
     doc.ln(4)
     _text(doc, f"Remis à : {face.funder}", 11)
-    _text(doc, face.agreement, 11)
+    _text(doc, f"Référence de la convention : {face.agreement}", 11)
     _text(doc, f"Établi le {generated:%d/%m/%Y}", 11)
     doc.ln(8)
 
