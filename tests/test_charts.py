@@ -111,6 +111,7 @@ def test_an_empty_series_is_no_chart_but_says_so():
         assert charts.NO_DATA in texts and "Artois" not in texts and "01/2026" not in texts
         assert b"PNG" in chart.png()[:8]
     assert not charts.bars("T", {"Artois": 1}).empty
+    assert not charts.bars("Part", {"Artois": 0.0}, unit="%").empty  # 0 % of a known whole is a finding
 
 
 def test_long_labels_are_wrapped_and_each_bar_has_room_for_its_label():

@@ -83,8 +83,11 @@ class Chart:
 
     @property
     def empty(self) -> bool:
-        """Nothing to draw: no label, or every value 0 (the bilan then says NO_DATA instead of a chart)."""
-        return not self.labels or not any(value for values in self.series.values() for value in values)
+        """Nothing to draw (the bilan then says NO_DATA instead of a chart): no label, or every count 0. A share of
+        0 % is a finding, not an absence: a chart in % is given only the labels that have a whole to divide by."""
+        if not self.labels or not self.series:
+            return True
+        return self.unit != "%" and not any(value for values in self.series.values() for value in values)
 
 
 def from_token(token: str, secret: str) -> Chart | None:
