@@ -130,13 +130,13 @@ DEFINITIONS: dict[str, str] = {
 }
 
 # Which way is better when a figure changes: 1 more is better, -1 more is worse; a figure left out (activity
-# counts: consultations, households) has no better way and its change is shown without a colour.
+# counts: consultations, households; permanences held, which follow the calendar) has no better way and its change
+# is shown without a colour.
 BETTER: dict[str, int] = {
     "calls_answered": 1,
     "callbacks_done": 1,
     "callbacks_within_one_working_day": 1,
     "reached_before_commandement": 1,
-    "permanences_held": 1,
     "calls_missed": -1,
     "calls_abandoned": -1,
     "call_wait_median_seconds": -1,

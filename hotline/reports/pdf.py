@@ -208,7 +208,7 @@ SUMMARY_OTHER: list[_Spec] = [
     ("Consultations", lambda r: r("consultations"), ("consultations",), False, 0),
     ("Ménages", lambda r: r("households"), ("households",), False, 0),
     ("Ménages reçus en personne", lambda r: r("households_received"), ("households_received",), False, 0),
-    ("Permanences tenues", lambda r: r("permanences_held"), ("permanences_held",), False, 1),
+    ("Permanences tenues", lambda r: r("permanences_held"), ("permanences_held",), False, 0),
     ("Appels reçus", lambda r: r("calls_received"), ("calls_received",), False, 0),
     ("Appels ayant obtenu une réponse", _answered, ("calls_received",), True, 1),
 ]
