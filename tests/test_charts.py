@@ -44,6 +44,14 @@ def test_lines_draw_each_series_and_the_png_is_an_image():
     assert chart.png().startswith(b"\x89PNG\r\n\x1a\n")
 
 
+def test_the_image_for_the_pdf_is_the_png_without_its_encoding():
+    chart = charts.bars("Consultations par territoire", {"Lens-Hénin": 120, "Boulonnais": 45})
+    image, png = chart.image(), chart.png()
+    assert image.mode == "RGB"
+    assert image.size == (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big"))
+    assert image.getpixel((0, 0)) == (255, 255, 255)
+
+
 def test_the_same_numbers_draw_the_same_svg():
     values = {"a": 1, "b": 2}
     assert charts.bars("T", values).svg() == charts.bars("T", values).svg()

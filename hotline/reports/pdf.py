@@ -14,7 +14,6 @@ author, subject and language are in the metadata, and each mission and section i
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -381,9 +380,8 @@ def _section(doc: FPDF, section: bilan.Section, known_before: set[str]) -> None:
 
 
 def _chart_height(chart: charts.Chart) -> float:
-    png = chart.png()
-    pixels_w, pixels_h = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    return CHART_MM * pixels_h / pixels_w
+    width, height = chart.image().size
+    return CHART_MM * height / width
 
 
 def _chart(doc: FPDF, chart: charts.Chart) -> None:
@@ -395,7 +393,7 @@ def _chart(doc: FPDF, chart: charts.Chart) -> None:
     height = _chart_height(chart)
     if doc.get_y() + height > doc.page_break_trigger:
         doc.add_page(orientation=_orientation(doc))
-    doc.image(io.BytesIO(chart.png()), x=doc.l_margin, w=CHART_MM, alt_text=chart.alt)
+    doc.image(chart.image(), x=doc.l_margin, w=CHART_MM, alt_text=chart.alt)
     doc.ln(2)
 
 
@@ -544,9 +542,9 @@ def _annex(doc: FPDF) -> None:
     codes = [code for code in dict.fromkeys([*tidy.INDICATOR_ORDER, *labels.INDICATORS]) if code in labels.INDICATORS]
     for code in codes:
         name, text = labels.indicator(code), definitions.definition(code)
-        doc.set_font(FONT, "B", 9)
-        needed = 4.5 + len(doc.multi_cell(doc.epw, 4.3, doc.in_font(text), dry_run=True, output="LINES")) * 4.3
-        if doc.get_y() + needed > doc.page_break_trigger:
+        doc.set_font(FONT, "", 9)
+        lines = int(doc.get_string_width(doc.in_font(text)) / (doc.epw * 0.92)) + 1  # a fair estimate, fast
+        if doc.get_y() + 4.5 + lines * 4.3 > doc.page_break_trigger:  # a definition kept with its name
             doc.add_page(orientation="P")
         _text(doc, name, 9, "B", 4.5)
         _text(doc, text, 9, height=4.3)
