@@ -77,7 +77,7 @@ def build(
     face = face or Face.from_settings()
     doc = Document(title_of(missions, first, last))
     doc.set_author(face.service)
-    doc.set_subject(f"Bilan d'activité remis à {face.funder} — {face.agreement}")
+    doc.set_subject(f"Bilan d'activité remis à : {face.funder} ; référence de la convention : {face.agreement}")
     doc.set_keywords("bilan d'activité, FSL, prévention des expulsions, information logement")
     for mission in missions:
         earlier = [row for row in previous if row.mission == mission]
@@ -411,8 +411,8 @@ def _table(doc: FPDF, table: Table, with_caption: bool = True) -> None:
     wide = len(table.headers) - 1 > MAX_COLUMNS
     if wide and _orientation(doc) != "L":
         doc.add_page(orientation="L")
-    widths, size = _widths(doc, len(table.headers) - 1)
     texts = [[bilan.cell_text(value) for value in line] for line in table.lines]
+    widths, size = _widths(doc, len(table.headers) - 1, [table.headers[0], *(line[0] for line in texts)])
     caption = 6 if with_caption else 0
     header = _height(doc, table.headers, widths, size, bold=True)
     rows = [_height(doc, line, widths, size) for line in texts]
@@ -483,9 +483,16 @@ def _tones(table: Table) -> list[str]:
     return found
 
 
-def _widths(doc: FPDF, count: int) -> tuple[list[float], float]:
-    first = doc.epw * (0.62 if count <= 2 else 0.4 if count <= 4 else 0.28 if count <= MAX_COLUMNS else 0.16)
+def _widths(doc: FPDF, count: int, names: list[str]) -> tuple[list[float], float]:
+    """The columns' widths and the font size: on a wide table the first column as wide as its longest name needs
+    (months: narrow), the room left to the values."""
     size = 9 if count <= 4 else 8 if count <= MAX_COLUMNS else 7.5
+    if count <= MAX_COLUMNS:
+        first = doc.epw * (0.62 if count <= 2 else 0.4 if count <= 4 else 0.28)
+    else:
+        doc.set_font(FONT, "B", size)
+        longest = max(doc.get_string_width(doc.in_font(name)) for name in names) + 2 * doc.c_margin + 1
+        first = min(max(longest, doc.epw * 0.08), doc.epw * 0.2)
     return [first] + [(doc.epw - first) / count] * count, size
 
 
