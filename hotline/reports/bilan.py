@@ -70,12 +70,16 @@ NOT_APPLICABLE = "—"
 
 @dataclass(frozen=True)
 class Ratio:
-    """A share (0.67 -> "67 %") or, signed, a change ("+12 %"); None when it cannot be computed."""
+    """A share (0.67 -> "67 %") or, signed, a change ("+12 %", or "+3" on a small base: `difference`); None when
+    it cannot be computed."""
 
     value: float | None
     signed: bool = False
+    difference: int | Decimal | None = None
 
     def text(self) -> str:
+        if self.difference is not None:
+            return charts.change_text(self.difference, 0)
         if self.value is None:
             return NOT_APPLICABLE
         percent = round(self.value * 100)
@@ -120,7 +124,9 @@ def cell_text(value: Cell) -> str:
 
 
 def change(now: int | Decimal, before: int | Decimal) -> Ratio:
-    return Ratio(float((now - before) / before) if before else None, signed=True)
+    if before < charts.SMALL_BASE:  # "+3", not "+150 %": a percentage of a small base says more than it knows
+        return Ratio(None, signed=True, difference=now - before)
+    return Ratio(float((now - before) / before), signed=True)
 
 
 def share(part: int | Decimal, whole: int | Decimal) -> Ratio:
