@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -17,13 +17,14 @@ from sqlalchemy import func, select
 
 from hotline.activities.models import Activity
 from hotline.cases import figures
-from hotline.cases.models import CaseStatement
+from hotline.cases.deadlines import next_working_day
+from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations.models import Consultation, ConsultationCode
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import services as permanences
 from hotline.reference import NON_RENSEIGNE
-from hotline.reports import household_months, rollup, tidy
+from hotline.reports import household_facts, household_months, rollup, tidy
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 EVICTION = figures.EVICTION_MISSION  # the one mission whose household indicators the page shows
@@ -101,23 +102,38 @@ def _local_bounds(first: date, end: date, zone: ZoneInfo) -> tuple[datetime, dat
 
 
 def call_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
-    """Calls by the month they started; calls that never had a mission (hung up before choosing) are
-    counted in no mission."""
+    """Calls by the month they started (narrow rows, not ORM objects); calls that never had a mission (hung
+    up before choosing) are counted in no mission. An answered call's wait: from its start to its answer."""
     start, stop = _local_bounds(first, end, zone)
-    query = select(Call).where(Call.started_at >= start, Call.started_at < stop, Call.mission.in_(missions))
-    return [
-        tidy.CallRecord(
-            call.mission, f"{call.started_at.astimezone(zone):%Y-%m}", _territory(call.territory_code), call.outcome
+    query = select(Call.mission, Call.started_at, Call.territory_code, Call.outcome, Call.answered_at).where(
+        Call.started_at >= start, Call.started_at < stop, Call.mission.in_(missions)
+    )
+    records = []
+    for mission, started_at, territory, outcome, answered_at in db.session.execute(query):
+        local = started_at.astimezone(zone)
+        wait = None
+        if outcome == "answered" and answered_at is not None:
+            wait = max(0, int((answered_at - started_at).total_seconds()))
+        records.append(
+            tidy.CallRecord(
+                mission, f"{local:%Y-%m}", _territory(territory), outcome, wait, (local.isoweekday(), local.hour)
+            )
         )
-        for call in db.session.scalars(query)
-    ]
+    return records
+
+
+def within_one_working_day(called: date, done: date) -> bool:
+    """A callback done by the end of the working day after the day of the call (weekends and public holidays
+    are not working days)."""
+    return done <= next_working_day(called + timedelta(days=1))
 
 
 def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
-    """Callbacks marked done, by the month they were done, with their call's mission and territory."""
+    """Callbacks marked done, by the month they were done, with their call's mission and territory, and
+    whether they were done within one working day of the call."""
     start, stop = _local_bounds(first, end, zone)
     query = (
-        select(CallbackTask, Call)
+        select(Call.mission, Call.territory_code, Call.started_at, CallbackTask.done_at)
         .join(Call, CallbackTask.call_id == Call.id)
         .where(
             CallbackTask.status == "done",
@@ -126,10 +142,14 @@ def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo
             Call.mission.in_(missions),
         )
     )
-    return [
-        tidy.CallRecord(call.mission, f"{task.done_at.astimezone(zone):%Y-%m}", _territory(call.territory_code), "done")
-        for task, call in db.session.execute(query)
-    ]
+    records = []
+    for mission, territory, started_at, done_at in db.session.execute(query):
+        done = done_at.astimezone(zone)
+        within = within_one_working_day(started_at.astimezone(zone).date(), done.date())
+        records.append(
+            tidy.CallRecord(mission, f"{done:%Y-%m}", _territory(territory), "done", within_one_working_day=within)
+        )
+    return records
 
 
 def activity_records(first: date, end: date, missions: list[str]) -> list[tidy.ActivityRecord]:
@@ -228,11 +248,60 @@ def household_rows(first: date, last: date, missions: list[str], territory: str 
     return [tidy.Row(*figure) for figure in read]
 
 
+def fact_records(end: date) -> list[household_facts.FactRecord]:
+    """Every consultation of the eviction mission before `end`, as household_facts.recount reads them."""
+    c = Consultation.__table__.c
+    origins: dict[int, set[str]] = {}
+    codes = ConsultationCode.__table__.c
+    query = (
+        select(codes.consultation_id, codes.code)
+        .join(Consultation.__table__, c.id == codes.consultation_id)
+        .where(codes.kind == "debt_origin", c.mission == EVICTION, c.date < end)
+    )
+    for consultation_id, code in db.session.execute(query):
+        origins.setdefault(consultation_id, set()).add(code)
+    names = household_facts.PROFILE[:5]
+    query = select(
+        c.id, c.household_id, c.date, c.territory_code, c.procedure_stage, *(c[name] for name in names)
+    ).where(c.mission == EVICTION, c.date < end)
+    return [
+        household_facts.FactRecord(
+            figures.household_key(household_id, cid),
+            day,
+            cid,
+            territory,
+            stage,
+            household_facts.ProfileRecord(f"{day:%Y-%m}", *profile, debt_origins=frozenset(origins.get(cid, ()))),
+        )
+        for cid, household_id, day, territory, stage, *profile in db.session.execute(query)
+    ]
+
+
+def case_acts() -> dict[str, list[tuple[str, date]]]:
+    """household key -> the current acts and events of its case (code, day)."""
+    acts = ProcedureAct.__table__.c
+    query = (
+        select(Case.household_id, acts.stage, acts.occurred_on)
+        .join(ProcedureAct.__table__, acts.case_id == Case.id)
+        .where(acts.replaced_at.is_(None))
+    )
+    found: dict[str, list[tuple[str, date]]] = {}
+    for household_id, code, day in db.session.execute(query):
+        found.setdefault(f"h{household_id}", []).append((code, day))
+    return found
+
+
 def household_recount(first: date, last: date, missions: list[str]) -> list[tidy.Row]:
-    """The same, counted again from the consultations (cases.figures.build over household_records)."""
+    """The same, counted again from the consultations (cases.figures.build over household_records, and
+    household_facts.recount for the eviction mission's profile, results and first contacts against the
+    commandement de payer)."""
     end = last + relativedelta(months=1)
-    per_household = figures.build(household_records(end, missions, first), [f"{m:%Y-%m}" for m in months(first, last)])
-    return [tidy.Row(*figure) for figure in per_household]
+    codes = [f"{m:%Y-%m}" for m in months(first, last)]
+    per_household = figures.build(household_records(end, missions, first), codes)
+    rows = [tidy.Row(*figure) for figure in per_household if figure.indicator != "reached_before_commandement"]
+    if EVICTION in missions:
+        rows += [tidy.Row(*found) for found in household_facts.recount(fact_records(end), case_acts(), codes, EVICTION)]
+    return sorted(rows, key=tidy._order)
 
 
 def report(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo) -> list[tidy.Row]:
