@@ -187,16 +187,17 @@ def test_results_profile_and_first_contacts_recounted_by_hand_from_the_csv(ctx):
     for key, n in reached.items():
         assert n <= situated[key]
     # The page's table and the tidy rows read from the months agree with a recount from the consultations.
-    read = sorted(reports.household_rows(FIRST, LAST, [EVICTION]))
-    assert read == reports.household_recount(FIRST, LAST, [EVICTION])
+    read = reports.household_rows(FIRST, LAST, [EVICTION])
+    recount = reports.household_recount(FIRST, LAST, [EVICTION])
+    assert len(read) == len(recount) and set(read) == set(recount)
 
 
 def test_a_rebuild_finds_the_results_the_writes_kept(ctx):
     households_scenario()
-    before = reports.household_rows(FIRST, LAST, [EVICTION])
+    before = set(reports.household_rows(FIRST, LAST, [EVICTION]))
     household_months.rebuild(db.session)
     rollup.rebuild(db.session)
-    assert reports.household_rows(FIRST, LAST, [EVICTION]) == before
+    assert set(reports.household_rows(FIRST, LAST, [EVICTION])) == before
 
 
 def test_a_deleted_act_changes_the_result(ctx):
@@ -298,7 +299,7 @@ def calls_recounted(table, specs):
         waited = [s["wait"] for s in made if s["outcome"] == "answered"]
         if waited:
             median = Decimal(str(statistics.median(waited))).quantize(Decimal(1), rounding="ROUND_HALF_UP")
-            assert waits[key] == int(median), key
+            assert waits.get(key, 0) == int(median), key  # a median of 0 s is a row left out
         else:
             assert key not in waits
     # Callbacks: counted in the month done; within one working day of the call, by hand.

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import and_, case, delete, event, func, insert, inspect, literal, or_, select
+from sqlalchemy import and_, case, delete, event, func, insert, inspect, literal, literal_column, or_, select
 from sqlalchemy import inspect as reflect
 from sqlalchemy.orm import Session
 
@@ -402,10 +402,13 @@ def _profiles(session, first: str, last: str, territory: str | None) -> Iterator
     for name in household_facts.PROFILE:
         value, since = t[name], t[f"{name}_since"]
         for by_month in (True, False):
-            said = case((since == t.month if by_month else since >= first, value))
+            # Grouped by its name: PostgreSQL would take the bound `first` twice for two expressions.
+            said = case((since == t.month if by_month else since >= first, value)).label("said")
             keys = [t.month, t.territory] if by_month else [t.territory]
             query = (
-                select(*keys, said, func.count()).where(*where, *([] if by_month else [latest])).group_by(*keys, said)
+                select(*keys, said, func.count())
+                .where(*where, *([] if by_month else [latest]))
+                .group_by(*keys, literal_column("said"))
             )
             for row in session.execute(query):
                 period = row[0] if by_month else figures.TOTAL
