@@ -201,8 +201,9 @@ def assemble(
         if before is not None:
             sections.append(_previous_year(context, now, before))
         sections.append(_calls(context, now))
-        if mission == EVICTION:
-            sections.append(_household_profile(context, now))
+        profile = _household_profile(context, now) if mission == EVICTION else None
+        if profile is not None and profile.tables:
+            sections.append(profile)
         sections.append(_profile(context, now, per_household=mission == EVICTION))
         if mission == EVICTION:
             sections.append(_households(context, rows, mission, now))
