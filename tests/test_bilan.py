@@ -124,9 +124,7 @@ def test_the_pdf_has_every_section_with_column_headers():
     assert "03/2026 1 1 0 %" in text and "04/2026 2 0 —" in text
     # per household, and the share before the commandement de payer
     assert "Dette par ménage, en mois de loyer" not in text  # a chart's title is in the image, not the text
-    assert (
-        "Dette en mois de loyer (par ménage) Ménages" in text and "Plus de 6 mois de loyer 1" in text
-    )
+    assert "Dette en mois de loyer (par ménage) Ménages" in text and "Plus de 6 mois de loyer 1" in text
     assert "Territoire ou mois Premiers contacts avant le commandement de payer" in text
     assert "Lens-Hénin 2 sur 2 (100 %)" in text and "Boulonnais 0 sur 1 (0 %)" in text
     assert "Analyse qualitative Hausse des impayés dans le Boulonnais." in text
