@@ -380,7 +380,8 @@ def _profile(context: _Context, now: _Values, per_household: bool = False) -> Se
 
 def _household_profile(context: _Context, now: _Values) -> Section:
     """The eviction mission's profile tables, each household once with its latest known value."""
-    households = now("households", territory=context.territory)
+    # Each household once, in the territory of its latest consultation: the family situation's categories add up.
+    households = sum(now.categories("households_family_situation", context.territory).values())
     section = Section(
         "household_profile",
         "Profil des ménages (chaque ménage compté une fois)",
