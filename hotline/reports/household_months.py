@@ -405,7 +405,7 @@ def _profiles(session, first: str, last: str, territory: str | None) -> Iterator
     columns = [column for name in names for column in (t[name], t[f"{name}_since"])]
     query = select(t.month, t.territory, t.next_month, *columns).where(*where)
     counted: dict[tuple, int] = defaultdict(int)
-    for month, place, next_month, *profile in session.execute(query).tuples():
+    for month, place, next_month, *profile in session.execute(query):
         latest = next_month is None or next_month > last
         for index, name in enumerate(names):
             value, since = profile[2 * index], profile[2 * index + 1]
