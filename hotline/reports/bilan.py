@@ -528,9 +528,23 @@ RESULTS_DEFINITION = (
     "période compte une fois, dans le territoire de sa dernière consultation de la période."
 )
 KEPT_DEFINITION = (
-    "Part maintenue dans son logement : ménages maintenus dans les lieux ou relogés, parmi les ménages dont le "
-    "résultat est connu (tous sauf « Aucun acte daté »)."
+    "Maintien dans les lieux : dette soldée, protocole de cohésion sociale, rétablissement personnel ou demande "
+    "du bailleur rejetée. Accord en cours : plan d'apurement, délais accordés par le juge, mesures de "
+    "surendettement ou aide du FSL accordée. Part maintenue dans son logement : ménages maintenus dans les lieux "
+    "ou relogés, parmi les ménages dont le résultat est connu (tous sauf « Aucun acte daté »)."
 )
+
+
+# Short column headers (the definitions above the tables say what each result includes).
+RESULT_HEADERS = {
+    "expulsion": "Expulsion",
+    "relogement": "Relogé",
+    "depart_volontaire": "Départ volontaire",
+    "maintien": "Maintien dans les lieux",
+    "accord_en_cours": "Accord en cours",
+    "procedure_en_cours": "Procédure en cours",
+    "inconnu": "Aucun acte daté",
+}
 
 
 def kept_home(values: dict[str, int | Decimal]) -> Ratio:
@@ -542,11 +556,11 @@ def kept_home(values: dict[str, int | Decimal]) -> Ratio:
 def _results(context: _Context, now: _Values) -> Section:
     """household_result per territory and per month, and the share kept in their home."""
     codes = list(labels.categories("household_result"))
-    headers = [*(labels.category("household_result", code) for code in codes), "Part maintenue dans son logement"]
+    headers = [*(RESULT_HEADERS.get(code, code) for code in codes), "Ménages", "Part maintenue dans son logement"]
 
     def line(name: str, period: str, place: str) -> list[Cell]:
         found = {code: now("household_result", code, period, place) for code in codes}
-        return [name, *found.values(), kept_home(found)]
+        return [name, *found.values(), sum(found.values()), kept_home(found)]
 
     by_place = Table(
         "Résultat pour les ménages suivis, par territoire",
