@@ -6,17 +6,19 @@ Run inside an app context, on the app's session."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
 from hotline.cases import figures
-from hotline.cases.models import CaseStatement
+from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations.models import Consultation, ConsultationCode
 from hotline.extensions import db
-from hotline.reports import tidy
-from hotline.reports.services import months
+from hotline.reports import household_facts, tidy
+from hotline.reports.services import EVICTION, months
 
 
 def consultation_records(first: date, end: date, missions: list[str]) -> list[tidy.ConsultationRecord]:
@@ -116,9 +118,125 @@ def household_records(end: date, missions: list[str], first: date | None = None)
     ]
 
 
+@dataclass(frozen=True)
+class FactRecord:
+    """One consultation of the eviction mission, for the recount: its household ("h<id>" or "c<id>"), day,
+    order of recording, territory, stage and profile."""
+
+    household: str
+    day: date
+    order: int
+    territory: str
+    stage: str | None
+    profile: household_facts.ProfileRecord
+
+
+def _last_day(month: str) -> date:
+    year, number = int(month[:4]), int(month[5:])
+    return date(year + number // 12, number % 12 + 1, 1) - timedelta(days=1)
+
+
+def facts_recount(
+    records: Iterable[FactRecord], acts: dict[str, list[tuple[str, date]]], months: Sequence[str], mission: str
+) -> list[tuple[str, str, str, str, str, int]]:
+    """The figures of this module for these months (YYYY-MM, in order) and `total`, counted again from every
+    consultation of the mission up to the end of the range, one household at a time (what the tests and the
+    benchmark compare household_months.read with): (mission, period, territory, indicator, category, n), each
+    period's household in the territory of its latest consultation of the period (`all` too)."""
+    first, last = months[0], months[-1]
+    households: dict[str, list[FactRecord]] = {}
+    for record in records:
+        if f"{record.day:%Y-%m}" <= last:
+            households.setdefault(record.household, []).append(record)
+    counts: dict[tuple, int] = {}
+
+    def count(period: str, place: str, indicator: str, category: str = "") -> None:
+        for where in (place, "all"):
+            key = (mission, period, where, indicator, category)
+            counts[key] = counts.get(key, 0) + 1
+
+    for household, history in households.items():
+        history.sort(key=lambda r: (r.day, r.order))
+        earliest = history[0]
+        month_of_first = f"{earliest.day:%Y-%m}"
+        if first <= month_of_first <= last:
+            commandements = [day for code, day in acts.get(household, ()) if code == household_facts.COMMANDEMENT]
+            reached = household_facts.reach(earliest.day, earliest.stage, commandements)
+            for period in (month_of_first, "total"):
+                if reached == household_facts.REACHED:
+                    count(period, earliest.territory, "reached_before_commandement")
+                if reached != household_facts.UNSITUATED:
+                    count(period, earliest.territory, "first_contacts_situated")
+        periods: dict[str, list[FactRecord]] = {}
+        for record in history:
+            month = f"{record.day:%Y-%m}"
+            if month >= first:
+                periods.setdefault(month, []).append(record)
+                periods.setdefault("total", []).append(record)
+        for period, seen in periods.items():
+            place = seen[-1].territory
+            values: dict[str, str] = {}
+            for record in seen:  # the latest that names each wins
+                values.update(household_facts.stated(record.profile))
+            for name in household_facts.PROFILE:
+                for category in household_facts.categories(name, values.get(name)):
+                    count(period, place, f"households_{name}", category)
+            end = _last_day(last if period == "total" else period)
+            count(period, place, "household_result", household_facts.result_on(acts.get(household, ()), end))
+    return [(*key, n) for key, n in counts.items()]
+
+
+def fact_records(end: date) -> list[FactRecord]:
+    """Every consultation of the eviction mission before `end`, as facts_recount reads them."""
+    c = Consultation.__table__.c
+    origins: dict[int, set[str]] = {}
+    codes = ConsultationCode.__table__.c
+    query = (
+        select(codes.consultation_id, codes.code)
+        .join(Consultation.__table__, c.id == codes.consultation_id)
+        .where(codes.kind == "debt_origin", c.mission == EVICTION, c.date < end)
+    )
+    for consultation_id, code in db.session.execute(query):
+        origins.setdefault(consultation_id, set()).add(code)
+    names = household_facts.PROFILE[:5]
+    query = select(
+        c.id, c.household_id, c.date, c.territory_code, c.procedure_stage, *(c[name] for name in names)
+    ).where(c.mission == EVICTION, c.date < end)
+    return [
+        FactRecord(
+            figures.household_key(household_id, cid),
+            day,
+            cid,
+            territory,
+            stage,
+            household_facts.ProfileRecord(f"{day:%Y-%m}", *profile, debt_origins=frozenset(origins.get(cid, ()))),
+        )
+        for cid, household_id, day, territory, stage, *profile in db.session.execute(query)
+    ]
+
+
+def case_acts() -> dict[str, list[tuple[str, date]]]:
+    """household key -> the current acts and events of its case (code, day)."""
+    acts = ProcedureAct.__table__.c
+    query = (
+        select(Case.household_id, acts.stage, acts.occurred_on)
+        .join(ProcedureAct.__table__, acts.case_id == Case.id)
+        .where(acts.replaced_at.is_(None))
+    )
+    found: dict[str, list[tuple[str, date]]] = {}
+    for household_id, code, day in db.session.execute(query):
+        found.setdefault(f"h{household_id}", []).append((code, day))
+    return found
+
+
 def household_recount(first: date, last: date, missions: list[str]) -> list[tidy.Row]:
-    """The household indicators of the months first..last (services.household_rows), counted again from
-    the consultations (cases.figures.build over household_records)."""
+    """The same, counted again from the consultations (cases.figures.build over household_records, and
+    facts_recount for the eviction mission's profile, results and first contacts against the
+    commandement de payer)."""
     end = last + relativedelta(months=1)
-    per_household = figures.build(household_records(end, missions, first), [f"{m:%Y-%m}" for m in months(first, last)])
-    return [tidy.Row(*figure) for figure in per_household]
+    codes = [f"{m:%Y-%m}" for m in months(first, last)]
+    per_household = figures.build(household_records(end, missions, first), codes)
+    rows = [tidy.Row(*figure) for figure in per_household if figure.indicator != "reached_before_commandement"]
+    if EVICTION in missions:
+        rows += [tidy.Row(*found) for found in facts_recount(fact_records(end), case_acts(), codes, EVICTION)]
+    return sorted(rows, key=tidy._order)

@@ -25,6 +25,7 @@ from hotline.permanences.models import (
 from hotline.reference.models import Commune, CommunePostalCode, Epci, Territory
 from hotline.reports.notes import ReportNote
 from hotline.reports.rollup_models import (
+    ReportCaseResult,
     ReportDebt,
     ReportHousehold,
     ReportHouseholdCount,
@@ -59,6 +60,7 @@ __all__ = [
     "PermanenceCancellation",
     "Place",
     "ProcedureAct",
+    "ReportCaseResult",
     "ReportDebt",
     "ReportHousehold",
     "ReportHouseholdCount",

@@ -7,6 +7,6 @@ from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parents[1]))
 
-from bench.recount import consultation_records, household_records
+from bench.recount import consultation_records, fact_records, household_records, household_recount
 
-__all__ = ["consultation_records", "household_records"]
+__all__ = ["consultation_records", "fact_records", "household_recount", "household_records"]

@@ -55,16 +55,19 @@ def rows_of(records, year=2026, cross=True):
         Row(EVICTION, "total", "all", "first_contact_stage", "impaye", 2),
         Row(EVICTION, "total", "all", "first_contact_stage", "assignation", 1),
         Row(EVICTION, "total", "all", "reached_before_commandement", "", 2),
+        Row(EVICTION, "total", "all", "first_contacts_situated", "", 3),
         Row(EVICTION, "total", "lens-henin", "first_contact_stage", "impaye", 2),
         Row(EVICTION, "total", "lens-henin", "reached_before_commandement", "", 2),
+        Row(EVICTION, "total", "lens-henin", "first_contacts_situated", "", 2),
+        Row(EVICTION, "total", "boulonnais", "first_contacts_situated", "", 1),
         Row(EVICTION, "total", "boulonnais", "first_contact_stage", "assignation", 1),
         Row(EVICTION, "total", "all", "debt_months", "de_3_a_6_mois", 2),
         Row(EVICTION, "total", "all", "debt_months", "plus_de_6_mois", 1),
     ]
-    if cross:  # the report's family_situation_by_sector rows, written out for this pure test of the layout
+    if cross:  # the households' family situation by sector (the eviction mission's table), written out here
         rows += [
-            Row(EVICTION, "total", "all", "family_situation_by_sector", "couple_avec_enfants|prive", 2),
-            Row(EVICTION, "total", "all", "family_situation_by_sector", "personne_seule|social", 1),
+            Row(EVICTION, "total", "all", "households_family_situation_by_sector", "couple_avec_enfants|prive", 2),
+            Row(EVICTION, "total", "all", "households_family_situation_by_sector", "personne_seule|social", 1),
         ]
     return rows
 
@@ -121,10 +124,8 @@ def test_the_pdf_has_every_section_with_column_headers():
     assert "03/2026 1 1 =" in text and "04/2026 2 0 +2" in text
     # per household, and the share before the commandement de payer
     assert "Dette par ménage, en mois de loyer" not in text  # a chart's title is in the image, not the text
-    assert (
-        "Ancienneté de la dette, en mois de loyer (par ménage) Ménages" in text and "Plus de 6 mois de loyer 1" in text
-    )
-    assert "Territoire ou mois Ménages atteints avant le commandement de payer" in text
+    assert "Dette en mois de loyer (par ménage) Ménages" in text and "Plus de 6 mois de loyer 1" in text
+    assert "Territoire ou mois Premiers contacts avant le commandement de payer" in text
     assert "Lens-Hénin 2 sur 2 (100 %)" in text and "Boulonnais 0 sur 1 (0 %)" in text
     assert "Analyse qualitative Hausse des impayés dans le Boulonnais." in text  # on the summary page
 
@@ -132,7 +133,8 @@ def test_the_pdf_has_every_section_with_column_headers():
 def test_the_pdf_draws_the_charts():
     reader = PdfReader(io.BytesIO(build(previous=last_year())))
     images = [image for page in reader.pages for image in page.images]
-    # territories, months, mode, themes, family x housing, debt per household, first contact stage, reached
+    # territories, months, family x housing (households), mode, themes, debt per household, first contact stage,
+    # reached
     assert len(images) == 8
 
 
@@ -159,24 +161,27 @@ def test_the_sections_and_charts_the_page_shows():
         "territories",
         "months",
         "previous",
+        "calls",
+        "household_profile",
         "profile",
         "households",
+        "results",
         "notes",
     ]
     titles = [chart.title for section in mission.sections for chart in section.charts]
     assert titles == [
         "Consultations par territoire",
         "Évolution mensuelle des consultations",
+        "Situation familiale selon le parc (ménages)",
         "Mode de consultation : part des consultations (%)",
         "Thèmes : part des consultations (%)",
-        "Situation familiale selon le parc (consultations)",
-        "Dette par ménage, en mois de loyer (nombre de ménages)",
+        "Dette en mois de loyer (nombre de ménages)",
         "Stade de la procédure au premier contact (nombre de ménages)",
         "Premiers contacts atteints avant le commandement de payer (%)",
     ]
     trend = mission.sections[2].charts[0]
     assert trend.series == {"03/2026 à 04/2026": [1, 2], "03/2025 à 04/2025": [1, 0]}
-    themes = mission.sections[4].charts[1]
+    themes = mission.sections[6].charts[1]
     assert dict(zip(themes.labels, themes.series[""], strict=False)) == {
         "Impayés de loyer et prévention des expulsions": 100.0
     }
@@ -186,11 +191,18 @@ def test_a_territory_shows_its_own_figures():
     [mission] = bilan.assemble(
         this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, territory="boulonnais"
     )
-    assert [s.key for s in mission.sections] == ["key", "months", "profile", "households"]
+    assert [s.key for s in mission.sections] == [
+        "key",
+        "months",
+        "calls",
+        "profile",
+        "households",
+        "results",
+    ]
     key = mission.sections[0].tables[0]
     assert key.lines[0] == ["Consultations", 1]
     assert ["Permanences tenues", 2] in key.lines
-    reached = mission.sections[3].tables[-1]
+    reached = mission.sections[4].tables[-1]
     assert reached.lines[0] == ["Boulonnais", "0 sur 1 (0 %)"]
 
 

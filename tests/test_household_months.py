@@ -47,6 +47,7 @@ def assert_as_recounted() -> None:
         months = [f"{m:%Y-%m}" for m in reports.months(first, last)]
         read = sorted(household_months.read(db.session, months, MISSIONS))
         end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+        read = [figure for figure in read if figure.indicator in figures.INDICATORS]
         assert read == sorted(figures.build(household_records(end, MISSIONS), months)), (first, last)
         counted = {
             (row.mission, row.period, row.indicator): row.value

@@ -66,4 +66,5 @@ def test_the_migration_fills_the_months_of_the_households_logged(fresh_app):  # 
         assert (
             db.session.scalar(select(func.count()).select_from(household_months.TABLE)) == 3
         )  # h: 2025-12, 2026-02; the lone one
-        assert sorted(household_months.read(db.session, months, MISSIONS)) == sorted(figures.build(wanted, months))
+        read = [f for f in household_months.read(db.session, months, MISSIONS) if f.indicator in figures.INDICATORS]
+        assert sorted(read) == sorted(figures.build(wanted, months))

@@ -72,7 +72,7 @@ def test_the_page_shows_charts_tables_and_month_inputs(client, manager):
         "Permanences tenues et appels par territoire",
         "Consultations par territoire et par mois",
         "Consultations : comparaison avec les mêmes mois de l&#39;année précédente",
-        "Ménages atteints avant le commandement de payer",
+        "Premiers contacts avant le commandement de payer",
     ):
         assert f"<caption>{caption}" in page
     assert '<th scope="col">Un an plus tôt</th>' in page

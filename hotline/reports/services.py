@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from hotline.activities.models import Activity
 from hotline.cases import figures
+from hotline.cases.deadlines import next_working_day
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import services as permanences
@@ -54,23 +55,38 @@ def _local_bounds(first: date, end: date, zone: ZoneInfo) -> tuple[datetime, dat
 
 
 def call_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
-    """Calls by the month they started; calls that never had a mission (hung up before choosing) are
-    counted in no mission."""
+    """Calls by the month they started (narrow rows, not ORM objects); calls that never had a mission (hung
+    up before choosing) are counted in no mission. An answered call's wait: from its start to its answer."""
     start, stop = _local_bounds(first, end, zone)
-    query = select(Call).where(Call.started_at >= start, Call.started_at < stop, Call.mission.in_(missions))
-    return [
-        tidy.CallRecord(
-            call.mission, f"{call.started_at.astimezone(zone):%Y-%m}", _territory(call.territory_code), call.outcome
+    query = select(Call.mission, Call.started_at, Call.territory_code, Call.outcome, Call.answered_at).where(
+        Call.started_at >= start, Call.started_at < stop, Call.mission.in_(missions)
+    )
+    records = []
+    for mission, started_at, territory, outcome, answered_at in db.session.execute(query):
+        local = started_at.astimezone(zone)
+        wait = None
+        if outcome == "answered" and answered_at is not None:
+            wait = max(0, int((answered_at - started_at).total_seconds()))
+        records.append(
+            tidy.CallRecord(
+                mission, f"{local:%Y-%m}", _territory(territory), outcome, wait, (local.isoweekday(), local.hour)
+            )
         )
-        for call in db.session.scalars(query)
-    ]
+    return records
+
+
+def within_one_working_day(called: date, done: date) -> bool:
+    """A callback done by the end of the working day after the day of the call (weekends and public holidays
+    are not working days)."""
+    return done <= next_working_day(called + timedelta(days=1))
 
 
 def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
-    """Callbacks marked done, by the month they were done, with their call's mission and territory."""
+    """Callbacks marked done, by the month they were done, with their call's mission and territory, and
+    whether they were done within one working day of the call."""
     start, stop = _local_bounds(first, end, zone)
     query = (
-        select(CallbackTask, Call)
+        select(Call.mission, Call.territory_code, Call.started_at, CallbackTask.done_at)
         .join(Call, CallbackTask.call_id == Call.id)
         .where(
             CallbackTask.status == "done",
@@ -79,10 +95,14 @@ def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo
             Call.mission.in_(missions),
         )
     )
-    return [
-        tidy.CallRecord(call.mission, f"{task.done_at.astimezone(zone):%Y-%m}", _territory(call.territory_code), "done")
-        for task, call in db.session.execute(query)
-    ]
+    records = []
+    for mission, territory, started_at, done_at in db.session.execute(query):
+        done = done_at.astimezone(zone)
+        within = within_one_working_day(started_at.astimezone(zone).date(), done.date())
+        records.append(
+            tidy.CallRecord(mission, f"{done:%Y-%m}", _territory(territory), "done", within_one_working_day=within)
+        )
+    return records
 
 
 def activity_records(first: date, end: date, missions: list[str]) -> list[tidy.ActivityRecord]:

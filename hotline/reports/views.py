@@ -68,7 +68,8 @@ def _report(
         previous = services.report(*bilan.year_before(first, last), missions, now, zone) if compared else []
     else:
         rows = services.page(first, last, missions, now, zone, territory)
-        previous = services.page(*bilan.year_before(first, last), missions, now, zone, territory, households=False)
+        # The year before with its household figures: the key figures compare the households' debt.
+        previous = services.page(*bilan.year_before(first, last), missions, now, zone, territory)
     audit.record("report.read", what, f"{values['from']}..{values['to']}:{values['mission'] or 'all'}")
     db.session.commit()
     return rows, previous
