@@ -3,7 +3,7 @@ report_household_months, and report_case_results (where each case stands from a 
 what is already logged
 
 Revision ID: 5b2e9d41c7a3
-Revises: 72d5f4f60553
+Revises: f08e6cb1dbb9
 Create Date: 2026-12-06 17:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5b2e9d41c7a3"
-down_revision = "72d5f4f60553"
+down_revision = "f08e6cb1dbb9"
 branch_labels = None
 depends_on = None
 
