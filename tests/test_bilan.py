@@ -304,7 +304,8 @@ def test_a_year_before_without_calls_says_not_available_for_the_calls():
 def test_the_annex_defines_every_indicator_it_names():
     text = pdf_text(build())
     annex = text[text.index("Annexe : définitions des indicateurs") :]
-    assert "Ménages atteints avant le commandement de payer Prévention des expulsions : premiers contacts" in annex
+    label = labels.indicator("reached_before_commandement")
+    assert f"{label} Prévention des expulsions : premiers contacts" in annex
     assert "Mesure propre au service, non une statistique nationale." in annex
     for code in tidy.INDICATOR_ORDER:
         assert labels.indicator(code) in annex
@@ -358,8 +359,8 @@ def test_a_change_is_coloured_by_what_it_means_in_the_key_figures():
         "Chiffres clés",
         ["Indicateur", "2026", "2025", "Évolution"],
         [
-            ["Appels sans réponse (messagerie, rappel, hors horaires)", 30, 20, bilan.change(30, 20)],
-            ["Rappels effectués", 30, 20, bilan.change(30, 20)],
+            [labels.indicator("calls_missed"), 30, 20, bilan.change(30, 20)],
+            [labels.indicator("callbacks_done"), 30, 20, bilan.change(30, 20)],
             ["Consultations", 30, 20, bilan.change(30, 20)],
         ],
     )

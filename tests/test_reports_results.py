@@ -209,7 +209,7 @@ def test_a_deleted_act_changes_the_result(ctx):
     assert of(exported(), "household_result")[("total", "all", "maintien")] == 1
 
     act = next(act for act in case.acts if act.stage == "dette_soldee" and act.replaced_at is None)
-    cases.delete_act(act, None)
+    cases.delete_act(act)
     db.session.commit()
     assert of(exported(), "household_result")[("total", "all", "procedure_en_cours")] == 1
 

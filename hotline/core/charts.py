@@ -379,7 +379,8 @@ def _heatmap(figure, axes, chart: Chart) -> None:
     """Rows (e.g. weekdays) x columns (e.g. hours), each cell shaded by its count and printing it (no colour bar)."""
     rows = list(chart.series)
     grid = [list(chart.series[row]) for row in rows]
-    top = max((value for line in grid for value in line), default=0) or 1
+    top = max((value for line in grid for value in line), default=0)
+    top = top if top > 0 else 1  # counts: nothing above 0 is an empty grid, still drawn
     axes.imshow(grid, cmap="Reds", vmin=0, vmax=top, aspect="auto")
     axes.set_xticks(range(len(chart.labels)), labels=list(chart.labels), fontsize=FONT_SIZE - 2)
     axes.set_yticks(range(len(rows)), labels=rows)

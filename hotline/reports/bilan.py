@@ -34,6 +34,7 @@ KEY_FIGURES = [
 ]
 # The eviction mission's one debt total: the households' (each with its latest known debt), not per consultation.
 DEBT_FIGURES = ["households_debt_known", "household_debt_sum", "household_debt_median"]
+AMOUNTS = {"household_debt_sum", "household_debt_median", "debt_amount_sum"}
 HOUSEHOLD_FIGURES = ["first_contacts", "first_contacts_situated", "reached_before_commandement"]
 HOUSEHOLD_BREAKDOWNS = ["debt_months", "households_by_stage", "first_contact_stage"]
 # The eviction mission's profile, one household once (formats.md, households_*), instead of per consultation.
@@ -242,6 +243,7 @@ class _Context:
 
 def _key_figures(context: _Context, mission: str, now: _Values, before: _Values | None) -> Section:
     names = KEY_FIGURES + (DEBT_FIGURES if mission == EVICTION else [])
+    now, before = _amounts(now), (_amounts(before) if before is not None else None)
     place = context.territory
     if before is None:
         table = Table(
@@ -264,6 +266,16 @@ def _key_figures(context: _Context, mission: str, now: _Values, before: _Values 
             ],
         )
     return Section("key", "Chiffres clés", [table])
+
+
+def _amounts(values: _Values) -> _Values:
+    """The same values, an amount with none counted read as 0 euros (Decimal) rather than the count 0."""
+
+    def read(name: str, **where):
+        value = values(name, **where)
+        return Decimal(value) if name in AMOUNTS and isinstance(value, int) else value
+
+    return read
 
 
 def _territories(context: _Context, now: _Values) -> Section:

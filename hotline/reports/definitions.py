@@ -118,6 +118,10 @@ DEFINITIONS: dict[str, str] = {
         "Appels terminés avant toute réponse, sans messagerie, demande de rappel ni message de fermeture (l'appelant "
         "a raccroché dans le menu ou l'attente). Appels reçus = répondus + sans réponse + abandonnés."
     ),
+    "calls_unanswered_by_hour": (
+        "Appels sans réponse (manqués ou abandonnés) selon le jour de la semaine et l'heure locale de leur début "
+        "(par exemple lundi 9 h : de 9 h à 9 h 59). Indicateur propre au service."
+    ),
     "callbacks_done": "Rappels effectués par un juriste après une demande de rappel ou un appel manqué.",
     "callbacks_within_one_working_day": (
         "Rappels effectués au plus tard à la fin du jour ouvré qui suit l'appel qui les a demandés."
