@@ -106,7 +106,7 @@ class Line:
     today: list[tuple[str, int]] = field(default_factory=list)  # (outcome's label, calls started today)
     received: int = 0
     callbacks: int = 0  # callbacks waiting (open or claimed) the reader may work
-    oldest_callback: datetime | None = None
+    oldest_callback: datetime | None = None  # when the caller of the oldest one called
 
     def parts(self) -> tuple:
         """What the fragment shows, for its ETag (the longest wait by tens of seconds, as it is shown)."""
@@ -161,7 +161,7 @@ def line_now(user, now: datetime) -> Line:
     line.today = [(label, counted[code]) for code, label in OUTCOMES.items() if counted.get(code)]
     tasks = calls.open_tasks(user)
     line.callbacks = len(tasks)
-    line.oldest_callback = min((t.created_at for t in tasks), default=None)
+    line.oldest_callback = min((t.call.started_at for t in tasks), default=None)
     return line
 
 
