@@ -435,7 +435,7 @@ def test_the_line_now_counts_each_state_and_names_the_jurists(app, client, login
     assert "la plus longue : 1 min 35 s" in text
     assert "Claire Dubois — son téléphone sonne" in text and "Luc Martin — en appel" in text
     assert "Paul Petit" not in text  # no shift
-    assert "1 rappel en attente, le plus ancien pour un appel du 01/12/2026 09:30" in text
+    assert "1 rappel en attente sur la ligne, le plus ancien pour un appel du 01/12/2026 09:30" in text
     assert "+336" not in text and "06 " not in text  # no caller's number
     assert client.get("/calls/line/now", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
     page = client.get("/calls/line").get_data(as_text=True)

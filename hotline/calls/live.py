@@ -25,7 +25,7 @@ from hotline.consultations.models import Consultation
 from hotline.core import clock
 from hotline.extensions import db
 from hotline.ivr import calls
-from hotline.ivr.models import OUTCOMES, Call
+from hotline.ivr.models import OUTCOMES, Call, CallbackTask
 from hotline.ivr.views import jurists_for
 from hotline.permanences.duty import on_duty
 from hotline.reference import labels
@@ -105,7 +105,7 @@ class Line:
     on_duty: list[tuple[User, list[str]]] = field(default_factory=list)  # (jurist, missions) on duty and reachable
     today: list[tuple[str, int]] = field(default_factory=list)  # (outcome's label, calls started today)
     received: int = 0
-    callbacks: int = 0  # callbacks waiting (open or claimed) the reader may work
+    callbacks: int = 0  # callbacks waiting on the whole line (open or claimed): a count, nothing personal
     oldest_callback: datetime | None = None  # when the caller of the oldest one called
 
     def parts(self) -> tuple:
@@ -123,7 +123,7 @@ class Line:
         )
 
 
-def line_now(user, now: datetime) -> Line:
+def line_now(now: datetime) -> Line:
     """The line's state now. Counts and jurists' names only: no caller's number, no household."""
     zone = clock.local_zone()
     line = Line()
@@ -159,9 +159,12 @@ def line_now(user, now: datetime) -> Line:
     )
     line.received = sum(counted.values())
     line.today = [(label, counted[code]) for code, label in OUTCOMES.items() if counted.get(code)]
-    tasks = calls.open_tasks(user)
-    line.callbacks = len(tasks)
-    line.oldest_callback = min((t.call.started_at for t in tasks), default=None)
+    line.callbacks, line.oldest_callback = db.session.execute(
+        select(func.count(), func.min(Call.started_at))
+        .select_from(CallbackTask)
+        .join(Call)
+        .where(CallbackTask.status != "done")
+    ).one()
     return line
 
 
@@ -173,3 +176,18 @@ def may_watch_the_line(user, now: datetime) -> bool:
         return False
     zone = clock.local_zone()
     return any(user.id in {u.id for u in on_duty(m, None, now, zone)} for m in user.missions)
+
+
+def open_callbacks(numbers, user) -> dict[str, CallbackTask]:
+    """{caller's number: the oldest callback still waiting from it} among these numbers, that the user may work."""
+    query = (
+        select(CallbackTask)
+        .join(Call)
+        .where(CallbackTask.status != "done", Call.from_number.in_({n for n in numbers if n}))
+        .order_by(Call.started_at)
+    )
+    found: dict[str, CallbackTask] = {}
+    for task in db.session.scalars(query):
+        if task.call.from_number not in found and calls.readable_call(task.call_id, user) is not None:
+            found[task.call.from_number] = task
+    return found

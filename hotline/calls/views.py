@@ -146,9 +146,7 @@ def pop():
             households[number] = known.describe(theirs, current_user, today)
             for household in theirs:
                 audit.record("household.read", "household", household.id)
-        waiting = {}
-        for task in calls.open_tasks(current_user):
-            waiting.setdefault(task.call.from_number, task)
+        waiting = live.open_callbacks((p.call.from_number for p in pops), current_user)
         db.session.commit()
         return {
             "pops": pops,
@@ -232,12 +230,12 @@ def watchers_only(view):
 @bp.route("/line")
 @watchers_only
 def line():
-    return render_template("calls/line.html", line=live.line_now(current_user, clock.now()), now=clock.now())
+    return render_template("calls/line.html", line=live.line_now(clock.now()), now=clock.now())
 
 
 @bp.route("/line/now")
 @watchers_only
 def line_now():
     now = clock.now()
-    state = live.line_now(current_user, now)
+    state = live.line_now(now)
     return _fragment("calls/_line.html", live.fingerprint(state.parts()), lambda: {"line": state, "now": now})
