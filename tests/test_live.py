@@ -153,6 +153,9 @@ def test_numbers_match_in_any_french_form_and_a_household_may_hold_several(ctx, 
         assert [h.name for h in found["+33611223344"]] == ["Famille Deux", "Famille Une"], typed
     assert known.households_for(["0699887766"], reader)["+33699887766"] == [other]
     assert known.households_for(["anonymous", None, "12"], reader) == {}
+    # A number no operator has given out yet still matches: it is compared, not checked.
+    unassigned = consultations.create_household(name="Famille Trois", phone="+33639424600", author_id=reader.id)
+    assert known.households_for(["06 39 42 46 00"], reader) == {"+33639424600": [unassigned]}
 
 
 def test_a_jurist_finds_only_the_households_they_may_read(app, ctx, make_user):

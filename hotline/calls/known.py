@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import phonenumbers
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from hotline.auth.services import AccountError, normalize_phone
 from hotline.calls.models import HouseholdNumber
 from hotline.cases.models import Case, ProcedureAct
 from hotline.cases.services import latest_dates, may_read_cases, situation_of
@@ -36,21 +36,25 @@ DEADLINES = {
     "refus_implicite_cfp": "Refus implicite du concours de la force publique",
 }
 SPOKEN = {  # the same, as the whisper says it before the day: "audience le 12 mars"
-    "audience": "audience",
-    "clause_resolutoire": "fin du délai pour payer",
-    "appel": "fin du délai d'appel",
+    "audience": "audience le",
+    "clause_resolutoire": "fin du délai pour payer le",
+    "appel": "fin du délai d'appel le",
     "expulsion_au_plus_tot": "expulsion possible à partir du",
-    "refus_implicite_cfp": "réponse du préfet attendue au plus tard",
+    "refus_implicite_cfp": "réponse du préfet attendue au plus tard le",
 }
 MAX_HOUSEHOLDS = 20  # per number: a shared line (a social worker's office) is not a household
 
 
 def e164(number: str | None) -> str | None:
-    """A phone number in E.164 (+33612345678), or None when it is none (masked, foreign junk)."""
+    """A phone number in E.164 (+33612345678) from any way of writing it (06 12..., +33 6 12...), or None when
+    it is none ("anonymous", junk). A possible number is enough: a caller's number is matched, not checked."""
     try:
-        return normalize_phone(number)
-    except AccountError:
+        parsed = phonenumbers.parse((number or "")[:40], "FR")
+    except phonenumbers.NumberParseException:
         return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def households_for(numbers: Iterable[str | None], user) -> dict[str, list[Household]]:
@@ -142,10 +146,10 @@ def describe(households: list[Household], user, today: date) -> list[Known]:
 
 
 def spoken_day(day: date, today: date) -> str:
-    """date(2027, 3, 12) -> "le 12 mars" (this year) or "le 12 mars 2027"; the 1st is "le 1er"."""
+    """date(2027, 3, 12) -> "12 mars" (this year) or "12 mars 2027"; the 1st is "1er"."""
     number = "1er" if day.day == 1 else str(day.day)
     year = "" if day.year == today.year else f" {day.year}"
-    return f"le {number} {MONTHS[day.month - 1]}{year}"
+    return f"{number} {MONTHS[day.month - 1]}{year}"
 
 
 def whisper_words(number: str | None, user, today: date) -> str | None:

@@ -18,7 +18,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 
 from hotline.auth.models import User
 from hotline.consultations.models import Consultation
@@ -69,12 +69,11 @@ def pops_for(user, now: datetime) -> list[Pop]:
     answered in the last AFTER_THE_CALL with neither a consultation nor a closing reason."""
     if user.role != "jurist":
         return []
-    logged = select(Consultation.call_id).where(Consultation.call_id.is_not(None))
     theirs = and_(
         Call.answered_by_id == user.id,
         or_(Call.ended_at.is_(None), Call.ended_at >= now - AFTER_THE_CALL),
         Call.closed_reason.is_(None),
-        Call.id.not_in(logged),
+        ~exists().where(Consultation.call_id == Call.id),  # through the index on consultations.call_id
     )
     ringing = waiting_for_a_jurist() if user.phone else false()
     query = select(Call).where(Call.started_at >= now - STALE, or_(ringing, theirs)).order_by(Call.started_at)
