@@ -6,6 +6,15 @@ worker of the voice line wrote, on SQLite and on PostgreSQL alike, with no other
 again every second (a light poll with an ETag: see views.pop); an answer costs a few indexed queries, and
 a 304 when nothing changed.
 
+Why a poll and not Server-Sent Events: the pages' production server is `gunicorn -w 2 --threads 8`
+(threads, no event loop), and an event stream holds its thread for as long as the page is open: nine
+jurists with two tabs each would take every one of the 16 threads, and every other page would wait. A
+poll holds a thread for a few milliseconds. Measured with bench/live_poll.py on the demo data (18
+jurists' pages every second, 2 line-now pages every two seconds): a 304 in 6-9 ms (p50), about 10 % of
+one core in all, each rung jurist's banner 0.5-0.9 s after the ring. LISTEN/NOTIFY would need
+PostgreSQL and a listening connection per process, and SQLite has no equivalent: the rows the voice
+line writes anyway are the events.
+
 Who a call rings is what the voice line computes when it dials (ivr.views.jurists_for, from the duty
 roster): a call waiting for a jurist (`queued_at` set, not answered, not ended) rings every jurist it
 would dial now. With IVR_RING_STRATEGY=sequential the voice line rings them one after the other, and the
