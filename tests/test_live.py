@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
 from html.parser import HTMLParser
+from time import sleep
 
 import pytest
 from conftest import EVICTION_NUMBER, INFO_NUMBER, csrf_token, twiml
@@ -546,3 +547,15 @@ def test_erasing_a_household_erases_its_other_numbers(app, ctx):
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(HouseholdNumber)) == 0
     assert db.session.scalar(select(Call.from_number)) is None
+
+
+def test_a_page_left_open_does_not_keep_its_session_alive(app, client, login, on_duty):
+    login(on_duty["claire"])
+    assert "Set-Cookie" not in client.get("/calls/pop").headers  # a poll renews nothing
+    assert "Set-Cookie" in client.get("/calls/").headers  # a page the jurist opens does
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=2)
+    client.get("/calls/")  # the cookie now lasts 2 s
+    for _ in range(6):  # 3 s of polls, as an open page asks
+        client.get("/calls/pop")
+        sleep(0.5)
+    assert client.get("/calls/pop").status_code == 302  # ended all the same: log in again

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.sessions import SessionInterface
 from flask_login import current_user
 
 from hotline.auth.access import roles_required
@@ -36,9 +37,36 @@ def whisper_words(number: str | None, user_id: int) -> str | None:
     return known.whisper_words(number, user, clock.local_today())
 
 
+POLLS = {"calls.pop", "calls.line_now"}  # asked every second or two by static/live.js
+
+
+class PollsDoNotExtendSessions(SessionInterface):
+    """The app's session interface, except that a poll does not renew the session cookie: a page left open
+    must not keep its session alive past PERMANENT_SESSION_LIFETIME, as a page left idle would not. A session
+    a poll changed is saved as usual."""
+
+    def __init__(self, inner: SessionInterface):
+        self.inner = inner
+
+    def open_session(self, app, request):
+        return self.inner.open_session(app, request)
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint in POLLS and not session.modified:
+            return None
+        return self.inner.save_session(app, session, response)
+
+    def make_null_session(self, app):
+        return self.inner.make_null_session(app)
+
+    def is_null_session(self, obj) -> bool:
+        return self.inner.is_null_session(obj)
+
+
 @bp.record_once
-def _teach_the_whisper(state) -> None:
+def _install(state) -> None:
     caller.register(state.app, whisper_words)
+    state.app.session_interface = PollsDoNotExtendSessions(state.app.session_interface)
 
 
 @bp.route("/")
