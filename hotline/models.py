@@ -3,6 +3,7 @@
 from hotline.activities.models import Activity
 from hotline.appointments.models import Appointment
 from hotline.auth.models import LoginAttempt, User, UserMission, UserTerritory
+from hotline.calls.models import HouseholdNumber
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations.imports.jobs import ImportJob
 from hotline.consultations.models import (
@@ -53,6 +54,7 @@ __all__ = [
     "Epci",
     "Household",
     "HouseholdFlag",
+    "HouseholdNumber",
     "ImportJob",
     "LoginAttempt",
     "OpeningHours",

@@ -306,7 +306,7 @@ def test_dial_whisper_and_answer(app, twilio, roster):
     numbers = dial.findall("Number")
     assert [n.text for n in numbers] == ["+33612345601", "+33612345602"]
     whisper = twiml(twilio(numbers[1].get("url"), CallSid="CAleg", ParentCallSid="CAd"))
-    assert "Boulonnais" in says(whisper) and "appuyez sur 1" in says(whisper).lower()
+    assert "Boulonnais" in says(whisper) and "tapez 1" in says(whisper).lower()
     assert whisper[-1].tag == "Hangup"  # no key: a personal voicemail cannot take the call
     refused = twiml(twilio(whisper.find("Gather").get("action"), CallSid="CAleg", ParentCallSid="CAd", Digits=""))
     assert refused.find("Hangup") is not None

@@ -148,9 +148,12 @@ DEGRADED_NO_BACKUP = (
 )
 
 
-def whisper(mission_label: str, territory_label: str | None) -> str:
+def whisper(mission_label: str, territory_label: str | None, known: str | None = None) -> str:
+    """To the jurist whose phone rings: "Appel numéro vert prévention des expulsions, Boulonnais, ménage
+    connu, audience le 12 mars : tapez 1 pour prendre l'appel." (`known`: ivr/caller.py)."""
     where = f", {territory_label}" if territory_label else ""
-    return f"Appel {mission_label}{where}. Appuyez sur 1 pour prendre l'appel."
+    household = f", {known}" if known else ""
+    return f"Appel {mission_label}{where}{household} : tapez 1 pour prendre l'appel."
 
 
 WHISPER_MISSIONS = {

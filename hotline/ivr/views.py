@@ -20,7 +20,7 @@ from hotline.auth.models import User
 from hotline.core import clock, opening
 from hotline.core.hours import describe, spoken_day, spoken_hours
 from hotline.extensions import db
-from hotline.ivr import calls, circuit, deadline, flow, prompts, security, selfservice
+from hotline.ivr import caller, calls, circuit, deadline, flow, prompts, security, selfservice
 from hotline.ivr.models import Call
 from hotline.permanences.duty import on_duty
 from hotline.permanences.services import next_held
@@ -610,7 +610,8 @@ def whisper():
     parent = calls.get_call(request.form.get("ParentCallSid", ""))
     mission = parent.mission if parent else None
     territory = territory_labels().get(parent.territory_code) if parent and parent.territory_code else None
-    text = prompts.whisper(prompts.WHISPER_MISSIONS.get(mission, "numéro vert"), territory)
+    known = caller.words(parent.from_number, calls.row_id(request.args.get("u"))) if parent else None
+    text = prompts.whisper(prompts.WHISPER_MISSIONS.get(mission, "numéro vert"), territory, known)
     return flow.whisper(voice(), text, url_for(".whisper_accept", u=request.args.get("u", "")))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.appointments.models import Appointment
 from hotline.auth.models import ROLES, User
+from hotline.calls.models import HouseholdNumber
 from hotline.consultations.models import Consultation, Household
 from hotline.consultations.services import SCALAR_FIELDS
 from hotline.core import pdf_page as pdf
@@ -67,7 +68,14 @@ def _calls(household: Household, consultations: list[Consultation]) -> list[Call
     condition = Call.id.in_(linked)
     if household.phone:
         condition = or_(condition, Call.from_number == household.phone)
+    condition = or_(condition, Call.from_number.in_(_other_numbers(household)))
     return list(db.session.scalars(select(Call).where(condition).order_by(Call.started_at, Call.id)))
+
+
+def _other_numbers(household: Household) -> list[str]:
+    """The numbers attached to it from the screen pop (calls/models.py), besides its own."""
+    query = select(HouseholdNumber.phone).where(HouseholdNumber.household_id == household.id)
+    return list(db.session.scalars(query.order_by(HouseholdNumber.id)))
 
 
 def household_data(household: Household, generated: datetime) -> dict:
@@ -97,7 +105,8 @@ def household_data(household: Household, generated: datetime) -> dict:
         "generated_at": generated.isoformat(),
         "household": _row(
             household, ("id", "name", "phone", "commune_insee", "adults", "children", "external_ref", "created_at")
-        ),
+        )
+        | {"other_phones": _other_numbers(household)},
         "consultations": [
             _row(c, ("id", "external_id", "call_id", *SCALAR_FIELDS, "created_at", "updated_at"))
             | {"jurist": c.jurist.name if c.jurist else None, "themes": c.themes}
@@ -216,6 +225,7 @@ def household_pdf(data: dict, zone: ZoneInfo) -> bytes:
         [
             ("Nom", h["name"] or ""),
             ("Téléphone", h["phone"] or ""),
+            ("Autres numéros", ", ".join(h.get("other_phones") or [])),
             ("Commune", commune_label(h["commune_insee"])),
             (
                 "Composition",

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import String, cast, exists, or_, select, update
+from sqlalchemy import String, cast, delete, exists, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
 from hotline.appointments.models import Appointment
+from hotline.calls.models import HouseholdNumber
 from hotline.consultations.imports import jobs as import_jobs
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
@@ -50,6 +51,7 @@ def household_holds_personal_data() -> ColumnElement[bool]:
     consultation = Consultation.household_id == Household.id
     return or_(
         _any_set(Household),
+        exists().where(HouseholdNumber.household_id == Household.id),
         exists().where(consultation, _any_set(Consultation)),
         exists().where(
             consultation,
@@ -94,7 +96,8 @@ def erase_households(household_ids: Iterable[int], *, calls_from_their_number: b
         linked_calls = Call.id.in_(select(Consultation.call_id).where(Consultation.household_id.in_(chunk)))
         if calls_from_their_number:
             phones = select(Household.phone).where(Household.id.in_(chunk), Household.phone.is_not(None))
-            linked_calls = or_(linked_calls, Call.from_number.in_(phones))
+            others = select(HouseholdNumber.phone).where(HouseholdNumber.household_id.in_(chunk))
+            linked_calls = or_(linked_calls, Call.from_number.in_(phones), Call.from_number.in_(others))
         erase_calls(linked_calls)
         held = db.session.execute(
             select(Household.name, Household.external_ref, Household.phone).where(Household.id.in_(chunk))
@@ -119,6 +122,7 @@ def erase_households(household_ids: Iterable[int], *, calls_from_their_number: b
             .values(**_blank(SmsMessage))
             .execution_options(synchronize_session=False)
         )
+        db.session.execute(delete(HouseholdNumber).where(HouseholdNumber.household_id.in_(chunk)))  # its other numbers
         db.session.execute(
             update(Household)
             .where(Household.id.in_(chunk))
