@@ -3,7 +3,6 @@
 from hotline.activities.models import Activity
 from hotline.appointments.models import Appointment
 from hotline.auth.models import LoginAttempt, User, UserMission, UserTerritory
-from hotline.calls.models import HouseholdNumber
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations.imports.jobs import ImportJob
 from hotline.consultations.models import (
@@ -12,6 +11,7 @@ from hotline.consultations.models import (
     ConsultationRevision,
     Household,
     HouseholdFlag,
+    HouseholdNumber,
 )
 from hotline.core.audit import AuditEvent
 from hotline.core.models_base import Base, utcnow

@@ -163,7 +163,10 @@ def test_any_typed_flag_is_saved_or_refused_in_french_never_a_500(
     assert response.status_code in (302, 422)
     if response.status_code == 422:
         html = response.get_data(as_text=True)
-        assert 'class="error"' in html and form_with(html, f"{kind}-reason")[f"{kind}-ends_on"] == ends_on.strip()
+        assert 'class="error"' in html and form_with(html, f"{kind}-reason")[f"{kind}-ends_on"] in (
+            ends_on,
+            ends_on.strip(),
+        )
     else:
         with app.app_context():
             assert flags.blocks(followed.id, kind, date(2026, 12, 1))

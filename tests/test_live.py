@@ -16,10 +16,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from hotline.calls import known
-from hotline.calls.models import HouseholdNumber
 from hotline.cases.services import record_acts
 from hotline.consultations import services as consultations
-from hotline.consultations.models import Household
+from hotline.consultations.models import Household, HouseholdNumber
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences.models import DutyShift
@@ -494,6 +493,26 @@ def test_callbacks_come_by_the_nearest_legal_date_then_by_age(app, client, login
         assert "28/11/2026" in rows[2] and "01/12/2026" in rows[3]  # then the oldest first
         assert "Mes appels" not in page if who.role == "manager" else "Mes appels en cours" in page
         client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def test_a_household_flagged_not_to_be_called_back_comes_last_marked(app, client, login, on_duty):
+    from hotline.consultations.models import HouseholdFlag
+
+    flagged = followed(app, "Famille Prudente", "+33600000001", acts={"signification_jugement": date(2026, 11, 25)})
+    followed(app, "Famille Tardive", "+33600000002", acts={"audience": date(2027, 1, 20)})
+    with app.app_context():
+        db.session.add(HouseholdFlag(household_id=flagged, kind="callback", reason="safety"))
+        db.session.add(HouseholdNumber(household_id=flagged, phone="+33600000003"))
+        db.session.commit()
+    missed(app, "CA30000001", "+33600000001", NOW - timedelta(days=2))  # the nearest deadline, but flagged
+    missed(app, "CA30000002", "+33600000002", NOW - timedelta(days=1))
+    missed(app, "CA30000003", "06 00 00 00 03", NOW - timedelta(days=3))  # its other number, written otherwise
+    login(on_duty["claire"])
+    page = client.get("/calls/").get_data(as_text=True)
+    [(_, body)] = re.findall(r"<h3>(.*?)<span.*?<tbody>(.*?)</tbody>", page, re.S)
+    rows = [plain(row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    assert "Tardive" in rows[0] and "Ne pas rappeler" not in rows[0]
+    assert all("Ne pas rappeler (Sécurité du ménage)" in row for row in rows[1:]) and len(rows) == 3
 
 
 def test_the_rows_actions_are_in_a_menu(app, client, login, on_duty):

@@ -4,7 +4,6 @@ numbers as numbers), the tidy sheet unchanged, and no cell a spreadsheet would r
 import io
 from datetime import date
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook

@@ -1,6 +1,7 @@
 """The callback list by urgency: per territory (the reader's own first), the callers whose household has the
-nearest legal deadline first, then the oldest; and the missed calls already handled since, which one click
-marks as seen. Services flush; the view commits."""
+nearest legal deadline first, then the oldest, and last, marked, those a household's flag says not to call
+back; and the missed calls already handled since, which one click marks as seen. Services flush; the view
+commits."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from sqlalchemy import func, select
 
 from hotline.calls import known
 from hotline.cases.services import may_read_cases
+from hotline.consultations import flags
 from hotline.consultations.models import Household
+from hotline.core.phones import e164
 from hotline.extensions import db
 from hotline.ivr import calls
 from hotline.ivr.models import Call, CallbackTask
@@ -26,6 +29,7 @@ class Row:
     households: list[Household]  # known for the caller's number, that the reader may read
     due: tuple[str, date] | None  # the nearest date of their cases (deadline or hearing), for case readers
     handled: bool  # a missed call whose caller was answered, or reached by a callback, since
+    do_not_call: str | None = None  # the reason of a "ne pas rappeler" flag on a household holding the number
 
     @property
     def due_label(self) -> str:
@@ -64,16 +68,19 @@ def worklist(user, today: date, own_territories=()) -> list[tuple[str, list[Row]
         every = {h.id for found in households.values() for h in found}
         dates = {k: v.next for k, v in known.case_dates(every, today).items()}
     handled = handled_since(tasks)
+    refused = flags.refused_numbers((t.call.from_number for t in tasks), "callback", today)
     rows = []
     for task in tasks:
-        theirs = households.get(known.e164(task.call.from_number) or "", [])
+        number = e164(task.call.from_number) or ""
+        theirs = households.get(number, [])
         due = min((dates[h.id] for h in theirs if h.id in dates), key=lambda item: item[1], default=None)
-        rows.append(Row(task, theirs, due, task.id in handled))
+        rows.append(Row(task, theirs, due, task.id in handled, refused.get(number)))
     mine = set(own_territories)
     rows.sort(
         key=lambda r: (
             (r.task.call.territory_code or NO_TERRITORY) not in mine,
             r.task.call.territory_code or NO_TERRITORY,
+            r.do_not_call is not None,  # not to be called: last, marked
             r.due is None,
             r.due[1] if r.due else date.min,
             r.task.call.started_at,

@@ -14,16 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-import phonenumbers
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from hotline.calls.models import HouseholdNumber
 from hotline.cases.models import Case, ProcedureAct
 from hotline.cases.services import latest_dates, may_read_cases, situation_of
-from hotline.consultations.models import Consultation, Household
+from hotline.consultations.models import Consultation, Household, HouseholdNumber
 from hotline.consultations.services import can_read_household, household_file
 from hotline.core.calendar import MONTHS
+from hotline.core.phones import e164
 from hotline.extensions import db
 
 HEARING = "audience"
@@ -43,18 +42,6 @@ SPOKEN = {  # the same, as the whisper says it before the day: "audience le 12 m
     "refus_implicite_cfp": "réponse du préfet attendue au plus tard le",
 }
 MAX_HOUSEHOLDS = 20  # per number: a shared line (a social worker's office) is not a household
-
-
-def e164(number: str | None) -> str | None:
-    """A phone number in E.164 (+33612345678) from any way of writing it (06 12..., +33 6 12...), or None when
-    it is none ("anonymous", junk). A possible number is enough: a caller's number is matched, not checked."""
-    try:
-        parsed = phonenumbers.parse((number or "")[:40], "FR")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def households_for(numbers: Iterable[str | None], user) -> dict[str, list[Household]]:

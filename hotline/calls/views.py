@@ -17,10 +17,10 @@ from flask_login import current_user
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
 from hotline.calls import callbacks, known, live, worklist
-from hotline.calls.models import HouseholdNumber
-from hotline.consultations.models import Household
+from hotline.consultations.models import Household, HouseholdNumber
 from hotline.consultations.services import can_read_household, find_households
 from hotline.core import audit, clock
+from hotline.core.phones import e164
 from hotline.extensions import db
 from hotline.ivr import caller, calls
 from hotline.ivr.models import CALLBACK_RESULTS, CLOSE_REASONS, CallbackTask
@@ -180,7 +180,7 @@ def pop():
             "pops": pops,
             "households": households,
             "callbacks": waiting,
-            "e164": known.e164,
+            "e164": e164,
             "deadlines": known.DEADLINES,
         }
 
@@ -193,7 +193,7 @@ def attach(call_id: int):
     """Attach the number of a call to a household the jurist may read: found by name or number (posted,
     so that the terms stay out of URLs and logs), then chosen."""
     call = calls.readable_call(call_id, current_user) or abort(404)
-    number = known.e164(call.from_number)
+    number = e164(call.from_number)
     terms = request.form.get("q", "").strip()[:120] if request.method == "POST" else ""
     chosen = request.form.get("household_id") if request.method == "POST" else None
     if number is None:

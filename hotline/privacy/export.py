@@ -14,8 +14,7 @@ from sqlalchemy import or_, select
 from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.appointments.models import Appointment
 from hotline.auth.models import ROLES, User
-from hotline.calls.models import HouseholdNumber
-from hotline.consultations.models import Consultation, Household
+from hotline.consultations.models import Consultation, Household, HouseholdNumber
 from hotline.consultations.services import SCALAR_FIELDS
 from hotline.core import pdf_page as pdf
 from hotline.core.audit import AuditEvent

@@ -13,9 +13,8 @@ from sqlalchemy import String, cast, delete, exists, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
 from hotline.appointments.models import Appointment
-from hotline.calls.models import HouseholdNumber
 from hotline.consultations.imports import jobs as import_jobs
-from hotline.consultations.models import Consultation, ConsultationRevision, Household
+from hotline.consultations.models import Consultation, ConsultationRevision, Household, HouseholdNumber
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.sms.models import SmsMessage
