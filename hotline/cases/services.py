@@ -429,6 +429,15 @@ def case_notices(household: Household, today: date) -> list[notices.Notice]:
     return notices.statements(situation_of(case, today, acts), latest_dates(acts), today)
 
 
+# The jurists' names of the Situation.deadlines_ahead keys (worklists: the home, "Ménages").
+DEADLINE_LABELS = {
+    "clause_resolutoire": "Fin du délai pour payer (clause résolutoire)",
+    "appel": "Fin du délai d'appel",
+    "expulsion_au_plus_tot": "Expulsion possible au plus tôt",
+    "refus_implicite_cfp": "Refus implicite du concours de la force publique",
+}
+
+
 def coming_deadlines(user, today: date, within_days: int = 15) -> list[tuple[Household, str, date]]:
     """The households whose next deadline (a Situation.deadlines_ahead key) falls from today to
     today + within_days, soonest first: the jurist's worklist. Only households with an eviction

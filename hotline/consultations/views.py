@@ -28,7 +28,7 @@ from hotline.auth.models import User
 from hotline.cases import referrals
 from hotline.cases import services as cases
 from hotline.cases.page import CasePage, case_page
-from hotline.consultations import services
+from hotline.consultations import household_list, services
 from hotline.consultations.forms import (
     ConsultationForm,
     HouseholdForm,
@@ -347,12 +347,41 @@ def edit(consultation_id: int):
 @bp.route("/households/", methods=["GET", "POST"])
 @login_required
 def households():
-    """Find a household. The terms are posted, so that names and numbers stay out of URLs and logs."""
-    if readable_missions(current_user) == []:
+    """The households the user may read, the most recently consulted first, filtered (territory, mission,
+    stage, next deadline) and paginated; beside it, the search, whose terms are posted, so that names and
+    numbers stay out of URLs and logs."""
+    missions = readable_missions(current_user)
+    if missions == []:
         abort(403)
     terms = request.form.get("q", "").strip() if request.method == "POST" else ""
+    may_read_cases = cases.may_read_cases(current_user)
+    choices = {
+        "territory": territory_labels(),
+        "mission": {m: text for m, text in labels("missions").items() if missions is None or m in missions},
+        "stage": labels("procedure_stages"),
+        "deadline": {code: text for code, (text, _) in household_list.DEADLINE_WINDOWS.items()}
+        if may_read_cases
+        else {},
+    }
+    filters = household_list.Filters.read(request.args, choices)
+    today = clock.local_today()
+    page = db.paginate(
+        household_list.query(current_user, filters, today),
+        page=None,
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
     return render_template(
-        "consultations/households.html", terms=terms, matches=services.find_households(terms, current_user)
+        "consultations/households.html",
+        terms=terms,
+        matches=services.find_households(terms, current_user),
+        page=page,
+        rows=household_list.rows(current_user, page.items, today),
+        filters=filters,
+        choices=choices,
+        args=filters.as_args(),
+        deadline_labels=cases.DEADLINE_LABELS,
+        may_read_cases=may_read_cases,
     )
 
 

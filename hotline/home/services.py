@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from hotline.appointments.models import Appointment
 from hotline.auth.models import ROLES, User
 from hotline.calls import worklist
-from hotline.cases.services import coming_deadlines
+from hotline.cases.services import DEADLINE_LABELS, coming_deadlines
 from hotline.consultations.models import Household
 from hotline.extensions import db
 from hotline.ivr import calls
@@ -38,12 +38,6 @@ DEADLINES_WITHIN = 15  # days
 GAPS_WITHIN = 14  # days
 PERMANENCES_WITHIN = 14  # days, for a jurist's next permanences
 UNSTAFFED_WITHIN = 8  # weeks, for the permanences without a jurist
-DEADLINE_LABELS = {
-    "clause_resolutoire": "Fin du délai pour payer (clause résolutoire)",
-    "appel": "Fin du délai d'appel",
-    "expulsion_au_plus_tot": "Expulsion possible au plus tôt",
-    "refus_implicite_cfp": "Refus implicite du concours de la force publique",
-}
 # The manager's key figures, in the order shown, with their French names.
 KEY_FIGURES = {
     "consultations": "Consultations",
