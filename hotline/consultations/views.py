@@ -22,6 +22,8 @@ from hotline.auth.access import (
     can_edit_consultation,
     can_read_consultation,
     readable_missions,
+    refuse_mission,
+    refuse_role,
     roles_required,
 )
 from hotline.auth.models import User
@@ -67,7 +69,7 @@ def _household_or_404(household_id) -> Household:
     if household is None:
         abort(404)
     if not services.can_read_household(current_user, household):
-        abort(403)
+        refuse_mission(current_user, (c.mission for c in household.consultations))
     return household
 
 
@@ -89,7 +91,7 @@ def _requested_household(text: str | None, posted: bool) -> tuple[Household | No
 @login_required
 def index():
     if readable_missions(current_user) == []:
-        abort(403)
+        refuse_role(current_user, ("jurist", "manager"))
     form = SearchForm(request.args)
     form.mission.choices = [("", "Toutes")] + list(labels("missions").items())
     form.territory.choices = [("", "Tous")] + list(territory_labels().items())
@@ -262,7 +264,7 @@ def new():
 def show(consultation_id: int):
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
     if not can_read_consultation(current_user, consultation):
-        abort(403)
+        refuse_mission(current_user, [consultation.mission])
     if consultation.household_id:
         audit.record("household.read", "household", consultation.household_id)
     audit.record("consultation.read", "consultation", consultation.id)
@@ -298,7 +300,7 @@ def _names(field: str, value) -> str:
 def edit(consultation_id: int):
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
     if not can_edit_consultation(current_user, consultation):
-        abort(403)
+        refuse_mission(current_user, [consultation.mission])
     form = ConsultationForm()
     if request.method == "GET":
         fill_from(form, consultation)
@@ -352,7 +354,7 @@ def households():
     numbers stay out of URLs and logs."""
     missions = readable_missions(current_user)
     if missions == []:
-        abort(403)
+        refuse_role(current_user, ("jurist", "manager"))
     terms = request.form.get("q", "").strip() if request.method == "POST" else ""
     may_read_cases = cases.may_read_cases(current_user)
     choices = {
