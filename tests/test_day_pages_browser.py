@@ -12,8 +12,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from test_browser import ARGS, CHROMIUM, server  # noqa: F401 (server: a fixture)
+from test_agenda_browser import serious_violations
+from test_browser import CHROMIUM, browser, server  # noqa: F401 (browser, server: fixtures)
 
 from hotline.core import clock
 
@@ -34,24 +34,6 @@ def demo(app, runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     return dict(re.findall(r"(\S+@demo\.example\.org)\s+(\S+)", result.output))
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
-
-
-def serious(page) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 # Drop-downs narrower than their chosen text (measured against a copy without width limits), elements
@@ -87,7 +69,7 @@ def look_at(page, path: str, width: int) -> None:
     page.goto(path)
     where = f"{path} at {width} px"
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), where
-    assert serious(page) == [], where
+    assert serious_violations(page) == [], where
     assert page.evaluate(WRAPPED) == [], where
     if width > 1000:
         assert page.evaluate(CUT_SELECTS) == [], where
@@ -100,13 +82,13 @@ def look_at(page, path: str, width: int) -> None:
         assert labels[-1] == "17:00", where
 
 
-def test_the_days_pages_as_each_role_at_1366_and_390_px(app, chromium, server, demo):  # noqa: F811
+def test_the_days_pages_as_each_role_at_1366_and_390_px(app, browser, server, demo):  # noqa: F811
     with app.app_context():
         today = clock.local_today()
     monday = today - timedelta(days=today.weekday()) + timedelta(days=7 if today.weekday() >= 5 else 0)
     for email, paths in PAGES.items():
         for width in WIDTHS:
-            context = chromium.new_context(base_url=server, locale="fr-FR", viewport={"width": width, "height": 900})
+            context = browser.new_context(base_url=server, locale="fr-FR", viewport={"width": width, "height": 900})
             page = context.new_page()
             try:
                 page.goto("/login")
@@ -120,8 +102,8 @@ def test_the_days_pages_as_each_role_at_1366_and_390_px(app, chromium, server, d
                 context.close()
 
 
-def test_lists_errors_and_refusals_in_the_browser(app, chromium, server, demo):  # noqa: F811
-    context = chromium.new_context(base_url=server, locale="fr-FR", viewport={"width": 1366, "height": 900})
+def test_lists_errors_and_refusals_in_the_browser(app, browser, server, demo):  # noqa: F811
+    context = browser.new_context(base_url=server, locale="fr-FR", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     try:
         page.goto("/login")
