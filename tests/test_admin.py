@@ -1,8 +1,12 @@
 """Administration pages: accounts, roster, opening hours."""
 
+import pytest
 from conftest import PASSWORD, csrf_token
 from html_forms import version_of
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
+from test_households_list import ONE_APP
 
 from hotline.auth.models import User
 from hotline.core.opening import Closure, OpeningHours
@@ -328,3 +332,27 @@ def test_editing_an_account_reports_every_problem_at_once(client, make_user, log
     page = tree(client.post(url, data=data).get_data(as_text=True))
     errors = {p.attrs["id"]: p.text() for p in page.all("p", "error")}
     assert set(errors) == {"name-err", "phone-err", "password-err", "missions-err"}
+
+
+@pytest.fixture
+def as_admin(login, make_user):
+    login(make_user("admin"))
+
+
+@ONE_APP
+@given(
+    values=st.fixed_dictionaries(
+        {},
+        optional={
+            name: st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+            for name in ("email", "name", "role", "phone", "missions", "territories", "password")
+        },
+    )
+)
+def test_any_account_form_is_answered_in_french_never_with_an_error_page(client, as_admin, values):
+    data = {"csrf_token": csrf_token(client, "/admin/users/new"), **values}
+    response = client.post("/admin/users/new", data=data)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        html = response.get_data(as_text=True)
+        assert "Le formulaire contient des erreurs" in html and "Not a valid" not in html
