@@ -143,6 +143,10 @@ def test_overlapping_events_sit_side_by_side_and_the_others_take_the_width():
     assert where[id(appointment)] == (30, 30, 3, 1)
     assert where[id(later)] == (300, 60, 1, 3)  # alone in the afternoon: the whole day's width
     assert [p.entry for p in placed] == [permanence, duty, appointment, later]  # the reading order is kept
+    assert [(p.left, p.width) for p in placed] == [(33, 34), (0, 33), (67, 33), (0, 100)]  # whole percents
+    # A heavier lane is wider: the permanence's twice the duty's and the appointment's.
+    heavy = grid.lay_out([permanence, duty, appointment, later], 9, 17, weight=lambda e: 2 if e is permanence else 1)
+    assert [(p.left, p.width) for p in heavy[0]] == [(25, 50), (0, 25), (75, 25), (0, 100)]
     back_to_back, lanes = grid.lay_out([event((9, 0), (10, 0)), event((10, 0), (11, 0))], 9, 17)
     assert lanes == 1 and [p.lane for p in back_to_back] == [1, 1]
     short, lanes = grid.lay_out([event((9, 0), (9, 5)), event((9, 10), (9, 20))], 9, 17)

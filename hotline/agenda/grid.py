@@ -25,10 +25,12 @@ class Placed:
     length: int
     lane: int
     lanes: int
+    left: int = 0  # percent of the day's width (after its duty strip) where it starts
+    width: int = 100  # percent of that width it takes
 
     @property
     def classes(self) -> str:
-        return place(self.top, self.length)
+        return f"{place(self.top, self.length)} x-{self.left} w-{self.width}"
 
 
 def place(top: int, length: int) -> str:
@@ -72,10 +74,13 @@ def span_of(begins: datetime, ends: datetime, first_hour: int, last_hour: int) -
     return start - top, min(length, bottom - top)
 
 
-def lay_out(events: Sequence[Any], first_hour: int, last_hour: int) -> tuple[list[Placed], int]:
+def lay_out(
+    events: Sequence[Any], first_hour: int, last_hour: int, weight: Callable[[Any], int] = lambda event: 1
+) -> tuple[list[Placed], int]:
     """One day's events (.starts .ends, in the order to read them) placed in minutes and lanes; the number
     of lanes of the day. Each event takes the first lane free at its start, and widens over the lanes to
-    its right that nothing overlaps during its time."""
+    its right that nothing overlaps during its time. A lane is as wide as the heaviest `weight` of its
+    events (a permanence with its slots wants more room than an appointment)."""
     spans = [span_of(e.starts, e.ends, first_hour, last_hour) for e in events]
     order = sorted(range(len(events)), key=lambda i: (spans[i][0], -spans[i][1], i))
     lane_of: dict[int, int] = {}
@@ -89,6 +94,8 @@ def lay_out(events: Sequence[Any], first_hour: int, last_hour: int) -> tuple[lis
         lane_ends[lane] = top + length
         lane_of[i] = min(lane, MAX_LANES - 1)
     lanes = min(max(len(lane_ends), 1), MAX_LANES)
+    weights = [max((weight(events[i]) for i in lane_of if lane_of[i] == n), default=1) for n in range(lanes)]
+    edges = [round(100 * sum(weights[:n]) / sum(weights)) for n in range(lanes + 1)]
     placed = []
     for i, event in enumerate(events):
         top, length = spans[i]
@@ -100,7 +107,7 @@ def lay_out(events: Sequence[Any], first_hour: int, last_hour: int) -> tuple[lis
             if j != i
         ):
             width += 1
-        placed.append(Placed(event, top, length, lane + 1, width))
+        placed.append(Placed(event, top, length, lane + 1, width, edges[lane], edges[lane + width] - edges[lane]))
     return placed, lanes
 
 

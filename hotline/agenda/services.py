@@ -149,11 +149,17 @@ def view(user: User, filters: Filters, now: datetime, zone: ZoneInfo, *, keep: d
     if filters.count > 1:
         days = [d for d in days if d.entries or d.day.weekday() < 5 or d.day == keep]
     for day in days:
-        day.placed, day.lanes = grid.lay_out([e for e in day.entries if e.kind != "duty"], first, last)
+        day.placed, day.lanes = grid.lay_out([e for e in day.entries if e.kind != "duty"], first, last, weight=_room)
         day.duty = [
             grid.Placed(e, *grid.span_of(e.starts, e.ends, first, last), 1, 1) for e in day.entries if e.kind == "duty"
         ]
     return View(days, first, last)
+
+
+def _room(entry: Entry) -> int:
+    """A permanence's lane is three times an appointment's: its slots need a column of their own beside
+    its text, and booking needs them in the week (an appointment's time and name are in its title)."""
+    return 3 if entry.kind == "permanence" and entry.slots and not entry.not_held else 1
 
 
 def closing_time(user: User) -> time | None:

@@ -115,6 +115,6 @@ def week():
 @bp.route("/agenda.css")
 @login_required
 def stylesheet():
-    """The time grid's layout (classes for hours, minutes and lanes: no inline style passes the
+    """The time grid's layout (classes for hours, minutes, left and width: no inline style passes the
     Content-Security-Policy); kept beside its template."""
-    return Response(render_template("agenda/agenda.css", max_lanes=grid.MAX_LANES), mimetype="text/css")
+    return Response(render_template("agenda/agenda.css"), mimetype="text/css")
