@@ -6,7 +6,7 @@ with rollup.rebuild(), then times, each in a fresh process (so that its peak mem
 
 - page:   rollup.table() + rollup.summary(), what the managers' page shows, for the year;
 - rows:   rollup.rows(), the consultation part of the tidy report, for the year;
-- tidy:   tidy.build(services.consultation_records(...)), the current way, for the year;
+- tidy:   tidy.build(recount.consultation_records(...)), the exact recount (bench/recount.py), for the year;
 - pandas: the same indicators with pandas (read_sql, then groupby), if pandas is installed;
 - idle:   the process with the app loaded and nothing read (the floor of the peak memory).
 
@@ -37,12 +37,13 @@ sys.path.insert(0, str(ROOT))  # this checkout's hotline, not an installed one
 
 from dateutil.relativedelta import relativedelta  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
+from recount import consultation_records  # noqa: E402  (bench/recount.py)
 from sqlalchemy import insert, select  # noqa: E402
 
 from hotline import create_app  # noqa: E402
 from hotline.consultations.models import Consultation, ConsultationCode, Household  # noqa: E402
 from hotline.extensions import db  # noqa: E402
-from hotline.reports import rollup, services, tidy  # noqa: E402
+from hotline.reports import rollup, tidy  # noqa: E402
 
 try:  # optional: measured when installed
     import pandas as pd
@@ -154,7 +155,7 @@ def writes(path: Path, n: int) -> dict[str, float]:
             rollup.apply(db.session, before, rollup.snapshot(consultation))
         timings["apply_ms"] = (time.perf_counter() - started) / len(consultations) * 1000
         db.session.rollback()
-        records = services.consultation_records(FIRST, FIRST + relativedelta(months=months), MISSIONS)[:100000]
+        records = consultation_records(FIRST, FIRST + relativedelta(months=months), MISSIONS)[:100000]
         started = time.perf_counter()
         rollup.apply_many(db.session, [(None, record) for record in records])
         timings["apply_many_s"] = time.perf_counter() - started
@@ -219,13 +220,13 @@ def measure(what: str, path: Path, rounds: int) -> dict:
             elif what == "rows":
                 size = len(rollup.rows(db.session, FIRST, LAST, MISSIONS))
             elif what == "tidy":
-                size = len(tidy.build(services.consultation_records(FIRST, END, MISSIONS)))
+                size = len(tidy.build(consultation_records(FIRST, END, MISSIONS)))
             elif what == "pandas":
                 size = pandas_report(path)
             elif what == "same":
                 size = int(
                     rollup.rows(db.session, FIRST, LAST, MISSIONS)
-                    == tidy.build(services.consultation_records(FIRST, END, MISSIONS))
+                    == tidy.build(consultation_records(FIRST, END, MISSIONS))
                 )
             seconds.append(time.perf_counter() - started)
             cpu.append(time.process_time() - started_cpu)

@@ -197,6 +197,7 @@ def edit_a_consultation(back: bool) -> float:
 def measure(what: str, url: str, csv_path: str) -> dict:
     """In this (fresh) process: one measure; seconds, what it produced and the peak resident memory."""
     from flask_migrate import upgrade
+    from recount import household_recount  # bench/recount.py
     from sqlalchemy import text
 
     from hotline.consultations.imports import write as importer
@@ -250,7 +251,7 @@ def measure(what: str, url: str, csv_path: str) -> dict:
         elif what == "households":
             size = len(services.household_rows(FIRST, LAST, MISSIONS))
         elif what == "households-recount":
-            size = len(services.household_recount(FIRST, LAST, MISSIONS))
+            size = len(household_recount(FIRST, LAST, MISSIONS))
         elif what == "tidy":
             size = len(services.to_csv(services.report(FIRST, LAST, MISSIONS, NOW, ZONE)))
         elif what == "pdf":

@@ -81,7 +81,7 @@ def configure(app: Flask, overrides: Mapping | None) -> None:
             )
         # Tests, the local demo and one-off CLI commands get a throw-away value.
         cfg[key] = secrets.token_hex(32)
-        cfg[f"{key}_GENERATED"] = True  # not a real one: SMS are not sent with it (sms.check_configured)
+        cfg[f"{key}_GENERATED"] = True  # not a real one: SMS are not sent with it (sms.twilio_client.check_configured)
     if not relaxed and cfg.get("PUBLIC_URL") and cfg.get("PROXY_HOPS") is None:
         raise ConfigError(PROXY_HOPS_MISSING)
     cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg.get("DATABASE_URL"), app.instance_path)
@@ -157,7 +157,7 @@ def register_blueprints(app: Flask) -> None:
     from hotline.appointments.views import bp as appointments_bp
     from hotline.auth.views import bp as auth_bp
     from hotline.calls.views import bp as calls_bp
-    from hotline.cases.views import bp as cases_bp
+    from hotline.consultations.case_views import bp as cases_bp
     from hotline.consultations.views import bp as consultations_bp
     from hotline.home.views import bp as main_bp
     from hotline.legal.views import bp as legal_bp
@@ -287,9 +287,10 @@ def register_template_helpers(app: Flask) -> None:
 def mount_voice_app(app: Flask) -> None:
     """The Twilio webhooks (/ivr/*) are served by an app of their own, without sessions, CSRF or
     rate limits (see ivr/app.py); ProxyFix, when configured, sits in front of both."""
+    from hotline.consultations.flags import sms_refused
     from hotline.ivr.app import VoiceDispatcher, create_voice_app
 
-    voice = create_voice_app(app.config)
+    voice = create_voice_app(app.config, sms_refused=sms_refused)
     app.extensions["hotline.voice"] = voice
     app.wsgi_app = VoiceDispatcher(app.wsgi_app, voice)
     if app.config.get("PROXY_HOPS"):
@@ -298,10 +299,13 @@ def mount_voice_app(app: Flask) -> None:
 
 
 def register_subscribers(app: Flask) -> None:
-    """The report tables follow what the other rooms write (core.signals), in the writer's transaction."""
-    from hotline.reports.subscribers import subscribe
+    """The report tables and the appointments follow what the other rooms write (core.signals), in the
+    writer's transaction."""
+    from hotline.appointments import subscribers as appointments
+    from hotline.reports import subscribers as reports
 
-    subscribe(app)
+    reports.subscribe(app)
+    appointments.subscribe(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -35,6 +35,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "SCHEDULER_INTERVAL_MINUTES": int(env.get("HOTLINE_SCHEDULER_INTERVAL_MINUTES") or 5),
         "OFFICE_ADDRESS": env.get("HOTLINE_OFFICE_ADDRESS") or "au siège du service",
         "CONTACT_PHONE": env.get("HOTLINE_CONTACT_PHONE") or None,
+        # The bilan's face (reports/pdf.py): who writes it, for whom, under which agreement.
+        **{key: env.get(f"HOTLINE_{key}") or default for key, default in BILAN_FACE.items()},
         **{key: int(env[f"HOTLINE_{key}"]) for key in RETENTION_KEYS if env.get(f"HOTLINE_{key}")},
         "PUBLIC_URL": (env.get("HOTLINE_PUBLIC_URL") or "").rstrip("/") or None,
         # None when not set: in production with a public URL, start-up then stops (hotline.configure).
@@ -53,6 +55,13 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "IMPORT_BACKGROUND_ROWS": int(env.get("HOTLINE_IMPORT_BACKGROUND_ROWS", "5000") or 5000),
     }
 
+
+# The bilan's first page until the settings say (HOTLINE_SERVICE_NAME, HOTLINE_FUNDER, HOTLINE_AGREEMENT_REFERENCE).
+BILAN_FACE = {
+    "SERVICE_NAME": "Nom du service à renseigner",
+    "FUNDER": "Financeur à renseigner",
+    "AGREEMENT_REFERENCE": "à renseigner",
+}
 
 RETENTION_KEYS = (
     "RETENTION_LOGIN_DAYS",

@@ -10,6 +10,7 @@ from hotline.consultations.models import (
     ConsultationCode,
     ConsultationRevision,
     Household,
+    HouseholdFlag,
 )
 from hotline.core.audit import AuditEvent
 from hotline.core.models_base import Base, utcnow
@@ -24,13 +25,14 @@ from hotline.permanences.models import (
 from hotline.reference.models import Commune, CommunePostalCode, Epci, Territory
 from hotline.reports.notes import ReportNote
 from hotline.reports.rollup_models import (
+    ReportCaseResult,
     ReportDebt,
     ReportHousehold,
     ReportHouseholdCount,
     ReportHouseholdMonth,
     ReportRollup,
 )
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 __all__ = [
     "Activity",
@@ -50,6 +52,7 @@ __all__ = [
     "DutyShift",
     "Epci",
     "Household",
+    "HouseholdFlag",
     "ImportJob",
     "LoginAttempt",
     "OpeningHours",
@@ -57,6 +60,7 @@ __all__ = [
     "PermanenceCancellation",
     "Place",
     "ProcedureAct",
+    "ReportCaseResult",
     "ReportDebt",
     "ReportHousehold",
     "ReportHouseholdCount",

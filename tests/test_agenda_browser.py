@@ -13,7 +13,7 @@ from test_browser import CHROMIUM, browser, log_in, server  # noqa: F401 (the fi
 from hotline.appointments.models import Appointment
 from hotline.extensions import db
 from hotline.permanences import services as permanences
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 pytestmark = [
     pytest.mark.browser,

@@ -167,7 +167,7 @@ def test_a_slot_is_booked_once_and_a_jurist_is_not_in_two_places(app, lens, hous
                 slot=slot_key(lens["permanence_id"], 11),
             )
         with pytest.raises(permanences.PermanenceError, match="1 rendez-vous est pris"):
-            services.cancel_occurrence(first.permanence, date(2026, 12, 1), "Panne", lens["jurist"], PARIS)
+            permanences.cancel(first.permanence, date(2026, 12, 1), "Panne", lens["jurist"])
 
 
 def booking_links(html: str) -> list[str]:
@@ -491,3 +491,34 @@ def test_a_reminder_is_tried_again_when_twilio_does_not_answer(app, lens, househ
     assert send_reminders(app) == outcomes(sent=1)
     with app.app_context():
         assert db.session.get(Appointment, appointment_id).reminder.status == "sent"
+
+
+def household_appointments(html: str) -> list[str]:
+    """The items of the household page's "Rendez-vous" list, as text."""
+    block = re.search(r"<h2>Rendez-vous</h2>\s*<ul>(.*?)</ul>", html, re.S)
+    return [unescape(re.sub(r"\s+", " ", item)).strip() for item in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)]
+
+
+def test_the_household_page_lists_its_appointments_with_what_became_of_them(app, client, lens, household, login):
+    """The block comes from appointments (a template global), the page from consultations."""
+    with app.app_context():
+        h = db.session.get(type(household), household.id)
+        booked = services.book(
+            h,
+            mission="info_logement",
+            jurist=None,
+            booked_by=lens["jurist"],
+            now=NOW,
+            zone=PARIS,
+            slot=slot_key(lens["permanence_id"], 10),
+        )
+        db.session.commit()
+        appointment_id = booked.id
+    login(lens["jurist"])
+    page = client.get(f"/households/{household.id}").get_data(as_text=True)
+    assert household_appointments(page) == ["01/12/2026 10:00 — Mairie de Lens, Sophie Lefebvre : Prévu"]
+    with app.app_context():
+        services.settle(db.session.get(Appointment, appointment_id), "cancelled", NOW)
+        db.session.commit()
+    page = client.get(f"/households/{household.id}").get_data(as_text=True)
+    assert household_appointments(page) == ["01/12/2026 10:00 — Mairie de Lens, Sophie Lefebvre : Annulé"]

@@ -14,8 +14,9 @@ from test_consultations_robustness import logged_in_client
 
 from hotline.auth.models import User
 from hotline.cases.models import ProcedureAct
-from hotline.cases.services import act_dates, case_of, coming_deadlines, stated_at
+from hotline.cases.services import act_dates, case_of, stated_at
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
+from hotline.consultations.services import coming_deadlines
 from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 

@@ -22,7 +22,7 @@ def test_the_demo_cases(app, client, make_user, login):
     ids = [make_user("jurist", territories=(t,)).id for t in ("lens-henin", "boulonnais", "artois")]
     with app.app_context():
         jurists = [db.session.get(User, i) for i in ids]
-        demo._consultations(random.Random(62), jurists, TODAY, households=80)
+        demo.consultations(random.Random(62), jurists, TODAY, households=80)
         db.session.commit()
         acts = db.session.execute(
             select(ProcedureAct.stage, ProcedureAct.occurred_on, Case.household_id).join(Case)

@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
+from hotline.cases.page import case_page
 from hotline.cases.services import (
     CaseError,
     Stated,
     act_dates,
     act_history,
     acts_of,
-    case_notices,
     case_of,
     parse_acts,
     record_acts,
@@ -202,7 +202,7 @@ def test_the_household_page_notices_come_from_the_recorded_acts(household, consu
     seen = consult(date(2026, 10, 2))
     record_acts(household, seen, {"commandement_quitter": date(2026, 9, 20)}, lease_signed_on=date(2024, 1, 1))
     db.session.commit()
-    found = {n.key: n for n in case_notices(household, date(2026, 11, 28))}
+    found = {n.key: n for n in case_page(household, [], date(2026, 11, 28)).notices}  # as the household page
     assert found["treve_hivernale"].on == date(2027, 4, 1)
     assert found["expulsion_au_plus_tot"].on == date(2026, 11, 20)
 
@@ -267,7 +267,7 @@ def test_a_wrong_import_cell_is_a_french_error(cell, message):
 def test_coming_deadlines_lists_the_households_whose_next_deadline_is_within_15_days(
     ctx, household, consult, make_user
 ):
-    from hotline.cases.services import coming_deadlines
+    from hotline.consultations.services import coming_deadlines
 
     consultation = consult(date(2026, 10, 1))
     record_acts(household, consultation, {"signification_jugement": date(2026, 9, 25)})

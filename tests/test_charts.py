@@ -2,6 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,14 @@ def test_lines_draw_each_series_and_the_png_is_an_image():
     assert chart.png().startswith(b"\x89PNG\r\n\x1a\n")
 
 
+def test_the_image_for_the_pdf_is_the_png_without_its_encoding():
+    chart = charts.bars("Consultations par territoire", {"Lens-Hénin": 120, "Boulonnais": 45})
+    image, png = chart.image(), chart.png()
+    assert image.mode == "RGB"
+    assert image.size == (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big"))
+    assert image.getpixel((0, 0)) == (255, 255, 255)
+
+
 def test_the_same_numbers_draw_the_same_svg():
     values = {"a": 1, "b": 2}
     assert charts.bars("T", values).svg() == charts.bars("T", values).svg()
@@ -73,13 +82,100 @@ def test_the_image_for_a_page_takes_its_containers_width():
     assert root.find(SVG + "title").text == "T"
 
 
+def texts_of(chart) -> list[str]:
+    return [t.text or "" for t in ET.fromstring(chart.svg()).iter(SVG + "text")]
+
+
 def test_a_long_title_is_wrapped_inside_the_drawing():
+    """The title starts at the drawing's left edge (not after the labels) and is wrapped to its width."""
     title = "Stade de la procédure au premier contact, par territoire et par mois (nombre de ménages)"
-    root = ET.fromstring(charts.bars(title, {"Assignation devant le juge": 3}).svg())
+    chart = charts.bars(title, {"Assignation devant le juge": 3})
+    root = ET.fromstring(chart.svg())
     assert root.find(SVG + "title").text == title  # whole for screen readers
-    texts = [t.text for t in root.iter(SVG + "text")]
-    assert "Stade de la procédure au premier contact, par" in texts
-    assert "territoire et par mois (nombre de ménages)" in texts
+    lines = [text for text in texts_of(chart) if text and text in title and len(text) > 20]
+    assert len(lines) == 2 and " ".join(lines) == title
+    width = float(root.get("width").removesuffix("pt"))
+    assert all(len(line) * 11 * charts.CHAR_EM < width for line in lines)
+
+
+def test_a_percentage_is_drawn_on_a_0_to_100_axis():
+    for chart in (
+        charts.shares("Thèmes", {"Impayés": 1, "Copropriété": 2}, 40),
+        charts.bars("Premiers contacts atteints avant le commandement de payer (%)", {"Artois": 0.4}, unit="%"),
+    ):
+        ticks = texts_of(chart)
+        assert "0 %" in ticks and "100 %" in ticks and "50 %" in ticks, ticks
+        assert "1.0" not in ticks and "0.4" not in ticks
+
+
+def test_an_empty_series_is_no_chart_but_says_so():
+    for chart in (
+        charts.bars("Premiers contacts atteints avant le commandement de payer (%)", {}, unit="%"),
+        charts.bars("Consultations par territoire", {"Artois": 0, "Calaisis": 0}),
+        charts.lines("Évolution mensuelle", ["01/2026", "02/2026"], {"2026": [0, 0]}),
+    ):
+        assert chart.empty
+        texts = texts_of(chart)
+        assert charts.NO_DATA in texts and "Artois" not in texts and "01/2026" not in texts
+        assert b"PNG" in chart.png()[:8]
+    assert not charts.bars("T", {"Artois": 1}).empty
+    assert not charts.bars("Part", {"Artois": 0.0}, unit="%").empty  # 0 % of a known whole is a finding
+
+
+def test_long_labels_are_wrapped_and_each_bar_has_room_for_its_label():
+    label = "Jugement : délais de paiement accordés, effets de la clause résolutoire suspendus"
+    short = charts.bars("Stade", {"Audience": 3, label: 13, "Signification du jugement": 10})
+    texts = texts_of(short)
+    lines = [text for text in texts if text and text in label]
+    assert " ".join(lines) == label and all(len(line) <= charts.LABEL_WIDTH for line in lines)
+    one_line = charts.bars("Stade", {"Audience": 3, "Assignation": 13, "Signification du jugement": 10})
+    height = lambda chart: float(ET.fromstring(chart.svg()).get("height").removesuffix("pt"))  # noqa: E731
+    assert height(short) > height(one_line)  # the wrapped label's bar takes the height of its lines
+
+
+def test_no_legend_lines_are_named_at_their_end_and_grouped_bars_are_panels():
+    trend = charts.lines("Évolution", ["01/2026", "02/2026"], {"2026": [3, 5], "2025": [2, 2]})
+    grouped = charts.grouped("Parc", ["Personne seule", "Couple"], {"Parc privé": [2, 0], "Parc social": [1, 4]})
+    for chart in (trend, grouped):
+        svg = chart.svg()
+        assert 'id="legend_' not in svg
+    assert "2026" in texts_of(trend) and "2025" in texts_of(trend)
+    assert svg.count('id="axes_') == 2  # one panel per series, each titled with its name
+
+
+def test_a_heat_map_of_unanswered_calls_prints_its_counts():
+    days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi"]
+    hours = [f"{h} h" for h in range(9, 18)]
+    counts = [[0] * len(hours) for _ in days]
+    counts[0][0], counts[4][8], counts[2][3] = 7, 3, 12
+    chart = charts.heatmap("Appels sans réponse, par jour et par heure", days, hours, counts)
+    texts = texts_of(chart)
+    assert {"lundi", "vendredi", "9 h", "17 h", "7", "3", "12"} <= set(texts)
+    assert chart.description == "Les plus nombreux : mercredi 12 h : 12 ; lundi 9 h : 7 ; vendredi 17 h : 3"
+    assert charts.from_token(chart.token("secret"), "secret") == chart
+    assert charts.heatmap("Vide", days, hours, [[0] * len(hours) for _ in days]).empty
+
+
+@pytest.mark.parametrize(
+    "current, previous, said",
+    [
+        (5, 2, "+3"),  # not "+150 %": the base is under 20
+        (2, 5, "\u22123"),
+        (19, 0, "+19"),
+        (7, 7, "="),
+        (24, 20, "+20\u202f%"),
+        (30, 40, "\u221225\u202f%"),
+    ],
+)
+def test_a_change_on_a_small_base_is_the_difference(current, previous, said):
+    assert charts.change_text(current, previous) == said
+
+
+def test_a_change_is_coloured_by_what_it_means():
+    assert charts.tone(7, 4, better=-1) == "bad"  # more missed calls
+    assert charts.tone(7, 4, better=1) == "good"  # more callbacks done
+    assert charts.tone(3, 4, better=-1) == "good"
+    assert charts.tone(7, 4, better=0) == charts.tone(4, 4, better=1) == "neutral"
 
 
 labels = st.lists(st.text(max_size=30), min_size=1, max_size=12)
@@ -144,3 +240,10 @@ def test_a_dollar_sign_is_text_not_a_formula():
     chart = charts.bars("Loyer $\\foo$ et $x", {"$\\frac{" + "{" * 50 + "$": 1.0})
     texts = " ".join(t.text or "" for t in ET.fromstring(chart.svg()).iter(SVG + "text"))
     assert "$\\frac{" in texts and "$x" in texts
+
+
+@given(any_chart())
+@settings(max_examples=25, deadline=None)
+def test_any_chart_a_token_can_name_is_drawn(chart):
+    """Never a 500 on /reports/charts/<token>.svg: whatever a valid token names is drawn."""
+    assert chart.svg().startswith("<svg")

@@ -16,7 +16,7 @@ from hotline.core import date_bounds
 from hotline.core.opening import Closure
 from hotline.extensions import db
 from hotline.permanences.models import DutyShift, Permanence
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 TODAY = date(2026, 12, 1)
 NOW = datetime(2026, 12, 1, 8, 0)

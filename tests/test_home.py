@@ -206,19 +206,20 @@ def test_a_jurist_without_mission_is_told_so_at_home(app, client, login, make_us
 
 
 @pytest.mark.parametrize(
-    "current, previous, change, trend",
+    "current, previous, better, change, tone",
     [
-        (12, 10, "+2 (+20\u202f%)", "up"),
-        (9, 12, "−3 (−25\u202f%)", "down"),
-        (5, 5, "=", "same"),
-        (4, 0, "+4", "up"),
-        (0, 3, "−3 (−100\u202f%)", "down"),
-        (1, 3, "−2 (−67\u202f%)", "down"),
+        (24, 20, 0, "+4 (+20\u202f%)", "neutral"),
+        (27, 36, 1, "−9 (−25\u202f%)", "bad"),
+        (5, 5, -1, "=", "neutral"),
+        (4, 0, 1, "+4", "good"),
+        (0, 3, -1, "−3", "good"),  # on a base under 20, the difference alone (not "−100 %")
+        (7, 4, -1, "+3", "bad"),  # more missed calls: red, though the sign is "+"
+        (5, 2, 1, "+3", "good"),  # not "+150 %"
     ],
 )
-def test_a_key_figure_says_its_change(current, previous, change, trend):
-    figure = Figure("Consultations", current, previous)
-    assert (figure.change, figure.trend) == (change, trend)
+def test_a_key_figure_says_its_change_and_what_it_means(current, previous, better, change, tone):
+    figure = Figure("Appels", current, previous, better)
+    assert (figure.change, figure.tone) == (change, tone)
 
 
 def test_manager_home_key_figures_callbacks_and_duty_gaps(
@@ -269,11 +270,16 @@ def test_manager_home_key_figures_callbacks_and_duty_gaps(
             r'<th scope="row">([^<]+)</th>(.*?)</tr>', html.split("caption>Prévention des expulsions")[1], re.S
         )
     }
-    cells = {name: re.findall(r"<td[^>]*>([^<]*)</td>", row) for name, row in rows.items()}
-    assert cells["Consultations"] == ["3", "1", "+2 (+200\u202f%)"]
+    cells = {
+        name: [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for name, row in rows.items()
+    }
+    tones = {name: re.findall(r'<td class="num (tone-\w+)"', row) for name, row in rows.items()}
+    assert cells["Consultations"] == ["3", "1", "+2"] and tones["Consultations"] == ["tone-neutral"]
     assert cells["Ménages"] == ["1", "1", "="]
-    assert cells["Appels répondus"] == ["1", "2", "−1 (−50\u202f%)"]
-    assert cells["Appels manqués"] == ["1", "0", "+1"]
+    assert cells["Appels répondus"] == ["1", "2", "−1 (défavorable)"] and tones["Appels répondus"] == ["tone-bad"]
+    # more missed calls is bad: red, whatever its sign
+    assert cells["Appels manqués"] == ["1", "0", "+1 (défavorable)"] and tones["Appels manqués"] == ["tone-bad"]
     assert "Décembre 2026, en cours : 1 consultation à ce jour." in figures
 
     assert "Boulonnais 1 1 06/10/2026 10:00" in page["rappels"]  # the oldest call waiting (CA3), not its task

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from recount import consultation_records, household_records
 from sqlalchemy import func, select
 
 from hotline.cases import figures
@@ -46,10 +47,11 @@ def assert_as_recounted() -> None:
         months = [f"{m:%Y-%m}" for m in reports.months(first, last)]
         read = sorted(household_months.read(db.session, months, MISSIONS))
         end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
-        assert read == sorted(figures.build(reports.household_records(end, MISSIONS), months)), (first, last)
+        read = [figure for figure in read if figure.indicator in figures.INDICATORS]
+        assert read == sorted(figures.build(household_records(end, MISSIONS), months)), (first, last)
         counted = {
             (row.mission, row.period, row.indicator): row.value
-            for row in tidy.build(reports.consultation_records(first, end, MISSIONS))
+            for row in tidy.build(consultation_records(first, end, MISSIONS))
             if row.territory == tidy.ALL and row.indicator in ("households", "households_received")
         }
         found = household_months.households(db.session, months[0], months[-1], MISSIONS)

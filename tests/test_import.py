@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from conftest import SAMPLE_CONSULTATIONS, csrf_token
+from recount import consultation_records
 from sqlalchemy import func, select
 
 from hotline.cases import services as cases
@@ -14,7 +15,6 @@ from hotline.consultations.imports import write as importer
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.reports import rollup, tidy
-from hotline.reports import services as reports
 
 TODAY = date(2026, 11, 28)
 TERRITORY_62481 = "montreuillois"  # communes-62.csv
@@ -225,7 +225,7 @@ def test_the_case_columns_import_and_count_in_the_report(app):
         assert cases.act_dates(case) == {"commandement_payer": date(2026, 1, 5), "audience": date(2026, 4, 10)}
         rows = rollup.rows(db.session, date(2026, 3, 1), date(2026, 3, 1), ["info_logement", "prevention_expulsion"])
         assert rows == tidy.build(
-            reports.consultation_records(date(2026, 3, 1), date(2026, 4, 1), ["info_logement", "prevention_expulsion"])
+            consultation_records(date(2026, 3, 1), date(2026, 4, 1), ["info_logement", "prevention_expulsion"])
         )
         assert tidy.value_of(rows, "info_logement", "total", "all", "landlord_type", "personne_physique") == 1
         assert tidy.value_of(rows, "info_logement", "total", "all", "landlord_type", "inconnu") == 1

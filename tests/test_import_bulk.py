@@ -5,6 +5,7 @@ import gc
 from datetime import date
 from decimal import Decimal
 
+from recount import consultation_records
 from sqlalchemy import delete, select
 from test_import import TODAY, run
 
@@ -15,7 +16,6 @@ from hotline.consultations.imports import write as importer
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.reports import rollup, tidy
-from hotline.reports import services as reports
 
 HEADER = (
     "external_id,date,mission,mode,commune_insee,themes,household_ref,lease_signed_on,landlord_type,"
@@ -94,7 +94,7 @@ def test_a_second_import_adds_to_existing_cases_and_the_rollup_matches_a_recount
         assert ("commandement_payer", date(2026, 1, 6), "B3", True) in acts
         missions = ["info_logement", "prevention_expulsion"]
         rows = rollup.rows(db.session, date(2026, 2, 1), date(2026, 4, 1), missions)
-        assert rows == tidy.build(reports.consultation_records(date(2026, 2, 1), date(2026, 5, 1), missions))
+        assert rows == tidy.build(consultation_records(date(2026, 2, 1), date(2026, 5, 1), missions))
         assert tidy.value_of(rows, "info_logement", "total", "all", "landlord_type", "sci_familiale") == 1
 
 

@@ -36,6 +36,9 @@ STEPS = [
     "/ivr/voicemail",
     "/ivr/voicemail/choice",
     "/ivr/voicemail/recorded",
+    "/ivr/self-service",
+    "/ivr/self-service/choice",
+    "/ivr/self-service/after",
     "/ivr/whisper",
     "/ivr/whisper/accept",
     "/ivr/status",
@@ -185,9 +188,11 @@ def test_questions_gather_the_right_number_of_keys(twilio):
 
 def test_greeting_has_the_data_protection_notice_and_number_maps_to_mission(app, twilio):
     general = twiml(twilio("/ivr/voice", CallSid="CAg1", To=INFO_NUMBER))
-    assert "informations que vous donnez" in says(general)
+    assert "ligne d'information sur le logement" in says(general)
+    assert "Vos réponses servent uniquement à traiter votre appel" in says(general)
     assert redirect_target(general) == "/ivr/mission"
     green = twiml(twilio("/ivr/voice", CallSid="CAg2", To=EVICTION_NUMBER))
+    assert "ligne de prévention des expulsions" in says(green) and "données personnelles" in says(green)
     assert redirect_target(green) == "/ivr/postal"
     assert call_row(app, "CAg2").mission == "prevention_expulsion"
 
@@ -269,7 +274,7 @@ def test_call_outside_hours_ends_in_the_voicemail(app, runner, roster):
         args=["ivr", "simulate", "--write", "--at", CLOSED, "--to", INFO_NUMBER, "--keys", "1 62200 1"]
     )
     assert result.exit_code == 0, result.output
-    assert "Il sera de nouveau ouvert demain à 9 heures" in result.output
+    assert "Il rouvre demain de 9 heures à 12 heures 30 et de 13 heures 30 à 17 heures." in result.output
     assert "message enregistré" in result.output and "sonnerie" not in result.output
     with app.app_context():
         row = db.session.scalar(select(Call))
@@ -375,7 +380,7 @@ def test_holiday_and_exceptional_closure_close_the_line(app, twilio, roster):
     twilio("/ivr/voice", CallSid="CAh", To=EVICTION_NUMBER)
     assert redirect_target(twiml(twilio("/ivr/route", CallSid="CAh"))) == "/ivr/closed"
     closed = twiml(twilio("/ivr/closed", CallSid="CAh"))
-    assert "lundi 28 décembre à 9 heures" in says(closed)
+    assert "lundi 28 décembre de 9 heures à" in says(closed)
     with app.app_context():
         db.session.add(
             Closure(mission=None, starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 1), reason="Formation")
@@ -545,9 +550,8 @@ def test_status_right_after_the_entry_finds_its_row(app, client):
     assert (row.outcome, row.path) == ("abandoned", "accueil")
 
 
-def test_a_closed_line_tells_the_next_permanence_of_the_callers_territory(app, twilio, make_user):
-
-    holder = make_user("jurist")
+def boulogne_permanence(app, holder_id: int, starts: time = time(9), ends: time = time(12)) -> None:
+    """A weekly permanence of the eviction mission at the CCAS of Boulogne-sur-Mer, on Wednesdays."""
     with app.app_context():
         permanences.save(
             None,
@@ -555,24 +559,28 @@ def test_a_closed_line_tells_the_next_permanence_of_the_callers_territory(app, t
             name="CCAS de Boulogne-sur-Mer",
             address="place Godefroy de Bouillon",
             mission="prevention_expulsion",
-            user_id=holder.id,
+            user_id=holder_id,
             frequency="weekly",
             weekday=2,
             week_of_month=None,
-            starts=time(9),
-            ends=time(12),
+            starts=starts,
+            ends=ends,
             first_day=date(2026, 11, 1),
             last_day=None,
             active=True,
         )
         db.session.commit()
+
+
+def test_a_closed_line_tells_the_next_permanence_of_the_callers_territory(app, twilio, make_user):
+    boulogne_permanence(app, make_user("jurist").id)
     at(app, CLOSED)  # Tuesday 1 December, 20:00
     twilio("/ivr/voice", CallSid="CAperm", To=EVICTION_NUMBER)
     twilio("/ivr/postal/choice", CallSid="CAperm", To=EVICTION_NUMBER, Digits="62200")
     heard = says(twiml(twilio("/ivr/closed", CallSid="CAperm", To=EVICTION_NUMBER)))
-    assert "Il sera de nouveau ouvert demain à 9 heures." in heard
+    assert "Il rouvre demain de 9 heures à 12 heures 30 et de 13 heures 30 à 17 heures." in heard
     assert (
-        "Un juriste tient aussi une permanence demain à 9 heures, jusqu'à 12 heures : "
+        "Un juriste tient aussi une permanence demain de 9 heures à 12 heures, sur rendez-vous : "
         "CCAS de Boulogne-sur-Mer, place Godefroy de Bouillon."
     ) in heard
     twilio("/ivr/voice", CallSid="CAlens", To=EVICTION_NUMBER)

@@ -75,6 +75,8 @@ queries = st.sampled_from(
         "?u=²",
         "?cp=62200",
         "?cp=" + "6" * 5000,
+        "?back=queue",
+        "?back=" + "q" * 5000,
     ]
 )
 

@@ -1,13 +1,14 @@
-"""The demo's places and permanences: both missions in every territory, for a year already, and no
+"""The demo's places and permanences: both missions in every territory, since the demo's first day, and no
 jurist on the phone while at a permanence."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from test_permanences import fresh_places  # noqa: F401 (fixture)
 
 from hotline.auth.models import User
+from hotline.cases.deadlines import is_working_day
 from hotline.extensions import db
 from hotline.jobs import demo
 from hotline.permanences import recurrence, services
@@ -24,8 +25,8 @@ def test_demo_permanences_cover_both_missions_in_every_territory(app, make_user)
     today = date(2026, 12, 1)
     with app.app_context():
         jurists = [db.session.get(User, user.id) for user in made]
-        demo._roster(jurists)
-        demo._permanences(jurists, today)
+        demo.roster(jurists)
+        demo.permanences(jurists, today)
         db.session.commit()
         permanences = list(db.session.scalars(select(Permanence)))
         territories = {
@@ -44,13 +45,17 @@ def test_demo_permanences_cover_both_missions_in_every_territory(app, make_user)
         now = datetime(2026, 12, 1, 8, tzinfo=PARIS)
         for mission in labels("missions"):
             assert len(services.held(today - timedelta(days=365), today, now, PARIS, mission=mission)) > 100
+        # Held since the demo's first day, both years, on working days within the opening hours only.
+        held = services.held(date(2024, 6, 1), today, now, PARIS)
+        assert {o.day.year for o in held} == {2025, 2026} and min(o.day for o in held) < date(2025, 1, 15)
+        assert all(
+            is_working_day(o.day) and time(9) <= o.permanence.starts < o.permanence.ends <= time(17) for o in held
+        )
         for p in permanences:  # nobody is rostered on the phone during their own permanence
             for shift in db.session.scalars(select(DutyShift).where(DutyShift.user_id == p.user_id)):
                 for weekday in shift.weekdays:
-                    assert (
-                        recurrence.first_day_during(services.schedule_of(p), weekday, shift.starts, shift.ends, today)
-                        is None
-                    )
+                    during = services.duty_schedule(shift, weekday, today)
+                    assert recurrence.first_common_day(services.schedule_of(p), during, today) is None
         # The voice menu still has someone for every territory and mission on weekdays at 10:00 and 15:00.
         for day in range(5):
             for hour in (10, 15):

@@ -108,7 +108,7 @@ def test_the_bilan_shows_the_household_figures_in_french(ctx):
     assert "Ménages suivis (chaque ménage compté une fois)" in text
     assert "Dette médiane par ménage 1 500,00 €" in text
     assert "Stade de la procédure au premier contact" in text
-    assert "Ménages atteints avant le commandement de payer" in text
+    assert "Premiers contacts avant le commandement de payer" in text
     assert "Pas-de-Calais (tous territoires) 1 sur 2 (50 %)" in text
     assert "Lens-Hénin 1 sur 1 (100 %)" in text and "Boulonnais 0 sur 1 (0 %)" in text
     assert "Mois 03/2026 1 sur 1 (100 %)" in text

@@ -34,7 +34,7 @@ def test_key_figures_with_their_change_from_the_month_before():
         ("Consultations", 42, "−8 (−16 %)"),
         ("Ménages", 0, "="),
         ("Appels répondus", 5, "="),
-        ("Appels sans réponse (messagerie, rappel, hors horaires)", 0, "="),
+        ("Appels manqués (messagerie, rappel, hors horaires)", 0, "="),
         ("Rappels effectués", 0, "="),
         ("Permanences tenues", 2, "+2"),
     ]

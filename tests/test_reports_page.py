@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import PASSWORD, csrf_token
+from recount import consultation_records, household_records, household_recount
 from sqlalchemy import event
 
 from hotline.cases import figures
@@ -80,11 +81,9 @@ def recounted(first: date, last: date) -> list[tidy.Row]:
     """The tidy export recounted from every consultation: tidy.build over their records, the household
     indicators over every consultation up to the end of the range, and the calls, permanences and activities."""
     end = last.replace(year=last.year + last.month // 12, month=last.month % 12 + 1)
-    months = [f"{m:%Y-%m}" for m in services.months(first, last)]
-    per_household = figures.build(services.household_records(end, MISSIONS), months)
     return tidy.merged(
-        tidy.build(services.consultation_records(first, end, MISSIONS)),
-        [*services.other_rows(first, last, MISSIONS, NOW, PARIS), *(tidy.Row(*f) for f in per_household)],
+        tidy.build(consultation_records(first, end, MISSIONS)),
+        [*services.other_rows(first, last, MISSIONS, NOW, PARIS), *household_recount(first, last, MISSIONS)],
     )
 
 
@@ -94,7 +93,7 @@ def test_the_page_shows_the_figures_of_the_tidy_export(app, generated, territory
         exported = recounted(FIRST, LAST)
         before = recounted(*bilan.year_before(FIRST, LAST))
         shown = services.page(FIRST, LAST, MISSIONS, NOW, PARIS, territory)
-        shown_before = services.page(*bilan.year_before(FIRST, LAST), MISSIONS, NOW, PARIS, territory, households=False)
+        shown_before = services.page(*bilan.year_before(FIRST, LAST), MISSIONS, NOW, PARIS, territory)
         names = territory_labels()
     # Every figure the page reads is the export's, value for value...
     assert set(shown) <= set(exported) and set(shown_before) <= set(before)
@@ -118,8 +117,8 @@ def test_household_records_of_a_range_give_the_same_household_figures(app, gener
         for first, last in ((FIRST, LAST), (date(2026, 4, 1), date(2026, 5, 1)), (date(2026, 1, 1), date(2026, 1, 1))):
             end = last.replace(month=last.month + 1)
             months = [f"{m:%Y-%m}" for m in services.months(first, last)]
-            every = services.household_records(end, MISSIONS)
-            some = services.household_records(end, MISSIONS, first)
+            every = household_records(end, MISSIONS)
+            some = household_records(end, MISSIONS, first)
             assert len(some) < len(every)
             assert figures.build(some, months) == figures.build(every, months)
 

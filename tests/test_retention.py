@@ -20,7 +20,7 @@ from hotline.core.audit import AuditEvent
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.privacy import retention
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 

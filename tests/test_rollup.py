@@ -18,6 +18,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from recount import consultation_records
 from sqlalchemy import delete, select
 
 from hotline.cases import figures
@@ -292,7 +293,7 @@ def logged(app, make_consultation, make_household):
 
 def recount(first=FIRST, last=LAST, missions=MISSIONS) -> list[tidy.Row]:
     end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
-    return tidy.build(services.consultation_records(first, end, missions))
+    return tidy.build(consultation_records(first, end, missions))
 
 
 def test_rebuild_from_consultations_equals_the_recount(session, logged):

@@ -16,7 +16,7 @@ from hotline.appointments import services
 from hotline.auth.models import User
 from hotline.consultations.models import Household
 from hotline.extensions import db
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 ROOT = Path(__file__).resolve().parents[1]
 PARIS = ZoneInfo("Europe/Paris")

@@ -16,7 +16,8 @@ from hotline.appointments.models import Appointment
 from hotline.extensions import db
 from hotline.jobs.scheduler import send_reminders
 from hotline.permanences import services as permanences
-from hotline.sms.outbox import OUTCOMES, SmsMessage
+from hotline.sms.models import SmsMessage
+from hotline.sms.outbox import OUTCOMES
 
 PARIS = ZoneInfo("Europe/Paris")
 PHONE = "+33612345678"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time as clock
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,8 @@ from hotline.auth.models import User
 from hotline.consultations.models import Household
 from hotline.extensions import db
 from hotline.jobs.scheduler import send_reminders
-from hotline.sms.outbox import OUTCOMES, SmsMessage, enqueue
+from hotline.sms.models import SmsMessage
+from hotline.sms.outbox import OUTCOMES, enqueue
 
 ROOT = Path(__file__).resolve().parents[1]
 PARIS = ZoneInfo("Europe/Paris")
@@ -238,3 +239,27 @@ def test_a_late_sender_does_not_overwrite_the_claim_that_took_over(app, booked, 
     message = reminder(app, booked["id"])
     assert (message.status, message.attempts, message.sid) == ("sent", 2, stand_in.messages[0]["sid"])
     assert len(stand_in.messages) == 1 and "claim taken over by another sender" in caplog.text
+
+
+def test_a_household_flagged_no_sms_gets_no_reminder_and_no_confirmation(app, booked, stand_in):
+    """The household flagged "ne pas envoyer de SMS": the reminder due is cancelled, never sent; a new booking
+    queues no confirmation. Once the flag's last day is past, the next reminder goes out."""
+    from hotline.appointments import reminders
+    from hotline.consultations import flags
+
+    with app.app_context():
+        appointment = db.session.get(Appointment, booked["id"])
+        flags.set_flag(appointment.household, "sms", "safety", date(2026, 12, 7), None, date(2026, 12, 1))
+        db.session.commit()
+    assert run_at(app, DAY_BEFORE) == outcomes(cancelled=1)
+    assert stand_in.messages == [] and reminder(app, booked["id"]).status == "cancelled"
+    with app.app_context():
+        appointment = db.session.get(Appointment, booked["id"])
+        reminders.confirm(appointment, at(DAY_BEFORE))
+        db.session.commit()
+        assert db.session.scalar(select(SmsMessage).where(SmsMessage.purpose == "confirmation")) is None
+        app.config["FIXED_NOW"] = "2026-12-08T08:00"  # the flag ended the day before
+        reminders.confirm(appointment, at("2026-12-08T08:00"))
+        db.session.commit()
+    assert run_at(app, "2026-12-08T08:00") == outcomes(sent=1)
+    assert [m["To"] for m in stand_in.messages] == [PHONE]

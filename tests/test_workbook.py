@@ -38,7 +38,7 @@ def test_one_sheet_per_group_of_indicators_then_the_tidy_sheet():
     key = lines(read["Chiffres clés"])
     assert key[0] == ["Prévention des expulsions locatives (numéro vert) — Chiffres clés"]
     assert ["Indicateur", "03/2026 à 04/2026", "03/2025 à 04/2025", "Évolution"] in key
-    assert ["Consultations", 3, 1, 2.0] in key  # +200 %, a number shown as a percentage
+    assert ["Consultations", 3, 1, 2.0] in key  # +2: on a base under 20 the difference, not +200 %
     [amounts] = [line for line in key if line[0] == "Montant total des dettes"]
     assert amounts[:3] == ["Montant total des dettes", 3200.5, 1200] and amounts[3] == pytest.approx(2000.5 / 1200)
     territories = lines(read["Territoires"])
@@ -66,7 +66,7 @@ def test_number_formats_for_people():
     sheet = read["Chiffres clés"]
     cells = first_lines(sheet)
     assert cells["Montant total des dettes"][1].number_format == workbook.EUROS
-    assert cells["Consultations"][3].number_format == workbook.CHANGE
+    assert cells["Consultations"][3].number_format == workbook.DIFFERENCE
     territories = first_lines(read["Territoires"])
     assert territories["Lens-Hénin"][2].number_format == workbook.PERCENT
 

@@ -12,7 +12,7 @@ from hotline.consultations.models import Household
 from hotline.core.models_base import UTCDateTime, utcnow
 from hotline.extensions import db
 from hotline.permanences.models import Permanence
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 STATUSES = {"booked": "Prévu", "held": "Tenu", "no_show": "Absent", "cancelled": "Annulé"}
 
@@ -60,6 +60,10 @@ class Appointment(db.Model):
     @property
     def mode(self) -> str:
         return "permanence" if self.permanence_id else "visite_siege"
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
 
 
 def _outbox(purpose: str):

@@ -1,12 +1,14 @@
 """SMS of appointments, sent through the SMS outbox (hotline/sms/outbox.py) by the scheduler process
 (`hotline scheduler`) or `hotline reminders send`: the confirmation, queued at booking (key
 "confirmation:<appointment id>"), and the reminder, queued once when it falls due (key
-"reminder:<appointment id>"); both only if the household agreed. The outbox sends each exactly
+"reminder:<appointment id>"); both only if the household agreed and is not flagged "ne pas envoyer de
+SMS" (consultations/flags.py: the household, or another holding its number). The outbox sends each exactly
 once. A message names the day, time and place, never the reason.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,10 +16,13 @@ from flask import current_app
 from sqlalchemy import exists, select
 
 from hotline.appointments.models import Appointment
+from hotline.consultations import flags
 from hotline.core import clock
 from hotline.core.calendar import DAYS, MONTHS
 from hotline.extensions import db
 from hotline.sms import outbox as sms
+from hotline.sms.models import SmsMessage
+from hotline.sms.twilio_client import check_configured
 
 PURPOSE = "reminder"
 CONFIRMATION = "confirmation"
@@ -35,7 +40,7 @@ def text(
 
 def due(now: datetime, hours_before: int) -> list[int]:
     """Ids of booked appointments agreed for a reminder, starting within `hours_before` hours, not queued yet."""
-    queued = exists().where(sms.SmsMessage.appointment_id == Appointment.id, sms.SmsMessage.purpose == PURPOSE)
+    queued = exists().where(SmsMessage.appointment_id == Appointment.id, SmsMessage.purpose == PURPOSE)
     return list(
         db.session.scalars(
             select(Appointment.id).where(
@@ -49,7 +54,7 @@ def due(now: datetime, hours_before: int) -> list[int]:
     )
 
 
-def _render(message: sms.SmsMessage, opening: str) -> sms.Outgoing:
+def _render(message: SmsMessage, opening: str) -> sms.Outgoing:
     """The text of the message's appointment; wanted while it is booked, ahead and agreed."""
     cfg = current_app.config
     appointment = db.session.get(Appointment, message.appointment_id)
@@ -59,6 +64,7 @@ def _render(message: sms.SmsMessage, opening: str) -> sms.Outgoing:
         and appointment.sms_reminder
         and appointment.starts_at > clock.now()
         and bool(phone)
+        and not refused(appointment)
     )
     return sms.Outgoing(
         phone,
@@ -67,27 +73,34 @@ def _render(message: sms.SmsMessage, opening: str) -> sms.Outgoing:
     )
 
 
-def render(message: sms.SmsMessage) -> sms.Outgoing:
+def render(message: SmsMessage) -> sms.Outgoing:
     return _render(message, "Rappel : rendez-vous")
 
 
-def render_confirmation(message: sms.SmsMessage) -> sms.Outgoing:
+def render_confirmation(message: SmsMessage) -> sms.Outgoing:
     return _render(message, "Rendez-vous confirmé")
 
 
 RENDERERS = {PURPOSE: render, CONFIRMATION: render_confirmation}
 
 
+def refused(appointment: Appointment) -> bool:
+    """The household, or another holding its number, is flagged "ne pas envoyer de SMS" today."""
+    today = clock.local_today()
+    return flags.blocks(appointment.household_id, "sms", today) or flags.sms_refused(appointment.household.phone, today)
+
+
 def confirm(appointment: Appointment, now: datetime) -> None:
     """Queue the booking's confirmation, if the household agreed; sent by the next outbox run. Flushes."""
-    if appointment.sms_reminder:
+    if appointment.sms_reminder and not refused(appointment):
         sms.enqueue(CONFIRMATION, appointment.id, now)
 
 
-def send_due(now: datetime) -> dict[str, int]:
-    """Queue the reminders now due, then work the SMS outbox; returns counts by outcome."""
-    sms.check_configured(current_app.config)
+def send_due(now: datetime, also: Mapping[str, sms.Render] | None = None) -> dict[str, int]:
+    """Queue the reminders now due, then work the SMS outbox (with the renderers of `also`, the outbox's
+    other purposes); returns counts by outcome."""
+    check_configured(current_app.config)
     for appointment_id in due(now, current_app.config["REMINDER_HOURS_BEFORE"]):
         sms.enqueue(PURPOSE, appointment_id, now)
     db.session.commit()
-    return sms.run(RENDERERS)
+    return sms.run(RENDERERS | dict(also or {}))

@@ -24,7 +24,7 @@ from hotline.extensions import db
 from hotline.permanences import services as permanences
 from hotline.permanences.models import Permanence
 from hotline.reference import labels
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 EVICTION = "prevention_expulsion"
 
@@ -221,29 +221,6 @@ def settle(appointment: Appointment, status: str, now: datetime) -> None:
         raise BookingError("Ce rendez-vous n'a pas encore commencé.")
     appointment.status = status
     db.session.flush()
-
-
-def cancel_occurrence(permanence: Permanence, day: date, reason: str, user: User, zone: ZoneInfo) -> None:
-    """Cancel a permanence's day, unless appointments are still booked in it."""
-    start = datetime.combine(day, datetime.min.time(), zone)
-    booked = len(
-        list(
-            db.session.scalars(
-                select(Appointment.id).where(
-                    Appointment.permanence_id == permanence.id,
-                    Appointment.status == "booked",
-                    Appointment.starts_at >= start,
-                    Appointment.starts_at < start + timedelta(days=1),
-                )
-            )
-        )
-    )
-    if booked:
-        raise permanences.PermanenceError(
-            f"{booked} rendez-vous {'est pris' if booked == 1 else 'sont pris'} ce jour-là : "
-            "prévenez les ménages et annulez ces rendez-vous d'abord."
-        )
-    permanences.cancel(permanence, day, reason, user)
 
 
 def listing(user: User, start: datetime, *, limit: int = 200) -> list[Appointment]:

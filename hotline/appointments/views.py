@@ -31,6 +31,8 @@ from hotline.core.ids import parse_id
 from hotline.extensions import db
 from hotline.reference import labels
 from hotline.sms import outbox as sms
+from hotline.sms import twilio_client
+from hotline.sms.models import PURPOSES as SMS_PURPOSES
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
@@ -50,6 +52,14 @@ def index():
         sms_label=lambda m: sms.status_label(m, current_app.config),
         can_change=lambda a: services.can_change(current_user, a),
     )
+
+
+@bp.app_template_global()
+def household_appointments(household: Household) -> list[Appointment]:
+    """The household's appointments the reader may see, latest first: the "Rendez-vous" block of its page
+    (templates/appointments/household.html). A template global registered with this blueprint, so that
+    consultations' page shows them without importing appointments, which builds on consultations."""
+    return services.for_household(household, current_user)
 
 
 def household_for(user) -> Household:
@@ -136,8 +146,8 @@ def messages():
     return render_template(
         "appointments/messages.html",
         rows=services.messages(current_user),
-        purposes=sms.PURPOSES,
-        configured=sms.configured(current_app.config),
+        purposes=SMS_PURPOSES,
+        configured=twilio_client.configured(current_app.config),
         sms_label=lambda m: sms.status_label(m, current_app.config),
     )
 

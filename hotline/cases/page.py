@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from hotline.cases import notices
 from hotline.cases.models import Case, ProcedureAct
@@ -25,10 +26,12 @@ from hotline.cases.services import (
     may_edit_case,
     situation_of,
 )
-from hotline.consultations.models import Consultation, Household
 from hotline.core import charts
 from hotline.core.formatting import format_euros, fr_date
 from hotline.reference import label
+
+if TYPE_CHECKING:  # named for the type checker, not imported when run: consultations imports cases, never back
+    from hotline.consultations.models import Consultation, Household
 
 
 @dataclass(frozen=True)

@@ -22,19 +22,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from hotline.auth.access import readable_missions
-from hotline.cases import notices
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.cases.notices import legal_order
 from hotline.cases.path import Situation, situation
-from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.core import audit
 from hotline.core.models_base import utcnow
 from hotline.extensions import db
 from hotline.reference import labels, taxonomy
+
+if TYPE_CHECKING:  # named for the type checker, not imported when run: consultations imports cases, never back
+    from hotline.consultations.models import Consultation, Household
 
 EVICTION_MISSION = "prevention_expulsion"
 UNPAID_RENT_THEME = "impayes_expulsion"
@@ -214,13 +217,11 @@ def _statement(case: Case, consultation: Consultation, fields: dict) -> dict:
 def _refresh(case: Case) -> None:
     """The case holds, field by field, what the latest consultation that said something said."""
     query = (
-        select(CaseStatement)
-        .join(Consultation, CaseStatement.consultation_id == Consultation.id)
-        .where(CaseStatement.case_id == case.id)
-        .order_by(Consultation.date, Consultation.id)
+        select(CaseStatement).where(CaseStatement.case_id == case.id).options(selectinload(CaseStatement.consultation))
     )
+    statements = sorted(db.session.scalars(query), key=lambda s: (s.consultation.date, s.consultation.id))
     latest: dict[str, object] = {}
-    for statement in db.session.scalars(query):
+    for statement in statements:
         latest.update({name: getattr(statement, name) for name in CASE_FIELDS if getattr(statement, name) is not None})
     case.lease_signed_on = latest.get("lease_signed_on")
     case.rent_amount = latest.get("rent_amount")
@@ -422,13 +423,6 @@ def situation_of(case: Case | None, today: date, acts: list[ProcedureAct] | None
     )
 
 
-def case_notices(household: Household, today: date) -> list[notices.Notice]:
-    """What the household page says of the procedure: the notices of its situation."""
-    case = case_of(household)
-    acts = acts_of(case)
-    return notices.statements(situation_of(case, today, acts), latest_dates(acts), today)
-
-
 # The jurists' names of the Situation.deadlines_ahead keys (worklists: the home, "Ménages").
 DEADLINE_LABELS = {
     "clause_resolutoire": "Fin du délai pour payer (clause résolutoire)",
@@ -436,33 +430,6 @@ DEADLINE_LABELS = {
     "expulsion_au_plus_tot": "Expulsion possible au plus tôt",
     "refus_implicite_cfp": "Refus implicite du concours de la force publique",
 }
-
-
-def coming_deadlines(user, today: date, within_days: int = 15) -> list[tuple[Household, str, date]]:
-    """The households whose next deadline (a Situation.deadlines_ahead key) falls from today to
-    today + within_days, soonest first: the jurist's worklist. Only households with an eviction
-    consultation the user may read."""
-    missions = readable_missions(user)
-    if missions is not None and EVICTION_MISSION not in missions:
-        return []
-    followed = select(Consultation.household_id).where(Consultation.mission == EVICTION_MISSION)
-    rows = db.session.execute(
-        select(Case, ProcedureAct)
-        .join(ProcedureAct, (ProcedureAct.case_id == Case.id) & ProcedureAct.replaced_at.is_(None))
-        .where(Case.household_id.in_(followed))
-    ).all()
-    acts: dict[int, list[ProcedureAct]] = {}
-    cases: dict[int, Case] = {}
-    for case, act in rows:
-        cases[case.id] = case
-        acts.setdefault(case.id, []).append(act)
-    horizon = today + timedelta(days=within_days)
-    due = []
-    for case_id, held in acts.items():
-        ahead = situation_of(cases[case_id], today, held).deadlines_ahead(today)
-        if ahead and ahead[0][1] <= horizon:
-            due.append((cases[case_id].household, *ahead[0]))
-    return sorted(due, key=lambda item: (item[2], item[0].id))
 
 
 def may_edit_case(user) -> bool:
@@ -480,20 +447,16 @@ def household_act(household: Household, act_id: int) -> ProcedureAct | None:
     )
 
 
-def delete_act(act: ProcedureAct, author_id: int | None) -> None:
+def delete_act(act: ProcedureAct) -> dict:
     """Take a current act out of the case (kept in its history, marked deleted): the deadlines and
-    notices no longer count it. The consultation that stated it keeps its fields; its history says
-    that the act was deleted, and by whom."""
+    notices no longer count it. The consultation that stated it keeps its fields. Returns
+    {`acts.<code>`: [its ISO date, None]}, which the caller keeps in that consultation's history, as
+    record_case's changes."""
     if act.replaced_at is not None:
         raise ValueError("only a current act can be deleted")
     act.replaced_at = act.deleted_at = utcnow()
-    if act.consultation is not None:
-        act.consultation.revisions.append(
-            ConsultationRevision(
-                changed_by_id=author_id, changes={f"acts.{act.stage}": [act.occurred_on.isoformat(), None]}
-            )
-        )
     db.session.flush()
+    return {f"acts.{act.stage}": [act.occurred_on.isoformat(), None]}
 
 
 def may_read_cases(user) -> bool:

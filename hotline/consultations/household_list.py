@@ -15,6 +15,7 @@ from sqlalchemy import exists, func, select
 from hotline.auth.access import readable_missions
 from hotline.cases import services as cases
 from hotline.consultations.models import Consultation, Household
+from hotline.consultations.services import coming_deadlines
 from hotline.extensions import db
 
 # The next-deadline filter: its code, its French name and how many days ahead (None: any to come).
@@ -99,7 +100,7 @@ def query(user, filters: Filters, today: date):
         )
     if filters.deadline and cases.may_read_cases(user):
         days = DEADLINE_WINDOWS[filters.deadline][1] or ANY_DEADLINE_DAYS
-        due = {household.id for household, _, _ in cases.coming_deadlines(user, today, days)}
+        due = {household.id for household, _, _ in coming_deadlines(user, today, days)}
         found = found.where(Household.id.in_(due or [0]))
     return found.order_by(latest.c.date.desc(), Household.id.desc())
 

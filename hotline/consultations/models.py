@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -57,6 +58,25 @@ class Household(db.Model):
     @property
     def display_name(self) -> str:
         return self.name or f"Ménage n° {self.id}"
+
+
+class HouseholdFlag(db.Model):
+    """What the service must not do for a household ("ne pas rappeler", "ne pas envoyer de SMS"), until its
+    last day (or until cleared): consultations/flags.py. The reason is a code, never free text."""
+
+    __tablename__ = "household_flags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # flags.KINDS: "callback", "sms"
+    reason: Mapped[str] = mapped_column(String(30))  # flags.REASONS
+    ends_on: Mapped[date | None] = mapped_column(Date)  # its last day; None: until cleared
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    set_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("household_id", "kind"),)
 
 
 class Consultation(db.Model):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from hotline.auth.access import can_read_consultation, readable_missions
-from hotline.cases.services import concerns_the_case
+from hotline.cases.models import Case, ProcedureAct
+from hotline.cases.services import concerns_the_case, situation_of
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.core import signals, versions
 from hotline.core.models_base import utcnow
@@ -275,3 +276,30 @@ def search_consultations(user, filters: dict):
     if filters.get("jurist"):
         query = query.where(Consultation.jurist_id == int(filters["jurist"]))
     return query.order_by(Consultation.date.desc(), Consultation.id.desc())
+
+
+def coming_deadlines(user, today: date, within_days: int = 15) -> list[tuple[Household, str, date]]:
+    """The households whose next deadline (a Situation.deadlines_ahead key) falls from today to
+    today + within_days, soonest first: the jurist's worklist. Only households with an eviction
+    consultation the user may read. Here, not in cases/, because it reads the consultations."""
+    missions = readable_missions(user)
+    if missions is not None and EVICTION_MISSION not in missions:
+        return []
+    followed = select(Consultation.household_id).where(Consultation.mission == EVICTION_MISSION)
+    rows = db.session.execute(
+        select(Case, ProcedureAct)
+        .join(ProcedureAct, (ProcedureAct.case_id == Case.id) & ProcedureAct.replaced_at.is_(None))
+        .where(Case.household_id.in_(followed))
+    ).all()
+    acts: dict[int, list[ProcedureAct]] = {}
+    cases: dict[int, Case] = {}
+    for case, act in rows:
+        cases[case.id] = case
+        acts.setdefault(case.id, []).append(act)
+    horizon = today + timedelta(days=within_days)
+    due = []
+    for case_id, held in acts.items():
+        ahead = situation_of(cases[case_id], today, held).deadlines_ahead(today)
+        if ahead and ahead[0][1] <= horizon:
+            due.append((cases[case_id].household, *ahead[0]))
+    return sorted(due, key=lambda item: (item[2], item[0].id))

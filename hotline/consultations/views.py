@@ -16,8 +16,6 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hotline.appointments import services as appointment_services
-from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.auth.access import (
     can_edit_consultation,
     can_read_consultation,
@@ -30,7 +28,8 @@ from hotline.auth.models import User
 from hotline.cases import referrals
 from hotline.cases import services as cases
 from hotline.cases.page import CasePage, case_page
-from hotline.consultations import household_list, services
+from hotline.consultations import flags, household_list, services
+from hotline.consultations.flag_form import FlagForm, flag_forms
 from hotline.consultations.forms import (
     ConsultationForm,
     HouseholdForm,
@@ -390,7 +389,10 @@ def households():
 @bp.route("/households/<int:household_id>")
 @login_required
 def household(household_id: int):
-    household = _household_or_404(household_id)
+    return _household_page(_household_or_404(household_id))
+
+
+def _household_page(household: Household, posted_kind: str | None = None, posted: FlagForm | None = None):
     audit.record("household.read", "household", household.id)
     db.session.commit()
     file = services.household_file(household, current_user)
@@ -402,9 +404,36 @@ def household(household_id: int):
         timeline=file.timeline,
         case=case,
         readable=[c.id for c in file.consultations],
-        appointments=appointment_services.for_household(household, current_user),
-        appointment_statuses=APPOINTMENT_STATUSES,
+        household_flags=flags.active(household.id, clock.local_today()),
+        flag_forms=flag_forms(posted_kind, posted),
+        flag_kinds=flags.KINDS,
+        flag_reasons=flags.REASONS,
     )
+
+
+@bp.route("/households/<int:household_id>/flags/<kind>", methods=["POST"])
+@roles_required("jurist")
+def household_flag(household_id: int, kind: str):
+    """Set or clear a flag ("ne pas rappeler", "ne pas envoyer de SMS"): audited; a wrong value is shown at
+    its field on the household's page, what was typed kept."""
+    household = _household_or_404(household_id)
+    if kind not in flags.KINDS:
+        abort(404)
+    if request.form.get("action") == "clear":
+        if flags.clear_flag(household, kind):
+            audit.record(f"household.flag.{kind}.clear", "household", household.id)
+            db.session.commit()
+            flash(f"Signalement « {flags.KINDS[kind]} » retiré.", "success")
+        return redirect(url_for(".household", household_id=household.id, _anchor="flags"))
+    form = FlagForm(prefix=kind)
+    if not form.validate_on_submit():
+        flash(INVALID_FORM, "error")
+        return _household_page(household, kind, form), 422
+    flags.set_flag(household, kind, form.reason.data, form.ends_on.data, current_user.id, clock.local_today())
+    audit.record(f"household.flag.{kind}.set", "household", household.id)
+    db.session.commit()
+    flash(f"Signalement « {flags.KINDS[kind]} » enregistré.", "success")
+    return redirect(url_for(".household", household_id=household.id, _anchor="flags"))
 
 
 @bp.route("/households/<int:household_id>/edit", methods=["GET", "POST"])

@@ -6,6 +6,12 @@ the page shows the table of the same numbers beside it, so that nothing is said 
 matplotlib is imported when a chart is drawn, not when the app starts. The reports pages name their charts
 by a signed token (Chart.token) and the browser asks for each after the page (reports.views.chart): the page
 is not kept waiting while they are drawn (0.1 s each), and they are drawn once per numbers.
+
+Charts that tell the truth: a percentage is drawn on a 0-100 % axis; a series with nothing in it is no chart but
+the words "Aucune donnée sur la période"; long labels are wrapped and the bars sized to them; no legend (a line
+is named at its end, grouped bars are one panel per series, a heat map prints its numbers in its cells). And how
+a change is said (`change_text`: on a base under 20, the difference, not a percentage) and coloured (`tone`: by
+what the figure means, not by its sign).
 """
 
 from __future__ import annotations
@@ -26,18 +32,23 @@ from itsdangerous import BadData, URLSafeSerializer
 # The colours of the two missions and of the other series: distinct for colour-blind readers
 # (Okabe-Ito palette) and dark enough on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000")
-TITLE_WIDTH = 50  # characters a title line holds at most
-WIDTH_INCHES = 7.0
+WIDTH_INCHES = 6.0  # as wide as the PDF prints it (85 % of A4 between margins): drawn at its size
 CHAR_EM = 0.62  # mean width of a bold DejaVu Sans character, in ems
 _lock = threading.Lock()  # pyplot's state is global: one drawing at a time
-KINDS = ("bars", "grouped", "lines")
+KINDS = ("bars", "grouped", "lines", "heatmap")
+LABEL_WIDTH = 28  # characters a bar's label line holds at most (longer labels are wrapped)
+NO_DATA = "Aucune donnée sur la période."
+SMALL_BASE = 20  # a change on fewer than this is said as the difference ("+3"), not a percentage ("+150 %")
+# The colour of a change by what it means (the manager's home, the bilan): dark enough on white.
+TONES = {"good": "#1E6B2F", "bad": "#B00020", "neutral": "#1B1B1B"}
 TOKEN_SALT = "hotline.chart"
 
 
 @dataclass(frozen=True)
 class Chart:
     """What to draw: `kind` is "bars" (horizontal bars, one per label), "grouped" (horizontal bars, one
-    per label and series) or "lines" (a series per name over the labels, e.g. months)."""
+    per label and series: a panel per series), "lines" (a series per name over the labels, e.g. months) or
+    "heatmap" (a row per series, a column per label, e.g. weekdays x hours)."""
 
     kind: str
     title: str
@@ -51,6 +62,15 @@ class Chart:
 
     def png(self, dpi: int = 150) -> bytes:
         return _draw(self, "png", dpi)
+
+    def image(self, dpi: int = 150):
+        """The drawing as a PIL image (RGB), for the PDF: no PNG to encode then decode again (a third of the time
+        a PDF spends on its charts)."""
+        from PIL import Image  # matplotlib's own dependency, loaded with it (start-up time)
+
+        raw = _draw(self, "rgb", dpi)
+        width, height = int.from_bytes(raw[:4], "big"), int.from_bytes(raw[4:8], "big")
+        return Image.frombuffer("RGB", (width, height), raw[8:], "raw", "RGB", 0, 1)
 
     def scalable_svg(self) -> str:
         """The SVG for an <img>, without its fixed size: it takes the width of its container. (The pages'
@@ -69,6 +89,14 @@ class Chart:
     @property
     def alt(self) -> str:
         return f"{self.title}. {self.description}"
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to draw (the bilan then says NO_DATA instead of a chart): no label, or every count 0. A share of
+        0 % is a finding, not an absence: a chart in % is given only the labels that have a whole to divide by."""
+        if not self.labels or not self.series:
+            return True
+        return self.unit != "%" and not any(value for values in self.series.values() for value in values)
 
 
 def from_token(token: str, secret: str) -> Chart | None:
@@ -90,6 +118,7 @@ def _drawable(chart: Chart) -> bool:
         and isinstance(chart.labels, list)
         and all(isinstance(text, str) for text in texts)
         and (chart.kind != "bars" or list(chart.series) == [""])
+        and (chart.kind != "heatmap" or len(chart.series) <= 24)
         and all(isinstance(values, list) and len(values) == len(chart.labels) for values in chart.series.values())
         and all(
             isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) for value in values
@@ -119,6 +148,25 @@ def grouped(
     return Chart("grouped", title, list(labels), {name: list(v) for name, v in series.items()}, unit, described)
 
 
+def heatmap(
+    title: str, rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequence[float]], *, description: str = ""
+) -> Chart:
+    """A grid of counts, a row per `rows` and a column per `columns`, each cell shaded by its count and printing it:
+    e.g. the unanswered calls by weekday (rows) and hour (columns)."""
+    series = {row: list(line) for row, line in zip(rows, values, strict=True)}
+    busiest = sorted(
+        ((value, row, column) for row, line in series.items() for column, value in zip(columns, line, strict=True)),
+        key=lambda item: -item[0],
+    )[:3]
+    described = description or (
+        "Les plus nombreux : "
+        + " ; ".join(f"{row} {column} : {_number(value)}" for value, row, column in busiest if value)
+        if any(value for value, _, _ in busiest)
+        else NO_DATA
+    )
+    return Chart("heatmap", title, list(columns), series, "", described)
+
+
 def lines(
     title: str, labels: Sequence[str], series: dict[str, Sequence[float]], *, unit: str = "", description: str = ""
 ) -> Chart:
@@ -130,6 +178,28 @@ def lines(
         unit,
         description or f"{title} : {len(series)} série(s) sur {len(labels)} période(s).",
     )
+
+
+def change_text(current: float, previous: float, *, with_difference: bool = False) -> str:
+    """How a change is said: "=", "+3" on a base under SMALL_BASE (a percentage of a small base says more than it
+    knows: 2 to 5 is "+150 %"), else "+12 %" ("+24 (+12 %)" with_difference); "−" is the minus sign."""
+    difference = current - previous
+    if difference == 0:
+        return "="
+    sign = "+" if difference > 0 else "\u2212"
+    absolute = f"{sign}{_number(abs(difference))}"
+    if previous < SMALL_BASE:
+        return absolute
+    percent = f"{sign}{round(abs(difference) * 100 / previous)}\u202f%"
+    return f"{absolute} ({percent})" if with_difference else percent
+
+
+def tone(current: float, previous: float, better: int) -> str:
+    """ "good", "bad" or "neutral": the colour of a change by what the figure means. better: 1 when more is
+    better (callbacks done), -1 when more is worse (missed calls), 0 when neither (consultations)."""
+    if not better or current == previous:
+        return "neutral"
+    return "good" if (current > previous) == (better > 0) else "bad"
 
 
 def _describe(values: dict[str, float], unit: str) -> str:
@@ -153,7 +223,7 @@ def _drawn(
     kind: str, title: str, labels: tuple, series: tuple, unit: str, description: str, fmt: str, dpi: int
 ) -> bytes:
     chart = Chart(kind, title, labels, dict(series), unit, description)
-    import matplotlib
+    import matplotlib  # loaded when a chart is drawn, not when the app starts (start-up time)
 
     matplotlib.use("Agg", force=False)
     from matplotlib import pyplot
@@ -166,36 +236,22 @@ def _drawn(
                 "svg.hashsalt": "hotline",
                 "text.parse_math": False,
                 "font.family": "DejaVu Sans",
-                "font.size": 9,
+                "font.size": FONT_SIZE,
                 "axes.spines.top": False,
                 "axes.spines.right": False,
             }
         ),
     ):
-        per_label = 0.32 * (len(chart.series) if chart.kind == "grouped" else 1)
-        height = 3.2 if chart.kind == "lines" else max(2.2, per_label * len(chart.labels) + 1.0)
-        figure, axes = pyplot.subplots(figsize=(WIDTH_INCHES, height))
+        figure = _figure(pyplot, chart)
         try:
-            if chart.kind == "bars":
-                _bars(axes, chart)
-            elif chart.kind == "grouped":
-                _grouped(axes, chart)
-            else:
-                _lines(axes, chart)
-            # Wrapped: a title starts at the axes (right of the labels) and must end at the drawing's edge.
-            axes.set_title(
-                "\n".join(textwrap.wrap(chart.title, TITLE_WIDTH)), loc="left", fontsize=10, fontweight="bold"
-            )
-            figure.tight_layout()
-            room = (1 - axes.get_position().x0) * WIDTH_INCHES * 72 / (10 * CHAR_EM)  # characters that fit
-            if room < TITLE_WIDTH:
-                axes.set_title(
-                    "\n".join(textwrap.wrap(chart.title, max(12, int(room)))),
-                    loc="left",
-                    fontsize=10,
-                    fontweight="bold",
-                )
-                figure.tight_layout()
+            if fmt == "rgb":  # the pixels, preceded by the width and height (4 bytes each)
+                figure.set_dpi(dpi)
+                figure.canvas.draw()
+                width, height = figure.canvas.get_width_height(physical=True)
+                import numpy  # matplotlib's own dependency, loaded with it
+
+                rgb = numpy.asarray(figure.canvas.buffer_rgba())[:, :, :3].tobytes()  # white ground: alpha is 255
+                return width.to_bytes(4, "big") + height.to_bytes(4, "big") + rgb
             out = io.BytesIO()
             figure.savefig(out, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
             return out.getvalue()
@@ -203,52 +259,145 @@ def _drawn(
             pyplot.close(figure)
 
 
-def _bars(axes, chart: Chart) -> None:
-    values = list(chart.series.get("", []))
-    positions = range(len(values))
-    axes.barh(list(positions), values, color=PALETTE[0])
-    axes.set_yticks(list(positions), labels=list(chart.labels))
-    axes.invert_yaxis()  # first label on top, as in the table beside
-    top = max(values, default=0) or 1
+FONT_SIZE = 10
+LINE_INCHES = 0.19  # the height of a line of text at FONT_SIZE, with its leading
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _figure(pyplot, chart: Chart):
+    """The figure: the title at the top left across the whole width (wrapped to it), then the drawing sized to
+    its labels; NO_DATA alone when there is nothing to draw."""
+    title = _wrap(chart.title, int(WIDTH_INCHES * 72 / ((FONT_SIZE + 1) * CHAR_EM)))
+    title_height = (title.count("\n") + 1) * LINE_INCHES + 0.15
+    if chart.empty:
+        figure = pyplot.figure(figsize=(WIDTH_INCHES, title_height + 0.45))
+        figure.text(0.01, 1 - 0.08 / (title_height + 0.45), title, va="top", fontsize=FONT_SIZE + 1, fontweight="bold")
+        figure.text(0.01, 0.12, NO_DATA, fontsize=FONT_SIZE)
+        return figure
+    if chart.kind == "lines":
+        body = 3.0
+    elif chart.kind == "heatmap":
+        body = 0.34 * len(chart.series) + 0.9
+    else:
+        labels = [_wrap(label, LABEL_WIDTH) for label in chart.labels]
+        body = sum(_slots(labels)) * SLOT_INCHES + 0.6
+        body += 0.3 if chart.kind == "grouped" else 0  # the panels' names
+    height = title_height + body
+    panels = len(chart.series) if chart.kind == "grouped" else 1
+    figure, axes = pyplot.subplots(1, panels, figsize=(WIDTH_INCHES, height), sharey=True, sharex=True, squeeze=False)
+    axes = list(axes[0])
+    if chart.kind == "bars":
+        _bars(axes[0], chart, labels, chart.series.get("", []), PALETTE[0])
+    elif chart.kind == "grouped":
+        for index, (ax, (name, values)) in enumerate(zip(axes, chart.series.items(), strict=True)):
+            _bars(ax, chart, labels, values, PALETTE[index % len(PALETTE)])
+            ax.set_title(_wrap(name, 24), fontsize=FONT_SIZE, loc="left")
+    elif chart.kind == "heatmap":
+        _heatmap(figure, axes[0], chart)
+    else:
+        _lines(axes[0], chart)
+    figure.text(0.01, 1 - 0.08 / height, title, va="top", fontsize=FONT_SIZE + 1, fontweight="bold")
+    figure.tight_layout(rect=(0, 0, 1, 1 - title_height / height))
+    return figure
+
+
+SLOT_INCHES = 0.3  # the height of a bar whose label holds on one line
+
+
+def _slots(labels: list[str]) -> list[float]:
+    """Each bar's share of the height, in bars of a one-line label: a label wrapped on n lines takes more."""
+    return [max(1.0, 0.45 + 0.55 * (label.count("\n") + 1)) for label in labels]
+
+
+def _bars(axes, chart: Chart, labels: list[str], values, colour: str) -> None:
+    """Horizontal bars, first label on top, each with its value at its end (inside a bar that nearly fills the
+    axis); a percentage on 0-100 %. Each bar has the height its wrapped label needs."""
+    values = list(values)
+    slots = _slots(labels)
+    positions = [sum(slots[:i]) + slot / 2 for i, slot in enumerate(slots)]
+    axes.barh(positions, values, color=colour, height=0.7)
+    axes.set_ylim(sum(slots), 0)  # first label on top, as in the table beside
+    axes.set_yticks(positions, labels=labels)
+    every = [value for series in chart.series.values() for value in series]
+    if chart.unit == "%":
+        top, room = 100.0, 100.0
+        axes.set_xticks([0, 25, 50, 75, 100], labels=["0 %", "25 %", "50 %", "75 %", "100 %"])
+    else:
+        top = max(every, default=0) or 1
+        room = top * 1.2
+    axes.set_xlim(min(0, min(every, default=0)), room)
     for y, value in zip(positions, values, strict=False):
+        text = _number(value) + (f"\u202f{chart.unit}" if chart.unit else "")
+        inside = value > room * 0.8
         axes.text(
-            value + top * 0.01, y, _number(value) + (f" {chart.unit}" if chart.unit else ""), va="center", fontsize=8
+            value - room * 0.01 if inside else value + room * 0.01,
+            y,
+            text,
+            va="center",
+            ha="right" if inside else "left",
+            color="white" if inside else "#1B1B1B",
+            fontsize=FONT_SIZE - 1,
         )
-    axes.set_xlim(0, top * 1.15)
-    axes.tick_params(axis="x", labelsize=8)
-
-
-def _grouped(axes, chart: Chart) -> None:
-    count = max(len(chart.series), 1)
-    thickness = 0.8 / count
-    top = max((value for values in chart.series.values() for value in values), default=0) or 1
-    for index, (name, values) in enumerate(chart.series.items()):
-        positions = [i - 0.4 + thickness * (index + 0.5) for i in range(len(values))]
-        axes.barh(positions, list(values), height=thickness, color=PALETTE[index % len(PALETTE)], label=name)
-        for y, value in zip(positions, values, strict=False):
-            axes.text(
-                value + top * 0.01,
-                y,
-                _number(value) + (f" {chart.unit}" if chart.unit else ""),
-                va="center",
-                fontsize=7,
-            )
-    axes.set_yticks(list(range(len(chart.labels))), labels=list(chart.labels))
-    axes.invert_yaxis()
-    axes.set_xlim(0, top * 1.18)
-    axes.tick_params(axis="x", labelsize=8)
-    axes.legend(fontsize=8, frameon=False, loc="lower right")
+    axes.tick_params(axis="x", labelsize=FONT_SIZE - 2)
+    axes.tick_params(axis="y", length=0)
 
 
 def _lines(axes, chart: Chart) -> None:
+    """A line per series, each named at its end (no legend); the first solid, the others dashed."""
+    ends = []
     for index, (name, values) in enumerate(chart.series.items()):
-        axes.plot(list(chart.labels), list(values), marker="o", color=PALETTE[index % len(PALETTE)], label=name)
-    if len(chart.series) > 1:
-        axes.legend(fontsize=8, frameon=False)
-    axes.set_ylim(bottom=0)
-    axes.tick_params(axis="x", labelrotation=45, labelsize=8)
+        colour = PALETTE[index % len(PALETTE)]
+        axes.plot(list(chart.labels), list(values), marker="o", color=colour, linestyle="-" if index == 0 else "--")
+        if len(chart.series) > 1 and values:
+            ends.append([values[-1], name, colour])
+    top = 100 if chart.unit == "%" else max((v for values in chart.series.values() for v in values), default=0) or 1
+    axes.set_ylim(0, top * (1 if chart.unit == "%" else 1.12))
+    gap = top * 0.08  # names at the ends kept apart
+    ends.sort(key=lambda end: end[0])
+    for previous, end in zip(ends, ends[1:], strict=False):
+        end[0] = max(end[0], previous[0] + gap)
+    for y, name, colour in ends:
+        axes.annotate(
+            name,
+            (len(chart.labels) - 1, y),
+            xytext=(8, 0),
+            textcoords="offset points",
+            va="center",
+            color=colour,
+            fontsize=FONT_SIZE - 1,
+            annotation_clip=False,
+        )
+    axes.tick_params(axis="x", labelrotation=45, labelsize=FONT_SIZE - 2)
     if chart.unit:
         axes.set_ylabel(chart.unit)
+
+
+def _heatmap(figure, axes, chart: Chart) -> None:
+    """Rows (e.g. weekdays) x columns (e.g. hours), each cell shaded by its count and printing it (no colour bar)."""
+    rows = list(chart.series)
+    grid = [list(chart.series[row]) for row in rows]
+    top = max((value for line in grid for value in line), default=0) or 1
+    axes.imshow(grid, cmap="Reds", vmin=0, vmax=top, aspect="auto")
+    axes.set_xticks(range(len(chart.labels)), labels=list(chart.labels), fontsize=FONT_SIZE - 2)
+    axes.set_yticks(range(len(rows)), labels=rows)
+    axes.tick_params(length=0)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+    for y, line in enumerate(grid):
+        for x, value in enumerate(line):
+            if value:
+                axes.text(
+                    x,
+                    y,
+                    _number(value),
+                    ha="center",
+                    va="center",
+                    fontsize=FONT_SIZE - 2,
+                    color="white" if value > top * 0.6 else "#1B1B1B",
+                )
 
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")

@@ -51,13 +51,22 @@ def spoken_time(moment: time) -> str:
     return f"{moment.hour} heures" + (f" {moment.minute}" if moment.minute else "")
 
 
+def spoken_hours(starts: time, ends: time) -> str:
+    """'de 14 heures à 17 heures', 'de 9 heures 30 à 12 heures': hours as people say them."""
+    return f"de {spoken_time(starts)} à {spoken_time(ends)}"
+
+
+def spoken_day(day: date, today: date) -> str:
+    """'aujourd'hui', 'demain', 'lundi 1er décembre'."""
+    days = (day - today).days
+    if days == 0:
+        return "aujourd'hui"
+    if days == 1:
+        return "demain"
+    day_number = "1er" if day.day == 1 else str(day.day)
+    return f"{DAYS[day.weekday()]} {day_number} {MONTHS[day.month - 1]}"
+
+
 def describe(moment: datetime, now: datetime) -> str:
     """'aujourd'hui à 13 heures 30', 'demain à 9 heures', 'lundi 1er décembre à 9 heures'."""
-    days = (moment.date() - now.date()).days
-    at = f"à {spoken_time(moment.time())}"
-    if days == 0:
-        return f"aujourd'hui {at}"
-    if days == 1:
-        return f"demain {at}"
-    day_number = "1er" if moment.day == 1 else str(moment.day)
-    return f"{DAYS[moment.weekday()]} {day_number} {MONTHS[moment.month - 1]} {at}"
+    return f"{spoken_day(moment.date(), now.date())} à {spoken_time(moment.time())}"

@@ -22,17 +22,19 @@ from sqlalchemy.orm import selectinload
 from hotline.appointments.models import Appointment
 from hotline.auth.models import ROLES, User
 from hotline.calls import worklist
-from hotline.cases.services import DEADLINE_LABELS, coming_deadlines
+from hotline.cases.services import DEADLINE_LABELS
 from hotline.consultations.models import Household
+from hotline.consultations.services import coming_deadlines
+from hotline.core import charts
 from hotline.extensions import db
 from hotline.ivr import calls
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import duty
 from hotline.permanences import services as permanences
 from hotline.reference import labels
+from hotline.reports import definitions, tidy
 from hotline.reports import services as reports
-from hotline.reports import tidy
-from hotline.sms import outbox as sms
+from hotline.sms import twilio_client as sms
 
 DEADLINES_WITHIN = 15  # days
 GAPS_WITHIN = 14  # days
@@ -129,24 +131,23 @@ class Figure:
     name: str
     current: int | Decimal
     previous: int | Decimal
+    better: int = 0  # definitions.better: 1 more is better, -1 more is worse, 0 neither
 
     @property
     def change(self) -> str:
-        """ "+12 (+8 %)", "−3 (−10 %)" (a narrow no-break space before %), "=", or "+5" when the month before
-        had none."""
-        difference = self.current - self.previous
-        if difference == 0:
-            return "="
-        sign = "+" if difference > 0 else "−"
-        text = f"{sign}{abs(difference)}"
-        if self.previous:
-            percent = round(abs(difference) * 100 / self.previous)
-            text += f" ({sign}{percent}\u202f%)"
-        return text
+        """ "+24 (+12 %)", "−30 (−10 %)" (a narrow no-break space before %), "=", or "+3" alone when the month
+        before had fewer than charts.SMALL_BASE (2 to 5 is not "+150 %")."""
+        return charts.change_text(self.current, self.previous, with_difference=True)
 
     @property
-    def trend(self) -> str:
-        return "up" if self.current > self.previous else "down" if self.current < self.previous else "same"
+    def tone(self) -> str:
+        """ "good", "bad" or "neutral": by what the figure means (more missed calls is bad), not by its sign."""
+        return charts.tone(self.current, self.previous, self.better)
+
+    @property
+    def meaning(self) -> str:
+        """What the colour says, in words (for those who do not see it)."""
+        return {"good": "favorable", "bad": "défavorable"}.get(self.tone, "")
 
 
 @dataclass
@@ -180,7 +181,10 @@ def key_figures(rows: list[tidy.Row], mission: str, month: date, before: date) -
     def value(period: date, indicator: str):
         return tidy.value_of(rows, mission, f"{period:%Y-%m}", tidy.ALL, indicator)
 
-    return [Figure(name, value(month, indicator), value(before, indicator)) for indicator, name in KEY_FIGURES.items()]
+    return [
+        Figure(name, value(month, indicator), value(before, indicator), definitions.better(indicator))
+        for indicator, name in KEY_FIGURES.items()
+    ]
 
 
 def callbacks_by_territory(tasks: list[CallbackTask]) -> list[TerritoryCallbacks]:

@@ -8,6 +8,9 @@ path entirely. Both apps share one configuration object and the same models and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from flask import Config, Flask, request
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
@@ -29,9 +32,12 @@ class NoSessions(SessionInterface):
         return None
 
 
-def create_voice_app(config: Config) -> Flask:
+def create_voice_app(config: Config, *, sms_refused: Callable[[str | None, date], bool]) -> Flask:
+    """`sms_refused(number, today)`: whether a household holding the number is flagged "ne pas envoyer de
+    SMS" (consultations/flags.py, handed over by create_app: the voice line imports no consultations)."""
     voice = Flask(__name__)
     voice.config = config  # the same object: a setting changed on the web app holds here too
+    voice.extensions["hotline.sms_refused"] = sms_refused
     voice.session_interface = NoSessions()
     db.init_app(voice)
     database.install_sqlite_pragmas(voice)

@@ -47,10 +47,12 @@ def simulate(to, caller, at, keys, no_answer, no_message, write):
     from hotline.ivr.simulator import Simulator
 
     with simulation_app(current_app._get_current_object(), write) as app, app.app_context():
-        walk = Simulator(
+        simulator = Simulator(
             app, to=to, caller=caller, at=at, keys=keys, answer=not no_answer, leave_message=not no_message
-        ).run()
+        )
+        walk = simulator.run()
         report(walk)
+        show_sms(app, walk, simulator.now)
     if not write:
         click.echo("(Simulation sur une copie de la base : rien n'a été enregistré. --write pour écrire dans la base.)")
 
@@ -125,3 +127,27 @@ def report(walk) -> None:
         f"répondu par={who}, attente={call.wait_seconds}s, conversation={call.talk_seconds or 0}s"
     )
     click.echo(f"Parcours : {call.path}")
+
+
+def show_sms(app: Flask, walk, now) -> None:
+    """The self-service SMS the call queued, as the outbox would render it at the end of the call."""
+    from sqlalchemy import select
+
+    from hotline.extensions import db
+    from hotline.ivr import selfservice
+    from hotline.ivr.calls import get_call
+    from hotline.sms.models import SmsMessage
+
+    call = get_call(walk.call_sid)
+    message = db.session.scalar(select(SmsMessage).where(SmsMessage.call_id == call.id)) if call else None
+    if message is None:
+        return
+    previous = app.config.get("NOW_FUNCTION")
+    app.config["NOW_FUNCTION"] = lambda: now
+    try:
+        outgoing = selfservice.renderer()(message)
+    finally:
+        app.config["NOW_FUNCTION"] = previous
+    click.echo(f"SMS dans la file d'envoi ({message.key}, envoyé par `hotline scheduler`) pour {outgoing.to} :")
+    for line in outgoing.body.splitlines():
+        click.echo(f"   {line}")

@@ -6,7 +6,7 @@ handled by the action like a wrong key: the caller is asked again, never left in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -38,7 +38,7 @@ def then(response: VoiceResponse, url: str) -> VoiceResponse:
 
 def question(
     voice: Voice,
-    text: str,
+    text: str | Sequence[str],
     action: str,
     *,
     num_digits: int = 1,
@@ -60,7 +60,8 @@ def question(
     if hints is not None:
         options.update(input="dtmf speech", hints=", ".join(hints), language=voice.language, speech_timeout="auto")
     gather = response.gather(**options)
-    voice.say(gather, text)
+    for sentence in [text] if isinstance(text, str) else text:  # one <Say> each: what the caller hears, in order
+        voice.say(gather, sentence)
     return then(response, action)
 
 

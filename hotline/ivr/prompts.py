@@ -1,10 +1,22 @@
 """Everything a caller (or the answering jurist) hears, in French, in one place."""
 
-GREETING = "Bonjour, vous êtes en relation avec le service d'information juridique sur le logement du Pas-de-Calais."
+# What a caller hears before the first question: the line's name, then the personal-data notice in one
+# sentence (the full text is on the site's page "Données personnelles": legal.personal_data). At about
+# 15 characters a second, both take under 15 seconds: test_ivr_selfhelp checks it.
+GREETINGS = {
+    "prevention_expulsion": "Bonjour, vous êtes sur la ligne de prévention des expulsions du Pas-de-Calais.",
+    None: "Bonjour, vous êtes sur la ligne d'information sur le logement du Pas-de-Calais.",
+}
 PRIVACY = (
-    "Les informations que vous donnez sont utilisées uniquement pour vous répondre et établir "
-    "des statistiques anonymes ; vous pouvez y accéder ou les faire rectifier auprès du service."
+    "Vos réponses servent uniquement à traiter votre appel ; le détail est sur notre site, page données personnelles."
 )
+
+
+def greeting(mission: str | None) -> str:
+    """The green number greets as the eviction-prevention line; the general one (or a number of the
+    housing-information mission) as the housing-information line."""
+    return GREETINGS.get(mission) or GREETINGS[None]
+
 
 MISSION_MENU = (
     "Si vous êtes menacé d'expulsion ou avez des loyers impayés, tapez 1. "
@@ -77,20 +89,49 @@ QUEUE_OFFER = (
 QUEUE_OFFER_MESSAGE_ONLY = "Pour laisser un message, tapez 1. Pour continuer d'attendre, restez en ligne."
 
 
-def closed(next_opening: str | None) -> str:
-    if next_opening:
-        return f"Le service est actuellement fermé. Il sera de nouveau ouvert {next_opening}."
+def closed(reopens: str | None) -> str:
+    """`reopens`: "demain de 9 heures à 12 heures et de 14 heures à 17 heures" (opening_hours_said)."""
+    if reopens:
+        return f"Le service est actuellement fermé. Il rouvre {reopens}."
     return "Le service est actuellement fermé."
 
 
-def next_permanence(when: str, until: str, place: str, address: str) -> str:
-    return f"Un juriste tient aussi une permanence {when}, jusqu'à {until} : {place}, {address}."
+def opening_hours_said(day: str, hours: list[str]) -> str:
+    """'demain de 9 heures à 12 heures et de 14 heures à 17 heures'."""
+    return f"{day} {' et '.join(hours)}"
+
+
+# Every permanence is held on appointment, booked through the green number: the public page says so of
+# each one (templates/public/permanences.html), and no permanence's data says otherwise.
+ON_APPOINTMENT = "sur rendez-vous"
+
+
+def next_permanence(day: str, hours: str, place: str, address: str) -> str:
+    return f"Un juriste tient aussi une permanence {day} {hours}, {ON_APPOINTMENT} : {place}, {address}."
 
 
 NOBODY_AVAILABLE = "Aucun juriste n'est disponible pour le moment."
 NOBODY_ANSWERED = "Aucun juriste n'a pu prendre votre appel."
 VOICEMAIL_OFFER = "Pour laisser un message, tapez 1. Pour être rappelé au numéro qui appelle, tapez 2."
 VOICEMAIL_ONLY = "Vous pouvez laisser un message."
+# The self-service SMS (views.self_service): the nearest permanences, sent to the caller's mobile.
+SELF_SERVICE_OFFER = "Pour recevoir par SMS l'adresse de la permanence la plus proche, tapez 3."
+SELF_SERVICE_CONSENT = (
+    "Nous allons envoyer au numéro qui appelle un SMS avec les prochaines permanences de votre secteur. "
+    "Pour accepter, tapez 1. Pour revenir au menu, tapez 2."
+)
+SELF_SERVICE_NOT_MOBILE = (
+    "Le numéro qui appelle n'est pas un numéro de portable : nous ne pouvons pas y envoyer de SMS. "
+    "Les permanences sont aussi sur notre site, page permanences."
+)
+SELF_SERVICE_REFUSED = (
+    "Le service n'envoie pas de SMS à ce numéro. Les permanences sont aussi sur notre site, page permanences."
+)
+SELF_SERVICE_NONE = "Aucune permanence n'est prévue dans votre secteur ces prochaines semaines."
+SELF_SERVICE_QUEUED = "C'est noté : vous recevrez le SMS dans quelques minutes."
+SELF_SERVICE_AFTER = "Pour revenir au menu, tapez 1. Sinon, merci de votre appel et au revoir."
+BACK_TO_MENU = "Retour au menu."
+
 RECORD_INSTRUCTIONS = (
     "Après le bip, indiquez votre nom, votre numéro de téléphone et votre commune, "
     "puis l'objet de votre appel. Vous disposez de deux minutes. Tapez dièse pour terminer."

@@ -18,9 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.auth.models import User
 from hotline.core import clock, opening
-from hotline.core.hours import describe, spoken_time
+from hotline.core.hours import describe, spoken_day, spoken_hours
 from hotline.extensions import db
-from hotline.ivr import calls, circuit, deadline, flow, prompts, security
+from hotline.ivr import calls, circuit, deadline, flow, prompts, security, selfservice
 from hotline.ivr.models import Call
 from hotline.permanences.duty import on_duty
 from hotline.permanences.services import next_held
@@ -180,7 +180,7 @@ def voice_entry():
     mission = mission_for_number(request.form.get("To"))
     calls.start(request.form["CallSid"], number("To"), number("From"), clock.now(), mission)
     return flow.then(
-        voice().speech(prompts.GREETING, prompts.PRIVACY), url_for(".postal" if mission else ".mission_menu")
+        voice().speech(prompts.greeting(mission), prompts.PRIVACY), url_for(".postal" if mission else ".mission_menu")
     )
 
 
@@ -393,7 +393,9 @@ def queue():
     if waited < min(cfg["IVR_QUEUE_OFFER_AFTER"], QUEUE_OFFER_LATEST):
         return flow.then(voice().speech(status, prompts.CALLING_AGAIN), url_for(".route"))
     offer = prompts.QUEUE_OFFER if callable_number(call.from_number) else prompts.QUEUE_OFFER_MESSAGE_ONLY
-    return flow.question(voice(), offer, url_for(".queue_choice"), prefix=status, timeout=5)
+    return flow.question(
+        voice(), [offer, *self_service_offer(call)], url_for(".queue_choice"), prefix=status, timeout=5
+    )
 
 
 QUEUE_OFFER_LATEST = 120  # seconds: the voicemail and the callback are offered by then, whatever the setting
@@ -404,6 +406,8 @@ def queue_choice():
     """1: a message; 2: a callback (a callable number only); silence or another key: the jurists are rung again."""
     call = current_call()
     choice = keys()
+    if choice == "3" and self_service_offer(call):
+        return flow.then(flow.VoiceResponse(), url_for(".self_service", back="queue"))
     if choice == "1" or (choice == "2" and callable_number(call.from_number)):
         calls.step(call, "file_quittee")
         call.outcome = "missed"
@@ -419,14 +423,43 @@ def closed():
     zone = clock.local_zone()
     local = clock.now().astimezone(zone)
     reopens = opening.next_opening(call.mission, local)
-    text = prompts.closed(describe(reopens, local) if reopens else None)
+    text = prompts.closed(reopening_said(call.mission, reopens, local) if reopens else None)
     permanence = next_held(call.mission, call.territory_code, local, zone)  # another way to meet a jurist
     if permanence is not None:
         p = permanence.permanence
-        text += " " + prompts.next_permanence(
-            describe(permanence.starts_at(zone), local), spoken_time(p.ends), p.name, p.address
-        )
+        day = spoken_day(permanence.day, local.date())
+        text += " " + prompts.next_permanence(day, spoken_hours(p.starts, p.ends), p.name, p.address)
     return flow.then(voice().speech(text), url_for(".voicemail_offer"))
+
+
+def reopening_said(mission: str | None, reopens, local) -> str:
+    """The day the line opens again and its hours from then on, as people say them: "demain de 9 heures à
+    12 heures et de 14 heures à 17 heures" (the slots of every mission when the call has none)."""
+    day = reopens.date()
+    slots = sorted(
+        {
+            (row.opens, row.closes)
+            for row in opening.weekly_hours()
+            if row.weekday == day.weekday()
+            and (mission is None or row.mission == mission)
+            and row.opens >= reopens.time().replace(tzinfo=None)
+        }
+    )
+    said = [spoken_hours(opens, closes) for opens, closes in merged(slots)]
+    if not said:  # not from the weekly hours (none matches): the instant alone
+        return describe(reopens, local)
+    return prompts.opening_hours_said(spoken_day(day, local.date()), said)
+
+
+def merged(slots: list[tuple]) -> list[tuple]:
+    """Overlapping or touching slots (two missions' hours on the general number) said as one."""
+    out: list[list] = []
+    for opens, closes in slots:
+        if out and opens <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], closes)
+        else:
+            out.append([opens, closes])
+    return [tuple(slot) for slot in out]
 
 
 def callable_number(number: str | None) -> bool:
@@ -441,7 +474,7 @@ def voicemail_offer():
     call = current_call()
     if not callable_number(call.from_number):
         return flow.record(voice(), url_for(".recorded"), prefix=prompts.VOICEMAIL_ONLY)
-    return flow.question(voice(), prompts.VOICEMAIL_OFFER, url_for(".voicemail_choice"))
+    return flow.question(voice(), [prompts.VOICEMAIL_OFFER, *self_service_offer(call)], url_for(".voicemail_choice"))
 
 
 def message_or_callback(call: Call, choice: str):
@@ -460,12 +493,99 @@ def message_or_callback(call: Call, choice: str):
 def voicemail_choice():
     call = current_call()
     choice = keys()
+    if choice == "3" and self_service_offer(call):
+        call.tries = 0
+        return flow.then(flow.VoiceResponse(), url_for(".self_service", back="voicemail"))
     if choice in ("1", "2") or (call.tries or 0) + 1 >= current_app.config["IVR_MAX_TRIES"]:
         return message_or_callback(call, choice)
     call.tries = (call.tries or 0) + 1
     return flow.then(
         voice().speech(prompts.NOT_UNDERSTOOD if choice else prompts.NO_INPUT), url_for(".voicemail_offer")
     )
+
+
+# --- the self-service SMS: the nearest permanences, by SMS (selfservice.py) ------------------------
+
+
+def self_service_offer(call: Call) -> list[str]:
+    """The offer of key 3, when it can be kept: a caller with a number, from a territory with permanences
+    coming, who has not had the SMS in this call."""
+    if not callable_number(call.from_number) or call.territory_code in (None, HORS_DEPARTEMENT):
+        return []
+    if selfservice.queued(call.id) or {"sms_info_fixe", "sms_info_refuse"} & set(calls.steps(call)):
+        return []  # sent already, or told it cannot be: not offered again
+    if not selfservice.coming(call.mission, call.territory_code, clock.now(), clock.local_zone()):
+        return []
+    return [prompts.SELF_SERVICE_OFFER]
+
+
+def back_to_menu(back: str | None) -> str:
+    """Where the self-service returns: the queue rings the jurists again; else the voicemail's offer."""
+    return url_for(".route") if back == "queue" else url_for(".voicemail_offer")
+
+
+def leave_self_service(call: Call, back: str | None, *texts: str):
+    call.tries = 0
+    if back == "queue":
+        texts = (*texts, prompts.CALLING_AGAIN)
+    return flow.then(voice().speech(*texts), back_to_menu(back))
+
+
+def sms_refused(number: str | None) -> bool:
+    """A household holding this number is flagged "ne pas envoyer de SMS" (create_app hands the voice app
+    the function: the voice line reads no household)."""
+    refused = current_app.extensions.get("hotline.sms_refused")
+    return refused is not None and refused(number, clock.local_today())
+
+
+@webhook("/self-service")
+def self_service():
+    """Consent asked by voice, once the number is known to be a French mobile the service may text."""
+    call = current_call()
+    back = request.args.get("back")
+    if not selfservice.coming(call.mission, call.territory_code, clock.now(), clock.local_zone()):
+        return leave_self_service(call, back, prompts.SELF_SERVICE_NONE)
+    if not selfservice.french_mobile(call.from_number):
+        calls.step(call, "sms_info_fixe")
+        return leave_self_service(call, back, prompts.SELF_SERVICE_NOT_MOBILE)
+    if sms_refused(call.from_number):
+        calls.step(call, "sms_info_refuse")
+        return leave_self_service(call, back, prompts.SELF_SERVICE_REFUSED)
+    return flow.question(voice(), prompts.SELF_SERVICE_CONSENT, url_for(".self_service_choice", back=back))
+
+
+@webhook("/self-service/choice")
+def self_service_choice():
+    """1: the SMS is queued (once per call); 2: back to the menu; another key or silence: asked again, and
+    after IVR_MAX_TRIES back to the menu (never a yes)."""
+    call = current_call()
+    back = request.args.get("back")
+    choice = keys()
+    if choice == "1":
+        if not selfservice.queued(call.id):
+            selfservice.queue(call, clock.now())
+            calls.step(call, "sms_info")
+        if back == "queue":
+            return leave_self_service(call, back, prompts.SELF_SERVICE_QUEUED)
+        call.tries = 0
+        return flow.question(
+            voice(), prompts.SELF_SERVICE_AFTER, url_for(".self_service_after"), prefix=prompts.SELF_SERVICE_QUEUED
+        )
+    if choice == "2":
+        return leave_self_service(call, back, prompts.BACK_TO_MENU)
+    heard = prompts.NOT_UNDERSTOOD if choice else prompts.NO_INPUT
+    call.tries = (call.tries or 0) + 1
+    if call.tries >= current_app.config["IVR_MAX_TRIES"]:
+        return leave_self_service(call, back, heard, prompts.BACK_TO_MENU)
+    return flow.then(voice().speech(heard), url_for(".self_service", back=back))
+
+
+@webhook("/self-service/after")
+def self_service_after():
+    """1: back to the voicemail's offer; anything else (silence included): goodbye."""
+    if keys() == "1":
+        return flow.then(flow.VoiceResponse(), url_for(".voicemail_offer"))
+    return flow.goodbye(voice())
 
 
 @webhook("/voicemail/recorded")

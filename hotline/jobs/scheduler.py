@@ -20,19 +20,26 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from hotline.appointments import reminders
+from hotline.consultations import flags
 from hotline.consultations.imports import jobs as import_jobs
 from hotline.core import clock
 from hotline.extensions import db
+from hotline.ivr import selfservice
 from hotline.privacy import retention
-from hotline.sms.outbox import OUTCOMES, SmsNotConfigured, check_configured
+from hotline.sms.outbox import OUTCOMES
+from hotline.sms.twilio_client import SmsNotConfigured, check_configured
 
 log = logging.getLogger("hotline.scheduler")
+
+
+# The outbox's purposes beside the appointments': the voice menu's self-service SMS, which obeys the flags.
+OTHER_SMS = {selfservice.PURPOSE: selfservice.renderer(flags.sms_refused)}
 
 
 def send_reminders(app) -> dict[str, int]:
     with app.app_context():
         try:
-            return reminders.send_due(clock.now())
+            return reminders.send_due(clock.now(), also=OTHER_SMS)
         except SmsNotConfigured as error:
             log.error("reminders: %s", error)
             return dict.fromkeys(OUTCOMES, 0)
@@ -97,7 +104,7 @@ def reminders_cli():
 @with_appcontext
 def send_command():
     try:
-        counts = reminders.send_due(clock.now())
+        counts = reminders.send_due(clock.now(), also=OTHER_SMS)
     except SmsNotConfigured as error:
         raise click.ClickException(str(error)) from None
     click.echo(

@@ -90,14 +90,6 @@ def first_common_day(one: Schedule, other: Schedule, start: date) -> date | None
     return next((day for day in one.days(start, end) if day in theirs), None)
 
 
-def first_day_during(one: Schedule, weekday_: int, starts: time, ends: time, start: date) -> date | None:
-    """The first day from `start` on which `one` takes place during a weekly slot (a duty shift)."""
-    if one.weekday != weekday_ or not one.overlaps(starts, ends):
-        return None
-    found = one.days(start, start + CLASH_HORIZON)
-    return found[0] if found else None
-
-
 def continue_from(day: date, old_first_day: date, old_frequency: str, new_frequency: str) -> date:
     """Where the new stretch of a series edited on `day` begins. Every other week stays on the
     weeks of the old stretch: its rule counts the weeks from its first day."""

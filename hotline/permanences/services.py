@@ -1,6 +1,9 @@
 """Permanences: saving them (a running series is split, so that its past keeps its rule), the
 conflicts that refuse a change, cancelling an occurrence, listing the coming ones, those held (the
-report's `permanences_held`) and exporting them to a calendar. Services flush only."""
+report's `permanences_held`) and exporting them to a calendar. Services flush only.
+
+What is booked in a permanence is not read here: a change, a split or a cancelled day is announced
+through core.signals, and appointments/subscribers.py refuses it or follows it."""
 
 from __future__ import annotations
 
@@ -13,9 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from hotline.appointments.models import Appointment
 from hotline.auth.models import User
-from hotline.core import clock
+from hotline.core import clock, signals
 from hotline.core.calendar import is_holiday
 from hotline.extensions import db
 from hotline.permanences import recurrence
@@ -170,8 +172,11 @@ def _save_row(permanence: Permanence | None, place: Place, values: dict, today: 
     """A new permanence, or one edited in place (not begun yet, or only its end or state changes)."""
     schedule = _schedule(values)
     if permanence is not None:
-        _refuse_left_out_appointments(
-            permanence, schedule if values["active"] else None, max(today, values["first_day"])
+        _ask_first(
+            signals.permanence_changing,
+            permanence=permanence,
+            start=max(today, values["first_day"]),
+            schedule=schedule if values["active"] else None,
         )
     _refuse_conflicts(values, schedule, max(today, values["first_day"]), ignore={getattr(permanence, "id", None)})
     permanence = permanence or Permanence()
@@ -189,7 +194,9 @@ def _split(old: Permanence, place: Place, values: dict, today: date) -> Permanen
         raise PermanenceError(f"La permanence modifiée reprend le {start:%d/%m/%Y} : le dernier jour doit suivre.")
     values = {**values, "first_day": start}
     schedule = _schedule(values)
-    _refuse_left_out_appointments(old, schedule if values["active"] else None, start)
+    _ask_first(
+        signals.permanence_changing, permanence=old, start=start, schedule=schedule if values["active"] else None
+    )
     _refuse_conflicts(values, schedule, start, ignore={old.id})
     new = Permanence(slot_minutes=old.slot_minutes)
     _assign(new, place, values)
@@ -197,10 +204,7 @@ def _split(old: Permanence, place: Place, values: dict, today: date) -> Permanen
     if old.last_day is None or old.last_day >= start:
         old.last_day = start - timedelta(days=1)
     db.session.flush()
-    for appointment in _booked(old, start):
-        appointment.permanence_id = new.id
-        if new.user_id and appointment.user_id == old.user_id:
-            appointment.user_id = new.user_id  # the new holder receives them
+    signals.permanence_split.send(db.session, old=old, new=new, start=start)  # the appointments follow
     for cancellation in [c for c in old.cancellations if c.day >= start]:
         old.cancellations.remove(cancellation)
         if schedule.days(cancellation.day, cancellation.day):
@@ -223,42 +227,12 @@ def _assign(permanence: Permanence, place: Place, values: dict) -> None:
     permanence.territory_code = territory_for_insee(place.commune_insee)
 
 
-def _booked(permanence: Permanence, start: date) -> list[Appointment]:
-    if permanence.id is None:
-        return []
-    since = datetime.combine(start, time(), clock.local_zone())
-    return list(
-        db.session.scalars(
-            select(Appointment)
-            .where(
-                Appointment.permanence_id == permanence.id,
-                Appointment.status == "booked",
-                Appointment.starts_at >= since,
-            )
-            .order_by(Appointment.starts_at)
-        )
-    )
-
-
-def _refuse_left_out_appointments(permanence: Permanence, schedule: recurrence.Schedule | None, start: date) -> None:
-    """Refuse a change that would leave booked appointments (from `start`) outside the permanence's
-    days and hours (schedule None: the permanence stops)."""
-    zone, left_out = clock.local_zone(), []
-    for appointment in _booked(permanence, start):
-        begins = appointment.starts_at.astimezone(zone)
-        ends = begins + timedelta(minutes=appointment.minutes)
-        if schedule is None or not (
-            schedule.days(begins.date(), begins.date())
-            and schedule.starts <= begins.time()
-            and ends.date() == begins.date()
-            and ends.time() <= schedule.ends
-        ):
-            left_out.append(f"le {begins:%d/%m/%Y à %H:%M}")
-    if left_out:
-        raise PermanenceError(
-            f"{len(left_out)} rendez-vous pris dans cette permanence ne tomberaient plus dans ses "
-            f"jours ou horaires : {', '.join(left_out)}. Déplacez ou annulez-les d'abord."
-        )
+def _ask_first(signal, **about) -> None:
+    """Send a "...-changing" or "...-cancelling" signal (core.signals): the first French reason a receiver
+    answers with (what is booked in the permanence: appointments/subscribers.py) refuses the change."""
+    for _, reason in signal.send(db.session, **about):
+        if reason:
+            raise PermanenceError(reason)
 
 
 def _refuse_conflicts(values: dict, schedule: recurrence.Schedule, start: date, ignore: set) -> None:
@@ -356,6 +330,8 @@ def can_change_occurrences(permanence: Permanence, user) -> bool:
 
 
 def cancel(permanence: Permanence, day: date, reason: str, user) -> PermanenceCancellation:
+    """Cancel a day of the permanence; refused while appointments are booked in it (their receiver)."""
+    _ask_first(signals.permanence_cancelling, permanence=permanence, day=day)
     reason = (reason or "").strip()
     if not reason:
         raise PermanenceError("Indiquez le motif de l'annulation.")

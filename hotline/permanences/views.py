@@ -17,7 +17,6 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hotline.appointments import services as appointments
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
 from hotline.core import clock, versions
@@ -214,9 +213,7 @@ def cancel(permanence_id: int):
         flash(_first_error(form), "error")
         return _back()
     return _attempt(
-        lambda: appointments.cancel_occurrence(
-            permanence, form.day.data, form.reason.data, current_user, clock.local_zone()
-        ),
+        lambda: services.cancel(permanence, form.day.data, form.reason.data, current_user),
         f"Permanence « {permanence.name} » du {form.day.data:%d/%m/%Y} annulée.",
     )
 

@@ -17,7 +17,7 @@ from hotline.consultations.imports import jobs as import_jobs
 from hotline.consultations.models import Consultation, ConsultationRevision, Household
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
-from hotline.sms.outbox import SmsMessage
+from hotline.sms.models import SmsMessage
 
 PERSONAL_FIELDS = {
     Household: ("name", "phone", "external_ref"),  # external_ref: an identifier of another system's file
@@ -64,7 +64,14 @@ def household_holds_personal_data() -> ColumnElement[bool]:
 
 
 def erase_calls(condition: ColumnElement[bool]) -> None:
-    """Empties the caller's number, voicemail link and callback comment of the calls matching condition."""
+    """Empties the caller's number, voicemail link, callback comment and self-service SMS of the calls
+    matching condition."""
+    db.session.execute(
+        update(SmsMessage)
+        .where(SmsMessage.call_id.in_(select(Call.id).where(condition)))
+        .values(**_blank(SmsMessage))
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(
         update(CallbackTask)
         .where(CallbackTask.call_id.in_(select(Call.id).where(condition)))

@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from hotline.core import charts
 from hotline.core.formatting import format_euros
 from hotline.reference import labels as vocabulary
-from hotline.reports import labels, tidy
+from hotline.reports import household_facts, labels, tidy
 
 EVICTION = "prevention_expulsion"
 KEY_FIGURES = [
@@ -26,14 +26,19 @@ KEY_FIGURES = [
     "calls_received",
     "calls_answered",
     "calls_missed",
+    "calls_abandoned",
     "callbacks_done",
     "permanences_held",
     "habitat_indigne",
     "permis_louer",
 ]
-DEBT_FIGURES = ["debt_known", "debt_amount_sum", "debt_amount_median"]
-HOUSEHOLD_FIGURES = ["first_contacts", "households_debt_known", "household_debt_sum", "household_debt_median"]
+# The eviction mission's one debt total: the households' (each with its latest known debt), not per consultation.
+DEBT_FIGURES = ["households_debt_known", "household_debt_sum", "household_debt_median"]
+HOUSEHOLD_FIGURES = ["first_contacts", "first_contacts_situated", "reached_before_commandement"]
 HOUSEHOLD_BREAKDOWNS = ["debt_months", "households_by_stage", "first_contact_stage"]
+# The eviction mission's profile, one household once (formats.md, households_*), instead of per consultation.
+HOUSEHOLD_PROFILE = [f"households_{name}" for name in household_facts.PROFILE[:-1]]
+PER_HOUSEHOLD = {"occupancy_status", "housing_sector", "family_situation", "age_band", "resource_band", "debt_origin"}
 BREAKDOWNS = [
     "mode",
     "consultant_type",
@@ -52,6 +57,7 @@ BREAKDOWNS = [
     "housing_benefit",
 ]
 MONTHLY = ["consultations", "households", "permanences_held", "calls_received", "calls_answered", "callbacks_done"]
+CALL_FIGURES = ["calls_received", "calls_answered", "calls_missed", "calls_abandoned"]
 PER_TERRITORY = ["permanences_held", "calls_received", "calls_answered", "calls_missed", "callbacks_done"]
 # Section key -> the XLSX sheet that gathers that group of indicators for every mission.
 SHEETS = {
@@ -59,8 +65,11 @@ SHEETS = {
     "territories": "Territoires",
     "months": "Mois",
     "previous": "Année précédente",
+    "calls": "Numéro vert",
+    "household_profile": "Profil des ménages",
     "profile": "Profil des consultations",
     "households": "Ménages suivis",
+    "results": "Résultats",
     "activities": "Activités",
     "notes": "Analyse qualitative",
 }
@@ -70,12 +79,16 @@ NOT_APPLICABLE = "—"
 
 @dataclass(frozen=True)
 class Ratio:
-    """A share (0.67 -> "67 %") or, signed, a change ("+12 %"); None when it cannot be computed."""
+    """A share (0.67 -> "67 %") or, signed, a change ("+12 %", or "+3" on a small base: `difference`); None when
+    it cannot be computed."""
 
     value: float | None
     signed: bool = False
+    difference: int | Decimal | None = None
 
     def text(self) -> str:
+        if self.difference is not None:
+            return charts.change_text(self.difference, 0)
         if self.value is None:
             return NOT_APPLICABLE
         percent = round(self.value * 100)
@@ -100,6 +113,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     charts: list[charts.Chart] = field(default_factory=list)
     text: str | None = None  # the qualitative analysis
+    definitions: list[str] = field(default_factory=list)  # what the section's figures count, in French
 
 
 @dataclass
@@ -120,7 +134,9 @@ def cell_text(value: Cell) -> str:
 
 
 def change(now: int | Decimal, before: int | Decimal) -> Ratio:
-    return Ratio(float((now - before) / before) if before else None, signed=True)
+    if before < charts.SMALL_BASE:  # "+3", not "+150 %": a percentage of a small base says more than it knows
+        return Ratio(None, signed=True, difference=now - before)
+    return Ratio(float((now - before) / before), signed=True)
 
 
 def share(part: int | Decimal, whole: int | Decimal) -> Ratio:
@@ -190,9 +206,14 @@ def assemble(
         sections.append(_months(context, now, before))
         if before is not None:
             sections.append(_previous_year(context, now, before))
-        sections.append(_profile(context, now))
+        sections.append(_calls(context, now))
+        profile = _household_profile(context, now) if mission == EVICTION else None
+        if profile is not None and profile.tables:
+            sections.append(profile)
+        sections.append(_profile(context, now, per_household=mission == EVICTION))
         if mission == EVICTION:
             sections.append(_households(context, rows, mission, now))
+            sections.append(_results(context, now))
         activities = _breakdown_table(context, now, "activities", "Activités", share_of=None)
         if activities:
             sections.append(Section("activities", labels.indicator("activities"), [activities]))
@@ -335,10 +356,13 @@ def _breakdown_table(
     return Table(labels.indicator(indicator), headers, lines)
 
 
-def _profile(context: _Context, now: _Values) -> Section:
+def _profile(context: _Context, now: _Values, per_household: bool = False) -> Section:
+    """Each consultation counted (per_household: without the breakdowns the households' profile counts)."""
     consultations = now("consultations", territory=context.territory)
-    section = Section("profile", "Profil des consultations")
+    section = Section("profile", "Profil des consultations (chaque consultation comptée)")
     for indicator in BREAKDOWNS:
+        if per_household and indicator in PER_HOUSEHOLD:
+            continue
         table = _breakdown_table(context, now, indicator, "Consultations", consultations)
         if table is None:
             continue
@@ -352,7 +376,7 @@ def _profile(context: _Context, now: _Values) -> Section:
                     consultations,
                 )
             )
-    cross = _cross_table(context, now)
+    cross = None if per_household else _cross_table(context, now)
     if cross is not None:
         table, chart = cross
         section.tables.append(table)
@@ -360,9 +384,37 @@ def _profile(context: _Context, now: _Values) -> Section:
     return section
 
 
-def _cross_table(context: _Context, now: _Values) -> tuple[Table, charts.Chart] | None:
-    """Family situation x private/social housing, from the `family_situation_by_sector` rows when present."""
-    counts = now.categories(labels.CROSS, context.territory)
+def _household_profile(context: _Context, now: _Values) -> Section:
+    """The eviction mission's profile tables, each household once with its latest known value."""
+    # Each household once, in the territory of its latest consultation: the family situation's categories add up.
+    households = sum(now.categories("households_family_situation", context.territory).values())
+    section = Section(
+        "household_profile",
+        "Profil des ménages (chaque ménage compté une fois)",
+        definitions=[
+            "Chaque ménage suivi sur la période compte une fois, avec la valeur de sa dernière consultation de la "
+            "période qui la renseigne (« Non renseigné » si aucune), dans le territoire de sa dernière consultation. "
+            "Origine de la dette : un ménage compte pour chaque origine citée."
+        ],
+    )
+    for indicator in HOUSEHOLD_PROFILE:
+        table = _breakdown_table(context, now, indicator, "Ménages", households)
+        if table is not None:
+            section.tables.append(table)
+    cross = _cross_table(context, now, labels.HOUSEHOLDS_CROSS, "ménages")
+    if cross is not None:
+        table, chart = cross
+        section.tables.append(table)
+        section.charts.append(chart)
+    return section
+
+
+def _cross_table(
+    context: _Context, now: _Values, indicator: str = labels.CROSS, counted: str = "consultations"
+) -> tuple[Table, charts.Chart] | None:
+    """Family situation x private/social housing, from the `family_situation_by_sector` rows (or the households')
+    when present."""
+    counts = now.categories(indicator, context.territory)
     if not counts:
         return None
     families = [c for c in labels.categories("family_situation") if any(key.partition("|")[0] == c for key in counts)]
@@ -377,9 +429,9 @@ def _cross_table(context: _Context, now: _Values) -> tuple[Table, charts.Chart] 
     ]
     lines.append(["Total", *(sum(counts.get(f"{f}|{s}", 0) for f in families) for s in sectors), sum(counts.values())])
     headers = ["Situation familiale", *(labels.category("housing_sector", s) for s in sectors), "Total"]
-    table = Table(labels.indicator(labels.CROSS), headers, lines)
+    table = Table(labels.indicator(indicator), headers, lines)
     chart = charts.grouped(
-        "Situation familiale selon le parc (consultations)",
+        f"Situation familiale selon le parc ({counted})",
         [line[0] for line in lines[:-1]],
         {headers[1 + i]: [line[1 + i] for line in lines[:-1]] for i in range(2)},
     )
@@ -387,14 +439,34 @@ def _cross_table(context: _Context, now: _Values) -> tuple[Table, charts.Chart] 
 
 
 def _reached_text(reached: int, known: int) -> str:
-    return f"{reached} sur {known} ({reached * 100 / known:.0f} %)" if known else "aucun premier contact au stade connu"
+    if not known:
+        return "aucun premier contact situé par rapport au commandement"
+    return f"{reached} sur {known} ({reached * 100 / known:.0f} %)"
+
+
+REACHED_DEFINITION = (
+    "Premiers contacts avant le commandement de payer : ménages dont le premier contact avec la mission a eu lieu "
+    "avant le commandement de payer, d'après la date du commandement quand le dossier la porte, sinon d'après le "
+    "stade noté à ce premier contact ; rapportés aux premiers contacts dont la place par rapport au commandement "
+    "est connue (les ménages dont seul le congé du bailleur est connu n'y comptent pas). Mesure propre au "
+    "service, et non une statistique nationale."
+)
+DEBT_MONTHS_DEFINITION = (
+    "Dette en mois de loyer : la dernière dette connue du ménage divisée par le loyer charges comprises connu à "
+    "la même consultation (ou à la précédente qui le renseigne). Le montant de l'aide au logement n'étant pas "
+    "saisi, l'aide versée au bailleur n'en est pas déduite."
+)
 
 
 def _households(context: _Context, rows: list[tidy.Row], mission: str, now: _Values) -> Section:
     """The eviction mission counted per household: each once, with its latest debt, and the households
     reached before the commandement de payer (the prevention measure), per territory and month."""
     place = context.territory
-    section = Section("households", "Ménages suivis (chaque ménage compté une fois)")
+    section = Section(
+        "households",
+        "Ménages suivis (chaque ménage compté une fois)",
+        definitions=[DEBT_MONTHS_DEFINITION, REACHED_DEFINITION],
+    )
     section.tables.append(
         Table(
             "Ménages suivis",
@@ -409,7 +481,7 @@ def _households(context: _Context, rows: list[tidy.Row], mission: str, now: _Val
         section.tables.append(table)
         counts = {line[0]: line[1] for line in table.lines}
         if indicator == "debt_months":
-            section.charts.append(charts.bars("Dette par ménage, en mois de loyer (nombre de ménages)", counts))
+            section.charts.append(charts.bars("Dette en mois de loyer (nombre de ménages)", counts))
         elif indicator == "first_contact_stage":
             section.charts.append(charts.bars("Stade de la procédure au premier contact (nombre de ménages)", counts))
     reached = tidy.reached_before_commandement(rows, mission)
@@ -431,8 +503,9 @@ def _households(context: _Context, rows: list[tidy.Row], mission: str, now: _Val
     ]
     section.tables.append(
         Table(
-            "Ménages atteints avant le commandement de payer (parmi les premiers contacts au stade connu)",
-            ["Territoire ou mois", "Ménages atteints avant le commandement de payer"],
+            "Premiers contacts avant le commandement de payer (parmi les premiers contacts situés par rapport au "
+            "commandement)",
+            ["Territoire ou mois", "Premiers contacts avant le commandement de payer"],
             lines,
         )
     )
@@ -446,3 +519,145 @@ def _households(context: _Context, rows: list[tidy.Row], mission: str, now: _Val
             charts.bars("Premiers contacts atteints avant le commandement de payer (%)", shares, unit="%")
         )
     return section
+
+
+def _places(context: _Context) -> list[tuple[str, str]]:
+    """(code, name) of the lines of a table per territory: every territory then all, or the one shown."""
+    if context.territory != tidy.ALL:
+        return [(context.territory, labels.territory(context.territory, context.territory_names))]
+    return [*context.territory_names.items(), (tidy.ALL, "Tous territoires")]
+
+
+RESULTS_DEFINITION = (
+    "Résultat : où en est le ménage au dernier jour de la période, d'après les actes et événements datés de son "
+    "dossier jusqu'à ce jour (le plus récent l'emporte), tels que connus à l'export ; chaque ménage suivi sur la "
+    "période compte une fois, dans le territoire de sa dernière consultation de la période."
+)
+KEPT_DEFINITION = (
+    "Maintien dans les lieux : dette soldée, protocole de cohésion sociale, rétablissement personnel ou demande "
+    "du bailleur rejetée. Accord en cours : plan d'apurement, délais accordés par le juge, mesures de "
+    "surendettement ou aide du FSL accordée. Part maintenue dans son logement : ménages maintenus dans les lieux "
+    "ou relogés, parmi les ménages dont le résultat est connu (tous sauf « Aucun acte daté »)."
+)
+
+
+# Short column headers (the definitions above the tables say what each result includes).
+RESULT_HEADERS = {
+    "expulsion": "Expulsion",
+    "relogement": "Relogé",
+    "depart_volontaire": "Départ volontaire",
+    "maintien": "Maintien dans les lieux",
+    "accord_en_cours": "Accord en cours",
+    "procedure_en_cours": "Procédure en cours",
+    "inconnu": "Aucun acte daté",
+}
+
+
+def kept_home(values: dict[str, int | Decimal]) -> Ratio:
+    """The share kept in their home: maintien + relogement over the households with a known result."""
+    known = sum(n for code, n in values.items() if code != household_facts.UNKNOWN)
+    return share(sum(values.get(code, 0) for code in household_facts.KEPT_HOME), known)
+
+
+def _results(context: _Context, now: _Values) -> Section:
+    """household_result per territory and per month, and the share kept in their home."""
+    codes = list(labels.categories("household_result"))
+    headers = [*(RESULT_HEADERS.get(code, code) for code in codes), "Ménages", "Part maintenue dans son logement"]
+
+    def line(name: str, period: str, place: str) -> list[Cell]:
+        found = {code: now("household_result", code, period, place) for code in codes}
+        return [name, *found.values(), sum(found.values()), kept_home(found)]
+
+    by_place = Table(
+        "Résultat pour les ménages suivis, par territoire",
+        ["Territoire", *headers],
+        [line(name, tidy.TOTAL, code) for code, name in _places(context)],
+    )
+    by_month = Table(
+        "Résultat pour les ménages suivis, par mois (au dernier jour du mois)",
+        ["Mois", *headers],
+        [line(labels.period(m), m, context.territory) for m in context.months],
+    )
+    return Section(
+        "results",
+        "Résultats pour les ménages suivis",
+        [by_place, by_month],
+        definitions=[RESULTS_DEFINITION, KEPT_DEFINITION],
+    )
+
+
+CALLS_DEFINITIONS = [
+    "Appels reçus = appels répondus + appels manqués + appels abandonnés. Manqués : le numéro a proposé la "
+    "messagerie ou le rappel, ou l'appel est arrivé hors des horaires. Abandonnés : l'appelant a raccroché dans le "
+    "menu ou la file d'attente, a été orienté vers un autre service hors du Pas-de-Calais, ou l'appel a été renvoyé "
+    "vers le numéro de secours.",
+    "Attente médiane : secondes entre le début de l'appel et la réponse d'un juriste, pour les appels répondus. "
+    "Rappels dans le jour ouvré suivant : rappels effectués au plus tard le jour ouvré (hors samedi, dimanche et "
+    "jours fériés) qui suit l'appel, parmi les rappels effectués.",
+]
+WEEKDAYS = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"]
+
+
+def _call_line(now: _Values, name: str, period: str, place: str) -> list[Cell]:
+    received, answered = (
+        now("calls_received", period=period, territory=place),
+        now("calls_answered", period=period, territory=place),
+    )
+    done = now("callbacks_done", period=period, territory=place)
+    within = now("callbacks_within_one_working_day", period=period, territory=place)
+    wait = now("call_wait_median_seconds", period=period, territory=place)
+    return [
+        name,
+        *(now(n, period=period, territory=place) for n in CALL_FIGURES),
+        share(answered, received),
+        wait if answered else NOT_APPLICABLE,
+        done,
+        share(within, done),
+    ]
+
+
+CALL_HEADERS = [
+    "Reçus",
+    "Répondus",
+    "Manqués",
+    "Abandonnés",
+    "Taux de réponse",
+    "Attente médiane (s)",
+    "Rappels effectués",
+    "Dont dans le jour ouvré suivant",
+]
+
+
+def _calls(context: _Context, now: _Values) -> Section:
+    """The green number: calls that add up, per territory and per month, and the hours of the week when they
+    go unanswered."""
+    tables = [
+        Table(
+            "Appels par territoire",
+            ["Territoire", *CALL_HEADERS],
+            [_call_line(now, name, tidy.TOTAL, code) for code, name in _places(context)],
+        ),
+        Table(
+            "Appels par mois",
+            ["Mois", *CALL_HEADERS],
+            [_call_line(now, labels.period(m), m, context.territory) for m in context.months],
+        ),
+    ]
+    unanswered = now.categories(tidy.UNANSWERED_BY_HOUR, context.territory)
+    if unanswered:
+        hours = sorted({int(key.partition("|")[2]) for key in unanswered})
+        tables.append(
+            Table(
+                "Appels sans réponse (manqués ou abandonnés) par jour et heure de début",
+                ["Jour", *(f"{hour} h" for hour in hours), "Total"],
+                [
+                    [
+                        WEEKDAYS[day - 1],
+                        *(unanswered.get(f"{day}|{hour:02d}", 0) for hour in hours),
+                        sum(unanswered.get(f"{day}|{hour:02d}", 0) for hour in hours),
+                    ]
+                    for day in range(1, 8)
+                ],
+            )
+        )
+    return Section("calls", "Numéro vert : appels et rappels", tables, definitions=CALLS_DEFINITIONS)

@@ -16,7 +16,7 @@ from hotline.core import clock
 from hotline.extensions import db
 from hotline.reference import labels
 from hotline.reference.services import territory_labels
-from hotline.reports import household_months, observatory, rollup, services
+from hotline.reports import bilan, household_months, notes, observatory, rollup, services
 
 
 @click.group("reports", help="Rapports d'activité.")
@@ -62,7 +62,16 @@ def export_command(first: str, last: str, mission: str, fmt: str, output: str | 
         body = (
             workbook.to_xlsx(rows)
             if fmt == "xlsx"
-            else pdf.build(rows, start, end, missions, territory_labels(), clock.now())
+            else pdf.build(
+                rows,
+                start,
+                end,
+                missions,
+                territory_labels(),
+                clock.now(),
+                services.report(*bilan.year_before(start, end), missions, clock.now(), clock.local_zone()),
+                notes.current(missions, start, end),
+            )
         )
         with open(output, "wb") as fh:
             fh.write(body)

@@ -25,22 +25,35 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import and_, delete, event, insert, inspect, or_, select
+from sqlalchemy import and_, delete, event, func, insert, inspect, literal, or_, select
+from sqlalchemy import inspect as reflect
 from sqlalchemy.orm import Session
 
 from hotline.cases import figures
-from hotline.cases.models import CaseStatement
-from hotline.consultations.models import Consultation, Household
-from hotline.reports import counters, tidy
-from hotline.reports.rollup_models import ReportHouseholdCount, ReportHouseholdMonth
+from hotline.cases.models import Case, CaseStatement, ProcedureAct
+from hotline.consultations.models import Consultation, ConsultationCode, Household
+from hotline.reports import counters, household_facts, tidy
+from hotline.reports.rollup_models import ReportCaseResult, ReportHouseholdCount, ReportHouseholdMonth
 
 TABLE = ReportHouseholdMonth.__table__
 COUNTS = ReportHouseholdCount.__table__
 CONSULTATIONS = Consultation.__table__
 HOUSEHOLDS = Household.__table__
 STATEMENTS = CaseStatement.__table__
-PENDING = "hotline.household_months"  # in session.info: (household keys, consultation ids) to recompute
-WATCHED = ("household_id", "mission", "date", "territory_code", "procedure_stage", "debt_amount", "mode")
+CASES, ACTS, CODES = Case.__table__, ProcedureAct.__table__, ConsultationCode.__table__
+RESULTS = ReportCaseResult.__table__
+LAST_DAY = "9999-12-31"  # report_case_results.until of a case's latest result
+PENDING = "hotline.household_months"  # in session.info: (household keys, consultation ids, case ids) to recompute
+WATCHED = (
+    "household_id",
+    "mission",
+    "date",
+    "territory_code",
+    "procedure_stage",
+    "debt_amount",
+    "mode",
+    *household_facts.PROFILE[:5],
+)
 CHUNK = 500  # households per query (bound parameters)
 BATCH = 5000  # rows per insert
 
@@ -64,6 +77,11 @@ def _history(where) -> select:
             c.debt_amount,
             c.mode,
             STATEMENTS.c.rent_amount,
+            *(c[name] for name in household_facts.PROFILE[:5]),
+            select(func.aggregate_strings(CODES.c.code, "|"))
+            .where(CODES.c.consultation_id == c.id, CODES.c.kind == "debt_origin")
+            .scalar_subquery()
+            .label("debt_origins"),
         )
         .select_from(CONSULTATIONS.outerjoin(STATEMENTS, STATEMENTS.c.consultation_id == c.id))
         .where(where)
@@ -71,13 +89,41 @@ def _history(where) -> select:
     )
 
 
-def _months(rows: Iterable) -> Iterator[dict]:
-    """The table's rows for the households of `rows` (_history's order)."""
+def _acts(session, household_ids: list[int] | None) -> dict[str, list[tuple[str, object]]]:
+    """household key -> its case's current acts and events (code, day); household_ids None: every case."""
+    query = select(CASES.c.household_id, ACTS.c.stage, ACTS.c.occurred_on).select_from(
+        ACTS.join(CASES, CASES.c.id == ACTS.c.case_id)
+    )
+    query = query.where(ACTS.c.replaced_at.is_(None))
+    if household_ids is not None:
+        query = query.where(CASES.c.household_id.in_(household_ids))
+    found: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    for household_id, code, day in session.execute(query):
+        found[f"h{household_id}"].append((code, day))
+    return found
+
+
+def _results(acts: dict[str, list[tuple[str, object]]]) -> list[dict]:
+    """report_case_results' rows of these cases."""
+    rows = []
+    for household, found in acts.items():
+        entries = household_facts.timeline(found)
+        for (since, result), following in zip(entries, [*entries[1:], None], strict=True):
+            until = f"{following[0]:%Y-%m-%d}" if following else LAST_DAY
+            rows.append({"household": household, "since": f"{since:%Y-%m-%d}", "until": until, "result": result})
+    return rows
+
+
+def _months(rows: Iterable, acts: dict[str, list[tuple[str, object]]] | None = None) -> Iterator[dict]:
+    """The table's rows for the households of `rows` (_history's order), with (eviction) their profile and
+    first contact read against their cases' acts."""
+    acts = acts or {}
 
     def key(row):
         return figures.household_key(row.household_id, row.id), row.mission
 
-    for (household, mission), records in groupby(rows, key=key):
+    for (household, mission), grouped in groupby(rows, key=key):
+        records = list(grouped)
         history = [
             figures.HouseholdRecord(
                 household=household,
@@ -92,9 +138,28 @@ def _months(rows: Iterable) -> Iterator[dict]:
             )
             for r in records
         ]
+        profiles: dict = {}
+        reach = None
+        if mission == figures.EVICTION_MISSION:
+            profiles = household_facts.profile_months(
+                [
+                    household_facts.ProfileRecord(
+                        f"{r.date:%Y-%m}",
+                        *(getattr(r, name) for name in household_facts.PROFILE[:5]),
+                        debt_origins=frozenset((r.debt_origins or "").split("|")) - {""},
+                    )
+                    for r in records
+                ]
+            )
+            commandements = [day for code, day in acts.get(household, ()) if code == household_facts.COMMANDEMENT]
+            reach = household_facts.reach(history[0].date, history[0].stage, commandements)
         for month in figures.household_months(mission, household, history):
             row = month._asdict()
             row["debt"] = None if month.debt is None else tidy.cents(month.debt)
+            row["reach"] = reach if month.first_territory is not None else None
+            profile = profiles.get(month.month, {})
+            for name in household_facts.PROFILE:
+                row[name], row[f"{name}_since"] = profile.get(name, (None, None))
             yield row
 
 
@@ -105,6 +170,8 @@ def _counted(row) -> Iterator[tuple[tuple, tuple[int, int, int]]]:
     yield (mission, month, "seen", until, "", row["last_received_month"] or ""), (1, int(bool(row["received"])), 0)
     if row["first_territory"] is not None:
         yield (mission, month, "first", "", row["first_territory"], row["first_stage"] or ""), (1, 0, 0)
+        if row.get("reach") is not None:
+            yield (mission, month, "reach", "", row["first_territory"], row["reach"]), (1, 0, 0)
     if mission == figures.EVICTION_MISSION:
         yield (mission, month, "stage", until, row["territory"], row["stage"]), (1, 0, 0)
         if row["debt"] is not None:
@@ -122,11 +189,11 @@ def _count(deltas: dict[tuple, list[int]], rows: Iterable, sign: int) -> None:
                 total[index] += sign * value
 
 
-def _insert(session, rows: Iterable[dict], deltas: dict[tuple, list[int]]) -> None:
-    """Insert the rows, and count them into deltas."""
+def _insert(session, rows: Iterable[dict], deltas: dict[tuple, list[int]], columns: set[str] | None = None) -> None:
+    """Insert the rows (only these columns, when given), and count them into deltas."""
     batch = []
     for row in rows:
-        batch.append(row)
+        batch.append(row if columns is None else {name: row[name] for name in columns})
         if len(batch) >= BATCH:
             session.execute(insert(TABLE), batch)
             _count(deltas, batch, 1)
@@ -161,25 +228,40 @@ def refresh(session, households: Iterable[str]) -> None:
         gone = session.execute(delete(TABLE).where(TABLE.c.household.in_(chunk)).returning(*TABLE.c))
         _count(deltas, (row._mapping for row in gone), -1)
         where = or_(c.household_id.in_(ids), and_(c.id.in_(alone), c.household_id.is_(None)))
-        _insert(session, _months(session.execute(_history(where))), deltas)
+        acts = _acts(session, ids)
+        _insert(session, _months(session.execute(_history(where)), acts), deltas)
         _add(session, deltas)
+        session.execute(delete(RESULTS).where(RESULTS.c.household.in_(chunk)))
+        found = _results(acts)
+        if found:
+            session.execute(insert(RESULTS), found)
 
 
 def rebuild(session) -> None:
-    """The whole table again from every consultation (streamed in the households' order)."""
+    """The whole table again from every consultation (streamed in the households' order), and the cases'
+    results. Run by an earlier migration too, before this table had all its columns: it writes those it has."""
+    bind = session if hasattr(session, "dialect") else session.connection()
+    present = {column["name"] for column in reflect(bind).get_columns(TABLE.name)}
+    columns = None if present >= set(TABLE.c.keys()) else present
     session.execute(delete(TABLE))
     session.execute(delete(COUNTS))
+    acts = _acts(session, None) if columns is None else {}  # an earlier revision: no results yet
+    if columns is None:
+        session.execute(delete(RESULTS))
+        found = _results(acts)
+        for start in range(0, len(found), BATCH):
+            session.execute(insert(RESULTS), found[start : start + BATCH])
     rows = session.execute(_history(CONSULTATIONS.c.id.is_not(None)).execution_options(yield_per=BATCH))
     deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    _insert(session, _months(rows), deltas)
+    _insert(session, _months(rows, acts), deltas, columns)
     _add(session, deltas)
 
 
 # --- kept current with the ORM's writes ------------------------------------------------------------
 
 
-def _pending(session: Session) -> tuple[set[str], set[int]]:
-    return session.info.setdefault(PENDING, (set(), set()))
+def _pending(session: Session) -> tuple[set[str], set[int], set[int]]:
+    return session.info.setdefault(PENDING, (set(), set(), set()))
 
 
 def _written(session: Session, _context) -> None:
@@ -190,25 +272,34 @@ def _written(session: Session, _context) -> None:
             changed = [state.attrs[name].history for name in WATCHED]
             if target in session.dirty and not any(history.has_changes() for history in changed):
                 continue
-            households, _ = _pending(session)
+            households = _pending(session)[0]
             households.add(figures.household_key(target.household_id, target.id))
             households.update(figures.household_key(before, target.id) for before in changed[0].deleted)
         elif isinstance(target, CaseStatement):
             if target in session.dirty and not inspect(target).attrs["rent_amount"].history.has_changes():
                 continue
             _pending(session)[1].add(target.consultation_id)
+        elif isinstance(target, ConsultationCode) and target.kind == "debt_origin":
+            _pending(session)[1].add(target.consultation_id)
+        elif isinstance(target, ProcedureAct):  # the case's results, and its first contact's reach
+            _pending(session)[2].add(target.case_id)
 
 
 def _recompute(session: Session, _context) -> None:
     pending = session.info.pop(PENDING, None)
     if not pending:
         return
-    households, consultations = pending
+    households, consultations, cases = pending
     c = CONSULTATIONS.c
     for chunk in _chunks(sorted(consultations)):
         households.update(
             figures.household_key(household_id, cid)
             for cid, household_id in session.execute(select(c.id, c.household_id).where(c.id.in_(chunk)))
+        )
+    for chunk in _chunks(sorted(case_id for case_id in cases if case_id is not None)):
+        households.update(
+            f"h{household_id}"
+            for (household_id,) in session.execute(select(CASES.c.household_id).where(CASES.c.id.in_(chunk)))
         )
     refresh(session, households)
 
@@ -252,7 +343,7 @@ def read(session, months: list[str], missions: list[str], territory: str | None 
 
     k = COUNTS.c
     query = select(k.mission, k.month, k.kind, k.until, k.place, k.category, k.n, k.cents).where(
-        k.mission.in_(missions), k.month >= first, k.month <= last, k.kind.in_(("first", "stage", "debt"))
+        k.mission.in_(missions), k.month >= first, k.month <= last, k.kind.in_(("first", "reach", "stage", "debt"))
     )
     for mission, month, kind, until, place, category, n, cents in session.execute(query):
         # A household counts in the whole range as in its latest row of the range (its latest naming a debt).
@@ -262,8 +353,11 @@ def read(session, months: list[str], missions: list[str], territory: str | None 
                 count(mission, period, place, "first_contacts", "", n)
                 if mission == figures.EVICTION_MISSION:
                     count(mission, period, place, "first_contact_stage", category, n)
-                    if category in figures.BEFORE_COMMANDEMENT:
-                        count(mission, period, place, "reached_before_commandement", "", n)
+            elif kind == "reach":  # household_facts.reach
+                if category == household_facts.REACHED:
+                    count(mission, period, place, "reached_before_commandement", "", n)
+                if category != household_facts.UNSITUATED:
+                    count(mission, period, place, "first_contacts_situated", "", n)
             elif kind == "stage":
                 count(mission, period, place, "households_by_stage", category, n)
             else:
@@ -273,6 +367,9 @@ def read(session, months: list[str], missions: list[str], territory: str | None 
                     sums[(mission, period, where_)] += int(cents)
     medians: dict[tuple, Decimal] = {}
     if figures.EVICTION_MISSION in missions:
+        place = None if territory in (None, figures.ALL) else territory
+        for key, n in [*_profiles(session, first, last, place), *_results_read(session, first, last, place, counts)]:
+            counts[key] += n
         eviction = (t.mission == figures.EVICTION_MISSION, t.month >= first, t.month <= last)
         latest_debt = and_(t.debt.is_not(None), or_(t.next_debt_month.is_(None), t.next_debt_month > last))
         if territory is None:
@@ -290,6 +387,69 @@ def read(session, months: list[str], missions: list[str], territory: str | None 
         if cell in medians:
             found.append(figures.Figure(*cell, "household_debt_median", "", medians[cell]))
     return [figure for figure in found if figure.value]
+
+
+def _profiles(session, first: str, last: str, territory: str | None) -> Iterator[tuple[tuple, int]]:
+    """The households_* profile figures (household_facts.PROFILE) of the eviction mission: ((mission, period,
+    place, indicator, category), n), each month's from its rows (a value stated in the month), the range's from
+    the households' latest rows of the range (a value stated within the range); `inconnu` when none.
+
+    One narrow read of the range's rows, counted here: fourteen GROUP BYs (a figure and a period kind each)
+    took ten times as long on SQLite."""
+    t = TABLE.c
+    mission = figures.EVICTION_MISSION
+    where = [t.mission == mission, t.month >= first, t.month <= last]
+    if territory is not None:
+        where.append(t.territory == territory)
+    names = household_facts.PROFILE
+    columns = [column for name in names for column in (t[name], t[f"{name}_since"])]
+    query = select(t.month, t.territory, t.next_month, *columns).where(*where)
+    counted: dict[tuple, int] = defaultdict(int)
+    for month, place, next_month, *profile in session.execute(query):
+        latest = next_month is None or next_month > last
+        for index, name in enumerate(names):
+            value, since = profile[2 * index], profile[2 * index + 1]
+            counted[(month, place, name, value if since == month else None)] += 1
+            if latest:
+                counted[(figures.TOTAL, place, name, value if since is not None and since >= first else None)] += 1
+    for (period, place, name, value), n in counted.items():
+        for category in household_facts.categories(name, value):
+            for where_ in (place, figures.ALL):
+                yield (mission, period, where_, f"households_{name}", category), n
+
+
+def _results_read(session, first: str, last: str, territory: str | None, counts: dict) -> Iterator[tuple[tuple, int]]:
+    """household_result of the eviction mission's households: each month's at the month's last day, the range's
+    at the range's (the household's latest row of the range), from report_case_results; `inconnu`: the
+    households of the cell (households_by_stage, already in counts) without a result."""
+    t, r = TABLE.c, RESULTS.c
+    mission = figures.EVICTION_MISSION
+    where = [t.mission == mission, t.month >= first, t.month <= last]
+    if territory is not None:
+        where.append(t.territory == territory)
+    known: dict[tuple, int] = defaultdict(int)
+    for by_month in (True, False):
+        end = t.month.concat("-31") if by_month else literal(f"{last}-31")
+        keys = [t.month, t.territory] if by_month else [t.territory]
+        query = (
+            select(*keys, r.result, func.count())
+            .select_from(TABLE.join(RESULTS, and_(r.household == t.household, r.since <= end, r.until > end)))
+            .where(*where, *([] if by_month else [or_(t.next_month.is_(None), t.next_month > last)]))
+            .group_by(*keys, r.result)
+        )
+        for row in session.execute(query):
+            period = row[0] if by_month else figures.TOTAL
+            place, result, n = row[-3:]
+            for where_ in (place, figures.ALL):
+                known[(mission, period, where_)] += n
+                yield (mission, period, where_, "household_result", result), n
+    households: dict[tuple, int] = defaultdict(int)
+    for (mission_, period, place, indicator, _), n in counts.items():
+        if mission_ == mission and indicator == "households_by_stage":
+            households[(mission_, period, place)] += n
+    for cell, n in households.items():
+        if n - known.get(cell, 0):
+            yield (*cell, "household_result", household_facts.UNKNOWN), n - known.get(cell, 0)
 
 
 def households(session, first: str, last: str, missions: list[str]) -> dict[tuple[str, str, str], tuple[int, int]]:

@@ -24,8 +24,8 @@ INDICATORS: dict[str, str] = {
     "debt_origin": "Origine de la dette",
     "outcome": "Suites données",
     "debt_known": "Consultations dont la dette est connue",
-    "debt_amount_sum": "Montant total des dettes",
-    "debt_amount_median": "Dette médiane",
+    "debt_amount_sum": "Dettes déclarées, additionnées consultation par consultation",
+    "debt_amount_median": "Dette médiane par consultation",
     "habitat_indigne": "Consultations signalant un habitat indigne",
     "permis_louer": "Consultations sur le permis de louer",
     "landlord_type": "Type de bailleur",
@@ -33,15 +33,28 @@ INDICATORS: dict[str, str] = {
     "households_debt_known": "Ménages dont la dette est connue",
     "household_debt_sum": "Dette totale des ménages (dernière dette connue de chacun)",
     "household_debt_median": "Dette médiane par ménage",
-    "debt_months": "Ancienneté de la dette, en mois de loyer (par ménage)",
+    "debt_months": "Dette en mois de loyer (par ménage)",
     "households_by_stage": "Ménages par stade de la procédure (dernier stade connu)",
     "first_contacts": "Ménages en premier contact avec le service",
-    "first_contact_stage": "Stade de la procédure au premier contact",
-    "reached_before_commandement": "Ménages atteints avant le commandement de payer",
+    "first_contact_stage": "Stade de la procédure au premier contact (ménages)",
+    "reached_before_commandement": "Premiers contacts avant le commandement de payer",
+    "first_contacts_situated": "Premiers contacts situés par rapport au commandement de payer",
+    "households_family_situation": "Situation familiale (ménages)",
+    "households_housing_sector": "Parc (ménages)",
+    "households_occupancy_status": "Statut d'occupation (ménages)",
+    "households_age_band": "Âge (ménages)",
+    "households_resource_band": "Ressources mensuelles (ménages)",
+    "households_debt_origin": "Origine de la dette (ménages)",
+    "households_family_situation_by_sector": "Situation familiale selon le parc (ménages)",
+    "household_result": "Résultat pour le ménage à la fin de la période",
     "calls_received": "Appels reçus sur le numéro",
     "calls_answered": "Appels répondus",
-    "calls_missed": "Appels sans réponse (messagerie, rappel, hors horaires)",
+    "calls_missed": "Appels manqués (messagerie, rappel, hors horaires)",
+    "calls_abandoned": "Appels abandonnés (raccroché avant réponse, orienté hors département)",
+    "call_wait_median_seconds": "Attente médiane avant réponse (secondes)",
+    "calls_unanswered_by_hour": "Appels sans réponse par jour et heure",
     "callbacks_done": "Rappels effectués",
+    "callbacks_within_one_working_day": "Rappels effectués dans le jour ouvré suivant l'appel",
     "permanences_held": "Permanences tenues",
     "activities": "Activités du service",
     # Consultations by family situation and housing sector, category "family_situation|housing_sector".
@@ -69,8 +82,16 @@ VOCABULARIES: dict[str, str] = {
     "households_by_stage": "procedure_stages",
     "first_contact_stage": "procedure_stages",
     "activities": "activity_types",
+    "households_family_situation": "family_situations",
+    "households_housing_sector": "housing_sectors",
+    "households_occupancy_status": "occupancy_statuses",
+    "households_age_band": "age_bands",
+    "households_resource_band": "resource_bands",
+    "households_debt_origin": "debt_origins",
+    "household_result": "household_results",
 }
 CROSS = tidy.CROSS
+HOUSEHOLDS_CROSS = f"households_{tidy.CROSS}"
 UNKNOWN_LABEL = "Non renseigné"
 
 
@@ -80,7 +101,7 @@ def indicator(code: str) -> str:
 
 def category(indicator_code: str, code: str) -> str:
     """The French name of a category; "inconnu" is "Non renseigné" whatever the vocabulary."""
-    if indicator_code == CROSS:
+    if indicator_code in (CROSS, HOUSEHOLDS_CROSS):
         family, _, sector = code.partition("|")
         return f"{category('family_situation', family)} — {category('housing_sector', sector)}"
     vocabulary = VOCABULARIES.get(indicator_code)

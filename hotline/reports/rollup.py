@@ -86,7 +86,7 @@ def contribution(record: tidy.ConsultationRecord) -> tuple[Additive, tuple[str, 
 
 
 def snapshot(consultation: Consultation) -> tidy.ConsultationRecord:
-    """The report's record of an ORM consultation, as services.consultation_records reads it. Take it
+    """The report's record of an ORM consultation, as bench/recount.py's consultation_records reads it. Take it
     after a flush (a new consultation needs its id) and, for an edit, before changing anything."""
     household_id = consultation.household_id or (consultation.household.id if consultation.household else None)
     stated = (
@@ -113,7 +113,7 @@ def snapshot(consultation: Consultation) -> tidy.ConsultationRecord:
 
 def case_codes(stated) -> dict[str, str]:
     """CASE_CODES of a consultation from its statement's (landlord_type, housing_benefit), or None when
-    it has no statement: what it did not say is `inconnu`, as services.consultation_records reads it."""
+    it has no statement: what it did not say is `inconnu`, as bench/recount.py's consultation_records reads it."""
     return {name: code or tidy.UNKNOWN for name, code in zip(tidy.CASE_CODES, stated or (None,) * 2, strict=True)}
 
 

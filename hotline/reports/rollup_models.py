@@ -79,6 +79,23 @@ class ReportHouseholdMonth(db.Model):
     next_debt_month: Mapped[str | None] = mapped_column(String(7))  # ... its next month naming a debt
     received: Mapped[bool] = mapped_column(Boolean, default=False)  # received in the month (office, permanence...)
     last_received_month: Mapped[str | None] = mapped_column(String(7))  # its latest month received, up to this one
+    # Its first month (eviction): its first contact against the commandement de payer (household_facts.reach).
+    reach: Mapped[str | None] = mapped_column(String(8))
+    # Its profile (eviction, household_facts.PROFILE): the latest value named up to this month, and its month.
+    family_situation: Mapped[str | None] = mapped_column(String(40))
+    family_situation_since: Mapped[str | None] = mapped_column(String(7))
+    housing_sector: Mapped[str | None] = mapped_column(String(40))
+    housing_sector_since: Mapped[str | None] = mapped_column(String(7))
+    occupancy_status: Mapped[str | None] = mapped_column(String(40))
+    occupancy_status_since: Mapped[str | None] = mapped_column(String(7))
+    age_band: Mapped[str | None] = mapped_column(String(40))
+    age_band_since: Mapped[str | None] = mapped_column(String(7))
+    resource_band: Mapped[str | None] = mapped_column(String(40))
+    resource_band_since: Mapped[str | None] = mapped_column(String(7))
+    debt_origin: Mapped[str | None] = mapped_column(String(400))  # codes joined by "|"
+    debt_origin_since: Mapped[str | None] = mapped_column(String(7))
+    family_situation_by_sector: Mapped[str | None] = mapped_column(String(81))
+    family_situation_by_sector_since: Mapped[str | None] = mapped_column(String(7))
 
     # A range of months, read from the indexes alone: the months' rows and the households' latest rows of
     # the range (next month after the range, or none) with their stages and first contacts; their debts in
@@ -130,8 +147,28 @@ class ReportHouseholdCount(db.Model):
     cents: Mapped[int] = mapped_column(BigInteger)  # ... their debts summed (debt)
 
 
+class ReportCaseResult(db.Model):
+    """Where each household's case stands (household_result) from a day on, from its current acts and events
+    (household_facts.timeline): one row a day on which it changes, `until` the next such day ('9999-12-31' for
+    the last). Dates as 'YYYY-MM-DD' text, so that a month's last day compares as `month || '-31'`."""
+
+    __tablename__ = "report_case_results"
+
+    household: Mapped[str] = mapped_column(String(24), primary_key=True)  # h<household id>
+    since: Mapped[str] = mapped_column(String(10), primary_key=True)
+    until: Mapped[str] = mapped_column(String(10))
+    result: Mapped[str] = mapped_column(String(40))
+
+
 # A household's history, which its months are computed from (household_months.refresh) and the recount reads
-# (services.household_records): declared here, beside the report's other indexes, on the consultations' table.
+# (bench/recount.py's household_records): declared here, beside the report's other indexes, on the consultations' table.
 Index("ix_consultations_household_mission_date", Consultation.household_id, Consultation.mission, Consultation.date)
 
-__all__ = ["ReportDebt", "ReportHousehold", "ReportHouseholdCount", "ReportHouseholdMonth", "ReportRollup"]
+__all__ = [
+    "ReportCaseResult",
+    "ReportDebt",
+    "ReportHousehold",
+    "ReportHouseholdCount",
+    "ReportHouseholdMonth",
+    "ReportRollup",
+]

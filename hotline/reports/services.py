@@ -1,24 +1,23 @@
-"""The report's records, read from the consultations' monthly rollup (rollup.py), the call log and the
-permanences, and its exports (CSV, XLSX). Reads only.
+"""The report's records, read from the consultations' monthly rollup (rollup.py), the households' months
+(household_months.py), the call log and the permanences, and its exports (CSV, XLSX). Reads only.
 
-The consultation indicators come from the rollup; consultation_records() (every consultation, read
-row by row) stays as the exact recount the tests and `hotline reports rebuild --check` compare with."""
+The independent recounts from the consultations, row by row, which the tests and the benchmarks compare
+these with, are not production code: bench/recount.py."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from hotline.activities.models import Activity
 from hotline.cases import figures
-from hotline.cases.models import CaseStatement
-from hotline.consultations.models import Consultation, ConsultationCode
+from hotline.cases.deadlines import next_working_day
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import services as permanences
@@ -51,73 +50,43 @@ def months(first: date, last: date) -> list[date]:
     return found
 
 
-def consultation_records(first: date, end: date, missions: list[str]) -> list[tidy.ConsultationRecord]:
-    """Read with two plain queries (columns, then codes), not ORM objects: a report spans years."""
-    where = (Consultation.date >= first, Consultation.date < end, Consultation.mission.in_(missions))
-    columns = [
-        Consultation.id,
-        Consultation.mission,
-        Consultation.date,
-        Consultation.territory_code,
-        Consultation.household_id,
-        Consultation.debt_amount,
-        Consultation.habitat_indigne,
-        Consultation.permis_louer,
-        *(getattr(Consultation, name) for name in tidy.SINGLE_CODES),
-        *(func.coalesce(getattr(CaseStatement, name), tidy.UNKNOWN) for name in tidy.CASE_CODES),
-    ]
-    codes: dict[int, dict[str, set[str]]] = {}
-    code_query = (
-        select(ConsultationCode.consultation_id, ConsultationCode.kind, ConsultationCode.code)
-        .join(Consultation, Consultation.id == ConsultationCode.consultation_id)
-        .where(ConsultationCode.kind.in_(tidy.MULTI_CODES), *where)
-    )
-    for consultation_id, kind, code in db.session.execute(code_query):
-        codes.setdefault(consultation_id, {}).setdefault(kind, set()).add(code)
-    empty: dict[str, set[str]] = {}
-    records = []
-    query = select(*columns).outerjoin(CaseStatement, CaseStatement.consultation_id == Consultation.id).where(*where)
-    for row in db.session.execute(query):
-        (cid, mission, day, territory, household_id, debt, indigne, permis), singles = row[:8], row[8:]
-        multi = codes.get(cid, empty)
-        records.append(
-            tidy.ConsultationRecord(
-                mission=mission,
-                month=f"{day:%Y-%m}",
-                territory=territory,
-                household=f"h{household_id}" if household_id else f"c{cid}",
-                codes=dict(zip(tidy.SINGLE_CODES + tidy.CASE_CODES, singles, strict=True)),
-                multi={kind: frozenset(multi.get(kind, ())) for kind in tidy.MULTI_CODES},
-                debt_amount=debt,
-                habitat_indigne=bool(indigne),
-                permis_louer=bool(permis),
-            )
-        )
-    return records
-
-
 def _local_bounds(first: date, end: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return datetime.combine(first, time(), zone), datetime.combine(end, time(), zone)
 
 
 def call_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
-    """Calls by the month they started; calls that never had a mission (hung up before choosing) are
-    counted in no mission."""
+    """Calls by the month they started (narrow rows, not ORM objects); calls that never had a mission (hung
+    up before choosing) are counted in no mission. An answered call's wait: from its start to its answer."""
     start, stop = _local_bounds(first, end, zone)
-    query = select(Call).where(Call.started_at >= start, Call.started_at < stop, Call.mission.in_(missions))
-    return [
-        tidy.CallRecord(
-            call.mission, f"{call.started_at.astimezone(zone):%Y-%m}", _territory(call.territory_code), call.outcome
+    query = select(Call.mission, Call.started_at, Call.territory_code, Call.outcome, Call.answered_at).where(
+        Call.started_at >= start, Call.started_at < stop, Call.mission.in_(missions)
+    )
+    records = []
+    for mission, started_at, territory, outcome, answered_at in db.session.execute(query):
+        local = started_at.astimezone(zone)
+        wait = None
+        if outcome == "answered" and answered_at is not None:
+            wait = max(0, int((answered_at - started_at).total_seconds()))
+        records.append(
+            tidy.CallRecord(
+                mission, f"{local:%Y-%m}", _territory(territory), outcome, wait, (local.isoweekday(), local.hour)
+            )
         )
-        for call in db.session.scalars(query)
-    ]
+    return records
+
+
+def within_one_working_day(called: date, done: date) -> bool:
+    """A callback done by the end of the working day after the day of the call (weekends and public holidays
+    are not working days)."""
+    return done <= next_working_day(called + timedelta(days=1))
 
 
 def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
-    """Callbacks marked done, by the month they were done, with their call's mission and territory."""
+    """Callbacks marked done, by the month they were done, with their call's mission and territory, and
+    whether they were done within one working day of the call."""
     start, stop = _local_bounds(first, end, zone)
     query = (
-        select(CallbackTask, Call)
+        select(Call.mission, Call.territory_code, Call.started_at, CallbackTask.done_at)
         .join(Call, CallbackTask.call_id == Call.id)
         .where(
             CallbackTask.status == "done",
@@ -126,10 +95,14 @@ def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo
             Call.mission.in_(missions),
         )
     )
-    return [
-        tidy.CallRecord(call.mission, f"{task.done_at.astimezone(zone):%Y-%m}", _territory(call.territory_code), "done")
-        for task, call in db.session.execute(query)
-    ]
+    records = []
+    for mission, territory, started_at, done_at in db.session.execute(query):
+        done = done_at.astimezone(zone)
+        within = within_one_working_day(started_at.astimezone(zone).date(), done.date())
+        records.append(
+            tidy.CallRecord(mission, f"{done:%Y-%m}", _territory(territory), "done", within_one_working_day=within)
+        )
+    return records
 
 
 def activity_records(first: date, end: date, missions: list[str]) -> list[tidy.ActivityRecord]:
@@ -156,58 +129,6 @@ def held_permanences(
     return held
 
 
-def household_records(end: date, missions: list[str], first: date | None = None) -> list[figures.HouseholdRecord]:
-    """The consultations the household indicators of the months first..end read, one narrow row each with the
-    rent said at it: those of the range and, before it, the history of the households seen in the range (a
-    first contact is the first ever; a stage or a rent may come from before), read through the index on
-    (household_id, mission, date). first None: every consultation of the missions before `end` (the recount)."""
-    c = Consultation.__table__.c
-    columns = (
-        c.id,
-        c.household_id,
-        c.mission,
-        c.date,
-        c.territory_code,
-        c.procedure_stage,
-        c.debt_amount,
-        CaseStatement.rent_amount,
-    )
-    joined = Consultation.__table__.outerjoin(CaseStatement.__table__, CaseStatement.consultation_id == c.id)
-    where = (c.date < end, c.mission.in_(missions))
-    queries = [select(*columns).select_from(joined).where(*where)]
-    if first is not None:
-        seen = (
-            select(c.household_id, c.mission)
-            .where(*where, c.date >= first, c.household_id.is_not(None))
-            .distinct()
-            .subquery()
-        )
-        earlier = Consultation.__table__.alias("earlier")
-        before = select(*(earlier.c[column.name] for column in columns[:-1]), CaseStatement.rent_amount).select_from(
-            seen.join(
-                earlier,
-                (earlier.c.household_id == seen.c.household_id)
-                & (earlier.c.mission == seen.c.mission)
-                & (earlier.c.date < first),
-            ).outerjoin(CaseStatement.__table__, CaseStatement.consultation_id == earlier.c.id)
-        )
-        queries = [queries[0].where(c.date >= first), before]
-    return [
-        figures.HouseholdRecord(
-            household=household_id,
-            mission=mission,
-            date=day,
-            order=cid,
-            territory=territory,
-            stage=stage,
-            debt=debt,
-            rent=rent,
-        )
-        for query in queries
-        for cid, household_id, mission, day, territory, stage, debt, rent in db.session.execute(query)
-    ]
-
-
 def other_rows(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo) -> list[tidy.Row]:
     """The report's rows that do not come from the consultations: calls, callbacks, permanences held,
     activities."""
@@ -226,13 +147,6 @@ def household_rows(first: date, last: date, missions: list[str], territory: str 
     every cell, or (territory) only those of one territory or of `all`."""
     read = household_months.read(db.session, [f"{m:%Y-%m}" for m in months(first, last)], missions, territory)
     return [tidy.Row(*figure) for figure in read]
-
-
-def household_recount(first: date, last: date, missions: list[str]) -> list[tidy.Row]:
-    """The same, counted again from the consultations (cases.figures.build over household_records)."""
-    end = last + relativedelta(months=1)
-    per_household = figures.build(household_records(end, missions, first), [f"{m:%Y-%m}" for m in months(first, last)])
-    return [tidy.Row(*figure) for figure in per_household]
 
 
 def report(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo) -> list[tidy.Row]:

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from hotline.cases.figures import INDICATORS as HOUSEHOLD_INDICATORS
+from hotline.reports import household_facts
 
 COLUMNS = ("mission", "period", "territory", "indicator", "category", "value")
 ALL = "all"
@@ -35,8 +36,13 @@ MULTI_CODES = ("theme", "resource_type", "debt_origin", "outcome")
 # Consultations by family situation and housing sector, category "family_situation|housing_sector".
 CROSS = "family_situation_by_sector"
 RECEIVED_MODES = {"visite_siege", "permanence", "aller_vers"}
-# The call log's outcomes that count as a caller who asked for a jurist and got none.
+# The call log's outcomes that count as a caller who asked for a jurist and got none (calls_missed). Every other
+# outcome but `answered` is abandoned (formats.md, calls_abandoned): hung up in the menu or the queue
+# (`abandoned`), ended with the numbers to call outside the département (`referred`), forwarded to the backup
+# number (`backup`, whose answer the log does not know), or never ended in the log (`in_progress`).
 MISSED_OUTCOMES = {"missed", "voicemail", "callback_requested", "closed"}
+# Calls not answered by the hour of the week they started: category "<ISO weekday 1-7>|<hour 00-23>".
+UNANSWERED_BY_HOUR = "calls_unanswered_by_hour"
 
 
 @dataclass(frozen=True)
@@ -54,10 +60,15 @@ class ConsultationRecord:
 
 @dataclass(frozen=True)
 class CallRecord:
+    """A call (outcome: the call log's), or a callback done (outcome "done")."""
+
     mission: str
     month: str
     territory: str
     outcome: str
+    wait_seconds: int | None = None  # answered: from its start to its answer
+    weekday_hour: tuple[int, int] | None = None  # local (ISO weekday, hour) it started at
+    within_one_working_day: bool = False  # a callback done by the end of the working day after the call
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,11 @@ class Row:
 def cents(amount: Decimal | float) -> int:
     """An amount in whole cents: the rollups store amounts so, and their sums stay exact on every database."""
     return int((Decimal(str(amount)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def whole_median(values: list[int]) -> int:
+    """The median of whole numbers, rounded half up to a whole number (the export's values are whole)."""
+    return int(Decimal(str(median(values))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def format_value(value: int | Decimal) -> str:
@@ -118,6 +134,7 @@ def build(
     households: dict[tuple, set[str]] = defaultdict(set)
     received: dict[tuple, set[str]] = defaultdict(set)
     debts: dict[tuple, list[Decimal]] = defaultdict(list)
+    waits: dict[tuple, list[int]] = defaultdict(list)
 
     for record in consultations:
         cell = (record.mission, record.month, record.territory)
@@ -147,10 +164,18 @@ def build(
         cell_counts[("calls_received", "")] += 1
         if call.outcome == "answered":
             cell_counts[("calls_answered", "")] += 1
-        elif call.outcome in MISSED_OUTCOMES:
-            cell_counts[("calls_missed", "")] += 1
+            if call.wait_seconds is not None:
+                waits[(call.mission, call.month, call.territory)].append(call.wait_seconds)
+            continue
+        cell_counts[("calls_missed" if call.outcome in MISSED_OUTCOMES else "calls_abandoned", "")] += 1
+        if call.weekday_hour is not None:
+            weekday, hour = call.weekday_hour
+            cell_counts[(UNANSWERED_BY_HOUR, f"{weekday}|{hour:02d}")] += 1
     for call in callbacks_done:
-        counts[(call.mission, call.month, call.territory)][("callbacks_done", "")] += 1
+        cell_counts = counts[(call.mission, call.month, call.territory)]
+        cell_counts[("callbacks_done", "")] += 1
+        if call.within_one_working_day:
+            cell_counts[("callbacks_within_one_working_day", "")] += 1
     for cell, number in (permanences_held or {}).items():
         counts[cell][("permanences_held", "")] += number
     for activity in activities:
@@ -171,6 +196,7 @@ def build(
     households = roll_up(households, set, set.update)
     received = roll_up(received, set, set.update)
     debts = roll_up(debts, list, list.extend)
+    waits = roll_up(waits, list, list.extend)
 
     values: dict[tuple, int | Decimal] = {
         (*cell, *key): number for cell, cell_counts in counts.items() for key, number in cell_counts.items()
@@ -183,6 +209,8 @@ def build(
         values[(*cell, "debt_known", "")] = len(amounts)
         values[(*cell, "debt_amount_sum", "")] = sum(amounts, Decimal("0"))
         values[(*cell, "debt_amount_median", "")] = Decimal(median(amounts))
+    for cell, seconds in waits.items():
+        values[(*cell, "call_wait_median_seconds", "")] = whole_median(seconds)
     rows = [Row(*key, value) for key, value in values.items() if value]
     return sorted(rows, key=_order)
 
@@ -201,10 +229,17 @@ INDICATOR_ORDER = [
     "permis_louer",
     *CASE_CODES,
     *HOUSEHOLD_INDICATORS,
+    "first_contacts_situated",
+    *household_facts.INDICATORS,
+    "household_result",
     "calls_received",
     "calls_answered",
     "calls_missed",
+    "calls_abandoned",
+    "call_wait_median_seconds",
+    UNANSWERED_BY_HOUR,
     "callbacks_done",
+    "callbacks_within_one_working_day",
     "permanences_held",
     "activities",
 ]
@@ -244,8 +279,8 @@ def value_of(
 
 
 def reached_before_commandement(rows: Iterable[Row], mission: str) -> dict[tuple[str, str], tuple[int, int]]:
-    """(period, territory) -> (households reached before the commandement de payer, first contacts whose
-    stage is known): the share formats.md defines, for the page and the bilan."""
+    """(period, territory) -> (households reached before the commandement de payer, first contacts situated
+    against it): the share formats.md defines (never above 100 %), for the page and the bilan."""
     reached: dict[tuple[str, str], int] = defaultdict(int)
     known: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
@@ -254,6 +289,6 @@ def reached_before_commandement(rows: Iterable[Row], mission: str) -> dict[tuple
         cell = (row.period, row.territory)
         if row.indicator == "reached_before_commandement":
             reached[cell] += int(row.value)
-        elif row.indicator == "first_contact_stage" and row.category != UNKNOWN:
+        elif row.indicator == "first_contacts_situated":
             known[cell] += int(row.value)
     return {cell: (reached.get(cell, 0), number) for cell, number in known.items()}

@@ -30,11 +30,12 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 def _params() -> tuple[dict, list[str]]:
-    """The range and missions asked for, with French errors; defaults: this year up to this month."""
-    today = clock.local_today()
+    """The range and missions asked for, with French errors; defaults: the year of the last complete month, up to
+    it (a month in progress would seem to fall)."""
+    complete = clock.local_today().replace(day=1) - relativedelta(months=1)
     values = {
-        "from": request.args.get("from") or f"{today:%Y}-01",
-        "to": request.args.get("to") or f"{today:%Y-%m}",
+        "from": request.args.get("from") or f"{complete:%Y}-01",
+        "to": request.args.get("to") or f"{complete:%Y-%m}",
         "mission": request.args.get("mission", ""),
     }
     errors = []
@@ -67,7 +68,8 @@ def _report(
         previous = services.report(*bilan.year_before(first, last), missions, now, zone) if compared else []
     else:
         rows = services.page(first, last, missions, now, zone, territory)
-        previous = services.page(*bilan.year_before(first, last), missions, now, zone, territory, households=False)
+        # The year before with its household figures: the key figures compare the households' debt.
+        previous = services.page(*bilan.year_before(first, last), missions, now, zone, territory)
     audit.record("report.read", what, f"{values['from']}..{values['to']}:{values['mission'] or 'all'}")
     db.session.commit()
     return rows, previous

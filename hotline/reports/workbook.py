@@ -24,6 +24,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 EUROS = '#,##0.00 "€"'
 PERCENT = "0 %"
 CHANGE = "+0 %;-0 %;0 %"
+DIFFERENCE = "+0;-0;="  # a change on a base under 20 (charts.SMALL_BASE): the difference
 TIDY_SHEET = "rapport"
 
 
@@ -97,6 +98,8 @@ def _readable(sheet: Worksheet, sections: list[tuple[bilan.MissionBilan, bilan.S
 
 
 def _value(value: bilan.Cell):
+    if isinstance(value, bilan.Ratio) and value.difference is not None:  # a change on a small base: "+3"
+        return float(value.difference)
     if isinstance(value, bilan.Ratio):
         return value.value if value.value is not None else bilan.NOT_APPLICABLE
     if isinstance(value, Decimal):
@@ -105,7 +108,9 @@ def _value(value: bilan.Cell):
 
 
 def _format(cell, value: bilan.Cell) -> None:
-    if isinstance(value, bilan.Ratio) and value.value is not None:
+    if isinstance(value, bilan.Ratio) and value.difference is not None:
+        cell.number_format = DIFFERENCE
+    elif isinstance(value, bilan.Ratio) and value.value is not None:
         cell.number_format = CHANGE if value.signed else PERCENT
     elif isinstance(value, Decimal):
         cell.number_format = EUROS

@@ -1,5 +1,9 @@
 """Pages of a household's case: its fiche de situation to print, and deleting an act of the procedure
-entered by mistake (a confirmation page, then a POST). Thin: the work is in services and fiche.py."""
+entered by mistake (a confirmation page, then a POST). Thin: the work is in cases' services and fiche.py.
+
+They live beside the household's pages, in consultations, which imports cases (never the reverse): they
+find the household, check that the reader may read it and keep the deletion in the history of the
+consultation that stated the act. Their blueprint keeps the name `cases` (cases.fiche, cases.delete_act)."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from hotline.auth.access import refuse_mission, roles_required
 from hotline.cases import services
 from hotline.cases.fiche import fiche as build_fiche
 from hotline.cases.models import ProcedureAct
-from hotline.consultations.models import Household
+from hotline.consultations.models import ConsultationRevision, Household
 from hotline.consultations.services import can_read_household, household_file
 from hotline.core import audit, clock
 from hotline.core.formatting import fr_date
@@ -80,7 +84,9 @@ def delete_act(household_id: int, act_id: int):
         flash(f"L'acte {named(act)} n'est plus dans le dossier : il a déjà été supprimé ou corrigé.", "info")
         return back
     if request.method == "POST":  # the CSRF token is checked before the view (CSRFProtect)
-        services.delete_act(act, current_user.id)
+        changes = services.delete_act(act)
+        if act.consultation is not None:  # the consultation that stated it says it was deleted, and by whom
+            act.consultation.revisions.append(ConsultationRevision(changed_by_id=current_user.id, changes=changes))
         audit.record("procedure_act.delete", "procedure_act", act.id)
         db.session.commit()
         flash(f"L'acte {named(act)} a été supprimé du dossier ; les dates calculées ont été mises à jour.", "success")
