@@ -18,13 +18,28 @@ $(BIN)/hotline: pyproject.toml constraints.txt
 
 install: $(BIN)/hotline
 
-# Starts the app with demo data on SQLite, at http://127.0.0.1:$(PORT)/ .
+# The first port from the one given that nothing listens on (127.0.0.1), for `make run`.
+define FREE_PORT
+import socket, sys
+wanted = int(sys.argv[1])
+def taken(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+print(next(port for port in range(wanted, wanted + 100) if not taken(port)))
+endef
+export FREE_PORT
+
+# Starts the app with demo data on SQLite, at http://127.0.0.1:$(PORT)/ , or on the next free port when
+# that one is taken (PORT=8000 make run chooses another start).
 run: install
 	HOTLINE_ENV=development HOTLINE_DATABASE_URL=sqlite:///$(CURDIR)/$(DEV_DB) $(BIN)/hotline db upgrade
 	HOTLINE_ENV=development HOTLINE_DATABASE_URL=sqlite:///$(CURDIR)/$(DEV_DB) $(BIN)/hotline demo
-	HOTLINE_ENV=development HOTLINE_DATABASE_URL=sqlite:///$(CURDIR)/$(DEV_DB) \
+	@port=$$($(BIN)/python -c "$$FREE_PORT" $(PORT)) && \
+	  { [ "$$port" = "$(PORT)" ] || echo "Le port $(PORT) est déjà pris : hotline prend le port $$port."; } && \
+	  echo "hotline : http://127.0.0.1:$$port/" && \
+	  HOTLINE_ENV=development HOTLINE_DATABASE_URL=sqlite:///$(CURDIR)/$(DEV_DB) \
 	  HOTLINE_IVR_NUMBERS="+33800000062=prevention_expulsion" \
-	  $(BIN)/hotline run --port $(PORT)
+	  $(BIN)/hotline run --port $$port
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser download).
 browser:

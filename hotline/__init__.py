@@ -195,6 +195,7 @@ def register_errorhandlers(app: Flask) -> None:
     # (Flask-WTF brings WTForms).
     from flask_login import current_user
     from flask_wtf.csrf import CSRFError
+    from werkzeug.exceptions import Forbidden
 
     from hotline.extensions import db  # hotline.extensions imports this module
     from hotline.web import lock_retry
@@ -203,9 +204,11 @@ def register_errorhandlers(app: Flask) -> None:
         return render_template("error.html", code=code, title=title, message=message), code
 
     def forbidden(error):
+        """The refusal names its reason when the code gave one (auth.access: the role, or the missions)."""
         if has_no_mission(current_user):
             return render(403, "Aucune mission attribuée", NO_MISSION)
-        return render(403, "Accès refusé", "Votre rôle ne donne pas accès à cette page.")
+        given = error.description != Forbidden.description
+        return render(403, "Accès refusé", error.description if given else "Vous n'avez pas accès à cette page.")
 
     def server_error(error):
         """The request's transaction is rolled back first: after a failed flush, drawing the page

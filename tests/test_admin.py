@@ -1,8 +1,12 @@
 """Administration pages: accounts, roster, opening hours."""
 
+import pytest
 from conftest import PASSWORD, csrf_token
 from html_forms import version_of
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
+from test_households_list import ONE_APP
 
 from hotline.auth.models import User
 from hotline.core.opening import Closure, OpeningHours
@@ -263,3 +267,92 @@ def test_a_second_admin_changes_an_admin(client, make_user, login, app):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(User, other.id).role == "manager"
+
+
+def test_the_account_form_reports_every_problem_at_once_and_keeps_the_values(client, make_user, login, app):
+    """A wrong address, no name, a weak password, an unknown phone and a jurist without a mission: all
+    named in one round, at their fields and in the summary; what was typed stays."""
+    from test_agenda_grid import tree
+
+    taken = make_user("manager", email="pris@example.org")
+    login(make_user("admin"))
+    data = {
+        "csrf_token": csrf_token(client, "/admin/users/new"),
+        "email": "pas-une-adresse",
+        "name": "",
+        "role": "jurist",
+        "phone": "0800",
+        "territories": ["calaisis"],
+        "password": "azertyuiop123",
+    }
+    page = tree(client.post("/admin/users/new", data=data).get_data(as_text=True))
+    errors = {p.attrs["id"]: p.text() for p in page.all("p", "error")}
+    assert set(errors) == {"email-err", "name-err", "password-err", "phone-err", "missions-err"}
+    assert errors["password-err"].startswith("Ce mot de passe est trop courant")
+    assert errors["missions-err"].startswith("Un compte de juriste doit avoir au moins une mission")
+    summary = page.by_id("error-summary")
+    assert summary.all("h2")[0].text() == "Le formulaire contient des erreurs (5)"
+    assert page.by_id("email").attrs["value"] == "pas-une-adresse" and page.by_id("phone").attrs["value"] == "0800"
+    assert [
+        i.attrs["value"] for i in page.all("input") if i.attrs.get("name") == "territories" and "checked" in i.attrs
+    ] == ["calaisis"]
+    # An address already used and no initial password: both at once too.
+    data.update(
+        email=taken.email,
+        name="Nina",
+        phone="",
+        password="",
+        missions=["info_logement"],
+        csrf_token=csrf_token(client, "/admin/users/new"),
+    )
+    page = tree(client.post("/admin/users/new", data=data).get_data(as_text=True))
+    errors = {p.attrs["id"]: p.text() for p in page.all("p", "error")}
+    assert errors == {
+        "email-err": "Un compte existe déjà pour cette adresse.",
+        "password-err": "Indiquez un mot de passe initial.",
+    }
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.name == "Nina")) is None
+
+
+def test_editing_an_account_reports_every_problem_at_once(client, make_user, login, app):
+    from test_agenda_grid import tree
+
+    login(make_user("admin"))
+    target = make_user("jurist")
+    url = f"/admin/users/{target.id}"
+    data = {
+        "csrf_token": csrf_token(client, url),
+        "version": version_of(client, url),
+        "name": "",
+        "role": "jurist",
+        "phone": "12",
+        "password": "court",
+    }
+    page = tree(client.post(url, data=data).get_data(as_text=True))
+    errors = {p.attrs["id"]: p.text() for p in page.all("p", "error")}
+    assert set(errors) == {"name-err", "phone-err", "password-err", "missions-err"}
+
+
+@pytest.fixture
+def as_admin(login, make_user):
+    login(make_user("admin"))
+
+
+@ONE_APP
+@given(
+    values=st.fixed_dictionaries(
+        {},
+        optional={
+            name: st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+            for name in ("email", "name", "role", "phone", "missions", "territories", "password")
+        },
+    )
+)
+def test_any_account_form_is_answered_in_french_never_with_an_error_page(client, as_admin, values):
+    data = {"csrf_token": csrf_token(client, "/admin/users/new"), **values}
+    response = client.post("/admin/users/new", data=data)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        html = response.get_data(as_text=True)
+        assert "Le formulaire contient des erreurs" in html and "Not a valid" not in html

@@ -109,16 +109,23 @@ def test_the_grid_spans_the_opening_hours_and_every_event(opening, events, expec
 @pytest.mark.parametrize(
     "starts, ends, expected",
     [
-        ((9, 0), (11, 0), (1, 8)),  # two hours: eight quarters from the first
-        ((9, 30), (10, 0), (3, 2)),
-        ((10, 5), (10, 10), (5, 1)),  # within a quarter: that quarter
-        ((10, 10), (10, 20), (5, 2)),  # across two quarters: both
-        ((16, 45), (18, 0), (32, 1)),  # cut at the grid's end
-        ((7, 0), (9, 15), (1, 1)),  # cut at its start
+        ((9, 0), (11, 0), (0, 120)),  # two hours from the top
+        ((9, 30), (10, 0), (30, 30)),
+        ((14, 30), (15, 0), (330, 30)),  # a 14:30 appointment at 14:30, not at 14:15 or 14:05
+        ((14, 35), (14, 50), (335, 15)),  # at its minute
+        ((10, 5), (10, 10), (65, 15)),  # shorter than a quarter: drawn as a quarter
+        ((16, 55), (17, 0), (465, 15)),  # ... moved up, not past the bottom
+        ((16, 45), (18, 0), (465, 15)),  # cut at the grid's end
+        ((7, 0), (9, 15), (0, 15)),  # cut at its start
     ],
 )
-def test_rows_of_an_event(starts, ends, expected):
-    assert grid.rows_of(at(*starts), at(*ends), 9, 17) == expected
+def test_an_event_sits_at_its_minute_and_is_as_tall_as_its_time(starts, ends, expected):
+    assert grid.span_of(at(*starts), at(*ends), 9, 17) == expected
+
+
+def test_the_classes_name_hours_and_minutes():
+    assert grid.place(330, 30) == "th-5 tm-30 lh-0 lm-30"
+    assert grid.place(0, 480) == "th-0 tm-0 lh-8 lm-0"
 
 
 def test_overlapping_events_sit_side_by_side_and_the_others_take_the_width():
@@ -129,27 +136,56 @@ def test_overlapping_events_sit_side_by_side_and_the_others_take_the_width():
         event((14, 0), (15, 0)),
     )
     placed, lanes = grid.lay_out([permanence, duty, appointment, later], 9, 17)
-    where = {id(p.entry): (p.row, p.rows, p.lane, p.lanes) for p in placed}
+    where = {id(p.entry): (p.top, p.length, p.lane, p.lanes) for p in placed}
     assert lanes == 3
-    assert where[id(duty)] == (1, 12, 1, 1)  # the longest first at 9:00
-    assert where[id(permanence)] == (1, 8, 2, 1)
-    assert where[id(appointment)] == (3, 2, 3, 1)
-    assert where[id(later)] == (21, 4, 1, 3)  # alone in the afternoon: the whole day's width
+    assert where[id(duty)] == (0, 180, 1, 1)  # the longest first at 9:00
+    assert where[id(permanence)] == (0, 120, 2, 1)
+    assert where[id(appointment)] == (30, 30, 3, 1)
+    assert where[id(later)] == (300, 60, 1, 3)  # alone in the afternoon: the whole day's width
     assert [p.entry for p in placed] == [permanence, duty, appointment, later]  # the reading order is kept
+    assert [(p.left, p.width) for p in placed] == [(33, 34), (0, 33), (67, 33), (0, 100)]  # whole percents
+    # A heavier lane is wider: the permanence's twice the duty's and the appointment's.
+    heavy = grid.lay_out([permanence, duty, appointment, later], 9, 17, weight=lambda e: 2 if e is permanence else 1)
+    assert [(p.left, p.width) for p in heavy[0]] == [(25, 50), (0, 25), (75, 25), (0, 100)]
     back_to_back, lanes = grid.lay_out([event((9, 0), (10, 0)), event((10, 0), (11, 0))], 9, 17)
     assert lanes == 1 and [p.lane for p in back_to_back] == [1, 1]
+    short, lanes = grid.lay_out([event((9, 0), (9, 5)), event((9, 10), (9, 20))], 9, 17)
+    assert lanes == 2  # drawn a quarter long, the first would cover the second: side by side
+
+
+def local(day, hour, minute=0):
+    return datetime(2026, 12, day, hour, minute, tzinfo=PARIS)
+
+
+@pytest.mark.parametrize(
+    "now, closes, expected",
+    [
+        (local(1, 8), time(17), date(2026, 12, 1)),  # a Tuesday morning: today
+        (local(1, 18), time(17), date(2026, 12, 2)),  # a Tuesday evening: Wednesday, the same week
+        (local(4, 16, 59), time(17), date(2026, 12, 4)),  # a Friday before closing: today
+        (local(4, 17), time(17), date(2026, 12, 7)),  # ... after closing: the next Monday
+        (local(5, 10), time(17), date(2026, 12, 7)),  # Saturday: Monday
+        (local(6, 10), None, date(2026, 12, 7)),  # Sunday, without opening hours: Monday
+        (datetime(2026, 12, 24, 18, tzinfo=PARIS), time(17), date(2026, 12, 28)),  # Christmas Friday skipped
+        (datetime(2027, 3, 27, 10, tzinfo=PARIS), time(17), date(2027, 3, 30)),  # Easter Monday skipped
+    ],
+)
+def test_the_agenda_opens_on_the_next_working_day_after_hours_and_on_weekends(now, closes, expected):
+    from hotline.core.calendar import is_holiday
+
+    assert grid.opening_day(now, closes, is_holiday) == expected
 
 
 # --- the page -----------------------------------------------------------------------------------------
 
 
 def entries_of(day: Node) -> list[tuple[str, int, int, str]]:
-    """Each event of a day column: its kind, first quarter, quarters spanned, text."""
+    """Each event of a day column: its kind, its top and length in minutes from the grid's top, text."""
     return [
         (
             next(k for k in ("permanence", "duty", "appointment") if k in e.classes),
-            e.number("r"),
-            e.number("s"),
+            e.number("th") * 60 + e.number("tm"),
+            e.number("lh") * 60 + e.number("lm"),
             e.text(),
         )
         for e in day.all("li", "entry")
@@ -161,11 +197,13 @@ def test_the_week_is_an_hour_grid_with_each_event_placed_by_its_time(app, client
     login(make_user("manager"))
     page = tree(client.get("/agenda/?week=2026-12-01").get_data(as_text=True))
     agenda = page.by_id("agenda-grid")
-    # Rows: the hours of the opening range (9:00-12:30 and 13:30-17:00 on weekdays), four quarters each.
-    hours = agenda.all("div", "hour")
-    assert [h.text() for h in hours] == [f"{h:02d}:00" for h in range(9, 17)]
-    assert [h.number("r") for h in hours] == [2 + 4 * n for n in range(8)] and agenda.number("h") == 32
-    assert all(h.attrs.get("aria-hidden") == "true" for h in hours)  # each event says its hours itself
+    # The hours of the opening range (9:00-12:30 and 13:30-17:00 on weekdays), each labelled at its line,
+    # 17:00 included; the grid is eight hours tall.
+    hours = agenda.all("li", "hour")
+    assert [h.text() for h in hours] == [f"{h:02d}:00" for h in range(9, 18)]
+    assert [(h.number("th"), h.number("tm")) for h in hours] == [(n, 0) for n in range(9)]
+    assert agenda.number("span") == 8
+    assert agenda.all("ol", "hours")[0].attrs.get("aria-hidden") == "true"  # each event says its hours itself
     # Columns: the days, in order, each headed by its name (a link to that day alone); an empty weekend
     # gives its width to the weekdays.
     days = agenda.all("li", "day")
@@ -176,18 +214,41 @@ def test_the_week_is_an_hour_grid_with_each_event_placed_by_its_time(app, client
     assert days[1].all("h2")[0].text() == "mardi 01/12/2026"
     assert days[1].all("h2")[0].all("a")[0].attrs["href"].startswith("/agenda/?day=2026-12-01")
     tuesday, wednesday, thursday = (entries_of(d) for d in days[1:4])
-    assert [(kind, row, rows) for kind, row, rows, _ in tuesday] == [("permanence", 1, 8)]
+    assert [(kind, row, rows) for kind, row, rows, _ in tuesday] == [("permanence", 0, 120)]
     assert "09:00–11:00 Permanence Mairie de Lens" in tuesday[0][3]
-    assert [(kind, row, rows) for kind, row, rows, _ in wednesday] == [("permanence", 1, 8), ("appointment", 3, 2)]
+    assert [(kind, row, rows) for kind, row, rows, _ in wednesday] == [("permanence", 0, 120), ("appointment", 30, 30)]
     assert wednesday[1][3].startswith("09:30–10:00 Rendez-vous Famille Martin")
     lanes = [e.number("l") for e in days[2].all("li", "entry")]
     assert lanes == [1, 2] and days[2].number("c") == 2  # the appointment beside its permanence
-    assert [(kind, row, rows) for kind, row, rows, _ in thursday] == [("duty", 1, 12)]
+    assert [(kind, row, rows) for kind, row, rows, _ in thursday] == [("duty", 0, 180)]
     assert thursday[0][3] == (
         "09:00–12:00 Garde au numéro vert 09:00–12:00 Paul Durand · Prévention des expulsions "
         "locatives (numéro vert) · Boulonnais"
     )
     assert "Rien ce jour-là." in days[0].text()
+    # A permanence's slots sit at their minute within its box, each with its time in text.
+    slots = days[1].all("li", "slot")
+    assert [(s.number("th") * 60 + s.number("tm"), s.number("lh") * 60 + s.number("lm")) for s in slots] == [
+        (0, 30),
+        (30, 30),
+        (60, 30),
+        (90, 30),
+    ]
+    assert [s.text().split()[0] for s in slots] == ["09:00", "09:30", "10:00", "10:30"]
+
+
+def test_on_a_sunday_or_after_fridays_hours_the_agenda_opens_on_the_next_working_week(
+    app, client, login, make_user, week
+):
+    login(make_user("manager"))
+    for now, monday in (
+        ("2026-12-06T10:00", "2026-12-07"),  # Sunday
+        ("2026-12-04T18:30", "2026-12-07"),  # Friday evening
+        ("2026-12-04T10:00", "2026-11-30"),  # Friday morning: this week
+    ):
+        app.config["FIXED_NOW"] = now
+        page = tree(client.get("/agenda/").get_data(as_text=True))
+        assert page.by_id("week").attrs["value"] == monday, now
 
 
 def test_the_day_view_shows_one_day_with_links_to_the_days_around(app, client, login, week):
@@ -292,7 +353,7 @@ def test_shifts_at_overlapping_hours_make_one_block_naming_each_jurist_and_their
     login(make_user("manager"))
     page = tree(client.get("/agenda/?week=2026-12-01").get_data(as_text=True))
     thursday = page.by_id("day-2026-12-03")
-    assert [(kind, row, rows) for kind, row, rows, _ in entries_of(thursday)] == [("duty", 1, 16), ("duty", 21, 4)]
+    assert [(kind, row, rows) for kind, row, rows, _ in entries_of(thursday)] == [("duty", 0, 240), ("duty", 300, 60)]
     block = thursday.all("li", "entry")[0]
     assert block.all("p")[0].text() == "09:00–13:00 Garde au numéro vert (2 juristes)"
     assert [li.text() for li in block.all("li")] == [

@@ -1,7 +1,7 @@
 """The activity form."""
 
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from hotline.core import date_bounds
 from hotline.web.forms import Form, within_bounds
@@ -17,3 +17,21 @@ class ActivityForm(Form):
         description="Par exemple : CCAPEX de l'arrondissement de Lens",
         validators=[DataRequired("Indiquez l'intitulé."), Length(max=200)],
     )
+
+
+class ActivityFilters(Form):
+    """The list's filters (who, what, when, where); read from the query string, so without CSRF."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField("Du", validators=[Optional()])
+    date_to = DateField("Au", validators=[Optional()])
+    activity_type = SelectField("Type d'activité", validators=[Optional()])
+    mission = SelectField("Mission", validators=[Optional()])
+    territory = SelectField("Territoire", validators=[Optional()])
+    author = SelectField("Par", validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if self.date_from.data and field.data and field.data < self.date_from.data:
+            raise ValidationError("La fin doit suivre le début.")

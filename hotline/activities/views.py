@@ -1,15 +1,18 @@
-"""Activities page: jurists record the service's activities; jurists and managers list them."""
+"""Activities page: jurists record the service's activities; jurists and managers list them, newest
+first, a page at a time, filtered by who, what, when and where."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from hotline.activities.forms import ActivityForm
+from hotline.activities.forms import ActivityFilters, ActivityForm
 from hotline.activities.models import Activity
 from hotline.auth.access import roles_required
+from hotline.auth.models import User
 from hotline.core import clock
+from hotline.core.ids import parse_id
 from hotline.extensions import db
 from hotline.reference import labels
 from hotline.reference.services import territory_labels
@@ -43,5 +46,50 @@ def index():
             return redirect(url_for(".index"))
     elif not form.is_submitted():
         form.date.data = clock.local_today()
-    rows = db.session.scalars(select(Activity).order_by(Activity.date.desc(), Activity.id.desc()).limit(200))
-    return render_template("activities/index.html", form=form, activities=list(rows))
+    filters = _filters()
+    page = db.paginate(
+        _listed(_valid(filters)),
+        page=None,
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("activities/index.html", form=form, filters=filters, page=page, args=args)
+
+
+def _filters() -> ActivityFilters:
+    filters = ActivityFilters(request.args, prefix="f")  # the ids of the form above stay unique
+    filters.activity_type.choices = [("", "Tous")] + list(labels("activity_types").items())
+    filters.mission.choices = [("", "Toutes")] + list(labels("missions").items())
+    filters.territory.choices = [("", "Tous")] + list(territory_labels().items())
+    authors = db.session.scalars(
+        select(User).where(User.id.in_(select(Activity.created_by_id).distinct())).order_by(User.name)
+    )
+    filters.author.choices = [("", "Tous")] + [(str(u.id), u.name) for u in authors]
+    return filters
+
+
+def _valid(filters: ActivityFilters) -> dict:
+    """The filters' values, each one that is wrong left out (and said at its field)."""
+    filters.validate()
+    return {name: field.data for name, field in filters._fields.items() if not field.errors}
+
+
+def _listed(wanted: dict):
+    """The activities these filters keep (each given one), newest first."""
+    query = select(Activity).order_by(Activity.date.desc(), Activity.id.desc())
+    if wanted.get("date_from"):
+        query = query.where(Activity.date >= wanted["date_from"])
+    if wanted.get("date_to"):
+        query = query.where(Activity.date <= wanted["date_to"])
+    for name, column in (
+        ("activity_type", Activity.activity_type),
+        ("mission", Activity.mission),
+        ("territory", Activity.territory_code),
+    ):
+        if wanted.get(name):
+            query = query.where(column == wanted[name])
+    author = parse_id(wanted.get("author"))
+    if author is not None:
+        query = query.where(Activity.created_by_id == author)
+    return query

@@ -1,5 +1,6 @@
 """Administration pages. Thin: the rules live in auth.services, reference.services,
-permanences.duty and ivr.opening.
+permanences.duty and ivr.opening; the account form asks each of them before saving, so that every
+problem shows at once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from hotline.auth import sessions
 from hotline.auth.access import roles_required
 from hotline.auth.forms import UserForm
 from hotline.auth.models import User
-from hotline.auth.services import AccountError, create_user, update_user
+from hotline.auth.passwords import weakness
+from hotline.auth.services import (
+    AccountError,
+    create_user,
+    find_user,
+    normalize_phone,
+    update_user,
+    validate_scope,
+)
 from hotline.core import audit, opening, versions
 from hotline.core.opening import Closure, OpeningHours
 from hotline.extensions import db
@@ -47,29 +56,54 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 def user_new():
     form = _user_form()
-    if form.validate_on_submit():
-        if not form.password.data:
-            form.password.errors.append("Indiquez un mot de passe initial.")
-        else:
-            try:
-                user = create_user(
-                    form.email.data,
-                    form.name.data,
-                    form.role.data,
-                    form.password.data,
-                    phone=form.phone.data,
-                    missions=form.missions.data,
-                    territories=form.territories.data,
-                )
-                user.active = bool(form.active.data)
-                audit.record(f"user.created:{user.role}", "user", user.id)
-                db.session.commit()
-                flash(f"Compte créé pour {user.name}.", "success")
-                return redirect(url_for(".users"))
-            except AccountError as error:
-                db.session.rollback()
-                _attach_error(form, error)
+    if form.is_submitted() and _without_problems(form, None):
+        try:
+            user = create_user(
+                form.email.data,
+                form.name.data,
+                form.role.data,
+                form.password.data,
+                phone=form.phone.data,
+                missions=form.missions.data,
+                territories=form.territories.data,
+            )
+            user.active = bool(form.active.data)
+            audit.record(f"user.created:{user.role}", "user", user.id)
+            db.session.commit()
+            flash(f"Compte créé pour {user.name}.", "success")
+            return redirect(url_for(".users"))
+        except AccountError as error:
+            db.session.rollback()
+            _attach_error(form, error)
     return render_template("admin/user_form.html", form=form, user=None)
+
+
+def _without_problems(form: UserForm, user: User | None) -> bool:
+    """Check the whole account form in one round, each problem at its field: the form's own checks, then
+    the services' (an address already used, the initial password, its strength, the phone, the missions
+    and territories), so that an administrator corrects everything at once. True when there is none."""
+    valid = form.validate()
+    problems: list[tuple] = []
+    if user is None and form.email.data and find_user(form.email.data) is not None:
+        problems.append((form.email, "Un compte existe déjà pour cette adresse."))
+    if user is None and not form.password.data:
+        problems.append((form.password, "Indiquez un mot de passe initial."))
+    elif form.password.data:
+        reason = weakness(form.password.data, form.email.data, form.name.data)
+        if reason:
+            problems.append((form.password, reason))
+    try:
+        normalize_phone(form.phone.data)
+    except AccountError as error:
+        problems.append((form.phone, str(error)))
+    try:
+        validate_scope(form.role.data, form.missions.data or [], form.territories.data or [])
+    except AccountError as error:
+        problems.append((form.missions if error.field == "missions" else form.territories, str(error)))
+    for field, message in problems:
+        if message not in field.errors:
+            field.errors = [*field.errors, message]
+    return valid and not problems
 
 
 def _attach_error(form: UserForm, error: AccountError) -> None:
@@ -97,7 +131,7 @@ def user_edit(user_id: int):
     if request.method == "GET":
         form.missions.data, form.territories.data = user.missions, user.territories
     form.email.data = user.email  # the email is the login: not changed here
-    if form.validate_on_submit():
+    if form.is_submitted() and _without_problems(form, user):
         try:
             with versions.saving(user, form.opened_version(), versions.ACCOUNT):
                 update_user(

@@ -43,6 +43,7 @@ class SlotCell:
     starts: datetime  # aware, local
     key: str  # services.book's slot: "permanence id|ISO instant"
     free: bool
+    minutes: int = 30
 
 
 @dataclass
@@ -63,6 +64,10 @@ class Entry:
     def free(self) -> int:
         return sum(s.free for s in self.slots)
 
+    def slot_place(self, slot: SlotCell) -> str:
+        """The classes that put a slot at its minute within this permanence's box."""
+        return grid.place(int((slot.starts - self.starts).total_seconds()) // 60, slot.minutes)
+
 
 @dataclass
 class Day:
@@ -70,8 +75,9 @@ class Day:
     holiday: bool
     closed: dict[str | None, str] = field(default_factory=dict)  # mission (None: both lines) -> why closed
     entries: list[Entry] = field(default_factory=list)
-    placed: list[grid.Placed] = field(default_factory=list)  # the entries in the hour grid
+    placed: list[grid.Placed] = field(default_factory=list)  # the permanences and appointments, in lanes
     lanes: int = 1
+    duty: list[grid.Placed] = field(default_factory=list)  # the duty blocks (never overlapping): a strip
 
     def line_closed(self, mission: str) -> bool:
         return self.holiday or None in self.closed or mission in self.closed
@@ -79,7 +85,7 @@ class Day:
 
 @dataclass
 class View:
-    """The days shown and the hours of their grid (first included, last excluded)."""
+    """The days shown and the hours of their grid (the last one is its bottom line)."""
 
     days: list[Day]
     first_hour: int
@@ -87,11 +93,12 @@ class View:
 
     @property
     def hours(self) -> list[int]:
-        return list(range(self.first_hour, self.last_hour))
+        """Every hour labelled, the last included."""
+        return list(range(self.first_hour, self.last_hour + 1))
 
     @property
-    def quarters(self) -> int:
-        return (self.last_hour - self.first_hour) * grid.QUARTERS_AN_HOUR
+    def span(self) -> int:
+        return self.last_hour - self.first_hour
 
 
 def monday_of(day: date) -> date:
@@ -142,8 +149,23 @@ def view(user: User, filters: Filters, now: datetime, zone: ZoneInfo, *, keep: d
     if filters.count > 1:
         days = [d for d in days if d.entries or d.day.weekday() < 5 or d.day == keep]
     for day in days:
-        day.placed, day.lanes = grid.lay_out(day.entries, first, last)
+        day.placed, day.lanes = grid.lay_out([e for e in day.entries if e.kind != "duty"], first, last, weight=_room)
+        day.duty = [
+            grid.Placed(e, *grid.span_of(e.starts, e.ends, first, last), 1, 1) for e in day.entries if e.kind == "duty"
+        ]
     return View(days, first, last)
+
+
+def _room(entry: Entry) -> int:
+    """A permanence's lane is three times an appointment's: its slots need a column of their own beside
+    its text, and booking needs them in the week (an appointment's time and name are in its title)."""
+    return 3 if entry.kind == "permanence" and entry.slots and not entry.not_held else 1
+
+
+def closing_time(user: User) -> time | None:
+    """The latest closing hour of the user's missions' lines (None without opening hours)."""
+    found = _opening(visible_missions(user))
+    return found[0][1] if found else None
 
 
 def _opening(missions: list[str]) -> list[tuple[time, time]]:
@@ -190,6 +212,7 @@ def _permanences(filters: Filters, missions: list[str], now: datetime, zone: Zon
                     moment,
                     appointments.Slot(p, moment).key,
                     moment > now and (p.id, moment.astimezone(now.tzinfo)) not in booked,
+                    p.slot_minutes or 30,
                 )
                 for moment in appointments.slot_starts(o, zone)
             ]

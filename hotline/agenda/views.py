@@ -1,7 +1,8 @@
 """The agenda page: a week (or, with ?day=, a day) of permanences, duty shifts and appointments in an
-hour grid, filtered by jurist, territory and mission; with ?household=, each free slot books it for that
-household. On a phone the week shows one day, with links to the day before and after. Thin: see
-services."""
+time grid, filtered by jurist, territory and mission; with ?household=, each free slot books it for that
+household. Without a week asked for, it opens on today's week, or on the next working day's after the
+opening hours of a Friday, on a weekend or a public holiday. On a phone the week shows one day, with
+links to the day before and after. Thin: see services."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from hotline.appointments.views import household_for
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
 from hotline.core import clock
+from hotline.core.calendar import is_holiday
 from hotline.core.ids import parse_id
 from hotline.extensions import db
 from hotline.reference import labels
@@ -60,7 +62,8 @@ def week():
     today = clock.local_today()
     zone, note = clock.local_zone(), None
     one_day = _day(args.get("day"))
-    focus = one_day or _day(args.get("week")) or today
+    opening = grid.opening_day(clock.now().astimezone(zone), services.closing_time(current_user), is_holiday)
+    focus = one_day or _day(args.get("week")) or opening
     if household and "week" not in args and one_day is None:  # on the first free slot, in its territory if any
         first, widened = services.first_free(clock.now(), zone, mission=mission or None, territory=territory)
         if widened and "territory" not in args:
@@ -102,6 +105,8 @@ def week():
         day_before=focus - timedelta(days=1),
         day_after=focus + timedelta(days=1),
         today=today,
+        opening=opening,
+        place=grid.place,
         statuses=STATUSES,
         can_book=household is not None and current_user.role == "jurist",
     )
@@ -110,9 +115,6 @@ def week():
 @bp.route("/agenda.css")
 @login_required
 def stylesheet():
-    """The hour grid's layout (a class per row, span and lane: no inline style passes the
+    """The time grid's layout (classes for hours, minutes, left and width: no inline style passes the
     Content-Security-Policy); kept beside its template."""
-    return Response(
-        render_template("agenda/agenda.css", max_quarters=24 * grid.QUARTERS_AN_HOUR + 1, max_lanes=grid.MAX_LANES),
-        mimetype="text/css",
-    )
+    return Response(render_template("agenda/agenda.css"), mimetype="text/css")

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from hotline.appointments import reminders, services
 from hotline.appointments.forms import AppointmentForm
 from hotline.appointments.models import STATUSES, Appointment
-from hotline.auth.access import roles_required
+from hotline.auth.access import refuse_mission, roles_required
 from hotline.auth.models import User
 from hotline.consultations.models import Household
 from hotline.consultations.services import can_read_household
@@ -66,7 +66,7 @@ def household_for(user) -> Household:
     """The household of ?household=, which the user may read (404, 403 otherwise); the read is audited."""
     household = db.session.get(Household, parse_id(request.args.get("household")) or 0) or abort(404)
     if not can_read_household(user, household):
-        abort(403)
+        refuse_mission(user, (c.mission for c in household.consultations))
     audit.record("household.read", "household", household.id)
     return household
 

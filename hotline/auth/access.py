@@ -10,10 +10,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import wraps
+from typing import NoReturn
 
 from flask import abort
 from flask_login import current_user, login_required
+
+from hotline.auth.models import ROLES
 
 NO_MISSION = (
     "Votre compte de juriste n'a aucune mission : vous ne pouvez ni lire ni saisir de "
@@ -26,13 +30,36 @@ def has_no_mission(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.role == "jurist" and not user.missions
 
 
+def refuse_role(user, roles: Iterable[str]) -> NoReturn:
+    """A 403 whose page says that the user's role is the reason, and which roles the page is for."""
+    allowed = " et ".join(ROLES.get(role, role).lower() for role in roles)
+    abort(
+        403,
+        f"Cette page n'est pas ouverte à votre rôle ({ROLES.get(user.role, user.role).lower()}) : "
+        f"elle est réservée aux rôles {allowed}.",
+    )
+
+
+def refuse_mission(user, missions: Iterable[str]) -> NoReturn:
+    """A 403 whose page says that the record belongs to missions the user does not hold (or, for a role
+    that reads no record, that the role is the reason)."""
+    from hotline.reference import labels  # auth's services read reference lazily as well
+
+    if readable_missions(user) == []:
+        refuse_role(user, ("jurist", "manager"))
+    names = " ou ".join(f"« {labels('missions').get(m, m)} »" for m in sorted(set(missions)))
+    if not names:
+        abort(403)
+    abort(403, f"Cette page est réservée aux juristes de la mission {names}.")
+
+
 def roles_required(*roles: str):
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.role not in roles:
-                abort(403)
+                refuse_role(current_user, roles)
             return view(*args, **kwargs)
 
         return wrapped

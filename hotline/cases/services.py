@@ -423,6 +423,15 @@ def situation_of(case: Case | None, today: date, acts: list[ProcedureAct] | None
     )
 
 
+# The jurists' names of the Situation.deadlines_ahead keys (worklists: the home, "Ménages").
+DEADLINE_LABELS = {
+    "clause_resolutoire": "Fin du délai pour payer (clause résolutoire)",
+    "appel": "Fin du délai d'appel",
+    "expulsion_au_plus_tot": "Expulsion possible au plus tôt",
+    "refus_implicite_cfp": "Refus implicite du concours de la force publique",
+}
+
+
 def may_edit_case(user) -> bool:
     """Whether the user may correct a case's acts (delete one entered by mistake): a jurist of the
     eviction mission. The household must be one the user may read (the view checks it)."""

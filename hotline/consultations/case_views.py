@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from hotline.auth.access import roles_required
+from hotline.auth.access import refuse_mission, roles_required
 from hotline.cases import services
 from hotline.cases.fiche import fiche as build_fiche
 from hotline.cases.models import ProcedureAct
@@ -23,13 +23,18 @@ from hotline.extensions import db
 bp = Blueprint("cases", __name__)
 
 
+def _reason(household: Household, may_use_cases: bool) -> list[str]:
+    """The missions a refusal names: the eviction mission's, or else those of the household's records."""
+    return [c.mission for c in household.consultations] if may_use_cases else [services.EVICTION_MISSION]
+
+
 def _act_or_abort(household_id: int, act_id: int) -> tuple[Household, ProcedureAct]:
     """The household and one of its acts, for a user who may correct its case: else 404 or 403."""
     household = db.session.get(Household, household_id)
     if household is None:
         abort(404)
     if not (services.may_edit_case(current_user) and can_read_household(current_user, household)):
-        abort(403)
+        refuse_mission(current_user, _reason(household, services.may_edit_case(current_user)))
     act = services.household_act(household, act_id)
     if act is None:
         abort(404)
@@ -49,7 +54,7 @@ def fiche(household_id: int):
     if household is None:
         abort(404)
     if not (services.may_read_cases(current_user) and can_read_household(current_user, household)):
-        abort(403)
+        refuse_mission(current_user, _reason(household, services.may_read_cases(current_user)))
     audit.record("household.read", "household", household.id)
     db.session.commit()
     case = services.case_of(household)

@@ -20,13 +20,15 @@ from hotline.auth.access import (
     can_edit_consultation,
     can_read_consultation,
     readable_missions,
+    refuse_mission,
+    refuse_role,
     roles_required,
 )
 from hotline.auth.models import User
 from hotline.cases import referrals
 from hotline.cases import services as cases
 from hotline.cases.page import CasePage, case_page
-from hotline.consultations import flags, services
+from hotline.consultations import flags, household_list, services
 from hotline.consultations.flag_form import FlagForm, flag_forms
 from hotline.consultations.forms import (
     ConsultationForm,
@@ -66,7 +68,7 @@ def _household_or_404(household_id) -> Household:
     if household is None:
         abort(404)
     if not services.can_read_household(current_user, household):
-        abort(403)
+        refuse_mission(current_user, (c.mission for c in household.consultations))
     return household
 
 
@@ -88,7 +90,7 @@ def _requested_household(text: str | None, posted: bool) -> tuple[Household | No
 @login_required
 def index():
     if readable_missions(current_user) == []:
-        abort(403)
+        refuse_role(current_user, ("jurist", "manager"))
     form = SearchForm(request.args)
     form.mission.choices = [("", "Toutes")] + list(labels("missions").items())
     form.territory.choices = [("", "Tous")] + list(territory_labels().items())
@@ -261,7 +263,7 @@ def new():
 def show(consultation_id: int):
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
     if not can_read_consultation(current_user, consultation):
-        abort(403)
+        refuse_mission(current_user, [consultation.mission])
     if consultation.household_id:
         audit.record("household.read", "household", consultation.household_id)
     audit.record("consultation.read", "consultation", consultation.id)
@@ -297,7 +299,7 @@ def _names(field: str, value) -> str:
 def edit(consultation_id: int):
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
     if not can_edit_consultation(current_user, consultation):
-        abort(403)
+        refuse_mission(current_user, [consultation.mission])
     form = ConsultationForm()
     if request.method == "GET":
         fill_from(form, consultation)
@@ -346,12 +348,41 @@ def edit(consultation_id: int):
 @bp.route("/households/", methods=["GET", "POST"])
 @login_required
 def households():
-    """Find a household. The terms are posted, so that names and numbers stay out of URLs and logs."""
-    if readable_missions(current_user) == []:
-        abort(403)
+    """The households the user may read, the most recently consulted first, filtered (territory, mission,
+    stage, next deadline) and paginated; beside it, the search, whose terms are posted, so that names and
+    numbers stay out of URLs and logs."""
+    missions = readable_missions(current_user)
+    if missions == []:
+        refuse_role(current_user, ("jurist", "manager"))
     terms = request.form.get("q", "").strip() if request.method == "POST" else ""
+    may_read_cases = cases.may_read_cases(current_user)
+    choices = {
+        "territory": territory_labels(),
+        "mission": {m: text for m, text in labels("missions").items() if missions is None or m in missions},
+        "stage": labels("procedure_stages"),
+        "deadline": {code: text for code, (text, _) in household_list.DEADLINE_WINDOWS.items()}
+        if may_read_cases
+        else {},
+    }
+    filters = household_list.Filters.read(request.args, choices)
+    today = clock.local_today()
+    page = db.paginate(
+        household_list.query(current_user, filters, today),
+        page=None,
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
     return render_template(
-        "consultations/households.html", terms=terms, matches=services.find_households(terms, current_user)
+        "consultations/households.html",
+        terms=terms,
+        matches=services.find_households(terms, current_user),
+        page=page,
+        rows=household_list.rows(current_user, page.items, today),
+        filters=filters,
+        choices=choices,
+        args=filters.as_args(),
+        deadline_labels=cases.DEADLINE_LABELS,
+        may_read_cases=may_read_cases,
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from hotline.appointments.models import Appointment
 from hotline.auth.models import ROLES, User
 from hotline.calls import worklist
+from hotline.cases.services import DEADLINE_LABELS
 from hotline.consultations.models import Household
 from hotline.consultations.services import coming_deadlines
 from hotline.core import charts
@@ -39,12 +40,6 @@ DEADLINES_WITHIN = 15  # days
 GAPS_WITHIN = 14  # days
 PERMANENCES_WITHIN = 14  # days, for a jurist's next permanences
 UNSTAFFED_WITHIN = 8  # weeks, for the permanences without a jurist
-DEADLINE_LABELS = {
-    "clause_resolutoire": "Fin du délai pour payer (clause résolutoire)",
-    "appel": "Fin du délai d'appel",
-    "expulsion_au_plus_tot": "Expulsion possible au plus tôt",
-    "refus_implicite_cfp": "Refus implicite du concours de la force publique",
-}
 # The manager's key figures, in the order shown, with their French names.
 KEY_FIGURES = {
     "consultations": "Consultations",

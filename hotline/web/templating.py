@@ -76,7 +76,9 @@ def install(app: Flask) -> None:
         euros=format_euros,
         masked_phone=masked_phone,
         duration=formatting.duration,
-        phone=formatting.phone,
+        phone=lambda number: (
+            Markup('<span class="nowrap">{}</span>').format(formatting.phone(number)) if number else ""
+        ),
         composition=formatting.composition,
         whole=formatting.whole,
         callback_kind=lambda kind: CALLBACK_KINDS.get(kind, kind),
