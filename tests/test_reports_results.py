@@ -368,3 +368,47 @@ def test_the_page_shows_the_results_the_green_number_and_one_debt_total(app, cli
     assert "Dette totale des ménages" in key_figures and "Dettes déclarées" not in key_figures
     assert "Premiers contacts avant le commandement de payer" in page
     assert names  # the territories' names the tables use
+
+
+def test_the_self_service_sms_sent_are_counted_by_the_calls_month_and_territory(ctx):
+    """sms_information_sent (formats.md): the voice menu's SMS Twilio accepted, where and when their call was."""
+    from hotline.sms.models import SmsMessage
+
+    sent = {("2026-01", "lens-henin"): 2, ("2026-02", "boulonnais"): 1}
+    n = 0
+    for (month, territory), count in sent.items():
+        for _ in range(count):
+            n += 1
+            call = add_call(
+                n,
+                {
+                    "day": date(2026, int(month[5:]), 5),
+                    "hour": 10,
+                    "territory": territory,
+                    "outcome": "closed",
+                    "wait": 0,
+                    "callback_after": None,
+                },
+            )
+            db.session.add(
+                SmsMessage(purpose="information", call_id=call.id, key=f"information:{call.id}", status="sent")
+            )
+    queued = add_call(
+        99,
+        {
+            "day": date(2026, 1, 6),
+            "hour": 10,
+            "territory": "lens-henin",
+            "outcome": "closed",
+            "wait": 0,
+            "callback_after": None,
+        },
+    )
+    db.session.add(SmsMessage(purpose="information", call_id=queued.id, key=f"information:{queued.id}"))  # not sent
+    db.session.commit()
+    counted = of(exported(), "sms_information_sent")
+    expected = {(month, territory, ""): count for (month, territory), count in sent.items()}
+    expected |= {(month, "all", ""): count for (month, _), count in sent.items()}
+    expected |= {("total", territory, ""): count for (_, territory), count in sent.items()}
+    expected[("total", "all", "")] = sum(sent.values())
+    assert counted == expected

@@ -655,6 +655,14 @@ def _calls(context: _Context, now: _Values) -> Section:
             [_call_line(now, labels.period(m), m, context.territory) for m in context.months],
         ),
     ]
+    if any(now("sms_information_sent", territory=code) for code, _ in _places(context)):
+        tables.append(
+            Table(
+                labels.indicator("sms_information_sent"),
+                ["Territoire", "SMS"],
+                [[name, now("sms_information_sent", territory=code)] for code, name in _places(context)],
+            )
+        )
     unanswered = now.categories(tidy.UNANSWERED_BY_HOUR, context.territory)
     if unanswered:
         hours = sorted({int(key.partition("|")[2]) for key in unanswered})

@@ -122,6 +122,10 @@ DEFINITIONS: dict[str, str] = {
         "Appels sans réponse (manqués ou abandonnés) selon le jour de la semaine et l'heure locale de leur début "
         "(par exemple lundi 9 h : de 9 h à 9 h 59). Indicateur propre au service."
     ),
+    "sms_information_sent": (
+        "SMS envoyés à la demande de l'appelant depuis le menu vocal (touche 3 : les prochaines permanences de son "
+        "territoire), acceptés par l'opérateur, comptés au mois, à la mission et au territoire de l'appel."
+    ),
     "callbacks_done": "Rappels effectués par un juriste après une demande de rappel ou un appel manqué.",
     "callbacks_within_one_working_day": (
         "Rappels effectués au plus tard à la fin du jour ouvré qui suit l'appel qui les a demandés."

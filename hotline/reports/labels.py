@@ -54,6 +54,7 @@ INDICATORS: dict[str, str] = {
     "call_wait_median_seconds": "Attente médiane avant réponse (secondes)",
     "calls_unanswered_by_hour": "Appels sans réponse par jour et heure",
     "callbacks_done": "Rappels effectués",
+    "sms_information_sent": "SMS d'information envoyés par le menu vocal",
     "callbacks_within_one_working_day": "Rappels effectués dans le jour ouvré suivant l'appel",
     "permanences_held": "Permanences tenues",
     "activities": "Activités du service",

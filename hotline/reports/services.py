@@ -23,6 +23,7 @@ from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import services as permanences
 from hotline.reference import NON_RENSEIGNE
 from hotline.reports import household_months, rollup, tidy
+from hotline.sms.models import SmsMessage
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 EVICTION = figures.EVICTION_MISSION  # the one mission whose household indicators the page shows
@@ -105,6 +106,27 @@ def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo
     return records
 
 
+def information_sms_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
+    """The voice menu's self-service SMS (the next permanences) that Twilio accepted, by the month, mission and
+    territory of the call that asked for them."""
+    start, stop = _local_bounds(first, end, zone)
+    query = (
+        select(Call.mission, Call.territory_code, Call.started_at)
+        .join(SmsMessage, SmsMessage.call_id == Call.id)
+        .where(
+            SmsMessage.purpose == "information",
+            SmsMessage.status == "sent",
+            Call.started_at >= start,
+            Call.started_at < stop,
+            Call.mission.in_(missions),
+        )
+    )
+    return [
+        tidy.CallRecord(mission, f"{started_at.astimezone(zone):%Y-%m}", _territory(territory), "sms_information")
+        for mission, territory, started_at in db.session.execute(query)
+    ]
+
+
 def activity_records(first: date, end: date, missions: list[str]) -> list[tidy.ActivityRecord]:
     query = select(Activity).where(Activity.date >= first, Activity.date < end, Activity.mission.in_(missions))
     return [
@@ -139,6 +161,7 @@ def other_rows(first: date, last: date, missions: list[str], now: datetime, zone
         callback_records(first, end, missions, zone),
         held_permanences(first, last, missions, now, zone),
         activity_records(first, end, missions),
+        information_sms_records(first, end, missions, zone),
     )
 
 

@@ -125,6 +125,7 @@ def build(
     callbacks_done: Iterable[CallRecord] = (),
     permanences_held: dict[tuple[str, str, str], int] | None = None,
     activities: Iterable[ActivityRecord] = (),
+    information_sms: Iterable[CallRecord] = (),
 ) -> list[Row]:
     """The rows of the report. permanences_held: {(mission, month, territory): count}.
 
@@ -176,6 +177,8 @@ def build(
         cell_counts[("callbacks_done", "")] += 1
         if call.within_one_working_day:
             cell_counts[("callbacks_within_one_working_day", "")] += 1
+    for sms in information_sms:
+        counts[(sms.mission, sms.month, sms.territory)][("sms_information_sent", "")] += 1
     for cell, number in (permanences_held or {}).items():
         counts[cell][("permanences_held", "")] += number
     for activity in activities:
@@ -240,6 +243,7 @@ INDICATOR_ORDER = [
     UNANSWERED_BY_HOUR,
     "callbacks_done",
     "callbacks_within_one_working_day",
+    "sms_information_sent",
     "permanences_held",
     "activities",
 ]
