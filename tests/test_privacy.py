@@ -76,6 +76,11 @@ def test_anonymous_users_are_sent_to_the_login(client, household):
 
 
 def test_the_json_export_holds_everything_and_is_audited(app, client, make_user, login, household):
+    from hotline.consultations.models import HouseholdFlag
+
+    with app.app_context():
+        db.session.add(HouseholdFlag(household_id=household.id, kind="sms", reason="household_request"))
+        db.session.commit()
     manager = make_user("manager")
     login(manager)
     assert "Données personnelles (RGPD)" in client.get(f"/households/{household.id}").get_data(as_text=True)
@@ -94,6 +99,9 @@ def test_the_json_export_holds_everything_and_is_audited(app, client, make_user,
     ]
     assert data["calls"][0]["recording_url"] == SECRETS[6]
     assert [(a["status"], a["sms_reminder"]) for a in data["appointments"]] == [("held", True)]
+    assert [(f["kind"], f["reason"], f["ends_on"]) for f in data["household"]["flags"]] == [
+        ("sms", "household_request", None)
+    ]
     assert ("household.read", "manager") in {(a["action"], a["role"]) for a in data["accesses"]}
     assert _events(app, "household.export") == [(str(household.id), manager.id)]
 

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from hotline.appointments.models import STATUSES as APPOINTMENT_STATUSES
 from hotline.appointments.models import Appointment
 from hotline.auth.models import ROLES, User
-from hotline.consultations.models import Consultation, Household, HouseholdNumber
+from hotline.consultations.models import Consultation, Household, HouseholdFlag, HouseholdNumber
 from hotline.consultations.services import SCALAR_FIELDS
 from hotline.core import pdf_page as pdf
 from hotline.core.audit import AuditEvent
@@ -72,7 +72,7 @@ def _calls(household: Household, consultations: list[Consultation]) -> list[Call
 
 
 def _other_numbers(household: Household) -> list[str]:
-    """The numbers attached to it from the screen pop (calls/models.py), besides its own."""
+    """The numbers attached to it from the screen pop (consultations.models.HouseholdNumber), besides its own."""
     query = select(HouseholdNumber.phone).where(HouseholdNumber.household_id == household.id)
     return list(db.session.scalars(query.order_by(HouseholdNumber.id)))
 
@@ -105,7 +105,15 @@ def household_data(household: Household, generated: datetime) -> dict:
         "household": _row(
             household, ("id", "name", "phone", "commune_insee", "adults", "children", "external_ref", "created_at")
         )
-        | {"other_phones": _other_numbers(household)},
+        | {"other_phones": _other_numbers(household)}
+        | {
+            "flags": [
+                _row(flag, ("kind", "reason", "ends_on", "set_at"))
+                for flag in db.session.scalars(
+                    select(HouseholdFlag).where(HouseholdFlag.household_id == household.id).order_by(HouseholdFlag.id)
+                )
+            ]
+        },
         "consultations": [
             _row(c, ("id", "external_id", "call_id", *SCALAR_FIELDS, "created_at", "updated_at"))
             | {"jurist": c.jurist.name if c.jurist else None, "themes": c.themes}
