@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -286,20 +287,33 @@ def coming_deadlines(user, today: date, within_days: int = 15) -> list[tuple[Hou
     if missions is not None and EVICTION_MISSION not in missions:
         return []
     followed = select(Consultation.household_id).where(Consultation.mission == EVICTION_MISSION)
+    # Narrow rows, not ORM objects: every followed case is read (a thousand cases, five acts each), and
+    # situation_of reads only these attributes (two thirds of the time went to building objects).
     rows = db.session.execute(
-        select(Case, ProcedureAct)
+        select(
+            Case.id.label("case_id"),
+            Case.household_id,
+            Case.lease_signed_on,
+            Case.landlord_type,
+            ProcedureAct.id,
+            ProcedureAct.stage,
+            ProcedureAct.occurred_on,
+            ProcedureAct.decision_kind,
+        )
         .join(ProcedureAct, (ProcedureAct.case_id == Case.id) & ProcedureAct.replaced_at.is_(None))
         .where(Case.household_id.in_(followed))
     ).all()
-    acts: dict[int, list[ProcedureAct]] = {}
-    cases: dict[int, Case] = {}
-    for case, act in rows:
-        cases[case.id] = case
-        acts.setdefault(case.id, []).append(act)
+    acts: dict[int, list] = {}
+    cases: dict[int, Any] = {}
+    for row in rows:
+        cases[row.case_id] = row
+        acts.setdefault(row.case_id, []).append(row)
     horizon = today + timedelta(days=within_days)
-    due = []
+    ahead_of: dict[int, tuple[str, date]] = {}
     for case_id, held in acts.items():
         ahead = situation_of(cases[case_id], today, held).deadlines_ahead(today)
         if ahead and ahead[0][1] <= horizon:
-            due.append((cases[case_id].household, *ahead[0]))
+            ahead_of[cases[case_id].household_id] = ahead[0]
+    households = db.session.scalars(select(Household).where(Household.id.in_(list(ahead_of))))
+    due = [(household, *ahead_of[household.id]) for household in households]
     return sorted(due, key=lambda item: (item[2], item[0].id))
