@@ -16,7 +16,6 @@ from flask import Flask, Response, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from hotline.auth.access import NO_MISSION, has_no_mission
 from hotline.config import DEFAULTS, ConfigError, from_environment
 from hotline.core.ids import MAX_ID
 
@@ -192,7 +191,8 @@ BARE_SERVER_ERROR = (
 
 def register_errorhandlers(app: Flask) -> None:
     # Imported here, not at the top: `import hotline` is paid by every `hotline` command, --help included
-    # (Flask-WTF brings WTForms).
+    # (Flask-WTF brings WTForms; auth.access reads the models, hence SQLAlchemy).
+    from hotline.auth.access import NO_MISSION, has_no_mission
     from flask_login import current_user
     from flask_wtf.csrf import CSRFError
     from werkzeug.exceptions import Forbidden
