@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import and_, delete, event, insert, inspect, or_, select
+from sqlalchemy import String, and_, cast, delete, event, insert, inspect, literal, or_, select
 from sqlalchemy.orm import Session
 
 from hotline.cases import figures
@@ -344,3 +344,25 @@ def _medians(session, cells: list[tuple], counts: dict, first: str, last: str) -
         )
         found[cell] = _median(middle[0], middle[-1])
     return found
+
+
+# --- an import's households, recomputed once ---------------------------------------------------------
+
+
+def refresh_written(session, written) -> None:
+    """refresh() for the households of the consultations `written` names (a condition on consultations: an
+    import's new ones), once for the whole import: their old months counted off and deleted (two statements),
+    their months computed again from one ordered read of their histories (streamed), inserted in batches,
+    and their counts moved by one upsert. A new consultation without household is new: no old months."""
+    c = CONSULTATIONS.c
+    households = select(c.household_id).where(written, c.household_id.is_not(None)).distinct().correlate(None)
+    keys = select(literal("h").concat(cast(c.household_id, String))).where(written, c.household_id.is_not(None))
+    old = TABLE.c.household.in_(keys.distinct())
+    deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    before = session.execute(select(TABLE).where(old).execution_options(yield_per=BATCH))
+    _count(deltas, (row._mapping for row in before), -1)
+    session.execute(delete(TABLE).where(old))
+    for where in (c.household_id.in_(households), and_(written, c.household_id.is_(None))):
+        rows = session.execute(_history(where).execution_options(yield_per=BATCH))
+        _insert(session, _months(rows), deltas)
+    _add(session, deltas)

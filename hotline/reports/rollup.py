@@ -25,6 +25,8 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Column,
+    Delete,
     case,
     cast,
     delete,
@@ -34,8 +36,10 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    tuple_,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from hotline.cases.models import CaseStatement
 from hotline.consultations.models import Consultation, ConsultationCode
@@ -475,3 +479,54 @@ def _medians(
                 break
         result.close()
     return {cell: Decimal(low + high) / 200 for cell, (low, high) in found.items()}
+
+
+# --- an import's cells, recomputed once ----------------------------------------------------------------
+
+
+def rebuild_cells(session: Session, written) -> None:
+    """rebuild() for the cells (mission, month, territory) of the consultations `written` names (a
+    condition on consultations: an import's new ones), once, set-based: their rows of the three tables
+    deleted, then rebuild()'s own statements run over these cells' consultations only. Flushes only."""
+    session.flush()
+    c = Consultation.__table__.c
+    postgres = session.get_bind().dialect.name == "postgresql"
+    month = func.to_char(c.date, "YYYY-MM") if postgres else func.substr(c.date, 1, 7)  # as rebuild() reads it
+    query = select(c.mission, month, c.territory_code).where(written).distinct()
+    cells = [tuple(cell) for cell in session.execute(query)]
+    if cells:
+        rebuild(_Scoped(session, cells, month))
+
+
+class _Scoped:
+    """rebuild()'s session, narrowed to some cells: its deletes reach only their rows, and in its INSERT ...
+    SELECTs the consultations table reads as those cells' consultations (the same SQL otherwise), so that
+    the cells hold exactly what rebuild() would put in them."""
+
+    def __init__(self, session: Session, cells: list[tuple], month):
+        self._session, self._cells = session, cells
+        c = Consultation.__table__.c
+        self._consultations = (
+            select(Consultation.__table__)
+            .where(tuple_(c.mission, month, c.territory_code).in_(cells))
+            .subquery("scoped_consultations")
+        )
+
+    def __getattr__(self, name: str):
+        return getattr(self._session, name)
+
+    def execute(self, statement, *args, **kwargs):
+        if isinstance(statement, Delete):
+            t = statement.table
+            statement = delete(t).where(tuple_(t.c.mission, t.c.month, t.c.territory).in_(self._cells))
+        else:
+            statement = replacement_traverse(statement, {}, self._narrowed)
+        return self._session.execute(statement, *args, **kwargs)
+
+    def _narrowed(self, element):
+        table = Consultation.__table__
+        if element is table:
+            return self._consultations
+        if isinstance(element, Column) and element.table is table:
+            return self._consultations.c[element.name]
+        return None
