@@ -349,15 +349,22 @@ def _medians(session, cells: list[tuple], counts: dict, first: str, last: str) -
 # --- an import's households, recomputed once ---------------------------------------------------------
 
 
-def refresh_written(session, written) -> None:
-    """refresh() for the households of the consultations `written` names (a condition on consultations: an
-    import's new ones), once for the whole import: their old months counted off and deleted (two statements),
-    their months computed again from one ordered read of their histories (streamed), inserted in batches,
-    and their counts moved by one upsert. A new consultation without household is new: no old months."""
+def refresh_written(session, ids: list[tuple[int, int]]) -> None:
+    """refresh() for the households of the consultations whose ids are in these ranges (first, last) (an
+    import's new ones), once for the whole import: their old months counted off and deleted (two
+    statements), their months computed again from one ordered read of their histories (streamed), inserted
+    in batches, and their counts moved by one upsert."""
     c = CONSULTATIONS.c
+    written = or_(*(c.id.between(first, last) for first, last in ids))
     households = select(c.household_id).where(written, c.household_id.is_not(None)).distinct().correlate(None)
-    keys = select(literal("h").concat(cast(c.household_id, String))).where(written, c.household_id.is_not(None))
-    old = TABLE.c.household.in_(keys.distinct())
+    keys = [
+        select(literal(prefix).concat(cast(column, String))).where(written, where)
+        for prefix, column, where in (
+            ("h", c.household_id, c.household_id.is_not(None)),
+            ("c", c.id, c.household_id.is_(None)),
+        )
+    ]
+    old = or_(*(TABLE.c.household.in_(found) for found in keys))
     deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
     before = session.execute(select(TABLE).where(old).execution_options(yield_per=BATCH))
     _count(deltas, (row._mapping for row in before), -1)

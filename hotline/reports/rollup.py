@@ -34,6 +34,7 @@ from sqlalchemy import (
     func,
     inspect,
     literal,
+    or_,
     select,
     text,
     tuple_,
@@ -484,18 +485,24 @@ def _medians(
 # --- an import's cells, recomputed once ----------------------------------------------------------------
 
 
-def rebuild_cells(session: Session, written) -> None:
-    """rebuild() for the cells (mission, month, territory) of the consultations `written` names (a
-    condition on consultations: an import's new ones), once, set-based: their rows of the three tables
+def rebuild_cells(session: Session, ids: list[tuple[int, int]]) -> None:
+    """rebuild() for the cells (mission, month, territory) of the consultations whose ids are in these
+    ranges (first, last) (an import's new ones), once, set-based: the cells' rows of the three tables
     deleted, then rebuild()'s own statements run over these cells' consultations only. Flushes only."""
     session.flush()
-    c = Consultation.__table__.c
     postgres = session.get_bind().dialect.name == "postgresql"
-    month = func.to_char(c.date, "YYYY-MM") if postgres else func.substr(c.date, 1, 7)  # as rebuild() reads it
-    query = select(c.mission, month, c.territory_code).where(written).distinct()
-    cells = [tuple(cell) for cell in session.execute(query)]
-    if cells:
-        rebuild(_Scoped(session, cells, month))
+    written = Consultation.__table__.alias("written")
+
+    def month(table):  # as rebuild() reads it (SQLite keeps dates as text)
+        return func.to_char(table.c.date, "YYYY-MM") if postgres else func.substr(table.c.date, 1, 7)
+
+    cells = (
+        select(written.c.mission, month(written), written.c.territory_code)
+        .where(or_(*(written.c.id.between(first, last) for first, last in ids)))
+        .distinct()
+    )
+    if session.execute(cells.limit(1)).first() is not None:
+        rebuild(_Scoped(session, cells, month(Consultation.__table__)))
 
 
 class _Scoped:
@@ -503,7 +510,7 @@ class _Scoped:
     SELECTs the consultations table reads as those cells' consultations (the same SQL otherwise), so that
     the cells hold exactly what rebuild() would put in them."""
 
-    def __init__(self, session: Session, cells: list[tuple], month):
+    def __init__(self, session: Session, cells, month):
         self._session, self._cells = session, cells
         c = Consultation.__table__.c
         self._consultations = (

@@ -6,10 +6,8 @@ tables current (rollup's case statements, the households' months). Importing a m
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
-from hotline.consultations.models import Consultation
 from hotline.core import signals
 from hotline.reports import household_months, rollup
 
@@ -29,10 +27,8 @@ def _saved(session: Session, consultation, changed: bool) -> None:
 def _imported(session: Session, ids: list[tuple[int, int]]) -> None:
     """An import's new consultations (`ids`: ranges of their ids), once at its end: the cells and
     households they touched recomputed from the tables, set-based."""
-    c = Consultation.__table__.c
-    written = or_(*(c.id.between(first, last) for first, last in ids))
-    rollup.rebuild_cells(session, written)  # on PostgreSQL, rebuild()'s SHARE lock holds the consultations still
-    household_months.refresh_written(session, written)
+    rollup.rebuild_cells(session, ids)  # on PostgreSQL, rebuild()'s SHARE lock holds the consultations still
+    household_months.refresh_written(session, ids)
 
 
 def subscribe(app: Flask) -> None:

@@ -207,7 +207,7 @@ def import_file(
             _kept(result) if result.kept is not None else _batches(rows(stream, lookups(), today, result.problems))
         )
         created = _Created()
-        with _collector_paused:
+        with _collector_paused, bulk.page_cache():
             for batch in batches:
                 try:
                     created.add(_write(batch, author_id))
