@@ -271,7 +271,9 @@ def measure(rows: int, updates: float, database_url: str | None, profile_path: s
                 "raw_s": round(raw_seconds, 2),
                 "import_rows_s": round(rows / timed["total_s"]),
                 "ratio": round(raw_seconds / timed["total_s"], 3),
-                **{name: round(timed[name], 2) for name in ("total_s", "check_s", "batches_s", "derived_s", "commit_s")},
+                **{
+                    name: round(timed[name], 2) for name in ("total_s", "check_s", "batches_s", "derived_s", "commit_s")
+                },
                 "batch_first_s": round(batches[0], 3),
                 "batch_last_s": round(batches[-1], 3),
                 "batch_max_s": round(max(batches), 3),

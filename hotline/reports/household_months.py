@@ -6,8 +6,8 @@ carries over from earlier consultations), so they are not kept as deltas: whenev
 of its consultations (or what a consultation says of the rent), the household's months are computed
 again from its consultations, read through the index on (household_id, mission, date), in the same
 transaction (session events below, installed by listen()). The import, which writes in bulk without the ORM,
-says so (core.signals.consultations_imported), and reports.subscribers calls refresh()
-for each batch. rebuild() recomputes the whole table (`hotline reports rebuild`).
+says so once at its end (core.signals.consultations_imported), and reports.subscribers calls
+refresh_written() for the households it touched. rebuild() recomputes the whole table (`hotline reports rebuild`).
 
 The rows are also counted, by deltas in the same statements, in report_household_counts: per mission,
 month, what a figure groups by (territory, stage, band...) and the household's next month (`until`). A

@@ -1,10 +1,10 @@
 """The consultation part of the tidy report, read from a monthly rollup instead of every consultation.
 
-Every consultation write, edit or import hands `apply()` (or `apply_many()`) the consultation's record
+Every consultation write or edit hands `apply()` (or `apply_many()`) the consultation's record
 before and after (`snapshot()`), in the same transaction: its contribution is taken off and put back
-as deltas, with upserts. `rebuild()` recomputes the three tables from the consultations with
-set-based SQL. `rows()`, `table()` and `summary()` read only these tables, and give exactly what
-`tidy.build()` gives from the records:
+as deltas, with upserts; an import, at its end, has the cells it touched recomputed (`rebuild_cells()`).
+`rebuild()` recomputes the three tables from the consultations with set-based SQL. `rows()`, `table()`
+and `summary()` read only these tables, and give exactly what `tidy.build()` gives from the records:
 
 - additive indicators are summed from report_rollup (a year is some thousand rows);
 - households: a consultation without household is a household of its own, counted once wherever it

@@ -5,9 +5,11 @@ rows it read are kept, a batch at a time, in an anonymous temporary file (pickle
 so that the write pass does not parse the file again. The write pass takes them in batches of BATCH:
 households looked up (and created) per batch, new consultations, their codes, their households' cases,
 what they said of the case and the acts of the procedure inserted in bulk (the same rules as
-cases.services.record_acts), the report's rollup updated per batch; a known external_id updates its
-consultation through the services (its history keeps the change). One transaction: the caller
-commits, or rolls back. Memory stays that of a batch.
+cases.services.record_acts) as plain tuples through the driver (bulk.py: executemany on SQLite, COPY on
+PostgreSQL); a known external_id updates its consultation through the services (its history keeps the
+change; slower, row by row). Once every batch is written, one signal (core.signals.consultations_imported)
+has the report tables recomputed for the cells and households the new rows touched, set-based, once.
+One transaction: the caller commits, or rolls back. Memory stays that of a batch.
 """
 
 from __future__ import annotations
