@@ -2,7 +2,8 @@
 what a full rebuild computes from the tables, into a database that already holds data (the form's
 consultations, a first import, households the file names again, updates), whatever the batch size."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,7 @@ from sqlalchemy import event, select
 
 from hotline.cases.models import Case, ProcedureAct
 from hotline.consultations.imports import write as importer
-from hotline.consultations.models import Household
+from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.reports import household_months, rollup
 from hotline.reports.rollup_models import (
@@ -251,3 +252,20 @@ def test_an_update_outside_the_department_that_states_a_case_imports(ctx):
     again = import_bytes(written([_line(0, {**outside, "acts": "commandement_payer=2025-10-01"})]), None, TODAY)
     assert (again.problems, again.updated) == ([], 1)
     assert derived() == as_rebuilt()
+
+
+def test_a_row_written_through_the_driver_reads_back_as_the_orm_writes_it(ctx):
+    """Dates, amounts, booleans, the creation instant (UTC) and the version a new consultation gets."""
+    line = _line(3, {**SPEC, "eviction": True, "debt": "250,50", "household": "HX", "rent": "400"})
+    assert import_bytes(written([line]), None, TODAY).created == 1
+    db.session.commit()
+    consultation = db.session.scalar(select(Consultation))
+    assert (consultation.date, consultation.debt_amount, consultation.permis_louer) == (
+        date(2025, 11, 2),
+        Decimal("250.50"),
+        True,
+    )
+    assert consultation.version == 1 and consultation.created_at.tzinfo is not None
+    assert abs(consultation.created_at - datetime.now(UTC)) < timedelta(minutes=10)
+    assert consultation.household.external_ref == "HX" and consultation.household.version == 1
+    assert consultation.codes_of("outcome") == ["saisine_fsl"]

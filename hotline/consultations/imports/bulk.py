@@ -3,17 +3,18 @@ executemany; psycopg's COPY FROM STDIN on PostgreSQL), ids allocated a batch at 
 batch's keys with one array parameter on PostgreSQL. All in the session's transaction.
 
 The columns a caller leaves out take their Python-side default (a creation time, a version), computed
-once per call; SQLite's values go through the columns' own bind processors (dates, amounts, booleans),
-so that a row reads back as one the ORM wrote.
+once per call; values go through the columns' own bind processors (on SQLite: dates, amounts, booleans;
+UTC instants on both), so that a row reads back as one the ORM wrote.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from sqlalchemy import Table, any_, bindparam, false, func, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.extensions import db
 
@@ -117,4 +118,5 @@ def page_cache() -> Iterator[None]:
     try:
         yield
     finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+        with suppress(SQLAlchemyError):  # after a failed statement, the error that matters is that one's
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
