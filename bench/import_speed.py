@@ -1,29 +1,35 @@
-"""Benchmark of the consultations import (hotline/consultations/imports/write.py) on SQLite.
+"""Benchmark of the consultations import (hotline/consultations/imports/), on SQLite or PostgreSQL.
 
-For each size N, in a fresh process (so that its peak memory is its own): creates a SQLite database in a
-temporary folder (`db upgrade`), writes N rows in the import format of docs/formats.md to a file (a
-stream: the file is never held whole), then times, in the same run:
+For each size N, in a fresh process (so that its peak memory is its own): an empty database (`db upgrade`;
+SQLite in a temporary folder, or the PostgreSQL database of --database-url, its schema dropped first), a
+file of N rows in the import format of docs/formats.md with EVERY column filled (case columns, acts and
+decision kinds, codes), written as a stream; then, in the same run:
 
-- baseline: the csv module reading the same file (every cell, nothing checked), the floor of any import;
-- check:    importer.check(), the validation pass (writes nothing);
-- write:    the write pass (importer.import_file with the check's result) and the commit;
-- update:   the whole import (both passes, commit) of the second file: every row an update.
+- raw:     the same file into a plain table of 30 text columns, without any check: sqlite3's executemany of
+           the csv module's rows (SQLite), or one COPY FROM STDIN of the file (PostgreSQL). The floor.
+- import:  the validation pass (importer.check), the write pass (importer.import_file with the check's
+           result: the rows, then the report tables brought up to date once) and the commit, timed apart;
+           each write batch's time (first, last, max: a batch must be no slower than the first).
+- updates: optionally (--updates F), a second file of F x N of the rows (same external_id, one value
+           changed): every row an update, through the services and their history (its own figure).
 
-The rows look like the service's: two missions, seven modes, communes of the Pas-de-Calais, about two
-thirds with a household_ref shared by three consultations, debts for the eviction mission and, for half of
-its rows, the case columns (landlord, rent, housing aid, one or two acts of the procedure). Then a second
-file of a tenth of them (same external_id, one value changed) times the update path (its own figure).
-It prints rows/s of each pass, the ratio to the baseline and the peak memory (VmHWM) before and after the
-import; with --json, one JSON line per size.
-Usage: python bench/import_speed.py [--rows 10000 100000] [--updates 0.1] [--json]
+Prints rows/s of the raw load and of the import, their ratio, the phases' seconds, the batches' times and
+the peak memory (VmHWM) before and after the import; --json prints one JSON line per size; --profile PATH
+writes the import's cProfile statistics (pstats) to PATH.<rows>.
+The rows: two missions (half of them eviction prevention, with stage, debt, origins and the case: lease,
+landlord, rent, housing aid, one to three acts, a judgment's kind), communes of the Pas-de-Calais with their
+postal code and territory, two thirds with a household_ref shared by two consultations.
+Usage: python bench/import_speed.py [--rows 100000 1000000] [--database-url URL] [--updates 0] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import json
 import random
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -35,93 +41,110 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's hotline, not an installed one
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from hotline import create_app  # noqa: E402
 from hotline.consultations.imports import write as importer  # noqa: E402
+from hotline.consultations.imports.parse import COLUMNS  # noqa: E402
 from hotline.consultations.models import Consultation  # noqa: E402
 from hotline.extensions import db  # noqa: E402
-from hotline.reference.models import Commune  # noqa: E402
+from hotline.reference.models import Commune, CommunePostalCode  # noqa: E402
 
-HEADER = [
-    "external_id",
-    "date",
-    "mission",
-    "mode",
-    "consultant_type",
-    "commune_insee",
-    "family_situation",
-    "resource_types",
-    "themes",
-    "procedure_stage",
-    "debt_amount",
-    "debt_origins",
-    "outcomes",
-    "habitat_indigne",
-    "duration_minutes",
-    "household_ref",
-    "landlord_type",
-    "rent_amount",
-    "housing_benefit",
-    "procedure_acts",
-]
 MODES = ["telephone", "telephone", "telephone", "visite_siege", "permanence", "aller_vers", "courriel", "courrier"]
+CONSULTANTS = ["particulier", "particulier", "travailleur_social", "bailleur_social", "elu_collectivite"]
+OCCUPANCY = ["locataire", "proprietaire_occupant", "heberge", "occupant_sans_titre", "inconnu"]
+SECTORS = ["prive", "social", "inconnu"]
 FAMILIES = ["personne_seule", "couple_sans_enfant", "famille_monoparentale", "couple_avec_enfants", "inconnu"]
-RESOURCES = ["salaire", "rsa_minima", "retraite", "aah", "prestations_familiales"]
-THEMES = ["rapports_locatifs", "recherche_logement", "accession", "copropriete", "habitat_indigne"]
-STAGES = ["impaye", "commandement_payer", "assignation", "audience", "jugement", "commandement_quitter"]
-ORIGINS = ["perte_emploi", "baisse_ressources", "separation", "maladie_accident"]
-OUTCOMES = ["information_delivree", "saisine_fsl", "orientation_ccas", "contact_bailleur", "suivi_en_cours"]
-LANDLORDS = ["personne_physique", "bailleur_social", "personne_morale_privee"]
-BENEFITS = ["aucune", "versee_bailleur", "versee_locataire"]
+AGES = ["moins_25", "25_39", "40_59", "60_74", "75_plus", "inconnu"]
+BANDS = ["moins_800", "800_1200", "1200_1800", "1800_2500", "plus_2500", "inconnu"]
+REFERRALS = ["lui_meme", "numero_vert", "travailleur_social", "bailleur", "justice", "caf_msa"]
+RESOURCES = ["salaire", "rsa_minima", "retraite", "aah", "prestations_familiales", "indemnites_chomage"]
+THEMES = ["rapports_locatifs/loyer_charges", "recherche_logement", "accession", "copropriete", "habitat_indigne"]
+STAGES = ["impaye", "commandement_payer", "assignation", "audience", "jugement"]
+ORIGINS = ["perte_emploi", "baisse_ressources", "separation", "maladie_accident", "litige_bailleur"]
+OUTCOMES = ["information_delivree", "saisine_fsl", "orientation_ccas", "saisine_ccapex", "demande_delais_juge"]
+LANDLORDS = ["personne_physique", "bailleur_social", "personne_morale_privee", "sci_familiale"]
+BENEFITS = ["aucune", "versee_bailleur", "versee_locataire", "suspendue"]
+KINDS = ["fond", "refere"]
 TODAY = date(2026, 11, 28)
+FIRST_DAY = date(2025, 1, 1)  # consultations from this day on; every act before it
 
 
-def row(n: int, rows: int, communes: list[str], rng: random.Random) -> list[str]:
-    day = date(2025, 1, 1) + timedelta(days=rng.randrange(660))
-    eviction = n % 3 == 0
-    household = f"H{n % max(1, rows // 3)}" if n % 3 != 2 else ""
-    case = eviction and household and n % 2 == 0
-    acts = ""
-    if case:
-        acts = f"commandement_payer={day - timedelta(days=90):%Y-%m-%d}"
+def row(n: int, rows: int, places: list[tuple[str, str, str]], rng: random.Random) -> list[str]:
+    """Row n of a file of `rows` rows, every column filled (those of the case on the eviction rows)."""
+    day = FIRST_DAY + timedelta(days=rng.randrange(660))
+    eviction = n % 2 == 0
+    household = n % max(1, rows // 3)
+    insee, postal, territory = rng.choice(places)
+    acts = decision = lease = landlord = rent = benefit = ""
+    if eviction:
+        base = date(2023, 1, 1) + timedelta(days=household % 500)  # a household's acts: the same dates each time
+        acts = f"commandement_payer={base:%Y-%m-%d}"
         if n % 4 == 0:
-            acts += f"|assignation={day - timedelta(days=20):%Y-%m-%d}"
-    return [
-        f"E{n}",
-        day.isoformat(),
-        "prevention_expulsion" if eviction else "info_logement",
-        rng.choice(MODES),
-        "particulier",
-        rng.choice(communes),
-        rng.choice(FAMILIES),
-        rng.choice(RESOURCES),
-        "impayes_expulsion/impaye_locataire" if eviction else rng.choice(THEMES),
-        rng.choice(STAGES) if eviction else "",
-        f"{rng.randrange(100, 9000)},{rng.randrange(100):02d}" if eviction else "",
-        rng.choice(ORIGINS) if eviction else "",
-        "|".join(rng.sample(OUTCOMES, 2)),
-        str(int(n % 17 == 0)),
-        str(rng.randrange(5, 60)),
-        household,
-        rng.choice(LANDLORDS) if case else "",
-        f"{rng.randrange(300, 900)}.00" if case else "",
-        rng.choice(BENEFITS) if case else "",
-        acts,
-    ]
+            acts += f"|assignation={base + timedelta(days=60):%Y-%m-%d}"
+        if n % 8 == 0:
+            acts += f"|jugement={base + timedelta(days=150):%Y-%m-%d}"
+            decision = KINDS[household % 2]
+        lease = f"{base - timedelta(days=900):%Y-%m-%d}"
+        landlord, benefit = rng.choice(LANDLORDS), rng.choice(BENEFITS)
+        rent = f"{rng.randrange(300, 900)},{rng.randrange(100):02d}"
+    values = {
+        "external_id": f"E{n}",
+        "date": day.isoformat(),
+        "mission": "prevention_expulsion" if eviction else "info_logement",
+        "mode": rng.choice(MODES),
+        "consultant_type": rng.choice(CONSULTANTS),
+        "commune_insee": insee,
+        "postal_code": postal,
+        "territory": territory,
+        "occupancy_status": rng.choice(OCCUPANCY),
+        "housing_sector": rng.choice(SECTORS),
+        "family_situation": rng.choice(FAMILIES),
+        "age_band": rng.choice(AGES),
+        "resource_band": rng.choice(BANDS),
+        "referral_source": rng.choice(REFERRALS),
+        "resource_types": "|".join(rng.sample(RESOURCES, 2)),
+        "debt_origins": "|".join(rng.sample(ORIGINS, 2)) if eviction else "",
+        "outcomes": "|".join(rng.sample(OUTCOMES, 2)),
+        "themes": "impayes_expulsion/impaye_locataire|impayes_expulsion" if eviction else rng.choice(THEMES),
+        "procedure_stage": rng.choice(STAGES) if eviction else "",
+        "debt_amount": f"{rng.randrange(100, 9000)},{rng.randrange(100):02d}" if eviction else "",
+        "habitat_indigne": str(int(n % 17 == 0)),
+        "permis_louer": str(int(n % 23 == 0)),
+        "duration_minutes": str(rng.randrange(5, 60)),
+        "household_ref": f"H{household}" if n % 3 != 2 else "",
+        "lease_signed_on": lease,
+        "landlord_type": landlord,
+        "rent_amount": rent,
+        "housing_benefit": benefit,
+        "procedure_acts": acts,
+        "decision_kind": decision,
+    }
+    return [values[name] for name in COLUMNS]
 
 
-def write_file(path: Path, rows: int, communes: list[str], total: int | None = None) -> None:
-    """`rows` rows, E0 to E{rows - 1}, households shared as in a file of `total` rows."""
+def write_file(path: Path, rows: int, places: list, total: int | None = None) -> None:
+    """`rows` rows, E0 to E{rows - 1}, households shared as in a file of `total` rows (then an update each)."""
     rng = random.Random(62)
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, delimiter=";")
-        writer.writerow(HEADER)
+        writer.writerow(COLUMNS)
         for n in range(rows):
-            cells = row(n, total or rows, communes, rng)
+            cells = row(n, total or rows, places, rng)
             if total:  # said again, one value changed: an update
-                cells[HEADER.index("duration_minutes")] = "61"
+                cells[COLUMNS.index("duration_minutes")] = "61"
             writer.writerow(cells)
+
+
+def places() -> list[tuple[str, str, str]]:
+    """(INSEE, one of its postal codes, territory) of the communes of the Pas-de-Calais."""
+    query = (
+        select(Commune.insee, func.min(CommunePostalCode.postal_code), Commune.territory_code)
+        .join(CommunePostalCode, CommunePostalCode.commune_insee == Commune.insee)
+        .group_by(Commune.insee, Commune.territory_code)
+        .order_by(Commune.insee)
+    )
+    return [tuple(found) for found in db.session.execute(query)]
 
 
 def peak_kib() -> int:
@@ -131,100 +154,174 @@ def peak_kib() -> int:
     return 0
 
 
-def baseline(path: Path) -> float:
+def raw_sqlite(path: Path, folder: str) -> float:
+    """sqlite3's executemany of the file's rows into a plain table (its own database file), committed."""
+    connection = sqlite3.connect(f"{folder}/raw.sqlite3")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute(f"CREATE TABLE raw ({', '.join(f'{name} TEXT' for name in COLUMNS)})")
     start = time.perf_counter()
     with path.open(newline="", encoding="utf-8") as fh:
-        for _ in csv.reader(fh, delimiter=";"):
-            pass
-    return time.perf_counter() - start
+        reader = csv.reader(fh, delimiter=";")
+        next(reader)
+        connection.executemany(f"INSERT INTO raw VALUES ({', '.join('?' * len(COLUMNS))})", reader)
+    connection.commit()
+    seconds = time.perf_counter() - start
+    connection.close()
+    return seconds
 
 
-def _import(path: Path) -> tuple[importer.ImportResult, float, float]:
-    """(result, check seconds, write seconds with the commit)."""
+def raw_postgres(path: Path) -> float:
+    """One COPY FROM STDIN of the file into a plain table, committed (then dropped)."""
+    with db.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor:
+            cursor.execute(f"CREATE TABLE raw ({', '.join(f'{name} text' for name in COLUMNS)})")
+            driver.commit()
+            start = time.perf_counter()
+            with (
+                cursor.copy("COPY raw FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ';')") as copy,
+                path.open("rb") as fh,
+            ):
+                while chunk := fh.read(1 << 20):
+                    copy.write(chunk)
+            driver.commit()
+            seconds = time.perf_counter() - start
+            cursor.execute("DROP TABLE raw")
+            driver.commit()
+    return seconds
+
+
+class Clock:
+    """The times between the progress callbacks of a pass: one a batch."""
+
+    def __init__(self):
+        self.last, self.times = time.perf_counter(), []
+
+    def __call__(self, _rows: int) -> None:
+        now = time.perf_counter()
+        self.times.append(now - self.last)
+        self.last = now
+
+
+def _import(path: Path, profile: cProfile.Profile | None = None) -> dict:
+    """The import of a file: the phases' seconds, the write batches' times."""
+    checked_clock, written_clock = Clock(), Clock()
+    if profile:
+        profile.enable()
     with path.open("rb") as fh:
         start = time.perf_counter()
-        checked = importer.check(fh, TODAY, keep=True)
-        check_seconds = time.perf_counter() - start
+        checked = importer.check(fh, TODAY, checked_clock, keep=True)
+        check_done = time.perf_counter()
         assert not checked.problems, checked.problems[:5]
-        start = time.perf_counter()
-        result = importer.import_file(fh, None, TODAY, checked_already=checked)
-        db.session.commit()
+        written_clock.last = time.perf_counter()
+        result = importer.import_file(fh, None, TODAY, written=written_clock, checked_already=checked)
+        write_done = time.perf_counter()
         assert not result.problems, result.problems[:5]
-        return result, check_seconds, time.perf_counter() - start
+        db.session.commit()
+        end = time.perf_counter()
+    if profile:
+        profile.disable()
+    batches = written_clock.times
+    return {
+        "result": result,
+        "check_s": check_done - start,
+        "batches_s": sum(batches),  # the batches, ANALYZE after the first included
+        "derived_s": write_done - written_clock.last,  # after the last batch: the report tables, once
+        "commit_s": end - write_done,
+        "total_s": end - start,
+        "batches": batches,
+    }
 
 
-def measure(rows: int, updates: float) -> dict:
+def measure(rows: int, updates: float, database_url: str | None, profile_path: str | None) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
             {
                 "TESTING": True,
                 "SECRET_KEY": "bench",
                 "FIXED_NOW": f"{TODAY}T12:00",
-                "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+                "DATABASE_URL": database_url or f"sqlite:///{folder}/bench.sqlite3",
             }
         )
         path, again = Path(folder) / "import.csv", Path(folder) / "again.csv"
         with app.app_context():
+            postgres = db.engine.dialect.name == "postgresql"
+            if postgres:
+                with db.engine.begin() as connection:
+                    connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             upgrade()
-            communes = list(db.session.scalars(select(Commune.insee).order_by(Commune.insee)))
-            write_file(path, rows, communes)
-            csv_seconds = baseline(path)
+            known = places()
+            write_file(path, rows, known)
+            raw_seconds = raw_postgres(path) if postgres else raw_sqlite(path, folder)
             idle = peak_kib()
-            result, check_seconds, write_seconds = _import(path)
+            profile = cProfile.Profile() if profile_path else None
+            timed = _import(path, profile)
             peak = peak_kib()
+            if profile:
+                profile.dump_stats(f"{profile_path}.{rows}")
             stored = db.session.scalar(select(func.count()).select_from(Consultation))
-            assert stored == result.created == rows, (stored, result.created)
+            assert stored == timed["result"].created == rows, (stored, timed["result"].created)
+            batches = timed["batches"]
             figures = {
+                "engine": db.engine.dialect.name,
                 "rows": rows,
                 "file_mib": round(path.stat().st_size / 2**20, 1),
-                "csv_rows_s": round(rows / csv_seconds),
-                "check_rows_s": round(rows / check_seconds),
-                "write_rows_s": round(rows / write_seconds),
-                "total_rows_s": round(rows / (check_seconds + write_seconds)),
-                "check_s": round(check_seconds, 2),
-                "write_s": round(write_seconds, 2),
+                "raw_rows_s": round(rows / raw_seconds),
+                "raw_s": round(raw_seconds, 2),
+                "import_rows_s": round(rows / timed["total_s"]),
+                "ratio": round(raw_seconds / timed["total_s"], 3),
+                **{
+                    name: round(timed[name], 2) for name in ("total_s", "check_s", "batches_s", "derived_s", "commit_s")
+                },
+                "batch_first_s": round(batches[0], 3),
+                "batch_last_s": round(batches[-1], 3),
+                "batch_max_s": round(max(batches), 3),
+                "batch_median_s": round(sorted(batches)[len(batches) // 2], 3),
                 "peak_idle_mib": round(idle / 1024),
                 "peak_mib": round(peak / 1024),
             }
             count = int(rows * updates)
             if count:
-                write_file(again, count, communes, total=rows)
-                result, check_seconds, write_seconds = _import(again)
-                assert result.updated == count, result
-                figures["update_rows_s"] = round(count / (check_seconds + write_seconds))
+                write_file(again, count, known, total=rows)
+                timed = _import(again)
+                assert timed["result"].updated == count, timed["result"]
+                figures["update_rows_s"] = round(count / timed["total_s"])
         return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--updates", type=float, default=0.1)
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--database-url", help="a PostgreSQL database (its schema is dropped); default SQLite")
+    parser.add_argument("--updates", type=float, default=0.0, help="a second file of this share of the rows")
+    parser.add_argument("--profile", help="write the import's cProfile statistics to PATH.<rows>")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.rows[0], args.updates)))
+        print(json.dumps(measure(args.rows[0], args.updates, args.database_url, args.profile)))
         return
-    print(
-        "rows     csv rows/s  check rows/s  write rows/s  total rows/s  check s  write s  update rows/s  "
-        "peak MiB (idle)"
-    )
-    for rows in args.rows:
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", "--rows", str(rows), "--updates", str(args.updates)],
-            capture_output=True,
-            text=True,
-            check=True,
+    if not args.json:
+        print(
+            "engine      rows      raw rows/s  import rows/s  ratio  total s  check s  batches s  derived s  commit s  "
+            "batch s first/last/max  peak MiB (idle)  updates rows/s"
         )
+    for rows in args.rows:
+        command = [sys.executable, __file__, "--child", "--rows", str(rows), "--updates", str(args.updates)]
+        command += ["--database-url", args.database_url] if args.database_url else []
+        command += ["--profile", args.profile] if args.profile else []
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
         figures = json.loads(done.stdout.strip().splitlines()[-1])
         if args.json:
             print(json.dumps(figures))
             continue
         print(
-            f"{rows:<8} {figures['csv_rows_s']:>11} {figures['check_rows_s']:>13} {figures['write_rows_s']:>13} "
-            f"{figures['total_rows_s']:>13} {figures['check_s']:>8} {figures['write_s']:>8} "
-            f"{figures.get('update_rows_s', '-'):>14} "
-            f"{figures['peak_mib']:>5} ({figures['peak_idle_mib']})"
+            f"{figures['engine']:<10} {rows:>8} {figures['raw_rows_s']:>12} {figures['import_rows_s']:>14} "
+            f"{figures['ratio']:>6} {figures['total_s']:>8} {figures['check_s']:>8} {figures['batches_s']:>9} "
+            f"{figures['derived_s']:>10} {figures['commit_s']:>9}   "
+            f"{figures['batch_first_s']}/{figures['batch_last_s']}/{figures['batch_max_s']:<10} "
+            f"{figures['peak_mib']:>6} ({figures['peak_idle_mib']})  {figures.get('update_rows_s', '-'):>10}"
         )
 
 

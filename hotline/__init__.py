@@ -192,11 +192,11 @@ BARE_SERVER_ERROR = (
 def register_errorhandlers(app: Flask) -> None:
     # Imported here, not at the top: `import hotline` is paid by every `hotline` command, --help included
     # (Flask-WTF brings WTForms; auth.access reads the models, hence SQLAlchemy).
-    from hotline.auth.access import NO_MISSION, has_no_mission
     from flask_login import current_user
     from flask_wtf.csrf import CSRFError
     from werkzeug.exceptions import Forbidden
 
+    from hotline.auth.access import NO_MISSION, has_no_mission
     from hotline.extensions import db  # hotline.extensions imports this module
     from hotline.web import lock_retry
 

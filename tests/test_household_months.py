@@ -9,13 +9,13 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from import_helpers import import_bytes
 from recount import consultation_records, household_records
 from sqlalchemy import func, select
 
 from hotline.cases import figures
 from hotline.cases.services import record_acts
 from hotline.consultations import services as consultations
-from hotline.consultations.imports import write as importer
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
 from hotline.reports import household_months, tidy
@@ -190,7 +190,7 @@ def test_an_import_writes_the_months_of_its_households(ctx):
                 ]
             )
         )
-    result = importer.import_consultations("\n".join(lines).encode(), None, date(2026, 11, 29))
+    result = import_bytes("\n".join(lines).encode(), None, date(2026, 11, 29))
     assert not result.problems, result.problems
     assert all(table()), "the import wrote the households' months"
     assert_as_recounted()

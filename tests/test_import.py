@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 from conftest import SAMPLE_CONSULTATIONS, csrf_token
+from import_helpers import import_bytes
 from recount import consultation_records
 from sqlalchemy import func, select
 
 from hotline.cases import services as cases
 from hotline.consultations.imports import parse as importing
-from hotline.consultations.imports import write as importer
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.reports import rollup, tidy
@@ -27,7 +27,7 @@ HEADER = (
 def run(app, text: str | bytes, dry_run=False):
     data = text.encode("cp1252") if isinstance(text, str) else text
     with app.app_context():
-        result = importer.import_consultations(data, None, TODAY, dry_run=dry_run)
+        result = import_bytes(data, None, TODAY, dry_run=dry_run)
         db.session.commit()
         return result
 
@@ -343,6 +343,6 @@ def test_an_id_twice_in_a_file_names_its_first_line_and_nothing_is_written(ctx):
     lines += [
         f"X{n % 3 if n == 4 else n},2026-03-0{1 + n},info_logement,telephone,62498,rapports_locatifs" for n in range(5)
     ]  # line 6 repeats the id of line 3 (X1)
-    result = importer.import_consultations("\n".join(lines).encode(), None, date(2026, 11, 29))
+    result = import_bytes("\n".join(lines).encode(), None, date(2026, 11, 29))
     assert [(p.line, p.column, p.message) for p in result.problems] == [(6, "external_id", "déjà à la ligne 3.")]
     assert db.session.scalar(select(func.count()).select_from(Consultation)) == 0

@@ -20,8 +20,8 @@ consultation_changing = _signals.signal("consultation-changing")
 # A consultation was recorded or edited and flushed (consultation=, changed=: False when an edit changed
 # nothing; a new one is always changed).
 consultation_saved = _signals.signal("consultation-saved")
-# An import wrote new consultations without the ORM (rows=: one dict per consultation, as the import's
-# write step holds it, with its "id" and "household_id"; codes=: for each row, {kind: [code]}).
+# An import wrote new consultations without the ORM, sent once at its end (ids=: [(first, last)], the
+# ranges of their ids).
 consultations_imported = _signals.signal("consultations-imported")
 
 # Before a permanence's days or hours change from `start` (permanence=, start=, schedule=: its

@@ -6,8 +6,8 @@ carries over from earlier consultations), so they are not kept as deltas: whenev
 of its consultations (or what a consultation says of the rent), the household's months are computed
 again from its consultations, read through the index on (household_id, mission, date), in the same
 transaction (session events below, installed by listen()). The import, which writes in bulk without the ORM,
-says so (core.signals.consultations_imported), and reports.subscribers calls refresh()
-for each batch. rebuild() recomputes the whole table (`hotline reports rebuild`).
+says so once at its end (core.signals.consultations_imported), and reports.subscribers calls
+refresh_written() for the households it touched. rebuild() recomputes the whole table (`hotline reports rebuild`).
 
 The rows are also counted, by deltas in the same statements, in report_household_counts: per mission,
 month, what a figure groups by (territory, stage, band...) and the household's next month (`until`). A
@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import and_, delete, event, func, insert, inspect, literal, or_, select
+from sqlalchemy import String, and_, cast, delete, event, func, insert, inspect, literal, or_, select
 from sqlalchemy import inspect as reflect
 from sqlalchemy.orm import Session
 
@@ -89,8 +89,9 @@ def _history(where) -> select:
     )
 
 
-def _acts(session, household_ids: list[int] | None) -> dict[str, list[tuple[str, object]]]:
-    """household key -> its case's current acts and events (code, day); household_ids None: every case."""
+def _acts(session, household_ids) -> dict[str, list[tuple[str, object]]]:
+    """household key -> its case's current acts and events (code, day); household_ids: a list of ids, a
+    select of them, or None (every case)."""
     query = select(CASES.c.household_id, ACTS.c.stage, ACTS.c.occurred_on).select_from(
         ACTS.join(CASES, CASES.c.id == ACTS.c.case_id)
     )
@@ -504,3 +505,37 @@ def _medians(session, cells: list[tuple], counts: dict, first: str, last: str) -
         )
         found[cell] = _median(middle[0], middle[-1])
     return found
+
+
+# --- an import's households, recomputed once ---------------------------------------------------------
+
+
+def refresh_written(session, ids: list[tuple[int, int]]) -> None:
+    """refresh() for the households of the consultations whose ids are in these ranges (first, last) (an
+    import's new ones), once for the whole import: their old months counted off and deleted (two
+    statements), their months computed again from one ordered read of their histories (streamed), inserted
+    in batches, and their counts moved by one upsert."""
+    c = CONSULTATIONS.c
+    written = or_(*(c.id.between(first, last) for first, last in ids))
+    households = select(c.household_id).where(written, c.household_id.is_not(None)).distinct().correlate(None)
+    keys = [
+        select(literal(prefix).concat(cast(column, String))).where(written, where)
+        for prefix, column, where in (
+            ("h", c.household_id, c.household_id.is_not(None)),
+            ("c", c.id, c.household_id.is_(None)),
+        )
+    ]
+    old = or_(*(TABLE.c.household.in_(found) for found in keys))
+    deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    before = session.execute(select(TABLE).where(old).execution_options(yield_per=BATCH))
+    _count(deltas, (row._mapping for row in before), -1)
+    session.execute(delete(TABLE).where(old))
+    acts = _acts(session, households)  # their cases as the import left them: first contacts, results
+    for where in (c.household_id.in_(households), and_(written, c.household_id.is_(None))):
+        rows = session.execute(_history(where).execution_options(yield_per=BATCH))
+        _insert(session, _months(rows, acts), deltas)
+    _add(session, deltas)
+    session.execute(delete(RESULTS).where(RESULTS.c.household.in_(keys[0])))
+    found = _results(acts)
+    for start in range(0, len(found), BATCH):
+        session.execute(insert(RESULTS), found[start : start + BATCH])

@@ -1,10 +1,10 @@
 """The consultation part of the tidy report, read from a monthly rollup instead of every consultation.
 
-Every consultation write, edit or import hands `apply()` (or `apply_many()`) the consultation's record
+Every consultation write or edit hands `apply()` (or `apply_many()`) the consultation's record
 before and after (`snapshot()`), in the same transaction: its contribution is taken off and put back
-as deltas, with upserts. `rebuild()` recomputes the three tables from the consultations with
-set-based SQL. `rows()`, `table()` and `summary()` read only these tables, and give exactly what
-`tidy.build()` gives from the records:
+as deltas, with upserts; an import, at its end, has the cells it touched recomputed (`rebuild_cells()`).
+`rebuild()` recomputes the three tables from the consultations with set-based SQL. `rows()`, `table()`
+and `summary()` read only these tables, and give exactly what `tidy.build()` gives from the records:
 
 - additive indicators are summed from report_rollup (a year is some thousand rows);
 - households: a consultation without household is a household of its own, counted once wherever it
@@ -25,6 +25,8 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Column,
+    Delete,
     case,
     cast,
     delete,
@@ -32,10 +34,13 @@ from sqlalchemy import (
     func,
     inspect,
     literal,
+    or_,
     select,
     text,
+    tuple_,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from hotline.cases.models import CaseStatement
 from hotline.consultations.models import Consultation, ConsultationCode
@@ -475,3 +480,60 @@ def _medians(
                 break
         result.close()
     return {cell: Decimal(low + high) / 200 for cell, (low, high) in found.items()}
+
+
+# --- an import's cells, recomputed once ----------------------------------------------------------------
+
+
+def rebuild_cells(session: Session, ids: list[tuple[int, int]]) -> None:
+    """rebuild() for the cells (mission, month, territory) of the consultations whose ids are in these
+    ranges (first, last) (an import's new ones), once, set-based: the cells' rows of the three tables
+    deleted, then rebuild()'s own statements run over these cells' consultations only. Flushes only."""
+    session.flush()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    written = Consultation.__table__.alias("written")
+
+    def month(table):  # as rebuild() reads it (SQLite keeps dates as text)
+        return func.to_char(table.c.date, "YYYY-MM") if postgres else func.substr(table.c.date, 1, 7)
+
+    cells = (
+        select(written.c.mission, month(written), written.c.territory_code)
+        .where(or_(*(written.c.id.between(first, last) for first, last in ids)))
+        .distinct()
+    )
+    if session.execute(cells.limit(1)).first() is not None:
+        rebuild(_Scoped(session, cells, month(Consultation.__table__)))
+
+
+class _Scoped:
+    """rebuild()'s session, narrowed to some cells: its deletes reach only their rows, and in its INSERT ...
+    SELECTs the consultations table reads as those cells' consultations (the same SQL otherwise), so that
+    the cells hold exactly what rebuild() would put in them."""
+
+    def __init__(self, session: Session, cells, month):
+        self._session, self._cells = session, cells
+        c = Consultation.__table__.c
+        self._consultations = (
+            select(Consultation.__table__)
+            .where(tuple_(c.mission, month, c.territory_code).in_(cells))
+            .subquery("scoped_consultations")
+        )
+
+    def __getattr__(self, name: str):
+        return getattr(self._session, name)
+
+    def execute(self, statement, *args, **kwargs):
+        if isinstance(statement, Delete):
+            t = statement.table
+            statement = delete(t).where(tuple_(t.c.mission, t.c.month, t.c.territory).in_(self._cells))
+        else:
+            statement = replacement_traverse(statement, {}, self._narrowed)
+        return self._session.execute(statement, *args, **kwargs)
+
+    def _narrowed(self, element):
+        table = Consultation.__table__
+        if element is table:
+            return self._consultations
+        if isinstance(element, Column) and element.table is table:
+            return self._consultations.c[element.name]
+        return None

@@ -5,15 +5,16 @@ rows it read are kept, a batch at a time, in an anonymous temporary file (pickle
 so that the write pass does not parse the file again. The write pass takes them in batches of BATCH:
 households looked up (and created) per batch, new consultations, their codes, their households' cases,
 what they said of the case and the acts of the procedure inserted in bulk (the same rules as
-cases.services.record_acts), the report's rollup updated per batch; a known external_id updates its
-consultation through the services (its history keeps the change). One transaction: the caller
-commits, or rolls back. Memory stays that of a batch.
+cases.services.record_acts) as plain tuples through the driver (bulk.py: executemany on SQLite, COPY on
+PostgreSQL); a known external_id updates its consultation through the services (its history keeps the
+change; slower, row by row). Once every batch is written, one signal (core.signals.consultations_imported)
+has the report tables recomputed for the cells and households the new rows touched, set-based, once.
+One transaction: the caller commits, or rolls back. Memory stays that of a batch.
 """
 
 from __future__ import annotations
 
 import gc
-import io
 import pickle
 import tempfile
 import threading
@@ -24,12 +25,13 @@ from datetime import date
 from itertools import islice
 from typing import BinaryIO
 
-from sqlalchemy import bindparam, false, func, insert, select, text, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
 
 from hotline.cases import services as cases
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations import services
+from hotline.consultations.imports import bulk
 from hotline.consultations.imports.parse import Lookups, Problem, Problems, rows
 from hotline.consultations.models import Consultation, ConsultationCode, Household
 from hotline.core import signals
@@ -65,7 +67,7 @@ CODE_KINDS = {"resource_types": "resource_type", "debt_origins": "debt_origin", 
 
 Progress = Callable[[int], None]  # called with the number of rows just done
 CASES, STATEMENTS, ACTS = Case.__table__, CaseStatement.__table__, ProcedureAct.__table__
-CONSULTATIONS = Consultation.__table__
+CONSULTATIONS, CODES = Consultation.__table__, ConsultationCode.__table__
 
 
 @dataclass
@@ -118,7 +120,7 @@ def _known(ids: list[str]) -> dict[str, int]:
         return {}
     return dict(
         db.session.execute(
-            select(Consultation.external_id, Consultation.id).where(Consultation.external_id.in_(ids))
+            select(Consultation.external_id, Consultation.id).where(bulk.among(Consultation.external_id, ids))
         ).all()
     )
 
@@ -206,26 +208,45 @@ def import_file(
         batches = (
             _kept(result) if result.kept is not None else _batches(rows(stream, lookups(), today, result.problems))
         )
-        with _collector_paused:
+        created = _Created()
+        with _collector_paused, bulk.page_cache():
             for batch in batches:
                 try:
-                    _write(batch, author_id)
+                    created.add(_write(batch, author_id))
                 except services.ConflictError:  # saved by a jurist meanwhile: the caller rolls back
                     line = next(line for line, row in batch if row["external_id"])
                     return ImportResult.refused(
                         Problem(line, "external_id", "consultation modifiée pendant l'import : relancez l'import.")
                     )
+                if created.batches == 1:  # the tables were perhaps empty when the import began
+                    bulk.analyze(CONSULTATIONS, CODES, Household.__table__, CASES)
                 if written:
                     written(len(batch))
                 _collector_paused.collect_young()
+            if created.ranges:  # the reports follow, once: what the new consultations touched, recomputed
+                db.session.flush()
+                signals.consultations_imported.send(db.session, ids=created.ranges)
         return result
     finally:
         result.discard()
 
 
-def import_consultations(data: bytes, author_id: int | None, today: date, *, dry_run: bool = False) -> ImportResult:
-    """import_file() over bytes held in memory (a small upload, tests)."""
-    return import_file(io.BytesIO(data), author_id, today, dry_run=dry_run)
+class _Created:
+    """The ids of the consultations an import created, as ranges (first, last): one per batch, or fewer
+    (ids follow each other on SQLite, and on PostgreSQL unless another writer took some meanwhile)."""
+
+    def __init__(self):
+        self.ranges: list[tuple[int, int]] = []
+        self.batches = 0
+
+    def add(self, ids: list[int]) -> None:
+        self.batches += 1
+        if not ids:
+            return
+        first, last = ids[0], ids[-1]
+        if self.ranges and self.ranges[-1][1] + 1 == first:
+            first = self.ranges.pop()[0]
+        self.ranges.append((first, last))
 
 
 def _households(batch: list[tuple[int, dict]], author_id: int | None) -> dict[str, int]:
@@ -235,25 +256,27 @@ def _households(batch: list[tuple[int, dict]], author_id: int | None) -> dict[st
         return {}
     found = dict(
         db.session.execute(
-            select(Household.external_ref, Household.id).where(Household.external_ref.in_(list(refs)))
+            select(Household.external_ref, Household.id).where(bulk.among(Household.external_ref, refs))
         ).all()
     )
-    new = [
-        {
-            "external_ref": ref,
-            "created_by_id": author_id,
-            "commune_insee": row["commune_insee"]
-            if row["territory_code"] not in (HORS_DEPARTEMENT, NON_RENSEIGNE)
-            else None,
-        }
-        for ref, row in refs.items()
-        if ref not in found
-    ]
+    new = [(ref, row) for ref, row in refs.items() if ref not in found]
     if new:
-        for row, number in zip(new, _next_ids(Household.__table__, len(new)), strict=True):
-            row["id"] = found[row["external_ref"]] = number
-        db.session.execute(insert(Household.__table__), new)
+        ids = bulk.next_ids(Household.__table__, len(new))
+        found.update(zip((ref for ref, _ in new), ids, strict=True))
+        bulk.insert(
+            Household.__table__,
+            ("id", "external_ref", "created_by_id", "commune_insee"),
+            (
+                (number, ref, author_id, _commune(row["commune_insee"], row["territory_code"]))
+                for number, (ref, row) in zip(ids, new, strict=True)
+            ),
+        )
     return found
+
+
+def _commune(commune_insee: str | None, territory: str) -> str | None:
+    """A new household's commune: the consultation's, when it is one of the Pas-de-Calais."""
+    return commune_insee if territory not in (HORS_DEPARTEMENT, NON_RENSEIGNE) else None
 
 
 def _own_households(rows: list[dict], author_id: int | None) -> None:
@@ -261,38 +284,13 @@ def _own_households(rows: list[dict], author_id: int | None) -> None:
     household each, without reference, so that its case has a home."""
     if not rows:
         return
-    for row, number in zip(rows, _next_ids(Household.__table__, len(rows)), strict=True):
+    for row, number in zip(rows, bulk.next_ids(Household.__table__, len(rows)), strict=True):
         row["household_id"] = number
-    db.session.execute(
-        insert(Household.__table__),
-        [
-            {
-                "id": row["household_id"],
-                "created_by_id": author_id,
-                "commune_insee": row["commune_insee"]
-                if row["territory_code"] not in (HORS_DEPARTEMENT, NON_RENSEIGNE)
-                else None,
-            }
-            for row in rows
-        ],
+    bulk.insert(
+        Household.__table__,
+        ("id", "created_by_id", "commune_insee"),
+        ((row["household_id"], author_id, _commune(row["commune_insee"], row["territory_code"])) for row in rows),
     )
-
-
-def _next_ids(table, count: int) -> list[int]:
-    """Ids for rows inserted in bulk, known before the insert (RETURNING in row order would insert one
-    row at a time on SQLite). PostgreSQL: from the table's sequence. SQLite: after max(id), once this
-    transaction holds the database's write lock (taken by a write that changes nothing), so that no
-    other writer can take them."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return list(
-            db.session.scalars(
-                text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :count)"),
-                {"count": count},
-            )
-        )
-    db.session.execute(update(table).where(false()).values(id=table.c.id))
-    start = db.session.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
-    return list(range(start, start + count))
 
 
 def _cleaned(row: dict) -> dict:
@@ -310,7 +308,8 @@ def _codes(row: dict) -> dict[str, list[str]]:
     return found
 
 
-def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
+def _write(batch: list[tuple[int, dict]], author_id: int | None) -> list[int]:
+    """Write a batch; returns the ids of the consultations it created."""
     households = _households(batch, author_id)
     known = _known([row["external_id"] for _, row in batch if row["external_id"]])
     new, updated = [], []
@@ -321,42 +320,26 @@ def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
     existing = _consultations([known[row["external_id"]] for row in updated])
     for row in updated:
         services.update_consultation(existing[known[row["external_id"]]], row, author_id, None)
+    ids = bulk.next_ids(CONSULTATIONS, len(new)) if new else []
     if new:
-        ids = _next_ids(CONSULTATIONS, len(new))
         for cid, row in zip(ids, new, strict=True):
             row["id"] = cid
-        db.session.execute(
-            insert(CONSULTATIONS),
-            [
-                {
-                    **{name: row[name] for name in COLUMNS},
-                    "id": row["id"],
-                    "household_id": row["household_id"],
-                    "created_by_id": author_id,
-                }
-                for row in new
-            ],
+        bulk.insert(
+            CONSULTATIONS,
+            (*COLUMNS, "id", "household_id", "created_by_id"),
+            (tuple(row[name] for name in (*COLUMNS, "id", "household_id")) + (author_id,) for row in new),
         )
-        codes = [_codes(row) for row in new]
-        values = [
-            {"consultation_id": row["id"], "kind": kind, "code": code}
-            for row, found in zip(new, codes, strict=True)
-            for kind, listed in found.items()
-            for code in listed
-        ]
-        if values:
-            db.session.execute(insert(ConsultationCode.__table__), values)
+        bulk.insert(
+            CODES,
+            ("consultation_id", "kind", "code"),
+            ((row["id"], kind, code) for row in new for kind, listed in _codes(row).items() for code in listed),
+        )
         _write_cases([row for row in new if row["case"] or row["acts"]], author_id)
-        signals.consultations_imported.send(db.session, rows=new, codes=codes)  # the reports follow
     for row in updated:
         if row["case"] or row["acts"]:
             consultation = existing[known[row["external_id"]]]
-            if consultation.household is None:  # a household of its own, with its own case
-                consultation.household = services.create_household(
-                    commune_insee=consultation.commune_insee, author_id=author_id
-                )
             cases.record_acts(
-                consultation.household,
+                _household_of(consultation, author_id),
                 consultation,
                 row["acts"],
                 decision_kind=row["decision_kind"],
@@ -364,6 +347,26 @@ def _write(batch: list[tuple[int, dict]], author_id: int | None) -> None:
                 **row["case"],
             )
     db.session.flush()
+    return ids
+
+
+def _household_of(consultation: Consultation, author_id: int | None) -> Household:
+    """The household of an updated consultation that states a case: the one its (perhaps just changed)
+    household_id names; without one, a household of its own, given as a consultation edit is (its
+    signals: the reports count the consultation as that household's from now on)."""
+    db.session.flush()
+    if consultation.household_id is not None:
+        household = db.session.get(Household, consultation.household_id)
+        consultation.household = household  # the relationship may still hold the household it had before
+        return household
+    signals.consultation_changing.send(db.session, consultation=consultation)
+    household = services.create_household(
+        commune_insee=_commune(consultation.commune_insee, consultation.territory_code), author_id=author_id
+    )
+    consultation.household = household
+    db.session.flush()
+    signals.consultation_saved.send(db.session, consultation=consultation, changed=True)
+    return household
 
 
 def _consultations(ids: list[int]) -> dict[int, Consultation]:
@@ -390,28 +393,23 @@ def _write_cases(stating: list[dict], author_id: int | None) -> None:
     found = dict(
         db.session.execute(
             select(CASES.c.household_id, CASES.c.id).where(
-                CASES.c.household_id.in_({row["household_id"] for row in stating})
+                bulk.among(CASES.c.household_id, {row["household_id"] for row in stating})
             )
         ).all()
     )
     missing = sorted({row["household_id"] for row in stating} - found.keys())
     if missing:
-        found.update(zip(missing, _next_ids(CASES, len(missing)), strict=True))
-        db.session.execute(
-            insert(CASES), [{"id": found[household], "household_id": household} for household in missing]
-        )
+        found.update(zip(missing, bulk.next_ids(CASES, len(missing)), strict=True))
+        bulk.insert(CASES, ("id", "household_id"), ((found[household], household) for household in missing))
     saying = [row for row in stating if row["case"]]
     if saying:
-        db.session.execute(
-            insert(STATEMENTS),
-            [
-                {
-                    "case_id": found[row["household_id"]],
-                    "consultation_id": row["id"],
-                    **{name: row["case"].get(name) for name in cases.CASE_FIELDS},
-                }
+        bulk.insert(
+            STATEMENTS,
+            ("case_id", "consultation_id", *cases.CASE_FIELDS),
+            (
+                (found[row["household_id"]], row["id"], *(row["case"].get(name) for name in cases.CASE_FIELDS))
                 for row in saying
-            ],
+            ),
         )
         _refresh_cases({found[row["household_id"]] for row in saying})
     _record_acts([(found[row["household_id"]], row) for row in stating if row["acts"]], author_id)
@@ -427,7 +425,7 @@ def _refresh_cases(case_ids: set[int]) -> None:
     query = (
         select(STATEMENTS.c.case_id, *(STATEMENTS.c[name] for name in cases.CASE_FIELDS))
         .join(CONSULTATIONS, STATEMENTS.c.consultation_id == c.id)
-        .where(STATEMENTS.c.case_id.in_(case_ids))
+        .where(bulk.among(STATEMENTS.c.case_id, case_ids))
         .order_by(STATEMENTS.c.case_id, c.date, c.id)
     )
     latest: dict[int, dict] = defaultdict(dict)
@@ -463,7 +461,7 @@ def _record_acts(stated: list[tuple[int, dict]], author_id: int | None) -> None:
     query = (
         select(ACTS.c.id, ACTS.c.case_id, ACTS.c.stage, ACTS.c.occurred_on, c.date, c.id)
         .outerjoin(CONSULTATIONS, ACTS.c.consultation_id == c.id)
-        .where(ACTS.c.case_id.in_({case_id for case_id, _ in stated}), ACTS.c.replaced_at.is_(None))
+        .where(bulk.among(ACTS.c.case_id, {case_id for case_id, _ in stated}), ACTS.c.replaced_at.is_(None))
         .order_by(ACTS.c.occurred_on, ACTS.c.id)
     )
     for act_id, case_id, stage, day, said_on, said_by in db.session.execute(query):
@@ -502,4 +500,5 @@ def _record_acts(stated: list[tuple[int, dict]], author_id: int | None) -> None:
     if replaced:
         db.session.execute(update(ACTS).where(ACTS.c.id.in_(replaced)).values(replaced_at=now))
     if added:
-        db.session.execute(insert(ACTS), added)
+        names = tuple(added[0])
+        bulk.insert(ACTS, names, (tuple(act[name] for name in names) for act in added))

@@ -29,7 +29,7 @@ from hotline.auth.models import User
 from hotline.cases.deadlines import after_truce, in_winter_truce, next_working_day
 from hotline.cases.models import ProcedureAct
 from hotline.consultations.imports.parse import COLUMNS
-from hotline.consultations.imports.write import import_consultations
+from hotline.consultations.imports.write import import_file
 from hotline.consultations.models import Consultation, Household
 from hotline.extensions import db
 from hotline.jobs.demo.days import Hours, window, working_day_between, working_day_on_or_before
@@ -533,7 +533,7 @@ def consultations(rng: random.Random, jurists: list[User], today: date, househol
     """Write the plan's consultations through the import, then give each its jurist (one of its
     territory's) and time, and each household its name and phone. Returns the consultations made."""
     made = plan(rng, jurists, today, households)
-    result = import_consultations(made.file.encode(), None, today)
+    result = import_file(io.BytesIO(made.file.encode()), None, today)
     if result.problems:  # the demo's own file: a wrong row is a bug of the demo
         raise click.ClickException("; ".join(str(problem) for problem in result.problems[:5]))
     _complete(made.placed, made.people)

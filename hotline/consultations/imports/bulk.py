@@ -1,0 +1,122 @@
+"""Rows written in bulk for the import, without the ORM: plain tuples through the driver (sqlite3's
+executemany; psycopg's COPY FROM STDIN on PostgreSQL), ids allocated a batch at a time, and lookups of a
+batch's keys with one array parameter on PostgreSQL. All in the session's transaction.
+
+The columns a caller leaves out take their Python-side default (a creation time, a version), computed
+once per call; values go through the columns' own bind processors (on SQLite: dates, amounts, booleans;
+UTC instants on both), so that a row reads back as one the ORM wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+
+from sqlalchemy import Table, any_, bindparam, false, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import SQLAlchemyError
+
+from hotline.extensions import db
+
+CACHE_KIB = 64 * 1024  # SQLite's page cache while an import writes (its default: 2 MiB)
+
+
+def on_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def among(column, values: Iterable):
+    """`column IN values`; on PostgreSQL `column = ANY(array)`: one parameter whatever their number, so
+    that the prepared statement (psycopg prepares a query run five times) keeps one plan fit for any batch."""
+    values = list(values)
+    if on_postgres():
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+def next_ids(table: Table, count: int) -> list[int]:
+    """Ids for rows inserted in bulk, known before the insert. PostgreSQL: from the table's sequence (one
+    statement). SQLite: after max(id), once this transaction holds the database's write lock, so that no
+    other writer can take them."""
+    if on_postgres():
+        return list(
+            db.session.scalars(
+                text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :count)"),
+                {"count": count},
+            )
+        )
+    _write_lock(table)
+    start = db.session.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
+    return list(range(start, start + count))
+
+
+def _write_lock(table: Table) -> None:
+    """SQLite: a write that changes nothing, through SQLAlchemy, so that the engine's hook begins the
+    transaction and takes the write lock (core/database.py) before the driver is used directly."""
+    db.session.execute(update(table).where(false()).values(id=table.c.id))
+
+
+def insert(table: Table, names: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Insert rows (tuples in the order of `names`) into table; its other columns with a Python-side
+    default get it. Flushes the session first (its pending rows may be what these refer to)."""
+    db.session.flush()
+    connection = db.session.connection()
+    dialect = connection.dialect
+    processors = {
+        column.name: processor
+        for column in table.columns
+        if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    }
+    defaults = [
+        (column.name, column.default.arg(None) if column.default.is_callable else column.default.arg)
+        for column in table.columns
+        if column.name not in names and column.default is not None and not column.default.is_sequence
+    ]
+    extra = tuple(processors[name](value) if name in processors else value for name, value in defaults)
+    columns = [*names, *(name for name, _ in defaults)]
+    own = [(index, processors[name]) for index, name in enumerate(names) if name in processors]
+
+    def processed(row: tuple) -> tuple:
+        if own:
+            row = list(row)
+            for index, processor in own:
+                row[index] = processor(row[index])
+            row = tuple(row)
+        return row + extra
+
+    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
+    driver = connection.connection.driver_connection
+    if dialect.name == "postgresql":
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(processed(row))
+        return
+    if not driver.in_transaction:
+        _write_lock(table)
+    marks = ", ".join("?" * len(columns))
+    driver.executemany(f"INSERT INTO {table.name} ({quoted}) VALUES ({marks})", map(processed, rows))
+
+
+def analyze(*tables: Table) -> None:
+    """PostgreSQL: the planner's statistics of tables an import filled (ANALYZE counts the transaction's own
+    rows), so that its next statements are not planned for the empty tables they were at its start."""
+    if on_postgres():
+        db.session.execute(text(f"ANALYZE {', '.join(table.name for table in tables)}"))
+
+
+@contextmanager
+def page_cache() -> Iterator[None]:
+    """SQLite: a page cache of CACHE_KIB on the import's connection while it writes, then the one it had:
+    the indexes of consultations (ten, most in random order: dates, households) take their pages from it
+    instead of reading them again from the file at every row. Bounded, so memory stays flat."""
+    if on_postgres():
+        yield
+        return
+    connection = db.session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with suppress(SQLAlchemyError):  # after a failed statement, the error that matters is that one's
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
