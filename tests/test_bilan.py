@@ -392,3 +392,18 @@ def test_both_missions_are_titled_as_such():
         "Prévention des expulsions locatives (numéro vert)",
         "Annexe : définitions des indicateurs",
     ]
+
+
+def test_the_unanswered_hours_are_a_heat_map_beside_their_table():
+    """Issue 18, item 3: the hours of the week when calls go unanswered, drawn as weekday x hour."""
+    rows = this_year() + [
+        Row(EVICTION, "total", "all", "calls_unanswered_by_hour", "1|09", 3),
+        Row(EVICTION, "total", "all", "calls_unanswered_by_hour", "5|14", 2),
+    ]
+    [found] = bilan.assemble(rows, date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES)
+    [section] = [s for s in found.sections if s.key == "calls"]
+    [heat] = [chart for chart in section.charts if chart.kind == "heatmap"]
+    assert heat.labels == ["9 h", "14 h"]
+    assert heat.series["Lundi"] == [3, 0] and heat.series["Vendredi"] == [0, 2] and heat.series["Dimanche"] == [0, 0]
+    [table] = [t for t in section.tables if t.caption.startswith("Appels sans réponse")]
+    assert ["Lundi", 3, 0, 3] in table.lines

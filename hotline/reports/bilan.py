@@ -680,4 +680,14 @@ def _calls(context: _Context, now: _Values) -> Section:
                 ],
             )
         )
-    return Section("calls", "Numéro vert : appels et rappels", tables, definitions=CALLS_DEFINITIONS)
+    found = []
+    if unanswered:
+        found.append(
+            charts.heatmap(
+                "Appels sans réponse par jour et heure de début",
+                WEEKDAYS,
+                [f"{hour} h" for hour in hours],
+                [[unanswered.get(f"{day}|{hour:02d}", 0) for hour in hours] for day in range(1, 8)],
+            )
+        )
+    return Section("calls", "Numéro vert : appels et rappels", tables, found, definitions=CALLS_DEFINITIONS)
