@@ -270,7 +270,8 @@ def test_an_unknown_number_is_attached_to_a_household_from_the_banner(app, clien
     household = followed(app, "Famille Caron", "+33699887766")
     ring(twilio)
     login(on_duty["claire"])
-    banner = client.get("/calls/pop").get_data(as_text=True)
+    shown = client.get("/calls/pop")
+    banner = shown.get_data(as_text=True)
     assert "Numéro inconnu" in plain(banner)
     action = re.search(r'action="(/calls/\d+/attach)"', banner).group(1)
     token = csrf_token(client, "/calls/")
@@ -282,6 +283,9 @@ def test_an_unknown_number_is_attached_to_a_household_from_the_banner(app, clien
         assert db.session.scalars(select(HouseholdNumber.phone)).all() == [CALLER]
         assert db.session.get(Household, household).phone == "+33699887766"  # its own number stays
     assert "Famille Caron" in plain(client.get("/calls/pop").get_data(as_text=True))
+    # An open page asks with the tag of what it shows ("Numéro inconnu"): the attached household is news.
+    again = client.get("/calls/pop", headers={"If-None-Match": shown.headers["ETag"]})
+    assert again.status_code == 200 and "Famille Caron" in plain(again.get_data(as_text=True))
     client.post(action, data={"csrf_token": token, "household_id": str(household)})  # twice: one row
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(HouseholdNumber)) == 1

@@ -163,12 +163,17 @@ def pop():
     now = clock.now()
     today = clock.local_today()
     pops = live.pops_for(current_user, now)
+    # Who the numbers belong to is part of the banner: a number attached to a household since the last
+    # poll must change the tag (one query, only while a call is shown).
+    found = known.households_for((p.call.from_number for p in pops), current_user) if pops else {}
     tag = live.fingerprint(
-        current_user.id, today, [(p.call.id, p.state, p.call.mission, p.call.territory_code) for p in pops]
+        current_user.id,
+        today,
+        [(p.call.id, p.state, p.call.mission, p.call.territory_code) for p in pops],
+        sorted((number, household.id) for number, theirs in found.items() for household in theirs),
     )
 
     def build():
-        found = known.households_for((p.call.from_number for p in pops), current_user)
         households = {}
         for number, theirs in found.items():
             households[number] = known.describe(theirs, current_user, today)
