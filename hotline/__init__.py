@@ -287,10 +287,10 @@ def register_template_helpers(app: Flask) -> None:
 def mount_voice_app(app: Flask) -> None:
     """The Twilio webhooks (/ivr/*) are served by an app of their own, without sessions, CSRF or
     rate limits (see ivr/app.py); ProxyFix, when configured, sits in front of both."""
-    from hotline.consultations.flags import sms_refused
+    from hotline.consultations.flags import number_blocked
     from hotline.ivr.app import VoiceDispatcher, create_voice_app
 
-    voice = create_voice_app(app.config, sms_refused=sms_refused)
+    voice = create_voice_app(app.config, flagged=number_blocked)
     app.extensions["hotline.voice"] = voice
     app.wsgi_app = VoiceDispatcher(app.wsgi_app, voice)
     if app.config.get("PROXY_HOPS"):

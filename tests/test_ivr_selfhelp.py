@@ -149,14 +149,33 @@ def test_a_landline_is_told_and_goes_back_to_the_menu(app, boulogne):
     assert information_messages(app) == []
 
 
-def test_a_number_flagged_no_sms_gets_none(app, boulogne, make_household):
+def test_a_number_flagged_no_sms_is_not_offered_the_sms_and_hears_nothing_of_the_flag(app, boulogne, make_household):
     household = make_household(name="Famille Martin", phone=MOBILE)
     with app.app_context():
         flags.set_flag(db.session.get(Household, household.id), "sms", "safety", None, None, date(2026, 12, 1))
         db.session.commit()
     heard = simulate(app, "62200 3 2").heard()
-    assert prompts.SELF_SERVICE_REFUSED in heard and prompts.SELF_SERVICE_CONSENT not in heard
+    assert prompts.SELF_SERVICE_OFFER not in heard and prompts.SELF_SERVICE_CONSENT not in heard
+    assert not any("SMS à ce numéro" in said for said in heard)  # whoever holds the phone learns nothing
+    assert prompts.CALLBACK_CONFIRMED in heard  # key 3 is no choice: asked again, then the callback
     assert information_messages(app) == []
+
+
+def test_a_number_flagged_do_not_call_back_is_offered_the_message_only(app, boulogne, make_household):
+    household = make_household(name="Famille Martin", phone=MOBILE)
+    with app.app_context():
+        flags.set_flag(db.session.get(Household, household.id), "callback", "safety", None, None, date(2026, 12, 1))
+        db.session.commit()
+    walk = simulate(app, "62200 2 -")
+    heard = walk.heard()
+    assert prompts.VOICEMAIL_OFFER not in heard and prompts.VOICEMAIL_ONLY in heard  # no callback promised
+    assert prompts.CALLBACK_CONFIRMED not in heard and prompts.RECORDED not in heard
+    assert prompts.RECORDED_NO_CALLBACK in heard
+    with app.app_context():
+        from hotline.ivr.models import CallbackTask
+
+        kinds = [task.kind for task in db.session.scalars(select(CallbackTask))]
+    assert "callback_request" not in kinds
 
 
 def test_a_flag_set_after_the_call_stops_the_sms_at_sending(app, boulogne, make_household):

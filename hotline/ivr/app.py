@@ -32,12 +32,13 @@ class NoSessions(SessionInterface):
         return None
 
 
-def create_voice_app(config: Config, *, sms_refused: Callable[[str | None, date], bool]) -> Flask:
-    """`sms_refused(number, today)`: whether a household holding the number is flagged "ne pas envoyer de
-    SMS" (consultations/flags.py, handed over by create_app: the voice line imports no consultations)."""
+def create_voice_app(config: Config, *, flagged: Callable[[str | None, str, date], bool]) -> Flask:
+    """`flagged(number, kind, today)`: whether a household holding the number is flagged "ne pas rappeler"
+    (kind "callback") or "ne pas envoyer de SMS" ("sms") (consultations/flags.py's number_blocked, handed
+    over by create_app: the voice line imports no consultations)."""
     voice = Flask(__name__)
     voice.config = config  # the same object: a setting changed on the web app holds here too
-    voice.extensions["hotline.sms_refused"] = sms_refused
+    voice.extensions["hotline.flagged"] = flagged
     voice.session_interface = NoSessions()
     db.init_app(voice)
     database.install_sqlite_pragmas(voice)

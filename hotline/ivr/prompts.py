@@ -124,8 +124,8 @@ SELF_SERVICE_NOT_MOBILE = (
     "Le numéro qui appelle n'est pas un numéro de portable : nous ne pouvons pas y envoyer de SMS. "
     "Les permanences sont aussi sur notre site, page permanences."
 )
-SELF_SERVICE_REFUSED = (
-    "Le service n'envoie pas de SMS à ce numéro. Les permanences sont aussi sur notre site, page permanences."
+SELF_SERVICE_REFUSED = (  # neutral: whoever holds the phone learns nothing of a household's flag
+    "Nous ne pouvons pas envoyer de SMS à ce numéro. Les permanences sont aussi sur notre site, page permanences."
 )
 SELF_SERVICE_NONE = "Aucune permanence n'est prévue dans votre secteur ces prochaines semaines."
 SELF_SERVICE_QUEUED = "C'est noté : vous recevrez le SMS dans quelques minutes."
@@ -137,6 +137,7 @@ RECORD_INSTRUCTIONS = (
     "puis l'objet de votre appel. Vous disposez de deux minutes. Tapez dièse pour terminer."
 )
 RECORDED = "Merci, votre message est enregistré. Un juriste vous rappellera dans les meilleurs délais. Au revoir."
+RECORDED_NO_CALLBACK = "Merci, votre message est enregistré et sera écouté par un juriste. Au revoir."
 NO_RECORDING = "Nous n'avons pas reçu de message. Un juriste vous rappellera au numéro qui a appelé. Au revoir."
 CALLBACK_CONFIRMED = "C'est noté : un juriste vous rappellera dans les meilleurs délais à ce numéro. Au revoir."
 GOODBYE = "Merci de votre appel. Au revoir."

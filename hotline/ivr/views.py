@@ -463,10 +463,13 @@ def merged(slots: list[tuple]) -> list[tuple]:
 
 
 def callable_number(number: str | None) -> bool:
+    """A number the service may call back: a valid one that no household flagged "ne pas rappeler" holds
+    (such a caller is offered the message only, as a caller without a number: nothing said of the flag)."""
     try:
-        return bool(number) and phonenumbers.is_valid_number(phonenumbers.parse(number, "FR"))
+        valid = bool(number) and phonenumbers.is_valid_number(phonenumbers.parse(number, "FR"))
     except phonenumbers.NumberParseException:
         return False
+    return valid and not flagged(number, "callback")
 
 
 @webhook("/voicemail")
@@ -514,6 +517,8 @@ def self_service_offer(call: Call) -> list[str]:
         return []
     if selfservice.queued(call.id) or {"sms_info_fixe", "sms_info_refuse"} & set(calls.steps(call)):
         return []  # sent already, or told it cannot be: not offered again
+    if sms_refused(call.from_number):
+        return []  # flagged "ne pas envoyer de SMS": not offered, and nothing said of the flag
     if not selfservice.coming(call.mission, call.territory_code, clock.now(), clock.local_zone()):
         return []
     return [prompts.SELF_SERVICE_OFFER]
@@ -531,11 +536,15 @@ def leave_self_service(call: Call, back: str | None, *texts: str):
     return flow.then(voice().speech(*texts), back_to_menu(back))
 
 
+def flagged(number: str | None, kind: str) -> bool:
+    """A household holding this number is flagged "ne pas rappeler" ("callback") or "ne pas envoyer de SMS"
+    ("sms") (create_app hands the voice app the function: the voice line reads no household)."""
+    found = current_app.extensions.get("hotline.flagged")
+    return found is not None and found(number, kind, clock.local_today())
+
+
 def sms_refused(number: str | None) -> bool:
-    """A household holding this number is flagged "ne pas envoyer de SMS" (create_app hands the voice app
-    the function: the voice line reads no household)."""
-    refused = current_app.extensions.get("hotline.sms_refused")
-    return refused is not None and refused(number, clock.local_today())
+    return flagged(number, "sms")
 
 
 @webhook("/self-service")
@@ -599,7 +608,10 @@ def recorded():
         call.recording_seconds = small_int(request.form.get("RecordingDuration"))
         calls.step(call, "message")
         calls.add_callback(call, "voicemail")
-        return flow.goodbye(voice(), prompts.RECORDED)
+        # No callback promised to a number the service may not call back (none, or flagged "ne pas rappeler").
+        return flow.goodbye(
+            voice(), prompts.RECORDED if callable_number(call.from_number) else prompts.RECORDED_NO_CALLBACK
+        )
     calls.step(call, "message_vide")
     calls.add_callback(call, "missed")
     return flow.goodbye(voice(), prompts.NO_RECORDING)
