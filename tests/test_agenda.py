@@ -78,7 +78,8 @@ def day(html: str, iso: str) -> str:
     """The text of one day's column."""
     match = re.search(rf'id="day-{iso}">(.*?)(?:<li class="[^"]*" id="day-|</ol>)', html, re.S)
     assert match, iso
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", match.group(1))))
+    inline = re.sub(r"</?(?:span|strong)\b[^>]*>", "", match.group(1))  # inline: no space, as a browser reads
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", inline)))
 
 
 def slot_links(html: str) -> list[str]:

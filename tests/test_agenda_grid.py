@@ -34,7 +34,10 @@ class Node:
         return (self.attrs.get("class") or "").split()
 
     def text(self) -> str:
-        parts = [c if isinstance(c, str) else " " + c.text() + " " for c in self.children]
+        parts = [
+            c if isinstance(c, str) else c.text() if "until" in c.classes else " " + c.text() + " "  # "09:00–11:00"
+            for c in self.children
+        ]
         return re.sub(r"\s+", " ", "".join(parts)).strip()
 
     def all(self, tag: str | None = None, cls: str | None = None) -> list[Node]:
