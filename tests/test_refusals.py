@@ -39,10 +39,10 @@ def test_a_role_that_does_not_open_the_page_is_told_the_role(client, login, make
     consultation = make_consultation()
     login(make_user("manager"))
     assert refusal(client, "/admin/users/") == (
-        "Cette page n'est pas ouverte à votre rôle (responsable) : elle est réservée aux rôles administrateur."
+        "Cette page n'est pas ouverte à votre rôle (responsable) : elle est réservée au rôle administrateur."
     )
     assert refusal(client, f"/consultations/{consultation.id}/edit") == (
-        "Cette page n'est pas ouverte à votre rôle (responsable) : elle est réservée aux rôles juriste."
+        "Cette page n'est pas ouverte à votre rôle (responsable) : elle est réservée au rôle juriste."
     )
 
 

@@ -32,11 +32,12 @@ def has_no_mission(user) -> bool:
 
 def refuse_role(user, roles: Iterable[str]) -> NoReturn:
     """A 403 whose page says that the user's role is the reason, and which roles the page is for."""
-    allowed = " et ".join(ROLES.get(role, role).lower() for role in roles)
+    names = [ROLES.get(role, role).lower() for role in roles]
+    allowed = f"aux rôles {' et '.join(names)}" if len(names) > 1 else f"au rôle {''.join(names)}"
     abort(
         403,
         f"Cette page n'est pas ouverte à votre rôle ({ROLES.get(user.role, user.role).lower()}) : "
-        f"elle est réservée aux rôles {allowed}.",
+        f"elle est réservée {allowed}.",
     )
 
 
