@@ -142,7 +142,7 @@ def test_an_eviction_jurist_sees_the_deadline_and_the_search_still_works(client,
     login(make_user("jurist", missions=(EVICTION,)))
     rows = table(client.get("/households/").get_data(as_text=True))
     assert [r["Ménage"] for r in rows] == ["Famille Échéance", "Famille Audience"]
-    assert rows[0]["Prochaine échéance"].startswith("14/12/2026") and rows[1]["Prochaine échéance"] == ""
+    assert rows[0]["Prochaine échéance"].startswith("14/12/2026") and rows[1]["Prochaine échéance"] == "—"
     token = csrf_token(client, "/households/")
     html = client.post("/households/", data={"q": "audience", "csrf_token": token}).get_data(as_text=True)
     assert [li.all("a")[0].text() for li in tree(html).by_id("matches").all("li")] == ["Famille Audience"]
