@@ -449,54 +449,37 @@ def _medians(
     debts: dict[tuple[str, str, str], int],
     territory: str | None = None,
 ) -> dict[tuple[str, str, str], Decimal]:
-    """The median amount of each cell of the levels that has debts (`debts`: how many each has). The database
-    finds each cell's amounts at its two middle positions (the same one for an odd count): the cell's distinct
-    amounts in order with the running count of debts (a window function), kept where the running count
-    crosses a middle. One statement per level returns two rows a cell, instead of the amounts read one by
-    one in Python (46 % of the page at 1M)."""
+    """The median amount of each cell of the levels, given how many debts each has. The distinct
+    amounts of a mission come in order with their cell and count; each cell takes the amounts at its
+    two middle positions (the same one for an odd count). Reading stops once every cell has them."""
+    middles = {cell: ((number + 1) // 2, number // 2 + 1) for cell, number in debts.items()}
     found: dict[tuple[str, str, str], list[int]] = {}
-    for level in levels:
-        for cell, (amount, before, after, total) in _grouped(
-            session, _middles(first, last, missions, level, territory), level
-        ):
-            if cell not in debts:
-                continue
-            low, high = (total + 1) // 2, total // 2 + 1
-            pair = found.setdefault(cell, [amount, amount])
-            if before < low:  # the amount at the lower middle (and the upper one too, until a later amount)
-                pair[0] = pair[1] = amount
-            elif after >= high:
-                pair[1] = amount
-    return {cell: Decimal(low + high) / 200 for cell, (low, high) in found.items()}
-
-
-def _middles(first: date, last: date, missions: list[str], level: tuple[bool, bool], territory: str | None):
-    """(cell keys, amount, debts before it, debts up to it, debts of the cell) for the amounts of each cell of
-    the level at which the running count crosses the cell's middle positions, in the cell's amount order."""
+    seen: Counter = Counter()
     d = DEBTS.c
-    keys = _keys(DEBTS, level)
-    amounts = (
-        select(*keys, d.amount, func.sum(d.n).label("n"))
-        .where(*_range(DEBTS, first, last, missions, territory))
-        .group_by(*keys, d.amount)
-        .subquery()
-    )
-    keys = [amounts.c[key.name] for key in keys]
-    running = select(
-        *keys,
-        amounts.c.amount,
-        amounts.c.n,
-        func.sum(amounts.c.n).over(partition_by=keys, order_by=amounts.c.amount, rows=(None, 0)).label("after"),
-        func.sum(amounts.c.n).over(partition_by=keys).label("total"),
-    ).subquery()
-    keys = [running.c[key.name] for key in keys]
-    before = running.c.after - running.c.n
-    low, high = (running.c.total + 1) // 2, running.c.total // 2 + 1
-    return (
-        select(*keys, running.c.amount, before, running.c.after, running.c.total)
-        .where(before < high, running.c.after >= low)
-        .order_by(*keys, running.c.amount)
-    )
+    for mission in missions:
+        left = sum(1 for cell in middles if cell[0] == mission)
+        query = (
+            select(d.amount, d.month, d.territory, d.n)
+            .where(*_range(DEBTS, first, last, [mission], territory))
+            .order_by(d.amount)
+            .execution_options(yield_per=5000)
+        )
+        result = session.execute(query)
+        for amount, month, place, number in result:
+            for level in levels:
+                cell = _cell(mission, month, place, level)
+                low, high = middles[cell]
+                before = seen[cell]
+                seen[cell] = after = before + number
+                if before < high and after >= low:
+                    pair = found.setdefault(cell, [amount, amount])
+                    if after >= high:
+                        pair[1] = amount
+                        left -= 1
+            if not left:
+                break
+        result.close()
+    return {cell: Decimal(low + high) / 200 for cell, (low, high) in found.items()}
 
 
 # --- an import's cells, recomputed once ----------------------------------------------------------------
