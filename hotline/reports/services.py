@@ -103,12 +103,17 @@ def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo
         )
     )
     records = []
+    made: dict[tuple, tidy.CallRecord] = {}  # one record per cell and answer, shared
+    within_days: dict[tuple[date, date], bool] = {}
     for mission, territory, started_at, done_at in db.session.execute(query):
         done = done_at.astimezone(zone)
-        within = within_one_working_day(started_at.astimezone(zone).date(), done.date())
-        records.append(
-            tidy.CallRecord(mission, f"{done:%Y-%m}", _territory(territory), "done", within_one_working_day=within)
-        )
+        days = (started_at.astimezone(zone).date(), done.date())
+        if days not in within_days:
+            within_days[days] = within_one_working_day(*days)
+        key = (mission, f"{done:%Y-%m}", territory, within_days[days])
+        if key not in made:
+            made[key] = tidy.CallRecord(key[0], key[1], _territory(territory), "done", within_one_working_day=key[3])
+        records.append(made[key])
     return records
 
 
