@@ -362,6 +362,8 @@ def run(label: str, url: str, csv_path: Path | None, n: int, with_pandas: bool, 
         print(f"{label} {n:>9,} rows, generated directly", flush=True)
     print("    " + json.dumps(results), flush=True)
     if "baseline" not in results or "page" not in results:
+        if "baseline" in results:
+            print(f"    {'SQL GROUP BY baseline':40} {results['baseline']['seconds']:8.2f} s")
         return _lines(results, results.get("baseline", {}).get("seconds"))
     baseline, page = results["baseline"]["seconds"], results["page"]
     print(f"    {'SQL GROUP BY baseline':40} {baseline:8.2f} s  peak {results['baseline']['peak_mb']:5.0f} MB")
@@ -383,8 +385,6 @@ def run(label: str, url: str, csv_path: Path | None, n: int, with_pandas: bool, 
 
 
 def _lines(results: dict, baseline: float | None) -> None:
-    if baseline is not None:
-        print(f"    {'SQL GROUP BY baseline':40} {baseline:8.2f} s")
     for what, name in (
         ("households", "household indicators of the year (months)"),
         ("households-recount", "the same, recounted from consultations"),
