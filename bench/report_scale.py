@@ -19,8 +19,13 @@ its own, VmHWM):
 - pandas:  the consultation indicators with pandas from the same database (report_rollup.pandas_report),
            skipped with a message if pandas is not installed (it is not a dependency).
 
+- xlsx, pdf-export: GET /reports/export.xlsx and /reports/export.pdf for the year, as a manager downloads them.
+
 SQLite always; PostgreSQL too when HOTLINE_TEST_DATABASE_URL names a database (it is emptied).
-Usage: python bench/report_scale.py [--sizes 100000 1000000] [--keep DIR]
+--generate-directly writes the year straight into the tables (bench/report_generate.py, about a minute
+at 1M instead of the import's half hour), then computes the report tables (the rebuild functions); with
+--keep the SQLite database is kept and reused by the next run. --only names the measures to run.
+Usage: python bench/report_scale.py [--sizes 100000 1000000] [--keep DIR] [--generate-directly] [--only page xlsx]
 """
 
 from __future__ import annotations
@@ -119,23 +124,26 @@ CHART_SECONDS: list[float] = []  # each page's charts, asked for after it (timed
 
 def timed_gets(app, urls: list[str]) -> list[float]:
     """Each page's seconds, as a manager logged in through the login form; its charts' in CHART_SECONDS."""
-    from sqlalchemy import select
+    client = _login(app)
+    from sqlalchemy import event
 
-    from hotline.auth.models import User
-    from hotline.auth.services import create_user
     from hotline.extensions import db
 
-    with app.app_context():  # a database measured again (--measure page) has its manager already
-        if db.session.scalar(select(User.id).where(User.email == "bench-manager@example.org")) is None:
-            create_user("bench-manager@example.org", "Bench", "manager", PASSWORD)
-            db.session.commit()
-    client = app.test_client()
-    assert client.post("/login", data={"email": "bench-manager@example.org", "password": PASSWORD}).status_code == 302
+    counted = [0]
+
+    def count(*_args):
+        counted[0] += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
     seconds = []
     for url in urls:
+        counted[0] = 0
         started = time.perf_counter()
         response = client.get(url)
         seconds.append(time.perf_counter() - started)
+        STATEMENTS.append(counted[0])
         assert response.status_code == 200 and b"Chiffres cl" in response.data, response.status_code
         # Then the charts, which the browser asks for after the page (drawn then, once per numbers).
         started = time.perf_counter()
@@ -143,6 +151,35 @@ def timed_gets(app, urls: list[str]) -> list[float]:
             assert client.get(src).status_code == 200
         CHART_SECONDS.append(time.perf_counter() - started)
     return seconds
+
+
+STATEMENTS: list[int] = []  # statements each page ran (timed_gets)
+
+
+def _login(app):
+    from sqlalchemy import select
+
+    from hotline.auth.models import User
+    from hotline.auth.services import create_user
+    from hotline.extensions import db
+
+    with app.app_context():  # a database measured again has its manager already
+        if db.session.scalar(select(User.id).where(User.email == "bench-manager@example.org")) is None:
+            create_user("bench-manager@example.org", "Bench", "manager", PASSWORD)
+            db.session.commit()
+    client = app.test_client()
+    assert client.post("/login", data={"email": "bench-manager@example.org", "password": PASSWORD}).status_code == 302
+    return client
+
+
+def timed_download(app, url: str) -> tuple[float, int]:
+    """Seconds to download url as a logged-in manager, and the file's size."""
+    client = _login(app)
+    started = time.perf_counter()
+    response = client.get(url)
+    seconds = time.perf_counter() - started
+    assert response.status_code == 200, response.status_code
+    return seconds, len(response.data)
 
 
 EDITED: dict = {}  # what edit_a_consultation changed, to put back
@@ -217,6 +254,7 @@ def measure(what: str, url: str, csv_path: str) -> dict:
             after_write += timed_gets(app, [f"/reports/?{year}"])
         return {
             "seconds": cold,
+            "statements": STATEMENTS,
             "warm": warm,
             "territory": territory,
             "after_write": max(after_write),
@@ -225,12 +263,23 @@ def measure(what: str, url: str, csv_path: str) -> dict:
             "size": 0,
             "peak_mb": peak_mb(),
         }
+    if what in ("xlsx", "pdf-export"):
+        app = app_for(url, {"WTF_CSRF_ENABLED": False})
+        fmt = what.removesuffix("-export")
+        seconds = timed_download(app, f"/reports/export.{fmt}?from=2026-01&to=2026-12")
+        return {"seconds": seconds[0], "size": seconds[1], "peak_mb": peak_mb()}
     app = app_for(url)
     with app.app_context():
         started = time.perf_counter()
         size = 0
         if what == "schema":
             upgrade()
+        elif what == "rebuild":
+            from hotline.reports import household_months, rollup
+
+            rollup.rebuild(db.session)
+            household_months.rebuild(db.session)
+            db.session.commit()
         elif what == "import":
             with open(csv_path, "rb") as fh:
                 result = importer.import_file(fh, None, date(2026, 11, 29))
@@ -290,19 +339,32 @@ def empty_postgres(url: str) -> None:
     engine.dispose()
 
 
-def run(label: str, url: str, csv_path: Path, n: int, with_pandas: bool) -> None:
-    in_child("schema", url)
-    results = {"import": in_child("import", url, csv_path)}
-    for what in ("baseline", "page", "households", "households-recount", "tidy", "pdf"):
-        results[what] = in_child(what, url)
-    if with_pandas:
-        results["pandas"] = in_child("pandas", url)
-    imported = results["import"]
-    print(
-        f"{label} {n:>9,} rows: import {imported['seconds']:7.1f} s = {n / imported['seconds']:6.0f} rows/s, "
-        f"peak {imported['peak_mb']:5.0f} MB",
-        flush=True,
-    )
+MEASURES = ("baseline", "page", "households", "households-recount", "tidy", "pdf", "xlsx", "pdf-export", "pandas")
+
+
+def run(label: str, url: str, csv_path: Path | None, n: int, with_pandas: bool, only: list[str]) -> None:
+    """Import csv_path into url (None: the database is filled already), then each measure in its process."""
+    results = {}
+    if csv_path is not None:
+        in_child("schema", url)
+        results["import"] = in_child("import", url, csv_path)
+    for what in MEASURES:
+        if (what in only or not only) and (what != "pandas" or with_pandas):
+            results[what] = in_child(what, url)
+    if "import" in results:
+        imported = results["import"]
+        print(
+            f"{label} {n:>9,} rows: import {imported['seconds']:7.1f} s = {n / imported['seconds']:6.0f} rows/s, "
+            f"peak {imported['peak_mb']:5.0f} MB",
+            flush=True,
+        )
+    else:
+        print(f"{label} {n:>9,} rows, generated directly", flush=True)
+    print("    " + json.dumps(results), flush=True)
+    if "baseline" not in results or "page" not in results:
+        if "baseline" in results:
+            print(f"    {'SQL GROUP BY baseline':40} {results['baseline']['seconds']:8.2f} s")
+        return _lines(results, results.get("baseline", {}).get("seconds"))
     baseline, page = results["baseline"]["seconds"], results["page"]
     print(f"    {'SQL GROUP BY baseline':40} {baseline:8.2f} s  peak {results['baseline']['peak_mb']:5.0f} MB")
     print(
@@ -316,13 +378,20 @@ def run(label: str, url: str, csv_path: Path, n: int, with_pandas: bool) -> None
     print(f"    {'a territory page':40} {page['territory']:8.2f} s  x{page['territory'] / baseline:.1f} baseline")
     print(
         f"    {'managers page after an edit':40} {page['after_write']:8.2f} s  "
-        f"x{page['after_write'] / baseline:.1f} baseline (the edit: {page['edited'] * 1000:.0f} ms)"
+        f"x{page['after_write'] / baseline:.1f} baseline (the edit: {page['edited'] * 1000:.0f} ms); "
+        f"statements per page {page['statements']}"
     )
+    _lines(results, baseline)
+
+
+def _lines(results: dict, baseline: float | None) -> None:
     for what, name in (
         ("households", "household indicators of the year (months)"),
         ("households-recount", "the same, recounted from consultations"),
         ("tidy", "full year's tidy report (CSV)"),
         ("pdf", "activity report (PDF)"),
+        ("xlsx", "GET /reports/export.xlsx, the year"),
+        ("pdf-export", "GET /reports/export.pdf, the year"),
         ("pandas", "pandas, the same consultation figures"),
     ):
         if what in results:
@@ -332,8 +401,9 @@ def run(label: str, url: str, csv_path: Path, n: int, with_pandas: bool) -> None
                 if "pandas" in results and what in ("tidy", "pdf")
                 else ""
             )
+            if baseline:
+                ratio += f"  x{r['seconds'] / baseline:.1f} baseline"
             print(f"    {name:40} {r['seconds']:8.2f} s  peak {r['peak_mb']:5.0f} MB{ratio}", flush=True)
-    print("    " + json.dumps(results), flush=True)
 
 
 def main() -> None:
@@ -346,6 +416,12 @@ def main() -> None:
         help="share of the eviction rows with a household that fill the case columns",
     )
     parser.add_argument("--keep", help="a folder for the CSV files and SQLite databases (kept)")
+    parser.add_argument(
+        "--generate-directly",
+        action="store_true",
+        help="write the rows straight into the tables (bench/report_generate.py), then rebuild the report tables",
+    )
+    parser.add_argument("--only", nargs="+", default=[], choices=MEASURES, help="these measures only")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
@@ -365,15 +441,41 @@ def main() -> None:
     postgres = os.environ.get("HOTLINE_TEST_DATABASE_URL")
     print(f"case columns filled on {args.case_share:.0%} of the eviction rows with a household")
     for n in args.sizes:
+        if args.generate_directly:
+            database = folder / f"direct-{n}.sqlite3"
+            if not database.exists():
+                generated(database, n)
+            run("SQLite    ", f"sqlite:///{database}", None, n, with_pandas, args.only)
+            continue
         csv_path = folder / f"consultations-{n}-{args.case_share}.csv"
         if not csv_path.exists():
             generate(csv_path, n, args.case_share)
         database = folder / f"scale-{n}.sqlite3"
         database.unlink(missing_ok=True)
-        run("SQLite    ", f"sqlite:///{database}", csv_path, n, with_pandas)
+        run("SQLite    ", f"sqlite:///{database}", csv_path, n, with_pandas, args.only)
         if postgres:
             empty_postgres(postgres)
-            run("PostgreSQL", postgres, csv_path, n, False)
+            run("PostgreSQL", postgres, csv_path, n, False, args.only)
+
+
+def generated(database: Path, n: int) -> None:
+    """A migrated database filled by report_generate, its report tables rebuilt; the time each took."""
+    from report_generate import generate  # bench/report_generate.py
+
+    url = f"sqlite:///{database}"
+    partial = database.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    in_child("schema", f"sqlite:///{partial}")
+    started = time.perf_counter()
+    counts = generate(partial, n)
+    written = time.perf_counter() - started
+    rebuilt = in_child("rebuild", f"sqlite:///{partial}")
+    partial.rename(database)
+    print(
+        f"generated {counts} in {written:.0f} s; report tables rebuilt in {rebuilt['seconds']:.0f} s "
+        f"(peak {rebuilt['peak_mb']:.0f} MB): {url}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

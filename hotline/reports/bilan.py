@@ -165,6 +165,12 @@ class _Values:
 
     def __init__(self, rows: Iterable[tidy.Row], mission: str):
         self.cells = {(r.period, r.territory, r.indicator, r.category): r.value for r in rows if r.mission == mission}
+        # (territory, indicator) -> {category: value} over the whole range: categories() reads it, instead of
+        # every cell of the year at each of its calls.
+        self.totals: dict[tuple[str, str], dict[str, int]] = {}
+        for (period, territory, indicator, category), value in self.cells.items():
+            if period == tidy.TOTAL:
+                self.totals.setdefault((territory, indicator), {})[category] = value
 
     def __call__(
         self, indicator: str, category: str = "", period: str = tidy.TOTAL, territory: str = tidy.ALL
@@ -173,9 +179,7 @@ class _Values:
 
     def categories(self, indicator: str, territory: str = tidy.ALL) -> dict[str, int]:
         """category -> value over the whole range, in the vocabulary's order (codes outside it last)."""
-        found = {
-            c: v for (p, t, i, c), v in self.cells.items() if p == tidy.TOTAL and t == territory and i == indicator
-        }
+        found = self.totals.get((territory, indicator), {})
         order = list(labels.categories(indicator))
         return dict(
             sorted(found.items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0]))

@@ -63,16 +63,22 @@ def call_records(first: date, end: date, missions: list[str], zone: ZoneInfo) ->
         Call.started_at >= start, Call.started_at < stop, Call.mission.in_(missions)
     )
     records = []
+    local_hours: dict[float, tuple[str, tuple[int, int]]] = {}  # the zone's offsets are whole hours
+    made: dict[tuple, tidy.CallRecord] = {}  # the unanswered calls of one hour and cell: one record, shared
     for mission, started_at, territory, outcome, answered_at in db.session.execute(query):
-        local = started_at.astimezone(zone)
+        hour = started_at.timestamp() // 3600
+        if hour not in local_hours:
+            local = started_at.astimezone(zone)
+            local_hours[hour] = f"{local:%Y-%m}", (local.isoweekday(), local.hour)
+        month, weekday_hour = local_hours[hour]
         wait = None
         if outcome == "answered" and answered_at is not None:
             wait = max(0, int((answered_at - started_at).total_seconds()))
-        records.append(
-            tidy.CallRecord(
-                mission, f"{local:%Y-%m}", _territory(territory), outcome, wait, (local.isoweekday(), local.hour)
-            )
-        )
+        key = (mission, month, territory, outcome, wait, weekday_hour)
+        record = made.get(key)
+        if record is None:
+            record = made[key] = tidy.CallRecord(mission, month, _territory(territory), outcome, wait, weekday_hour)
+        records.append(record)
     return records
 
 
@@ -97,12 +103,17 @@ def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo
         )
     )
     records = []
+    made: dict[tuple, tidy.CallRecord] = {}  # one record per cell and answer, shared
+    within_days: dict[tuple[date, date], bool] = {}
     for mission, territory, started_at, done_at in db.session.execute(query):
         done = done_at.astimezone(zone)
-        within = within_one_working_day(started_at.astimezone(zone).date(), done.date())
-        records.append(
-            tidy.CallRecord(mission, f"{done:%Y-%m}", _territory(territory), "done", within_one_working_day=within)
-        )
+        days = (started_at.astimezone(zone).date(), done.date())
+        if days not in within_days:
+            within_days[days] = within_one_working_day(*days)
+        key = (mission, f"{done:%Y-%m}", territory, within_days[days])
+        if key not in made:
+            made[key] = tidy.CallRecord(key[0], key[1], _territory(territory), "done", within_one_working_day=key[3])
+        records.append(made[key])
     return records
 
 

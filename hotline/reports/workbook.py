@@ -13,9 +13,11 @@ from datetime import date
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from hotline.reference import labels as vocabulary
 from hotline.reports import bilan, labels, tidy
@@ -26,6 +28,8 @@ PERCENT = "0 %"
 CHANGE = "+0 %;-0 %;0 %"
 DIFFERENCE = "+0;-0;="  # a change on a base under 20 (charts.SMALL_BASE): the difference
 TIDY_SHEET = "rapport"
+TITLE, TEXT = Font(bold=True, size=13), Alignment(wrap_text=True, vertical="top")
+CAPTION, HEADER = Font(bold=True, italic=True), Font(bold=True)
 
 
 def neutralised(value):
@@ -39,9 +43,10 @@ def neutralised(value):
 
 def to_xlsx(rows: list[tidy.Row], bilans: list[bilan.MissionBilan] | None = None) -> bytes:
     """The readable sheets (of `bilans`, or of the rows' own missions and months when not given) and the tidy
-    sheet of the rows."""
-    book = Workbook()
-    book.remove(book.active)
+    sheet of the rows. Written in openpyxl's write-only mode: each row streamed as it is appended (a year's
+    tidy sheet holds hundreds of thousands of cells; the normal mode kept them all and looked for the last
+    row at every append)."""
+    book = Workbook(write_only=True)
     for key, title in bilan.SHEETS.items():
         sections = [
             (mission, section)
@@ -71,30 +76,29 @@ def tidy_month(code: str) -> date:
     return date(int(code[:4]), int(code[5:7]), 1)
 
 
-def _readable(sheet: Worksheet, sections: list[tuple[bilan.MissionBilan, bilan.Section]]) -> None:
-    widest = 0
+def _readable(sheet: WriteOnlyWorksheet, sections: list[tuple[bilan.MissionBilan, bilan.Section]]) -> None:
+    widest = max((len(table.headers) for _mission, section in sections for table in section.tables), default=0)
+    sheet.column_dimensions["A"].width = 60  # before the first row: a write-only sheet writes them first
+    for index in range(2, widest + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 16
     for mission, section in sections:
-        sheet.append([neutralised(f"{mission.title} — {section.title}")])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=13)
+        sheet.append([_styled(sheet, neutralised(f"{mission.title} — {section.title}"), font=TITLE)])
         if section.text is not None:
-            sheet.append([neutralised(section.text)])
-            sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.append([_styled(sheet, neutralised(section.text), alignment=TEXT)])
         for table in section.tables:
-            sheet.append([neutralised(table.caption)])
-            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, italic=True)
-            sheet.append([neutralised(header) for header in table.headers])
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
+            sheet.append([_styled(sheet, neutralised(table.caption), font=CAPTION)])
+            sheet.append([_styled(sheet, neutralised(header), font=HEADER) for header in table.headers])
             for line in table.lines:
-                sheet.append([_value(value) for value in line])
-                for cell, value in zip(sheet[sheet.max_row], line, strict=False):
-                    _format(cell, value)
-            widest = max(widest, len(table.headers))
+                sheet.append([_formatted(sheet, value) for value in line])
             sheet.append([])
         sheet.append([])
-    sheet.column_dimensions["A"].width = 60
-    for index in range(2, widest + 1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 16
+
+
+def _styled(sheet: WriteOnlyWorksheet, value, **style) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    for name, given in style.items():
+        setattr(cell, name, given)
+    return cell
 
 
 def _value(value: bilan.Cell):
@@ -107,24 +111,24 @@ def _value(value: bilan.Cell):
     return neutralised(value)
 
 
-def _format(cell, value: bilan.Cell) -> None:
+def _formatted(sheet: WriteOnlyWorksheet, value: bilan.Cell):
+    """The cell's value, with its number format when it has one (a plain value otherwise: cheaper to write)."""
     if isinstance(value, bilan.Ratio) and value.difference is not None:
-        cell.number_format = DIFFERENCE
-    elif isinstance(value, bilan.Ratio) and value.value is not None:
-        cell.number_format = CHANGE if value.signed else PERCENT
-    elif isinstance(value, Decimal):
-        cell.number_format = EUROS
+        return _styled(sheet, _value(value), number_format=DIFFERENCE)
+    if isinstance(value, bilan.Ratio) and value.value is not None:
+        return _styled(sheet, _value(value), number_format=CHANGE if value.signed else PERCENT)
+    if isinstance(value, Decimal):
+        return _styled(sheet, _value(value), number_format=EUROS)
+    return _value(value)
 
 
-def _tidy(sheet: Worksheet, rows: list[tidy.Row]) -> None:
+def _tidy(sheet: WriteOnlyWorksheet, rows: list[tidy.Row]) -> None:
     """The same rows as the CSV; numbers stay numbers, amounts have two decimals."""
+    sheet.freeze_panes = "A2"  # before the first row, as the column widths
     sheet.append(list(tidy.COLUMNS))
     for row in rows:
-        value = float(row.value) if isinstance(row.value, Decimal) else row.value
-        sheet.append(
-            [neutralised(text) for text in (row.mission, row.period, row.territory, row.indicator, row.category)]
-            + [value]
-        )
+        texts = [neutralised(text) for text in (row.mission, row.period, row.territory, row.indicator, row.category)]
         if isinstance(row.value, Decimal):
-            sheet.cell(row=sheet.max_row, column=6).number_format = "0.00"
-    sheet.freeze_panes = "A2"
+            sheet.append([*texts, _styled(sheet, float(row.value), number_format="0.00")])
+        else:
+            sheet.append([*texts, row.value])
