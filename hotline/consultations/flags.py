@@ -54,16 +54,7 @@ def blocks(household_id: int | None, kind: str, today: date) -> bool:
 def number_blocked(number: str | None, kind: str, today: date) -> bool:
     """Whether a household holding this number has a flag of this kind that holds today."""
     normalized = e164(number)
-    if normalized is None:
-        return False
-    holders = union(
-        select(Household.id).where(Household.phone == normalized),
-        select(HouseholdNumber.household_id).where(HouseholdNumber.phone == normalized),
-    ).subquery()
-    found = select(HouseholdFlag.id).where(
-        HouseholdFlag.household_id.in_(select(holders.c[0])), HouseholdFlag.kind == kind, _holding(today)
-    )
-    return db.session.scalar(found.limit(1)) is not None
+    return normalized is not None and normalized in refused_numbers([normalized], kind, today)
 
 
 def sms_refused(number: str | None, today: date) -> bool:
