@@ -175,7 +175,8 @@ class _Values:
     def __call__(
         self, indicator: str, category: str = "", period: str = tidy.TOTAL, territory: str = tidy.ALL
     ) -> int | Decimal:
-        return self.cells.get((period, territory, indicator, category), 0)
+        none = Decimal(0) if indicator in AMOUNTS else 0  # an amount with nothing counted is 0 euros
+        return self.cells.get((period, territory, indicator, category), none)
 
     def categories(self, indicator: str, territory: str = tidy.ALL) -> dict[str, int]:
         """category -> value over the whole range, in the vocabulary's order (codes outside it last)."""
@@ -247,7 +248,6 @@ class _Context:
 
 def _key_figures(context: _Context, mission: str, now: _Values, before: _Values | None) -> Section:
     names = KEY_FIGURES + (DEBT_FIGURES if mission == EVICTION else [])
-    now, before = _amounts(now), (_amounts(before) if before is not None else None)
     place = context.territory
     if before is None:
         table = Table(
@@ -270,16 +270,6 @@ def _key_figures(context: _Context, mission: str, now: _Values, before: _Values 
             ],
         )
     return Section("key", "Chiffres clés", [table])
-
-
-def _amounts(values: _Values) -> _Values:
-    """The same values, an amount with none counted read as 0 euros (Decimal) rather than the count 0."""
-
-    def read(name: str, **where):
-        value = values(name, **where)
-        return Decimal(value) if name in AMOUNTS and isinstance(value, int) else value
-
-    return read
 
 
 def _territories(context: _Context, now: _Values) -> Section:
