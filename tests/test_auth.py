@@ -2,7 +2,7 @@
 
 import pytest
 from conftest import PASSWORD, csrf_token
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hotline.auth.models import LoginAttempt, User
 from hotline.extensions import db
@@ -289,3 +289,14 @@ def test_a_jurist_who_lost_every_mission_is_told_so(app, client, make_user, logi
         assert "Aucune mission" in page and "administrateur" in page, url
     response = client.get("/consultations/")
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("email", ["\x00", "jurist\x00@example.org"])
+def test_an_address_holding_a_nul_is_refused_in_french_not_with_an_error_page(client, app, email):
+    # PostgreSQL refuses a NUL in a query: the address is never looked up, nor logged as an attempt.
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"email": email, "password": "wrong-password-123", "csrf_token": token})
+    assert response.status_code == 200
+    assert "Ce champ contient un caractère invisible" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0

@@ -84,7 +84,7 @@ def _without_problems(form: UserForm, user: User | None) -> bool:
     and territories), so that an administrator corrects everything at once. True when there is none."""
     valid = form.validate()
     problems: list[tuple] = []
-    if user is None and form.email.data and find_user(form.email.data) is not None:
+    if user is None and form.email.data and not form.email.errors and find_user(form.email.data) is not None:
         problems.append((form.email, "Un compte existe déjà pour cette adresse."))
     if user is None and not form.password.data:
         problems.append((form.password, "Indiquez un mot de passe initial."))

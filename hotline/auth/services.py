@@ -55,6 +55,10 @@ def normalize_phone(text: str | None) -> str | None:
 
 
 def find_user(email: str) -> User | None:
+    """The account of an address; None for one holding a NUL, which no address holds and PostgreSQL refuses
+    to compare."""
+    if "\x00" in (email or ""):
+        return None
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
