@@ -40,28 +40,30 @@ def boulogne(app, make_user, make_household, make_consultation):
         date=date(2026, 11, 20),
     )
     with app.app_context():
-        for mission, insee, name, weekday in (
-            ("prevention_expulsion", "62160", "Mairie de Boulogne", 2),
-            ("info_logement", "62498", "Mairie de Lens", 1),
-        ):
-            permanences.save(
-                None,
-                commune_insee=insee,
-                name=name,
-                address="1 place de la Mairie",
-                mission=mission,
-                user_id=paul.id,
-                frequency="weekly",
-                weekday=weekday,
-                week_of_month=None,
-                starts=time(9),
-                ends=time(11),
-                first_day=date(2026, 11, 1),
-                last_day=None,
-                active=True,
-            )
+        weekly_permanence(paul, "prevention_expulsion", "62160", "Mairie de Boulogne", 2)
+        weekly_permanence(paul, "info_logement", "62498", "Mairie de Lens", 1)
         db.session.commit()
     return {"jurist": paul, "household": household}
+
+
+def weekly_permanence(jurist, mission: str, insee: str, name: str, weekday: int):
+    """A permanence of the jurist every `weekday` from 1 November, 9:00-11:00 (in an app context)."""
+    return permanences.save(
+        None,
+        commune_insee=insee,
+        name=name,
+        address="1 place de la Mairie",
+        mission=mission,
+        user_id=jurist.id,
+        frequency="weekly",
+        weekday=weekday,
+        week_of_month=None,
+        starts=time(9),
+        ends=time(11),
+        first_day=date(2026, 11, 1),
+        last_day=None,
+        active=True,
+    )
 
 
 def test_an_eviction_appointment_booked_in_the_week_is_held_into_a_prefilled_consultation(
@@ -115,6 +117,13 @@ def test_an_eviction_appointment_booked_in_the_week_is_held_into_a_prefilled_con
         context.close()
 
 
+def shoot(page, name: str) -> None:
+    """A screenshot to look at, in the folder HOTLINE_TEST_SHOTS names (none without it)."""
+    folder = os.environ.get("HOTLINE_TEST_SHOTS")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+
+
 def serious_violations(page) -> list[str]:
     return [
         f"{v['id']} ({v['impact']}): {v['help']}"
@@ -151,5 +160,86 @@ def test_the_day_view_fits_a_phone(app, browser, server, boulogne):
         page.click("#day-before")
         page.wait_for_url("**day=2026-12-01**")
         assert shown_days(page) == ["day-2026-12-01"] and "Mairie de Lens" in page.inner_text("#day-2026-12-01")
+    finally:
+        context.close()
+
+
+# Each visible entry of the week: whether a part of its first line (time, kind) shown is cut, its start time,
+# and its marker (shown when the box is too narrow for the time): its accessible name and link.
+NARROW = """() => [...document.querySelectorAll('#agenda-grid .entries .entry')].filter(e => e.offsetParent).map(e => {
+  const line = e.querySelector('.text > .line'), marker = e.querySelector('.marker');
+  const shown = line.offsetParent !== null, box = e.getBoundingClientRect(), time = line.querySelector('strong');
+  return {id: e.id, width: Math.round(box.width), shown, text: shown ? time.textContent.trim().slice(0, 5) : '',
+    cut: shown && [...line.children].some(part => {
+      const r = part.getBoundingClientRect(), l = line.getBoundingClientRect();
+      return r.width > 1 && r.top < l.bottom - 1 && (r.right > l.right + 1 || r.right > box.right - 1); }),
+    marker: marker && marker.offsetParent ? marker.getAttribute('aria-label') : null,
+    href: marker ? marker.getAttribute('href') : null};
+})"""
+
+
+def crowded_week(app, browser, server, make_user, make_household, appointments):
+    """Wednesday 2 December, 9:00-11:00: beside Paul's permanence, Marie's in Outreau, and `appointments` office
+    appointments of half an hour from 9:30, each of another jurist; a manager's page on that week at 1366 px,
+    and that Wednesday's entries (NARROW)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    app.config["FIXED_NOW"] = "2026-12-01T08:00"
+    marie = make_user("jurist", name="Marie Outreau", territories=("boulonnais",))
+    household = make_household(name="Famille Bouquet", phone="+33612340000")
+    others = [make_user("jurist", name=f"Juriste {n}", territories=("boulonnais",)) for n in range(appointments)]
+    with app.app_context():
+        weekly_permanence(marie, "prevention_expulsion", "62643", "Mairie d'Outreau", 2)
+        for n, other in enumerate(others):
+            starts = datetime(2026, 12, 2, 9, 30, tzinfo=ZoneInfo("Europe/Paris")) + timedelta(minutes=n)
+            db.session.add(
+                Appointment(
+                    household_id=household.id, mission="prevention_expulsion", starts_at=starts, user_id=other.id
+                )
+            )
+        db.session.commit()
+    context, page = new_page(browser, server, 1366, 900)
+    log_in(page, make_user("manager"), "/agenda/?week=2026-11-30")
+    page.wait_for_url("**/agenda/**")
+    return context, page, [e for e in page.evaluate(NARROW) if e["id"].startswith("entry-2026-12-02")]
+
+
+def test_a_narrow_lane_shows_its_start_time_whole(app, browser, server, boulogne, make_user, make_household):
+    """Two permanences and an appointment at the same time in a day of the week at 1366 px: the appointment's
+    lane, the narrowest, still shows "09:30" whole (not "09"); nothing in the week overflows its box."""
+    context, page, entries = crowded_week(app, browser, server, make_user, make_household, 1)
+    try:
+        assert len(entries) == 3, entries
+        appointment = min(entries, key=lambda e: e["width"])
+        assert appointment["text"] == "09:30" and appointment["marker"] is None, appointment
+        assert [e for e in entries if e["cut"] or not e["shown"]] == [], entries
+        assert serious_violations(page) == []
+        shoot(page, "agenda-three-lanes-1366")
+    finally:
+        context.close()
+
+
+def test_a_lane_too_narrow_for_its_time_shows_a_named_marker_to_the_day_view(
+    app, browser, server, boulogne, make_user, make_household
+):
+    """Eight overlapping entries in a day of the week: a box too narrow for "09:30" cuts nothing; it shows a
+    marker, a link named with the entry's time, kind and title, that opens the day view at the entry."""
+    context, page, entries = crowded_week(app, browser, server, make_user, make_household, 6)
+    try:
+        assert [e for e in entries if e["cut"]] == [], entries
+        marked = [e for e in entries if e["marker"]]
+        assert marked and all(not e["shown"] for e in marked), entries
+        assert all(
+            e["text"] in ("09:00", "09:30", "09:31", "09:32", "09:33", "09:34", "09:35") for e in entries if e["shown"]
+        )
+        appointment = next(e for e in marked if "Rendez-vous : Famille Bouquet" in e["marker"])
+        assert appointment["marker"].startswith("09:3") and "Permanence : Mairie d'Outreau" in str(marked)
+        assert serious_violations(page) == []
+        shoot(page, "agenda-eight-lanes-1366")
+        page.get_by_role("link", name=appointment["marker"]).click()
+        page.wait_for_url("**day=2026-12-02**")
+        assert page.url.endswith("#" + appointment["id"]) and page.locator(f"#{appointment['id']}").is_visible()
+        assert "Famille Bouquet" in page.locator(f"#{appointment['id']}").inner_text()
     finally:
         context.close()

@@ -156,6 +156,21 @@ def test_overlapping_events_sit_side_by_side_and_the_others_take_the_width():
     assert lanes == 2  # drawn a quarter long, the first would cover the second: side by side
 
 
+@pytest.mark.parametrize(
+    ("weights", "shares"),
+    [
+        ([1], [1.0]),
+        ([3, 1], [2 / 3, 1 / 3]),  # by weight, 75/25, would leave the appointment less than a third
+        ([1, 2, 1], [0.25, 0.5, 0.25]),  # by weight: each at least a quarter already
+        ([3, 3, 1], [0.375, 0.375, 0.25]),  # two permanences beside an appointment: not 3/7, 3/7, 1/7
+        ([3, 3, 3, 1], [0.8 / 3, 0.8 / 3, 0.8 / 3, 0.2]),
+    ],
+)
+def test_no_lane_is_narrower_than_one_more_lane_would_leave(weights, shares):
+    assert grid.lane_shares(weights) == pytest.approx(shares)
+    assert sum(grid.lane_shares(weights)) == pytest.approx(1)
+
+
 def local(day, hour, minute=0):
     return datetime(2026, 12, day, hour, minute, tzinfo=PARIS)
 
