@@ -173,3 +173,17 @@ ONE_APP = settings(max_examples=40, deadline=None, suppress_health_check=[Health
 @given(query=queries("territory", "mission", "stage", "deadline", "page"))
 def test_any_filter_in_the_address_shows_a_page(client, as_manager, query):
     assert client.get("/households/", query_string=query).status_code == 200
+
+
+def test_the_mission_filter_names_each_mission_short_enough_for_a_phone():
+    from hotline.consultations.household_list import mission_choices
+
+    missions = {
+        EVICTION: "Prévention des expulsions locatives (numéro vert)",
+        INFO: "Information (logement) et habitat",
+    }
+    assert mission_choices(missions, None) == {
+        EVICTION: "Prévention des expulsions locatives",
+        INFO: "Information (logement) et habitat",  # a parenthesis inside the name stays
+    }
+    assert mission_choices(missions, [INFO]) == {INFO: "Information (logement) et habitat"}

@@ -12,6 +12,7 @@ from hotline.activities.models import Activity
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
 from hotline.core import clock
+from hotline.core.formatting import short_label
 from hotline.core.ids import parse_id
 from hotline.extensions import db
 from hotline.reference import labels
@@ -60,7 +61,9 @@ def index():
 def _filters() -> ActivityFilters:
     filters = ActivityFilters(request.args, prefix="f")  # the ids of the form above stay unique
     filters.activity_type.choices = [("", "Tous")] + list(labels("activity_types").items())
-    filters.mission.choices = [("", "Toutes")] + list(labels("missions").items())
+    filters.mission.choices = [("", "Toutes")] + [
+        (code, short_label(text)) for code, text in labels("missions").items()
+    ]
     filters.territory.choices = [("", "Tous")] + list(territory_labels().items())
     authors = db.session.scalars(
         select(User).where(User.id.in_(select(Activity.created_by_id).distinct())).order_by(User.name)

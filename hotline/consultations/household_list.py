@@ -16,6 +16,7 @@ from hotline.auth.access import readable_missions
 from hotline.cases import services as cases
 from hotline.consultations.models import Consultation, Household
 from hotline.consultations.services import coming_deadlines
+from hotline.core.formatting import short_label
 from hotline.extensions import db
 
 # The next-deadline filter: its code, its French name and how many days ahead (None: any to come).
@@ -26,6 +27,12 @@ DEADLINE_WINDOWS = {
     "tout": ("une échéance à venir", None),
 }
 ANY_DEADLINE_DAYS = 366 * 3  # "any to come": the furthest a deadline of the procedure falls
+
+
+def mission_choices(missions: Mapping[str, str], readable: list[str] | None) -> dict[str, str]:
+    """The mission filter's choices: the missions the reader may read (None: every one), short-named (a
+    phone's drop-down shows them whole)."""
+    return {code: short_label(text) for code, text in missions.items() if readable is None or code in readable}
 
 
 @dataclass(frozen=True)

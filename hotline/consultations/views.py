@@ -358,7 +358,7 @@ def households():
     may_read_cases = cases.may_read_cases(current_user)
     choices = {
         "territory": territory_labels(),
-        "mission": {m: text for m, text in labels("missions").items() if missions is None or m in missions},
+        "mission": household_list.mission_choices(labels("missions"), missions),
         "stage": labels("procedure_stages"),
         "deadline": {code: text for code, (text, _) in household_list.DEADLINE_WINDOWS.items()}
         if may_read_cases

@@ -97,3 +97,10 @@ def format_euros(amount: Decimal | None) -> str:
         whole = whole[:-3]
     groups.insert(0, whole)
     return "\u202f".join(groups) + f",{cents}\u00a0€"
+
+
+def short_label(text: str) -> str:
+    """A choice's name without its closing parenthesis, short enough for a phone's drop-down (a closed one
+    cannot wrap): "Prévention des expulsions locatives (numéro vert)" -> "Prévention des expulsions locatives"."""
+    head, sep, tail = text.rpartition(" (")
+    return head if sep and head and tail.endswith(")") else text
