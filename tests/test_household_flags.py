@@ -90,6 +90,32 @@ def test_a_flag_without_end_date_holds_until_cleared_and_a_second_save_replaces_
     assert "sans date de fin" not in page(client, followed)
 
 
+def test_the_modify_form_opens_with_the_flags_values_and_keeps_what_was_typed_on_an_error(
+    app, client, login, jurist, followed
+):
+    login(jurist)
+    post_flag(client, followed, "callback", **{"callback-reason": "wrong_number", "callback-ends_on": "2026-12-24"})
+    html = page(client, followed)
+    assert re.search(r'<details id="flag-form-callback">\s*<summary>Modifier « Ne pas rappeler »', html)
+    opened = form_with(html, "callback-reason")
+    assert (opened["callback-reason"], opened["callback-ends_on"]) == ("wrong_number", "2026-12-24")
+    unset = form_with(html, "sms-reason")  # no flag of that kind: its form opens empty
+    assert (unset["sms-reason"], unset["sms-ends_on"]) == ("", "")
+    # A change with a wrong last day: refused, what was typed kept (not the flag's values).
+    response = client.post(
+        f"/households/{followed.id}/flags/callback",
+        data=opened | {"callback-reason": "safety", "callback-ends_on": "2026-11-30"},
+    )
+    assert response.status_code == 422
+    kept = form_with(response.get_data(as_text=True), "callback-reason")
+    assert (kept["callback-reason"], kept["callback-ends_on"]) == ("safety", "2026-11-30")
+    # The flag's own form, opened and sent back unchanged but for its reason, keeps its last day.
+    client.post(f"/households/{followed.id}/flags/callback", data=opened | {"callback-reason": "safety"})
+    with app.app_context():
+        flag = db.session.scalars(select(HouseholdFlag)).one()
+        assert (flag.kind, flag.reason, flag.ends_on) == ("callback", "safety", date(2026, 12, 24))
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

@@ -1,5 +1,6 @@
 """The flags' block on the household page, in Debian's chromium at 1366 and 390 px: a wrong date named at
-its field, then the flag set and shown; axe clean and nothing wider than the screen at each step."""
+its field, then the flag set and shown, its "Modifier" form opening with its values; axe clean and nothing
+wider than the screen at each step."""
 
 from __future__ import annotations
 
@@ -33,4 +34,7 @@ def test_a_jurist_sets_a_flag_in_the_browser(app, page, server, jurist, make_hou
     page.click("#flag-form-sms button[type=submit]")
     assert "jusqu'au 31/01/2027 inclus" in page.locator("#flag-sms").inner_text()
     problems += serious_violations(page) + too_wide(page)
+    page.click("#flag-form-sms summary")  # "Modifier": the flag's values, to be changed
+    assert page.locator("#flag-form-sms summary").inner_text() == "Modifier « Ne pas envoyer de SMS »"
+    assert page.input_value("#sms-reason") == "safety" and page.input_value("#sms-ends_on") == "2027-01-31"
     assert not problems, "\n".join(problems)

@@ -3,10 +3,13 @@ its last day; one form per kind, told apart by its prefix."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from hotline.consultations import flags
+from hotline.consultations.models import HouseholdFlag
 from hotline.core import clock
 from hotline.web.forms import Form
 
@@ -30,9 +33,18 @@ class FlagForm(Form):
             raise ValidationError("Choisissez le motif.")
 
 
-def flag_forms(posted_kind: str | None = None, posted: FlagForm | None = None) -> dict[str, FlagForm]:
-    """One form per kind; the posted one as it was typed (with its errors)."""
-    return {
-        kind: posted if kind == posted_kind and posted is not None else FlagForm(prefix=kind, formdata=None)
-        for kind in flags.KINDS
-    }
+def flag_forms(
+    posted_kind: str | None = None, posted: FlagForm | None = None, current: Iterable[HouseholdFlag] = ()
+) -> dict[str, FlagForm]:
+    """One form per kind: the posted one as it was typed (with its errors); a kind the household has a flag of
+    (`current`) opens with that flag's reason and last day, to be changed; the others empty."""
+    holding = {flag.kind: flag for flag in current}
+
+    def opened(kind: str) -> FlagForm:
+        if kind == posted_kind and posted is not None:
+            return posted
+        flag = holding.get(kind)
+        values = {"reason": flag.reason, "ends_on": flag.ends_on} if flag else {}
+        return FlagForm(prefix=kind, formdata=None, data=values)
+
+    return {kind: opened(kind) for kind in flags.KINDS}

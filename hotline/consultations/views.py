@@ -397,6 +397,7 @@ def _household_page(household: Household, posted_kind: str | None = None, posted
     db.session.commit()
     file = services.household_file(household, current_user)
     case = case_page(household, file.consultations, clock.local_today()) if cases.may_read_cases(current_user) else None
+    holding = flags.active(household.id, clock.local_today())
     return render_template(
         "consultations/household.html",
         h=household,
@@ -404,8 +405,8 @@ def _household_page(household: Household, posted_kind: str | None = None, posted
         timeline=file.timeline,
         case=case,
         readable=[c.id for c in file.consultations],
-        household_flags=flags.active(household.id, clock.local_today()),
-        flag_forms=flag_forms(posted_kind, posted),
+        household_flags=holding,
+        flag_forms=flag_forms(posted_kind, posted, holding),
         flag_kinds=flags.KINDS,
         flag_reasons=flags.REASONS,
     )
