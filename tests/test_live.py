@@ -352,9 +352,43 @@ def test_the_whisper_says_nothing_of_a_household_the_jurist_may_not_read(app, tw
     followed(app, "Famille Lefebvre", CALLER, acts={"audience": date(2027, 3, 12)})
     _, dial = ring(twilio, info=True)
     said, _ = whisper_of(twilio, dial, 1)  # Inès: information only, may not read this household
-    assert said == "Appel information logement, Boulonnais : tapez 1 pour prendre l'appel."
+    assert said == "Appel ligne information logement, Boulonnais : tapez 1 pour prendre l'appel."
     said, _ = whisper_of(twilio, dial, 0)  # Claire reads both missions
     assert "ménage connu, audience le 12 mars 2027" in said
+
+
+def test_the_whisper_names_the_line_dialled_and_the_mission_chosen(app, twilio, on_duty):
+    """An eviction call that came in on the general number: the whisper names that line, then the mission
+    chosen in its menu (not "numéro vert")."""
+    followed(app, "Famille Lefebvre", CALLER, acts={"audience": date(2027, 3, 12)})
+    twilio("/ivr/voice", CallSid="CAlive", From=CALLER, To=INFO_NUMBER)
+    twilio("/ivr/mission/choice", CallSid="CAlive", From=CALLER, To=INFO_NUMBER, Digits="1")
+    twilio("/ivr/postal/choice", CallSid="CAlive", From=CALLER, To=INFO_NUMBER, Digits="62200")
+    dial = twiml(twilio("/ivr/route", CallSid="CAlive", From=CALLER, To=INFO_NUMBER)).find("Dial")
+    said, _ = whisper_of(twilio, dial, 0)
+    assert said == (
+        "Appel ligne information logement, mission prévention des expulsions, Boulonnais, ménage connu, "
+        "audience le 12 mars 2027 : tapez 1 pour prendre l'appel."
+    )
+    assert "numéro vert" not in said
+
+
+@pytest.mark.parametrize(
+    ("line", "mission", "said"),
+    [
+        ("prevention_expulsion", "prevention_expulsion", "numéro vert prévention des expulsions"),
+        (None, "info_logement", "ligne information logement"),
+        (None, "prevention_expulsion", "ligne information logement, mission prévention des expulsions"),
+        ("info_logement", "info_logement", "ligne information logement"),
+        ("info_logement", "prevention_expulsion", "ligne information logement, mission prévention des expulsions"),
+        (None, None, "ligne information logement, mission non choisie"),
+        ("ailleurs", "info_logement", "ligne information logement"),  # a number of an unknown mission
+    ],
+)
+def test_the_whisper_line_is_the_numbers_own_then_the_mission_if_another(line, mission, said):
+    from hotline.ivr import prompts
+
+    assert prompts.whisper_line(line, mission) == said
 
 
 def test_the_whisper_says_the_next_legal_deadline_this_year(app, twilio, on_duty):
@@ -369,7 +403,7 @@ def test_the_whisper_says_known_without_the_case_to_an_information_jurist(app, t
     followed(app, "Famille Info", CALLER, mission="info_logement", acts={"audience": date(2027, 3, 12)})
     _, dial = ring(twilio, info=True)
     said, _ = whisper_of(twilio, dial, 1)
-    assert said == "Appel information logement, Boulonnais, ménage connu : tapez 1 pour prendre l'appel."
+    assert said == "Appel ligne information logement, Boulonnais, ménage connu : tapez 1 pour prendre l'appel."
 
 
 def test_a_failing_household_lookup_never_costs_the_call(app, twilio, on_duty):

@@ -149,16 +149,32 @@ DEGRADED_NO_BACKUP = (
 )
 
 
-def whisper(mission_label: str, territory_label: str | None, known: str | None = None) -> str:
+def whisper(line_label: str, territory_label: str | None, known: str | None = None) -> str:
     """To the jurist whose phone rings: "Appel numéro vert prévention des expulsions, Boulonnais, ménage
-    connu, audience le 12 mars : tapez 1 pour prendre l'appel." (`known`: ivr/caller.py)."""
+    connu, audience le 12 mars : tapez 1 pour prendre l'appel." (`line_label`: whisper_line; `known`:
+    ivr/caller.py)."""
     where = f", {territory_label}" if territory_label else ""
     household = f", {known}" if known else ""
-    return f"Appel {mission_label}{where}{household} : tapez 1 pour prendre l'appel."
+    return f"Appel {line_label}{where}{household} : tapez 1 pour prendre l'appel."
 
 
-WHISPER_MISSIONS = {
+# The whisper names the line the caller dialled, as its number greets (GREETINGS: a number of
+# HOTLINE_IVR_NUMBERS by its mission, the general number as the housing-information line), then the mission
+# chosen in the menu when it is not the line's own.
+WHISPER_LINES = {
     "prevention_expulsion": "numéro vert prévention des expulsions",
-    "info_logement": "information logement",
-    None: "numéro vert",
+    "info_logement": "ligne information logement",
 }
+WHISPER_MISSIONS = {
+    "prevention_expulsion": "mission prévention des expulsions",
+    "info_logement": "mission information logement",
+    None: "mission non choisie",
+}
+
+
+def whisper_line(line: str | None, mission: str | None) -> str:
+    """`line`: the mission of the number dialled (None: the general number); `mission`: the one chosen.
+    "numéro vert prévention des expulsions"; "ligne information logement, mission prévention des expulsions"."""
+    own = line if line in WHISPER_LINES else "info_logement"  # the general number greets as that line
+    chosen = "" if mission == own else f", {WHISPER_MISSIONS.get(mission) or WHISPER_MISSIONS[None]}"
+    return WHISPER_LINES[own] + chosen

@@ -623,7 +623,8 @@ def whisper():
     mission = parent.mission if parent else None
     territory = territory_labels().get(parent.territory_code) if parent and parent.territory_code else None
     known = caller.words(parent.from_number, calls.row_id(request.args.get("u"))) if parent else None
-    text = prompts.whisper(prompts.WHISPER_MISSIONS.get(mission, "numéro vert"), territory, known)
+    line = prompts.whisper_line(mission_for_number(parent.to_number), mission) if parent else "entrant"
+    text = prompts.whisper(line, territory, known)
     return flow.whisper(voice(), text, url_for(".whisper_accept", u=request.args.get("u", "")))
 
 
