@@ -194,7 +194,9 @@ def test_no_permanence_in_the_territory_no_offer(app, boulogne):
     assert prompts.SELF_SERVICE_OFFER not in heard and prompts.SELF_SERVICE_CONSENT not in heard
 
 
-def test_in_the_queue_key_3_sends_it_and_the_jurists_are_rung_again(app, boulogne, make_user, twilio):
+def queue_offer(app, make_user, twilio, caller: str = MOBILE) -> ET.Element:
+    """A jurist of the Boulonnais on duty on weekdays, 9:00-17:00, who does not answer; a call of `caller` on
+    Tuesday 1 December at 10:00 rings them, then waits in the queue: what it hears two minutes on."""
     from hotline.permanences.models import DutyShift
 
     jurist = make_user("jurist", phone="+33612345601", territories=("boulonnais",))
@@ -213,11 +215,15 @@ def test_in_the_queue_key_3_sends_it_and_the_jurists_are_rung_again(app, boulogn
         db.session.commit()
     app.config["PUBLIC_URL"] = None  # the `twilio` fixture signs for http://localhost
     at(app, "2026-12-01T10:00")
-    twilio("/ivr/voice", CallSid="CAq", To=EVICTION_NUMBER, From=MOBILE)
-    twilio("/ivr/postal/choice", CallSid="CAq", To=EVICTION_NUMBER, From=MOBILE, Digits="62200")
-    twilio("/ivr/route", CallSid="CAq", To=EVICTION_NUMBER, From=MOBILE)
+    twilio("/ivr/voice", CallSid="CAq", To=EVICTION_NUMBER, From=caller)
+    twilio("/ivr/postal/choice", CallSid="CAq", To=EVICTION_NUMBER, From=caller, Digits="62200")
+    twilio("/ivr/route", CallSid="CAq", To=EVICTION_NUMBER, From=caller)
     at(app, "2026-12-01T10:02")  # two minutes of waiting: the queue offers its keys
-    offer = twiml(twilio("/ivr/queue", CallSid="CAq", To=EVICTION_NUMBER, From=MOBILE))
+    return twiml(twilio("/ivr/queue", CallSid="CAq", To=EVICTION_NUMBER, From=caller))
+
+
+def test_in_the_queue_key_3_sends_it_and_the_jurists_are_rung_again(app, boulogne, make_user, twilio):
+    offer = queue_offer(app, make_user, twilio)
     gather = offer.find("Gather")
     assert prompts.SELF_SERVICE_OFFER in [s.text for s in gather.iter("Say")]
     step = twiml(twilio("/ivr/queue/choice", CallSid="CAq", To=EVICTION_NUMBER, From=MOBILE, Digits="3"))
@@ -312,3 +318,29 @@ def test_erasing_a_call_erases_its_sms_reference_at_twilio(app, boulogne):
         erase_calls(Call.call_sid == walk.call_sid)
         db.session.commit()
     assert information_messages(app)[0].sid is None and call_row(app, walk.call_sid).from_number is None
+
+
+@pytest.mark.parametrize(
+    ("caller", "where"),
+    [
+        ("+32470123456", "a Belgian mobile"),
+        ("+447400123456", "a British mobile"),
+        (LANDLINE, "a French landline"),
+    ],
+)
+def test_key_3_is_offered_only_to_a_number_the_sms_can_reach(app, boulogne, caller, where):
+    """One rule: the SMS goes to French mobiles only, so no other number hears key 3 at the voicemail's offer
+    (nor in the queue, below); pressed all the same, it is told why, then the menu (a callback still taken)."""
+    walk = simulate(app, "62200 3 2", caller=caller)
+    heard = walk.heard()
+    assert prompts.SELF_SERVICE_OFFER not in heard, where
+    said = heard.index(prompts.SELF_SERVICE_NOT_MOBILE)
+    assert "pas un portable français" in heard[said]
+    assert heard[said + 1] == prompts.VOICEMAIL_OFFER and prompts.CALLBACK_CONFIRMED in heard, where
+    assert information_messages(app) == []
+
+
+@pytest.mark.parametrize("caller", ["+32470123456", "+447400123456", LANDLINE])
+def test_in_the_queue_key_3_is_not_offered_to_a_number_the_sms_cannot_reach(app, boulogne, make_user, twilio, caller):
+    said = [s.text for s in queue_offer(app, make_user, twilio, caller).find("Gather").iter("Say")]
+    assert prompts.QUEUE_OFFER in said and prompts.SELF_SERVICE_OFFER not in said, said

@@ -121,7 +121,7 @@ SELF_SERVICE_CONSENT = (
     "Pour accepter, tapez 1. Pour revenir au menu, tapez 2."
 )
 SELF_SERVICE_NOT_MOBILE = (
-    "Le numéro qui appelle n'est pas un numéro de portable : nous ne pouvons pas y envoyer de SMS. "
+    "Le numéro qui appelle n'est pas un portable français : nous ne pouvons pas y envoyer de SMS. "
     "Les permanences sont aussi sur notre site, page permanences."
 )
 SELF_SERVICE_REFUSED = (  # neutral: whoever holds the phone learns nothing of a household's flag

@@ -406,7 +406,7 @@ def queue_choice():
     """1: a message; 2: a callback (a callable number only); silence or another key: the jurists are rung again."""
     call = current_call()
     choice = keys()
-    if choice == "3" and self_service_offer(call):
+    if choice == "3" and self_service_open(call):
         return flow.then(flow.VoiceResponse(), url_for(".self_service", back="queue"))
     if choice == "1" or (choice == "2" and callable_number(call.from_number)):
         calls.step(call, "file_quittee")
@@ -496,7 +496,7 @@ def message_or_callback(call: Call, choice: str):
 def voicemail_choice():
     call = current_call()
     choice = keys()
-    if choice == "3" and self_service_offer(call):
+    if choice == "3" and self_service_open(call):
         call.tries = 0
         return flow.then(flow.VoiceResponse(), url_for(".self_service", back="voicemail"))
     if choice in ("1", "2") or (call.tries or 0) + 1 >= current_app.config["IVR_MAX_TRIES"]:
@@ -511,17 +511,24 @@ def voicemail_choice():
 
 
 def self_service_offer(call: Call) -> list[str]:
-    """The offer of key 3, when it can be kept: a caller with a number, from a territory with permanences
-    coming, who has not had the SMS in this call."""
+    """The offer of key 3, when it can be kept: to a number the SMS can reach (a French mobile: a landline or
+    a foreign number, Belgian mobile or British, is not offered it), with the conditions of self_service_open."""
+    if not selfservice.french_mobile(call.from_number):
+        return []
+    return [prompts.SELF_SERVICE_OFFER] if self_service_open(call) else []
+
+
+def self_service_open(call: Call) -> bool:
+    """Whether key 3 leads to the self-service: a caller with a number, from a territory with permanences
+    coming, who has not had the SMS in this call, nor been told it cannot be sent. A number the SMS cannot
+    reach is not offered the key; pressed all the same, it is told why (self_service), then the menu."""
     if not callable_number(call.from_number) or call.territory_code in (None, HORS_DEPARTEMENT):
-        return []
+        return False
     if selfservice.queued(call.id) or {"sms_info_fixe", "sms_info_refuse"} & set(calls.steps(call)):
-        return []  # sent already, or told it cannot be: not offered again
+        return False  # sent already, or told it cannot be: not offered again
     if sms_refused(call.from_number):
-        return []  # flagged "ne pas envoyer de SMS": not offered, and nothing said of the flag
-    if not selfservice.coming(call.mission, call.territory_code, clock.now(), clock.local_zone()):
-        return []
-    return [prompts.SELF_SERVICE_OFFER]
+        return False  # flagged "ne pas envoyer de SMS": key 3 is no choice, and nothing said of the flag
+    return bool(selfservice.coming(call.mission, call.territory_code, clock.now(), clock.local_zone()))
 
 
 def back_to_menu(back: str | None) -> str:
