@@ -1,5 +1,6 @@
 """The "Activités" page: the activities newest first, a page at a time, filtered by who, what, when and
-where, the filters kept in the pager's links; a wrong filter is said at its field, the others still apply."""
+where, the filters kept in the pager's links; a wrong filter is said at its field ("filtre ignoré"), the
+others still apply; a page beyond the last shows the last, with a note."""
 
 from __future__ import annotations
 
@@ -89,8 +90,29 @@ def test_a_wrong_filter_is_said_and_the_others_still_apply(client, login, make_u
     ).get_data(as_text=True)
     page = tree(html)
     assert titles(html) == ["Article n° 3"]  # from 12 October, in the Calaisis
-    assert "La fin doit suivre le début." in page.text()
+    assert page.by_id("f-date_to-err").text() == "La date de fin précède la date de début : filtre ignoré."
     assert page.by_id("f-date_to").attrs["value"] == "2026-10-01"
+    assert page.by_id("f-mission-err").text() == "N'est pas un choix valide : filtre ignoré."
+    # A date that is none: said, what was typed kept.
+    page = tree(client.get("/activities/?f-date_from=2026-02-31&f-territory=calaisis").get_data(as_text=True))
+    assert page.by_id("f-date_from-err").text() == "N'est pas une date valide : filtre ignoré."
+    assert page.by_id("f-date_from").attrs["value"] == "2026-02-31"
+
+
+def test_a_page_beyond_the_last_shows_the_last_with_a_note(client, login, make_user, activities):
+    login(make_user("manager"))
+    html = client.get("/activities/?f-territory=lens-henin&page=9").get_data(as_text=True)
+    assert titles(html)[-1] == "CCAPEX n° 1" and len(titles(html)) == 10  # the third page of 60
+    page = tree(html)
+    assert "La page 9 n'existe pas : voici la dernière, la page 3." in page.text()
+    assert "Page 3 sur 3 (60 résultats)" in page.text()
+    assert [o.attrs["value"] for o in page.by_id("f-territory").all("option") if "selected" in o.attrs] == [
+        "lens-henin"
+    ]
+    one = tree(client.get("/activities/?f-author=" + str(activities["bruno"].id) + "&page=2").get_data(as_text=True))
+    assert "La page 2 n'existe pas : la liste tient en une page, la voici." in one.text()
+    assert "Aucune activité" not in one.text()
+    assert "n'existe pas" not in tree(client.get("/activities/?page=3").get_data(as_text=True)).text()
 
 
 def test_a_jurist_records_an_activity_and_finds_it_first(client, login, make_user, activities):

@@ -149,6 +149,26 @@ def test_an_eviction_jurist_sees_the_deadline_and_the_search_still_works(client,
     assert len(table(html)) == 2  # the list stays under the search's results
 
 
+def test_junk_filters_and_a_page_beyond_the_last_are_said_in_french(client, login, make_user, households):
+    login(make_user("manager"))
+    html = client.get("/households/?territory=nulle-part&mission=lens-henin&stage=audience&page=7").get_data(
+        as_text=True
+    )
+    page = tree(html)
+    notes = [p.text() for p in page.all("p") if "list-note" in p.attrs.get("class", "")]
+    assert notes == [
+        "Territoire : choix inconnu, filtre ignoré.",
+        "Mission : choix inconnu, filtre ignoré.",
+        "La page 7 n'existe pas : la liste tient en une page, la voici.",
+    ]
+    assert [r["Ménage"] for r in table(html)] == ["Famille Audience"]  # the stage still applies
+    assert [o.attrs["value"] for o in page.by_id("f-stage").all("option") if "selected" in o.attrs] == ["audience"]
+    html = client.get("/households/?page=3").get_data(as_text=True)
+    assert [r["Ménage"] for r in table(html)][-1] == "Famille Audience"  # the last of 32, on page 2
+    assert "La page 3 n'existe pas : voici la dernière, la page 2." in tree(html).text()
+    assert "n'existe pas" not in tree(client.get("/households/?page=2").get_data(as_text=True)).text()
+
+
 def test_an_administrator_is_refused(client, login, make_user):
     login(make_user("admin"))
     assert client.get("/households/").status_code == 403

@@ -1,5 +1,6 @@
 """The "Ménages" and "Activités" lists in Debian's chromium at a phone's 390 px: the filters stack inside the
-screen, each drop-down the form's width, the mission's choices whole and no field's name cut."""
+screen, each drop-down the form's width, the mission's choices whole and no field's name cut; at 1366 and
+390 px, junk filters and a page beyond the last are said, what was typed kept, axe clean."""
 
 from __future__ import annotations
 
@@ -56,5 +57,29 @@ def test_the_filters_fit_a_phone(app, browser, server, make_user):  # noqa: F811
             mission = next(f for f in selects if f["id"].endswith("mission"))
             assert mission["needed"] <= mission["width"], (path, mission)  # "Prévention des expulsions locatives"
             assert "Prévention des expulsions locatives" in page.locator(f"{form} select[id$=mission]").inner_text()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.usefixtures("households", "activities")
+def test_junk_filters_are_said_and_what_was_typed_kept(app, browser, server, make_user, width):  # noqa: F811
+    context, page = new_page(browser, server, width, 900)
+    try:
+        log_in(page, make_user("manager"), "/households/")
+        page.wait_for_url("**/households/")
+        look_at_filters(page, "/households/?territory=nulle-part&stage=audience&page=9", "#household-filters")
+        notes = page.locator(".list-note").all_inner_texts()
+        assert notes == [
+            "Territoire : choix inconnu, filtre ignoré.",
+            "La page 9 n'existe pas : la liste tient en une page, la voici.",
+        ]
+        assert page.input_value("#f-stage") == "audience"
+        shoot(page, f"households-junk-{width}")
+        look_at_filters(page, "/activities/?f-date_from=2026-09-15&f-date_to=2026-09-01&page=9", "#activity-filters")
+        assert page.inner_text("#f-date_to-err") == "La date de fin précède la date de début : filtre ignoré."
+        assert page.input_value("#f-date_to") == "2026-09-01" and page.input_value("#f-date_from") == "2026-09-15"
+        assert page.locator(".list-note").inner_text() == "La page 9 n'existe pas : voici la dernière, la page 2."
+        shoot(page, f"activities-junk-{width}")
     finally:
         context.close()

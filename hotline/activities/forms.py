@@ -19,6 +19,9 @@ class ActivityForm(Form):
     )
 
 
+IGNORED = "filtre ignoré."  # how the list ends each of its filters' errors: the others still apply
+
+
 class ActivityFilters(Form):
     """The list's filters (who, what, when, where); read from the query string, so without CSRF."""
 
@@ -34,4 +37,4 @@ class ActivityFilters(Form):
 
     def validate_date_to(self, field):
         if self.date_from.data and field.data and field.data < self.date_from.data:
-            raise ValidationError("La fin doit suivre le début.")
+            raise ValidationError(f"La date de fin précède la date de début : {IGNORED}")

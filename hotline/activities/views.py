@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import select
 
-from hotline.activities.forms import ActivityFilters, ActivityForm
+from hotline.activities.forms import IGNORED, ActivityFilters, ActivityForm
 from hotline.activities.models import Activity
 from hotline.auth.access import roles_required
 from hotline.auth.models import User
@@ -17,6 +17,7 @@ from hotline.core.ids import parse_id
 from hotline.extensions import db
 from hotline.reference import labels
 from hotline.reference.services import territory_labels
+from hotline.web.paging import page_within
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -48,14 +49,11 @@ def index():
     elif not form.is_submitted():
         form.date.data = clock.local_today()
     filters = _filters()
-    page = db.paginate(
-        _listed(_valid(filters)),
-        page=None,
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
+    page, page_note = page_within(_listed(_valid(filters)), current_app.config["PER_PAGE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("activities/index.html", form=form, filters=filters, page=page, args=args)
+    return render_template(
+        "activities/index.html", form=form, filters=filters, page=page, args=args, page_note=page_note
+    )
 
 
 def _filters() -> ActivityFilters:
@@ -73,8 +71,10 @@ def _filters() -> ActivityFilters:
 
 
 def _valid(filters: ActivityFilters) -> dict:
-    """The filters' values, each one that is wrong left out (and said at its field)."""
+    """The filters' values, each one that is wrong left out, and said at its field: "… : filtre ignoré."."""
     filters.validate()
+    for field in filters:
+        field.errors = [e if e.endswith(IGNORED) else f"{e.rstrip('.')} : {IGNORED}" for e in field.errors]
     return {name: field.data for name, field in filters._fields.items() if not field.errors}
 
 

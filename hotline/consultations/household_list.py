@@ -50,6 +50,23 @@ class Filters:
     def as_args(self) -> dict[str, str]:
         return {name: value for name, value in vars(self).items() if value}
 
+    @staticmethod
+    def ignored(args: Mapping[str, str], choices: Mapping[str, Mapping[str, str]]) -> list[str]:
+        """What `read` left out of the address, said in French: "Territoire : choix inconnu, filtre ignoré."."""
+        return [
+            f"{FILTER_NAMES[name]} : choix inconnu, filtre ignoré."
+            for name in choices
+            if args.get(name) and args.get(name) not in choices[name]
+        ]
+
+
+FILTER_NAMES = {  # as the filters' fields are labelled (households.html)
+    "territory": "Territoire",
+    "mission": "Mission",
+    "stage": "Stade de la procédure",
+    "deadline": "Prochaine échéance",
+}
+
 
 @dataclass(frozen=True)
 class Row:

@@ -55,6 +55,7 @@ from hotline.extensions import db
 from hotline.ivr import calls as call_service
 from hotline.reference import labels
 from hotline.reference.services import commune_field_value, territory_labels
+from hotline.web.paging import page_within
 
 bp = Blueprint("consultations", __name__)
 
@@ -366,14 +367,10 @@ def households():
     }
     filters = household_list.Filters.read(request.args, choices)
     today = clock.local_today()
-    page = db.paginate(
-        household_list.query(current_user, filters, today),
-        page=None,
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
+    page, page_note = page_within(household_list.query(current_user, filters, today), current_app.config["PER_PAGE"])
     return render_template(
         "consultations/households.html",
+        notes=[*household_list.Filters.ignored(request.args, choices), *filter(None, [page_note])],
         terms=terms,
         matches=services.find_households(terms, current_user),
         page=page,
