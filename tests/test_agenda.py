@@ -22,6 +22,26 @@ PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=PARIS)  # Tuesday
 
 
+def weekly_permanence(jurist, mission: str, insee: str, name: str, weekday: int):
+    """A permanence of the jurist every `weekday` from 1 November, 9:00-11:00 (in an app context)."""
+    return permanences.save(
+        None,
+        commune_insee=insee,
+        name=name,
+        address="1 place de la Mairie",
+        mission=mission,
+        user_id=jurist.id,
+        frequency="weekly",
+        weekday=weekday,
+        week_of_month=None,
+        starts=time(9),
+        ends=time(11),
+        first_day=date(2026, 11, 1),
+        last_day=None,
+        active=True,
+    )
+
+
 @pytest.fixture
 def week(app, make_user, make_household):
     """Lens (information) on Tuesdays with Sophie, Boulogne (eviction) on Wednesdays with Paul, Paul
@@ -30,27 +50,8 @@ def week(app, make_user, make_household):
     paul = make_user("jurist", name="Paul Durand", missions=("prevention_expulsion",))
     martin = make_household(name="Famille Martin", phone="+33612345678", commune_insee="62160")
     with app.app_context():
-
-        def permanence(user, mission, insee, name, weekday):
-            return permanences.save(
-                None,
-                commune_insee=insee,
-                name=name,
-                address="1 place de la Mairie",
-                mission=mission,
-                user_id=user.id,
-                frequency="weekly",
-                weekday=weekday,
-                week_of_month=None,
-                starts=time(9),
-                ends=time(11),
-                first_day=date(2026, 11, 1),
-                last_day=None,
-                active=True,
-            )
-
-        lens = permanence(sophie, "info_logement", "62498", "Mairie de Lens", 1)
-        boulogne = permanence(paul, "prevention_expulsion", "62160", "Mairie de Boulogne", 2)
+        lens = weekly_permanence(sophie, "info_logement", "62498", "Mairie de Lens", 1)
+        boulogne = weekly_permanence(paul, "prevention_expulsion", "62160", "Mairie de Boulogne", 2)
         db.session.add(
             DutyShift(
                 user_id=paul.id,

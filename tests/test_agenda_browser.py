@@ -3,16 +3,16 @@ in the agenda's week, finds it in the appointments and the agenda, then holds it
 consultation; on a phone's 390 px the agenda shows a day, fits and passes axe."""
 
 import os
-from datetime import date, time
+from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
+from test_agenda import weekly_permanence
 from test_browser import CHROMIUM, browser, log_in, server  # noqa: F401 (the fixtures, shared)
 
 from hotline.appointments.models import Appointment
 from hotline.extensions import db
-from hotline.permanences import services as permanences
 from hotline.sms.models import SmsMessage
 
 pytestmark = [
@@ -44,26 +44,6 @@ def boulogne(app, make_user, make_household, make_consultation):
         weekly_permanence(paul, "info_logement", "62498", "Mairie de Lens", 1)
         db.session.commit()
     return {"jurist": paul, "household": household}
-
-
-def weekly_permanence(jurist, mission: str, insee: str, name: str, weekday: int):
-    """A permanence of the jurist every `weekday` from 1 November, 9:00-11:00 (in an app context)."""
-    return permanences.save(
-        None,
-        commune_insee=insee,
-        name=name,
-        address="1 place de la Mairie",
-        mission=mission,
-        user_id=jurist.id,
-        frequency="weekly",
-        weekday=weekday,
-        week_of_month=None,
-        starts=time(9),
-        ends=time(11),
-        first_day=date(2026, 11, 1),
-        last_day=None,
-        active=True,
-    )
 
 
 def test_an_eviction_appointment_booked_in_the_week_is_held_into_a_prefilled_consultation(
