@@ -124,3 +124,18 @@ def test_the_row_checks_read_each_vocabulary_once_not_at_every_row(ctx, monkeypa
     assert (result.problems, len(result.rows)) == ([], 40)
     assert len(calls) == len(set(calls))  # each vocabulary once, whatever the number of rows
     assert len(calls) < 20
+
+
+def test_the_cases_fields_set_in_bulk_carry_their_update_instant(app):
+    """bulk.update_rows (one UPDATE ... FROM unnest() on PostgreSQL) sets what the ORM's onupdate would."""
+    assert run(app, "\n".join([HEADER, *ROWS])).problems == []
+    with app.app_context():
+        hb1 = db.session.scalar(
+            select(Case).join(Household, Household.id == Case.household_id).where(Household.external_ref == "HB1")
+        )
+        assert (hb1.landlord_type, hb1.rent_amount, hb1.housing_benefit) == (
+            "bailleur_social",
+            Decimal("480.00"),
+            "aucune",
+        )
+        assert hb1.updated_at is not None and hb1.updated_at.tzinfo is not None
