@@ -106,3 +106,36 @@ def test_the_garbage_collector_is_back_after_an_import_good_or_wrong(app):
     with importer._collector_paused:  # nested, as two imports in two threads of one process
         assert run(app, "\n".join([HEADER, ROWS[4]])).problems == [] and not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_the_row_checks_read_each_vocabulary_once_not_at_every_row(ctx, monkeypatch):
+    """labels() builds a vocabulary's dict at each call: the checks asked for it some fourteen times a row."""
+    calls = []
+    real = importing.labels
+
+    def counted(vocabulary):
+        calls.append(vocabulary)
+        return real(vocabulary)
+
+    monkeypatch.setattr(importing, "labels", counted)
+    importing._vocabulary.cache_clear()
+    lines = [f"V{n},2026-03-0{1 + n % 9},info_logement,telephone,62498,rapports_locatifs,,,,,," for n in range(40)]
+    result = importing.read("\n".join([HEADER, *lines]).encode(), importer.lookups(), TODAY)
+    assert (result.problems, len(result.rows)) == ([], 40)
+    assert len(calls) == len(set(calls))  # each vocabulary once, whatever the number of rows
+    assert len(calls) < 20
+
+
+def test_the_cases_fields_set_in_bulk_carry_their_update_instant(app):
+    """bulk.update_rows (one UPDATE ... FROM unnest() on PostgreSQL) sets what the ORM's onupdate would."""
+    assert run(app, "\n".join([HEADER, *ROWS])).problems == []
+    with app.app_context():
+        hb1 = db.session.scalar(
+            select(Case).join(Household, Household.id == Case.household_id).where(Household.external_ref == "HB1")
+        )
+        assert (hb1.landlord_type, hb1.rent_amount, hb1.housing_benefit) == (
+            "bailleur_social",
+            Decimal("480.00"),
+            "aucune",
+        )
+        assert hb1.updated_at is not None and hb1.updated_at.tzinfo is not None

@@ -120,3 +120,28 @@ def page_cache() -> Iterator[None]:
     finally:
         with suppress(SQLAlchemyError):  # after a failed statement, the error that matters is that one's
             connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+def update_rows(table: Table, names: Sequence[str], rows: list[tuple]) -> None:
+    """Set columns names[1:] of the rows whose id is names[0], for each tuple of `rows`; the columns' Python
+    `onupdate` (an update instant) too. PostgreSQL: one UPDATE ... FROM unnest(one array a column) whatever
+    the number of rows (an executemany is a round trip a row); SQLite: an executemany."""
+    if not rows:
+        return
+    key, *changed = names
+    stamped = [column for column in table.columns if column.onupdate is not None and column.name not in names]
+    if on_postgres():
+        dialect = db.session.get_bind().dialect
+        arrays = ", ".join(f"CAST(:c{n} AS {table.c[name].type.compile(dialect)}[])" for n, name in enumerate(names))
+        values = ", ".join([*(f"{name} = v.{name}" for name in changed), *(f"{c.name} = :{c.name}" for c in stamped)])
+        statement = text(
+            f"UPDATE {table.name} SET {values} FROM unnest({arrays}) AS v({', '.join(names)}) "
+            f"WHERE {table.name}.{key} = v.{key}"
+        ).bindparams(*(bindparam(c.name, type_=c.type) for c in stamped))
+        parameters = {f"c{n}": list(column) for n, column in enumerate(zip(*rows, strict=True))}
+        db.session.execute(statement, {**parameters, **{c.name: c.onupdate.arg(None) for c in stamped}})
+        return
+    db.session.execute(
+        update(table).where(table.c[key] == bindparam("row_key")),
+        [{"row_key": row[0], **dict(zip(changed, row[1:], strict=True))} for row in rows],
+    )

@@ -104,6 +104,9 @@ MAX_MINUTES = 600  # as in the consultation form
 IDENTIFIER_MAX = 80  # consultations.external_id and households.external_ref
 UNREADABLE = "\ufffd"  # what decode() puts for a byte that is neither UTF-8 nor Windows-1252
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MINUTES = re.compile(r"[0-9]{1,3}")
+_INSEE = re.compile(r"[0-9][0-9AB][0-9]{3}")
+_POSTAL = re.compile(r"[0-9]{5}")
 UNKNOWN_CODE = "code inconnu (voir le format d'import)."
 NOT_A_DATE = "date AAAA-MM-JJ attendue."
 
@@ -156,7 +159,7 @@ class Parsed:
 
 def _other_known_mission(mission: str) -> bool:
     """A known mission other than eviction prevention (an unknown one has its own error already)."""
-    return mission != "prevention_expulsion" and mission in labels("missions")
+    return mission != "prevention_expulsion" and mission in _vocabulary("missions")
 
 
 def decode(data: bytes) -> str:
@@ -316,9 +319,8 @@ def _rows(
             problems.append(Problem(number, "", f"{len(cells)} cellules pour {len(header)} colonnes."))
             continue
         values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
-        unreadable = [_unreadable(name, number) for name, value in values.items() if UNREADABLE in value]
-        if unreadable:
-            problems.extend(unreadable)
+        if UNREADABLE in "".join(cells):  # one search a row; the cells named only when there is one
+            problems.extend(_unreadable(name, number) for name, value in values.items() if UNREADABLE in value)
             continue
         data, found = _row(values, number, lookups, today)
         external_id = values.get("external_id", "")
@@ -353,33 +355,29 @@ def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tu
         wrong("date", NOT_A_DATE if values.get("date") else "valeur obligatoire.")
     for name, vocabulary in (("mission", "missions"), ("mode", "modes")):
         code = values.get(name, "")
-        if code not in labels(vocabulary):
+        if code not in _vocabulary(vocabulary):
             wrong(name, UNKNOWN_CODE if code else "valeur obligatoire.")
         data[name] = code
     data["consultant_type"] = values.get("consultant_type") or "particulier"
-    if data["consultant_type"] not in labels("consultant_types"):
+    if data["consultant_type"] not in _vocabulary("consultant_types"):
         wrong("consultant_type", UNKNOWN_CODE)
     for name, vocabulary in SINGLE.items():
         if name == "consultant_type":
             continue
         code = values.get(name) or "inconnu"
-        if code not in labels(vocabulary):
+        if code not in _vocabulary(vocabulary):
             wrong(name, UNKNOWN_CODE)
         data[name] = code
     for name, vocabulary in MULTI.items():
-        data[name] = _codes(
-            values.get(name, ""),
-            labels(vocabulary),
-            lambda n, column=name: wrong(column, f"{_nth(n)} code de la cellule inconnu (voir le format d'import)."),
-        )
-    data["themes"] = _codes(
-        values.get("themes", ""),
-        _known_themes(),
-        lambda n: wrong("themes", f"{_nth(n)} thème de la cellule inconnu (voir le format d'import)."),
-    )
+        data[name], unknown = _codes(values.get(name, ""), _vocabulary(vocabulary))
+        for n in unknown:
+            wrong(name, f"{_nth(n)} code de la cellule inconnu (voir le format d'import).")
+    data["themes"], unknown = _codes(values.get("themes", ""), _known_themes())
+    for n in unknown:
+        wrong("themes", f"{_nth(n)} thème de la cellule inconnu (voir le format d'import).")
     _place(values, data, wrong, lookups)
     stage = values.get("procedure_stage") or None
-    if stage and stage not in labels("procedure_stages"):
+    if stage and stage not in _vocabulary("procedure_stages"):
         wrong("procedure_stage", UNKNOWN_CODE)
     elif stage and _other_known_mission(data["mission"]):
         wrong("procedure_stage", EVICTION_ONLY)
@@ -397,7 +395,7 @@ def _row(values: dict[str, str], line: int, lookups: Lookups, today: date) -> tu
         data[name] = flag == "1"
     minutes = values.get("duration_minutes", "")
     data["duration_minutes"] = None
-    if re.fullmatch(r"[0-9]{1,3}", minutes) and int(minutes) <= MAX_MINUTES:
+    if _MINUTES.fullmatch(minutes) and int(minutes) <= MAX_MINUTES:
         data["duration_minutes"] = int(minutes)
     elif minutes:
         wrong("duration_minutes", f"nombre entier de minutes attendu, de 0 à {MAX_MINUTES}.")
@@ -419,7 +417,7 @@ def _case(values: dict[str, str], data: dict, wrong) -> None:
             wrong("lease_signed_on", NOT_A_DATE)
     for name, vocabulary in CASE_CODED.items():
         code = values.get(name, "")
-        if code and code not in labels(vocabulary):
+        if code and code not in _vocabulary(vocabulary):
             wrong(name, UNKNOWN_CODE)
         elif code:
             said[name] = code
@@ -431,7 +429,8 @@ def _case(values: dict[str, str], data: dict, wrong) -> None:
         wrong("rent_amount", str(error))
     acts: dict = {}
     try:
-        acts = parse_acts(values.get("procedure_acts"))
+        if values.get("procedure_acts"):  # an empty cell names no act: parse_acts reads the codes each time
+            acts = parse_acts(values["procedure_acts"])
     except CaseError as error:  # its messages name a known code or a rank, never the cell's text
         wrong("procedure_acts", error.errors["procedure_acts"])
     for code, stated in acts.items():
@@ -439,7 +438,7 @@ def _case(values: dict[str, str], data: dict, wrong) -> None:
             if "date" in data and (problem := act_date_problem(code, day, data["date"])):
                 wrong("procedure_acts", f"{code} : {problem}")
     kind = values.get("decision_kind", "")
-    if kind and kind not in labels("decision_kinds"):
+    if kind and kind not in _vocabulary("decision_kinds"):
         wrong("decision_kind", "code inconnu (decision_kinds : fond, refere, inconnu).")
     elif kind and not set(acts) & set(JUDGMENTS):
         wrong("decision_kind", "ne s'applique qu'à un jugement ou un arrêt nommé dans procedure_acts.")
@@ -452,6 +451,13 @@ def _case(values: dict[str, str], data: dict, wrong) -> None:
 
 
 @cache
+def _vocabulary(name: str) -> frozenset[str]:
+    """The codes of a flat vocabulary, read once (data shipped with the code): labels() builds its dict
+    again at each call, and a row asks some fourteen times."""
+    return frozenset(labels(name))
+
+
+@cache
 def _known_themes() -> frozenset[str]:
     return frozenset(theme_codes())  # the taxonomy is data shipped with the code: read once
 
@@ -460,13 +466,12 @@ def _nth(n: int) -> str:
     return "1er" if n == 1 else f"{n}e"
 
 
-def _codes(cell: str, known, unknown: Callable[[int], None]) -> list[str]:
-    """The codes of a multi-valued cell (`a|b`), once each; unknown(n) for the n-th item not in `known`."""
-    codes = [code.strip() for code in cell.split("|") if code.strip()]
-    for n, code in enumerate(codes, start=1):
-        if code not in known:
-            unknown(n)
-    return list(dict.fromkeys(codes))
+def _codes(cell: str, known) -> tuple[list[str], list[int]]:
+    """The codes of a multi-valued cell (`a|b`), once each, and the ranks (from 1) of the items not in `known`."""
+    if not cell:
+        return [], []
+    codes = [code for code in (part.strip() for part in cell.split("|")) if code]
+    return list(dict.fromkeys(codes)), [n for n, code in enumerate(codes, start=1) if code not in known]
 
 
 def _place(values: dict, data: dict, wrong, lookups: Lookups) -> None:
@@ -479,7 +484,7 @@ def _place(values: dict, data: dict, wrong, lookups: Lookups) -> None:
         territory = ""
     found = None
     if insee:
-        if not re.fullmatch(r"[0-9][0-9AB][0-9]{3}", insee):
+        if not _INSEE.fullmatch(insee):
             wrong("commune_insee", "code INSEE de 5 caractères attendu.")
         elif insee.startswith("62"):
             found = lookups.commune_territory(insee)
@@ -490,7 +495,7 @@ def _place(values: dict, data: dict, wrong, lookups: Lookups) -> None:
         else:
             wrong("commune_insee", "ce n'est pas un code INSEE de commune.")
     elif postal:
-        if not re.fullmatch(r"[0-9]{5}", postal):
+        if not _POSTAL.fullmatch(postal):
             wrong("postal_code", "code postal de 5 chiffres attendu.")
         elif not postal.startswith("62"):
             found = HORS_DEPARTEMENT

@@ -25,7 +25,7 @@ from datetime import date
 from itertools import islice
 from typing import BinaryIO
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from hotline.cases import services as cases
@@ -433,16 +433,17 @@ def _refresh_cases(case_ids: set[int]) -> None:
         latest[case_id].update(
             {name: value for name, value in zip(cases.CASE_FIELDS, said, strict=True) if value is not None}
         )
-    db.session.execute(
-        update(CASES).where(CASES.c.id == bindparam("case")),
+    bulk.update_rows(
+        CASES,
+        ("id", "lease_signed_on", "rent_amount", "landlord_type", "housing_benefit"),
         [
-            {
-                "case": case_id,
-                "lease_signed_on": fields.get("lease_signed_on"),
-                "rent_amount": fields.get("rent_amount"),
-                "landlord_type": fields.get("landlord_type", "inconnu"),
-                "housing_benefit": fields.get("housing_benefit", "inconnu"),
-            }
+            (
+                case_id,
+                fields.get("lease_signed_on"),
+                fields.get("rent_amount"),
+                fields.get("landlord_type", "inconnu"),
+                fields.get("housing_benefit", "inconnu"),
+            )
             for case_id, fields in latest.items()
         ],
     )
