@@ -87,6 +87,7 @@ class _LocalTime:
 
     FORMATS = {  # SQLite's strftime, PostgreSQL's to_char
         "month": ("%Y-%m", "YYYY-MM"),
+        "day": ("%Y-%m-%d", "YYYY-MM-DD"),
         "hour_of_week": ("%Y-%m %w %H", "YYYY-MM ID HH24"),  # month, weekday (0 or 7: Sunday), hour
     }
 
@@ -169,12 +170,19 @@ def within_one_working_day(called: date, done: date) -> bool:
     return done <= next_working_day(called + timedelta(days=1))
 
 
+# A callback's call is read at its local day through the zone's offsets of this window before the range (a call
+# older than that is read at the window's first offset: its day may be an hour off, but a callback done in the range
+# is then weeks after it, never within one working day).
+CALL_BEFORE_CALLBACK = timedelta(days=40)
+
+
 def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
     """Callbacks marked done, by the month they were done, with their call's mission and territory, and
-    whether they were done within one working day of the call: counted in SQL by the UTC hours of the call and
-    of the callback (each the local day it is), the working-day answer once per pair of days."""
+    whether they were done within one working day of the call: counted in SQL by the local day of the call and of
+    the callback, the working-day answer once per pair of days."""
     start, stop = _local_bounds(first, end, zone)
-    called, done = _utc_hour(Call.started_at), _utc_hour(CallbackTask.done_at)
+    called = _LocalTime(start - CALL_BEFORE_CALLBACK, stop, zone).text(Call.started_at, "day")
+    done = _LocalTime(start, stop, zone).text(CallbackTask.done_at, "day")
     query = (
         select(Call.mission, Call.territory_code, called, done, func.count())
         .join(Call, CallbackTask.call_id == Call.id)
@@ -187,21 +195,14 @@ def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo
         .group_by(Call.mission, Call.territory_code, called, done)
     )
     records = []
-    local = _LocalHours(zone)
-    within_days: dict[tuple[date, date], bool] = {}
-    for mission, territory, called_hour, done_hour, n in db.session.execute(query):
-        done_at = local[done_hour]
-        days = (local[called_hour].date(), done_at.date())
+    within_days: dict[tuple[str, str], bool] = {}
+    for mission, territory, called_day, done_day, n in db.session.execute(query):
+        days = (called_day, done_day)
         if days not in within_days:
-            within_days[days] = within_one_working_day(*days)
+            within_days[days] = within_one_working_day(date.fromisoformat(called_day), date.fromisoformat(done_day))
         records.append(
             tidy.CallRecord(
-                mission,
-                f"{done_at:%Y-%m}",
-                _territory(territory),
-                "done",
-                within_one_working_day=within_days[days],
-                calls=n,
+                mission, done_day[:7], _territory(territory), "done", within_one_working_day=within_days[days], calls=n
             )
         )
     return records
