@@ -457,6 +457,8 @@ def _results_read(session, first: str, last: str, territory: str | None, counts:
     households of the cell (households_by_stage, already in counts) without a result."""
     t, r = TABLE.c, RESULTS.c
     mission = figures.EVICTION_MISSION
+    if not any(key[0] == mission and key[3] == "households_by_stage" for key in counts):
+        return  # no household in the range (the year before the data begins): no result to look for
     where = [t.mission == mission, t.month >= first, t.month <= last]
     if territory is not None:
         where.append(t.territory == territory)

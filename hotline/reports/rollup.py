@@ -406,15 +406,14 @@ def _rows(
         for cell, (households, received) in _grouped(session, query, level):
             values[(*cell, "households", "")] += households
             values[(*cell, "households_received", "")] += received
-    debts = {
-        key[:3]: number
-        for key, number in values.items()
-        if key[3] == "debt_known" and _level_of(key) in distinct_levels
-    }
-    for cell, median in (
-        _medians(session, first, last, missions, distinct_levels, debts, territory) if medians else {}
-    ).items():
-        values[(*cell, "debt_amount_median", "")] = median
+    if medians:
+        debts = {
+            key[:3]: number
+            for key, number in values.items()
+            if key[3] == "debt_known" and _level_of(key) in distinct_levels
+        }
+        for cell, median in _medians(session, first, last, missions, distinct_levels, debts, territory).items():
+            values[(*cell, "debt_amount_median", "")] = median
     return sorted((tidy.Row(*key, value) for key, value in values.items() if value), key=tidy._order)
 
 
