@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import String, and_, cast, delete, event, func, insert, inspect, literal, or_, select
+from sqlalchemy import Integer, String, and_, case, cast, delete, event, func, insert, inspect, literal, or_, select
 from sqlalchemy import inspect as reflect
 from sqlalchemy.orm import Session
 
@@ -433,13 +433,20 @@ def _profiles(session, first: str, last: str, territory: str | None) -> Iterator
     where = [k.mission == mission, k.month >= first, k.month <= last, k.kind.like(f"{PROFILE_KIND}%")]
     if territory is not None:
         where.append(k.place == territory)
-    query = select(k.month, k.kind, k.until, k.place, k.category, k.n).where(*where)
+    # The counts of a month whose next months are all after the range (the households' latest rows of the range)
+    # summed by the database: half as many rows (0.4 s of the page at 1M, when all were read).
+    latest = case((or_(k.until == "", k.until > last), 1), else_=0)
+    query = (
+        select(k.month, k.kind, latest, k.place, k.category, cast(func.sum(k.n), Integer))
+        .where(*where)
+        .group_by(k.month, k.kind, latest, k.place, k.category)
+    )
     counted: dict[tuple, int] = defaultdict(int)
-    for month, kind, until, place, category, n in session.execute(query):
+    for month, kind, is_latest, place, category, n in session.execute(query):
         name = household_facts.PROFILE[int(kind[len(PROFILE_KIND) :])]
         since, code = category.split("|", 1)
         periods = [(month, since == month)]
-        if until == "" or until > last:  # the household's latest row of the range
+        if is_latest:  # the household's latest row of the range
             periods.append((figures.TOTAL, since >= first))
         for period, stated in periods:
             if code == HOUSEHOLD and not stated:
