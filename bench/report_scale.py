@@ -25,7 +25,11 @@ SQLite always; PostgreSQL too when HOTLINE_TEST_DATABASE_URL names a database (i
 --generate-directly writes the year straight into the tables (bench/report_generate.py, about a minute
 at 1M instead of the import's half hour), then computes the report tables (the rebuild functions); with
 --keep the SQLite database is kept and reused by the next run. --only names the measures to run.
+--copy-to-postgres URL copies that generated database into a PostgreSQL one (emptied, migrated, then COPY table by
+table); --database-url URL measures a database as it is (that copy). Each measure prints its wall-clock seconds and
+the page also its CPU seconds (steadier on a shared machine), beside the baseline's.
 Usage: python bench/report_scale.py [--sizes 100000 1000000] [--keep DIR] [--generate-directly] [--only page xlsx]
+       [--copy-to-postgres URL] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -120,6 +124,8 @@ def app_for(url: str, config: dict | None = None):
 
 
 CHART_SECONDS: list[float] = []  # each page's charts, asked for after it (timed_gets)
+CPU_SECONDS: list[float] = []  # each page's CPU time in this process (timed_gets): steadier than the wall clock on a
+# shared machine, where a process waits for a core as long as it runs
 
 
 def timed_gets(app, urls: list[str]) -> list[float]:
@@ -140,9 +146,10 @@ def timed_gets(app, urls: list[str]) -> list[float]:
     seconds = []
     for url in urls:
         counted[0] = 0
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         seconds.append(time.perf_counter() - started)
+        CPU_SECONDS.append(time.process_time() - cpu)
         STATEMENTS.append(counted[0])
         assert response.status_code == 200 and b"Chiffres cl" in response.data, response.status_code
         # Then the charts, which the browser asks for after the page (drawn then, once per numbers).
@@ -260,6 +267,7 @@ def measure(what: str, url: str, csv_path: str) -> dict:
             "after_write": max(after_write),
             "edited": edited,
             "charts": CHART_SECONDS,
+            "cpu": CPU_SECONDS,  # first, again, territory, after the edit, after putting it back
             "size": 0,
             "peak_mb": peak_mb(),
         }
@@ -270,7 +278,7 @@ def measure(what: str, url: str, csv_path: str) -> dict:
         return {"seconds": seconds[0], "size": seconds[1], "peak_mb": peak_mb()}
     app = app_for(url)
     with app.app_context():
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         size = 0
         if what == "schema":
             upgrade()
@@ -310,8 +318,8 @@ def measure(what: str, url: str, csv_path: str) -> dict:
             from report_rollup import pandas_report
 
             size = pandas_report(Path(url.removeprefix("sqlite:///")))
-        seconds = time.perf_counter() - started
-    return {"seconds": seconds, "size": size, "peak_mb": peak_mb()}
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "size": size, "peak_mb": peak_mb()}
 
 
 def peak_mb() -> float:
@@ -381,6 +389,12 @@ def run(label: str, url: str, csv_path: Path | None, n: int, with_pandas: bool, 
         f"x{page['after_write'] / baseline:.1f} baseline (the edit: {page['edited'] * 1000:.0f} ms); "
         f"statements per page {page['statements']}"
     )
+    if "cpu" in page and "cpu" in results["baseline"]:  # CPU seconds: the wall clock's share of a loaded machine
+        cpu, base = page["cpu"], results["baseline"]["cpu"]
+        print(
+            f"    {'CPU: baseline / first / again / territory / edit':40} {base:.2f} / "
+            + " / ".join(f"{c:.2f} (x{c / base:.2f})" for c in [*cpu[:3], max(cpu[3:])])
+        )
     _lines(results, baseline)
 
 
@@ -422,6 +436,14 @@ def main() -> None:
         help="write the rows straight into the tables (bench/report_generate.py), then rebuild the report tables",
     )
     parser.add_argument("--only", nargs="+", default=[], choices=MEASURES, help="these measures only")
+    parser.add_argument(
+        "--database-url", help="measure this database as it is (filled already, e.g. by --copy-to-postgres)"
+    )
+    parser.add_argument(
+        "--copy-to-postgres",
+        metavar="URL",
+        help="with --generate-directly: copy the generated SQLite database into this PostgreSQL database (emptied)",
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
@@ -436,6 +458,10 @@ def main() -> None:
     except ImportError:
         print("pandas is not installed: its column is skipped (pip install pandas to compare).")
         with_pandas = False
+    if args.database_url:
+        label = "PostgreSQL" if args.database_url.startswith("postgresql") else "SQLite    "
+        run(label, args.database_url, None, args.sizes[0], False, args.only)
+        return
     folder = Path(args.keep or tempfile.mkdtemp(prefix="hotline-scale-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     postgres = os.environ.get("HOTLINE_TEST_DATABASE_URL")
@@ -445,6 +471,11 @@ def main() -> None:
             database = folder / f"direct-{n}.sqlite3"
             if not database.exists():
                 generated(database, n)
+            if args.copy_to_postgres:
+                started = time.perf_counter()
+                copy_to_postgres(database, args.copy_to_postgres)
+                print(f"copied into PostgreSQL in {time.perf_counter() - started:.0f} s", flush=True)
+                continue
             run("SQLite    ", f"sqlite:///{database}", None, n, with_pandas, args.only)
             continue
         csv_path = folder / f"consultations-{n}-{args.case_share}.csv"
@@ -456,6 +487,59 @@ def main() -> None:
         if postgres:
             empty_postgres(postgres)
             run("PostgreSQL", postgres, csv_path, n, False, args.only)
+
+
+def copy_to_postgres(database: Path, url: str) -> None:
+    """The generated SQLite database copied into a PostgreSQL one (emptied, then migrated to the same head), table by
+    table with COPY FROM STDIN (foreign keys not checked meanwhile: the rows are the SQLite database's), its
+    sequences moved past the copied ids, then ANALYZE: a few minutes instead of generating the year again."""
+    import sqlite3
+
+    import psycopg
+
+    empty_postgres(url)
+    in_child("schema", url)
+    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    tables = [
+        name
+        for (name,) in source.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        if name != "alembic_version"
+    ]
+    with psycopg.connect(url, autocommit=False) as target:
+        target.execute("SET TIME ZONE 'UTC'")  # SQLite's instants are UTC without an offset
+        target.execute("SET session_replication_role = replica")  # no foreign-key trigger while copying
+        target.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+        for table in tables:
+            wanted = {
+                row[0]
+                for row in target.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s", (table,)
+                )
+            }
+            columns = [row[1] for row in source.execute(f'PRAGMA table_info("{table}")') if row[1] in wanted]
+            names = ", ".join(f'"{c}"' for c in columns)
+            started, count = time.perf_counter(), 0
+            with target.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in source.execute(f'SELECT {names} FROM "{table}"'):
+                    copy.write_row(row)
+                    count += 1
+            print(f"  {table}: {count} rows in {time.perf_counter() - started:.1f} s", flush=True)
+        with_ids = {
+            name
+            for (name,) in target.execute("SELECT table_name FROM information_schema.columns WHERE column_name = 'id'")
+        }
+        for table in [t for t in tables if t in with_ids]:
+            sequence = target.execute("SELECT pg_get_serial_sequence(%s, 'id')", (f'"{table}"',)).fetchone()
+            if sequence and sequence[0]:
+                target.execute(
+                    f'SELECT setval(%s, (SELECT coalesce(max(id), 0) + 1 FROM "{table}"), false)', (sequence[0],)
+                )
+        target.execute("SET session_replication_role = DEFAULT")
+        target.commit()
+    with psycopg.connect(url, autocommit=True) as target:
+        target.execute("ANALYZE")
 
 
 def generated(database: Path, n: int) -> None:

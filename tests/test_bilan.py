@@ -407,3 +407,31 @@ def test_the_unanswered_hours_are_a_heat_map_beside_their_table():
     assert heat.series["Lundi"] == [3, 0] and heat.series["Vendredi"] == [0, 2] and heat.series["Dimanche"] == [0, 0]
     [table] = [t for t in section.tables if t.caption.startswith("Appels sans réponse")]
     assert ["Lundi", 3, 0, 3] in table.lines
+
+
+def test_a_month_the_year_before_does_not_cover_reads_not_available():
+    """The data of the year before begins in 04/2025: March reads "non disponible" (not 0 and a change against it),
+    and so does the total, which would compare a whole range with a part of it."""
+    before = rows_of([record("2025-04", "boulonnais", "h9")], year=2025, cross=False)
+    before = [row for row in before if row.period != "2025-03"]  # the permanences of 03/2025 too: nothing then
+    [mission] = bilan.assemble(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, before)
+    [table] = next(s for s in mission.sections if s.key == "previous").tables
+    assert [[bilan.cell_text(cell) for cell in line] for line in table.lines] == [
+        ["03/2026", "1", "non disponible", "non disponible"],
+        ["04/2026", "2", "1", "+1"],
+        ["Total", "3", "non disponible", "non disponible"],
+    ]
+    [chart] = next(s for s in mission.sections if s.key == "months").charts
+    assert list(chart.series) == ["03/2026 à 04/2026"]  # no line of invented zeros for the year before
+    text = pdf_text(
+        pdf.build(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, GENERATED, before)
+    )
+    assert "03/2026 1 non disponible non disponible" in text and "04/2026 2 1 +1" in text
+    assert "03/2026 1 0" not in text
+
+
+def test_a_month_of_the_year_before_with_data_and_no_consultation_is_a_real_zero():
+    before = [row for row in last_year() if row.period != "2025-03" or row.indicator == "permanences_held"]
+    [mission] = bilan.assemble(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, before)
+    [table] = next(s for s in mission.sections if s.key == "previous").tables
+    assert [bilan.cell_text(cell) for cell in table.lines[0]] == ["03/2026", "1", "0", "+1"]

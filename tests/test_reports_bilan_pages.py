@@ -144,3 +144,15 @@ def test_a_page_per_territory(app, client, manager):
     assert bad.status_code == 200 and "n&#39;est pas un mois (AAAA-MM)." in bad.get_data(as_text=True)
     index = client.get(f"/reports/?{RANGE}").get_data(as_text=True)
     assert f'href="/reports/territory/boulonnais?{RANGE.replace("&", "&amp;")}"' in index
+
+
+def test_the_page_says_not_available_for_a_month_the_year_before_does_not_cover(client, manager):
+    """The data begins in 03/2025: 04/2025 holds nothing, so April reads "non disponible", not 0 and "+1"."""
+    page = client.get(f"/reports/?{RANGE}").get_data(as_text=True)
+    table = page[page.index("<caption>Consultations : comparaison") :]
+    table = re.sub(r"\s+", " ", table[: table.index("</table>")])
+    assert '<th scope="row">03/2026</th><td class="number">1</td><td class="number">1</td>' in table
+    assert (
+        '<th scope="row">04/2026</th><td class="number">1</td><td class="number">non disponible</td>'
+        '<td class="number">non disponible</td>' in table
+    )

@@ -414,9 +414,9 @@ def test_the_report_and_the_page_read_the_rollup(app, session, logged):
     assert consultation_rows == recount()
     shown = [row for row in services.page(FIRST, LAST, MISSIONS, now, zone) if row.indicator not in PER_HOUSEHOLD]
     assert set(shown) <= set(recount())
-    assert [row for row in recount() if row.territory == tidy.ALL] == [
+    assert [row for row in recount() if row.territory == tidy.ALL and row.indicator != "debt_amount_median"] == [
         row for row in shown if row.territory == tidy.ALL
-    ]
+    ]  # the page shows the households' median debt, not the consultations'
     assert [row for row in recount() if row.indicator == "consultations"] == [
         row for row in shown if row.indicator == "consultations"
     ]

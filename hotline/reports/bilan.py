@@ -76,6 +76,7 @@ SHEETS = {
 }
 NO_NOTE = "Aucune analyse qualitative n'a été saisie pour cette période."
 NOT_APPLICABLE = "—"
+NOT_AVAILABLE = "non disponible"  # a month of the year before that the data does not cover: never an invented 0
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,9 @@ class _Values:
         for (period, territory, indicator, category), value in self.cells.items():
             if period == tidy.TOTAL:
                 self.totals.setdefault((territory, indicator), {})[category] = value
+        # The months the rows hold anything for (any indicator, any territory read): a month without a single
+        # row is one the data does not cover (before the service's log began), not a month of zeros.
+        self.periods = {period for period, *_ in self.cells if period != tidy.TOTAL}
 
     def __call__(
         self, indicator: str, category: str = "", period: str = tidy.TOTAL, territory: str = tidy.ALL
@@ -317,7 +321,8 @@ def _months(context: _Context, now: _Values, before: _Values | None) -> Section:
         )
     )
     series = {context.label: [now("consultations", period=m, territory=place) for m in months]}
-    if before is not None:
+    # The year before's line only when the data covers each of its months (a line at 0 would invent them).
+    if before is not None and all(_year_earlier(m) in before.periods for m in months):
         series[context.before_label] = [
             before("consultations", period=_year_earlier(m), territory=place) for m in months
         ]
@@ -330,16 +335,22 @@ def _year_earlier(month: str) -> str:
 
 
 def _previous_year(context: _Context, now: _Values, before: _Values) -> Section:
+    """Each month against the same month a year before: "non disponible" (neither 0 nor a change against it) for a
+    month the year before's data does not cover at all, and for the total when it misses any month."""
     place = context.territory
     lines: list[list[Cell]] = []
     for m in context.months:
-        this, earlier = (
-            now("consultations", period=m, territory=place),
-            before("consultations", period=_year_earlier(m), territory=place),
-        )
+        this = now("consultations", period=m, territory=place)
+        if _year_earlier(m) not in before.periods:
+            lines.append([labels.period(m), this, NOT_AVAILABLE, NOT_AVAILABLE])
+            continue
+        earlier = before("consultations", period=_year_earlier(m), territory=place)
         lines.append([labels.period(m), this, earlier, change(this, earlier)])
     this, earlier = now("consultations", territory=place), before("consultations", territory=place)
-    lines.append(["Total", this, earlier, change(this, earlier)])
+    if all(_year_earlier(m) in before.periods for m in context.months):
+        lines.append(["Total", this, earlier, change(this, earlier)])
+    else:
+        lines.append(["Total", this, NOT_AVAILABLE, NOT_AVAILABLE])
     table = Table(
         "Consultations : comparaison avec les mêmes mois de l'année précédente",
         ["Mois", "Consultations", "Un an plus tôt", "Évolution"],

@@ -1,5 +1,6 @@
 """The report's records, read from the consultations' monthly rollup (rollup.py), the households' months
-(household_months.py), the call log and the permanences, and its exports (CSV, XLSX). Reads only.
+(household_months.py), the call log (counted in SQL by local month, hour of the week and wait: never a call at a
+time) and the permanences, and its exports (CSV, XLSX). Reads only.
 
 The independent recounts from the consultations, row by row, which the tests and the benchmarks compare
 these with, are not production code: bench/recount.py."""
@@ -9,11 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import Integer, case, cast, extract, func, literal, select
 
 from hotline.activities.models import Activity
 from hotline.cases import figures
@@ -55,30 +56,111 @@ def _local_bounds(first: date, end: date, zone: ZoneInfo) -> tuple[datetime, dat
     return datetime.combine(first, time(), zone), datetime.combine(end, time(), zone)
 
 
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _utc_hour(column):
+    """An instant's UTC hour as SQL text, 'YYYY-MM-DD HH' (SQLite keeps instants as UTC text): the zone's offsets
+    are whole hours, so each UTC hour is one local hour, in one local day and month (_LocalHours)."""
+    if _postgres():
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
+    return func.substr(column, 1, 13)
+
+
+class _LocalHours(dict):
+    """UTC hour ('YYYY-MM-DD HH', _utc_hour) -> the local time it is, each computed once."""
+
+    def __init__(self, zone: ZoneInfo):
+        super().__init__()
+        self.zone = zone
+
+    def __missing__(self, hour: str) -> datetime:
+        at = datetime(int(hour[:4]), int(hour[5:7]), int(hour[8:10]), int(hour[11:13]), tzinfo=UTC)
+        local = self[hour] = at.astimezone(self.zone)
+        return local
+
+
+class _LocalTime:
+    """The local wall time of instants of [start, stop) as SQL text: the zone's offset over the range (whole hours,
+    changing a few times a year) is a CASE on the instant, added to it, then formatted by the database."""
+
+    FORMATS = {  # SQLite's strftime, PostgreSQL's to_char
+        "month": ("%Y-%m", "YYYY-MM"),
+        "day": ("%Y-%m-%d", "YYYY-MM-DD"),
+        "hour_of_week": ("%Y-%m %w %H", "YYYY-MM ID HH24"),  # month, weekday (0 or 7: Sunday), hour
+    }
+
+    def __init__(self, start: datetime, stop: datetime, zone: ZoneInfo):
+        self.offsets = []  # (from this UTC instant, whole hours), in order
+        day, stop = start.astimezone(UTC), stop.astimezone(UTC)  # arithmetic in UTC, not on the wall clock
+        while day < stop:
+            following = min(day + timedelta(days=1), stop)
+            hour = day
+            while hour < following:  # each hour of a day whose offset changes within it (or the first)
+                offset = hour.astimezone(zone).utcoffset()
+                if not self.offsets or offset != self.offsets[-1][1]:
+                    self.offsets.append((hour, offset))
+                if following.astimezone(zone).utcoffset() == offset:
+                    break
+                hour += timedelta(hours=1)
+            day = following
+        if any(offset % timedelta(hours=1) for _, offset in self.offsets):
+            raise ValueError("the zone's offset is not a whole number of hours")
+
+    def text(self, column, what: str):
+        sqlite, postgres = self.FORMATS[what]
+        hours = [offset // timedelta(hours=1) for _, offset in self.offsets]
+        shifts = [literal(h) for h in hours] if _postgres() else [literal(f"{h:+d} hours") for h in hours]
+        whens = [(column < since, shift) for (since, _), shift in zip(self.offsets[1:], shifts, strict=False)]
+        shift = case(*whens, else_=shifts[-1]) if whens else shifts[0]
+        if _postgres():
+            return func.to_char(func.timezone("UTC", column) + func.make_interval(0, 0, 0, 0, shift), postgres)
+        return func.strftime(sqlite, column, shift)
+
+
+def _wait_seconds():
+    """An answered call's wait in whole seconds as SQL, as int((answered_at - started_at).total_seconds()) gives it
+    (never below 0); NULL without its answer's instant."""
+    answered, started = Call.answered_at, Call.started_at
+    if _postgres():
+        seconds = func.greatest(0, cast(func.floor(extract("epoch", answered - started)), Integer))
+    else:  # whole seconds apart, less one when the answer's fraction of a second is below the start's
+        fraction_before = case((func.substr(answered, 20) < func.substr(started, 20), 1), else_=0)
+        seconds = func.max(
+            0, func.strftime("%s", answered) - func.strftime("%s", started) - fraction_before, type_=Integer
+        )
+    return case((answered.is_not(None), seconds))
+
+
 def call_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
-    """Calls by the month they started (narrow rows, not ORM objects); calls that never had a mission (hung
-    up before choosing) are counted in no mission. An answered call's wait: from its start to its answer."""
+    """Calls by the local month they started, counted in SQL in one pass (a record stands for `calls` calls: never a
+    read per call); calls that never had a mission (hung up before choosing) are counted in no mission. The
+    answered by month with the histogram of their waits (from their start to their answer), the others by the local
+    hour of the week they started, missed or abandoned as tidy counts them."""
     start, stop = _local_bounds(first, end, zone)
-    query = select(Call.mission, Call.started_at, Call.territory_code, Call.outcome, Call.answered_at).where(
-        Call.started_at >= start, Call.started_at < stop, Call.mission.in_(missions)
+    local = _LocalTime(start, stop, zone)
+    answered = Call.outcome == "answered"
+    when = case((answered, local.text(Call.started_at, "month")), else_=local.text(Call.started_at, "hour_of_week"))
+    wait = case((answered, _wait_seconds()))
+    outcome = case(
+        (answered, literal("answered")),
+        (Call.outcome.in_(tidy.MISSED_OUTCOMES), literal("missed")),
+        else_=literal("abandoned"),
+    )
+    query = (
+        select(Call.mission, when, Call.territory_code, outcome, wait, func.count())
+        .where(Call.started_at >= start, Call.started_at < stop, Call.mission.in_(missions))
+        .group_by(Call.mission, when, Call.territory_code, outcome, wait)
     )
     records = []
-    local_hours: dict[float, tuple[str, tuple[int, int]]] = {}  # the zone's offsets are whole hours
-    made: dict[tuple, tidy.CallRecord] = {}  # the unanswered calls of one hour and cell: one record, shared
-    for mission, started_at, territory, outcome, answered_at in db.session.execute(query):
-        hour = started_at.timestamp() // 3600
-        if hour not in local_hours:
-            local = started_at.astimezone(zone)
-            local_hours[hour] = f"{local:%Y-%m}", (local.isoweekday(), local.hour)
-        month, weekday_hour = local_hours[hour]
-        wait = None
-        if outcome == "answered" and answered_at is not None:
-            wait = max(0, int((answered_at - started_at).total_seconds()))
-        key = (mission, month, territory, outcome, wait, weekday_hour)
-        record = made.get(key)
-        if record is None:
-            record = made[key] = tidy.CallRecord(mission, month, _territory(territory), outcome, wait, weekday_hour)
-        records.append(record)
+    for mission, started, territory, counted_as, seconds, n in db.session.execute(query):
+        if counted_as == "answered":
+            records.append(tidy.CallRecord(mission, started, _territory(territory), counted_as, seconds, calls=n))
+            continue
+        month, weekday, hour = started.split(" ")
+        weekday_hour = (int(weekday) or 7, int(hour))  # SQLite's %w: 0 on Sundays
+        records.append(tidy.CallRecord(mission, month, _territory(territory), counted_as, None, weekday_hour, calls=n))
     return records
 
 
@@ -88,12 +170,21 @@ def within_one_working_day(called: date, done: date) -> bool:
     return done <= next_working_day(called + timedelta(days=1))
 
 
+# A callback's call is read at its local day through the zone's offsets of this window before the range (a call
+# older than that is read at the window's first offset: its day may be an hour off, but a callback done in the range
+# is then weeks after it, never within one working day).
+CALL_BEFORE_CALLBACK = timedelta(days=40)
+
+
 def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
     """Callbacks marked done, by the month they were done, with their call's mission and territory, and
-    whether they were done within one working day of the call."""
+    whether they were done within one working day of the call: counted in SQL by the local day of the call and of
+    the callback, the working-day answer once per pair of days."""
     start, stop = _local_bounds(first, end, zone)
+    called = _LocalTime(start - CALL_BEFORE_CALLBACK, stop, zone).text(Call.started_at, "day")
+    done = _LocalTime(start, stop, zone).text(CallbackTask.done_at, "day")
     query = (
-        select(Call.mission, Call.territory_code, Call.started_at, CallbackTask.done_at)
+        select(Call.mission, Call.territory_code, called, done, func.count())
         .join(Call, CallbackTask.call_id == Call.id)
         .where(
             CallbackTask.status == "done",
@@ -101,28 +192,29 @@ def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo
             CallbackTask.done_at < stop,
             Call.mission.in_(missions),
         )
+        .group_by(Call.mission, Call.territory_code, called, done)
     )
     records = []
-    made: dict[tuple, tidy.CallRecord] = {}  # one record per cell and answer, shared
-    within_days: dict[tuple[date, date], bool] = {}
-    for mission, territory, started_at, done_at in db.session.execute(query):
-        done = done_at.astimezone(zone)
-        days = (started_at.astimezone(zone).date(), done.date())
+    within_days: dict[tuple[str, str], bool] = {}
+    for mission, territory, called_day, done_day, n in db.session.execute(query):
+        days = (called_day, done_day)
         if days not in within_days:
-            within_days[days] = within_one_working_day(*days)
-        key = (mission, f"{done:%Y-%m}", territory, within_days[days])
-        if key not in made:
-            made[key] = tidy.CallRecord(key[0], key[1], _territory(territory), "done", within_one_working_day=key[3])
-        records.append(made[key])
+            within_days[days] = within_one_working_day(date.fromisoformat(called_day), date.fromisoformat(done_day))
+        records.append(
+            tidy.CallRecord(
+                mission, done_day[:7], _territory(territory), "done", within_one_working_day=within_days[days], calls=n
+            )
+        )
     return records
 
 
 def information_sms_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
     """The voice menu's self-service SMS (the next permanences) that Twilio accepted, by the month, mission and
-    territory of the call that asked for them."""
+    territory of the call that asked for them (counted in SQL by the call's UTC hour)."""
     start, stop = _local_bounds(first, end, zone)
+    hour = _utc_hour(Call.started_at)
     query = (
-        select(Call.mission, Call.territory_code, Call.started_at)
+        select(Call.mission, Call.territory_code, hour, func.count())
         .join(SmsMessage, SmsMessage.call_id == Call.id)
         .where(
             SmsMessage.purpose == "information",
@@ -131,10 +223,12 @@ def information_sms_records(first: date, end: date, missions: list[str], zone: Z
             Call.started_at < stop,
             Call.mission.in_(missions),
         )
+        .group_by(Call.mission, Call.territory_code, hour)
     )
+    local = _LocalHours(zone)
     return [
-        tidy.CallRecord(mission, f"{started_at.astimezone(zone):%Y-%m}", _territory(territory), "sms_information")
-        for mission, territory, started_at in db.session.execute(query)
+        tidy.CallRecord(mission, f"{local[utc_hour]:%Y-%m}", _territory(territory), "sms_information", calls=n)
+        for mission, territory, utc_hour, n in db.session.execute(query)
     ]
 
 

@@ -6,11 +6,12 @@ Rows whose value is 0 are left out, as the format allows.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
+from typing import NamedTuple
 
 from hotline.cases.figures import INDICATORS as HOUSEHOLD_INDICATORS
 from hotline.reports import household_facts
@@ -58,9 +59,9 @@ class ConsultationRecord:
     permis_louer: bool = False
 
 
-@dataclass(frozen=True)
-class CallRecord:
-    """A call (outcome: the call log's), or a callback done (outcome "done")."""
+class CallRecord(NamedTuple):
+    """A call (outcome: the call log's), or a callback done (outcome "done"). A named tuple, not a dataclass: the
+    call log gives tens of thousands per report, and a tuple is made several times faster."""
 
     mission: str
     month: str
@@ -69,6 +70,7 @@ class CallRecord:
     wait_seconds: int | None = None  # answered: from its start to its answer
     weekday_hour: tuple[int, int] | None = None  # local (ISO weekday, hour) it started at
     within_one_working_day: bool = False  # a callback done by the end of the working day after the call
+    calls: int = 1  # how many calls (or callbacks, SMS) alike the record stands for: the call log is counted in SQL
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,20 @@ def cents(amount: Decimal | float) -> int:
     return int((Decimal(str(amount)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def whole_median(values: list[int]) -> int:
-    """The median of whole numbers, rounded half up to a whole number (the export's values are whole)."""
-    return int(Decimal(str(median(values))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def whole_median(counts: dict[int, int]) -> int:
+    """The median of whole numbers given as {number: how many times}, rounded half up to a whole number (the
+    export's values are whole): statistics.median of the numbers each repeated, without the list."""
+    total = sum(counts.values())
+    low = high = None
+    seen = 0
+    for number in sorted(counts):
+        seen += counts[number]
+        if low is None and seen >= (total + 1) // 2:
+            low = number
+        if seen >= total // 2 + 1:
+            high = number
+            break
+    return int((Decimal(low + high) / 2).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def format_value(value: int | Decimal) -> str:
@@ -135,7 +148,7 @@ def build(
     households: dict[tuple, set[str]] = defaultdict(set)
     received: dict[tuple, set[str]] = defaultdict(set)
     debts: dict[tuple, list[Decimal]] = defaultdict(list)
-    waits: dict[tuple, list[int]] = defaultdict(list)
+    waits: dict[tuple, Counter] = defaultdict(Counter)  # seconds -> answered calls
 
     for record in consultations:
         cell = (record.mission, record.month, record.territory)
@@ -161,24 +174,24 @@ def build(
         if record.permis_louer:
             cell_counts[("permis_louer", "")] += 1
     for call in calls:
-        cell_counts = counts[(call.mission, call.month, call.territory)]
-        cell_counts[("calls_received", "")] += 1
+        cell_counts, n = counts[(call.mission, call.month, call.territory)], call.calls
+        cell_counts[("calls_received", "")] += n
         if call.outcome == "answered":
-            cell_counts[("calls_answered", "")] += 1
+            cell_counts[("calls_answered", "")] += n
             if call.wait_seconds is not None:
-                waits[(call.mission, call.month, call.territory)].append(call.wait_seconds)
+                waits[(call.mission, call.month, call.territory)][call.wait_seconds] += n
             continue
-        cell_counts[("calls_missed" if call.outcome in MISSED_OUTCOMES else "calls_abandoned", "")] += 1
+        cell_counts[("calls_missed" if call.outcome in MISSED_OUTCOMES else "calls_abandoned", "")] += n
         if call.weekday_hour is not None:
             weekday, hour = call.weekday_hour
-            cell_counts[(UNANSWERED_BY_HOUR, f"{weekday}|{hour:02d}")] += 1
+            cell_counts[(UNANSWERED_BY_HOUR, f"{weekday}|{hour:02d}")] += n
     for call in callbacks_done:
         cell_counts = counts[(call.mission, call.month, call.territory)]
-        cell_counts[("callbacks_done", "")] += 1
+        cell_counts[("callbacks_done", "")] += call.calls
         if call.within_one_working_day:
-            cell_counts[("callbacks_within_one_working_day", "")] += 1
+            cell_counts[("callbacks_within_one_working_day", "")] += call.calls
     for sms in information_sms:
-        counts[(sms.mission, sms.month, sms.territory)][("sms_information_sent", "")] += 1
+        counts[(sms.mission, sms.month, sms.territory)][("sms_information_sent", "")] += sms.calls
     for cell, number in (permanences_held or {}).items():
         counts[cell][("permanences_held", "")] += number
     for activity in activities:
@@ -199,7 +212,7 @@ def build(
     households = roll_up(households, set, set.update)
     received = roll_up(received, set, set.update)
     debts = roll_up(debts, list, list.extend)
-    waits = roll_up(waits, list, list.extend)
+    waits = roll_up(waits, Counter, Counter.update)
 
     values: dict[tuple, int | Decimal] = {
         (*cell, *key): number for cell, cell_counts in counts.items() for key, number in cell_counts.items()
@@ -249,6 +262,9 @@ INDICATOR_ORDER = [
 ]
 
 
+_POSITION = {code: position for position, code in enumerate(INDICATOR_ORDER)}  # _order sorts a hundred thousand rows
+
+
 def merged(rows: Iterable[Row], more: Iterable[Row]) -> list[Row]:
     """Two sets of rows of distinct indicators, in the report's order."""
     return sorted([*rows, *more], key=_order)
@@ -261,7 +277,7 @@ def _order(row: Row):
         row.period,
         row.territory == ALL,
         row.territory,
-        INDICATOR_ORDER.index(row.indicator),
+        _POSITION[row.indicator],
         row.category,
     )
 
