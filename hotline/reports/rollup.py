@@ -93,8 +93,9 @@ def contribution(record: tidy.ConsultationRecord) -> tuple[Additive, tuple[str, 
 
 def snapshot(consultation: Consultation) -> tidy.ConsultationRecord:
     """The report's record of an ORM consultation, as bench/recount.py's consultation_records reads it. Take it
-    after a flush (a new consultation needs its id) and, for an edit, before changing anything."""
-    household_id = consultation.household_id or (consultation.household.id if consultation.household else None)
+    after a flush (a new consultation needs its id) and, for an edit, before changing anything: the household is
+    the one its row names (household_id), never a relationship still loaded with the household it had before."""
+    household_id = consultation.household_id
     stated = (
         Session.object_session(consultation)
         .execute(
