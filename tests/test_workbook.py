@@ -2,7 +2,9 @@
 numbers as numbers), the tidy sheet unchanged, and no cell a spreadsheet would run as a formula."""
 
 import io
+import os
 from datetime import date
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -97,3 +99,59 @@ def test_text_that_starts_like_a_formula_is_neutralised(start, rest):
 def test_a_formula_in_the_analysis_stays_text():
     _, read = book({EVICTION: '=HYPERLINK("http://example.org","clic")'})
     assert lines(read["Analyse qualitative"])[1] == ['\'=HYPERLINK("http://example.org","clic")']
+
+
+def test_openpyxl_writes_through_lxml_and_the_workbook_reads_back_the_same(tmp_path):
+    """lxml is a dependency because openpyxl streams a write-only sheet through it, a quarter faster than through
+    et_xmlfile; the workbook read back is the same either way: every sheet, value, number format, font,
+    alignment, column width and frozen pane (OPENPYXL_LXML=False: openpyxl without lxml, in another process)."""
+    import subprocess
+    import sys
+
+    import openpyxl.xml
+
+    assert openpyxl.xml.LXML
+    script = (
+        "import sys; sys.path[:0] = sys.argv[1:]; from test_workbook import written; sys.stdout.buffer.write(written())"
+    )
+    tests = str(Path(__file__).parent)
+    without = subprocess.run(
+        [sys.executable, "-c", script, tests],
+        env={**os.environ, "OPENPYXL_LXML": "False"},
+        capture_output=True,
+        check=True,
+    ).stdout
+    assert _read_back(without) == _read_back(written())
+
+
+def written() -> bytes:
+    """The XLSX of the test rows, the eviction mission's bilan of March-April 2026 with a note."""
+    rows = this_year()
+    notes = {EVICTION: "Analyse : =1+1 reste du texte."}
+    bilans = bilan.assemble(rows, date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, last_year(), notes)
+    return workbook.to_xlsx(rows, bilans)
+
+
+def _read_back(body: bytes) -> dict:
+    read = load_workbook(io.BytesIO(body))
+    return {
+        sheet.title: (
+            [
+                (
+                    c.coordinate,
+                    c.value,
+                    c.data_type,
+                    c.number_format,
+                    c.font.b,
+                    c.font.i,
+                    c.font.sz,
+                    c.alignment.wrap_text,
+                )
+                for line in sheet.iter_rows()
+                for c in line
+            ],
+            {key: dimension.width for key, dimension in sheet.column_dimensions.items()},
+            sheet.freeze_panes,
+        )
+        for sheet in read.worksheets
+    }

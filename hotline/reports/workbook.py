@@ -122,12 +122,22 @@ def _formatted(sheet: WriteOnlyWorksheet, value: bilan.Cell):
     return _value(value)
 
 
+class _Texts(dict):
+    """Each distinct text neutralised once: a year's tidy rows repeat a few hundred texts (missions, months,
+    territories, indicators, categories) over 250 000 cells."""
+
+    def __missing__(self, text: str) -> str:
+        self[text] = found = neutralised(text)
+        return found
+
+
 def _tidy(sheet: WriteOnlyWorksheet, rows: list[tidy.Row]) -> None:
     """The same rows as the CSV; numbers stay numbers, amounts have two decimals."""
     sheet.freeze_panes = "A2"  # before the first row, as the column widths
     sheet.append(list(tidy.COLUMNS))
+    known = _Texts()
     for row in rows:
-        texts = [neutralised(text) for text in (row.mission, row.period, row.territory, row.indicator, row.category)]
+        texts = [known[row.mission], known[row.period], known[row.territory], known[row.indicator], known[row.category]]
         if isinstance(row.value, Decimal):
             sheet.append([*texts, _styled(sheet, float(row.value), number_format="0.00")])
         else:
