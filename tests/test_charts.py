@@ -279,3 +279,22 @@ def test_the_pdf_image_is_laid_out_at_the_resolution_it_is_drawn_at(monkeypatch)
     monkeypatch.setattr(Figure, "__init__", spy)
     charts.bars("Résolution", {"un": 1, "deux": 2}).image(dpi=150)
     assert [figure.dpi for figure in made] == [150]
+
+
+def test_a_heat_maps_counts_are_left_out_of_the_layouts_measures(monkeypatch):
+    """The numbers printed in a heat map's cells never stick out of its axes: tight_layout does not measure them
+    (up to 168 texts), only the labels around; the drawing is the same."""
+    from matplotlib.figure import Figure
+
+    laid_out = []
+    original = Figure.tight_layout
+
+    def spy(self, *args, **kwargs):
+        laid_out.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "tight_layout", spy)
+    charts.heatmap("Cellules", ["lun.", "mar."], ["9 h", "10 h"], [[1, 2], [3, 0]]).image()
+    [figure] = laid_out
+    counts = [text for text in figure.axes[0].texts if text.get_text() in ("1", "2", "3")]
+    assert len(counts) == 3 and not any(text.get_in_layout() for text in counts)

@@ -397,6 +397,7 @@ def _heatmap(figure, axes, chart: Chart) -> None:
                     va="center",
                     fontsize=FONT_SIZE - 2,
                     color="white" if value > top * 0.6 else "#1B1B1B",
+                    in_layout=False,  # inside its cell: tight_layout need not measure it
                 )
 
 
