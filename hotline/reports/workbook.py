@@ -6,9 +6,9 @@ A text cell that starts with "=", "+", "-" or "@" is neutralised (a leading apos
 never runs it as a formula: the qualitative analysis is typed by people.
 
 The tidy sheet's rows (50 000 x 6 cells for a year at 1M consultations) are written as the XML openpyxl writes for
-them, each distinct text escaped once, instead of a cell object per cell (5 times less time); openpyxl writes the
-rest (styles, the frozen header, the other sheets), and tests/test_workbook.py reads the result back the same as
-openpyxl's own writing of those rows.
+them (the form of its lxml writer), each distinct text escaped once, instead of a cell object per value: 0.35 s
+instead of 2.5 s at 1M. openpyxl writes the rest (styles, the frozen header, the other sheets), and
+tests/test_workbook.py reads the result back the same as openpyxl's own writing of those rows.
 """
 
 from __future__ import annotations
