@@ -247,3 +247,54 @@ def test_a_dollar_sign_is_text_not_a_formula():
 def test_any_chart_a_token_can_name_is_drawn(chart):
     """Never a 500 on /reports/charts/<token>.svg: whatever a valid token names is drawn."""
     assert chart.svg().startswith("<svg")
+
+
+def test_a_chart_is_drawn_on_the_agg_canvas_without_pyplot():
+    """matplotlib.figure.Figure on FigureCanvasAgg: no pyplot (its global figure registry and backend choice) in
+    the process that draws, e.g. the worker that makes a PDF."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from hotline.core import charts; "
+        "charts.bars('T', {'a': 1, 'b': 2}).image(); charts.heatmap('H', ['lun.'], ['9 h'], [[3]]).svg(); "
+        "charts.lines('L', ['01', '02'], {'x': [1, 2]}).png(); "
+        "assert 'matplotlib.figure' in sys.modules and 'matplotlib.pyplot' not in sys.modules, 'pyplot loaded'"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_the_pdf_image_is_laid_out_at_the_resolution_it_is_drawn_at(monkeypatch):
+    """The figure is made at its drawing's dpi: the layout measures each text with the renderer that draws it
+    (matplotlib caches a text's measure per renderer), not at 100 dpi before a draw at 150."""
+    from matplotlib.figure import Figure
+
+    made = []
+    original = Figure.__init__
+
+    def spy(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(Figure, "__init__", spy)
+    charts.bars("Résolution", {"un": 1, "deux": 2}).image(dpi=150)
+    assert [figure.dpi for figure in made] == [150]
+
+
+def test_a_heat_maps_counts_are_left_out_of_the_layouts_measures(monkeypatch):
+    """The numbers printed in a heat map's cells never stick out of its axes: tight_layout does not measure them
+    (up to 168 texts), only the labels around; the drawing is the same."""
+    from matplotlib.figure import Figure
+
+    laid_out = []
+    original = Figure.tight_layout
+
+    def spy(self, *args, **kwargs):
+        laid_out.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "tight_layout", spy)
+    charts.heatmap("Cellules", ["lun.", "mar."], ["9 h", "10 h"], [[1, 2], [3, 0]]).image()
+    [figure] = laid_out
+    counts = [text for text in figure.axes[0].texts if text.get_text() in ("1", "2", "3")]
+    assert len(counts) == 3 and not any(text.get_in_layout() for text in counts)

@@ -224,12 +224,11 @@ def _drawn(
 ) -> bytes:
     chart = Chart(kind, title, labels, dict(series), unit, description)
     import matplotlib  # loaded when a chart is drawn, not when the app starts (start-up time)
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib import pyplot
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # the Agg canvas itself: no pyplot, no backend chosen
+    from matplotlib.figure import Figure
 
     with (
-        _lock,
+        _lock,  # rcParams are global
         matplotlib.rc_context(
             {
                 "svg.fonttype": "none",
@@ -242,21 +241,19 @@ def _drawn(
             }
         ),
     ):
-        figure = _figure(pyplot, chart)
-        try:
-            if fmt == "rgb":  # the pixels, preceded by the width and height (4 bytes each)
-                figure.set_dpi(dpi)
-                figure.canvas.draw()
-                width, height = figure.canvas.get_width_height(physical=True)
-                import numpy  # matplotlib's own dependency, loaded with it
+        # Made at the resolution it is drawn at (an SVG: the default 100), so that the layout measures its texts with
+        # the renderer that then draws them (matplotlib caches a text's measure per renderer).
+        figure = _figure(Figure, FigureCanvasAgg, chart, dpi)
+        if fmt == "rgb":  # the pixels, preceded by the width and height (4 bytes each)
+            figure.canvas.draw()
+            width, height = figure.canvas.get_width_height(physical=True)
+            import numpy  # matplotlib's own dependency, loaded with it
 
-                rgb = numpy.asarray(figure.canvas.buffer_rgba())[:, :, :3].tobytes()  # white ground: alpha is 255
-                return width.to_bytes(4, "big") + height.to_bytes(4, "big") + rgb
-            out = io.BytesIO()
-            figure.savefig(out, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
-            return out.getvalue()
-        finally:
-            pyplot.close(figure)
+            rgb = numpy.asarray(figure.canvas.buffer_rgba())[:, :, :3].tobytes()  # white ground: alpha is 255
+            return width.to_bytes(4, "big") + height.to_bytes(4, "big") + rgb
+        out = io.BytesIO()
+        figure.savefig(out, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
+        return out.getvalue()
 
 
 FONT_SIZE = 10
@@ -267,13 +264,14 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def _figure(pyplot, chart: Chart):
-    """The figure: the title at the top left across the whole width (wrapped to it), then the drawing sized to
-    its labels; NO_DATA alone when there is nothing to draw."""
+def _figure(Figure, Canvas, chart: Chart, dpi: int):  # noqa: N803 (matplotlib's classes, imported when drawing)
+    """The figure, on its Agg canvas: the title at the top left across the whole width (wrapped to it), then the
+    drawing sized to its labels; NO_DATA alone when there is nothing to draw."""
     title = _wrap(chart.title, int(WIDTH_INCHES * 72 / ((FONT_SIZE + 1) * CHAR_EM)))
     title_height = (title.count("\n") + 1) * LINE_INCHES + 0.15
     if chart.empty:
-        figure = pyplot.figure(figsize=(WIDTH_INCHES, title_height + 0.45))
+        figure = Figure(figsize=(WIDTH_INCHES, title_height + 0.45), dpi=dpi)
+        Canvas(figure)
         figure.text(0.01, 1 - 0.08 / (title_height + 0.45), title, va="top", fontsize=FONT_SIZE + 1, fontweight="bold")
         figure.text(0.01, 0.12, NO_DATA, fontsize=FONT_SIZE)
         return figure
@@ -287,8 +285,9 @@ def _figure(pyplot, chart: Chart):
         body += 0.3 if chart.kind == "grouped" else 0  # the panels' names
     height = title_height + body
     panels = len(chart.series) if chart.kind == "grouped" else 1
-    figure, axes = pyplot.subplots(1, panels, figsize=(WIDTH_INCHES, height), sharey=True, sharex=True, squeeze=False)
-    axes = list(axes[0])
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=dpi)
+    Canvas(figure)
+    axes = list(figure.subplots(1, panels, sharey=True, sharex=True, squeeze=False)[0])
     if chart.kind == "bars":
         _bars(axes[0], chart, labels, chart.series.get("", []), PALETTE[0])
     elif chart.kind == "grouped":
@@ -398,6 +397,7 @@ def _heatmap(figure, axes, chart: Chart) -> None:
                     va="center",
                     fontsize=FONT_SIZE - 2,
                     color="white" if value > top * 0.6 else "#1B1B1B",
+                    in_layout=False,  # inside its cell: tight_layout need not measure it
                 )
 
 

@@ -414,22 +414,23 @@ def _table(doc: FPDF, table: Table, with_caption: bool = True) -> None:
     texts = [[bilan.cell_text(value) for value in line] for line in table.lines]
     widths, size = _widths(doc, len(table.headers) - 1, [table.headers[0], *(line[0] for line in texts)])
     caption = 6 if with_caption else 0
-    header = _height(doc, table.headers, widths, size, bold=True)
-    rows = [_height(doc, line, widths, size) for line in texts]
-    whole = caption + header + sum(rows)
+    header = _measure(doc, table.headers, widths, size, bold=True)  # each row measured once (fpdf2 breaks lines)
+    measured = [_measure(doc, line, widths, size) for line in texts]
+    rows = [height for height, _counts in measured]
+    whole = caption + header[0] + sum(rows)
     room = doc.page_break_trigger - doc.get_y()
     body = doc.page_break_trigger - doc.t_margin
-    if (whole > room and whole <= body) or (caption + header + sum(rows[:KEPT_ROWS]) > room):
+    if (whole > room and whole <= body) or (caption + header[0] + sum(rows[:KEPT_ROWS]) > room):
         doc.add_page(orientation=_orientation(doc))  # whole on the next page, or at least its start
     if with_caption:
         _text(doc, table.caption, 10, "B", 6)
     tones = _tones(table)
-    _row(doc, table.headers, widths, size, header=True)
-    for text, tone in zip(texts, tones, strict=True):
-        if doc.get_y() + _height(doc, text, widths, size) > doc.page_break_trigger:
+    _row(doc, table.headers, widths, size, header, bold=True)
+    for text, tone, line in zip(texts, tones, measured, strict=True):
+        if doc.get_y() + line[0] > doc.page_break_trigger:
             doc.add_page(orientation=_orientation(doc))
-            _row(doc, table.headers, widths, size, header=True)  # the headers again on the new page
-        _row(doc, text, widths, size, tone=tone)
+            _row(doc, table.headers, widths, size, header, bold=True)  # the headers again on the new page
+        _row(doc, text, widths, size, line, tone=tone)
     doc.ln(3)
 
 
@@ -496,10 +497,12 @@ def _widths(doc: FPDF, count: int, names: list[str]) -> tuple[list[float], float
     return [first] + [(doc.epw - first) / count] * count, size
 
 
-def _height(doc: FPDF, texts: list, widths: list[float], size: float, bold: bool = False) -> float:
+def _measure(doc: FPDF, texts: list, widths: list[float], size: float, bold: bool = False) -> tuple[float, list[int]]:
+    """A row's height and the lines of each of its cells."""
     doc.set_font(FONT, "B" if bold else "", size)
     line = size * 0.5
-    return max(_lines(doc, doc.in_font(str(t)), w, line) for t, w in zip(texts, widths, strict=False)) * line + 1
+    counts = [_lines(doc, doc.in_font(str(t)), w, line) for t, w in zip(texts, widths, strict=False)]
+    return max(counts) * line + 1, counts
 
 
 def _lines(doc: FPDF, text: str, width: float, line: float) -> int:
@@ -508,11 +511,20 @@ def _lines(doc: FPDF, text: str, width: float, line: float) -> int:
     return len(doc.multi_cell(width, line, text, dry_run=True, output="LINES"))
 
 
-def _row(doc: FPDF, texts: list, widths: list[float], size: float, header: bool = False, tone: str = "neutral") -> None:
-    height = _height(doc, texts, widths, size, bold=header)
-    doc.set_font(FONT, "B" if header else "", size)
+def _row(
+    doc: FPDF,
+    texts: list,
+    widths: list[float],
+    size: float,
+    measured: tuple[float, list[int]],
+    bold: bool = False,
+    tone: str = "neutral",
+) -> None:
+    """A row of a table, `measured` by _measure (bold: the header, on grey)."""
+    height, counts = measured
+    doc.set_font(FONT, "B" if bold else "", size)
     top, x = doc.get_y(), doc.l_margin
-    if header:
+    if bold:
         doc.set_fill_color(230, 230, 230)
         doc.rect(x, top, sum(widths), height, style="F")
     for index, (text, width) in enumerate(zip(texts, widths, strict=False)):
@@ -520,7 +532,7 @@ def _row(doc: FPDF, texts: list, widths: list[float], size: float, header: bool 
         text, align = doc.in_font(str(text)), "L" if index == 0 else "R"
         if index == len(texts) - 1 and tone != "neutral":
             doc.set_text_color(*TONE_RGB[tone])
-        if _lines(doc, text, width, size * 0.5) == 1:
+        if counts[index] == 1:
             doc.cell(width, size * 0.5, text, align=align)
         else:
             doc.multi_cell(width, size * 0.5, text, align=align, new_x="RIGHT", new_y="TOP")
