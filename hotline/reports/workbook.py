@@ -4,26 +4,17 @@ tables. Pure: rows in, bytes out.
 
 A text cell that starts with "=", "+", "-" or "@" is neutralised (a leading apostrophe) so that a spreadsheet
 never runs it as a formula: the qualitative analysis is typed by people.
-
-The tidy sheet's rows (50 000 x 6 cells for a year at 1M consultations) are written as the XML openpyxl writes for
-them (the form of its lxml writer), each distinct text escaped once, instead of a cell object per value: 0.35 s
-instead of 2.5 s at 1M. openpyxl writes the rest (styles, the frozen header, the other sheets), and
-tests/test_workbook.py reads the result back the same as openpyxl's own writing of those rows.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.compat.strings import safe_string
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -65,11 +56,10 @@ def to_xlsx(rows: list[tidy.Row], bilans: list[bilan.MissionBilan] | None = None
         ]
         if sections:
             _readable(book.create_sheet(title), sections)
-    sheet = book.create_sheet(TIDY_SHEET)
-    style = _tidy(sheet)
+    _tidy(book.create_sheet(TIDY_SHEET), rows)
     out = io.BytesIO()
     book.save(out)
-    return _with_rows(out.getvalue(), sheet.path.lstrip("/"), _tidy_rows(rows, style))
+    return out.getvalue()
 
 
 def _bilans(rows: list[tidy.Row]) -> list[bilan.MissionBilan]:
@@ -132,66 +122,23 @@ def _formatted(sheet: WriteOnlyWorksheet, value: bilan.Cell):
     return _value(value)
 
 
-AMOUNT = "0.00"  # the tidy sheet's amounts
-_ROWS_HERE = "hotline:tidy-rows"  # the placeholder row that _with_rows replaces with the tidy rows
-_PLACEHOLDER = f'<row r="2"><c r="A2" t="inlineStr"><is><t>{_ROWS_HERE}</t></is></c></row>'
+class _Texts(dict):
+    """Each distinct text neutralised once: a year's tidy rows repeat a few hundred texts (missions, months,
+    territories, indicators, categories) over 250 000 cells."""
 
-
-def _tidy(sheet: WriteOnlyWorksheet) -> int:
-    """The tidy sheet as openpyxl writes it: the frozen header, then a placeholder row for the rows (_tidy_rows);
-    the style id of its amounts, registered in the workbook's styles."""
-    sheet.freeze_panes = "A2"  # before the first row, as the column widths
-    sheet.append(list(tidy.COLUMNS))
-    sheet.append([_ROWS_HERE])
-    amount = WriteOnlyCell(sheet, 0.0)
-    amount.number_format = AMOUNT
-    return amount.style_id
-
-
-def _tidy_rows(rows: list[tidy.Row], style: int) -> Iterator[str]:
-    """The same rows as the CSV, as openpyxl's lxml writer writes them (inline strings, numbers as numbers, amounts
-    with two decimals): each distinct text (missions, months, territories, indicators, categories, a few hundred)
-    neutralised and escaped once."""
-    known: dict[str, str] = {}
-
-    def text(value: str) -> str:
-        found = known.get(value)
-        if found is None:
-            shown = neutralised(value)[:32767]  # as openpyxl keeps it (a cell's most)
-            if shown == "":
-                found = '" t="inlineStr"></c>'
-            elif shown in ERROR_CODES:  # "#N/A"...: openpyxl writes it as an error value
-                found = f'" t="e"><v>{shown}</v></c>'
-            else:
-                space = ' xml:space="preserve"' if shown != shown.strip() else ""
-                escaped = escape(shown).replace("\r", "&#13;")
-                found = f'" t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
-            known[value] = found
+    def __missing__(self, text: str) -> str:
+        self[text] = found = neutralised(text)
         return found
 
-    for number, row in enumerate(rows, 2):
+
+def _tidy(sheet: WriteOnlyWorksheet, rows: list[tidy.Row]) -> None:
+    """The same rows as the CSV; numbers stay numbers, amounts have two decimals."""
+    sheet.freeze_panes = "A2"  # before the first row, as the column widths
+    sheet.append(list(tidy.COLUMNS))
+    known = _Texts()
+    for row in rows:
+        texts = [known[row.mission], known[row.period], known[row.territory], known[row.indicator], known[row.category]]
         if isinstance(row.value, Decimal):
-            value = f'<c r="F{number}" s="{style}" t="n"><v>{safe_string(float(row.value))}</v></c>'
+            sheet.append([*texts, _styled(sheet, float(row.value), number_format="0.00")])
         else:
-            value = f'<c r="F{number}" t="n"><v>{safe_string(row.value)}</v></c>'
-        yield (
-            f'<row r="{number}"><c r="A{number}{text(row.mission)}<c r="B{number}{text(row.period)}'
-            f'<c r="C{number}{text(row.territory)}<c r="D{number}{text(row.indicator)}'
-            f'<c r="E{number}{text(row.category)}{value}</row>'
-        )
-
-
-def _with_rows(xlsx: bytes, path: str, rows: Iterator[str]) -> bytes:
-    """The workbook with the sheet at `path`'s placeholder row replaced by `rows` (the other parts as they are)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as written, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as patched:
-        for part in written.infolist():
-            body = written.read(part)
-            if part.filename == path:
-                sheet = body.decode("utf-8")
-                if sheet.count(_PLACEHOLDER) != 1:  # openpyxl wrote it otherwise: never a sheet without its rows
-                    raise RuntimeError(f"the tidy sheet's placeholder row is not in {path}")
-                before, after = sheet.split(_PLACEHOLDER)
-                body = "".join([before, *rows, after]).encode("utf-8")
-            patched.writestr(part, body)
-    return out.getvalue()
+            sheet.append([*texts, row.value])
