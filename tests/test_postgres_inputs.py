@@ -22,7 +22,7 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from conftest import EVICTION_NUMBER, PASSWORD, TOKEN, hashed
+from conftest import EVICTION_NUMBER, PASSWORD, TOKEN, csrf_token, hashed
 from html_forms import forms as page_forms
 from html_forms import opened
 from sqlalchemy import Integer, Numeric, SmallInteger, String, event, select
@@ -440,3 +440,15 @@ def test_a_parent_call_sid_holding_a_nul_is_no_call(app, twilio, caplog, path):
     root = ET.fromstring(response.data)
     assert response.status_code == 200 and root.find("./Dial/Number") is None  # not the backup number
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("path", ["/admin/communes/{}/territory", "/admin/epcis/{}/territory"])
+@pytest.mark.parametrize("text", ["a%00b", "%00", "62041%0a"])
+def test_a_text_path_argument_holding_a_control_character_is_a_404(client, login, make_user, path, text):
+    """The moves looked the commune or EPCI up by the path's text: PostgreSQL refused a NUL (a 500). Every
+    text argument of a path now refuses control characters, as an int one refuses huge numbers."""
+    login(make_user("admin"))
+    token = csrf_token(client, "/admin/territories/")
+    response = client.post(path.format(text), data={"csrf_token": token, "territory": "arrageois"})
+    assert response.status_code == 404
+    assert "Page introuvable" in response.get_data(as_text=True)
