@@ -7,7 +7,8 @@ would, so that the identifiers in the paths are records it may open. On every pa
 argument the view reads (recorded as the view reads it, and the fields of the page's GET forms) is set in
 turn to each probe value; each POST form of the page is sent back with each of its fields (and whatever
 the view reads from the posted form) set in turn to each probe value. The voice webhooks are posted
-signed as Twilio would, each parameter in turn. The same walk runs on SQLite and PostgreSQL.
+signed as Twilio would, each parameter in turn. The same walk runs on SQLite and PostgreSQL: on SQLite, an
+engine hook (as_strict_as_postgresql) refuses what PostgreSQL would, so that a hole fails on both.
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ def service(app, monkeypatch):
     and a finished import, so that every page has rows to show."""
     from hotline.auth import services as auth_services
     from hotline.consultations.imports.jobs import ImportJob
+    from hotline.consultations.models import Household
+    from hotline.consultations.services import record_consultation
     from hotline.core.opening import Closure
     from hotline.ivr import calls
     from hotline.jobs import demo
@@ -120,12 +123,22 @@ def service(app, monkeypatch):
             missed = calls.open_call(f"CAprobe{number}m", EVICTION_NUMBER, "+33612000002", clock.now(), mission)
             missed.territory_code, missed.outcome = "boulonnais", "missed"
             calls.add_callback(missed, "missed")
+        household = Household(name="Famille Sonde", phone="+33612000003")
+        db.session.add(household)
+        for email, mission in JURISTS.items():  # a household both jurists read, which the menu may not reach
+            consultation = {"date": today, "mission": mission, "mode": "telephone", "commune_insee": "62160"}
+            themes = ["impayes_expulsion"] if mission == "prevention_expulsion" else ["rapports_locatifs"]
+            jurist_id = db.session.scalar(select(User.id).where(User.email == email))
+            record_consultation(
+                {**consultation, "territory_code": "boulonnais", "themes": themes}, jurist_id, household
+            )
         admin = made[0][0]
         db.session.add(Closure(mission=None, starts_on=today, ends_on=today, reason="Formation"))
         db.session.add(ImportJob(state="done", filename="import.csv", rows_total=1, created_by_id=made[1][0].id))
         occurrence = next(o for o in permanences.occurrences(*permanences.horizon(today)) if o.not_held is None)
         permanences.cancel(occurrence.permanence, occurrence.day, "Formation", admin)
         db.session.commit()
+        return household.id
 
 
 def account(app, role: str) -> User:
@@ -336,21 +349,23 @@ def recording(app, monkeypatch):
     monkeypatch.setattr(app.request_class, "parameter_storage_class", Recording)
 
 
-def starts(app) -> list[str]:
-    """The home, and every page without arguments (the menu's pages)."""
-    return ["/", "/admin/territories/?q=Arras"] + sorted(
+def starts(app, household_id: int) -> list[str]:
+    """The home, and every page without arguments (the menu's pages); and a few a menu reaches only after a
+    search or a click in the agenda."""
+    extra = ["/admin/territories/?q=Arras", f"/appointments/new?household={household_id}&office=1"]
+    return ["/", *extra] + sorted(
         rule.rule for rule in app.url_map.iter_rules() if not rule.arguments and "GET" in rule.methods
     )
 
 
 @pytest.mark.parametrize("role", [*ACCOUNTS, "visitor"])
 def test_every_page_and_form_answers_what_postgresql_refuses(app, client, login, monkeypatch, caplog, recording, role):
-    service(app, monkeypatch)
+    household_id = service(app, monkeypatch)
     user = account(app, role) if role in ACCOUNTS else None
     if user is not None:
         login(user)
     walk = Walk(app, client, login, user, caplog)
-    reached = walk.crawl(starts(app))
+    reached = walk.crawl(starts(app, household_id))
     done: set = set()
     for endpoint, urls in reached.items():
         for url in urls[:1]:
@@ -452,3 +467,23 @@ def test_a_text_path_argument_holding_a_control_character_is_a_404(client, login
     response = client.post(path.format(text), data={"csrf_token": token, "territory": "arrageois"})
     assert response.status_code == 404
     assert "Page introuvable" in response.get_data(as_text=True)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="hotline/reports or hotline/consultations/imports (not this branch's files): found by "
+    "test_import_derived's property on PostgreSQL (--hypothesis-seed=11, twice its examples), on SQLite too: a "
+    "consultation imported with an act (its own household), then updated without one, leaves that household counted in "
+    "report_households, where a rebuild counts only the household of the other consultation",
+)
+def test_an_update_that_drops_the_acts_leaves_what_a_rebuild_computes(ctx, monkeypatch):
+    from import_helpers import import_bytes
+    from test_import_derived import SPEC, TODAY, _line, as_rebuilt, derived, written
+
+    from hotline.consultations.imports import write as importer
+
+    monkeypatch.setattr(importer, "BATCH", 1)
+    files = [{"A0": {**SPEC, "acts": "commandement_payer=2025-10-01"}}, {"A1": SPEC}, {"A0": SPEC}]
+    for n, unique in enumerate(files):
+        assert import_bytes(written([_line(n, s) for s in unique.values()]), None, TODAY).problems == []
+        assert derived() == as_rebuilt(), n
