@@ -467,23 +467,3 @@ def test_a_text_path_argument_holding_a_control_character_is_a_404(client, login
     response = client.post(path.format(text), data={"csrf_token": token, "territory": "arrageois"})
     assert response.status_code == 404
     assert "Page introuvable" in response.get_data(as_text=True)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="hotline/reports or hotline/consultations/imports (not this branch's files): found by "
-    "test_import_derived's property on PostgreSQL (--hypothesis-seed=11, twice its examples), on SQLite too: a "
-    "consultation imported with an act (its own household), then updated without one, leaves that household counted in "
-    "report_households, where a rebuild counts only the household of the other consultation",
-)
-def test_an_update_that_drops_the_acts_leaves_what_a_rebuild_computes(ctx, monkeypatch):
-    from import_helpers import import_bytes
-    from test_import_derived import SPEC, TODAY, _line, as_rebuilt, derived, written
-
-    from hotline.consultations.imports import write as importer
-
-    monkeypatch.setattr(importer, "BATCH", 1)
-    files = [{"A0": {**SPEC, "acts": "commandement_payer=2025-10-01"}}, {"A1": SPEC}, {"A0": SPEC}]
-    for n, unique in enumerate(files):
-        assert import_bytes(written([_line(n, s) for s in unique.values()]), None, TODAY).problems == []
-        assert derived() == as_rebuilt(), n
