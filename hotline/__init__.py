@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from flask import Flask, Response, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter, ValidationError
+from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 from hotline.config import DEFAULTS, ConfigError, from_environment
 from hotline.core.ids import MAX_ID
@@ -42,10 +42,20 @@ class BoundedIntegerConverter(IntegerConverter):
         return number
 
 
+class PlainTextConverter(UnicodeConverter):
+    """Werkzeug's default converter without control characters: /admin/communes/%00/territory is a 404, not
+    a database error (PostgreSQL refuses a NUL). It replaces `string` for every route of the app."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", r"[^/\x00-\x1f\x7f-\x9f\u2028\u2029]", 1)
+
+
 def create_app(config: Mapping | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), instance_relative_config=True)
     configure(app, config)
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
+    app.url_map.converters["default"] = app.url_map.converters["string"] = PlainTextConverter
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

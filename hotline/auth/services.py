@@ -134,8 +134,9 @@ def validate_scope(role: str, missions, territories) -> None:
         raise AccountError(f"Mission inconnue : {', '.join(unknown)}.", "missions")
     if role == "jurist" and not missions:  # a jurist reads and records only within their missions
         raise AccountError(MISSION_REQUIRED, "missions")
+    known = set(db.session.scalars(select(Territory.code)))  # a posted code is not queried: it may hold a NUL
     for code in territories:
-        if db.session.get(Territory, code) is None:
+        if code not in known:
             raise AccountError(f"Territoire inconnu : {code}.")
 
 
