@@ -624,9 +624,15 @@ def recorded():
     return flow.goodbye(voice(), prompts.NO_RECORDING)
 
 
+def _parent_call(*, lock: bool = False) -> Call | None:
+    """The caller's call of a jurist's leg (Twilio's ParentCallSid); None for a SID that is none."""
+    sid = request.form.get("ParentCallSid", "")
+    return calls.get_call(sid, lock=lock) if CALL_SID.match(sid) else None
+
+
 @webhook("/whisper")
 def whisper():
-    parent = calls.get_call(request.form.get("ParentCallSid", ""))
+    parent = _parent_call()
     mission = parent.mission if parent else None
     territory = territory_labels().get(parent.territory_code) if parent and parent.territory_code else None
     known = caller.words(parent.from_number, calls.row_id(request.args.get("u"))) if parent else None
@@ -639,7 +645,7 @@ def whisper():
 def whisper_accept():
     if keys() != "1":
         return flow.goodbye(voice(), "")
-    parent = calls.get_call(request.form.get("ParentCallSid", ""), lock=True)
+    parent = _parent_call(lock=True)
     user_id = calls.row_id(request.args.get("u"))
     if parent is not None and parent.answered_at is None:
         parent.answered_at = clock.now()
