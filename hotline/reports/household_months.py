@@ -20,7 +20,6 @@ index. No personal data: codes, months, territories and household numbers only.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -600,9 +599,10 @@ def refresh_written(session, ids: list[tuple[int, int]]) -> None:
     for where in (c.household_id.in_(households), and_(written, c.household_id.is_(None))):
         rows = session.execute(_history(where).execution_options(yield_per=BATCH))
         # In lists of BATCH rows: the history streams from a cursor of the connection the rows are copied through.
-        months = _tally(deltas, _month_rows(rows, acts))
+        months = _months(rows, acts)
         while batch := list(islice(months, BATCH)):
-            bulk.insert(TABLE, MONTH_COLUMNS, batch)
+            _count(deltas, batch, 1)
+            bulk.insert(TABLE, MONTH_COLUMNS, [tuple(row[name] for name in MONTH_COLUMNS) for row in batch])
     add_counts(session, COUNTS, deltas)
     session.execute(delete(RESULTS).where(RESULTS.c.household.in_(keys[0])))
     found = _results(acts)
@@ -610,142 +610,7 @@ def refresh_written(session, ids: list[tuple[int, int]]) -> None:
         session.execute(insert(RESULTS), found[start : start + BATCH])
 
 
-# --- an import's households: plain tuples, written through the driver --------------------------------
-
-MONTH_COLUMNS = tuple(TABLE.c.keys())  # the order of the tuples _month_rows() yields
-
-
-def _group(row) -> tuple:
-    """A history row's household and mission (a consultation without household is one of its own)."""
-    return (row[1], row[2]) if row[1] is not None else (None, row[0], row[2])
-
-
-def _month_rows(rows: Iterable, acts: dict[str, list[tuple[str, object]]]) -> Iterator[tuple]:
-    """What _months() gives (cases.figures.household_months, the profiles and the reach), as tuples in
-    MONTH_COLUMNS' order, from _history's rows read as plain tuples: one loop over a household's rows that
-    carries its stage, rent and profile, a row per month closed as the next month begins. No record objects:
-    the import computes a million of these."""
-    unknown, eviction_mission, received_modes = figures.UNKNOWN, figures.EVICTION_MISSION, tidy.RECEIVED_MODES
-    profiled = household_facts.PROFILE[:5]
-    band = figures.months_band
-    for key, grouped in groupby(rows, key=_group):
-        mission = key[-1]
-        household = f"h{key[0]}" if key[0] is not None else f"c{key[1]}"
-        eviction = mission == eviction_mission
-        carried: dict[str, tuple[str, str]] = {}
-        entries: list[list] = []  # [month, territory, stage, debt, debt territory, band, received, profile]
-        entry: list | None = None
-        stage, rent, first = unknown, None, None
-        for row in grouped:
-            day = row[3]
-            month = f"{day.year:04d}-{day.month:02d}"
-            if entry is None or entry[0] != month:
-                if entry is not None and eviction:
-                    entry[7] = dict(carried)
-                entry = [month, None, None, None, None, None, False, None]
-                entries.append(entry)
-            if first is None:
-                first = row
-            said_stage = row[5]
-            if said_stage and said_stage != unknown:
-                stage = said_stage
-            said_rent = row[8]
-            if said_rent is not None and said_rent > 0:
-                rent = said_rent
-            entry[1], entry[2] = row[4], stage
-            if row[6] is not None:
-                entry[3], entry[4], entry[5] = row[6], row[4], band(row[6], rent)
-            if row[7] in received_modes:
-                entry[6] = True
-            if eviction:
-                known = {}
-                for index, name in enumerate(profiled):
-                    value = row[9 + index]
-                    if value and value != unknown:
-                        known[name] = value
-                        carried[name] = (value, month)
-                origins = sorted(set((row[14] or "").split("|")) - {"", unknown})
-                if origins:
-                    carried["debt_origin"] = ("|".join(origins), month)
-                if "family_situation" in known and "housing_sector" in known:
-                    by_sector = f"{known['family_situation']}|{known['housing_sector']}"
-                    carried["family_situation_by_sector"] = (by_sector, month)
-        reach = None
-        if eviction:
-            entry[7] = dict(carried)
-            commandements = [day for code, day in acts.get(household, ()) if code == household_facts.COMMANDEMENT]
-            reach = household_facts.reach(first[3], first[5], commandements)
-        yield from _entries(household, mission, entries, first, reach)
-
-
-def _entries(household: str, mission: str, entries: list[list], first, reach: str | None) -> Iterator[tuple]:
-    """The rows of one household and mission from its months' entries (_month_rows), in month order."""
-    first_month = entries[0][0]
-    debt_months = [entry[0] for entry in entries if entry[3] is not None]
-    last_received = None
-    for position, (month, territory, stage, debt, debt_territory, debt_band, received, profile) in enumerate(entries):
-        if received:
-            last_received = month
-        opening = month == first_month
-        first_territory = first[4] if opening else None
-        following = entries[position + 1][0] if position + 1 < len(entries) else None
-        profile = profile or {}
-        yield (
-            household,
-            mission,
-            month,
-            territory,
-            stage,
-            first_territory,
-            (first[5] or figures.UNKNOWN) if opening else None,
-            None if debt is None else tidy.cents(debt),
-            debt_territory,
-            debt_band,
-            following,
-            _following(debt_months, month),
-            received,
-            last_received,
-            reach if first_territory is not None else None,
-            *(part for name in household_facts.PROFILE for part in profile.get(name, (None, None))),
-        )
-
-
-def _following(months: list[str], month: str) -> str | None:
-    """The first of these months (in order) after `month`."""
-    at = bisect_right(months, month)
-    return months[at] if at < len(months) else None
-
-
-def _tally(deltas: dict[tuple, list[int]], rows: Iterable[tuple]) -> Iterator[tuple]:
-    """_counted() of each row of _month_rows() added to deltas; yields the rows on."""
-    eviction_mission = figures.EVICTION_MISSION
-    profile = list(enumerate(household_facts.PROFILE))
-    for row in rows:
-        (_, mission, month, territory, stage, first_territory, first_stage, debt, debt_territory, debt_band) = row[:10]
-        next_month, next_debt_month, received, last_received, reach = row[10:15]
-        until = next_month or ""
-        seen = deltas[(mission, month, "seen", until, "", last_received or "")]
-        seen[0] += 1
-        seen[1] += 1 if received else 0
-        if first_territory is not None:
-            deltas[(mission, month, "first", "", first_territory, first_stage or "")][0] += 1
-            if reach is not None:
-                deltas[(mission, month, "reach", "", first_territory, reach)][0] += 1
-        if mission == eviction_mission:
-            deltas[(mission, month, "stage", until, territory, stage)][0] += 1
-            if debt is not None:
-                counted = deltas[(mission, month, "debt", next_debt_month or "", debt_territory, debt_band)]
-                counted[0] += 1
-                counted[2] += debt
-            for index, name in profile:
-                value, since = row[15 + 2 * index], row[16 + 2 * index]
-                since = since or "" if value is not None else ""
-                kind = f"{PROFILE_KIND}{index}"
-                deltas[(mission, month, kind, until, territory, f"{since}|{HOUSEHOLD}")][0] += 1
-                if value is not None:
-                    for code in household_facts.categories(name, value):
-                        deltas[(mission, month, kind, until, territory, f"{since}|{code}")][0] += 1
-        yield row
+MONTH_COLUMNS = tuple(TABLE.c.keys())  # the order of the tuples an import writes through the driver
 
 
 def add_counts(session, table, deltas: dict[tuple, list[int] | tuple[int, ...]]) -> None:
