@@ -435,3 +435,28 @@ def test_a_month_of_the_year_before_with_data_and_no_consultation_is_a_real_zero
     [mission] = bilan.assemble(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, before)
     [table] = next(s for s in mission.sections if s.key == "previous").tables
     assert [bilan.cell_text(cell) for cell in table.lines[0]] == ["03/2026", "1", "0", "+1"]
+
+
+def test_a_year_before_covered_in_part_is_not_compared_on_the_summary():
+    """The data of the year before begins in 04/2025, the range is 03-04/2026: the summary's year-before values and
+    changes read "non disponible" (a whole range is not compared with a part of one), its sentences claim no change,
+    and neither do the key figures."""
+    before = rows_of([record("2025-04", "boulonnais", "h9")], year=2025, cross=False)
+    before = [row for row in before if row.period != "2025-03"]
+    document = pdf.build(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, GENERATED, before)
+    summary = " ".join(reader_of(document).pages[0].extract_text().split())
+    assert summary.count("Année précédente : non disponible") == 6
+    assert "sur un an" not in summary and "l'année précédente)" not in summary
+    assert "qu'un an plus tôt" not in summary
+    assert "la comparaison avec l'année précédente n'est pas disponible (ses données ne couvrent qu'une partie" in (
+        summary
+    )
+    text = pdf_text(document)
+    assert "Consultations 3 non disponible non disponible" in text
+    assert "04/2026 2 1 +1" in text  # the months the year before covers are still compared, month by month
+
+
+def test_a_year_before_covering_the_whole_range_is_compared_on_the_summary():
+    summary = " ".join(reader_of(build(previous=last_year())).pages[0].extract_text().split())
+    assert "+2 sur un an (1 l'année précédente)" in summary
+    assert "soit 2 consultations de plus qu'un an plus tôt" in summary

@@ -84,16 +84,26 @@ def build(
         if not any(_source(row.indicator) == "consultations" for row in earlier):
             earlier = None  # no consultation a year before: no comparison, "non disponible" (never an invented 0)
         [mission_bilan] = bilan.assemble(rows, first, last, [mission], territory_labels, earlier, notes)
-        summary = Summary.of(mission, rows, earlier, first, last)
+        # A whole range is not compared with a part of one: the figures over the range (the summary's, the key
+        # figures') only when the year before's data covers each of its months (the month tables say it per month).
+        whole = earlier if earlier is not None and _covers(earlier, first, last) else None
+        summary = Summary.of(mission, rows, whole, first, last, partial=earlier is not None and whole is None)
         _face(doc, face, mission_bilan.title, first, last, generated)
         _summary(doc, summary, (notes or {}).get(mission))
         doc.add_page(orientation="P")  # the summary is a page of its own
-        known = {_source(row.indicator) for row in earlier or ()}
+        known = {_source(row.indicator) for row in whole or ()}
         for section in mission_bilan.sections:
             if section.key != "notes":  # the qualitative analysis is on the summary page
                 _section(doc, section, known)
     _annex(doc)
     return bytes(doc.output())
+
+
+def _covers(previous: list[tidy.Row], first: date, last: date) -> bool:
+    """Whether the rows of the year before hold something (any indicator, any territory) for each month of the range
+    a year before: a month without a single row is one the data does not cover (before the service's log began)."""
+    periods = {row.period for row in previous}
+    return all(month in periods for month in bilan.month_codes(*bilan.year_before(first, last)))
 
 
 # --- The summary --------------------------------------------------------------------------------------------------
@@ -221,8 +231,15 @@ class Summary:
 
     @classmethod
     def of(
-        cls, mission: str, rows: list[tidy.Row], previous: list[tidy.Row] | None, first: date, last: date
+        cls,
+        mission: str,
+        rows: list[tidy.Row],
+        previous: list[tidy.Row] | None,
+        first: date,
+        last: date,
+        partial: bool = False,
     ) -> Summary:
+        """partial: the year before's data covers only part of the range (previous is then None)."""
         now = _Reader(rows, mission)
         before = _Reader(previous, mission) if previous else None
         figures = []
@@ -230,21 +247,27 @@ class Summary:
             # the year before only when its data has this figure's source (never an invented 0)
             earlier = read(before) if before is not None and before.has(*sources) else None
             figures.append(Figure(name, read(now), earlier, percent, better))
-        return cls(mission, figures, _sentences(mission, now, before))
+        return cls(mission, figures, _sentences(mission, now, before, partial))
 
 
 def _count(number: float, one: str, many: str) -> str:
     return f"{bilan.cell_text(int(number))} {one if number <= 1 else many}"
 
 
-def _sentences(mission: str, now: _Reader, before: _Reader | None) -> list[str]:
-    """Two sentences made from the figures: the activity and its change; then what the mission is for."""
+def _sentences(mission: str, now: _Reader, before: _Reader | None, partial: bool = False) -> list[str]:
+    """Two sentences made from the figures: the activity and its change; then what the mission is for. partial: the
+    year before's data covers only part of the range (no change said against it)."""
     consultations, households = now("consultations"), now("households")
     first = (
         f"Sur la période, le service a tenu {_count(consultations, 'consultation', 'consultations')} "
         f"pour {_count(households, 'ménage', 'ménages')}"
     )
-    if before is None or not before.has("consultations"):
+    if partial:
+        first += (
+            " ; la comparaison avec l'année précédente n'est pas disponible (ses données ne couvrent qu'une partie "
+            "de la période)."
+        )
+    elif before is None or not before.has("consultations"):
         first += " ; la comparaison avec l'année précédente n'est pas disponible (aucune donnée)."
     else:
         earlier = before("consultations")
