@@ -311,7 +311,11 @@ def _sentences(mission: str, now: _Reader, before: _Reader | None, partial: bool
 
 def _text(doc: FPDF, text: str, size: float = 10, style: str = "", height: float | None = None) -> None:
     doc.set_font(FONT, style, size)
-    doc.multi_cell(0, height or size * 0.5, doc.in_font(text), align="L", new_x="LMARGIN", new_y="NEXT")
+    text, height = doc.in_font(text), height or size * 0.5
+    if "\n" not in text and doc.get_string_width(text) < doc.epw - 2 * doc.c_margin:  # one line: no line breaking
+        doc.cell(0, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    else:
+        doc.multi_cell(0, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _orientation(doc: FPDF) -> str:
