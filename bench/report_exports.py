@@ -17,11 +17,13 @@ of main and this worktree); each round runs every measure of every checkout in t
 share the machine's load. `--runs 3` rounds, then the medians (min-max), each measure's ratio to the baseline of
 its own round and checkout, peak memory and the load average (/proc/loadavg) when each measure started.
 `--save DIR` keeps the downloads of the last round (<label>.xlsx, <label>.pdf) to compare the outputs.
+`--rows FILE` keeps the first child's read in FILE (pickled; removed by hand) and gives it to the other children
+instead of their own read: xlsx-write and pdf-write then time the writing alone, without a 6-10 s read per child.
 `--env LABEL=NAME=VALUE` sets a variable in one checkout's children (e.g. `main=OPENPYXL_LXML=False`: openpyxl
 without lxml even when it is installed).
 
 Usage: python bench/report_exports.py --database /work/perfdata/x/direct-1000000.sqlite3
-       [--code main=/tmp/main after=.] [--runs 3] [--only read xlsx-write] [--save DIR]
+       [--code main=/tmp/main after=.] [--runs 3] [--only read xlsx-write] [--save DIR] [--rows FILE]
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import argparse
 import importlib
 import json
 import os
+import pickle
 import statistics
 import subprocess
 import sys
@@ -69,6 +72,20 @@ def _read():
     rows = services.report(FIRST, LAST, missions, NOW, ZONE)
     previous = services.report(*bilan.year_before(FIRST, LAST), missions, NOW, ZONE)
     return rows, previous, missions
+
+
+def _read_or_load():
+    """The read, or with --rows FILE the read the first child saved there (pickled): the writers then measured alone,
+    each child without its 6-10 s read (less time, less load on a shared machine)."""
+    saved = os.environ.get("BENCH_ROWS")
+    if saved and os.path.exists(saved):
+        with open(saved, "rb") as file:
+            return pickle.load(file)  # noqa: S301 (our own file, written below)
+    read = _read()
+    if saved:
+        with open(saved, "wb") as file:
+            pickle.dump(read, file)
+    return read
 
 
 class _Clock:
@@ -114,7 +131,7 @@ def _written(what: str) -> dict:
     """The read (timed apart), then what `what` writes from it: the import of its library included, as in a
     request."""
     clock = _Clock()
-    rows, previous, missions = _read()
+    rows, previous, missions = _read_or_load()
     read, read_cpu = clock.read()
     result: dict = {"read": read, "read_cpu": read_cpu}
     if what == "read":
@@ -163,13 +180,13 @@ def measure(what: str, url: str, save: str) -> dict:
     return {**result, "load": load, "peak_mb": peak_mb()}
 
 
-def in_child(what: str, url: str, code: str, env: dict[str, str], save: str) -> dict:
+def in_child(what: str, url: str, code: str, env: dict[str, str], save: str, rows: str = "") -> dict:
     done = subprocess.run(
         [sys.executable, __file__, "--measure", what, "--url", url, "--save", save],
         check=True,
         capture_output=True,
         text=True,
-        env={**os.environ, **env, "BENCH_CODE": code},
+        env={**os.environ, **env, "BENCH_CODE": code, **({"BENCH_ROWS": rows} if rows else {})},
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -186,6 +203,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", nargs="+", default=list(MEASURES), choices=MEASURES)
     parser.add_argument("--save", help="a folder for the last round's downloads")
+    parser.add_argument("--rows", help="a file for the read (pickled by the first child): the writers measured alone")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -209,7 +227,8 @@ def main() -> None:
                 if args.save and round_ == args.runs - 1:
                     Path(args.save).mkdir(parents=True, exist_ok=True)
                     save = str(Path(args.save) / label)
-                done = in_child(what, url, str(Path(code).resolve()), envs[label], save)
+                rows = str(Path(args.rows).resolve()) if args.rows else ""
+                done = in_child(what, url, str(Path(code).resolve()), envs[label], save, rows)
                 results[label][what].append(done)
                 print(f"round {round_ + 1} {label:8} {what:10} " + json.dumps(done), flush=True)
     print(f"\nmedians of {args.runs} rounds (min-max), x the baseline of the same round and checkout:")
