@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import BigInteger, Index, Integer, SmallInteger, String
+from sqlalchemy import BigInteger, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.extensions import db
@@ -24,21 +24,18 @@ SETTLED = timedelta(days=2)  # a month is summarised this long after its last lo
 
 
 class ReportCallMonth(db.Model):
-    """A counted record of a month (tidy.CallRecord without its month): so many calls of a mission and territory,
-    answered after `wait` seconds, or missed or abandoned at that local weekday and hour."""
+    """A month's counted records (tidy.CallRecord) of a mission, territory and outcome, in one text: `slots`, space
+    separated `slot:calls`, a slot being the wait in whole seconds of the answered (`-`: the answer's instant not
+    known), or the local `weekday.hour` (weekday 1 to 7) the missed or abandoned started at. A few hundred rows a year
+    instead of a row per record (70 000 at 1M): reading them was most of the summaries' cost."""
 
     __tablename__ = "report_call_months"
-    __table_args__ = (Index("ix_report_call_months_month", "month"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    month: Mapped[str] = mapped_column(String(7))  # local YYYY-MM the calls started in
-    mission: Mapped[str] = mapped_column(String(40))
-    territory: Mapped[str] = mapped_column(String(40))  # non_renseigne when the call had none
-    counted_as: Mapped[str] = mapped_column(String(12))  # answered, missed, abandoned
-    wait: Mapped[int | None] = mapped_column(Integer)  # answered: whole seconds (None: answer's instant not known)
-    weekday: Mapped[int | None] = mapped_column(SmallInteger)  # missed, abandoned: 1 (Monday) to 7
-    hour: Mapped[int | None] = mapped_column(SmallInteger)
-    calls: Mapped[int] = mapped_column(Integer)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # local YYYY-MM the calls started in
+    mission: Mapped[str] = mapped_column(String(40), primary_key=True)
+    territory: Mapped[str] = mapped_column(String(40), primary_key=True)  # non_renseigne when the call had none
+    counted_as: Mapped[str] = mapped_column(String(12), primary_key=True)  # answered, missed, abandoned
+    slots: Mapped[str] = mapped_column(Text)
 
 
 class ReportCallMonthMark(db.Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -220,42 +221,45 @@ def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo
                     month = date.fromisoformat(f"{code}-01")
                     records = _counted_records(month, month + relativedelta(months=1), None, zone)
                     if records:
-                        db.session.execute(insert(Summary), [_summary_row(code, record) for record in records])
+                        db.session.execute(insert(Summary), _summary_rows(code, records))
                     held_zone, n, last, total = now_held[code]
                     db.session.add(Mark(month=code, zone=held_zone, calls=n, last_id=last, id_sum=total))
                 db.session.flush()
         except IntegrityError:
             return None
-    query = select(
-        Summary.mission,
-        Summary.month,
-        Summary.territory,
-        Summary.counted_as,
-        Summary.wait,
-        Summary.weekday,
-        Summary.hour,
-        Summary.calls,
-    ).where(Summary.month.in_(list(bounds)), Summary.mission.in_(missions))
+    query = select(Summary.mission, Summary.month, Summary.territory, Summary.counted_as, Summary.slots).where(
+        Summary.month.in_(list(bounds)), Summary.mission.in_(missions)
+    )
+    records = []
+    for mission, month, territory, counted_as, slots in db.session.execute(query):
+        for slot in slots.split(" "):
+            key, n = slot.split(":")
+            if counted_as == "answered":
+                wait = None if key == "-" else int(key)
+                records.append(tidy.CallRecord(mission, month, territory, counted_as, wait, calls=int(n)))
+            else:
+                weekday, hour = key.split(".")
+                records.append(
+                    tidy.CallRecord(
+                        mission, month, territory, counted_as, None, (int(weekday), int(hour)), calls=int(n)
+                    )
+                )
+    return records
+
+
+def _summary_rows(month: str, records: list[tidy.CallRecord]) -> list[dict]:
+    """A month's records as report_call_months' rows: one per mission, territory and outcome (`slot:calls` each)."""
+    slots: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for record in records:
+        if record.outcome == "answered":
+            slot = "-" if record.wait_seconds is None else str(record.wait_seconds)
+        else:
+            slot = "{}.{}".format(*record.weekday_hour)
+        slots[(record.mission, record.territory, record.outcome)].append(f"{slot}:{record.calls}")
     return [
-        tidy.CallRecord(
-            mission, month, territory, counted_as, wait, None if weekday is None else (weekday, hour), calls=n
-        )
-        for mission, month, territory, counted_as, wait, weekday, hour, n in db.session.execute(query)
+        {"month": month, "mission": mission, "territory": territory, "counted_as": outcome, "slots": " ".join(found)}
+        for (mission, territory, outcome), found in slots.items()
     ]
-
-
-def _summary_row(month: str, record: tidy.CallRecord) -> dict:
-    weekday, hour = record.weekday_hour if record.weekday_hour is not None else (None, None)
-    return {
-        "month": month,
-        "mission": record.mission,
-        "territory": record.territory,
-        "counted_as": record.outcome,
-        "wait": record.wait_seconds,
-        "weekday": weekday,
-        "hour": hour,
-        "calls": record.calls,
-    }
 
 
 def within_one_working_day(called: date, done: date) -> bool:

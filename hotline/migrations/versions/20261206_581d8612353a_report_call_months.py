@@ -18,18 +18,13 @@ depends_on = None
 def upgrade():
     op.create_table(
         "report_call_months",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("mission", sa.String(length=40), nullable=False),
         sa.Column("territory", sa.String(length=40), nullable=False),
         sa.Column("counted_as", sa.String(length=12), nullable=False),
-        sa.Column("wait", sa.Integer(), nullable=True),
-        sa.Column("weekday", sa.SmallInteger(), nullable=True),
-        sa.Column("hour", sa.SmallInteger(), nullable=True),
-        sa.Column("calls", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_call_months")),
+        sa.Column("slots", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("month", "mission", "territory", "counted_as", name=op.f("pk_report_call_months")),
     )
-    op.create_index("ix_report_call_months_month", "report_call_months", ["month"])
     op.create_table(
         "report_call_month_marks",
         sa.Column("month", sa.String(length=7), nullable=False),
@@ -43,5 +38,4 @@ def upgrade():
 
 def downgrade():
     op.drop_table("report_call_month_marks")
-    op.drop_index("ix_report_call_months_month", table_name="report_call_months")
     op.drop_table("report_call_months")
