@@ -1,6 +1,8 @@
 """The report's records, read from the consultations' monthly rollup (rollup.py), the households' months
 (household_months.py), the call log (counted in SQL by local month, hour of the week and wait: never a call at a
-time) and the permanences, and its exports (CSV, XLSX). Reads only.
+time; a finished month from its summary, call_months.py) and the permanences, and its exports (CSV, XLSX). Reads
+only, but for the summaries of the call log's finished months, written by the read that first needs them (flushed in
+a savepoint: the view commits them with its audit).
 
 The independent recounts from the consultations, row by row, which the tests and the benchmarks compare
 these with, are not production code: bench/recount.py."""
