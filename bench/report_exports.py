@@ -7,6 +7,9 @@ fresh process (its own peak memory, VmHWM):
 - baseline:   one SQL GROUP BY of the year's consultations by mission, month and territory (the yardstick);
 - read:       the report read alone, as the export view reads it (services.report() of the year, then of the
               year before);
+- read-view:  the read as the checkout's export view does it (views._report, in a request's context): the same as
+              `read` where the view reads services.report() twice; the year before as the page reads it since
+              session 10;
 - xlsx-write: from that read (not timed), the XLSX alone: bilan.assemble() then workbook.to_xlsx();
 - pdf-write:  from that read (not timed), the PDF alone: pdf.build() (matplotlib loaded, the charts drawn), then
               a second build in the same process with the charts' cache emptied (matplotlib already loaded);
@@ -42,7 +45,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
-MEASURES = ("baseline", "read", "xlsx-write", "pdf-write", "get-xlsx", "get-pdf")
+MEASURES = ("baseline", "read", "read-view", "xlsx-write", "pdf-write", "get-xlsx", "get-pdf")
 FIRST, LAST = date(2026, 1, 1), date(2026, 12, 1)
 QUERY = "from=2026-01&to=2026-12"
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
@@ -161,11 +164,26 @@ def _written(what: str) -> dict:
     return {**result, "seconds": seconds, "cpu": cpu, "again": clock.read()[0], "size": len(body)}
 
 
+def _view_read(app) -> dict:
+    """The export's read as the checkout's own view makes it (views._report: the year and the year before)."""
+    from hotline.reports import views
+
+    with app.test_request_context(f"/reports/export.xlsx?{QUERY}"):
+        values, errors = views._params()
+        assert not errors, errors
+        clock = _Clock()
+        rows, previous = views._report(values)
+        seconds, cpu = clock.read()
+    return {"seconds": seconds, "cpu": cpu, "size": len(rows) + len(previous)}
+
+
 def measure(what: str, url: str, save: str) -> dict:
     """In this (fresh) process: one measure; its seconds, what it produced and the peak resident memory."""
     load = float(open("/proc/loadavg").read().split()[0])
     app = app_for(url)
-    if what in ("get-xlsx", "get-pdf"):
+    if what == "read-view":
+        result = _view_read(app)
+    elif what in ("get-xlsx", "get-pdf"):
         fmt = what.removeprefix("get-")
         result = _get(app, f"/reports/export.{fmt}", Path(f"{save}.{fmt}") if save else None)
     else:

@@ -24,6 +24,7 @@ from hotline.permanences.models import (
     Place,
 )
 from hotline.reference.models import Commune, CommunePostalCode, Epci, Territory
+from hotline.reports.call_months import ReportCallMonth, ReportCallMonthMark
 from hotline.reports.notes import ReportNote
 from hotline.reports.rollup_models import (
     ReportCaseResult,
@@ -62,6 +63,8 @@ __all__ = [
     "PermanenceCancellation",
     "Place",
     "ProcedureAct",
+    "ReportCallMonth",
+    "ReportCallMonthMark",
     "ReportCaseResult",
     "ReportDebt",
     "ReportHousehold",

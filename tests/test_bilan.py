@@ -430,6 +430,24 @@ def test_a_month_the_year_before_does_not_cover_reads_not_available():
     assert "03/2026 1 0" not in text
 
 
+def test_key_figures_against_a_year_before_covered_in_part_read_not_available():
+    """The data of the year before begins in 04/2025: the key figures of 03-04/2026 are not compared with one month
+    of 2025 (a whole range against a part of one), their year before and change read "non disponible"."""
+    before = rows_of([record("2025-04", "boulonnais", "h9")], year=2025, cross=False)
+    before = [row for row in before if row.period != "2025-03"]
+    [mission] = bilan.assemble(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, before)
+    [table] = next(s for s in mission.sections if s.key == "key").tables
+    assert table.headers == ["Indicateur", "03/2026 à 04/2026", "03/2025 à 04/2025", "Évolution"]
+    lines = {line[0]: [bilan.cell_text(cell) for cell in line[1:]] for line in table.lines}
+    assert lines["Consultations"] == ["3", "non disponible", "non disponible"]
+    assert all(line[1:] == ["non disponible", "non disponible"] for line in lines.values())
+    # Covered in full, the same figures are compared.
+    [mission] = bilan.assemble(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, last_year())
+    [table] = next(s for s in mission.sections if s.key == "key").tables
+    lines = {line[0]: [bilan.cell_text(cell) for cell in line[1:]] for line in table.lines}
+    assert lines["Consultations"] == ["3", "1", "+2"]
+
+
 def test_a_month_of_the_year_before_with_data_and_no_consultation_is_a_real_zero():
     before = [row for row in last_year() if row.period != "2025-03" or row.indicator == "permanences_held"]
     [mission] = bilan.assemble(this_year(), date(2026, 3, 1), date(2026, 4, 1), [EVICTION], TERRITORIES, before)

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from hotline.extensions import db
 from hotline.ivr.models import OUTCOMES as RECORDED
 from hotline.ivr.models import Call, CallbackTask
-from hotline.reports import services, tidy
+from hotline.reports import call_months, services, tidy
 from hotline.sms.models import SmsMessage
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -262,11 +262,12 @@ def add_calls(specs: list[dict]) -> None:
 def test_the_green_number_counted_in_sql_is_what_the_per_call_reading_gave(ctx, specs, span):
     try:
         add_calls(specs)
+        assert new_rows(*span, MISSIONS) == old_rows(*span, MISSIONS)  # the months over counted, then summarised
+        assert new_rows(*span, MISSIONS[1:]) == old_rows(*span, MISSIONS[1:])  # read from their summaries
         assert new_rows(*span, MISSIONS) == old_rows(*span, MISSIONS)
-        assert new_rows(*span, MISSIONS[1:]) == old_rows(*span, MISSIONS[1:])
     finally:
         db.session.rollback()
-        for model in (SmsMessage, CallbackTask, Call):
+        for model in (SmsMessage, CallbackTask, Call, call_months.ReportCallMonth, call_months.ReportCallMonthMark):
             db.session.execute(delete(model))
         db.session.commit()
 
@@ -289,6 +290,48 @@ def test_a_day_of_each_change_of_time(ctx):
     assert "7|02" not in by_hour and by_hour["7|03"] == 1 and by_hour["7|01"] == 1
     october = {r[4]: r[5] for r in found if r[1:4] == ("2026-10", "all", tidy.UNANSWERED_BY_HOUR)}
     assert october["7|02"] == 2  # 25 October: 2 h (local) twice
+
+
+def test_a_finished_month_is_summarised_once_and_counted_again_when_its_calls_change(ctx):
+    """The months over are read from report_call_months, written by the first read; a call written into one of them
+    later (an import, a correction) makes that month counted again, never a stale summary; the month in progress is
+    always counted from the calls."""
+    at = datetime(2026, 4, 10, 9, tzinfo=UTC)
+    spec = {"mission": MISSIONS[1], "territory": "boulonnais", "wait": timedelta(seconds=30), "callback": None}
+    add_calls([spec | {"started": at, "outcome": "answered", "sms": None}])
+    now = datetime(2026, 5, 20, 12, tzinfo=UTC)  # April over, May in progress
+
+    def rows():
+        found = services.other_rows(date(2026, 4, 1), date(2026, 5, 1), MISSIONS, now, PARIS)
+        return {(r.period, r.indicator, r.category): r.value for r in found if r.territory == "all"}
+
+    assert rows()[("2026-04", "calls_received", "")] == 1
+    marks = db.session.scalars(select(call_months.ReportCallMonthMark)).all()
+    assert [(m.month, m.calls) for m in marks] == [("2026-04", 1)]  # April only: May is not over
+    db.session.add(
+        Call(
+            call_sid="CA-late",
+            mission=MISSIONS[1],
+            territory_code="boulonnais",
+            outcome="missed",
+            started_at=at + timedelta(days=1),
+        )
+    )
+    db.session.flush()
+    found = rows()
+    assert found[("2026-04", "calls_received", "")] == 2 and found[("2026-04", "calls_missed", "")] == 1
+    assert rows() == found and db.session.get(call_months.ReportCallMonthMark, "2026-04").calls == 2
+    db.session.add(
+        Call(
+            call_sid="CA-may",
+            mission=MISSIONS[1],
+            territory_code="boulonnais",
+            outcome="abandoned",
+            started_at=datetime(2026, 5, 4, 9, tzinfo=UTC),
+        )
+    )
+    db.session.flush()
+    assert rows()[("2026-05", "calls_abandoned", "")] == 1
 
 
 def test_the_median_of_a_histogram_is_statistics_median():

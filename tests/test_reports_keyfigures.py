@@ -42,6 +42,20 @@ def test_key_figures_with_their_change_from_the_month_before():
     assert eviction[0][1:] == (12, keyfigures.Change(2, 20.0)) and eviction[0][2].text() == "+2 (+20 %)"
 
 
+def test_a_month_before_the_data_covers_not_reads_not_available():
+    this = month("2026-04", prevention_expulsion__consultations=12, info_logement__consultations=30)
+    before = month("2026-03", info_logement__consultations=40)
+    eviction = keyfigures.key_figures(
+        this, [row for row in before if row.mission == "info_logement"], "prevention_expulsion"
+    )
+    assert [(value, change.text()) for _, value, change in eviction][:2] == [
+        (12, "non disponible"),
+        (0, "non disponible"),
+    ]
+    assert keyfigures.key_figures(this, [])[0][2].text() == "non disponible"
+    assert keyfigures.key_figures(this, before)[0][2].text() == "+2 (+5 %)"
+
+
 @pytest.mark.parametrize("indicator", tidy.INDICATOR_ORDER)
 def test_every_indicator_has_a_french_name(indicator):
     assert labels.indicator(indicator) != indicator and "_" not in labels.indicator(indicator)

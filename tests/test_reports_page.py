@@ -303,3 +303,23 @@ def test_family_situation_by_sector_in_the_csv_the_rollup_and_the_page(
     assert lines["Personne seule"] == ["2", "1", "0", "3"]
     assert lines["Famille monoparentale"] == ["0", "1", "0", "1"]
     assert lines["Total"] == ["2", "2", "1", "5"]
+
+
+def test_the_downloads_read_the_year_before_as_the_page_does(app, client, make_user, login, generated, monkeypatch):
+    """The XLSX and the PDF compare with the year before's rows as the page reads them (services.page: totals,
+    months, household figures), not with a second whole report: the same bilan, one report read."""
+    first, last = date(2026, 11, 1), date(2027, 1, 1)  # the year before, 11/2025 to 01/2026, holds data
+    earlier = bilan.year_before(first, last)
+    with app.app_context():
+        rows, names = services.report(first, last, MISSIONS, NOW, PARIS), territory_labels()
+        whole = bilan.assemble(rows, first, last, MISSIONS, names, services.report(*earlier, MISSIONS, NOW, PARIS))
+        read = bilan.assemble(rows, first, last, MISSIONS, names, services.page(*earlier, MISSIONS, NOW, PARIS))
+    assert read == whole
+    assert any(s.key == "previous" for b in read for s in b.sections)
+    reports = []
+    real = services.report
+    monkeypatch.setattr(services, "report", lambda *args: reports.append(args[:2]) or real(*args))
+    login(make_user("manager"))
+    for fmt in ("xlsx", "pdf"):
+        assert client.get(f"/reports/export.{fmt}?from=2026-11&to=2027-01").status_code == 200
+    assert reports == [(first, last), (first, last)]  # once per download: the range, never the year before

@@ -259,6 +259,12 @@ def _key_figures(context: _Context, mission: str, now: _Values, before: _Values 
             ["Indicateur", context.label],
             [[labels.indicator(n), now(n, territory=place)] for n in names],
         )
+    elif not _covers(context, before):  # a whole range is not compared with a part of one
+        table = Table(
+            "Chiffres clés",
+            ["Indicateur", context.label, context.before_label, "Évolution"],
+            [[labels.indicator(n), now(n, territory=place), NOT_AVAILABLE, NOT_AVAILABLE] for n in names],
+        )
     else:
         table = Table(
             "Chiffres clés",
@@ -274,6 +280,12 @@ def _key_figures(context: _Context, mission: str, now: _Values, before: _Values 
             ],
         )
     return Section("key", "Chiffres clés", [table])
+
+
+def _covers(context: _Context, before: _Values) -> bool:
+    """Whether the year before's data covers each month of the range a year earlier (a month without a single row
+    is one it does not cover)."""
+    return all(_year_earlier(m) in before.periods for m in context.months)
 
 
 def _territories(context: _Context, now: _Values) -> Section:
@@ -322,7 +334,7 @@ def _months(context: _Context, now: _Values, before: _Values | None) -> Section:
     )
     series = {context.label: [now("consultations", period=m, territory=place) for m in months]}
     # The year before's line only when the data covers each of its months (a line at 0 would invent them).
-    if before is not None and all(_year_earlier(m) in before.periods for m in months):
+    if before is not None and _covers(context, before):
         series[context.before_label] = [
             before("consultations", period=_year_earlier(m), territory=place) for m in months
         ]
@@ -347,7 +359,7 @@ def _previous_year(context: _Context, now: _Values, before: _Values) -> Section:
         earlier = before("consultations", period=_year_earlier(m), territory=place)
         lines.append([labels.period(m), this, earlier, change(this, earlier)])
     this, earlier = now("consultations", territory=place), before("consultations", territory=place)
-    if all(_year_earlier(m) in before.periods for m in context.months):
+    if _covers(context, before):
         lines.append(["Total", this, earlier, change(this, earlier)])
     else:
         lines.append(["Total", this, NOT_AVAILABLE, NOT_AVAILABLE])

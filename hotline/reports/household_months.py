@@ -486,29 +486,39 @@ def _results_read(session, first: str, last: str, territory: str | None, counts:
     if territory is not None:
         where.append(t.territory == territory)
     known: dict[tuple, int] = defaultdict(int)
-    for by_month in (True, False):
-        end = t.month.concat("-31") if by_month else literal(f"{last}-31")
-        keys = [t.month, t.territory] if by_month else [t.territory]
-        latest = [] if by_month else [or_(t.next_month.is_(None), t.next_month > last)]
-        # The results first, each looking up its household's months of the range (its primary key): a LEFT JOIN,
-        # whose left side SQLite keeps outside (it would rather scan the 900 000 months at 1M: 0.75 s of CPU
-        # against 0.45 s); a result without a month of the range is a row without territory, left out below.
-        at_end = [r.since <= end, r.until > end]  # the range's end: the results of that day only, before the join
-        months = and_(r.household == t.household, *where, *latest, *(at_end if by_month else []))
-        query = (
-            select(*keys, r.result, func.count())
-            .select_from(RESULTS.outerjoin(TABLE, months))
-            .where(*([] if by_month else at_end))
-            .group_by(*keys, r.result)
+    # One join of the results with their households' months of the range (the pairs a result was valid at a month's
+    # last day, or at the range's for the household's latest row of the range), both figures counted in it: the
+    # join was most of each of two statements (0.3 s of SQLite's CPU each at 1M, 0.45 and 0.33 s on PostgreSQL).
+    month_end, range_end = t.month.concat("-31"), literal(f"{last}-31")
+    by_month = and_(r.since <= month_end, r.until > month_end)
+    over_range = and_(or_(t.next_month.is_(None), t.next_month > last), r.since <= range_end, r.until > range_end)
+    query = (
+        select(
+            t.month,
+            t.territory,
+            r.result,
+            func.sum(case((by_month, 1), else_=0)),
+            func.sum(case((over_range, 1), else_=0)),
         )
-        for row in session.execute(query):
-            period = row[0] if by_month else figures.TOTAL
-            place, result, n = row[-3:]
-            if place is None:
-                continue
+        # A LEFT JOIN, which SQLite keeps with the results outside (joined the other way: the 300 000 months of the
+        # year scanned, 1.3 s); a result without such a month is a row without territory, left out below.
+        .select_from(RESULTS.outerjoin(TABLE, and_(r.household == t.household, *where, or_(by_month, over_range))))
+        .group_by(t.month, t.territory, r.result)
+    )
+    over: dict[tuple[str, str], int] = defaultdict(int)
+    for month, place, result, n_month, n_range in session.execute(query):
+        if place is None:
+            continue
+        if n_month:
             for where_ in (place, figures.ALL):
-                known[(mission, period, where_)] += n
-                yield (mission, period, where_, "household_result", result), n
+                known[(mission, month, where_)] += n_month
+                yield (mission, month, where_, "household_result", result), int(n_month)
+        if n_range:
+            over[(place, result)] += int(n_range)
+    for (place, result), n in over.items():
+        for where_ in (place, figures.ALL):
+            known[(mission, figures.TOTAL, where_)] += n
+            yield (mission, figures.TOTAL, where_, "household_result", result), n
     households: dict[tuple, int] = defaultdict(int)
     for (mission_, period, place, indicator, _), n in counts.items():
         if mission_ == mission and indicator == "households_by_stage":

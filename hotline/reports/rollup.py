@@ -314,16 +314,18 @@ def summary(session: Session, first: date, last: date, missions: list[str]) -> l
 def page_rows(
     session: Session, first: date, last: date, missions: list[str], territory: str | None = None
 ) -> list[tidy.Row]:
-    """The rows of rows() the managers' page shows: every additive indicator, but distinct households only where
-    it shows them, and no median per consultation (the bilan shows the households' debts, not the consultations':
-    reading the amounts in order took the page 0.4 s at 1M). All territories (territory None): each cell's additive
-    indicators, and households per month and for the whole range over all territories. A territory: its cells and
-    its whole range only."""
+    """The rows of rows() the managers' page shows, in no order (services.page sorts them with its others): every
+    additive indicator, but distinct households only where it shows them, and no median per consultation (the bilan
+    shows the households' debts, not the consultations': reading the amounts in order took the page 0.4 s at 1M). All
+    territories (territory None): each cell's additive indicators, and households per month and for the whole range
+    over all territories. A territory: its cells and its whole range only."""
     if territory is None:
         whole = ((True, False), (False, False))
-        return _rows(session, first, last, missions, LEVELS, whole, households_by_month=True, medians=False)
+        return _rows(
+            session, first, last, missions, LEVELS, whole, households_by_month=True, medians=False, ordered=False
+        )
     levels = ((True, True), (False, True))
-    return _rows(session, first, last, missions, levels, levels, territory, medians=False)
+    return _rows(session, first, last, missions, levels, levels, territory, medians=False, ordered=False)
 
 
 def table(session: Session, first: date, last: date, missions: list[str]) -> dict[str, dict[str, dict[str, int]]]:
@@ -377,6 +379,7 @@ def _rows(
     territory: str | None = None,
     households_by_month: bool = False,
     medians: bool = True,
+    ordered: bool = True,
 ) -> list[tidy.Row]:
     """The rows of the levels; distinct households and medians of distinct_levels only (default: all the
     levels; the others leave out households, households_received and debt_amount_median). territory: the
@@ -384,7 +387,8 @@ def _rows(
     counted in the households' months (a row a household and month, a consultation without household too)
     instead of by grouping report_households by household, which at 1M took the page a second: the page's
     read. rows() and summary() keep this table's own count, which its tests compare with the records
-    applied (and the page's tests with the consultations). medians False: no debt_amount_median at all."""
+    applied (and the page's tests with the consultations). medians False: no debt_amount_median at all. ordered
+    False: in no order (the page sorts its rows once, these with the others)."""
     distinct_levels = levels if distinct_levels is None else distinct_levels
     values: dict[tuple, int | Decimal] = defaultdict(int)
     for mission, month, territory_code, indicator, category, value in session.execute(
@@ -415,7 +419,8 @@ def _rows(
         }
         for cell, median in _medians(session, first, last, missions, distinct_levels, debts, territory).items():
             values[(*cell, "debt_amount_median", "")] = median
-    return sorted((tidy.Row(*key, value) for key, value in values.items() if value), key=tidy._order)
+    found = [tidy.Row(*key, value) for key, value in values.items() if value]
+    return sorted(found, key=tidy._order) if ordered else found
 
 
 def _sums(first: date, last: date, missions: list[str], levels, distinct_levels, territory: str | None):

@@ -1,6 +1,8 @@
 """The report's records, read from the consultations' monthly rollup (rollup.py), the households' months
 (household_months.py), the call log (counted in SQL by local month, hour of the week and wait: never a call at a
-time) and the permanences, and its exports (CSV, XLSX). Reads only.
+time; a finished month from its summary, call_months.py) and the permanences, and its exports (CSV, XLSX). Reads
+only, but for the summaries of the call log's finished months, written by the read that first needs them (flushed in
+a savepoint: the view commits them with its audit).
 
 The independent recounts from the consultations, row by row, which the tests and the benchmarks compare
 these with, are not production code: bench/recount.py."""
@@ -10,11 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Integer, case, cast, extract, func, literal, select
+from sqlalchemy import Integer, case, cast, delete, extract, func, insert, literal, select, union_all
+from sqlalchemy.exc import IntegrityError
 
 from hotline.activities.models import Activity
 from hotline.cases import figures
@@ -23,7 +27,7 @@ from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import services as permanences
 from hotline.reference import NON_RENSEIGNE
-from hotline.reports import household_months, rollup, tidy
+from hotline.reports import call_months, household_months, rollup, tidy
 from hotline.sms.models import SmsMessage
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -133,11 +137,34 @@ def _wait_seconds():
     return case((answered.is_not(None), seconds))
 
 
-def call_records(first: date, end: date, missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
-    """Calls by the local month they started, counted in SQL in one pass (a record stands for `calls` calls: never a
-    read per call); calls that never had a mission (hung up before choosing) are counted in no mission. The
-    answered by month with the histogram of their waits (from their start to their answer), the others by the local
-    hour of the week they started, missed or abandoned as tidy counts them."""
+def call_records(
+    first: date, end: date, missions: list[str], zone: ZoneInfo, now: datetime | None = None
+) -> list[tidy.CallRecord]:
+    """Calls by the local month they started, counted in SQL (a record stands for `calls` calls: never a read per
+    call); calls that never had a mission (hung up before choosing) are counted in no mission. The answered by month
+    with the histogram of their waits (from their start to their answer), the others by the local hour of the week
+    they started, missed or abandoned as tidy counts them. With `now`, the months of the range over by then
+    (call_months.SETTLED) are read from their summaries (report_call_months, written here when missing or stale)."""
+    settled = []
+    for month in months(first, end - relativedelta(months=1)) if now is not None else []:
+        if datetime.combine(month + relativedelta(months=1), time(), zone) + call_months.SETTLED > now:
+            break
+        settled.append(month)
+    split = settled[-1] + relativedelta(months=1) if settled else first
+    records = _summarised_records(settled, missions, zone) if settled else []
+    if records is None:  # another read was summarising the same months: counted here as they are
+        return _counted_records(first, end, missions, zone)
+    return records + (_counted_records(split, end, missions, zone) if split < end else [])
+
+
+def _calls_of(missions: list[str] | None):
+    """The calls of these missions (None: of any mission), found through their instant's index: SQLite's planner
+    (no statistics) would otherwise read a mission's every call for a month of them."""
+    mission = Call.mission + ""  # an expression, not the indexed column
+    return mission.in_(missions) if missions is not None else mission.is_not(None)
+
+
+def _counted_records(first: date, end: date, missions: list[str] | None, zone: ZoneInfo) -> list[tidy.CallRecord]:
     start, stop = _local_bounds(first, end, zone)
     local = _LocalTime(start, stop, zone)
     answered = Call.outcome == "answered"
@@ -150,7 +177,7 @@ def call_records(first: date, end: date, missions: list[str], zone: ZoneInfo) ->
     )
     query = (
         select(Call.mission, when, Call.territory_code, outcome, wait, func.count())
-        .where(Call.started_at >= start, Call.started_at < stop, Call.mission.in_(missions))
+        .where(Call.started_at >= start, Call.started_at < stop, _calls_of(missions))
         .group_by(Call.mission, when, Call.territory_code, outcome, wait)
     )
     records = []
@@ -162,6 +189,79 @@ def call_records(first: date, end: date, missions: list[str], zone: ZoneInfo) ->
         weekday_hour = (int(weekday) or 7, int(hour))  # SQLite's %w: 0 on Sundays
         records.append(tidy.CallRecord(mission, month, _territory(territory), counted_as, None, weekday_hour, calls=n))
     return records
+
+
+def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord] | None:
+    """The records of these months from their summaries, each month counted again first when it has none or when its
+    calls are no longer those it was counted from; None when another read was writing one of them at the same time."""
+    bounds = {f"{m:%Y-%m}": _local_bounds(m, m + relativedelta(months=1), zone) for m in settled}
+    parts = [
+        select(
+            literal(code).label("month"),
+            func.count(Call.id),
+            func.coalesce(func.max(Call.id), 0),
+            func.coalesce(func.sum(Call.id), 0),
+        ).where(Call.started_at >= start, Call.started_at < stop)
+        for code, (start, stop) in bounds.items()
+    ]
+    now_held = {
+        code: (zone.key, int(n), int(last), int(total))
+        for code, n, last, total in db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
+    }
+    Mark, Summary = call_months.ReportCallMonthMark, call_months.ReportCallMonth  # noqa: N806
+    marks = {
+        mark.month: (mark.zone, mark.calls, mark.last_id, mark.id_sum)
+        for mark in db.session.scalars(select(Mark).where(Mark.month.in_(list(bounds))))
+    }
+    stale = [code for code in bounds if marks.get(code) != now_held[code]]
+    if stale:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(delete(Summary).where(Summary.month.in_(stale)))
+                db.session.execute(delete(Mark).where(Mark.month.in_(stale)))
+                for code in stale:
+                    month = date.fromisoformat(f"{code}-01")
+                    records = _counted_records(month, month + relativedelta(months=1), None, zone)
+                    if records:
+                        db.session.execute(insert(Summary), _summary_rows(code, records))
+                    held_zone, n, last, total = now_held[code]
+                    db.session.add(Mark(month=code, zone=held_zone, calls=n, last_id=last, id_sum=total))
+                db.session.flush()
+        except IntegrityError:
+            return None
+    query = select(Summary.mission, Summary.month, Summary.territory, Summary.counted_as, Summary.slots).where(
+        Summary.month.in_(list(bounds)), Summary.mission.in_(missions)
+    )
+    records = []
+    for mission, month, territory, counted_as, slots in db.session.execute(query):
+        for slot in slots.split(" "):
+            key, n = slot.split(":")
+            if counted_as == "answered":
+                wait = None if key == "-" else int(key)
+                records.append(tidy.CallRecord(mission, month, territory, counted_as, wait, calls=int(n)))
+            else:
+                weekday, hour = key.split(".")
+                records.append(
+                    tidy.CallRecord(
+                        mission, month, territory, counted_as, None, (int(weekday), int(hour)), calls=int(n)
+                    )
+                )
+    return records
+
+
+def _summary_rows(month: str, records: list[tidy.CallRecord]) -> list[dict]:
+    """A month's records as report_call_months' rows: one per mission, territory and outcome (`slot:calls` each)."""
+    slots: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for record in records:
+        if record.outcome == "answered":
+            slot = "-" if record.wait_seconds is None else str(record.wait_seconds)
+        else:
+            slot = "{}.{}".format(*record.weekday_hour)
+        slots[(record.mission, record.territory, record.outcome)].append(f"{slot}:{record.calls}")
+    return [
+        {"month": month, "mission": mission, "territory": territory, "counted_as": outcome, "slots": " ".join(found)}
+        for (mission, territory, outcome), found in slots.items()
+    ]
 
 
 def within_one_working_day(called: date, done: date) -> bool:
@@ -262,7 +362,7 @@ def other_rows(first: date, last: date, missions: list[str], now: datetime, zone
     end = last + relativedelta(months=1)
     return tidy.build(
         (),
-        call_records(first, end, missions, zone),
+        call_records(first, end, missions, zone, now),
         callback_records(first, end, missions, zone),
         held_permanences(first, last, missions, now, zone),
         activity_records(first, end, missions),

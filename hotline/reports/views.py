@@ -65,7 +65,9 @@ def _report(
     first, last, missions = values["first"], values["last"], values["missions"]
     if territory is None:
         rows = services.report(first, last, missions, now, zone)
-        previous = services.report(*bilan.year_before(first, last), missions, now, zone) if compared else []
+        # The year before as the bilan compares it (its totals, months and household figures: the page's rows), not
+        # the whole report (every cell's distinct households and medians), which the downloads never show of it.
+        previous = services.page(*bilan.year_before(first, last), missions, now, zone) if compared else []
     else:
         rows = services.page(first, last, missions, now, zone, territory)
         # The year before with its household figures: the key figures compare the households' debt.

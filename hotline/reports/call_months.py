@@ -1,0 +1,50 @@
+"""The green number's finished months, counted once: what services.call_records' GROUP BY gives for a local month,
+kept in report_call_months, so that a report reads a month's counted records instead of grouping its calls again.
+
+Written by the report's read itself (never by the voice line: a call's request writes nothing more), lazily and
+idempotently: a month is summarised when it ended at least SETTLED before the read (every call of it ended and its
+status callbacks arrived), and read back only while its calls are those it was counted from (report_call_month_marks:
+how many calls the month holds, their largest and summed ids, and the zone its local months were read in); otherwise
+it is counted again. A call's mission, territory, outcome and instants are set during the call only (privacy blanks
+its number and recording, never these), so a month that is over does not change under its summary.
+
+No personal data: months, missions, territories, outcomes, waits in seconds and hours of the week.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import BigInteger, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline.extensions import db
+
+SETTLED = timedelta(days=2)  # a month is summarised this long after its last local day ended
+
+
+class ReportCallMonth(db.Model):
+    """A month's counted records (tidy.CallRecord) of a mission, territory and outcome, in one text: `slots`, space
+    separated `slot:calls`, a slot being the wait in whole seconds of the answered (`-`: the answer's instant not
+    known), or the local `weekday.hour` (weekday 1 to 7) the missed or abandoned started at. A few hundred rows a year
+    instead of a row per record (70 000 at 1M): reading them was most of the summaries' cost."""
+
+    __tablename__ = "report_call_months"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # local YYYY-MM the calls started in
+    mission: Mapped[str] = mapped_column(String(40), primary_key=True)
+    territory: Mapped[str] = mapped_column(String(40), primary_key=True)  # non_renseigne when the call had none
+    counted_as: Mapped[str] = mapped_column(String(12), primary_key=True)  # answered, missed, abandoned
+    slots: Mapped[str] = mapped_column(Text)
+
+
+class ReportCallMonthMark(db.Model):
+    """A summarised month and what it was counted from: read back only while its calls still match."""
+
+    __tablename__ = "report_call_month_marks"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    zone: Mapped[str] = mapped_column(String(64))
+    calls: Mapped[int] = mapped_column(Integer)  # every call that started in the month (with a mission or not)
+    last_id: Mapped[int] = mapped_column(Integer)  # their largest id (0 when none)
+    id_sum: Mapped[int] = mapped_column(BigInteger)  # their ids summed (0 when none)
