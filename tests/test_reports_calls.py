@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from hotline.extensions import db
 from hotline.ivr.models import OUTCOMES as RECORDED
@@ -254,7 +254,7 @@ def add_calls(specs: list[dict]) -> None:
             db.session.add(
                 SmsMessage(purpose="information", call_id=call.id, key=f"information:{n}", status=spec["sms"])
             )
-    db.session.flush()
+    db.session.commit()  # as the voice line leaves them (a report keeps its summaries in a transaction of its own)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -317,10 +317,11 @@ def test_a_finished_month_is_summarised_once_and_counted_again_when_its_calls_ch
             started_at=at + timedelta(days=1),
         )
     )
-    db.session.flush()
+    db.session.commit()
     found = rows()
     assert found[("2026-04", "calls_received", "")] == 2 and found[("2026-04", "calls_missed", "")] == 1
-    assert rows() == found and db.session.get(call_months.ReportCallMonthMark, "2026-04").calls == 2
+    calls = select(call_months.ReportCallMonthMark.calls).where(call_months.ReportCallMonthMark.month == "2026-04")
+    assert rows() == found and db.session.scalar(calls) == 2
     db.session.add(
         Call(
             call_sid="CA-may",
@@ -330,8 +331,33 @@ def test_a_finished_month_is_summarised_once_and_counted_again_when_its_calls_ch
             started_at=datetime(2026, 5, 4, 9, tzinfo=UTC),
         )
     )
-    db.session.flush()
+    db.session.commit()
     assert rows()[("2026-05", "calls_abandoned", "")] == 1
+
+
+def test_a_read_keeps_its_summaries_in_a_short_transaction_of_its_own(ctx):
+    """The read that summarises a finished month commits the summary at once, on its own connection: the page that
+    made it holds no write lock while it computes the rest (on SQLite a voice-line step would wait behind it), and a
+    page that never commits (the home) keeps it too. Inside a transaction that already writes (a form posted), the
+    figures are the same and nothing is kept (the write would wait for its own request's lock)."""
+    at = datetime(2026, 4, 10, 9, tzinfo=UTC)
+    spec = {"mission": MISSIONS[1], "territory": "boulonnais", "wait": timedelta(seconds=30), "callback": None}
+    add_calls([spec | {"started": at, "outcome": "answered", "sms": None}])
+    now = datetime(2026, 5, 20, 12, tzinfo=UTC)
+    read = services.other_rows(date(2026, 4, 1), date(2026, 5, 1), MISSIONS, now, PARIS)
+    with db.engine.connect() as other:  # committed: another connection sees it, before this session ends
+        assert other.scalar(select(func.count()).select_from(call_months.ReportCallMonthMark)) == 1
+    if db.engine.dialect.name == "sqlite":
+        assert not db.session.connection().connection.driver_connection.in_transaction  # no write lock held
+    db.session.rollback()
+    calls = select(call_months.ReportCallMonthMark.calls)
+    assert db.session.scalars(calls).all() == [1]  # the rollback did not undo it
+
+    db.session.execute(delete(call_months.ReportCallMonthMark))
+    db.session.execute(delete(call_months.ReportCallMonth))  # this session now writes: a form being saved
+    assert services.other_rows(date(2026, 4, 1), date(2026, 5, 1), MISSIONS, now, PARIS) == read
+    db.session.commit()
+    assert db.session.scalars(select(call_months.ReportCallMonthMark)).all() == []
 
 
 def test_the_median_of_a_histogram_is_statistics_median():

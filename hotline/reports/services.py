@@ -1,8 +1,8 @@
 """The report's records, read from the consultations' monthly rollup (rollup.py), the households' months
 (household_months.py), the call log (counted in SQL by local month, hour of the week and wait: never a call at a
 time; a finished month from its summary, call_months.py) and the permanences, and its exports (CSV, XLSX). Reads
-only, but for the summaries of the call log's finished months, written by the read that first needs them (flushed in
-a savepoint: the view commits them with its audit).
+only, but for the summaries of the call log's finished months, written by the read that first needs them, once
+counted, in a short transaction of their own (`_keep_summaries`).
 
 The independent recounts from the consultations, row by row, which the tests and the benchmarks compare
 these with, are not production code: bench/recount.py."""
@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Integer, case, cast, delete, extract, func, insert, literal, select, union_all
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Integer, case, cast, delete, extract, func, insert, literal, select, text, union_all
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from hotline.activities.models import Activity
 from hotline.cases import figures
@@ -29,6 +30,8 @@ from hotline.permanences import services as permanences
 from hotline.reference import NON_RENSEIGNE
 from hotline.reports import call_months, household_months, rollup, tidy
 from hotline.sms.models import SmsMessage
+
+log = logging.getLogger("hotline.reports")
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 EVICTION = figures.EVICTION_MISSION  # the one mission whose household indicators the page shows
@@ -152,8 +155,6 @@ def call_records(
         settled.append(month)
     split = settled[-1] + relativedelta(months=1) if settled else first
     records = _summarised_records(settled, missions, zone) if settled else []
-    if records is None:  # another read was summarising the same months: counted here as they are
-        return _counted_records(first, end, missions, zone)
     return records + (_counted_records(split, end, missions, zone) if split < end else [])
 
 
@@ -191,9 +192,9 @@ def _counted_records(first: date, end: date, missions: list[str] | None, zone: Z
     return records
 
 
-def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord] | None:
-    """The records of these months from their summaries, each month counted again first when it has none or when its
-    calls are no longer those it was counted from; None when another read was writing one of them at the same time."""
+def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
+    """The records of these months from their summaries; a month without one, or whose calls are no longer those it
+    was counted from, is counted from its calls, and its summary kept for the next read (`_keep_summaries`)."""
     bounds = {f"{m:%Y-%m}": _local_bounds(m, m + relativedelta(months=1), zone) for m in settled}
     parts = [
         select(
@@ -209,30 +210,30 @@ def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo
         for code, n, last, total in db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
     }
     Mark, Summary = call_months.ReportCallMonthMark, call_months.ReportCallMonth  # noqa: N806
-    marks = {
-        mark.month: (mark.zone, mark.calls, mark.last_id, mark.id_sum)
-        for mark in db.session.scalars(select(Mark).where(Mark.month.in_(list(bounds))))
+    marks = {  # plain rows, not entities: _keep_summaries writes them on another connection
+        month: (zone_key, calls, last_id, id_sum)
+        for month, zone_key, calls, last_id, id_sum in db.session.execute(
+            select(Mark.month, Mark.zone, Mark.calls, Mark.last_id, Mark.id_sum).where(Mark.month.in_(list(bounds)))
+        )
     }
     stale = [code for code in bounds if marks.get(code) != now_held[code]]
+    counted, summaries = [], []
+    for code in stale:  # counted here, by reads only
+        month = date.fromisoformat(f"{code}-01")
+        found = _counted_records(month, month + relativedelta(months=1), None, zone)
+        counted += [record for record in found if record.mission in missions]
+        summaries += _summary_rows(code, found)
     if stale:
-        try:
-            with db.session.begin_nested():
-                db.session.execute(delete(Summary).where(Summary.month.in_(stale)))
-                db.session.execute(delete(Mark).where(Mark.month.in_(stale)))
-                for code in stale:
-                    month = date.fromisoformat(f"{code}-01")
-                    records = _counted_records(month, month + relativedelta(months=1), None, zone)
-                    if records:
-                        db.session.execute(insert(Summary), _summary_rows(code, records))
-                    held_zone, n, last, total = now_held[code]
-                    db.session.add(Mark(month=code, zone=held_zone, calls=n, last_id=last, id_sum=total))
-                db.session.flush()
-        except IntegrityError:
-            return None
+        _keep_summaries(
+            stale, summaries, [dict(zip(MARK_FIELDS, now_held[code], strict=True), month=code) for code in stale]
+        )
+    fresh = [code for code in bounds if code not in stale]
+    if not fresh:
+        return counted
     query = select(Summary.mission, Summary.month, Summary.territory, Summary.counted_as, Summary.slots).where(
-        Summary.month.in_(list(bounds)), Summary.mission.in_(missions)
+        Summary.month.in_(fresh), Summary.mission.in_(missions)
     )
-    records = []
+    records = counted
     for mission, month, territory, counted_as, slots in db.session.execute(query):
         for slot in slots.split(" "):
             key, n = slot.split(":")
@@ -247,6 +248,41 @@ def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo
                     )
                 )
     return records
+
+
+MARK_FIELDS = ("zone", "calls", "last_id", "id_sum")
+
+
+def _keep_summaries(months: list[str], summaries: list[dict], marks: list[dict]) -> None:
+    """The counted months written in a short transaction of their own, once counted: a report's read never holds
+    SQLite's write lock while it computes (the voice line's steps would wait behind it). Not when this session's
+    transaction has already written (a form posted: the write could wait for its own request's locks), nor when
+    another read wrote them first or the database is busy: they are counted again at the next read."""
+    if _session_has_written():
+        return
+    Mark, Summary = call_months.ReportCallMonthMark, call_months.ReportCallMonth  # noqa: N806
+    try:
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SET LOCAL lock_timeout = '2s'")  # never wait long behind another writer
+            connection.execute(delete(Summary).where(Summary.month.in_(months)))
+            connection.execute(delete(Mark).where(Mark.month.in_(months)))
+            if summaries:
+                connection.execute(insert(Summary), summaries)
+            connection.execute(insert(Mark), marks)
+    except (IntegrityError, OperationalError):
+        log.info("reports: call months not kept (written by another read, or the database busy)")
+
+
+def _session_has_written() -> bool:
+    """Whether this session's open transaction wrote: SQLite's write lock taken (the web app begins it at the first
+    write), or a PostgreSQL transaction id assigned (PostgreSQL gives one at the first write only)."""
+    session = db.session()
+    if not session.in_transaction():
+        return False
+    if db.engine.dialect.name == "sqlite":
+        return session.connection().connection.driver_connection.in_transaction
+    return session.execute(text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")).scalar_one()
 
 
 def _summary_rows(month: str, records: list[tidy.CallRecord]) -> list[dict]:
