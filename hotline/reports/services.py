@@ -206,7 +206,7 @@ def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo
         for code, (start, stop) in bounds.items()
     ]
     now_held = {
-        code: (zone.key, int(n), int(last), int(total))
+        code: (str(zone), int(n), int(last), int(total))  # str: a ZoneInfo's key, "UTC" for datetime.UTC
         for code, n, last, total in db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
     }
     Mark, Summary = call_months.ReportCallMonthMark, call_months.ReportCallMonth  # noqa: N806
