@@ -578,11 +578,11 @@ def _medians(session, cells: list[tuple], counts: dict, first: str, last: str) -
 def refresh_written(session, ids: list[tuple[int, int]]) -> None:
     """refresh() for the households of the consultations whose ids are in these ranges (first, last) (an
     import's new ones), once for the whole import: their old months counted off and deleted (two
-    statements), their months computed again from one ordered read of their histories (streamed), inserted
-    in batches, and their counts moved by one upsert."""
+    statements), their months computed again from ordered reads of their histories (streamed), inserted
+    in batches, and their counts moved by one upsert. The households go CHUNK_WRITTEN at a time (their
+    cases' acts and results with them), so that memory does not grow with the import."""
     c = CONSULTATIONS.c
     written = or_(*(c.id.between(first, last) for first, last in ids))
-    households = select(c.household_id).where(written, c.household_id.is_not(None)).distinct().correlate(None)
     keys = [
         select(literal(prefix).concat(cast(column, String))).where(written, where)
         for prefix, column, where in (
@@ -595,19 +595,34 @@ def refresh_written(session, ids: list[tuple[int, int]]) -> None:
     before = session.execute(select(TABLE).where(old).execution_options(yield_per=BATCH))
     _count(deltas, (row._mapping for row in before), -1)
     session.execute(delete(TABLE).where(old))
-    acts = _acts(session, households)  # their cases as the import left them: first contacts, results
-    for where in (c.household_id.in_(households), and_(written, c.household_id.is_(None))):
-        rows = session.execute(_history(where).execution_options(yield_per=BATCH))
-        # In lists of BATCH rows: the history streams from a cursor of the connection the rows are copied through.
-        months = _months(rows, acts)
-        while batch := list(islice(months, BATCH)):
-            _count(deltas, batch, 1)
-            bulk.insert(TABLE, MONTH_COLUMNS, [tuple(row[name] for name in MONTH_COLUMNS) for row in batch])
-    add_counts(session, COUNTS, deltas)
     session.execute(delete(RESULTS).where(RESULTS.c.household.in_(keys[0])))
-    found = _results(acts)
-    for start in range(0, len(found), BATCH):
-        session.execute(insert(RESULTS), found[start : start + BATCH])
+    households = list(
+        session.scalars(
+            select(c.household_id).where(written, c.household_id.is_not(None)).distinct().order_by(c.household_id)
+        )
+    )
+    for start in range(0, len(households), CHUNK_WRITTEN):
+        chunk = households[start : start + CHUNK_WRITTEN]
+        acts = _acts(session, chunk)  # their cases as the import left them: first contacts, results
+        _write_months(session, _history(c.household_id.in_(chunk)), acts, deltas)
+        found = _results(acts)
+        for at in range(0, len(found), BATCH):
+            session.execute(insert(RESULTS), found[at : at + BATCH])
+    _write_months(session, _history(and_(written, c.household_id.is_(None))), {}, deltas)
+    add_counts(session, COUNTS, deltas)
+
+
+CHUNK_WRITTEN = 5000  # an import's households recomputed together (bound parameters: SQLite takes 32 766)
+
+
+def _write_months(session, history, acts: dict, deltas: dict[tuple, list[int]]) -> None:
+    """The months of the households of `history` (_history's query), inserted through the driver in lists of
+    BATCH rows (the history streams from a cursor of the connection the rows are copied through), and counted
+    into deltas."""
+    months = _months(session.execute(history.execution_options(yield_per=BATCH)), acts)
+    while batch := list(islice(months, BATCH)):
+        _count(deltas, batch, 1)
+        bulk.insert(TABLE, MONTH_COLUMNS, [tuple(row[name] for name in MONTH_COLUMNS) for row in batch])
 
 
 MONTH_COLUMNS = tuple(TABLE.c.keys())  # the order of the tuples an import writes through the driver
