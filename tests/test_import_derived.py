@@ -88,6 +88,7 @@ def test_an_import_into_a_database_with_data_leaves_what_a_rebuild_computes(
 ):
     monkeypatch.setattr(importer, "BATCH", batch)
     monkeypatch.setattr(household_months, "CHUNK_WRITTEN", batch)  # the households' months a chunk at a time
+    monkeypatch.setattr(household_months, "MAX_DELTAS", batch)  # their counts added in several upserts
     household = make_household(external_ref="HX", commune_insee="62498")
     for day, stage in ((date(2025, 11, 3), "impaye"), (date(2026, 1, 20), "commandement_payer")):
         make_consultation(
@@ -112,14 +113,24 @@ def test_an_import_into_a_database_with_data_leaves_what_a_rebuild_computes(
 
 def test_an_imports_households_are_recomputed_a_chunk_at_a_time(ctx, monkeypatch):
     """Memory does not grow with the import: the households' cases and acts are read CHUNK_WRITTEN households
-    at a time (every household's at once took some 150 MiB at 1M rows), and the tables equal a rebuild."""
+    at a time (every household's at once, before), their counts added to the table once MAX_DELTAS keys are
+    held (all at the end, before), and the tables equal a rebuild."""
     monkeypatch.setattr(household_months, "CHUNK_WRITTEN", 2)
+    monkeypatch.setattr(household_months, "BATCH", 2)
+    monkeypatch.setattr(household_months, "MAX_DELTAS", 10)
     asked, real = [], household_months._acts
     monkeypatch.setattr(household_months, "_acts", lambda session, ids: asked.append(ids) or real(session, ids))
+    added, real_add = [], household_months.add_counts
+    monkeypatch.setattr(
+        household_months,
+        "add_counts",
+        lambda session, table, deltas: added.append(len(deltas)) or real_add(session, table, deltas),
+    )
     lines = [line.replace(";HX;", ";HQ;") for line in FIRST] + SECOND[:5]
     result = import_bytes(written(lines), None, TODAY)
     assert (result.problems, result.created) == ([], 8)
     assert len(asked) == 3 and all(isinstance(ids, list) and len(ids) <= 2 for ids in asked)  # HQ HX HY HZ + B4's
+    assert len(added) > 1
     assert derived() == as_rebuilt()
 
 
@@ -230,6 +241,7 @@ def test_any_imports_leave_what_a_rebuild_computes(ctx, monkeypatch, files, batc
     report tables equal a rebuild after each."""
     monkeypatch.setattr(importer, "BATCH", batch)
     monkeypatch.setattr(household_months, "CHUNK_WRITTEN", batch)
+    monkeypatch.setattr(household_months, "MAX_DELTAS", batch)
     for model in DERIVED:
         db.session.execute(model.__table__.delete())
     try:

@@ -180,17 +180,20 @@ def _months(rows: Iterable, acts: dict[str, list[tuple[str, object]]] | None = N
             yield row
 
 
+ONE = (1, 0, 0)  # what most keys add: one household month, not received, no debt
+
+
 def _counted(row) -> Iterator[tuple[tuple, tuple[int, int, int]]]:
     """What one household month (a row of the table) adds to report_household_counts: (key, (n, received,
     cents)), the key (mission, month, kind, until, place, category)."""
     mission, month, until = row["mission"], row["month"], row["next_month"] or ""
     yield (mission, month, "seen", until, "", row["last_received_month"] or ""), (1, int(bool(row["received"])), 0)
     if row["first_territory"] is not None:
-        yield (mission, month, "first", "", row["first_territory"], row["first_stage"] or ""), (1, 0, 0)
+        yield (mission, month, "first", "", row["first_territory"], row["first_stage"] or ""), ONE
         if row.get("reach") is not None:
-            yield (mission, month, "reach", "", row["first_territory"], row["reach"]), (1, 0, 0)
+            yield (mission, month, "reach", "", row["first_territory"], row["reach"]), ONE
     if mission == figures.EVICTION_MISSION:
-        yield (mission, month, "stage", until, row["territory"], row["stage"]), (1, 0, 0)
+        yield (mission, month, "stage", until, row["territory"], row["stage"]), ONE
         if row["debt"] is not None:
             yield (
                 (mission, month, "debt", row["next_debt_month"] or "", row["debt_territory"], row["debt_band"]),
@@ -201,6 +204,10 @@ def _counted(row) -> Iterator[tuple[tuple, tuple[int, int, int]]]:
 
 PROFILE_KIND = "p"  # report_household_counts.kind of a profile figure: "p" and its index in household_facts.PROFILE
 HOUSEHOLD = "*"  # the category of a profile count that counts the household itself, not one of its codes
+# Per profile field: its name, its column "<name>_since" and its kind "p<index>" (built once, not at every row).
+_PROFILE_FIELDS = tuple(
+    (name, f"{name}_since", f"{PROFILE_KIND}{index}") for index, name in enumerate(household_facts.PROFILE)
+)
 
 
 def _profile_counted(row, until: str) -> Iterator[tuple[tuple, tuple[int, int, int]]]:
@@ -209,22 +216,28 @@ def _profile_counted(row, until: str) -> Iterator[tuple[tuple, tuple[int, int, i
     ("<since>|<code>"): a range counts the codes of the rows whose value is stated in it, the household as
     `inconnu` otherwise."""
     mission, month, place = row["mission"], row["month"], row["territory"]
-    for index, name in enumerate(household_facts.PROFILE):
-        value, since = row.get(name), row.get(f"{name}_since")
-        since = since or "" if value is not None else ""
-        kind = f"{PROFILE_KIND}{index}"
-        yield (mission, month, kind, until, place, f"{since}|{HOUSEHOLD}"), (1, 0, 0)
-        if value is not None:
-            for code in household_facts.categories(name, value):
-                yield (mission, month, kind, until, place, f"{since}|{code}"), (1, 0, 0)
+    for name, since_name, kind in _PROFILE_FIELDS:
+        value = row.get(name)
+        if value is None:
+            yield (mission, month, kind, until, place, f"|{HOUSEHOLD}"), ONE
+            continue
+        since = row.get(since_name) or ""
+        yield (mission, month, kind, until, place, f"{since}|{HOUSEHOLD}"), ONE
+        for code in household_facts.categories(name, value):
+            yield (mission, month, kind, until, place, f"{since}|{code}"), ONE
 
 
 def _count(deltas: dict[tuple, list[int]], rows: Iterable, sign: int) -> None:
     for row in rows:
         for key, values in _counted(row):
             total = deltas[key]
-            for index, value in enumerate(values):
-                total[index] += sign * value
+            if values is ONE:
+                total[0] += sign
+            else:
+                n, received, cents = values
+                total[0] += sign * n
+                total[1] += sign * received
+                total[2] += sign * cents
 
 
 def _insert(session, rows: Iterable[dict], deltas: dict[tuple, list[int]], columns: set[str] | None = None) -> None:
@@ -592,8 +605,11 @@ def refresh_written(session, ids: list[tuple[int, int]]) -> None:
     ]
     old = or_(*(TABLE.c.household.in_(found) for found in keys))
     deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    before = session.execute(select(TABLE).where(old).execution_options(yield_per=BATCH))
-    _count(deltas, (row._mapping for row in before), -1)
+    before = (row._mapping for row in session.execute(select(TABLE).where(old).execution_options(yield_per=BATCH)))
+    while batch := list(islice(before, BATCH)):
+        _count(deltas, batch, -1)
+        if len(deltas) > MAX_DELTAS:
+            _flush_counts(session, deltas)
     session.execute(delete(TABLE).where(old))
     session.execute(delete(RESULTS).where(RESULTS.c.household.in_(keys[0])))
     households = list(
@@ -609,7 +625,7 @@ def refresh_written(session, ids: list[tuple[int, int]]) -> None:
         for at in range(0, len(found), BATCH):
             session.execute(insert(RESULTS), found[at : at + BATCH])
     _write_months(session, _history(and_(written, c.household_id.is_(None))), {}, deltas)
-    add_counts(session, COUNTS, deltas)
+    _flush_counts(session, deltas)
 
 
 CHUNK_WRITTEN = 5000  # an import's households recomputed together (bound parameters: SQLite takes 32 766)
@@ -623,6 +639,19 @@ def _write_months(session, history, acts: dict, deltas: dict[tuple, list[int]]) 
     while batch := list(islice(months, BATCH)):
         _count(deltas, batch, 1)
         bulk.insert(TABLE, MONTH_COLUMNS, [tuple(row[name] for name in MONTH_COLUMNS) for row in batch])
+        if len(deltas) > MAX_DELTAS:
+            _flush_counts(session, deltas)
+
+
+MAX_DELTAS = 100_000  # count keys an import holds before it adds them to the table (some 30 MiB)
+
+
+def _flush_counts(session, deltas: dict[tuple, list[int]]) -> None:
+    """The counts moved so far added to report_household_counts, and forgotten: deltas add up, so adding them
+    in several upserts leaves the same table (a key counted down to 0 is deleted, then inserted again), and
+    memory stays bounded whatever the number of keys an import moves."""
+    add_counts(session, COUNTS, deltas)
+    deltas.clear()
 
 
 MONTH_COLUMNS = tuple(TABLE.c.keys())  # the order of the tuples an import writes through the driver
