@@ -131,7 +131,7 @@ class _CollectorPause:
     process, a third of the write pass's time. A batch's rows are freed by reference counting."""
 
     def __init__(self):
-        self.lock, self.depth, self.was_enabled = threading.Lock(), 0, True
+        self.lock, self.depth, self.was_enabled, self.batches = threading.Lock(), 0, True, 0
 
     def __enter__(self) -> None:
         with self.lock:
@@ -147,12 +147,16 @@ class _CollectorPause:
                 gc.enable()
 
     def collect_young(self) -> None:
-        """Between batches: the reference cycles a batch made (SQLAlchemy's results and states), from the
-        young generations only (cheap: the batch's own objects), so that memory stays flat over a file."""
-        if self.depth and self.was_enabled:
+        """Between batches, every COLLECT_EVERY: the reference cycles the batches made (SQLAlchemy's results
+        and states), from the young generations only (cheap: the batches' own objects), so that memory stays
+        flat over a file. A batch leaves some 50 unreachable objects, and a collection walks the 18 000 that
+        live (15 to 80 ms, measured): once a batch, it took 1.9 s of a 50 000-row import (two passes)."""
+        self.batches += 1
+        if self.depth and self.was_enabled and self.batches % COLLECT_EVERY == 0:
             gc.collect(1)
 
 
+COLLECT_EVERY = 25  # batches between two collections of the young generations (50 000 rows)
 _collector_paused = _CollectorPause()
 
 
