@@ -638,7 +638,7 @@ def _write_months(session, history, acts: dict, deltas: dict[tuple, list[int]]) 
     months = _months(session.execute(history.execution_options(yield_per=BATCH)), acts)
     while batch := list(islice(months, BATCH)):
         _count(deltas, batch, 1)
-        bulk.insert(TABLE, MONTH_COLUMNS, [tuple(row[name] for name in MONTH_COLUMNS) for row in batch])
+        bulk.insert(TABLE, MONTH_COLUMNS, [tuple(map(row.__getitem__, MONTH_COLUMNS)) for row in batch])
         if len(deltas) > MAX_DELTAS:
             _flush_counts(session, deltas)
 

@@ -63,6 +63,7 @@ COLUMNS = (
     "habitat_indigne",
     "permis_louer",
 )
+WRITTEN = (*COLUMNS, "id", "household_id")  # a new consultation's values, in this order (then its author)
 CODE_KINDS = {"resource_types": "resource_type", "debt_origins": "debt_origin", "outcomes": "outcome"}
 
 Progress = Callable[[int], None]  # called with the number of rows just done
@@ -330,8 +331,8 @@ def _write(batch: list[tuple[int, dict]], author_id: int | None) -> list[int]:
             row["id"] = cid
         bulk.insert(
             CONSULTATIONS,
-            (*COLUMNS, "id", "household_id", "created_by_id"),
-            (tuple(row[name] for name in (*COLUMNS, "id", "household_id")) + (author_id,) for row in new),
+            (*WRITTEN, "created_by_id"),
+            (tuple(map(row.__getitem__, WRITTEN)) + (author_id,) for row in new),
         )
         bulk.insert(
             CODES,
