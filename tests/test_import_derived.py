@@ -134,6 +134,16 @@ def test_an_imports_households_are_recomputed_a_chunk_at_a_time(ctx, monkeypatch
     assert derived() == as_rebuilt()
 
 
+def test_the_cells_copy_of_an_import_is_dropped_at_its_end(ctx):
+    """rebuild_cells reads the touched cells' consultations from a temporary copy: dropped once used, so that a
+    second import in the same transaction (or connection) makes its own, and the cells equal a rebuild."""
+    result = import_bytes(written(FIRST), None, TODAY)
+    assert (result.problems, result.created) == ([], 3)
+    ids = sorted(db.session.scalars(select(Consultation.id)))
+    rollup.rebuild_cells(db.session, [(ids[0], ids[-1])])  # again, in the same transaction
+    assert derived() == as_rebuilt()
+
+
 def test_the_report_tables_are_written_once_whatever_the_number_of_batches(ctx, monkeypatch):
     """Per batch, the old import upserted the rollup (and the households' months) again: the statements
     that write the report tables no longer grow with the batches."""
