@@ -14,9 +14,9 @@ decision kinds, codes), written as a stream; then, in the same run:
            changed): every row an update, through the services and their history (its own figure).
 
 Prints rows/s of the raw load and of the import, their ratio, the phases' seconds, the batches' times and
-the peak memory (VmHWM) before and after the import (--json also: the peak after the validation, the resident
-memory at the first, middle and last batch's end and after the report tables); --json prints one JSON line per size; --profile PATH
-writes the import's cProfile statistics (pstats) to PATH.<rows>.
+the peak memory (VmHWM) before and after the import; --json prints one JSON line per size (also: the peak
+after the validation, the resident memory at the first, middle and last batch's end and after the report
+tables); --profile PATH writes the import's cProfile statistics (pstats) to PATH.<rows>.
 The rows: two missions (half of them eviction prevention, with stage, debt, origins and the case: lease,
 landlord, rent, housing aid, one to three acts, a judgment's kind), communes of the Pas-de-Calais with their
 postal code and territory, two thirds with a household_ref shared by two consultations.
