@@ -144,6 +144,24 @@ def test_the_cells_copy_of_an_import_is_dropped_at_its_end(ctx):
     assert derived() == as_rebuilt()
 
 
+def test_the_cells_are_copied_under_the_share_lock_on_postgresql(ctx):
+    """On PostgreSQL no consultation may be written between the copy of the touched cells and their rebuild:
+    the SHARE lock that rebuild() takes is taken before the copy."""
+    statements = []
+
+    def seen(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert import_bytes(written(FIRST), None, TODAY).problems == []
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    copy = next(n for n, statement in enumerate(statements) if statement.startswith("INSERT INTO scoped_consultations"))
+    if db.engine.dialect.name == "postgresql":
+        assert any(statement.startswith("LOCK TABLE consultations") for statement in statements[:copy])
+
+
 def test_the_report_tables_are_written_once_whatever_the_number_of_batches(ctx, monkeypatch):
     """Per batch, the old import upserted the rollup (and the households' months) again: the statements
     that write the report tables no longer grow with the batches."""

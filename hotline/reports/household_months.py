@@ -592,8 +592,9 @@ def refresh_written(session, ids: list[tuple[int, int]]) -> None:
     """refresh() for the households of the consultations whose ids are in these ranges (first, last) (an
     import's new ones), once for the whole import: their old months counted off and deleted (two
     statements), their months computed again from ordered reads of their histories (streamed), inserted
-    in batches, and their counts moved by one upsert. The households go CHUNK_WRITTEN at a time (their
-    cases' acts and results with them), so that memory does not grow with the import."""
+    in batches, and their counts moved by one upsert (one per MAX_DELTAS keys). The households go
+    CHUNK_WRITTEN at a time (their cases' acts and results with them), so that memory does not grow with
+    the import."""
     c = CONSULTATIONS.c
     written = or_(*(c.id.between(first, last) for first, last in ids))
     keys = [

@@ -218,6 +218,9 @@ def listen() -> None:
             event.listen(CaseStatement, name, receiver)
 
 
+SHARE_LOCK = "LOCK TABLE consultations, consultation_codes, case_statements IN SHARE MODE"  # PostgreSQL
+
+
 def rebuild(session: Session) -> None:
     """Recompute the three tables from the consultations, set-based (one INSERT ... SELECT ... GROUP BY
     per indicator). Flushes only: the caller commits, and readers see the old tables until then.
@@ -225,7 +228,7 @@ def rebuild(session: Session) -> None:
     session.flush()
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
-        session.execute(text("LOCK TABLE consultations, consultation_codes, case_statements IN SHARE MODE"))
+        session.execute(text(SHARE_LOCK))
     for table in (ROLLUP, HOUSEHOLDS, DEBTS):
         session.execute(delete(table))
     c = Consultation.__table__.c
@@ -533,6 +536,8 @@ def rebuild_cells(session: Session, ids: list[tuple[int, int]]) -> None:
         .distinct()
     )
     if session.execute(cells.limit(1)).first() is not None:
+        if postgres:  # before the copy, as rebuild() takes it before its reads: no consultation written meanwhile
+            session.execute(text(SHARE_LOCK))
         scoped = _scoped_copy(session, cells, month(Consultation.__table__))
         rebuild(_Scoped(session, cells, scoped))
         scoped.drop(session.connection())
