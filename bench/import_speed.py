@@ -14,8 +14,9 @@ decision kinds, codes), written as a stream; then, in the same run:
            changed): every row an update, through the services and their history (its own figure).
 
 Prints rows/s of the raw load and of the import, their ratio, the phases' seconds, the batches' times and
-the peak memory (VmHWM) before and after the import; --json prints one JSON line per size; --profile PATH
-writes the import's cProfile statistics (pstats) to PATH.<rows>.
+the peak memory (VmHWM) before and after the import; --json prints one JSON line per size (also: the peak
+after the validation, the resident memory at the first, middle and last batch's end and after the report
+tables); --profile PATH writes the import's cProfile statistics (pstats) to PATH.<rows>.
 The rows: two missions (half of them eviction prevention, with stage, debt, origins and the case: lease,
 landlord, rent, housing aid, one to three acts, a judgment's kind), communes of the Pas-de-Calais with their
 postal code and territory, two thirds with a household_ref shared by two consultations.
@@ -147,9 +148,10 @@ def places() -> list[tuple[str, str, str]]:
     return [tuple(found) for found in db.session.execute(query)]
 
 
-def peak_kib() -> int:
+def peak_kib(field: str = "VmHWM") -> int:
+    """The process's peak resident memory (VmHWM), or its resident memory now (field="VmRSS"), in KiB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
     return 0
 
@@ -196,11 +198,12 @@ class Clock:
     """The times between the progress callbacks of a pass: one a batch."""
 
     def __init__(self):
-        self.last, self.times = time.perf_counter(), []
+        self.last, self.times, self.rss = time.perf_counter(), [], []
 
     def __call__(self, _rows: int) -> None:
         now = time.perf_counter()
         self.times.append(now - self.last)
+        self.rss.append(peak_kib("VmRSS"))  # resident memory at each batch's end: flat, or growing
         self.last = now
 
 
@@ -213,10 +216,12 @@ def _import(path: Path, profile: cProfile.Profile | None = None) -> dict:
         start = time.perf_counter()
         checked = importer.check(fh, TODAY, checked_clock, keep=True)
         check_done = time.perf_counter()
+        check_peak = peak_kib()
         assert not checked.problems, checked.problems[:5]
         written_clock.last = time.perf_counter()
         result = importer.import_file(fh, None, TODAY, written=written_clock, checked_already=checked)
         write_done = time.perf_counter()
+        write_rss = peak_kib("VmRSS")
         assert not result.problems, result.problems[:5]
         db.session.commit()
         end = time.perf_counter()
@@ -231,6 +236,9 @@ def _import(path: Path, profile: cProfile.Profile | None = None) -> dict:
         "commit_s": end - write_done,
         "total_s": end - start,
         "batches": batches,
+        "check_peak_mib": round(check_peak / 1024),
+        "batch_rss_mib": [round(kib / 1024) for kib in written_clock.rss],
+        "derived_rss_mib": round(write_rss / 1024),
     }
 
 
@@ -279,6 +287,10 @@ def measure(rows: int, updates: float, database_url: str | None, profile_path: s
                 "batch_max_s": round(max(batches), 3),
                 "batch_median_s": round(sorted(batches)[len(batches) // 2], 3),
                 "peak_idle_mib": round(idle / 1024),
+                "check_peak_mib": timed["check_peak_mib"],
+                # resident memory at the first, middle and last batch's end, then after the report tables
+                "batch_rss_mib": [timed["batch_rss_mib"][i] for i in (0, len(batches) // 2, -1)],
+                "derived_rss_mib": timed["derived_rss_mib"],
                 "peak_mib": round(peak / 1024),
             }
             count = int(rows * updates)

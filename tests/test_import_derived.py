@@ -87,6 +87,8 @@ def test_an_import_into_a_database_with_data_leaves_what_a_rebuild_computes(
     ctx, make_household, make_consultation, monkeypatch, batch
 ):
     monkeypatch.setattr(importer, "BATCH", batch)
+    monkeypatch.setattr(household_months, "CHUNK_WRITTEN", batch)  # the households' months a chunk at a time
+    monkeypatch.setattr(household_months, "MAX_DELTAS", batch)  # their counts added in several upserts
     household = make_household(external_ref="HX", commune_insee="62498")
     for day, stage in ((date(2025, 11, 3), "impaye"), (date(2026, 1, 20), "commandement_payer")):
         make_consultation(
@@ -107,6 +109,60 @@ def test_an_import_into_a_database_with_data_leaves_what_a_rebuild_computes(
     found = derived()
     assert all(found.values()), "every derived table holds rows"
     assert found == as_rebuilt()
+
+
+def test_an_imports_households_are_recomputed_a_chunk_at_a_time(ctx, monkeypatch):
+    """Memory does not grow with the import: the households' cases and acts are read CHUNK_WRITTEN households
+    at a time (every household's at once, before), their counts added to the table once MAX_DELTAS keys are
+    held (all at the end, before), and the tables equal a rebuild."""
+    monkeypatch.setattr(household_months, "CHUNK_WRITTEN", 2)
+    monkeypatch.setattr(household_months, "BATCH", 2)
+    monkeypatch.setattr(household_months, "MAX_DELTAS", 10)
+    asked, real = [], household_months._acts
+    monkeypatch.setattr(household_months, "_acts", lambda session, ids: asked.append(ids) or real(session, ids))
+    added, real_add = [], household_months.add_counts
+    monkeypatch.setattr(
+        household_months,
+        "add_counts",
+        lambda session, table, deltas: added.append(len(deltas)) or real_add(session, table, deltas),
+    )
+    lines = [line.replace(";HX;", ";HQ;") for line in FIRST] + SECOND[:5]
+    result = import_bytes(written(lines), None, TODAY)
+    assert (result.problems, result.created) == ([], 8)
+    assert len(asked) == 3 and all(isinstance(ids, list) and len(ids) <= 2 for ids in asked)  # HQ HX HY HZ + B4's
+    assert len(added) > 1
+    assert derived() == as_rebuilt()
+
+
+def test_the_cells_copy_of_an_import_is_dropped_at_its_end(ctx):
+    """rebuild_cells reads the touched cells' consultations from a temporary copy: dropped once used, so that a
+    second import in the same transaction (or connection) makes its own, and the cells equal a rebuild."""
+    result = import_bytes(written(FIRST), None, TODAY)
+    assert (result.problems, result.created) == ([], 3)
+    ids = sorted(db.session.scalars(select(Consultation.id)))
+    rollup.rebuild_cells(db.session, [(ids[0], ids[-1])])  # again, in the same transaction
+    assert derived() == as_rebuilt()
+
+
+def test_the_cells_are_copied_under_the_share_lock_on_postgresql(ctx):
+    """On PostgreSQL no consultation may be written between the copy of the touched cells and their rebuild:
+    the SHARE lock that rebuild() takes is taken before the copy; and the report tables' reads are planned
+    on statistics of the filled tables (stale ones made each chunk of households scan every act)."""
+    statements = []
+
+    def seen(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert import_bytes(written(FIRST), None, TODAY).problems == []
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    copy = next(n for n, statement in enumerate(statements) if statement.startswith("INSERT INTO scoped_consultations"))
+    if db.engine.dialect.name == "postgresql":
+        assert any(statement.startswith("LOCK TABLE consultations") for statement in statements[:copy])
+        # ... and the planner's statistics taken of the tables as the import left them, acts included
+        assert any(statement.startswith("ANALYZE") and "procedure_acts" in statement for statement in statements[:copy])
 
 
 def test_the_report_tables_are_written_once_whatever_the_number_of_batches(ctx, monkeypatch):
@@ -215,6 +271,8 @@ def test_any_imports_leave_what_a_rebuild_computes(ctx, monkeypatch, files, batc
     """Files imported one after the other (a repeated external_id an update, households shared): the
     report tables equal a rebuild after each."""
     monkeypatch.setattr(importer, "BATCH", batch)
+    monkeypatch.setattr(household_months, "CHUNK_WRITTEN", batch)
+    monkeypatch.setattr(household_months, "MAX_DELTAS", batch)
     for model in DERIVED:
         db.session.execute(model.__table__.delete())
     try:

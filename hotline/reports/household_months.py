@@ -180,17 +180,20 @@ def _months(rows: Iterable, acts: dict[str, list[tuple[str, object]]] | None = N
             yield row
 
 
+ONE = (1, 0, 0)  # what most keys add: one household month, not received, no debt
+
+
 def _counted(row) -> Iterator[tuple[tuple, tuple[int, int, int]]]:
     """What one household month (a row of the table) adds to report_household_counts: (key, (n, received,
     cents)), the key (mission, month, kind, until, place, category)."""
     mission, month, until = row["mission"], row["month"], row["next_month"] or ""
     yield (mission, month, "seen", until, "", row["last_received_month"] or ""), (1, int(bool(row["received"])), 0)
     if row["first_territory"] is not None:
-        yield (mission, month, "first", "", row["first_territory"], row["first_stage"] or ""), (1, 0, 0)
+        yield (mission, month, "first", "", row["first_territory"], row["first_stage"] or ""), ONE
         if row.get("reach") is not None:
-            yield (mission, month, "reach", "", row["first_territory"], row["reach"]), (1, 0, 0)
+            yield (mission, month, "reach", "", row["first_territory"], row["reach"]), ONE
     if mission == figures.EVICTION_MISSION:
-        yield (mission, month, "stage", until, row["territory"], row["stage"]), (1, 0, 0)
+        yield (mission, month, "stage", until, row["territory"], row["stage"]), ONE
         if row["debt"] is not None:
             yield (
                 (mission, month, "debt", row["next_debt_month"] or "", row["debt_territory"], row["debt_band"]),
@@ -201,6 +204,10 @@ def _counted(row) -> Iterator[tuple[tuple, tuple[int, int, int]]]:
 
 PROFILE_KIND = "p"  # report_household_counts.kind of a profile figure: "p" and its index in household_facts.PROFILE
 HOUSEHOLD = "*"  # the category of a profile count that counts the household itself, not one of its codes
+# Per profile field: its name, its column "<name>_since" and its kind "p<index>" (built once, not at every row).
+_PROFILE_FIELDS = tuple(
+    (name, f"{name}_since", f"{PROFILE_KIND}{index}") for index, name in enumerate(household_facts.PROFILE)
+)
 
 
 def _profile_counted(row, until: str) -> Iterator[tuple[tuple, tuple[int, int, int]]]:
@@ -209,22 +216,28 @@ def _profile_counted(row, until: str) -> Iterator[tuple[tuple, tuple[int, int, i
     ("<since>|<code>"): a range counts the codes of the rows whose value is stated in it, the household as
     `inconnu` otherwise."""
     mission, month, place = row["mission"], row["month"], row["territory"]
-    for index, name in enumerate(household_facts.PROFILE):
-        value, since = row.get(name), row.get(f"{name}_since")
-        since = since or "" if value is not None else ""
-        kind = f"{PROFILE_KIND}{index}"
-        yield (mission, month, kind, until, place, f"{since}|{HOUSEHOLD}"), (1, 0, 0)
-        if value is not None:
-            for code in household_facts.categories(name, value):
-                yield (mission, month, kind, until, place, f"{since}|{code}"), (1, 0, 0)
+    for name, since_name, kind in _PROFILE_FIELDS:
+        value = row.get(name)
+        if value is None:
+            yield (mission, month, kind, until, place, f"|{HOUSEHOLD}"), ONE
+            continue
+        since = row.get(since_name) or ""
+        yield (mission, month, kind, until, place, f"{since}|{HOUSEHOLD}"), ONE
+        for code in household_facts.categories(name, value):
+            yield (mission, month, kind, until, place, f"{since}|{code}"), ONE
 
 
 def _count(deltas: dict[tuple, list[int]], rows: Iterable, sign: int) -> None:
     for row in rows:
         for key, values in _counted(row):
             total = deltas[key]
-            for index, value in enumerate(values):
-                total[index] += sign * value
+            if values is ONE:
+                total[0] += sign
+            else:
+                n, received, cents = values
+                total[0] += sign * n
+                total[1] += sign * received
+                total[2] += sign * cents
 
 
 def _insert(session, rows: Iterable[dict], deltas: dict[tuple, list[int]], columns: set[str] | None = None) -> None:
@@ -588,11 +601,12 @@ def _medians(session, cells: list[tuple], counts: dict, first: str, last: str) -
 def refresh_written(session, ids: list[tuple[int, int]]) -> None:
     """refresh() for the households of the consultations whose ids are in these ranges (first, last) (an
     import's new ones), once for the whole import: their old months counted off and deleted (two
-    statements), their months computed again from one ordered read of their histories (streamed), inserted
-    in batches, and their counts moved by one upsert."""
+    statements), their months computed again from ordered reads of their histories (streamed), inserted
+    in batches, and their counts moved by one upsert (one per MAX_DELTAS keys). The households go
+    CHUNK_WRITTEN at a time (their cases' acts and results with them), so that memory does not grow with
+    the import."""
     c = CONSULTATIONS.c
     written = or_(*(c.id.between(first, last) for first, last in ids))
-    households = select(c.household_id).where(written, c.household_id.is_not(None)).distinct().correlate(None)
     keys = [
         select(literal(prefix).concat(cast(column, String))).where(written, where)
         for prefix, column, where in (
@@ -602,22 +616,53 @@ def refresh_written(session, ids: list[tuple[int, int]]) -> None:
     ]
     old = or_(*(TABLE.c.household.in_(found) for found in keys))
     deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    before = session.execute(select(TABLE).where(old).execution_options(yield_per=BATCH))
-    _count(deltas, (row._mapping for row in before), -1)
+    before = (row._mapping for row in session.execute(select(TABLE).where(old).execution_options(yield_per=BATCH)))
+    while batch := list(islice(before, BATCH)):
+        _count(deltas, batch, -1)
+        if len(deltas) > MAX_DELTAS:
+            _flush_counts(session, deltas)
     session.execute(delete(TABLE).where(old))
-    acts = _acts(session, households)  # their cases as the import left them: first contacts, results
-    for where in (c.household_id.in_(households), and_(written, c.household_id.is_(None))):
-        rows = session.execute(_history(where).execution_options(yield_per=BATCH))
-        # In lists of BATCH rows: the history streams from a cursor of the connection the rows are copied through.
-        months = _months(rows, acts)
-        while batch := list(islice(months, BATCH)):
-            _count(deltas, batch, 1)
-            bulk.insert(TABLE, MONTH_COLUMNS, [tuple(row[name] for name in MONTH_COLUMNS) for row in batch])
-    add_counts(session, COUNTS, deltas)
     session.execute(delete(RESULTS).where(RESULTS.c.household.in_(keys[0])))
-    found = _results(acts)
-    for start in range(0, len(found), BATCH):
-        session.execute(insert(RESULTS), found[start : start + BATCH])
+    households = list(
+        session.scalars(
+            select(c.household_id).where(written, c.household_id.is_not(None)).distinct().order_by(c.household_id)
+        )
+    )
+    for start in range(0, len(households), CHUNK_WRITTEN):
+        chunk = households[start : start + CHUNK_WRITTEN]
+        acts = _acts(session, chunk)  # their cases as the import left them: first contacts, results
+        _write_months(session, _history(c.household_id.in_(chunk)), acts, deltas)
+        found = _results(acts)
+        for at in range(0, len(found), BATCH):
+            session.execute(insert(RESULTS), found[at : at + BATCH])
+    _write_months(session, _history(and_(written, c.household_id.is_(None))), {}, deltas)
+    _flush_counts(session, deltas)
+
+
+CHUNK_WRITTEN = 5000  # an import's households recomputed together (bound parameters: SQLite takes 32 766)
+
+
+def _write_months(session, history, acts: dict, deltas: dict[tuple, list[int]]) -> None:
+    """The months of the households of `history` (_history's query), inserted through the driver in lists of
+    BATCH rows (the history streams from a cursor of the connection the rows are copied through), and counted
+    into deltas."""
+    months = _months(session.execute(history.execution_options(yield_per=BATCH)), acts)
+    while batch := list(islice(months, BATCH)):
+        _count(deltas, batch, 1)
+        bulk.insert(TABLE, MONTH_COLUMNS, [tuple(map(row.__getitem__, MONTH_COLUMNS)) for row in batch])
+        if len(deltas) > MAX_DELTAS:
+            _flush_counts(session, deltas)
+
+
+MAX_DELTAS = 100_000  # count keys an import holds before it adds them to the table (some 30 MiB)
+
+
+def _flush_counts(session, deltas: dict[tuple, list[int]]) -> None:
+    """The counts moved so far added to report_household_counts, and forgotten: deltas add up, so adding them
+    in several upserts leaves the same table (a key counted down to 0 is deleted, then inserted again), and
+    memory stays bounded whatever the number of keys an import moves."""
+    add_counts(session, COUNTS, deltas)
+    deltas.clear()
 
 
 MONTH_COLUMNS = tuple(TABLE.c.keys())  # the order of the tuples an import writes through the driver

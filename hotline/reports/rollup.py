@@ -27,6 +27,8 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Delete,
+    MetaData,
+    Table,
     case,
     cast,
     delete,
@@ -216,6 +218,9 @@ def listen() -> None:
             event.listen(CaseStatement, name, receiver)
 
 
+SHARE_LOCK = "LOCK TABLE consultations, consultation_codes, case_statements IN SHARE MODE"  # PostgreSQL
+
+
 def rebuild(session: Session) -> None:
     """Recompute the three tables from the consultations, set-based (one INSERT ... SELECT ... GROUP BY
     per indicator). Flushes only: the caller commits, and readers see the old tables until then.
@@ -223,7 +228,7 @@ def rebuild(session: Session) -> None:
     session.flush()
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
-        session.execute(text("LOCK TABLE consultations, consultation_codes, case_statements IN SHARE MODE"))
+        session.execute(text(SHARE_LOCK))
     for table in (ROLLUP, HOUSEHOLDS, DEBTS):
         session.execute(delete(table))
     c = Consultation.__table__.c
@@ -536,22 +541,38 @@ def rebuild_cells(session: Session, ids: list[tuple[int, int]]) -> None:
         .distinct()
     )
     if session.execute(cells.limit(1)).first() is not None:
-        rebuild(_Scoped(session, cells, month(Consultation.__table__)))
+        if postgres:  # before the copy, as rebuild() takes it before its reads: no consultation written meanwhile
+            session.execute(text(SHARE_LOCK))
+        scoped = _scoped_copy(session, cells, month(Consultation.__table__))
+        rebuild(_Scoped(session, cells, scoped))
+        scoped.drop(session.connection())
+
+
+SCOPED = "scoped_consultations"
+
+
+def _scoped_copy(session: Session, cells, month) -> Table:
+    """The consultations of these cells, copied once into a temporary table (no index): rebuild()'s twenty
+    statements read it instead of filtering the whole consultations table twenty times (x1.7 a statement).
+    Created in the transaction: dropped by rebuild_cells, or by the rollback of a failed import."""
+    c = Consultation.__table__.c
+    table = Table(SCOPED, MetaData(), *(Column(column.name, column.type) for column in c), prefixes=["TEMPORARY"])
+    table.create(session.connection())
+    session.execute(
+        table.insert().from_select(
+            list(c.keys()), select(*c).where(tuple_(c.mission, month, c.territory_code).in_(cells))
+        )
+    )
+    return table
 
 
 class _Scoped:
     """rebuild()'s session, narrowed to some cells: its deletes reach only their rows, and in its INSERT ...
-    SELECTs the consultations table reads as those cells' consultations (the same SQL otherwise), so that
-    the cells hold exactly what rebuild() would put in them."""
+    SELECTs the consultations table reads as those cells' consultations (`scoped`: a copy of them; the same SQL
+    otherwise), so that the cells hold exactly what rebuild() would put in them."""
 
-    def __init__(self, session: Session, cells, month):
-        self._session, self._cells = session, cells
-        c = Consultation.__table__.c
-        self._consultations = (
-            select(Consultation.__table__)
-            .where(tuple_(c.mission, month, c.territory_code).in_(cells))
-            .subquery("scoped_consultations")
-        )
+    def __init__(self, session: Session, cells, scoped: Table):
+        self._session, self._cells, self._consultations = session, cells, scoped
 
     def __getattr__(self, name: str):
         return getattr(self._session, name)

@@ -9,7 +9,7 @@ UTC instants on both), so that a row reads back as one the ORM wrote.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 
 from sqlalchemy import Table, any_, bindparam, false, func, select, text, update
@@ -62,11 +62,7 @@ def insert(table: Table, names: Sequence[str], rows: Iterable[tuple]) -> None:
     db.session.flush()
     connection = db.session.connection()
     dialect = connection.dialect
-    processors = {
-        column.name: processor
-        for column in table.columns
-        if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
-    }
+    processors = _processors(table, dialect)
     defaults = [
         (column.name, column.default.arg(None) if column.default.is_callable else column.default.arg)
         for column in table.columns
@@ -74,15 +70,7 @@ def insert(table: Table, names: Sequence[str], rows: Iterable[tuple]) -> None:
     ]
     extra = tuple(processors[name](value) if name in processors else value for name, value in defaults)
     columns = [*names, *(name for name, _ in defaults)]
-    own = [(index, processors[name]) for index, name in enumerate(names) if name in processors]
-
-    def processed(row: tuple) -> tuple:
-        if own:
-            row = list(row)
-            for index, processor in own:
-                row[index] = processor(row[index])
-            row = tuple(row)
-        return row + extra
+    processed = _processed(processors, names, extra)
 
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
     driver = connection.connection.driver_connection
@@ -95,6 +83,31 @@ def insert(table: Table, names: Sequence[str], rows: Iterable[tuple]) -> None:
         _write_lock(table)
     marks = ", ".join("?" * len(columns))
     driver.executemany(f"INSERT INTO {table.name} ({quoted}) VALUES ({marks})", map(processed, rows))
+
+
+def _processors(table: Table, dialect) -> dict:
+    """The columns' own bind processors (those that have one): what a value becomes for the driver."""
+    return {
+        column.name: processor
+        for column in table.columns
+        if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    }
+
+
+def _processed(processors: dict, names: Sequence[str], extra: tuple = ()) -> Callable[[tuple], tuple]:
+    """A function of a tuple (in the order of `names`) to the driver's values, `extra` (values ready for the
+    driver) appended."""
+    own = [(index, processors[name]) for index, name in enumerate(names) if name in processors]
+
+    def processed(row: tuple) -> tuple:
+        if own:
+            row = list(row)
+            for index, processor in own:
+                row[index] = processor(row[index])
+            row = tuple(row)
+        return row + extra
+
+    return processed
 
 
 def analyze(*tables: Table) -> None:
@@ -125,7 +138,7 @@ def page_cache() -> Iterator[None]:
 def update_rows(table: Table, names: Sequence[str], rows: list[tuple]) -> None:
     """Set columns names[1:] of the rows whose id is names[0], for each tuple of `rows`; the columns' Python
     `onupdate` (an update instant) too. PostgreSQL: one UPDATE ... FROM unnest(one array a column) whatever
-    the number of rows (an executemany is a round trip a row); SQLite: an executemany."""
+    the number of rows (an executemany is a round trip a row); SQLite: the driver's executemany of tuples."""
     if not rows:
         return
     key, *changed = names
@@ -141,7 +154,25 @@ def update_rows(table: Table, names: Sequence[str], rows: list[tuple]) -> None:
         parameters = {f"c{n}": list(column) for n, column in enumerate(zip(*rows, strict=True))}
         db.session.execute(statement, {**parameters, **{c.name: c.onupdate.arg(None) for c in stamped}})
         return
-    db.session.execute(
-        update(table).where(table.c[key] == bindparam("row_key")),
-        [{"row_key": row[0], **dict(zip(changed, row[1:], strict=True))} for row in rows],
+    db.session.flush()  # the session's pending rows first, as insert() does
+    connection = db.session.connection()
+    processors = _processors(table, connection.dialect)
+    stamps = tuple(
+        processors[c.name](c.onupdate.arg(None)) if c.name in processors else c.onupdate.arg(None) for c in stamped
+    )
+    # Tuples (changed..., key, stamps...), numbered parameters: ?1 the first changed column.
+    processed = _processed(processors, [*changed, key], stamps)
+    values = ", ".join(
+        [
+            *(f"{name} = ?{n}" for n, name in enumerate(changed, start=1)),
+            *(f"{c.name} = ?{n}" for n, c in enumerate(stamped, start=len(changed) + 2)),
+        ]
+    )
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:
+        _write_lock(table)
+    # The driver's executemany of plain tuples (its loop is in C): SQLAlchemy's took 1 s a 50 000-row import.
+    driver.executemany(
+        f"UPDATE {table.name} SET {values} WHERE {key} = ?{len(changed) + 1}",
+        (processed((*row[1:], row[0])) for row in rows),
     )
