@@ -268,7 +268,7 @@ def test_the_summary_page_says_the_six_figures_their_change_and_two_sentences():
         "Ménages accompagnés",
         "Nouveaux ménages (premier contact)",
         "Premiers contacts avant le commandement de payer",
-        "Ménages maintenus ou relogés (résultat connu)",
+        "Ménages maintenus ou relogés (procédures terminées)",
         "Appels du numéro vert ayant obtenu une réponse",
     ):
         assert name in summary

@@ -156,13 +156,14 @@ def test_results_profile_and_first_contacts_recounted_by_hand_from_the_csv(ctx):
         results[(period, "all", result)] += 1
     assert of(table, "household_result") == dict(results)
     # The figures spelled out: H1 accord in March, H2 maintien in February (an act recorded in April, at the
-    # other mission), H4 expelled in January; the share kept in their home over the known results.
+    # other mission), H4 expelled in January; the share kept in their home over the procedures ended (the accord
+    # is no result yet).
     assert of(table, "household_result")[("total", "all", "expulsion")] == 1
     assert of(table, "household_result")[("2026-02", "arrageois", "maintien")] == 1
     assert of(table, "household_result")[("2026-03", "lens-henin", "accord_en_cours")] == 1
     totals = {c: n for (p, t, c), n in of(table, "household_result").items() if (p, t) == ("total", "all")}
-    known = sum(n for c, n in totals.items() if c != "inconnu")
-    assert known == 3 and bilan.kept_home(totals).text() == f"{round(100 * 1 / 3)} %"
+    ended = sum(n for c, n in totals.items() if c in ("expulsion", "relogement", "depart_volontaire", "maintien"))
+    assert ended == 2 and bilan.kept_home(totals).text() == "50 %"
     # Households counted once: as many in each profile indicator as there are households in the period.
     households = Counter((period, record.territory) for (period, _), record in latest.items())
     for indicator in ("households_family_situation", "households_housing_sector", "households_age_band"):

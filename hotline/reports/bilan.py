@@ -566,7 +566,8 @@ KEPT_DEFINITION = (
     "Maintien dans les lieux : dette soldée, protocole de cohésion sociale, rétablissement personnel ou demande "
     "du bailleur rejetée. Accord en cours : plan d'apurement, délais accordés par le juge, mesures de "
     "surendettement ou aide du FSL accordée. Part maintenue dans son logement : ménages maintenus dans les lieux "
-    "ou relogés, parmi les ménages dont le résultat est connu (tous sauf « Aucun acte daté »)."
+    "ou relogés, parmi les ménages dont la procédure a trouvé une issue (expulsion, relogement, départ volontaire "
+    "ou maintien) ; les accords et procédures en cours et les ménages sans acte daté n'y entrent pas."
 )
 
 
@@ -583,9 +584,12 @@ RESULT_HEADERS = {
 
 
 def kept_home(values: dict[str, int | Decimal]) -> Ratio:
-    """The share kept in their home: maintien + relogement over the households with a known result."""
-    known = sum(n for code, n in values.items() if code != household_facts.UNKNOWN)
-    return share(sum(values.get(code, 0) for code in household_facts.KEPT_HOME), known)
+    """The share kept in their home: maintien + relogement over the households whose procedure ended (expelled,
+    rehoused, left, kept). An agreement or a procedure in progress is no result yet: counted among the failures,
+    a year's households still in procedure made a service that keeps most of those it can see through look as if
+    it kept one in ten."""
+    ended = sum(values.get(code, 0) for code in household_facts.ENDED)
+    return share(sum(values.get(code, 0) for code in household_facts.KEPT_HOME), ended)
 
 
 def _results(context: _Context, now: _Values) -> Section:

@@ -39,7 +39,8 @@ RESULTS = (
 )
 IN_PROGRESS = "procedure_en_cours"
 RESULT_OF = {code: (rank, result) for rank, (result, codes) in enumerate(RESULTS) for code in codes}
-KEPT_HOME = ("maintien", "relogement")  # the share kept in their home, over households with a known result
+KEPT_HOME = ("maintien", "relogement")  # the share kept in their home (or rehoused)...
+ENDED = ("expulsion", "relogement", "depart_volontaire", "maintien")  # ...over the households whose procedure ended
 # First contacts (formats.md, reached_before_commandement and first_contacts_situated).
 COMMANDEMENT = "commandement_payer"
 BEFORE_COMMANDEMENT = ("prevention_amont", "impaye", "signalement_caf")

@@ -26,7 +26,7 @@ from hotline.core import charts
 from hotline.core.formatting import month_name
 from hotline.core.pdf_page import FONT, Document
 from hotline.reference import labels as vocabulary
-from hotline.reports import bilan, definitions, labels, tidy
+from hotline.reports import bilan, definitions, household_facts, labels, tidy
 from hotline.reports.bilan import Table
 
 CHART_MM = 153  # a chart's width on the page: charts.WIDTH_INCHES, drawn at its size
@@ -168,9 +168,6 @@ class _Reader:
         return any(indicator in self.indicators for indicator in indicators)
 
 
-KEPT_HOME = ("maintien", "relogement")  # household_results counted as kept in (or moved to) a home
-
-
 def _share(part: float, whole: float) -> float | None:
     return float(part) * 100 / float(whole) if whole else None
 
@@ -187,8 +184,8 @@ def _reached(reader: _Reader) -> float | None:
 def _kept_home(reader: _Reader) -> float | None:
     if not reader.has("household_result"):
         return None
-    known = reader.total("household_result") - reader("household_result", tidy.UNKNOWN)
-    return _share(reader.total("household_result", KEPT_HOME), known)
+    ended = reader.total("household_result", household_facts.ENDED)
+    return _share(reader.total("household_result", household_facts.KEPT_HOME), ended)
 
 
 def _answered(reader: _Reader) -> float | None:
@@ -209,7 +206,7 @@ SUMMARY: dict[str, list[_Spec]] = {
             True,
             1,
         ),
-        ("Ménages maintenus ou relogés (résultat connu)", _kept_home, ("household_result",), True, 1),
+        ("Ménages maintenus ou relogés (procédures terminées)", _kept_home, ("household_result",), True, 1),
         ("Appels du numéro vert ayant obtenu une réponse", _answered, ("calls_received",), True, 1),
     ],
 }
