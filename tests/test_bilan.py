@@ -307,6 +307,8 @@ def test_the_annex_defines_every_indicator_it_names():
     label = labels.indicator("reached_before_commandement")
     assert f"{label} Prévention des expulsions : premiers contacts" in annex
     assert "Mesure propre au service, non une statistique nationale." in annex
+    # the summary's share kept in their home, defined where the committee looks it up
+    assert "parmi ceux dont la procédure a trouvé une issue (expulsion, relogement, départ volontaire" in annex
     for code in tidy.INDICATOR_ORDER:
         assert labels.indicator(code) in annex
 

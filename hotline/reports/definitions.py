@@ -107,7 +107,9 @@ DEFINITIONS: dict[str, str] = {
         "décide. Expulsion effective : expulsion ; relogement effectif : relogement ; départ volontaire ; dette "
         "soldée, protocole de cohésion sociale signé, rétablissement personnel ou demande rejetée par le juge : "
         "maintien dans le logement ; plan d'apurement, délais accordés par le juge, mesures de surendettement ou "
-        "aide du FSL accordée : accord en cours ; tout autre acte : procédure en cours ; aucun : non renseigné."
+        "aide du FSL accordée : accord en cours ; tout autre acte : procédure en cours ; aucun : non renseigné. "
+        "Part maintenue dans son logement : ménages maintenus dans les lieux ou relogés, parmi ceux dont la "
+        "procédure a trouvé une issue (expulsion, relogement, départ volontaire ou maintien)."
     ),
     "calls_received": "Appels reçus sur le numéro vert, selon la mission choisie dans le menu ou le numéro composé.",
     "calls_answered": "Appels décrochés par un juriste.",
