@@ -282,6 +282,12 @@ def _key_figures(context: _Context, mission: str, now: _Values, before: _Values 
     return Section("key", "Chiffres clés", [table])
 
 
+def covers(previous: Iterable[tidy.Row], mission: str, first: date, last: date) -> bool:
+    """Whether a mission's rows of the year before cover each month of the range a year earlier (the PDF's summary
+    compares with them only then, as the key figures do)."""
+    return _Values(previous, mission).periods >= set(month_codes(*year_before(first, last)))
+
+
 def _covers(context: _Context, before: _Values) -> bool:
     """Whether the year before's data covers each month of the range a year earlier (a month without a single row
     is one it does not cover)."""

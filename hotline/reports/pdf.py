@@ -86,7 +86,7 @@ def build(
         [mission_bilan] = bilan.assemble(rows, first, last, [mission], territory_labels, earlier, notes)
         # A whole range is not compared with a part of one: the figures over the range (the summary's, the key
         # figures') only when the year before's data covers each of its months (the month tables say it per month).
-        whole = earlier if earlier is not None and _covers(earlier, first, last) else None
+        whole = earlier if earlier is not None and bilan.covers(earlier, mission, first, last) else None
         summary = Summary.of(mission, rows, whole, first, last, partial=earlier is not None and whole is None)
         _face(doc, face, mission_bilan.title, first, last, generated)
         _summary(doc, summary, (notes or {}).get(mission))
@@ -97,13 +97,6 @@ def build(
                 _section(doc, section, known)
     _annex(doc)
     return bytes(doc.output())
-
-
-def _covers(previous: list[tidy.Row], first: date, last: date) -> bool:
-    """Whether the rows of the year before hold something (any indicator, any territory) for each month of the range
-    a year before: a month without a single row is one the data does not cover (before the service's log began)."""
-    periods = {row.period for row in previous}
-    return all(month in periods for month in bilan.month_codes(*bilan.year_before(first, last)))
 
 
 # --- The summary --------------------------------------------------------------------------------------------------
