@@ -486,12 +486,20 @@ def read(session, months: list[str], missions: list[str], territory: str | None 
             counts[(mission, period, where, indicator, category)] += n
 
     k = COUNTS.c
-    query = select(k.mission, k.month, k.kind, k.until, k.place, k.category, k.n, k.cents).where(
-        k.mission.in_(missions), k.month >= first, k.month <= last, k.kind.in_(("first", "reach", "stage", "debt"))
+    # The counts whose next months are all after the range (the households' latest rows of the range) summed by the
+    # database, as _profiles does: a third as many rows to read (0.1 s of the page at 1M).
+    latest = case((or_(k.until == "", k.until > last), 1), else_=0)
+    query = (
+        select(k.mission, k.month, k.kind, latest, k.place, k.category, func.sum(k.n), func.sum(k.cents))
+        .where(
+            k.mission.in_(missions), k.month >= first, k.month <= last, k.kind.in_(("first", "reach", "stage", "debt"))
+        )
+        .group_by(k.mission, k.month, k.kind, latest, k.place, k.category)
     )
-    for mission, month, kind, until, place, category, n, cents in session.execute(query):
+    for mission, month, kind, is_latest, place, category, n, cents in session.execute(query):
+        n = int(n)
         # A household counts in the whole range as in its latest row of the range (its latest naming a debt).
-        periods = (month, figures.TOTAL) if kind == "first" or until == "" or until > last else (month,)
+        periods = (month, figures.TOTAL) if kind == "first" or is_latest else (month,)
         for period in periods:
             if kind == "first":  # a household has one first month: the total is the months' sum
                 count(mission, period, place, "first_contacts", "", n)

@@ -209,7 +209,7 @@ def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo
         code: (str(zone), int(n), int(last), int(total))  # str: a ZoneInfo's key, "UTC" for datetime.UTC
         for code, n, last, total in db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
     }
-    Mark, Summary = call_months.ReportCallMonthMark, call_months.ReportCallMonth  # noqa: N806
+    Mark = call_months.ReportCallMonthMark  # noqa: N806
     marks = {  # plain rows, not entities: _keep_summaries writes them on another connection
         month: (zone_key, calls, last_id, id_sum)
         for month, zone_key, calls, last_id, id_sum in db.session.execute(
@@ -228,26 +228,7 @@ def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo
             stale, summaries, [dict(zip(MARK_FIELDS, now_held[code], strict=True), month=code) for code in stale]
         )
     fresh = [code for code in bounds if code not in stale]
-    if not fresh:
-        return counted
-    query = select(Summary.mission, Summary.month, Summary.territory, Summary.counted_as, Summary.slots).where(
-        Summary.month.in_(fresh), Summary.mission.in_(missions)
-    )
-    records = counted
-    for mission, month, territory, counted_as, slots in db.session.execute(query):
-        for slot in slots.split(" "):
-            key, n = slot.split(":")
-            if counted_as == "answered":
-                wait = None if key == "-" else int(key)
-                records.append(tidy.CallRecord(mission, month, territory, counted_as, wait, calls=int(n)))
-            else:
-                weekday, hour = key.split(".")
-                records.append(
-                    tidy.CallRecord(
-                        mission, month, territory, counted_as, None, (int(weekday), int(hour)), calls=int(n)
-                    )
-                )
-    return records
+    return counted + call_months.records(db.session, fresh, missions) if fresh else counted
 
 
 MARK_FIELDS = ("zone", "calls", "last_id", "id_sum")
