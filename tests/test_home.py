@@ -393,4 +393,25 @@ def test_the_managers_key_figures_are_the_full_reports(app, make_consultation, m
         by_mission = {m.mission: {f.name: (f.current, f.previous) for f in m.figures} for m in figures.missions}
         eviction, information = by_mission["prevention_expulsion"], by_mission["info_logement"]
         assert (eviction["Consultations"], eviction["Ménages"]) == ((1, 2), (1, 1))  # one household, twice in October
-        assert (information["Consultations"], information["Ménages"]) == ((2, 0), (2, 0))
+        # October holds no row of the information mission: a month its data does not cover (the bilan's notion)
+        assert (information["Consultations"], information["Ménages"]) == ((2, None), (2, None))
+
+
+def test_the_managers_key_figures_say_not_available_before_the_data_begins(
+    app, client, login, make_user, make_consultation
+):
+    """The service's first complete month has no month before in the data: its figures are "non disponible", not 0s
+    with a change against 0 ("+3", coloured)."""
+    app.config["FIXED_NOW"] = "2026-12-15T10:00"  # November is the last complete month, October has no row
+    for day in (date(2026, 11, 3), date(2026, 11, 4), date(2026, 11, 20)):
+        make_consultation(date=day, mission="prevention_expulsion")
+    login(make_user("manager"))
+    html = client.get("/").get_data(as_text=True)
+    table = html.split("caption>Prévention des expulsions")[1].split("</table>")[0]
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', table, re.S))
+    cells = {
+        name: [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)] for name, row in rows.items()
+    }
+    assert cells["Consultations"] == ["3", "non disponible", "non disponible"]
+    assert cells["Appels manqués"] == ["0", "non disponible", "non disponible"]
+    assert 'class="num tone-neutral"' in rows["Consultations"] and "tone-bad" not in table and "tone-good" not in table

@@ -135,8 +135,10 @@ def old_rows(first: date, last: date, missions: list[str]) -> set[tuple]:
     return {(*key, value) for key, value in counts.items() if value}
 
 
-def new_rows(first: date, last: date, missions: list[str]) -> set[tuple]:
-    rows = services.other_rows(first, last, missions, datetime(2027, 6, 1, tzinfo=UTC), PARIS)
+def new_rows(
+    first: date, last: date, missions: list[str], now: datetime = datetime(2027, 6, 1, tzinfo=UTC)
+) -> set[tuple]:
+    rows = services.other_rows(first, last, missions, now, PARIS)
     return {
         (r.mission, r.period, r.territory, r.indicator, r.category, r.value)
         for r in rows
@@ -177,6 +179,18 @@ RANGES = [
     (date(2026, 3, 1), date(2026, 3, 1)),
     (date(2025, 10, 1), date(2026, 4, 1)),
     (date(2026, 10, 1), date(2026, 11, 1)),
+]
+
+# When the read happens: after every call, or within a month of a range (its days over by two days summarised, the
+# others counted from the calls; a call may start after `now`: a test's), at a change of time, a month's first days.
+NOWS = [
+    datetime(2027, 6, 1, tzinfo=UTC),
+    datetime(2026, 3, 20, 12, tzinfo=UTC),
+    datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
+    datetime(2026, 11, 2, 23, 30, tzinfo=UTC),
+    datetime(2026, 11, 3, 23, 30, tzinfo=UTC),
+    datetime(2026, 10, 31, 22, 59, tzinfo=UTC),
+    datetime(2026, 4, 30, 22, 0, tzinfo=UTC),
 ]
 
 local_day = st.one_of(st.sampled_from(EDGES), st.dates(date(2025, 9, 1), date(2027, 1, 31)))
@@ -258,13 +272,13 @@ def add_calls(specs: list[dict]) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(specs=st.lists(call_spec, max_size=40), span=st.sampled_from(RANGES))
-def test_the_green_number_counted_in_sql_is_what_the_per_call_reading_gave(ctx, specs, span):
+@given(specs=st.lists(call_spec, max_size=40), span=st.sampled_from(RANGES), now=st.sampled_from(NOWS))
+def test_the_green_number_counted_in_sql_is_what_the_per_call_reading_gave(ctx, specs, span, now):
     try:
         add_calls(specs)
-        assert new_rows(*span, MISSIONS) == old_rows(*span, MISSIONS)  # the months over counted, then summarised
-        assert new_rows(*span, MISSIONS[1:]) == old_rows(*span, MISSIONS[1:])  # read from their summaries
-        assert new_rows(*span, MISSIONS) == old_rows(*span, MISSIONS)
+        assert new_rows(*span, MISSIONS, now) == old_rows(*span, MISSIONS)  # the months over counted, then summarised
+        assert new_rows(*span, MISSIONS[1:], now) == old_rows(*span, MISSIONS[1:])  # read from their summaries
+        assert new_rows(*span, MISSIONS, now) == old_rows(*span, MISSIONS)
     finally:
         db.session.rollback()
         for model in (SmsMessage, CallbackTask, Call, call_months.ReportCallMonth, call_months.ReportCallMonthMark):
@@ -295,7 +309,7 @@ def test_a_day_of_each_change_of_time(ctx):
 def test_a_finished_month_is_summarised_once_and_counted_again_when_its_calls_change(ctx):
     """The months over are read from report_call_months, written by the first read; a call written into one of them
     later (an import, a correction) makes that month counted again, never a stale summary; the month in progress is
-    always counted from the calls."""
+    counted from the calls for its last two days, summarised for the days before (counted again each day)."""
     at = datetime(2026, 4, 10, 9, tzinfo=UTC)
     spec = {"mission": MISSIONS[1], "territory": "boulonnais", "wait": timedelta(seconds=30), "callback": None}
     add_calls([spec | {"started": at, "outcome": "answered", "sms": None}])
@@ -306,8 +320,12 @@ def test_a_finished_month_is_summarised_once_and_counted_again_when_its_calls_ch
         return {(r.period, r.indicator, r.category): r.value for r in found if r.territory == "all"}
 
     assert rows()[("2026-04", "calls_received", "")] == 1
-    marks = db.session.scalars(select(call_months.ReportCallMonthMark)).all()
-    assert [(m.month, m.calls) for m in marks] == [("2026-04", 1)]  # April only: May is not over
+    marks = db.session.scalars(select(call_months.ReportCallMonthMark).order_by("month")).all()
+    # April, and May's days over by two days (1 to 17 May: none of its calls yet), named in its mark
+    assert [(m.month, m.zone, m.calls) for m in marks] == [
+        ("2026-04", "Europe/Paris", 1),
+        ("2026-05", "Europe/Paris<2026-05-18", 0),
+    ]
     db.session.add(
         Call(
             call_sid="CA-late",
@@ -332,7 +350,28 @@ def test_a_finished_month_is_summarised_once_and_counted_again_when_its_calls_ch
         )
     )
     db.session.commit()
-    assert rows()[("2026-05", "calls_abandoned", "")] == 1
+    assert rows()[("2026-05", "calls_abandoned", "")] == 1  # within May's summarised days: counted again
+    assert (
+        db.session.scalar(
+            select(call_months.ReportCallMonthMark.calls).where(call_months.ReportCallMonthMark.month == "2026-05")
+        )
+        == 1
+    )
+    db.session.add(  # on 19 May, not summarised yet: counted from the calls, beside the summary of 1-17 May
+        Call(
+            call_sid="CA-may-19",
+            mission=MISSIONS[1],
+            territory_code="boulonnais",
+            outcome="abandoned",
+            started_at=datetime(2026, 5, 19, 9, tzinfo=UTC),
+        )
+    )
+    db.session.commit()
+    assert rows()[("2026-05", "calls_abandoned", "")] == 2
+    now = datetime(2026, 6, 5, tzinfo=UTC)  # May over: its summary counted again, whole
+    assert rows()[("2026-05", "calls_abandoned", "")] == 2
+    zone = select(call_months.ReportCallMonthMark.zone).where(call_months.ReportCallMonthMark.month == "2026-05")
+    assert db.session.scalar(zone) == "Europe/Paris"
 
 
 def test_a_read_keeps_its_summaries_in_a_short_transaction_of_its_own(ctx):
@@ -346,12 +385,13 @@ def test_a_read_keeps_its_summaries_in_a_short_transaction_of_its_own(ctx):
     now = datetime(2026, 5, 20, 12, tzinfo=UTC)
     read = services.other_rows(date(2026, 4, 1), date(2026, 5, 1), MISSIONS, now, PARIS)
     with db.engine.connect() as other:  # committed: another connection sees it, before this session ends
-        assert other.scalar(select(func.count()).select_from(call_months.ReportCallMonthMark)) == 1
+        # April, and May's days over (1-17 May)
+        assert other.scalar(select(func.count()).select_from(call_months.ReportCallMonthMark)) == 2
     if db.engine.dialect.name == "sqlite":
         assert not db.session.connection().connection.driver_connection.in_transaction  # no write lock held
     db.session.rollback()
-    calls = select(call_months.ReportCallMonthMark.calls)
-    assert db.session.scalars(calls).all() == [1]  # the rollback did not undo it
+    calls = select(call_months.ReportCallMonthMark.calls).order_by(call_months.ReportCallMonthMark.month)
+    assert db.session.scalars(calls).all() == [1, 0]  # the rollback did not undo it
 
     db.session.execute(delete(call_months.ReportCallMonthMark))
     db.session.execute(delete(call_months.ReportCallMonth))  # this session now writes: a form being saved

@@ -36,6 +36,7 @@ from hotline.reports import definitions, tidy
 from hotline.reports import services as reports
 from hotline.sms import twilio_client as sms
 
+NOT_AVAILABLE = "non disponible"  # a month the data does not cover: never an invented 0
 DEADLINES_WITHIN = 15  # days
 GAPS_WITHIN = 14  # days
 PERMANENCES_WITHIN = 14  # days, for a jurist's next permanences
@@ -130,18 +131,26 @@ class Figure:
 
     name: str
     current: int | Decimal
-    previous: int | Decimal
+    previous: int | Decimal | None  # None: the data does not cover the month before (the service's first month)
     better: int = 0  # definitions.better: 1 more is better, -1 more is worse, 0 neither
+
+    @property
+    def previous_text(self) -> str:
+        return NOT_AVAILABLE if self.previous is None else str(self.previous)
 
     @property
     def change(self) -> str:
         """ "+24 (+12 %)", "−30 (−10 %)" (a narrow no-break space before %), "=", or "+3" alone when the month
-        before had fewer than charts.SMALL_BASE (2 to 5 is not "+150 %")."""
+        before had fewer than charts.SMALL_BASE (2 to 5 is not "+150 %"); "non disponible" without a month before."""
+        if self.previous is None:
+            return NOT_AVAILABLE
         return charts.change_text(self.current, self.previous, with_difference=True)
 
     @property
     def tone(self) -> str:
         """ "good", "bad" or "neutral": by what the figure means (more missed calls is bad), not by its sign."""
+        if self.previous is None:
+            return "neutral"
         return charts.tone(self.current, self.previous, self.better)
 
     @property
@@ -176,13 +185,21 @@ class ManagerHome:
 
 
 def key_figures(rows: list[tidy.Row], mission: str, month: date, before: date) -> list[Figure]:
-    """The figures of `month` and `before` (first days) read from the report's rows (whole territory)."""
+    """The figures of `month` and `before` (first days) read from the report's rows (whole territory). A month
+    before without a single row of the mission is one the data does not cover (the service's log began after
+    it, as the bilan reads it): its figures are not 0s, and no change is said against it."""
 
     def value(period: date, indicator: str):
         return tidy.value_of(rows, mission, f"{period:%Y-%m}", tidy.ALL, indicator)
 
+    covered = any(row.mission == mission and row.period == f"{before:%Y-%m}" for row in rows)
     return [
-        Figure(name, value(month, indicator), value(before, indicator), definitions.better(indicator))
+        Figure(
+            name,
+            value(month, indicator),
+            value(before, indicator) if covered else None,
+            definitions.better(indicator),
+        )
         for indicator, name in KEY_FIGURES.items()
     ]
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import BigInteger, Integer, String, Text
+from sqlalchemy import BigInteger, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.extensions import db
+from hotline.reports import tidy
 
 SETTLED = timedelta(days=2)  # a month is summarised this long after its last local day ended
 
@@ -48,3 +49,47 @@ class ReportCallMonthMark(db.Model):
     calls: Mapped[int] = mapped_column(Integer)  # every call that started in the month (with a mission or not)
     last_id: Mapped[int] = mapped_column(Integer)  # their largest id (0 when none)
     id_sum: Mapped[int] = mapped_column(BigInteger)  # their ids summed (0 when none)
+
+
+# A summary row (mission, month, territory, counted_as, slots) -> its records: each row parsed once per process (79 000
+# records at 1M, 0.2 s of each page), looked up by its whole text, so that a row rewritten is parsed again.
+_PARSED: dict[tuple[str, str, str, str, str], list[tidy.CallRecord]] = {}
+MAX_PARSED = 20_000  # rows kept (some 40 years of a national network's months); forgotten all at once beyond
+
+
+def records(session, months: list[str], missions: list[str]) -> list[tidy.CallRecord]:
+    """The records (tidy.CallRecord) of these missions in these months' summaries (services reads only the months
+    whose calls are still those they were counted from)."""
+    query = select(
+        ReportCallMonth.mission,
+        ReportCallMonth.month,
+        ReportCallMonth.territory,
+        ReportCallMonth.counted_as,
+        ReportCallMonth.slots,
+    ).where(ReportCallMonth.month.in_(months), ReportCallMonth.mission.in_(missions))
+    found: list[tidy.CallRecord] = []
+    for row in session.execute(query):
+        key = tuple(row)
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            if len(_PARSED) >= MAX_PARSED:
+                _PARSED.clear()
+            parsed = _PARSED[key] = _parsed(*key)
+        found += parsed
+    return found
+
+
+def _parsed(mission: str, month: str, territory: str, counted_as: str, slots: str) -> list[tidy.CallRecord]:
+    """One summary row's records (ReportCallMonth.slots)."""
+    found = []
+    for slot in slots.split(" "):
+        key, n = slot.split(":")
+        if counted_as == "answered":
+            wait = None if key == "-" else int(key)
+            found.append(tidy.CallRecord(mission, month, territory, counted_as, wait, calls=int(n)))
+        else:
+            weekday, hour = key.split(".")
+            found.append(
+                tidy.CallRecord(mission, month, territory, counted_as, None, (int(weekday), int(hour)), calls=int(n))
+            )
+    return found

@@ -154,7 +154,19 @@ def call_records(
             break
         settled.append(month)
     split = settled[-1] + relativedelta(months=1) if settled else first
-    records = _summarised_records(settled, missions, zone) if settled else []
+    spans = {f"{month:%Y-%m}": (month, month + relativedelta(months=1)) for month in settled}
+    if now is not None and split < end:
+        # The month in progress's days over by SETTLED summarised as well (its summary's mark names the day it stops
+        # at, so that it is counted again, whole, once the month is over): only its last days counted from the calls.
+        stop = min(split + relativedelta(months=1), end)
+        through = datetime.combine(now.astimezone(zone).date(), time(), zone)
+        while through.date() > split and through + call_months.SETTLED > now:
+            through -= timedelta(days=1)
+        through_day = min(through.date(), stop)
+        if through_day > split:
+            spans[f"{split:%Y-%m}"] = (split, through_day)
+            split = through_day
+    records = _summarised_records(spans, missions, zone) if spans else []
     return records + (_counted_records(split, end, missions, zone) if split < end else [])
 
 
@@ -192,10 +204,17 @@ def _counted_records(first: date, end: date, missions: list[str] | None, zone: Z
     return records
 
 
-def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo) -> list[tidy.CallRecord]:
-    """The records of these months from their summaries; a month without one, or whose calls are no longer those it
-    was counted from, is counted from its calls, and its summary kept for the next read (`_keep_summaries`)."""
-    bounds = {f"{m:%Y-%m}": _local_bounds(m, m + relativedelta(months=1), zone) for m in settled}
+def _summarised_records(
+    spans: dict[str, tuple[date, date]], missions: list[str], zone: ZoneInfo
+) -> list[tidy.CallRecord]:
+    """The records of these months (code -> its local days first..end, end excluded: the whole month, or the month in
+    progress's days over) from their summaries; a month without one, or whose calls are no longer those it was
+    counted from, is counted from its calls, and its summary kept for the next read (`_keep_summaries`)."""
+    bounds = {code: _local_bounds(first, end, zone) for code, (first, end) in spans.items()}
+    zones = {  # a month's mark: the zone its local days were read in, and the day a month in progress stops at
+        code: str(zone) if end == first + relativedelta(months=1) else f"{zone}<{end:%Y-%m-%d}"
+        for code, (first, end) in spans.items()
+    }
     parts = [
         select(
             literal(code).label("month"),
@@ -206,10 +225,10 @@ def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo
         for code, (start, stop) in bounds.items()
     ]
     now_held = {
-        code: (str(zone), int(n), int(last), int(total))  # str: a ZoneInfo's key, "UTC" for datetime.UTC
+        code: (zones[code], int(n), int(last), int(total))  # str: a ZoneInfo's key, "UTC" for datetime.UTC
         for code, n, last, total in db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
     }
-    Mark, Summary = call_months.ReportCallMonthMark, call_months.ReportCallMonth  # noqa: N806
+    Mark = call_months.ReportCallMonthMark  # noqa: N806
     marks = {  # plain rows, not entities: _keep_summaries writes them on another connection
         month: (zone_key, calls, last_id, id_sum)
         for month, zone_key, calls, last_id, id_sum in db.session.execute(
@@ -219,8 +238,7 @@ def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo
     stale = [code for code in bounds if marks.get(code) != now_held[code]]
     counted, summaries = [], []
     for code in stale:  # counted here, by reads only
-        month = date.fromisoformat(f"{code}-01")
-        found = _counted_records(month, month + relativedelta(months=1), None, zone)
+        found = _counted_records(*spans[code], None, zone)
         counted += [record for record in found if record.mission in missions]
         summaries += _summary_rows(code, found)
     if stale:
@@ -228,26 +246,7 @@ def _summarised_records(settled: list[date], missions: list[str], zone: ZoneInfo
             stale, summaries, [dict(zip(MARK_FIELDS, now_held[code], strict=True), month=code) for code in stale]
         )
     fresh = [code for code in bounds if code not in stale]
-    if not fresh:
-        return counted
-    query = select(Summary.mission, Summary.month, Summary.territory, Summary.counted_as, Summary.slots).where(
-        Summary.month.in_(fresh), Summary.mission.in_(missions)
-    )
-    records = counted
-    for mission, month, territory, counted_as, slots in db.session.execute(query):
-        for slot in slots.split(" "):
-            key, n = slot.split(":")
-            if counted_as == "answered":
-                wait = None if key == "-" else int(key)
-                records.append(tidy.CallRecord(mission, month, territory, counted_as, wait, calls=int(n)))
-            else:
-                weekday, hour = key.split(".")
-                records.append(
-                    tidy.CallRecord(
-                        mission, month, territory, counted_as, None, (int(weekday), int(hour)), calls=int(n)
-                    )
-                )
-    return records
+    return counted + call_months.records(db.session, fresh, missions) if fresh else counted
 
 
 MARK_FIELDS = ("zone", "calls", "last_id", "id_sum")
