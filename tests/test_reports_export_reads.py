@@ -26,20 +26,22 @@ def pages_text(body: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(body)).pages]
 
 
+@pytest.mark.parametrize("mission", ["", *MISSIONS])
 def test_the_pdf_reads_the_pages_rows_and_says_what_the_whole_report_says(
-    app, client, make_user, login, generated, monkeypatch
+    app, client, make_user, login, generated, monkeypatch, mission
 ):
     login(make_user("manager"))
     reports = []
     real = services.report
     monkeypatch.setattr(services, "report", lambda *args: reports.append(args[:2]) or real(*args))
-    response = client.get(f"/reports/export.pdf?{QUERY}")
+    response = client.get(f"/reports/export.pdf?{QUERY}&mission={mission}")
     assert response.status_code == 200
     assert reports == []  # the bilan's rows only: no cell's distinct households or medians it never shows
+    missions = [mission] if mission else MISSIONS
     with app.app_context():
-        rows = real(FIRST, LAST, MISSIONS, clock.now(), clock.local_zone())
-        previous = services.page(*bilan.year_before(FIRST, LAST), MISSIONS, clock.now(), clock.local_zone())
-        whole = pdf.build(rows, FIRST, LAST, MISSIONS, territory_labels(), clock.now(), previous, {})
+        rows = real(FIRST, LAST, missions, clock.now(), clock.local_zone())
+        previous = services.page(*bilan.year_before(FIRST, LAST), missions, clock.now(), clock.local_zone())
+        whole = pdf.build(rows, FIRST, LAST, missions, territory_labels(), clock.now(), previous, {})
     assert len(pages_text(response.data)) > 3
     assert "non disponible" in " ".join(pages_text(response.data))  # the year before covers two months of twelve
     assert pages_text(response.data) == pages_text(whole)  # page by page

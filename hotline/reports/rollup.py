@@ -315,7 +315,7 @@ def export_rows(session: Session, first: date, last: date, missions: list[str]) 
     """rows() as the downloads read it: the same rows, but the distinct households of each month and of the whole
     range over all territories counted in the households' months (household_months.households, a few thousand
     counts) instead of grouping report_households by household over the territories (0.9 s of a year's download
-    at 1M); each territory's are still grouped here. The page's tests compare both counts with the consultations."""
+    at 1M); each territory's are still grouped here. tests/test_reports_export_reads.py compares them with rows()'s."""
     return _rows(session, first, last, missions, LEVELS, households_by_month=True)
 
 
