@@ -13,7 +13,11 @@ fresh process (its own peak memory, VmHWM):
 - xlsx-write: from that read (not timed), the XLSX alone: bilan.assemble() then workbook.to_xlsx();
 - pdf-write:  from that read (not timed), the PDF alone: pdf.build() (matplotlib loaded, the charts drawn), then
               a second build in the same process with the charts' cache emptied (matplotlib already loaded);
-- get-xlsx, get-pdf: GET /reports/export.xlsx and .pdf for the year as a logged-in manager (the whole request).
+- get-xlsx, get-pdf: GET /reports/export.xlsx and .pdf for the year as a logged-in manager (the whole request; since
+              session 11 the PDF reads the page's rows, services.page, and the XLSX and CSV the whole report);
+- get-pdf-warm: the same PDF GET a second time in the same process, the charts' cache emptied: what a manager waits
+              for from a long-lived web worker that has already made a PDF (fpdf2 and matplotlib loaded, their
+              fonts read), where get-pdf is a process's first.
 
 `--code DIR ...` names the checkouts whose hotline the children import (first on sys.path; e.g. a `git archive`
 of main and this worktree); each round runs every measure of every checkout in turn, so that a before and an after
@@ -45,7 +49,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
-MEASURES = ("baseline", "read", "read-view", "xlsx-write", "pdf-write", "get-xlsx", "get-pdf")
+MEASURES = ("baseline", "read", "read-view", "xlsx-write", "pdf-write", "get-xlsx", "get-pdf", "get-pdf-warm")
 FIRST, LAST = date(2026, 1, 1), date(2026, 12, 1)
 QUERY = "from=2026-01&to=2026-12"
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
@@ -183,6 +187,12 @@ def measure(what: str, url: str, save: str) -> dict:
     app = app_for(url)
     if what == "read-view":
         result = _view_read(app)
+    elif what == "get-pdf-warm":
+        _get(app, "/reports/export.pdf", None)  # the process's first PDF, not timed
+        from hotline.core import charts
+
+        charts._drawn.cache_clear()  # the same charts drawn again: another range's would be
+        result = _get(app, "/reports/export.pdf", Path(f"{save}-warm.pdf") if save else None)
     elif what in ("get-xlsx", "get-pdf"):
         fmt = what.removeprefix("get-")
         result = _get(app, f"/reports/export.{fmt}", Path(f"{save}.{fmt}") if save else None)

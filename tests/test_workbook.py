@@ -3,6 +3,8 @@ numbers as numbers), the tidy sheet unchanged, and no cell a spreadsheet would r
 
 import io
 import os
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -170,3 +172,19 @@ def _read_back(body: bytes) -> dict:
         )
         for sheet in read.worksheets
     }
+
+
+def test_the_tidy_sheet_writes_no_empty_cell():
+    """An indicator without category leaves its category cell out (openpyxl would write an empty one, a cell of the
+    year's 318 000 written for nothing): read back, it is None as before."""
+    rows = [
+        tidy.Row("info_logement", "2026-01", "all", "consultations", "", 3),
+        tidy.Row("info_logement", "2026-01", "all", "mode", "telephone", 2),
+    ]
+    body = workbook.to_xlsx(rows, [])
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        [sheet] = [name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
+        xml = archive.read(sheet).decode()
+    assert len(re.findall(r"<c\b", xml)) == 6 + 5 + 6  # the header, then each row's non-empty cells
+    read = load_workbook(io.BytesIO(body))[workbook.TIDY_SHEET]
+    assert [cell.value for cell in read[2]] == ["info_logement", "2026-01", "all", "consultations", None, 3]

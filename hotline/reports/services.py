@@ -415,7 +415,7 @@ def household_rows(first: date, last: date, missions: list[str], territory: str 
 def report(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo) -> list[tidy.Row]:
     """The tidy report of the months first..last (first days of months), both included."""
     return tidy.merged(
-        rollup.rows(db.session, first, last, missions),
+        rollup.export_rows(db.session, first, last, missions),
         [*other_rows(first, last, missions, now, zone), *household_rows(first, last, missions)],
     )
 

@@ -1,7 +1,7 @@
 """Reports pages, for managers: the bilan on screen (charts, tables, the qualitative analysis they write), a page
 per territory, and the downloads: the tidy report as CSV or XLSX (with readable sheets), the bilan as PDF.
-Thin: the page's figures come from services.page() (the rollup, never the whole report), the downloads' from
-services.report(); what they say from bilan.assemble()."""
+Thin: the page's and the PDF's figures come from services.page() (the rollup, never the whole report), the CSV's and
+the XLSX's from services.report() (their tidy rows: every cell); what they say from bilan.assemble()."""
 
 from __future__ import annotations
 
@@ -60,7 +60,8 @@ def _report(
     values, what: str = "report", compared: bool = True, territory: str | None = None
 ) -> tuple[list[tidy.Row], list[tidy.Row]]:
     """The rows of the range and (compared) of the same months a year before, audited as one read: the whole
-    report (downloads), or (territory: tidy.ALL or a code) what the page of that territory shows."""
+    report (the CSV and the XLSX), or (territory: tidy.ALL or a code) what the page of that territory shows (the
+    page, and the PDF, which shows the same bilan)."""
     now, zone = clock.now(), clock.local_zone()
     first, last, missions = values["first"], values["last"], values["missions"]
     if territory is None:
@@ -185,7 +186,9 @@ def export(fmt: str):
     values, errors = _params()
     if errors or fmt not in ("csv", "xlsx", "pdf"):
         return Response("; ".join(errors) or "Format inconnu : csv, xlsx ou pdf.", status=400, mimetype="text/plain")
-    rows, previous = _report(values, compared=fmt != "csv")
+    # The PDF is the bilan alone: the page's rows give it whole (tests/test_reports_export_reads.py), read in half the
+    # time of the whole report's every cell (distinct households and medians), which only the tidy rows hold.
+    rows, previous = _report(values, compared=fmt != "csv", territory=tidy.ALL if fmt == "pdf" else None)
     name = f"rapport-{values['mission'] or 'toutes-missions'}-{values['from']}-{values['to']}"
     texts = notes.current(values["missions"], values["first"], values["last"])
     if fmt == "pdf":

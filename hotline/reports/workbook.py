@@ -134,10 +134,11 @@ def _formatted(sheet: WriteOnlyWorksheet, value: bilan.Cell):
 
 class _Texts(dict):
     """Each distinct text neutralised once: a year's tidy rows repeat a few hundred texts (missions, months,
-    territories, indicators, categories) over 250 000 cells."""
+    territories, indicators, categories) over 250 000 cells. An empty text (an indicator without category) is no
+    cell at all: openpyxl would write an empty one, which reads back the same (None) at the cost of a cell."""
 
-    def __missing__(self, text: str) -> str:
-        self[text] = found = neutralised(text)
+    def __missing__(self, text: str) -> str | None:
+        self[text] = found = neutralised(text) or None
         return found
 
 
