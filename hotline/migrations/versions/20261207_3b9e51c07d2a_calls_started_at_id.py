@@ -1,6 +1,6 @@
-"""calls (started_at, id) indexed on PostgreSQL: the reports' fingerprint of a summarised month of calls (count,
-largest and summed ids) read from the index alone instead of the table's rows (SQLite's index on started_at already
-holds the rowid: nothing there)
+"""calls indexed on (started_at, id) instead of started_at alone: on PostgreSQL the reports' fingerprint of a
+summarised month of calls (count, largest and summed ids) is read from the index alone instead of the table's rows;
+still one index to write a call (SQLite's index on started_at held the rowid already: the same use there)
 
 Revision ID: 3b9e51c07d2a
 Revises: 7d2f4a9c1e38
@@ -16,10 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    if op.get_bind().dialect.name == "postgresql":
-        op.create_index("ix_calls_started_at_id", "calls", ["started_at", "id"])
+    op.create_index("ix_calls_started_at_id", "calls", ["started_at", "id"])
+    op.drop_index("ix_calls_started_at", table_name="calls")
 
 
 def downgrade():
-    if op.get_bind().dialect.name == "postgresql":
-        op.drop_index("ix_calls_started_at_id", table_name="calls")
+    op.create_index("ix_calls_started_at", "calls", ["started_at"])
+    op.drop_index("ix_calls_started_at_id", table_name="calls")
