@@ -490,7 +490,7 @@ def read(session, months: list[str], missions: list[str], territory: str | None 
         .group_by(k.mission, k.month, k.kind, latest, k.place, k.category)
     )
     rows = [tuple(row) for row in session.execute(query)]
-    counted, summed = _worked_out(("counts", last), rows, lambda: _counts(rows))
+    counted, summed = _worked_out(("counts", first, last, tuple(missions)), rows, lambda: _counts(rows))
     counts: dict[tuple, int] = defaultdict(int, counted)
     sums = dict(summed)
     medians: dict[tuple, Decimal] = {}
@@ -590,7 +590,7 @@ def _profiles(session, first: str, last: str, territory: str | None) -> Iterator
         .group_by(k.month, k.kind, latest, k.place, k.category)
     )
     rows = [tuple(row) for row in session.execute(query)]
-    yield from _worked_out(("profiles", first, last), rows, lambda: _profile_figures(rows, first))
+    yield from _worked_out(("profiles", first, last, territory), rows, lambda: _profile_figures(rows, first))
 
 
 def _profile_figures(rows: list[tuple], first: str) -> list[tuple[tuple, int]]:
