@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -50,6 +51,9 @@ CALLBACK_RESULTS = {
 
 class Call(db.Model):
     __tablename__ = "calls"
+    # The calls by instant, with their ids: the reports' fingerprint of a summarised month (count, largest and summed
+    # ids) read from the index alone on PostgreSQL (it replaces the index on started_at: still one index a call).
+    __table_args__ = (Index("ix_calls_started_at_id", "started_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)
@@ -64,7 +68,7 @@ class Call(db.Model):
     routed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # reached routing
     tries: Mapped[int] = mapped_column(SmallInteger, default=0)  # wrong answers to the current question
 
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -67,6 +67,8 @@ def records(session, months: list[str], missions: list[str]) -> list[tidy.CallRe
         ReportCallMonth.counted_as,
         ReportCallMonth.slots,
     ).where(ReportCallMonth.month.in_(months), ReportCallMonth.mission.in_(missions))
+    # In the key's order: the same records in the same order at each read (services._built compares them).
+    query = query.order_by(*ReportCallMonth.__table__.primary_key.columns)
     found: list[tidy.CallRecord] = []
     for row in session.execute(query):
         key = tuple(row)
