@@ -10,8 +10,8 @@ and `summary()` read only these tables, and give exactly what `tidy.build()` giv
 - households: a consultation without household is a household of its own, counted once wherever it
   counts, so additive (report_rollup's `households` and `households_received`); the others are the
   distinct households of report_households (COUNT(DISTINCT) over the months or territories read);
-- medians: the distinct amounts of report_debts read in order (an index gives it) with a running
-  count per cell, up to the middle of the cells asked for: exact, and never more than the amounts.
+- medians: each month and territory's distinct amounts of report_debts joined into a text by the database, a
+  cell's months or territories' amounts sorted together: exact.
 
 Services flush, callers commit. Tables in rollup_models.py.
 """
@@ -28,6 +28,7 @@ from sqlalchemy import (
     Column,
     Delete,
     MetaData,
+    String,
     Table,
     case,
     cast,
@@ -496,37 +497,40 @@ def _medians(
     debts: dict[tuple[str, str, str], int],
     territory: str | None = None,
 ) -> dict[tuple[str, str, str], Decimal]:
-    """The median amount of each cell of the levels, given how many debts each has. The distinct
-    amounts of a mission come in order with their cell and count; each cell takes the amounts at its
-    two middle positions (the same one for an odd count). Reading stops once every cell has them."""
-    middles = {cell: ((number + 1) // 2, number // 2 + 1) for cell, number in debts.items()}
-    found: dict[tuple[str, str, str], list[int]] = {}
-    seen: Counter = Counter()
+    """The median amount of each cell of the levels that has debts (debts: how many each has). The database joins
+    each month and territory's distinct amounts into one text (aggregate_strings, a hundred rows a year instead of
+    115 000 read one by one in Python: x0.3 at 1M), and the amounts counted more than once into another
+    (amount:count); a cell takes its months' or territories' amounts, sorted, at its two middle positions (the same
+    one for an odd count)."""
     d = DEBTS.c
-    for mission in missions:
-        left = sum(1 for cell in middles if cell[0] == mission)
-        query = (
-            select(d.amount, d.month, d.territory, d.n)
-            .where(*_range(DEBTS, first, last, [mission], territory))
-            .order_by(d.amount)
-            .execution_options(yield_per=5000)
+    repeated = case((d.n > 1, cast(d.amount, String).concat(":").concat(cast(d.n, String))))
+    query = (
+        select(
+            d.mission,
+            d.month,
+            d.territory,
+            func.aggregate_strings(cast(d.amount, String), ","),
+            func.aggregate_strings(repeated, ","),
         )
-        result = session.execute(query)
-        for amount, month, place, number in result:
-            for level in levels:
-                cell = _cell(mission, month, place, level)
-                low, high = middles[cell]
-                before = seen[cell]
-                seen[cell] = after = before + number
-                if before < high and after >= low:
-                    pair = found.setdefault(cell, [amount, amount])
-                    if after >= high:
-                        pair[1] = amount
-                        left -= 1
-            if not left:
-                break
-        result.close()
-    return {cell: Decimal(low + high) / 200 for cell, (low, high) in found.items()}
+        .where(*_range(DEBTS, first, last, missions, territory))
+        .group_by(d.mission, d.month, d.territory)
+    )
+    parts: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for mission, month, place, amounts, counted in session.execute(query):
+        amounts = [int(amount) for amount in amounts.split(",")]
+        for pair in counted.split(",") if counted else ():
+            amount, number = pair.split(":")
+            amounts += [int(amount)] * (int(number) - 1)
+        for level in levels:
+            cell = _cell(mission, month, place, level)
+            if cell in debts:
+                parts[cell] += amounts
+    found: dict[tuple[str, str, str], Decimal] = {}
+    for cell, amounts in parts.items():
+        amounts.sort()
+        number = len(amounts)
+        found[cell] = Decimal(amounts[(number + 1) // 2 - 1] + amounts[number // 2]) / 200
+    return found
 
 
 # --- an import's cells, recomputed once ----------------------------------------------------------------
