@@ -4,6 +4,7 @@ what tidy.build gives from the records: value by value, medians and distinct hou
 
 from __future__ import annotations
 
+import statistics
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -238,6 +239,47 @@ def test_amounts_add_up_exactly(session):
         "debt_amount_sum",
     )
     assert total == Decimal("1.00")  # a float sum gives 0.9999999999999999
+
+
+def test_medians_of_amounts_repeated_within_and_across_cells(session):
+    """Amounts counted several times in a cell (report_debts' n) and shared by cells: each level's median is the
+    statistics.median of the amounts it covers, an even count's the mean of its two middle ones."""
+    amounts = {
+        ("2026-01", "boulonnais"): ["0", "0.10", "0.10", "0.10", "5"],
+        ("2026-01", "lens-henin"): ["0.10", "7.77", "7.77"],
+        ("2026-02", "boulonnais"): ["9999999.99", "0", "0.10", "3"],
+        ("2026-03", "lens-henin"): ["2.50"],
+    }
+    records = []
+    for (month, territory), debts in amounts.items():
+        for debt in debts:
+            spec = {
+                "mission": "prevention_expulsion",
+                "month": month,
+                "territory": territory,
+                "household": None,
+                "codes": {},
+                "multi": {},
+                "debt": debt,
+                "habitat_indigne": False,
+                "permis_louer": False,
+            }
+            records.append(make_record(len(records) + 1, spec))
+    rollup.apply_many(session, [(None, record) for record in records])
+    assert session.scalar(select(rollup.DEBTS.c.n).where(rollup.DEBTS.c.amount == 10, rollup.DEBTS.c.n == 3)) == 3
+    medians = {
+        (row.period, row.territory): row.value
+        for row in rollup.rows(session, FIRST, LAST, ["prevention_expulsion"])
+        if row.indicator == "debt_amount_median"
+    }
+    for level in rollup.LEVELS:
+        covered: dict[tuple[str, str], list[Decimal]] = {}
+        for (month, territory), debts in amounts.items():
+            _, period, place = rollup._cell("prevention_expulsion", month, territory, level)
+            covered.setdefault((period, place), []).extend(Decimal(debt) for debt in debts)
+        for cell, debts in covered.items():
+            assert medians[cell] == statistics.median(debts), cell
+    assert medians[(tidy.TOTAL, tidy.ALL)] == Decimal("0.10")  # 13 amounts: the 7th
 
 
 # --- real consultations: rebuild(), snapshot() -------------------------------------------------------------
