@@ -11,6 +11,7 @@ from test_import import TODAY, run
 
 from hotline.cases import services as cases
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
+from hotline.consultations.imports import bulk
 from hotline.consultations.imports import parse as importing
 from hotline.consultations.imports import write as importer
 from hotline.consultations.models import Consultation, Household
@@ -139,3 +140,16 @@ def test_the_cases_fields_set_in_bulk_carry_their_update_instant(app):
             "aucune",
         )
         assert hb1.updated_at is not None and hb1.updated_at.tzinfo is not None
+
+
+def test_among_finds_ids_and_texts_with_one_parameter_whatever_their_number(ctx):
+    households = [Household(external_ref=f"R{n}") for n in range(5)]
+    db.session.add_all(households)
+    db.session.flush()
+    wanted = [households[1].id, households[3].id, -1, *range(10**6, 10**6 + 40_000)]  # past any IN's limit
+    query = select(Household.external_ref).where(bulk.among(Household.id, wanted))
+    assert sorted(db.session.scalars(query)) == ["R1", "R3"]
+    refs = ["R0", "R4", "absent", "R0", "é'\"]"]
+    query = select(Household.id).where(bulk.among(Household.external_ref, refs))
+    assert sorted(db.session.scalars(query)) == sorted([households[0].id, households[4].id])
+    assert db.session.scalars(select(Household.id).where(bulk.among(Household.id, []))).all() == []

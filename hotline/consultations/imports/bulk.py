@@ -9,6 +9,7 @@ UTC instants on both), so that a row reads back as one the ORM wrote.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 
@@ -26,12 +27,14 @@ def on_postgres() -> bool:
 
 
 def among(column, values: Iterable):
-    """`column IN values`; on PostgreSQL `column = ANY(array)`: one parameter whatever their number, so
-    that the prepared statement (psycopg prepares a query run five times) keeps one plan fit for any batch."""
+    """`column IN values`, with one parameter whatever their number. PostgreSQL: `column = ANY(array)`, so
+    that the prepared statement (psycopg prepares a query run five times) keeps one plan fit for any batch.
+    SQLite: `column IN (SELECT value FROM json_each(one JSON array))` (ids and texts): SQLAlchemy's expanding
+    IN of 2 000 values built its parameters in Python each time (0.8 s a 100 000-row import's batches)."""
     values = list(values)
     if on_postgres():
         return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
-    return column.in_(values)
+    return column.in_(select(func.json_each(bindparam(None, json.dumps(values))).table_valued("value").c.value))
 
 
 def next_ids(table: Table, count: int) -> list[int]:
