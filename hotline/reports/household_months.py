@@ -673,15 +673,28 @@ def households(session, first: str, last: str, missions: list[str]) -> dict[tupl
 
 
 def _all_medians(session, eviction, latest_debt) -> dict[tuple, Decimal]:
-    """Every cell's median: the debts of the range read in order, once for the months, once for the total."""
+    """Every cell's median: the debts of the range, once by month, once for the total (each household's latest
+    naming one). The database joins each month's (or the range's) debts of a territory into one text
+    (aggregate_strings: a few hundred rows, where reading the year's debts one by one in order was 0.5-0.9 s of a
+    download at 1M); a cell's are sorted together here."""
     t = TABLE.c
     amounts: dict[tuple, list[int]] = defaultdict(list)
     for by_month, where in ((True, (t.debt.is_not(None),)), (False, (latest_debt,))):
-        query = select(t.month if by_month else t.mission, t.debt_territory, t.debt).where(*eviction, *where)
-        for month, place, cents in session.execute(query.order_by(t.debt)):
+        period = t.month if by_month else t.mission
+        query = (
+            select(period, t.debt_territory, func.aggregate_strings(cast(t.debt, String), ","))
+            .where(*eviction, *where)
+            .group_by(period, t.debt_territory)
+        )
+        for month, place, joined in session.execute(query):
+            found = [int(cents) for cents in joined.split(",")]
             for where_ in (place, figures.ALL):
-                amounts[(figures.EVICTION_MISSION, month if by_month else figures.TOTAL, where_)].append(cents)
-    return {cell: _median(found[(len(found) - 1) // 2], found[len(found) // 2]) for cell, found in amounts.items()}
+                amounts[(figures.EVICTION_MISSION, month if by_month else figures.TOTAL, where_)] += found
+    medians = {}
+    for cell, found in amounts.items():
+        found.sort()
+        medians[cell] = _median(found[(len(found) - 1) // 2], found[len(found) // 2])
+    return medians
 
 
 def _medians(session, cells: list[tuple], counts: dict, first: str, last: str) -> dict[tuple, Decimal]:
