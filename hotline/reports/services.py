@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from hotline.activities.models import Activity
 from hotline.cases import figures
 from hotline.cases.deadlines import next_working_day
+from hotline.core import collector
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import services as permanences
@@ -498,11 +499,13 @@ def household_rows(first: date, last: date, missions: list[str], territory: str 
 
 
 def report(first: date, last: date, missions: list[str], now: datetime, zone: ZoneInfo) -> list[tidy.Row]:
-    """The tidy report of the months first..last (first days of months), both included."""
-    return tidy.merged(
-        rollup.export_rows(db.session, first, last, missions),
-        [*other_rows(first, last, missions, now, zone), *household_rows(first, last, missions)],
-    )
+    """The tidy report of the months first..last (first days of months), both included. The collector paused
+    (core.collector): the read makes a few hundred thousand short-lived containers."""
+    with collector.paused:
+        return tidy.merged(
+            rollup.export_rows(db.session, first, last, missions),
+            [*other_rows(first, last, missions, now, zone), *household_rows(first, last, missions)],
+        )
 
 
 def page(
@@ -518,12 +521,15 @@ def page(
     rollup's cells with the distinct households and medians of the levels shown only (the page of all
     territories: months and the whole range over all territories; a territory's page: its own cells), the
     calls, permanences and activities, and (households) the household indicators of the eviction mission, which
-    the page shows for it only. Each row is the report's row, value for value."""
-    rows = rollup.page_rows(db.session, first, last, missions, None if territory == tidy.ALL else territory)
-    rows += [row for row in other_rows(first, last, missions, now, zone) if territory in (tidy.ALL, row.territory)]
-    if households and EVICTION in missions:
-        rows += household_rows(first, last, [EVICTION], territory)
-    return sorted(rows, key=tidy._order)
+    the page shows for it only. Each row is the report's row, value for value. The collector paused (core.collector):
+    each page's read otherwise set off a full collection walking the kept summaries too (0.1 s of a warm page at 1M).
+    """
+    with collector.paused:
+        rows = rollup.page_rows(db.session, first, last, missions, None if territory == tidy.ALL else territory)
+        rows += [row for row in other_rows(first, last, missions, now, zone) if territory in (tidy.ALL, row.territory)]
+        if households and EVICTION in missions:
+            rows += household_rows(first, last, [EVICTION], territory)
+        return sorted(rows, key=tidy._order)
 
 
 def to_csv(rows: list[tidy.Row]) -> str:

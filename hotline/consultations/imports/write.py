@@ -14,10 +14,8 @@ One transaction: the caller commits, or rolls back. Memory stays that of a batch
 
 from __future__ import annotations
 
-import gc
 import pickle
 import tempfile
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,7 +32,7 @@ from hotline.consultations import services
 from hotline.consultations.imports import bulk
 from hotline.consultations.imports.parse import Lookups, Problem, Problems, rows
 from hotline.consultations.models import Consultation, ConsultationCode, Household
-from hotline.core import signals
+from hotline.core import collector, signals
 from hotline.core.models_base import utcnow
 from hotline.extensions import db
 from hotline.reference import HORS_DEPARTEMENT, NON_RENSEIGNE
@@ -126,39 +124,9 @@ def _known(ids: list[str]) -> dict[str, int]:
     )
 
 
-class _CollectorPause:
-    """The cyclic garbage collector off while rows are read and written (re-entrant across threads): a
-    batch's thousands of containers otherwise trigger collections that walk every object of the
-    process, a third of the write pass's time. A batch's rows are freed by reference counting."""
-
-    def __init__(self):
-        self.lock, self.depth, self.was_enabled, self.batches = threading.Lock(), 0, True, 0
-
-    def __enter__(self) -> None:
-        with self.lock:
-            if self.depth == 0:
-                self.was_enabled = gc.isenabled()
-                gc.disable()
-            self.depth += 1
-
-    def __exit__(self, *_exc) -> None:
-        with self.lock:
-            self.depth -= 1
-            if self.depth == 0 and self.was_enabled:
-                gc.enable()
-
-    def collect_young(self) -> None:
-        """Between batches, every COLLECT_EVERY: the reference cycles the batches made (SQLAlchemy's results
-        and states), from the young generations only (cheap: the batches' own objects), so that memory stays
-        flat over a file. A batch leaves some 50 unreachable objects, and a collection walks the 18 000 that
-        live (15 to 80 ms, measured): once a batch, it took 1.9 s of a 50 000-row import (two passes)."""
-        self.batches += 1
-        if self.depth and self.was_enabled and self.batches % COLLECT_EVERY == 0:
-            gc.collect(1)
-
-
-COLLECT_EVERY = 25  # batches between two collections of the young generations (50 000 rows)
-_collector_paused = _CollectorPause()
+# The collector off while rows are read and written: a batch's thousands of containers otherwise trigger
+# collections that walk every object of the process, a third of the write pass's time.
+_collector_paused = collector.paused
 
 
 def check(stream: BinaryIO, today: date, progress: Progress | None = None, *, keep: bool = False) -> ImportResult:
