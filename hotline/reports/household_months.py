@@ -48,6 +48,7 @@ from hotline.cases import figures
 from hotline.cases.models import Case, CaseStatement, ProcedureAct
 from hotline.consultations.imports import bulk
 from hotline.consultations.models import Consultation, ConsultationCode, Household
+from hotline.core.kept import Kept
 from hotline.reports import counters, household_facts, tidy
 from hotline.reports.rollup_models import ReportCaseResult, ReportHouseholdCount, ReportHouseholdMonth
 
@@ -553,8 +554,7 @@ def _counts(rows: list[tuple]) -> tuple[dict[tuple, int], dict[tuple, int]]:
 # What read() worked out of its GROUP BYs' rows, per kind of work and its parameters: (the rows, what they gave). A
 # page read again mostly reads the same counts: comparing the rows (tuples) is a few milliseconds, working them out
 # again 0.1 s at 1M. A pure function of the rows: rows that differ in anything are worked out again.
-_WORKED_OUT: dict[tuple, tuple[list[tuple], object]] = {}
-MAX_WORKED_OUT = 200  # forgotten all at once beyond
+_WORKED_OUT = Kept(200)
 
 
 def _worked_out(key: tuple, rows: list[tuple], work):
@@ -563,9 +563,7 @@ def _worked_out(key: tuple, rows: list[tuple], work):
     if kept is not None and kept[0] == rows:
         return kept[1]
     found = work()
-    if len(_WORKED_OUT) >= MAX_WORKED_OUT:
-        _WORKED_OUT.clear()
-    _WORKED_OUT[key] = (rows, found)
+    _WORKED_OUT.keep(key, (rows, found))
     return found
 
 

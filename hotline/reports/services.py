@@ -26,6 +26,7 @@ from hotline.activities.models import Activity
 from hotline.cases import figures
 from hotline.cases.deadlines import next_working_day
 from hotline.core import collector
+from hotline.core.kept import Kept
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
 from hotline.permanences import services as permanences
@@ -335,17 +336,14 @@ def callback_records(first: date, end: date, missions: list[str], zone: ZoneInfo
             if record.month in counted:
                 counted[record.month].append(record)
         if not _session_has_written():  # never keep what this transaction's own writes may have changed
-            if len(_CALLBACK_MONTHS) >= MAX_CALLBACK_MONTHS:
-                _CALLBACK_MONTHS.clear()
             for month in stale:
-                _CALLBACK_MONTHS[key(month)] = (held[month], counted[month])
+                _CALLBACK_MONTHS.keep(key(month), (held[month], counted[month]))
         kept.update({month: (held[month], counted[month]) for month in stale})
     return [record for month in sorted(held) for record in kept[month][1]]
 
 
 # (zone, missions, the local days of a month within a range) -> (_callback_marks' mark of the month, its records).
-_CALLBACK_MONTHS: dict[tuple, tuple[tuple[int, ...], list[tidy.CallRecord]]] = {}
-MAX_CALLBACK_MONTHS = 5_000  # forgotten all at once beyond
+_CALLBACK_MONTHS = Kept(5_000)
 
 
 def _callback_marks(first: date, end: date, zone: ZoneInfo) -> dict[str, tuple[int, ...]]:

@@ -1,5 +1,6 @@
 """core.collector: the cyclic collector paused for a long read or write, back when the last user leaves, even on an
-error; the reports' reads use it (a warm page at 1M set off a full collection of the process's kept summaries)."""
+error; the reports' reads use it (a warm page at 1M set off a full collection of the process's kept summaries).
+core.kept: what a process keeps of what it computed, bounded."""
 
 import gc
 import threading
@@ -60,3 +61,13 @@ def test_the_reports_read_with_the_collector_paused_and_give_it_back(ctx, monkey
     with pytest.raises(RuntimeError):
         services.report(date(2026, 1, 1), date(2026, 11, 1), ["prevention_expulsion"], now, zone)
     assert gc.isenabled()
+
+
+def test_what_a_process_keeps_is_bounded_and_forgotten_all_at_once():
+    from hotline.core.kept import Kept
+
+    kept = Kept(2)
+    assert kept.keep("a", 1) == 1 and kept.keep("b", 2) == 2
+    assert kept.keep("a", 3) == 3 and dict(kept) == {"a": 3, "b": 2}  # a key held again: nothing forgotten
+    kept.keep("c", 4)
+    assert dict(kept) == {"c": 4}
