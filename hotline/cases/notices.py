@@ -42,15 +42,18 @@ TRUCE_CAVEAT = (
     f"(art. L412-8 du {CPCE})."
 )
 JUDGE_CAVEATS = (
-    "Le délai de deux mois ne s'applique pas lorsque le juge qui ordonne l'expulsion constate une entrée dans les "
-    f"locaux {FORCED_ENTRY} ; le juge peut aussi le réduire ou le supprimer, notamment lorsque la procédure de "
-    "relogement de l'article L442-4-1 du code de la construction et de l'habitation n'a pas été suivie d'effet du "
-    f"fait du locataire (art. L412-1 du {CPCE}).",
+    "Le délai de deux mois ne s'applique pas lorsque le juge qui ordonne l'expulsion constate la mauvaise foi de "
+    f"l'occupant ou une entrée dans les locaux {FORCED_ENTRY} ; le juge peut aussi le réduire ou le supprimer, "
+    "notamment lorsque la procédure de relogement de l'article L442-4-1 du code de la construction et de "
+    f"l'habitation n'a pas été suivie d'effet du fait du locataire (art. L412-1 du {CPCE}) : lire le jugement.",
     "Le juge peut proroger ce délai de trois mois au plus lorsque l'expulsion aurait des conséquences d'une "
     "exceptionnelle dureté, notamment du fait de la période de l'année ou des circonstances atmosphériques "
     f"(art. L412-2 du {CPCE}).",
     "Le juge peut accorder des délais renouvelables pour quitter les lieux, d'un mois à un an, lorsque le "
-    f"relogement ne peut avoir lieu dans des conditions normales (art. L412-3 et L412-4 du {CPCE}).",
+    "relogement ne peut avoir lieu dans des conditions normales ; il ne le peut pas lorsque le locataire est de "
+    "mauvaise foi, lorsque la procédure de relogement de l'article L442-4-1 du code de la construction et de "
+    "l'habitation n'a pas été suivie d'effet de son fait, ni pour des occupants entrés dans les locaux "
+    f"{FORCED_ENTRY} (art. L412-3 et L412-4 du {CPCE}).",
 )
 PAYMENT_DELAYS_CAVEAT = (
     "Le juge peut accorder des délais de paiement, jusqu'à trois ans, au locataire en situation de régler sa dette "
@@ -101,8 +104,9 @@ SIX_WEEKS_SOURCE = (
 OLD_LEASE_SOURCE = "bail antérieur : Cass. 3e civ., avis, 13 juin 2024, n° 24-70.002"
 RENEWED_LEASE_CAVEAT = (
     "Si le bail a été renouvelé ou tacitement reconduit depuis le 29/07/2023, l'avis du 13 juin "
-    "2024 ne dit pas quel délai s'applique : question non tranchée, retenir la date la plus "
-    "proche."
+    "2024 ne dit pas quel délai s'applique : question non tranchée par la Cour de cassation ; l'ANIL "
+    "retient six semaines pour les baux reconduits ou renouvelés depuis cette date. Retenir la date la "
+    "plus proche."
 )
 MINIMUM_CAVEAT = (
     "Six semaines sont le délai minimal de la loi : si la clause du bail prévoit un délai plus long, "
