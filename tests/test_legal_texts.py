@@ -65,3 +65,22 @@ def test_the_fiche_says_the_judge_may_have_shortened_the_two_months():
     """CPCE L412-1: the judge may reduce or remove the two months (and they do not apply in bad faith)."""
     (meaning,) = [text for word, text in fiche.GLOSSARY if word == "Commandement de quitter les lieux"]
     assert "deux mois" in meaning and "juge" in meaning
+
+
+def test_the_truce_caveat_names_the_student_housing_of_l412_7():
+    """CPCE L412-7: L412-3 to L412-6 do not apply to occupants of student housing who no longer meet its
+    conditions (french-business-law.com, article-l412-7)."""
+    found = _notices(
+        {"jugement_resiliation": date(2026, 6, 1), "commandement_quitter": date(2026, 9, 20)}, date(2026, 11, 28)
+    )
+    (caveat,) = found["treve_hivernale"].caveats
+    assert "L412-7" in caveat and "étudiants" in caveat
+
+
+def test_legal_aid_opens_a_new_delay_of_the_same_length():
+    """Décret n° 2020-1717 art. 43: the appeal is deemed made in time if the aid was asked before the delay
+    ended and the appeal is made within "un nouveau délai de même durée" from the notification of the
+    decision on the aid, or the later designation of the lawyer (doctrine.fr LEGIARTI000042873224)."""
+    found = _notices({"jugement": date(2026, 6, 1), "signification_jugement": date(2026, 6, 8)}, date(2026, 6, 10))
+    (aid,) = [c for c in found["appel"].caveats if "aide juridictionnelle" in c]
+    assert "nouveau délai de même durée" in aid and "désignation de l'avocat" in aid and "art. 43" in aid

@@ -39,7 +39,8 @@ TRUCE_CAVEAT = (
     "le juge peut la supprimer ou la réduire pour des personnes entrées de cette façon dans tout autre "
     f"lieu que le domicile (art. L412-6 du {CPCE}). Elle ne s'applique pas non plus à l'expulsion du "
     "conjoint, partenaire ou concubin violent ordonnée par le juge aux affaires familiales "
-    f"(art. L412-8 du {CPCE})."
+    f"(art. L412-8 du {CPCE}), ni aux occupants d'un logement destiné aux étudiants qui ne remplissent plus les "
+    f"conditions de son attribution (art. L412-7 du {CPCE})."
 )
 JUDGE_CAVEATS = (
     "Le délai de deux mois ne s'applique pas lorsque le juge qui ordonne l'expulsion constate la mauvaise foi de "
@@ -148,9 +149,10 @@ def _clause_resolutoire(served: date, due: date | tuple[date, date], lease: date
 
 
 APPEAL_CAVEATS = (
-    "Si le ménage demande l'aide juridictionnelle avant la fin du délai d'appel, cette demande interrompt le délai, "
-    "qui recommence à courir à compter de la décision sur l'aide (art. 43 du décret n° 2020-1717 du 28 décembre "
-    "2020).",
+    "Si le ménage demande l'aide juridictionnelle avant la fin du délai d'appel, l'appel reste recevable s'il est "
+    "formé dans un nouveau délai de même durée, qui court de la notification de la décision sur l'aide (ou de la "
+    "désignation de l'avocat, si elle est plus tardive ; en cas de rejet, du jour où il ne peut plus être "
+    "contesté) (art. 43 du décret n° 2020-1717 du 28 décembre 2020).",
     "Le délai ne court pas si l'acte de signification n'indique pas, de manière très apparente, le délai d'appel et "
     f"ses modalités (art. 680 du {CPC}) : vérifier l'acte.",
     "Un jugement rendu par défaut, ou réputé contradictoire au seul motif qu'il est susceptible d'appel, est non avenu "
