@@ -84,3 +84,15 @@ def test_legal_aid_opens_a_new_delay_of_the_same_length():
     found = _notices({"jugement": date(2026, 6, 1), "signification_jugement": date(2026, 6, 8)}, date(2026, 6, 10))
     (aid,) = [c for c in found["appel"].caveats if "aide juridictionnelle" in c]
     assert "nouveau délai de même durée" in aid and "désignation de l'avocat" in aid and "art. 43" in aid
+
+
+def test_the_protocol_cites_the_article_of_conventionne_housing_too():
+    """CCH L353-15-2: "Lorsque le bail de l'occupant d'un logement appartenant à un organisme d'habitations à
+    loyer modéré [...] est résilié par décision judiciaire pour défaut de paiement [...], la signature d'un
+    protocole d'accord [...] vaut titre d'occupation et donne droit à l'aide personnalisée au logement"
+    (doctrine.fr LEGIARTI000006825015): the conventionné (APL) housing's article beside L442-6-5."""
+    found = _notices(
+        {"jugement_resiliation": date(2025, 3, 3), "protocole_cohesion_signe": date(2025, 6, 2)}, date(2025, 7, 1)
+    )
+    assert "L353-15-2" in found["protocole_cohesion"].article and "L442-6-5" in found["protocole_cohesion"].article
+    assert "L353-15-2" in notices.PROTOCOL_STEP[1]

@@ -363,7 +363,7 @@ def _protocol(day: date) -> Notice:
         "tant que le ménage en respecte les engagements (loyer courant et remboursement de la dette), le bailleur "
         "renonce à poursuivre la procédure d'expulsion et s'engage à signer un nouveau bail à son terme.",
         day,
-        "Art. L442-6-5 du code de la construction et de l'habitation",
+        "Art. L353-15-2 et L442-6-5 du code de la construction et de l'habitation",
         ("La durée et les engagements sont ceux du protocole signé : les relire avec le ménage.",),
     )
 
@@ -626,7 +626,7 @@ NEXT_STEPS["signalement_caf"] = NEXT_STEPS["impaye"]
 PROTOCOL_STEP = (
     "Tant que le ménage respecte les engagements du protocole, le bailleur ne poursuit pas l'expulsion ; à son "
     "terme, il signe un nouveau bail. Si les engagements ne sont pas tenus, la procédure peut reprendre.",
-    "Art. L442-6-5 du code de la construction et de l'habitation",
+    "Art. L353-15-2 et L442-6-5 du code de la construction et de l'habitation",
 )
 APPEAL_OVER_AFTER_REJECTION = (
     "Le délai d'appel est passé (si la signification était régulière) : sauf appel formé à temps, le rejet est "

@@ -23,7 +23,7 @@ The branches, and the rules each rests on (tests/test_path.py names the article 
   suspended while they are kept (loi 89-462 art. 24 VII). No eviction, unless a commandement de quitter
   served after that judgment shows that the clause resumed (a missed payment, as the judgment's terms
   say).
-- **protocol**: a protocole de cohésion sociale signed on or after a title (CCH L442-6-5): while it is
+- **protocol**: a protocole de cohésion sociale signed on or after a title (CCH L353-15-2, L442-6-5): while it is
   kept the social landlord gives up the eviction; no eviction date, unless a commandement de quitter
   served after it shows that the protocol was broken.
 - **title**: the latest judgment ordered (`jugement_resiliation`) or may have ordered (`jugement`, an
@@ -291,7 +291,7 @@ def situation(
         and protocol >= judgment[1]
         and not (served and served > protocol)
     ):
-        # CCH L442-6-5: while the protocol is kept the social landlord gives up the eviction; a commandement
+        # CCH L353-15-2, L442-6-5: while the protocol is kept the social landlord gives up the eviction; a commandement
         # de quitter served after it shows that it was not.
         branch, evict_from, served = "protocole", None, None
     if ending is not None:
