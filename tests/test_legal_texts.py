@@ -96,3 +96,12 @@ def test_the_protocol_cites_the_article_of_conventionne_housing_too():
     )
     assert "L353-15-2" in found["protocole_cohesion"].article and "L442-6-5" in found["protocole_cohesion"].article
     assert "L353-15-2" in notices.PROTOCOL_STEP[1]
+
+
+def test_delays_on_an_old_lease_name_the_avis_on_the_alur_law():
+    """Art. 24 V and VII (loi n° 2023-668) on a lease signed before 29/07/2023: no avis found; for the ALUR
+    law, Cass., avis, 16 févr. 2015, n° 14-70.011 (avis n° 15002) applied the judge's new power to grant
+    delays to leases in progress, "effet légal" of the lease (seban-associes.avocat.fr, onb-france.com)."""
+    found = _notices({"jugement_delais": date(2025, 3, 3)}, date(2025, 4, 1), lease=date(2019, 5, 1))
+    caveats = " ".join(found["delais_de_paiement"].caveats)
+    assert "14-70.011" in caveats and "n'est pas tranchée" in caveats

@@ -317,8 +317,10 @@ def _delays(judgment: tuple[str, date | None], lease: date | None) -> Notice:
     if lease is None or lease < LAW_2023_IN_FORCE:
         caveats.append(
             "Pour un bail signé avant le 29/07/2023, l'application de cette rédaction de 2023 n'est pas "
-            "tranchée par les textes consultés : en cas de doute, conseiller de payer chaque échéance et "
-            "chaque loyer à la date."
+            "tranchée par les textes consultés ; pour la loi ALUR, la Cour de cassation a appliqué aux baux en "
+            "cours les nouvelles règles des délais de paiement, pouvoir donné au juge par la loi et effet légal "
+            "du bail (Cass., avis, 16 février 2015, n° 14-70.011). En cas de doute, conseiller de payer chaque "
+            "échéance et chaque loyer à la date."
         )
     return Notice(
         "delais_de_paiement",
