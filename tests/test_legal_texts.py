@@ -105,3 +105,16 @@ def test_delays_on_an_old_lease_name_the_avis_on_the_alur_law():
     found = _notices({"jugement_delais": date(2025, 3, 3)}, date(2025, 4, 1), lease=date(2019, 5, 1))
     caveats = " ".join(found["delais_de_paiement"].caveats)
     assert "14-70.011" in caveats and "n'est pas tranchée" in caveats
+
+
+def test_after_the_eviction_the_belongings_can_be_taken_back_within_two_months():
+    """CPCE L433-1 ("dans un délai fixé par voie réglementaire") and R433-1 3°: "dans le délai de deux mois
+    non renouvelable à compter de la remise ou de la signification de l'acte"; L433-2: sold or deemed
+    abandoned after it (kohenavocats.fr, articles L433-1 and R433-1; juriblio.fr, L433-2)."""
+    found = _notices(
+        {"jugement_resiliation": date(2025, 3, 3), "expulsion_effective": date(2026, 5, 4)}, date(2026, 5, 5)
+    )
+    (caveat,) = found["procedure_terminee"].caveats
+    assert "deux mois" in caveat and "R433-1" in caveat and "papiers personnels" in caveat
+    text, article = notices.NEXT_STEPS["expulsion_effective"]
+    assert "deux mois" in text and "R433-1" in article

@@ -370,6 +370,12 @@ def _protocol(day: date) -> Notice:
     )
 
 
+BELONGINGS = (
+    "Les biens laissés sur place ou entreposés sont inventoriés au procès-verbal d'expulsion ; le ménage a deux "
+    "mois, non renouvelables, à compter de la remise ou de la signification de ce procès-verbal pour les retirer ; "
+    "passé ce délai, ceux qui ont une valeur marchande sont vendus aux enchères et les autres sont réputés "
+    "abandonnés, sauf les papiers personnels, conservés deux ans par le commissaire de justice"
+)
 ENDING_TEXTS = {
     "expulsion_effective": "L'expulsion a eu lieu le {day}.",
     "depart_volontaire": "Le ménage a quitté le logement (départ volontaire ou remise des clés) le {day}.",
@@ -381,10 +387,7 @@ def _over(ending: tuple[str, date]) -> Notice:
     code, day = ending
     caveats = ()
     if code == "expulsion_effective":
-        caveats = (
-            "Les biens laissés sur place sont inventoriés ; le ménage peut les retirer dans le délai indiqué au "
-            f"procès-verbal d'expulsion (art. L433-1 du {CPCE}).",
-        )
+        caveats = (f"{BELONGINGS} (art. L433-1, L433-2 et R433-1 du {CPCE}).",)
     return Notice(
         "procedure_terminee",
         f"{ENDING_TEXTS[code].format(day=fr_date(day))} La procédure d'expulsion est terminée : plus aucun "
@@ -619,9 +622,8 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
         f"Art. L153-1 du {CPCE}",
     ),
     "expulsion_effective": (
-        "Les biens laissés sur place sont inventoriés ; le ménage peut les retirer dans le "
-        "délai indiqué au procès-verbal d'expulsion.",
-        f"Art. L433-1 du {CPCE}",
+        f"{BELONGINGS}.",
+        f"Art. L433-1, L433-2 et R433-1 du {CPCE}",
     ),
 }
 NEXT_STEPS["signalement_caf"] = NEXT_STEPS["impaye"]
