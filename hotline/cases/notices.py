@@ -51,10 +51,10 @@ JUDGE_CAVEATS = (
     "exceptionnelle dureté, notamment du fait de la période de l'année ou des circonstances atmosphériques "
     f"(art. L412-2 du {CPCE}).",
     "Le juge peut accorder des délais renouvelables pour quitter les lieux, d'un mois à un an, lorsque le "
-    "relogement ne peut avoir lieu dans des conditions normales ; il ne le peut pas lorsque le locataire est de "
-    "mauvaise foi, lorsque la procédure de relogement de l'article L442-4-1 du code de la construction et de "
-    "l'habitation n'a pas été suivie d'effet de son fait, ni pour des occupants entrés dans les locaux "
-    f"{FORCED_ENTRY} (art. L412-3 et L412-4 du {CPCE}).",
+    "relogement ne peut avoir lieu dans des conditions normales ; il ne le peut pas, notamment, lorsque le "
+    "locataire est de mauvaise foi, lorsque la procédure de relogement de l'article L442-4-1 du code de la "
+    "construction et de l'habitation n'a pas été suivie d'effet de son fait, ni pour des occupants entrés dans "
+    f"les locaux {FORCED_ENTRY} (art. L412-3 et L412-4 du {CPCE}).",
 )
 PAYMENT_DELAYS_CAVEAT = (
     "Le juge peut accorder des délais de paiement, jusqu'à trois ans, au locataire en situation de régler sa dette "
