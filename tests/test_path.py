@@ -260,6 +260,33 @@ TABLE = [
         "assigned the day after the two months: in time (art. 24 II)",
     ),
     (
+        {
+            "signalement_caf": D(2024, 11, 4),
+            "signalement_ccapex_bailleur": D(2025, 1, 10),
+            "assignation": D(2025, 2, 10),
+        },
+        {"landlord_type": "bailleur_social"},
+        None,
+        None,
+        set(),
+        False,
+        "the unpaid rent reported to the CAF before: the referral is deemed made that day (art. 24 II, 'réputée "
+        "constituée'; svp.com, tpil.org), so an assignation three months later is in time",
+    ),
+    (
+        {
+            "signalement_caf": D(2024, 12, 20),
+            "signalement_ccapex_bailleur": D(2025, 1, 10),
+            "assignation": D(2025, 2, 10),
+        },
+        {"landlord_type": "bailleur_social"},
+        None,
+        None,
+        {"ccapex_bailleur_tardive"},
+        False,
+        "the CAF report less than two months before the assignation: still too early (art. 24 II)",
+    ),
+    (
         {"signalement_ccapex_bailleur": D(2025, 1, 10), "assignation": D(2025, 2, 10)},
         {"landlord_type": "sci_familiale"},
         None,

@@ -123,7 +123,8 @@ GLOSSARY = (
     ),
     (
         "Commandement de quitter les lieux",
-        "acte qui demande de partir ; aucune expulsion n'a lieu avant la fin des deux mois qui le suivent.",
+        "acte qui demande de partir ; aucune expulsion n'a lieu avant la fin des deux mois qui le suivent, sauf si "
+        "le juge a réduit ou supprimé ce délai (le jugement le dit).",
     ),
     ("Trêve hivernale", "du 1er novembre au 31 mars, aucune expulsion n'a lieu (sauf exceptions rares)."),
     ("Concours de la force publique", "l'aide de la police, que le préfet accorde ou refuse, pour une expulsion."),

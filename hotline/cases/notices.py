@@ -39,18 +39,22 @@ TRUCE_CAVEAT = (
     "le juge peut la supprimer ou la réduire pour des personnes entrées de cette façon dans tout autre "
     f"lieu que le domicile (art. L412-6 du {CPCE}). Elle ne s'applique pas non plus à l'expulsion du "
     "conjoint, partenaire ou concubin violent ordonnée par le juge aux affaires familiales "
-    f"(art. L412-8 du {CPCE})."
+    f"(art. L412-8 du {CPCE}), ni aux occupants d'un logement destiné aux étudiants qui ne remplissent plus les "
+    f"conditions de son attribution (art. L412-7 du {CPCE})."
 )
 JUDGE_CAVEATS = (
-    "Le délai de deux mois ne s'applique pas lorsque le juge qui ordonne l'expulsion constate une entrée dans les "
-    f"locaux {FORCED_ENTRY} ; le juge peut aussi le réduire ou le supprimer, notamment lorsque la procédure de "
-    "relogement de l'article L442-4-1 du code de la construction et de l'habitation n'a pas été suivie d'effet du "
-    f"fait du locataire (art. L412-1 du {CPCE}).",
+    "Le délai de deux mois ne s'applique pas lorsque le juge qui ordonne l'expulsion constate la mauvaise foi de "
+    f"l'occupant ou une entrée dans les locaux {FORCED_ENTRY} ; le juge peut aussi le réduire ou le supprimer, "
+    "notamment lorsque la procédure de relogement de l'article L442-4-1 du code de la construction et de "
+    f"l'habitation n'a pas été suivie d'effet du fait du locataire (art. L412-1 du {CPCE}) : lire le jugement.",
     "Le juge peut proroger ce délai de trois mois au plus lorsque l'expulsion aurait des conséquences d'une "
     "exceptionnelle dureté, notamment du fait de la période de l'année ou des circonstances atmosphériques "
     f"(art. L412-2 du {CPCE}).",
     "Le juge peut accorder des délais renouvelables pour quitter les lieux, d'un mois à un an, lorsque le "
-    f"relogement ne peut avoir lieu dans des conditions normales (art. L412-3 et L412-4 du {CPCE}).",
+    "relogement ne peut avoir lieu dans des conditions normales ; il ne le peut pas, notamment, lorsque le "
+    "locataire est de mauvaise foi, lorsque la procédure de relogement de l'article L442-4-1 du code de la "
+    "construction et de l'habitation n'a pas été suivie d'effet de son fait, ni pour des occupants entrés dans "
+    f"les locaux {FORCED_ENTRY} (art. L412-3 et L412-4 du {CPCE}).",
 )
 PAYMENT_DELAYS_CAVEAT = (
     "Le juge peut accorder des délais de paiement, jusqu'à trois ans, au locataire en situation de régler sa dette "
@@ -101,8 +105,9 @@ SIX_WEEKS_SOURCE = (
 OLD_LEASE_SOURCE = "bail antérieur : Cass. 3e civ., avis, 13 juin 2024, n° 24-70.002"
 RENEWED_LEASE_CAVEAT = (
     "Si le bail a été renouvelé ou tacitement reconduit depuis le 29/07/2023, l'avis du 13 juin "
-    "2024 ne dit pas quel délai s'applique : question non tranchée, retenir la date la plus "
-    "proche."
+    "2024 ne dit pas quel délai s'applique : question non tranchée par la Cour de cassation ; l'ANIL "
+    "retient six semaines pour les baux reconduits ou renouvelés depuis cette date. Retenir la date la "
+    "plus proche."
 )
 MINIMUM_CAVEAT = (
     "Six semaines sont le délai minimal de la loi : si la clause du bail prévoit un délai plus long, "
@@ -144,9 +149,10 @@ def _clause_resolutoire(served: date, due: date | tuple[date, date], lease: date
 
 
 APPEAL_CAVEATS = (
-    "Si le ménage demande l'aide juridictionnelle avant la fin du délai d'appel, cette demande interrompt le délai, "
-    "qui recommence à courir à compter de la décision sur l'aide (art. 43 du décret n° 2020-1717 du 28 décembre "
-    "2020).",
+    "Si le ménage demande l'aide juridictionnelle avant la fin du délai d'appel, l'appel reste recevable s'il est "
+    "formé dans un nouveau délai de même durée, qui court de la notification de la décision sur l'aide (ou de la "
+    "désignation de l'avocat, si elle est plus tardive ; en cas de rejet, du jour où il ne peut plus être "
+    "contesté) (art. 43 du décret n° 2020-1717 du 28 décembre 2020).",
     "Le délai ne court pas si l'acte de signification n'indique pas, de manière très apparente, le délai d'appel et "
     f"ses modalités (art. 680 du {CPC}) : vérifier l'acte.",
     "Un jugement rendu par défaut, ou réputé contradictoire au seul motif qu'il est susceptible d'appel, est non avenu "
@@ -311,8 +317,10 @@ def _delays(judgment: tuple[str, date | None], lease: date | None) -> Notice:
     if lease is None or lease < LAW_2023_IN_FORCE:
         caveats.append(
             "Pour un bail signé avant le 29/07/2023, l'application de cette rédaction de 2023 n'est pas "
-            "tranchée par les textes consultés : en cas de doute, conseiller de payer chaque échéance et "
-            "chaque loyer à la date."
+            "tranchée par les textes consultés ; pour la loi ALUR, la Cour de cassation a appliqué aux baux en "
+            "cours les nouvelles règles des délais de paiement, pouvoir donné au juge par la loi et effet légal "
+            "du bail (Cass., avis, 16 février 2015, n° 14-70.011). En cas de doute, conseiller de payer chaque "
+            "échéance et chaque loyer à la date."
         )
     return Notice(
         "delais_de_paiement",
@@ -357,11 +365,17 @@ def _protocol(day: date) -> Notice:
         "tant que le ménage en respecte les engagements (loyer courant et remboursement de la dette), le bailleur "
         "renonce à poursuivre la procédure d'expulsion et s'engage à signer un nouveau bail à son terme.",
         day,
-        "Art. L442-6-5 du code de la construction et de l'habitation",
+        "Art. L353-15-2 et L442-6-5 du code de la construction et de l'habitation",
         ("La durée et les engagements sont ceux du protocole signé : les relire avec le ménage.",),
     )
 
 
+BELONGINGS = (
+    "Les biens laissés sur place ou entreposés sont inventoriés au procès-verbal d'expulsion ; le ménage a deux "
+    "mois, non renouvelables, à compter de la remise ou de la signification de ce procès-verbal pour les retirer ; "
+    "passé ce délai, ceux qui ont une valeur marchande sont vendus aux enchères et les autres sont réputés "
+    "abandonnés, sauf les papiers personnels, conservés deux ans par le commissaire de justice"
+)
 ENDING_TEXTS = {
     "expulsion_effective": "L'expulsion a eu lieu le {day}.",
     "depart_volontaire": "Le ménage a quitté le logement (départ volontaire ou remise des clés) le {day}.",
@@ -373,10 +387,7 @@ def _over(ending: tuple[str, date]) -> Notice:
     code, day = ending
     caveats = ()
     if code == "expulsion_effective":
-        caveats = (
-            "Les biens laissés sur place sont inventoriés ; le ménage peut les retirer dans le délai indiqué au "
-            f"procès-verbal d'expulsion (art. L433-1 du {CPCE}).",
-        )
+        caveats = (f"{BELONGINGS} (art. L433-1, L433-2 et R433-1 du {CPCE}).",)
     return Notice(
         "procedure_terminee",
         f"{ENDING_TEXTS[code].format(day=fr_date(day))} La procédure d'expulsion est terminée : plus aucun "
@@ -611,16 +622,15 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
         f"Art. L153-1 du {CPCE}",
     ),
     "expulsion_effective": (
-        "Les biens laissés sur place sont inventoriés ; le ménage peut les retirer dans le "
-        "délai indiqué au procès-verbal d'expulsion.",
-        f"Art. L433-1 du {CPCE}",
+        f"{BELONGINGS}.",
+        f"Art. L433-1, L433-2 et R433-1 du {CPCE}",
     ),
 }
 NEXT_STEPS["signalement_caf"] = NEXT_STEPS["impaye"]
 PROTOCOL_STEP = (
     "Tant que le ménage respecte les engagements du protocole, le bailleur ne poursuit pas l'expulsion ; à son "
     "terme, il signe un nouveau bail. Si les engagements ne sont pas tenus, la procédure peut reprendre.",
-    "Art. L442-6-5 du code de la construction et de l'habitation",
+    "Art. L353-15-2 et L442-6-5 du code de la construction et de l'habitation",
 )
 APPEAL_OVER_AFTER_REJECTION = (
     "Le délai d'appel est passé (si la signification était régulière) : sauf appel formé à temps, le rejet est "

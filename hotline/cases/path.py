@@ -23,7 +23,7 @@ The branches, and the rules each rests on (tests/test_path.py names the article 
   suspended while they are kept (loi 89-462 art. 24 VII). No eviction, unless a commandement de quitter
   served after that judgment shows that the clause resumed (a missed payment, as the judgment's terms
   say).
-- **protocol**: a protocole de cohésion sociale signed on or after a title (CCH L442-6-5): while it is
+- **protocol**: a protocole de cohésion sociale signed on or after a title (CCH L353-15-2, L442-6-5): while it is
   kept the social landlord gives up the eviction; no eviction date, unless a commandement de quitter
   served after it shows that the protocol was broken.
 - **title**: the latest judgment ordered (`jugement_resiliation`) or may have ordered (`jugement`, an
@@ -49,7 +49,9 @@ the same day number) and carried to the next working day (CPC 642 al. 2).
   company, an association, a social landlord) had the assignation delivered before the two months
   following its referral to the CCAPEX expired (art. 24 II): the delay expires at midnight on the day
   that bears the referral's day number two months later (CPC 641 al. 2, 642 al. 1), so an assignation
-  on that very day is too early.
+  on that very day is too early. The referral "est réputée constituée lorsque persiste une situation
+  d'impayés, préalablement signalée [...] aux organismes payeurs des aides au logement" (art. 24 II):
+  a `signalement_caf` noted before the referral counts from its own day.
 - `signification_jour_interdit`: a commandement (de payer, de quitter), an assignation or the
   signification of the judgment dated a Sunday or a public holiday (CPC 664); a Saturday is allowed.
 - `acte_avant_bail`: an act of the procedure dated before the lease was signed (a typing slip, or an
@@ -117,7 +119,9 @@ WARNINGS = {
     "ccapex_bailleur_tardive": (
         "Le bailleur, personne morale autre qu'une SCI familiale, a fait assigner avant l'expiration des deux mois "
         "qui suivent sa saisine de la CCAPEX : la demande est irrecevable (art. 24 II de la loi n° 89-462 du "
-        "6 juillet 1989 ; art. 641 et 642 du code de procédure civile). À signaler au ménage et à son avocat."
+        "6 juillet 1989 ; art. 641 et 642 du code de procédure civile). La saisine est réputée faite dès le "
+        "signalement de l'impayé à la CAF ou à la MSA : vérifier qu'aucun signalement plus ancien n'a eu lieu. "
+        "À signaler au ménage et à son avocat."
     ),
     "signification_jour_interdit": (
         "Un commandement, l'assignation ou la signification du jugement est daté d'un dimanche ou d'un jour férié : "
@@ -221,6 +225,9 @@ def _warnings(acts: Mapping[str, date], lease_signed_on: date | None, landlord_t
     if notified and hearing and notified > hearing - timedelta(days=43):
         found.add("notification_prefet_tardive")
     referred, summoned = acts.get("signalement_ccapex_bailleur"), acts.get("assignation")
+    if referred and "signalement_caf" in acts:
+        # Art. 24 II: the referral is deemed made when the unpaid rent was reported to the CAF or MSA beforehand.
+        referred = min(referred, acts["signalement_caf"])
     if landlord_type in LEGAL_PERSONS and referred and summoned and summoned <= add_months(referred, 2):
         found.add("ccapex_bailleur_tardive")
     if any(code in acts and (acts[code].weekday() == 6 or is_holiday(acts[code])) for code in SERVED_BY_COMMISSAIRE):
@@ -284,7 +291,7 @@ def situation(
         and protocol >= judgment[1]
         and not (served and served > protocol)
     ):
-        # CCH L442-6-5: while the protocol is kept the social landlord gives up the eviction; a commandement
+        # CCH L353-15-2, L442-6-5: while the protocol is kept the social landlord gives up the eviction; a commandement
         # de quitter served after it shows that it was not.
         branch, evict_from, served = "protocole", None, None
     if ending is not None:

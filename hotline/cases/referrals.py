@@ -5,7 +5,7 @@ area, a protocol signed on other grounds), so the consultation is saved and the 
 - `equipe_mobile`: the mobile teams of eviction prevention work in Lens-Hénin, Artois, Boulonnais,
   Audomarois and Montreuillois, for tenants of the private sector.
 - `protocole_cohesion_sociale`: a social landlord's protocol with a tenant whose lease was
-  terminated (CCH L442-6-5): social housing, after the lease's termination, i.e. a judgment of
+  terminated (CCH L353-15-2, L442-6-5): social housing, after the lease's termination, i.e. a judgment of
   résiliation or, later in the procedure, a commandement de quitter les lieux or what follows it.
 """
 
