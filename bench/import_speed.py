@@ -10,6 +10,13 @@ decision kinds, codes), written as a stream; then, in the same run:
 - import:  the validation pass (importer.check), the write pass (importer.import_file with the check's
            result: the rows, then the report tables brought up to date once) and the commit, timed apart;
            each write batch's time (first, last, max: a batch must be no slower than the first).
+- floor:   optionally (--floor), after the import: every row it left (each table whose row count it changed)
+           written again by the database alone, from a copy, into the same schema with its indexes and its
+           foreign keys checked, in one transaction: SQLite's INSERT ... SELECT from an attached copy, or
+           PostgreSQL's COPY FROM of each table's binary dump. No file read, no check, nothing computed: the
+           least any import of these rows into this schema can take on this machine (the raw load above is
+           the file into one plain table, without indexes or keys). Also without the foreign keys (SQLite:
+           PRAGMA foreign_keys=OFF; PostgreSQL: session_replication_role = replica), to show their part.
 - updates: optionally (--updates F), a second file of F x N of the rows (same external_id, one value
            changed): every row an update, through the services and their history (its own figure).
 
@@ -20,7 +27,7 @@ tables); --profile PATH writes the import's cProfile statistics (pstats) to PATH
 The rows: two missions (half of them eviction prevention, with stage, debt, origins and the case: lease,
 landlord, rent, housing aid, one to three acts, a judgment's kind), communes of the Pas-de-Calais with their
 postal code and territory, two thirds with a household_ref shared by two consultations.
-Usage: python bench/import_speed.py [--rows 100000 1000000] [--database-url URL] [--updates 0] [--json]
+Usage: python bench/import_speed.py [--rows 100000 1000000] [--database-url URL] [--updates 0] [--floor] [--json]
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
 from hotline import create_app  # noqa: E402
+from hotline.consultations.imports import bulk  # noqa: E402
 from hotline.consultations.imports import write as importer  # noqa: E402
 from hotline.consultations.imports.parse import COLUMNS  # noqa: E402
 from hotline.consultations.models import Consultation  # noqa: E402
@@ -194,6 +202,97 @@ def raw_postgres(path: Path) -> float:
     return seconds
 
 
+def counts() -> dict[str, int]:
+    """Each table's row count (the import's tables found by what it changed)."""
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table)) for table in db.metadata.sorted_tables
+    }
+
+
+def floor_sqlite(path: str, tables: list[str], folder: str, foreign_keys: bool) -> dict[str, float]:
+    """The tables' rows (in the metadata's order: parents first) copied aside, the tables emptied, then written
+    back by INSERT ... SELECT in one transaction, committed: seconds per table, and `commit`."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute(f"PRAGMA cache_size = -{bulk.CACHE_KIB}")  # the page cache the import writes with
+    connection.execute(f"ATTACH '{folder}/floor-copy.sqlite3' AS copy")
+    for table in tables:
+        connection.execute(f"DROP TABLE IF EXISTS copy.{table}")
+        connection.execute(f"CREATE TABLE copy.{table} AS SELECT * FROM main.{table}")
+    connection.execute("PRAGMA foreign_keys=OFF")  # emptied whole (SQLite's truncation), children first
+    for table in reversed(tables):
+        connection.execute(f"DELETE FROM main.{table}")
+    connection.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")  # as the app's connections
+    seconds = {}
+    connection.execute("BEGIN IMMEDIATE")
+    for table in tables:
+        names = ", ".join(row[1] for row in connection.execute(f"PRAGMA main.table_info({table})"))
+        start = time.perf_counter()
+        connection.execute(f"INSERT INTO main.{table} ({names}) SELECT {names} FROM copy.{table}")
+        seconds[table] = time.perf_counter() - start
+    start = time.perf_counter()
+    connection.execute("COMMIT")
+    seconds["commit"] = time.perf_counter() - start
+    connection.execute("DETACH copy")
+    connection.close()
+    Path(f"{folder}/floor-copy.sqlite3").unlink()
+    return seconds
+
+
+def floor_postgres(tables: list[str], folder: str, foreign_keys: bool) -> dict[str, float]:
+    """As floor_sqlite: each table dumped by COPY TO (binary) into a file, the tables emptied (TRUNCATE), then
+    COPY FROM each file in one transaction, committed."""
+    seconds = {}
+    with db.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor:
+            for table in tables:
+                with (
+                    cursor.copy(f'COPY "{table}" TO STDOUT (FORMAT binary)') as copy,
+                    open(f"{folder}/{table}.bin", "wb") as fh,
+                ):
+                    for chunk in copy:
+                        fh.write(chunk)
+            # CASCADE: tables that refer to these (appointments...) are empty in this database
+            cursor.execute("TRUNCATE " + ", ".join(f'"{table}"' for table in tables) + " CASCADE")
+            driver.commit()
+            if not foreign_keys:
+                cursor.execute("SET session_replication_role = replica")  # no foreign-key trigger
+            for table in tables:
+                start = time.perf_counter()
+                with (
+                    cursor.copy(f'COPY "{table}" FROM STDIN (FORMAT binary)') as copy,
+                    open(f"{folder}/{table}.bin", "rb") as fh,
+                ):
+                    while chunk := fh.read(1 << 20):
+                        copy.write(chunk)
+                seconds[table] = time.perf_counter() - start
+            start = time.perf_counter()
+            driver.commit()
+            seconds["commit"] = time.perf_counter() - start
+            cursor.execute("SET session_replication_role = DEFAULT")
+            driver.commit()
+    for table in tables:
+        Path(f"{folder}/{table}.bin").unlink()
+    return seconds
+
+
+def floor(postgres: bool, tables: list[str], folder: str) -> dict:
+    """The floor with the foreign keys checked, then without them (each a rewrite of the same rows)."""
+    found = {}
+    for foreign_keys in (True, False):
+        db.session.remove()
+        if postgres:
+            seconds = floor_postgres(tables, folder, foreign_keys)
+        else:
+            seconds = floor_sqlite(db.engine.url.database, tables, folder, foreign_keys)
+        key = "floor" if foreign_keys else "floor_no_fk"
+        found[f"{key}_s"] = round(sum(seconds.values()), 2)
+        found[f"{key}_tables_s"] = {name: round(value, 2) for name, value in seconds.items()}
+    return found
+
+
 class Clock:
     """The times between the progress callbacks of a pass: one a batch."""
 
@@ -242,7 +341,9 @@ def _import(path: Path, profile: cProfile.Profile | None = None) -> dict:
     }
 
 
-def measure(rows: int, updates: float, database_url: str | None, profile_path: str | None) -> dict:
+def measure(
+    rows: int, updates: float, database_url: str | None, profile_path: str | None, with_floor: bool = False
+) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
             {
@@ -263,6 +364,7 @@ def measure(rows: int, updates: float, database_url: str | None, profile_path: s
             write_file(path, rows, known)
             raw_seconds = raw_postgres(path) if postgres else raw_sqlite(path, folder)
             idle = peak_kib()
+            before = counts() if with_floor else {}
             profile = cProfile.Profile() if profile_path else None
             timed = _import(path, profile)
             peak = peak_kib()
@@ -286,6 +388,13 @@ def measure(rows: int, updates: float, database_url: str | None, profile_path: s
                 "batch_last_s": round(batches[-1], 3),
                 "batch_max_s": round(max(batches), 3),
                 "batch_median_s": round(sorted(batches)[len(batches) // 2], 3),
+                # the batches' mean by tenth of the file: its later thirds update the households of the first
+                # (their cases exist: more statements a row), so a growth by thirds is the file's, within one not
+                "batch_tenths_s": [
+                    round(sum(part) / len(part), 3)
+                    for part in (batches[len(batches) * k // 10 : len(batches) * (k + 1) // 10] for k in range(10))
+                    if part
+                ],
                 "peak_idle_mib": round(idle / 1024),
                 "check_peak_mib": timed["check_peak_mib"],
                 # resident memory at the first, middle and last batch's end, then after the report tables
@@ -293,6 +402,12 @@ def measure(rows: int, updates: float, database_url: str | None, profile_path: s
                 "derived_rss_mib": timed["derived_rss_mib"],
                 "peak_mib": round(peak / 1024),
             }
+            if with_floor:
+                after = counts()
+                written = [name for name in after if after[name] != before[name]]
+                figures["floor_tables"] = {name: after[name] - before[name] for name in written}
+                figures.update(floor(postgres, written, folder))
+                figures["floor_ratio"] = round(figures["floor_s"] / timed["total_s"], 3)
             count = int(rows * updates)
             if count:
                 write_file(again, count, known, total=rows)
@@ -308,11 +423,14 @@ def main() -> None:
     parser.add_argument("--database-url", help="a PostgreSQL database (its schema is dropped); default SQLite")
     parser.add_argument("--updates", type=float, default=0.0, help="a second file of this share of the rows")
     parser.add_argument("--profile", help="write the import's cProfile statistics to PATH.<rows>")
+    parser.add_argument(
+        "--floor", action="store_true", help="also the floor: the import's rows written by the database alone"
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.rows[0], args.updates, args.database_url, args.profile)))
+        print(json.dumps(measure(args.rows[0], args.updates, args.database_url, args.profile, args.floor)))
         return
     if not args.json:
         print(
@@ -323,6 +441,7 @@ def main() -> None:
         command = [sys.executable, __file__, "--child", "--rows", str(rows), "--updates", str(args.updates)]
         command += ["--database-url", args.database_url] if args.database_url else []
         command += ["--profile", args.profile] if args.profile else []
+        command += ["--floor"] if args.floor else []
         done = subprocess.run(command, capture_output=True, text=True, check=True)
         figures = json.loads(done.stdout.strip().splitlines()[-1])
         if args.json:
@@ -335,6 +454,12 @@ def main() -> None:
             f"{figures['batch_first_s']}/{figures['batch_last_s']}/{figures['batch_max_s']:<10} "
             f"{figures['peak_mib']:>6} ({figures['peak_idle_mib']})  {figures.get('update_rows_s', '-'):>10}"
         )
+        if args.floor:
+            print(
+                f"  floor: the same rows written by the database alone {figures['floor_s']} s with the foreign keys "
+                f"({figures['floor_ratio']} of the import), {figures['floor_no_fk_s']} s without; per table "
+                f"{figures['floor_tables_s']}"
+            )
 
 
 if __name__ == "__main__":
