@@ -38,6 +38,12 @@ The branches, and the rules each rests on (tests/test_path.py names the article 
 first) when the kind is not known; counted as CPC 641 says (the day of the act not counted; months to
 the same day number) and carried to the next working day (CPC 642 al. 2).
 
+`Situation.deadlines_ahead` days all fall within LONGEST_DELAY of the latest act they count from (a
+commandement de quitter served on 31 August: its two months and a day end on 1 November, in the truce,
+so the earliest eviction is 1 April, seven months and a day later; every other delay is shorter): a case
+whose acts are all older than that has no deadline ahead, so the worklists read only the cases with a
+more recent act (tests/test_deadline_horizon.py holds the bound over random cases).
+
 `warnings` (codes; see WARNINGS for their French text):
 - `notification_prefet_tardive`: the assignation reached the prefect less than six weeks before the
   hearing (loi 89-462 art. 24 III). Cass. 3e civ., avis, 6 nov. 2025, n° 25-70.018: a delay in days,
@@ -85,6 +91,7 @@ SURENDETTEMENT = (
     "mesures_surendettement",
     "retablissement_personnel",
 )
+LONGEST_DELAY = timedelta(days=245)  # eight months: the farthest a deadline ahead falls after its act (see above)
 SERVED_BY_COMMISSAIRE = ("commandement_payer", "assignation", "signification_jugement", "commandement_quitter")
 # Codes that are not acts of a procedure against the household (case events and the situations
 # before any act): they never count for `acte_avant_bail`, nor do they reopen a case that is over.

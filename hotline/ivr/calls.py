@@ -21,6 +21,7 @@ from functools import cache
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import contains_eager
 
 from hotline.auth.access import readable_missions
 from hotline.extensions import db
@@ -293,7 +294,10 @@ def my_calls(user, limit: int = 20) -> tuple[list[Call], list[Call]]:
 
 
 def open_tasks(user) -> list[CallbackTask]:
-    query = select(CallbackTask).join(Call).where(CallbackTask.status != "done")
+    # The joined call fills each task's `call` (the pages and the home's sort read it): not a query a task.
+    query = (
+        select(CallbackTask).join(Call).options(contains_eager(CallbackTask.call)).where(CallbackTask.status != "done")
+    )
     query = _scoped(query, user).order_by(Call.territory_code, CallbackTask.created_at)
     return list(db.session.scalars(query))
 
