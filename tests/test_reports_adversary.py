@@ -346,3 +346,46 @@ def test_the_kept_figures_are_the_recount_after_any_writes_reads_and_clock(ctx):
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),
     )
+
+
+# --- a month's summary rewritten by another process between its mark's check and its read ----------------------
+
+
+def test_a_summary_rewritten_between_its_mark_and_its_read_is_not_read_with_the_other_days(ctx, monkeypatch):
+    """Two servers on one database, one a second past midnight: the first checks March's mark (its days over, 1-30
+    March), the second then summarises March whole (March is over for it) before the first reads the summary. The
+    first must not read the whole month's summary beside 31 March counted from the calls: 31 March's call twice."""
+    at = datetime(2026, 3, 31, 10, tzinfo=PARIS).astimezone(UTC)
+    db.session.add(
+        Call(call_sid="CA-31", mission=EVICTION, territory_code="lens-henin", started_at=at, outcome="missed")
+    )
+    db.session.commit()
+    before = datetime(2026, 4, 2, 23, 59, 59, tzinfo=PARIS)  # March's days over: 1-30 March
+    after = datetime(2026, 4, 3, 0, 0, 1, tzinfo=PARIS)  # March over: summarised whole
+    first, last = date(2026, 3, 1), date(2026, 3, 1)
+
+    def missed(now) -> int:
+        rows = services.other_rows(first, last, MISSIONS, now, PARIS)
+        return sum(
+            r.value for r in rows if r.indicator == "calls_missed" and r.territory == tidy.ALL and r.period == "2026-03"
+        )
+
+    assert missed(before) == 1  # summarised 1-30 March, 31 March counted from the calls
+    marks = db.session.execute(select(call_months.ReportCallMonthMark.month, call_months.ReportCallMonthMark.zone))
+    assert marks.all() == [("2026-03", "Europe/Paris<2026-03-31")]
+    other = [{} for _ in MEMORIES] + [[]]
+    real, done = call_months.records, []
+
+    def records(*args, **kwargs):
+        if not done:  # the other server's read, at this very moment
+            done.append(True)
+            with process(other):
+                assert missed(after) == 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(call_months, "records", records)
+    services._BUILT.clear()
+    assert missed(before) == 1
+    assert done
+    monkeypatch.setattr(call_months, "records", real)
+    assert missed(before) == missed(after) == 1

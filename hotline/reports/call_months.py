@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import BigInteger, Integer, String, Text, select
+from sqlalchemy import BigInteger, Integer, String, Text, and_, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.core.kept import Kept
@@ -52,31 +52,49 @@ class ReportCallMonthMark(db.Model):
     id_sum: Mapped[int] = mapped_column(BigInteger)  # their ids summed (0 when none)
 
 
+MARK_FIELDS = ("zone", "calls", "last_id", "id_sum")  # a mark's values, in this order
+
+
 # A summary row (mission, month, territory, counted_as, slots) -> its records: each row parsed once per process (79 000
 # records at 1M, 0.2 s of each page), looked up by its whole text, so that a row rewritten is parsed again.
 _PARSED: Kept = Kept(20_000)  # rows kept (some 40 years of a national network's months)
 
 
-def records(session, months: list[str], missions: list[str]) -> list[tidy.CallRecord]:
-    """The records (tidy.CallRecord) of these missions in these months' summaries (services reads only the months
-    whose calls are still those they were counted from)."""
-    query = select(
-        ReportCallMonth.mission,
-        ReportCallMonth.month,
-        ReportCallMonth.territory,
-        ReportCallMonth.counted_as,
-        ReportCallMonth.slots,
-    ).where(ReportCallMonth.month.in_(months), ReportCallMonth.mission.in_(missions))
+def records(session, marks: dict[str, tuple], missions: list[str]) -> tuple[list[tidy.CallRecord], set[str]]:
+    """The records (tidy.CallRecord) of these missions in the summaries of these months (month -> the mark, as
+    MARK_FIELDS, it must still have), and the months read. Read in one statement with their marks: a month whose
+    summary another read rewrote since its mark was checked (another server past midnight: the month in progress's
+    days over, or the month over, summarised again) is not read, and not in the months read; its records are then
+    the caller's to count. Read with its old mark checked and its new rows, a month in progress summarised whole
+    had its last days counted twice (beside the same days counted from the calls)."""
+    matches = [
+        and_(
+            ReportCallMonthMark.month == month,
+            *(getattr(ReportCallMonthMark, name) == value for name, value in zip(MARK_FIELDS, mark, strict=True)),
+        )
+        for month, mark in marks.items()
+    ]
+    summary = ReportCallMonth
+    query = (
+        select(ReportCallMonthMark.month, summary.mission, summary.territory, summary.counted_as, summary.slots)
+        .select_from(ReportCallMonthMark)
+        .outerjoin(summary, and_(summary.month == ReportCallMonthMark.month, summary.mission.in_(missions)))
+        .where(or_(*matches))
+    )
     # In the key's order: the same records in the same order at each read (services._built compares them).
-    query = query.order_by(*ReportCallMonth.__table__.primary_key.columns)
+    query = query.order_by(ReportCallMonthMark.month, summary.mission, summary.territory, summary.counted_as)
     found: list[tidy.CallRecord] = []
-    for row in session.execute(query):
-        key = tuple(row)
+    read: set[str] = set()
+    for month, mission, territory, counted_as, slots in session.execute(query):
+        read.add(month)
+        if mission is None:  # the month's mark, without a summary row of these missions
+            continue
+        key = (mission, month, territory, counted_as, slots)
         parsed = _PARSED.get(key)
         if parsed is None:
             parsed = _PARSED.keep(key, _parsed(*key))
         found += parsed
-    return found
+    return found, read
 
 
 def _parsed(mission: str, month: str, territory: str, counted_as: str, slots: str) -> list[tidy.CallRecord]:
