@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import BigInteger, Integer, String, Text, and_, or_, select
+from sqlalchemy import BigInteger, Integer, String, Text, and_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.core.kept import Kept
@@ -67,25 +67,22 @@ def records(session, marks: dict[str, tuple], missions: list[str]) -> tuple[list
     days over, or the month over, summarised again) is not read, and not in the months read; its records are then
     the caller's to count. Read with its old mark checked and its new rows, a month in progress summarised whole
     had its last days counted twice (beside the same days counted from the calls)."""
-    matches = [
-        and_(
-            ReportCallMonthMark.month == month,
-            *(getattr(ReportCallMonthMark, name) == value for name, value in zip(MARK_FIELDS, mark, strict=True)),
-        )
-        for month, mark in marks.items()
-    ]
-    summary = ReportCallMonth
+    summary, mark = ReportCallMonth, ReportCallMonthMark
+    values = [getattr(mark, name) for name in MARK_FIELDS]
     query = (
-        select(ReportCallMonthMark.month, summary.mission, summary.territory, summary.counted_as, summary.slots)
-        .select_from(ReportCallMonthMark)
-        .outerjoin(summary, and_(summary.month == ReportCallMonthMark.month, summary.mission.in_(missions)))
-        .where(or_(*matches))
+        select(mark.month, *values, summary.mission, summary.territory, summary.counted_as, summary.slots)
+        .select_from(mark)
+        .outerjoin(summary, and_(summary.month == mark.month, summary.mission.in_(missions)))
+        .where(mark.month.in_(list(marks)))
     )
     # In the key's order: the same records in the same order at each read (services._built compares them).
-    query = query.order_by(ReportCallMonthMark.month, summary.mission, summary.territory, summary.counted_as)
+    query = query.order_by(mark.month, summary.mission, summary.territory, summary.counted_as)
     found: list[tidy.CallRecord] = []
     read: set[str] = set()
-    for month, mission, territory, counted_as, slots in session.execute(query):
+    for month, *row in session.execute(query):
+        held, (mission, territory, counted_as, slots) = tuple(row[: len(values)]), row[len(values) :]
+        if held != marks[month]:  # summarised again since the caller checked its mark
+            continue
         read.add(month)
         if mission is None:  # the month's mark, without a summary row of these missions
             continue
