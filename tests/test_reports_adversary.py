@@ -47,15 +47,25 @@ SECTORS = ["inconnu", "prive", "social"]
 ORIGINS = [[], ["perte_emploi"], ["separation", "maladie_accident"]]
 ACTS = ["commandement_payer", "assignation", "plan_apurement", "dette_soldee", "expulsion_effective", "fsl_accorde"]
 MODES = ["telephone", "permanence", "visite_siege"]
-DAYS = st.dates(date(2026, 1, 20), date(2026, 4, 10))
-# The ranges read: the month being settled and the month in progress (the clock runs from the end of March, over
-# the change of time of 29 March, to the first days of April).
-RANGES = [
-    (date(2026, 2, 1), date(2026, 4, 1)),
-    (date(2026, 3, 1), date(2026, 3, 1)),
-    (date(2026, 4, 1), date(2026, 4, 1)),
+DAYS = st.integers(-70, 12)  # a day of a consultation or an act: days from the clock's first day
+# Where the clock starts: before the change of time of 29 March, before the one of 25 October, before the year's end;
+# it runs over midnight, a month's end and (for the first two) a change of time.
+STARTS = [
+    datetime(2026, 3, 28, 22, 30, tzinfo=PARIS),
+    datetime(2026, 10, 24, 23, 15, tzinfo=PARIS),
+    datetime(2026, 12, 30, 21, 0, tzinfo=PARIS),
 ]
-START = datetime(2026, 3, 28, 22, 30, tzinfo=PARIS)
+
+
+def ranges(start: datetime) -> list[tuple[date, date]]:
+    """The ranges read: the months before, the month being settled and the month in progress."""
+    month = start.date().replace(day=1)
+    return [
+        (month - relativedelta(months=2), month + relativedelta(months=1)),
+        (month, month),
+        (month + relativedelta(months=1), month + relativedelta(months=1)),
+    ]
+
 
 # The per-process memories (a second "process" reads with its own: they are swapped in and out).
 MEMORIES = (services._CALLBACK_MONTHS, household_months._WORKED_OUT, call_months._PARSED)
@@ -115,15 +125,19 @@ class Reports(RuleBasedStateMachine):
     midnight, a month's end and a change of time, two processes reading with their own kept state: after each step
     each process's report and pages are the recount's."""
 
-    @initialize()
-    def start(self):
-        self.now = START
+    @initialize(start=st.sampled_from(STARTS))
+    def start(self, start):
+        self.now = self.start_at = start
+        self.ranges = ranges(start)
         self.households = [consultations.create_household(name=f"Ménage {n}") for n in range(3)]
         self.made: list[int] = []
         self.imported = 0
         self.calls = 0
         self.processes = [[{} for _ in MEMORIES] + [[]] for _ in range(2)]
         db.session.commit()
+
+    def day(self, offset: int) -> date:
+        return self.start_at.date() + timedelta(days=offset)
 
     # --- consultations, cases, imports ----------------------------------------------------------------
 
@@ -142,7 +156,7 @@ class Reports(RuleBasedStateMachine):
     def consult(self, which, mission, day, place, stage, debt, family, sector, origins, mode):
         insee, territory = place
         data = {
-            "date": day,
+            "date": self.day(day),
             "mission": mission,
             "mode": mode,
             "commune_insee": insee,
@@ -180,6 +194,8 @@ class Reports(RuleBasedStateMachine):
     def edit(self, which, changes):
         consultation = db.session.get(Consultation, self.made[which % len(self.made)])
         data = dict(changes)
+        if "date" in data:
+            data["date"] = self.day(data["date"])
         if "place" in data:
             data["commune_insee"], data["territory_code"] = data.pop("place")
         if "household" in data:
@@ -201,7 +217,7 @@ class Reports(RuleBasedStateMachine):
             return
         household = db.session.get(type(self.households[0]), consultation.household_id)
         fields = {name: value for name, value in (("rent_amount", rent), ("landlord_type", landlord)) if value}
-        stated = {code: min(day, consultation.date) for code, day in acts.items()}
+        stated = {code: min(self.day(day), consultation.date) for code, day in acts.items()}
         cases.record_acts(household, consultation, stated, **fields)
         db.session.commit()
 
@@ -234,13 +250,14 @@ class Reports(RuleBasedStateMachine):
             "external_id;date;mission;mode;commune_insee;themes;household_ref;procedure_stage;procedure_acts;"
             "family_situation"
         ]
-        for ref, day, household, code, when, family in rows:
-            acts = f"{code}={min(when, day)}"
+        for ref, offset, household, code, when, family in rows:
+            day = self.day(offset)
+            acts = f"{code}={min(self.day(when), day)}"
             lines.append(
                 f"X{ref};{day};{EVICTION};telephone;62498;impayes_expulsion;{household};impaye;{acts};{family}"
             )
         db.session.commit()
-        result = import_bytes("\n".join(lines).encode(), None, date(2026, 4, 20))
+        result = import_bytes("\n".join(lines).encode(), None, self.day(30))
         assert not result.problems, result.problems
         db.session.commit()
 
@@ -291,8 +308,14 @@ class Reports(RuleBasedStateMachine):
 
     @rule(reader=st.integers(0, 1))
     def written_read_then_rolled_back(self, reader):
-        """A transaction writes (a call, an act's deletion: what the reads keep), reads the report, then is rolled
-        back: nothing of what it read may be kept."""
+        """A transaction writes (a call in a month summarised, a callback done, an act deleted: what the reads keep
+        or count), reads the report, then is rolled back: nothing of what it read may be kept."""
+        task = db.session.scalars(select(CallbackTask).where(CallbackTask.status != "done")).first()
+        if task is not None:
+            task.status, task.result, task.done_at = "done", "reached", self.now.astimezone(UTC)
+        act = db.session.scalars(select(ProcedureAct).where(ProcedureAct.replaced_at.is_(None))).first()
+        if act is not None:
+            cases.delete_act(act)
         started = (self.now - timedelta(days=3)).astimezone(UTC)
         db.session.add(
             Call(
@@ -304,7 +327,7 @@ class Reports(RuleBasedStateMachine):
         )
         db.session.flush()
         with process(self.processes[reader]):
-            for first, last in RANGES:
+            for first, last in self.ranges:
                 services.report(first, last, MISSIONS, self.now, PARIS)
         db.session.rollback()
 
@@ -315,7 +338,7 @@ class Reports(RuleBasedStateMachine):
         if not hasattr(self, "now"):
             return
         db.session.commit()
-        for first, last in RANGES:
+        for first, last in self.ranges:
             expected = recounted(first, last, self.now)
             for held in self.processes:
                 with process(held):
@@ -389,3 +412,43 @@ def test_a_summary_rewritten_between_its_mark_and_its_read_is_not_read_with_the_
     assert done
     monkeypatch.setattr(call_months, "records", real)
     assert missed(before) == missed(after) == 1
+
+
+# --- one process, the clock over the change of time, a month's end and the days it takes to settle ----------------
+
+
+def test_the_calls_read_while_the_clock_runs_over_a_month_end_are_those_counted(ctx):
+    """Calls on the change of time (29 March: 1:59 and 3:00 local), on each side of midnight at the month's end, then
+    read by one process as its clock runs from 31 March to 4 April: the month in progress's days over, then March
+    settling, then settled (the summary counted again at each step) are always what the GROUP BY of the calls gives."""
+    local = [
+        datetime(2026, 3, 29, 1, 59, tzinfo=PARIS),
+        datetime(2026, 3, 29, 3, 0, tzinfo=PARIS),
+        datetime(2026, 3, 31, 23, 30, tzinfo=PARIS),
+        datetime(2026, 4, 1, 0, 30, tzinfo=PARIS),
+        datetime(2026, 4, 2, 23, 59, 59, tzinfo=PARIS),
+    ]
+    for n, at in enumerate(local):
+        db.session.add(
+            Call(
+                call_sid=f"CA-{n}",
+                mission=EVICTION,
+                territory_code="boulonnais",
+                started_at=at.astimezone(UTC),
+                outcome="missed" if n % 2 else "answered",
+                answered_at=None if n % 2 else at.astimezone(UTC) + timedelta(seconds=n),
+            )
+        )
+    db.session.commit()
+    clock = [
+        datetime(2026, 3, 31, 23, 59, tzinfo=PARIS),
+        datetime(2026, 4, 1, 0, 1, tzinfo=PARIS),
+        datetime(2026, 4, 2, 23, 59, 59, tzinfo=PARIS),
+        datetime(2026, 4, 3, 0, 0, 1, tzinfo=PARIS),
+        datetime(2026, 4, 4, 12, tzinfo=PARIS),
+    ]
+    for now in clock:
+        for first, end in ((date(2026, 3, 1), date(2026, 5, 1)), (date(2026, 3, 1), date(2026, 4, 1))):
+            read = services.call_records(first, end, MISSIONS, PARIS, now)
+            assert sorted(read) == sorted(services.call_records(first, end, MISSIONS, PARIS)), (now, first, end)
+            assert sum(record.calls for record in read) == sum(1 for at in local if at.date() < end)
