@@ -6,8 +6,9 @@ idempotently: a month is summarised when it ended at least SETTLED before the re
 status callbacks arrived), and read back only while its calls are those it was counted from (report_call_month_marks:
 how many calls the month holds, their largest and summed ids, and the zone its local months were read in), checked
 again in the very statement that reads the summary (records(): another server may summarise the month again between
-the two); otherwise it is counted again. A call's mission, territory, outcome and instants are set during the call only (privacy blanks
-its number and recording, never these), so a month that is over does not change under its summary.
+the two); otherwise it is counted again. A call's mission, territory, outcome and instants are set during the call
+only (privacy blanks its number and recording, never these), so a month that is over does not change under its
+summary.
 
 No personal data: months, missions, territories, outcomes, waits in seconds and hours of the week.
 """
