@@ -363,7 +363,7 @@ def test_the_kept_figures_are_the_recount_after_any_writes_reads_and_clock(ctx):
     run_state_machine_as_test(
         Reports,
         settings=settings(
-            max_examples=25,
+            max_examples=20,
             stateful_step_count=12,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
