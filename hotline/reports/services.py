@@ -248,11 +248,16 @@ def _summarised_records(
         _keep_summaries(
             stale, summaries, [dict(zip(MARK_FIELDS, now_held[code], strict=True), month=code) for code in stale]
         )
-    fresh = [code for code in bounds if code not in stale]
-    return counted + call_months.records(db.session, fresh, missions) if fresh else counted
+    fresh = {code: now_held[code] for code in bounds if code not in stale}
+    if not fresh:
+        return counted
+    found, read = call_months.records(db.session, fresh, missions)
+    for code in sorted(fresh.keys() - read):  # summarised again by another read since its mark was checked
+        counted += _counted_records(*spans[code], missions, zone)
+    return counted + found
 
 
-MARK_FIELDS = ("zone", "calls", "last_id", "id_sum")
+MARK_FIELDS = call_months.MARK_FIELDS
 
 
 def _keep_summaries(months: list[str], summaries: list[dict], marks: list[dict]) -> None:
