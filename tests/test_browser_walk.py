@@ -1,0 +1,74 @@
+"""A jurist's day in Debian's headless chromium, at a laptop's 1366 px and a phone's 390 px: what fought them
+in the walk of session 12, each checked as a person sees it (text on the screen, not markup alone)."""
+
+import pytest
+from playwright.sync_api import expect
+from test_browser import CHROMIUM, browser, log_in, server  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.browser]
+LAPTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
+DELAYS = "Jugement : délais de paiement accordés, effets de la clause résolutoire suspendus"
+
+
+@pytest.fixture
+def open_page(browser, server):  # noqa: F811 (a fixture of test_browser)
+    contexts = []
+
+    def open_at(viewport: dict):
+        context = browser.new_context(base_url=server, locale="fr-FR", viewport=viewport)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_at
+    for context in contexts:
+        context.close()
+
+
+def shown_in_full(page, text: str) -> bool:
+    """Whether `text` is on the screen whole: visible, inside the window's width, not clipped by its box."""
+    found = page.get_by_text(text, exact=True)  # a drop-down's <option> is never visible: left out
+    return any(
+        found.nth(i).is_visible()
+        and found.nth(i).evaluate(
+            """(el) => { const r = el.getBoundingClientRect();
+                         return r.left >= 0 && r.right <= window.innerWidth
+                                && el.scrollWidth <= el.clientWidth + 1; }"""
+        )
+        for i in range(found.count())
+    )
+
+
+def choice_fits(page, selector: str) -> bool:
+    """Whether the closed drop-down is as wide as one holding only its chosen label (browsers size a
+    drop-down by its widest choice): then the label is seen whole."""
+    return page.eval_on_selector(
+        selector,
+        """(select) => { const alone = document.createElement('select');
+                         alone.style.cssText = 'position:absolute;visibility:hidden;width:auto;max-width:none';
+                         alone.style.font = getComputedStyle(select).font;
+                         alone.add(new Option(select.options[select.selectedIndex].text));
+                         document.body.appendChild(alone);
+                         const fits = alone.offsetWidth <= select.offsetWidth; alone.remove(); return fits; }""",
+    )
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366", "390"])
+def test_the_chosen_procedure_stage_is_read_whole(open_page, jurist, viewport):
+    """The stage's labels differ by their ends ("Jugement : délais de paiement…", "Jugement : résiliation…"):
+    the drop-down cut them, at 390 px and even at 1366 px in the form's grid."""
+    page = open_page(viewport)
+    log_in(page, jurist)
+    page.select_option("#mission", "prevention_expulsion")
+    page.select_option("#procedure_stage", "jugement_delais")
+    if viewport is LAPTOP:
+        assert choice_fits(page, "#procedure_stage")  # the whole label in the drop-down itself
+        expect(page.locator("#procedure_stage + .chosen-full")).to_be_hidden()  # not said twice
+    else:
+        assert not choice_fits(page, "#procedure_stage")  # no phone is wide enough for it
+        assert shown_in_full(page, DELAYS)  # written out under it
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    # Another choice: what is written follows.
+    page.select_option("#procedure_stage", "jugement_resiliation")
+    full = "Jugement : résiliation du bail et expulsion ordonnée"
+    assert choice_fits(page, "#procedure_stage") or shown_in_full(page, full)
+    assert not shown_in_full(page, DELAYS)
