@@ -3,7 +3,13 @@ in the walk of session 12, each checked as a person sees it (text on the screen,
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 from test_browser import CHROMIUM, browser, log_in, server  # noqa: F401 (fixtures)
+from test_case_browser import followed  # noqa: F401 (a household with a lease of 15/01/2024 and a commandement)
+
+from hotline.cases.path import WARNINGS
+from hotline.consultations.models import Consultation
+from hotline.extensions import db
 
 pytestmark = [pytest.mark.browser]
 LAPTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
@@ -72,3 +78,36 @@ def test_the_chosen_procedure_stage_is_read_whole(open_page, jurist, viewport):
     full = "Jugement : résiliation du bail et expulsion ordonnée"
     assert choice_fits(page, "#procedure_stage") or shown_in_full(page, full)
     assert not shown_in_full(page, DELAYS)
+
+
+def test_an_act_dated_before_the_lease_is_said_once_saved(app, open_page, jurist, followed):  # noqa: F811
+    """The form accepts an act older than the lease (a previous lease may explain it), but the jurist was told
+    only on the household's page, later: now the saved consultation says it, what was typed kept."""
+    app.config["FIXED_NOW"] = "2026-12-07T10:00"
+    page = open_page(PHONE)
+    log_in(page, jurist, f"/consultations/new?household={followed.id}")
+    page.select_option("#mode", "telephone")
+    page.fill("#debt_amount", "12 000,5x")  # two mistakes first: nothing typed is lost
+    page.fill("#date", "2027-01-10")
+    page.evaluate("document.getElementById('acts-block').open = true")
+    page.fill("#act_assignation", "2023-05-10")  # before the lease of 15/01/2024
+    page.click("#consultation-form button[type=submit]")
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("La date ne peut pas être dans le futur.")
+    expect(summary).to_contain_text("Montant illisible")
+    assert page.input_value("#act_assignation") == "2023-05-10"
+    assert page.input_value("#debt_amount") == "12 000,5x"
+    page.fill("#date", "2026-12-07")
+    page.fill("#debt_amount", "12 000,50")
+    page.click("#consultation-form button[type=submit]")
+    expect(page.get_by_text("Consultation enregistrée.")).to_be_visible()
+    assert shown_in_full(page, WARNINGS["acte_avant_bail"])
+    with app.app_context():
+        saved = db.session.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
+        assert str(saved.debt_amount) == "12000.50"
+    # Saved again without a new date, the household's known warning is not repeated at each save.
+    page.click("text=Modifier")
+    page.click("#consultation-form button[type=submit]")
+    expect(page.locator(".flash-success")).to_be_visible()
+    assert not page.get_by_text(WARNINGS["acte_avant_bail"], exact=True).count()
