@@ -1,6 +1,8 @@
 """A jurist's day in Debian's headless chromium, at a laptop's 1366 px and a phone's 390 px: what fought them
 in the walk of session 12, each checked as a person sees it (text on the screen, not markup alone)."""
 
+from datetime import UTC, datetime
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -10,6 +12,7 @@ from test_case_browser import followed  # noqa: F401 (a household with a lease o
 from hotline.cases.path import WARNINGS
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
+from hotline.ivr.models import Call, CallbackTask
 
 pytestmark = [pytest.mark.browser]
 LAPTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
@@ -111,3 +114,35 @@ def test_an_act_dated_before_the_lease_is_said_once_saved(app, open_page, jurist
     page.click("#consultation-form button[type=submit]")
     expect(page.locator(".flash-success")).to_be_visible()
     assert not page.get_by_text(WARNINGS["acte_avant_bail"], exact=True).count()
+
+
+def test_a_callback_is_taken_from_the_home(app, open_page, jurist):
+    """The home listed the callbacks to take, but taking one meant "Appels", the territory's table,
+    "Actions", then "Je m'en occupe": now the button is on the home."""
+    app.config["FIXED_NOW"] = "2026-12-07T10:00"
+    with app.app_context():
+        call = Call(
+            call_sid="CA-walk",
+            from_number="+33622334455",
+            mission="prevention_expulsion",
+            territory_code="lens-henin",
+            started_at=datetime(2026, 12, 7, 7, 30, tzinfo=UTC),
+            outcome="voicemail",
+        )
+        db.session.add(call)
+        db.session.flush()
+        db.session.add(CallbackTask(call_id=call.id, kind="voicemail", status="open"))
+        db.session.commit()
+    page = open_page(PHONE)
+    log_in(page, jurist, "/")
+    calls = page.locator("#appels")
+    expect(calls).to_contain_text("Rappels à prendre (1)")
+    take = calls.get_by_role("button", name="Je m'en occupe : appel du 07/12/2026 08:30")
+    assert take.is_visible() and take.evaluate("b => b.getBoundingClientRect().right <= window.innerWidth")
+    take.click()
+    expect(page.get_by_text("Rappel pris en charge.")).to_be_visible()
+    expect(page.locator("table.callbacks")).to_contain_text("Pris en charge par Julie Juriste")
+    page.goto("/")
+    expect(page.locator("#appels")).to_contain_text("Mes rappels en cours (1)")
+    with app.app_context():
+        assert db.session.scalars(select(CallbackTask)).one().claimed_by_id == jurist.id
