@@ -146,3 +146,36 @@ def test_a_callback_is_taken_from_the_home(app, open_page, jurist):
     expect(page.locator("#appels")).to_contain_text("Mes rappels en cours (1)")
     with app.app_context():
         assert db.session.scalars(select(CallbackTask)).one().claimed_by_id == jurist.id
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366", "390"])
+def test_the_managers_key_figures_read_under_their_headers(app, open_page, make_user, viewport):
+    """The line's sheet (live.css, on every page of a manager) made the home's table of key figures a grid:
+    the months' headers stood apart from their numbers and, on a phone, the mission's name ran one letter
+    a line."""
+    app.config["FIXED_NOW"] = "2026-12-07T10:00"
+    manager = make_user("manager", name="Rémi Responsable")
+    page = open_page(viewport)
+    log_in(page, manager, "/")
+    expect(page.locator("link[href$='live.css']")).to_have_count(1)  # the sheet is there (live.js adds it)
+    table = page.locator("#chiffres table").first
+    expect(table.locator("caption")).to_have_text("Information sur le logement et l'habitat")
+    # Each number stands under its column's header, as a person reads a table.
+    columns = table.evaluate(
+        """(t) => { const spans = (row) => [...row.cells].map(c => { const r = c.getBoundingClientRect();
+                                                                      return [r.left, r.right]; });
+                    return [spans(t.tHead.rows[0]), spans(t.tBodies[0].rows[0])]; }"""
+    )
+    headers, cells = columns
+    assert len(headers) == len(cells) == 4
+    for (left, right), (cell_left, cell_right) in zip(headers, cells, strict=True):
+        assert abs(left - cell_left) < 2 and abs(right - cell_right) < 2
+    # The mission's name reads on one or two lines, not a letter a line.
+    caption_lines = table.locator("caption").evaluate(
+        """c => { const s = getComputedStyle(c);
+                  const box = c.getBoundingClientRect().height;
+                  const text = box - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom);
+                  return Math.round(text / parseFloat(s.lineHeight)); }"""
+    )
+    assert caption_lines <= 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
