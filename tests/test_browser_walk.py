@@ -179,3 +179,15 @@ def test_the_managers_key_figures_read_under_their_headers(app, open_page, make_
     )
     assert caption_lines <= 2
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+def test_a_tables_caption_reads_on_a_phone(app, open_page, make_user):
+    """On a phone a table reads as one block per row; its caption shrank to its longest word ("Chiffres" then
+    "clés" a line below)."""
+    app.config["FIXED_NOW"] = "2026-12-07T10:00"
+    page = open_page(PHONE)
+    log_in(page, make_user("manager"), "/reports/?from=2026-11&to=2026-11")
+    caption = page.locator("main table caption", has_text="Chiffres clés").first
+    expect(caption).to_be_visible()
+    assert caption.evaluate("c => c.getBoundingClientRect().height < 1.5 * parseFloat(getComputedStyle(c).lineHeight)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
