@@ -4,6 +4,7 @@ in the walk of session 12, each checked as a person sees it (text on the screen,
 from datetime import UTC, datetime
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 from test_browser import CHROMIUM, browser, log_in, server  # noqa: F401 (fixtures)
@@ -191,3 +192,19 @@ def test_a_tables_caption_reads_on_a_phone(app, open_page, make_user):
     expect(caption).to_be_visible()
     assert caption.evaluate("c => c.getBoundingClientRect().height < 1.5 * parseFloat(getComputedStyle(c).lineHeight)")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.parametrize("path", ["/households/", "/consultations/"])
+def test_a_lists_two_pagers_are_told_apart(app, open_page, jurist, make_household, make_consultation, path):
+    """A long list has its pages above and under it: two navigation landmarks named alike ("Pages"), which a
+    screen reader's list of landmarks could not tell apart (axe: landmark-unique)."""
+    app.config["PER_PAGE"] = 1
+    for name in ("Famille Un", "Famille Deux"):
+        make_consultation(household=make_household(name=name), jurist_id=jurist.id)
+    page = open_page(LAPTOP)
+    log_in(page, jurist, path)
+    assert page.get_by_role("navigation", name="Pages", exact=True).is_visible()
+    under = page.get_by_role("navigation", name="Pages (bas de la liste)", exact=True)
+    assert under.is_visible() and "Page 1 sur 2" in under.inner_text()
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["id"] == "landmark-unique"] == []
