@@ -208,3 +208,40 @@ def test_a_lists_two_pagers_are_told_apart(app, open_page, jurist, make_househol
     assert under.is_visible() and "Page 1 sur 2" in under.inner_text()
     violations = Axe().run(page).response["violations"]
     assert [v["id"] for v in violations if v["id"] == "landmark-unique"] == []
+
+
+def test_one_save_names_every_mistake_once(app, open_page, jurist, followed):  # noqa: F811
+    """The acts' dates were checked only once the rest of the form was right: a jurist corrected the debt,
+    saved again, and only then learnt of the act dated after the consultation, named twice ("Audience :
+    Audience : ...")."""
+    app.config["FIXED_NOW"] = "2026-12-07T10:00"
+    page = open_page(PHONE)
+    log_in(page, jurist, f"/consultations/new?household={followed.id}")
+    page.select_option("#mode", "telephone")
+    page.fill("#debt_amount", "12 000,5x")
+    page.evaluate("document.getElementById('acts-block').open = true")
+    page.fill("#act_commandement_quitter", "2027-03-01")  # after the consultation of 07/12/2026
+    page.fill("#act_audience", "2028-03-01")  # a hearing, but more than a year ahead
+    page.click("#consultation-form button[type=submit]")
+    summary = page.locator("#error-summary li")
+    expect(summary).to_have_text(
+        [
+            "Montant de la dette (€) : Montant illisible : écrivez par exemple 1 234,56 (deux décimales au plus).",
+            "Audience : Une audience se fixe au plus un an après la consultation.",
+            "Commandement de quitter les lieux : La date ne peut pas être postérieure à celle de la consultation.",
+        ],
+        use_inner_text=True,
+    )
+    assert page.input_value("#act_audience") == "2028-03-01" and page.input_value("#debt_amount") == "12 000,5x"
+    # The link puts the focus in the field, where its message is said beside it.
+    summary.nth(2).locator("a").click()
+    expect(page.locator("#act_commandement_quitter")).to_be_focused()
+    expect(page.locator("#act_commandement_quitter-err")).to_have_text(
+        "La date ne peut pas être postérieure à celle de la consultation."
+    )
+    # Corrected, it saves.
+    page.fill("#debt_amount", "12 000,50")
+    page.fill("#act_commandement_quitter", "2026-12-01")
+    page.fill("#act_audience", "2027-02-01")
+    page.click("#consultation-form button[type=submit]")
+    expect(page.get_by_text("Consultation enregistrée.")).to_be_visible()
