@@ -1,16 +1,22 @@
 """A jurist's day in Debian's headless chromium, at a laptop's 1366 px and a phone's 390 px: what fought them
 in the walk of session 12, each checked as a person sees it (text on the screen, not markup alone)."""
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import expect
 from sqlalchemy import select
 from test_browser import CHROMIUM, browser, log_in, server  # noqa: F401 (fixtures)
 from test_case_browser import followed  # noqa: F401 (a household with a lease of 15/01/2024 and a commandement)
+from test_consultations import form_data
+from test_consultations_robustness import logged_in_client
 
 from hotline.cases.path import WARNINGS
+from hotline.cases.services import act_date_problem, case_codes
 from hotline.consultations.models import Consultation
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
@@ -245,3 +251,28 @@ def test_one_save_names_every_mistake_once(app, open_page, jurist, followed):  #
     page.fill("#act_audience", "2027-02-01")
     page.click("#consultation-form button[type=submit]")
     expect(page.get_by_text("Consultation enregistrée.")).to_be_visible()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    code=st.sampled_from(case_codes()),
+    day=st.dates(date(1985, 1, 1), date(2028, 12, 31)),
+    mission=st.sampled_from(["prevention_expulsion", "info_logement"]),
+)
+def test_the_forms_act_dates_follow_the_cases_rule(app, jurist, code, day, mission):
+    """Whatever an act's date, the form says what cases' act_date_problem says, beside the field, at the same
+    save as the form's own checks (a debt misspelt), and only when the case block counts (the eviction mission
+    or unpaid rent; else ignored, as the form says); never a 500."""
+    client = logged_in_client(app, jurist)
+    themes = ["impayes_expulsion/impaye_locataire"] if mission == "prevention_expulsion" else ["rapports_locatifs"]
+    data = form_data(client, mission=mission, themes=themes, debt_amount="12 000,5x", **{f"act_{code}": str(day)})
+    response = client.post("/consultations/new", data=data)
+    assert response.status_code == 200  # the misspelt debt is always refused
+    page = response.get_data(as_text=True)
+    beside = re.search(rf'id="act_{code}-err">([^<]+)<', page)
+    problem = act_date_problem(code, day, date(2026, 11, 20)) if mission == "prevention_expulsion" else None
+    if problem is None:
+        assert beside is None
+    else:
+        assert beside and beside.group(1).lower() == problem.lower()
+    assert "Montant illisible" in page and f'value="{day.isoformat()}"' in page
