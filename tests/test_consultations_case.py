@@ -105,7 +105,7 @@ def test_an_act_refused_after_a_known_household_keeps_its_audit(app, client, jur
     login(jurist)
     data = form_data(client, household_id=str(family.id), act_appel="2026-11-30")
     page = page_of(client.post("/consultations/new", data=data))
-    assert "la date ne peut pas être postérieure" in page.split('id="act_appel-err"')[1]
+    assert "a date ne peut pas être postérieure" in page.split('id="act_appel-err"')[1]
     with app.app_context():
         assert (rows(Consultation), rows(Case)) == (0, 0)
         assert db.session.get(Household, family.id).name == "Famille Connue"

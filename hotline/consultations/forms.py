@@ -25,7 +25,7 @@ from wtforms.validators import (
 
 from hotline.auth.services import AccountError, normalize_phone
 from hotline.cases.notices import legal_order
-from hotline.cases.services import Stated, case_codes
+from hotline.cases.services import EVICTION_MISSION, UNPAID_RENT_THEME, Stated, act_date_problem, case_codes
 from hotline.consultations.parsing import (
     ParseError,
     is_insee_outside_department,
@@ -193,6 +193,29 @@ class ConsultationForm(Form):
     def validate_household_phone(self, field):
         self.parsed_phone = e164(field)
 
+    def validate(self, extra_validators=None) -> bool:
+        """The acts' dates are checked by cases' services when the case is written, after this form: checked
+        here too (the same rule, act_date_problem), so that one save names every mistake, not the form's
+        first and then the acts'."""
+        valid = super().validate(extra_validators)
+        if not (self.date.data and not self.date.errors and self._states_the_case()):
+            return valid
+        for code in case_codes():
+            field = self[act_field(code)]
+            problem = act_date_problem(code, field.data, self.date.data) if field.data and not field.errors else None
+            if problem:
+                field.errors = [*field.errors, problem[0].upper() + problem[1:]]
+                valid = False
+        return valid
+
+    def _states_the_case(self) -> bool:
+        """What cases.services.concerns_the_case says of the consultation this form holds (and app.js of
+        the case block): the eviction mission, or a theme of unpaid rent."""
+        themes = self.themes.data or []
+        return self.mission.data == EVICTION_MISSION or any(
+            theme == UNPAID_RENT_THEME or theme.startswith(UNPAID_RENT_THEME + "/") for theme in themes
+        )
+
     def act_fields(self) -> list:
         """The date fields of the acts, one per stage in legal order."""
         return [self[act_field(stage)] for stage in legal_order()]
@@ -353,7 +376,10 @@ def case_error_fields(form: ConsultationForm, errors: dict[str, str]) -> None:
     for key, message in errors.items():
         name = act_field(key.partition(".")[2]) if key.startswith("acts.") else key
         if name in form:
-            form[name].errors.append(message)
+            # An act's message starts with its name ("Audience : ..."), which the field's label and the summary
+            # say already ("Audience : Audience : ...").
+            said = message.removeprefix(f"{form[name].label.text} : ")
+            form[name].errors.append(said[0].upper() + said[1:] if said else message)
         else:
             form.form_errors.append(message)
 

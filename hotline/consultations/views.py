@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -28,6 +29,7 @@ from hotline.auth.models import User
 from hotline.cases import referrals
 from hotline.cases import services as cases
 from hotline.cases.page import CasePage, case_page
+from hotline.cases.path import WARNINGS
 from hotline.consultations import flags, household_list, services
 from hotline.consultations.flag_form import FlagForm, flag_forms
 from hotline.consultations.forms import (
@@ -135,12 +137,21 @@ def _record_case(
         fields = {name: value for name, value in fields.items() if value is not None}
     if not (acts or fields or decision_kind(form)):
         return {}
+    before = _date_warnings(household)
     _, changes = cases.record_case(
         household, consultation, acts, decision_kind=decision_kind(form), author_id=current_user.id, **fields
     )
     if changes:
         consultation.revisions.append(ConsultationRevision(changed_by_id=current_user.id, changes=changes))
+    # What the dates just typed reveal (an act before the lease, on a Sunday...) is said once saved, not
+    # only on the household's page: the jurist may still have the document in hand.
+    g.case_warnings = [WARNINGS[code] for code in sorted(_date_warnings(household) - before)]
     return changes
+
+
+def _date_warnings(household: Household) -> frozenset[str]:
+    """The codes of the warnings the dates of the household's case reveal today (cases.path.WARNINGS)."""
+    return cases.situation_of(cases.case_of(household), clock.local_today()).warnings
 
 
 def _case_refused(form: ConsultationForm, error: cases.CaseError, household: Household | None) -> None:
@@ -156,7 +167,10 @@ def _case_refused(form: ConsultationForm, error: cases.CaseError, household: Hou
 
 
 def _referral_hints(consultation: Consultation) -> None:
-    """Flash the hints of referrals that do not fit the household (a hint, not a block)."""
+    """Flash, once saved, the warnings the case's new dates revealed and the hints of referrals that do not
+    fit the household (a hint, not a block)."""
+    for warning in g.pop("case_warnings", ()):
+        flash(warning, "warning")
     stages = [consultation.procedure_stage or ""]
     if consultation.household and cases.may_read_cases(current_user):  # else the hint would tell of the case
         stages += list(cases.act_dates(cases.case_of(consultation.household)))

@@ -107,6 +107,41 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  // A closed drop-down shows only as much of its choice as its width allows: "Jugement : délais de
+  // paiement…" and "Jugement : résiliation…" look alike on a phone. When the chosen label does not fit, it
+  // is written out in full under the drop-down (hidden from screen readers, which read the choice whole).
+  // The width a drop-down needs for one label is that of a drop-down holding only it (browsers size a
+  // drop-down by its widest choice): a probe out of sight, styled as the page's drop-downs.
+  var probe = document.createElement("select");
+  probe.setAttribute("aria-hidden", "true");
+  probe.tabIndex = -1;
+  probe.style.cssText = "position:absolute;left:-9999px;top:0;visibility:hidden;width:auto;max-width:none";
+  probe.appendChild(document.createElement("option"));
+  document.body.appendChild(probe);
+  var echoes = [];
+  document.querySelectorAll("main select:not([multiple])").forEach(function (select) {
+    var echo = document.createElement("p");
+    echo.className = "chosen-full";
+    echo.setAttribute("aria-hidden", "true");
+    echo.hidden = true;
+    select.insertAdjacentElement("afterend", echo);
+    var sync = function () {
+      var option = select.options[select.selectedIndex];
+      if (!option || select.offsetParent === null) { echo.hidden = true; return; }
+      probe.style.font = window.getComputedStyle(select).font;
+      probe.options[0].text = option.text;
+      echo.textContent = option.text;
+      echo.hidden = probe.offsetWidth <= select.offsetWidth;
+    };
+    echoes.push(sync);
+    sync();
+  });
+  var resyncEchoes = function () { echoes.forEach(function (sync) { sync(); }); };
+  window.addEventListener("resize", resyncEchoes);
+  // A drop-down inside a closed <details>, or a block shown again, has its width once it is shown.
+  document.addEventListener("toggle", resyncEchoes, true);
+  document.addEventListener("change", resyncEchoes);
+
   // On a phone, tables read as one block per row (app.css): each cell is given its column's name.
   document.querySelectorAll("main table:not(.keep)").forEach(function (table) {
     var head = table.tHead && table.tHead.rows[0];
