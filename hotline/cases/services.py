@@ -18,7 +18,7 @@ edit form, and stating the date again there records it anew.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -64,7 +64,12 @@ class CaseError(ValueError):
 
 def concerns_the_case(consultation: Consultation) -> bool:
     """The eviction-prevention mission, or an info-line consultation about unpaid rent."""
-    return consultation.mission == EVICTION_MISSION or UNPAID_RENT_THEME in consultation.codes_of("theme")
+    return concerns(consultation.mission, consultation.codes_of("theme"))
+
+
+def concerns(mission: str | None, themes: Iterable[str]) -> bool:
+    """concerns_the_case() of a consultation's mission and themes (codes, or `theme/subtheme` as a form holds them)."""
+    return mission == EVICTION_MISSION or any(theme.partition("/")[0] == UNPAID_RENT_THEME for theme in themes)
 
 
 def case_codes() -> list[str]:

@@ -25,7 +25,7 @@ from wtforms.validators import (
 
 from hotline.auth.services import AccountError, normalize_phone
 from hotline.cases.notices import legal_order
-from hotline.cases.services import EVICTION_MISSION, UNPAID_RENT_THEME, Stated, act_date_problem, case_codes
+from hotline.cases.services import Stated, act_date_problem, case_codes, concerns
 from hotline.consultations.parsing import (
     ParseError,
     is_insee_outside_department,
@@ -211,10 +211,7 @@ class ConsultationForm(Form):
     def _states_the_case(self) -> bool:
         """What cases.services.concerns_the_case says of the consultation this form holds (and app.js of
         the case block): the eviction mission, or a theme of unpaid rent."""
-        themes = self.themes.data or []
-        return self.mission.data == EVICTION_MISSION or any(
-            theme == UNPAID_RENT_THEME or theme.startswith(UNPAID_RENT_THEME + "/") for theme in themes
-        )
+        return concerns(self.mission.data, self.themes.data or [])
 
     def act_fields(self) -> list:
         """The date fields of the acts, one per stage in legal order."""
