@@ -313,7 +313,7 @@ def test_a_form_opened_before_a_correction_cannot_undo_it(app, client, jurist, l
         **(CASE | {"act_commandement_payer_known": known}),
     )
     refused = page_of(other.post(url, data=late))
-    assert "cette date a été modifiée depuis l'ouverture du formulaire (date notée maintenant : 04/06/2026)" in refused
+    assert "Cette date a été modifiée depuis l'ouverture du formulaire (date notée maintenant : 04/06/2026)" in refused
     assert "Appel du ménage." in refused  # what was typed is kept
     assert case_state(app, household.id)[0]["commandement_payer"] == date(2026, 6, 4)
     now = re.search(r'name="act_commandement_payer_known" type="hidden" value="(\d+)"', refused).group(1)
