@@ -4,14 +4,12 @@ reads the open callbacks' calls with them, not one query a callback."""
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from hypothesis import given, settings, target
 from hypothesis import strategies as st
 from sqlalchemy import event
 
 from hotline.cases.path import LONGEST_DELAY, situation
 from hotline.cases.services import record_acts
-from hotline.consultations import services as consultations
 from hotline.consultations.services import coming_deadlines
 from hotline.extensions import db
 from hotline.ivr.models import Call, CallbackTask
@@ -45,34 +43,17 @@ def test_the_farthest_deadline_is_a_commandement_de_quitter_served_on_31_august(
     assert found.eviction_possible_from - served == timedelta(days=213) <= LONGEST_DELAY
 
 
-@pytest.fixture
-def household(ctx):
-    family = consultations.create_household(name="Famille Martin")
-    db.session.commit()
-    return family
-
-
-def _consultation(household, day):
-    consultation = consultations.record_consultation(
-        {
-            "date": day,
-            "mission": "prevention_expulsion",
-            "mode": "telephone",
-            "territory_code": "lens-henin",
-            "themes": ["impayes_expulsion"],
-        },
-        None,
-        household,
-    )
-    db.session.commit()
-    return consultation
-
-
-def test_a_case_whose_only_act_is_seven_months_old_is_still_on_the_worklist(household, make_user):
+def test_a_case_whose_only_act_is_seven_months_old_is_still_on_the_worklist(
+    ctx, make_household, make_consultation, make_user
+):
     """The edge of the bound: served on 31 August, evictable on 1 April; listed from 17 March (15 days)."""
+    household = db.session.merge(make_household(name="Famille Martin"))
+    seen = make_consultation(
+        household=household, date=date(2026, 9, 1), mission="prevention_expulsion", themes=["impayes_expulsion"]
+    )
     record_acts(
         household,
-        _consultation(household, date(2026, 9, 1)),
+        db.session.merge(seen),
         {"jugement_resiliation": date(2026, 6, 1), "commandement_quitter": date(2026, 8, 31)},
     )
     db.session.commit()

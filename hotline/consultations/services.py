@@ -299,7 +299,7 @@ def coming_deadlines(user, today: date, within_days: int = 15) -> list[tuple[Hou
     recent = select(ProcedureAct.case_id).where(
         ProcedureAct.replaced_at.is_(None), ProcedureAct.occurred_on >= today - LONGEST_DELAY
     )
-    # Narrow rows, not ORM objects: every followed case is read (a thousand cases, five acts each), and
+    # Narrow rows, not ORM objects: every such case is read (thousands of cases, five acts each), and
     # situation_of reads only these attributes (two thirds of the time went to building objects).
     rows = db.session.execute(
         select(
